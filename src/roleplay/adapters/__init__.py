@@ -1,0 +1,1 @@
+"""Adapters: real and offline implementations of the service ports."""

@@ -1,0 +1,148 @@
+"""Plain-text rendering for the terminal: transcripts, scorecards, session lists."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+
+from roleplay.domain.kpis import Kpis
+from roleplay.domain.scenario import Scenario
+from roleplay.domain.scorecard import Scorecard
+from roleplay.domain.session import SessionRecord, Transcript
+
+WIDTH = 78
+OFFLINE_BANNER = (
+    "Offline mode: the customer is scripted and the judge is rule-based (no LLM configured).\n"
+    "Connect an LLM for a live customer: see 'Connect an LLM' in the README."
+)
+
+
+def clock(seconds: float | None) -> str:
+    if seconds is None:
+        return "-"
+    seconds = max(0, round(seconds))
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def wrap(text: str, indent: str = "", width: int = WIDTH, first: str | None = None) -> str:
+    """Fill to `width`; `first` replaces the indent of the first line (e.g. a speaker name)."""
+    return textwrap.fill(" ".join(text.split()), width=width,
+                         initial_indent=indent if first is None else first,
+                         subsequent_indent=indent)
+
+
+def briefing(s: Scenario, time_limit: float) -> str:
+    p = s.persona
+    lines = [
+        s.title,
+        "=" * min(len(s.title), WIDTH),
+        f"You are calling {p.name}, {p.role} at {p.company}.",
+        f"Difficulty {s.difficulty}/5 · time limit {clock(time_limit)} · skills: "
+        + ", ".join(s.skills),
+        "",
+        wrap(s.brief),
+    ]
+    return "\n".join(lines)
+
+
+def status(r: SessionRecord) -> str:
+    if r.ended_at is None:
+        return "unfinished"
+    return r.outcome or "ended"
+
+
+def duration(r: SessionRecord) -> float | None:
+    return (r.ended_at - r.started_at).total_seconds() if r.ended_at else None
+
+
+def session_table(records: Sequence[SessionRecord], scores: dict[str, float | None]) -> str:
+    if not records:
+        return "No sessions yet. Start one with: roleplay practice SCENARIO"
+    header = f"{'SESSION':<44} {'REP':<12} {'STATUS':<10} {'SCORE':>5} {'TIME':>6}"
+    rows = [header]
+    for r in records:
+        score = scores.get(r.id)
+        rows.append(
+            f"{r.id:<44} {r.rep[:12]:<12} {status(r):<10} "
+            f"{'-' if score is None else f'{score:.1f}':>5} {clock(duration(r)):>6}"
+        )
+    return "\n".join(rows)
+
+
+def transcript(t: Transcript, customer_name: str | None = None) -> str:
+    r = t.record
+    out = [
+        f"Session {r.id}",
+        f"Scenario: {r.scenario.title or r.scenario.id} (v{r.scenario.version}) · rep: {r.rep}"
+        f" · {status(r)}",
+        f"Variation: seed {r.variation.seed}; "
+        + ", ".join(f"{k}={v}" for k, v in r.variation.choices.items()),
+        "",
+    ]
+    for turn in t.turns:
+        who = "You" if turn.speaker == "rep" else (customer_name or "Customer")
+        stamp = f"[{clock(turn.start)}]"
+        cut = " (cut off)" if "interrupted" in turn.tags else ""
+        out.append(wrap(f"{stamp} {who}: {turn.text}{cut}", width=WIDTH))
+    if not t.finished:
+        out += ["", "(This session did not finish; the turns above were saved as they happened.)"]
+    return "\n".join(out)
+
+
+def _bar(level: int | None) -> str:
+    if level is None:
+        return "  not scored"
+    return f"{'█' * level}{'░' * (5 - level)} {level}/5"
+
+
+def scorecard(card: Scorecard, rubric_title: str | None = None) -> str:
+    title = f"Scorecard · {rubric_title or card.rubric}"
+    judge = "offline rule-based judge, approximate" if card.approximate else f"judge {card.judge}"
+    out = [title, "=" * len(title), f"({judge})", ""]
+    if card.overall is None:
+        out.append("Overall: not scored (no criterion could be scored)")
+    else:
+        verdict = "PASS" if card.passed else "NOT YET"
+        out.append(f"Overall {card.overall:.1f} / 5 · {verdict} (pass at {card.pass_threshold:.1f})")
+    out.append("")
+    for c in card.criteria:
+        out.append(f"{c.name:<34} {_bar(c.level)}   weight {c.weight:g}")
+        out.append(wrap(c.rationale, "    "))
+        if c.unsupported:
+            out.append("    ! no verified evidence for this level")
+        for e in c.evidence:
+            out.append(wrap(f"\u201c{e.quote}\u201d (turn {e.turn}, {clock(e.time)})", "    + "))
+        for e in c.counter_evidence:
+            out.append(wrap(f"\u201c{e.quote}\u201d (turn {e.turn}, {clock(e.time)})", "    - "))
+        tip = c.tip + (f" For example: \u201c{c.example}\u201d" if c.example else "")
+        out.append(wrap("Next time: " + tip, "    "))
+        out.append("")
+    names = {c.id: c.name for c in card.criteria}
+    if card.strengths:
+        out.append("Strengths:  " + "; ".join(names[i] for i in card.strengths))
+    if card.priorities:
+        out.append("Priorities: " + "; ".join(names[i] for i in card.priorities))
+    out += ["", kpi_lines(card.kpis)]
+    out += ["", *[wrap(n) for n in card.notes]]
+    return "\n".join(out)
+
+
+def kpi_lines(k: Kpis) -> str:
+    def pct(x: float | None) -> str:
+        return "-" if x is None else f"{100 * x:.0f}%"
+
+    parts = [
+        f"talk ratio {pct(k.talk_ratio_words)} of words"
+        + (f", {pct(k.talk_ratio_time)} of time" if k.talk_ratio_time is not None else ""),
+        f"questions {k.questions_open} open / {k.questions_closed} closed",
+        f"fillers {k.fillers}"
+        + (f" ({k.fillers_per_minute:.1f}/min)" if k.fillers_per_minute is not None else ""),
+        f"longest monologue {k.longest_monologue_words} words",
+    ]
+    if k.words_per_minute is not None:
+        parts.append(f"pace {k.words_per_minute:.0f} wpm")
+    if k.avg_response_latency is not None:
+        parts.append(f"response latency {k.avg_response_latency:.1f}s")
+    if k.interruptions:
+        parts.append(f"interruptions {k.interruptions}")
+    return wrap("Numbers: " + " · ".join(parts))

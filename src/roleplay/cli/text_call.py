@@ -1,0 +1,65 @@
+"""A practice call in a plain terminal: the rep types, the customer's lines are printed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from roleplay.cli import render
+from roleplay.services.engine import CallState, Conversation
+from roleplay.services.ports import CustomerEvent, Sentence
+
+HELP = "Type what you would say and press Enter. /end hangs up · /time shows the time left."
+OUTCOMES = {
+    "win": "The customer agreed to your next step.",
+    "loss": "The customer ended the call.",
+    "time": "Time is up.",
+    "rep-ended": "You ended the call.",
+}
+
+
+def run_text_call(
+    call: Conversation,
+    read: Callable[[str], str],
+    write: Callable[[str], None],
+    offline: bool,
+) -> None:
+    """Drive `call` to its end. EOF or Ctrl-C end it as if the rep hung up; nothing is lost."""
+    s = call.run.scenario
+    write(render.briefing(s, call.time_limit))
+    if offline:
+        write("\n" + render.OFFLINE_BANNER)
+    write("\n" + HELP + "\n")
+    name = s.persona.name.split()[0]
+    try:
+        _speak(call.start(), name, write)
+        while call.state is CallState.AWAITING_REP:
+            try:
+                line = read("You: ")
+            except EOFError:
+                break
+            command = line.strip().lower()
+            if not command:
+                continue
+            if command in {"/end", "/quit", "/hangup", "/bye"}:
+                break
+            if command == "/time":
+                write(f"  {render.clock(call.time_left())} left")
+                continue
+            if command in {"/help", "/?"}:
+                write("  " + HELP)
+                continue
+            _speak(call.rep_says(line), name, write)
+    except KeyboardInterrupt:
+        write("")
+    call.end()
+    write("\n" + OUTCOMES.get(call.outcome or "rep-ended", "The call ended."))
+
+
+def _speak(events: Iterator[CustomerEvent], name: str, write: Callable[[str], None]) -> None:
+    """Print each sentence as soon as the customer produces it."""
+    prefix = f"{name}: "
+    indent = " " * len(prefix)
+    for event in events:
+        if isinstance(event, Sentence):
+            write(render.wrap(event.text, indent, first=prefix))
+            prefix = indent

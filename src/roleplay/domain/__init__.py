@@ -1,0 +1,1 @@
+"""Pure domain: formats, transcripts, scorecards. No I/O beyond parsing, no heavy imports."""

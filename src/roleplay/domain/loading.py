@@ -1,0 +1,272 @@
+"""Parse trainer YAML into typed models, collecting every problem with its line and column.
+
+PyYAML's composer gives each node a position; we keep a map from key path to the position of
+the key and of the value, then translate pydantic's error locations through it.
+"""
+
+from __future__ import annotations
+
+import typing
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from roleplay.domain.problems import InvalidFile, Problem, format_path
+from roleplay.domain.rubric import Rubric, check_rubric
+from roleplay.domain.scenario import SLUG_PATTERN, Scenario, check_scenario
+from roleplay.domain.suggest import did_you_mean
+
+Path = tuple[str | int, ...]
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass
+class Positions:
+    """1-based (line, column) of each key path's value, and of each mapping key itself."""
+
+    values: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
+
+    def of(self, path: Path, *, key: bool = False) -> tuple[int, int]:
+        """Position of `path`, or of its nearest ancestor that exists in the file."""
+        table = self.keys if key else self.values
+        for n in range(len(path), -1, -1):
+            if path[:n] in table:
+                return table[path[:n]]
+            if path[:n] in self.values:
+                return self.values[path[:n]]
+        return (1, 1)
+
+
+class _Duplicate(Exception):
+    def __init__(self, path: Path, line: int, col: int) -> None:
+        self.path, self.line, self.col = path, line, col
+
+
+def parse_yaml(text: str, file: str) -> tuple[Any, Positions]:
+    """YAML text -> plain data and positions; raises InvalidFile on syntax errors."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        raise InvalidFile(
+            [Problem(file, line, col, "(syntax)", f"not valid YAML: {exc.problem or exc}",
+                     "check indentation and quoting around this point")]
+        ) from None
+    except yaml.YAMLError as exc:
+        raise InvalidFile([Problem(file, 0, 0, "(syntax)", f"not valid YAML: {exc}")]) from None
+    if node is None:
+        raise InvalidFile([Problem(file, 0, 0, "(top level)", "the file is empty")])
+    positions = Positions()
+    constructor = yaml.SafeLoader("")
+    try:
+        data = _build(node, (), positions, constructor)
+    except _Duplicate as dup:
+        raise InvalidFile(
+            [Problem(file, dup.line, dup.col, format_path(dup.path), "this key appears twice",
+                     "keep one of them")]
+        ) from None
+    except yaml.YAMLError as exc:
+        raise InvalidFile([Problem(file, 0, 0, "(syntax)", f"not valid YAML: {exc}")]) from None
+    return data, positions
+
+
+def _build(node: yaml.Node, path: Path, pos: Positions, c: yaml.SafeLoader) -> Any:
+    pos.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.MappingNode):
+        c.flatten_mapping(node)  # resolve YAML merge keys (<<) like the safe loader does
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = c.construct_object(key_node, deep=True)
+            if not isinstance(key, str | int | float | bool) or key is None:
+                key = str(key)
+            sub = (*path, key if isinstance(key, str | int) else str(key))
+            if key in out:
+                raise _Duplicate(sub, key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            pos.keys[sub] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            out[key] = _build(value_node, sub, pos, c)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_build(item, (*path, i), pos, c) for i, item in enumerate(node.value)]
+    return c.construct_object(node, deep=True)
+
+
+def _describe_input(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return f"a list of {len(value)} item{'s' if len(value) != 1 else ''}"
+    if value is None:
+        return "nothing"
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _fields_at(model: type[BaseModel], loc: Path) -> list[str]:
+    """Field names allowed at `loc` inside `model` (for did-you-mean on unknown keys)."""
+    tp: Any = model
+    for part in loc:
+        tp = _unwrap(tp)
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            f = tp.model_fields.get(str(part))
+            if f is None:
+                return []
+            tp = f.annotation
+        else:
+            origin = typing.get_origin(tp)
+            args = typing.get_args(tp)
+            if origin is list and args:
+                tp = args[0]
+            elif origin is dict and len(args) == 2:
+                tp = args[1]
+            else:
+                return []
+    tp = _unwrap(tp)
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return list(tp.model_fields)
+    return []
+
+
+def _unwrap(tp: Any) -> Any:
+    while True:
+        origin = typing.get_origin(tp)
+        if origin is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+            continue
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        if origin in (typing.Union, getattr(__import__("types"), "UnionType")) and len(args) == 1:
+            tp = args[0]
+            continue
+        return tp
+
+
+_EXPECTED = {
+    "missing": "this key is required",
+    "string_type": "expected text",
+    "int_type": "expected a whole number",
+    "int_parsing": "expected a whole number",
+    "int_from_float": "expected a whole number",
+    "float_type": "expected a number",
+    "float_parsing": "expected a number",
+    "list_type": "expected a list (lines starting with '- ')",
+    "dict_type": "expected a mapping (key: value lines)",
+    "model_type": "expected a mapping (key: value lines)",
+    "model_attributes_type": "expected a mapping (key: value lines)",
+    "bool_type": "expected true or false",
+}
+
+
+def _problem_from_error(err: Any, model: type[BaseModel], data: Any, file: str,
+                        pos: Positions) -> Problem:
+    loc: Path = tuple(p for p in err["loc"] if isinstance(p, str | int))
+    # pydantic adds a synthetic loc segment for dict keys: `variations.mood.[key]`
+    loc = tuple(p for p in loc if p != "[key]")
+    etype = err["type"]
+    if etype == "extra_forbidden":
+        key = loc[-1] if loc else "?"
+        line, col = pos.of(loc, key=True)
+        allowed = _fields_at(model, loc[:-1])
+        hint = did_you_mean(str(key), allowed)
+        return Problem(
+            file, line, col, format_path(loc), f"unknown key '{key}'",
+            f"did you mean '{hint}'?" if hint else
+            ("allowed here: " + ", ".join(allowed)) if allowed else None,
+        )
+    line, col = pos.of(loc)
+    if etype == "missing":
+        parent = loc[:-1]
+        line, col = pos.of(parent)
+        return Problem(file, line, col, format_path(loc), f"missing required key '{loc[-1]}'",
+                       _missing_hint(model, parent, str(loc[-1])))
+    message = _EXPECTED.get(etype) or _with_context(etype, err.get("ctx") or {}) or err["msg"]
+    if etype.startswith("value_error"):
+        message = err["msg"].removeprefix("Value error, ")
+    got = err.get("input", None)
+    if etype not in ("missing",) and not etype.startswith("value_error"):
+        message = f"{message}, got {_describe_input(got)}"
+    return Problem(file, line, col, format_path(loc), message)
+
+
+def _with_context(etype: str, ctx: dict[str, Any]) -> str | None:
+    if etype == "less_than_equal":
+        return f"expected at most {ctx.get('le')}"
+    if etype == "less_than":
+        return f"expected less than {ctx.get('lt')}"
+    if etype == "greater_than_equal":
+        return f"expected at least {ctx.get('ge')}"
+    if etype == "greater_than":
+        return f"expected more than {ctx.get('gt')}"
+    if etype == "too_short":
+        n = ctx.get("min_length")
+        return f"expected at least {n} item{'s' if n != 1 else ''}"
+    if etype == "too_long":
+        n = ctx.get("max_length")
+        return f"expected at most {n} item{'s' if n != 1 else ''}"
+    if etype == "string_too_short":
+        return "expected non-empty text"
+    if etype == "string_pattern_mismatch":
+        pattern = str(ctx.get("pattern", ""))
+        if pattern == SLUG_PATTERN:
+            return "expected an id of lower-case letters, digits and '-' (e.g. price-objection)"
+        if pattern.startswith("^[a-z]{2,3}"):
+            return "expected a BCP-47 language tag such as en, en-GB or nb"
+        if pattern.startswith("^[a-z_]"):
+            return "expected a placeholder name of lower-case letters, digits and _"
+        return f"expected text matching {pattern}"
+    if etype == "literal_error":
+        return f"expected one of {ctx.get('expected')}"
+    return None
+
+
+def _missing_hint(model: type[BaseModel], parent: Path, key: str) -> str | None:
+    tp: Any = model
+    for part in parent:
+        tp = _unwrap(tp)
+        if isinstance(tp, type) and issubclass(tp, BaseModel) and str(part) in tp.model_fields:
+            tp = tp.model_fields[str(part)].annotation
+        else:
+            args = typing.get_args(tp)
+            tp = args[-1] if args else None
+    tp = _unwrap(tp)
+    if isinstance(tp, type) and issubclass(tp, BaseModel) and key in tp.model_fields:
+        desc = tp.model_fields[key].description
+        return f"{key}: {desc}" if desc else None
+    return None
+
+
+def load_model(
+    text: str,
+    file: str,
+    model: type[M],
+    semantic_check: Callable[[M], list[tuple[Path, str]]] | None = None,
+) -> tuple[M, Positions]:
+    """Parse and validate; raises InvalidFile with every problem found, ordered by line."""
+    data, pos = parse_yaml(text, file)
+    if not isinstance(data, dict):
+        raise InvalidFile(
+            [Problem(file, 1, 1, "(top level)",
+                     f"expected a mapping of keys like 'id:' and 'title:', got {_describe_input(data)}")]
+        )
+    try:
+        obj = model.model_validate(data)
+    except ValidationError as exc:
+        problems = [_problem_from_error(e, model, data, file, pos) for e in exc.errors()]
+        raise InvalidFile(sorted(set(problems), key=lambda p: (p.line, p.column))) from None
+    if semantic_check is not None:
+        found = semantic_check(obj)
+        if found:
+            problems = [Problem(file, *pos.of(path), format_path(path), msg) for path, msg in found]
+            raise InvalidFile(sorted(problems, key=lambda p: (p.line, p.column)))
+    return obj, pos
+
+
+def load_scenario(text: str, file: str) -> tuple[Scenario, Positions]:
+    return load_model(text, file, Scenario, check_scenario)
+
+
+def load_rubric(text: str, file: str) -> tuple[Rubric, Positions]:
+    return load_model(text, file, Rubric, check_rubric)

@@ -1,0 +1,107 @@
+"""The rubric format: what "good" sounds like, criterion by criterion, on a 1-5 scale."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from roleplay.domain.scenario import Language, Lines, Slug
+from roleplay.domain.signals import NonEmptyStr, Signals
+
+LEVELS = (1, 2, 3, 4, 5)
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Examples(Strict):
+    good: Lines = Field(description="Lines a rep could say that show the criterion well.")
+    bad: Lines = Field(description="Lines that show it badly.")
+
+
+class JudgeSignals(Strict):
+    """What the offline rule-based judge counts. It is approximate; the LLM judge reads levels."""
+
+    evidence: Signals = Field(
+        default_factory=Signals, description="Each matching sentence of the rep is one hit."
+    )
+    avoid: Signals = Field(
+        default_factory=Signals, description="Each matching sentence takes one hit away."
+    )
+    levels_at: Annotated[list[Annotated[int, Field(ge=1)]], Field(min_length=4, max_length=4)] = (
+        Field(
+            default_factory=lambda: [1, 2, 3, 4],
+            description="Net hits needed for levels 2, 3, 4 and 5 (ascending).",
+        )
+    )
+
+
+class Criterion(Strict):
+    id: Slug
+    name: NonEmptyStr
+    description: NonEmptyStr
+    skill: Slug = Field(description="The skill this criterion trains (spaced repetition key).")
+    weight: float = Field(gt=0, le=100)
+    levels: dict[Annotated[int, Field(ge=1, le=5)], NonEmptyStr] = Field(
+        description="What each level sounds like; 1, 3 and 5 at least."
+    )
+    examples: Examples
+    tip: NonEmptyStr = Field(description="One concrete thing to try next time.")
+    signals: JudgeSignals | None = Field(
+        default=None, description="For the offline judge; without it the criterion is not "
+        "scored offline.",
+    )
+
+
+class Rubric(Strict):
+    id: Slug
+    title: NonEmptyStr
+    version: int = Field(ge=1)
+    language: Language = "en"
+    description: str | None = None
+    pass_threshold: float = Field(
+        ge=1, le=5, description="Weighted mean level (1-5) needed to pass."
+    )
+    criteria: Annotated[list[Criterion], Field(min_length=1)]
+
+    def criterion(self, criterion_id: str) -> Criterion:
+        for c in self.criteria:
+            if c.id == criterion_id:
+                return c
+        raise KeyError(criterion_id)
+
+    @property
+    def skills(self) -> list[str]:
+        return sorted({c.skill for c in self.criteria})
+
+
+def check_rubric(r: Rubric) -> list[tuple[tuple[str | int, ...], str]]:
+    problems: list[tuple[tuple[str | int, ...], str]] = []
+    seen: set[str] = set()
+    for i, c in enumerate(r.criteria):
+        if c.id in seen:
+            problems.append((("criteria", i, "id"), f"duplicate id '{c.id}'; ids must be unique"))
+        seen.add(c.id)
+        missing = [lvl for lvl in (1, 3, 5) if lvl not in c.levels]
+        if missing:
+            problems.append(
+                (
+                    ("criteria", i, "levels"),
+                    "levels 1, 3 and 5 must be described; missing "
+                    + ", ".join(str(m) for m in missing),
+                )
+            )
+        if c.signals is not None:
+            at = c.signals.levels_at
+            if any(b <= a for a, b in zip(at, at[1:], strict=False)):
+                problems.append(
+                    (("criteria", i, "signals", "levels_at"), "must be strictly ascending")
+                )
+            if c.signals.evidence.is_empty():
+                problems.append(
+                    (("criteria", i, "signals", "evidence"),
+                     "needs phrases, patterns or questions, or the judge has nothing to count")
+                )
+    return problems

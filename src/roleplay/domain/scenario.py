@@ -1,0 +1,287 @@
+"""The scenario format a trainer writes: who the customer is, what they hide, how they push back.
+
+Every string the customer says or knows may use `{placeholders}` filled from the variation drawn
+for the run (see `variation.py`), so a repeat of a scenario is never the same script.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from roleplay.domain.signals import NonEmptyStr, Signals
+from roleplay.domain.suggest import did_you_mean, unknown_reference
+
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+Slug = Annotated[str, Field(pattern=SLUG_PATTERN, description="lower-case letters, digits, -")]
+# BCP-47: a primary language subtag plus optional subtags (en, en-GB, nb, pt-BR, zh-Hant-TW).
+Language = Annotated[
+    str,
+    Field(
+        pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
+        description="BCP-47 language tag, e.g. en, en-GB, nb",
+    ),
+]
+Lines = Annotated[list[NonEmptyStr], Field(min_length=1)]
+
+_DURATION = re.compile(r"^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*(?:(\d+)\s*s(?:ec)?)?\s*$")
+
+
+def parse_duration(value: object) -> object:
+    """`300`, `"5m"`, `"4m30s"`, `"90s"`, `"1h"` -> seconds. Other types go on to fail validation."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return value
+    if isinstance(value, str):
+        m = _DURATION.match(value)
+        if value.strip() and m and any(m.groups()):
+            h, mins, secs = (int(g) if g else 0 for g in m.groups())
+            return h * 3600 + mins * 60 + secs
+        raise ValueError(f"expected a duration like 300, '5m', '4m30s' or '90s', got {value!r}")
+    return value
+
+
+Seconds = Annotated[int, BeforeValidator(parse_duration), Field(gt=0, le=4 * 3600)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Voice(Strict):
+    """Hints for text-to-speech; any of them may be ignored by a voice that cannot do it."""
+
+    gender: Literal["female", "male", "neutral"] | None = None
+    accent: str | None = Field(default=None, description="e.g. en-us, en-gb, nb")
+    rate: int | None = Field(default=None, ge=80, le=300, description="words per minute")
+
+
+class Persona(Strict):
+    name: NonEmptyStr
+    role: NonEmptyStr
+    company: NonEmptyStr
+    personality: NonEmptyStr = Field(description="Who they are and what they care about.")
+    speaking_style: NonEmptyStr = Field(description="How they talk: pace, length, vocabulary.")
+    voice: Voice = Field(default_factory=Voice)
+
+
+class Earn(Strict):
+    """What the rep must do before the customer gives a fact away."""
+
+    how: NonEmptyStr = Field(description="In words, for trainers and the LLM customer.")
+    signals: Signals = Field(description="How the offline scripted customer recognises it.")
+    after: list[Slug] = Field(
+        default_factory=list, description="Facts that must be revealed first (trust before money)."
+    )
+
+
+class HiddenFact(Strict):
+    id: Slug
+    fact: NonEmptyStr = Field(description="What the customer knows (never said unprompted).")
+    earn: Earn
+    reveal: Lines = Field(description="How the customer says it once earned (one is picked).")
+
+
+class Trigger(Strict):
+    when: NonEmptyStr = Field(description="In words: what makes the customer raise it.")
+    signals: Signals = Field(default_factory=Signals)
+    after_turn: int | None = Field(
+        default=None,
+        ge=1,
+        description="Raise it unprompted once the rep has spoken this many times.",
+    )
+
+
+class Handled(Strict):
+    how: NonEmptyStr
+    signals: Signals
+    replies: Lines = Field(description="What the customer says when the objection is handled.")
+
+
+class Objection(Strict):
+    id: Slug
+    trigger: Trigger
+    phrasings: Annotated[list[NonEmptyStr], Field(min_length=2)] = Field(
+        description="Several ways to say it, so it never sounds memorised."
+    )
+    handled: Handled | None = None
+
+
+class EndCondition(Strict):
+    when: NonEmptyStr
+    signals: Signals
+    requires: list[Slug] = Field(
+        default_factory=list, description="Facts that must be revealed before this can happen."
+    )
+    after_turn: int | None = Field(default=None, ge=1)
+    lines: Lines
+
+
+class TimeUp(Strict):
+    lines: Lines
+
+
+class EndConditions(Strict):
+    win: EndCondition
+    loss: EndCondition
+    time: TimeUp
+
+
+class Reactions(Strict):
+    """Generic replies of the scripted customer when nothing in the scenario applies."""
+
+    pushback: list[NonEmptyStr] = Field(
+        default_factory=list, description="When pitched at without being asked anything."
+    )
+    neutral: list[NonEmptyStr] = Field(
+        default_factory=list, description="To a question that earns nothing."
+    )
+    warm: list[NonEmptyStr] = Field(
+        default_factory=list, description="When the rep listens well (summarises, asks open)."
+    )
+
+
+class VariationOption(Strict):
+    id: Slug
+    weight: float = Field(default=1.0, gt=0)
+    description: str | None = None
+    values: dict[Annotated[str, Field(pattern=r"^[a-z_][a-z0-9_]*$")], NonEmptyStr] = Field(
+        default_factory=dict, description="Fill-ins for {placeholders} in the scenario text."
+    )
+    mood: str | None = Field(default=None, description="Added to the persona's personality.")
+    objection_order: list[Slug] | None = Field(
+        default=None, description="Order in which unprompted objections come up."
+    )
+
+
+class Scenario(Strict):
+    id: Slug
+    title: NonEmptyStr
+    version: int = Field(ge=1)
+    language: Language
+    skills: Annotated[list[Slug], Field(min_length=1)]
+    difficulty: int = Field(ge=1, le=5)
+    time_limit: Seconds = Field(description="Seconds, or '5m', '4m30s'.")
+    rubric: Slug
+    persona: Persona
+    brief: NonEmptyStr = Field(description="Shown to the rep before the call.")
+    context: str | None = Field(
+        default=None, description="What the customer knows about this call (hidden from the rep)."
+    )
+    facts: list[HiddenFact] = Field(default_factory=list)
+    opening: Lines
+    objections: list[Objection] = Field(default_factory=list)
+    end: EndConditions
+    variations: dict[Slug, Annotated[list[VariationOption], Field(min_length=1)]] = Field(
+        default_factory=dict
+    )
+    reactions: Reactions = Field(default_factory=Reactions)
+    notes: str | None = Field(default=None, description="For trainers; never shown in a call.")
+
+
+PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+
+
+def check_scenario(s: Scenario) -> list[tuple[tuple[str | int, ...], str]]:
+    """Checks pydantic cannot express: references between parts of one scenario.
+
+    Returns (key path, message) pairs; the caller attaches file positions.
+    """
+    problems: list[tuple[tuple[str | int, ...], str]] = []
+    fact_ids = [f.id for f in s.facts]
+    objection_ids = [o.id for o in s.objections]
+    problems += _duplicates("facts", fact_ids)
+    problems += _duplicates("objections", objection_ids)
+    for i, fact in enumerate(s.facts):
+        for j, ref in enumerate(fact.earn.after):
+            if ref not in fact_ids:
+                problems.append((("facts", i, "earn", "after", j), unknown_reference("fact", ref, fact_ids)))
+            elif ref == fact.id:
+                problems.append((("facts", i, "earn", "after", j), "a fact cannot require itself"))
+        if fact.earn.signals.is_empty():
+            problems.append(
+                (("facts", i, "earn", "signals"), "needs at least one phrase, pattern or questions")
+            )
+    for i, obj in enumerate(s.objections):
+        if obj.trigger.signals.is_empty() and obj.trigger.after_turn is None:
+            problems.append(
+                (("objections", i, "trigger"), "needs signals or after_turn, or it can never fire")
+            )
+    for kind in ("win", "loss"):
+        cond: EndCondition = getattr(s.end, kind)
+        for j, ref in enumerate(cond.requires):
+            if ref not in fact_ids:
+                problems.append((("end", kind, "requires", j), unknown_reference("fact", ref, fact_ids)))
+    defined: dict[str, set[str]] = {}
+    for dim, options in s.variations.items():
+        problems += _duplicates(("variations", dim), [o.id for o in options])
+        keys = [set(o.values) for o in options]
+        for k, opt in enumerate(options):
+            missing = set().union(*keys) - set(opt.values)
+            if missing:
+                problems.append(
+                    (
+                        ("variations", dim, k, "values"),
+                        f"option '{opt.id}' does not set {_names(missing)}, which other "
+                        f"'{dim}' options set; every option must fill the same placeholders",
+                    )
+                )
+            for j, ref in enumerate(opt.objection_order or []):
+                if ref not in objection_ids:
+                    problems.append(
+                        (
+                            ("variations", dim, k, "objection_order", j),
+                            unknown_reference("objection", ref, objection_ids),
+                        )
+                    )
+        for key in set().union(*keys):
+            defined.setdefault(key, set()).add(dim)
+    for key, dims in defined.items():
+        if len(dims) > 1:
+            problems.append(
+                (("variations",), f"placeholder {{{key}}} is set by several variations: "
+                 f"{', '.join(sorted(dims))}; let one variation own it")
+            )
+    for path, value in _strings(s.model_dump(exclude={"variations", "notes"})):
+        for name in PLACEHOLDER.findall(value):
+            if name not in defined:
+                hint = did_you_mean(name, list(defined))
+                problems.append(
+                    (
+                        path,
+                        f"placeholder {{{name}}} is not set by any variation"
+                        + (f"; did you mean {{{hint}}}?" if hint else
+                           "; add it to the `values` of a variation's options"),
+                    )
+                )
+    return problems
+
+
+def _strings(obj: object, path: tuple[str | int, ...] = ()) -> list[tuple[tuple[str | int, ...],
+                                                                          str]]:
+    if isinstance(obj, str):
+        return [(path, obj)]
+    if isinstance(obj, dict):
+        return [x for k, v in obj.items() for x in _strings(v, (*path, k))]
+    if isinstance(obj, list):
+        return [x for i, v in enumerate(obj) for x in _strings(v, (*path, i))]
+    return []
+
+
+def _duplicates(where: str | tuple[str, ...], ids: list[str]) -> list[tuple[tuple[str | int, ...],
+                                                                            str]]:
+    base = (where,) if isinstance(where, str) else where
+    seen: set[str] = set()
+    out: list[tuple[tuple[str | int, ...], str]] = []
+    for i, ident in enumerate(ids):
+        if ident in seen:
+            out.append(((*base, i, "id"), f"duplicate id '{ident}'; ids must be unique"))
+        seen.add(ident)
+    return out
+
+
+def _names(keys: set[str]) -> str:
+    return ", ".join(f"{{{k}}}" for k in sorted(keys))

@@ -1,0 +1,79 @@
+"""The scorecard: a level per rubric criterion with verbatim evidence, KPIs, pass/fail."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from roleplay.domain.kpis import Kpis
+
+
+class Card(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class Evidence(Card):
+    quote: str = Field(description="Verbatim from one of the rep's turns.")
+    turn: int = Field(description="Index of the turn in the transcript.")
+    time: float | None = Field(default=None, description="Seconds into the session.")
+
+
+class CriterionScore(Card):
+    id: str
+    name: str
+    skill: str
+    weight: float
+    level: int | None = Field(default=None, ge=1, le=5, description="None: not scored.")
+    rationale: str
+    evidence: tuple[Evidence, ...] = ()
+    counter_evidence: tuple[Evidence, ...] = ()
+    tip: str
+    example: str | None = None
+    unsupported: bool = Field(
+        default=False, description="Above the lowest level without verified evidence."
+    )
+
+
+class Scorecard(Card):
+    format: int = 1
+    session: str | None = None
+    rubric: str
+    rubric_version: int
+    judge: str = Field(description="offline, or the model that judged")
+    approximate: bool = Field(description="True for the rule-based judge.")
+    criteria: tuple[CriterionScore, ...]
+    overall: float | None = Field(description="Weighted mean level over scored criteria, 1-5.")
+    pass_threshold: float
+    passed: bool | None
+    strengths: tuple[str, ...] = ()
+    priorities: tuple[str, ...] = ()
+    kpis: Kpis
+    notes: tuple[str, ...] = ()
+
+    def criterion(self, criterion_id: str) -> CriterionScore:
+        for c in self.criteria:
+            if c.id == criterion_id:
+                return c
+        raise KeyError(criterion_id)
+
+
+def weighted_overall(scores: list[CriterionScore]) -> float | None:
+    scored = [s for s in scores if s.level is not None]
+    total = sum(s.weight for s in scored)
+    if not scored or total <= 0:
+        return None
+    return round(sum(s.weight * (s.level or 0) for s in scored) / total, 2)
+
+
+def strengths_and_priorities(
+    scores: list[CriterionScore],
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Top two and bottom two scored criteria; heavier criteria first among equal levels.
+
+    With fewer than four scored criteria the lists do not overlap: priorities win, since they
+    are what the rep works on next.
+    """
+    scored = [s for s in scores if s.level is not None]
+    priorities = sorted(scored, key=lambda s: (s.level or 0, -s.weight))[:2]
+    rest = [s for s in scored if s not in priorities and (s.level or 0) >= 3]
+    strengths = sorted(rest, key=lambda s: (-(s.level or 0), -s.weight))[:2]
+    return tuple(s.id for s in strengths), tuple(s.id for s in priorities)

@@ -1,0 +1,95 @@
+"""Signals: machine-checkable hints in trainer files (phrases, regex patterns, question types).
+
+The scripted customer uses them to decide when a fact is earned or an objection triggers; the
+offline judge uses them to find evidence. They are an approximation of understanding, and the
+files say in words (`how`, `when`) what they approximate, for the LLM customer and judge.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from roleplay.domain import text as txt
+
+
+def _check_pattern(pattern: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"not a valid regular expression ({exc})") from None
+    return pattern
+
+
+Pattern = Annotated[str, AfterValidator(_check_pattern)]
+NonEmptyStr = Annotated[str, Field(min_length=1)]
+
+
+class Signals(BaseModel):
+    """Phrases or patterns in the rep's words, optionally only in questions of a kind."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    phrases: list[NonEmptyStr] = Field(
+        default_factory=list,
+        description="Words or phrases (case and punctuation ignored, whole words).",
+    )
+    patterns: list[Pattern] = Field(
+        default_factory=list, description="Python regular expressions, case-insensitive."
+    )
+    questions: Literal["open", "closed", "any"] | None = Field(
+        default=None,
+        description="Only count matches inside questions of this kind; with no phrases or "
+        "patterns, every such question counts.",
+    )
+
+    def is_empty(self) -> bool:
+        return not self.phrases and not self.patterns and self.questions is None
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One sentence of a turn that matched; `quote` is verbatim from the turn."""
+
+    quote: str
+    matched: str
+
+
+def find_hits(signals: Signals, text: str, language: str = "en") -> list[Hit]:
+    """Sentences of `text` that match `signals`, at most one hit per sentence."""
+    if signals.is_empty():
+        return []
+    if signals.questions is not None:
+        units = [
+            q.text
+            for q in txt.questions(text, language)
+            if signals.questions == "any" or q.kind == signals.questions
+        ]
+    else:
+        units = txt.sentences(text)
+    hits: list[Hit] = []
+    for unit in units:
+        matched = _match_unit(signals, unit)
+        if matched is not None:
+            hits.append(Hit(quote=unit, matched=matched))
+    return hits
+
+
+def _match_unit(signals: Signals, unit: str) -> str | None:
+    if not signals.phrases and not signals.patterns:
+        return "question"  # a bare question filter: every question of the kind counts
+    norm = txt.normalise(unit)
+    for phrase in signals.phrases:
+        if txt.contains_phrase(norm, phrase):
+            return phrase
+    for pattern in signals.patterns:
+        if re.search(pattern, unit, flags=re.IGNORECASE):
+            return pattern
+    return None
+
+
+def matches(signals: Signals, text: str, language: str = "en") -> bool:
+    return bool(find_hits(signals, text, language))

@@ -1,0 +1,71 @@
+"""Draw one option from every variation dimension, from a seed saved with the session."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from typing import Any
+
+from roleplay.domain.scenario import PLACEHOLDER, Scenario
+
+
+@dataclass(frozen=True)
+class Variation:
+    seed: int
+    choices: dict[str, str] = field(default_factory=dict)  # dimension -> option id
+
+
+@dataclass(frozen=True)
+class ScenarioRun:
+    """A scenario as played in one session: placeholders filled, variation applied."""
+
+    scenario: Scenario  # resolved: every {placeholder} replaced
+    variation: Variation
+    moods: tuple[str, ...]
+    objection_order: tuple[str, ...]  # every objection id, in the order drawn for this run
+
+    @property
+    def source_id(self) -> str:
+        return self.scenario.id
+
+
+def draw(scenario: Scenario, seed: int, fixed: dict[str, str] | None = None) -> ScenarioRun:
+    """Deterministic for a given seed; `fixed` pins dimensions (e.g. a drill or a rerun)."""
+    rng = random.Random(seed)
+    fixed = fixed or {}
+    choices: dict[str, str] = {}
+    values: dict[str, str] = {}
+    moods: list[str] = []
+    order: list[str] | None = None
+    for dim in sorted(scenario.variations):
+        options = scenario.variations[dim]
+        # Always consume the rng so pinning one dimension does not change the others.
+        picked = rng.choices(options, weights=[o.weight for o in options], k=1)[0]
+        if dim in fixed:
+            matching = [o for o in options if o.id == fixed[dim]]
+            if not matching:
+                known = ", ".join(o.id for o in options)
+                raise ValueError(f"variation '{dim}' has no option '{fixed[dim]}' (known: {known})")
+            picked = matching[0]
+        choices[dim] = picked.id
+        values.update(picked.values)
+        if picked.mood:
+            moods.append(picked.mood)
+        if picked.objection_order and order is None:
+            order = list(picked.objection_order)
+    resolved = Scenario.model_validate(_fill(scenario.model_dump(), values))
+    all_ids = [o.id for o in scenario.objections]
+    ordered = [i for i in (order or []) if i in all_ids] + [
+        i for i in all_ids if i not in (order or [])
+    ]
+    return ScenarioRun(resolved, Variation(seed, choices), tuple(moods), tuple(ordered))
+
+
+def _fill(obj: Any, values: dict[str, str]) -> Any:
+    if isinstance(obj, str):
+        return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), obj)
+    if isinstance(obj, dict):
+        return {k: _fill(v, values) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_fill(v, values) for v in obj]
+    return obj

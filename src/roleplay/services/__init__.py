@@ -1,0 +1,1 @@
+"""Services: the conversation engine, scoring, the catalogue of trainer files. Ports only."""

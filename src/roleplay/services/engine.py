@@ -1,0 +1,163 @@
+"""The conversation engine: a turn-taking state machine that knows nothing about terminals.
+
+It asks the customer port for replies, streams the sentences to whoever drives the call (the
+CLI, the app, the voice loop), and appends every finished turn to the session store at once,
+so a crash loses at most the turn in flight.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from enum import StrEnum
+
+from roleplay.domain.session import Outcome, SessionRecord, Turn
+from roleplay.domain.variation import ScenarioRun
+from roleplay.services.ports import (
+    Clock,
+    Customer,
+    CustomerEvent,
+    CustomerRequest,
+    EndCall,
+    Marker,
+    Sentence,
+    SessionStore,
+)
+
+
+class CallState(StrEnum):
+    NOT_STARTED = "not-started"
+    CUSTOMER_SPEAKING = "customer-speaking"
+    AWAITING_REP = "awaiting-rep"
+    ENDED = "ended"
+
+
+class CallStateError(RuntimeError):
+    """A call method was used in the wrong state (a programming error, not a user error)."""
+
+
+class Conversation:
+    def __init__(
+        self,
+        record: SessionRecord,
+        run: ScenarioRun,
+        customer: Customer,
+        store: SessionStore,
+        clock: Clock,
+    ) -> None:
+        self.record = record
+        self.run = run
+        self.customer = customer
+        self._store = store
+        self._clock = clock
+        self._t0 = 0.0
+        self._turns: list[Turn] = []
+        self.state = CallState.NOT_STARTED
+
+    # --- what the interface reads -------------------------------------------------------
+
+    @property
+    def turns(self) -> tuple[Turn, ...]:
+        return tuple(self._turns)
+
+    @property
+    def outcome(self) -> Outcome | None:
+        return self.record.outcome
+
+    @property
+    def time_limit(self) -> float:
+        return float(self.run.scenario.time_limit)
+
+    def elapsed(self) -> float:
+        return 0.0 if self.state is CallState.NOT_STARTED else self._clock.monotonic() - self._t0
+
+    def time_left(self) -> float:
+        return max(0.0, self.time_limit - self.elapsed())
+
+    # --- what the interface does ---------------------------------------------------------
+
+    def start(self) -> Iterator[CustomerEvent]:
+        """Save the session record and stream the customer's opening line."""
+        self._require(CallState.NOT_STARTED)
+        self._t0 = self._clock.monotonic()
+        self._store.create(self.record)
+        yield from self._customer_turn(time_up=False)
+
+    def rep_says(
+        self, text: str, *, start: float | None = None, end: float | None = None
+    ) -> Iterator[CustomerEvent]:
+        """Record the rep's turn (times in seconds since the call started) and stream the reply."""
+        self._require(CallState.AWAITING_REP)
+        now = self.elapsed()
+        turn = Turn(
+            index=len(self._turns), speaker="rep", text=text.strip(),
+            start=round(now if start is None else start, 3),
+            end=round(now if end is None else end, 3),
+        )
+        self._append(turn)
+        yield from self._customer_turn(time_up=self.elapsed() >= self.time_limit)
+
+    def end(self, outcome: Outcome = "rep-ended") -> SessionRecord:
+        """End the call (idempotent: the first outcome stands)."""
+        if self.state is not CallState.ENDED:
+            self._finish(outcome)
+        return self.record
+
+    def switch_customer(self, customer: Customer) -> None:
+        """Continue the call with another customer (e.g. offline after the LLM failed)."""
+        self.customer = customer
+
+    # --- internals ---------------------------------------------------------------------
+
+    def _customer_turn(self, *, time_up: bool) -> Iterator[CustomerEvent]:
+        self.state = CallState.CUSTOMER_SPEAKING
+        started = self.elapsed()
+        said: list[str] = []
+        tags: list[str] = []
+        ending: EndCall | None = None
+        complete = False
+        try:
+            request = CustomerRequest(self.run, self.turns, time_up=time_up)
+            for event in self.customer.respond(request):
+                if isinstance(event, Sentence):
+                    said.append(event.text)
+                elif isinstance(event, Marker):
+                    tags.append(event.tag)
+                    continue
+                else:
+                    ending = event
+                yield event
+            complete = True
+        finally:
+            # Runs on success, on a customer failure and when the caller stops listening
+            # (barge-in, Ctrl-C): whatever was said is kept.
+            if not complete:
+                tags.append("interrupted")
+            if said:
+                self._append(
+                    Turn(
+                        index=len(self._turns), speaker="customer", text=" ".join(said),
+                        start=round(started, 3), end=round(self.elapsed(), 3),
+                        source=self.customer.name, tags=tuple(tags),
+                    )
+                )
+            if ending is not None:
+                self._finish(ending.outcome)
+            elif time_up and complete:
+                self._finish("time")
+            else:
+                self.state = CallState.AWAITING_REP
+
+    def _append(self, turn: Turn) -> None:
+        self._store.append_turn(self.record.id, turn)
+        self._turns.append(turn)
+
+    def _finish(self, outcome: Outcome) -> None:
+        self.record = self.record.model_copy(
+            update={"ended_at": self._clock.now(), "outcome": outcome}
+        )
+        self._store.update(self.record)
+        self.state = CallState.ENDED
+
+    def _require(self, state: CallState) -> None:
+        if self.state is not state:
+            raise CallStateError(f"call is {self.state.value}, expected {state.value}")

@@ -1,0 +1,90 @@
+"""Practice sessions: start a call on a scenario, finish it, score it, re-score it later."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from roleplay.domain.scorecard import Scorecard
+from roleplay.domain.session import FileRef, SessionRecord, VariationRecord
+from roleplay.domain.variation import draw
+from roleplay.services.catalog import Catalog
+from roleplay.services.engine import Conversation
+from roleplay.services.ports import Clock, Customer, Judge, SessionStore
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Who is practising, and the settings worth keeping with a session (never secrets)."""
+
+    rep: str
+    team: str | None = None
+
+
+class Practice:
+    def __init__(
+        self,
+        catalog: Callable[[], Catalog],
+        customer: Callable[[], Customer],
+        judge: Judge,
+        store: SessionStore,
+        clock: Clock,
+    ) -> None:
+        self._catalog = catalog
+        self._customer = customer
+        self.judge = judge
+        self.store = store
+        self.clock = clock
+
+    def begin(
+        self,
+        scenario_ref: str,
+        profile: Profile,
+        *,
+        mode: Literal["text", "voice"] = "text",
+        seed: int | None = None,
+        pinned: dict[str, str] | None = None,
+    ) -> Conversation:
+        """Prepare a call (nothing is written until `Conversation.start`)."""
+        catalog = self._catalog()
+        entry = catalog.scenario(scenario_ref)
+        rubric = catalog.rubric_for(entry.scenario)
+        seed = secrets.randbits(32) if seed is None else seed
+        run = draw(entry.scenario, seed, pinned)
+        customer = self._customer()
+        now = self.clock.now()
+        record = SessionRecord(
+            id=f"{now:%Y%m%d-%H%M%S}-{entry.scenario.id}-{secrets.token_hex(2)}",
+            scenario=FileRef(id=entry.scenario.id, version=entry.scenario.version,
+                             sha256=entry.sha256, title=entry.scenario.title),
+            rubric=FileRef(id=rubric.rubric.id, version=rubric.rubric.version,
+                           sha256=rubric.sha256, title=rubric.rubric.title),
+            variation=VariationRecord(seed=seed, choices=run.variation.choices),
+            language=entry.scenario.language,
+            rep=profile.rep,
+            team=profile.team,
+            mode=mode,
+            settings={"customer": customer.name, "judge": self.judge.name},
+            started_at=now,
+        )
+        return Conversation(record, run, customer, self.store, self.clock)
+
+    def finish(self, call: Conversation) -> Scorecard:
+        """End the call if still open, score it against its rubric and save the scorecard."""
+        call.end()
+        return self.score(call.record.id)
+
+    def score(self, session_ref: str) -> Scorecard:
+        transcript = self.store.load(session_ref)
+        catalog = self._catalog()
+        rubric_id = transcript.record.rubric.id
+        if rubric_id not in catalog.rubrics:
+            raise KeyError(
+                f"rubric '{rubric_id}' of session {transcript.record.id} is not in the "
+                "workspace any more; restore rubrics/" + rubric_id + ".yaml to score it"
+            )
+        scorecard = self.judge.score(catalog.rubrics[rubric_id].rubric, transcript)
+        self.store.save_scorecard(transcript.record.id, scorecard)
+        return scorecard
