@@ -11,8 +11,8 @@ from roleplay.adapters.offline_judge import OfflineJudge
 from roleplay.adapters.scripted_customer import ScriptedCustomer
 from roleplay.config import Settings, Workspace, load_settings, resolve_workspace
 from roleplay.services.catalog import Catalog, load_catalog
-from roleplay.services.practice import Practice, Profile
 from roleplay.services.ports import Clock
+from roleplay.services.practice import Practice, Profile
 
 
 @dataclass

@@ -89,8 +89,11 @@ def load_settings(path: Path | None = None) -> Settings:
                 hint = did_you_mean(key, Settings.model_fields)
                 messages.append(
                     f"{path}: unknown setting '{key}'"
-                    + (f"; did you mean '{hint}'?" if hint else
-                       f" (known: {', '.join(Settings.model_fields)})")
+                    + (
+                        f"; did you mean '{hint}'?"
+                        if hint
+                        else f" (known: {', '.join(Settings.model_fields)})"
+                    )
                 )
             else:
                 messages.append(f"{path}: {key}: {err['msg']}")
@@ -145,10 +148,11 @@ def bundled(kind: Literal["scenarios", "rubrics"]) -> Path:
 
 
 def seed_workspace(root: Path) -> None:
-    for kind in ("scenarios", "rubrics"):
+    kinds: tuple[Literal["scenarios", "rubrics"], ...] = ("scenarios", "rubrics")
+    for kind in kinds:
         target = root / kind
         target.mkdir(parents=True, exist_ok=True)
-        source = bundled(kind)  # type: ignore[arg-type]
+        source = bundled(kind)
         for file in sorted(source.glob("*.yaml")):
             if not (target / file.name).exists():
                 shutil.copy2(file, target / file.name)

@@ -7,7 +7,6 @@ the turn in flight, and a half-written last line is skipped on reading.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import tempfile
@@ -52,9 +51,7 @@ class FileSessionStore:
         _atomic_write(self.folder(record.id) / SESSION_FILE, record.model_dump_json(indent=2))
 
     def save_scorecard(self, session_id: str, scorecard: Scorecard) -> None:
-        _atomic_write(
-            self.folder(session_id) / SCORECARD_FILE, scorecard.model_dump_json(indent=2)
-        )
+        _atomic_write(self.folder(session_id) / SCORECARD_FILE, scorecard.model_dump_json(indent=2))
 
     # --- reading -------------------------------------------------------------------------
 
@@ -65,10 +62,11 @@ class FileSessionStore:
         """A full id, a unique prefix of one, or 'last' -> the session id."""
         ids = sorted(p.name for p in self._session_dirs())
         if ref == "last":
-            records = self.list()
+            records = self.records()
             if not records:
-                raise SessionNotFound("there are no sessions yet; start one with `roleplay "
-                                      "practice SCENARIO`")
+                raise SessionNotFound(
+                    "there are no sessions yet; start one with `roleplay practice SCENARIO`"
+                )
             return records[0].id
         if ref in ids:
             return ref
@@ -109,7 +107,7 @@ class FileSessionStore:
             return None
         return Scorecard.model_validate_json(path.read_text("utf-8"))
 
-    def list(self) -> Sequence[SessionRecord]:
+    def records(self) -> Sequence[SessionRecord]:
         records: list[SessionRecord] = []
         for folder in self._session_dirs():
             try:
@@ -133,8 +131,8 @@ def _atomic_write(path: Path, text: str) -> None:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
+        Path(tmp).chmod(0o600)
+        Path(tmp).replace(path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

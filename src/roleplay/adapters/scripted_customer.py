@@ -82,13 +82,20 @@ class ScriptedCustomer:
             yield EndCall("win", s.end.win.when)
             return
         for obj in s.objections:
-            if (obj.id in raised and obj.id not in handled and obj.handled
-                    and matches(obj.handled.signals, last, lang)):
+            if (
+                obj.id in raised
+                and obj.id not in handled
+                and obj.handled
+                and matches(obj.handled.signals, last, lang)
+            ):
                 yield from self._say(pick(obj.handled.replies), f"handled:{obj.id}")
                 return
         for fact in s.facts:
-            if (fact.id not in revealed and set(fact.earn.after) <= revealed
-                    and matches(fact.earn.signals, last, lang)):
+            if (
+                fact.id not in revealed
+                and set(fact.earn.after) <= revealed
+                and matches(fact.earn.signals, last, lang)
+            ):
                 yield from self._say(pick(fact.reveal), f"fact:{fact.id}")
                 return
         by_id = {o.id: o for o in s.objections}
@@ -131,5 +138,3 @@ class ScriptedCustomer:
         else:
             kind = "neutral"
         return getattr(s.reactions, kind) or defaults[kind]
-
-

@@ -69,8 +69,9 @@ def root(
 def _pick_and_practise() -> None:
     services = _services()
     catalog = services.catalog()
-    entries = sorted(catalog.scenarios.values(),
-                     key=lambda e: (e.scenario.difficulty, e.scenario.title))
+    entries = sorted(
+        catalog.scenarios.values(), key=lambda e: (e.scenario.difficulty, e.scenario.title)
+    )
     if catalog.problems:
         typer.echo(f"{len(catalog.broken)} file(s) have problems; `roleplay validate` lists them.")
     if not entries:
@@ -78,7 +79,9 @@ def _pick_and_practise() -> None:
     typer.echo(f"Scenarios in {services.workspace.root}:")
     for n, e in enumerate(entries, 1):
         s = e.scenario
-        typer.echo(f"  {n:>2}. {s.title}  (difficulty {s.difficulty}, {render.clock(s.time_limit)})")
+        typer.echo(
+            f"  {n:>2}. {s.title}  (difficulty {s.difficulty}, {render.clock(s.time_limit)})"
+        )
     try:
         choice = input("Pick a number (Enter for 1): ").strip() or "1"
     except (EOFError, KeyboardInterrupt):
@@ -93,8 +96,9 @@ def _pick_and_practise() -> None:
 
 @app.command()
 def validate(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders; default: "
-                                                        "the workspace.")] = None,
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Files or folders; default: the workspace.")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Check scenarios and rubrics; report every problem with file, line and key."""
@@ -111,9 +115,10 @@ def validate(
             typer.echo(str(p))
         files = len({p.file for p in problems})
         typer.echo(
-            f"{len(problems)} problem(s) in {files} file(s)" if problems
+            f"{len(problems)} problem(s) in {files} file(s)"
+            if problems
             else f"All good: {len(catalog.scenarios)} scenario(s), "
-                 f"{len(catalog.rubrics)} rubric(s) checked."
+            f"{len(catalog.rubrics)} rubric(s) checked."
         )
     del checked
     raise typer.Exit(1 if problems else 0)
@@ -138,11 +143,10 @@ def schema(kind: Annotated[SchemaKind, typer.Argument(help="scenario or rubric")
 
 
 def _new(kind: str, name: str, force: bool) -> None:
+    import re
     from importlib import resources
 
     from roleplay.domain.scenario import SLUG_PATTERN
-
-    import re
 
     ident = name.strip().lower().replace(" ", "-").replace("_", "-")
     if not re.match(SLUG_PATTERN, ident):
@@ -184,21 +188,30 @@ def scenarios(as_json: JsonOpt = False) -> None:
     catalog = services.catalog()
     entries = sorted(catalog.scenarios.values(), key=lambda e: e.scenario.id)
     if as_json:
-        _emit_json({
-            "scenarios": [
-                {"id": e.scenario.id, "title": e.scenario.title, "language": e.scenario.language,
-                 "difficulty": e.scenario.difficulty, "skills": e.scenario.skills,
-                 "time_limit": e.scenario.time_limit, "rubric": e.scenario.rubric,
-                 "path": str(e.path)}
-                for e in entries
-            ],
-            "broken": {str(k): [p.to_json() for p in v] for k, v in catalog.broken.items()},
-        })
+        _emit_json(
+            {
+                "scenarios": [
+                    {
+                        "id": e.scenario.id,
+                        "title": e.scenario.title,
+                        "language": e.scenario.language,
+                        "difficulty": e.scenario.difficulty,
+                        "skills": e.scenario.skills,
+                        "time_limit": e.scenario.time_limit,
+                        "rubric": e.scenario.rubric,
+                        "path": str(e.path),
+                    }
+                    for e in entries
+                ],
+                "broken": {str(k): [p.to_json() for p in v] for k, v in catalog.broken.items()},
+            }
+        )
         return
     for e in entries:
         s = e.scenario
-        typer.echo(f"{s.id:<32} {s.language:<5} d{s.difficulty} {render.clock(s.time_limit):>5}  "
-                   f"{s.title}")
+        typer.echo(
+            f"{s.id:<32} {s.language:<5} d{s.difficulty} {render.clock(s.time_limit):>5}  {s.title}"
+        )
     for path in catalog.broken:
         typer.echo(f"{'(broken)':<32} {path.name}: run `roleplay validate {path}`")
 
@@ -220,12 +233,14 @@ def practice(
     _practise(_services(), scenario, seed, rep, as_json=as_json)
 
 
-def _practise(services: Any, scenario: str, seed: int | None, rep: str | None,
-              *, as_json: bool) -> None:
+def _practise(
+    services: Any, scenario: str, seed: int | None, rep: str | None, *, as_json: bool
+) -> None:
     try:
         call = services.practice.begin(scenario, services.profile(rep), seed=seed)
     except UnknownScenario as exc:
         raise _fail(str(exc)) from None
+
     # With --json, stdout carries only the scorecard; the conversation goes to stderr.
     def write(line: str) -> None:
         typer.echo(line, err=as_json)
@@ -253,17 +268,23 @@ def _practise(services: Any, scenario: str, seed: int | None, rep: str | None,
 def sessions(as_json: JsonOpt = False) -> None:
     """List saved sessions, newest first (unfinished ones too)."""
     services = _services()
-    records = services.store.list()
+    records = services.store.records()
     scores: dict[str, float | None] = {}
     for r in records:
         card = services.store.scorecard(r.id)
         scores[r.id] = card.overall if card else None
     if as_json:
-        _emit_json([
-            {**r.model_dump(mode="json"), "status": render.status(r),
-             "duration": render.duration(r), "overall": scores[r.id]}
-            for r in records
-        ])
+        _emit_json(
+            [
+                {
+                    **r.model_dump(mode="json"),
+                    "status": render.status(r),
+                    "duration": render.duration(r),
+                    "overall": scores[r.id],
+                }
+                for r in records
+            ]
+        )
         return
     typer.echo(render.session_table(records, scores))
 
@@ -281,11 +302,13 @@ def show(
         raise _fail(str(exc.args[0])) from None
     card = services.store.scorecard(transcript.record.id)
     if as_json:
-        _emit_json({
-            "session": transcript.record.model_dump(mode="json"),
-            "turns": [t.model_dump(mode="json") for t in transcript.turns],
-            "scorecard": card.model_dump(mode="json") if card else None,
-        })
+        _emit_json(
+            {
+                "session": transcript.record.model_dump(mode="json"),
+                "turns": [t.model_dump(mode="json") for t in transcript.turns],
+                "scorecard": card.model_dump(mode="json") if card else None,
+            }
+        )
         return
     typer.echo(render.transcript(transcript))
     if card:

@@ -26,9 +26,12 @@ def clock(seconds: float | None) -> str:
 
 def wrap(text: str, indent: str = "", width: int = WIDTH, first: str | None = None) -> str:
     """Fill to `width`; `first` replaces the indent of the first line (e.g. a speaker name)."""
-    return textwrap.fill(" ".join(text.split()), width=width,
-                         initial_indent=indent if first is None else first,
-                         subsequent_indent=indent)
+    return textwrap.fill(
+        " ".join(text.split()),
+        width=width,
+        initial_indent=indent if first is None else first,
+        subsequent_indent=indent,
+    )
 
 
 def briefing(s: Scenario, time_limit: float) -> str:
@@ -103,7 +106,9 @@ def scorecard(card: Scorecard, rubric_title: str | None = None) -> str:
         out.append("Overall: not scored (no criterion could be scored)")
     else:
         verdict = "PASS" if card.passed else "NOT YET"
-        out.append(f"Overall {card.overall:.1f} / 5 · {verdict} (pass at {card.pass_threshold:.1f})")
+        out.append(
+            f"Overall {card.overall:.1f} / 5 · {verdict} (pass at {card.pass_threshold:.1f})"
+        )
     out.append("")
     for c in card.criteria:
         out.append(f"{c.name:<34} {_bar(c.level)}   weight {c.weight:g}")

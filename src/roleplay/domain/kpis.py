@@ -6,6 +6,7 @@ sessions the timings measure typing, so those figures are left empty rather than
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -50,7 +51,7 @@ def compute(turns: Sequence[Turn], language: str = "en", timed: bool = False) ->
     rep_minutes = rep_secs / 60
     latencies: list[float] = []
     interruptions = 0
-    for prev, cur in zip(turns, turns[1:], strict=False):
+    for prev, cur in itertools.pairwise(turns):
         if prev.speaker == "customer" and cur.speaker == "rep":
             if "interrupted" in prev.tags or (timed and cur.start < prev.end):
                 interruptions += 1

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from roleplay.domain.problems import InvalidFile, Problem, format_path
+from roleplay.domain.problems import Finding, InvalidFile, Problem, format_path
 from roleplay.domain.rubric import Rubric, check_rubric
 from roleplay.domain.scenario import SLUG_PATTERN, Scenario, check_scenario
 from roleplay.domain.suggest import did_you_mean
@@ -30,14 +30,13 @@ class Positions:
     values: dict[Path, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
 
-    def of(self, path: Path, *, key: bool = False) -> tuple[int, int]:
-        """Position of `path`, or of its nearest ancestor that exists in the file."""
-        table = self.keys if key else self.values
+    def of(self, path: Path) -> tuple[int, int]:
+        """Where `path` is written: its key when it has one (a trainer looks for the key), else
+        its value (list items), else its nearest ancestor that exists in the file."""
         for n in range(len(path), -1, -1):
-            if path[:n] in table:
-                return table[path[:n]]
-            if path[:n] in self.values:
-                return self.values[path[:n]]
+            found = self.keys.get(path[:n]) or self.values.get(path[:n])
+            if found:
+                return found
         return (1, 1)
 
 
@@ -51,12 +50,7 @@ def parse_yaml(text: str, file: str) -> tuple[Any, Positions]:
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        raise InvalidFile(
-            [Problem(file, line, col, "(syntax)", f"not valid YAML: {exc.problem or exc}",
-                     "check indentation and quoting around this point")]
-        ) from None
+        raise InvalidFile([_syntax_problem(exc, text, file)]) from None
     except yaml.YAMLError as exc:
         raise InvalidFile([Problem(file, 0, 0, "(syntax)", f"not valid YAML: {exc}")]) from None
     if node is None:
@@ -67,12 +61,42 @@ def parse_yaml(text: str, file: str) -> tuple[Any, Positions]:
         data = _build(node, (), positions, constructor)
     except _Duplicate as dup:
         raise InvalidFile(
-            [Problem(file, dup.line, dup.col, format_path(dup.path), "this key appears twice",
-                     "keep one of them")]
+            [
+                Problem(
+                    file,
+                    dup.line,
+                    dup.col,
+                    format_path(dup.path),
+                    "this key appears twice",
+                    "keep one of them",
+                )
+            ]
         ) from None
     except yaml.YAMLError as exc:
         raise InvalidFile([Problem(file, 0, 0, "(syntax)", f"not valid YAML: {exc}")]) from None
     return data, positions
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, file: str) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+    message = f"not valid YAML: {exc.problem or exc}"
+    # An unclosed quote is reported where the parser finally gives up, often many lines
+    # later; point at the line that opened it instead.
+    for number, raw in enumerate(text.splitlines()[: max(line - 1, 0)], 1):
+        code = raw.split(" #", 1)[0]
+        if code.replace('\\"', "").count('"') % 2 == 1:
+            return Problem(
+                file,
+                number,
+                code.index('"') + 1,
+                "(syntax)",
+                f"{message} (noticed at line {line})",
+                "this quote is not closed on its line; close it or use a block scalar (>-)",
+            )
+    return Problem(
+        file, line, col, "(syntax)", message, "check indentation and quoting around this point"
+    )
 
 
 def _build(node: yaml.Node, path: Path, pos: Positions, c: yaml.SafeLoader) -> Any:
@@ -138,7 +162,7 @@ def _unwrap(tp: Any) -> Any:
             tp = typing.get_args(tp)[0]
             continue
         args = [a for a in typing.get_args(tp) if a is not type(None)]
-        if origin in (typing.Union, getattr(__import__("types"), "UnionType")) and len(args) == 1:
+        if origin in (typing.Union, __import__("types").UnionType) and len(args) == 1:
             tp = args[0]
             continue
         return tp
@@ -160,28 +184,42 @@ _EXPECTED = {
 }
 
 
-def _problem_from_error(err: Any, model: type[BaseModel], data: Any, file: str,
-                        pos: Positions) -> Problem:
+def _problem_from_error(
+    err: Any, model: type[BaseModel], data: Any, file: str, pos: Positions
+) -> Problem:
     loc: Path = tuple(p for p in err["loc"] if isinstance(p, str | int))
     # pydantic adds a synthetic loc segment for dict keys: `variations.mood.[key]`
     loc = tuple(p for p in loc if p != "[key]")
     etype = err["type"]
     if etype == "extra_forbidden":
         key = loc[-1] if loc else "?"
-        line, col = pos.of(loc, key=True)
+        line, col = pos.of(loc)
         allowed = _fields_at(model, loc[:-1])
         hint = did_you_mean(str(key), allowed)
         return Problem(
-            file, line, col, format_path(loc), f"unknown key '{key}'",
-            f"did you mean '{hint}'?" if hint else
-            ("allowed here: " + ", ".join(allowed)) if allowed else None,
+            file,
+            line,
+            col,
+            format_path(loc),
+            f"unknown key '{key}'",
+            f"did you mean '{hint}'?"
+            if hint
+            else ("allowed here: " + ", ".join(allowed))
+            if allowed
+            else None,
         )
     line, col = pos.of(loc)
     if etype == "missing":
         parent = loc[:-1]
         line, col = pos.of(parent)
-        return Problem(file, line, col, format_path(loc), f"missing required key '{loc[-1]}'",
-                       _missing_hint(model, parent, str(loc[-1])))
+        return Problem(
+            file,
+            line,
+            col,
+            format_path(loc),
+            f"missing required key '{loc[-1]}'",
+            _missing_hint(model, parent, str(loc[-1])),
+        )
     message = _EXPECTED.get(etype) or _with_context(etype, err.get("ctx") or {}) or err["msg"]
     if etype.startswith("value_error"):
         message = err["msg"].removeprefix("Value error, ")
@@ -242,26 +280,50 @@ def load_model(
     text: str,
     file: str,
     model: type[M],
-    semantic_check: Callable[[M], list[tuple[Path, str]]] | None = None,
+    semantic_check: Callable[[M], list[Finding]] | None = None,
 ) -> tuple[M, Positions]:
     """Parse and validate; raises InvalidFile with every problem found, ordered by line."""
     data, pos = parse_yaml(text, file)
     if not isinstance(data, dict):
         raise InvalidFile(
-            [Problem(file, 1, 1, "(top level)",
-                     f"expected a mapping of keys like 'id:' and 'title:', got {_describe_input(data)}")]
+            [
+                Problem(
+                    file,
+                    *pos.of(()),
+                    "(top level)",
+                    "expected a mapping of keys like 'id:' and 'title:', "
+                    f"got {_describe_input(data)}",
+                )
+            ]
         )
     try:
         obj = model.model_validate(data)
     except ValidationError as exc:
-        problems = [_problem_from_error(e, model, data, file, pos) for e in exc.errors()]
+        errors = _merge_misspellings(exc.errors(), model)
+        problems = [_problem_from_error(e, model, data, file, pos) for e in errors]
         raise InvalidFile(sorted(set(problems), key=lambda p: (p.line, p.column))) from None
     if semantic_check is not None:
         found = semantic_check(obj)
         if found:
-            problems = [Problem(file, *pos.of(path), format_path(path), msg) for path, msg in found]
+            problems = [
+                Problem(file, *pos.of(path), format_path(path), msg, hint)
+                for path, msg, hint in found
+            ]
             raise InvalidFile(sorted(problems, key=lambda p: (p.line, p.column)))
     return obj, pos
+
+
+def _merge_misspellings(errors: list[Any], model: type[BaseModel]) -> list[Any]:
+    """A misspelt key shows up twice (unknown 'breif', missing 'brief'): report it once, as
+    the unknown key with its did-you-mean."""
+    explained: set[Path] = set()
+    for err in errors:
+        if err["type"] == "extra_forbidden":
+            loc = tuple(err["loc"])
+            hint = did_you_mean(str(loc[-1]), _fields_at(model, loc[:-1]))
+            if hint:
+                explained.add((*loc[:-1], hint))
+    return [e for e in errors if not (e["type"] == "missing" and tuple(e["loc"]) in explained)]
 
 
 def load_scenario(text: str, file: str) -> tuple[Scenario, Positions]:

@@ -6,6 +6,10 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 
+# A problem found inside one parsed file, before positions are attached: (key path, message, hint)
+Finding = tuple[tuple[str | int, ...], str, str | None]
+
+
 def format_path(path: tuple[str | int, ...]) -> str:
     out = ""
     for part in path:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from roleplay.domain.problems import Finding
 from roleplay.domain.scenario import Language, Lines, Slug
 from roleplay.domain.signals import NonEmptyStr, Signals
 
@@ -50,8 +52,8 @@ class Criterion(Strict):
     examples: Examples
     tip: NonEmptyStr = Field(description="One concrete thing to try next time.")
     signals: JudgeSignals | None = Field(
-        default=None, description="For the offline judge; without it the criterion is not "
-        "scored offline.",
+        default=None,
+        description="For the offline judge; without it the criterion is not scored offline.",
     )
 
 
@@ -77,31 +79,39 @@ class Rubric(Strict):
         return sorted({c.skill for c in self.criteria})
 
 
-def check_rubric(r: Rubric) -> list[tuple[tuple[str | int, ...], str]]:
-    problems: list[tuple[tuple[str | int, ...], str]] = []
+def check_rubric(r: Rubric) -> list[Finding]:
+    found: list[Finding] = []
     seen: set[str] = set()
     for i, c in enumerate(r.criteria):
         if c.id in seen:
-            problems.append((("criteria", i, "id"), f"duplicate id '{c.id}'; ids must be unique"))
+            found.append((("criteria", i, "id"), f"duplicate id '{c.id}'", "ids must be unique"))
         seen.add(c.id)
         missing = [lvl for lvl in (1, 3, 5) if lvl not in c.levels]
         if missing:
-            problems.append(
+            found.append(
                 (
                     ("criteria", i, "levels"),
                     "levels 1, 3 and 5 must be described; missing "
                     + ", ".join(str(m) for m in missing),
+                    "describe what the rep says or does at that level",
                 )
             )
         if c.signals is not None:
             at = c.signals.levels_at
-            if any(b <= a for a, b in zip(at, at[1:], strict=False)):
-                problems.append(
-                    (("criteria", i, "signals", "levels_at"), "must be strictly ascending")
+            if any(b <= a for a, b in itertools.pairwise(at)):
+                found.append(
+                    (
+                        ("criteria", i, "signals", "levels_at"),
+                        f"must be strictly ascending, got {at}",
+                        "e.g. [1, 2, 3, 4]",
+                    )
                 )
             if c.signals.evidence.is_empty():
-                problems.append(
-                    (("criteria", i, "signals", "evidence"),
-                     "needs phrases, patterns or questions, or the judge has nothing to count")
+                found.append(
+                    (
+                        ("criteria", i, "signals", "evidence"),
+                        "needs phrases, patterns or questions",
+                        "without them the offline judge has nothing to count",
+                    )
                 )
-    return problems
+    return found

@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from roleplay.domain.problems import Finding
 from roleplay.domain.signals import NonEmptyStr, Signals
 from roleplay.domain.suggest import did_you_mean, unknown_reference
 
@@ -30,7 +31,7 @@ _DURATION = re.compile(r"^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*(?:(\d+)\s
 
 
 def parse_duration(value: object) -> object:
-    """`300`, `"5m"`, `"4m30s"`, `"90s"`, `"1h"` -> seconds. Other types go on to fail validation."""
+    """`300`, `"5m"`, `"4m30s"`, `"90s"`, `"1h"` -> seconds; other types fail validation later."""
     if isinstance(value, bool):
         return value
     if isinstance(value, int | float):
@@ -185,83 +186,98 @@ class Scenario(Strict):
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 
 
-def check_scenario(s: Scenario) -> list[tuple[tuple[str | int, ...], str]]:
-    """Checks pydantic cannot express: references between parts of one scenario.
-
-    Returns (key path, message) pairs; the caller attaches file positions.
-    """
-    problems: list[tuple[tuple[str | int, ...], str]] = []
+def check_scenario(s: Scenario) -> list[Finding]:
+    """Checks pydantic cannot express: references between parts of one scenario."""
+    found: list[Finding] = []
     fact_ids = [f.id for f in s.facts]
     objection_ids = [o.id for o in s.objections]
-    problems += _duplicates("facts", fact_ids)
-    problems += _duplicates("objections", objection_ids)
+    found += _duplicates(("facts",), fact_ids)
+    found += _duplicates(("objections",), objection_ids)
     for i, fact in enumerate(s.facts):
         for j, ref in enumerate(fact.earn.after):
+            where = ("facts", i, "earn", "after", j)
             if ref not in fact_ids:
-                problems.append((("facts", i, "earn", "after", j), unknown_reference("fact", ref, fact_ids)))
+                found.append((where, *unknown_reference("fact", ref, fact_ids)))
             elif ref == fact.id:
-                problems.append((("facts", i, "earn", "after", j), "a fact cannot require itself"))
+                found.append((where, "a fact cannot require itself", None))
         if fact.earn.signals.is_empty():
-            problems.append(
-                (("facts", i, "earn", "signals"), "needs at least one phrase, pattern or questions")
+            found.append(
+                (
+                    ("facts", i, "earn", "signals"),
+                    "needs at least one phrase, pattern or questions",
+                    "e.g. signals: {phrases: [budget], questions: open}",
+                )
             )
     for i, obj in enumerate(s.objections):
         if obj.trigger.signals.is_empty() and obj.trigger.after_turn is None:
-            problems.append(
-                (("objections", i, "trigger"), "needs signals or after_turn, or it can never fire")
+            found.append(
+                (
+                    ("objections", i, "trigger"),
+                    "needs signals or after_turn, or it can never fire",
+                    "add signals: {phrases: [...]} or after_turn: 3",
+                )
             )
     for kind in ("win", "loss"):
         cond: EndCondition = getattr(s.end, kind)
         for j, ref in enumerate(cond.requires):
-            if ref not in fact_ids:
-                problems.append((("end", kind, "requires", j), unknown_reference("fact", ref, fact_ids)))
+            found.append((("end", kind, "requires", j), *unknown_reference("fact", ref, fact_ids)))
+            if ref in fact_ids:
+                found.pop()
     defined: dict[str, set[str]] = {}
     for dim, options in s.variations.items():
-        problems += _duplicates(("variations", dim), [o.id for o in options])
+        found += _duplicates(("variations", dim), [o.id for o in options])
         keys = [set(o.values) for o in options]
+        every = set().union(*keys)
         for k, opt in enumerate(options):
-            missing = set().union(*keys) - set(opt.values)
+            missing = every - set(opt.values)
             if missing:
-                problems.append(
+                found.append(
                     (
                         ("variations", dim, k, "values"),
-                        f"option '{opt.id}' does not set {_names(missing)}, which other "
-                        f"'{dim}' options set; every option must fill the same placeholders",
+                        f"option '{opt.id}' does not set {_names(missing)}, which other '{dim}' "
+                        "options set",
+                        "every option of a variation must fill the same placeholders",
                     )
                 )
             for j, ref in enumerate(opt.objection_order or []):
                 if ref not in objection_ids:
-                    problems.append(
+                    found.append(
                         (
                             ("variations", dim, k, "objection_order", j),
-                            unknown_reference("objection", ref, objection_ids),
+                            *unknown_reference("objection", ref, objection_ids),
                         )
                     )
-        for key in set().union(*keys):
+        for key in every:
             defined.setdefault(key, set()).add(dim)
-    for key, dims in defined.items():
+    for key, dims in sorted(defined.items()):
         if len(dims) > 1:
-            problems.append(
-                (("variations",), f"placeholder {{{key}}} is set by several variations: "
-                 f"{', '.join(sorted(dims))}; let one variation own it")
+            found.append(
+                (
+                    ("variations",),
+                    f"placeholder {{{key}}} is set by several variations: "
+                    f"{', '.join(sorted(dims))}",
+                    "let one variation own it",
+                )
             )
     for path, value in _strings(s.model_dump(exclude={"variations", "notes"})):
         for name in PLACEHOLDER.findall(value):
             if name not in defined:
                 hint = did_you_mean(name, list(defined))
-                problems.append(
+                found.append(
                     (
                         path,
-                        f"placeholder {{{name}}} is not set by any variation"
-                        + (f"; did you mean {{{hint}}}?" if hint else
-                           "; add it to the `values` of a variation's options"),
+                        f"placeholder {{{name}}} is not set by any variation",
+                        f"did you mean {{{hint}}}?"
+                        if hint
+                        else "add it to the `values` of every option of one variation",
                     )
                 )
-    return problems
+    return found
 
 
-def _strings(obj: object, path: tuple[str | int, ...] = ()) -> list[tuple[tuple[str | int, ...],
-                                                                          str]]:
+def _strings(
+    obj: object, path: tuple[str | int, ...] = ()
+) -> list[tuple[tuple[str | int, ...], str]]:
     if isinstance(obj, str):
         return [(path, obj)]
     if isinstance(obj, dict):
@@ -271,14 +287,12 @@ def _strings(obj: object, path: tuple[str | int, ...] = ()) -> list[tuple[tuple[
     return []
 
 
-def _duplicates(where: str | tuple[str, ...], ids: list[str]) -> list[tuple[tuple[str | int, ...],
-                                                                            str]]:
-    base = (where,) if isinstance(where, str) else where
+def _duplicates(where: tuple[str, ...], ids: list[str]) -> list[Finding]:
     seen: set[str] = set()
-    out: list[tuple[tuple[str | int, ...], str]] = []
+    out: list[Finding] = []
     for i, ident in enumerate(ids):
         if ident in seen:
-            out.append(((*base, i, "id"), f"duplicate id '{ident}'; ids must be unique"))
+            out.append(((*where, i, "id"), f"duplicate id '{ident}'", "ids must be unique"))
         seen.add(ident)
     return out
 

@@ -29,7 +29,9 @@ OFFLINE_NOTE = (
 )
 
 
-def score_offline(rubric: Rubric, transcript: Transcript, *, timed: bool | None = None) -> Scorecard:
+def score_offline(
+    rubric: Rubric, transcript: Transcript, *, timed: bool | None = None
+) -> Scorecard:
     language = transcript.record.language
     rep_turns = transcript.rep_turns()
     scores = [_score_criterion(c, rep_turns, language) for c in rubric.criteria]
@@ -65,20 +67,30 @@ def _score_criterion(c: Criterion, rep_turns: list[Turn], language: str) -> Crit
     example = c.examples.good[0]
     if c.signals is None:
         return CriterionScore(
-            id=c.id, name=c.name, skill=c.skill, weight=c.weight, level=None,
+            id=c.id,
+            name=c.name,
+            skill=c.skill,
+            weight=c.weight,
+            level=None,
             rationale="Not scored offline: the rubric gives no signals for this criterion.",
-            tip=c.tip, example=example,
+            tip=c.tip,
+            example=example,
         )
     good = _evidence(c.signals.evidence, rep_turns, language)
     bad = _evidence(c.signals.avoid, rep_turns, language) if not c.signals.avoid.is_empty() else []
     net = len(good) - len(bad)
     level = 1 + sum(1 for threshold in c.signals.levels_at if net >= threshold)
     return CriterionScore(
-        id=c.id, name=c.name, skill=c.skill, weight=c.weight, level=level,
+        id=c.id,
+        name=c.name,
+        skill=c.skill,
+        weight=c.weight,
+        level=level,
         rationale=_rationale(c, level, len(good), len(bad)),
         evidence=tuple(good[:MAX_QUOTES]),
         counter_evidence=tuple(bad[:MAX_QUOTES]),
-        tip=c.tip, example=example,
+        tip=c.tip,
+        example=example,
     )
 
 
@@ -96,5 +108,5 @@ def _rationale(c: Criterion, level: int, good: int, bad: int) -> str:
     if bad:
         counted += f", {bad} to avoid"
     if described:
-        return f"{counted}: closest to level {level}, \"{described}\""
+        return f'{counted}: closest to level {level}, "{described}"'
     return f"{counted}: level {level}, between the described levels."

@@ -11,10 +11,11 @@ def did_you_mean(name: str, options: Iterable[str]) -> str | None:
     return close[0] if close else None
 
 
-def unknown_reference(kind: str, ref: str, known: Iterable[str]) -> str:
-    known = sorted(known)
-    hint = did_you_mean(ref, known)
+def unknown_reference(kind: str, ref: str, known: Iterable[str]) -> tuple[str, str]:
+    """(message, hint) for a reference to something that does not exist."""
+    names = sorted(known)
+    hint = did_you_mean(ref, names)
     if hint:
-        return f"unknown {kind} '{ref}'; did you mean '{hint}'?"
-    listed = ", ".join(known) if known else "none are defined"
-    return f"unknown {kind} '{ref}' (known: {listed})"
+        return f"unknown {kind} '{ref}'", f"did you mean '{hint}'?"
+    listed = ", ".join(names) if names else "none are defined"
+    return f"unknown {kind} '{ref}'", f"known: {listed}"

@@ -20,17 +20,67 @@ _SENTENCE = re.compile(r"[^.!?…]+(?:[.!?…]+[\"'”’)]*|$)", re.UNICODE)
 # First words that make a question open (invites a story) or closed (yes/no, a fact).
 _OPEN_STARTS: dict[str, tuple[str, ...]] = {
     "en": (
-        "what", "how", "why", "tell me", "walk me", "describe", "explain", "help me understand",
-        "which", "where", "who", "when", "in what way", "talk me",
+        "what",
+        "how",
+        "why",
+        "tell me",
+        "walk me",
+        "describe",
+        "explain",
+        "help me understand",
+        "which",
+        "where",
+        "who",
+        "when",
+        "in what way",
+        "talk me",
     ),
-    "nb": ("hva", "hvordan", "hvorfor", "fortell", "beskriv", "forklar", "hvilke", "hvilken",
-           "hvor", "hvem", "når", "på hvilken måte"),
+    "nb": (
+        "hva",
+        "hvordan",
+        "hvorfor",
+        "fortell",
+        "beskriv",
+        "forklar",
+        "hvilke",
+        "hvilken",
+        "hvor",
+        "hvem",
+        "når",
+        "på hvilken måte",
+    ),
 }
 _CLOSED_STARTS: dict[str, tuple[str, ...]] = {
     "en": (
-        "do", "does", "did", "is", "are", "was", "were", "can", "could", "would", "will",
-        "should", "have", "has", "had", "may", "might", "shall", "isn't", "aren't", "don't",
-        "doesn't", "wouldn't", "won't", "can't", "right", "ok", "okay", "so",
+        "do",
+        "does",
+        "did",
+        "is",
+        "are",
+        "was",
+        "were",
+        "can",
+        "could",
+        "would",
+        "will",
+        "should",
+        "have",
+        "has",
+        "had",
+        "may",
+        "might",
+        "shall",
+        "isn't",
+        "aren't",
+        "don't",
+        "doesn't",
+        "wouldn't",
+        "won't",
+        "can't",
+        "right",
+        "ok",
+        "okay",
+        "so",
     ),
     "nb": ("er", "har", "kan", "vil", "skal", "gjør", "burde", "må", "var", "hadde", "ok", "så"),
 }
@@ -43,8 +93,18 @@ _OPEN_IMPERATIVES: dict[str, tuple[str, ...]] = {
 FILLERS: dict[str, tuple[str, ...]] = {
     "en": (
         # "like", "kind of" and "actually" are left out: too often real words ("I'd like to").
-        "um", "uh", "erm", "er", "ah", "hmm", "you know", "i mean", "sort of",
-        "basically", "literally", "so yeah",
+        "um",
+        "uh",
+        "erm",
+        "er",
+        "ah",
+        "hmm",
+        "you know",
+        "i mean",
+        "sort of",
+        "basically",
+        "literally",
+        "so yeah",
     ),
     "nb": ("eh", "ehm", "øh", "øhm", "liksom", "på en måte", "egentlig", "altså", "sånn", "typ"),
 }
@@ -111,8 +171,8 @@ def questions(text: str, language: str = "en") -> list[Question]:
         probe = re.sub(r"^(so|and|but|okay|ok|right|well|og|men|så)\s+", "", norm)
         kind: QuestionKind = (
             "open"
-            if imperative or any(_starts_with(probe, s) or _starts_with(norm, s)
-                                 for s in open_starts)
+            if imperative
+            or any(_starts_with(probe, s) or _starts_with(norm, s) for s in open_starts)
             else "closed"
         )
         found.append(Question(sentence, kind))
@@ -141,13 +201,30 @@ def filler_hits(text: str, language: str = "en") -> list[str]:
 # Phrases that show the rep listened: summarising, reflecting, building on the customer's words.
 LISTENING: dict[str, tuple[str, ...]] = {
     "en": (
-        "what i'm hearing", "what i am hearing", "if i understand", "if i understood",
-        "sounds like", "you mentioned", "you said", "so you're saying", "so you are saying",
-        "let me make sure", "to summarise", "to summarize", "in other words", "correct me if",
+        "what i'm hearing",
+        "what i am hearing",
+        "if i understand",
+        "if i understood",
+        "sounds like",
+        "you mentioned",
+        "you said",
+        "so you're saying",
+        "so you are saying",
+        "let me make sure",
+        "to summarise",
+        "to summarize",
+        "in other words",
+        "correct me if",
     ),
     "nb": (
-        "hvis jeg forstår", "du nevnte", "du sa", "så det du sier", "høres ut som",
-        "for å oppsummere", "rett meg hvis", "med andre ord",
+        "hvis jeg forstår",
+        "du nevnte",
+        "du sa",
+        "så det du sier",
+        "høres ut som",
+        "for å oppsummere",
+        "rett meg hvis",
+        "med andre ord",
     ),
 }
 

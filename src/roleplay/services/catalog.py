@@ -11,7 +11,7 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 from roleplay.domain.loading import Positions, load_rubric, load_scenario
 from roleplay.domain.problems import InvalidFile, Problem, format_path
@@ -61,8 +61,10 @@ class Catalog:
         if broken:
             problems = "\n".join(str(p) for p in self.broken[broken[0]])
             raise UnknownScenario(f"scenario '{ref}' has problems:\n{problems}")
-        raise UnknownScenario(unknown_reference("scenario", ref, self.scenarios)
-                              + "; `roleplay scenarios` lists them")
+        raise UnknownScenario(
+            "; ".join(unknown_reference("scenario", ref, self.scenarios))
+            + "; `roleplay scenarios` lists them"
+        )
 
     def rubric_for(self, scenario: Scenario) -> RubricFile:
         return self.rubrics[scenario.rubric]
@@ -86,8 +88,9 @@ def detect_kind(path: Path, text: str) -> Kind:
     return "rubric" if "\ncriteria:" in f"\n{text}" else "scenario"
 
 
-def load_catalog(scenario_dirs: Iterable[Path], rubric_dirs: Iterable[Path],
-                 extra_files: Iterable[Path] = ()) -> Catalog:
+def load_catalog(
+    scenario_dirs: Iterable[Path], rubric_dirs: Iterable[Path], extra_files: Iterable[Path] = ()
+) -> Catalog:
     """Load every *.yaml under the given folders plus `extra_files`, then cross-check them."""
     files: list[tuple[Path, Kind | None]] = []
     for folder in scenario_dirs:
@@ -109,9 +112,20 @@ def _load_file(catalog: Catalog, path: Path, kind: Kind | None) -> None:
         raw = path.read_bytes()
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        _broken(catalog, path, [Problem(shown, 0, 0, "(file)",
-                                        f"not UTF-8 text ({exc.reason} at byte {exc.start})",
-                                        "save the file as UTF-8")])
+        _broken(
+            catalog,
+            path,
+            [
+                Problem(
+                    shown,
+                    0,
+                    0,
+                    "(file)",
+                    f"not UTF-8 text ({exc.reason} at byte {exc.start})",
+                    "save the file as UTF-8",
+                )
+            ],
+        )
         return
     except OSError as exc:
         _broken(catalog, path, [Problem(shown, 0, 0, "(file)", f"cannot read: {exc.strerror}")])
@@ -121,24 +135,59 @@ def _load_file(catalog: Catalog, path: Path, kind: Kind | None) -> None:
     try:
         if kind == "rubric":
             rubric, pos = load_rubric(text, shown)
-            _register(catalog, path, shown, rubric.id, pos, catalog.rubrics,
-                      RubricFile(path, rubric, digest, pos))
+            _register(
+                catalog,
+                path,
+                shown,
+                rubric.id,
+                pos,
+                catalog.rubrics,
+                RubricFile(path, rubric, digest, pos),
+            )
         else:
             scenario, pos = load_scenario(text, shown)
-            _register(catalog, path, shown, scenario.id, pos, catalog.scenarios,
-                      ScenarioFile(path, scenario, digest, pos))
+            _register(
+                catalog,
+                path,
+                shown,
+                scenario.id,
+                pos,
+                catalog.scenarios,
+                ScenarioFile(path, scenario, digest, pos),
+            )
     except InvalidFile as exc:
         _broken(catalog, path, exc.problems)
 
 
-def _register(catalog: Catalog, path: Path, shown: str, ident: str, pos: Positions,
-              table: dict[str, object], entry: object) -> None:
+E = TypeVar("E", ScenarioFile, RubricFile)
+
+
+def _register(
+    catalog: Catalog,
+    path: Path,
+    shown: str,
+    ident: str,
+    pos: Positions,
+    table: dict[str, E],
+    entry: E,
+) -> None:
     if ident in table:
-        other = display_path(getattr(table[ident], "path"))
+        other = display_path(table[ident].path)
         line, col = pos.of(("id",))
-        _broken(catalog, path, [Problem(shown, line, col, "id",
-                                        f"id '{ident}' is already used by {other}",
-                                        "ids must be unique in a workspace")])
+        _broken(
+            catalog,
+            path,
+            [
+                Problem(
+                    shown,
+                    line,
+                    col,
+                    "id",
+                    f"id '{ident}' is already used by {other}",
+                    "ids must be unique in a workspace",
+                )
+            ],
+        )
         return
     table[ident] = entry
 
@@ -156,29 +205,37 @@ def _cross_check(catalog: Catalog) -> None:
         rubric = catalog.rubrics.get(s.rubric)
         if rubric is None:
             line, col = entry.positions.of(("rubric",))
-            problems.append(Problem(shown, line, col, "rubric",
-                                    unknown_reference("rubric", s.rubric, catalog.rubrics),
-                                    "add the rubric to rubrics/ or fix the id"))
+            message, hint = unknown_reference("rubric", s.rubric, catalog.rubrics)
+            if not hint.startswith("did you mean"):
+                hint = f"add rubrics/{s.rubric}.yaml or use an existing id ({hint})"
+            problems.append(Problem(shown, line, col, "rubric", message, hint))
         else:
             trained = set(rubric.rubric.skills)
             for i, skill in enumerate(s.skills):
                 if skill not in trained:
                     line, col = entry.positions.of(("skills", i))
                     hint = did_you_mean(skill, trained)
-                    problems.append(Problem(
-                        shown, line, col, format_path(("skills", i)),
-                        f"skill '{skill}' is not trained by any criterion of rubric "
-                        f"'{s.rubric}'",
-                        f"did you mean '{hint}'?" if hint
-                        else f"the rubric trains: {', '.join(sorted(trained))}",
-                    ))
+                    problems.append(
+                        Problem(
+                            shown,
+                            line,
+                            col,
+                            format_path(("skills", i)),
+                            f"skill '{skill}' is not trained by any criterion of rubric "
+                            f"'{s.rubric}'",
+                            f"did you mean '{hint}'?"
+                            if hint
+                            else f"the rubric trains: {', '.join(sorted(trained))}",
+                        )
+                    )
         if problems:
             del catalog.scenarios[ident]
             _broken(catalog, entry.path, problems)
 
 
-def validate(paths: Iterable[Path], scenario_dirs: Iterable[Path],
-             rubric_dirs: Iterable[Path]) -> tuple[Catalog, list[Problem]]:
+def validate(
+    paths: Iterable[Path], scenario_dirs: Iterable[Path], rubric_dirs: Iterable[Path]
+) -> tuple[Catalog, list[Problem]]:
     """Problems in `paths` (files or folders); references resolve against the workspace too."""
     targets: list[Path] = []
     for p in paths:

@@ -89,7 +89,9 @@ class Conversation:
         self._require(CallState.AWAITING_REP)
         now = self.elapsed()
         turn = Turn(
-            index=len(self._turns), speaker="rep", text=text.strip(),
+            index=len(self._turns),
+            speaker="rep",
+            text=text.strip(),
             start=round(now if start is None else start, 3),
             end=round(now if end is None else end, 3),
         )
@@ -135,9 +137,13 @@ class Conversation:
             if said:
                 self._append(
                     Turn(
-                        index=len(self._turns), speaker="customer", text=" ".join(said),
-                        start=round(started, 3), end=round(self.elapsed(), 3),
-                        source=self.customer.name, tags=tuple(tags),
+                        index=len(self._turns),
+                        speaker="customer",
+                        text=" ".join(said),
+                        start=round(started, 3),
+                        end=round(self.elapsed(), 3),
+                        source=self.customer.name,
+                        tags=tuple(tags),
                     )
                 )
             if ending is not None:

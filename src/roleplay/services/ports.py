@@ -116,6 +116,6 @@ class SessionStore(Protocol):
 
     def scorecard(self, session_id: str) -> Scorecard | None: ...
 
-    def list(self) -> Sequence[SessionRecord]:
+    def records(self) -> Sequence[SessionRecord]:
         """Newest first; half-finished sessions included."""
         ...

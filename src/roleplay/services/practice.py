@@ -57,10 +57,18 @@ class Practice:
         now = self.clock.now()
         record = SessionRecord(
             id=f"{now:%Y%m%d-%H%M%S}-{entry.scenario.id}-{secrets.token_hex(2)}",
-            scenario=FileRef(id=entry.scenario.id, version=entry.scenario.version,
-                             sha256=entry.sha256, title=entry.scenario.title),
-            rubric=FileRef(id=rubric.rubric.id, version=rubric.rubric.version,
-                           sha256=rubric.sha256, title=rubric.rubric.title),
+            scenario=FileRef(
+                id=entry.scenario.id,
+                version=entry.scenario.version,
+                sha256=entry.sha256,
+                title=entry.scenario.title,
+            ),
+            rubric=FileRef(
+                id=rubric.rubric.id,
+                version=rubric.rubric.version,
+                sha256=rubric.sha256,
+                title=rubric.rubric.title,
+            ),
             variation=VariationRecord(seed=seed, choices=run.variation.choices),
             language=entry.scenario.language,
             rep=profile.rep,

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(autouse=True)
+def isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own user directories and starts in an empty folder."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("ROLEPLAY_HOME", str(home))
+    for var in ("ROLEPLAY_REP", "ROLEPLAY_TEAM", "ROLEPLAY_WORKSPACE"):
+        monkeypatch.delenv(var, raising=False)
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)
+    return home
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    """A copy of the bundled scenarios and rubrics, with an empty recordings folder."""
+    ws = tmp_path / "ws"
+    shutil.copytree(REPO / "scenarios", ws / "scenarios")
+    shutil.copytree(REPO / "rubrics", ws / "rubrics")
+    (ws / "recordings").mkdir()
+    return ws
+
+
+@pytest.fixture
+def mini_workspace(tmp_path: Path) -> Path:
+    """A workspace holding only the small test scenario and rubric."""
+    ws = tmp_path / "mini"
+    shutil.copytree(DATA / "valid", ws)
+    (ws / "recordings").mkdir()
+    return ws
