@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from roleplay.domain.problems import Problem
 from roleplay.services.catalog import load_catalog
 
 DATA = Path(__file__).parent / "data"
@@ -18,7 +19,7 @@ INVALID = sorted((DATA / "invalid").glob("*/*.yaml"))
 EXPECT = re.compile(r"^# expect: (\d+) (.+?) :: (.+?)(?: :: (.+))?$")
 
 
-def _problems_for(path: Path) -> list:
+def _problems_for(path: Path) -> list[Problem]:
     kind = path.parent.name
     # The file is checked beside the valid mini files, which it replaces.
     scen = [DATA / "valid" / "scenarios"] if kind == "rubrics" else []

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-
 # A problem found inside one parsed file, before positions are attached: (key path, message, hint)
 Finding = tuple[tuple[str | int, ...], str, str | None]
 

@@ -214,7 +214,7 @@ def _cross_check(catalog: Catalog) -> None:
             for i, skill in enumerate(s.skills):
                 if skill not in trained:
                     line, col = entry.positions.of(("skills", i))
-                    hint = did_you_mean(skill, trained)
+                    close = did_you_mean(skill, trained)
                     problems.append(
                         Problem(
                             shown,
@@ -223,8 +223,8 @@ def _cross_check(catalog: Catalog) -> None:
                             format_path(("skills", i)),
                             f"skill '{skill}' is not trained by any criterion of rubric "
                             f"'{s.rubric}'",
-                            f"did you mean '{hint}'?"
-                            if hint
+                            f"did you mean '{close}'?"
+                            if close
                             else f"the rubric trains: {', '.join(sorted(trained))}",
                         )
                     )

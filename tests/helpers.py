@@ -1,0 +1,42 @@
+"""Shared test helpers: services on a workspace with a manual clock, scripted calls."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from roleplay.adapters.clock import ManualClock
+from roleplay.composition import Services, build
+from roleplay.config import Settings
+from roleplay.services.engine import Conversation
+from roleplay.services.ports import CustomerEvent, EndCall, Sentence
+
+
+def services(workspace: Path, clock: ManualClock | None = None) -> Services:
+    return build(workspace, settings=Settings(rep="tester"), clock=clock or ManualClock())
+
+
+def said(events: Iterable[CustomerEvent]) -> str:
+    return " ".join(e.text for e in events if isinstance(e, Sentence))
+
+
+def ending(events: list[CustomerEvent]) -> EndCall | None:
+    ends = [e for e in events if isinstance(e, EndCall)]
+    return ends[0] if ends else None
+
+
+def play(
+    call: Conversation,
+    lines: list[str],
+    clock: ManualClock | None = None,
+    seconds_per_turn: float = 10,
+) -> list[str]:
+    """Start the call, say each line (until the call ends); return the customer's replies."""
+    replies = [said(call.start())]
+    for line in lines:
+        if call.state.value == "ended":
+            break
+        if clock:
+            clock.advance(seconds_per_turn)
+        replies.append(said(call.rep_says(line)))
+    return replies
