@@ -44,8 +44,7 @@ def test_a_rep_who_does_the_right_things_wins(workspace: Path, scenario: str, se
     s = services(workspace, clock)
     call = s.practice.begin(scenario, s.profile(), seed=seed, pinned=CALLS[scenario].get("pinned"))
     replies = play(call, CALLS[scenario]["win"], clock, seconds_per_turn=5)
-    assert call.outcome == "win", "\n".join(
-        f"{t.speaker}: {t.text} {t.tags}" for t in call.turns)
+    assert call.outcome == "win", "\n".join(f"{t.speaker}: {t.text} {t.tags}" for t in call.turns)
     assert len(set(replies)) == len(replies), "the customer repeated itself"
 
 

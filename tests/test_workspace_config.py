@@ -1,0 +1,91 @@
+"""Where roleplay finds its files, and how settings are read."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from roleplay.cli import app, main
+from roleplay.config import ConfigError, Settings, config_file, load_settings, resolve_workspace
+
+runner = CliRunner()
+
+
+def test_current_folder_with_scenarios_is_the_workspace(
+    mini_workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(mini_workspace)
+    ws = resolve_workspace(Settings())
+    assert (ws.root, ws.origin) == (mini_workspace.resolve(), "cwd")
+
+
+def test_configured_workspace_is_used_outside_one(mini_workspace: Path) -> None:
+    config_file().parent.mkdir(parents=True)
+    config_file().write_text(f'workspace = "{mini_workspace}"\nrep = "Ola"\n')
+    settings = load_settings()
+    assert settings.rep_name == "Ola"
+    assert resolve_workspace(settings).root == mini_workspace.resolve()
+
+
+def test_first_run_seeds_a_workspace_in_the_user_data_folder(isolated_user_dirs: Path) -> None:
+    result = runner.invoke(app, ["scenarios", "--json"])
+    assert result.exit_code == 0, result.output
+    seeded = isolated_user_dirs / "data" / "workspace"
+    assert len(list((seeded / "scenarios").glob("*.yaml"))) >= 7
+    assert (seeded / "rubrics" / "discovery.yaml").exists()
+    assert stat.S_IMODE((seeded / "recordings").stat().st_mode) == 0o700
+    # A trainer's edits survive later runs: seeding never overwrites.
+    edited = seeded / "scenarios" / "discovery-spin.yaml"
+    edited.write_text(edited.read_text().replace("version: 1", "version: 2", 1))
+    runner.invoke(app, ["scenarios"])
+    assert "version: 2" in edited.read_text()
+
+
+def test_environment_overrides_the_config_file(
+    mini_workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config_file().parent.mkdir(parents=True)
+    config_file().write_text('rep = "from-file"\n')
+    monkeypatch.setenv("ROLEPLAY_REP", "from-env")
+    assert load_settings().rep_name == "from-env"
+
+
+def test_misspelt_setting_names_the_file_and_the_fix() -> None:
+    config_file().parent.mkdir(parents=True)
+    config_file().write_text('wrokspace = "/tmp"\n')
+    with pytest.raises(ConfigError) as err:
+        load_settings()
+    assert str(config_file()) in str(err.value) and "did you mean 'workspace'" in str(err.value)
+
+
+def test_broken_toml_is_reported_by_the_cli_without_a_traceback(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config_file().parent.mkdir(parents=True)
+    config_file().write_text("rep = \n")
+    monkeypatch.setattr("sys.argv", ["roleplay", "sessions"])
+    with pytest.raises(SystemExit) as exit_:
+        main()
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert "not valid TOML" in err and str(config_file()) in err and "Traceback" not in err
+
+
+def test_session_files_are_private_to_the_owner(mini_workspace: Path) -> None:
+    runner.invoke(app, ["--workspace", str(mini_workspace), "practice", "mini"], input="/end\n")
+    [folder] = list((mini_workspace / "recordings").iterdir())
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    for f in folder.iterdir():
+        assert stat.S_IMODE(f.stat().st_mode) == 0o600, f.name
+    assert os.access(folder / "session.json", os.R_OK)
+
+
+def test_bare_roleplay_offers_the_scenarios_and_starts_one(mini_workspace: Path) -> None:
+    result = runner.invoke(app, ["--workspace", str(mini_workspace)], input="1\n/end\n")
+    assert result.exit_code == 0, result.output
+    assert "1. Mini scenario" in result.output and "Dana:" in result.output
+    assert "Scorecard" in result.output
