@@ -1,0 +1,113 @@
+"""Commands for reps: practise a call, list sessions, show one."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from roleplay.cli import render
+from roleplay.cli.app import JsonOpt, app, build_services, emit_json, fail
+from roleplay.cli.text_call import run_text_call
+from roleplay.services.catalog import UnknownScenario
+from roleplay.services.ports import SessionNotFound
+
+if TYPE_CHECKING:
+    from roleplay.composition import Services
+
+
+@app.command()
+def practice(
+    scenario: Annotated[str, typer.Argument(help="Scenario id (see `roleplay scenarios`).")],
+    text: Annotated[bool, typer.Option("--text", help="Type your lines (no microphone).")] = False,
+    seed: Annotated[int | None, typer.Option(help="Variation seed, to replay a draw.")] = None,
+    rep: Annotated[str | None, typer.Option(help="Your name on the session.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Practise a call. The scorecard is printed and saved at the end."""
+    # Voice arrives with the speech pipeline; until then every call is typed.
+    del text
+    practise(build_services(), scenario, seed, rep, as_json=as_json)
+
+
+def practise(
+    services: Services, scenario: str, seed: int | None, rep: str | None, *, as_json: bool
+) -> None:
+    try:
+        call = services.practice.begin(scenario, services.profile(rep), seed=seed)
+    except UnknownScenario as exc:
+        raise fail(str(exc)) from None
+
+    # With --json, stdout carries only the scorecard; the conversation goes to stderr.
+    def write(line: str) -> None:
+        typer.echo(line, err=as_json)
+
+    def read(prompt: str) -> str:
+        if as_json:
+            sys.stderr.write(prompt)
+            sys.stderr.flush()
+            return input()
+        return input(prompt)
+
+    run_text_call(call, read, write, offline=services.offline)
+    card = services.practice.finish(call)
+    if as_json:
+        emit_json(card.model_dump(mode="json"))
+        return
+    catalog = services.catalog()
+    rubric = catalog.rubrics.get(card.rubric)
+    typer.echo("\n" + render.scorecard(card, rubric.rubric.title if rubric else None))
+    folder = services.store.folder(call.record.id)
+    typer.echo(f"\nSaved in {folder}  ·  review with: roleplay show {call.record.id}")
+
+
+@app.command()
+def sessions(as_json: JsonOpt = False) -> None:
+    """List saved sessions, newest first (unfinished ones too)."""
+    services = build_services()
+    records = services.store.records()
+    scores: dict[str, float | None] = {}
+    for r in records:
+        card = services.store.scorecard(r.id)
+        scores[r.id] = card.overall if card else None
+    if as_json:
+        emit_json(
+            [
+                {
+                    **r.model_dump(mode="json"),
+                    "status": render.status(r),
+                    "duration": render.duration(r),
+                    "overall": scores[r.id],
+                }
+                for r in records
+            ]
+        )
+        return
+    typer.echo(render.session_table(records, scores))
+
+
+@app.command()
+def show(
+    session: Annotated[str, typer.Argument(help="Session id, a unique prefix, or 'last'.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Print one session's transcript (and its scorecard when it has one)."""
+    services = build_services()
+    try:
+        transcript = services.store.load(session)
+    except SessionNotFound as exc:
+        raise fail(str(exc.args[0])) from None
+    card = services.store.scorecard(transcript.record.id)
+    if as_json:
+        emit_json(
+            {
+                "session": transcript.record.model_dump(mode="json"),
+                "turns": [t.model_dump(mode="json") for t in transcript.turns],
+                "scorecard": card.model_dump(mode="json") if card else None,
+            }
+        )
+        return
+    typer.echo(render.transcript(transcript))
+    if card:
+        typer.echo("\n" + render.scorecard(card))

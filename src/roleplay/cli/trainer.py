@@ -1,0 +1,137 @@
+"""Commands for trainers: validate, schema, new, scenarios."""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from importlib import resources
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from roleplay.cli import render
+from roleplay.cli.app import JsonOpt, app, build_services, emit_json, fail
+
+new_app = typer.Typer(help="Write a commented template for a new scenario or rubric.")
+app.add_typer(new_app, name="new")
+
+
+@app.command()
+def validate(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Files or folders; default: the workspace.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Check scenarios and rubrics; report every problem with file, line and key."""
+    from roleplay.services.catalog import validate as check
+
+    services = build_services()
+    ws = services.workspace
+    catalog, problems = check(paths or [ws.scenarios, ws.rubrics], [ws.scenarios], [ws.rubrics])
+    checked = len(catalog.scenarios) + len(catalog.rubrics) + len(catalog.broken)
+    if as_json:
+        emit_json({"ok": not problems, "problems": [p.to_json() for p in problems]})
+    else:
+        for p in problems:
+            typer.echo(str(p))
+        files = len({p.file for p in problems})
+        typer.echo(
+            f"{len(problems)} problem(s) in {files} file(s)"
+            if problems
+            else f"All good: {len(catalog.scenarios)} scenario(s), "
+            f"{len(catalog.rubrics)} rubric(s) checked."
+        )
+    del checked
+    raise typer.Exit(1 if problems else 0)
+
+
+class SchemaKind(StrEnum):
+    scenario = "scenario"
+    rubric = "rubric"
+
+
+@app.command()
+def schema(kind: Annotated[SchemaKind, typer.Argument(help="scenario or rubric")]) -> None:
+    """Print the JSON Schema of a file format (for editor completion)."""
+    from roleplay.domain.rubric import Rubric
+    from roleplay.domain.scenario import Scenario
+
+    model = Scenario if kind is SchemaKind.scenario else Rubric
+    doc = model.model_json_schema()
+    doc["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    doc["title"] = f"roleplay {kind.value}"
+    emit_json(doc)
+
+
+def _new(kind: str, name: str, force: bool) -> None:
+
+    from roleplay.domain.scenario import SLUG_PATTERN
+
+    ident = name.strip().lower().replace(" ", "-").replace("_", "-")
+    if not re.match(SLUG_PATTERN, ident):
+        raise fail(f"'{name}' cannot be an id: use lower-case letters, digits and '-'")
+    services = build_services()
+    folder = services.workspace.scenarios if kind == "scenario" else services.workspace.rubrics
+    target = folder / f"{ident}.yaml"
+    if target.exists() and not force:
+        raise fail(f"{target} exists; pass --force to overwrite it")
+    template = (resources.files("roleplay") / "templates" / f"{kind}.yaml").read_text("utf-8")
+    title = ident.replace("-", " ").capitalize()
+    folder.mkdir(parents=True, exist_ok=True)
+    target.write_text(template.replace("__ID__", ident).replace("__TITLE__", title), "utf-8")
+    typer.echo(f"Wrote {target}. Edit it, then run: roleplay validate {target}")
+
+
+@new_app.command("scenario")
+def new_scenario(
+    name: Annotated[str, typer.Argument(help="Id of the new scenario, e.g. renewal-call")],
+    force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write scenarios/NAME.yaml from a commented template that validates."""
+    _new("scenario", name, force)
+
+
+@new_app.command("rubric")
+def new_rubric(
+    name: Annotated[str, typer.Argument(help="Id of the new rubric")],
+    force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write rubrics/NAME.yaml from a commented template that validates."""
+    _new("rubric", name, force)
+
+
+@app.command()
+def scenarios(as_json: JsonOpt = False) -> None:
+    """List the scenarios in the workspace (and files with problems)."""
+    services = build_services()
+    catalog = services.catalog()
+    entries = sorted(catalog.scenarios.values(), key=lambda e: e.scenario.id)
+    if as_json:
+        emit_json(
+            {
+                "scenarios": [
+                    {
+                        "id": e.scenario.id,
+                        "title": e.scenario.title,
+                        "language": e.scenario.language,
+                        "difficulty": e.scenario.difficulty,
+                        "skills": e.scenario.skills,
+                        "time_limit": e.scenario.time_limit,
+                        "rubric": e.scenario.rubric,
+                        "path": str(e.path),
+                    }
+                    for e in entries
+                ],
+                "broken": {str(k): [p.to_json() for p in v] for k, v in catalog.broken.items()},
+            }
+        )
+        return
+    for e in entries:
+        s = e.scenario
+        typer.echo(
+            f"{s.id:<32} {s.language:<5} d{s.difficulty} {render.clock(s.time_limit):>5}  {s.title}"
+        )
+    for path in catalog.broken:
+        typer.echo(f"{'(broken)':<32} {path.name}: run `roleplay validate {path}`")
