@@ -121,3 +121,29 @@ def test_calls_refuse_steps_out_of_order(mini_workspace: Path) -> None:
     call = s.practice.begin("mini", s.profile(), seed=7)
     with pytest.raises(CallStateError):
         list(call.rep_says("hello"))
+
+
+def test_after_a_failure_the_reply_can_be_retried_with_another_customer(
+    mini_workspace: Path,
+) -> None:
+    from roleplay.adapters.scripted_customer import ScriptedCustomer
+
+    class Down:
+        name = "down-model"
+
+        def respond(self, request: CustomerRequest):
+            raise CustomerUnavailable("connection refused")
+            yield  # pragma: no cover
+
+    s = services(mini_workspace)
+    call = s.practice.begin("mini", s.profile(), seed=7)
+    play(call, [])
+    call.switch_customer(Down())
+    with pytest.raises(CustomerUnavailable):
+        list(call.rep_says("How does a typical morning look for your dispatch team?"))
+    call.switch_customer(ScriptedCustomer())
+    reply = [e for e in call.retry_reply() if isinstance(e, Sentence)]
+    assert "by hand" in " ".join(e.text for e in reply)
+    assert [t.source for t in call.turns] == ["scripted", None, "scripted"]
+    with pytest.raises(CallStateError):
+        list(call.retry_reply())

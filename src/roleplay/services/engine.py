@@ -98,6 +98,15 @@ class Conversation:
         self._append(turn)
         yield from self._customer_turn(time_up=self.elapsed() >= self.time_limit)
 
+    def retry_reply(self) -> Iterator[CustomerEvent]:
+        """Ask the customer again for a reply to the rep's last turn (after a failure)."""
+        self._require(CallState.AWAITING_REP)
+        last = self._turns[-1] if self._turns else None
+        unanswered = last is not None and (last.speaker == "rep" or "interrupted" in last.tags)
+        if not unanswered:
+            raise CallStateError("the rep's last turn already has a reply")
+        yield from self._customer_turn(time_up=self.elapsed() >= self.time_limit)
+
     def end(self, outcome: Outcome = "rep-ended") -> SessionRecord:
         """End the call (idempotent: the first outcome stands)."""
         if self.state is not CallState.ENDED:
