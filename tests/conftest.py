@@ -39,3 +39,13 @@ def mini_workspace(tmp_path: Path) -> Path:
     shutil.copytree(DATA / "valid", ws)
     (ws / "recordings").mkdir()
     return ws
+
+
+@pytest.fixture
+def fake_llm():  # type: ignore[no-untyped-def]
+    """A real OpenAI-compatible HTTP server on a local port, scripted per test."""
+    from tests.fake_openai import FakeOpenAI
+
+    server = FakeOpenAI().start()
+    yield server
+    server.stop()

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Literal
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
 from roleplay.domain.suggest import did_you_mean
 
@@ -46,6 +46,32 @@ def config_file() -> Path:
     return config_dir() / "config.toml"
 
 
+class LlmSettings(BaseModel):
+    """An OpenAI-compatible chat server: OpenAI itself, or Ollama, llama.cpp, vLLM, LM Studio,
+    Azure OpenAI... chosen by base URL. Configured when it has an API key or a base URL."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    base_url: str | None = Field(
+        default=None, description="e.g. http://localhost:11434/v1 for Ollama; default OpenAI."
+    )
+    api_key: SecretStr | None = Field(
+        default=None, description="Prefer the OPENAI_API_KEY environment variable."
+    )
+    model: str | None = Field(
+        default=None,
+        description="Customer model; default gpt-4o-mini on OpenAI, else the server's first model.",
+    )
+    judge_model: str | None = Field(default=None, description="Judge model; default: model.")
+    timeout: float = Field(default=30.0, gt=0, description="Seconds to wait for the server.")
+    max_retries: int = Field(default=2, ge=0, le=10, description="Retries on 429/5xx/network.")
+    temperature: float = Field(default=0.8, ge=0, le=2)
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.base_url or (self.api_key and self.api_key.get_secret_value()))
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -54,6 +80,7 @@ class Settings(BaseModel):
     workspace: Path | None = Field(
         default=None, description="Folder with scenarios/, rubrics/ and recordings/."
     )
+    llm: LlmSettings = Field(default_factory=LlmSettings)
 
     @property
     def rep_name(self) -> str:
@@ -66,6 +93,13 @@ class Settings(BaseModel):
 
 
 ENV = {"rep": "ROLEPLAY_REP", "team": "ROLEPLAY_TEAM", "workspace": "ROLEPLAY_WORKSPACE"}
+# [llm] keys; the first variable that is set wins.
+LLM_ENV = {
+    "api_key": ("ROLEPLAY_LLM_API_KEY", "OPENAI_API_KEY"),
+    "base_url": ("ROLEPLAY_LLM_BASE_URL", "OPENAI_BASE_URL"),
+    "model": ("ROLEPLAY_LLM_MODEL",),
+    "judge_model": ("ROLEPLAY_LLM_JUDGE_MODEL",),
+}
 
 
 def load_settings(path: Path | None = None) -> Settings:
@@ -79,6 +113,16 @@ def load_settings(path: Path | None = None) -> Settings:
     for key, var in ENV.items():
         if os.environ.get(var):
             data[key] = os.environ[var]
+    llm = data.get("llm")
+    llm = dict(llm) if isinstance(llm, dict) else ({} if llm is None else llm)
+    for key, names in LLM_ENV.items():
+        for name in names:
+            if os.environ.get(name):
+                if isinstance(llm, dict):
+                    llm[key] = os.environ[name]
+                break
+    if llm:
+        data["llm"] = llm
     try:
         return Settings.model_validate(data)
     except ValidationError as exc:
@@ -86,13 +130,15 @@ def load_settings(path: Path | None = None) -> Settings:
         for err in exc.errors():
             key = ".".join(str(p) for p in err["loc"])
             if err["type"] == "extra_forbidden":
-                hint = did_you_mean(key, Settings.model_fields)
+                section = LlmSettings if err["loc"][0] == "llm" else Settings
+                last = str(err["loc"][-1])
+                hint = did_you_mean(last, section.model_fields)
                 messages.append(
                     f"{path}: unknown setting '{key}'"
                     + (
                         f"; did you mean '{hint}'?"
                         if hint
-                        else f" (known: {', '.join(Settings.model_fields)})"
+                        else f" (known: {', '.join(section.model_fields)})"
                     )
                 )
             else:
@@ -157,3 +203,22 @@ def seed_workspace(root: Path) -> None:
             if not (target / file.name).exists():
                 shutil.copy2(file, target / file.name)
     (root / "recordings").mkdir(parents=True, exist_ok=True, mode=0o700)
+
+
+def setup_logging() -> Path:
+    """Warnings and errors go to a rotating log file, never to the terminal (the interface
+    shows the user what matters). Idempotent. Messages are written already redacted."""
+    import logging
+    from logging.handlers import RotatingFileHandler
+
+    path = data_dir() / "logs" / "roleplay.log"
+    root = logging.getLogger()
+    for handler in root.handlers:
+        if getattr(handler, "baseFilename", None) == str(path):
+            return path
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    return path

@@ -12,12 +12,12 @@ from typing import Annotated
 import typer
 
 from roleplay import __version__
-from roleplay.cli import practice, trainer
+from roleplay.cli import doctor, practice, trainer
 from roleplay.cli.app import State, app, build_services, fail
 from roleplay.cli.render import clock
-from roleplay.config import ConfigError
+from roleplay.config import ConfigError, setup_logging
 
-__all__ = ["app", "main", "practice", "trainer"]
+__all__ = ["app", "doctor", "main", "practice", "trainer"]
 
 
 @app.callback(invoke_without_command=True)
@@ -31,6 +31,7 @@ def root(
 ) -> None:
     """With no command: pick a scenario and practise it."""
     State.workspace = workspace
+    setup_logging()
     if version:
         typer.echo(f"roleplay {__version__}")
         raise typer.Exit()

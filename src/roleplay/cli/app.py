@@ -25,10 +25,10 @@ class State:
     workspace: Path | None = None
 
 
-def build_services() -> Services:
+def build_services(*, offline: bool = False) -> Services:
     from roleplay.composition import build
 
-    return build(State.workspace)
+    return build(State.workspace, offline=offline)
 
 
 def emit_json(data: Any) -> None:

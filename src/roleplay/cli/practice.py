@@ -23,12 +23,15 @@ def practice(
     text: Annotated[bool, typer.Option("--text", help="Type your lines (no microphone).")] = False,
     seed: Annotated[int | None, typer.Option(help="Variation seed, to replay a draw.")] = None,
     rep: Annotated[str | None, typer.Option(help="Your name on the session.")] = None,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="Use the scripted customer even with an LLM set up.")
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Practise a call. The scorecard is printed and saved at the end."""
     # Voice arrives with the speech pipeline; until then every call is typed.
     del text
-    practise(build_services(), scenario, seed, rep, as_json=as_json)
+    practise(build_services(offline=offline), scenario, seed, rep, as_json=as_json)
 
 
 def practise(
@@ -50,7 +53,13 @@ def practise(
             return input()
         return input(prompt)
 
-    run_text_call(call, read, write, offline=services.offline)
+    run_text_call(
+        call,
+        read,
+        write,
+        offline=services.offline,
+        fallback=None if services.offline else services.offline_customer,
+    )
     card = services.practice.finish(call)
     if as_json:
         emit_json(card.model_dump(mode="json"))

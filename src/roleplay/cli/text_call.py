@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 
 from roleplay.cli import render
 from roleplay.services.engine import CallState, Conversation
-from roleplay.services.ports import CustomerEvent, Sentence
+from roleplay.services.ports import Customer, CustomerEvent, CustomerUnavailable, Sentence
 
 HELP = "Type what you would say and press Enter. /end hangs up · /time shows the time left."
 OUTCOMES = {
@@ -22,6 +22,7 @@ def run_text_call(
     read: Callable[[str], str],
     write: Callable[[str], None],
     offline: bool,
+    fallback: Callable[[], Customer] | None = None,
 ) -> None:
     """Drive `call` to its end. EOF or Ctrl-C end it as if the rep hung up; nothing is lost."""
     s = call.run.scenario
@@ -48,11 +49,47 @@ def run_text_call(
             if command in {"/help", "/?"}:
                 write("  " + HELP)
                 continue
-            _speak(call.rep_says(line), name, write)
+            try:
+                _speak(call.rep_says(line), name, write)
+            except CustomerUnavailable as exc:
+                if not _recover(call, exc, read, write, name, fallback):
+                    break
     except KeyboardInterrupt:
         write("")
     call.end()
     write("\n" + OUTCOMES.get(call.outcome or "rep-ended", "The call ended."))
+
+
+def _recover(
+    call: Conversation,
+    exc: CustomerUnavailable,
+    read: Callable[[str], str],
+    write: Callable[[str], None],
+    name: str,
+    fallback: Callable[[], Customer] | None,
+) -> bool:
+    """The customer failed mid-call: every turn so far is saved. Retry, go offline, or end.
+
+    Returns False when the rep chose to end the call."""
+    while True:
+        write(f"\n! {exc}")
+        options = "[r]etry, " + ("[o]ffline scripted customer, " if fallback else "") + "[e]nd"
+        try:
+            choice = read(f"  {options}? ").strip().lower()[:1]
+        except EOFError:
+            return False
+        if choice == "e":
+            return False
+        if choice == "o" and fallback is not None:
+            call.switch_customer(fallback())
+            write("  Continuing with the offline scripted customer.")
+        elif choice != "r":
+            continue
+        try:
+            _speak(call.retry_reply(), name, write)
+            return True
+        except CustomerUnavailable as again:
+            exc = again
 
 
 def _speak(events: Iterator[CustomerEvent], name: str, write: Callable[[str], None]) -> None:

@@ -69,6 +69,22 @@ class Customer(Protocol):
     def respond(self, request: CustomerRequest) -> Iterator[CustomerEvent]: ...
 
 
+class ChatServer(Protocol):
+    """An OpenAI-compatible chat server, as far as diagnostics need it."""
+
+    @property
+    def where(self) -> str: ...
+
+    @property
+    def model(self) -> str: ...
+
+    def list_models(self) -> list[str]: ...
+
+    def complete(
+        self, messages: Sequence[dict[str, str]], *, max_tokens: int | None = None
+    ) -> str: ...
+
+
 # --- the judge ----------------------------------------------------------------------------
 
 

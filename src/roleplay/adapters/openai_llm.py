@@ -1,0 +1,246 @@
+"""The `openai` client against OpenAI or any OpenAI-compatible server, with clear failures.
+
+Retries with backoff on 429, 5xx and network errors are the openai client's own (bounded by
+`max_retries`, honouring Retry-After); this module turns what is left into one sentence that
+says what is wrong and what to do, with every secret removed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from roleplay.services.ports import CustomerUnavailable
+
+if TYPE_CHECKING:
+    import openai
+
+log = logging.getLogger(__name__)
+
+OPENAI_DEFAULT_MODEL = "gpt-4o-mini"
+KEY_HELP = "set OPENAI_API_KEY (or api_key under [llm] in the config file)"
+MODEL_HELP = "set ROLEPLAY_LLM_MODEL (or model under [llm] in the config file)"
+
+Message = dict[str, str]
+
+
+class LlmError(CustomerUnavailable):
+    """The LLM server cannot be used right now. The message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class LlmConfig:
+    base_url: str | None
+    api_key: str | None
+    model: str | None
+    timeout: float = 30.0
+    max_retries: int = 2
+    temperature: float = 0.8
+
+    @property
+    def where(self) -> str:
+        return self.base_url or "https://api.openai.com/v1"
+
+    def __repr__(self) -> str:  # never show the key, even in a debugger or a traceback
+        key = "set" if self.api_key else "unset"
+        return f"LlmConfig(base_url={self.base_url!r}, api_key=<{key}>, model={self.model!r})"
+
+
+def redact(text: str, *secrets: str | None) -> str:
+    for secret in secrets:
+        if secret and len(secret) >= 4:
+            text = text.replace(secret, "***")
+    return text
+
+
+class LlmClient:
+    """One chat server. Thread-safe for concurrent requests (the openai client is)."""
+
+    def __init__(self, config: LlmConfig) -> None:
+        self.config = config
+        self._client: openai.OpenAI | None = None
+        self._model: str | None = config.model
+
+    # --- plumbing ------------------------------------------------------------------------
+
+    @property
+    def client(self) -> openai.OpenAI:
+        if self._client is None:
+            import openai  # heavy: only when an LLM is actually used
+
+            self._client = openai.OpenAI(
+                base_url=self.config.base_url,
+                # Local servers (Ollama, llama.cpp) accept any key but the client wants one.
+                api_key=self.config.api_key or "not-needed",
+                timeout=self.config.timeout,
+                max_retries=self.config.max_retries,
+            )
+        return self._client
+
+    @property
+    def where(self) -> str:
+        return self.config.where
+
+    @property
+    def model(self) -> str:
+        """The configured model; else OpenAI's default; else the server's first model."""
+        if self._model is None:
+            if not self.config.base_url:
+                self._model = OPENAI_DEFAULT_MODEL
+            else:
+                models = self.list_models()
+                if not models:
+                    raise LlmError(
+                        f"The LLM server at {self.config.where} offers no models; "
+                        f"load one, or {MODEL_HELP}."
+                    )
+                self._model = models[0]
+        return self._model
+
+    def list_models(self) -> list[str]:
+        try:
+            return sorted(m.id for m in self.client.models.list())
+        except Exception as exc:  # noqa: BLE001 - every failure becomes one clear LlmError
+            raise self._explain(exc) from None
+
+    # --- requests ------------------------------------------------------------------------
+
+    def stream_chat(
+        self,
+        messages: Sequence[Message],
+        *,
+        temperature: float | None = None,
+        max_tokens: int | None = 200,
+    ) -> Iterator[str]:
+        """Yield text as it is generated. Failures before or during the stream raise LlmError."""
+        model = self.model
+        try:
+            stream = self.client.chat.completions.create(
+                model=model,
+                messages=list(messages),  # type: ignore[arg-type]
+                temperature=self.config.temperature if temperature is None else temperature,
+                max_tokens=max_tokens,
+                stream=True,
+            )
+            chunk: Any
+            for chunk in stream:
+                if chunk.choices and chunk.choices[0].delta.content:
+                    yield chunk.choices[0].delta.content
+        except LlmError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - every failure becomes one clear LlmError
+            raise self._explain(exc, model) from None
+
+    def complete(
+        self,
+        messages: Sequence[Message],
+        *,
+        model: str | None = None,
+        temperature: float = 0.0,
+        response_format: dict[str, Any] | None = None,
+        max_tokens: int | None = None,
+    ) -> str:
+        model = model or self.model
+        kwargs: dict[str, Any] = {}
+        if response_format is not None:
+            kwargs["response_format"] = response_format
+        if max_tokens is not None:
+            kwargs["max_tokens"] = max_tokens
+        try:
+            response = self.client.chat.completions.create(
+                model=model,
+                messages=list(messages),  # type: ignore[arg-type]
+                temperature=temperature,
+                **kwargs,
+            )
+        except Exception as exc:  # noqa: BLE001 - every failure becomes one clear LlmError
+            raise self._explain(exc, model) from None
+        return response.choices[0].message.content or ""
+
+    # --- failures ------------------------------------------------------------------------
+
+    def _explain(self, exc: BaseException, model: str | None = None) -> LlmError:
+        import openai
+
+        where = self.config.where
+        retries = self.config.max_retries
+        after = f" after {retries} retries" if retries else ""
+        model = model or self._model or "(default)"
+        name = type(exc).__name__
+        if isinstance(exc, openai.APITimeoutError) or "Timeout" in name:
+            text = (
+                f"The LLM server at {where} did not answer within {self.config.timeout:g} s "
+                f"(model {model}). Check that it is running and not overloaded, or raise "
+                "timeout under [llm] in the config file."
+            )
+        elif name in {"RemoteProtocolError", "ReadError", "ConnectError", "NetworkError"}:
+            text = (
+                f"The connection to the LLM server at {where} broke mid-reply ({name}). "
+                "Check the server's log; retry, or continue offline."
+            )
+        elif isinstance(exc, openai.APIConnectionError):
+            text = (
+                f"Cannot reach the LLM server at {where} ({_cause(exc)}). Start the server "
+                "(e.g. `ollama serve`) or fix base_url under [llm] / OPENAI_BASE_URL."
+            )
+        elif isinstance(exc, openai.AuthenticationError):
+            text = f"The LLM server at {where} rejected the API key (HTTP 401): {KEY_HELP}."
+        elif isinstance(exc, openai.PermissionDeniedError):
+            text = (
+                f"The API key has no access to model {model} at {where} (HTTP 403): use a "
+                f"key with access, or {MODEL_HELP}."
+            )
+        elif isinstance(exc, openai.NotFoundError):
+            text = f"Model '{model}' was not found at {where} (HTTP 404)."
+            try:
+                available = sorted(m.id for m in self.client.models.list())
+                text += (
+                    f" The server offers: {', '.join(available[:12])}."
+                    if available
+                    else " The server lists no models."
+                )
+            except Exception:  # noqa: BLE001 - the listing is a courtesy; the 404 is the news
+                text += " (Its model list could not be read.)"
+            text += f" {MODEL_HELP[0].upper()}{MODEL_HELP[1:]}."
+        elif isinstance(exc, openai.RateLimitError):
+            text = (
+                f"The LLM server at {where} is rate-limiting requests (HTTP 429{after}). "
+                "Wait a minute, or use another model."
+            )
+        elif isinstance(exc, openai.APIStatusError):
+            text = (
+                f"The LLM server at {where} failed (HTTP {exc.status_code}"
+                f"{after if exc.status_code >= 500 else ''}): "
+                f"{_server_message(exc)}"
+            )
+        elif isinstance(exc, openai.APIError | json.JSONDecodeError | ValueError):
+            text = (
+                f"The LLM server at {where} sent a reply that could not be read "
+                f"({type(exc).__name__}: {str(exc)[:120]})."
+            )
+        else:
+            text = f"The LLM request to {where} failed: {type(exc).__name__}: {str(exc)[:160]}"
+        text = redact(text, self.config.api_key)
+        log.warning("%s", text)
+        error = LlmError(text)
+        error.status = getattr(exc, "status_code", None)  # type: ignore[attr-defined]
+        return error
+
+
+def _cause(exc: BaseException) -> str:
+    cause = exc.__cause__ or exc.__context__
+    while cause is not None and (cause.__cause__ or cause.__context__):
+        cause = cause.__cause__ or cause.__context__
+    return str(cause or exc)[:120] or type(exc).__name__
+
+
+def _server_message(exc: Any) -> str:
+    body = getattr(exc, "body", None)
+    if isinstance(body, dict):
+        err = body.get("error", body)
+        if isinstance(err, dict) and err.get("message"):
+            return str(err["message"])[:200]
+    return str(getattr(exc, "message", exc))[:200]

@@ -1,0 +1,74 @@
+"""`roleplay doctor`: check what roleplay depends on, one line per check, with the fix."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+from roleplay.services.ports import ChatServer, CustomerUnavailable
+
+Status = Literal["ok", "problem", "info"]
+
+NO_LLM_FIX = (
+    "to connect one, export OPENAI_API_KEY=sk-... (OpenAI), or set base_url under [llm] in the "
+    "config file, e.g. http://localhost:11434/v1 for Ollama"
+)
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    status: Status
+    detail: str
+    fix: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def check_llm(server: ChatServer | None) -> list[Check]:
+    if server is None:
+        return [
+            Check(
+                "llm",
+                "info",
+                "no LLM configured: offline scripted customer and rule-based judge",
+                NO_LLM_FIX,
+            )
+        ]
+    checks: list[Check] = []
+    try:
+        models = server.list_models()
+    except CustomerUnavailable as exc:
+        return [Check("llm server", "problem", str(exc))]
+    checks.append(
+        Check("llm server", "ok", f"{server.where} answers; key accepted; {len(models)} model(s)")
+    )
+    try:
+        model = server.model
+    except CustomerUnavailable as exc:
+        return [*checks, Check("llm model", "problem", str(exc))]
+    if models and model not in models:
+        shown = ", ".join(models[:12])
+        return [
+            *checks,
+            Check(
+                "llm model",
+                "problem",
+                f"model '{model}' is not offered by {server.where} (it offers: {shown})",
+                "set ROLEPLAY_LLM_MODEL or model under [llm]",
+            ),
+        ]
+    started = time.monotonic()
+    try:
+        reply = server.complete(
+            [{"role": "user", "content": "Reply with the single word: ready"}], max_tokens=5
+        )
+    except CustomerUnavailable as exc:
+        return [*checks, Check("llm model", "problem", str(exc))]
+    took = time.monotonic() - started
+    checks.append(
+        Check("llm model", "ok", f"{model} answered in {took:.1f} s ({reply.strip()[:20]!r})")
+    )
+    return checks
