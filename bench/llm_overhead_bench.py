@@ -52,8 +52,7 @@ def main() -> None:
     services = build(ws, settings=Settings(rep="bench"), clock=SystemClock())
     llm = LlmClient(LlmConfig(base_url=server.url, api_key=None, model="test-model"))
     overheads: list[float] = []
-    print(f"{args.turns} turns, server time to first token {args.ttft * 1000:.0f} ms",
-          flush=True)
+    print(f"{args.turns} turns, server time to first token {args.ttft * 1000:.0f} ms", flush=True)
     while len(overheads) < args.turns:
         call = services.practice.begin("mini", services.profile(), seed=1)
         call.switch_customer(LlmCustomer(llm))
@@ -70,9 +69,11 @@ def main() -> None:
                 call.end()
         print(f"  {len(overheads)}/{args.turns} turns", flush=True)
     server.stop()
-    print(f"engine overhead to first sentence: p50 {statistics.median(overheads):.1f} ms, "
-          f"p95 {percentile(overheads, 0.95):.1f} ms, max {max(overheads):.1f} ms "
-          f"(target: p50 under 20 ms)")
+    print(
+        f"engine overhead to first sentence: p50 {statistics.median(overheads):.1f} ms, "
+        f"p95 {percentile(overheads, 0.95):.1f} ms, max {max(overheads):.1f} ms "
+        f"(target: p50 under 20 ms)"
+    )
 
 
 if __name__ == "__main__":

@@ -62,9 +62,13 @@ class FakeOpenAI:
                 if not fake._authorised(self):
                     return
                 if self.path.rstrip("/").endswith("/models"):
-                    body = {"object": "list", "data": [
-                        {"id": m, "object": "model", "created": 0, "owned_by": "test"}
-                        for m in fake.models]}
+                    body = {
+                        "object": "list",
+                        "data": [
+                            {"id": m, "object": "model", "created": 0, "owned_by": "test"}
+                            for m in fake.models
+                        ],
+                    }
                     self._json(200, body)
                 else:
                     self._json(404, {"error": {"message": "not found"}})
@@ -72,21 +76,40 @@ class FakeOpenAI:
             def do_POST(self) -> None:
                 length = int(self.headers.get("content-length", 0))
                 body = json.loads(self.rfile.read(length) or b"{}")
-                fake.requests.append({"path": self.path, "body": body,
-                                      "authorization": self.headers.get("authorization")})
+                fake.requests.append(
+                    {
+                        "path": self.path,
+                        "body": body,
+                        "authorization": self.headers.get("authorization"),
+                    }
+                )
                 if not fake._authorised(self):
                     return
                 if not self.path.rstrip("/").endswith("/chat/completions"):
                     self._json(404, {"error": {"message": "not found"}})
                     return
                 if body.get("model") not in fake.models:
-                    self._json(404, {"error": {"message": f"model '{body.get('model')}' not "
-                                               "found", "code": "model_not_found"}})
+                    self._json(
+                        404,
+                        {
+                            "error": {
+                                "message": f"model '{body.get('model')}' not found",
+                                "code": "model_not_found",
+                            }
+                        },
+                    )
                     return
                 fmt = body.get("response_format") or {}
                 if fake.reject_json_schema and fmt.get("type") == "json_schema":
-                    self._json(500, {"error": {"message": "Either \"json_schema\" or "
-                                               "\"grammar\" can be specified, but not both"}})
+                    self._json(
+                        500,
+                        {
+                            "error": {
+                                "message": 'Either "json_schema" or '
+                                '"grammar" can be specified, but not both'
+                            }
+                        },
+                    )
                     return
                 reply = fake.replies.popleft() if fake.replies else fake.default
                 if reply.status != 200:
@@ -98,13 +121,27 @@ class FakeOpenAI:
                 if body.get("stream"):
                     self._stream(body["model"], reply)
                 else:
-                    self._json(200, {
-                        "id": "chatcmpl-test", "object": "chat.completion", "created": 0,
-                        "model": body["model"],
-                        "choices": [{"index": 0, "finish_reason": "stop",
-                                     "message": {"role": "assistant", "content": reply.text}}],
-                        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-                    })
+                    self._json(
+                        200,
+                        {
+                            "id": "chatcmpl-test",
+                            "object": "chat.completion",
+                            "created": 0,
+                            "model": body["model"],
+                            "choices": [
+                                {
+                                    "index": 0,
+                                    "finish_reason": "stop",
+                                    "message": {"role": "assistant", "content": reply.text},
+                                }
+                            ],
+                            "usage": {
+                                "prompt_tokens": 1,
+                                "completion_tokens": 1,
+                                "total_tokens": 2,
+                            },
+                        },
+                    )
 
             def _stream(self, model: str, reply: Reply) -> None:
                 self.send_response(200)
@@ -113,12 +150,13 @@ class FakeOpenAI:
                 self.send_header("connection", "close")
                 self.end_headers()
                 text = reply.text
-                chunks = [text[i:i + reply.chunk_size]
-                          for i in range(0, len(text), reply.chunk_size)]
+                chunks = [
+                    text[i : i + reply.chunk_size] for i in range(0, len(text), reply.chunk_size)
+                ]
                 try:
                     for n, piece in enumerate(chunks):
                         if reply.malformed_after is not None and n == reply.malformed_after:
-                            self.wfile.write(b"data: {\"choices\": [{\"delta\": {\"content\n\n")
+                            self.wfile.write(b'data: {"choices": [{"delta": {"content\n\n')
                             self.wfile.flush()
                             return
                         if reply.hang_after is not None and n == reply.hang_after:
@@ -136,14 +174,19 @@ class FakeOpenAI:
                     self.close_connection = True
 
             def _event(self, model: str, delta: dict[str, Any], finish: str | None) -> None:
-                chunk = {"id": "chatcmpl-test", "object": "chat.completion.chunk", "created": 0,
-                         "model": model,
-                         "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+                chunk = {
+                    "id": "chatcmpl-test",
+                    "object": "chat.completion.chunk",
+                    "created": 0,
+                    "model": model,
+                    "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+                }
                 self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
                 self.wfile.flush()
 
-            def _json(self, status: int, body: dict[str, Any],
-                      headers: dict[str, str] | None = None) -> None:
+            def _json(
+                self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None
+            ) -> None:
                 data = json.dumps(body).encode()
                 self.send_response(status)
                 self.send_header("content-type", "application/json")
@@ -169,8 +212,9 @@ class FakeOpenAI:
             return True
         if handler.headers.get("authorization") == f"Bearer {self.api_key}":
             return True
-        data = json.dumps({"error": {"message": "Incorrect API key provided",
-                                     "code": "invalid_api_key"}}).encode()
+        data = json.dumps(
+            {"error": {"message": "Incorrect API key provided", "code": "invalid_api_key"}}
+        ).encode()
         handler.send_response(401)
         handler.send_header("content-type", "application/json")
         handler.send_header("content-length", str(len(data)))

@@ -43,10 +43,23 @@ class LlamaServer:
         self.url = f"http://127.0.0.1:{self.port}/v1"
         self.log = Path(f"/tmp/llama-server-{self.port}.log")
         self._proc = subprocess.Popen(
-            [sys.executable, "-m", "llama_cpp.server", "--model", str(model),
-             "--host", "127.0.0.1", "--port", str(self.port), "--n_ctx", "4096",
-             "--model_alias", "smollm2"],
-            stdout=self.log.open("w"), stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "llama_cpp.server",
+                "--model",
+                str(model),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--n_ctx",
+                "4096",
+                "--model_alias",
+                "smollm2",
+            ],
+            stdout=self.log.open("w"),
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 120
         while True:
@@ -56,8 +69,9 @@ class LlamaServer:
             except OSError:
                 if self._proc.poll() is not None or time.monotonic() > deadline:
                     self.stop()
-                    raise RuntimeError(f"llama.cpp server did not start:\n"
-                                       f"{self.log.read_text()[-2000:]}") from None
+                    raise RuntimeError(
+                        f"llama.cpp server did not start:\n{self.log.read_text()[-2000:]}"
+                    ) from None
                 time.sleep(0.3)
 
     def stop(self) -> None:

@@ -31,17 +31,23 @@ def _all_files_text(ws: Path) -> str:
 
 
 def test_practice_with_the_llm_customer(mini_workspace: Path, llm_env: FakeOpenAI) -> None:
-    llm_env.queue(Reply("Honestly, mornings are chaos. We redo routes by hand. [[fact:pain]]"),
-                  Reply("Fine, send me an invite. [[end:win]]"))
-    result = runner.invoke(app, ["--workspace", str(mini_workspace), "practice", "mini"],
-                           input="How are your mornings?\nCan I send an invite for Tuesday?\n")
+    llm_env.queue(
+        Reply("Honestly, mornings are chaos. We redo routes by hand. [[fact:pain]]"),
+        Reply("Fine, send me an invite. [[end:win]]"),
+    )
+    result = runner.invoke(
+        app,
+        ["--workspace", str(mini_workspace), "practice", "mini"],
+        input="How are your mornings?\nCan I send an invite for Tuesday?\n",
+    )
     assert result.exit_code == 0, result.output
     assert "Offline mode" not in result.output
     assert "Dana: Honestly, mornings are chaos." in result.output
     assert "[[" not in result.output
     assert "The customer agreed to your next step." in result.output
-    doc = json.loads(runner.invoke(app, ["--workspace", str(mini_workspace), "show", "last",
-                                         "--json"]).stdout)
+    doc = json.loads(
+        runner.invoke(app, ["--workspace", str(mini_workspace), "show", "last", "--json"]).stdout
+    )
     customer_turns = [t for t in doc["turns"] if t["speaker"] == "customer"]
     assert {t["source"] for t in customer_turns} == {"llm:test-model"}
     assert customer_turns[1]["tags"] == ["fact:pain"]
@@ -54,15 +60,17 @@ def test_llm_failure_mid_call_continues_offline_and_keeps_everything(
 ) -> None:
     llm_env.queue(Reply("Mornings? Chaos. [[fact:pain]]"), Reply(status=500, error="boom"))
     result = runner.invoke(
-        app, ["--workspace", str(mini_workspace), "practice", "mini", "--seed", "3"],
+        app,
+        ["--workspace", str(mini_workspace), "practice", "mini", "--seed", "3"],
         input="How are your mornings?\nWhat budget do you have for this?\no\n/end\n",
     )
     assert result.exit_code == 0, result.output
     assert "failed (HTTP 500): boom" in result.output
     assert "Continuing with the offline scripted customer." in result.output
     assert "We have" in result.output  # the scripted customer reveals the budget
-    doc = json.loads(runner.invoke(app, ["--workspace", str(mini_workspace), "show", "last",
-                                         "--json"]).stdout)
+    doc = json.loads(
+        runner.invoke(app, ["--workspace", str(mini_workspace), "show", "last", "--json"]).stdout
+    )
     sources = [t["source"] for t in doc["turns"]]
     assert sources == ["llm:test-model", None, "llm:test-model", None, "scripted"]
     assert KEY not in result.output and KEY not in _all_files_text(mini_workspace)
@@ -70,12 +78,14 @@ def test_llm_failure_mid_call_continues_offline_and_keeps_everything(
 
 def test_llm_failure_then_end_keeps_the_call(mini_workspace: Path, llm_env: FakeOpenAI) -> None:
     llm_env.default = Reply(status=503, error="overloaded")
-    result = runner.invoke(app, ["--workspace", str(mini_workspace), "practice", "mini"],
-                           input="Hello?\nr\ne\n")
+    result = runner.invoke(
+        app, ["--workspace", str(mini_workspace), "practice", "mini"], input="Hello?\nr\ne\n"
+    )
     assert result.output.count("HTTP 503") == 2  # the retry failed too
     assert "You ended the call." in result.output
-    doc = json.loads(runner.invoke(app, ["--workspace", str(mini_workspace), "show", "last",
-                                         "--json"]).stdout)
+    doc = json.loads(
+        runner.invoke(app, ["--workspace", str(mini_workspace), "show", "last", "--json"]).stdout
+    )
     assert [t["text"] for t in doc["turns"]][-1] == "Hello?"
 
 
@@ -112,7 +122,9 @@ def test_doctor_unreachable_server(monkeypatch: pytest.MonkeyPatch) -> None:
     config_file().write_text("[llm]\nmax_retries = 0\ntimeout = 1\n")
     result = runner.invoke(app, ["doctor"])
     assert result.exit_code == 1
-    assert "[FAIL] llm server: Cannot reach the LLM server at http://127.0.0.1:9/v1" in result.output
+    assert (
+        "[FAIL] llm server: Cannot reach the LLM server at http://127.0.0.1:9/v1" in result.output
+    )
 
 
 def test_doctor_rejected_key(llm_env: FakeOpenAI) -> None:

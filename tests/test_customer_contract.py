@@ -27,8 +27,9 @@ def customer(request: pytest.FixtureRequest) -> Iterator[tuple[Customer, FakeOpe
         return
     server = FakeOpenAI().start()
     server.default = Reply("Hm. Mornings are tough here. What do you mean exactly? [[fact:pain]]")
-    llm = LlmClient(LlmConfig(base_url=server.url, api_key="k", model="test-model",
-                              timeout=5, max_retries=0))
+    llm = LlmClient(
+        LlmConfig(base_url=server.url, api_key="k", model="test-model", timeout=5, max_retries=0)
+    )
     yield LlmCustomer(llm), server
     server.stop()
 
@@ -52,7 +53,7 @@ def _check_events(events: list[object]) -> None:
         assert isinstance(e, Sentence | Marker | EndCall)
 
 
-def test_opening_says_a_line_and_does_not_end(customer) -> None:  # type: ignore[no-untyped-def]
+def test_opening_says_a_line_and_does_not_end(customer) -> None:
     c, _ = customer
     events = list(c.respond(CustomerRequest(RUN, ())))
     _check_events(events)
@@ -60,7 +61,7 @@ def test_opening_says_a_line_and_does_not_end(customer) -> None:  # type: ignore
     assert " ".join(e.text for e in events if isinstance(e, Sentence)) in RUN.scenario.opening
 
 
-def test_a_reply_to_the_rep(customer) -> None:  # type: ignore[no-untyped-def]
+def test_a_reply_to_the_rep(customer) -> None:
     c, _ = customer
     turns = _turns("Dana speaking.", "How does a typical morning look for your dispatch team?")
     events = list(c.respond(CustomerRequest(RUN, turns)))
@@ -68,16 +69,15 @@ def test_a_reply_to_the_rep(customer) -> None:  # type: ignore[no-untyped-def]
     assert Marker("fact:pain") in events
 
 
-def test_time_up_ends_the_call(customer) -> None:  # type: ignore[no-untyped-def]
+def test_time_up_ends_the_call(customer) -> None:
     c, server = customer
     if server is not None:
         server.queue(Reply("Sorry, I have to run now. Bye."))  # the model forgot the tag
-    events = list(c.respond(CustomerRequest(RUN, _turns("Dana speaking.", "So..."),
-                                            time_up=True)))
+    events = list(c.respond(CustomerRequest(RUN, _turns("Dana speaking.", "So..."), time_up=True)))
     _check_events(events)
     assert isinstance(events[-1], EndCall) and events[-1].outcome == "time"
 
 
-def test_name_says_what_produced_the_turn(customer) -> None:  # type: ignore[no-untyped-def]
+def test_name_says_what_produced_the_turn(customer) -> None:
     c, _ = customer
     assert c.name in {"scripted", "llm:test-model"}

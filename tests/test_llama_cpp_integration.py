@@ -32,15 +32,24 @@ def llama() -> Iterator[llama_server.LlamaServer]:
 
 
 def client(server: llama_server.LlamaServer) -> LlmClient:
-    return LlmClient(LlmConfig(base_url=server.url, api_key=None, model="smollm2",
-                               timeout=120, max_retries=0, temperature=0.2))
+    return LlmClient(
+        LlmConfig(
+            base_url=server.url,
+            api_key=None,
+            model="smollm2",
+            timeout=120,
+            max_retries=0,
+            temperature=0.2,
+        )
+    )
 
 
 def test_models_and_streaming(llama: llama_server.LlamaServer) -> None:
     llm = client(llama)
     assert "smollm2" in llm.list_models()
-    chunks = list(llm.stream_chat([{"role": "user", "content": "Say hello in one sentence."}],
-                                  max_tokens=30))
+    chunks = list(
+        llm.stream_chat([{"role": "user", "content": "Say hello in one sentence."}], max_tokens=30)
+    )
     assert len(chunks) > 1 and "".join(chunks).strip()  # really streamed, in pieces
 
 
@@ -52,22 +61,31 @@ class Score(BaseModel):
 def test_structured_output_falls_back_to_json_object(llama: llama_server.LlamaServer) -> None:
     result = structured(
         client(llama),
-        [{"role": "user", "content": "Rate the sentence 'How does your team plan routes?' as "
-          "an open question from 1 to 5, with a short reason."}],
-        Score, max_tokens=120,
+        [
+            {
+                "role": "user",
+                "content": "Rate the sentence 'How does your team plan routes?' as "
+                "an open question from 1 to 5, with a short reason.",
+            }
+        ],
+        Score,
+        max_tokens=120,
     )
     assert 1 <= result.level <= 5 and isinstance(result.reason, str)
 
 
-def test_a_three_turn_call_through_the_engine(llama: llama_server.LlamaServer,
-                                              mini_workspace: Path) -> None:
+def test_a_three_turn_call_through_the_engine(
+    llama: llama_server.LlamaServer, mini_workspace: Path
+) -> None:
     s = services(mini_workspace)
     call = s.practice.begin("mini", s.profile(), seed=1)
     call.switch_customer(LlmCustomer(client(llama)))
     list(call.start())
-    for line in ["Hi Dana, thanks for taking my call.",
-                 "How does a typical morning look for your dispatch team?",
-                 "What would help most?"]:
+    for line in [
+        "Hi Dana, thanks for taking my call.",
+        "How does a typical morning look for your dispatch team?",
+        "What would help most?",
+    ]:
         if call.state is not CallState.AWAITING_REP:
             break
         sentences = [e.text for e in call.rep_says(line) if isinstance(e, Sentence)]

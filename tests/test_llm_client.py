@@ -11,8 +11,13 @@ KEY = "sk-test-SECRET-1234567890"
 
 
 def client(server: FakeOpenAI, **kw: object) -> LlmClient:
-    base = {"base_url": server.url, "api_key": KEY, "model": "test-model", "timeout": 2.0,
-            "max_retries": 1}
+    base = {
+        "base_url": server.url,
+        "api_key": KEY,
+        "model": "test-model",
+        "timeout": 2.0,
+        "max_retries": 1,
+    }
     base.update(kw)
     return LlmClient(LlmConfig(**base))  # type: ignore[arg-type]
 
@@ -44,8 +49,9 @@ def test_unknown_model_lists_what_the_server_has(fake_llm: FakeOpenAI) -> None:
 
 
 @pytest.mark.parametrize(("status", "words"), [(429, "rate-limiting"), (503, "HTTP 503")])
-def test_429_and_5xx_are_retried_then_explained(fake_llm: FakeOpenAI, status: int,
-                                                words: str) -> None:
+def test_429_and_5xx_are_retried_then_explained(
+    fake_llm: FakeOpenAI, status: int, words: str
+) -> None:
     fake_llm.queue(*[Reply(status=status, error="busy", retry_after=0.05)] * 3)
     with pytest.raises(LlmError) as err:
         client(fake_llm, max_retries=2).complete([{"role": "user", "content": "hi"}])
@@ -63,7 +69,8 @@ def test_a_hanging_stream_times_out_with_a_clear_message(fake_llm: FakeOpenAI) -
     got: list[str] = []
     with pytest.raises(LlmError) as err:
         for chunk in client(fake_llm, timeout=0.5, max_retries=0).stream_chat(
-                [{"role": "user", "content": "hi"}]):
+            [{"role": "user", "content": "hi"}]
+        ):
             got.append(chunk)
     assert "".join(got) == "Let me think"  # what arrived before the hang was delivered
     assert "did not answer within 0.5 s" in str(err.value)
@@ -77,8 +84,11 @@ def test_a_malformed_chunk_is_explained(fake_llm: FakeOpenAI) -> None:
 
 
 def test_an_unreachable_server_says_how_to_start_one() -> None:
-    dead = LlmClient(LlmConfig(base_url="http://127.0.0.1:9/v1", api_key=None, model="m",
-                               timeout=1.0, max_retries=0))
+    dead = LlmClient(
+        LlmConfig(
+            base_url="http://127.0.0.1:9/v1", api_key=None, model="m", timeout=1.0, max_retries=0
+        )
+    )
     with pytest.raises(LlmError) as err:
         dead.complete([{"role": "user", "content": "hi"}])
     assert "Cannot reach the LLM server at http://127.0.0.1:9/v1" in str(err.value)

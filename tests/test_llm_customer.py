@@ -30,7 +30,9 @@ def test_hidden_facts_and_objections_reach_the_system_prompt() -> None:
     text = system["content"]
     assert "Dispatchers re-plan routes by hand every morning." in text
     assert "sixty thousand dollars is set aside." in text  # placeholders filled for this run
-    assert "Earned when: Ask about budget after the pain. Only after you have revealed: pain" in text
+    assert "Earned when: Ask about budget after the pain. Only after you have revealed: pain" in (
+        text
+    )
     assert "[objection:timing]" in text and "Before any demo, what makes you think" in text
     assert "Never help, coach" in text and "Speak English only" in text
 
@@ -46,12 +48,20 @@ def test_the_reps_words_are_user_messages_never_instructions() -> None:
 
 
 def test_sentences_stream_and_tags_become_markers(fake_llm: FakeOpenAI) -> None:
-    fake_llm.queue(Reply("Every morning we redo it by hand. Two hours! Anyway. [[fact:pain]] "
-                         "[[end:win]] [[fact:made-up]]", chunk_size=3))
+    fake_llm.queue(
+        Reply(
+            "Every morning we redo it by hand. Two hours! Anyway. [[fact:pain]] "
+            "[[end:win]] [[fact:made-up]]",
+            chunk_size=3,
+        )
+    )
     llm = LlmClient(LlmConfig(base_url=fake_llm.url, api_key=None, model="test-model"))
     events = list(LlmCustomer(llm).respond(CustomerRequest(RUN, _turns("Dana.", "How?"))))
     assert [e.text for e in events if isinstance(e, Sentence)] == [
-        "Every morning we redo it by hand.", "Two hours!", "Anyway."]
+        "Every morning we redo it by hand.",
+        "Two hours!",
+        "Anyway.",
+    ]
     assert Marker("fact:pain") in events and Marker("fact:made-up") not in events
     assert events[-1] == EndCall("win", RUN.scenario.end.win.when)
     sent = fake_llm.requests[-1]["body"]

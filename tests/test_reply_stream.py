@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -35,7 +37,7 @@ def test_sentences_and_tags_from_one_chunk() -> None:
 @given(st.lists(st.integers(1, len(REPLY) - 1), max_size=12, unique=True))
 def test_any_chunking_gives_the_same_sentences_and_never_speaks_a_tag(cuts: list[int]) -> None:
     edges = [0, *sorted(cuts), len(REPLY)]
-    got, tags = _stream([REPLY[a:b] for a, b in zip(edges, edges[1:], strict=False)])
+    got, tags = _stream([REPLY[a:b] for a, b in itertools.pairwise(edges)])
     assert got == SENTENCES
     assert tags == [("fact", "pain"), ("end", "win")]
     assert not any("[" in s or "]" in s for s in got)

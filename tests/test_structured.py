@@ -18,8 +18,9 @@ class Verdict(BaseModel):
 
 
 def llm(server: FakeOpenAI) -> LlmClient:
-    return LlmClient(LlmConfig(base_url=server.url, api_key=None, model="test-model",
-                               max_retries=0))
+    return LlmClient(
+        LlmConfig(base_url=server.url, api_key=None, model="test-model", max_retries=0)
+    )
 
 
 ASK = [{"role": "user", "content": "Judge this."}]
