@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.pg_server import database_url, postgres_server  # noqa: F401 (fixtures)
+
 REPO = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data"
 
@@ -14,7 +16,7 @@ def isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test gets its own user directories and starts in an empty folder."""
     home = tmp_path / "home"
     monkeypatch.setenv("ROLEPLAY_HOME", str(home))
-    for var in ("ROLEPLAY_REP", "ROLEPLAY_TEAM", "ROLEPLAY_WORKSPACE"):
+    for var in ("ROLEPLAY_REP", "ROLEPLAY_TEAM", "ROLEPLAY_WORKSPACE", "ROLEPLAY_DATABASE_URL"):
         monkeypatch.delenv(var, raising=False)
     cwd = tmp_path / "cwd"
     cwd.mkdir()
@@ -42,7 +44,7 @@ def mini_workspace(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def fake_llm():  # type: ignore[no-untyped-def]
+def fake_llm():
     """A real OpenAI-compatible HTTP server on a local port, scripted per test."""
     from tests.fake_openai import FakeOpenAI
 

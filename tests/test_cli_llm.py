@@ -81,8 +81,11 @@ def test_llm_failure_then_end_keeps_the_call(mini_workspace: Path, llm_env: Fake
     result = runner.invoke(
         app, ["--workspace", str(mini_workspace), "practice", "mini"], input="Hello?\nr\ne\n"
     )
-    assert result.output.count("HTTP 503") == 2  # the retry failed too
+    call_part = result.output.split("You ended the call.")[0]
+    assert call_part.count("HTTP 503") == 2  # the retry failed too
     assert "You ended the call." in result.output
+    # The LLM judge is down as well: the call is still scored, offline, and says so.
+    assert "This scorecard is from the offline judge" in " ".join(result.output.split())
     doc = json.loads(
         runner.invoke(app, ["--workspace", str(mini_workspace), "show", "last", "--json"]).stdout
     )

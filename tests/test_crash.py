@@ -65,7 +65,7 @@ def test_sigkill_mid_session_keeps_every_finished_turn(mini_workspace: Path) -> 
         if proc.poll() is None:
             proc.kill()
 
-    [folder] = [p for p in (mini_workspace / "recordings").iterdir() if p.is_dir()]
+    [folder] = [p for p in (mini_workspace / "recordings").glob("[!.]*") if p.is_dir()]
     turns = [json.loads(line) for line in (folder / "transcript.jsonl").read_text().splitlines()]
     assert [t["speaker"] for t in turns] == ["customer", "rep", "customer"]
     assert turns[1]["text"] == "How does a typical morning look for your dispatch team?"
@@ -89,7 +89,7 @@ def test_a_torn_last_line_is_skipped_and_the_rest_reads(mini_workspace: Path) ->
         ["--workspace", str(mini_workspace), "practice", "mini", "--seed", "7"],
         input="Hello\nHow are mornings for your dispatch team?\n/end\n",
     )
-    [folder] = [p for p in (mini_workspace / "recordings").iterdir() if p.is_dir()]
+    [folder] = [p for p in (mini_workspace / "recordings").glob("[!.]*") if p.is_dir()]
     transcript = folder / "transcript.jsonl"
     whole = transcript.read_text()
     transcript.write_text(whole + '{"index": 99, "speaker": "rep", "te')  # power cut mid-write

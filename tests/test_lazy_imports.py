@@ -15,6 +15,9 @@ HEAVY = [
     "pyttsx3",
     "textual",
     "onnxruntime",
+    "sqlalchemy",
+    "alembic",
+    "matplotlib",
 ]
 
 

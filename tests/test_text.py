@@ -15,6 +15,13 @@ from roleplay.domain import text as txt
         ("We have a great product. It saves time.", []),
         ("Is that right? And why does it matter to you?", ["closed", "open"]),
         ("Hvordan planlegger dere rutene i dag?", ["open"]),
+        ("How's maintenance set up across the plants today?", ["open"]),
+        ("And what's all this firefighting doing to your techs?", ["open"]),
+        ("If you could cut those stops in half, what would that change for you?", ["open"]),
+        ("Before I refund anything, which card did the second charge go to?", ["open"]),
+        ("What if we just split the difference and say ten?", ["closed"]),
+        ("How about Tuesday?", ["closed"]),
+        ("If we did that, would you sign this week?", ["closed"]),
     ],
 )
 def test_questions_are_found_and_classified(line: str, kinds: list[str]) -> None:

@@ -77,7 +77,7 @@ def test_broken_toml_is_reported_by_the_cli_without_a_traceback(
 
 def test_session_files_are_private_to_the_owner(mini_workspace: Path) -> None:
     runner.invoke(app, ["--workspace", str(mini_workspace), "practice", "mini"], input="/end\n")
-    [folder] = list((mini_workspace / "recordings").iterdir())
+    [folder] = list((mini_workspace / "recordings").glob("[!.]*"))
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     for f in folder.iterdir():
         assert stat.S_IMODE(f.stat().st_mode) == 0o600, f.name

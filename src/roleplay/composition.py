@@ -2,19 +2,41 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
 
+from roleplay.adapters.audio_player import SoundDevicePlayer
 from roleplay.adapters.clock import SystemClock
 from roleplay.adapters.file_store import FileSessionStore
+from roleplay.adapters.habit_store import HabitFileStore
+from roleplay.adapters.index_open import known_secrets, open_index
+from roleplay.adapters.indexed_file_store import IndexedFileStore
+from roleplay.adapters.indexed_habit_store import IndexedHabitStore
 from roleplay.adapters.llm_customer import LlmCustomer
+from roleplay.adapters.llm_judge import LlmJudge
 from roleplay.adapters.offline_judge import OfflineJudge
 from roleplay.adapters.openai_llm import LlmClient, LlmConfig
+from roleplay.adapters.recording_files import FileRecordings
 from roleplay.adapters.scripted_customer import ScriptedCustomer
-from roleplay.config import Settings, Workspace, load_settings, resolve_workspace
+from roleplay.config import Settings, Workspace, data_dir, load_settings, resolve_workspace
 from roleplay.services.catalog import Catalog, load_catalog
-from roleplay.services.ports import Clock, Customer
+from roleplay.services.habit import Habit, HabitSettings
+from roleplay.services.index import Indexer
+from roleplay.services.ports import Clock, Customer, Judge, JudgeUnavailable, Playback
 from roleplay.services.practice import Practice, Profile
+from roleplay.services.report import Reports
+from roleplay.services.retention import Purger
+from roleplay.services.review import Reviews
+from roleplay.services.scoring import FallbackJudge
+
+if TYPE_CHECKING:
+    from roleplay.services.listening import ListenSettings
+    from roleplay.services.ports import SpeechToText
+    from roleplay.services.voice_call import VoiceParts
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -24,10 +46,38 @@ class Services:
     practice: Practice
     store: FileSessionStore
     offline: bool  # no LLM configured: scripted customer and rule-based judge
+    indexer: Indexer  # the index database: opened and caught up on first use
+    reviews: Reviews  # find, open, comment, override, mark reviewed, play, export
+    reports: Reports
+    purger: Purger  # retention
     llm: LlmClient | None = None
 
     def catalog(self) -> Catalog:
         return load_catalog([self.workspace.scenarios], [self.workspace.rubrics])
+
+    def judge(self, kind: Literal["auto", "llm", "offline"] = "auto", samples: int = 1) -> Judge:
+        """The judge to score with: the LLM's (falling back offline) when one is configured."""
+        if kind == "offline" or (kind == "auto" and self.llm is None):
+            return OfflineJudge()
+        if self.llm is None:
+            raise JudgeUnavailable(
+                "no LLM is configured for the LLM judge: export OPENAI_API_KEY, or set "
+                "base_url under [llm] in the config file (`roleplay doctor` checks it)"
+            )
+        judge = llm_judge(self.settings, self.llm, samples)
+        return judge if kind == "llm" else FallbackJudge(judge, OfflineJudge())
+
+    def audio_devices(self) -> list[Any]:
+        """Sound devices, for the settings screen (raises when there is no audio stack)."""
+        from roleplay.adapters.audio_sounddevice import list_devices
+
+        return list(list_devices())
+
+    def play_audio(self, path: Path) -> Playback:
+        """Play a recorded turn (blocks until done); says why when it could not."""
+        from roleplay.adapters.audio_player import SoundDevicePlayer
+
+        return SoundDevicePlayer().play(path)
 
     def offline_customer(self) -> Customer:
         """The customer to continue with when the LLM fails mid-call."""
@@ -35,6 +85,15 @@ class Services:
 
     def profile(self, rep: str | None = None) -> Profile:
         return Profile(rep=rep or self.settings.rep_name, team=self.settings.team)
+
+    def habit(self, rep: str | None = None) -> Habit:
+        """The rep's daily habit: schedule, today's queue, commitments, progress."""
+        return build_habit(self, rep)
+
+
+def llm_judge(settings: Settings, llm: LlmClient, samples: int = 1) -> Judge:
+    """The LLM judge on the judge model (default: the customer model), temperature low."""
+    return LlmJudge(llm, model=settings.llm.judge_model, samples=samples)
 
 
 def llm_client(settings: Settings) -> LlmClient | None:
@@ -64,7 +123,9 @@ def build(
     """`offline=True` uses the scripted customer even when an LLM is configured."""
     settings = settings or load_settings()
     ws = resolve_workspace(settings, workspace)
-    store = FileSessionStore(ws.recordings)
+    recordings = FileRecordings(ws.recordings)
+    indexer = Indexer(recordings, open_index)
+    store = IndexedFileStore(ws.recordings, pending=recordings.mark_pending, written=indexer.sync)
     llm = None if offline else llm_client(settings)
 
     def customer() -> Customer:
@@ -73,8 +134,120 @@ def build(
     practice = Practice(
         catalog=lambda: load_catalog([ws.scenarios], [ws.rubrics]),
         customer=customer,
-        judge=OfflineJudge(),
+        judge=OfflineJudge()
+        if llm is None
+        else FallbackJudge(llm_judge(settings, llm), OfflineJudge()),
         store=store,
         clock=clock or SystemClock(),
     )
-    return Services(settings, ws, practice, store, offline=llm is None, llm=llm)
+    secrets = lambda: known_secrets(settings)  # noqa: E731
+    services = Services(
+        settings, ws, practice, store, offline=llm is None, llm=llm, indexer=indexer,
+        reviews=Reviews(indexer, SoundDevicePlayer, practice.clock, settings.rep_name, secrets),
+        reports=Reports(indexer, practice.clock, secrets),
+        purger=Purger(store, indexer, practice.clock),
+    )  # fmt: skip
+    indexer.refresh_cards = lambda rep: services.habit(rep).rebuild()
+    return services
+
+
+def build_habit(services: Services, rep: str | None = None) -> Habit:
+    """The habit service of `rep` (default: the configured rep) on this workspace."""
+    import zoneinfo
+
+    settings = services.settings
+    name = settings.timezone or local_zone_name()
+    who = services.profile(rep).rep
+    return Habit(
+        rep=who,
+        key=f"{who}\n{services.workspace.root}",
+        store=services.practice.store,  # writes go through the index too
+        catalog=services.catalog,
+        states=IndexedHabitStore(HabitFileStore(data_dir() / "habit"), services.indexer.save_cards),
+        clock=services.practice.clock,
+        settings=HabitSettings(
+            tz=zoneinfo.ZoneInfo(name),
+            tz_name=name,
+            goal_drills=settings.daily_goal_drills,
+            goal_minutes=settings.daily_goal_minutes,
+            new_skills_per_day=settings.new_skills_per_day,
+        ),
+    )
+
+
+def local_zone_name() -> str:
+    """This computer's IANA time zone (honours TZ); UTC when it cannot be told."""
+    import zoneinfo
+
+    import tzlocal
+
+    try:
+        name = tzlocal.get_localzone_name()
+        zoneinfo.ZoneInfo(name)
+    except (LookupError, ValueError, OSError) as exc:
+        log.warning(
+            "cannot tell this computer's time zone (%s); using UTC. Set `timezone` "
+            'in the config file, e.g. timezone = "Europe/Oslo"',
+            exc,
+        )
+        return "UTC"
+    return name
+
+
+# --- voice ----------------------------------------------------------------------------------
+
+
+def speech_to_text(settings: Settings, model: str | None = None) -> SpeechToText:
+    from roleplay.adapters.stt_whisper import WhisperSpeech
+
+    return WhisperSpeech(
+        model or settings.voice.stt_model,
+        models_dir=data_dir() / "models",
+        compute_type=settings.voice.compute_type,
+    )
+
+
+def build_voice(
+    services: Services,
+    *,
+    audio_in: Path | None = None,
+    realtime: bool = True,
+    speaker: Literal["device", "none"] = "device",
+    tts: Literal["espeak", "silent"] = "espeak",
+    stt: SpeechToText | None = None,
+) -> VoiceParts:
+    """The voice adapters: microphone or a file, speaker or none, speech both ways."""
+    from roleplay.adapters.audio_file import FileAudioSource, NullSpeaker, WavRecorder
+    from roleplay.adapters.audio_sounddevice import Microphone, SoundDeviceSpeaker
+    from roleplay.adapters.tts_pyttsx3 import Pyttsx3Speech
+    from roleplay.adapters.tts_silent import SilentSpeech
+    from roleplay.adapters.vad import EnergyVad, SileroVad
+    from roleplay.services.voice_call import VoiceParts
+
+    v = services.settings.voice
+    return VoiceParts(
+        source=FileAudioSource(audio_in, realtime=realtime)
+        if audio_in is not None
+        else Microphone(v.input_device, v.sample_rate),
+        speaker=SoundDeviceSpeaker(v.output_device)
+        if speaker == "device"
+        else NullSpeaker(realtime=realtime),
+        stt=stt or speech_to_text(services.settings),
+        tts=Pyttsx3Speech() if tts == "espeak" else SilentSpeech(),
+        vad=SileroVad() if v.vad == "silero" else EnergyVad(),
+        recorder=WavRecorder(services.workspace.recordings),
+    )
+
+
+def listen_settings(settings: Settings) -> ListenSettings:
+    from roleplay.domain.turn_taking import TurnEndPolicy
+    from roleplay.services.listening import ListenSettings
+
+    v = settings.voice
+    policy = TurnEndPolicy(
+        silence=v.silence_ms / 1000,
+        question=v.question_ms / 1000,
+        trailing=v.trailing_ms / 1000,
+        statement=v.statement_ms / 1000,
+    )
+    return ListenSettings(policy=policy, push_to_talk=v.push_to_talk)

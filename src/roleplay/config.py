@@ -13,10 +13,10 @@ import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
 from roleplay.domain.suggest import did_you_mean
 
@@ -72,6 +72,70 @@ class LlmSettings(BaseModel):
         return bool(self.base_url or (self.api_key and self.api_key.get_secret_value()))
 
 
+def _known_zone(name: str) -> str:
+    import zoneinfo  # the time zone database is read only when a zone is configured
+
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        hint = did_you_mean(name, zoneinfo.available_timezones())
+        raise ValueError(
+            f"unknown time zone {name!r}"
+            + (f"; did you mean {hint!r}?" if hint else "; use a name like Europe/Oslo")
+        ) from None
+    return name
+
+
+TimeZoneName = Annotated[str, AfterValidator(_known_zone)]
+
+
+class VoiceSettings(BaseModel):
+    """Spoken practice: the speech model, sound devices, and when the rep's turn ends."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    stt_model: str = Field(
+        default="tiny.en",
+        description="Speech model: tiny.en (bundled, English), base (bundled, multilingual), "
+        "any faster-whisper model name (small, large-v3...) or a model folder.",
+    )
+    compute_type: str = Field(default="int8", description="CTranslate2 compute type.")
+    input_device: str | None = Field(default=None, description="Microphone: index or name.")
+    output_device: str | None = Field(default=None, description="Speaker: index or name.")
+    sample_rate: int | None = Field(
+        default=None, ge=8000, le=192000, description="Microphone rate (default: the device's)."
+    )
+    silence_ms: int = Field(
+        default=650, ge=100, le=5000, description="Silence that ends a turn by default."
+    )
+    question_ms: int = Field(default=250, ge=100, le=5000, description="...after a question.")
+    statement_ms: int = Field(
+        default=500, ge=100, le=5000, description="...after a complete statement."
+    )
+    trailing_ms: int = Field(
+        default=1200, ge=100, le=10000, description="...after 'and...', 'um', a dangling clause."
+    )
+    push_to_talk: bool = Field(default=False, description="Turns end only on the talk key.")
+    speculate: bool = Field(
+        default=True, description="Start the customer's reply as soon as the rep falls silent."
+    )
+    vad: Literal["silero", "energy"] = Field(default="silero", description="Voice detector.")
+    voices: dict[str, str] = Field(
+        default_factory=dict,
+        description="espeak-ng voice per scenario id or persona name, e.g. 'en-gb+f2'.",
+    )
+
+
+class UiSettings(BaseModel):
+    """The terminal app: theme and key bindings (binding id -> keys, e.g. "practice.end" =
+    "ctrl+q"; the ids are listed in the app's command palette and `roleplay keys`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    theme: str = Field(default="textual-dark", description="textual-dark, textual-light, ...")
+    keys: dict[str, str] = Field(default_factory=dict)
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -81,6 +145,22 @@ class Settings(BaseModel):
         default=None, description="Folder with scenarios/, rubrics/ and recordings/."
     )
     llm: LlmSettings = Field(default_factory=LlmSettings)
+    ui: UiSettings = Field(default_factory=UiSettings)
+    voice: VoiceSettings = Field(default_factory=VoiceSettings)
+    # The daily habit (roleplay today / progress): see services/habit.py.
+    timezone: TimeZoneName | None = Field(
+        default=None,
+        description="Your practice days' time zone, e.g. Europe/Oslo (default: this computer's).",
+    )
+    daily_goal_drills: int = Field(
+        default=3, ge=0, le=50, description="Drills or calls a day; 0: no drill goal."
+    )
+    daily_goal_minutes: int = Field(
+        default=0, ge=0, le=600, description="Minutes of practice a day; 0: no minutes goal."
+    )
+    new_skills_per_day: int = Field(
+        default=2, ge=0, le=20, description="Skills never practised that may join a day's queue."
+    )
 
     @property
     def rep_name(self) -> str:
@@ -93,6 +173,7 @@ class Settings(BaseModel):
 
 
 ENV = {"rep": "ROLEPLAY_REP", "team": "ROLEPLAY_TEAM", "workspace": "ROLEPLAY_WORKSPACE"}
+ENV["timezone"] = "ROLEPLAY_TIMEZONE"
 # [llm] keys; the first variable that is set wins.
 LLM_ENV = {
     "api_key": ("ROLEPLAY_LLM_API_KEY", "OPENAI_API_KEY"),
@@ -130,7 +211,9 @@ def load_settings(path: Path | None = None) -> Settings:
         for err in exc.errors():
             key = ".".join(str(p) for p in err["loc"])
             if err["type"] == "extra_forbidden":
-                section = LlmSettings if err["loc"][0] == "llm" else Settings
+                section = (
+                    SECTIONS.get(str(err["loc"][0]), Settings) if len(err["loc"]) > 1 else Settings
+                )
                 last = str(err["loc"][-1])
                 hint = did_you_mean(last, section.model_fields)
                 messages.append(
@@ -142,7 +225,7 @@ def load_settings(path: Path | None = None) -> Settings:
                     )
                 )
             else:
-                messages.append(f"{path}: {key}: {err['msg']}")
+                messages.append(f"{path}: {key}: {err['msg'].removeprefix('Value error, ')}")
         raise ConfigError("\n".join(messages)) from None
 
 
@@ -203,6 +286,46 @@ def seed_workspace(root: Path) -> None:
             if not (target / file.name).exists():
                 shutil.copy2(file, target / file.name)
     (root / "recordings").mkdir(parents=True, exist_ok=True, mode=0o700)
+
+
+SECTIONS: dict[str, type[BaseModel]] = {
+    "llm": LlmSettings,
+    "ui": UiSettings,
+    "voice": VoiceSettings,
+}
+
+
+def save_settings(changes: dict[str, object], path: Path | None = None) -> Path:
+    """Write `changes` ({"llm.model": "x", "daily_goal_drills": 4, ...}) into the config file,
+    keeping the user's comments and layout (tomlkit). None removes a key. The result is
+    validated before anything is written, so a bad value never reaches the file."""
+    import tomlkit
+
+    path = path or config_file()
+    doc = tomlkit.parse(path.read_text("utf-8")) if path.exists() else tomlkit.document()
+    for dotted, value in changes.items():
+        *sections, key = dotted.split(".")
+        table: Any = doc
+        for name in sections:
+            if name not in table:
+                table[name] = tomlkit.table()
+            table = table[name]
+        if value is None:
+            table.pop(key, None)
+        else:
+            table[key] = str(value) if isinstance(value, Path) else value
+    text = tomlkit.dumps(doc)
+    try:
+        Settings.model_validate(tomllib.loads(text))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise ConfigError(f"{'.'.join(map(str, first['loc']))}: {first['msg']}") from None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".toml.tmp")
+    tmp.write_text(text, "utf-8")
+    tmp.chmod(0o600)  # it may hold an API key
+    tmp.replace(path)
+    return path
 
 
 def setup_logging() -> Path:

@@ -12,12 +12,12 @@ from typing import Annotated
 import typer
 
 from roleplay import __version__
-from roleplay.cli import doctor, practice, trainer
+from roleplay.cli import doctor, habit, practice, scoring, team, trainer, voice
 from roleplay.cli.app import State, app, build_services, fail
 from roleplay.cli.render import clock
 from roleplay.config import ConfigError, setup_logging
 
-__all__ = ["app", "doctor", "main", "practice", "trainer"]
+__all__ = ["app", "doctor", "habit", "main", "practice", "scoring", "team", "trainer", "voice"]
 
 
 @app.callback(invoke_without_command=True)
@@ -28,15 +28,23 @@ def root(
         typer.Option("--workspace", "-w", help="Folder with scenarios/, rubrics/, recordings/."),
     ] = None,
     version: Annotated[bool, typer.Option("--version", help="Show the version.")] = False,
+    plain: Annotated[
+        bool, typer.Option("--plain", help="With no command: a plain prompt instead of the app.")
+    ] = False,
 ) -> None:
-    """With no command: pick a scenario and practise it."""
+    """With no command: open the app (in a terminal), or pick a scenario at a plain prompt."""
     State.workspace = workspace
     setup_logging()
     if version:
         typer.echo(f"roleplay {__version__}")
         raise typer.Exit()
     if ctx.invoked_subcommand is None:
-        _pick_and_practise()
+        if plain or not (sys.stdin.isatty() and sys.stdout.isatty()):
+            _pick_and_practise()
+        else:
+            from roleplay.tui.app import run_app  # Textual loads only for the app
+
+            run_app(build_services())
 
 
 def _pick_and_practise() -> None:

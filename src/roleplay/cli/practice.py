@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from roleplay.cli import render
+from roleplay.cli import habit, render
 from roleplay.cli.app import JsonOpt, app, build_services, emit_json, fail
 from roleplay.cli.text_call import run_text_call
+from roleplay.cli.voice_call import VoiceOptions, choose_mode, fast_timeline, run_voice_call
 from roleplay.services.catalog import UnknownScenario
 from roleplay.services.ports import SessionNotFound
 
@@ -26,19 +28,52 @@ def practice(
     offline: Annotated[
         bool, typer.Option("--offline", help="Use the scripted customer even with an LLM set up.")
     ] = False,
+    drill: Annotated[
+        str | None, typer.Option(help="Start at one of the scenario's drills (see `today`).")
+    ] = None,
+    audio_in: Annotated[
+        Path | None,
+        typer.Option("--audio-in", help="A WAV/FLAC recording stands in for the microphone."),
+    ] = None,
+    realtime: Annotated[
+        bool, typer.Option("--realtime/--fast", help="Pace --audio-in as spoken, or fast.")
+    ] = True,
+    plain: Annotated[
+        bool, typer.Option("--plain", help="Plain terminal: finished lines only, no live line.")
+    ] = False,
+    stt_model: Annotated[
+        str | None, typer.Option("--stt-model", help="Speech model: tiny.en, base, a path...")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Practise a call. The scorecard is printed and saved at the end."""
-    # Voice arrives with the speech pipeline; until then every call is typed.
-    del text
-    practise(build_services(offline=offline), scenario, seed, rep, as_json=as_json)
+    """Practise a call, by voice when there is a microphone (or --audio-in), else typed."""
+    services = build_services(offline=offline)
+    voice = choose_mode(
+        services,
+        text,
+        audio_in,
+        VoiceOptions(audio_in, realtime, plain or as_json, stt_model),
+        lambda line: typer.echo(line, err=as_json),
+    )
+    practise(services, scenario, seed, rep, as_json=as_json, drill=drill, voice=voice)
 
 
 def practise(
-    services: Services, scenario: str, seed: int | None, rep: str | None, *, as_json: bool
+    services: Services,
+    scenario: str,
+    seed: int | None,
+    rep: str | None,
+    *,
+    as_json: bool,
+    drill: str | None = None,
+    voice: VoiceOptions | None = None,
 ) -> None:
+    timeline = fast_timeline(services) if voice and not voice.realtime else None
+    mode: Literal["text", "voice"] = "voice" if voice else "text"
     try:
-        call = services.practice.begin(scenario, services.profile(rep), seed=seed)
+        call = services.practice.begin(
+            scenario, services.profile(rep), seed=seed, drill=drill, mode=mode
+        )
     except UnknownScenario as exc:
         raise fail(str(exc)) from None
 
@@ -53,22 +88,40 @@ def practise(
             return input()
         return input(prompt)
 
-    run_text_call(
-        call,
-        read,
-        write,
-        offline=services.offline,
-        fallback=None if services.offline else services.offline_customer,
-    )
+    fallback = None if services.offline else services.offline_customer
+    commitments = habit.brief_reminders(services, call, rep)
+    if voice is not None:
+        run_voice_call(
+            services,
+            call,
+            voice,
+            write,
+            offline=services.offline,
+            fallback=fallback,
+            commitments=commitments,
+            timeline=timeline,
+        )
+    else:
+        run_text_call(
+            call,
+            read,
+            write,
+            offline=services.offline,
+            fallback=fallback,
+            commitments=commitments,
+        )
     card = services.practice.finish(call)
+    card = habit.after_call(services, call.record.id, rep, card)
     if as_json:
-        emit_json(card.model_dump(mode="json"))
+        suggestion = habit.suggestion_json(services, call.record.id, rep)
+        emit_json({**card.model_dump(mode="json"), "commitment_suggestion": suggestion})
         return
     catalog = services.catalog()
     rubric = catalog.rubrics.get(card.rubric)
     typer.echo("\n" + render.scorecard(card, rubric.rubric.title if rubric else None))
     folder = services.store.folder(call.record.id)
     typer.echo(f"\nSaved in {folder}  ·  review with: roleplay show {call.record.id}")
+    habit.offer_commitment(services, call.record.id, rep, read)
 
 
 @app.command()

@@ -9,6 +9,7 @@ from roleplay.domain.kpis import Kpis
 from roleplay.domain.scenario import Scenario
 from roleplay.domain.scorecard import Scorecard
 from roleplay.domain.session import SessionRecord, Transcript
+from roleplay.services.calibration import Agreement
 
 WIDTH = 78
 OFFLINE_BANNER = (
@@ -43,7 +44,7 @@ def briefing(s: Scenario, time_limit: float) -> str:
         f"Difficulty {s.difficulty}/5 · time limit {clock(time_limit)} · skills: "
         + ", ".join(s.skills),
         "",
-        wrap(s.brief),
+        "\n\n".join(wrap(part) for part in s.brief.split("\n\n")),  # drills add paragraphs
     ]
     return "\n".join(lines)
 
@@ -92,6 +93,30 @@ def transcript(t: Transcript, customer_name: str | None = None) -> str:
     return "\n".join(out)
 
 
+def calibration(results: Sequence[Agreement], skipped: int) -> str:
+    def pct(x: float | None) -> str:
+        return "-" if x is None else f"{100 * x:.0f}%"
+
+    rows = [f"{'CRITERION':<28} {'PAIRS':>5} {'EXACT':>6} {'±1':>6} {'KAPPA':>6} {'BIAS':>6}"]
+    for r in results:
+        kappa = "-" if r.kappa is None else f"{r.kappa:.2f}"
+        bias = "-" if r.mean_difference is None else f"{r.mean_difference:+.1f}"
+        rows.append(
+            f"{r.criterion[:28]:<28} {r.pairs:>5} {pct(r.exact):>6} "
+            f"{pct(r.within_one):>6} {kappa:>6} {bias:>6}"
+        )
+    rows.append("")
+    rows.append(
+        "KAPPA is quadratic-weighted Cohen's kappa (1 = perfect, 0 = chance). BIAS is the "
+        "judge's level minus the human's, on average (+ means generous)."
+    )
+    if skipped:
+        rows.append(
+            f"{skipped} human score(s) skipped: unknown session, no scorecard, or another rubric."
+        )
+    return "\n".join(rows)
+
+
 def _bar(level: int | None) -> str:
     if level is None:
         return "  not scored"
@@ -111,7 +136,8 @@ def scorecard(card: Scorecard, rubric_title: str | None = None) -> str:
         )
     out.append("")
     for c in card.criteria:
-        out.append(f"{c.name:<34} {_bar(c.level)}   weight {c.weight:g}")
+        spread = f"   samples {','.join(map(str, c.samples))}" if c.spread is not None else ""
+        out.append(f"{c.name:<34} {_bar(c.level)}   weight {c.weight:g}{spread}")
         out.append(wrap(c.rationale, "    "))
         if c.unsupported:
             out.append("    ! no verified evidence for this level")
@@ -127,6 +153,10 @@ def scorecard(card: Scorecard, rubric_title: str | None = None) -> str:
         out.append("Strengths:  " + "; ".join(names[i] for i in card.strengths))
     if card.priorities:
         out.append("Priorities: " + "; ".join(names[i] for i in card.priorities))
+    for chk in card.commitments:  # commitments from earlier sessions that this one tested
+        out += ["", wrap(f"Your commitment \u201c{chk.commitment}\u201d: {chk.reason}")]
+        for e in chk.evidence:
+            out.append(wrap(f"\u201c{e.quote}\u201d (turn {e.turn}, {clock(e.time)})", "    + "))
     out += ["", kpi_lines(card.kpis)]
     out += ["", *[wrap(n) for n in card.notes]]
     return "\n".join(out)

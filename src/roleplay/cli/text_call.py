@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 
 from roleplay.cli import render
 from roleplay.services.engine import CallState, Conversation
@@ -23,10 +23,13 @@ def run_text_call(
     write: Callable[[str], None],
     offline: bool,
     fallback: Callable[[], Customer] | None = None,
+    commitments: Sequence[str] = (),
 ) -> None:
     """Drive `call` to its end. EOF or Ctrl-C end it as if the rep hung up; nothing is lost."""
     s = call.run.scenario
     write(render.briefing(s, call.time_limit))
+    for line in commitments:  # the rep's open commitments about the skills this call trains
+        write("\n" + line)
     if offline:
         write("\n" + render.OFFLINE_BANNER)
     write("\n" + HELP + "\n")

@@ -158,6 +158,55 @@ class VariationOption(Strict):
     )
 
 
+class SetupTurn(Strict):
+    speaker: Literal["rep", "customer"]
+    text: NonEmptyStr
+
+
+class DrillStart(Strict):
+    """The moment of the call where a drill begins."""
+
+    objection: Slug | None = Field(
+        default=None, description="The customer opens the drill by raising this objection."
+    )
+    say: list[NonEmptyStr] = Field(
+        default_factory=list,
+        description="Or: what the customer says to open the drill (one is picked per run).",
+    )
+    revealed: list[Slug] = Field(
+        default_factory=list, description="Facts the customer has already shared by then."
+    )
+    setup: list[SetupTurn] = Field(
+        default_factory=list,
+        description="The call so far, shown to the rep before the drill (and told to an LLM "
+        "customer). It is not part of the transcript and is never scored.",
+    )
+
+
+class Drill(Strict):
+    """A short exercise on one moment of the call (one objection, one step), 2-3 minutes."""
+
+    id: Slug
+    title: NonEmptyStr
+    skills: Annotated[list[Slug], Field(min_length=1)] = Field(
+        description="What the drill trains; each must be one of the scenario's skills."
+    )
+    time_limit: Seconds = Field(default=180, description="Seconds, or '2m', '2m30s'.")
+    brief: NonEmptyStr | None = Field(
+        default=None, description="What the rep is told: where the call is and what to do."
+    )
+    start: DrillStart
+    objections: list[Slug] = Field(
+        default_factory=list,
+        description="Other objections that may still come up (default: none, so the drill "
+        "stays on its moment).",
+    )
+    pinned: dict[Slug, Slug] = Field(
+        default_factory=dict,
+        description="Variation options fixed for this drill: {dimension: option}.",
+    )
+
+
 class Scenario(Strict):
     id: Slug
     title: NonEmptyStr
@@ -180,7 +229,16 @@ class Scenario(Strict):
         default_factory=dict
     )
     reactions: Reactions = Field(default_factory=Reactions)
+    drills: list[Drill] = Field(
+        default_factory=list, description="Short exercises that start mid-call (2-3 minutes)."
+    )
     notes: str | None = Field(default=None, description="For trainers; never shown in a call.")
+
+    def drill(self, drill_id: str) -> Drill:
+        for d in self.drills:
+            if d.id == drill_id:
+                return d
+        raise KeyError(drill_id)
 
 
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
@@ -272,6 +330,73 @@ def check_scenario(s: Scenario) -> list[Finding]:
                         else "add it to the `values` of every option of one variation",
                     )
                 )
+    found += _check_drills(s, fact_ids, objection_ids)
+    return found
+
+
+def _check_drills(s: Scenario, fact_ids: list[str], objection_ids: list[str]) -> list[Finding]:
+    found = _duplicates(("drills",), [d.id for d in s.drills])
+    facts = {f.id: f for f in s.facts}
+    for i, d in enumerate(s.drills):
+        at: tuple[str | int, ...] = ("drills", i)
+        for j, skill in enumerate(d.skills):
+            if skill not in s.skills:
+                found.append(
+                    (
+                        (*at, "skills", j),
+                        f"skill '{skill}' is not one of this scenario's skills",
+                        unknown_reference("skill", skill, s.skills)[1],
+                    )
+                )
+        if d.start.objection is None and not d.start.say:
+            found.append(
+                (
+                    (*at, "start"),
+                    "a drill needs a moment to start at: an objection or lines to say",
+                    "add objection: ID (one of objections) or say: [a line]",
+                )
+            )
+        if d.start.objection is not None and d.start.objection not in objection_ids:
+            found.append(
+                (
+                    (*at, "start", "objection"),
+                    *unknown_reference("objection", d.start.objection, objection_ids),
+                )
+            )
+        for j, ref in enumerate(d.objections):
+            if ref not in objection_ids:
+                found.append(
+                    ((*at, "objections", j), *unknown_reference("objection", ref, objection_ids))
+                )
+        for j, ref in enumerate(d.start.revealed):
+            where = (*at, "start", "revealed", j)
+            if ref not in facts:
+                found.append((where, *unknown_reference("fact", ref, fact_ids)))
+                continue
+            missing = [a for a in facts[ref].earn.after if a not in d.start.revealed]
+            if missing:
+                found.append(
+                    (
+                        where,
+                        f"fact '{ref}' comes out only after {', '.join(missing)}",
+                        f"add {', '.join(missing)} to revealed too",
+                    )
+                )
+        for dim, option in d.pinned.items():
+            where = (*at, "pinned", dim)
+            if dim not in s.variations:
+                found.append((where, *unknown_reference("variation", dim, list(s.variations))))
+            elif option not in (ids := [o.id for o in s.variations[dim]]):
+                found.append((where, *unknown_reference(f"'{dim}' option", option, ids)))
+        if d.time_limit >= s.time_limit:
+            found.append(
+                (
+                    (*at, "time_limit"),
+                    f"a drill must be shorter than the whole call ({s.time_limit}s), "
+                    f"got {d.time_limit}s",
+                    "drills are 2-3 minutes, e.g. time_limit: 2m30s",
+                )
+            )
     return found
 
 

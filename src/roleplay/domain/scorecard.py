@@ -31,6 +31,28 @@ class CriterionScore(Card):
     unsupported: bool = Field(
         default=False, description="Above the lowest level without verified evidence."
     )
+    samples: tuple[int, ...] = Field(
+        default=(), description="With several judge samples: every sample's level."
+    )
+
+    @property
+    def spread(self) -> int | None:
+        """Highest minus lowest sampled level (None with a single sample)."""
+        return max(self.samples) - min(self.samples) if len(self.samples) > 1 else None
+
+
+class CommitmentCheck(Card):
+    """Whether the rep kept a commitment made in an earlier session (see domain/commitment.py)."""
+
+    commitment: str = Field(description="The rep's words.")
+    made_in: str = Field(description="Session where the commitment was made.")
+    skill: str
+    criterion: str = Field(description="The rubric criterion it is judged by.")
+    kept: bool | None = Field(description="None: could not be judged in this session.")
+    level_before: int | None = None
+    level: int | None = None
+    evidence: tuple[Evidence, ...] = ()
+    reason: str
 
 
 class Scorecard(Card):
@@ -48,6 +70,10 @@ class Scorecard(Card):
     priorities: tuple[str, ...] = ()
     kpis: Kpis
     notes: tuple[str, ...] = ()
+    samples: int = Field(default=1, description="How many times the judge scored the session.")
+    commitments: tuple[CommitmentCheck, ...] = Field(
+        default=(), description="Commitments from earlier sessions this one tested."
+    )
 
     def criterion(self, criterion_id: str) -> CriterionScore:
         for c in self.criteria:

@@ -10,6 +10,8 @@ Per criterion: net hits = sentences matching `signals.evidence` minus sentences 
 
 from __future__ import annotations
 
+import statistics
+
 from roleplay.domain import kpis as kpi
 from roleplay.domain.rubric import Criterion, Rubric
 from roleplay.domain.scorecard import (
@@ -29,15 +31,10 @@ OFFLINE_NOTE = (
 )
 
 
-def score_offline(
-    rubric: Rubric, transcript: Transcript, *, timed: bool | None = None
-) -> Scorecard:
+def score_offline(rubric: Rubric, transcript: Transcript) -> Scorecard:
     language = transcript.record.language
     rep_turns = transcript.rep_turns()
     scores = [_score_criterion(c, rep_turns, language) for c in rubric.criteria]
-    overall = weighted_overall(scores)
-    strengths, priorities = strengths_and_priorities(scores)
-    is_timed = transcript.record.mode == "voice" if timed is None else timed
     notes = [OFFLINE_NOTE]
     unscored = [s.name for s in scores if s.level is None]
     if unscored:
@@ -46,20 +43,42 @@ def score_offline(
         )
     if not rep_turns:
         notes.append("The rep said nothing, so every scored criterion is at the lowest level.")
+    return assemble(rubric, transcript, scores, judge="offline", approximate=True, notes=notes)
+
+
+def assemble(
+    rubric: Rubric,
+    transcript: Transcript,
+    scores: list[CriterionScore],
+    *,
+    judge: str,
+    approximate: bool,
+    notes: list[str],
+    samples: int = 1,
+) -> Scorecard:
+    """A scorecard from criterion scores: overall, pass/fail, strengths, priorities, KPIs."""
+    overall = weighted_overall(scores)
+    strengths, priorities = strengths_and_priorities(scores)
+    # Typed sessions have no speech timings; an outside transcript may have timestamps.
+    mode = transcript.record.mode
+    timed = mode == "voice" or (
+        mode == "transcript" and any(t.end > t.start for t in transcript.turns)
+    )
     return Scorecard(
         session=transcript.record.id,
         rubric=rubric.id,
         rubric_version=rubric.version,
-        judge="offline",
-        approximate=True,
+        judge=judge,
+        approximate=approximate,
         criteria=tuple(scores),
         overall=overall,
         pass_threshold=rubric.pass_threshold,
         passed=None if overall is None else overall >= rubric.pass_threshold,
         strengths=strengths,
         priorities=priorities,
-        kpis=kpi.compute(transcript.turns, language, timed=is_timed),
+        kpis=kpi.compute(transcript.turns, transcript.record.language, timed=timed),
         notes=tuple(notes),
+        samples=samples,
     )
 
 
@@ -110,3 +129,34 @@ def _rationale(c: Criterion, level: int, good: int, bad: int) -> str:
     if described:
         return f'{counted}: closest to level {level}, "{described}"'
     return f"{counted}: level {level}, between the described levels."
+
+
+def combine_samples(rubric: Rubric, transcript: Transcript, cards: list[Scorecard]) -> Scorecard:
+    """Several judge runs of one session: the median level per criterion, with every sample's
+    level kept so the scorecard can show the spread. Rationale and evidence come from a sample
+    that gave the median level."""
+    if len(cards) == 1:
+        return cards[0]
+    combined: list[CriterionScore] = []
+    for i, first in enumerate(cards[0].criteria):
+        levels = [lvl for c in cards if (lvl := c.criteria[i].level) is not None]
+        if not levels:
+            combined.append(first)
+            continue
+        median = statistics.median_low(levels)
+        chosen = next(c.criteria[i] for c in cards if c.criteria[i].level == median)
+        combined.append(chosen.model_copy(update={"samples": tuple(levels)}))
+    notes = [
+        *cards[0].notes,
+        f"Judged {len(cards)} times: each level is the median; the spread shows how much the "
+        "judge varied.",
+    ]
+    return assemble(
+        rubric,
+        transcript,
+        combined,
+        judge=cards[0].judge,
+        approximate=cards[0].approximate,
+        notes=notes,
+        samples=len(cards),
+    )

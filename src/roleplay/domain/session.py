@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from roleplay.domain.commitment import Commitment
+
 Speaker = Literal["rep", "customer"]
 Outcome = Literal["win", "loss", "time", "rep-ended"]
 FORMAT_VERSION = 1
@@ -30,6 +32,14 @@ class Turn(Record):
     tags: tuple[str, ...] = Field(
         default=(), description="What the turn did in the scenario: fact:ID, objection:ID..."
     )
+    audio: str | None = Field(
+        default=None, description="The turn's audio file, relative to the session folder."
+    )
+    timings: dict[str, float] = Field(
+        default_factory=dict,
+        description="Voice turns: moments in seconds since the session started "
+        "(speech_end, transcript_ready, first_token, first_audio_out...).",
+    )
 
 
 class FileRef(Record):
@@ -44,6 +54,14 @@ class VariationRecord(Record):
     choices: dict[str, str] = Field(default_factory=dict)
 
 
+class DrillRef(Record):
+    """The drill a session played (absent: the whole call)."""
+
+    id: str
+    title: str | None = None
+    skills: tuple[str, ...] = ()
+
+
 class SessionRecord(Record):
     """session.json: everything needed to understand and re-score the session later."""
 
@@ -55,11 +73,15 @@ class SessionRecord(Record):
     language: str = "en"
     rep: str
     team: str | None = None
-    mode: Literal["text", "voice"] = "text"
+    mode: Literal["text", "voice", "transcript"] = "text"  # transcript: an outside call
     settings: dict[str, str | int | float | bool | None] = Field(default_factory=dict)
     started_at: datetime
     ended_at: datetime | None = None
     outcome: Outcome | None = None
+    drill: DrillRef | None = None
+    commitment: Commitment | None = Field(
+        default=None, description="What the rep committed to at the end of this session."
+    )
 
 
 class Transcript(Record):

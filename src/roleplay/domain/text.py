@@ -14,8 +14,6 @@ from typing import Literal
 QuestionKind = Literal["open", "closed"]
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
-# A sentence ends at . ! ? or … followed by space/end; keeps the terminator with the sentence.
-_SENTENCE = re.compile(r"[^.!?…]+(?:[.!?…]+[\"'”’)]*|$)", re.UNICODE)
 
 # First words that make a question open (invites a story) or closed (yes/no, a fact).
 _OPEN_STARTS: dict[str, tuple[str, ...]] = {
@@ -131,9 +129,41 @@ def word_count(text: str) -> int:
     return len(words(text))
 
 
+# A candidate sentence end: terminal punctuation (and closing quotes) before a space or the end.
+_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s|$)")
+# Abbreviations that never end a sentence, and ones that end it only before a capital letter
+# ("at 9 a.m. with Helen" goes on; "at 3 p.m. Then we talk" is two sentences).
+_TITLES = {"mr.", "mrs.", "ms.", "dr.", "st.", "prof."}
+_SOFT = {
+    "a.m.",
+    "p.m.",
+    "e.g.",
+    "i.e.",
+    "etc.",
+    "vs.",
+    "approx.",
+    "kl.",
+    "f.eks.",
+    "bl.a.",
+    "ca.",
+    "osv.",
+    "jf.",
+}
+
+
 def sentences(text: str) -> list[str]:
     """Split into sentences, keeping each sentence's own punctuation."""
-    found = [m.group(0).strip() for m in _SENTENCE.finditer(text)]
+    found: list[str] = []
+    start = 0
+    for m in _END.finditer(text):
+        tokens = text[start : m.end()].split()
+        word = tokens[-1].lower().strip("\"'”’()[]") if tokens else ""
+        following = text[m.end() :].lstrip()
+        if word in _TITLES or (word in _SOFT and following and not following[0].isupper()):
+            continue
+        found.append(text[start : m.end()].strip())
+        start = m.end()
+    found.append(text[start:].strip())
     return [s for s in found if s and any(ch.isalnum() for ch in s)]
 
 
@@ -151,15 +181,28 @@ class Question:
     kind: QuestionKind
 
 
+# Suggestions phrased as questions ("What if we split the difference?") are proposals, not
+# open questions.
+_PROPOSALS: dict[str, tuple[str, ...]] = {
+    "en": ("what if", "how about", "what about"),
+    "nb": ("hva om", "hva med"),
+}
+_CONNECTIVE = re.compile(r"^(?:so|and|but|okay|ok|right|well|then|og|men|så|da)\s+")
+
+
 def questions(text: str, language: str = "en") -> list[Question]:
     """Questions in a turn, each classified as open or closed.
 
     A sentence is a question when it ends with '?' or is an open imperative ("tell me about...").
-    Open/closed is decided by its first words; anything unknown that ends in '?' is closed.
+    It is open when its main clause starts with an open word: the first clause, or a clause after
+    a comma ("If you could halve the stops, what would that change?"), contractions included
+    ("what's", "how's"). Proposals ("What if we...", "How about...") and anything else that ends
+    in '?' are closed.
     """
     lang = base_language(language)
     open_starts = _OPEN_STARTS.get(lang, _OPEN_STARTS["en"])
     imperatives = _OPEN_IMPERATIVES.get(lang, _OPEN_IMPERATIVES["en"])
+    proposals = _PROPOSALS.get(lang, _PROPOSALS["en"])
     found: list[Question] = []
     for sentence in sentences(text):
         norm = normalise(sentence)
@@ -167,16 +210,27 @@ def questions(text: str, language: str = "en") -> list[Question]:
         imperative = any(norm.startswith(normalise(p)) for p in imperatives)
         if not (asked or imperative):
             continue
-        # "So, what ..." / "And how ..." : skip one leading connective before classifying.
-        probe = re.sub(r"^(so|and|but|okay|ok|right|well|og|men|så)\s+", "", norm)
-        kind: QuestionKind = (
-            "open"
-            if imperative
-            or any(_starts_with(probe, s) or _starts_with(norm, s) for s in open_starts)
-            else "closed"
+        clauses = [
+            _uncontract(_CONNECTIVE.sub("", normalise(c)))
+            for c in re.split(r"[,;:—–]", sentence)
+            if normalise(c)
+        ]
+        is_open = imperative or any(
+            any(_starts_with(clause, s) for s in open_starts)
+            and not any(_starts_with(clause, p) for p in proposals)
+            for clause in clauses
         )
-        found.append(Question(sentence, kind))
+        found.append(Question(sentence, "open" if is_open else "closed"))
     return found
+
+
+def _uncontract(norm: str) -> str:
+    """`what's it like` -> `what it like`: only the first word decides the question's kind."""
+    first, _, rest = norm.partition(" ")
+    return f"{first.split(APOSTROPHE)[0]} {rest}".strip()
+
+
+APOSTROPHE = "'"
 
 
 def _starts_with(norm: str, start: str) -> bool:

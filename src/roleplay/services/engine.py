@@ -12,16 +12,19 @@ from enum import StrEnum
 
 from roleplay.domain.session import Outcome, SessionRecord, Turn
 from roleplay.domain.variation import ScenarioRun
+from roleplay.services.delivery import Delivery
 from roleplay.services.ports import (
     Clock,
     Customer,
     CustomerEvent,
     CustomerRequest,
     EndCall,
+    FirstToken,
     Marker,
     Sentence,
     SessionStore,
 )
+from roleplay.services.speculation import Speculation
 
 
 class CallState(StrEnum):
@@ -75,17 +78,28 @@ class Conversation:
 
     # --- what the interface does ---------------------------------------------------------
 
-    def start(self) -> Iterator[CustomerEvent]:
+    def start(self, *, delivery: Delivery | None = None) -> Iterator[CustomerEvent]:
         """Save the session record and stream the customer's opening line."""
         self._require(CallState.NOT_STARTED)
         self._t0 = self._clock.monotonic()
         self._store.create(self.record)
-        yield from self._customer_turn(time_up=False)
+        yield from self._customer_turn(time_up=False, delivery=delivery)
 
     def rep_says(
-        self, text: str, *, start: float | None = None, end: float | None = None
+        self,
+        text: str,
+        *,
+        start: float | None = None,
+        end: float | None = None,
+        speculation: Speculation | None = None,
+        delivery: Delivery | None = None,
+        audio: str | None = None,
+        timings: dict[str, float] | None = None,
     ) -> Iterator[CustomerEvent]:
-        """Record the rep's turn (times in seconds since the call started) and stream the reply."""
+        """Record the rep's turn (times in seconds since the call started) and stream the reply.
+
+        A `speculation` started from the same words is committed as the reply (else dropped).
+        """
         self._require(CallState.AWAITING_REP)
         now = self.elapsed()
         turn = Turn(
@@ -94,9 +108,28 @@ class Conversation:
             text=text.strip(),
             start=round(now if start is None else start, 3),
             end=round(now if end is None else end, 3),
+            audio=audio,
+            timings=timings or {},
         )
         self._append(turn)
-        yield from self._customer_turn(time_up=self.elapsed() >= self.time_limit)
+        events = None
+        if speculation is not None:
+            if speculation.matches(text):
+                events = speculation.commit()
+            else:
+                speculation.discard()
+        time_up = self.elapsed() >= self.time_limit
+        yield from self._customer_turn(time_up=time_up, events=events, delivery=delivery)
+
+    def speculate(self, text: str) -> Speculation:
+        """Start the customer's reply to `text` without recording anything (the rep may not
+        be done). Commit it with `rep_says(text, speculation=...)` or `discard()` it."""
+        self._require(CallState.AWAITING_REP)
+        now = round(self.elapsed(), 3)
+        rep = Turn(index=len(self._turns), speaker="rep", text=text.strip(), start=now, end=now)
+        time_up = self.elapsed() >= self.time_limit
+        request = CustomerRequest(self.run, (*self._turns, rep), time_up=time_up)
+        return Speculation(text, self.customer.respond(request))
 
     def retry_reply(self) -> Iterator[CustomerEvent]:
         """Ask the customer again for a reply to the rep's last turn (after a failure)."""
@@ -119,7 +152,13 @@ class Conversation:
 
     # --- internals ---------------------------------------------------------------------
 
-    def _customer_turn(self, *, time_up: bool) -> Iterator[CustomerEvent]:
+    def _customer_turn(
+        self,
+        *,
+        time_up: bool,
+        events: Iterator[CustomerEvent] | None = None,
+        delivery: Delivery | None = None,
+    ) -> Iterator[CustomerEvent]:
         self.state = CallState.CUSTOMER_SPEAKING
         started = self.elapsed()
         said: list[str] = []
@@ -128,11 +167,14 @@ class Conversation:
         complete = False
         try:
             request = CustomerRequest(self.run, self.turns, time_up=time_up)
-            for event in self.customer.respond(request):
+            for event in self.customer.respond(request) if events is None else events:
                 if isinstance(event, Sentence):
                     said.append(event.text)
                 elif isinstance(event, Marker):
                     tags.append(event.tag)
+                    continue
+                elif isinstance(event, FirstToken):
+                    yield event
                     continue
                 else:
                     ending = event
@@ -141,18 +183,27 @@ class Conversation:
         finally:
             # Runs on success, on a customer failure and when the caller stops listening
             # (barge-in, Ctrl-C): whatever was said is kept.
+            text, start, end, audio, timings = " ".join(said), started, None, None, {}
+            if delivery is not None:  # a voice call: what was heard, and when
+                heard = delivery.finish(tuple(said), complete)
+                text, audio, timings = heard.text, heard.audio, heard.timings
+                start = started if heard.start is None else heard.start
+                end = heard.end
+                complete = complete and not heard.interrupted
             if not complete:
                 tags.append("interrupted")
-            if said:
+            if text:
                 self._append(
                     Turn(
                         index=len(self._turns),
                         speaker="customer",
-                        text=" ".join(said),
-                        start=round(started, 3),
-                        end=round(self.elapsed(), 3),
+                        text=text,
+                        start=round(start, 3),
+                        end=round(self.elapsed() if end is None else end, 3),
                         source=self.customer.name,
                         tags=tuple(tags),
+                        audio=audio,
+                        timings=timings,
                     )
                 )
             if ending is not None:

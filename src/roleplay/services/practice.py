@@ -9,8 +9,8 @@ from typing import Literal
 
 from roleplay.domain.scorecard import Scorecard
 from roleplay.domain.session import FileRef, SessionRecord, VariationRecord
-from roleplay.domain.variation import draw
 from roleplay.services.catalog import Catalog
+from roleplay.services.drill_call import prepare_run
 from roleplay.services.engine import Conversation
 from roleplay.services.ports import Clock, Customer, Judge, SessionStore
 
@@ -46,14 +46,15 @@ class Practice:
         mode: Literal["text", "voice"] = "text",
         seed: int | None = None,
         pinned: dict[str, str] | None = None,
+        drill: str | None = None,
     ) -> Conversation:
-        """Prepare a call (nothing is written until `Conversation.start`)."""
+        """Prepare a call (nothing is written until `Conversation.start`); `drill` starts it
+        at that drill's moment (raises UnknownDrill)."""
         catalog = self._catalog()
         entry = catalog.scenario(scenario_ref)
         rubric = catalog.rubric_for(entry.scenario)
         seed = secrets.randbits(32) if seed is None else seed
-        run = draw(entry.scenario, seed, pinned)
-        customer = self._customer()
+        run, customer, drilled = prepare_run(entry.scenario, seed, pinned, self._customer(), drill)
         now = self.clock.now()
         record = SessionRecord(
             id=f"{now:%Y%m%d-%H%M%S}-{entry.scenario.id}-{secrets.token_hex(2)}",
@@ -76,6 +77,7 @@ class Practice:
             mode=mode,
             settings={"customer": customer.name, "judge": self.judge.name},
             started_at=now,
+            drill=drilled,
         )
         return Conversation(record, run, customer, self.store, self.clock)
 

@@ -1,0 +1,215 @@
+"""Turn latency: from the true end of the rep's speech to the customer's first audio sample.
+
+A whole spoken call, in real time: the rep's lines (espeak-ng) play from a file standing in
+for the microphone; the customer is the LLM customer against an OpenAI-compatible test server
+(real sockets, SSE) whose time to first token is fixed at 300 ms; the customer's voice is
+synthesised with espeak-ng and played on a real PortAudio device (PulseAudio null sink) when
+PulseAudio is installed, else on a silent speaker that keeps real time.
+
+The true end of each line is known from the file. Each turn's latency is split into:
+end-of-turn wait (true end -> turn ended), final transcription (-> final transcript),
+LLM first sentence (-> first sentence available, 0 when the speculative reply had it
+already), synthesis (-> first clip synthesised), playback start (-> first sample out).
+
+Usage: python bench/turn_latency_bench.py [--turns 24] [--no-device]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(REPO), str(REPO / "src")]
+
+from roleplay.adapters.audio_file import FileAudioSource, NullSpeaker, WavRecorder  # noqa: E402
+from roleplay.adapters.stt_whisper import WhisperSpeech  # noqa: E402
+from roleplay.adapters.tts_pyttsx3 import Pyttsx3Speech  # noqa: E402
+from roleplay.adapters.vad import SileroVad  # noqa: E402
+from roleplay.composition import build, listen_settings  # noqa: E402
+from roleplay.config import LlmSettings, Settings  # noqa: E402
+from roleplay.services.voice_call import VoiceCall, VoiceParts  # noqa: E402
+from tests import pulse  # noqa: E402
+from tests.fake_openai import FakeOpenAI, Reply  # noqa: E402
+from tests.speech import conversation, wer, write_wav  # noqa: E402
+
+LINES = [
+    "Hi Dana, thanks for taking the time today.",
+    "How does a typical morning look for your dispatch team?",
+    "What happens when an order comes in late?",
+    "That sounds painful. How often does that happen?",
+    "Who feels it most when the plan changes?",
+    "What have you tried so far to fix it?",
+    "How much time does your team spend re-planning each week?",
+    "What does that cost you in overtime?",
+    "If you could change one thing tomorrow, what would it be?",
+    "How do your drivers find out about changes today?",
+    "What would good look like for you by the end of the year?",
+    "Who else would be involved in a decision like this?",
+    "How do you usually evaluate new tools?",
+    "What budget have you set aside for this?",
+    "When does the budget year start for you?",
+    "What would make this a priority for your boss?",
+    "So if I understand correctly, mornings are the bottleneck.",
+    "How many orders come in after eight in the morning?",
+    "What happens to those orders today?",
+    "Which of your customers complain the most?",
+    "How do you measure on-time delivery right now?",
+    "What would a ten percent improvement mean for you?",
+    "Could we look at this together with your team next week?",
+    "Would Tuesday at ten work for a short demo?",
+]
+REPLY = "Right. Can you tell me more about that?"
+VERBOSE = False
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * q
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--turns", type=int, default=24)
+    parser.add_argument("--no-device", action="store_true", help="Silent speaker, no PulseAudio.")
+    parser.add_argument("--verbose", action="store_true", help="Log what the listener does.")
+    args = parser.parse_args()
+    if args.verbose:
+        global VERBOSE
+        VERBOSE = True
+        import logging
+
+        logging.basicConfig(format="%(relativeCreated)8.0f %(name)s: %(message)s")
+        logging.getLogger("roleplay").setLevel(logging.DEBUG)
+        import threading
+
+        def probe() -> None:  # how late a 5 ms sleep wakes up: GIL or CPU starvation
+            while True:
+                t = time.monotonic()
+                time.sleep(0.005)
+                late = time.monotonic() - t - 0.005
+                if late > 0.05:
+                    logging.getLogger("probe").warning("stalled %.0f ms", late * 1000)
+
+        threading.Thread(target=probe, daemon=True).start()
+    lines = (LINES * 4)[: args.turns]
+
+    tmp = Path(tempfile.mkdtemp(prefix="roleplay-bench-"))
+    ws = tmp / "ws"
+    shutil.copytree(REPO / "tests" / "data" / "valid", ws)
+    scenario = ws / "scenarios" / "mini.yaml"
+    scenario.write_text(scenario.read_text().replace("time_limit: 3m", "time_limit: 30m"))
+    (ws / "recordings").mkdir()
+
+    print(f"Synthesising {len(lines)} rep lines with espeak-ng...", flush=True)
+    spoken = conversation(lines, gap=4.5, lead=4.0)
+    wav = write_wav(tmp / "rep.wav", spoken.audio)
+
+    fake = FakeOpenAI(default=Reply(text=REPLY, first_token_delay=0.3, chunk_delay=0.01)).start()
+    env = None
+    if not args.no_device and shutil.which("pulseaudio"):
+        env, started = pulse.start(tmp / "pulse")
+        import os
+
+        os.environ["XDG_RUNTIME_DIR"] = env["XDG_RUNTIME_DIR"]
+        pulse.refresh_portaudio()
+    try:
+        settings = Settings(rep="bench", llm=LlmSettings(base_url=fake.url, model="test-model"))
+        services = build(ws, settings=settings)
+        call = services.practice.begin("mini", services.profile(), seed=1, mode="voice")
+        if env is not None:
+            from roleplay.adapters.audio_sounddevice import SoundDeviceSpeaker
+
+            speaker: object = SoundDeviceSpeaker("pulse")
+            where = "PortAudio device 'pulse' (PulseAudio null sink)"
+        else:
+            speaker = NullSpeaker(realtime=True)
+            where = "silent speaker (real time)"
+        stt = WhisperSpeech(models_dir=tmp / "models")
+        t = time.perf_counter()
+        stt.load()
+        print(f"Model loaded in {time.perf_counter() - t:.2f} s; playing to {where}", flush=True)
+        parts = VoiceParts(
+            source=FileAudioSource(wav, realtime=True),
+            speaker=speaker,  # type: ignore[arg-type]
+            stt=stt,
+            tts=Pyttsx3Speech(),
+            vad=SileroVad(),
+            recorder=WavRecorder(ws / "recordings"),
+        )
+        voice = VoiceCall(call, parts, listen_settings(settings))
+        print(f"Running a {spoken.audio.size / 16000:.0f} s call in real time...", flush=True)
+        voice.run()
+    finally:
+        fake.stop()
+        if env is not None and started:
+            pulse.stop(env)
+
+    report(call.turns, spoken, voice.offset, lines)
+
+
+def report(turns, spoken, offset, lines) -> None:  # type: ignore[no-untyped-def]
+    rows = []
+    errors = []
+    for i, turn in enumerate(turns):
+        if turn.speaker != "rep" or i + 1 >= len(turns) or turns[i + 1].speaker != "customer":
+            continue
+        reply = turns[i + 1].timings
+        t = turn.timings
+        line = min(
+            range(len(lines)), key=lambda j: abs(offset + spoken.starts[j] - t["speech_start"])
+        )
+        errors.append(wer(lines[line], turn.text))
+        if "first_audio_out" not in reply:
+            continue
+        true_end = offset + spoken.ends[line]
+        if VERBOSE:
+            marks = {**{k: v for k, v in t.items()}, **reply}
+            print(
+                "  turn",
+                i,
+                " ".join(
+                    f"{k}={1000 * (v - true_end):+.0f}"
+                    for k, v in sorted(marks.items(), key=lambda kv: kv[1])
+                    if k != "speculative" and k != "speech_start"
+                ),
+            )
+        llm_ready = max(reply["first_sentence"], t["transcript_ready"])
+        rows.append(
+            {
+                "end-of-turn wait": t["turn_end"] - true_end,
+                "final transcription": t["transcript_ready"] - t["turn_end"],
+                "LLM first sentence": llm_ready - t["transcript_ready"],
+                "synthesis": reply["synthesised"] - llm_ready,
+                "playback start": reply["first_audio_out"] - reply["synthesised"],
+                "end to end": reply["first_audio_out"] - true_end,
+                "speculative": reply.get("speculative", 0.0),
+            }
+        )
+    print(f"\nTurns measured: {len(rows)} (rep turns: {len(errors)}, lines: {len(lines)})")
+    print(f"Speculative replies committed: {sum(r['speculative'] for r in rows):.0f}/{len(rows)}")
+    print(f"Rep transcript WER: mean {statistics.mean(errors):.3f}")
+    print(f"\n{'milliseconds':<22}{'p50':>8}{'p95':>8}{'mean':>8}")
+    for key in [k for k in rows[0] if k != "speculative"]:
+        values = [r[key] * 1000 for r in rows]
+        print(
+            f"{key:<22}{percentile(values, 0.5):>8.0f}{percentile(values, 0.95):>8.0f}"
+            f"{statistics.mean(values):>8.0f}"
+        )
+    decided = [r["final transcription"] * 1000 for r in rows]
+    e2e = [r["end to end"] * 1000 for r in rows]
+    print(
+        f"\nTargets: end to end p50 <= 600 ms: {percentile(e2e, 0.5):.0f} ms; "
+        f"decision -> final transcript p50 <= 150 ms: {percentile(decided, 0.5):.0f} ms"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,81 @@
+"""The rep's scheduler state as a JSON file in the user data folder (or in memory, for tests).
+
+One file per rep and workspace: `<data dir>/habit/<rep>-<hash>.json`. It is a cache of the
+recordings, so a file that cannot be read is reported and rebuilt, never trusted half-way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from roleplay.domain.habit import STATE_FORMAT, HabitState
+
+log = logging.getLogger(__name__)
+
+
+class HabitFileStore:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def path(self, key: str) -> Path:
+        name = re.sub(r"[^a-z0-9]+", "-", key.split("\n")[0].lower()).strip("-")[:40] or "rep"
+        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:10]
+        return self.root / f"{name}-{digest}.json"
+
+    def load(self, key: str) -> HabitState | None:
+        path = self.path(key)
+        try:
+            text = path.read_text("utf-8")
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            log.warning("%s: cannot read (%s); rebuilding it from the recordings", path, exc)
+            return None
+        try:
+            state = HabitState.model_validate_json(text)
+        except ValidationError as exc:
+            log.warning(
+                "%s: unreadable (%d problem(s)); rebuilding it from the recordings",
+                path,
+                exc.error_count(),
+            )
+            return None
+        if state.format != STATE_FORMAT:
+            log.info("%s: format %s, rebuilding as format %s", path, state.format, STATE_FORMAT)
+            return None
+        return state
+
+    def save(self, key: str, state: HabitState) -> None:
+        self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
+        path = self.path(key)
+        fd, tmp = tempfile.mkstemp(dir=self.root, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(state.model_dump_json(indent=1))
+                fh.flush()
+                os.fsync(fh.fileno())
+            Path(tmp).replace(path)  # atomic: a reader sees the old state or the new one
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+class MemoryHabitStore:
+    """The in-process store: for tests and simulations."""
+
+    def __init__(self) -> None:
+        self.states: dict[str, str] = {}
+
+    def load(self, key: str) -> HabitState | None:
+        text = self.states.get(key)
+        return HabitState.model_validate_json(text) if text is not None else None
+
+    def save(self, key: str, state: HabitState) -> None:
+        self.states[key] = state.model_dump_json()

@@ -1,0 +1,251 @@
+"""The recordings folder beyond session.json/transcript/scorecard: reviews, turn audio,
+retention notes, and the index's bookkeeping (origin id, pending sessions, a lock).
+
+    recordings/
+      <session>/review.json      comments, overrides, reviewed mark (written here, atomically)
+      <session>/retention.json   what `roleplay purge` deleted and when
+      <session>/turn-0003.wav    a turn's audio (or the name saved on the turn)
+      .index/origin              this folder's id in a shared index
+      .index/pending/<session>   written since last indexed (the index catches up on start)
+      .index/lock                held while a folder is read and indexed, or a review changed
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TypeVar
+
+from filelock import FileLock
+from pydantic import ValidationError
+
+from roleplay.adapters.file_store import (
+    SCORECARD_FILE,
+    SESSION_FILE,
+    TRANSCRIPT_FILE,
+    _atomic_write,
+)
+from roleplay.domain.history import Retention, SessionFiles
+from roleplay.domain.review import Review
+from roleplay.domain.scorecard import Scorecard
+from roleplay.domain.session import SessionRecord, Transcript, Turn
+from roleplay.services.ports import BrokenRecording, SessionNotFound
+
+REVIEW_FILE = "review.json"
+RETENTION_FILE = "retention.json"
+AUDIO_SUFFIXES = {".wav", ".flac", ".ogg", ".mp3", ".opus", ".webm", ".m4a"}
+LOCK_TIMEOUT_S = 120
+
+T = TypeVar("T")
+
+
+def turn_audio_name(index: int) -> str:
+    """The conventional name of a turn's audio file when the turn does not name one."""
+    return f"turn-{index:04d}.wav"
+
+
+class FileRecordings:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._origin: str | None = None
+        self._lock: FileLock | None = None
+
+    # --- bookkeeping ---------------------------------------------------------------------
+
+    @property
+    def _meta(self) -> Path:
+        meta = self.root / ".index"
+        if not meta.is_dir():
+            meta.mkdir(parents=True, exist_ok=True, mode=0o700)
+        return meta
+
+    @property
+    def origin(self) -> str:
+        if self._origin is None:
+            path = self._meta / "origin"
+            try:
+                fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+            except FileExistsError:
+                pass  # another process (or an earlier run) made it: read it below
+            else:
+                with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                    fh.write(uuid.uuid4().hex + "\n")
+            self._origin = path.read_text("utf-8").strip()
+            if not self._origin:  # a crash between create and write: make it again
+                _atomic_write(path, uuid.uuid4().hex + "\n")
+                self._origin = path.read_text("utf-8").strip()
+        return self._origin
+
+    @contextmanager
+    def lock(self, session_id: str) -> Iterator[None]:
+        # One lock for the folder: writes are rare (start, end, score, review) and short, and
+        # it spares a lock file per session.
+        del session_id
+        if self._lock is None:
+            self._lock = FileLock(self._meta / "lock", timeout=LOCK_TIMEOUT_S, mode=0o600)
+        with self._lock:
+            yield
+
+    def pending(self) -> list[str]:
+        folder = self.root / ".index" / "pending"
+        return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+
+    def mark_pending(self, session_id: str) -> None:
+        folder = self._meta / "pending"
+        folder.mkdir(exist_ok=True, mode=0o700)
+        (folder / session_id).touch(mode=0o600)
+
+    def clear_pending(self, session_id: str) -> None:
+        (self.root / ".index" / "pending" / session_id).unlink(missing_ok=True)
+
+    # --- reading -------------------------------------------------------------------------
+
+    def folders(self, prefix: str = "") -> list[str]:
+        if not self.root.is_dir():
+            return []
+        return sorted(
+            entry.name
+            for entry in os.scandir(self.root)
+            if entry.name.startswith(prefix)
+            and not entry.name.startswith(".")
+            and entry.is_dir()
+            and (
+                Path(entry.path, SESSION_FILE).is_file() or Path(entry.path, REVIEW_FILE).is_file()
+            )
+        )
+
+    def has_session(self, session_id: str) -> bool:
+        return (self.root / session_id / SESSION_FILE).is_file()
+
+    def reps(self) -> set[str]:
+        found = set()
+        for id_ in self.folders():
+            path = self.root / id_ / SESSION_FILE
+            if path.is_file():
+                try:
+                    found.add(SessionRecord.model_validate_json(path.read_text("utf-8")).rep)
+                except (ValidationError, OSError):
+                    continue  # reported by the rebuild, which reads every folder
+        return found
+
+    def read(self, session_id: str) -> SessionFiles:
+        folder = self.root / session_id
+        if not folder.is_dir():
+            raise SessionNotFound(f"no folder {folder}")
+        names = {p.name for p in folder.iterdir()}
+        transcript: Transcript | None = None
+        scorecard = None
+        if SESSION_FILE in names:
+            # Not FileSessionStore.load: it resolves ids against every folder, which a rebuild
+            # of thousands of folders cannot afford.
+            record = self._parse(
+                folder / SESSION_FILE,
+                lambda: SessionRecord.model_validate_json(
+                    (folder / SESSION_FILE).read_text("utf-8")
+                ),
+            )
+            transcript = Transcript(record=record, turns=tuple(_turns(folder / TRANSCRIPT_FILE)))
+            if SCORECARD_FILE in names:
+                path = folder / SCORECARD_FILE
+                scorecard = self._parse(
+                    path, lambda: Scorecard.model_validate_json(path.read_text("utf-8"))
+                )
+        review = self._review(folder) if REVIEW_FILE in names else None
+        retention = Retention()
+        if RETENTION_FILE in names:
+            path = folder / RETENTION_FILE
+            retention = self._parse(
+                path, lambda: Retention.model_validate_json(path.read_text("utf-8"))
+            )
+        audio: dict[int, str] = {}
+        for turn in transcript.turns if transcript else ():
+            # The voice pipeline names the file on the turn; else the conventional name.
+            if turn.audio and _inside(turn.audio) and (folder / turn.audio).is_file():
+                audio[turn.index] = Path(turn.audio).as_posix()
+            elif turn_audio_name(turn.index) in names:
+                audio[turn.index] = turn_audio_name(turn.index)
+        return SessionFiles(
+            session_id=session_id,
+            origin=self.origin,
+            transcript=transcript,
+            scorecard=scorecard,
+            review=review,
+            retention=retention,
+            audio=audio,
+        )
+
+    def review(self, session_id: str) -> Review:
+        folder = self.root / session_id
+        if (folder / REVIEW_FILE).is_file():
+            return self._review(folder)
+        return Review(session=session_id)
+
+    def _review(self, folder: Path) -> Review:
+        path = folder / REVIEW_FILE
+        return self._parse(path, lambda: Review.model_validate_json(path.read_text("utf-8")))
+
+    @staticmethod
+    def _parse(path: Path, read: Callable[[], T]) -> T:
+        try:
+            return read()
+        except (ValidationError, ValueError, OSError) as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise BrokenRecording(
+                f"{path}: cannot be read ({first}); fix or move the file away, then run "
+                "`roleplay reindex`"
+            ) from None
+
+    def audio_file(self, session_id: str, name: str) -> Path | None:
+        if not _inside(name):  # a name from a shared database must not leave the folder
+            return None
+        path = self.root / session_id / name
+        return path if path.is_file() else None
+
+    # --- writing -------------------------------------------------------------------------
+
+    def save_review(self, review: Review) -> None:
+        folder = self.root / review.session
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        _atomic_write(folder / REVIEW_FILE, review.model_dump_json(indent=2))
+
+    def save_retention(self, session_id: str, retention: Retention) -> None:
+        _atomic_write(self.root / session_id / RETENTION_FILE, retention.model_dump_json(indent=2))
+
+    def purgeable(self, session_id: str, *, transcript: bool) -> list[tuple[Path, int]]:
+        folder = self.root / session_id
+        if not folder.is_dir():
+            return []
+        found = sorted(
+            p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in AUDIO_SUFFIXES
+        )
+        if transcript and (folder / TRANSCRIPT_FILE).is_file():
+            found.append(folder / TRANSCRIPT_FILE)
+        return [(p, p.stat().st_size) for p in found]
+
+    def delete(self, paths: Sequence[Path]) -> None:
+        for path in paths:
+            path.unlink(missing_ok=True)
+
+
+def _inside(relative: str) -> bool:
+    """A path relative to a session folder that stays inside it."""
+    path = Path(relative)
+    return bool(relative) and not path.is_absolute() and ".." not in path.parts
+
+
+def _turns(path: Path) -> list[Turn]:
+    """transcript.jsonl as FileSessionStore reads it: a half-written last line (a crash mid-
+    write) is skipped, the turns before it are kept."""
+    if not path.exists():
+        return []
+    turns = []
+    for line in path.read_text("utf-8").splitlines():
+        if line.strip():
+            try:
+                turns.append(Turn.model_validate_json(line))
+            except ValidationError:
+                continue
+    return turns

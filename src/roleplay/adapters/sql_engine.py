@@ -1,0 +1,225 @@
+"""The index database connection: URL, engine, SQLite pragmas, errors, schema migrations.
+
+SQLite (the default, a file in the user data folder) runs in WAL mode with a busy timeout, and
+every write transaction starts with BEGIN IMMEDIATE, so two processes writing at once wait for
+each other instead of failing. PostgreSQL (a team's shared server) is reached through psycopg 3.
+The URL's password never leaves this module: descriptions hide it and error messages are
+scrubbed of it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, quote_plus
+
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import (
+    ArgumentError,
+    InterfaceError,
+    InternalError,
+    NoSuchModuleError,
+    OperationalError,
+)
+
+from roleplay.adapters.index_schema import KNOWN_REVISIONS, SCHEMA_HEAD
+from roleplay.services.ports import IndexTooNew, IndexUnavailable
+
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 30_000
+CONNECT_TIMEOUT_S = 10
+MIGRATION_LOCK = 7_214_503  # PostgreSQL advisory lock id: one migrating process at a time
+URL_HELP = "expected sqlite:///PATH or postgresql://USER:PASSWORD@HOST:PORT/DATABASE"
+
+
+def sqlite_url(path: Path) -> str:
+    return URL.create("sqlite", database=str(path)).render_as_string()
+
+
+def parse_url(raw: str) -> URL:
+    """A database URL for SQLite or PostgreSQL (psycopg 3 is used whatever driver is named)."""
+    try:
+        url = make_url(raw.strip())
+    except ArgumentError:
+        # Never echo the value: it may hold a password.
+        raise IndexUnavailable(
+            f"ROLEPLAY_DATABASE_URL is not a database URL ({URL_HELP})"
+        ) from None
+    backend = url.get_backend_name()
+    if backend in ("postgresql", "postgres"):
+        return url.set(drivername="postgresql+psycopg")
+    if backend == "sqlite":
+        return url.set(drivername="sqlite")
+    raise IndexUnavailable(
+        f"the index database must be SQLite or PostgreSQL, not '{backend}' ({URL_HELP})"
+    )
+
+
+class Database:
+    """An engine plus what is needed to use it safely: write transactions, clean errors."""
+
+    def __init__(self, url: URL) -> None:
+        self.url = url
+        self.dialect = url.get_backend_name()
+        self._secrets = _secret_forms(url.password)
+        if self.dialect == "sqlite":
+            self.engine = _sqlite_engine(url)
+        else:
+            self.engine = _postgres_engine(url)
+        # Connections from this engine begin with BEGIN IMMEDIATE on SQLite (see _sqlite_engine).
+        self._writer = self.engine.execution_options(roleplay_write=True)
+
+    def describe(self) -> str:
+        return self.url.render_as_string(hide_password=True)
+
+    def scrub(self, message: str) -> str:
+        for secret in self._secrets:
+            message = message.replace(secret, "***")
+        return message
+
+    @contextmanager
+    def guard(self) -> Iterator[None]:
+        """Turn "cannot use the database now" into IndexUnavailable with a message fit for a
+        person. Other database errors are bugs and propagate as they are."""
+        try:
+            yield
+        except (OperationalError, InterfaceError, InternalError) as exc:
+            detail = self.scrub(str(exc.orig).strip().splitlines()[0] if exc.orig else "")
+            hint = (
+                "another roleplay may be holding it; try again"
+                if self.dialect == "sqlite"
+                else "check that the server is up and ROLEPLAY_DATABASE_URL is right"
+            )
+            raise IndexUnavailable(
+                f"the index database {self.describe()} cannot be used ({detail}); {hint}. "
+                "Sessions are still saved in recordings/ and are indexed on the next start."
+            ) from None
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        with self.guard(), self.engine.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        with self.guard(), self._writer.begin() as conn:
+            yield conn
+
+    def lock_sessions(self, conn: Connection, session_ids: list[str]) -> None:
+        """Serialise writers of the same sessions on PostgreSQL until the transaction ends
+        (SQLite's BEGIN IMMEDIATE serialises all writers). One round trip; sorted, so two
+        writers locking overlapping sets cannot deadlock."""
+        if self.dialect == "postgresql" and session_ids:
+            conn.execute(
+                text(
+                    "SELECT count(pg_advisory_xact_lock(hashtext(id))) FROM "
+                    "(SELECT unnest(CAST(:ids AS text[])) AS id ORDER BY 1) AS wanted"
+                ),
+                {"ids": sorted(set(session_ids))},
+            )
+
+    def prepare(self) -> None:
+        """Create or upgrade the schema; refuse a database written by a newer roleplay."""
+        with self.read() as conn:
+            if self._revision(conn) == SCHEMA_HEAD:
+                return
+        with self.write() as conn:
+            if self.dialect == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK})
+            current = self._revision(conn)  # again: another process may have migrated meanwhile
+            if current == SCHEMA_HEAD:
+                return
+            if current is not None and current not in KNOWN_REVISIONS:
+                raise IndexTooNew(
+                    f"the index database {self.describe()} has schema revision '{current}', "
+                    f"newer than this roleplay knows (up to '{SCHEMA_HEAD}'). Upgrade roleplay "
+                    "(pip install -U roleplay) or point ROLEPLAY_DATABASE_URL at another "
+                    "database; roleplay did not change it."
+                )
+            log.info("upgrading the index database from %s to %s", current or "empty", SCHEMA_HEAD)
+            upgrade(conn, SCHEMA_HEAD)
+
+    @staticmethod
+    def _revision(conn: Connection) -> str | None:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        value = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        return str(value) if value is not None else None
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def upgrade(conn: Connection, revision: str) -> None:
+    """Run the Alembic migrations up to `revision` inside the caller's transaction."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", "roleplay.adapters:index_migrations")
+    cfg.attributes["connection"] = conn
+    command.upgrade(cfg, revision)
+
+
+def _secret_forms(password: str | None) -> list[str]:
+    if not password:
+        return []
+    forms = {password, quote(password, safe=""), quote_plus(password)}
+    return sorted(forms, key=len, reverse=True)
+
+
+def _sqlite_engine(url: URL) -> Engine:
+    path = url.database
+    if path and path != ":memory:" and not path.startswith("file:"):
+        db = Path(path).expanduser()
+        try:
+            db.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            # Create the file ourselves so it is owner-only from the first byte; SQLite gives
+            # the -wal and -shm files the same permissions.
+            os.close(os.open(db, os.O_CREAT | os.O_RDWR, 0o600))
+        except OSError as exc:
+            raise IndexUnavailable(
+                f"cannot create the index database {db} ({exc.strerror}); check the folder, "
+                "or set ROLEPLAY_DATABASE_URL to another place"
+            ) from None
+        url = url.set(database=str(db))
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Let us issue BEGIN ourselves (pysqlite's implicit BEGIN is DEFERRED and skips DDL).
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable enough for an index
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        # A deferred transaction that reads then writes can fail at once with SQLITE_BUSY when
+        # another process wrote meanwhile; IMMEDIATE takes the write lock first (and waits).
+        writes = conn.get_execution_options().get("roleplay_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+
+    return engine
+
+
+def _postgres_engine(url: URL) -> Engine:
+    try:
+        return create_engine(
+            url,
+            pool_pre_ping=True,  # a shared server drops idle connections
+            connect_args={"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "roleplay"},
+        )
+    except (NoSuchModuleError, ImportError):
+        raise IndexUnavailable(
+            "PostgreSQL needs the psycopg driver: pip install 'psycopg[binary]'"
+        ) from None

@@ -1,0 +1,511 @@
+"""The index database (SessionIndex) on SQLite or PostgreSQL, through SQLAlchemy Core.
+
+One schema and one set of queries for both databases; only the upsert statement and the
+session lock differ. Every method runs in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Table,
+    and_,
+    delete,
+    exists,
+    func,
+    insert,
+    literal,
+    select,
+    text,
+    union,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+
+from roleplay.adapters.index_schema import (
+    comments,
+    criterion_scores,
+    metadata,
+    overrides,
+    review_marks,
+    sessions,
+    skill_cards,
+    turns,
+)
+from roleplay.adapters.sql_engine import Database, parse_url
+from roleplay.domain.history import (
+    HumanLevel,
+    RepSkillCard,
+    Retention,
+    ScoredSession,
+    SessionFiles,
+    SessionFilter,
+    SessionSummary,
+    SessionView,
+)
+from roleplay.domain.kpis import Kpis
+from roleplay.domain.review import Comment, Override, ReviewedMark, human_levels
+from roleplay.domain.schedule import SkillCard
+from roleplay.domain.scorecard import Scorecard
+from roleplay.domain.session import SessionRecord, Turn
+
+CHUNK = 500  # ids per IN (...) clause
+
+
+class SqlIndex:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    @classmethod
+    def open(cls, url: str) -> SqlIndex:
+        """Connect, then create or upgrade the schema. Raises IndexUnavailable/IndexTooNew."""
+        db = Database(parse_url(url))
+        try:
+            db.prepare()
+        except BaseException:
+            db.dispose()
+            raise
+        return cls(db)
+
+    def close(self) -> None:
+        self.db.dispose()
+
+    def describe(self) -> str:
+        return self.db.describe()
+
+    # --- writing ---------------------------------------------------------------------------
+
+    def save(self, folders: Sequence[SessionFiles]) -> None:
+        if not folders:
+            return
+        now = datetime.now(UTC)
+        with self.db.write() as conn:
+            self.db.lock_sessions(conn, [f.session_id for f in folders])
+            recorded = [f for f in folders if f.transcript is not None]
+            ids = [f.session_id for f in recorded]
+            if recorded:
+                rows = [_session_row(f, now) for f in recorded]
+                conn.execute(self._upsert(sessions), rows)
+                for chunk in _chunks(ids):
+                    conn.execute(delete(turns).where(turns.c.session_id.in_(chunk)))
+                    conn.execute(
+                        delete(criterion_scores).where(criterion_scores.c.session_id.in_(chunk))
+                    )
+                turn_rows = [r for f in recorded for r in _turn_rows(f)]
+                if turn_rows:
+                    conn.execute(insert(turns), turn_rows)
+                score_rows = [r for f in recorded for r in _score_rows(f)]
+                if score_rows:
+                    conn.execute(insert(criterion_scores), score_rows)
+            self._replace_reviews(conn, folders)
+
+    def _upsert(self, table: Table) -> Any:
+        """INSERT, or UPDATE the row with the same id (a folder may change hands: restored
+        from a backup on another machine, or indexed from a shared drive)."""
+        dialect = postgresql if self.db.dialect == "postgresql" else sqlite
+        stmt = dialect.insert(table)
+        columns = {c.name: stmt.excluded[c.name] for c in table.columns if c.name != "id"}
+        return stmt.on_conflict_do_update(index_elements=[table.c.id], set_=columns)
+
+    def _replace_reviews(self, conn: Connection, folders: Sequence[SessionFiles]) -> None:
+        by_origin: dict[str, list[str]] = {}
+        for f in folders:
+            by_origin.setdefault(f.origin, []).append(f.session_id)
+        for origin, ids in by_origin.items():
+            for chunk in _chunks(ids):
+                for table in (comments, overrides, review_marks):
+                    conn.execute(
+                        delete(table).where(table.c.session_id.in_(chunk), table.c.origin == origin)
+                    )
+        comment_rows, override_rows, mark_rows = [], [], []
+        for f in folders:
+            if f.review is None:
+                continue
+            base = {"session_id": f.session_id, "origin": f.origin}
+            comment_rows += [
+                {
+                    **base,
+                    "id": c.id,
+                    "author": c.author,
+                    "created_at": c.at,
+                    "turn": c.turn,
+                    "text": c.text,
+                }
+                for c in f.review.comments
+            ]
+            override_rows += [
+                {
+                    **base,
+                    "id": o.id,
+                    "author": o.author,
+                    "created_at": o.at,
+                    "criterion_id": o.criterion,
+                    "level": o.level,
+                    "reason": o.reason,
+                }
+                for o in f.review.overrides
+            ]
+            if f.review.reviewed:
+                mark = f.review.reviewed
+                mark_rows.append({**base, "author": mark.author, "reviewed_at": mark.at})
+        for table, rows in ((comments, comment_rows), (overrides, override_rows)):
+            if rows:
+                conn.execute(self._upsert(table), rows)
+        if mark_rows:
+            conn.execute(insert(review_marks), mark_rows)
+
+    def forget(self, origin: str, session_ids: Sequence[str]) -> None:
+        if not session_ids:
+            return
+        with self.db.write() as conn:
+            for chunk in _chunks(list(session_ids)):
+                # Turns and criterion scores go with their session (ON DELETE CASCADE).
+                conn.execute(
+                    delete(sessions).where(sessions.c.id.in_(chunk), sessions.c.origin == origin)
+                )
+                for table in (comments, overrides, review_marks):
+                    conn.execute(
+                        delete(table).where(table.c.session_id.in_(chunk), table.c.origin == origin)
+                    )
+
+    def save_cards(self, origin: str, rep: str, cards: Sequence[SkillCard]) -> None:
+        rows = [
+            {
+                "origin": origin,
+                "rep": rep,
+                "skill": c.skill,
+                "due": c.due,
+                "last_review": c.last_review,
+                "last_level": c.last_level,
+                "stability": c.stability,
+                "reviews": c.reviews,
+                "lapses": c.lapses,
+                "doc": c.model_dump(mode="json"),
+            }
+            for c in cards
+        ]
+        with self.db.write() as conn:
+            self.db.lock_sessions(conn, [f"cards\n{origin}\n{rep}"])
+            conn.execute(
+                delete(skill_cards).where(skill_cards.c.origin == origin, skill_cards.c.rep == rep)
+            )
+            if rows:
+                conn.execute(insert(skill_cards), rows)
+
+    def cards(self, rep: str | None = None) -> list[RepSkillCard]:
+        query = select(skill_cards).order_by(
+            skill_cards.c.rep, skill_cards.c.skill, skill_cards.c.origin
+        )
+        if rep is not None:
+            query = query.where(skill_cards.c.rep == rep)
+        with self.db.read() as conn:
+            return [
+                RepSkillCard(rep=r.rep, card=SkillCard.model_validate(r.doc), origin=r.origin)
+                for r in conn.execute(query)
+            ]
+
+    def refresh_statistics(self) -> None:
+        # Without this, PostgreSQL plans the first queries after a bulk load on empty-table
+        # figures (measured: 49 ms instead of 2 ms for a skill filter over 10,000 sessions).
+        with self.db.write() as conn:
+            if self.db.dialect == "postgresql":
+                conn.execute(text("ANALYZE " + ", ".join(t.name for t in metadata.sorted_tables)))
+            else:
+                conn.exec_driver_sql("PRAGMA optimize")
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def known(self, origin: str) -> set[str]:
+        query = union(
+            select(sessions.c.id).where(sessions.c.origin == origin),
+            *(
+                select(t.c.session_id).where(t.c.origin == origin)
+                for t in (comments, overrides, review_marks)
+            ),
+        )
+        with self.db.read() as conn:
+            return {str(r[0]) for r in conn.execute(query)}
+
+    def sessions(
+        self, where: SessionFilter, limit: int = 50, offset: int = 0
+    ) -> list[SessionSummary]:
+        s = sessions
+        n_comments = select(func.count()).where(comments.c.session_id == s.c.id).scalar_subquery()
+        n_overrides = select(func.count()).where(overrides.c.session_id == s.c.id).scalar_subquery()
+        query = (
+            select(
+                s.c.id,
+                s.c.rep,
+                s.c.team,
+                s.c.scenario_id,
+                s.c.scenario_title,
+                s.c.started_at,
+                s.c.ended_at,
+                s.c.outcome,
+                s.c.overall,
+                s.c.passed,
+                s.c.turn_count,
+                s.c.audio_purged_at,
+                s.c.transcript_purged_at,
+                _reviewed().label("reviewed"),
+                n_comments.label("n_comments"),
+                n_overrides.label("n_overrides"),
+            )
+            .where(*_conditions(where))
+            .order_by(s.c.started_at.desc(), s.c.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        with self.db.read() as conn:
+            return [_summary(r) for r in conn.execute(query)]
+
+    def session(self, session_id: str) -> SessionView | None:
+        with self.db.read() as conn:
+            row = conn.execute(select(sessions).where(sessions.c.id == session_id)).first()
+            if row is None:
+                return None
+            turn_rows = conn.execute(
+                select(turns.c.doc, turns.c.audio, turns.c.idx)
+                .where(turns.c.session_id == session_id)
+                .order_by(turns.c.idx)
+            ).all()
+            comment_rows = conn.execute(
+                select(comments).where(comments.c.session_id == session_id)
+            ).all()
+            override_rows = conn.execute(
+                select(overrides).where(overrides.c.session_id == session_id)
+            ).all()
+            mark_rows = conn.execute(
+                select(review_marks).where(review_marks.c.session_id == session_id)
+            ).all()
+        return SessionView(
+            record=SessionRecord.model_validate(row.record),
+            turns=tuple(Turn.model_validate(t.doc) for t in turn_rows),
+            scorecard=Scorecard.model_validate(row.scorecard) if row.scorecard else None,
+            comments=tuple(sorted((_comment(c) for c in comment_rows), key=lambda c: (c.at, c.id))),
+            overrides=tuple(
+                sorted((_override(o) for o in override_rows), key=lambda o: (o.at, o.id))
+            ),
+            reviewed=tuple(
+                sorted(
+                    (ReviewedMark(author=m.author, at=m.reviewed_at) for m in mark_rows),
+                    key=lambda m: m.at,
+                )
+            ),
+            retention=Retention(
+                audio_purged_at=row.audio_purged_at, transcript_purged_at=row.transcript_purged_at
+            ),
+            audio={t.idx: t.audio for t in turn_rows if t.audio},
+            origin=row.origin,
+        )
+
+    def matching(self, prefix: str, limit: int = 5) -> list[str]:
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = (
+            select(sessions.c.id)
+            .where(sessions.c.id.like(escaped + "%", escape="\\"))
+            .order_by(sessions.c.started_at.desc())
+            .limit(limit)
+        )
+        with self.db.read() as conn:
+            return [str(r[0]) for r in conn.execute(query)]
+
+    def human_levels(self, rubric: str | None = None) -> list[HumanLevel]:
+        query = select(overrides).join(sessions, sessions.c.id == overrides.c.session_id)
+        if rubric is not None:
+            query = query.where(sessions.c.rubric_id == rubric)
+        with self.db.read() as conn:
+            rows = conn.execute(query).all()
+        by_session: dict[str, list[Override]] = {}
+        for r in rows:
+            by_session.setdefault(r.session_id, []).append(_override(r))
+        return sorted(
+            HumanLevel(sid, criterion, o.level)
+            for sid, items in by_session.items()
+            for criterion, o in human_levels(items).items()
+        )
+
+    def scored(self, where: SessionFilter) -> list[ScoredSession]:
+        s = sessions
+        conditions = [*_conditions(where), s.c.overall.is_not(None)]
+        with self.db.read() as conn:
+            rows = conn.execute(
+                select(
+                    s.c.id,
+                    s.c.rep,
+                    s.c.team,
+                    s.c.scenario_id,
+                    s.c.started_at,
+                    s.c.overall,
+                    s.c.passed,
+                    s.c.scorecard,
+                )
+                .where(*conditions)
+                .order_by(s.c.started_at, s.c.id)
+            ).all()
+            ids = select(s.c.id).where(*conditions)
+            levels: dict[str, dict[str, tuple[str, int | None]]] = {}
+            for c in conn.execute(
+                select(criterion_scores).where(criterion_scores.c.session_id.in_(ids))
+            ):
+                levels.setdefault(c.session_id, {})[c.criterion_id] = (c.skill, c.level)
+            by_session: dict[str, list[Override]] = {}
+            for o in conn.execute(select(overrides).where(overrides.c.session_id.in_(ids))):
+                by_session.setdefault(o.session_id, []).append(_override(o))
+        return [
+            ScoredSession(
+                id=r.id,
+                rep=r.rep,
+                team=r.team,
+                scenario=r.scenario_id,
+                started_at=r.started_at,
+                overall=r.overall,
+                passed=r.passed,
+                levels=levels.get(r.id, {}),
+                human={k: o.level for k, o in human_levels(by_session.get(r.id, [])).items()},
+                kpis=Kpis.model_validate(r.scorecard["kpis"]) if r.scorecard else None,
+            )
+            for r in rows
+        ]
+
+
+# --- rows <-> our models ---------------------------------------------------------------------
+
+
+def _session_row(f: SessionFiles, now: datetime) -> dict[str, Any]:
+    assert f.transcript is not None
+    r = f.transcript.record
+    card = f.scorecard
+    return {
+        "id": r.id,
+        "origin": f.origin,
+        "rep": r.rep,
+        "team": r.team,
+        "scenario_id": r.scenario.id,
+        "scenario_version": r.scenario.version,
+        "scenario_title": r.scenario.title,
+        "rubric_id": r.rubric.id,
+        "rubric_version": r.rubric.version,
+        "language": r.language,
+        "mode": r.mode,
+        "started_at": r.started_at,
+        "ended_at": r.ended_at,
+        "outcome": r.outcome,
+        "turn_count": len(f.transcript.turns),
+        "overall": card.overall if card else None,
+        "passed": card.passed if card else None,
+        "judge": card.judge if card else None,
+        "record": r.model_dump(mode="json"),
+        "scorecard": card.model_dump(mode="json") if card else None,
+        "indexed_at": now,
+        "audio_purged_at": f.retention.audio_purged_at,
+        "transcript_purged_at": f.retention.transcript_purged_at,
+    }
+
+
+def _turn_rows(f: SessionFiles) -> Iterable[dict[str, Any]]:
+    assert f.transcript is not None
+    for t in f.transcript.turns:
+        yield {
+            "session_id": f.session_id,
+            "idx": t.index,
+            "speaker": t.speaker,
+            "text": t.text,
+            "audio": f.audio.get(t.index),
+            "doc": t.model_dump(mode="json"),
+        }
+
+
+def _score_rows(f: SessionFiles) -> Iterable[dict[str, Any]]:
+    if f.scorecard is None:
+        return
+    for c in f.scorecard.criteria:
+        yield {
+            "session_id": f.session_id,
+            "criterion_id": c.id,
+            "name": c.name,
+            "skill": c.skill,
+            "weight": c.weight,
+            "level": c.level,
+            "unsupported": c.unsupported,
+        }
+
+
+def _reviewed() -> Any:
+    return exists().where(review_marks.c.session_id == sessions.c.id)
+
+
+def _conditions(where: SessionFilter) -> list[ColumnElement[bool]]:
+    s = sessions
+    out: list[ColumnElement[bool]] = []
+    if where.rep is not None:
+        out.append(s.c.rep == where.rep)
+    if where.team is not None:
+        out.append(s.c.team == where.team)
+    if where.scenario is not None:
+        out.append(s.c.scenario_id == where.scenario)
+    if where.skill is not None:
+        out.append(
+            exists().where(
+                and_(
+                    criterion_scores.c.session_id == s.c.id,
+                    criterion_scores.c.skill == where.skill,
+                )
+            )
+        )
+    if where.since is not None:
+        out.append(s.c.started_at >= where.since)
+    if where.until is not None:
+        out.append(s.c.started_at < where.until)
+    if where.min_score is not None:
+        out.append(s.c.overall >= where.min_score)
+    if where.max_score is not None:
+        out.append(s.c.overall <= where.max_score)
+    if where.reviewed is not None:
+        out.append(_reviewed() if where.reviewed else ~_reviewed())
+    return out or [literal(True)]
+
+
+def _summary(r: Any) -> SessionSummary:
+    return SessionSummary(
+        id=r.id,
+        rep=r.rep,
+        team=r.team,
+        scenario=r.scenario_id,
+        scenario_title=r.scenario_title,
+        started_at=r.started_at,
+        ended_at=r.ended_at,
+        outcome=r.outcome,
+        overall=r.overall,
+        passed=r.passed,
+        turns=r.turn_count,
+        reviewed=bool(r.reviewed),
+        comments=int(r.n_comments),
+        overrides=int(r.n_overrides),
+        audio_purged=r.audio_purged_at is not None,
+        transcript_purged=r.transcript_purged_at is not None,
+    )
+
+
+def _comment(r: Any) -> Comment:
+    return Comment(id=r.id, author=r.author, at=r.created_at, turn=r.turn, text=r.text)
+
+
+def _override(r: Any) -> Override:
+    return Override(
+        id=r.id,
+        author=r.author,
+        at=r.created_at,
+        criterion=r.criterion_id,
+        level=r.level,
+        reason=r.reason,
+    )
+
+
+def _chunks(items: list[str]) -> Iterable[list[str]]:
+    for i in range(0, len(items), CHUNK):
+        yield items[i : i + CHUNK]

@@ -1,0 +1,162 @@
+"""Commands for the daily habit: today's queue, progress over time, commitments.
+
+Also the two moments of `roleplay practice` that belong to the habit: the open commitment shown
+in the brief, and the commitment offered after the scorecard.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from roleplay.cli import habit_render as view
+from roleplay.cli.app import JsonOpt, app, build_services, emit_json, fail
+from roleplay.cli.render import wrap
+
+if TYPE_CHECKING:
+    from roleplay.composition import Services
+    from roleplay.domain.scorecard import Scorecard
+    from roleplay.services.engine import Conversation
+
+RepOpt = Annotated[str | None, typer.Option(help="Whose practice (default: you).")]
+
+
+@app.command()
+def today(
+    rep: RepOpt = None,
+    rebuild: Annotated[
+        bool, typer.Option("--rebuild", help="Rebuild the schedule from the recordings first.")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Today's queue: the skills due, the drill for each, your streak and daily goal."""
+    from roleplay.services.daily import today as build_today
+
+    services = build_services()
+    habit = services.habit(rep)
+    catalog = services.catalog()
+    if rebuild:
+        habit.rebuild(catalog)
+    result = build_today(habit, catalog)
+    if as_json:
+        emit_json(view.today_json(result))
+        return
+    typer.echo(view.today_text(result))
+    if catalog.problems:
+        typer.echo(f"({len(catalog.broken)} file(s) have problems; `roleplay validate` lists them)")
+
+
+@app.command()
+def progress(
+    skill: Annotated[str | None, typer.Option(help="One skill, in detail.")] = None,
+    days: Annotated[
+        int, typer.Option(min=1, max=3650, help="Days of day-by-day retrievability.")
+    ] = 90,
+    rep: RepOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Progress over time: rubric levels and retrievability per skill, KPIs, commitments kept."""
+    from roleplay.services.daily import UnknownSkill
+    from roleplay.services.daily import progress as build_progress
+
+    services = build_services()
+    try:
+        result = build_progress(services.habit(rep), services.catalog(), skill, days)
+    except UnknownSkill as exc:
+        raise fail(str(exc)) from None
+    if as_json:
+        emit_json(view.progress_json(result))
+        return
+    typer.echo(view.progress_text(result, detail=skill is not None))
+
+
+@app.command()
+def commit(
+    text: Annotated[
+        str | None, typer.Argument(help="Your own words; default: the suggestion.")
+    ] = None,
+    session: Annotated[str, typer.Option(help="Session id, prefix or 'last'.")] = "last",
+    rep: RepOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Commit to one behaviour for next time (what `practice` offers after the scorecard)."""
+    from roleplay.services.habit import NothingToCommit
+    from roleplay.services.ports import SessionNotFound
+
+    services = build_services()
+    try:
+        session_id = services.store.resolve(session)
+        made = services.habit(rep).commit(session_id, text)
+    except (SessionNotFound, NothingToCommit) as exc:
+        raise fail(str(exc.args[0])) from None
+    if as_json:
+        emit_json(view.commitment_json(made, session_id))
+        return
+    typer.echo(wrap(f"Committed: {made.text}"))
+    typer.echo(f"The next session that trains {view.skill_name(made.skill)} will check it.")
+
+
+# --- the habit's part of `roleplay practice` ------------------------------------------------
+
+
+def brief_reminders(services: Services, call: Conversation, rep: str | None) -> list[str]:
+    """Open commitments about the skills this call trains, as lines for the brief."""
+    record = call.record
+    skills = list(record.drill.skills) if record.drill else list(call.run.scenario.skills)
+    found = services.habit(rep).open_commitments(skills)
+    return [
+        wrap(
+            f"Your commitment from last time ({view.skill_name(o.commitment.skill)}): "
+            f"{o.commitment.text}"
+        )
+        for o in found
+    ]
+
+
+def after_call(services: Services, session_id: str, rep: str | None, card: Scorecard) -> Scorecard:
+    """Apply the scored session to the schedule; the scorecard gains its commitment checks."""
+    return services.habit(rep).after_session(session_id) or card
+
+
+def suggestion_json(services: Services, session_id: str, rep: str | None) -> dict[str, Any] | None:
+    found = services.habit(rep).suggestion(session_id)
+    if found is None:
+        return None
+    return {
+        **view.commitment_json(found, session_id),
+        "accept_with": f"roleplay commit --session {session_id}",
+    }
+
+
+def offer_commitment(
+    services: Services, session_id: str, rep: str | None, read: Callable[[str], str]
+) -> None:
+    """Suggest one commitment; the rep accepts it (Enter), rewords it, or skips it."""
+    habit = services.habit(rep)
+    found = habit.suggestion(session_id)
+    if found is None:
+        return
+    typer.echo(
+        "\n"
+        + wrap(
+            f"One thing to commit to for next time (from \u201c{found.criterion_name}\u201d, "
+            f"level {found.level}): {found.text}"
+        )
+    )
+    try:
+        answer = read("Enter to commit, type your own version, or 'skip': ").strip()
+    except (EOFError, KeyboardInterrupt):
+        typer.echo("\nNo commitment this time.")
+        return
+    if answer.lower() in {"skip", "s", "no", "n", "-"}:
+        typer.echo("No commitment this time.")
+        return
+    made = habit.commit(session_id, answer or None)
+    typer.echo(
+        wrap(
+            f"Committed: {made.text} The next session that trains "
+            f"{view.skill_name(made.skill)} will show it and check it."
+        )
+    )

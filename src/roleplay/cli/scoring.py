@@ -1,0 +1,244 @@
+"""`roleplay score` (re-score a session, or score an outside call) and `roleplay calibrate`."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Literal
+
+import typer
+
+from roleplay.cli import render
+from roleplay.cli.app import JsonOpt, app, build_services, emit_json, fail
+from roleplay.domain.rubric import Rubric
+from roleplay.domain.scorecard import Scorecard
+from roleplay.domain.session import FileRef, SessionRecord, Transcript, VariationRecord
+from roleplay.domain.transcript_file import TranscriptFileError, parse
+from roleplay.services.calibration import HumanScore
+from roleplay.services.ports import Judge, JudgeUnavailable, SessionNotFound
+
+if TYPE_CHECKING:
+    from roleplay.composition import Services
+
+AUDIO = {".wav", ".flac", ".mp3", ".ogg", ".m4a", ".opus", ".aac"}
+
+
+class JudgeKind(StrEnum):
+    llm = "llm"
+    offline = "offline"
+
+
+@app.command()
+def score(
+    session: Annotated[str | None, typer.Argument(help="Session id, prefix, or 'last'.")] = None,
+    judge: Annotated[
+        JudgeKind | None,
+        typer.Option(help="Which judge; default: the LLM when configured, else offline."),
+    ] = None,
+    samples: Annotated[
+        int, typer.Option(min=1, max=20, help="Run the LLM judge N times; show median/spread.")
+    ] = 1,
+    transcript: Annotated[
+        Path | None,
+        typer.Option(help="Score an outside call: a 'Speaker: text' file or an audio file."),
+    ] = None,
+    rubric: Annotated[str | None, typer.Option(help="Rubric id, with --transcript.")] = None,
+    rep: Annotated[
+        str | None, typer.Option(help="The rep's speaker name, with --transcript.")
+    ] = None,
+    save: Annotated[
+        bool, typer.Option(help="With --transcript: keep it as a session in recordings/.")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Re-score a saved session, or score an outside conversation against a rubric."""
+    services = build_services()
+    kind: Literal["auto", "llm", "offline"] = judge.value if judge else "auto"
+    try:
+        chosen = services.judge(kind, samples)
+    except JudgeUnavailable as exc:
+        raise fail(str(exc)) from None
+    if transcript is not None:
+        if session is not None:
+            raise fail("give either a SESSION or --transcript FILE, not both")
+        if not rubric or not rep:
+            raise fail(
+                "--transcript needs --rubric RUBRIC and --rep NAME (the rep's speaker "
+                "name in the file)"
+            )
+        t = _outside_call(services, transcript, rubric, rep)
+        rubric_obj = services.catalog().rubrics[rubric].rubric
+        card = _judge(chosen, rubric_obj, t)
+        if save:
+            _import(services, t, card)
+    else:
+        if session is None:
+            raise fail(
+                "give a SESSION to re-score (see `roleplay sessions`), or "
+                "--transcript FILE --rubric RUBRIC --rep NAME"
+            )
+        try:
+            t = services.store.load(session)
+        except SessionNotFound as exc:
+            raise fail(str(exc.args[0])) from None
+        entry = services.catalog().rubrics.get(t.record.rubric.id)
+        if entry is None:
+            raise fail(
+                f"rubric '{t.record.rubric.id}' of this session is not in "
+                f"{services.workspace.rubrics}; restore it to re-score"
+            )
+        card = _judge(chosen, entry.rubric, t)
+        if entry.rubric.version != t.record.rubric.version:
+            card = card.model_copy(
+                update={
+                    "notes": (
+                        f"Scored with rubric version {entry.rubric.version}; the session was "
+                        f"practised under version {t.record.rubric.version}.",
+                        *card.notes,
+                    )
+                }
+            )
+        if samples > 1 and card.approximate:
+            card = card.model_copy(
+                update={
+                    "notes": (
+                        "The offline judge is deterministic: one sample is all it takes.",
+                        *card.notes,
+                    )
+                }
+            )
+        services.store.save_scorecard(t.record.id, card)
+    if as_json:
+        emit_json(card.model_dump(mode="json"))
+    else:
+        typer.echo(render.scorecard(card))
+
+
+def _judge(judge: Judge, rubric: Rubric, t: Transcript) -> Scorecard:
+    try:
+        return judge.score(rubric, t)
+    except JudgeUnavailable as exc:
+        raise fail(str(exc)) from None
+
+
+def _outside_call(services: Services, path: Path, rubric_id: str, rep: str) -> Transcript:
+    catalog = services.catalog()
+    if rubric_id not in catalog.rubrics:
+        from roleplay.domain.suggest import unknown_reference
+
+        message, hint = unknown_reference("rubric", rubric_id, catalog.rubrics)
+        raise fail(f"{message} ({hint})")
+    if not path.exists():
+        raise fail(f"no such file: {path}")
+    rubric = catalog.rubrics[rubric_id].rubric
+    if path.suffix.lower() in AUDIO:
+        raise fail(
+            f"{path}: audio needs transcribing first: run `roleplay transcribe {path}` "
+            "and pass its text output with speaker labels"
+        )
+    try:
+        parsed = parse(path.read_text("utf-8", errors="replace"), rep, file=str(path))
+    except TranscriptFileError as exc:
+        raise fail(str(exc)) from None
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    now = datetime.now(UTC)
+    record = SessionRecord(
+        id=f"{now:%Y%m%d-%H%M%S}-call-{digest[:6]}",
+        scenario=FileRef(id="outside-call", version=1, sha256=digest, title=path.name),
+        rubric=FileRef(
+            id=rubric.id,
+            version=rubric.version,
+            sha256=catalog.rubrics[rubric_id].sha256,
+            title=rubric.title,
+        ),
+        variation=VariationRecord(seed=0),
+        language=rubric.language,
+        rep=rep,
+        team=services.settings.team,
+        mode="transcript",
+        settings={"source": str(path.name)},
+        started_at=now,
+        ended_at=now,
+    )
+    return Transcript(record=record, turns=parsed.turns)
+
+
+def _import(services: Services, t: Transcript, card: Scorecard) -> None:
+    store = services.store
+    store.create(t.record)
+    for turn in t.turns:
+        store.append_turn(t.record.id, turn)
+    store.save_scorecard(t.record.id, card)
+    typer.echo(f"Saved as session {t.record.id}", err=True)
+
+
+@app.command()
+def calibrate(
+    rubric: Annotated[str, typer.Argument(help="Rubric id.")],
+    human: Annotated[
+        Path | None,
+        typer.Option(help="CSV of human scores: session, criterion, level."),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """How well does the judge agree with people? Per criterion: exact and within-one
+    agreement and quadratic-weighted Cohen's kappa."""
+    from roleplay.services.calibration import CalibrationInputError, agreement, read_human_csv
+
+    services = build_services()
+    catalog = services.catalog()
+    if rubric not in catalog.rubrics:
+        from roleplay.domain.suggest import unknown_reference
+
+        message, hint = unknown_reference("rubric", rubric, catalog.rubrics)
+        raise fail(f"{message} ({hint})")
+    humans: list[HumanScore] = []
+    if human is not None:
+        try:
+            humans += read_human_csv(human.read_text("utf-8"), str(human))
+        except (OSError, CalibrationInputError) as exc:
+            raise fail(str(exc)) from None
+    humans += _review_levels(services)
+    if not humans:
+        raise fail(
+            "no human scores yet: pass --human scores.csv (session, criterion, level), "
+            "or override levels in review"
+        )
+    pairs: dict[str, list[tuple[int, int]]] = {
+        c.id: [] for c in catalog.rubrics[rubric].rubric.criteria
+    }
+    skipped = 0
+    for h in humans:
+        try:
+            sid = services.store.resolve(h.session)
+        except SessionNotFound:
+            skipped += 1
+            continue
+        card = services.store.scorecard(sid)
+        if card is None or card.rubric != rubric or h.criterion not in pairs:
+            skipped += 1
+            continue
+        level = card.criterion(h.criterion).level
+        if level is not None:
+            pairs[h.criterion].append((h.level, level))
+    results = [agreement(cid, p) for cid, p in pairs.items()]
+    if as_json:
+        emit_json(
+            {"rubric": rubric, "skipped": skipped, "criteria": [r.to_json() for r in results]}
+        )
+        return
+    typer.echo(render.calibration(results, skipped))
+
+
+def _review_levels(services: Services) -> list[HumanScore]:
+    """Human levels from trainers' reviews (overrides), when the review service is present."""
+    try:
+        from roleplay.services import review
+    except ImportError:
+        return []
+    fetch = getattr(review, "human_levels", None)
+    if fetch is None:
+        return []
+    return [HumanScore(str(s), str(c), int(lvl)) for s, c, lvl in fetch(services)]

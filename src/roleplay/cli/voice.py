@@ -1,0 +1,121 @@
+"""Voice commands: `roleplay devices` and `roleplay transcribe FILE...`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from roleplay.cli.app import JsonOpt, app, build_services, emit_json, fail
+
+
+@app.command()
+def devices(as_json: JsonOpt = False) -> None:
+    """List sound devices (microphones and speakers) and which are the defaults."""
+    from roleplay.adapters.audio_sounddevice import list_devices
+    from roleplay.services.ports import AudioUnavailable
+
+    try:
+        found = list_devices()
+    except AudioUnavailable as exc:
+        raise fail(str(exc)) from None
+    if as_json:
+        emit_json([d.__dict__ for d in found])
+        return
+    if not found:
+        typer.echo(
+            "No sound devices found. Practise by typing (--text), or let a recording stand in "
+            "for the microphone: roleplay practice SCENARIO --audio-in FILE"
+        )
+        return
+    typer.echo(f"{'':2}{'#':>3}  {'in':>3} {'out':>3}  {'rate':>6}  name")
+    for d in found:
+        mark = ("<" if d.default_input else " ") + (">" if d.default_output else " ")
+        typer.echo(
+            f"{mark}{d.index:>3}  {d.inputs:>3} {d.outputs:>3}  {d.default_rate:>6.0f}  "
+            f"{d.name} ({d.host})"
+        )
+    typer.echo(
+        "\n< default microphone, > default speaker. Choose others with input_device / "
+        "output_device under [voice] in the config file (index or part of the name)."
+    )
+
+
+@app.command()
+def transcribe(
+    files: Annotated[list[Path], typer.Argument(help="Recordings: WAV, FLAC, MP3, OGG...")],
+    language: Annotated[
+        str | None, typer.Option(help="Language of the speech, e.g. en, nb (default: detect).")
+    ] = None,
+    model: Annotated[
+        str | None, typer.Option("--model", help="Speech model (default: stt_model setting).")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Transcribe recordings, with segment and word times (--json)."""
+    from roleplay.composition import speech_to_text
+    from roleplay.services.ports import AudioUnavailable, SpeechUnavailable
+
+    services = build_services()
+    stt = speech_to_text(services.settings, model)
+
+    def say(message: str) -> None:
+        typer.echo(message, err=True)
+
+    try:
+        stt.load(say)
+        if language:
+            stt.check_language(language)
+    except SpeechUnavailable as exc:
+        raise fail(str(exc)) from None
+    results: list[dict[str, Any]] = []
+    failed = 0
+    for path in files:
+
+        def progress(done: float, total: float, name: str = path.name) -> None:
+            typer.echo(f"  {name}: {min(done, total):.0f} of {total:.0f} s", err=True)
+
+        try:
+            result = stt.transcribe_file(path, language, progress)
+        except (AudioUnavailable, SpeechUnavailable) as exc:
+            typer.echo(f"error: {exc}", err=True)
+            failed += 1
+            continue
+        doc = {
+            "file": str(path),
+            "language": result.language,
+            "duration": result.duration,
+            "text": result.text,
+            "segments": [
+                {
+                    "start": round(s.start, 2),
+                    "end": round(s.end, 2),
+                    "text": s.text,
+                    "words": [
+                        {
+                            "word": w.text,
+                            "start": round(w.start, 2),
+                            "end": round(w.end, 2),
+                            "probability": round(w.probability, 3),
+                        }
+                        for w in s.words
+                    ],
+                }
+                for s in result.segments
+            ],
+        }
+        results.append(doc)
+        if not as_json:
+            typer.echo(f"{path} ({result.duration:.1f} s, {result.language})")
+            for s in result.segments:
+                typer.echo(f"  [{_stamp(s.start)} - {_stamp(s.end)}] {s.text}")
+    if as_json:
+        emit_json(results)
+    if failed:
+        raise typer.Exit(1)
+
+
+def _stamp(seconds: float) -> str:
+    minutes, rest = divmod(seconds, 60)
+    return f"{int(minutes):02d}:{rest:04.1f}"

@@ -1,0 +1,154 @@
+"""Practice as a habit: practice days, the streak, the daily goal, and the rep's saved state.
+
+Days are the rep's local days (their time zone), not UTC days: a call at 00:30 in Oslo counts
+for the day it is in Oslo. A session counts as practice when it was scored and the rep said at
+least one thing; it counts for the local day it started on.
+
+The streak counts days with practice. Missing a day does not punish: up to REST_DAYS missed
+days in a row (a weekend, a day off sick) pause the streak rather than break it, and the next
+practice day resumes it. Only a longer break starts a new streak; the best streak and the total
+of practice days are kept either way.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from roleplay.domain.commitment import Commitment
+from roleplay.domain.schedule import SkillCard
+from roleplay.domain.scorecard import CommitmentCheck
+
+REST_DAYS = 2
+STATE_FORMAT = 1
+
+
+def local_day(at: datetime, tz: tzinfo) -> date:
+    if at.tzinfo is None:
+        raise ValueError(f"time must be timezone-aware, got {at.isoformat()}")
+    return at.astimezone(tz).date()
+
+
+@dataclass(frozen=True)
+class Streak:
+    current: int  # practice days in the current streak, today included when practised
+    best: int
+    total_days: int
+    practised_today: bool
+    last_day: date | None
+    missed: int  # whole days without practice between the last practice day and today
+
+    @property
+    def paused(self) -> bool:
+        """Alive, but with a missed day or more since the last practice."""
+        return self.current > 0 and not self.practised_today and self.missed > 0
+
+
+def streak(days: Iterable[date], today: date, rest_days: int = REST_DAYS) -> Streak:
+    practised = sorted({d for d in days if d <= today})
+    if not practised:
+        return Streak(0, 0, 0, False, None, 0)
+    runs: list[int] = [1]
+    for before, after in itertools.pairwise(practised):
+        if (after - before).days - 1 > rest_days:
+            runs.append(1)
+        else:
+            runs[-1] += 1
+    last = practised[-1]
+    missed = max(0, (today - last).days - 1) if last != today else 0
+    alive = last == today or missed <= rest_days
+    return Streak(
+        current=runs[-1] if alive else 0,
+        best=max(runs),
+        total_days=len(practised),
+        practised_today=last == today,
+        last_day=last,
+        missed=missed,
+    )
+
+
+@dataclass(frozen=True)
+class Goal:
+    """Today's goal in drills (a drill or a whole call counts as one) and/or minutes; 0 = unset."""
+
+    drills: int
+    minutes: int
+    drills_done: int
+    minutes_done: float
+
+    @property
+    def set(self) -> bool:
+        return self.drills > 0 or self.minutes > 0
+
+    @property
+    def met(self) -> bool:
+        return self.set and self.drills_left == 0 and self.minutes_left == 0
+
+    @property
+    def drills_left(self) -> int:
+        return max(0, self.drills - self.drills_done)
+
+    @property
+    def minutes_left(self) -> float:
+        return max(0.0, self.minutes - self.minutes_done)
+
+
+# --- the saved state ---------------------------------------------------------------------
+
+
+class PracticeEntry(BaseModel):
+    """One scored session as the habit sees it; everything progress plots comes from here."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    id: str
+    scenario: str
+    scenario_title: str | None = None
+    drill: str | None = None
+    language: str = "en"
+    variation: dict[str, str] = Field(default_factory=dict)
+    started_at: datetime
+    ended_at: datetime
+    minutes: float
+    practised: bool = Field(description="Scored and the rep said something: counts as practice.")
+    levels: dict[str, int] = Field(
+        default_factory=dict, description="Skill -> level (lowest criterion) for reviewed skills."
+    )
+    retrievability: dict[str, float] = Field(
+        default_factory=dict, description="Skill -> retrievability just before this review."
+    )
+    overall: float | None = None
+    kpis: dict[str, float | None] = Field(default_factory=dict)
+    commitment: Commitment | None = None
+    checks: tuple[CommitmentCheck, ...] = ()
+
+
+class HabitState(BaseModel):
+    """The rep's scheduler state. A cache: it can always be rebuilt from the recordings."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    format: int = STATE_FORMAT
+    rep: str
+    cards: dict[str, SkillCard] = Field(default_factory=dict)
+    sessions: list[PracticeEntry] = Field(default_factory=list)
+
+    def practice_days(self, tz: tzinfo) -> list[date]:
+        return [local_day(s.started_at, tz) for s in self.sessions if s.practised]
+
+    def done_on(self, day: date, tz: tzinfo) -> tuple[int, float]:
+        """(sessions, minutes) practised on the local `day`."""
+        today = [s for s in self.sessions if s.practised and local_day(s.started_at, tz) == day]
+        return len(today), round(sum(s.minutes for s in today), 1)
+
+    def first_practised(self, tz: tzinfo) -> dict[str, date]:
+        """Skill -> the local day it was first practised (introduced)."""
+        first: dict[str, date] = {}
+        for s in self.sessions:
+            for skill in s.levels:
+                first.setdefault(skill, local_day(s.started_at, tz))
+        return first

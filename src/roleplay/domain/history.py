@@ -1,0 +1,136 @@
+"""Sessions as the index and reviewers see them: filters, list rows, one opened session."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import NamedTuple
+
+from pydantic import BaseModel, ConfigDict
+
+from roleplay.domain.kpis import Kpis
+from roleplay.domain.review import Comment, Override, Review, ReviewedMark, human_levels
+from roleplay.domain.schedule import SkillCard
+from roleplay.domain.scorecard import Scorecard
+from roleplay.domain.session import SessionRecord, Transcript, Turn
+
+
+class Retention(BaseModel):
+    """retention.json: what `roleplay purge` deleted from a session folder, and when."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    audio_purged_at: datetime | None = None
+    transcript_purged_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class SessionFiles:
+    """Everything one recordings folder holds about one session, as read from disk.
+
+    `transcript` is None for a review-only folder: a reviewer commented on a session recorded on
+    another machine (shared database), so only their review.json lives here.
+    """
+
+    session_id: str
+    origin: str
+    transcript: Transcript | None
+    scorecard: Scorecard | None
+    review: Review | None
+    retention: Retention = field(default_factory=Retention)
+    audio: dict[int, str] = field(default_factory=dict)  # turn index -> file in the folder
+
+
+@dataclass(frozen=True)
+class SessionFilter:
+    """Which sessions to list; every field narrows, None means any."""
+
+    rep: str | None = None
+    team: str | None = None
+    scenario: str | None = None
+    skill: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    min_score: float | None = None
+    max_score: float | None = None
+    reviewed: bool | None = None
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    """One row of a session list."""
+
+    id: str
+    rep: str
+    team: str | None
+    scenario: str
+    scenario_title: str | None
+    started_at: datetime
+    ended_at: datetime | None
+    outcome: str | None
+    overall: float | None
+    passed: bool | None
+    turns: int
+    reviewed: bool
+    comments: int
+    overrides: int
+    audio_purged: bool
+    transcript_purged: bool
+
+
+@dataclass(frozen=True)
+class SessionView:
+    """One session opened for review: transcript, scorecard and every reviewer's notes."""
+
+    record: SessionRecord
+    turns: tuple[Turn, ...]
+    scorecard: Scorecard | None
+    comments: tuple[Comment, ...] = ()
+    overrides: tuple[Override, ...] = ()
+    reviewed: tuple[ReviewedMark, ...] = ()
+    retention: Retention = field(default_factory=Retention)
+    audio: dict[int, str] = field(default_factory=dict)
+    origin: str = ""
+
+    @property
+    def id(self) -> str:
+        return self.record.id
+
+    def human_levels(self) -> dict[str, Override]:
+        return human_levels(self.overrides)
+
+    def comments_on(self, turn: int | None) -> list[Comment]:
+        return sorted((c for c in self.comments if c.turn == turn), key=lambda c: c.at)
+
+
+class HumanLevel(NamedTuple):
+    """A reviewer's level for one criterion of one session (what `roleplay calibrate` reads)."""
+
+    session: str
+    criterion: str
+    level: int
+
+
+@dataclass(frozen=True)
+class ScoredSession:
+    """One session as a report sees it: who, when, the judge's levels per skill, the KPIs."""
+
+    id: str
+    rep: str
+    team: str | None
+    scenario: str
+    started_at: datetime
+    overall: float | None
+    passed: bool | None
+    levels: dict[str, tuple[str, int | None]]  # criterion id -> (skill, judge level)
+    human: dict[str, int] = field(default_factory=dict)  # criterion id -> level in force
+    kpis: Kpis | None = None
+
+
+@dataclass(frozen=True)
+class RepSkillCard:
+    """One rep's scheduler card for one skill, as the index holds it for the team."""
+
+    rep: str
+    card: SkillCard
+    origin: str = ""

@@ -1,0 +1,153 @@
+"""Progress over time as data the app and reports plot: per skill, per KPI, commitments kept."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
+
+from roleplay.domain.habit import HabitState, local_day
+from roleplay.domain.schedule import SkillCard, retrievability, review
+
+# The hard numbers tracked per session: key in PracticeEntry.kpis -> (label, better).
+KPIS: dict[str, tuple[str, str | None]] = {
+    "overall": ("Overall score (1-5)", "higher"),
+    "talk_ratio_words": ("Your share of the words", None),
+    "questions_open": ("Open questions", "higher"),
+    "questions_closed": ("Closed questions", None),
+    "fillers_per_100_words": ("Fillers per 100 words", "lower"),
+    "longest_monologue_words": ("Longest monologue (words)", "lower"),
+    "words_per_minute": ("Pace (words per minute)", None),
+    "avg_response_latency": ("Response latency (seconds)", "lower"),
+}
+
+
+@dataclass(frozen=True)
+class LevelPoint:
+    session: str
+    day: date
+    level: int
+    retrievability_before: float  # 0 for the first practice
+
+
+@dataclass(frozen=True)
+class DayPoint:
+    day: date
+    retrievability: float  # at the end of that day
+
+
+@dataclass(frozen=True)
+class SkillProgress:
+    skill: str
+    reviews: int
+    lapses: int
+    last_level: int
+    retrievability: float  # now
+    stability_days: float
+    due: date
+    levels: tuple[LevelPoint, ...]
+    daily: tuple[DayPoint, ...]
+
+
+@dataclass(frozen=True)
+class KpiPoint:
+    session: str
+    day: date
+    value: float
+
+
+@dataclass(frozen=True)
+class KpiSeries:
+    key: str
+    label: str
+    better: str | None
+    points: tuple[KpiPoint, ...]
+
+
+@dataclass(frozen=True)
+class CommitmentPoint:
+    session: str  # where it was judged
+    day: date
+    commitment: str
+    kept: bool
+
+
+@dataclass(frozen=True)
+class CommitmentStats:
+    made: int
+    judged: int
+    kept: int
+    points: tuple[CommitmentPoint, ...]
+
+    @property
+    def rate(self) -> float | None:
+        return self.kept / self.judged if self.judged else None
+
+
+def skill_progress(
+    state: HabitState, skill: str, now: datetime, tz: tzinfo, days: int = 90
+) -> SkillProgress | None:
+    """None when the rep has never practised `skill`."""
+    card = state.cards.get(skill)
+    if card is None:
+        return None
+    reviewed = [s for s in state.sessions if skill in s.levels]
+    levels = tuple(
+        LevelPoint(
+            s.id, local_day(s.started_at, tz), s.levels[skill], s.retrievability.get(skill, 0.0)
+        )
+        for s in reviewed
+    )
+    today = local_day(now, tz)
+    first = max(local_day(reviewed[0].started_at, tz), today - timedelta(days=days - 1))
+    daily: list[DayPoint] = []
+    replayed: SkillCard | None = None
+    pending = list(reviewed)
+    day = first
+    while day <= today:
+        end = min(datetime.combine(day + timedelta(days=1), time(), tz), now)
+        while pending and pending[0].ended_at <= end:
+            s = pending.pop(0)
+            replayed = review(replayed, skill, s.levels[skill], s.ended_at)
+        if replayed is not None:
+            daily.append(DayPoint(day, round(retrievability(replayed, end), 4)))
+        day += timedelta(days=1)
+    return SkillProgress(
+        skill=skill,
+        reviews=card.reviews,
+        lapses=card.lapses,
+        last_level=card.last_level,
+        retrievability=round(retrievability(card, now), 4),
+        stability_days=round(card.stability, 2),
+        due=card.due_day(tz),
+        levels=levels,
+        daily=tuple(daily),
+    )
+
+
+def kpi_series(state: HabitState, tz: tzinfo) -> list[KpiSeries]:
+    out: list[KpiSeries] = []
+    practised = [s for s in state.sessions if s.practised]
+    for key, (label, better) in KPIS.items():
+        points = tuple(
+            KpiPoint(s.id, local_day(s.started_at, tz), float(value))
+            for s in practised
+            if (value := s.kpis.get(key)) is not None
+        )
+        if points:
+            out.append(KpiSeries(key, label, better, points))
+    return out
+
+
+def commitment_stats(state: HabitState, tz: tzinfo) -> CommitmentStats:
+    points = tuple(
+        CommitmentPoint(s.id, local_day(s.started_at, tz), c.commitment, c.kept)
+        for s in state.sessions
+        for c in s.checks
+        if c.kept is not None
+    )
+    return CommitmentStats(
+        made=sum(1 for s in state.sessions if s.commitment is not None),
+        judged=len(points),
+        kept=sum(1 for p in points if p.kept),
+        points=points,
+    )

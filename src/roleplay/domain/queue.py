@@ -1,0 +1,241 @@
+"""Today's queue: which skills need practice, and the drill or call chosen for each.
+
+Which skills, in order (`needs`):
+- a skill is *due* when its FSRS due date is today or earlier (the rep's local day);
+- skills never practised are *new*; at most `new_allowed` of them join a day's queue (the
+  caller counts the ones already introduced today), in the caller's introduction order;
+- the order is the level the rep would likely show today, lowest first: the last rubric level,
+  discounted by the chance it still holds, 1 + (last level - 1) * retrievability. So a skill
+  done at level 3 yesterday comes before one done at level 5 a month ago that is just due
+  (ordering by retrievability alone would do the opposite). A new skill ranks like an expected
+  NEW_LEVEL: after whatever is expected to fall below the pass level, before whatever is
+  expected to pass (bench/scheduler_sim.py compares both orders).
+
+Which way to practise each (`plan`), greedily in that order, lowest cost first:
+- never the same scenario twice in one day's queue (unless nothing else trains the skill), and
+  not the scenarios of the last few sessions: skills are interleaved, not one scenario repeated;
+- a drill when the skill itself is what needs work; a whole call when it also exercises two or
+  more other skills that are due today (those are then practised by that call, not queued again),
+  and preferably not one that would also bring in skills never practised that are not queued;
+- shorter before longer; easier scenarios for new and weak skills; the rep's usual language.
+
+And which variation (`fresh_choices`, `seed_for`): for every variation dimension the option the
+rep has seen least recently in that scenario, realised as a seed so the command replays it.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+from typing import Literal
+
+from roleplay.domain.scenario import Scenario
+from roleplay.domain.schedule import SkillCard, is_due, retrievability
+from roleplay.domain.variation import draw
+
+NEW_LEVEL = 3.0  # where a never-practised skill ranks: the rubrics' pass level
+RECENT = 5  # sessions whose scenarios the queue avoids repeating
+
+
+@dataclass(frozen=True)
+class Need:
+    skill: str
+    kind: Literal["due", "new", "ahead"]  # ahead: not due yet, practised early for the goal
+    retrievability: float | None  # None for a new skill
+    card: SkillCard | None
+
+    @property
+    def weak(self) -> bool:
+        return self.card is None or self.card.last_level <= 2
+
+    @property
+    def expected_level(self) -> float:
+        """The level the rep would likely show today (NEW_LEVEL for a new skill)."""
+        if self.card is None or self.retrievability is None:
+            return NEW_LEVEL
+        return 1 + (self.card.last_level - 1) * self.retrievability
+
+
+def needs(
+    skills: Iterable[str],
+    cards: Mapping[str, SkillCard],
+    now: datetime,
+    today: date,
+    tz: tzinfo,
+    new_allowed: int,
+) -> list[Need]:
+    """Due and new skills among `skills` (given in introduction order), most urgent first."""
+    ordered = list(dict.fromkeys(skills))
+    due = [
+        Need(s, "due", retrievability(cards[s], now), cards[s])
+        for s in ordered
+        if s in cards and is_due(cards[s], today, tz)
+    ]
+    new = [Need(s, "new", None, None) for s in ordered if s not in cards][: max(0, new_allowed)]
+
+    def urgency(n: Need) -> tuple[float, int, str]:
+        return (
+            n.expected_level,
+            1 if n.kind == "new" else 0,
+            n.card.due.isoformat() if n.card else "",
+        )
+
+    return sorted(due + new, key=urgency)  # stable: new skills keep their introduction order
+
+
+def ahead(
+    skills: Iterable[str], cards: Mapping[str, SkillCard], now: datetime, today: date, tz: tzinfo
+) -> list[Need]:
+    """Skills not due yet, the weakest expected level first: practice ahead, when the rep wants
+    more than is due (FSRS counts an early review for what it is: a smaller gain)."""
+    found = [
+        Need(s, "ahead", retrievability(cards[s], now), cards[s])
+        for s in dict.fromkeys(skills)
+        if s in cards and not is_due(cards[s], today, tz)
+    ]
+    return sorted(found, key=lambda n: (n.expected_level, n.retrievability or 0.0, n.skill))
+
+
+@dataclass(frozen=True)
+class Option:
+    """One way to practise: a drill of a scenario, or the whole call."""
+
+    scenario: str
+    title: str
+    drill: str | None
+    drill_title: str | None
+    skills: tuple[str, ...]
+    minutes: float
+    difficulty: int
+    language: str = "en"
+
+
+@dataclass(frozen=True)
+class Past:
+    """A recent session of the rep's, for interleaving."""
+
+    scenario: str
+    drill: str | None
+    language: str = "en"
+
+
+@dataclass(frozen=True)
+class Pick:
+    need: Need
+    option: Option
+    also: tuple[str, ...]  # other skills of today's queue this option practises
+
+
+def plan(
+    wanted: Sequence[Need],
+    options: Mapping[str, Sequence[Option]],
+    recent: Sequence[Past],
+    language: str | None = None,
+    unpractised: Iterable[str] = (),
+) -> list[Pick]:
+    """One pick per need that some option trains; see the module docstring for the choice.
+
+    `unpractised`: skills never practised; an option that would also bring in ones that are
+    not queued today costs more (new skills come a few at a time)."""
+    lang = language or _usual_language(recent, options)
+    untouched = set(unpractised)
+    needed = {n.skill for n in wanted}
+    covered: set[str] = set()
+    used: set[str] = set()
+    picks: list[Pick] = []
+    for need in wanted:
+        if need.skill in covered or not options.get(need.skill):
+            continue
+        others = needed - covered - {need.skill}
+
+        def cost(o: Option, need: Need = need, others: set[str] = others) -> float:
+            extra_new = len((set(o.skills) & untouched) - needed)
+            return _cost(o, need, others, used, recent, lang) + 8 * extra_new
+
+        best = min(options[need.skill], key=lambda o: (cost(o), o.scenario, o.drill or ""))
+        also = tuple(s for s in best.skills if s in others)
+        covered |= {need.skill, *also}
+        used.add(best.scenario)
+        picks.append(Pick(need, best, also))
+    return picks
+
+
+def _cost(
+    o: Option,
+    need: Need,
+    others: set[str],
+    used: set[str],
+    recent: Sequence[Past],
+    language: str | None,
+) -> float:
+    cost = 100.0 if o.scenario in used else 0.0
+    for pos, past in enumerate(recent[:RECENT]):
+        if past.scenario == o.scenario:
+            cost += (RECENT - pos) * 6
+            if past.drill == o.drill:
+                cost += (RECENT - pos) * 4
+    cost -= 12 * len(others & set(o.skills))
+    if o.drill is not None:
+        cost -= 10  # focus on the moment that needs work
+    cost += o.minutes
+    cost += 3 * o.difficulty if need.weak else 1.5 * abs(o.difficulty - 3)
+    if language and o.language != language:
+        cost += 40
+    return cost
+
+
+def _usual_language(recent: Sequence[Past], options: Mapping[str, Sequence[Option]]) -> str | None:
+    counts = Counter(p.language for p in recent) or Counter(
+        o.language for opts in options.values() for o in opts
+    )
+    return counts.most_common(1)[0][0] if counts else None
+
+
+# --- variations the rep has not seen recently ----------------------------------------------
+
+
+def fresh_choices(
+    scenario: Scenario, seen: Sequence[Mapping[str, str]], pinned: Mapping[str, str]
+) -> dict[str, str]:
+    """Per dimension, the option seen least recently (`seen`: past choices, newest first)."""
+    wanted: dict[str, str] = {}
+    for dim in sorted(scenario.variations):
+        if dim in pinned:
+            wanted[dim] = pinned[dim]
+            continue
+        options = [o.id for o in scenario.variations[dim]]
+        ago = {o: len(seen) + 1 for o in options}  # never seen: longest ago
+        for n, past in reversed(list(enumerate(seen))):
+            if past.get(dim) in ago:
+                ago[past[dim]] = n
+        wanted[dim] = max(options, key=lambda o: (ago[o], -options.index(o)))
+    return wanted
+
+
+def seed_for(
+    scenario: Scenario,
+    wanted: Mapping[str, str],
+    pinned: Mapping[str, str],
+    start: int,
+    tries: int = 400,
+) -> tuple[int, dict[str, str]]:
+    """A seed whose draw gives `wanted` (or the closest one found), searched from `start`."""
+    best: tuple[int, int, dict[str, str]] | None = None
+    for k in range(tries):
+        seed = (start + k) % 2**32
+        choices = draw(scenario, seed, dict(pinned)).variation.choices
+        hits = sum(choices.get(d) == v for d, v in wanted.items())
+        if best is None or hits > best[0]:
+            best = (hits, seed, choices)
+        if hits == len(wanted):
+            break
+    assert best is not None
+    return best[1], best[2]
+
+
+def day_seed(day: date, skill: str) -> int:
+    """Where the seed search starts: stable for a day and skill, so `today` is repeatable."""
+    return zlib.crc32(f"{day.isoformat()}:{skill}".encode())

@@ -1,0 +1,74 @@
+"""When has the rep finished speaking? How long a silence ends a turn, given what was said.
+
+A fixed silence is either too slow (waiting 700 ms after every crisp question) or too eager
+(cutting in when the rep pauses after "and..."). Like the better voice agents, we read the
+transcript so far: a question ends the turn after a short pause (250 ms), a complete statement
+after a little more (people pause between sentences of one turn); a line that trails off
+("and...", "um", "so the thing is") gets more time; anything else the default.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from roleplay.domain import text as txt
+
+Ending = Literal["question", "statement", "trailing", "open"]
+
+# Words a sentence rarely ends on: conjunctions, fillers, articles, prepositions, possessives,
+# modal verbs. A line that ends on one is trailing off, whatever its punctuation ("So we.").
+_EN = """and but or so because cause since although though if when while whereas than um uh
+erm er ah hmm like the a an to of for with from in on at by about into as my your our their his her
+its i we they he she should could would can will might must let let's i'm we're you're it's
+there's kind sort mean"""
+_NB = """og men eller så fordi siden selv om hvis når mens enn at som eh ehm øh øhm altså typ en et
+ei til av for med fra i på ved over under mot min mitt mine din ditt dine vår vårt våre
+deres sin sitt sine skal vil kan må bør"""
+_DANGLING = {"en": frozenset(_EN.split()), "nb": frozenset(_NB.split())}
+_TRAILING_MARKS = ("...", "…", ",", "-", "–", "—", ":", ";")
+_COMPLETE_MARKS = (".", "?", "!")
+
+
+@dataclass(frozen=True)
+class TurnEndPolicy:
+    """Seconds of silence that end the rep's turn, by how the transcript so far ends."""
+
+    silence: float = 0.65  # the default, when the words say nothing either way
+    question: float = 0.25  # after a question: the rep hands the turn over
+    trailing: float = 1.2  # after a word or mark that says more is coming
+    # After a complete statement: people pause between sentences of one turn (~0.3-0.4 s),
+    # so this waits a little longer than after a question.
+    statement: float = 0.5
+
+    def silence_needed(self, transcript: str, language: str = "en") -> float:
+        kind = ending(transcript, language)
+        if kind == "question":
+            return self.question
+        if kind == "statement":
+            return self.statement
+        if kind == "trailing":
+            return self.trailing
+        return self.silence
+
+
+def ending(transcript: str, language: str = "en") -> Ending:
+    """How the rep's words so far end: a question, a complete statement, trailing off, or
+    open (no punctuation to go by)."""
+    stripped = transcript.strip().rstrip("\"'”’)")
+    if not stripped:
+        return "open"
+    words = txt.normalise(stripped).split()
+    dangling = _DANGLING.get(txt.base_language(language), _DANGLING["en"])
+    if stripped.endswith("?"):
+        return "question"
+    if stripped.endswith(_TRAILING_MARKS) or (words and words[-1] in dangling):
+        return "trailing"
+    if stripped.endswith(_COMPLETE_MARKS):
+        return "statement"
+    return "open"
+
+
+def same_words(a: str, b: str) -> bool:
+    """Two transcripts say the same thing (case and punctuation aside)."""
+    return txt.normalise(a) == txt.normalise(b)

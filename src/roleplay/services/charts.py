@@ -1,0 +1,153 @@
+"""Charts as inline SVG, drawn with matplotlib (imported only when a chart is drawn).
+
+Why matplotlib rather than hand-written SVG: date axes, tick placement, legends and scaling are
+what it does well and what hand-made charts get wrong. Text stays text in the SVG
+(svg.fonttype=none): it is small, searchable, and readable by screen readers. Each chart gets its
+own id salt so several charts can sit in one HTML page without clashing ids.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from roleplay.domain.kpis import Kpis
+from roleplay.domain.session import Turn
+from roleplay.domain.trends import Series
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+REP = "#2f6fdf"
+CUSTOMER = "#9aa3ad"
+HUMAN = "#e08a00"
+PALETTE = ["#2f6fdf", "#e08a00", "#2a9d5c", "#c0392b", "#8e44ad", "#16a0b5", "#7f8c8d", "#d35400"]
+
+
+def _figure(width: float, height: float) -> Figure:
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, height), dpi=96, layout="constrained")
+    return fig
+
+
+def _svg(fig: Figure, salt: str, title: str) -> str:
+    import matplotlib
+
+    buf = io.StringIO()
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": salt}):
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Title": title})
+    svg = buf.getvalue()
+    svg = svg[svg.index("<svg") :]  # drop the XML prolog and doctype: it is inlined in HTML
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{_attr(title)}" ', 1)
+
+
+def _attr(text: str) -> str:
+    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+
+
+def _style(ax: Axes) -> None:
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.grid(axis="both", color="#e6e8eb", linewidth=0.8)
+    ax.set_axisbelow(True)
+
+
+def levels(rows: Sequence[tuple[str, int | None, int | None]], salt: str = "levels") -> str:
+    """Horizontal bars: the judge's level per criterion, the reviewer's beside it if any."""
+    fig = _figure(7, 0.45 * max(len(rows), 2) + 0.8)
+    ax = fig.add_subplot()
+    names = [r[0] for r in rows][::-1]
+    judge = [r[1] or 0 for r in rows][::-1]
+    human = [r[2] for r in rows][::-1]
+    y = list(range(len(rows)))
+    ax.barh([v + 0.17 for v in y], judge, height=0.34, color=REP, label="judge")
+    if any(h is not None for h in human):
+        ax.barh(
+            [v - 0.17 for v in y],
+            [h or 0 for h in human],
+            height=0.34,
+            color=HUMAN,
+            label="reviewer",
+        )
+        ax.legend(loc="lower right", frameon=False)
+    ax.set_yticks(y, names)
+    ax.set_xlim(0, 5)
+    ax.set_xticks(range(6))
+    ax.set_xlabel("level (1-5)")
+    _style(ax)
+    return _svg(fig, salt, "Level per criterion")
+
+
+def kpis(k: Kpis, turns: Sequence[Turn], salt: str = "kpis") -> str:
+    """Who talked how much, the questions asked, and the words of each turn in order."""
+    from matplotlib.ticker import MaxNLocator
+
+    fig = _figure(7, 2.6)
+    grid = fig.add_gridspec(1, 3, width_ratios=[1, 1, 2.2])
+    share, questions, timeline = (fig.add_subplot(grid[0, i]) for i in range(3))
+    rep_share = k.talk_ratio_words or 0.0
+    share.bar(["rep", "customer"], [rep_share * 100, (1 - rep_share) * 100], color=[REP, CUSTOMER])
+    share.set_ylim(0, 100)
+    share.set_title("talk share (% of words)", fontsize=9)
+    questions.bar(["open", "closed"], [k.questions_open, k.questions_closed], color=[REP, CUSTOMER])
+    questions.set_title("questions asked", fontsize=9)
+    questions.yaxis.set_major_locator(MaxNLocator(integer=True))
+    words = [len(t.text.split()) for t in turns]
+    colours = [REP if t.speaker == "rep" else CUSTOMER for t in turns]
+    timeline.bar([t.index for t in turns], words, color=colours)
+    timeline.set_title("words per turn (blue: rep)", fontsize=9)
+    timeline.set_xlabel("turn")
+    for ax in (share, questions, timeline):
+        _style(ax)
+        ax.tick_params(labelsize=8)
+    return _svg(fig, salt, "Talk share, questions and words per turn")
+
+
+def trend(
+    series: Sequence[Series],
+    *,
+    title: str,
+    ylabel: str,
+    ylim: tuple[float, float] | None = None,
+    xlim: tuple[date, date] | None = None,
+    salt: str,
+) -> str:
+    """One line per series over time (dates on the x axis, the whole period when given, so
+    charts of one report line up)."""
+    import matplotlib.dates as mdates
+    from matplotlib.ticker import MaxNLocator
+
+    fig = _figure(7.5, 3.0)
+    ax = fig.add_subplot()
+    ax.xaxis_date()
+    for i, s in enumerate(series):
+        days = [_day(p[0]) for p in s.points]
+        values = [p[1] for p in s.points]
+        style: dict[str, Any] = {"color": PALETTE[i % len(PALETTE)], "linewidth": 1.8}
+        ax.plot(days, values, marker="o", markersize=4, label=s.name, **style)
+    locator = mdates.AutoDateLocator(maxticks=8)  # type: ignore[no-untyped-call]
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+    if ylim:
+        ax.set_ylim(*ylim)
+    else:
+        ax.set_ylim(bottom=0)  # every KPI is a count, a share or a rate
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=6))
+    if xlim:
+        pad = max(timedelta(days=1), (xlim[1] - xlim[0]) / 40)
+        ax.set_xlim(_day(xlim[0] - pad), _day(xlim[1] + pad))
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, fontsize=10, loc="left")
+    if series:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=8)
+    _style(ax)
+    return _svg(fig, salt, title)
+
+
+def _day(day: date) -> float:
+    import matplotlib.dates as mdates
+
+    return float(mdates.date2num(day))  # type: ignore[no-untyped-call]

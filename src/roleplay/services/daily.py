@@ -1,0 +1,249 @@
+"""What `roleplay today` and `roleplay progress` show, assembled from the synced habit state."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, tzinfo
+
+from roleplay.domain import queue as q
+from roleplay.domain.habit import Goal, HabitState, Streak, local_day, streak
+from roleplay.domain.progress import (
+    CommitmentStats,
+    KpiSeries,
+    SkillProgress,
+    commitment_stats,
+    kpi_series,
+    skill_progress,
+)
+from roleplay.domain.suggest import unknown_reference
+from roleplay.services.catalog import Catalog
+from roleplay.services.habit import Habit, OpenCommitment
+
+UPCOMING = 5
+AHEAD_MINUTES = 3  # a typical drill, to turn a minutes goal into a number of items
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    skill: str
+    kind: str  # "due", "new", or "ahead" (not due yet: practised early to meet the goal)
+    retrievability: float | None
+    due: date | None
+    last_level: int | None
+    last_practised: date | None  # the rep's local day
+    scenario: str
+    scenario_title: str
+    drill: str | None
+    drill_title: str | None
+    minutes: float
+    seed: int
+    variation: dict[str, str]
+    also: tuple[str, ...]
+    commitment: str | None
+
+    @property
+    def command(self) -> str:
+        drill = f" --drill {self.drill}" if self.drill else ""
+        return f"roleplay practice {self.scenario}{drill} --seed {self.seed}"
+
+
+@dataclass(frozen=True)
+class Today:
+    rep: str
+    day: date
+    timezone: str
+    streak: Streak
+    goal: Goal
+    plan: tuple[QueueItem, ...]  # enough to meet today's goal, most urgent first
+    more: tuple[QueueItem, ...]  # also due or new today, beyond the goal
+    upcoming: tuple[tuple[str, date], ...]  # the next skills to come due
+    commitments: tuple[OpenCommitment, ...]
+    untrainable: tuple[str, ...]  # due skills that no scenario in the workspace trains
+    skills_known: int  # skills practised at least once
+    skills_total: int  # skills the workspace's scenarios train
+
+
+def options(catalog: Catalog) -> dict[str, list[q.Option]]:
+    """Skill -> every drill and whole call that trains it."""
+    found: dict[str, list[q.Option]] = defaultdict(list)
+    for entry in sorted(catalog.scenarios.values(), key=lambda e: e.scenario.id):
+        s = entry.scenario
+        whole = q.Option(
+            s.id, s.title, None, None, tuple(s.skills), s.time_limit / 60, s.difficulty, s.language
+        )
+        for skill in s.skills:
+            found[skill].append(whole)
+        for d in s.drills:
+            drill = q.Option(
+                s.id,
+                s.title,
+                d.id,
+                d.title,
+                tuple(d.skills),
+                d.time_limit / 60,
+                s.difficulty,
+                s.language,
+            )
+            for skill in d.skills:
+                found[skill].append(drill)
+    return dict(found)
+
+
+def introduction_order(opts: dict[str, list[q.Option]]) -> list[str]:
+    """New skills come in from the easiest scenarios first."""
+    return sorted(opts, key=lambda skill: (min(o.difficulty for o in opts[skill]), skill))
+
+
+def today(habit: Habit, catalog: Catalog) -> Today:
+    settings = habit.settings
+    tz = settings.tz
+    now = habit.clock.now()
+    day = local_day(now, tz)
+    state = habit.state(catalog)
+    done, minutes = state.done_on(day, tz)
+    goal = Goal(settings.goal_drills, settings.goal_minutes, done, minutes)
+    opts = options(catalog)
+    introduced_today = sum(1 for d in state.first_practised(tz).values() if d == day)
+    wanted = q.needs(
+        introduction_order(opts),
+        state.cards,
+        now,
+        day,
+        tz,
+        settings.new_skills_per_day - introduced_today,
+    )
+    if goal.set and not goal.met:  # less is due than the rep wants to do: practise ahead
+        want = max(goal.drills_left, math.ceil(goal.minutes_left / AHEAD_MINUTES))
+        wanted += q.ahead(introduction_order(opts), state.cards, now, day, tz)[
+            : max(0, want - len(wanted))
+        ]
+    recent = [
+        q.Past(e.scenario, e.drill, e.language) for e in reversed(state.sessions) if e.practised
+    ][: q.RECENT]
+    open_by_skill = {o.commitment.skill: o for o in habit.open_commitments(state=state)}
+    items = [
+        _item(p, catalog, state, day, tz, open_by_skill.get(p.need.skill))
+        for p in q.plan(wanted, opts, recent, unpractised=set(opts) - set(state.cards))
+    ]
+    plan, more = _split(items, goal)
+    due_skills = {s for s, c in state.cards.items() if c.due_day(tz) <= day}
+    upcoming = sorted(
+        ((s, c.due_day(tz)) for s, c in state.cards.items() if s not in due_skills and s in opts),
+        key=lambda x: (x[1], x[0]),
+    )
+    return Today(
+        rep=habit.rep,
+        day=day,
+        timezone=settings.tz_name,
+        streak=streak(state.practice_days(tz), day),
+        goal=goal,
+        plan=tuple(plan),
+        more=tuple(more),
+        upcoming=tuple(upcoming[:UPCOMING]),
+        commitments=tuple(open_by_skill.values()),
+        untrainable=tuple(sorted(due_skills - set(opts))),
+        skills_known=sum(1 for s in state.cards if s in opts),
+        skills_total=len(opts),
+    )
+
+
+def _item(
+    p: q.Pick,
+    catalog: Catalog,
+    state: HabitState,
+    day: date,
+    tz: tzinfo,
+    open_c: OpenCommitment | None,
+) -> QueueItem:
+    o = p.option
+    scenario = catalog.scenarios[o.scenario].scenario
+    pinned = dict(scenario.drill(o.drill).pinned) if o.drill else {}
+    seen = [e.variation for e in reversed(state.sessions) if e.scenario == o.scenario]
+    wanted = q.fresh_choices(scenario, seen, pinned)
+    seed, choices = q.seed_for(scenario, wanted, pinned, q.day_seed(day, p.need.skill))
+    card = p.need.card
+    return QueueItem(
+        skill=p.need.skill,
+        kind=p.need.kind,
+        retrievability=p.need.retrievability,
+        due=card.due_day(tz) if card else None,
+        last_level=card.last_level if card else None,
+        last_practised=local_day(card.last_review, tz) if card else None,
+        scenario=o.scenario,
+        scenario_title=o.title,
+        drill=o.drill,
+        drill_title=o.drill_title,
+        minutes=round(o.minutes, 1),
+        seed=seed,
+        variation=choices,
+        also=p.also,
+        commitment=open_c.commitment.text if open_c else None,
+    )
+
+
+def _split(items: list[QueueItem], goal: Goal) -> tuple[list[QueueItem], list[QueueItem]]:
+    """The first items that meet what is left of today's goal, and the rest."""
+    if not goal.set:
+        return items, []
+    plan: list[QueueItem] = []
+    drills, minutes = goal.drills_left, goal.minutes_left
+    for item in items:
+        if drills <= 0 and minutes <= 0:
+            break
+        plan.append(item)
+        drills -= 1
+        minutes -= item.minutes
+    return plan, items[len(plan) :]
+
+
+# --- progress ----------------------------------------------------------------------------
+
+
+class UnknownSkill(KeyError):
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+@dataclass(frozen=True)
+class Progress:
+    rep: str
+    day: date
+    timezone: str
+    streak: Streak
+    sessions: int  # practice sessions (scored, the rep spoke)
+    practice_days: tuple[date, ...]
+    skills: tuple[SkillProgress, ...]
+    not_practised: tuple[str, ...]  # skills the workspace trains that the rep has not tried
+    kpis: tuple[KpiSeries, ...]
+    commitments: CommitmentStats
+    open_commitments: tuple[OpenCommitment, ...]
+
+
+def progress(habit: Habit, catalog: Catalog, skill: str | None = None, days: int = 90) -> Progress:
+    tz = habit.settings.tz
+    now = habit.clock.now()
+    day = local_day(now, tz)
+    state = habit.state(catalog)
+    trained = set(options(catalog))
+    known = set(state.cards)
+    if skill is not None and skill not in known | trained:
+        message, hint = unknown_reference("skill", skill, known | trained)
+        raise UnknownSkill(f"{message}; {hint}")
+    chosen = [skill] if skill is not None else sorted(known)
+    found = [p for s in chosen if (p := skill_progress(state, s, now, tz, days)) is not None]
+    practice_days = sorted(set(state.practice_days(tz)))
+    return Progress(
+        rep=habit.rep,
+        day=day,
+        timezone=habit.settings.tz_name,
+        streak=streak(practice_days, day),
+        sessions=sum(1 for e in state.sessions if e.practised),
+        practice_days=tuple(practice_days),
+        skills=tuple(found),
+        not_practised=tuple(sorted(({skill} if skill else trained) - known)),
+        kpis=tuple(kpi_series(state, tz)) if skill is None else (),
+        commitments=commitment_stats(state, tz),
+        open_commitments=tuple(habit.open_commitments(state=state)),
+    )

@@ -1,0 +1,241 @@
+"""One session as a document to share: JSON (data), Markdown (text), HTML (one self-contained
+file: inline CSS and SVG charts, no script, nothing fetched).
+
+Every export passes through `redact`, so a secret (API key, database password) can never land
+in one, even if it was typed into a call.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, Literal
+
+from roleplay import __version__
+from roleplay.domain.highlight import Span, spans
+from roleplay.domain.history import SessionView
+from roleplay.domain.scorecard import CriterionScore
+
+Format = Literal["html", "md", "json"]
+MIN_SECRET = 6  # shorter values would redact ordinary words
+
+
+def redact(text: str, secrets: Sequence[str]) -> str:
+    for secret in sorted({s for s in secrets if len(s) >= MIN_SECRET}, key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text
+
+
+def export(view: SessionView, fmt: Format, secrets: Sequence[str] = ()) -> str:
+    if fmt == "json":
+        text = json.dumps(document(view), indent=2, ensure_ascii=False)
+    elif fmt == "md":
+        text = markdown(view)
+    else:
+        text = html(view)
+    return redact(text, secrets)
+
+
+def document(view: SessionView) -> dict[str, Any]:
+    human = view.human_levels()
+    return {
+        "format": 1,
+        "exported_by": f"roleplay {__version__}",
+        "session": view.record.model_dump(mode="json"),
+        "turns": [
+            {**t.model_dump(mode="json"), "audio": view.audio.get(t.index)} for t in view.turns
+        ],
+        "scorecard": view.scorecard.model_dump(mode="json") if view.scorecard else None,
+        "human_levels": {k: o.level for k, o in human.items()},
+        "review": {
+            "comments": [c.model_dump(mode="json") for c in view.comments],
+            "overrides": [o.model_dump(mode="json") for o in view.overrides],
+            "reviewed": [m.model_dump(mode="json") for m in view.reviewed],
+        },
+        "retention": view.retention.model_dump(mode="json"),
+    }
+
+
+# --- shared by Markdown and HTML -------------------------------------------------------------
+
+
+def _clock(seconds: float | None) -> str:
+    if seconds is None:
+        return "-"
+    s = max(0, round(seconds))
+    return f"{s // 60}:{s % 60:02d}"
+
+
+def _when(at: datetime | None) -> str:
+    return f"{at:%Y-%m-%d %H:%M} UTC" if at else "-"
+
+
+def _evidence(view: SessionView) -> dict[int, list[tuple[str, str]]]:
+    """Turn index -> [(quote, criterion name)] from the scorecard's evidence."""
+    out: dict[int, list[tuple[str, str]]] = {}
+    for c in view.scorecard.criteria if view.scorecard else ():
+        for e in c.evidence:
+            if e.quote:
+                out.setdefault(e.turn, []).append((e.quote, c.name))
+    return out
+
+
+def _status(view: SessionView) -> str:
+    r = view.record
+    if r.ended_at is None:
+        return "unfinished"
+    return r.outcome or "ended"
+
+
+def _verdict(view: SessionView) -> str:
+    card = view.scorecard
+    if card is None:
+        return "not scored"
+    if card.overall is None:
+        return "no criterion could be scored"
+    return f"{card.overall:.1f} / 5 · {'PASS' if card.passed else 'NOT YET'}"
+
+
+def _purge_notes(view: SessionView) -> list[str]:
+    r = view.retention
+    notes = []
+    if r.transcript_purged_at:
+        notes.append(
+            "The transcript and the evidence quotes were deleted on "
+            f"{_when(r.transcript_purged_at)} by the retention policy; the scores remain."
+        )
+    if r.audio_purged_at:
+        notes.append(f"The audio was deleted on {_when(r.audio_purged_at)}.")
+    return notes
+
+
+# --- Markdown ------------------------------------------------------------------------------
+
+
+def _md(text: str) -> str:
+    """Escape what Markdown would otherwise read as formatting or HTML."""
+    for ch in "\\`*_[]<>#|":
+        text = text.replace(ch, "\\" + ch)
+    return " ".join(text.split())
+
+
+def _md_spans(parts: list[Span]) -> str:
+    return "".join(f"**{_md(p.text)}**" if p.labels else _md(p.text) for p in parts)
+
+
+def markdown(view: SessionView) -> str:
+    r = view.record
+    card = view.scorecard
+    human = view.human_levels()
+    lines = [
+        f"# {_md(r.scenario.title or r.scenario.id)}",
+        "",
+        f"- Session: `{r.id}`",
+        f"- Rep: {_md(r.rep)}" + (f" · team {_md(r.team)}" if r.team else ""),
+        f"- Started: {_when(r.started_at)} · {_status(view)}",
+        f"- Score: {_verdict(view)}"
+        + (
+            f" · judge: {_md(card.judge)}{' (approximate)' if card.approximate else ''}"
+            if card
+            else ""
+        ),
+        "- Reviewed: "
+        + (", ".join(f"{_md(m.author)} ({_when(m.at)})" for m in view.reviewed) or "not yet"),
+    ]
+    lines += [f"\n> {n}" for n in _purge_notes(view)]
+    if card:
+        lines += [
+            "",
+            "## Scorecard",
+            "",
+            "| Criterion | Judge | Reviewer | Evidence |",
+            "|---|---|---|---|",
+        ]
+        for c in card.criteria:
+            o = human.get(c.id)
+            reviewer = f"{o.level} ({_md(o.reason)} — {_md(o.author)})" if o else ""
+            quotes = "; ".join(f"“{_md(e.quote)}” (turn {e.turn})" for e in c.evidence if e.quote)
+            level = "-" if c.level is None else str(c.level)
+            lines.append(f"| {_md(c.name)} | {level} | {reviewer} | {quotes} |")
+        k = card.kpis
+        lines += [
+            "",
+            "## Numbers",
+            "",
+            f"- Talk ratio: {_pct(k.talk_ratio_words)} of words"
+            + (f", {_pct(k.talk_ratio_time)} of time" if k.talk_ratio_time is not None else ""),
+            f"- Questions: {k.questions_open} open, {k.questions_closed} closed",
+            f"- Fillers: {k.fillers}",
+            f"- Longest monologue: {k.longest_monologue_words} words",
+        ]
+    general = view.comments_on(None)
+    if general:
+        lines += ["", "## Comments", ""]
+        lines += [f"- **{_md(c.author)}** ({_when(c.at)}): {_md(c.text)}" for c in general]
+    lines += ["", "## Transcript", ""]
+    evidence = _evidence(view)
+    for t in view.turns:
+        who = "Rep" if t.speaker == "rep" else "Customer"
+        text = _md_spans(spans(t.text, evidence.get(t.index, [])))
+        lines.append(f"**[{_clock(t.start)}] {who} (turn {t.index}):** {text}")
+        lines += [f"> 💬 {_md(c.author)}: {_md(c.text)}" for c in view.comments_on(t.index)]
+        lines.append("")
+    if not view.turns:
+        lines.append("_No transcript._")
+    lines += ["", f"_Exported by roleplay {__version__}._", ""]
+    return "\n".join(lines)
+
+
+def _pct(x: float | None) -> str:
+    return "-" if x is None else f"{100 * x:.0f}%"
+
+
+# --- HTML ------------------------------------------------------------------------------------
+
+
+def html(view: SessionView) -> str:
+    from roleplay.services import charts
+    from roleplay.services.templates import render
+
+    card = view.scorecard
+    human = view.human_levels()
+    evidence = _evidence(view)
+    criteria: list[dict[str, Any]] = []
+    for c in card.criteria if card else ():
+        criteria.append({"c": c, "human": human.get(c.id), "quotes": _quotes(c)})
+    level_rows = [
+        (c.name, c.level, human[c.id].level if c.id in human else None)
+        for c in (card.criteria if card else ())
+    ]
+    return render(
+        "session.html.j2",
+        view=view,
+        record=view.record,
+        card=card,
+        criteria=criteria,
+        turns=[
+            {
+                "t": t,
+                "who": "Rep" if t.speaker == "rep" else "Customer",
+                "clock": _clock(t.start),
+                "spans": spans(t.text, evidence.get(t.index, [])),
+                "comments": view.comments_on(t.index),
+            }
+            for t in view.turns
+        ],
+        general=view.comments_on(None),
+        status=_status(view),
+        verdict=_verdict(view),
+        notes=_purge_notes(view),
+        started=_when(view.record.started_at),
+        when=_when,
+        pct=_pct,
+        level_chart=charts.levels(level_rows) if level_rows else None,
+        kpi_chart=charts.kpis(card.kpis, view.turns) if card else None,
+        version=__version__,
+    )
+
+
+def _quotes(c: CriterionScore) -> list[dict[str, Any]]:
+    return [{"quote": e.quote, "turn": e.turn} for e in c.evidence]

@@ -1,0 +1,259 @@
+"""The daily habit of one rep: scheduler state, commitments, today's queue, progress.
+
+The recordings are the source of truth. The rep's scheduler state (an FSRS card per skill and
+a summary of every scored session) is a cache kept through the HabitStore port. Every read
+first *syncs* it: scored sessions not yet applied are applied in the order they ended; anything
+that cannot be applied incrementally (a session older than the last one applied, a session
+that was deleted, an unreadable or outdated state file) rebuilds the state from scratch.
+Rebuilding gives the same cards, because reviews are applied in the same order at the times the
+sessions ended. Which skills a whole call exercised is read from its scenario file as it is
+now (a drill's skills are saved with the session).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import tzinfo
+
+from roleplay.domain import commitment as commitments
+from roleplay.domain.commitment import Commitment
+from roleplay.domain.habit import HabitState, PracticeEntry
+from roleplay.domain.schedule import SkillCard, retrievability, review
+from roleplay.domain.scorecard import CommitmentCheck, Scorecard
+from roleplay.domain.session import SessionRecord
+from roleplay.services.catalog import Catalog
+from roleplay.services.ports import Clock, HabitStore, SessionStore
+
+# Hard numbers kept per session for progress (see domain/progress.py for their labels).
+KPI_FIELDS = (
+    "talk_ratio_words",
+    "questions_open",
+    "questions_closed",
+    "fillers_per_100_words",
+    "longest_monologue_words",
+    "words_per_minute",
+    "avg_response_latency",
+)
+
+
+@dataclass(frozen=True)
+class HabitSettings:
+    tz: tzinfo
+    tz_name: str
+    goal_drills: int = 3
+    goal_minutes: int = 0
+    new_skills_per_day: int = 2
+
+
+@dataclass(frozen=True)
+class OpenCommitment:
+    commitment: Commitment
+    made_in: str  # session id
+
+
+class NothingToCommit(ValueError):
+    """The session has no scored criterion to suggest a commitment from."""
+
+
+class Habit:
+    def __init__(
+        self,
+        rep: str,
+        key: str,
+        store: SessionStore,
+        catalog: Callable[[], Catalog],
+        states: HabitStore,
+        clock: Clock,
+        settings: HabitSettings,
+    ) -> None:
+        self.rep = rep
+        self._key = key
+        self._store = store
+        self._catalog = catalog
+        self._states = states
+        self.clock = clock
+        self.settings = settings
+
+    # --- state --------------------------------------------------------------------------
+
+    def state(self, catalog: Catalog | None = None) -> HabitState:
+        """The rep's state, synced with the recordings (and saved when it changed)."""
+        return self._sync(catalog or self._catalog(), rebuild=False)
+
+    def rebuild(self, catalog: Catalog | None = None) -> HabitState:
+        """Forget the saved state and rebuild it from the recordings."""
+        return self._sync(catalog or self._catalog(), rebuild=True)
+
+    def _sync(self, catalog: Catalog, *, rebuild: bool) -> HabitState:
+        saved = None if rebuild else self._states.load(self._key)
+        records = sorted(
+            (r for r in self._store.records() if r.rep == self.rep and r.ended_at is not None),
+            key=_order,
+        )
+        on_disk = {r.id for r in records}
+        state = saved if saved is not None and saved.rep == self.rep else None
+        if state is not None and not {e.id for e in state.sessions} <= on_disk:
+            state = None  # a session was deleted: its reviews must be undone
+        applied = {e.id for e in state.sessions} if state else set()
+        fresh = [
+            (r, card)
+            for r in records
+            if r.id not in applied and (card := self._store.scorecard(r.id)) is not None
+        ]
+        if state is not None and fresh and state.sessions:
+            last = state.sessions[-1]
+            if _order(fresh[0][0]) < (last.ended_at, last.id):
+                state = None  # an older session turned up: replay everything in order
+        if state is None:
+            state = HabitState(rep=self.rep)
+            fresh = [(r, c) for r in records if (c := self._store.scorecard(r.id)) is not None]
+        elif not fresh:
+            return state
+        for record, card in fresh:
+            _apply(state, record, card, self._exercised(record, card, catalog))
+        self._states.save(self._key, state)
+        return state
+
+    def _exercised(self, record: SessionRecord, card: Scorecard, catalog: Catalog) -> list[str]:
+        if record.drill is not None:
+            return list(record.drill.skills)
+        entry = catalog.scenarios.get(record.scenario.id)
+        if entry is not None:
+            return list(entry.scenario.skills)
+        return sorted({c.skill for c in card.criteria})  # scenario gone: what its rubric scored
+
+    def skills_of(self, scenario: str, drill: str | None, catalog: Catalog) -> list[str]:
+        s = catalog.scenario(scenario).scenario
+        return list(s.drill(drill).skills) if drill else list(s.skills)
+
+    # --- commitments ----------------------------------------------------------------------
+
+    def open_commitments(
+        self, skills: Iterable[str] | None = None, state: HabitState | None = None
+    ) -> list[OpenCommitment]:
+        """Commitments not judged yet (optionally only those about `skills`), oldest first."""
+        wanted = set(skills) if skills is not None else None
+        found = _open(state or self.state())
+        return [o for o in found if wanted is None or o.commitment.skill in wanted]
+
+    def suggestion(self, session_id: str) -> Commitment | None:
+        """The commitment to offer at the end of a session (None: nothing was scored)."""
+        record = self._store.load(session_id).record
+        card = self._store.scorecard(record.id)
+        if card is None or card.kpis.rep_turns == 0:
+            return None
+        skills = set(record.drill.skills) if record.drill else None
+        return commitments.suggest(card, self.clock.now(), skills)
+
+    def commit(self, session_id: str, text: str | None = None) -> Commitment:
+        """Save the rep's commitment with the session (`text`: their own words, else the
+        suggestion). A second commitment for the same session replaces the first."""
+        suggested = self.suggestion(session_id)
+        if suggested is None:
+            raise NothingToCommit(
+                f"session {session_id} has no scored criterion to commit to; "
+                "practise a call and try again"
+            )
+        words = " ".join((text if text is not None else suggested.text).split())
+        if not words:
+            raise NothingToCommit("a commitment needs some words; say what you will do")
+        made = suggested.model_copy(update={"text": words, "made_at": self.clock.now()})
+        record = self._store.load(session_id).record
+        self._store.update(record.model_copy(update={"commitment": made}))
+        state = self.state()
+        if state.sessions and state.sessions[-1].id == record.id:
+            state.sessions[-1] = state.sessions[-1].model_copy(update={"commitment": made})
+            self._states.save(self._key, state)
+        else:  # an older session: later sessions may have judged it, so replay them
+            self.rebuild()
+        return made
+
+    def after_session(self, session_id: str) -> Scorecard | None:
+        """Apply a just-scored session and write into its scorecard the commitments it tested."""
+        state = self.state()
+        card = self._store.scorecard(session_id)
+        entry = next((e for e in state.sessions if e.id == session_id), None)
+        if card is None or entry is None:
+            return card
+        update: dict[str, object] = {}
+        if card.commitments != entry.checks:
+            update["commitments"] = entry.checks
+        drill = self._store.load(session_id).record.drill
+        if drill is not None:
+            note = (
+                f"A drill ({drill.title or drill.id}): it trains "
+                f"{', '.join(drill.skills)}, so only those go to your practice schedule; the "
+                "other criteria are scored for the record."
+            )
+            if note not in card.notes:
+                update["notes"] = (*card.notes, note)
+        if update:
+            card = card.model_copy(update=update)
+            self._store.save_scorecard(session_id, card)
+        return card
+
+
+def _order(r: SessionRecord) -> tuple[object, str]:
+    return (r.ended_at, r.id)
+
+
+def _open(state: HabitState) -> list[OpenCommitment]:
+    found: dict[str, OpenCommitment] = {}
+    for e in state.sessions:
+        for chk in e.checks:
+            current = found.get(chk.skill)
+            if chk.kept is not None and current and current.made_in == chk.made_in:
+                del found[chk.skill]
+        if e.commitment is not None:
+            found[e.commitment.skill] = OpenCommitment(e.commitment, e.id)  # newest wins
+    return sorted(found.values(), key=lambda o: o.commitment.made_at)
+
+
+def skill_levels(card: Scorecard, skills: Iterable[str]) -> dict[str, int]:
+    """Skill -> the lowest level among the scored criteria that train it."""
+    levels: dict[str, int] = {}
+    for skill in skills:
+        scored = [c.level for c in card.criteria if c.skill == skill and c.level is not None]
+        if scored:
+            levels[skill] = min(scored)
+    return levels
+
+
+def _apply(state: HabitState, record: SessionRecord, card: Scorecard, skills: list[str]) -> None:
+    assert record.ended_at is not None
+    practised = card.kpis.rep_turns > 0
+    levels = skill_levels(card, skills) if practised else {}
+    before: dict[str, float] = {}
+    cards: dict[str, SkillCard] = state.cards
+    for skill, level in levels.items():
+        before[skill] = round(retrievability(cards.get(skill), record.ended_at), 4)
+        cards[skill] = review(cards.get(skill), skill, level, record.ended_at)
+    checks: list[CommitmentCheck] = []
+    if practised:
+        for o in _open(state):
+            if o.commitment.skill in skills:
+                judged = commitments.check(o.commitment, o.made_in, card)
+                if judged is not None:
+                    checks.append(judged)
+    kpis = card.kpis.model_dump()
+    state.sessions.append(
+        PracticeEntry(
+            id=record.id,
+            scenario=record.scenario.id,
+            scenario_title=record.scenario.title,
+            drill=record.drill.id if record.drill else None,
+            language=record.language,
+            variation=dict(record.variation.choices),
+            started_at=record.started_at,
+            ended_at=record.ended_at,
+            minutes=round((record.ended_at - record.started_at).total_seconds() / 60, 2),
+            practised=practised,
+            levels=levels,
+            retrievability=before,
+            overall=card.overall,
+            kpis={"overall": card.overall, **{k: kpis.get(k) for k in KPI_FIELDS}},
+            commitment=record.commitment,
+            checks=tuple(checks),
+        )
+    )

@@ -1,0 +1,185 @@
+"""Keeping the index in step with the recordings folder, which stays the source of truth.
+
+Every write goes to the files first (adapters/indexed_file_store.py); then the session's folder
+is read back and saved to the index. Before the files are touched the session is marked
+pending, and the mark is cleared only once the index holds it, so a crash or an unreachable
+database loses nothing: the next process that uses the index catches up (pending sessions, and
+folders the index has never seen).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from roleplay.domain.schedule import SkillCard
+from roleplay.services.ports import (
+    BrokenRecording,
+    IndexUnavailable,
+    RecordingFiles,
+    SessionIndex,
+    SessionNotFound,
+)
+
+log = logging.getLogger(__name__)
+
+BATCH = 200  # folders per transaction when rebuilding
+
+Progress = Callable[[int, int], None]  # (done, total)
+
+
+@dataclass(frozen=True)
+class Rebuilt:
+    """What `roleplay reindex` did."""
+
+    indexed: int
+    removed: int
+    seconds: float
+    database: str
+    problems: tuple[str, ...] = field(default=())
+
+
+class Indexer:
+    """Opens the index lazily (no database work at start-up) and keeps it caught up."""
+
+    def __init__(self, files: RecordingFiles, open_index: Callable[[], SessionIndex]) -> None:
+        self.files = files
+        self._open_index = open_index
+        self._index: SessionIndex | None = None
+        self._opening = threading.RLock()
+        self.problem: str | None = None  # why the index is not being updated, for the UI
+        # Rebuilds a rep's scheduler state from the recordings (which saves, and so indexes,
+        # their cards); set by the composition root, where the scheduler is built.
+        self.refresh_cards: Callable[[str], object] = lambda rep: None
+
+    def index(self) -> SessionIndex:
+        """The index, opened and caught up on first use. Raises IndexUnavailable.
+        Safe to call from several threads (the app's workers)."""
+        if self._index is None:
+            with self._opening:
+                if self._index is None:
+                    if self.problem is not None:  # failed once: do not wait again (reconnect)
+                        raise IndexUnavailable(self.problem)
+                    try:
+                        index = self._open_index()
+                    except IndexUnavailable as exc:
+                        self.problem = str(exc)
+                        raise
+                    self._index = index
+                    self.problem = None
+                    self.catch_up()
+        return self._index
+
+    def reconnect(self) -> bool:
+        """Try the index again after it failed (a long-running app can offer this); on success
+        everything written meanwhile is indexed. Returns whether the index is reachable."""
+        self.problem = None
+        try:
+            if self._index is None:
+                self.index()
+            else:
+                self.catch_up()
+        except IndexUnavailable as exc:
+            self.problem = str(exc)
+            return False
+        return True
+
+    def catch_up(self) -> int:
+        """Index what changed while the index was not being updated; return how many folders."""
+        index = self.index()
+        origin = self.files.origin
+        local = set(self.files.folders())
+        known = index.known(origin)
+        todo = sorted((set(self.files.pending()) & local) | (local - known))
+        gone = sorted(known - local)
+        for id_ in set(self.files.pending()) - local:
+            self.files.clear_pending(id_)  # deleted before it was indexed
+        problems: list[str] = []
+        for start in range(0, len(todo), BATCH):
+            problems += self._save(todo[start : start + BATCH])
+        index.forget(origin, gone)
+        if len(todo) + len(gone) >= BATCH:
+            index.refresh_statistics()
+        for p in problems:
+            log.warning("%s", p)
+        if todo or gone:
+            log.info("index caught up: %d folder(s) indexed, %d removed", len(todo), len(gone))
+        return len(todo) + len(gone)
+
+    def sync(self, session_id: str) -> bool:
+        """After the files of a session changed: bring its index entry up to date.
+
+        Never raises for an unreachable database: the session stays pending and is indexed on
+        the next start. Returns whether the index is up to date.
+        """
+        if self.problem is not None:  # already failed in this process: do not wait again
+            return False
+        try:
+            problems = self._save([session_id], index=self.index())
+        except IndexUnavailable as exc:
+            self.problem = str(exc)
+            log.warning("%s", exc)
+            return False
+        for p in problems:
+            log.warning("%s", p)
+        return not problems
+
+    def save_cards(self, rep: str, cards: Sequence[SkillCard]) -> bool:
+        """After the rep's schedule was saved: index its cards. Never raises for an unreachable
+        database (the next `roleplay reindex` rebuilds them). Returns whether it was saved."""
+        if self.problem is not None:
+            return False
+        try:
+            self.index().save_cards(self.files.origin, rep, cards)
+        except IndexUnavailable as exc:
+            self.problem = str(exc)
+            log.warning("%s", exc)
+            return False
+        return True
+
+    def rebuild(self, progress: Progress | None = None) -> Rebuilt:
+        """Index every folder of the recordings, and forget folders that are gone. Idempotent."""
+        started = time.perf_counter()
+        index = self.index()
+        origin = self.files.origin
+        local = self.files.folders()
+        problems: list[str] = []
+        for start in range(0, len(local), BATCH):
+            problems += self._save(local[start : start + BATCH], index=index)
+            if progress:
+                progress(min(start + BATCH, len(local)), len(local))
+        gone = sorted(index.known(origin) - set(local))
+        index.forget(origin, gone)
+        for rep in sorted(self.files.reps()):
+            self.refresh_cards(rep)  # the schedule is rebuilt from the scored sessions
+        index.refresh_statistics()
+        return Rebuilt(
+            indexed=len(local) - len(problems),
+            removed=len(gone),
+            seconds=time.perf_counter() - started,
+            database=index.describe(),
+            problems=tuple(problems),
+        )
+
+    def _save(self, ids: Sequence[str], index: SessionIndex | None = None) -> list[str]:
+        """Read the folders and save them in one transaction; return the unreadable ones."""
+        if not ids:
+            return []
+        index = index or self.index()
+        problems: list[str] = []
+        with self.files.lock(ids[0]):
+            folders = []
+            for id_ in ids:
+                try:
+                    folders.append(self.files.read(id_))
+                except BrokenRecording as exc:
+                    problems.append(str(exc))
+                except SessionNotFound:
+                    self.files.clear_pending(id_)  # deleted meanwhile: nothing to index
+            index.save(folders)
+            for f in folders:
+                self.files.clear_pending(f.session_id)
+        return problems

@@ -1,0 +1,437 @@
+"""Listening to the rep: voice activity, the turn's audio on disk, words while they speak.
+
+One thread reads the audio source block by block (32 ms), asks the voice activity detector
+whether the rep is speaking, writes the rep's audio to the session as it arrives, and decides
+when their turn has ended. Transcription runs on a second thread, incrementally: a partial
+transcript every ~0.8 s of speech (shown on screen), and at every pause a transcript of the
+words since the last pause, which is kept as a finished phrase if the rep goes on. So when the
+turn ends, only the last phrase is left to transcribe, and usually it already is: it was
+transcribed, and the customer's reply started from it (`Paused`), while the silence that ends
+the turn was still being measured.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import queue
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from roleplay.domain.turn_taking import TurnEndPolicy
+from roleplay.services.ports import (
+    SAMPLE_RATE,
+    AudioBlock,
+    AudioSource,
+    AudioTrack,
+    SpeechToText,
+    VoiceActivity,
+)
+from roleplay.services.voice_events import MicLevel, PartialTranscript, VoiceEvent
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ListenSettings:
+    policy: TurnEndPolicy = field(default_factory=TurnEndPolicy)
+    threshold: float = 0.5  # speech probability at which speech starts
+    release: float = 0.35  # ...and below which it stops (hysteresis)
+    min_speech: float = 0.09  # seconds of speech before it counts (clicks, bumps)
+    barge_in: float = 0.25  # seconds of speech over the customer before they stop
+    transcribe_after: float = 0.03  # seconds of silence before the words so far are transcribed
+    speculate_after: float = 0.1  # seconds of silence before the reply is started early
+    phrase_pause: float = 0.15  # a pause at least this long may cut the turn into phrases
+    tail: float = 0.05  # seconds kept after the last speech block when cutting a phrase
+    pre_roll: float = 0.3  # seconds kept before speech was detected (the first syllable)
+    partial_every: float = 0.8  # seconds of speech between partial transcripts
+    push_to_talk: bool = False  # turns start and end only on key presses
+
+
+# --- what the listener tells the call -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SpeechStarted:
+    at: float  # seconds of source audio
+
+
+@dataclass(frozen=True)
+class SpeechSustained:
+    """Speech long enough to interrupt the customer."""
+
+    at: float
+
+
+@dataclass(frozen=True)
+class Paused:
+    text: str  # everything said so far in this turn
+    at: float  # end of speech
+    turn: int  # which turn of the listener (late news about an ended turn is ignored)
+
+
+@dataclass(frozen=True)
+class Resumed:
+    at: float
+
+
+@dataclass(frozen=True)
+class TurnEnded:
+    turn: int
+    start: float  # source seconds: first speech (pre-roll aside)
+    speech_end: float  # the end of the last speech block
+    decided: float  # when the silence (or the key) ended the turn (source seconds)
+    decided_at: float  # ...and the monotonic time at which that was decided
+    text: Future[str]  # the final transcript
+    audio: AudioTrack | None
+
+
+@dataclass(frozen=True)
+class SourceEnded:
+    error: str | None = None
+
+
+Heard = SpeechStarted | SpeechSustained | Paused | Resumed | TurnEnded | SourceEnded
+
+
+class RepListener:
+    def __init__(
+        self,
+        source: AudioSource,
+        vad: VoiceActivity,
+        stt: SpeechToText,
+        language: str,
+        settings: ListenSettings,
+        heard: Callable[[Heard], None],
+        notify: Callable[[VoiceEvent], None],
+        open_track: Callable[[], AudioTrack | None],
+    ) -> None:
+        self.source = source
+        self._vad = vad
+        self._stt = stt
+        self._language = language
+        self.settings = settings
+        self._heard = heard
+        self._notify = notify
+        self._open_track = open_track
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="transcribe")
+        self._running = threading.Event()
+        self._running.set()
+        self._presses: queue.SimpleQueue[None] = queue.SimpleQueue()
+        self._announcing = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self.position = 0.0  # source seconds read so far
+        self._pre: deque[AudioBlock] = deque(
+            maxlen=max(1, math.ceil(settings.pre_roll * SAMPLE_RATE / vad.block_size))
+        )
+        self._levels: list[float] = []
+        self._reset()
+
+    # --- control (from the call's thread) ------------------------------------------------
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="listen", daemon=True)
+        self._thread.start()
+
+    def hold(self) -> None:
+        """Stop reading the source (a file read faster than real time, while the customer
+        answers)."""
+        self._running.clear()
+
+    def resume(self) -> None:
+        self._running.set()
+
+    def press(self) -> None:
+        """The talk key: push-to-talk starts or ends the turn; otherwise it ends it now."""
+        self._presses.put(None)
+
+    def stop(self) -> None:
+        self.source.close()
+        self._running.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    # --- the listening thread --------------------------------------------------------------
+
+    def _reset(self) -> None:
+        self._turn_id = getattr(self, "_turn_id", 0) + 1
+        self._in_turn = False
+        self._blocks: list[NDArray[np.float32]] = []
+        self._start = 0.0  # source seconds of the first kept sample
+        self._speech_start = 0.0
+        self._speech_run = 0  # consecutive speech blocks while idle
+        self._speech_total = 0.0
+        self._speaking = False
+        self._sustained = False
+        self._last_speech_end = 0.0
+        self._phrases: list[Future[str]] = []
+        self._open_from = 0  # samples of this turn already in finished phrases
+        self._pause: Future[str] | None = None
+        self._pause_cut = 0
+        self._pause_phrases: list[Future[str]] = []
+        self._pause_long_enough = False  # silence >= speculate_after in the current pause
+        self._announced = False  # Paused was sent for the current pause
+        self._partial_at = 0.0
+        self._partial_generation = 0
+        self._track: AudioTrack | None = None
+        self._talk_key = False
+
+    def _run(self) -> None:
+        error = None
+        try:
+            for block in self.source.blocks():
+                self._running.wait()
+                self._block(block)
+        except Exception as exc:  # noqa: BLE001 - reported to the call, which tells the rep
+            error = f"{type(exc).__name__}: {exc}"
+        if self._in_turn and (self._speech_total >= self.settings.min_speech or self._talk_key):
+            self._end_turn(self.position)
+        self._heard(SourceEnded(error))
+
+    def _block(self, block: AudioBlock) -> None:
+        s = self.settings
+        self.position = block.end
+        p = self._vad.probability(block.samples)
+        self._level(block, p >= s.threshold)
+        pressed = False
+        while not self._presses.empty():
+            self._presses.get()
+            pressed = not pressed
+        if s.push_to_talk:
+            if pressed and not self._in_turn:
+                self._talk_key = True
+                self._begin(block.start, include_pre_roll=False)
+            elif pressed:
+                self._append(block)
+                self._end_turn(block.end)
+                return
+            if self._in_turn:
+                self._append(block)
+                self._speech_total += len(block.samples) / SAMPLE_RATE
+                self._last_speech_end = block.end
+                self._maybe_partial(block.end)
+            return
+        if not self._in_turn:
+            self._pre.append(block)
+            self._speech_run = self._speech_run + 1 if p >= s.threshold else 0
+            if self._speech_run * len(block.samples) / SAMPLE_RATE >= s.min_speech:
+                first = block.end - self._speech_run * len(block.samples) / SAMPLE_RATE
+                self._begin(first, include_pre_roll=True)
+            return
+        self._append(block)
+        speaking = p >= s.threshold or (self._speaking and p >= s.release)
+        if speaking:
+            if not self._speaking and self._pause is not None:
+                self._resume(block)
+            self._speaking = True
+            self._last_speech_end = block.end
+            self._speech_total += len(block.samples) / SAMPLE_RATE
+            if not self._sustained and self._speech_total >= s.barge_in:
+                self._sustained = True
+                self._heard(SpeechSustained(block.end))
+            self._maybe_partial(block.end)
+        else:
+            self._speaking = False
+            silence = block.end - self._last_speech_end
+            if self._pause is None and silence >= s.transcribe_after:
+                self._start_pause()
+            if silence >= s.speculate_after and not self._pause_long_enough:
+                self._pause_long_enough = True
+                self._announce()
+            text = self._pause_transcript()
+            if text is None:
+                needed = s.policy.silence
+            else:
+                needed = s.policy.silence_needed(text, self._language)
+            if silence >= needed:
+                self._end_turn(block.end)
+                return
+        if pressed:
+            self._end_turn(block.end)
+
+    def _begin(self, first_speech: float, *, include_pre_roll: bool) -> None:
+        self._in_turn = True
+        self._speaking = True
+        self._speech_start = first_speech
+        self._last_speech_end = self.position
+        kept = list(self._pre) if include_pre_roll else []
+        self._pre.clear()
+        self._start = kept[0].start if kept else self.position
+        self._track = self._open_track()
+        for b in kept:
+            self._append(b)
+        self._speech_total = self.position - first_speech
+        self._partial_at = self.position
+        self._heard(SpeechStarted(first_speech))
+
+    def _append(self, block: AudioBlock) -> None:
+        self._blocks.append(block.samples)
+        if self._track is not None:
+            self._track.write(block.samples)
+
+    def _audio(self, start: int, end: int | None = None) -> NDArray[np.float32]:
+        import numpy as np
+
+        whole = np.concatenate(self._blocks) if self._blocks else np.zeros(0, np.float32)
+        return whole[start:end]
+
+    def _prompt(self) -> str:
+        return " ".join(f.result() for f in self._phrases if f.done()).strip()
+
+    def _maybe_partial(self, now: float) -> None:
+        if now - self._partial_at < self.settings.partial_every:
+            return
+        self._partial_at = now
+        self._partial_generation += 1
+        generation = self._partial_generation
+        audio = self._audio(self._open_from)
+        phrases = list(self._phrases)
+        prompt = self._prompt()
+
+        def partial() -> None:
+            if generation != self._partial_generation:
+                return  # a newer request is waiting: skip this one
+            text = self._stt.transcribe(audio, self._language, prompt)
+            done = " ".join([*(f.result() for f in phrases), text]).strip()
+            if generation == self._partial_generation and done:
+                self._notify(PartialTranscript(done))
+
+        self._pool.submit(partial)
+
+    def _start_pause(self) -> None:
+        cut_at = self._last_speech_end + self.settings.tail - self._start
+        cut = min(len(self._audio(0)), int(cut_at * SAMPLE_RATE))
+        self._partial_generation += 1  # queued partials are now stale
+        audio = self._audio(self._open_from, cut)
+        phrases = list(self._phrases)
+        prompt = self._prompt()
+        at = self._last_speech_end
+        turn_id = self._turn_id
+        submitted = time.monotonic()
+
+        def transcribe_pause() -> str:
+            began = time.monotonic()
+            text = self._stt.transcribe(audio, self._language, prompt)
+            log.debug(
+                "pause at %.2f s: queued %.0f ms, transcribed %.2f s of audio in %.0f ms",
+                at,
+                (began - submitted) * 1000,
+                len(audio) / SAMPLE_RATE,
+                (time.monotonic() - began) * 1000,
+            )
+            return text
+
+        job = self._pool.submit(transcribe_pause)
+        self._pause = job
+        self._pause_cut = cut
+        self._pause_phrases = [*phrases, job]
+
+        self._pause_long_enough = False
+        self._announced = False
+
+        def transcribed(done: Future[str]) -> None:
+            if not done.cancelled() and done.exception() is None and turn_id == self._turn_id:
+                self._notify(PartialTranscript(self._join([*phrases, done])))
+                self._announce(done)
+
+        job.add_done_callback(transcribed)
+
+    def _announce(self, job: Future[str] | None = None) -> None:
+        """Tell the call the rep has fallen silent, with their words so far, once both are
+        true: the silence is long enough, and the words are transcribed (either thread)."""
+        with self._announcing:
+            pause = self._pause
+            if pause is None or (job is not None and job is not pause) or self._announced:
+                return
+            if not self._pause_long_enough or not all(f.done() for f in self._pause_phrases):
+                return
+            text = self._join(self._pause_phrases)
+            if text:
+                self._announced = True
+                self._heard(Paused(text, self._last_speech_end, self._turn_id))
+
+    def _resume(self, block: AudioBlock) -> None:
+        """The rep went on after a pause. A real pause (not a gap between two words) cuts
+        the turn there: its words are a finished phrase, and later passes start after it."""
+        with self._announcing:
+            if block.start - self._last_speech_end >= self.settings.phrase_pause:
+                assert self._pause is not None
+                self._phrases.append(self._pause)
+                self._open_from = self._pause_cut
+            announced = self._announced
+            self._pause = None
+            self._announced = False
+            self._pause_long_enough = False
+        if announced:
+            self._heard(Resumed(block.start))
+
+    @staticmethod
+    def _join(parts: list[Future[str]]) -> str:
+        return " ".join(f.result() for f in parts if f.exception() is None).strip()
+
+    def _pause_transcript(self) -> str | None:
+        """The words up to the current pause, once transcribed (None until then).
+
+        Audio read faster than real time waits for them, so that the end of a turn is
+        decided on the words, as it would be live, and not on how fast this machine is."""
+        if self._pause is None:
+            return None
+        if not self.source.realtime:
+            self._pause.exception()  # waits
+        if not all(f.done() for f in self._pause_phrases):
+            return None
+        if any(f.exception() is not None for f in self._pause_phrases):
+            return ""
+        return " ".join(f.result() for f in self._pause_phrases).strip()
+
+    def _end_turn(self, decided: float) -> None:
+        parts = list(self._phrases)
+        if self._pause is not None and not self._speaking:
+            parts.append(self._pause)
+        elif len(self._audio(self._open_from)):
+            audio = self._audio(self._open_from)
+            parts.append(
+                self._pool.submit(self._stt.transcribe, audio, self._language, self._prompt())
+            )
+
+        def final() -> str:
+            return " ".join(f.result() for f in parts).strip()
+
+        self._partial_generation += 1
+        text = self._pool.submit(final)  # runs after the parts: one worker, in order
+        track = self._track
+        if track is not None:
+            track.close()
+        ended = TurnEnded(
+            self._turn_id,
+            self._speech_start,
+            self._last_speech_end,
+            decided,
+            time.monotonic(),
+            text,
+            track,
+        )
+        if not self.source.realtime:
+            self.hold()  # a file read fast waits while the customer answers
+        self._reset()
+        self._heard(ended)
+
+    def _level(self, block: AudioBlock, speech: bool) -> None:
+        import numpy as np
+
+        rms = float(np.sqrt(np.mean(np.square(block.samples, dtype=np.float64))))
+        self._levels.append(rms)
+        if len(self._levels) >= 3:
+            db = 20 * math.log10(max(max(self._levels), 10**-4.5))  # floor: -90 dBFS
+            self._levels.clear()
+            self._notify(MicLevel(round(db, 1), speech))

@@ -1,0 +1,282 @@
+"""Team reports: per-rep and per-skill trends and the KPIs over time.
+
+HTML shows the trends as plots (one self-contained file); CSV and JSON carry the data, one row
+per session and criterion, for a spreadsheet or another tool. Trends use the judge's levels;
+reviewers' overrides are listed beside them in the data (`human_level`), never mixed in.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from statistics import fmean
+from typing import Any, Literal
+
+from roleplay import __version__
+from roleplay.domain.history import ScoredSession, SessionFilter
+from roleplay.domain.kpis import Kpis
+from roleplay.domain.trends import Bucket, bucket_for, trend
+from roleplay.services.export import redact
+from roleplay.services.index import Indexer
+from roleplay.services.ports import Clock
+
+ReportFormat = Literal["html", "csv", "json"]
+LEVELS = (0.8, 5.2)  # levels 1-5, with room for the markers at the ends
+
+CSV_COLUMNS = [
+    "session",
+    "started_at",
+    "rep",
+    "team",
+    "scenario",
+    "overall",
+    "passed",
+    "criterion",
+    "skill",
+    "judge_level",
+    "human_level",
+    "talk_ratio_words",
+    "talk_ratio_time",
+    "questions_open",
+    "questions_closed",
+    "fillers_per_100_words",
+    "words_per_minute",
+]
+
+# (title, unit, how to read it from the KPIs)
+KPI_TRENDS: list[tuple[str, str, Callable[[Kpis], float | None]]] = [
+    (
+        "Rep talk share",
+        "% of words",
+        lambda k: None if k.talk_ratio_words is None else 100 * k.talk_ratio_words,
+    ),
+    ("Questions per call", "questions", lambda k: float(k.questions_open + k.questions_closed)),
+    ("Open questions per call", "questions", lambda k: float(k.questions_open)),
+    ("Filler words", "per 100 words", lambda k: k.fillers_per_100_words),
+    ("Pace", "words per minute", lambda k: k.words_per_minute),
+]
+
+
+@dataclass(frozen=True)
+class TeamReport:
+    since: datetime
+    until: datetime
+    team: str | None
+    rep: str | None
+    sessions: tuple[ScoredSession, ...]
+
+    @property
+    def bucket(self) -> Bucket:
+        return bucket_for(self.since, self.until)
+
+    @property
+    def reps(self) -> list[str]:
+        return sorted({s.rep for s in self.sessions})
+
+    @property
+    def title(self) -> str:
+        who = f"team {self.team}" if self.team else (f"rep {self.rep}" if self.rep else "everyone")
+        return f"Practice report: {who}, {self.since:%Y-%m-%d} to {self.until:%Y-%m-%d}"
+
+
+class Reports:
+    def __init__(
+        self, indexer: Indexer, clock: Clock, secrets: Callable[[], Sequence[str]] = tuple
+    ) -> None:
+        self.indexer = indexer
+        self.clock = clock
+        self._secrets = secrets
+
+    def render(self, report: TeamReport, fmt: ReportFormat) -> str:
+        """The report as HTML (plots), CSV or JSON (data), secrets redacted."""
+        return render(report, fmt, self._secrets())
+
+    def build(
+        self,
+        *,
+        since: datetime,
+        team: str | None = None,
+        rep: str | None = None,
+        until: datetime | None = None,
+    ) -> TeamReport:
+        """Scored sessions in the period. Raises IndexUnavailable."""
+        until = until or self.clock.now()
+        where = SessionFilter(team=team, rep=rep, since=since, until=until)
+        scored = self.indexer.index().scored(where)
+        return TeamReport(since, until, team, rep, tuple(scored))
+
+
+def render(report: TeamReport, fmt: ReportFormat, secrets: Sequence[str] = ()) -> str:
+    if fmt == "csv":
+        text = csv_text(report)
+    elif fmt == "json":
+        text = json.dumps(
+            {"title": report.title, "rows": rows(report)}, indent=2, ensure_ascii=False
+        )
+    else:
+        text = html_text(report)
+    return redact(text, secrets)
+
+
+def rows(report: TeamReport) -> list[dict[str, Any]]:
+    """One row per session and criterion (one row for a session without criteria)."""
+    out: list[dict[str, Any]] = []
+    for s in report.sessions:
+        k = s.kpis
+        base = {
+            "session": s.id,
+            "started_at": s.started_at.isoformat(),
+            "rep": s.rep,
+            "team": s.team,
+            "scenario": s.scenario,
+            "overall": s.overall,
+            "passed": s.passed,
+            "talk_ratio_words": k.talk_ratio_words if k else None,
+            "talk_ratio_time": k.talk_ratio_time if k else None,
+            "questions_open": k.questions_open if k else None,
+            "questions_closed": k.questions_closed if k else None,
+            "fillers_per_100_words": k.fillers_per_100_words if k else None,
+            "words_per_minute": k.words_per_minute if k else None,
+        }
+        criteria: list[tuple[str | None, tuple[str | None, int | None]]] = [
+            *sorted(s.levels.items())
+        ] or [(None, (None, None))]
+        for criterion, (skill, level) in criteria:
+            human = s.human.get(criterion) if criterion else None
+            out.append(
+                {
+                    **base,
+                    "criterion": criterion,
+                    "skill": skill,
+                    "judge_level": level,
+                    "human_level": human,
+                }
+            )
+    return [{c: r[c] for c in CSV_COLUMNS} for r in out]
+
+
+def _cell(value: Any) -> Any:
+    # A spreadsheet runs a cell starting with = + - @ as a formula: quote such text.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return "" if value is None else value
+
+
+def csv_text(report: TeamReport) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for r in rows(report):
+        writer.writerow([_cell(r[c]) for c in CSV_COLUMNS])
+    return buf.getvalue()
+
+
+def rep_summary(report: TeamReport) -> list[dict[str, Any]]:
+    out = []
+    for rep in report.reps:
+        mine = [s for s in report.sessions if s.rep == rep]
+        scores = [s.overall for s in mine if s.overall is not None]
+        passed = [s for s in mine if s.passed]
+        out.append(
+            {
+                "rep": rep,
+                "sessions": len(mine),
+                "mean": round(fmean(scores), 2) if scores else None,
+                "first": scores[0] if scores else None,
+                "last": scores[-1] if scores else None,
+                "pass_rate": round(100 * len(passed) / len(mine)) if mine else None,
+                "last_practice": mine[-1].started_at,
+            }
+        )
+    return out
+
+
+def html_text(report: TeamReport) -> str:
+    from roleplay.services import charts
+    from roleplay.services.templates import render as render_template
+
+    by = report.bucket
+    sessions = report.sessions
+    period = (report.since.date(), report.until.date())
+    figures: list[tuple[str, str]] = []
+    if sessions:
+        overall = trend([(s.rep, s.started_at, s.overall) for s in sessions], by)
+        figures.append(
+            (
+                "Overall score by rep",
+                charts.trend(
+                    overall,
+                    title="Overall score by rep",
+                    ylabel="overall (1-5)",
+                    ylim=LEVELS,
+                    salt="overall",
+                    xlim=period,
+                ),
+            )
+        )
+        skills = trend(
+            [(skill, s.started_at, level) for s in sessions for skill, level in s.levels.values()],
+            by,
+        )
+        figures.append(
+            (
+                "Level by skill, whole group",
+                charts.trend(
+                    skills,
+                    title="Level by skill (mean of the judge's levels)",
+                    ylabel="level (1-5)",
+                    ylim=LEVELS,
+                    salt="skills",
+                    xlim=period,
+                ),
+            )
+        )
+        for title, unit, read in KPI_TRENDS:
+            values = [(s.rep, s.started_at, read(s.kpis)) for s in sessions if s.kpis]
+            series = trend(values, by)
+            if series:
+                figures.append(
+                    (
+                        title,
+                        charts.trend(
+                            series,
+                            title=f"{title} by rep",
+                            ylabel=unit,
+                            ylim=(0, 100) if unit.startswith("%") else None,
+                            salt=f"kpi-{title}",
+                            xlim=period,
+                        ),
+                    )
+                )
+    per_rep: list[tuple[str, str]] = []
+    for rep in report.reps:
+        mine = [s for s in sessions if s.rep == rep]
+        series = trend(
+            [(skill, s.started_at, level) for s in mine for skill, level in s.levels.values()], by
+        )
+        per_rep.append(
+            (
+                rep,
+                charts.trend(
+                    series,
+                    title=f"{rep}: level by skill",
+                    ylabel="level (1-5)",
+                    ylim=LEVELS,
+                    salt=f"rep-{rep}",
+                    xlim=period,
+                ),
+            )
+        )
+    return render_template(
+        "report.html.j2",
+        report=report,
+        summary=rep_summary(report),
+        figures=figures,
+        per_rep=per_rep,
+        bucket="day" if by == "day" else "week (Monday to Sunday)",
+        version=__version__,
+    )

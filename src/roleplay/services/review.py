@@ -1,0 +1,247 @@
+"""Reviewing sessions across reps: find, open, comment, override a level, mark reviewed, listen.
+
+What a reviewer writes goes to recordings/<session>/review.json first (the source of truth),
+then to the index. On a shared database a reviewer may comment on a session recorded on
+another machine: their review.json then lives in a review-only folder of their own recordings.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from roleplay.domain.history import (
+    HumanLevel,
+    SessionFiles,
+    SessionFilter,
+    SessionSummary,
+    SessionView,
+)
+from roleplay.domain.review import Comment, Override, Review, ReviewedMark
+from roleplay.domain.suggest import did_you_mean
+from roleplay.services.export import Format, export, redact
+from roleplay.services.index import Indexer
+from roleplay.services.ports import (
+    AudioPlayer,
+    Clock,
+    IndexUnavailable,
+    Playback,
+    SessionNotFound,
+)
+
+
+class ReviewError(ValueError):
+    """A review action that cannot be done as asked; the message says what would work."""
+
+
+class Reviews:
+    def __init__(
+        self,
+        indexer: Indexer,
+        player: Callable[[], AudioPlayer],
+        clock: Clock,
+        author: str,
+        secrets: Callable[[], Sequence[str]] = tuple,
+    ) -> None:
+        self.indexer = indexer
+        self._secrets = secrets
+        self.files = indexer.files
+        self._player = player
+        self.clock = clock
+        self.author = author
+
+    # --- finding and opening ----------------------------------------------------------------
+
+    def find(self, where: SessionFilter, limit: int = 50, offset: int = 0) -> list[SessionSummary]:
+        """Sessions across reps, newest first. Raises IndexUnavailable."""
+        return self.indexer.index().sessions(where, limit=limit, offset=offset)
+
+    def resolve(self, ref: str) -> str:
+        """A full id, a unique prefix of one, or 'last' -> the session id."""
+        try:
+            index = self.indexer.index()
+        except IndexUnavailable:
+            index = None
+        if ref == "last":
+            newest = index.sessions(SessionFilter(), limit=1) if index else []
+            if newest:
+                return newest[0].id
+            local = [f for f in self.files.folders() if self.files.has_session(f)]
+            if not local:
+                raise SessionNotFound("there are no sessions yet")
+            return max(local)  # ids start with the start time
+        local = self.files.folders(ref)
+        matches = sorted(set(local) | set(index.matching(ref, limit=6) if index else []))
+        if ref in matches:
+            return ref
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            raise SessionNotFound(
+                f"'{ref}' matches {len(matches)} sessions ({', '.join(matches[:3])}...); "
+                "give more of the id"
+            )
+        hint = did_you_mean(ref, self.files.folders())
+        raise SessionNotFound(
+            f"no session '{ref}'"
+            + (f"; did you mean '{hint}'?" if hint else "; `roleplay review list` shows them")
+        )
+
+    def open(self, ref: str) -> SessionView:
+        """A session with its scorecard and every reviewer's notes.
+
+        From the index when it can be reached (it holds the whole team's sessions and notes);
+        otherwise from this machine's recordings folder.
+        """
+        session_id = self.resolve(ref)
+        try:
+            view = self.indexer.index().session(session_id)
+        except IndexUnavailable:
+            view = None
+        if view is None:
+            if not self.files.has_session(session_id):
+                raise SessionNotFound(
+                    f"session {session_id} is neither in the index nor in this recordings folder"
+                )
+            view = view_from_files(self.files.read(session_id))
+        return view
+
+    def export(self, ref: str, fmt: Format) -> str:
+        """The session as one HTML, Markdown or JSON document, secrets redacted."""
+        return export(self.open(ref), fmt, self._secrets())
+
+    def redact(self, text: str) -> str:
+        """`text` with every known secret replaced by ***, for anything shown or shared."""
+        return redact(text, self._secrets())
+
+    # --- writing --------------------------------------------------------------------------
+
+    def comment(
+        self, ref: str, text: str, *, turn: int | None = None, author: str | None = None
+    ) -> Comment:
+        view = self.open(ref)
+        if not text.strip():
+            raise ReviewError("the comment is empty; write what the rep should hear")
+        if turn is not None and not any(t.index == turn for t in view.turns):
+            raise ReviewError(_turn_help(view, turn))
+        comment = Comment(
+            id=uuid.uuid4().hex,
+            author=author or self.author,
+            at=self.clock.now(),
+            turn=turn,
+            text=text.strip(),
+        )
+        self._change(view.id, lambda r: r.model_copy(update={"comments": (*r.comments, comment)}))
+        return comment
+
+    def override(
+        self, ref: str, criterion: str, level: int, reason: str, *, author: str | None = None
+    ) -> Override:
+        """A human level beside the judge's (which stays as it is), with a reason."""
+        view = self.open(ref)
+        if view.scorecard is None:
+            raise ReviewError(f"session {view.id} has no scorecard yet; score it first")
+        ids = [c.id for c in view.scorecard.criteria]
+        if criterion not in ids:
+            hint = did_you_mean(criterion, ids)
+            raise ReviewError(
+                f"the scorecard of {view.id} has no criterion '{criterion}'"
+                + (f"; did you mean '{hint}'?" if hint else f" (it has: {', '.join(ids)})")
+            )
+        if not 1 <= level <= 5:
+            raise ReviewError(f"level {level} is not a level; levels go from 1 to 5")
+        if not reason.strip():
+            raise ReviewError("an override needs a reason (what in the call justifies it)")
+        override = Override(
+            id=uuid.uuid4().hex,
+            author=author or self.author,
+            at=self.clock.now(),
+            criterion=criterion,
+            level=level,
+            reason=reason.strip(),
+        )
+        self._change(
+            view.id, lambda r: r.model_copy(update={"overrides": (*r.overrides, override)})
+        )
+        return override
+
+    def mark_reviewed(
+        self, ref: str, *, reviewed: bool = True, author: str | None = None
+    ) -> ReviewedMark | None:
+        session_id = self.open(ref).id
+        mark = ReviewedMark(author=author or self.author, at=self.clock.now()) if reviewed else None
+        self._change(session_id, lambda r: r.model_copy(update={"reviewed": mark}))
+        return mark
+
+    def _change(self, session_id: str, change: Callable[[Review], Review]) -> None:
+        files = self.files
+        with files.lock(session_id):  # two reviewers on one machine: neither loses a note
+            files.mark_pending(session_id)
+            files.save_review(change(files.review(session_id)))
+        self.indexer.sync(session_id)
+
+    # --- listening ------------------------------------------------------------------------
+
+    def turn_audio(self, ref: str, turn: int) -> Path:
+        """The audio file of one turn, or ReviewError saying why there is none here."""
+        view = self.open(ref)
+        if not any(t.index == turn for t in view.turns):
+            raise ReviewError(_turn_help(view, turn))
+        local = self.files.has_session(view.id)
+        name = (self.files.read(view.id).audio if local else view.audio).get(turn)
+        path = self.files.audio_file(view.id, name) if local and name else None
+        if path is not None:
+            return path
+        if view.retention.audio_purged_at:
+            raise ReviewError(
+                f"the audio of {view.id} was deleted by `roleplay purge` on "
+                f"{view.retention.audio_purged_at:%Y-%m-%d}"
+            )
+        if not local:
+            raise ReviewError(
+                f"session {view.id} was recorded on another machine (rep {view.record.rep}); "
+                "its audio stays there"
+            )
+        return _no_audio(view, turn)
+
+    def play(self, ref: str, turn: int) -> Playback:
+        return self._player().play(self.turn_audio(ref, turn))
+
+    # --- for calibration -------------------------------------------------------------------
+
+    def human_levels(self, rubric: str | None = None) -> list[HumanLevel]:
+        """(session id, criterion id, level) for every criterion a reviewer overrode; the
+        latest override counts. What `roleplay calibrate` compares with the judge."""
+        return self.indexer.index().human_levels(rubric)
+
+
+def view_from_files(files: SessionFiles) -> SessionView:
+    """A session as one recordings folder holds it (only this machine's review)."""
+    if files.transcript is None:
+        raise SessionNotFound(f"{files.session_id}: only a review is saved here, no session")
+    review = files.review or Review(session=files.session_id)
+    return SessionView(
+        record=files.transcript.record,
+        turns=files.transcript.turns,
+        scorecard=files.scorecard,
+        comments=review.comments,
+        overrides=review.overrides,
+        reviewed=(review.reviewed,) if review.reviewed else (),
+        retention=files.retention,
+        audio=files.audio,
+        origin=files.origin,
+    )
+
+
+def _turn_help(view: SessionView, turn: int) -> str:
+    if not view.turns:
+        if view.retention.transcript_purged_at:
+            return f"the transcript of {view.id} was deleted by `roleplay purge`"
+        return f"session {view.id} has no turns"
+    return f"session {view.id} has turns 0-{view.turns[-1].index}; turn {turn} is not one of them"
+
+
+def _no_audio(view: SessionView, turn: int) -> Path:
+    kind = "typed" if view.record.mode == "text" else "voice"
+    raise ReviewError(f"turn {turn} of {view.id} has no audio file (a {kind} session)")

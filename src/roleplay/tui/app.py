@@ -1,0 +1,188 @@
+"""RoleplayApp: receives a ready Services object (the CLI builds it; tests build it on fixture
+workspaces with offline adapters and a manual clock)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from roleplay.services.catalog import UnknownScenario
+from roleplay.services.ports import SessionNotFound
+from roleplay.tui.screens.history import HistoryScreen
+from roleplay.tui.screens.home import HomeScreen
+from roleplay.tui.screens.library import LibraryScreen
+from roleplay.tui.screens.practice import PracticeScreen
+from roleplay.tui.screens.scorecard import ScorecardScreen, TranscriptScreen
+from roleplay.tui.screens.settings import SettingsScreen
+
+if TYPE_CHECKING:
+    from roleplay.composition import Services
+    from roleplay.domain.scorecard import Scorecard
+    from roleplay.domain.session import Transcript, Turn
+    from roleplay.services.engine import Conversation
+
+
+class RoleplayApp(App[None]):
+    TITLE = "roleplay"
+    SUB_TITLE = "practise sales conversations"
+    CSS_PATH = "app.tcss"
+    MODES = {
+        "home": HomeScreen,
+        "library": LibraryScreen,
+        "history": HistoryScreen,
+        "progress": lambda: _progress_screen(),  # plots load only when first opened
+        "settings": SettingsScreen,
+    }
+    DEFAULT_MODE = "home"
+    BINDINGS = [
+        Binding("f1", "switch_mode('home')", "Today", id="nav.home"),
+        Binding("f2", "switch_mode('library')", "Library", id="nav.library"),
+        Binding("f3", "switch_mode('history')", "History", id="nav.history"),
+        Binding("f4", "switch_mode('progress')", "Progress", id="nav.progress"),
+        Binding("f5", "switch_mode('settings')", "Settings", id="nav.settings"),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+    ]
+
+    def __init__(self, services: Services) -> None:
+        super().__init__()
+        self.services = services
+
+    def on_mount(self) -> None:
+        self._apply_ui_settings()
+
+    def _apply_ui_settings(self) -> None:
+        ui = self.services.settings.ui
+        if ui.theme in self.available_themes:
+            self.theme = ui.theme
+        if ui.keys:
+            self.set_keymap(ui.keys)
+
+    # --- every action in the command palette ---------------------------------------------
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for mode, title in [
+            ("home", "Today"),
+            ("library", "Library"),
+            ("history", "History"),
+            ("progress", "Progress"),
+            ("settings", "Settings"),
+        ]:
+            yield SystemCommand(
+                f"Go to {title}", f"Open the {title} screen", lambda m=mode: self.switch_mode(m)
+            )
+        for binding in screen.BINDINGS:
+            if isinstance(binding, Binding) and binding.description:
+                action = binding.action
+                yield SystemCommand(
+                    binding.description,
+                    f"{screen.__class__.__name__.removesuffix('Screen')} · key {binding.key}"
+                    + (f" · id {binding.id}" if binding.id else ""),
+                    lambda a=action, s=screen: self.call_later(s.run_action, a),
+                )
+        for sf in self.services.catalog().scenarios.values():
+            yield SystemCommand(
+                f"Practise: {sf.scenario.title}",
+                f"Start {sf.scenario.id}",
+                lambda i=sf.scenario.id: self.start_practice(i),
+            )
+
+    # --- flows the screens call -------------------------------------------------------------
+
+    def start_practice(
+        self, scenario: str, *, drill: str | None = None, seed: int | None = None
+    ) -> None:
+        try:
+            call = self.services.practice.begin(
+                scenario, self.services.profile(), seed=seed, drill=drill
+            )
+        except (UnknownScenario, ValueError) as exc:
+            self.notify(str(exc), title="Cannot start", severity="error", timeout=10)
+            return
+        self.push_screen(PracticeScreen(call))
+
+    @work(thread=True, exclusive=True, group="scoring")
+    def finish_practice(self, call: Conversation) -> None:
+        """Score in a worker (the judge may be an LLM), then show the scorecard."""
+        card = self.services.practice.finish(call)
+        comes_back: dict[str, date] = {}
+        suggestion = None
+        try:
+            habit = self.services.habit(call.record.rep)
+            card = habit.after_session(call.record.id) or card
+            cards = habit.state().cards
+            for c in card.criteria:
+                if c.skill in cards:
+                    comes_back[c.skill] = cards[c.skill].due_day(habit.settings.tz)
+            found = habit.suggestion(call.record.id)
+            suggestion = found.text if found else None
+        except Exception as exc:  # noqa: BLE001 - the scorecard matters more than the schedule
+            self.call_from_thread(self.notify, f"Schedule not updated: {exc}", severity="warning")
+        transcript = self.services.store.load(call.record.id)
+        self.call_from_thread(self._show_scorecard, transcript, card, comes_back, suggestion)
+
+    def _show_scorecard(
+        self,
+        transcript: Transcript,
+        card: Scorecard,
+        comes_back: dict[str, date],
+        suggestion: str | None,
+    ) -> None:
+        if isinstance(self.screen, PracticeScreen):
+            self.pop_screen()
+        self.push_screen(ScorecardScreen(transcript, card, comes_back, suggestion))
+
+    def open_session(self, session_id: str) -> None:
+        try:
+            transcript = self.services.store.load(session_id)
+        except SessionNotFound as exc:
+            self.notify(str(exc.args[0]), severity="error")
+            return
+        card = self.services.store.scorecard(session_id)
+        if card is None:
+            self.push_screen(TranscriptScreen(transcript))
+        else:
+            self.push_screen(ScorecardScreen(transcript, card))
+
+    def replay(self, call: Conversation, turn: Turn) -> None:
+        self.play_turn(self.services.store.load(call.record.id), turn)
+
+    def play_turn(self, transcript: Transcript, turn: Turn) -> None:
+        audio = getattr(turn, "audio", None)
+        if not audio:
+            self.notify("This turn has no audio (typed session).", severity="warning")
+            return
+        self._play(self.services.store.folder(transcript.record.id) / audio)
+
+    @work(thread=True, exclusive=True, group="playback")
+    def _play(self, path: Any) -> None:
+        result = self.services.play_audio(path)
+        if not result.played:
+            self.call_from_thread(
+                self.notify,
+                f"Not played: {result.reason}. The file is {result.path}",
+                severity="warning",
+                timeout=10,
+            )
+
+    def reload_settings(self) -> None:
+        from roleplay.composition import build
+
+        self.services = build(self.services.workspace.root)
+        self._apply_ui_settings()
+
+
+def _progress_screen() -> Screen[None]:
+    from roleplay.tui.screens.progress import ProgressScreen
+
+    return ProgressScreen()
+
+
+def run_app(services: Services) -> None:
+    RoleplayApp(services).run()

@@ -1,0 +1,144 @@
+"""History: every session in a table, sortable by any column and filterable; open one to see
+its transcript and scorecard, and play a turn's audio from there."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input
+
+from roleplay.cli.render import clock, duration, status
+
+if TYPE_CHECKING:
+    from roleplay.tui.app import RoleplayApp
+
+
+@dataclass(frozen=True)
+class Row:
+    id: str
+    date: str
+    scenario: str
+    rep: str
+    score: float | None
+    seconds: float | None
+    status: str
+
+    def cells(self) -> tuple[str, ...]:
+        score = "-" if self.score is None else f"{self.score:.1f}"
+        return (self.date, self.scenario, self.rep, score, clock(self.seconds), self.status)
+
+    def matches(self, text: str) -> bool:
+        return text.casefold() in " ".join(self.cells()).casefold()
+
+
+COLUMNS = ("Date", "Scenario", "Rep", "Score", "Time", "Status")
+SORT_KEYS = {  # column -> sort key (missing values last)
+    "Date": lambda r: r.date,
+    "Scenario": lambda r: r.scenario.casefold(),
+    "Rep": lambda r: r.rep.casefold(),
+    "Score": lambda r: (r.score is None, r.score or 0),
+    "Time": lambda r: (r.seconds is None, r.seconds or 0),
+    "Status": lambda r: r.status,
+}
+
+
+class HistoryScreen(Screen[None]):
+    BINDINGS = [
+        Binding("enter", "open", "Open", id="history.open"),
+        Binding("slash", "search", "Filter", id="history.filter"),
+        Binding("r", "reload", "Reload", id="history.reload"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: list[Row] = []
+        self._shown: list[Row] = []
+        self._sort = ("Date", True)  # newest first
+
+    @property
+    def rapp(self) -> RoleplayApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Input(placeholder="Filter: scenario, rep, date, status…", id="filter")
+        yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#sessions", DataTable)
+        for name in COLUMNS:
+            table.add_column(name, key=name)
+        self.action_reload()
+        table.focus()
+
+    def action_reload(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="history")
+    def _load(self) -> None:
+        store = self.rapp.services.store
+        rows = []
+        for r in store.records():
+            card = store.scorecard(r.id)
+            rows.append(
+                Row(
+                    r.id,
+                    f"{r.started_at:%Y-%m-%d %H:%M}",
+                    r.scenario.title or r.scenario.id,
+                    r.rep,
+                    card.overall if card else None,
+                    duration(r),
+                    status(r),
+                )
+            )
+        self.app.call_from_thread(self._show, rows)
+
+    def _show(self, rows: list[Row]) -> None:
+        self._rows = rows
+        self._refill()
+
+    def _refill(self) -> None:
+        text = self.query_one("#filter", Input).value.strip()
+        column, reverse = self._sort
+        shown = [r for r in self._rows if not text or r.matches(text)]
+        key: Any = SORT_KEYS[column]
+        self._shown = sorted(shown, key=key, reverse=reverse)
+        table = self.query_one("#sessions", DataTable)
+        table.clear()
+        for r in self._shown:
+            table.add_row(*r.cells(), key=r.id)
+        if not self._shown:
+            table.add_row("No sessions" + (" match" if text else " yet"), "", "", "", "", "")
+
+    @on(Input.Changed, "#filter")
+    def _filtered(self) -> None:
+        self._refill()
+
+    @on(Input.Submitted, "#filter")
+    def _done_filtering(self) -> None:
+        self.query_one("#sessions", DataTable).focus()
+
+    @on(DataTable.HeaderSelected, "#sessions")
+    def _sorted(self, event: DataTable.HeaderSelected) -> None:
+        column = str(event.column_key.value)
+        current, reverse = self._sort
+        self._sort = (column, not reverse if column == current else column in {"Date", "Score"})
+        self._refill()
+
+    def action_search(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+    @on(DataTable.RowSelected, "#sessions")
+    def _selected(self) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        row = self.query_one("#sessions", DataTable).cursor_row
+        if 0 <= row < len(self._shown):
+            self.rapp.open_session(self._shown[row].id)

@@ -1,0 +1,120 @@
+"""Home / Today: the day's queue, streak and goal, the last scores, the offline banner."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from roleplay.cli.render import clock
+from roleplay.tui.widgets import OfflineBanner
+
+if TYPE_CHECKING:
+    from roleplay.tui.app import RoleplayApp
+
+
+class HomeScreen(Screen[None]):
+    BINDINGS = [
+        Binding("enter", "start_selected", "Practise", id="home.start"),
+        Binding("r", "refresh", "Refresh", id="home.refresh"),
+    ]
+
+    @property
+    def rapp(self) -> RoleplayApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        if self.rapp.services.offline:
+            yield OfflineBanner()
+        with Horizontal(id="home-top"):
+            yield Static("Loading today's queue…", id="streak")
+            yield Static("", id="goal")
+        yield Static("[b]Today[/b]", classes="section")
+        yield DataTable(id="queue", cursor_type="row", zebra_stripes=True)
+        with Vertical(id="home-bottom"):
+            yield Static("[b]Last scores[/b]", classes="section")
+            yield Static("", id="last-scores")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#queue", DataTable)
+        table.add_columns("Skill", "Why", "Drill", "Minutes")
+        self.action_refresh()
+
+    def action_refresh(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="home")
+    def _load(self) -> None:
+        services = self.rapp.services
+        today: Any = None
+        problem = None
+        try:
+            from roleplay.services.daily import today as build_today
+
+            today = build_today(services.habit(), services.catalog())
+        except Exception as exc:  # noqa: BLE001 - shown to the rep, the app keeps running
+            problem = f"Today's queue is unavailable: {exc}"
+        recent = []
+        for record in list(services.store.records())[:5]:
+            card = services.store.scorecard(record.id)
+            recent.append((record, card.overall if card else None))
+        self.app.call_from_thread(self._show, today, recent, problem)
+
+    def _show(self, today: Any, recent: list[Any], problem: str | None) -> None:
+        table = self.query_one("#queue", DataTable)
+        table.clear()
+        self._items: list[Any] = []
+        if today is not None:
+            streak = today.streak
+            days = "day" if streak.current == 1 else "days"
+            self.query_one("#streak", Static).update(
+                f"Streak: [b]{streak.current}[/b] {days}"
+                + (" · practised today" if streak.practised_today else "")
+                + f" · best {streak.best}"
+            )
+            goal = today.goal
+            parts = []
+            if goal.drills:
+                parts.append(f"{goal.drills_done}/{goal.drills} drills")
+            if goal.minutes:
+                parts.append(f"{goal.minutes_done:.0f}/{goal.minutes} minutes")
+            self.query_one("#goal", Static).update("Goal: " + (", ".join(parts) or "not set"))
+            for item in (*today.plan, *today.more):
+                why = {"due": "due", "new": "new skill", "ahead": "ahead"}.get(item.kind, item.kind)
+                drill = item.drill_title or item.scenario_title
+                table.add_row(item.skill, why, drill, f"{item.minutes:.0f}")
+                self._items.append(item)
+            if not self._items:
+                table.add_row("Nothing due: pick any scenario in the Library", "", "", "")
+        else:
+            self.query_one("#streak", Static).update(problem or "")
+        lines = [
+            f"{r.started_at:%Y-%m-%d %H:%M}  {(r.scenario.title or r.scenario.id)[:40]:<40} "
+            f"{'-' if score is None else f'{score:.1f}':>4}  {clock(_duration(r))}"
+            for r, score in recent
+        ]
+        self.query_one("#last-scores", Static).update(
+            "\n".join(lines) or "No sessions yet: start one from the queue or the Library."
+        )
+
+    @on(DataTable.RowSelected, "#queue")
+    def _selected(self) -> None:
+        self.action_start_selected()
+
+    def action_start_selected(self) -> None:
+        items = getattr(self, "_items", [])
+        row = self.query_one("#queue", DataTable).cursor_row
+        if 0 <= row < len(items):
+            item = items[row]
+            self.rapp.start_practice(item.scenario, drill=item.drill, seed=item.seed)
+
+
+def _duration(r: Any) -> float | None:
+    return (r.ended_at - r.started_at).total_seconds() if r.ended_at else None

@@ -1,0 +1,170 @@
+"""Library: every scenario and drill, filterable; persona and brief of the highlighted one;
+files that fail validation listed with all their problems."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Select, Static
+
+from roleplay.cli.render import clock
+from roleplay.services.catalog import Catalog
+
+if TYPE_CHECKING:
+    from roleplay.tui.app import RoleplayApp
+
+
+@dataclass(frozen=True)
+class Entry:
+    scenario: str
+    drill: str | None
+    title: str
+    skills: tuple[str, ...]
+    difficulty: int
+    language: str
+    seconds: int
+
+
+def entries(catalog: Catalog) -> list[Entry]:
+    out: list[Entry] = []
+    for sf in sorted(
+        catalog.scenarios.values(), key=lambda e: (e.scenario.difficulty, e.scenario.title)
+    ):
+        s = sf.scenario
+        out.append(
+            Entry(s.id, None, s.title, tuple(s.skills), s.difficulty, s.language, s.time_limit)
+        )
+        for d in s.drills:
+            out.append(
+                Entry(
+                    s.id,
+                    d.id,
+                    f"  ↳ drill: {d.title}",
+                    tuple(d.skills),
+                    s.difficulty,
+                    s.language,
+                    d.time_limit,
+                )
+            )
+    return out
+
+
+class LibraryScreen(Screen[None]):
+    BINDINGS = [
+        Binding("enter", "practise", "Practise", id="library.start"),
+        Binding("r", "reload", "Reload files", id="library.reload"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._entries: list[Entry] = []
+        self._shown: list[Entry] = []
+        self._catalog: Catalog | None = None
+
+    @property
+    def rapp(self) -> RoleplayApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="filters"):
+            yield Select[str]([], prompt="Any skill", id="skill")
+            yield Select[int](
+                [(f"Difficulty {n}", n) for n in range(1, 6)],
+                prompt="Any difficulty",
+                id="difficulty",
+            )
+            yield Select[str]([], prompt="Any language", id="language")
+        with Horizontal(id="library-body"):
+            yield DataTable(id="scenarios", cursor_type="row", zebra_stripes=True)
+            with VerticalScroll(id="detail"):
+                yield Static("", id="persona")
+                yield Static("", id="brief")
+        with Vertical(id="problems-box"):
+            yield Static("", id="problems")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#scenarios", DataTable).add_columns("Scenario", "Diff", "Lang", "Time")
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="library")
+    def _load(self) -> None:
+        catalog = self.rapp.services.catalog()
+        self.app.call_from_thread(self._show, catalog)
+
+    def _show(self, catalog: Catalog) -> None:
+        self._catalog = catalog
+        self._entries = entries(catalog)
+        skills = sorted({s for e in self._entries for s in e.skills})
+        langs = sorted({e.language for e in self._entries})
+        self.query_one("#skill", Select).set_options([(s, s) for s in skills])
+        self.query_one("#language", Select).set_options([(lang, lang) for lang in langs])
+        self._filter()
+        box = self.query_one("#problems", Static)
+        if catalog.problems:
+            files = len(catalog.broken)
+            lines = [f"[b red]{files} file(s) cannot be used:[/]"]
+            lines += [f"[red]{p}[/]" for p in catalog.problems]
+            box.update("\n".join(lines))
+            self.query_one("#problems-box").display = True
+        else:
+            self.query_one("#problems-box").display = False
+
+    @on(Select.Changed)
+    def _filter(self) -> None:
+        skill = self.query_one("#skill", Select).value
+        difficulty = self.query_one("#difficulty", Select).value
+        language = self.query_one("#language", Select).value
+        self._shown = [
+            e
+            for e in self._entries
+            if (skill is Select.NULL or skill in e.skills)
+            and (difficulty is Select.NULL or e.difficulty == difficulty)
+            and (language is Select.NULL or e.language == language)
+        ]
+        table = self.query_one("#scenarios", DataTable)
+        table.clear()
+        for e in self._shown:
+            table.add_row(e.title, str(e.difficulty), e.language, clock(e.seconds))
+        self._describe(0)
+
+    @on(DataTable.RowHighlighted, "#scenarios")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._describe(event.cursor_row)
+
+    def _describe(self, row: int) -> None:
+        persona = self.query_one("#persona", Static)
+        brief = self.query_one("#brief", Static)
+        if not (0 <= row < len(self._shown)) or self._catalog is None:
+            persona.update("No scenario matches these filters.")
+            brief.update("")
+            return
+        e = self._shown[row]
+        s = self._catalog.scenarios[e.scenario].scenario
+        p = s.persona
+        persona.update(f"[b]{p.name}[/b]\n{p.role}, {p.company}\n[dim]{p.personality}[/dim]")
+        text = s.brief
+        if e.drill:
+            drill = next(d for d in s.drills if d.id == e.drill)
+            text = f"[b]Drill:[/b] {drill.brief or drill.title}\n\n{text}"
+        brief.update(f"\n[b]Your brief[/b]\n{text}\n\n[dim]Skills: {', '.join(e.skills)}[/dim]")
+
+    @on(DataTable.RowSelected, "#scenarios")
+    def _selected(self) -> None:
+        self.action_practise()
+
+    def action_practise(self) -> None:
+        row = self.query_one("#scenarios", DataTable).cursor_row
+        if 0 <= row < len(self._shown):
+            e = self._shown[row]
+            self.rapp.start_practice(e.scenario, drill=e.drill)

@@ -1,0 +1,237 @@
+"""Practice: persona and brief, the live transcript, state line, timer, keys to talk or type,
+replay the customer's last line, and end the call. No hints and no lecturing during the call.
+
+The engine runs in thread workers (it blocks on the customer model); each sentence comes back
+through `call_from_thread` as soon as it exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Footer, Header, Input, Label, Static
+
+from roleplay.cli.render import clock
+from roleplay.services.engine import CallState, Conversation
+from roleplay.services.ports import CustomerEvent, CustomerUnavailable, Sentence
+from roleplay.tui.widgets import OfflineBanner, PersonaCard
+
+if TYPE_CHECKING:
+    from roleplay.tui.app import RoleplayApp
+
+
+class TurnLine(Static):
+    DEFAULT_CSS = """
+    TurnLine { padding: 0 1; margin-bottom: 1; height: auto; }
+    TurnLine.rep { color: $text; background: $primary 15%; }
+    TurnLine.customer { color: $text; }
+    TurnLine.partial { color: $text-muted; text-style: italic; }
+    """
+
+
+class FailureChoice(ModalScreen[str]):
+    """The customer model failed mid-call. Every turn so far is saved."""
+
+    def __init__(self, message: str, can_go_offline: bool) -> None:
+        super().__init__()
+        self._message = message
+        self._offline = can_go_offline
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label("The customer could not answer", classes="title")
+            yield Static(self._message, id="failure-message")
+            yield Static("Everything said so far is saved.", classes="muted")
+            with Horizontal(classes="buttons"):
+                yield Button("Retry", id="retry", variant="primary")
+                if self._offline:
+                    yield Button("Continue offline", id="offline")
+                yield Button("End call", id="end", variant="error")
+
+    @on(Button.Pressed)
+    def _chosen(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id or "end")
+
+
+class ConfirmEnd(ModalScreen[bool]):
+    BINDINGS = [Binding("escape", "dismiss(False)", "Keep talking", show=False)]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label("End the call now?", classes="title")
+            with Horizontal(classes="buttons"):
+                yield Button("End call", id="yes", variant="error")
+                yield Button("Keep talking", id="no", variant="primary")
+
+    @on(Button.Pressed)
+    def _chosen(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+
+class PracticeScreen(Screen[None]):
+    BINDINGS = [
+        Binding("ctrl+t", "toggle_talk", "Talk", id="practice.talk", priority=True),
+        Binding("tab", "type", "Type", id="practice.type", show=False),
+        Binding("ctrl+r", "replay", "Replay", id="practice.replay", priority=True),
+        Binding("escape", "end_call", "End call", id="practice.end", priority=True),
+    ]
+
+    def __init__(self, call: Conversation, *, voice: bool = False) -> None:
+        super().__init__()
+        self.call = call
+        self.voice = voice
+        self._customer_name = call.run.scenario.persona.name.split()[0]
+        self._live: TurnLine | None = None
+        self._live_text = ""
+        self._state = "starting"
+        self._ended = False
+
+    @property
+    def rapp(self) -> RoleplayApp:
+        return self.app  # type: ignore[return-value]
+
+    # --- layout --------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        s = self.call.run.scenario
+        yield Header()
+        if self.rapp.services.offline:
+            yield OfflineBanner()
+        with Horizontal(id="practice-top"):
+            yield PersonaCard(s, id="persona-card")
+            with Vertical(id="status-box"):
+                yield Static("", id="timer")
+                yield Static("", id="state")
+                yield Static("", id="meter")
+        with VerticalScroll(id="practice-brief"):
+            yield Static(s.brief)
+        yield VerticalScroll(id="turns")
+        yield Input(placeholder="Type what you would say, Enter to send", id="say")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._tick()
+        self.set_interval(1.0, self._tick)
+        self.query_one("#say", Input).focus()
+        self._set_state("customer speaking")
+        self._run(lambda: self.call.start())
+
+    # --- the conversation ------------------------------------------------------------------
+
+    @on(Input.Submitted, "#say")
+    def _said(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        if not text or self.call.state is not CallState.AWAITING_REP:
+            return
+        event.input.value = ""
+        self._add("rep", text)
+        self._set_state("customer thinking")
+        self._run(lambda: self.call.rep_says(text))
+
+    @work(thread=True, exclusive=True, group="call")
+    def _run(self, events: Callable[[], Iterator[CustomerEvent]]) -> None:
+        try:
+            for event in events():
+                if isinstance(event, Sentence):
+                    self.app.call_from_thread(self._customer_sentence, event.text)
+        except CustomerUnavailable as exc:
+            self.app.call_from_thread(self._failed, str(exc))
+            return
+        self.app.call_from_thread(self._reply_done)
+
+    def _customer_sentence(self, text: str) -> None:
+        self._set_state("customer speaking")
+        if self._live is None:
+            self._live_text = text
+            self._live = self._add("customer", text)
+        else:
+            self._live_text = f"{self._live_text} {text}"
+            self._live.update(f"[b]{self._customer_name}:[/b] {self._live_text}")
+
+    def _reply_done(self) -> None:
+        self._live = None
+        if self.call.state is CallState.ENDED:
+            self._finish()
+        else:
+            self._set_state(
+                "your turn: type, or press ctrl+t to talk" if self.voice else "your turn"
+            )
+
+    def _failed(self, message: str) -> None:
+        self._live = None
+        self._set_state("customer unavailable")
+
+        def chosen(choice: str | None) -> None:
+            if choice == "retry":
+                self._set_state("customer thinking")
+                self._run(self.call.retry_reply)
+            elif choice == "offline":
+                self.call.switch_customer(self.rapp.services.offline_customer())
+                self.notify("Continuing with the offline scripted customer.")
+                self._set_state("customer thinking")
+                self._run(self.call.retry_reply)
+            else:
+                self._finish()
+
+        self.app.push_screen(FailureChoice(message, not self.rapp.services.offline), chosen)
+
+    # --- keys -----------------------------------------------------------------------------
+
+    def action_type(self) -> None:
+        self.query_one("#say", Input).focus()
+
+    def action_toggle_talk(self) -> None:
+        if not self.voice:
+            self.notify("No microphone in this session: type instead.", severity="warning")
+
+    def action_replay(self) -> None:
+        last = next((t for t in reversed(self.call.turns) if t.speaker == "customer"), None)
+        if last is None:
+            return
+        self.rapp.replay(self.call, last)
+
+    def action_end_call(self) -> None:
+        if self._ended:
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._finish()
+
+        self.app.push_screen(ConfirmEnd(), confirmed)
+
+    # --- helpers --------------------------------------------------------------------------
+
+    def _finish(self) -> None:
+        if self._ended:
+            return
+        self._ended = True
+        self.query_one("#say", Input).disabled = True
+        self._set_state("scoring the call…")
+        self.rapp.finish_practice(self.call)
+
+    def _add(self, speaker: str, text: str) -> TurnLine:
+        who = "You" if speaker == "rep" else self._customer_name
+        line = TurnLine(f"[b]{who}:[/b] {text}", classes=speaker)
+        turns = self.query_one("#turns", VerticalScroll)
+        turns.mount(line)
+        turns.scroll_end(animate=False)
+        return line
+
+    def _set_state(self, state: str) -> None:
+        self._state = state
+        self.query_one("#state", Static).update(f"[b]{state}[/b]")
+
+    def _tick(self) -> None:
+        left = self.call.time_left()
+        limit = self.call.time_limit
+        warn = " [red]time is up: your next line closes the call[/]" if left <= 0 else ""
+        self.query_one("#timer", Static).update(
+            f"{clock(self.call.elapsed())} / {clock(limit)}{warn}"
+        )

@@ -1,0 +1,221 @@
+"""Scorecard: levels, evidence quotes that jump to their turn, tips, KPIs, pass/fail, when each
+skill comes back; and the transcript view those quotes open."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from roleplay.cli.render import clock
+from roleplay.domain.scorecard import Scorecard
+from roleplay.domain.session import Transcript
+from roleplay.tui.screens.practice import TurnLine
+from roleplay.tui.widgets import kpi_text, level_bar
+
+if TYPE_CHECKING:
+    from roleplay.tui.app import RoleplayApp
+
+
+class ScorecardScreen(Screen[None]):
+    BINDINGS = [
+        Binding("t", "transcript", "Transcript", id="scorecard.transcript"),
+        Binding("escape", "close", "Done", id="scorecard.close"),
+    ]
+
+    def __init__(
+        self,
+        transcript: Transcript,
+        card: Scorecard,
+        comes_back: dict[str, date] | None = None,
+        suggestion: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.transcript = transcript
+        self.card = card
+        self.comes_back = comes_back or {}
+        self.suggestion = suggestion
+
+    @property
+    def rapp(self) -> RoleplayApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        c = self.card
+        yield Header()
+        if c.overall is None:
+            verdict = "not scored"
+        else:
+            verdict = (
+                f"[b]{c.overall:.1f}[/b] / 5 · "
+                + ("[green b]PASS[/]" if c.passed else "[yellow b]NOT YET[/]")
+                + f" (pass at {c.pass_threshold:.1f})"
+            )
+        judge = "offline judge, approximate" if c.approximate else f"judge {c.judge}"
+        yield Static(f"{verdict}   [dim]{judge}[/dim]", id="verdict")
+        with Horizontal(id="scorecard-body"):
+            yield OptionList(*self._options(), id="criteria")
+            with VerticalScroll(id="scorecard-side"):
+                names = {x.id: x.name for x in c.criteria}
+                if c.strengths:
+                    yield Static("[b]Strengths[/b]\n" + "\n".join(names[i] for i in c.strengths))
+                if c.priorities:
+                    yield Static("[b]Priorities[/b]\n" + "\n".join(names[i] for i in c.priorities))
+                yield Static(kpi_text(c.kpis), id="kpis")
+                if self.comes_back:
+                    yield Static(
+                        "[b]Comes back[/b]\n"
+                        + "\n".join(
+                            f"{skill}: {day:%a %d %b}"
+                            for skill, day in sorted(self.comes_back.items(), key=lambda kv: kv[1])
+                        )
+                    )
+                for chk in c.commitments:
+                    kept = {True: "kept", False: "not kept", None: "not tested"}[chk.kept]
+                    yield Static(f"[b]Your commitment[/b] “{chk.commitment}”: {kept}. {chk.reason}")
+                for note in c.notes:
+                    yield Static(f"[dim]{note}[/dim]")
+        if self.suggestion is not None:
+            with Vertical(id="commit-box"):
+                yield Static("[b]One thing for next time[/b] (edit it, or skip):")
+                with Horizontal():
+                    yield Input(self.suggestion, id="commitment")
+                    yield Button("Commit", id="commit", variant="primary")
+                    yield Button("Skip", id="skip")
+        yield Footer()
+
+    def _options(self) -> list[Option | None]:
+        options: list[Option | None] = []
+        for c in self.card.criteria:
+            head = f"{c.name}  {level_bar(c.level)}  [dim]weight {c.weight:g}[/dim]"
+            if c.spread is not None:
+                head += f"  [dim]samples {','.join(map(str, c.samples))}[/dim]"
+            if c.unsupported:
+                head += "  [red]unsupported[/]"
+            options.append(Option(head + f"\n[dim]{c.rationale}[/dim]", disabled=True))
+            for n, e in enumerate(c.evidence):
+                options.append(
+                    Option(
+                        f"  [green]+[/] “{e.quote}” [dim](turn {e.turn}, {clock(e.time)})[/dim]",
+                        id=f"{c.id}:{n}:{e.turn}",
+                    )
+                )
+            for n, e in enumerate(c.counter_evidence):
+                options.append(
+                    Option(
+                        f"  [red]−[/] “{e.quote}” [dim](turn {e.turn})[/dim]",
+                        id=f"{c.id}:x{n}:{e.turn}",
+                    )
+                )
+            tip = c.tip + (f" e.g. “{c.example}”" if c.example else "")
+            options.append(Option(f"  [b]Next time:[/b] {tip}", disabled=True))
+            options.append(None)
+        return options
+
+    @on(OptionList.OptionSelected, "#criteria")
+    def _jump(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            turn = int(event.option.id.rsplit(":", 1)[1])
+            self.app.push_screen(TranscriptScreen(self.transcript, highlight=turn))
+
+    def action_transcript(self) -> None:
+        self.app.push_screen(TranscriptScreen(self.transcript))
+
+    def action_close(self) -> None:
+        self.dismiss()
+
+    @on(Button.Pressed, "#commit")
+    def _commit(self) -> None:
+        text = self.query_one("#commitment", Input).value.strip()
+        self._save_commitment(text or None)
+
+    @on(Input.Submitted, "#commitment")
+    def _commit_enter(self) -> None:
+        self._commit()
+
+    @on(Button.Pressed, "#skip")
+    def _skip(self) -> None:
+        self.query_one("#commit-box").remove()
+
+    @work(thread=True, group="commit")
+    def _save_commitment(self, text: str | None) -> None:
+        try:
+            saved = self.rapp.services.habit(self.transcript.record.rep).commit(
+                self.transcript.record.id, text
+            )
+        except ValueError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        self.app.call_from_thread(self._committed, saved.text)
+
+    def _committed(self, text: str) -> None:
+        self.query_one("#commit-box").remove()
+        self.notify(f"Committed: {text}. Your next session on this skill will remind you.")
+
+
+class TranscriptScreen(Screen[None]):
+    """A session's turns; an evidence quote opens it at its turn."""
+
+    BINDINGS = [
+        Binding("escape", "close", "Back", id="transcript.close"),
+        Binding("p", "play", "Play turn audio", id="transcript.play"),
+        Binding("up", "move(-1)", "Previous turn", show=False, id="transcript.up"),
+        Binding("down", "move(1)", "Next turn", show=False, id="transcript.down"),
+    ]
+
+    def __init__(self, transcript: Transcript, highlight: int | None = None) -> None:
+        super().__init__()
+        self.transcript = transcript
+        self.current = highlight if highlight is not None else 0
+
+    @property
+    def rapp(self) -> RoleplayApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        r = self.transcript.record
+        yield Header()
+        yield Static(
+            f"[b]{r.scenario.title or r.scenario.id}[/b] · {r.rep} · {r.started_at:%Y-%m-%d %H:%M}",
+            id="transcript-title",
+        )
+        with VerticalScroll(id="transcript-turns"):
+            for t in self.transcript.turns:
+                who = "You" if t.speaker == "rep" else "Customer"
+                audio = " [dim]♪[/dim]" if getattr(t, "audio", None) else ""
+                yield TurnLine(
+                    f"[dim]{clock(t.start)}[/dim] [b]{who}:[/b] {t.text}{audio}",
+                    classes=t.speaker,
+                    id=f"turn-{t.index}",
+                )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._show_current()
+
+    def _show_current(self) -> None:
+        for line in self.query(TurnLine):
+            line.remove_class("highlight")
+        found = self.query(f"#turn-{self.current}")
+        if found:
+            found.first().add_class("highlight")
+            found.first().scroll_visible(animate=False, top=True)
+
+    def action_move(self, step: int) -> None:
+        self.current = max(0, min(len(self.transcript.turns) - 1, self.current + step))
+        self._show_current()
+
+    def action_play(self) -> None:
+        turn = self.transcript.turns[self.current] if self.transcript.turns else None
+        if turn is not None:
+            self.rapp.play_turn(self.transcript, turn)
+
+    def action_close(self) -> None:
+        self.dismiss()

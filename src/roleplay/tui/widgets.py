@@ -1,0 +1,70 @@
+"""Small widgets shared by the screens."""
+
+from __future__ import annotations
+
+from textual.widgets import Static
+
+from roleplay.domain.kpis import Kpis
+from roleplay.domain.scenario import Scenario
+
+OFFLINE_TEXT = (
+    "Offline: the customer is scripted and the judge is rule-based (no LLM configured). "
+    "To connect one, set OPENAI_API_KEY, or an LLM base URL in Settings (F5)."
+)
+
+
+class OfflineBanner(Static):
+    """Says plainly when roleplay runs without an LLM."""
+
+    DEFAULT_CSS = """
+    OfflineBanner { background: $warning 30%; color: $text; padding: 0 1; height: auto; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__(OFFLINE_TEXT, id="offline-banner")
+
+
+class PersonaCard(Static):
+    DEFAULT_CSS = """
+    PersonaCard { border: round $accent; padding: 0 1; height: auto; }
+    """
+
+    def __init__(self, scenario: Scenario, **kwargs: object) -> None:
+        p = scenario.persona
+        text = (
+            f"[b]{p.name}[/b], {p.role} at {p.company}\n"
+            f"[dim]Difficulty {scenario.difficulty}/5 · skills: "
+            f"{', '.join(scenario.skills)}[/dim]"
+        )
+        super().__init__(text, **kwargs)  # type: ignore[arg-type]
+
+
+def level_bar(level: int | None) -> str:
+    if level is None:
+        return "[dim]not scored[/dim]"
+    colour = "red" if level <= 2 else "yellow" if level == 3 else "green"
+    return f"[{colour}]{'█' * level}{'░' * (5 - level)}[/] {level}/5"
+
+
+def kpi_text(k: Kpis) -> str:
+    """The hard numbers, one per line."""
+
+    def pct(x: float | None) -> str:
+        return "-" if x is None else f"{100 * x:.0f}%"
+
+    lines = [
+        "[b]Numbers[/b]",
+        f"Talk ratio: {pct(k.talk_ratio_words)} of words"
+        + (f", {pct(k.talk_ratio_time)} of time" if k.talk_ratio_time is not None else ""),
+        f"Questions: {k.questions_open} open, {k.questions_closed} closed",
+        f"Fillers: {k.fillers}"
+        + (f" ({k.fillers_per_minute:.1f}/min)" if k.fillers_per_minute is not None else ""),
+        f"Longest monologue: {k.longest_monologue_words} words",
+    ]
+    if k.words_per_minute is not None:
+        lines.append(f"Pace: {k.words_per_minute:.0f} words/min")
+    if k.avg_response_latency is not None:
+        lines.append(f"Response latency: {k.avg_response_latency:.1f} s")
+    if k.interruptions:
+        lines.append(f"Interruptions: {k.interruptions}")
+    return "\n".join(lines)

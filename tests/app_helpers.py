@@ -1,0 +1,45 @@
+"""Building the app for tests: offline adapters, fixture workspace, a manual clock."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from roleplay.adapters.clock import ManualClock
+from roleplay.composition import build
+from roleplay.config import Settings
+from roleplay.tui.app import RoleplayApp
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def make_workspace(root: Path) -> Path:
+    ws = root / "ws"
+    if not ws.exists():
+        shutil.copytree(REPO / "scenarios", ws / "scenarios")
+        shutil.copytree(REPO / "rubrics", ws / "rubrics")
+        (ws / "recordings").mkdir()
+    return ws
+
+
+def make_app(ws: Path, clock: ManualClock | None = None) -> RoleplayApp:
+    settings = Settings(rep="tester", timezone="UTC")
+    return RoleplayApp(build(ws, settings=settings, clock=clock or ManualClock()))
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Let workers finish and the screen redraw."""
+    for _ in range(3):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def say(pilot: Pilot[None], line: str) -> None:
+    box = pilot.app.screen.query_one("#say")
+    box.value = line  # type: ignore[attr-defined]
+    box.focus()
+    await pilot.press("enter")
+    await settle(pilot)

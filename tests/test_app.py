@@ -1,0 +1,263 @@
+"""The app's main flows, driven by Textual's pilot on offline adapters."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import DataTable, Input, OptionList, Static
+
+from roleplay.config import config_file, load_settings
+from roleplay.tui.screens.history import HistoryScreen
+from roleplay.tui.screens.home import HomeScreen
+from roleplay.tui.screens.library import LibraryScreen
+from roleplay.tui.screens.practice import PracticeScreen
+from roleplay.tui.screens.scorecard import ScorecardScreen, TranscriptScreen
+from roleplay.tui.screens.settings import SettingsScreen
+from tests.app_helpers import make_app, make_workspace, say, settle
+
+WIN = [
+    "Walk me through how maintenance is organised across the two plants today.",
+    "Where do things go wrong most often on the lines?",
+    "When line three goes down, what does that cost you?",
+    "How is all that firefighting affecting your techs?",
+    "If you could cut those unplanned stops in half, what would that mean for Dayton?",
+    "Could we set up a meeting next week with Lena and Dave to look at line three together?",
+]
+
+
+def text_of(widget: Static) -> str:
+    return str(widget.content)
+
+
+async def test_first_launch_with_no_config_is_offline_and_useful(tmp_path: Path) -> None:
+    assert not config_file().exists()
+    app = make_app(make_workspace(tmp_path))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        banner = text_of(app.screen.query_one("#offline-banner", Static))
+        assert "Offline" in banner and "OPENAI_API_KEY" in banner
+        queue = app.screen.query_one("#queue", DataTable)
+        assert queue.row_count >= 1  # new skills are introduced on day one
+        await pilot.press("f2")
+        await settle(pilot)
+        assert isinstance(app.screen, LibraryScreen)
+        assert app.screen.query_one("#scenarios", DataTable).row_count >= 8
+
+
+async def test_a_typed_call_from_library_to_scorecard_and_commitment(tmp_path: Path) -> None:
+    app = make_app(make_workspace(tmp_path))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.start_practice("discovery-spin", seed=1)
+        await settle(pilot)
+        assert isinstance(app.screen, PracticeScreen)
+        for line in WIN:
+            if not isinstance(app.screen, PracticeScreen):
+                break
+            await say(pilot, line)
+        await settle(pilot)
+        assert isinstance(app.screen, ScorecardScreen)  # the customer agreed: call over
+        card = app.screen.card
+        assert card.overall is not None and card.overall >= 3
+        # An evidence quote jumps to its turn in the transcript.
+        criteria = app.screen.query_one("#criteria", OptionList)
+        criteria.focus()
+        first_quote = next(i for i, o in enumerate(criteria._options) if o.id)
+        criteria.highlighted = first_quote
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TranscriptScreen)
+        turn = int(str(criteria._options[first_quote].id).rsplit(":", 1)[1])
+        assert app.screen.current == turn
+        assert app.screen.query_one(f"#turn-{turn}").has_class("highlight")
+        await pilot.press("escape")
+        await settle(pilot)
+        # Commit to the suggested behaviour.
+        box = app.screen.query_one("#commitment", Input)
+        box.value = "Ask how often it happens before I talk about us"
+        await pilot.click("#commit")
+        await settle(pilot)
+    saved = app.services.habit("tester").open_commitments()
+    assert [c.commitment.text for c in saved] == ["Ask how often it happens before I talk about us"]
+    records = app.services.store.records()
+    assert len(records) == 1 and records[0].outcome == "win"
+
+
+async def test_ending_a_call_early_keeps_and_scores_it(tmp_path: Path) -> None:
+    app = make_app(make_workspace(tmp_path))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.start_practice("price-objection", seed=2)
+        await settle(pilot)
+        await say(pilot, "What did you and the team think of the proposal?")
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.click("#yes")
+        await settle(pilot)
+        assert isinstance(app.screen, ScorecardScreen)
+    [record] = app.services.store.records()
+    assert record.outcome == "rep-ended"
+    assert len(app.services.store.load(record.id).turns) == 3
+
+
+async def test_history_opens_a_session(tmp_path: Path) -> None:
+    ws = make_workspace(tmp_path)
+    app = make_app(ws)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.start_practice("discovery-spin", seed=1)
+        await settle(pilot)
+        for line in WIN:
+            if not isinstance(app.screen, PracticeScreen):
+                break
+            await say(pilot, line)
+        await pilot.press("escape")  # close the scorecard
+        await pilot.press("f3")
+        await settle(pilot)
+        assert isinstance(app.screen, HistoryScreen)
+        table = app.screen.query_one("#sessions", DataTable)
+        assert table.row_count == 1
+        assert "SPIN discovery" in str(table.get_row_at(0)[1])
+        table.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ScorecardScreen)
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, TranscriptScreen)
+        assert len(app.screen.query("TurnLine")) == len(app.screen.transcript.turns)
+
+
+async def test_history_filters_and_sorts(tmp_path: Path) -> None:
+    app = make_app(make_workspace(tmp_path))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        for scenario in ("discovery-spin", "price-objection"):
+            call = app.services.practice.begin(scenario, app.services.profile(), seed=1)
+            list(call.start())
+            app.services.practice.finish(call)
+        await pilot.press("f3")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, HistoryScreen)
+        table = screen.query_one("#sessions", DataTable)
+        assert table.row_count == 2
+        screen.query_one("#filter", Input).value = "price"
+        await settle(pilot)
+        assert table.row_count == 1 and "Price" in str(table.get_row_at(0)[1])
+        screen.query_one("#filter", Input).value = ""
+        await settle(pilot)
+        await pilot.click("#sessions", offset=(30, 0))  # the Scenario header
+        await settle(pilot)
+        first = str(table.get_row_at(0)[1])
+        assert first.startswith("Price") or first.startswith("SPIN")
+
+
+async def test_settings_are_saved_and_reloaded(tmp_path: Path) -> None:
+    app = make_app(make_workspace(tmp_path))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        assert isinstance(app.screen, SettingsScreen)
+        app.screen.query_one("#daily_goal_drills", Input).value = "5"
+        app.screen.query_one("#llm--model", Input).value = "llama3.2"
+        app.screen.query_one("#llm--api_key", Input).value = "sk-typed-in-the-app-123456"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.services.settings.daily_goal_drills == 5
+        assert app.screen.query_one("#llm--api_key", Input).value == ""
+    text = config_file().read_text()
+    assert "daily_goal_drills = 5" in text and 'model = "llama3.2"' in text
+    settings = load_settings()
+    assert settings.llm.model == "llama3.2" and settings.daily_goal_drills == 5
+    assert oct(config_file().stat().st_mode)[-3:] == "600"  # it holds a key now
+    from roleplay.composition import build
+    from roleplay.tui.app import RoleplayApp
+
+    app2 = RoleplayApp(build(make_workspace(tmp_path)))  # reads the config file
+    async with app2.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        assert app2.screen.query_one("#daily_goal_drills", Input).value == "5"
+        assert app2.screen.query_one("#llm--model", Input).value == "llama3.2"
+        assert app2.screen.query_one("#llm--api_key", Input).value == ""  # never shown back
+
+
+async def test_a_bad_setting_is_refused_with_the_reason(tmp_path: Path) -> None:
+    app = make_app(make_workspace(tmp_path))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        app.screen.query_one("#daily_goal_drills", Input).value = "500"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not config_file().exists()
+        notes = [str(n.message) for n in app._notifications]
+        assert any("Not saved" in n and "daily_goal_drills" in n for n in notes)
+
+
+async def test_every_binding_has_an_id_and_a_palette_entry(tmp_path: Path) -> None:
+    from textual.binding import Binding
+
+    from roleplay.tui.app import RoleplayApp
+    from roleplay.tui.screens import history, home, library, practice, progress, scorecard
+    from roleplay.tui.screens import settings as settings_screen
+
+    screens: list[Any] = [
+        RoleplayApp,
+        home.HomeScreen,
+        library.LibraryScreen,
+        practice.PracticeScreen,
+        scorecard.ScorecardScreen,
+        scorecard.TranscriptScreen,
+        history.HistoryScreen,
+        progress.ProgressScreen,
+        settings_screen.SettingsScreen,
+    ]
+    ids = [b.id for s in screens for b in s.BINDINGS if isinstance(b, Binding)]
+    assert all(ids) and len(ids) == len(set(ids))
+    app = make_app(make_workspace(tmp_path))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert (
+            "Go to Library" in titles
+            and "Practise: SPIN discovery: unplanned downtime at a bakery plant" in titles
+        )
+
+
+async def test_keys_can_be_remapped_from_the_config(tmp_path: Path) -> None:
+    config_file().parent.mkdir(parents=True, exist_ok=True)
+    config_file().write_text('[ui]\nkeys = { "nav.library" = "f9" }\n')
+    from roleplay.composition import build
+    from roleplay.tui.app import RoleplayApp
+
+    app = RoleplayApp(build(make_workspace(tmp_path)))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f9")
+        await settle(pilot)
+        assert isinstance(app.screen, LibraryScreen)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)])
+async def test_practice_fits_small_and_large_terminals(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    app = make_app(make_workspace(tmp_path))
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        app.start_practice("cold-call-gatekeeper", seed=1)
+        await settle(pilot)
+        say_box = app.screen.query_one("#say", Input)
+        turns = app.screen.query_one("#turns")
+        assert say_box.region.height >= 1 and turns.region.height >= 3
+        assert say_box.region.bottom <= size[1]
+        assert json.dumps(app.screen.query_one("#timer", Static).content.__str__())

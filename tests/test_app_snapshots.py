@@ -1,0 +1,131 @@
+"""A snapshot of every screen at a fixed size, on offline adapters and fixture data.
+
+Update after an intended change with: pytest tests/test_app_snapshots.py --snapshot-update
+(then look at the report's pictures before committing them).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from roleplay.adapters.clock import ManualClock
+from tests.app_helpers import make_app, make_workspace, say, settle
+
+SIZE = (100, 30)
+LINES = [
+    "Walk me through how maintenance is organised across the two plants today.",
+    "Where do things go wrong most often on the lines?",
+]
+
+
+@pytest.fixture
+def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    # Paths shown on screen (the config file) must not change from run to run.
+    home = Path("/tmp/roleplay-snapshot-home")
+    if home.exists():
+        shutil.rmtree(home)
+    monkeypatch.setenv("ROLEPLAY_HOME", str(home))
+    clock = ManualClock()
+    app = make_app(make_workspace(tmp_path), clock)
+    app.services.audio_devices = lambda: []  # type: ignore[method-assign]  # not this machine's
+    for scenario, seed in (("discovery-spin", 1), ("price-objection", 2)):
+        call = app.services.practice.begin(scenario, app.services.profile(), seed=seed)
+        list(call.start())
+        clock.advance(20)
+        list(call.rep_says(LINES[0]))
+        clock.advance(20)
+        app.services.practice.finish(call)
+        clock.advance(3600 * 24)
+    return app
+
+
+async def _home(pilot: Pilot[None]) -> None:
+    await settle(pilot)
+
+
+async def _library(pilot: Pilot[None]) -> None:
+    await settle(pilot)
+    await pilot.press("f2")
+    await settle(pilot)
+
+
+async def _practice(pilot: Pilot[None]) -> None:
+    await settle(pilot)
+    pilot.app.start_practice("discovery-spin", seed=7)  # type: ignore[attr-defined]
+    await settle(pilot)
+    for line in LINES:
+        await say(pilot, line)
+
+
+async def _scorecard(pilot: Pilot[None]) -> None:
+    await _practice(pilot)
+    await pilot.press("escape")
+    await pilot.pause()
+    await pilot.click("#yes")
+    await settle(pilot)
+
+
+async def _transcript(pilot: Pilot[None]) -> None:
+    await _scorecard(pilot)
+    await pilot.press("t")
+    await settle(pilot)
+
+
+async def _end_dialog(pilot: Pilot[None]) -> None:
+    await _practice(pilot)
+    await pilot.press("escape")
+    await settle(pilot)
+
+
+async def _history(pilot: Pilot[None]) -> None:
+    await settle(pilot)
+    await pilot.press("f3")
+    await settle(pilot)
+
+
+async def _progress(pilot: Pilot[None]) -> None:
+    await settle(pilot)
+    await pilot.press("f4")
+    await settle(pilot)
+
+
+async def _settings(pilot: Pilot[None]) -> None:
+    await settle(pilot)
+    await pilot.press("f5")
+    await settle(pilot)
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        _home,
+        _library,
+        _practice,
+        _scorecard,
+        _transcript,
+        _end_dialog,
+        _history,
+        _progress,
+        _settings,
+    ],
+    ids=lambda f: f.__name__.strip("_"),
+)
+def test_screen(snap_compare: Any, app: Any, before: Any) -> None:
+    assert snap_compare(app, terminal_size=SIZE, run_before=before)
+
+
+def test_practice_at_80x24(snap_compare: Any, app: Any) -> None:
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_practice)
+
+
+def test_light_theme(snap_compare: Any, app: Any) -> None:
+    async def light(pilot: Pilot[None]) -> None:
+        pilot.app.theme = "textual-light"
+        await _scorecard(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=light)

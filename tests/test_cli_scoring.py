@@ -1,0 +1,190 @@
+"""`roleplay score` and `roleplay calibrate` through the CLI runner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from roleplay.adapters.file_store import FileSessionStore
+from roleplay.cli import app
+from tests.fake_openai import FakeOpenAI, Reply
+
+runner = CliRunner()
+GOOD = (
+    "How does a typical morning look for your dispatch team?\n"
+    "What budget have you set aside for that?\nCan I send you an invite for next week?\n"
+)
+CALL = """\
+Kari: Hi Dana, thanks for making the time.
+Dana: Sure, what's this about?
+Kari: How does a typical morning look for your dispatch team?
+Dana: Chaos, honestly.
+Kari: What happens when orders come in late?
+Dana: We redo everything by hand.
+Kari: Could I send you an invite for Tuesday next week?
+"""
+
+
+def invoke(ws: Path, *args: str, input: str | None = None):
+    return runner.invoke(app, ["--workspace", str(ws), *args], input=input)
+
+
+def _session(ws: Path) -> str:
+    invoke(ws, "practice", "mini", "--seed", "7", input=GOOD)
+    return str(json.loads(invoke(ws, "sessions", "--json").stdout)[0]["id"])
+
+
+def test_rescore_a_session_offline_as_json(mini_workspace: Path) -> None:
+    sid = _session(mini_workspace)
+    result = invoke(mini_workspace, "score", sid, "--judge", "offline", "--json")
+    assert result.exit_code == 0, result.output
+    card = json.loads(result.stdout)
+    assert card["session"] == sid and isinstance(card["overall"], float)
+    saved = json.loads((mini_workspace / "recordings" / sid / "scorecard.json").read_text())
+    assert saved == card
+
+
+def test_llm_judge_without_an_llm_says_how_to_configure_one(mini_workspace: Path) -> None:
+    sid = _session(mini_workspace)
+    result = invoke(mini_workspace, "score", sid, "--judge", "llm")
+    assert result.exit_code == 2 and "OPENAI_API_KEY" in result.output
+
+
+def test_rescore_with_llm_samples(
+    mini_workspace: Path, fake_llm: FakeOpenAI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sid = _session(mini_workspace)
+    monkeypatch.setenv("ROLEPLAY_LLM_BASE_URL", fake_llm.url)
+    monkeypatch.setenv("ROLEPLAY_LLM_MODEL", "test-model")
+
+    def verdict(level: int) -> Reply:
+        return Reply(
+            json.dumps(
+                {
+                    "criteria": [
+                        {
+                            "criterion": "open-questions",
+                            "level": level,
+                            "rationale": "r",
+                            "evidence": [{"turn": 1, "quote": "How does a typical morning look"}],
+                            "tip": "t",
+                            "example": "e",
+                        },
+                        {
+                            "criterion": "next-steps",
+                            "level": 3,
+                            "rationale": "r",
+                            "evidence": [{"turn": 5, "quote": "send you an invite for next week"}],
+                            "tip": "t",
+                            "example": "e",
+                        },
+                    ]
+                }
+            )
+        )
+
+    fake_llm.queue(verdict(2), verdict(5), verdict(4))
+    result = invoke(mini_workspace, "score", sid, "--samples", "3")
+    assert result.exit_code == 0, result.output
+    assert "samples 2,5,4" in result.output and "4/5" in result.output
+
+
+def test_score_an_outside_transcript(mini_workspace: Path, tmp_path: Path) -> None:
+    call = tmp_path / "call.txt"
+    call.write_text(CALL)
+    result = invoke(
+        mini_workspace,
+        "score",
+        "--transcript",
+        str(call),
+        "--rubric",
+        "mini",
+        "--rep",
+        "Kari",
+        "--judge",
+        "offline",
+        "--json",
+    )
+    assert result.exit_code == 0, result.output
+    card = json.loads(result.stdout)
+    assert card["overall"] >= 2 and card["rubric"] == "mini"
+    quotes = [e["quote"] for c in card["criteria"] for e in c["evidence"]]
+    assert "How does a typical morning look for your dispatch team?" in quotes
+    assert "Chaos, honestly." not in quotes
+    assert card["kpis"]["questions_open"] == 2
+    assert json.loads(invoke(mini_workspace, "sessions", "--json").stdout) == []  # not saved
+
+
+def test_score_an_outside_transcript_and_keep_it(mini_workspace: Path, tmp_path: Path) -> None:
+    call = tmp_path / "call.txt"
+    call.write_text(CALL)
+    invoke(
+        mini_workspace,
+        "score",
+        "--transcript",
+        str(call),
+        "--rubric",
+        "mini",
+        "--rep",
+        "kari",
+        "--save",
+    )
+    [row] = json.loads(invoke(mini_workspace, "sessions", "--json").stdout)
+    assert row["rep"] == "kari" and row["mode"] == "transcript" and row["overall"] is not None
+
+
+def test_outside_transcript_mistakes(mini_workspace: Path, tmp_path: Path) -> None:
+    call = tmp_path / "call.txt"
+    call.write_text(CALL)
+    wrong_rep = invoke(
+        mini_workspace, "score", "--transcript", str(call), "--rubric", "mini", "--rep", "Karl"
+    )
+    assert wrong_rep.exit_code == 2 and "Did you mean --rep 'Kari'?" in wrong_rep.output
+    wrong_rubric = invoke(
+        mini_workspace, "score", "--transcript", str(call), "--rubric", "minii", "--rep", "Kari"
+    )
+    assert "unknown rubric 'minii' (did you mean 'mini'?)" in wrong_rubric.output
+    missing = invoke(mini_workspace, "score", "--transcript", str(call))
+    assert "--rubric RUBRIC and --rep NAME" in missing.output
+
+
+def test_calibrate_against_a_csv_of_human_scores(mini_workspace: Path, tmp_path: Path) -> None:
+    ids = [_session(mini_workspace) for _ in range(3)]
+    store = FileSessionStore(mini_workspace / "recordings")
+    # The judge's levels for open-questions: 1, 5, 5; the humans say 1, 5, 1.
+    for sid, level in zip(ids, [1, 5, 5], strict=True):
+        card = store.scorecard(sid)
+        assert card is not None
+        crit = tuple(
+            c.model_copy(update={"level": level}) if c.id == "open-questions" else c
+            for c in card.criteria
+        )
+        store.save_scorecard(sid, card.model_copy(update={"criteria": crit}))
+    csv = tmp_path / "human.csv"
+    csv.write_text(
+        "session,criterion,level\n"
+        + "".join(f"{sid},open-questions,{lvl}\n" for sid, lvl in zip(ids, [1, 5, 1], strict=True))
+        + "nope,open-questions,3\n"
+    )
+    result = invoke(mini_workspace, "calibrate", "mini", "--human", str(csv), "--json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    oq = next(c for c in doc["criteria"] if c["criterion"] == "open-questions")
+    # By hand: 2 of 3 exact; within one: 2 of 3; quadratic-weighted kappa = 1 - 1/(5/3) = 0.4
+    assert oq["pairs"] == 3 and oq["exact"] == pytest.approx(0.667, abs=1e-3)
+    assert oq["within_one"] == pytest.approx(0.667, abs=1e-3)
+    assert oq["kappa"] == pytest.approx(0.4, abs=1e-3)
+    assert oq["mean_difference"] == pytest.approx(4 / 3, abs=0.01)
+    assert doc["skipped"] == 1
+    table = invoke(mini_workspace, "calibrate", "mini", "--human", str(csv))
+    assert "open-questions" in table.output and "0.40" in table.output
+
+
+def test_calibrate_names_a_bad_csv_line(mini_workspace: Path, tmp_path: Path) -> None:
+    csv = tmp_path / "human.csv"
+    csv.write_text("session,criterion,level\nabc,open-questions,high\n")
+    result = invoke(mini_workspace, "calibrate", "mini", "--human", str(csv))
+    assert result.exit_code == 2 and "human.csv:2: level must be a whole number" in result.output
