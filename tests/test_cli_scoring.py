@@ -188,3 +188,45 @@ def test_calibrate_names_a_bad_csv_line(mini_workspace: Path, tmp_path: Path) ->
     csv.write_text("session,criterion,level\nabc,open-questions,high\n")
     result = invoke(mini_workspace, "calibrate", "mini", "--human", str(csv))
     assert result.exit_code == 2 and "human.csv:2: level must be a whole number" in result.output
+
+
+def test_a_rescore_reaches_the_practice_schedule(
+    mini_workspace: Path, fake_llm: FakeOpenAI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from roleplay.composition import build
+
+    sid = _session(mini_workspace)
+    services = build(mini_workspace)
+    before = services.habit().state().cards["discovery-questions"].last_level
+    monkeypatch.setenv("ROLEPLAY_LLM_BASE_URL", fake_llm.url)
+    monkeypatch.setenv("ROLEPLAY_LLM_MODEL", "test-model")
+    new_level = 5 if before != 5 else 2
+    fake_llm.queue(
+        Reply(
+            json.dumps(
+                {
+                    "criteria": [
+                        {
+                            "criterion": "open-questions",
+                            "level": new_level,
+                            "rationale": "r",
+                            "evidence": [{"turn": 1, "quote": "How does a typical morning look"}],
+                            "tip": "t",
+                            "example": "e",
+                        },
+                        {
+                            "criterion": "next-steps",
+                            "level": 3,
+                            "rationale": "r",
+                            "evidence": [{"turn": 5, "quote": "send you an invite for next week"}],
+                            "tip": "t",
+                            "example": "e",
+                        },
+                    ]
+                }
+            )
+        )
+    )
+    assert invoke(mini_workspace, "score", sid).exit_code == 0
+    after = build(mini_workspace).habit().state().cards["discovery-questions"].last_level
+    assert after == new_level != before

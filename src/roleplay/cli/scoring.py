@@ -110,6 +110,8 @@ def score(
                 }
             )
         services.store.save_scorecard(t.record.id, card)
+        # The schedule replays scorecards: a changed level must reach the skill's card.
+        services.habit(t.record.rep).rebuild()
     if as_json:
         emit_json(card.model_dump(mode="json"))
     else:
