@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from roleplay.adapters.file_store import FileSessionStore
 from roleplay.cli import app
 from tests.fake_openai import FakeOpenAI, Reply
 
@@ -153,7 +152,9 @@ def test_outside_transcript_mistakes(mini_workspace: Path, tmp_path: Path) -> No
 
 def test_calibrate_against_a_csv_of_human_scores(mini_workspace: Path, tmp_path: Path) -> None:
     ids = [_session(mini_workspace) for _ in range(3)]
-    store = FileSessionStore(mini_workspace / "recordings")
+    from roleplay.composition import build
+
+    store = build(mini_workspace).store  # through the index, as every write in roleplay is
     # The judge's levels for open-questions: 1, 5, 5; the humans say 1, 5, 1.
     for sid, level in zip(ids, [1, 5, 5], strict=True):
         card = store.scorecard(sid)

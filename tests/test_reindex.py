@@ -98,6 +98,8 @@ def test_a_rebuild_equals_the_live_index(
     assert dump(fresh) == live
     rebuilt.indexer.rebuild()
     assert dump(fresh) == live  # idempotent
+    cards = rebuilt.reviews.skill_cards("tester")
+    assert {c.card.skill for c in cards} == {row[2] for row in live["skill_cards"]}
 
 
 def test_rebuild_forgets_deleted_folders_but_not_other_machines(

@@ -200,3 +200,16 @@ def test_rep_and_team_from_the_environment_reach_the_session_and_the_index(
     assert (doc["rep"], doc["team"]) == ("dana", "east")
     rows = json.loads(invoke(workspace, "review", "list", "--team", "east", "--json").output)
     assert [(r["id"], r["rep"]) for r in rows] == [(call.record.id, "dana")]
+
+
+def test_reviewers_levels_feed_calibrate(workspace: Path, recorded: list[str]) -> None:
+    for sid, level in ((recorded[0], 3), (recorded[2], 4), (recorded[1], 1)):
+        result = invoke(
+            workspace, "review", "override", sid, "open-questions", str(level), "--reason", "r"
+        )
+        assert result.exit_code == 0, result.output
+    out = invoke(workspace, "calibrate", "discovery", "--json")
+    assert out.exit_code == 0, out.output
+    doc = json.loads(out.output)
+    [row] = [c for c in doc["criteria"] if c["criterion"] == "open-questions"]
+    assert row["pairs"] == 3 and doc["skipped"] == 0

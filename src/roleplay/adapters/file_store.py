@@ -60,6 +60,8 @@ class FileSessionStore:
 
     def resolve(self, ref: str) -> str:
         """A full id, a unique prefix of one, or 'last' -> the session id."""
+        if ref != "last" and (self.root / ref / SESSION_FILE).is_file():
+            return ref  # an exact id: no need to list the folder
         ids = sorted(p.name for p in self._session_dirs())
         if ref == "last":
             records = self.records()

@@ -50,10 +50,11 @@ def verdict_model(rubric: Rubric) -> type[BaseModel]:
     """A response schema for this rubric: criterion ids and levels as enums, every criterion
     exactly once (so a partial answer is retried with the reason)."""
     ids = tuple(c.id for c in rubric.criteria)
+    criterion_ids: Any = Literal[ids]  # built at run time from the rubric
     criterion = create_model(
         "CriterionVerdict",
         __config__=ConfigDict(extra="ignore"),
-        criterion=(Literal[ids], ...),
+        criterion=(criterion_ids, ...),
         level=(Literal[1, 2, 3, 4, 5], ...),
         rationale=(str, Field(max_length=400)),
         evidence=(list[_Quote], Field(default_factory=list, max_length=4)),

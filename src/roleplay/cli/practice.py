@@ -121,6 +121,11 @@ def practise(
     typer.echo("\n" + render.scorecard(card, rubric.rubric.title if rubric else None))
     folder = services.store.folder(call.record.id)
     typer.echo(f"\nSaved in {folder}  ·  review with: roleplay show {call.record.id}")
+    if services.indexer.problem:
+        typer.echo(
+            f"(The team index is not reachable: {services.indexer.problem}. The session "
+            "is saved in the folder above; the index catches up on the next start.)"
+        )
     habit.offer_commitment(services, call.record.id, rep, read)
 
 

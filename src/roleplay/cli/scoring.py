@@ -202,7 +202,7 @@ def calibrate(
             humans += read_human_csv(human.read_text("utf-8"), str(human))
         except (OSError, CalibrationInputError) as exc:
             raise fail(str(exc)) from None
-    humans += _review_levels(services)
+    humans += _review_levels(services, rubric)
     if not humans:
         raise fail(
             "no human scores yet: pass --human scores.csv (session, criterion, level), "
@@ -213,12 +213,12 @@ def calibrate(
     }
     skipped = 0
     for h in humans:
+        # Through the review service: the team index holds teammates' sessions too.
         try:
-            sid = services.store.resolve(h.session)
+            card = services.reviews.open(h.session).scorecard
         except SessionNotFound:
             skipped += 1
             continue
-        card = services.store.scorecard(sid)
         if card is None or card.rubric != rubric or h.criterion not in pairs:
             skipped += 1
             continue
@@ -234,13 +234,8 @@ def calibrate(
     typer.echo(render.calibration(results, skipped))
 
 
-def _review_levels(services: Services) -> list[HumanScore]:
-    """Human levels from trainers' reviews (overrides), when the review service is present."""
-    try:
-        from roleplay.services import review
-    except ImportError:
-        return []
-    fetch = getattr(review, "human_levels", None)
-    if fetch is None:
-        return []
-    return [HumanScore(str(s), str(c), int(lvl)) for s, c, lvl in fetch(services)]
+def _review_levels(services: Services, rubric: str) -> list[HumanScore]:
+    """Reviewers' overrides (from the team index when it is reachable)."""
+    return [
+        HumanScore(str(s), str(c), int(lvl)) for s, c, lvl in services.reviews.human_levels(rubric)
+    ]

@@ -57,7 +57,7 @@ class Practice:
         run, customer, drilled = prepare_run(entry.scenario, seed, pinned, self._customer(), drill)
         now = self.clock.now()
         record = SessionRecord(
-            id=f"{now:%Y%m%d-%H%M%S}-{entry.scenario.id}-{secrets.token_hex(2)}",
+            id=f"{now:%Y%m%d-%H%M%S}-{entry.scenario.id}-{secrets.token_hex(4)}",
             scenario=FileRef(
                 id=entry.scenario.id,
                 version=entry.scenario.version,

@@ -10,9 +10,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Protocol
 
+from roleplay.domain import review as review_notes
 from roleplay.domain.history import (
     HumanLevel,
+    RepSkillCard,
     SessionFiles,
     SessionFilter,
     SessionSummary,
@@ -208,12 +211,36 @@ class Reviews:
     def play(self, ref: str, turn: int) -> Playback:
         return self._player().play(self.turn_audio(ref, turn))
 
+    def skill_cards(self, rep: str | None = None) -> list[RepSkillCard]:
+        """The scheduler's cards across the team (or of one rep): which skills are due, how
+        stable, the last level. Raises IndexUnavailable."""
+        return self.indexer.index().cards(rep)
+
     # --- for calibration -------------------------------------------------------------------
 
     def human_levels(self, rubric: str | None = None) -> list[HumanLevel]:
         """(session id, criterion id, level) for every criterion a reviewer overrode; the
-        latest override counts. What `roleplay calibrate` compares with the judge."""
-        return self.indexer.index().human_levels(rubric)
+        latest override counts. What `roleplay calibrate` compares with the judge.
+
+        From the index (every reviewer's levels); when it cannot be reached, from the reviews
+        in this recordings folder.
+        """
+        try:
+            return self.indexer.index().human_levels(rubric)
+        except IndexUnavailable:
+            return self._local_human_levels(rubric)
+
+    def _local_human_levels(self, rubric: str | None) -> list[HumanLevel]:
+        rows = []
+        for session_id in self.files.folders():
+            folder = self.files.read(session_id)
+            if folder.transcript is None or folder.review is None:
+                continue
+            if rubric is not None and folder.transcript.record.rubric.id != rubric:
+                continue
+            for criterion, o in review_notes.human_levels(folder.review.overrides).items():
+                rows.append(HumanLevel(session_id, criterion, o.level))
+        return sorted(rows)
 
 
 def view_from_files(files: SessionFiles) -> SessionView:
@@ -245,3 +272,15 @@ def _turn_help(view: SessionView, turn: int) -> str:
 def _no_audio(view: SessionView, turn: int) -> Path:
     kind = "typed" if view.record.mode == "text" else "voice"
     raise ReviewError(f"turn {turn} of {view.id} has no audio file (a {kind} session)")
+
+
+class HasReviews(Protocol):
+    """What `human_levels` needs of the composed services."""
+
+    @property
+    def reviews(self) -> Reviews: ...
+
+
+def human_levels(services: HasReviews, rubric: str | None = None) -> list[HumanLevel]:
+    """Reviewers' levels as (session id, criterion id, level) rows, for `roleplay calibrate`."""
+    return services.reviews.human_levels(rubric)
