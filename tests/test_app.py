@@ -261,3 +261,51 @@ async def test_practice_fits_small_and_large_terminals(
         assert say_box.region.height >= 1 and turns.region.height >= 3
         assert say_box.region.bottom <= size[1]
         assert json.dumps(app.screen.query_one("#timer", Static).content.__str__())
+
+
+async def test_review_a_session_comment_override_and_mark(tmp_path: Path) -> None:
+    from roleplay.tui.screens.review import ReviewScreen
+
+    app = make_app(make_workspace(tmp_path))
+    async with app.run_test(size=(110, 34)) as pilot:
+        await settle(pilot)
+        call = app.services.practice.begin("discovery-spin", app.services.profile(), seed=1)
+        list(call.start())
+        list(call.rep_says(WIN[0]))
+        judged = app.services.practice.finish(call).criterion("open-questions").level
+        await pilot.press("f3")
+        await settle(pilot)
+        app.screen.query_one("#sessions", DataTable).focus()
+        await pilot.press("v")
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        await pilot.press("down")  # turn 1: the rep's question
+        await pilot.press("c")
+        await pilot.pause()
+        app.screen.query_one("#text", Input).value = "Good opener: it made him talk."
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("o")
+        await pilot.pause()
+        dialog = app.screen
+        dialog.query_one("#criterion").value = "open-questions"  # type: ignore[attr-defined]
+        dialog.query_one("#level").value = 4  # type: ignore[attr-defined]
+        dialog.query_one("#reason", Input).value = "Two strong open questions in a short call."
+        await pilot.click("#save")
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        view = screen.view
+        assert [(c.turn, c.text) for c in view.comments] == [(1, "Good opener: it made him talk.")]
+        assert [(o.criterion, o.level) for o in view.overrides] == [("open-questions", 4)]
+        assert view.reviewed
+        assert view.scorecard is not None
+        assert view.scorecard.criterion("open-questions").level == judged  # never overwritten
+        assert "Good opener" in str(screen.query_one("#rturn-1", Static).content)
+    # Everything is in the recordings folder (the source of truth) and in the calibration data.
+    review = json.loads((app.services.store.folder(call.record.id) / "review.json").read_text())
+    assert review["overrides"][0]["reason"] == "Two strong open questions in a short call."
+    assert app.services.reviews.human_levels("discovery") == [
+        (call.record.id, "open-questions", 4)]

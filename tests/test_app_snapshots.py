@@ -88,6 +88,13 @@ async def _history(pilot: Pilot[None]) -> None:
     await settle(pilot)
 
 
+async def _review(pilot: Pilot[None]) -> None:
+    await _history(pilot)
+    pilot.app.screen.query_one("#sessions").focus()
+    await pilot.press("v")
+    await settle(pilot)
+
+
 async def _progress(pilot: Pilot[None]) -> None:
     await settle(pilot)
     await pilot.press("f4")
@@ -110,6 +117,7 @@ async def _settings(pilot: Pilot[None]) -> None:
         _transcript,
         _end_dialog,
         _history,
+        _review,
         _progress,
         _settings,
     ],

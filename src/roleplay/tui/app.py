@@ -150,6 +150,20 @@ class RoleplayApp(App[None]):
         else:
             self.push_screen(ScorecardScreen(transcript, card))
 
+    def open_review(self, session_id: str) -> None:
+        self._open_review(session_id)
+
+    @work(thread=True, exclusive=True, group="review-open")
+    def _open_review(self, session_id: str) -> None:
+        from roleplay.tui.screens.review import ReviewScreen
+
+        try:
+            view = self.services.reviews.open(session_id)
+        except (SessionNotFound, ValueError) as exc:
+            self.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        self.call_from_thread(self.push_screen, ReviewScreen(view))
+
     def replay(self, call: Conversation, turn: Turn) -> None:
         self.play_turn(self.services.store.load(call.record.id), turn)
 

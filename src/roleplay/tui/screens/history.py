@@ -27,16 +27,25 @@ class Row:
     score: float | None
     seconds: float | None
     status: str
+    reviewed: str = ""
 
     def cells(self) -> tuple[str, ...]:
         score = "-" if self.score is None else f"{self.score:.1f}"
-        return (self.date, self.scenario, self.rep, score, clock(self.seconds), self.status)
+        return (
+            self.date,
+            self.scenario,
+            self.rep,
+            score,
+            clock(self.seconds),
+            self.status,
+            self.reviewed,
+        )
 
     def matches(self, text: str) -> bool:
         return text.casefold() in " ".join(self.cells()).casefold()
 
 
-COLUMNS = ("Date", "Scenario", "Rep", "Score", "Time", "Status")
+COLUMNS = ("Date", "Scenario", "Rep", "Score", "Time", "Status", "Review")
 SORT_KEYS = {  # column -> sort key (missing values last)
     "Date": lambda r: r.date,
     "Scenario": lambda r: r.scenario.casefold(),
@@ -44,12 +53,14 @@ SORT_KEYS = {  # column -> sort key (missing values last)
     "Score": lambda r: (r.score is None, r.score or 0),
     "Time": lambda r: (r.seconds is None, r.seconds or 0),
     "Status": lambda r: r.status,
+    "Review": lambda r: r.reviewed,
 }
 
 
 class HistoryScreen(Screen[None]):
     BINDINGS = [
         Binding("enter", "open", "Open", id="history.open"),
+        Binding("v", "review", "Review", id="history.review"),
         Binding("slash", "search", "Filter", id="history.filter"),
         Binding("r", "reload", "Reload", id="history.reload"),
     ]
@@ -82,21 +93,48 @@ class HistoryScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="history")
     def _load(self) -> None:
-        store = self.rapp.services.store
+        """Every rep's sessions from the team index; this machine's files when it is down."""
+        from roleplay.domain.history import SessionFilter
+        from roleplay.services.ports import IndexUnavailable
+
+        services = self.rapp.services
         rows = []
-        for r in store.records():
-            card = store.scorecard(r.id)
-            rows.append(
-                Row(
-                    r.id,
-                    f"{r.started_at:%Y-%m-%d %H:%M}",
-                    r.scenario.title or r.scenario.id,
-                    r.rep,
-                    card.overall if card else None,
-                    duration(r),
-                    status(r),
+        try:
+            for s in services.reviews.find(SessionFilter(), limit=2000):
+                seconds = (s.ended_at - s.started_at).total_seconds() if s.ended_at else None
+                state = "unfinished" if s.ended_at is None else (s.outcome or "ended")
+                note = ("✓" if s.reviewed else "") + (f" {s.comments}✎" if s.comments else "")
+                rows.append(
+                    Row(
+                        s.id,
+                        f"{s.started_at:%Y-%m-%d %H:%M}",
+                        s.scenario_title or s.scenario,
+                        s.rep,
+                        s.overall,
+                        seconds,
+                        state,
+                        note.strip(),
+                    )
                 )
+        except IndexUnavailable as exc:
+            self.app.call_from_thread(
+                self.notify,
+                f"Team index unavailable ({exc}); showing this machine's sessions.",
+                severity="warning",
             )
+            for r in services.store.records():
+                card = services.store.scorecard(r.id)
+                rows.append(
+                    Row(
+                        r.id,
+                        f"{r.started_at:%Y-%m-%d %H:%M}",
+                        r.scenario.title or r.scenario.id,
+                        r.rep,
+                        card.overall if card else None,
+                        duration(r),
+                        status(r),
+                    )
+                )
         self.app.call_from_thread(self._show, rows)
 
     def _show(self, rows: list[Row]) -> None:
@@ -114,7 +152,7 @@ class HistoryScreen(Screen[None]):
         for r in self._shown:
             table.add_row(*r.cells(), key=r.id)
         if not self._shown:
-            table.add_row("No sessions" + (" match" if text else " yet"), "", "", "", "", "")
+            table.add_row("No sessions" + (" match" if text else " yet"), *[""] * 6)
 
     @on(Input.Changed, "#filter")
     def _filtered(self) -> None:
@@ -142,3 +180,8 @@ class HistoryScreen(Screen[None]):
         row = self.query_one("#sessions", DataTable).cursor_row
         if 0 <= row < len(self._shown):
             self.rapp.open_session(self._shown[row].id)
+
+    def action_review(self) -> None:
+        row = self.query_one("#sessions", DataTable).cursor_row
+        if 0 <= row < len(self._shown):
+            self.rapp.open_review(self._shown[row].id)
