@@ -80,6 +80,7 @@ def main() -> None:
     parser.add_argument("--turns", type=int, default=24)
     parser.add_argument("--no-device", action="store_true", help="Silent speaker, no PulseAudio.")
     parser.add_argument("--verbose", action="store_true", help="Log what the listener does.")
+    parser.add_argument("--stt-threads", type=int, default=1, help="CPU threads for speech.")
     args = parser.parse_args()
     if args.verbose:
         global VERBOSE
@@ -132,7 +133,7 @@ def main() -> None:
         else:
             speaker = NullSpeaker(realtime=True)
             where = "silent speaker (real time)"
-        stt = WhisperSpeech(models_dir=tmp / "models")
+        stt = WhisperSpeech(models_dir=tmp / "models", cpu_threads=args.stt_threads)
         t = time.perf_counter()
         stt.load()
         print(f"Model loaded in {time.perf_counter() - t:.2f} s; playing to {where}", flush=True)
@@ -153,11 +154,14 @@ def main() -> None:
             pulse.stop(env)
 
     report(call.turns, spoken, voice.offset, lines)
+    if hasattr(speaker, "underruns"):
+        print(f"Output underruns (the device ran dry while the CPU was busy): {speaker.underruns}")
 
 
 def report(turns, spoken, offset, lines) -> None:  # type: ignore[no-untyped-def]
     rows = []
     errors = []
+    misheard: list[str] = []
     for i, turn in enumerate(turns):
         if turn.speaker != "rep" or i + 1 >= len(turns) or turns[i + 1].speaker != "customer":
             continue
@@ -167,6 +171,8 @@ def report(turns, spoken, offset, lines) -> None:  # type: ignore[no-untyped-def
             range(len(lines)), key=lambda j: abs(offset + spoken.starts[j] - t["speech_start"])
         )
         errors.append(wer(lines[line], turn.text))
+        if errors[-1] > 0.2:
+            misheard.append(f"  {lines[line]!r} -> {turn.text!r}")
         if "first_audio_out" not in reply:
             continue
         true_end = offset + spoken.ends[line]
@@ -196,6 +202,7 @@ def report(turns, spoken, offset, lines) -> None:  # type: ignore[no-untyped-def
     print(f"\nTurns measured: {len(rows)} (rep turns: {len(errors)}, lines: {len(lines)})")
     print(f"Speculative replies committed: {sum(r['speculative'] for r in rows):.0f}/{len(rows)}")
     print(f"Rep transcript WER: mean {statistics.mean(errors):.3f}")
+    print("\n".join(misheard))
     print(f"\n{'milliseconds':<22}{'p50':>8}{'p95':>8}{'mean':>8}")
     for key in [k for k in rows[0] if k != "speculative"]:
         values = [r[key] * 1000 for r in rows]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 from textual.pilot import Pilot
 
@@ -24,9 +25,11 @@ def make_workspace(root: Path) -> Path:
     return ws
 
 
-def make_app(ws: Path, clock: ManualClock | None = None) -> RoleplayApp:
+def make_app(ws: Path, clock: ManualClock | None = None, **options: Any) -> RoleplayApp:
+    """Typing only unless `options` say otherwise (audio_in=..., realtime=False)."""
     settings = Settings(rep="tester", timezone="UTC")
-    return RoleplayApp(build(ws, settings=settings, clock=clock or ManualClock()))
+    options.setdefault("voice", "audio_in" in options)
+    return RoleplayApp(build(ws, settings=settings, clock=clock or ManualClock()), **options)
 
 
 async def settle(pilot: Pilot[None]) -> None:

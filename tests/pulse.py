@@ -67,21 +67,26 @@ def refresh_portaudio() -> None:
 
 
 @pytest.fixture(scope="session")
-def pulse_sink(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+def pulse_daemon(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """PulseAudio with a null sink for the whole test session (stopped afterwards if this
     fixture started it). Yields the environment to run paplay/pactl with."""
     if shutil.which("pulseaudio") is None:
         pytest.skip("PulseAudio is not installed (scripts/test installs it)")
     runtime = Path(os.environ.get("XDG_RUNTIME_DIR") or tmp_path_factory.mktemp("pulse"))
     env, started = start(runtime)
-    old = os.environ.get("XDG_RUNTIME_DIR")
-    os.environ["XDG_RUNTIME_DIR"] = env["XDG_RUNTIME_DIR"]  # for PortAudio's pulse plugin
-    refresh_portaudio()
     yield env
     if started:
         stop(env)
-    if old is None:
-        os.environ.pop("XDG_RUNTIME_DIR", None)
-    else:
-        os.environ["XDG_RUNTIME_DIR"] = old
+
+
+@pytest.fixture
+def pulse_sink(
+    pulse_daemon: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> Iterator[dict[str, str]]:
+    """The null sink as a PortAudio device, for one test only: other tests keep seeing a
+    machine without a sound card (no microphone: typed calls)."""
+    monkeypatch.setenv("XDG_RUNTIME_DIR", pulse_daemon["XDG_RUNTIME_DIR"])
+    refresh_portaudio()
+    yield pulse_daemon
+    monkeypatch.undo()
     refresh_portaudio()

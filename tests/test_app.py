@@ -179,7 +179,7 @@ async def test_settings_are_saved_and_reloaded(tmp_path: Path) -> None:
     from roleplay.composition import build
     from roleplay.tui.app import RoleplayApp
 
-    app2 = RoleplayApp(build(make_workspace(tmp_path)))  # reads the config file
+    app2 = RoleplayApp(build(make_workspace(tmp_path)), voice=False)  # reads the config file
     async with app2.run_test(size=(100, 40)) as pilot:
         await settle(pilot)
         await pilot.press("f5")
@@ -239,7 +239,7 @@ async def test_keys_can_be_remapped_from_the_config(tmp_path: Path) -> None:
     from roleplay.composition import build
     from roleplay.tui.app import RoleplayApp
 
-    app = RoleplayApp(build(make_workspace(tmp_path)))
+    app = RoleplayApp(build(make_workspace(tmp_path)), voice=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.press("f9")
@@ -307,5 +307,4 @@ async def test_review_a_session_comment_override_and_mark(tmp_path: Path) -> Non
     # Everything is in the recordings folder (the source of truth) and in the calibration data.
     review = json.loads((app.services.store.folder(call.record.id) / "review.json").read_text())
     assert review["overrides"][0]["reason"] == "Two strong open questions in a short call."
-    assert app.services.reviews.human_levels("discovery") == [
-        (call.record.id, "open-questions", 4)]
+    assert app.services.reviews.human_levels("discovery") == [(call.record.id, "open-questions", 4)]

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from roleplay.adapters.audio_player import SoundDevicePlayer
-from roleplay.adapters.clock import SystemClock
+from roleplay.adapters.clock import ManualClock, SystemClock
 from roleplay.adapters.file_store import FileSessionStore
 from roleplay.adapters.habit_store import HabitFileStore
 from roleplay.adapters.index_open import known_secrets, open_index
@@ -197,13 +197,18 @@ def local_zone_name() -> str:
 # --- voice ----------------------------------------------------------------------------------
 
 
-def speech_to_text(settings: Settings, model: str | None = None) -> SpeechToText:
+def speech_to_text(
+    settings: Settings, model: str | None = None, *, live: bool = False
+) -> SpeechToText:
+    """`live`: a call, where the speaker and the listener need CPU too: one thread (measured
+    on 2 cores: as fast per utterance under load, and fewer audio dropouts)."""
     from roleplay.adapters.stt_whisper import WhisperSpeech
 
     return WhisperSpeech(
         model or settings.voice.stt_model,
         models_dir=data_dir() / "models",
         compute_type=settings.voice.compute_type,
+        cpu_threads=1 if live else 2,
     )
 
 
@@ -251,3 +256,17 @@ def listen_settings(settings: Settings) -> ListenSettings:
         statement=v.statement_ms / 1000,
     )
     return ListenSettings(policy=policy, push_to_talk=v.push_to_talk)
+
+
+def audio_timeline(services: Services) -> ManualClock:
+    """A recording read faster than real time runs the call on the audio's clock, so turn
+    times, talk ratio and pace come out as if it had been spoken. (A manual clock the call
+    moves; it replaces the practice clock, since one process runs one such call at a time.)"""
+    from roleplay.adapters.clock import ManualClock
+
+    current = services.practice.clock
+    if isinstance(current, ManualClock):
+        return current
+    clock = ManualClock(start=current.now())
+    services.practice.clock = clock
+    return clock

@@ -204,9 +204,14 @@ class SoundDeviceSpeaker:
         self._lock = threading.Lock()
         self._stream: Any = None
         self._rate = 0
+        # The stream runs from the first clip on, playing silence between clips: a stream
+        # (re)started through PulseAudio's ALSA plugin first fills a buffer of ~2 s, so every
+        # clip would start late. An underrun (the CPU busy elsewhere) does the same: counted.
+        self.underruns = 0
 
     def _open(self) -> None:
         sd = _sd()
+        _quiet_alsa()
         device = find_device(self._device, "output")
         try:
             info = sd.query_devices(device, kind="output")
@@ -250,10 +255,12 @@ class SoundDeviceSpeaker:
             self._stream.close()
             self._stream = None
 
-    def _fill(self, outdata: Any, frames: int, when: Any, _status: Any) -> None:
+    def _fill(self, outdata: Any, frames: int, when: Any, status: Any) -> None:
         outdata.fill(0)
         written = 0
         with self._lock:
+            if status.output_underflow:
+                self.underruns += 1
             while written < frames and self._queue:
                 p = self._queue[0]
                 if p._started is None:  # when this buffer reaches the device
@@ -271,3 +278,25 @@ class SoundDeviceSpeaker:
                 if p.position >= len(p.samples):
                     self._queue.pop(0)
                     p._done.set()
+
+
+_alsa_handler: Any = None
+
+
+def _quiet_alsa() -> None:
+    """alsa-lib prints recoverable events ("underrun occurred") straight to stderr, which
+    would scribble over the terminal; route them nowhere. Linux only; harmless elsewhere."""
+    global _alsa_handler
+    if _alsa_handler is not None:
+        return
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("asound")
+    if name is None:
+        return
+    signature = ctypes.CFUNCTYPE(
+        None, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p
+    )
+    _alsa_handler = signature(lambda *_args: None)  # kept alive: alsa-lib holds the pointer
+    ctypes.cdll.LoadLibrary(name).snd_lib_error_set_handler(_alsa_handler)

@@ -27,6 +27,9 @@ DEFAULT_RATE = 165  # words per minute: a calm phone voice (espeak's own default
 _VARIANTS = {"female": "+f3", "male": "+m3"}
 
 
+SYNTH_TIMEOUT = 30.0  # seconds for one sentence; a healthy espeak-ng takes ~15 ms
+
+
 class TtsUnavailable(RuntimeError):
     pass
 
@@ -36,59 +39,69 @@ def espeak_voice(voice: Voice, language: str) -> str:
     base = (voice.accent or language or "en").lower()
     if base == "en":
         base = "en-us"
+    if "+" in base:  # a full espeak-ng voice name from the settings, variant included
+        return base
     return base + _VARIANTS.get(voice.gender or "", "")
 
 
 class Pyttsx3Speech:
+    """Each instance is a handle: the engine and its thread are one per process, because
+    `pyttsx3.init()` hands every caller the same cached engine."""
+
     name = "espeak-ng"
 
-    def __init__(self) -> None:
-        self._requests: queue.SimpleQueue[tuple[str, str, int, Future[Clip]] | None] = (
-            queue.SimpleQueue()
-        )
-        self._thread: threading.Thread | None = None
-        self._lock = threading.Lock()
-        self._folder = Path(tempfile.mkdtemp(prefix="roleplay-tts-"))
-
     def synthesise(self, text: str, voice: Voice, language: str) -> Clip:
-        self._ensure_thread()
         done: Future[Clip] = Future()
-        self._requests.put((text, espeak_voice(voice, language), voice.rate or DEFAULT_RATE, done))
-        return done.result()
+        request = (text, espeak_voice(voice, language), voice.rate or DEFAULT_RATE, done)
+        _owner().put(request)
+        try:
+            return done.result(timeout=SYNTH_TIMEOUT)
+        except TimeoutError:
+            raise TtsUnavailable(
+                f"espeak-ng did not answer within {SYNTH_TIMEOUT:g} s (see the log)"
+            ) from None
 
     def close(self) -> None:
-        if self._thread is not None:
-            self._requests.put(None)
-            self._thread.join(timeout=5)
-            self._thread = None
+        """Nothing to release per handle; the engine's thread is a daemon."""
 
-    def _ensure_thread(self) -> None:
-        with self._lock:
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, name="tts", daemon=True)
-                self._thread.start()
 
-    def _run(self) -> None:  # the one thread that touches the engine
+_Request = tuple[str, str, int, Future[Clip]]
+_requests: queue.SimpleQueue[_Request] | None = None
+_owner_lock = threading.Lock()
+
+
+def _owner() -> queue.SimpleQueue[_Request]:
+    """The queue of the one thread that owns the engine (started on first use)."""
+    global _requests
+    with _owner_lock:
+        if _requests is None:
+            _requests = queue.SimpleQueue()
+            folder = Path(tempfile.mkdtemp(prefix="roleplay-tts-"))
+            threading.Thread(target=_run, args=(_requests, folder), name="tts", daemon=True).start()
+        return _requests
+
+
+def _run(requests: queue.SimpleQueue[_Request], folder: Path) -> None:
+    try:
+        engine = _engine()
+    except TtsUnavailable as exc:
+        while True:
+            requests.get()[3].set_exception(exc)
+    wav = folder / "sentence.wav"
+    while True:
+        text, name, rate, done = requests.get()
         try:
-            engine = _engine()
-        except TtsUnavailable as exc:
-            while (request := self._requests.get()) is not None:
-                request[3].set_exception(exc)
-            return
-        current: str | None = None
-        wav = self._folder / "sentence.wav"
-        while (request := self._requests.get()) is not None:
-            text, name, rate, done = request
-            try:
-                if name != current:
-                    _set_voice(engine, name)
-                    current = name
-                engine.setProperty("rate", rate)
-                engine.save_to_file(text, str(wav))
-                engine.runAndWait()
-                done.set_result(read_wav(wav))
-            except (OSError, RuntimeError, ValueError, wave.Error) as exc:
-                done.set_exception(TtsUnavailable(f"speech synthesis failed: {exc}"))
+            # Rate, voice, rate again, every time: espeak-ng (through pyttsx3) otherwise keeps
+            # an earlier rate now and then (measured; see tests/test_voice_adapters.py).
+            engine.setProperty("rate", rate)
+            _set_voice(engine, name)
+            engine.setProperty("rate", rate)
+            engine.save_to_file(text, str(wav))
+            engine.runAndWait()
+            done.set_result(read_wav(wav))
+        except Exception as exc:  # noqa: BLE001 - the owner thread must outlive any failure
+            log.warning("speech synthesis failed for %r: %r", text[:60], exc)
+            done.set_exception(TtsUnavailable(f"speech synthesis failed: {exc}"))
 
 
 def _engine() -> Any:

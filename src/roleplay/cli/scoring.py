@@ -137,8 +137,9 @@ def _outside_call(services: Services, path: Path, rubric_id: str, rep: str) -> T
     rubric = catalog.rubrics[rubric_id].rubric
     if path.suffix.lower() in AUDIO:
         raise fail(
-            f"{path}: audio needs transcribing first: run `roleplay transcribe {path}` "
-            "and pass its text output with speaker labels"
+            f"{path}: a recording does not say who is speaking, and roleplay does not separate "
+            f"speakers yet. Run `roleplay transcribe {path}`, put 'Name:' before each speaker's "
+            "lines, and score that text file with --transcript"
         )
     try:
         parsed = parse(path.read_text("utf-8", errors="replace"), rep, file=str(path))

@@ -46,6 +46,7 @@ HELP_PTT = "Press Enter to start talking and Enter again when you are done; /end
 NO_MICROPHONE = (
     "No microphone found: practising by typing (--audio-in FILE lets a recording stand in)."
 )
+PIPED = "Reading your lines from standard input (not a terminal): practising by typing."
 _LABELS = {
     VoiceState.LOADING: "loading",
     VoiceState.LISTENING: "listening",
@@ -71,14 +72,26 @@ def choose_mode(
     options: VoiceOptions,
     write: Callable[[str], None],
 ) -> VoiceOptions | None:
-    """Voice unless typing was asked for or there is no microphone (said in one line)."""
+    """Voice unless typing was asked for, there is no microphone, or the input is piped in
+    (each said in one line)."""
     if text:
         return None
-    if audio_in is None:
+    if audio_in is not None:
+        from roleplay.adapters.audio_file import FileAudioSource
+        from roleplay.services.ports import AudioUnavailable
+
+        try:
+            FileAudioSource(audio_in).audio()  # a bad file is named before the call starts
+        except AudioUnavailable as exc:
+            raise fail(str(exc)) from None
+    else:
         from roleplay.adapters.audio_sounddevice import has_microphone
 
         if not has_microphone(services.settings.voice.input_device):
             write(NO_MICROPHONE)
+            return None
+        if not sys.stdin.isatty():  # lines piped in by a script: it means to type them
+            write(PIPED)
             return None
     return options
 
@@ -112,7 +125,7 @@ def run_voice_call(
         audio_in=options.audio_in,
         realtime=options.realtime,
         speaker=speaker,
-        stt=speech_to_text(services.settings, options.stt_model),
+        stt=speech_to_text(services.settings, options.stt_model, live=True),
     )
     override = settings.voices.get(s.id) or settings.voices.get(s.persona.name)
     voice = VoiceCall(

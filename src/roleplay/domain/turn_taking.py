@@ -26,6 +26,11 @@ _NB = """og men eller så fordi siden selv om hvis når mens enn at som eh ehm �
 ei til av for med fra i på ved over under mot min mitt mine din ditt dine vår vårt våre
 deres sin sitt sine skal vil kan må bør"""
 _DANGLING = {"en": frozenset(_EN.split()), "nb": frozenset(_NB.split())}
+# Words that end sentences too ("That's what it is."): trailing only with no full stop after.
+_UNFINISHED = {
+    "en": frozenset({"is", "are", "was", "were", "be", "been", "that", "this", "these", "those"}),
+    "nb": frozenset({"er", "var", "være", "det", "den", "hva", "hvilke"}),
+}
 _TRAILING_MARKS = ("...", "…", ",", "-", "–", "—", ":", ";")
 _COMPLETE_MARKS = (".", "?", "!")
 
@@ -63,6 +68,9 @@ def ending(transcript: str, language: str = "en") -> Ending:
     if stripped.endswith("?"):
         return "question"
     if stripped.endswith(_TRAILING_MARKS) or (words and words[-1] in dangling):
+        return "trailing"
+    unfinished = _UNFINISHED.get(txt.base_language(language), _UNFINISHED["en"])
+    if words and words[-1] in unfinished and not stripped.endswith(_COMPLETE_MARKS):
         return "trailing"
     if stripped.endswith(_COMPLETE_MARKS):
         return "statement"

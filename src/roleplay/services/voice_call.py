@@ -475,6 +475,9 @@ class _Reply:
                         close()  # the engine saves the turn (asking `finish`)
         except CustomerUnavailable as exc:
             self.failure = str(exc)
+        except Exception as exc:  # the call loop must hear back, or it waits forever
+            log.exception("the customer's reply failed")
+            self.failure = f"the customer's reply failed ({type(exc).__name__}: {exc})"
         if not announced:
             self._announce_rep_turn()
         turns = voice.call.turns
@@ -493,11 +496,18 @@ class _Reply:
 
     def finish(self, said: Sequence[str], complete: bool) -> Delivered:
         voice = self._voice
+        # However long the audio lasts, plus slack: a speaker that stalls (device unplugged)
+        # must not hold the call forever.
+        deadline = time.monotonic() + sum(h.clip.duration for h in self._played) + 3.0
         for queued in self._played:
             while not queued.playback.wait(0.05):
-                if self._cancel.is_set():
+                if self._cancel.is_set() or time.monotonic() > deadline:
                     break
             if self._cancel.is_set():
+                break
+            if time.monotonic() > deadline:
+                log.warning("the speaker stopped playing; going on without it")
+                voice.parts.speaker.stop()
                 break
         if self._cancel.is_set():
             voice.parts.speaker.stop()

@@ -13,19 +13,23 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from roleplay.services.catalog import UnknownScenario
-from roleplay.services.ports import SessionNotFound
+from roleplay.services.ports import SessionNotFound, SpeechUnavailable
 from roleplay.tui.screens.history import HistoryScreen
 from roleplay.tui.screens.home import HomeScreen
 from roleplay.tui.screens.library import LibraryScreen
-from roleplay.tui.screens.practice import PracticeScreen
+from roleplay.tui.screens.practice import PracticeScreen, VoiceMessage
 from roleplay.tui.screens.scorecard import ScorecardScreen, TranscriptScreen
 from roleplay.tui.screens.settings import SettingsScreen
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from roleplay.composition import Services
     from roleplay.domain.scorecard import Scorecard
     from roleplay.domain.session import Transcript, Turn
     from roleplay.services.engine import Conversation
+    from roleplay.services.ports import SpeechToText
+    from roleplay.services.voice_call import VoiceCall
 
 
 class RoleplayApp(App[None]):
@@ -49,12 +53,64 @@ class RoleplayApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
     ]
 
-    def __init__(self, services: Services) -> None:
+    def __init__(
+        self,
+        services: Services,
+        *,
+        audio_in: Path | None = None,
+        realtime: bool = True,
+        voice: bool = True,
+    ) -> None:
+        """`audio_in`: a recording stands in for the microphone (demos, tests); `realtime`
+        paces it as if spoken; `voice=False`: typing only, no microphone check."""
         super().__init__()
         self.services = services
+        self.voice_enabled = voice
+        self.audio_in = audio_in
+        self.realtime = realtime
+        self.microphone: bool | None = None  # None: not checked yet
+        self.ready_to_talk = False  # the speech model is loaded
+        self._stt: SpeechToText | None = None
 
     def on_mount(self) -> None:
         self._apply_ui_settings()
+        if self.voice_enabled:
+            self.call_after_refresh(self._prepare_voice)  # after the first frame
+        else:
+            self.microphone = False
+
+    @work(thread=True, exclusive=True, group="voice-prep")
+    def _prepare_voice(self) -> None:
+        """After the first frame: is there a microphone, and load the speech model once, so
+        the first call starts listening at once."""
+        from roleplay.composition import speech_to_text
+
+        if self.audio_in is None:
+            from roleplay.adapters.audio_sounddevice import has_microphone
+
+            self.microphone = has_microphone(self.services.settings.voice.input_device)
+        else:
+            self.microphone = True
+        if not self.microphone:
+            self.call_from_thread(
+                self.notify, "No microphone found: practice by typing.", timeout=6
+            )
+            return
+        stt = speech_to_text(self.services.settings)
+        try:
+            stt.load(lambda message: self.call_from_thread(self.notify, message, timeout=4))
+        except SpeechUnavailable as exc:
+            self.microphone = False
+            self.call_from_thread(
+                self.notify,
+                f"{exc} Practice by typing meanwhile.",
+                title="Speech is not available",
+                severity="warning",
+                timeout=15,
+            )
+            return
+        self._stt = stt
+        self.ready_to_talk = True
 
     def _apply_ui_settings(self) -> None:
         ui = self.services.settings.ui
@@ -98,14 +154,53 @@ class RoleplayApp(App[None]):
     def start_practice(
         self, scenario: str, *, drill: str | None = None, seed: int | None = None
     ) -> None:
+        voice = bool(self.microphone)
         try:
             call = self.services.practice.begin(
-                scenario, self.services.profile(), seed=seed, drill=drill
+                scenario,
+                self.services.profile(),
+                seed=seed,
+                drill=drill,
+                mode="voice" if voice else "text",
             )
         except (UnknownScenario, ValueError) as exc:
             self.notify(str(exc), title="Cannot start", severity="error", timeout=10)
             return
-        self.push_screen(PracticeScreen(call))
+        screen = PracticeScreen(call)
+        if voice:
+            screen.voice = self._voice_call(call, screen)
+        self.push_screen(screen)
+
+    def _voice_call(self, call: Conversation, screen: PracticeScreen) -> VoiceCall:
+        from roleplay.composition import (
+            audio_timeline,
+            build_voice,
+            listen_settings,
+            speech_to_text,
+        )
+        from roleplay.services.voice_call import VoiceCall
+
+        services = self.services
+        v = services.settings.voice
+        s = call.run.scenario
+        parts = build_voice(
+            services,
+            audio_in=self.audio_in,
+            realtime=self.realtime,
+            speaker="device" if self.realtime and self.audio_in is None else "none",
+            stt=self._stt or speech_to_text(services.settings),
+        )
+        override = v.voices.get(s.id) or v.voices.get(s.persona.name)
+        return VoiceCall(
+            call,
+            parts,
+            listen_settings(services.settings),
+            lambda event: _post(screen, VoiceMessage(event)),
+            timeline=None if self.realtime else audio_timeline(services),
+            fallback=None if services.offline else services.offline_customer,
+            speculate=v.speculate,
+            voice=s.persona.voice.model_copy(update={"accent": override}) if override else None,
+        )
 
     @work(thread=True, exclusive=True, group="scoring")
     def finish_practice(self, call: Conversation) -> None:
@@ -134,9 +229,11 @@ class RoleplayApp(App[None]):
         comes_back: dict[str, date],
         suggestion: str | None,
     ) -> None:
+        scorecard = ScorecardScreen(transcript, card, comes_back, suggestion)
         if isinstance(self.screen, PracticeScreen):
-            self.pop_screen()
-        self.push_screen(ScorecardScreen(transcript, card, comes_back, suggestion))
+            self.switch_screen(scorecard)  # one step: the practice screen is replaced
+        else:
+            self.push_screen(scorecard)
 
     def open_session(self, session_id: str) -> None:
         try:
@@ -190,6 +287,10 @@ class RoleplayApp(App[None]):
 
         self.services = build(self.services.workspace.root)
         self._apply_ui_settings()
+
+
+def _post(screen: PracticeScreen, message: VoiceMessage) -> None:
+    screen.post_message(message)  # thread-safe; returns whether it was queued
 
 
 def _progress_screen() -> Screen[None]:

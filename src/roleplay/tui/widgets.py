@@ -68,3 +68,16 @@ def kpi_text(k: Kpis) -> str:
     if k.interruptions:
         lines.append(f"Interruptions: {k.interruptions}")
     return "\n".join(lines)
+
+
+class TitleBar(Static):
+    """The top line. (Textual's Header keeps a title watcher after its screen is gone, which
+    fails when a call's screens are switched quickly; a static line has nothing to watch.)"""
+
+    DEFAULT_CSS = """
+    TitleBar { dock: top; height: 1; background: $panel; color: $text; padding: 0 1;
+               text-align: center; }
+    """
+
+    def __init__(self, subtitle: str = "practise sales conversations") -> None:
+        super().__init__(f"[b]roleplay[/b] [dim]— {subtitle}[/dim]")

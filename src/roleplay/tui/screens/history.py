@@ -10,9 +10,10 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input
+from textual.widgets import DataTable, Footer, Input
 
 from roleplay.cli.render import clock, duration, status
+from roleplay.tui.widgets import TitleBar
 
 if TYPE_CHECKING:
     from roleplay.tui.app import RoleplayApp
@@ -76,7 +77,7 @@ class HistoryScreen(Screen[None]):
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Input(placeholder="Filter: scenario, rep, date, status…", id="filter")
         yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
         yield Footer()

@@ -9,10 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Static
 
 from roleplay.cli.render import clock
-from roleplay.tui.widgets import OfflineBanner
+from roleplay.tui.widgets import OfflineBanner, TitleBar
 
 if TYPE_CHECKING:
     from roleplay.tui.app import RoleplayApp
@@ -29,7 +29,7 @@ class HomeScreen(Screen[None]):
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         if self.rapp.services.offline:
             yield OfflineBanner()
         with Horizontal(id="home-top"):

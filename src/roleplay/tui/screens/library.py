@@ -11,10 +11,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Select, Static
+from textual.widgets import DataTable, Footer, Select, Static
 
 from roleplay.cli.render import clock
 from roleplay.services.catalog import Catalog
+from roleplay.tui.widgets import TitleBar
 
 if TYPE_CHECKING:
     from roleplay.tui.app import RoleplayApp
@@ -72,7 +73,7 @@ class LibraryScreen(Screen[None]):
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with Horizontal(id="filters"):
             yield Select[str]([], prompt="Any skill", id="skill")
             yield Select[int](

@@ -14,16 +14,44 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Header, Input, Label, Static
+from textual.widgets import Button, Footer, Input, Label, Static
 
 from roleplay.cli.render import clock
 from roleplay.services.engine import CallState, Conversation
-from roleplay.services.ports import CustomerEvent, CustomerUnavailable, Sentence
-from roleplay.tui.widgets import OfflineBanner, PersonaCard
+from roleplay.services.ports import (
+    CustomerEvent,
+    CustomerUnavailable,
+    Sentence,
+    SpeechUnavailable,
+)
+from roleplay.services.voice_events import (
+    BargeIn,
+    CallEnded,
+    CustomerSentence,
+    CustomerTurn,
+    MicLevel,
+    Notice,
+    PartialTranscript,
+    RepTurn,
+    StateChanged,
+    VoiceEvent,
+)
+from roleplay.tui.widgets import OfflineBanner, PersonaCard, TitleBar
 
 if TYPE_CHECKING:
+    from roleplay.services.voice_call import VoiceCall
     from roleplay.tui.app import RoleplayApp
+
+VOICE_STATES = {
+    "loading": "loading the speech model…",
+    "listening": "listening",
+    "rep-speaking": "listening (you are speaking)",
+    "thinking": "transcribing · customer thinking",
+    "customer-speaking": "customer speaking",
+    "ended": "call ended",
+}
 
 
 class TurnLine(Static):
@@ -74,6 +102,22 @@ class ConfirmEnd(ModalScreen[bool]):
         self.dismiss(event.button.id == "yes")
 
 
+class VoiceMessage(Message):
+    """A voice-call event, posted from the call's threads. Mic levels and partial transcripts
+    replace older ones still waiting, so a stream of them never floods the UI."""
+
+    def __init__(self, event: VoiceEvent) -> None:
+        super().__init__()
+        self.event = event
+
+    def can_replace(self, message: Message) -> bool:
+        return (
+            isinstance(message, VoiceMessage)
+            and type(message.event) is type(self.event)
+            and isinstance(self.event, MicLevel | PartialTranscript)
+        )
+
+
 class PracticeScreen(Screen[None]):
     BINDINGS = [
         Binding("ctrl+t", "toggle_talk", "Talk", id="practice.talk", priority=True),
@@ -82,7 +126,7 @@ class PracticeScreen(Screen[None]):
         Binding("escape", "end_call", "End call", id="practice.end", priority=True),
     ]
 
-    def __init__(self, call: Conversation, *, voice: bool = False) -> None:
+    def __init__(self, call: Conversation, *, voice: VoiceCall | None = None) -> None:
         super().__init__()
         self.call = call
         self.voice = voice
@@ -100,7 +144,7 @@ class PracticeScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         s = self.call.run.scenario
-        yield Header()
+        yield TitleBar()
         if self.rapp.services.offline:
             yield OfflineBanner()
         with Horizontal(id="practice-top"):
@@ -112,15 +156,68 @@ class PracticeScreen(Screen[None]):
         with VerticalScroll(id="practice-brief"):
             yield Static(s.brief)
         yield VerticalScroll(id="turns")
+        yield Static("", id="partial")
         yield Input(placeholder="Type what you would say, Enter to send", id="say")
         yield Footer()
 
     def on_mount(self) -> None:
         self._tick()
         self.set_interval(1.0, self._tick)
+        if self.voice is not None:
+            self.query_one("#say", Input).display = False
+            self._set_state("loading the speech model…")
+            self._run_voice()
+            return
         self.query_one("#say", Input).focus()
         self._set_state("customer speaking")
         self._run(lambda: self.call.start())
+
+    # --- a spoken call -------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="call")
+    def _run_voice(self) -> None:
+        voice = self.voice
+        assert voice is not None
+        try:
+            voice.prepare()
+        except SpeechUnavailable as exc:
+            self.app.call_from_thread(self._voice_failed, str(exc))
+            return
+        voice.run()  # the call's own threads post VoiceMessages; this returns when it ends
+
+    def _voice_failed(self, message: str) -> None:
+        self.notify(message, title="Speech is not available", severity="error", timeout=15)
+        self.voice = None
+        self.query_one("#say", Input).display = True
+        self.query_one("#say", Input).focus()
+        self._set_state("typing instead")
+        self._run(lambda: self.call.start())
+
+    def on_voice_message(self, message: VoiceMessage) -> None:
+        event = message.event
+        if isinstance(event, StateChanged):
+            self._set_state(VOICE_STATES.get(event.state.value, event.state.value))
+        elif isinstance(event, MicLevel):
+            level = max(0, min(20, round((event.db + 60) / 3)))
+            colour = "green" if event.speech else "dim"
+            self.query_one("#meter", Static).update(
+                f"mic [{colour}]{'▮' * level}{'▯' * (20 - level)}[/]"
+            )
+        elif isinstance(event, PartialTranscript):
+            self.query_one("#partial", Static).update(f"[i]{event.text}[/i]")
+        elif isinstance(event, RepTurn):
+            self.query_one("#partial", Static).update("")
+            self._add("rep", event.turn.text)
+        elif isinstance(event, CustomerSentence):
+            self._customer_sentence(event.text)
+        elif isinstance(event, CustomerTurn):
+            self._live = None
+        elif isinstance(event, BargeIn):
+            self.notify("You spoke over the customer: they stopped.", timeout=3)
+        elif isinstance(event, Notice):
+            self.notify(event.message, timeout=6)
+        elif isinstance(event, CallEnded):
+            self._finish()
 
     # --- the conversation ------------------------------------------------------------------
 
@@ -187,8 +284,10 @@ class PracticeScreen(Screen[None]):
         self.query_one("#say", Input).focus()
 
     def action_toggle_talk(self) -> None:
-        if not self.voice:
+        if self.voice is None:
             self.notify("No microphone in this session: type instead.", severity="warning")
+        else:
+            self.voice.press()
 
     def action_replay(self) -> None:
         last = next((t for t in reversed(self.call.turns) if t.speaker == "customer"), None)
@@ -201,7 +300,9 @@ class PracticeScreen(Screen[None]):
             return
 
         def confirmed(yes: bool | None) -> None:
-            if yes:
+            if yes and self.voice is not None:
+                self.voice.hang_up()  # the call ends and posts CallEnded
+            elif yes:
                 self._finish()
 
         self.app.push_screen(ConfirmEnd(), confirmed)

@@ -9,8 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Select, Static
+from textual.widgets import Footer, Select, Static
 from textual_plotext import PlotextPlot
+
+from roleplay.tui.widgets import TitleBar
 
 if TYPE_CHECKING:
     from roleplay.tui.app import RoleplayApp
@@ -28,7 +30,7 @@ class ProgressScreen(Screen[None]):
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static("Loading…", id="progress-summary")
         with Horizontal(id="progress-pickers"):
             yield Select[str]([], prompt="Skill", id="pick-skill", allow_blank=True)

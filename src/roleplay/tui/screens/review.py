@@ -11,12 +11,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from roleplay.cli.render import clock
 from roleplay.domain.history import SessionView
 from roleplay.tui.screens.practice import TurnLine
-from roleplay.tui.widgets import level_bar
+from roleplay.tui.widgets import TitleBar, level_bar
 
 if TYPE_CHECKING:
     from roleplay.tui.app import RoleplayApp
@@ -100,7 +100,7 @@ class ReviewScreen(Screen[None]):
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static("", id="review-title")
         with Horizontal(id="review-body"):
             yield VerticalScroll(id="review-turns")
@@ -243,7 +243,7 @@ class ReviewScreen(Screen[None]):
             return
         self.app.call_from_thread(self._changed, view, done)
 
-    async def _changed(self, view: SessionView, done: str) -> None:
+    def _changed(self, view: SessionView, done: str) -> None:
         self.view = view
-        await self._render_view()
+        self.call_later(self._render_view)
         self.notify(done)

@@ -11,14 +11,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, OptionList, Static
+from textual.widgets import Button, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from roleplay.cli.render import clock
 from roleplay.domain.scorecard import Scorecard
 from roleplay.domain.session import Transcript
 from roleplay.tui.screens.practice import TurnLine
-from roleplay.tui.widgets import kpi_text, level_bar
+from roleplay.tui.widgets import TitleBar, kpi_text, level_bar
 
 if TYPE_CHECKING:
     from roleplay.tui.app import RoleplayApp
@@ -49,7 +49,7 @@ class ScorecardScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         c = self.card
-        yield Header()
+        yield TitleBar()
         if c.overall is None:
             verdict = "not scored"
         else:
@@ -181,7 +181,7 @@ class TranscriptScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         r = self.transcript.record
-        yield Header()
+        yield TitleBar()
         yield Static(
             f"[b]{r.scenario.title or r.scenario.id}[/b] · {r.rep} · {r.started_at:%Y-%m-%d %H:%M}",
             id="transcript-title",

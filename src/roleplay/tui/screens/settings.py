@@ -10,9 +10,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label, Select, Static, Switch
+from textual.widgets import Button, Footer, Input, Label, Select, Static, Switch
 
 from roleplay.config import ConfigError, Settings, config_file, save_settings
+from roleplay.tui.widgets import TitleBar
 
 if TYPE_CHECKING:
     from roleplay.tui.app import RoleplayApp
@@ -37,7 +38,7 @@ class SettingsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         s: Settings = self.rapp.services.settings
         key_state = "set" if s.llm.api_key else "not set"
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="settings-form"):
             yield Static(f"[dim]Config file: {config_file()}[/dim]")
             yield Static("[b]You[/b]", classes="section")

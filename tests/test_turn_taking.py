@@ -1,0 +1,46 @@
+"""When the rep's turn ends: a short pause after a question, longer when they trail off."""
+
+from __future__ import annotations
+
+import pytest
+
+from roleplay.domain.turn_taking import TurnEndPolicy, ending, same_words
+
+POLICY = TurnEndPolicy(silence=0.65, question=0.25, trailing=1.2, statement=0.5)
+
+
+@pytest.mark.parametrize(
+    ("said", "language", "kind"),
+    [
+        ("What happens when an order comes in late?", "en", "question"),
+        ("Could you tell me more about that?", "en", "question"),
+        ("That sounds painful.", "en", "statement"),
+        ("So what we do is", "en", "trailing"),
+        ("and...", "en", "trailing"),
+        ("We could, um", "en", "trailing"),
+        ("I was thinking that the", "en", "trailing"),
+        ("Because of the,", "en", "trailing"),
+        ("So we.", "en", "trailing"),  # Whisper puts a full stop after a dangling word
+        ("Right", "en", "open"),
+        ("", "en", "open"),
+        ("Hvordan fungerer fakturagodkjenningen i dag?", "nb", "question"),
+        ("Vi har prøvd det før.", "nb", "statement"),
+        ("Jeg tenkte at", "nb", "trailing"),
+        ("og så", "nb", "trailing"),
+    ],
+)
+def test_how_a_line_ends(said: str, language: str, kind: str) -> None:
+    assert ending(said, language) == kind
+
+
+def test_a_question_ends_the_turn_sooner_than_trailing_off() -> None:
+    assert POLICY.silence_needed("How often does that happen?") == 0.25
+    assert POLICY.silence_needed("That sounds painful.") == 0.5
+    assert POLICY.silence_needed("and so the thing is") == 1.2
+    assert POLICY.silence_needed("okay so") == 1.2
+    assert POLICY.silence_needed("Right") == 0.65
+
+
+def test_same_words_ignores_case_and_punctuation() -> None:
+    assert same_words("What's your budget?", "what's your budget")
+    assert not same_words("What's your budget?", "What's your budget for this?")
