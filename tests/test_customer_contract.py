@@ -13,7 +13,14 @@ from roleplay.adapters.scripted_customer import ScriptedCustomer
 from roleplay.domain.loading import load_scenario
 from roleplay.domain.session import Turn
 from roleplay.domain.variation import draw
-from roleplay.services.ports import Customer, CustomerRequest, EndCall, Marker, Sentence
+from roleplay.services.ports import (
+    Customer,
+    CustomerRequest,
+    EndCall,
+    FirstToken,
+    Marker,
+    Sentence,
+)
 from tests.fake_openai import FakeOpenAI, Reply
 
 MINI = Path(__file__).parent / "data" / "valid" / "scenarios" / "mini.yaml"
@@ -50,7 +57,7 @@ def _check_events(events: list[object]) -> None:
     ends = [i for i, e in enumerate(events) if isinstance(e, EndCall)]
     assert len(ends) <= 1 and (not ends or ends[0] == len(events) - 1), "EndCall comes last"
     for e in events:
-        assert isinstance(e, Sentence | Marker | EndCall)
+        assert isinstance(e, Sentence | Marker | EndCall | FirstToken)
 
 
 def test_opening_says_a_line_and_does_not_end(customer) -> None:

@@ -70,7 +70,8 @@ def _check(text: str) -> None:
             loader(text, "fuzz.yaml")
         except InvalidFile as exc:
             assert exc.problems
-            lines = text.count("\n") + 1
+            # YAML counts \r, \n and \r\n as line breaks (so do editors).
+            lines = len(text.splitlines()) + 1
             for p in exc.problems:
                 assert p.file == "fuzz.yaml" and p.path and p.message
                 assert 0 <= p.line <= lines + 1

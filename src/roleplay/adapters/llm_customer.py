@@ -17,7 +17,14 @@ from roleplay.domain import text as txt
 from roleplay.domain.reply_stream import ReplyStream
 from roleplay.domain.scenario import Scenario
 from roleplay.domain.variation import ScenarioRun
-from roleplay.services.ports import CustomerEvent, CustomerRequest, EndCall, Marker, Sentence
+from roleplay.services.ports import (
+    CustomerEvent,
+    CustomerRequest,
+    EndCall,
+    FirstToken,
+    Marker,
+    Sentence,
+)
 
 log = logging.getLogger(__name__)
 
@@ -144,7 +151,11 @@ class LlmCustomer:
                 yield Sentence(sentence)
             return
         stream = ReplyStream()
+        started = False
         for chunk in self._llm.stream_chat(build_messages(request)):
+            if not started:
+                started = True
+                yield FirstToken()  # lets the voice pipeline time the model's first token
             for sentence in stream.feed(chunk):
                 yield Sentence(sentence)
         for sentence in stream.close():
