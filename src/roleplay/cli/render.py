@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 
-from roleplay.domain.kpis import Kpis
+from roleplay.domain.kpis import Kpis, describe
 from roleplay.domain.scenario import Scenario
 from roleplay.domain.scorecard import Scorecard
 from roleplay.domain.session import SessionRecord, Transcript
@@ -163,21 +163,4 @@ def scorecard(card: Scorecard, rubric_title: str | None = None) -> str:
 
 
 def kpi_lines(k: Kpis) -> str:
-    def pct(x: float | None) -> str:
-        return "-" if x is None else f"{100 * x:.0f}%"
-
-    parts = [
-        f"talk ratio {pct(k.talk_ratio_words)} of words"
-        + (f", {pct(k.talk_ratio_time)} of time" if k.talk_ratio_time is not None else ""),
-        f"questions {k.questions_open} open / {k.questions_closed} closed",
-        f"fillers {k.fillers}"
-        + (f" ({k.fillers_per_minute:.1f}/min)" if k.fillers_per_minute is not None else ""),
-        f"longest monologue {k.longest_monologue_words} words",
-    ]
-    if k.words_per_minute is not None:
-        parts.append(f"pace {k.words_per_minute:.0f} wpm")
-    if k.avg_response_latency is not None:
-        parts.append(f"response latency {k.avg_response_latency:.1f}s")
-    if k.interruptions:
-        parts.append(f"interruptions {k.interruptions}")
-    return wrap("Numbers: " + " · ".join(parts))
+    return wrap("Numbers: " + " · ".join(f"{label} {value}" for label, value in describe(k)))

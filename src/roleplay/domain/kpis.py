@@ -80,3 +80,30 @@ def compute(turns: Sequence[Turn], language: str = "en", timed: bool = False) ->
         ),
         interruptions=interruptions,
     )
+
+
+def describe(k: Kpis) -> list[tuple[str, str]]:
+    """The numbers a rep sees, as (label, value) pairs; empty figures are left out."""
+
+    def pct(x: float | None) -> str:
+        return "-" if x is None else f"{100 * x:.0f}%"
+
+    talk = f"{pct(k.talk_ratio_words)} of words"
+    if k.talk_ratio_time is not None:
+        talk += f", {pct(k.talk_ratio_time)} of time"
+    fillers = str(k.fillers)
+    if k.fillers_per_minute is not None:
+        fillers += f" ({k.fillers_per_minute:.1f}/min)"
+    pairs = [
+        ("talk ratio", talk),
+        ("questions", f"{k.questions_open} open, {k.questions_closed} closed"),
+        ("fillers", fillers),
+        ("longest monologue", f"{k.longest_monologue_words} words"),
+    ]
+    if k.words_per_minute is not None:
+        pairs.append(("pace", f"{k.words_per_minute:.0f} words/min"))
+    if k.avg_response_latency is not None:
+        pairs.append(("response latency", f"{k.avg_response_latency:.1f} s"))
+    if k.interruptions:
+        pairs.append(("interruptions", str(k.interruptions)))
+    return pairs

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
-from roleplay.domain.kpis import Kpis
+from roleplay.domain.kpis import Kpis, describe
 from roleplay.domain.scenario import Scenario
 
 OFFLINE_TEXT = (
@@ -48,25 +48,7 @@ def level_bar(level: int | None) -> str:
 
 def kpi_text(k: Kpis) -> str:
     """The hard numbers, one per line."""
-
-    def pct(x: float | None) -> str:
-        return "-" if x is None else f"{100 * x:.0f}%"
-
-    lines = [
-        "[b]Numbers[/b]",
-        f"Talk ratio: {pct(k.talk_ratio_words)} of words"
-        + (f", {pct(k.talk_ratio_time)} of time" if k.talk_ratio_time is not None else ""),
-        f"Questions: {k.questions_open} open, {k.questions_closed} closed",
-        f"Fillers: {k.fillers}"
-        + (f" ({k.fillers_per_minute:.1f}/min)" if k.fillers_per_minute is not None else ""),
-        f"Longest monologue: {k.longest_monologue_words} words",
-    ]
-    if k.words_per_minute is not None:
-        lines.append(f"Pace: {k.words_per_minute:.0f} words/min")
-    if k.avg_response_latency is not None:
-        lines.append(f"Response latency: {k.avg_response_latency:.1f} s")
-    if k.interruptions:
-        lines.append(f"Interruptions: {k.interruptions}")
+    lines = ["[b]Numbers[/b]"] + [f"{label.capitalize()}: {value}" for label, value in describe(k)]
     return "\n".join(lines)
 
 
