@@ -27,6 +27,34 @@ Kari: Could I send you an invite for Tuesday next week?
 """
 
 
+def verdict(level: int) -> Reply:
+    """The LLM judge's answer on the mini rubric, open-questions at `level`."""
+    return Reply(
+        json.dumps(
+            {
+                "criteria": [
+                    {
+                        "criterion": "open-questions",
+                        "level": level,
+                        "rationale": "r",
+                        "evidence": [{"turn": 1, "quote": "How does a typical morning look"}],
+                        "tip": "t",
+                        "example": "e",
+                    },
+                    {
+                        "criterion": "next-steps",
+                        "level": 3,
+                        "rationale": "r",
+                        "evidence": [{"turn": 5, "quote": "send you an invite for next week"}],
+                        "tip": "t",
+                        "example": "e",
+                    },
+                ]
+            }
+        )
+    )
+
+
 def invoke(ws: Path, *args: str, input: str | None = None):
     return runner.invoke(app, ["--workspace", str(ws), *args], input=input)
 
@@ -58,32 +86,6 @@ def test_rescore_with_llm_samples(
     sid = _session(mini_workspace)
     monkeypatch.setenv("ROLEPLAY_LLM_BASE_URL", fake_llm.url)
     monkeypatch.setenv("ROLEPLAY_LLM_MODEL", "test-model")
-
-    def verdict(level: int) -> Reply:
-        return Reply(
-            json.dumps(
-                {
-                    "criteria": [
-                        {
-                            "criterion": "open-questions",
-                            "level": level,
-                            "rationale": "r",
-                            "evidence": [{"turn": 1, "quote": "How does a typical morning look"}],
-                            "tip": "t",
-                            "example": "e",
-                        },
-                        {
-                            "criterion": "next-steps",
-                            "level": 3,
-                            "rationale": "r",
-                            "evidence": [{"turn": 5, "quote": "send you an invite for next week"}],
-                            "tip": "t",
-                            "example": "e",
-                        },
-                    ]
-                }
-            )
-        )
 
     fake_llm.queue(verdict(2), verdict(5), verdict(4))
     result = invoke(mini_workspace, "score", sid, "--samples", "3")
@@ -202,32 +204,7 @@ def test_a_rescore_reaches_the_practice_schedule(
     monkeypatch.setenv("ROLEPLAY_LLM_BASE_URL", fake_llm.url)
     monkeypatch.setenv("ROLEPLAY_LLM_MODEL", "test-model")
     new_level = 5 if before != 5 else 2
-    fake_llm.queue(
-        Reply(
-            json.dumps(
-                {
-                    "criteria": [
-                        {
-                            "criterion": "open-questions",
-                            "level": new_level,
-                            "rationale": "r",
-                            "evidence": [{"turn": 1, "quote": "How does a typical morning look"}],
-                            "tip": "t",
-                            "example": "e",
-                        },
-                        {
-                            "criterion": "next-steps",
-                            "level": 3,
-                            "rationale": "r",
-                            "evidence": [{"turn": 5, "quote": "send you an invite for next week"}],
-                            "tip": "t",
-                            "example": "e",
-                        },
-                    ]
-                }
-            )
-        )
-    )
+    fake_llm.queue(verdict(new_level))
     assert invoke(mini_workspace, "score", sid).exit_code == 0
     after = build(mini_workspace).habit().state().cards["discovery-questions"].last_level
     assert after == new_level != before
