@@ -8,8 +8,8 @@ from roleplay.domain.kpis import Kpis, describe
 from roleplay.domain.scenario import Scenario
 
 OFFLINE_TEXT = (
-    "Offline: the customer is scripted and the judge is rule-based (no LLM configured). "
-    "To connect one, set OPENAI_API_KEY, or an LLM base URL in Settings (F5)."
+    "Offline: scripted customer, rule-based judge (no LLM configured). "
+    "Connect one: OPENAI_API_KEY, or an LLM base URL in Settings (F5)."
 )
 
 
@@ -26,7 +26,8 @@ class OfflineBanner(Static):
 
 class PersonaCard(Static):
     DEFAULT_CSS = """
-    PersonaCard { border: round $accent; padding: 0 1; height: auto; }
+    PersonaCard { border-left: thick $accent; background: $accent 10%; padding: 0 1;
+                  height: auto; }
     """
 
     def __init__(self, scenario: Scenario, **kwargs: object) -> None:
