@@ -27,6 +27,7 @@ DEFAULT_RATE = 165  # words per minute: a calm phone voice (espeak's own default
 _VARIANTS = {"female": "+f3", "male": "+m3"}
 
 
+ATTEMPTS = 3  # tries per sentence when espeak-ng writes an empty file
 SYNTH_TIMEOUT = 30.0  # seconds for one sentence; a healthy espeak-ng takes ~15 ms
 
 
@@ -87,18 +88,33 @@ def _run(requests: queue.SimpleQueue[_Request], folder: Path) -> None:
     except TtsUnavailable as exc:
         while True:
             requests.get()[3].set_exception(exc)
-    wav = folder / "sentence.wav"
+    count = 0
     while True:
         text, name, rate, done = requests.get()
         try:
-            # Rate, voice, rate again, every time: espeak-ng (through pyttsx3) otherwise keeps
-            # an earlier rate now and then (measured; see tests/test_voice_adapters.py).
-            engine.setProperty("rate", rate)
-            _set_voice(engine, name)
-            engine.setProperty("rate", rate)
-            engine.save_to_file(text, str(wav))
-            engine.runAndWait()
-            done.set_result(read_wav(wav))
+            clip = None
+            # espeak-ng now and then writes an empty file for a sentence (seen in CI on
+            # "Okay."): try again, each time into a fresh file, so a stale one is never read.
+            for _attempt in range(ATTEMPTS):
+                count += 1
+                wav = folder / f"sentence-{count}.wav"
+                # Rate, voice, rate again, every time: espeak-ng (through pyttsx3) otherwise
+                # keeps an earlier rate now and then (measured; see test_voice_adapters.py).
+                engine.setProperty("rate", rate)
+                _set_voice(engine, name)
+                engine.setProperty("rate", rate)
+                engine.save_to_file(text, str(wav))
+                engine.runAndWait()
+                clip = read_wav(wav) if wav.exists() else None
+                wav.unlink(missing_ok=True)
+                if clip is not None and clip.duration > 0:
+                    break
+                log.warning("espeak-ng wrote no audio for %r; trying again", text[:60])
+            if clip is None or clip.duration <= 0:
+                raise TtsUnavailable(f"espeak-ng produced no audio for {text[:40]!r}")
+            done.set_result(clip)
+        except TtsUnavailable as exc:
+            done.set_exception(exc)
         except Exception as exc:  # noqa: BLE001 - the owner thread must outlive any failure
             log.warning("speech synthesis failed for %r: %r", text[:60], exc)
             done.set_exception(TtsUnavailable(f"speech synthesis failed: {exc}"))
