@@ -17,6 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from roleplay.cli import app
+from tests.isolation import private_shm
 from tests.speech import conversation, needs_espeak, write_wav
 
 pytestmark = [needs_espeak, pytest.mark.slow]
@@ -50,10 +51,13 @@ def test_sigkill_mid_utterance_keeps_the_turns_and_the_audio(
     wav = write_wav(tmp_path / "rep.wav", spoken.audio)
     out = (tmp_path / "out.txt").open("w")
     proc = subprocess.Popen(
-        [
-            *(sys.executable, "-m", "roleplay", "--workspace", str(mini_workspace), "practice"),
-            *("mini", "--audio-in", str(wav), "--plain", "--seed", "7", "--rep", "crash-test"),
-        ],
+        private_shm(
+            [
+                *(sys.executable, "-m", "roleplay", "--workspace", str(mini_workspace)),
+                *("practice", "mini", "--audio-in", str(wav), "--plain", "--seed", "7"),
+                *("--rep", "crash-test"),
+            ]
+        ),
         stdin=subprocess.DEVNULL,
         stdout=out,
         stderr=subprocess.STDOUT,
