@@ -16,6 +16,7 @@ from roleplay.cli import doctor, habit, practice, scoring, team, trainer, voice
 from roleplay.cli.app import State, app, build_services, fail
 from roleplay.cli.render import clock
 from roleplay.config import ConfigError, setup_logging
+from roleplay.errors import RoleplayError
 
 __all__ = ["app", "doctor", "habit", "main", "practice", "scoring", "team", "trainer", "voice"]
 
@@ -73,6 +74,6 @@ def _pick_and_practise() -> None:
 def main() -> None:
     try:
         app()
-    except ConfigError as exc:
+    except (ConfigError, RoleplayError) as exc:
         typer.echo(f"error: {exc}", err=True)
         sys.exit(2)

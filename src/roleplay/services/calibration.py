@@ -9,6 +9,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from roleplay.errors import optional_import
+
 LEVELS = [1, 2, 3, 4, 5]
 
 
@@ -78,7 +80,6 @@ def _kappa(pairs: list[tuple[int, int]]) -> float | None:
     judges = [j for _, j in pairs]
     if len(pairs) < 2 or len(set(humans) | set(judges)) < 2:
         return None  # kappa is undefined when everyone used one level
-    from sklearn.metrics import cohen_kappa_score  # heavy; only when calibrating
-
-    value = float(cohen_kappa_score(humans, judges, labels=LEVELS, weights="quadratic"))
+    metrics = optional_import("sklearn.metrics", "calibrate", "roleplay calibrate")
+    value = float(metrics.cohen_kappa_score(humans, judges, labels=LEVELS, weights="quadratic"))
     return None if value != value else round(value, 3)  # NaN -> undefined

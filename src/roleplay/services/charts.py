@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from roleplay.domain.kpis import Kpis
 from roleplay.domain.session import Turn
 from roleplay.domain.trends import Series
+from roleplay.errors import optional_import
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -25,6 +26,11 @@ REP = "#2f6fdf"
 CUSTOMER = "#9aa3ad"
 HUMAN = "#e08a00"
 PALETTE = ["#2f6fdf", "#e08a00", "#2a9d5c", "#c0392b", "#8e44ad", "#16a0b5", "#7f8c8d", "#d35400"]
+
+
+def _need_matplotlib() -> None:
+    """matplotlib is an optional part (`roleplay[reports]`): say how to add it."""
+    optional_import("matplotlib.figure", "reports", "charts in HTML exports and reports")
 
 
 def _figure(width: float, height: float) -> Figure:
@@ -57,6 +63,7 @@ def _style(ax: Axes) -> None:
 
 def levels(rows: Sequence[tuple[str, int | None, int | None]], salt: str = "levels") -> str:
     """Horizontal bars: the judge's level per criterion, the reviewer's beside it if any."""
+    _need_matplotlib()
     fig = _figure(7, 0.45 * max(len(rows), 2) + 0.8)
     ax = fig.add_subplot()
     names = [r[0] for r in rows][::-1]
@@ -82,6 +89,7 @@ def levels(rows: Sequence[tuple[str, int | None, int | None]], salt: str = "leve
 
 
 def kpis(k: Kpis, turns: Sequence[Turn], salt: str = "kpis") -> str:
+    _need_matplotlib()
     """Who talked how much, the questions asked, and the words of each turn in order."""
     from matplotlib.ticker import MaxNLocator
 
@@ -117,6 +125,7 @@ def trend(
 ) -> str:
     """One line per series over time (dates on the x axis, the whole period when given, so
     charts of one report line up)."""
+    _need_matplotlib()
     import matplotlib.dates as mdates
     from matplotlib.ticker import MaxNLocator
 
