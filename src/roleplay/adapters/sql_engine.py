@@ -221,5 +221,6 @@ def _postgres_engine(url: URL) -> Engine:
         )
     except (NoSuchModuleError, ImportError):
         raise IndexUnavailable(
-            "PostgreSQL needs the psycopg driver: pip install 'psycopg[binary]'"
+            "a team index on PostgreSQL needs the psycopg driver, which is not installed: "
+            "python -m pip install 'roleplay[postgresql]' (in a clone: '.[postgresql]')"
         ) from None
