@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from roleplay.domain.partial import relevant, valid_part
 from roleplay.domain.problems import Finding, InvalidFile, Problem, format_path
 from roleplay.domain.rubric import Rubric, check_rubric
 from roleplay.domain.scenario import SLUG_PATTERN, Scenario, check_scenario
@@ -456,7 +457,19 @@ def load_model(
     except ValidationError as exc:
         errors = _merge_misspellings(exc.errors(), model)
         problems = [_problem_from_error(e, model, data, file, pos) for e in errors]
-        raise InvalidFile(sorted(set(problems), key=lambda p: (p.line, p.column))) from None
+        # Reference problems in the valid part are reported in the same run.
+        part = valid_part(model, data, exc.errors())
+        if part is not None and semantic_check is not None:
+            partial, dropped, translate = part
+            found = relevant(semantic_check(partial), data, dropped, translate)
+            problems += [
+                Problem(file, *pos.of(path), format_path(path), msg, hint)
+                for path, msg, hint in found
+            ]
+        error = InvalidFile(sorted(set(problems), key=lambda p: (p.line, p.column)))
+        error.partial = part[0] if part is not None else None
+        error.positions = pos
+        raise error from None
     if semantic_check is not None:
         found = semantic_check(obj)
         if found:
@@ -464,7 +477,9 @@ def load_model(
                 Problem(file, *pos.of(path), format_path(path), msg, hint)
                 for path, msg, hint in found
             ]
-            raise InvalidFile(sorted(problems, key=lambda p: (p.line, p.column)))
+            error = InvalidFile(sorted(problems, key=lambda p: (p.line, p.column)))
+            error.partial, error.positions = obj, pos
+            raise error
     return obj, pos
 
 

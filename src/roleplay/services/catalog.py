@@ -58,6 +58,8 @@ class Catalog:
     problems: list[Problem] = field(default_factory=list)
     broken: dict[Path, list[Problem]] = field(default_factory=dict)
     omitted: dict[Path, int] = field(default_factory=dict)  # problems past the per-file cap
+    # The valid part of broken scenario files, for checking their references too.
+    partial: dict[Path, tuple[Scenario, Positions]] = field(default_factory=dict)
 
     def scenario(self, ref: str) -> ScenarioFile:
         """By id, or by the path of a scenario file in the workspace."""
@@ -216,6 +218,9 @@ def _load_file(catalog: Catalog, path: Path, kind: Kind | None) -> None:
             )
     except InvalidFile as exc:
         _broken(catalog, path, exc.problems)
+        if isinstance(exc.partial, Scenario) and exc.positions is not None:
+            # Its references to rubrics are checked with the others, in the same run.
+            catalog.partial[path] = (exc.partial, exc.positions)
 
 
 E = TypeVar("E", ScenarioFile, RubricFile)
@@ -281,38 +286,44 @@ _MORE = "(more)"
 
 def _cross_check(catalog: Catalog) -> None:
     for ident, entry in list(catalog.scenarios.items()):
-        s = entry.scenario
-        shown = display_path(entry.path)
-        problems: list[Problem] = []
-        rubric = catalog.rubrics.get(s.rubric)
-        if rubric is None:
-            line, col = entry.positions.of(("rubric",))
-            message, hint = unknown_reference("rubric", s.rubric, catalog.rubrics)
-            if not hint.startswith("did you mean"):
-                hint = f"add rubrics/{s.rubric}.yaml or use an existing id ({hint})"
-            problems.append(Problem(shown, line, col, "rubric", message, hint))
-        else:
-            trained = set(rubric.rubric.skills)
-            for i, skill in enumerate(s.skills):
-                if skill not in trained:
-                    line, col = entry.positions.of(("skills", i))
-                    close = did_you_mean(skill, trained)
-                    problems.append(
-                        Problem(
-                            shown,
-                            line,
-                            col,
-                            format_path(("skills", i)),
-                            f"skill '{skill}' is not trained by any criterion of rubric "
-                            f"'{s.rubric}'",
-                            f"did you mean '{close}'?"
-                            if close
-                            else f"the rubric trains: {', '.join(sorted(trained))}",
-                        )
-                    )
+        problems = _references(catalog, entry.scenario, entry.positions, entry.path)
         if problems:
             del catalog.scenarios[ident]
             _broken(catalog, entry.path, problems)
+    for path, (scenario, positions) in catalog.partial.items():
+        _broken(catalog, path, _references(catalog, scenario, positions, path))
+
+
+def _references(catalog: Catalog, s: Scenario, positions: Positions, path: Path) -> list[Problem]:
+    """A scenario's references into the workspace: its rubric, and the skills it trains."""
+    shown = display_path(path)
+    problems: list[Problem] = []
+    rubric = catalog.rubrics.get(s.rubric)
+    if rubric is None:
+        line, col = positions.of(("rubric",))
+        message, hint = unknown_reference("rubric", s.rubric, catalog.rubrics)
+        if not hint.startswith("did you mean"):
+            hint = f"add rubrics/{s.rubric}.yaml or use an existing id ({hint})"
+        problems.append(Problem(shown, line, col, "rubric", message, hint))
+        return problems
+    trained = set(rubric.rubric.skills)
+    for i, skill in enumerate(s.skills):
+        if skill not in trained:
+            line, col = positions.of(("skills", i))
+            close = did_you_mean(skill, trained)
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    col,
+                    format_path(("skills", i)),
+                    f"skill '{skill}' is not trained by any criterion of rubric '{s.rubric}'",
+                    f"did you mean '{close}'?"
+                    if close
+                    else f"the rubric trains: {', '.join(sorted(trained))}",
+                )
+            )
+    return problems
 
 
 def validate(
@@ -335,6 +346,6 @@ def validate(
     catalog = load_catalog(scenario_dirs, rubric_dirs, [t for t in targets if t not in missing])
     problems = [Problem(display_path(m), 0, 0, "(file)", "no such file") for m in missing]
     for path, found in catalog.broken.items():
-        if _same(path) in resolved:
-            problems += found
+        if _same(path) in resolved:  # by line, the "N more" note last
+            problems += sorted(found, key=lambda p: (p.path == _MORE, p.line, p.column))
     return catalog, problems
