@@ -24,6 +24,7 @@ def validate(
     as_json: JsonOpt = False,
 ) -> None:
     """Check scenarios and rubrics; report every problem with file, line and key."""
+    from roleplay.services.catalog import count_problems
     from roleplay.services.catalog import validate as check
 
     services = build_services()
@@ -37,7 +38,7 @@ def validate(
             typer.echo(str(p))
         files = len({p.file for p in problems})
         typer.echo(
-            f"{len(problems)} problem(s) in {files} file(s)"
+            f"{count_problems(catalog, problems)} problem(s) in {files} file(s)"
             if problems
             else f"All good: {len(catalog.scenarios)} scenario(s), "
             f"{len(catalog.rubrics)} rubric(s) checked."

@@ -230,8 +230,17 @@ def _reader_problem(exc: yaml.reader.ReaderError, text: str, file: str) -> Probl
     )
 
 
+_PLAIN_TAGS: dict[type[yaml.Node], str] = {
+    yaml.MappingNode: "tag:yaml.org,2002:map",
+    yaml.SequenceNode: "tag:yaml.org,2002:seq",
+}
+
+
 def _build(node: yaml.Node, path: Path, pos: Positions, c: yaml.SafeLoader) -> Any:
     pos.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    plain = _PLAIN_TAGS.get(type(node))
+    if plain is not None and node.tag != plain:  # `!!python/object/apply:... [..]`, `!!set`
+        _refuse_tag(node, path)
     if isinstance(node, yaml.MappingNode):
         c.flatten_mapping(node)  # resolve YAML merge keys (<<) like the safe loader does
         out: dict[Any, Any] = {}
@@ -254,15 +263,8 @@ def _scalar(node: yaml.Node, c: yaml.SafeLoader, path: Path) -> Any:
     line, col = node.start_mark.line + 1, node.start_mark.column + 1
     try:
         return c.construct_object(node, deep=True)
-    except yaml.constructor.ConstructorError as exc:
-        tag = str(node.tag)
-        if tag.startswith("tag:yaml.org,2002:python/"):
-            tag = "!!" + tag.removeprefix("tag:yaml.org,2002:")
-            message = f"the tag {tag} would run Python code; trainer files hold data only"
-        else:
-            message = f"unknown tag {tag} ({exc.problem})"
-        hint = "remove the tag (the text starting with !)"
-        raise _BadValue(path, line, col, message, hint) from None
+    except yaml.constructor.ConstructorError:
+        _refuse_tag(node, path)
     except ValueError as exc:  # e.g. a number past Python's 4,300-digit limit
         shown = str(node.value)
         shown = shown if len(shown) <= 20 else f"{shown[:8]}...({len(shown)} characters)"
@@ -273,6 +275,17 @@ def _scalar(node: yaml.Node, c: yaml.SafeLoader, path: Path) -> Any:
             f"cannot read the value {shown}: {str(exc).split(';')[0]}",
             "quote it if it is text; numbers in trainer files are small",
         ) from None
+
+
+def _refuse_tag(node: yaml.Node, path: Path) -> typing.NoReturn:
+    tag = str(node.tag)
+    short = "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml") else tag
+    if short.startswith("!!python/"):
+        message = f"the tag {short} would run Python code; trainer files hold data only"
+    else:
+        message = f"unknown tag {short}; trainer files use plain text, numbers, lists and maps"
+    line, col = node.start_mark.line + 1, node.start_mark.column + 1
+    raise _BadValue(path, line, col, message, "remove the tag (the text starting with !)")
 
 
 def _describe_input(value: Any) -> str:

@@ -284,6 +284,13 @@ def _broken(catalog: Catalog, path: Path, problems: list[Problem]) -> None:
 _MORE = "(more)"
 
 
+def count_problems(catalog: Catalog, problems: list[Problem]) -> int:
+    """How many problems `problems` stands for, counting those past the per-file cap."""
+    files = {p.file for p in problems}
+    omitted = sum(n for path, n in catalog.omitted.items() if display_path(path) in files)
+    return sum(p.path != _MORE for p in problems) + omitted
+
+
 def _cross_check(catalog: Catalog) -> None:
     for ident, entry in list(catalog.scenarios.items()):
         problems = _references(catalog, entry.scenario, entry.positions, entry.path)
