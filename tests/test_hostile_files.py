@@ -72,7 +72,7 @@ def _pattern(pattern: str) -> str:
     quoted = "'" + pattern.replace("'", "''") + "'"
     return _mini_with(
         "      signals: {phrases: [morning, dispatch, routes], questions: open}",
-        f"      signals: {{patterns: [{quoted}], questions: open}}",
+        f"      signals: {{patterns: [{quoted}]}}",
     )
 
 
@@ -219,6 +219,16 @@ CASES = [
         r"\w*\w* in a pattern",
         _write(_pattern(r"\w*\w*!")),
         ["{f}:21:28: ", "two repetitions in a row that can match the same characters"],
+    ),
+    Case(
+        "(?:a?a)* in a pattern",
+        _write(_pattern("^(?:a?a)*$")),
+        ["{f}:21:28: ", "an optional part inside a repetition"],
+    ),
+    Case(
+        ".*a.*b.*c in a pattern (6 s on a 500-character line)",
+        _write(_pattern(".*price.*budget.*cut")),
+        ["{f}:21:28: ", "3 repetitions like .* that run across words (at most 1; 2 when"],
     ),
     Case(
         "a back-reference in a pattern",
