@@ -186,8 +186,12 @@ def _without(
         if isinstance(parent, dict):
             parent[path[-1]] = value
     kept: dict[Path, list[int]] = {}
+
     # Deepest first, and within one list from the back, so earlier indices stay valid.
-    for path in sorted(dropped, key=lambda p: (len(p), p[-1] if p else 0), reverse=True):
+    def order(path: Path) -> tuple[int, int]:
+        return len(path), path[-1] if path and isinstance(path[-1], int) else -1
+
+    for path in sorted(dropped, key=order, reverse=True):
         parent_path = path[:-1]
         parent = _get_translated(out, parent_path, kept)
         last = path[-1]

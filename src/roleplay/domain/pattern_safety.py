@@ -23,6 +23,7 @@ quadratic or worse on a 1,000-character run of one letter; the bundled patterns 
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -39,6 +40,7 @@ class _Unsafe(Exception):
     pass
 
 
+@functools.lru_cache(maxsize=4096)  # a workspace is loaded many times; its patterns repeat
 def problem(pattern: str) -> str | None:
     """None when `pattern` may be used; else what is wrong, in words, with what to do."""
     if len(pattern) > MAX_PATTERN:
@@ -283,9 +285,9 @@ def _chars(items: list[tuple[Any, Any]]) -> frozenset[str]:
         if op == _c.LITERAL:
             out |= {chr(av), chr(av).lower(), chr(av).upper()}
         elif op == _c.NOT_LITERAL or op == _c.ANY:
-            out |= {ch for ch in _ALPHABET if ch != "\n" and ch.lower() != chr(av or 0).lower()}
+            out |= _all_but(av if op == _c.NOT_LITERAL else None)
         elif op == _c.IN:
-            out |= {ch for ch in _ALPHABET if _in(av, ch)}
+            out |= _in_set(tuple(av))
         elif op in (_c.SUBPATTERN, _c.BRANCH) or _is_repeat(op):
             subs = [av[-1]] if op == _c.SUBPATTERN else av[1] if op == _c.BRANCH else [av[2]]
             for sub in subs:
@@ -293,31 +295,43 @@ def _chars(items: list[tuple[Any, Any]]) -> frozenset[str]:
     return frozenset(out)
 
 
-def _in(av: list[tuple[Any, Any]], ch: str) -> bool:
-    negate = False
-    hit = False
-    low = ch.lower() if len(ch.lower()) == 1 else ch  # 'İ'.lower() is two characters
+@functools.cache
+def _all_but(code: int | None) -> frozenset[str]:
+    """`.` (None) or `[^x]`: every character but a newline (or x)."""
+    skip = chr(code).lower() if code is not None else "\n"
+    return frozenset(ch for ch in _ALPHABET if ch != "\n" and ch.lower() != skip)
+
+
+@functools.cache
+def _in_set(av: tuple[tuple[Any, Any], ...]) -> frozenset[str]:
+    """The characters of a class like [a-z\\d], computed once per distinct class."""
+    negate = any(op == _c.NEGATE for op, _ in av)
+    hit: set[str] = set()
     for op, arg in av:
-        if op == _c.NEGATE:
-            negate = True
-        elif op == _c.LITERAL:
-            hit |= chr(arg).lower() == low
+        if op == _c.LITERAL:
+            hit |= {ch for ch in _ALPHABET if ch.lower() == chr(arg).lower()}
         elif op == _c.RANGE:
-            hit |= arg[0] <= ord(ch) <= arg[1] or arg[0] <= ord(low) <= arg[1]
+            hit |= {ch for ch in _ALPHABET if arg[0] <= ord(_lower(ch)) <= arg[1]}
+            hit |= {ch for ch in _ALPHABET if arg[0] <= ord(ch) <= arg[1]}
         elif op == _c.CATEGORY:
-            hit |= _category(arg, ch)
-    return hit != negate
+            hit |= _CATEGORIES.get(str(arg), frozenset(_ALPHABET))
+    return frozenset(_ALPHABET) - hit if negate else frozenset(hit)
 
 
-def _category(category: Any, ch: str) -> bool:
-    name = str(category)
-    word = ch.isalnum() or ch == "_"
-    table = {
-        "CATEGORY_DIGIT": ch.isdigit(),
-        "CATEGORY_NOT_DIGIT": not ch.isdigit(),
-        "CATEGORY_SPACE": ch.isspace(),
-        "CATEGORY_NOT_SPACE": not ch.isspace(),
-        "CATEGORY_WORD": word,
-        "CATEGORY_NOT_WORD": not word,
-    }
-    return table.get(name, True)
+def _lower(ch: str) -> str:
+    low = ch.lower()
+    return low if len(low) == 1 else ch  # 'İ'.lower() is two characters
+
+
+_WORD = frozenset(ch for ch in _ALPHABET if ch.isalnum() or ch == "_")
+_DIGIT = frozenset(ch for ch in _ALPHABET if ch.isdigit())
+_SPACE = frozenset(ch for ch in _ALPHABET if ch.isspace())
+_EVERY = frozenset(_ALPHABET)
+_CATEGORIES = {
+    "CATEGORY_DIGIT": _DIGIT,
+    "CATEGORY_NOT_DIGIT": _EVERY - _DIGIT,
+    "CATEGORY_SPACE": _SPACE,
+    "CATEGORY_NOT_SPACE": _EVERY - _SPACE,
+    "CATEGORY_WORD": _WORD,
+    "CATEGORY_NOT_WORD": _EVERY - _WORD,
+}
