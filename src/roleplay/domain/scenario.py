@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
 from roleplay.domain.problems import Finding
 from roleplay.domain.signals import NonEmptyStr, Signals
@@ -45,7 +45,24 @@ def parse_duration(value: object) -> object:
     return value
 
 
-Seconds = Annotated[int, BeforeValidator(parse_duration), Field(gt=0, le=4 * 3600)]
+MAX_SECONDS = 4 * 3600
+# What an editor sees (JSON Schema): a whole number of seconds or a duration text, as the
+# files are written. pydantic alone would describe the parsed integer (and leak `gt`/`le`).
+_SECONDS_SCHEMA = {
+    "anyOf": [
+        {"type": "integer", "exclusiveMinimum": 0, "maximum": MAX_SECONDS},
+        {
+            "type": "string",
+            "pattern": r"^(?=.*\d)\s*(\d+\s*h)?\s*(\d+\s*m(in)?)?\s*(\d+\s*s(ec)?)?\s*$",
+        },
+    ]
+}
+Seconds = Annotated[
+    int,
+    BeforeValidator(parse_duration),
+    Field(gt=0, le=MAX_SECONDS),
+    WithJsonSchema(_SECONDS_SCHEMA),
+]
 
 
 class Strict(BaseModel):

@@ -32,6 +32,9 @@ if TYPE_CHECKING:
     from roleplay.services.voice_call import VoiceCall
 
 
+NO_MICROPHONE = "No microphone found: practice by typing."
+
+
 class RoleplayApp(App[None]):
     TITLE = "roleplay"
     SUB_TITLE = "practise sales conversations"
@@ -86,15 +89,17 @@ class RoleplayApp(App[None]):
         from roleplay.composition import speech_to_text
 
         if self.audio_in is None:
-            from roleplay.adapters.audio_sounddevice import has_microphone
+            from roleplay.adapters.audio_sounddevice import microphone_problem
 
-            self.microphone = has_microphone(self.services.settings.voice.input_device)
+            # A child process with a timeout: a hung sound system must not freeze the app.
+            problem = microphone_problem(self.services.settings.voice.input_device)
+            self.microphone = problem is None
         else:
-            self.microphone = True
+            problem, self.microphone = None, True
         if not self.microphone:
-            self.call_from_thread(
-                self.notify, "No microphone found: practice by typing.", timeout=6
-            )
+            plain = problem is None or problem.startswith("no ")  # simply no sound card
+            message = f"No microphone: {problem}." if not plain else NO_MICROPHONE
+            self.call_from_thread(self.notify, message, timeout=6 if plain else 20)
             return
         stt = speech_to_text(self.services.settings)
         try:

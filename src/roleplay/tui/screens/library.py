@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -115,7 +116,9 @@ class LibraryScreen(Screen[None]):
         if catalog.problems:
             files = len(catalog.broken)
             lines = [f"[b red]{files} file(s) cannot be used:[/]"]
-            lines += [f"[red]{p}[/]" for p in catalog.problems]
+            lines += [
+                f"[red]{escape(str(p))}[/]" for p in catalog.problems
+            ]  # file text: not markup
             box.update("\n".join(lines))
             self.query_one("#problems-box").display = True
         else:
