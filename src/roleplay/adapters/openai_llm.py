@@ -115,8 +115,11 @@ class LlmClient:
         temperature: float | None = None,
         max_tokens: int | None = 200,
     ) -> Iterator[str]:
-        """Yield text as it is generated. Failures before or during the stream raise LlmError."""
+        """Yield text as it is generated. Failures before or during the stream raise LlmError,
+        and so does a stream that ends without saying it is finished (no finish_reason): the
+        reply was cut off, and what came so far must not pass for the whole of it."""
         model = self.model
+        finished = False
         try:
             stream = self.client.chat.completions.create(
                 model=model,
@@ -127,8 +130,21 @@ class LlmClient:
             )
             chunk: Any
             for chunk in stream:
-                if chunk.choices and chunk.choices[0].delta.content:
-                    yield chunk.choices[0].delta.content
+                if not chunk.choices:
+                    continue
+                choice = chunk.choices[0]
+                if choice.delta is not None and choice.delta.content:
+                    yield choice.delta.content
+                if choice.finish_reason:
+                    finished = True
+            if not finished:
+                text = (
+                    f"The LLM server at {self.config.where} stopped mid-reply (the stream "
+                    f"ended without finishing, model {model}); the reply is marked cut off. "
+                    "Retry, or check the server's log."
+                )
+                log.warning("%s", text)
+                raise LlmError(redact(text, self.config.api_key))
         except LlmError:
             raise
         except Exception as exc:  # noqa: BLE001 - every failure becomes one clear LlmError

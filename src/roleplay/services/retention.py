@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from roleplay.domain.history import Retention
+from roleplay.domain.periods import before
 from roleplay.domain.scorecard import Scorecard
 from roleplay.services.index import Indexer
 from roleplay.services.ports import Clock, SessionStore
@@ -58,7 +59,7 @@ class Purger:
     def plan(self, older_than: timedelta, *, audio_only: bool = False) -> PurgePlan:
         """What purging sessions started more than `older_than` ago would delete (this
         machine's recordings only: other machines purge their own)."""
-        cutoff = self.clock.now() - older_than
+        cutoff = before(self.clock.now(), older_than)  # 999999999d: nothing is that old
         items = []
         for record in self.store.records():
             if record.started_at >= cutoff:
