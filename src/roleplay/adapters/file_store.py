@@ -131,7 +131,7 @@ class FileSessionStore:
     def append_turn(self, session_id: str, turn: Turn) -> None:
         path = self.writable(session_id) / TRANSCRIPT_FILE
         line = (turn.model_dump_json() + "\n").encode("utf-8")
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o600)
         try:
             size = os.fstat(fd).st_size
             if size and os.pread(fd, 1, size - 1) != b"\n":
@@ -216,7 +216,7 @@ class FileSessionStore:
                 log.warning("%s", exc)
                 damaged.append(Damaged(folder.name, str(exc)))
                 continue
-                records.append(record)
+            records.append(record)
         records.sort(key=lambda r: (r.started_at, r.id), reverse=True)
         return records, sorted(damaged, key=lambda d: d.id)
 
