@@ -50,14 +50,19 @@ class Damaged:
 
 @dataclass
 class TurnsRead:
+    path: Path
     turns: list[Turn] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # "path:line: why", damaged lines
     torn_tail: str | None = None  # the half-written last line of a crash, if any
 
+    def problem(self) -> str | None:
+        """One line about the damaged lines (None when there are none)."""
+        return str(transcript_problem(self.path, self)) if self.problems else None
+
 
 def read_turns(path: Path) -> TurnsRead:
     """Every turn of transcript.jsonl, and every line that could not be read (with why)."""
-    out = TurnsRead()
+    out = TurnsRead(path)
     if not path.exists():
         return out
     data = path.read_bytes()
@@ -135,8 +140,7 @@ class FileSessionStore:
         try:
             size = os.fstat(fd).st_size
             if size and os.pread(fd, 1, size - 1) != b"\n":
-                # A crash left a torn last line: end it, so this turn stays a line of its own.
-                line = b"\n" + line
+                _set_aside_torn_tail(fd, path, size)
             os.write(fd, line)
             os.fsync(fd)
         finally:
@@ -236,6 +240,22 @@ class FileSessionStore:
         return found
 
 
+def _set_aside_torn_tail(fd: int, path: Path, size: int) -> None:
+    """A crash left a half-written last line. Before the next turn is appended, its bytes are
+    kept in `transcript.jsonl.torn-N` (nothing is thrown away) and cut from the transcript,
+    so the new turn is a line of its own and the file holds only whole turns."""
+    start = max(0, size - 1_048_576)
+    tail = os.pread(fd, size - start, start)
+    cut = start + tail.rfind(b"\n") + 1 if b"\n" in tail else start
+    torn = os.pread(fd, size - cut, cut)
+    n = 1
+    while (side := path.with_name(f"{path.name}.torn-{n}")).exists():
+        n += 1
+    _atomic_write_bytes(side, torn)
+    os.ftruncate(fd, cut)
+    log.warning("%s: a torn last line (%d bytes) was moved to %s", path, len(torn), side.name)
+
+
 def safe_folder(root: Path, session_id: str) -> Path:
     """`root/session_id` when it is a real folder inside `root`; BrokenRecording when it is a
     link (or inside a link) that leads elsewhere. Every write and delete goes through it."""
@@ -256,10 +276,14 @@ def _within(path: Path, folder: Path) -> bool:
 
 
 def _atomic_write(path: Path, text: str) -> None:
+    _atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def _atomic_write_bytes(path: Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         Path(tmp).chmod(0o600)

@@ -174,7 +174,7 @@ def show(
         transcript, read = services.store.load_readable(session)
     except SessionNotFound as exc:
         raise fail(str(exc.args[0])) from None
-    problems = list(read.problems)
+    problems = [p for p in [read.problem()] if p]
     try:
         card = services.store.scorecard(transcript.record.id)
     except BrokenRecording as exc:
