@@ -42,7 +42,8 @@ class LlmConfig:
 
     @property
     def where(self) -> str:
-        return self.base_url or "https://api.openai.com/v1"
+        """The server, for messages: a password or key in the URL's user-info is hidden."""
+        return redact_url(self.base_url) if self.base_url else "https://api.openai.com/v1"
 
     def __repr__(self) -> str:  # never show the key, even in a debugger or a traceback
         key = "set" if self.api_key else "unset"
@@ -53,7 +54,14 @@ def redact(text: str, *secrets: str | None) -> str:
     for secret in secrets:
         if secret and len(secret) >= 4:
             text = text.replace(secret, "***")
-    return text
+    return redact_url(text)
+
+
+def redact_url(text: str) -> str:
+    """Credentials in any URL in `text` (user-info, `?key=`) replaced by ***."""
+    from roleplay.domain.text import redact as redact_credentials
+
+    return redact_credentials(text)
 
 
 class LlmClient:
