@@ -62,7 +62,7 @@ def fingerprint(folder: Path) -> dict[str, str]:
         for name in files:
             path = Path(root, name)
             if path.is_symlink():
-                out[str(path.relative_to(folder))] = "link:" + os.readlink(path)
+                out[str(path.relative_to(folder))] = "link:" + str(path.readlink())
             else:
                 out[str(path.relative_to(folder))] = hashlib.sha256(path.read_bytes()).hexdigest()
     return out

@@ -69,9 +69,10 @@ class FileRecordings:
     def origin(self) -> str:
         if self._origin is None:
             path = self.root / ".index" / "origin"
-            if path.is_file() and path.read_text("utf-8").strip():
-                self._origin = path.read_text("utf-8").strip()
-                return self._origin
+            known = _read_origin(path)
+            if known:
+                self._origin = known
+                return known
             if self._read_only():
                 # Reading (reindex) needs no write: a stable id from the folder's place, used
                 # until the folder can be written again.
@@ -85,10 +86,10 @@ class FileRecordings:
             else:
                 with os.fdopen(fd, "w", encoding="utf-8") as fh:
                     fh.write(uuid.uuid4().hex + "\n")
-            self._origin = path.read_text("utf-8").strip()
+            self._origin = _read_origin(path)
             if not self._origin:  # a crash between create and write: make it again
                 _atomic_write(path, uuid.uuid4().hex + "\n")
-                self._origin = path.read_text("utf-8").strip()
+                self._origin = _read_origin(path)
         return self._origin
 
     @contextmanager
@@ -147,8 +148,8 @@ class FileRecordings:
             path = self.root / id_ / SESSION_FILE
             if path.is_file():
                 try:
-                    found.add(SessionRecord.model_validate_json(path.read_text("utf-8")).rep)
-                except (ValidationError, OSError):
+                    found.add(SessionRecord.model_validate_json(path.read_bytes()).rep)
+                except (ValidationError, ValueError, OSError):
                     continue  # reported by the rebuild, which reads every folder
         return found
 
@@ -264,6 +265,15 @@ class FileRecordings:
                     f"{path} leads outside the recordings folder {self.root}; not deleted"
                 )
             path.unlink(missing_ok=True)
+
+
+def _read_origin(path: Path) -> str:
+    """The folder's id from `.index/origin` ('' when there is none yet). Damaged bytes are
+    replaced rather than fatal: the id only has to stay the same from run to run."""
+    try:
+        return path.read_bytes().decode("utf-8", "replace").strip()
+    except FileNotFoundError:
+        return ""
 
 
 def _inside(relative: str) -> bool:

@@ -72,7 +72,8 @@ def parse_url(raw: str) -> URL:
     if backend == "sqlite":
         return url.set(drivername="sqlite")
     raise IndexUnavailable(
-        f"the index database must be SQLite or PostgreSQL, not '{backend}' ({URL_HELP})"
+        f"ROLEPLAY_DATABASE_URL: the index database must be SQLite or PostgreSQL, not "
+        f"'{backend}' ({URL_HELP})"
     )
 
 

@@ -92,7 +92,7 @@ def session_table(
         rows.append(f"{id_:<44} {'?':<12} {'damaged':<10} {'-':>5} {'-':>6}")
     if problems:
         rows += ["", f"{len(problems)} damaged session(s):"]
-        rows += [wrap(why, "    ", first="  ") for _, why in sorted(problems.items())]
+        rows += [f"  {why}" for _, why in sorted(problems.items())]  # a path is never broken
     return printable("\n".join(rows))
 
 
