@@ -245,3 +245,30 @@ def test_a_stream_that_ends_without_finishing_is_cut_off_and_retried(
         "What worries you?",
         "Can I send an invite for Tuesday?",
     ]
+
+
+def test_bookkeeping_is_never_written_through_a_linked_index_folder(
+    rec: Recorded, tmp_path: Path
+) -> None:
+    outside = tmp_path / "outside-index"
+    outside.mkdir()
+    meta = rec.recordings / ".index"
+    if meta.exists():
+        import shutil
+
+        shutil.rmtree(meta)
+    meta.symlink_to(outside, target_is_directory=True)
+    result = cli(rec.ws, "review", "comment", rec.ids[0], "Nice")
+    one_clear_line(result, ".index is a link")
+    assert list(outside.iterdir()) == []
+
+
+def test_show_notes_a_torn_last_line_and_shows_the_rest(rec: Recorded) -> None:
+    path = rec.folder(1) / "transcript.jsonl"
+    with path.open("ab") as fh:
+        fh.write(b'{"index": 7, "spea')
+    lines = len(path.read_bytes().split(b"\n"))
+    result = cli(rec.ws, "show", rec.ids[1])
+    assert result.exit_code == 0
+    assert f"note: {path}:{lines}: not a turn" in result.stderr
+    assert "You:" in result.stdout

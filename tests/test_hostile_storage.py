@@ -324,3 +324,17 @@ def test_a_read_only_data_folder_logs_to_stderr_and_the_command_runs(rec: Record
     assert done.returncode == 0, done.stderr
     assert all(id_ in done.stdout for id_ in rec.ids)
     assert "cannot write the log" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_purge_leaves_a_damaged_session_alone_and_purges_the_rest(rec: Recorded) -> None:
+    path = _bad_utf8_line(rec, 1)
+    for n in range(3):
+        (rec.folder(n) / "turn-0001.wav").write_bytes(b"RIFF" + bytes(64))
+    damaged = others(rec, 0, 2)
+    result = cli(rec.ws, "purge", "--older-than", "1d", "--yes")
+    assert result.exit_code == 0, result.output
+    assert f"skipped: {path}:2" in result.stderr
+    assert others(rec, 0, 2) == damaged  # untouched, transcript and audio
+    for n in (0, 2):
+        assert not (rec.folder(n) / "transcript.jsonl").exists()
+        assert (rec.folder(n) / "retention.json").is_file()

@@ -61,6 +61,11 @@ class FileRecordings:
     @property
     def _meta(self) -> Path:
         meta = self.root / ".index"
+        if meta.is_symlink():
+            raise BrokenRecording(
+                f"{meta} is a link; roleplay keeps its bookkeeping inside the recordings folder "
+                "and does not write through it. Remove the link"
+            )
         if not meta.is_dir():
             meta.mkdir(parents=True, exist_ok=True, mode=0o700)
         return meta

@@ -195,6 +195,8 @@ def show(
         typer.echo(redact(render.transcript(transcript)))
         if card:
             typer.echo("\n" + redact(render.scorecard(card)))
+    if read.torn_tail:  # a crash's half-written last line: not damage, but never silent
+        typer.echo(f"note: {render.safe(read.torn_tail)} (cut short by a crash; skipped)", err=True)
     for problem in problems:  # what could not be read is said, never skipped
         typer.echo(f"error: {render.safe(redact(problem))}", err=True)
     if problems:

@@ -326,6 +326,8 @@ def purge(
     services = build_services()
     with _errors():
         plan = services.purger.plan(parse_age(older_than), audio_only=audio_only)
+    for problem in plan.problems:
+        typer.echo(f"skipped: {problem}", err=True)
     what = "audio" if audio_only else "audio and transcripts"
     listing = [
         {
