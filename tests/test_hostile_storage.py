@@ -338,3 +338,23 @@ def test_purge_leaves_a_damaged_session_alone_and_purges_the_rest(rec: Recorded)
     for n in (0, 2):
         assert not (rec.folder(n) / "transcript.jsonl").exists()
         assert (rec.folder(n) / "retention.json").is_file()
+
+
+async def test_the_app_home_screen_lists_the_rest_beside_a_damaged_scorecard(
+    rec: Recorded,
+) -> None:
+    from textual.widgets import DataTable
+
+    from tests.app_helpers import make_app, settle
+
+    (rec.folder(2) / "scorecard.json").write_bytes(b"{garbage")
+    app = make_app(rec.ws)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert app.is_running
+        await pilot.press("f3")
+        await settle(pilot)
+        table = app.screen.query_one("#sessions", DataTable)
+        # The two intact sessions; the damaged one is named by `sessions` and `reindex`.
+        assert table.row_count == 2
+        assert app.is_running

@@ -201,6 +201,16 @@ class FileSessionStore:
         card = parse_file(path, Scorecard)
         return card
 
+    def overall(self, session_id: str) -> float | None:
+        """The overall score for a listing: None when not scored, or when the scorecard is
+        damaged (logged; `roleplay sessions` names it), so one bad file hides nothing."""
+        try:
+            card = self.scorecard(session_id)
+        except BrokenRecording as exc:
+            log.warning("%s", exc)
+            return None
+        return card.overall if card else None
+
     def records(self) -> Sequence[SessionRecord]:
         """Every readable session, newest first (`damaged()` lists the others)."""
         records, _ = self.survey()
