@@ -264,3 +264,16 @@ def test_ids_prefixes_and_last_still_name_sessions(rec: Recorded, ref: str) -> N
         result = cli(rec.ws, *args)
         assert result.exit_code == 0, result.output
         assert json.loads(result.stdout)["session"]["id"] == rec.ids[1]
+
+
+@pytest.mark.parametrize("args", [["scenarios"], ["today"], ["practice", "mini"]], ids=" ".join)
+def test_trainer_titles_with_escapes_never_reach_listings(
+    mini_workspace: Path, args: list[str]
+) -> None:
+    path = mini_workspace / "scenarios" / "mini.yaml"
+    path.write_text(
+        path.read_text().replace("title: Mini scenario", 'title: "Mini\\e]52;c;QUFB\\a\\x9b2J"')
+    )
+    result = cli(mini_workspace, *args, input="/end\n")
+    assert "Traceback" not in result.output
+    _clean(result.output)

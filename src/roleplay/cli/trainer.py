@@ -130,8 +130,8 @@ def scenarios(as_json: JsonOpt = False) -> None:
         return
     for e in entries:
         s = e.scenario
-        typer.echo(
-            f"{s.id:<32} {s.language:<5} d{s.difficulty} {render.clock(s.time_limit):>5}  {s.title}"
-        )
+        line = f"{s.id:<32} {s.language:<5} d{s.difficulty} {render.clock(s.time_limit):>5}"
+        line += f"  {s.title}"
+        typer.echo(render.safe(line))  # trainers' text: no control characters at a terminal
     for path in catalog.broken:
         typer.echo(f"{'(broken)':<32} {path.name}: run `roleplay validate {path}`")
