@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from roleplay.adapters import file_store
 from roleplay.config import data_dir
 from tests.hostile import (
     LINES,
+    SUBPROCESS_LIMIT_S,
     Recorded,
     cli,
     copy_workspace,
@@ -358,3 +360,44 @@ async def test_the_app_home_screen_lists_the_rest_beside_a_damaged_scorecard(
         # The two intact sessions; the damaged one is named by `sessions` and `reindex`.
         assert table.row_count == 2
         assert app.is_running
+
+
+def test_a_full_disk_while_rescoring_keeps_the_old_scorecard(rec: Recorded) -> None:
+    """The recordings on a tmpfs filled to the last byte: the new scorecard cannot be written,
+    and the old one is intact (written atomically), checked inside the same namespace."""
+    wrap = _unshare("true")[:2]  # skips where a private mount is not allowed
+    spare = rec.ws / "spare"
+    spare.mkdir()
+    card = rec.folder(1) / "scorecard.json"
+    script = (
+        f"mount -t tmpfs -o size=2m tmpfs {spare} && cp -a {rec.recordings}/. {spare}/ && "
+        f"mount --bind {spare} {rec.recordings} && "
+        f"(dd if=/dev/zero of={rec.recordings}/.fill bs=4k 2>/dev/null; true) && "
+        f'sha256sum {card} && "$@"; rc=$?; sha256sum {card}; exit $rc'
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
+    done = subprocess.run(
+        [
+            *wrap,
+            "sh",
+            "-c",
+            script,
+            "sh",
+            sys.executable,
+            "-m",
+            "roleplay",
+            "--workspace",
+            str(rec.ws),
+            "score",
+            rec.ids[1],
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=SUBPROCESS_LIMIT_S,
+        check=False,
+    )
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    assert "No space left on device" in done.stderr and "Traceback" not in done.stderr
+    before, after = [line.split()[0] for line in done.stdout.splitlines() if str(card) in line]
+    assert before == after
