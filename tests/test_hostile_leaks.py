@@ -277,3 +277,13 @@ def test_trainer_titles_with_escapes_never_reach_listings(
     result = cli(mini_workspace, *args, input="/end\n")
     assert "Traceback" not in result.output
     _clean(result.output)
+
+
+@pytest.mark.parametrize("args", [["show", "{id}", "--json"], ["export", "{id}", "-f", "json"]])
+def test_json_output_escapes_c1_controls_and_loses_nothing(rec: Recorded, args: list[str]) -> None:
+    said = f"Price\x9b2J\x1b[31m{OSC52} up\x7f"
+    _say(rec, 0, said)
+    out = cli(rec.ws, *[a.format(id=rec.ids[0]) for a in args]).stdout
+    _clean(out)
+    assert "\x7f" not in out
+    assert json.loads(out)["turns"][-1]["text"] == said

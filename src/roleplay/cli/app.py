@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from typer.core import TyperGroup
 
+from roleplay.domain.text import json_terminal_safe
 from roleplay.services.ports import BrokenRecording, IndexUnavailable, SessionNotFound
 
 if TYPE_CHECKING:
@@ -74,7 +75,8 @@ def emit_json(data: Any, redact: Callable[[str], str] | None = None) -> None:
     if redact is not None:
         data = json.loads(json.dumps(data, default=str), object_hook=None)
         data = _walk(data, redact)
-    typer.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    text = json.dumps(data, indent=2, ensure_ascii=False, default=str)
+    typer.echo(json_terminal_safe(text))  # lossless; no raw C1 control reaches a terminal
 
 
 def _walk(value: Any, redact: Callable[[str], str]) -> Any:

@@ -332,3 +332,13 @@ def redact(text: str, secrets: tuple[str, ...] | list[str] = ()) -> str:
     text = _URL_USERINFO.sub(r"\g<scheme>\g<user>:***@", text)
     text = _URL_KEY_ONLY.sub(r"\g<scheme>***@", text)
     return _CREDENTIAL_PARAM.sub(r"\g<key>***", text)
+
+
+_C1_AND_DEL = re.compile(r"[\x7f-\x9f]")
+
+
+def json_terminal_safe(json_text: str) -> str:
+    """JSON text with DEL and C1 controls written as \\u escapes (json.dumps escapes C0 but
+    leaves U+0080-U+009F raw, and a terminal may obey U+009B as CSI). Lossless: the decoded
+    data is the same. Valid because such characters can only occur inside JSON strings."""
+    return _C1_AND_DEL.sub(lambda m: f"\\u{ord(m.group()):04x}", json_text)

@@ -67,6 +67,7 @@ def export(view: SessionView, fmt: Format, secrets: Sequence[str] = ()) -> str:
     view = redact_all(view, secrets)  # before any escaping (see the module's docstring)
     if fmt == "json":
         text = json.dumps(redact_all(document(view), secrets), indent=2, ensure_ascii=False)
+        text = txt.json_terminal_safe(text)
     elif fmt == "md":
         text = markdown(view)
     else:
