@@ -82,8 +82,7 @@ def read_turns(path: Path) -> TurnsRead:
             else:
                 out.problems.append(why)
     if out.torn_tail:
-        log.warning("%s; a crash cut this last line short, the turns before it are intact",
-                    out.torn_tail)  # fmt: skip
+        log.warning("%s; cut short by a crash, the turns before it are intact", out.torn_tail)
     return out
 
 
