@@ -287,3 +287,20 @@ def test_json_output_escapes_c1_controls_and_loses_nothing(rec: Recorded, args: 
     _clean(out)
     assert "\x7f" not in out
     assert json.loads(out)["turns"][-1]["text"] == said
+
+
+def test_an_id_crafted_in_a_shared_index_never_leads_out_of_the_folder() -> None:
+    from roleplay.services import session_ref
+    from roleplay.services.ports import SessionNotFound
+
+    crafted = ["abc/../../outside", "abc\\..\\x"]
+    with pytest.raises(SessionNotFound):
+        session_ref.resolve(
+            "abc", prefixed=lambda p: crafted, newest=lambda: None, every=lambda: crafted
+        )
+    assert (
+        session_ref.resolve(
+            "abc", prefixed=lambda p: [*crafted, "abcdef"], newest=lambda: None, every=list
+        )
+        == "abcdef"
+    )

@@ -235,9 +235,7 @@ class FileRecordings:
     # --- writing -------------------------------------------------------------------------
 
     def save_review(self, review: Review) -> None:
-        folder = self.root / review.session
-        if folder.exists() or folder.is_symlink():
-            folder = safe_folder(self.root, review.session)
+        folder = safe_folder(self.root, review.session)  # an id from a shared index, too
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         _atomic_write(folder / REVIEW_FILE, review.model_dump_json(indent=2))
 

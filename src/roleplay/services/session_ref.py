@@ -60,7 +60,8 @@ def resolve(
                 "there are no sessions yet; start one with `roleplay practice SCENARIO`"
             )
         return found
-    matches = sorted(set(prefixed(ref)))
+    # Only plain names: an id from a shared database could be crafted to climb out.
+    matches = sorted({m for m in prefixed(ref) if plain_name(m)})
     if ref in matches:
         return ref
     if len(matches) == 1:
