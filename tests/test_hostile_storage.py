@@ -401,3 +401,34 @@ def test_a_full_disk_while_rescoring_keeps_the_old_scorecard(rec: Recorded) -> N
     assert "No space left on device" in done.stderr and "Traceback" not in done.stderr
     before, after = [line.split()[0] for line in done.stdout.splitlines() if str(card) in line]
     assert before == after
+
+
+def test_a_huge_garbage_transcript_line_is_reported_within_bounded_memory(
+    rec: Recorded,
+) -> None:
+    """40 MB of garbage with no line break: reported with its line, in a child process whose
+    address space is capped (a generous bound; a copy per byte would not fit)."""
+    import resource
+
+    path = rec.folder(0) / "transcript.jsonl"
+    with path.open("ab") as fh:
+        fh.write(b"\n" + b"\xff{[" * 13_000_000 + b"\n")
+    lines = len(path.read_bytes().split(b"\n")) - 1
+
+    def cap() -> None:
+        limit = 3 * 1024**3
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
+    done = subprocess.run(
+        [sys.executable, "-m", "roleplay", "--workspace", str(rec.ws), "show", rec.ids[0]],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=SUBPROCESS_LIMIT_S,
+        preexec_fn=cap,  # the child only sets its own limit
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr[-2000:]
+    assert f"{path}:{lines}: not UTF-8" in done.stderr
+    assert "Traceback" not in done.stderr and "You:" in done.stdout
