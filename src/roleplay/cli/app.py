@@ -44,8 +44,9 @@ class Commands(TyperGroup):
             if hint is None:
                 raise
             where = f" {exc.filename}" if exc.filename else ""
+            verb = "access" if exc.errno in (errno.EACCES, errno.EPERM) else "write"
             raise fail(
-                f"cannot write{where} ({exc.strerror}); {hint}. Everything saved before is intact."
+                f"cannot {verb}{where} ({exc.strerror}); {hint}. Everything saved before is intact."
             ) from None
 
 
