@@ -26,6 +26,7 @@ class Reply:
     chunk_delay: float = 0.0
     malformed_after: int | None = None  # send a broken chunk after N chunks
     hang_after: int | None = None  # stop sending (connection stays open) after N chunks
+    cut_after: int | None = None  # end the stream after N chunks: no finish_reason, no [DONE]
     retry_after: float | None = None
 
 
@@ -159,6 +160,8 @@ class FakeOpenAI:
                             self.wfile.write(b'data: {"choices": [{"delta": {"content\n\n')
                             self.wfile.flush()
                             return
+                        if reply.cut_after is not None and n == reply.cut_after:
+                            return  # the connection closes: a reply cut off mid-sentence
                         if reply.hang_after is not None and n == reply.hang_after:
                             fake._stop.wait(60)
                             return

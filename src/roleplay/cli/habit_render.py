@@ -9,6 +9,7 @@ from typing import Any
 from roleplay.cli.render import clock, wrap
 from roleplay.domain.commitment import Commitment
 from roleplay.domain.habit import Goal, Streak
+from roleplay.domain.text import printable
 from roleplay.services.daily import Progress, QueueItem, Today
 from roleplay.services.habit import OpenCommitment
 
@@ -181,7 +182,7 @@ def today_text(t: Today) -> str:
     for c in pending:
         out.append(wrap(f"Open commitment ({skill_name(c.commitment.skill)}): {c.commitment.text}"))
     out.append(f"Skills practised: {t.skills_known} of {t.skills_total}.")
-    return "\n".join(out)
+    return printable("\n".join(out))  # scenario and drill titles are trainers' text
 
 
 def streak_json(s: Streak) -> dict[str, Any]:
@@ -310,7 +311,7 @@ def progress_text(p: Progress, detail: bool) -> str:
         )
     for o in p.open_commitments:
         out.append(wrap(f"Open ({skill_name(o.commitment.skill)}): {o.commitment.text}", "  "))
-    return "\n".join(out).rstrip()
+    return printable("\n".join(out).rstrip())
 
 
 def progress_json(p: Progress) -> dict[str, Any]:

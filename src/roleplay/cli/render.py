@@ -1,4 +1,9 @@
-"""Plain-text rendering for the terminal: transcripts, scorecards, session lists."""
+"""Plain-text rendering for the terminal: transcripts, scorecards, session lists.
+
+Everything shown here can hold untrusted text (the rep's and the model's lines, trainers'
+YAML, outside transcripts), so every function returns text without control characters: an
+escape sequence in a turn (OSC 52 writes the clipboard) must never reach the terminal.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from roleplay.domain.kpis import Kpis, describe
 from roleplay.domain.scenario import Scenario
 from roleplay.domain.scorecard import Scorecard
 from roleplay.domain.session import SessionRecord, Transcript
+from roleplay.domain.text import printable
 from roleplay.services.calibration import Agreement
 
 WIDTH = 78
@@ -25,10 +31,15 @@ def clock(seconds: float | None) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
+def safe(text: str) -> str:
+    """`text` fit for a terminal: control characters gone (newline and tab kept)."""
+    return printable(text)
+
+
 def wrap(text: str, indent: str = "", width: int = WIDTH, first: str | None = None) -> str:
     """Fill to `width`; `first` replaces the indent of the first line (e.g. a speaker name)."""
     return textwrap.fill(
-        " ".join(text.split()),
+        " ".join(printable(text).split()),
         width=width,
         initial_indent=indent if first is None else first,
         subsequent_indent=indent,
@@ -46,7 +57,7 @@ def briefing(s: Scenario, time_limit: float) -> str:
         "",
         "\n\n".join(wrap(part) for part in s.brief.split("\n\n")),  # drills add paragraphs
     ]
-    return "\n".join(lines)
+    return printable("\n".join(lines))
 
 
 def status(r: SessionRecord) -> str:
@@ -59,18 +70,30 @@ def duration(r: SessionRecord) -> float | None:
     return (r.ended_at - r.started_at).total_seconds() if r.ended_at else None
 
 
-def session_table(records: Sequence[SessionRecord], scores: dict[str, float | None]) -> str:
-    if not records:
+def session_table(
+    records: Sequence[SessionRecord],
+    scores: dict[str, float | None],
+    problems: dict[str, str] | None = None,
+) -> str:
+    """The sessions, then every damaged session folder with why (`problems`: id -> why)."""
+    problems = problems or {}
+    if not records and not problems:
         return "No sessions yet. Start one with: roleplay practice SCENARIO"
     header = f"{'SESSION':<44} {'REP':<12} {'STATUS':<10} {'SCORE':>5} {'TIME':>6}"
     rows = [header]
     for r in records:
         score = scores.get(r.id)
         rows.append(
-            f"{r.id:<44} {r.rep[:12]:<12} {status(r):<10} "
+            f"{r.id:<44} {r.rep[:12]:<12} {'damaged' if r.id in problems else status(r):<10} "
             f"{'-' if score is None else f'{score:.1f}':>5} {clock(duration(r)):>6}"
         )
-    return "\n".join(rows)
+    listed = {r.id for r in records}
+    for id_ in sorted(set(problems) - listed):
+        rows.append(f"{id_:<44} {'?':<12} {'damaged':<10} {'-':>5} {'-':>6}")
+    if problems:
+        rows += ["", f"{len(problems)} damaged session(s):"]
+        rows += [f"  {why}" for _, why in sorted(problems.items())]  # a path is never broken
+    return printable("\n".join(rows))
 
 
 def transcript(t: Transcript, customer_name: str | None = None) -> str:
@@ -90,7 +113,7 @@ def transcript(t: Transcript, customer_name: str | None = None) -> str:
         out.append(wrap(f"{stamp} {who}: {turn.text}{cut}", width=WIDTH))
     if not t.finished:
         out += ["", "(This session did not finish; the turns above were saved as they happened.)"]
-    return "\n".join(out)
+    return printable("\n".join(out))
 
 
 def calibration(results: Sequence[Agreement], skipped: int) -> str:
@@ -114,7 +137,7 @@ def calibration(results: Sequence[Agreement], skipped: int) -> str:
         rows.append(
             f"{skipped} human score(s) skipped: unknown session, no scorecard, or another rubric."
         )
-    return "\n".join(rows)
+    return printable("\n".join(rows))
 
 
 def _bar(level: int | None) -> str:
@@ -159,7 +182,7 @@ def scorecard(card: Scorecard, rubric_title: str | None = None) -> str:
             out.append(wrap(f"\u201c{e.quote}\u201d (turn {e.turn}, {clock(e.time)})", "    + "))
     out += ["", kpi_lines(card.kpis)]
     out += ["", *[wrap(n) for n in card.notes]]
-    return "\n".join(out)
+    return printable("\n".join(out))
 
 
 def kpi_lines(k: Kpis) -> str:

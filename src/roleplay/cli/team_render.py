@@ -1,4 +1,6 @@
-"""Plain-text rendering for reviewers: session lists and a session opened for review."""
+"""Plain-text rendering for reviewers: session lists and a session opened for review.
+
+Like render.py, every function returns text without control characters (untrusted text)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from typing import Any
 from roleplay.cli.render import clock, wrap
 from roleplay.domain.highlight import spans
 from roleplay.domain.history import SessionSummary, SessionView
+from roleplay.domain.text import printable
 
 
 def summary_json(s: SessionSummary) -> dict[str, Any]:
@@ -33,7 +36,7 @@ def session_list(rows: Sequence[SessionSummary]) -> str:
             f"{s.id[:42]:<42} {s.rep[:12]:<12} {(s.team or '-')[:10]:<10} "
             f"{s.started_at:%Y-%m-%d} {score:>5}  {marks}"
         )
-    return "\n".join(out)
+    return printable("\n".join(out))
 
 
 def review(view: SessionView) -> str:
@@ -92,4 +95,4 @@ def review(view: SessionView) -> str:
         "",
         "«quoted» = evidence the judge cited · ♪ = audio: roleplay review play SESSION TURN",
     ]
-    return "\n".join(out)
+    return printable("\n".join(out))

@@ -139,10 +139,10 @@ def scenarios(as_json: JsonOpt = False) -> None:
         return
     for e in entries:
         s = e.scenario
-        typer.echo(
-            f"{s.id:<32} {s.language:<5} d{s.difficulty} {render.clock(s.time_limit):>5}  {s.title}"
-        )
+        line = f"{s.id:<32} {s.language:<5} d{s.difficulty} {render.clock(s.time_limit):>5}"
+        line += f"  {s.title}"
+        typer.echo(render.safe(line))  # trainers' text: no control characters at a terminal
         if s.drills:  # what `practice SCENARIO --drill ID` accepts
-            typer.echo(f"{'':<32} drills: {', '.join(d.id for d in s.drills)}")
+            typer.echo(render.safe(f"{'':<32} drills: {', '.join(d.id for d in s.drills)}"))
     for path in catalog.broken:
         typer.echo(f"{'(broken)':<32} {path.name}: run `roleplay validate {path}`")

@@ -12,6 +12,7 @@ now (a drill's skills are saved with the session).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import tzinfo
@@ -23,7 +24,9 @@ from roleplay.domain.schedule import SkillCard, retrievability, review
 from roleplay.domain.scorecard import CommitmentCheck, Scorecard
 from roleplay.domain.session import SessionRecord
 from roleplay.services.catalog import Catalog
-from roleplay.services.ports import Clock, HabitStore, SessionStore
+from roleplay.services.ports import BrokenRecording, Clock, HabitStore, SessionStore
+
+log = logging.getLogger(__name__)
 
 # Hard numbers kept per session for progress (see domain/progress.py for their labels).
 KPI_FIELDS = (
@@ -99,7 +102,7 @@ class Habit:
         fresh = [
             (r, card)
             for r in records
-            if r.id not in applied and (card := self._store.scorecard(r.id)) is not None
+            if r.id not in applied and (card := self._readable_card(r.id)) is not None
         ]
         if state is not None and fresh and state.sessions:
             last = state.sessions[-1]
@@ -107,13 +110,22 @@ class Habit:
                 state = None  # an older session turned up: replay everything in order
         if state is None:
             state = HabitState(rep=self.rep)
-            fresh = [(r, c) for r in records if (c := self._store.scorecard(r.id)) is not None]
+            fresh = [(r, c) for r in records if (c := self._readable_card(r.id)) is not None]
         elif not fresh:
             return state
         for record, card in fresh:
             _apply(state, record, card, self._exercised(record, card, catalog))
         self._states.save(self._key, state)
         return state
+
+    def _readable_card(self, session_id: str) -> Scorecard | None:
+        """The scorecard, or None when it is damaged (`roleplay sessions` names it): one bad
+        file must not hide the rest of the schedule."""
+        try:
+            return self._store.scorecard(session_id)
+        except BrokenRecording as exc:
+            log.warning("%s", exc)
+            return None
 
     def _exercised(self, record: SessionRecord, card: Scorecard, catalog: Catalog) -> list[str]:
         if record.drill is not None:

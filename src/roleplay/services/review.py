@@ -23,6 +23,7 @@ from roleplay.domain.history import (
 )
 from roleplay.domain.review import Comment, Override, Review, ReviewedMark
 from roleplay.domain.suggest import did_you_mean
+from roleplay.services import session_ref
 from roleplay.services.export import Format, export, redact
 from roleplay.services.index import Indexer
 from roleplay.services.ports import (
@@ -61,34 +62,30 @@ class Reviews:
         return self.indexer.index().sessions(where, limit=limit, offset=offset)
 
     def resolve(self, ref: str) -> str:
-        """A full id, a unique prefix of one, or 'last' -> the session id."""
+        """A full id, a unique prefix of one, or 'last' -> the session id (the same rules as
+        every command: services/session_ref.py), over the index and this recordings folder."""
+        session_ref.check_ref(ref)  # before the index is opened: a path is never a session
         try:
             index = self.indexer.index()
         except IndexUnavailable:
             index = None
-        if ref == "last":
-            newest = index.sessions(SessionFilter(), limit=1) if index else []
-            if newest:
-                return newest[0].id
+
+        def newest() -> str | None:
+            rows = index.sessions(SessionFilter(), limit=1) if index else []
+            if rows:
+                return rows[0].id
             local = [f for f in self.files.folders() if self.files.has_session(f)]
-            if not local:
-                raise SessionNotFound("there are no sessions yet")
-            return max(local)  # ids start with the start time
-        local = self.files.folders(ref)
-        matches = sorted(set(local) | set(index.matching(ref, limit=6) if index else []))
-        if ref in matches:
-            return ref
-        if len(matches) == 1:
-            return matches[0]
-        if matches:
-            raise SessionNotFound(
-                f"'{ref}' matches {len(matches)} sessions ({', '.join(matches[:3])}...); "
-                "give more of the id"
-            )
-        hint = did_you_mean(ref, self.files.folders())
-        raise SessionNotFound(
-            f"no session '{ref}'"
-            + (f"; did you mean '{hint}'?" if hint else "; `roleplay review list` shows them")
+            return max(local) if local else None  # ids start with the start time
+
+        return session_ref.resolve(
+            ref,
+            prefixed=lambda p: [
+                *self.files.folders(p),
+                *(index.matching(p, limit=6) if index else []),
+            ],
+            newest=newest,
+            every=self.files.folders,
+            listing="`roleplay review list` shows them",
         )
 
     def open(self, ref: str) -> SessionView:

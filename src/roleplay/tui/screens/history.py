@@ -124,14 +124,14 @@ class HistoryScreen(Screen[None]):
                 severity="warning",
             )
             for r in services.store.records():
-                card = services.store.scorecard(r.id)
+                overall = services.store.overall(r.id)
                 rows.append(
                     Row(
                         r.id,
                         f"{r.started_at:%Y-%m-%d %H:%M}",
                         r.scenario.title or r.scenario.id,
                         r.rep,
-                        card.overall if card else None,
+                        overall,
                         duration(r),
                         status(r),
                     )

@@ -63,8 +63,7 @@ class HomeScreen(Screen[None]):
             problem = f"Today's queue is unavailable: {exc}"
         recent = []
         for record in list(services.store.records())[:5]:
-            card = services.store.scorecard(record.id)
-            recent.append((record, card.overall if card else None))
+            recent.append((record, services.store.overall(record.id)))
         self.app.call_from_thread(self._show, today, recent, problem)
 
     def _show(self, today: Any, recent: list[Any], problem: str | None) -> None:
