@@ -13,21 +13,46 @@ from pathlib import Path
 
 import numpy as np
 
-from tests.speech import RATE, say
+from tests.speech import RATE, normalise, say
 
+# What the real recordings say (../shared/data/speech/README.md); the reader's English half.
+READER = (
+    "Permission is hereby granted, free of charge, to any person obtaining a copy of the "
+    "software and associated documentation files to deal in the software without restriction, "
+    "including without limitation the rights to use, copy, modify, merge, publish, distribute, "
+    "sublicense, and/or sell copies of the software"
+)
 REP_LINES = [
     "Good morning, thanks for calling Nordic Freight, this is Kari speaking.",
     "Could I have your name and the company you are calling from?",
     "Thanks. How are you planning your delivery routes today?",
     "What happens when a driver calls in sick on a busy morning?",
+    "What does a late delivery cost you, roughly, in a normal week?",
+    "Who else would be part of choosing a new planning tool?",
+    "If routes were ready at six every morning, what would that change for you?",
     "I can send you a short summary by email before five today.",
+    "Does Friday at ten work for a call with your operations manager?",
+    "Before that, can I confirm your email address and a phone number?",
+    "So if I heard you right, mornings are the problem and overtime is the cost?",
+    "How many trucks and drivers do you run on a normal day?",
+    "And how do you hear about a delay today, from the driver or the customer?",
+    "Great, I will put all of that in the summary and see you on Friday.",
 ]
 CUSTOMER_LINES = [
     "Hi, I am calling about the routing software you advertised.",
     "Ola Hansen, from Berg Transport in Bergen.",
     "Mostly by hand, on a whiteboard, every single morning.",
     "Then everything is late and the customers start calling us.",
-    "That sounds fine, send it over and we can talk on Friday.",
+    "Maybe twenty thousand crowns, sometimes more when we pay overtime.",
+    "Our operations manager, and the owner signs anything expensive.",
+    "We could stop the morning chaos and the drivers would leave on time.",
+    "That sounds fine, send it over please.",
+    "Yes, Friday at ten is good, talk to you then.",
+    "It is ola at berg transport dot no, and the office number is on the website.",
+    "Exactly, the mornings and the overtime, and the angry phone calls.",
+    "Fourteen trucks, and about twenty drivers with the weekend shifts.",
+    "Usually from the customer, which is the worst way to find out.",
+    "Thank you, goodbye.",
 ]
 
 
@@ -36,20 +61,30 @@ class MadeCall:
     mix: np.ndarray  # mono, 16 kHz
     rep: np.ndarray  # the rep's clean track, same length
     customer: np.ndarray
-    rep_first: bool = True
+    rep_vocabulary: frozenset[str] = frozenset()
+    customer_vocabulary: frozenset[str] = frozenset()
 
     def stereo(self) -> np.ndarray:
         """(samples, 2): rep left, customer right."""
         return np.stack([self.rep, self.customer], axis=1)
 
-    def true_speaker(self, start: float, end: float) -> str | None:
-        """'rep' or 'customer': whose clean track is louder over the span."""
+    def true_speaker(self, text: str, start: float, end: float) -> str | None:
+        """Who said a transcribed word: the side whose script holds the word when only one
+        does (Whisper's word times drift by a few hundred ms at a change of speaker), else
+        the side whose clean track is at least twice as loud over the span; 'both' when
+        neither dominates (crosstalk); None when the span is silent."""
+        word = normalise(text)
+        in_rep, in_customer = word in self.rep_vocabulary, word in self.customer_vocabulary
+        if in_rep != in_customer:
+            return "rep" if in_rep else "customer"
         a, b = int(start * RATE), max(int(start * RATE) + 1, int(end * RATE))
         r = float(np.sum(self.rep[a:b] ** 2))
         c = float(np.sum(self.customer[a:b] ** 2))
         if r + c < 1e-6:
             return None
-        return "rep" if r >= c else "customer"
+        if r > 2 * c:
+            return "rep"
+        return "customer" if c > 2 * r else "both"
 
 
 def real_utterances(path: Path, limit: float = 30.0) -> list[np.ndarray]:
@@ -81,6 +116,7 @@ def real_utterances(path: Path, limit: float = 30.0) -> list[np.ndarray]:
 
 def make_call(
     customer_audio: list[np.ndarray] | None = None,
+    customer_text: str = "",
     rep_voice: str = "en-us",
     customer_voice: str = "en-us+f2",
     overlap: float = 0.0,
@@ -92,6 +128,7 @@ def make_call(
     """Rep and customer alternate; `overlap` seconds of each reply start before the other
     side stops (negative: a pause of that length)."""
     rng = np.random.default_rng(seed)
+    turns = min(turns, len(REP_LINES))
     rep_parts = [say(line, rep_voice) for line in REP_LINES[:turns]]
     if customer_audio:
         cust_parts = [customer_audio[i % len(customer_audio)] for i in range(turns)]
@@ -119,7 +156,14 @@ def make_call(
         rep = rep + noise.astype(np.float32) / np.sqrt(2)
         customer = customer + noise.astype(np.float32) / np.sqrt(2)
     peak = max(1.0, float(np.max(np.abs(mix))) / 0.9)
-    return MadeCall(mix / peak, rep / peak, customer / peak)
+    said_by_customer = customer_text if customer_audio else " ".join(CUSTOMER_LINES[:turns])
+    return MadeCall(
+        mix / peak,
+        rep / peak,
+        customer / peak,
+        frozenset(normalise(" ".join(REP_LINES[:turns])).split()),
+        frozenset(normalise(said_by_customer).split()),
+    )
 
 
 def _trim(audio: np.ndarray) -> np.ndarray:
@@ -130,10 +174,11 @@ def _trim(audio: np.ndarray) -> np.ndarray:
 def phone_line(audio: np.ndarray) -> np.ndarray:
     """300-3400 Hz at 8 kHz and back to 16 kHz, as a phone call records it."""
     import soxr
-    from scipy.signal import butter, sosfilt
 
-    sos = butter(4, [300, 3400], btype="band", fs=RATE, output="sos")
-    band = sosfilt(sos, audio).astype(np.float32)
+    spectrum = np.fft.rfft(audio)
+    freqs = np.fft.rfftfreq(len(audio), 1 / RATE)
+    spectrum[(freqs < 300) | (freqs > 3400)] = 0
+    band = np.fft.irfft(spectrum, len(audio)).astype(np.float32)
     narrow = soxr.resample(band, RATE, 8000)
     return np.asarray(soxr.resample(narrow, 8000, RATE), dtype=np.float32)[: len(audio)]
 

@@ -91,9 +91,7 @@ class CallTranscriber:
             lang = "en"
             for label, audio in zip(STEREO_LABELS, sides, strict=True):
                 result = self.stt.transcribe_samples(
-                    audio,
-                    language,
-                    lambda done, total, side=label: tell(f"{side} channel", done, total),
+                    audio, language, _stage(tell, f"{label} channel")
                 )
                 lang = result.language
                 words += [SpokenWord(w.text, w.start, w.end, label) for w in _words(result)]
@@ -110,6 +108,10 @@ class CallTranscriber:
             for w, k in zip(found, who, strict=True)
         ]
         return CallWords("mono", _in_order(spoken), tuple(spoken), duration, result.language)
+
+
+def _stage(tell: Progress, stage: str) -> Callable[[float, float], None]:
+    return lambda done, total: tell(stage, done, total)
 
 
 def _words(result: Transcription) -> list[Word]:

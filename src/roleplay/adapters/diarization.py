@@ -51,8 +51,6 @@ def _mel_filters(n_fft: int, n_mels: int) -> NDArray[np.float64]:
 
 def mfcc(audio: NDArray[np.float32]) -> NDArray[np.float64]:
     """(frames, N_CEPS) cepstra, 10 ms apart, without c0 (loudness says little about who)."""
-    from scipy.fft import dct
-
     if len(audio) < WIN:
         audio = np.pad(audio, (0, WIN - len(audio)))
     n = 1 + (len(audio) - WIN) // HOP
@@ -60,7 +58,9 @@ def mfcc(audio: NDArray[np.float32]) -> NDArray[np.float64]:
     frames = audio[idx] * np.hamming(WIN)
     power = np.abs(np.fft.rfft(frames, 512)) ** 2
     logmel = np.log(power @ _mel_filters(512, N_MELS).T + 1e-8)
-    ceps: NDArray[np.float64] = dct(logmel, type=2, norm="ortho", axis=1)[:, 1 : N_CEPS + 1]
+    k = np.arange(N_MELS)
+    dct = np.cos(np.pi / N_MELS * (k[:, None] + 0.5) * np.arange(1, N_CEPS + 1)[None, :])
+    ceps: NDArray[np.float64] = logmel @ dct  # DCT-II; c0 left out
     return ceps
 
 
@@ -78,7 +78,7 @@ def pitch(audio: NDArray[np.float32], frames: int) -> NDArray[np.float64]:
     lo, hi = RATE // 400, RATE // 60  # 60-400 Hz
     lag = lo + ac[:, lo:hi].argmax(1)
     strength = ac[np.arange(frames), lag]
-    f0 = np.where(strength > 0.5, np.log(RATE / lag), 0.0)
+    f0: NDArray[np.float64] = np.where(strength > 0.5, np.log(RATE / lag), 0.0)
     return f0
 
 
@@ -95,7 +95,11 @@ def speakers_of_words(
     ceps = (ceps - mean) / std
     f0 = pitch(audio, len(ceps))
     voiced = f0[speech][f0[speech] > 0]
-    f0z = np.where(f0 > 0, (f0 - np.median(voiced)) / (voiced.std() + 1e-6), 0.0) if len(voiced) else f0
+    f0z = (
+        np.where(f0 > 0, (f0 - np.median(voiced)) / (voiced.std() + 1e-6), 0.0)
+        if len(voiced)
+        else f0
+    )
     feats = np.concatenate([ceps, PITCH_WEIGHT * f0z[:, None]], axis=1)
     labels = _first_clustering(feats, spans, speakers)
     if len(set(labels)) < 2:
@@ -151,9 +155,8 @@ def _word_scores(
 
     out = np.zeros((len(spans), speakers))
     for k in range(speakers):
-        frames = np.concatenate(
-            [np.arange(*spans[i]) for i in range(len(spans)) if labels[i] == k] or [[]]
-        ).astype(int)
+        mine = [np.arange(*spans[i]) for i in range(len(spans)) if labels[i] == k]
+        frames = np.concatenate(mine) if mine else np.zeros(0, dtype=int)
         if len(frames) < 50:
             out[:, k] = -1e9 if k else 0.0
             continue
@@ -167,7 +170,8 @@ def _word_scores(
         out[:, k] = [ll[a:b].sum() for a, b in spans]
     # Scale per word so long words do not drown the switch cost in huge sums.
     lengths = np.array([b - a for a, b in spans], dtype=float)
-    return out / np.sqrt(np.maximum(lengths, 1.0))[:, None]
+    scaled: NDArray[np.float64] = out / np.sqrt(np.maximum(lengths, 1.0))[:, None]
+    return scaled
 
 
 def _viterbi(scores: NDArray[np.float64], words: Sequence[tuple[float, float]]) -> list[int]:

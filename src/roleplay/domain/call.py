@@ -31,6 +31,7 @@ class Utterance:
     start: float
     end: float
     text: str
+    words: tuple[SpokenWord, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ def utterances(words: list[SpokenWord], pause: float = PAUSE) -> list[Utterance]
 
 def _utterance(group: list[SpokenWord]) -> Utterance:
     text = " ".join(w.text.strip() for w in group if w.text.strip())
-    return Utterance(group[0].speaker, group[0].start, group[-1].end, text)
+    return Utterance(group[0].speaker, group[0].start, group[-1].end, text, tuple(group))
 
 
 def merged(found: list[Utterance]) -> list[Utterance]:
@@ -68,7 +69,11 @@ def merged(found: list[Utterance]) -> list[Utterance]:
         if out and out[-1].speaker == u.speaker:
             last = out[-1]
             out[-1] = Utterance(
-                u.speaker, last.start, max(last.end, u.end), f"{last.text} {u.text}".strip()
+                u.speaker,
+                last.start,
+                max(last.end, u.end),
+                f"{last.text} {u.text}".strip(),
+                last.words + u.words,
             )
         else:
             out.append(u)
@@ -133,7 +138,7 @@ _REP_SIGNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 def guess_rep(found: list[Utterance]) -> RepGuess:
     """The speaker who greets and asks for details; with no such sign, the first speaker."""
-    labels = sorted({u.speaker for u in found}, key=lambda s: min(u.start for u in found if u.speaker == s)) if found else []
+    labels = list(dict.fromkeys(u.speaker for u in found))  # found is ordered by start
     if not labels:
         return RepGuess("", (), False)
     hits: dict[str, list[str]] = {label: [] for label in labels}

@@ -21,9 +21,11 @@ from roleplay.domain.session import Turn
 from roleplay.domain.suggest import did_you_mean
 
 _TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?"
+# A name never starts with a digit or a dash: "[00:01.0 - 00:04.4] Hello" has no speaker
+# (it is not speaker "- 00").
 _LINE = re.compile(
     rf"^\s*(?:\[?(?P<ts>{_TIME})(?:\s*[-–]\s*(?P<te>{_TIME}))?\]?\s+)?"
-    r"(?:\[(?P<bracketed>[^\]\n]{1,60})\]|(?P<plain>[^:\[\]\n]{1,60}?))\s*:\s*(?P<text>.*)$"
+    r"(?:\[(?P<bracketed>[^\]\n]{1,60})\]|(?P<plain>[^:\[\]\n\d\-–][^:\[\]\n]{0,59}?))\s*:\s*(?P<text>.*)$"
 )
 # `roleplay transcribe` prints the file first: "call.wav (12.3 s, en)".
 _FILE_HEADER = re.compile(r"^\S.*\(\d+(?:\.\d+)? s, [\w-]+\)\s*$")
