@@ -121,7 +121,9 @@ def main() -> None:
             stereo_path = write_stereo(Path(tmp) / "stereo.wav", call.rep, call.customer)
             stages: dict[str, float] = {}
 
-            def progress(stage: str, done: float, total: float, stages=stages) -> None:
+            def progress(
+                stage: str, done: float, total: float, stages: dict[str, float] = stages
+            ) -> None:
                 stages.setdefault(stage, time.perf_counter())
 
             t0 = time.perf_counter()

@@ -76,6 +76,7 @@ def score(
         card = _judge(chosen, rubric_obj, t)
         if save:
             _import(services, t, card)
+            _offer_drills(services, t.record.id)
     else:
         if session is None:
             raise fail(
@@ -220,6 +221,26 @@ def _import(services: Services, t: Transcript, card: Scorecard) -> None:
         store.append_turn(t.record.id, turn)
     store.save_scorecard(t.record.id, card)
     typer.echo(f"Saved as session {t.record.id}", err=True)
+
+
+def _offer_drills(services: Services, session_id: str) -> None:
+    """After a real call is kept: its weakest moments, and the command that drills them."""
+    from roleplay.cli.call_drills import describe
+    from roleplay.services.call_drills import CallDrillError, moments_of
+
+    try:
+        _t, _card, moments = moments_of(services.store, session_id)
+    except CallDrillError:
+        return  # nothing scored: nothing to offer
+    if not moments:
+        return
+    typer.echo("Weakest moments of this call:", err=True)
+    for line in describe(moments):
+        typer.echo(line, err=True)
+    typer.echo(
+        f"Make drills from them: roleplay call-drills {session_id} --make [--scenario SCENARIO]",
+        err=True,
+    )
 
 
 @app.command()

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, tzinfo
 
 from roleplay.domain import queue as q
+from roleplay.domain.call_drill import DRILL_PREFIX
 from roleplay.domain.habit import Goal, HabitState, Streak, local_day, streak
 from roleplay.domain.progress import (
     CommitmentStats,
@@ -85,6 +86,7 @@ def options(catalog: Catalog) -> dict[str, list[q.Option]]:
                 d.time_limit / 60,
                 s.difficulty,
                 s.language,
+                from_call=s.id.startswith(DRILL_PREFIX),
             )
             for skill in d.skills:
                 found[skill].append(drill)

@@ -88,7 +88,13 @@ class Habit:
     def _sync(self, catalog: Catalog, *, rebuild: bool) -> HabitState:
         saved = None if rebuild else self._states.load(self._key)
         records = sorted(
-            (r for r in self._store.records() if r.rep == self.rep and r.ended_at is not None),
+            # Real calls scored from a transcript or recording are work, not practice: they
+            # are shown beside practice (real_calls), never scheduled as practice.
+            (
+                r
+                for r in self._store.records()
+                if r.rep == self.rep and r.ended_at is not None and r.mode != "transcript"
+            ),
             key=_order,
         )
         on_disk = {r.id for r in records}
