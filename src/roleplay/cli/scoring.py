@@ -13,6 +13,7 @@ import typer
 from roleplay.cli import render
 from roleplay.cli.app import JsonOpt, app, build_services, emit_json, fail
 from roleplay.cli.calls import Channel, RepChannelOpt, RepSpeakerOpt, Voice
+from roleplay.domain.call import OUTSIDE_CALL
 from roleplay.domain.rubric import Rubric
 from roleplay.domain.scorecard import Scorecard
 from roleplay.domain.session import FileRef, SessionRecord, Transcript, Turn, VariationRecord
@@ -163,7 +164,7 @@ def _outside_call(
     now = datetime.now(UTC)
     record = SessionRecord(
         id=f"{now:%Y%m%d-%H%M%S}-call-{digest[:6]}",
-        scenario=FileRef(id="outside-call", version=1, sha256=digest, title=path.name),
+        scenario=FileRef(id=OUTSIDE_CALL, version=1, sha256=digest, title=path.name),
         rubric=FileRef(
             id=rubric.id,
             version=rubric.version,

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from roleplay.domain.session import Turn
 
+OUTSIDE_CALL = "outside-call"  # the scenario id of a scored real call (not practice)
 PAUSE = 1.2  # seconds of silence that end one speaker's utterance
 
 

@@ -17,6 +17,7 @@ from datetime import date
 from typing import Any
 
 from roleplay.domain.rubric import Rubric
+from roleplay.domain.scenario import parse_duration
 from roleplay.domain.scorecard import Scorecard
 from roleplay.domain.session import Transcript, Turn
 
@@ -97,14 +98,14 @@ def drill_scenario(
 
     `base`: the chosen scenario's own mapping (as loaded from its YAML); persona, context,
     facts, objections, endings and variations are kept; its drills are not."""
-    session_tag = slug(t.record.id)[-12:]
+    session_tag = slug(t.record.id)[-12:].strip("-")
     words = moment.opening.text.strip()
     trained = set(rubric.skills)
     drill: dict[str, Any] = {
         "id": slug(f"{moment.criterion}"),
         "title": f"From your call: {moment.name}",
         "skills": [moment.skill],
-        "time_limit": "3m",
+        "time_limit": 150,
         "brief": (
             f"From your recorded call of {day.isoformat()}. At this moment {moment.name} "
             f"scored {moment.level} of 5 ({moment.tip.strip().rstrip('.')}). The customer "
@@ -129,6 +130,9 @@ def drill_scenario(
             f"Made by roleplay from session {t.record.id} ({rubric.id}: {moment.name} at level "
             f"{moment.level}), on scenario '{base.get('id')}'. Edit freely."
         )
+        whole = parse_duration(base.get("time_limit", 300))
+        if isinstance(whole, int | float):  # a drill must be shorter than the whole call
+            drill["time_limit"] = int(max(60, min(150, whole - 30)))
         doc["drills"] = [drill]
         return doc
     return _minimal(moment, t, rubric, drill, session_tag)

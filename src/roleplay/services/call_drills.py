@@ -81,9 +81,11 @@ def make_drills(
         doc = drill_scenario(moment, t, rubric_file.rubric, day, base_doc)
         path = scenarios_dir / f"{doc['id']}.yaml"
         path.write_text(_header(t) + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True))
-        check = load_catalog([path], [rubrics_dir])
-        if doc["id"] not in check.scenarios:
-            problems = "\n".join(str(p) for p in check.problems) or "it did not load"
+        check = load_catalog([scenarios_dir], [rubrics_dir])  # as `roleplay validate` does
+        loaded = check.scenarios.get(doc["id"])
+        if loaded is None or loaded.path.resolve() != path.resolve():
+            found = check.broken.get(path) or [p for p in check.problems if path.name in p.file]
+            problems = "\n".join(str(p) for p in found) or "another scenario has its id"
             path.unlink()
             raise CallDrillError(
                 f"the drill made from {t.record.id} does not validate:\n{problems}"

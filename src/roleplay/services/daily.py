@@ -13,9 +13,11 @@ from roleplay.domain.habit import Goal, HabitState, Streak, local_day, streak
 from roleplay.domain.progress import (
     CommitmentStats,
     KpiSeries,
+    RealCalls,
     SkillProgress,
     commitment_stats,
     kpi_series,
+    real_calls,
     skill_progress,
 )
 from roleplay.domain.suggest import unknown_reference
@@ -221,6 +223,7 @@ class Progress:
     kpis: tuple[KpiSeries, ...]
     commitments: CommitmentStats
     open_commitments: tuple[OpenCommitment, ...]
+    real_calls: RealCalls | None = None  # scored real calls, beside practice
 
 
 def progress(habit: Habit, catalog: Catalog, skill: str | None = None, days: int = 90) -> Progress:
@@ -248,4 +251,5 @@ def progress(habit: Habit, catalog: Catalog, skill: str | None = None, days: int
         kpis=tuple(kpi_series(state, tz)) if skill is None else (),
         commitments=commitment_stats(state, tz),
         open_commitments=tuple(habit.open_commitments(state=state)),
+        real_calls=real_calls(habit.real_calls(), state, tz) if skill is None else None,
     )

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 
 from roleplay.domain import commitment as commitments
 from roleplay.domain.commitment import Commitment
@@ -128,6 +128,16 @@ class Habit:
         if entry is not None:
             return list(entry.scenario.skills)
         return sorted({c.skill for c in card.criteria})  # scenario gone: what its rubric scored
+
+    def real_calls(self) -> list[tuple[str, datetime, Scorecard]]:
+        """The rep's scored real calls (score --transcript --save), oldest first."""
+        found = []
+        for r in sorted(self._store.records(), key=lambda r: (r.started_at, r.id)):
+            if r.rep == self.rep and r.mode == "transcript":
+                card = self._store.scorecard(r.id)
+                if card is not None:
+                    found.append((r.id, r.started_at, card))
+        return found
 
     def skills_of(self, scenario: str, drill: str | None, catalog: Catalog) -> list[str]:
         s = catalog.scenario(scenario).scenario
