@@ -6,10 +6,12 @@ Options weighed (bench/diarization_bench.py measures the ones built here):
   time, and the ones that ship weights need torch (~700 MB) for two speakers; rejected;
 - Whisper encoder states (already loaded for transcription): they encode what is said more than
   who says it, and cost an extra encoder pass;
-- classic features and clustering on numpy and scikit-learn (chosen): MFCCs, a first clustering
-  of one-second windows, then one Gaussian mixture per speaker that scores every word, and a
-  Viterbi pass over the words that makes a change of speaker cost something unless there is a
-  pause. Words are the unit, so a segment holding both speakers is split between its words.
+- classic features and clustering in numpy (chosen; adapters/mixture.py, since scikit-learn is
+  an optional extra): MFCCs and pitch, a first (Ward) clustering of ~1-2 s windows of words
+  (three window sizes; the labelling that explains the audio best is kept), then one Gaussian
+  mixture per speaker that scores every word, and a Viterbi pass over the words that makes a
+  change of speaker cost something unless there is a pause. Words are the unit, so a segment
+  holding both speakers is split between its words.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
+
+from roleplay.adapters.mixture import DiagonalGmm, ward
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -137,8 +141,6 @@ def _first_clustering(
     gap: int,
 ) -> list[int]:
     """Cluster ~1 s windows of consecutive words (mean and spread of their cepstra)."""
-    from sklearn.cluster import AgglomerativeClustering
-
     windows: list[list[int]] = []  # word indices
     for i, (a, b) in enumerate(spans):
         if (
@@ -156,9 +158,7 @@ def _first_clustering(
         frames = np.concatenate([np.arange(*spans[i]) for i in w])
         x = feats[frames]
         emb.append(np.concatenate([x.mean(0), x.std(0)]))
-    clusters = AgglomerativeClustering(n_clusters=speakers, linkage="ward").fit_predict(
-        np.array(emb)
-    )
+    clusters = ward(np.array(emb), speakers)
     labels = [0] * len(spans)
     for w, c in zip(windows, clusters, strict=True):
         for i in w:
@@ -170,8 +170,6 @@ def _word_scores(
     feats: NDArray[np.float64], spans: list[tuple[int, int]], labels: list[int], speakers: int
 ) -> NDArray[np.float64]:
     """(words, speakers): summed log-likelihood of each word's frames under each speaker."""
-    from sklearn.mixture import GaussianMixture
-
     out = np.zeros((len(spans), speakers))
     for k in range(speakers):
         mine = [np.arange(*spans[i]) for i in range(len(spans)) if labels[i] == k]
@@ -181,13 +179,7 @@ def _word_scores(
             continue
         if len(frames) > MAX_FIT_FRAMES:  # enough to model a voice; keeps long calls fast
             frames = frames[:: len(frames) // MAX_FIT_FRAMES + 1]
-        gmm = GaussianMixture(
-            n_components=min(8, len(frames) // 50),
-            covariance_type="diag",
-            reg_covar=1e-3,
-            max_iter=50,
-            random_state=0,
-        ).fit(feats[frames])
+        gmm = DiagonalGmm(min(8, len(frames) // 50)).fit(feats[frames])
         ll = gmm.score_samples(feats)
         out[:, k] = [ll[a:b].sum() for a, b in spans]
     # Scale per word so long words do not drown the switch cost in huge sums.
