@@ -311,7 +311,34 @@ def progress_text(p: Progress, detail: bool) -> str:
         )
     for o in p.open_commitments:
         out.append(wrap(f"Open ({skill_name(o.commitment.skill)}): {o.commitment.text}", "  "))
+    out += real_calls_text(p)
     return printable("\n".join(out).rstrip())
+
+
+def real_calls_text(p: Progress) -> list[str]:
+    """Real calls beside practice: kept apart from the practice schedule, shown next to it."""
+    r = p.real_calls
+    if r is None or r.calls == 0:
+        return []
+
+    def num(x: float | None) -> str:
+        return "-" if x is None else f"{x:.1f}"
+
+    out = [
+        "",
+        f"Real calls: {r.calls} scored, overall {num(r.overall)} "
+        f"(practice {num(r.practice_overall)})  "
+        + sparkline([x.value for x in r.points][-24:], 1, 5),
+    ]
+    if r.skills:
+        width = max(len(skill_name(s.skill)) for s in r.skills)
+        for s in r.skills:
+            practice = "not practised" if s.practice_level is None else f"{s.practice_level}/5"
+            out.append(
+                f"  {skill_name(s.skill):<{width}}  real calls {s.real_level:.1f}/5, "
+                f"practice {practice}"
+            )
+    return out
 
 
 def progress_json(p: Progress) -> dict[str, Any]:
@@ -374,5 +401,20 @@ def progress_json(p: Progress) -> dict[str, Any]:
                 for x in p.commitments.points
             ],
             "open": open_json(p.open_commitments),
+        },
+        "real_calls": None
+        if p.real_calls is None
+        else {
+            "calls": p.real_calls.calls,
+            "overall": p.real_calls.overall,
+            "practice_overall": p.real_calls.practice_overall,
+            "points": [
+                {"session": x.session, "day": x.day.isoformat(), "overall": x.value}
+                for x in p.real_calls.points
+            ],
+            "skills": [
+                {"skill": s.skill, "real_level": s.real_level, "practice_level": s.practice_level}
+                for s in p.real_calls.skills
+            ],
         },
     }

@@ -12,9 +12,11 @@ import typer
 
 from roleplay.cli import render
 from roleplay.cli.app import JsonOpt, app, build_services, emit_json, fail
+from roleplay.cli.calls import Channel, RepChannelOpt, RepSpeakerOpt, Voice
+from roleplay.domain.call import OUTSIDE_CALL
 from roleplay.domain.rubric import Rubric
 from roleplay.domain.scorecard import Scorecard
-from roleplay.domain.session import FileRef, SessionRecord, Transcript, VariationRecord
+from roleplay.domain.session import FileRef, SessionRecord, Transcript, Turn, VariationRecord
 from roleplay.domain.transcript_file import TranscriptFileError, parse
 from roleplay.services.calibration import HumanScore
 from roleplay.services.ports import Judge, JudgeUnavailable, SessionNotFound
@@ -51,6 +53,8 @@ def score(
     save: Annotated[
         bool, typer.Option(help="With --transcript: keep it as a session in recordings/.")
     ] = False,
+    rep_channel: RepChannelOpt = None,
+    rep_speaker: RepSpeakerOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Re-score a saved session, or score an outside conversation against a rubric."""
@@ -68,11 +72,12 @@ def score(
                 "--transcript needs --rubric RUBRIC and --rep NAME (the rep's speaker "
                 "name in the file)"
             )
-        t = _outside_call(services, transcript, rubric, rep)
+        t = _outside_call(services, transcript, rubric, rep, (rep_channel, rep_speaker))
         rubric_obj = services.catalog().rubrics[rubric].rubric
         card = _judge(chosen, rubric_obj, t)
         if save:
             _import(services, t, card)
+            _offer_drills(services, t.record.id)
     else:
         if session is None:
             raise fail(
@@ -125,7 +130,13 @@ def _judge(judge: Judge, rubric: Rubric, t: Transcript) -> Scorecard:
         raise fail(str(exc)) from None
 
 
-def _outside_call(services: Services, path: Path, rubric_id: str, rep: str) -> Transcript:
+def _outside_call(
+    services: Services,
+    path: Path,
+    rubric_id: str,
+    rep: str,
+    side: tuple[Channel | None, Voice | None] = (None, None),
+) -> Transcript:
     catalog = services.catalog()
     if rubric_id not in catalog.rubrics:
         from roleplay.domain.suggest import unknown_reference
@@ -135,21 +146,25 @@ def _outside_call(services: Services, path: Path, rubric_id: str, rep: str) -> T
     if not path.exists():
         raise fail(f"no such file: {path}")
     rubric = catalog.rubrics[rubric_id].rubric
+    extra: dict[str, str | int | float | bool | None] = {}
     if path.suffix.lower() in AUDIO:
-        raise fail(
-            f"{path}: a recording does not say who is speaking, and roleplay does not separate "
-            f"speakers yet. Run `roleplay transcribe {path}`, put 'Name:' before each speaker's "
-            "lines, and score that text file with --transcript"
-        )
-    try:
-        parsed = parse(path.read_text("utf-8", errors="replace"), rep, file=str(path))
-    except TranscriptFileError as exc:
-        raise fail(str(exc)) from None
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        turns, extra = _recorded_call(services, path, rubric.language, rep, side)
+    else:
+        if side != (None, None):
+            raise fail(
+                "--rep-channel and --rep-speaker are for recordings; in a text transcript "
+                "--rep names the rep's speaker"
+            )
+        try:
+            parsed = parse(path.read_text("utf-8", errors="replace"), rep, file=str(path))
+        except TranscriptFileError as exc:
+            raise fail(str(exc)) from None
+        turns = parsed.turns
+    digest = _sha256(path)
     now = datetime.now(UTC)
     record = SessionRecord(
         id=f"{now:%Y%m%d-%H%M%S}-call-{digest[:6]}",
-        scenario=FileRef(id="outside-call", version=1, sha256=digest, title=path.name),
+        scenario=FileRef(id=OUTSIDE_CALL, version=1, sha256=digest, title=path.name),
         rubric=FileRef(
             id=rubric.id,
             version=rubric.version,
@@ -161,11 +176,43 @@ def _outside_call(services: Services, path: Path, rubric_id: str, rep: str) -> T
         rep=rep,
         team=services.settings.team,
         mode="transcript",
-        settings={"source": str(path.name)},
+        settings={"source": str(path.name), **extra},
         started_at=now,
         ended_at=now,
     )
-    return Transcript(record=record, turns=parsed.turns)
+    return Transcript(record=record, turns=turns)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _recorded_call(
+    services: Services,
+    path: Path,
+    language: str,
+    rep: str,
+    side: tuple[Channel | None, Voice | None],
+) -> tuple[tuple[Turn, ...], dict[str, str | int | float | bool | None]]:
+    """An audio file: transcribed, split by channel or voice, the rep's side confirmed."""
+    from roleplay.cli.calls import named, read_call, rep_side
+    from roleplay.domain.call import to_turns
+
+    call = read_call(path, services.settings, None, language, side[0])
+    label, found = rep_side(call, side[0], side[1], rep)
+    names = named(call, label, rep)
+    turns = tuple(to_turns(found, label, names))
+    typer.echo(
+        f"{path.name}: {call.duration:.0f} s, {len(turns)} turns "
+        f"({'split by channel' if call.kind == 'stereo' else 'voices told apart'}); "
+        f"rep: {'the ' + label + ' channel' if call.kind == 'stereo' else 'speaker ' + label}",
+        err=True,
+    )
+    return turns, {"split": call.kind, "rep_side": label, "duration": round(call.duration, 2)}
 
 
 def _import(services: Services, t: Transcript, card: Scorecard) -> None:
@@ -175,6 +222,26 @@ def _import(services: Services, t: Transcript, card: Scorecard) -> None:
         store.append_turn(t.record.id, turn)
     store.save_scorecard(t.record.id, card)
     typer.echo(f"Saved as session {t.record.id}", err=True)
+
+
+def _offer_drills(services: Services, session_id: str) -> None:
+    """After a real call is kept: its weakest moments, and the command that drills them."""
+    from roleplay.cli.call_drills import describe
+    from roleplay.services.call_drills import CallDrillError, moments_of
+
+    try:
+        _t, _card, moments = moments_of(services.store, session_id)
+    except CallDrillError:
+        return  # nothing scored: nothing to offer
+    if not moments:
+        return
+    typer.echo("Weakest moments of this call:", err=True)
+    for line in describe(moments):
+        typer.echo(line, err=True)
+    typer.echo(
+        f"Make drills from them: roleplay call-drills {session_id} --make [--scenario SCENARIO]",
+        err=True,
+    )
 
 
 @app.command()

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 
 from roleplay.domain import commitment as commitments
 from roleplay.domain.commitment import Commitment
@@ -91,7 +91,13 @@ class Habit:
     def _sync(self, catalog: Catalog, *, rebuild: bool) -> HabitState:
         saved = None if rebuild else self._states.load(self._key)
         records = sorted(
-            (r for r in self._store.records() if r.rep == self.rep and r.ended_at is not None),
+            # Real calls scored from a transcript or recording are work, not practice: they
+            # are shown beside practice (real_calls), never scheduled as practice.
+            (
+                r
+                for r in self._store.records()
+                if r.rep == self.rep and r.ended_at is not None and r.mode != "transcript"
+            ),
             key=_order,
         )
         on_disk = {r.id for r in records}
@@ -134,6 +140,16 @@ class Habit:
         if entry is not None:
             return list(entry.scenario.skills)
         return sorted({c.skill for c in card.criteria})  # scenario gone: what its rubric scored
+
+    def real_calls(self) -> list[tuple[str, datetime, Scorecard]]:
+        """The rep's scored real calls (score --transcript --save), oldest first."""
+        found = []
+        for r in sorted(self._store.records(), key=lambda r: (r.started_at, r.id)):
+            if r.rep == self.rep and r.mode == "transcript":
+                card = self._store.scorecard(r.id)
+                if card is not None:
+                    found.append((r.id, r.started_at, card))
+        return found
 
     def skills_of(self, scenario: str, drill: str | None, catalog: Catalog) -> list[str]:
         s = catalog.scenario(scenario).scenario
