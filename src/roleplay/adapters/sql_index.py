@@ -1,7 +1,8 @@
 """The index database (SessionIndex) on SQLite or PostgreSQL, through SQLAlchemy Core.
 
 One schema and one set of queries for both databases; only the upsert statement and the
-session lock differ. Every method runs in one transaction.
+session lock differ. Every method runs in one transaction. On a shared PostgreSQL index the
+database decides who sees and writes what (adapters/sql_team.py); reviews are only ever added.
 """
 
 from __future__ import annotations
@@ -22,10 +23,13 @@ from sqlalchemy import (
     literal,
     select,
     text,
+    tuple_,
     union,
 )
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
 
+from roleplay.adapters import sql_team
 from roleplay.adapters.index_schema import (
     comments,
     criterion_scores,
@@ -37,6 +41,7 @@ from roleplay.adapters.index_schema import (
     turns,
 )
 from roleplay.adapters.sql_engine import Database, parse_url
+from roleplay.adapters.sql_team import as_login, read_identity, refusals, refused
 from roleplay.domain.history import (
     HumanLevel,
     RepSkillCard,
@@ -48,10 +53,12 @@ from roleplay.domain.history import (
     SessionView,
 )
 from roleplay.domain.kpis import Kpis
-from roleplay.domain.review import Comment, Override, ReviewedMark, human_levels
+from roleplay.domain.review import Comment, Override, ReviewedMark, human_levels, marks_in_force
+from roleplay.domain.roles import Identity, NotAllowed
 from roleplay.domain.schedule import SkillCard
 from roleplay.domain.scorecard import Scorecard
 from roleplay.domain.session import SessionRecord, Turn
+from roleplay.services.ports import IndexUnavailable
 
 CHUNK = 500  # ids per IN (...) clause
 
@@ -59,6 +66,7 @@ CHUNK = 500  # ids per IN (...) clause
 class SqlIndex:
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._identity: Identity | None = None
 
     @classmethod
     def open(cls, url: str) -> SqlIndex:
@@ -66,10 +74,29 @@ class SqlIndex:
         db = Database(parse_url(url))
         try:
             db.prepare()
+        except DBAPIError as exc:
+            db.dispose()
+            if not refused(exc):
+                raise
+            detail = db.scrub(str(exc.orig).strip().splitlines()[0] if exc.orig else "")
+            raise IndexUnavailable(
+                f"the index database {db.describe()} needs a schema upgrade that this login may "
+                f"not make ({detail}); ask the database owner to run `roleplay team init`"
+            ) from None
         except BaseException:
             db.dispose()
             raise
         return cls(db)
+
+    def identity(self) -> Identity:
+        """Who this connection is on the index (asked once per process)."""
+        if self._identity is None:
+            if self.db.dialect != "postgresql":
+                self._identity = Identity(role="single")
+            else:
+                with self.db.read() as conn:
+                    self._identity = read_identity(conn)
+        return self._identity
 
     def close(self) -> None:
         self.db.dispose()
@@ -77,13 +104,53 @@ class SqlIndex:
     def describe(self) -> str:
         return self.db.describe()
 
+    # --- the team (PostgreSQL) ------------------------------------------------------------
+
+    def members(self) -> list[tuple[str, str]]:
+        with self.db.read() as conn:
+            return sql_team.members(conn)
+
+    def login_exists(self, login: str) -> bool:
+        with self.db.read() as conn:
+            return sql_team.login_exists(conn, login)
+
+    def add_member(self, login: str, role: str, password: str | None) -> str:
+        with sql_team.team_errors(self.db, self.identity().login), self.db.write() as conn:
+            return sql_team.add_member(conn, login, role, password)
+
+    def remove_member(self, login: str) -> None:
+        with sql_team.team_errors(self.db, self.identity().login), self.db.write() as conn:
+            sql_team.remove_member(conn, login)
+
     # --- writing ---------------------------------------------------------------------------
 
-    def save(self, folders: Sequence[SessionFiles]) -> None:
+    def save(self, folders: Sequence[SessionFiles]) -> list[str]:
         if not folders:
-            return
+            return []
+        who = self.identity()
+        problems: list[str] = []
+        allowed = []
+        for f in folders:
+            folder, left_out = as_login(f, who)
+            allowed.append(folder)
+            problems += left_out
+        try:
+            self._save(allowed)
+        except NotAllowed:
+            if len(allowed) == 1:
+                raise
+            # One folder the database refuses (say, another rep's session copied here) must
+            # not keep the others out: save them one by one and report the refused ones.
+            for folder in allowed:
+                try:
+                    self._save([folder])
+                except NotAllowed as exc:
+                    problems.append(f"{folder.session_id}: {exc}")
+        return problems
+
+    def _save(self, folders: Sequence[SessionFiles]) -> None:
         now = datetime.now(UTC)
-        with self.db.write() as conn:
+        with refusals(self.db, self.identity().login), self.db.write() as conn:
             self.db.lock_sessions(conn, [f.session_id for f in folders])
             recorded = [f for f in folders if f.transcript is not None]
             ids = [f.session_id for f in recorded]
@@ -101,7 +168,7 @@ class SqlIndex:
                 score_rows = [r for f in recorded for r in _score_rows(f)]
                 if score_rows:
                     conn.execute(insert(criterion_scores), score_rows)
-            self._replace_reviews(conn, folders)
+            self._add_reviews(conn, folders)
 
     def _upsert(self, table: Table) -> Any:
         """INSERT, or UPDATE the row with the same id (a folder may change hands: restored
@@ -111,16 +178,14 @@ class SqlIndex:
         columns = {c.name: stmt.excluded[c.name] for c in table.columns if c.name != "id"}
         return stmt.on_conflict_do_update(index_elements=[table.c.id], set_=columns)
 
-    def _replace_reviews(self, conn: Connection, folders: Sequence[SessionFiles]) -> None:
-        by_origin: dict[str, list[str]] = {}
-        for f in folders:
-            by_origin.setdefault(f.origin, []).append(f.session_id)
-        for origin, ids in by_origin.items():
-            for chunk in _chunks(ids):
-                for table in (comments, overrides, review_marks):
-                    conn.execute(
-                        delete(table).where(table.c.session_id.in_(chunk), table.c.origin == origin)
-                    )
+    def _insert_new(self, table: Table) -> Any:
+        """INSERT, skipping rows whose id is there already (review items are never changed)."""
+        dialect = postgresql if self.db.dialect == "postgresql" else sqlite
+        return dialect.insert(table).on_conflict_do_nothing(index_elements=[table.c.id])
+
+    def _add_reviews(self, conn: Connection, folders: Sequence[SessionFiles]) -> None:
+        """Add the review items not yet in the index. Nothing is deleted or replaced: a
+        changed level is a new override, a withdrawn mark a new mark, so history stays."""
         comment_rows, override_rows, mark_rows = [], [], []
         for f in folders:
             if f.review is None:
@@ -149,30 +214,39 @@ class SqlIndex:
                 }
                 for o in f.review.overrides
             ]
-            if f.review.reviewed:
-                mark = f.review.reviewed
-                mark_rows.append({**base, "author": mark.author, "reviewed_at": mark.at})
-        for table, rows in ((comments, comment_rows), (overrides, override_rows)):
+            mark_rows += [
+                {
+                    **base,
+                    "id": m.id,
+                    "author": m.author,
+                    "reviewed_at": m.at,
+                    "reviewed": m.reviewed,
+                }
+                for m in f.review.marks
+            ]
+        for table, rows in (
+            (comments, comment_rows),
+            (overrides, override_rows),
+            (review_marks, mark_rows),
+        ):
             if rows:
-                conn.execute(self._upsert(table), rows)
-        if mark_rows:
-            conn.execute(insert(review_marks), mark_rows)
+                conn.execute(self._insert_new(table), rows)
 
     def forget(self, origin: str, session_ids: Sequence[str]) -> None:
         if not session_ids:
             return
-        with self.db.write() as conn:
+        with refusals(self.db, self.identity().login), self.db.write() as conn:
             for chunk in _chunks(list(session_ids)):
-                # Turns and criterion scores go with their session (ON DELETE CASCADE).
+                # Turns and criterion scores go with their session (ON DELETE CASCADE); the
+                # reviews stay: they are the team's history (and append-only on PostgreSQL).
                 conn.execute(
                     delete(sessions).where(sessions.c.id.in_(chunk), sessions.c.origin == origin)
                 )
-                for table in (comments, overrides, review_marks):
-                    conn.execute(
-                        delete(table).where(table.c.session_id.in_(chunk), table.c.origin == origin)
-                    )
 
     def save_cards(self, origin: str, rep: str, cards: Sequence[SkillCard]) -> None:
+        who = self.identity()
+        if who.role not in ("single", "owner"):
+            rep = who.login or rep  # the database keeps a login's cards under its own name
         rows = [
             {
                 "origin": origin,
@@ -188,7 +262,7 @@ class SqlIndex:
             }
             for c in cards
         ]
-        with self.db.write() as conn:
+        with refusals(self.db, who.login), self.db.write() as conn:
             self.db.lock_sessions(conn, [f"cards\n{origin}\n{rep}"])
             conn.execute(
                 delete(skill_cards).where(skill_cards.c.origin == origin, skill_cards.c.rep == rep)
@@ -211,6 +285,8 @@ class SqlIndex:
     def refresh_statistics(self) -> None:
         # Without this, PostgreSQL plans the first queries after a bulk load on empty-table
         # figures (measured: 49 ms instead of 2 ms for a skill filter over 10,000 sessions).
+        if self.identity().role not in ("single", "owner"):
+            return  # only the owner may ANALYZE (others would only get a warning)
         with self.db.write() as conn:
             if self.db.dialect == "postgresql":
                 conn.execute(text("ANALYZE " + ", ".join(t.name for t in metadata.sorted_tables)))
@@ -282,6 +358,15 @@ class SqlIndex:
             mark_rows = conn.execute(
                 select(review_marks).where(review_marks.c.session_id == session_id)
             ).all()
+        marks = tuple(
+            sorted(
+                (
+                    ReviewedMark(id=m.id, author=m.author, at=m.reviewed_at, reviewed=m.reviewed)
+                    for m in mark_rows
+                ),
+                key=lambda m: (m.at, m.id),
+            )
+        )
         return SessionView(
             record=SessionRecord.model_validate(row.record),
             turns=tuple(Turn.model_validate(t.doc) for t in turn_rows),
@@ -290,17 +375,13 @@ class SqlIndex:
             overrides=tuple(
                 sorted((_override(o) for o in override_rows), key=lambda o: (o.at, o.id))
             ),
-            reviewed=tuple(
-                sorted(
-                    (ReviewedMark(author=m.author, at=m.reviewed_at) for m in mark_rows),
-                    key=lambda m: m.at,
-                )
-            ),
+            reviewed=marks_in_force(marks),
             retention=Retention(
                 audio_purged_at=row.audio_purged_at, transcript_purged_at=row.transcript_purged_at
             ),
             audio={t.idx: t.audio for t in turn_rows if t.audio},
             origin=row.origin,
+            marks=marks,
         )
 
     def matching(self, prefix: str, limit: int = 5) -> list[str]:
@@ -436,7 +517,14 @@ def _score_rows(f: SessionFiles) -> Iterable[dict[str, Any]]:
 
 
 def _reviewed() -> Any:
-    return exists().where(review_marks.c.session_id == sessions.c.id)
+    """Some reviewer's newest mark on the session says reviewed."""
+    mark, later = review_marks.alias("mark"), review_marks.alias("later")
+    newer = exists().where(
+        later.c.session_id == mark.c.session_id,
+        later.c.author == mark.c.author,
+        tuple_(later.c.reviewed_at, later.c.id) > tuple_(mark.c.reviewed_at, mark.c.id),
+    )
+    return exists().where(mark.c.session_id == sessions.c.id, mark.c.reviewed, ~newer)
 
 
 def _conditions(where: SessionFilter) -> list[ColumnElement[bool]]:

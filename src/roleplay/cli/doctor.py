@@ -6,7 +6,7 @@ import typer
 
 from roleplay.cli.app import JsonOpt, app, build_services, emit_json
 from roleplay.config import config_file
-from roleplay.services.doctor import Check, check_llm
+from roleplay.services.doctor import Check, check_llm, check_team
 
 MARK = {"ok": "ok  ", "problem": "FAIL", "info": "note"}
 
@@ -20,6 +20,7 @@ def doctor(as_json: JsonOpt = False) -> None:
         Check("config", "ok", f"{path}" if path.exists() else f"{path} (not created; defaults)"),
         Check("workspace", "ok", f"{services.workspace.root} ({services.workspace.origin})"),
         *check_llm(services.llm),
+        *check_team(services.indexer.identity, services.settings.rep_name),
     ]
     if as_json:
         emit_json([c.to_json() for c in checks])

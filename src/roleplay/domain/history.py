@@ -87,10 +87,11 @@ class SessionView:
     scorecard: Scorecard | None
     comments: tuple[Comment, ...] = ()
     overrides: tuple[Override, ...] = ()
-    reviewed: tuple[ReviewedMark, ...] = ()
+    reviewed: tuple[ReviewedMark, ...] = ()  # the marks in force, one per reviewer at most
     retention: Retention = field(default_factory=Retention)
     audio: dict[int, str] = field(default_factory=dict)
     origin: str = ""
+    marks: tuple[ReviewedMark, ...] = ()  # every mark and withdrawal, oldest first
 
     @property
     def id(self) -> str:

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from roleplay.domain.roles import Identity, NotAllowed
 from roleplay.domain.schedule import SkillCard
 from roleplay.services.ports import (
     BrokenRecording,
@@ -127,6 +128,10 @@ class Indexer:
             log.warning("%s", p)
         return not problems
 
+    def identity(self) -> Identity:
+        """Who the index sees (the database login and its role). Raises IndexUnavailable."""
+        return self.index().identity()
+
     def save_cards(self, rep: str, cards: Sequence[SkillCard]) -> bool:
         """After the rep's schedule was saved: index its cards. Never raises for an unreachable
         database (the next `roleplay reindex` rebuilds them). Returns whether it was saved."""
@@ -136,6 +141,9 @@ class Indexer:
             self.index().save_cards(self.files.origin, rep, cards)
         except IndexUnavailable as exc:
             self.problem = str(exc)
+            log.warning("%s", exc)
+            return False
+        except NotAllowed as exc:  # the rights changed under us: the file still holds them
             log.warning("%s", exc)
             return False
         return True
@@ -179,7 +187,10 @@ class Indexer:
                     problems.append(str(exc))
                 except SessionNotFound:
                     self.files.clear_pending(id_)  # deleted meanwhile: nothing to index
-            index.save(folders)
+            try:
+                problems += index.save(folders)
+            except NotAllowed as exc:  # one folder the login may not write: asking again won't help
+                problems.append(f"{ids[0]}: {exc}")
             for f in folders:
                 self.files.clear_pending(f.session_id)
         return problems
