@@ -122,19 +122,24 @@ def _allowed_review(session_id: str, review: Review, who: Identity) -> tuple[Rev
         *(("overrides", "override", o) for o in review.overrides),
         *(("marks", "mark_reviewed", m) for m in review.marks),
     ]
-    why = ""
+    refused: list[Action] = []
+    others: set[str] = set()
     for field, action, item in items:
         if who.can(action) and item.author == who.login:
             kept[field].append(item)
             continue
         left[field] = left.get(field, 0) + 1
-        why = (
-            who.refusal(action)
-            if not who.can(action)
-            else f"items by '{item.author}' are not yours to add as '{who.login}'"
-        )
+        if not who.can(action):
+            refused.append(action)
+        else:
+            others.add(item.author)
     problems = []
     if left:
+        reasons = [who.refusal(*refused)] if refused else []
+        if others:
+            names = ", ".join(f"'{a}'" for a in sorted(others))
+            reasons.append(f"notes by {names} are not yours to add as '{who.login}'")
+        why = "; ".join(reasons)
         counts = ", ".join(f"{n} {field}" for field, n in left.items())
         problems.append(
             f"{session_id}/review.json: {counts} not sent to the team index ({why}); "

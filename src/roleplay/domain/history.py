@@ -9,7 +9,14 @@ from typing import NamedTuple
 from pydantic import BaseModel, ConfigDict
 
 from roleplay.domain.kpis import Kpis
-from roleplay.domain.review import Comment, Override, Review, ReviewedMark, human_levels
+from roleplay.domain.review import (
+    Comment,
+    Override,
+    Review,
+    ReviewedMark,
+    human_levels,
+    override_history,
+)
 from roleplay.domain.schedule import SkillCard
 from roleplay.domain.scorecard import Scorecard
 from roleplay.domain.session import SessionRecord, Transcript, Turn
@@ -100,8 +107,36 @@ class SessionView:
     def human_levels(self) -> dict[str, Override]:
         return human_levels(self.overrides)
 
+    def history(self) -> list[HistoryEntry]:
+        """Every override (with the level it replaced) and every reviewed mark or withdrawal,
+        oldest first: who changed what, when, and from what."""
+        judge = {c.id: c.level for c in self.scorecard.criteria} if self.scorecard else {}
+        out = [
+            HistoryEntry(
+                c.at,
+                c.author,
+                f"{c.criterion}: {'-' if c.before is None else c.before} → {c.after} ({c.reason})",
+            )
+            for c in override_history(judge, self.overrides)
+        ]
+        out += [
+            HistoryEntry(
+                m.at, m.author, "marked it reviewed" if m.reviewed else "withdrew their mark"
+            )
+            for m in self.marks
+        ]
+        return sorted(out, key=lambda e: e.at)
+
     def comments_on(self, turn: int | None) -> list[Comment]:
         return sorted((c for c in self.comments if c.turn == turn), key=lambda c: c.at)
+
+
+class HistoryEntry(NamedTuple):
+    """One line of a session's review history."""
+
+    at: datetime
+    author: str
+    what: str
 
 
 class HumanLevel(NamedTuple):

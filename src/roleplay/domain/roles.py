@@ -83,8 +83,8 @@ class Identity:
     def allows(self) -> list[str]:
         return [WHAT[a] for a in WHAT if self.can(a)]
 
-    def refusal(self, action: Action) -> str:
-        """The one line a person sees when they may not do `action`."""
+    def refusal(self, action: Action, *more: Action) -> str:
+        """The one line a person sees when they may not do `action` (nor `more`)."""
         if self.role == "none":
             return (
                 f"the login '{self.login}' is not a member of this team index; ask "
@@ -92,7 +92,8 @@ class Identity:
                 f"{self.login} --role rep`"
             )
         ask = _ask(self.admins if action == "manage_team" else self.helpers)
-        return f"only {WHO[action]} can {WHAT[action]}" + (f"; ask {ask}" if ask else "")
+        what = " or ".join(dict.fromkeys(WHAT[a] for a in (action, *more)))
+        return f"only {WHO[action]} can {what}" + (f"; ask {ask}" if ask else "")
 
     def require(self, action: Action) -> None:
         if not self.can(action):

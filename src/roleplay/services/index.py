@@ -55,6 +55,7 @@ class Indexer:
         # Rebuilds a rep's scheduler state from the recordings (which saves, and so indexes,
         # their cards); set by the composition root, where the scheduler is built.
         self.refresh_cards: Callable[[str], object] = lambda rep: None
+        self._notes_left_out: set[str] = set()  # problems of folders that were indexed
 
     def index(self) -> SessionIndex:
         """The index, opened and caught up on first use. Raises IndexUnavailable.
@@ -155,8 +156,11 @@ class Indexer:
         origin = self.files.origin
         local = self.files.folders()
         problems: list[str] = []
+        unreadable = 0
         for start in range(0, len(local), BATCH):
-            problems += self._save(local[start : start + BATCH], index=index)
+            left_out = self._save(local[start : start + BATCH], index=index)
+            unreadable += sum(1 for p in left_out if p not in self._notes_left_out)
+            problems += left_out
             if progress:
                 progress(min(start + BATCH, len(local)), len(local))
         gone = sorted(index.known(origin) - set(local))
@@ -165,7 +169,7 @@ class Indexer:
             self.refresh_cards(rep)  # the schedule is rebuilt from the scored sessions
         index.refresh_statistics()
         return Rebuilt(
-            indexed=len(local) - len(problems),
+            indexed=len(local) - unreadable,
             removed=len(gone),
             seconds=time.perf_counter() - started,
             database=index.describe(),
@@ -188,7 +192,9 @@ class Indexer:
                 except SessionNotFound:
                     self.files.clear_pending(id_)  # deleted meanwhile: nothing to index
             try:
-                problems += index.save(folders)
+                left_out = index.save(folders)  # indexed, but some notes not sent
+                self._notes_left_out.update(left_out)
+                problems += left_out
             except NotAllowed as exc:  # one folder the login may not write: asking again won't help
                 problems.append(f"{ids[0]}: {exc}")
             for f in folders:
