@@ -53,9 +53,7 @@ class PgServer:
     password: str
     log: Path | None = None  # the server's log file (tests check no password lands there)
 
-    def url(
-        self, database: str, password: str | None = None, *, user: str | None = None
-    ) -> str:
+    def url(self, database: str, password: str | None = None, *, user: str | None = None) -> str:
         secret = quote(self.password if password is None else password, safe="")
         return f"postgresql://{user or self.user}:{secret}@{self.host}:{self.port}/{database}"
 

@@ -46,9 +46,13 @@ class Person:
 
     def sql(self, pg: PgServer, db: str) -> psycopg.Connection:
         return psycopg.connect(
-            host=pg.host, port=pg.port, user=self.login, password=self.password, dbname=db,
+            host=pg.host,
+            port=pg.port,
+            user=self.login,
+            password=self.password,
+            dbname=db,
             autocommit=True,
-        )  # fmt: skip
+        )
 
 
 @dataclass
@@ -87,9 +91,7 @@ def _practise(person: Person, rep_name: str, monkeypatch: pytest.MonkeyPatch) ->
 
 
 @pytest.fixture
-def team(
-    postgres_server: PgServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Team:
+def team(postgres_server: PgServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Team:
     pg = postgres_server
     tag = uuid.uuid4().hex[:10]
     db = f"team_{tag}"
@@ -136,15 +138,20 @@ def test_a_rep_sees_only_their_own_sessions_in_the_cli_and_in_sql(team: Team) ->
         turns = conn.execute("SELECT DISTINCT session_id FROM turns").fetchall()
         assert turns == [(mine,)]
         assert conn.execute("SELECT * FROM turns WHERE session_id = %s", [theirs]).fetchall() == []
-        assert conn.execute("SELECT count(*) FROM criterion_scores WHERE session_id = %s",
-                            [theirs]).fetchone() == (0,)  # fmt: skip
+        assert conn.execute(
+            "SELECT count(*) FROM criterion_scores WHERE session_id = %s", [theirs]
+        ).fetchone() == (0,)
         # Changing or deleting another rep's rows touches nothing.
-        assert conn.execute("UPDATE sessions SET rep = %s WHERE id = %s",
-                            [ana.login, theirs]).rowcount == 0  # fmt: skip
+        assert (
+            conn.execute("UPDATE sessions SET rep = %s WHERE id = %s", [ana.login, theirs]).rowcount
+            == 0
+        )
         assert conn.execute("DELETE FROM turns WHERE session_id = %s", [theirs]).rowcount == 0
     with ben.sql(team.pg, team.db) as conn:
-        assert conn.execute("SELECT count(*) FROM turns WHERE session_id = %s",
-                            [theirs]).fetchone()[0] > 0  # fmt: skip
+        assert (
+            conn.execute("SELECT count(*) FROM turns WHERE session_id = %s", [theirs]).fetchone()[0]
+            > 0
+        )
 
 
 def test_a_rep_cannot_override_or_mark_even_their_own_session(team: Team) -> None:
@@ -161,9 +168,10 @@ def test_a_rep_cannot_override_or_mark_even_their_own_session(team: Team) -> Non
         [line] = result.output.strip().splitlines()
         assert line.startswith("error: only a trainer can ")
         assert line.endswith(f"; ask {tina.login}")
-    assert "only a trainer can override a score" in ana.cli(
-        "review", "override", mine, "open-questions", "5", "--reason", "x"
-    ).output
+    assert (
+        "only a trainer can override a score"
+        in ana.cli("review", "override", mine, "open-questions", "5", "--reason", "x").output
+    )
     assert not (ana.ws / "recordings" / mine / "review.json").exists()  # nothing written
     with ana.sql(team.pg, team.db) as conn:
         for sql in (
@@ -180,29 +188,30 @@ def test_a_rep_cannot_override_or_mark_even_their_own_session(team: Team) -> Non
 def test_a_rep_cannot_spoof_an_author_or_a_rep(team: Team) -> None:
     ana, ben, tina = team.ana, team.ben, team.tina
     mine = team.sessions[ana.login]
-    spoof = ana.cli("review", "override", mine, "open-questions", "5", "--reason", "x",
-                    "--author", tina.login)  # fmt: skip
+    spoof = ana.cli(
+        "review", "override", mine, "open-questions", "5", "--reason", "x", "--author", tina.login
+    )
     assert spoof.exit_code == 2 and "Traceback" not in spoof.output
-    with ana.sql(team.pg, team.db) as conn:
-        # A session recorded under another rep's name is refused by the database.
-        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"):
-            conn.execute(
-                "INSERT INTO sessions SELECT 'forged', origin, %s, team, scenario_id, "
-                "scenario_version, scenario_title, rubric_id, rubric_version, language, mode, "
-                "started_at, ended_at, outcome, turn_count, overall, passed, judge, record, "
-                "scorecard, indexed_at FROM sessions WHERE id = %s",
-                [ben.login, mine],
-            )
+    # A session recorded under another rep's name is refused by the database.
+    rls = pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security")
+    with ana.sql(team.pg, team.db) as conn, rls:
+        conn.execute(
+            "INSERT INTO sessions SELECT 'forged', origin, %s, team, scenario_id, "
+            "scenario_version, scenario_title, rubric_id, rubric_version, language, mode, "
+            "started_at, ended_at, outcome, turn_count, overall, passed, judge, record, "
+            "scorecard, indexed_at FROM sessions WHERE id = %s",
+            [ben.login, mine],
+        )
     # The trainer cannot write as someone else either: not in the CLI, not in SQL.
     result = tina.cli("review", "comment", mine, "Good", "--author", ben.login)
     assert result.exit_code == 2
     assert f"you write as your database login '{tina.login}'" in result.output
-    with tina.sql(team.pg, team.db) as conn:
-        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"):
-            conn.execute(
-                "INSERT INTO overrides VALUES ('x', %s, 'o', %s, now(), 'open-questions', 1, 'x')",
-                [mine, ben.login],
-            )
+    rls = pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security")
+    with tina.sql(team.pg, team.db) as conn, rls:
+        conn.execute(
+            "INSERT INTO overrides VALUES ('x', %s, 'o', %s, now(), 'open-questions', 1, 'x')",
+            [mine, ben.login],
+        )
     # Ana's session is hers in the index although her config calls her "Ana B.".
     [row] = json.loads(tina.cli("review", "list", "--rep", ana.login, "--json").output)
     assert row["id"] == mine
@@ -215,8 +224,14 @@ def test_editing_review_json_and_reindexing_does_not_raise_a_reps_level(team: Te
         "format": 1,
         "session": mine,
         "overrides": [
-            {"id": "forged-1", "author": tina.login, "at": "2026-01-01T00:00:00Z",
-             "criterion": "open-questions", "level": 5, "reason": "excellent"}  # fmt: skip
+            {
+                "id": "forged-1",
+                "author": tina.login,
+                "at": "2026-01-01T00:00:00Z",
+                "criterion": "open-questions",
+                "level": 5,
+                "reason": "excellent",
+            }
         ],
         "marks": [{"id": "m1", "author": tina.login, "at": "2026-01-01T00:00:00Z"}],
     }
@@ -323,8 +338,9 @@ def test_passwords_never_reach_output_or_the_server_log(team: Team) -> None:
     assert secret not in log
     for p in team.everyone()[1:]:
         assert p.password not in log
-    with psycopg.connect(host=team.pg.host, port=team.pg.port, user=newcomer, password=secret,
-                         dbname=team.db) as conn:  # fmt: skip
+    with psycopg.connect(
+        host=team.pg.host, port=team.pg.port, user=newcomer, password=secret, dbname=team.db
+    ) as conn:
         assert conn.execute("SELECT roleplay_role()").fetchone() == ("rep",)
 
 
@@ -332,5 +348,10 @@ def test_a_login_outside_the_team_cannot_connect(team: Team) -> None:
     tag = uuid.uuid4().hex[:8]
     team.pg.admin(f"CREATE ROLE eve_{tag} LOGIN PASSWORD 'eve-pw-{tag}'")
     with pytest.raises(psycopg.OperationalError, match="permission denied for database"):
-        psycopg.connect(host=team.pg.host, port=team.pg.port, user=f"eve_{tag}",
-                        password=f"eve-pw-{tag}", dbname=team.db)  # fmt: skip
+        psycopg.connect(
+            host=team.pg.host,
+            port=team.pg.port,
+            user=f"eve_{tag}",
+            password=f"eve-pw-{tag}",
+            dbname=team.db,
+        )

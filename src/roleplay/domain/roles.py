@@ -56,8 +56,9 @@ WHO: dict[Action, str] = {
 }
 
 
-class NotAllowed(PermissionError):
-    """The login may not do this; the message says who can."""
+class NotAllowed(ValueError):
+    """The login may not do this; the message says who can. (A ValueError, so every screen
+    that shows a bad request as one line shows this too.)"""
 
 
 @dataclass(frozen=True)

@@ -54,8 +54,7 @@ def document(view: SessionView) -> dict[str, Any]:
             "reviewed": [m.model_dump(mode="json") for m in view.reviewed],
             "marks": [m.model_dump(mode="json") for m in view.marks],
             "history": [
-                {"at": e.at.isoformat(), "author": e.author, "what": e.what}
-                for e in view.history()
+                {"at": e.at.isoformat(), "author": e.author, "what": e.what} for e in view.history()
             ],
         },
         "retention": view.retention.model_dump(mode="json"),
