@@ -7,6 +7,8 @@ own login, and plain SQL as the same login shows the database refuses what the C
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import shutil
 import uuid
@@ -272,6 +274,12 @@ def test_a_trainer_reads_the_team_and_every_override_keeps_its_history(team: Tea
     assert history[1] == "open-questions: 2 → 4 (on second listen, fine)"
     md = tina.cli("export", theirs, "--format", "md").output
     assert "## Review history" in md and "2 → 4" in md
+    report = tina.cli("report", "--since", "2025-01-01", "--format", "csv").output
+    rows = [r for r in csv.DictReader(io.StringIO(report)) if r["session"] == theirs]
+    row = next(r for r in rows if r["criterion"] == "open-questions")
+    assert row["human_level"] == "4"
+    assert row["human_history"].startswith(f"2 by {tina.login} ")
+    assert f", 4 by {tina.login} " in row["human_history"]
     # Ben reads the reviews of his own session; Ana does not see them.
     ben_doc = json.loads(ben.cli("review", "show", theirs, "--json").output)
     assert len(ben_doc["review"]["overrides"]) == 2
@@ -355,3 +363,55 @@ def test_a_login_outside_the_team_cannot_connect(team: Team) -> None:
             password=f"eve-pw-{tag}",
             dbname=team.db,
         )
+
+
+def test_sqlite_stays_single_user(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ws = _workspace(tmp_path, "solo")
+    db = tmp_path / "solo.sqlite"
+    solo = Person("solo", "", f"sqlite:///{db}", ws)
+    sid = _practise(solo, "solo", monkeypatch)
+    assert db.stat().st_mode & 0o777 == 0o600  # one person's file
+    refused = solo.cli("team", "add", "ana", "--role", "rep", input="pw\n")
+    assert refused.exit_code == 2
+    assert refused.output.startswith("error: the index is a SQLite file for one person")
+    # A typed name is still how a single user signs a note.
+    noted = solo.cli(
+        "review",
+        "override",
+        sid,
+        "open-questions",
+        "3",
+        "--reason",
+        "ok",
+        "--author",
+        "coach",
+        "--json",
+    )
+    assert noted.exit_code == 0 and json.loads(noted.output)["author"] == "coach"
+    doctor = {c["name"]: c for c in json.loads(solo.cli("doctor", "--json").output)}
+    assert doctor["index"]["detail"].startswith("single-user SQLite index")
+
+
+def test_a_login_that_is_not_the_owner_cannot_upgrade_an_old_index(
+    postgres_server: PgServer,
+) -> None:
+    from sqlalchemy import text
+
+    from roleplay.adapters.sql_engine import Database, parse_url, upgrade
+    from roleplay.adapters.sql_index import SqlIndex
+    from roleplay.services.ports import IndexUnavailable
+
+    pg = postgres_server
+    db = pg.new_database()
+    old = Database(parse_url(pg.url(db)))
+    with old.write() as conn:
+        upgrade(conn, "0002")
+        conn.execute(text("GRANT ALL ON ALL TABLES IN SCHEMA public TO PUBLIC"))
+    old.dispose()
+    login = f"rep_{db[-10:]}"
+    pg.admin(f"CREATE ROLE {login} LOGIN PASSWORD 'rep-pw-{db}'")
+    with pytest.raises(IndexUnavailable) as err:
+        SqlIndex.open(pg.url(db, f"rep-pw-{db}", user=login))
+    message = str(err.value)
+    assert "ask the database owner to run `roleplay team init`" in message
+    assert f"rep-pw-{db}" not in message

@@ -449,6 +449,7 @@ class SqlIndex:
                 levels=levels.get(r.id, {}),
                 human={k: o.level for k, o in human_levels(by_session.get(r.id, [])).items()},
                 kpis=Kpis.model_validate(r.scorecard["kpis"]) if r.scorecard else None,
+                overrides=_by_criterion(by_session.get(r.id, [])),
             )
             for r in rows
         ]
@@ -592,6 +593,13 @@ def _override(r: Any) -> Override:
         level=r.level,
         reason=r.reason,
     )
+
+
+def _by_criterion(items: list[Override]) -> dict[str, tuple[Override, ...]]:
+    out: dict[str, list[Override]] = {}
+    for o in sorted(items, key=lambda o: (o.at, o.id)):
+        out.setdefault(o.criterion, []).append(o)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def _chunks(items: list[str]) -> Iterable[list[str]]:

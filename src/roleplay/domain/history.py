@@ -161,6 +161,15 @@ class ScoredSession:
     levels: dict[str, tuple[str, int | None]]  # criterion id -> (skill, judge level)
     human: dict[str, int] = field(default_factory=dict)  # criterion id -> level in force
     kpis: Kpis | None = None
+    # criterion id -> every override, oldest first (who set which level when)
+    overrides: dict[str, tuple[Override, ...]] = field(default_factory=dict)
+
+    def human_history(self, criterion: str) -> str:
+        """The overrides of one criterion as one line: "2 by tina 2026-01-05, 4 by tom ..."."""
+        return ", ".join(
+            f"{o.level} by {o.author} {o.at:%Y-%m-%d %H:%M}"
+            for o in self.overrides.get(criterion, ())
+        )
 
 
 @dataclass(frozen=True)
