@@ -17,7 +17,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from roleplay.adapters.clock import ManualClock
 from roleplay.cli import app
@@ -37,7 +37,7 @@ class Person:
     url: str
     ws: Path
 
-    def cli(self, *args: str, input: str | None = None):  # type: ignore[no-untyped-def]
+    def cli(self, *args: str, input: str | None = None) -> Result:
         result = runner.invoke(
             app,
             ["--workspace", str(self.ws), *args],
@@ -150,10 +150,8 @@ def test_a_rep_sees_only_their_own_sessions_in_the_cli_and_in_sql(team: Team) ->
         )
         assert conn.execute("DELETE FROM turns WHERE session_id = %s", [theirs]).rowcount == 0
     with ben.sql(team.pg, team.db) as conn:
-        assert (
-            conn.execute("SELECT count(*) FROM turns WHERE session_id = %s", [theirs]).fetchone()[0]
-            > 0
-        )
+        count = conn.execute("SELECT count(*) FROM turns WHERE session_id = %s", [theirs])
+        assert count.fetchone() == (len(LINES) * 2 + 1,)
 
 
 def test_a_rep_cannot_override_or_mark_even_their_own_session(team: Team) -> None:
