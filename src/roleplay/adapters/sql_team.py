@@ -67,7 +67,8 @@ def read_identity(conn: Connection) -> Identity:
             text("SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = 'sessions'::regclass")
         ).scalar()
     )
-    return Identity(role=role, login=login, helpers=trainers + admins, admins=admins or (owner,))
+    admins = admins or (owner,)  # with no admin yet, the owner manages the team
+    return Identity(role=role, login=login, helpers=trainers + admins, admins=admins)
 
 
 def members(conn: Connection) -> list[tuple[str, str]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
@@ -183,7 +184,7 @@ class Reviews:
         override = Override(
             id=uuid.uuid4().hex,
             author=writer,
-            at=self.clock.now(),
+            at=_after(self.clock.now(), [o.at for o in view.overrides]),
             criterion=criterion,
             level=level,
             reason=reason.strip(),
@@ -199,11 +200,10 @@ class Reviews:
         """Mark the session reviewed, or (`reviewed` False) withdraw your mark; either way a
         new mark is added to the history."""
         writer = self._author("mark_reviewed", author)
-        session_id = self.open(ref).id
-        mark = ReviewedMark(
-            id=uuid.uuid4().hex, author=writer, at=self.clock.now(), reviewed=reviewed
-        )
-        self._change(session_id, lambda r: r.model_copy(update={"marks": (*r.marks, mark)}))
+        view = self.open(ref)
+        at = _after(self.clock.now(), [m.at for m in view.marks])
+        mark = ReviewedMark(id=uuid.uuid4().hex, author=writer, at=at, reviewed=reviewed)
+        self._change(view.id, lambda r: r.model_copy(update={"marks": (*r.marks, mark)}))
         return mark
 
     def _change(self, session_id: str, change: Callable[[Review], Review]) -> None:
@@ -289,6 +289,13 @@ def view_from_files(files: SessionFiles) -> SessionView:
         audio=files.audio,
         origin=files.origin,
     )
+
+
+def _after(now: datetime, earlier: Sequence[datetime]) -> datetime:
+    """`now`, or just after the newest earlier entry: the history is ordered by time, and a
+    change made in the same instant as the one before (a stopped clock) still comes after."""
+    newest = max(earlier, default=None)
+    return now if newest is None or now > newest else newest + timedelta(microseconds=1)
 
 
 def _turn_help(view: SessionView, turn: int) -> str:
