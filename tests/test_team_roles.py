@@ -167,7 +167,7 @@ def test_a_rep_cannot_override_or_mark_even_their_own_session(team: Team) -> Non
         assert "Traceback" not in result.output
         [line] = result.output.strip().splitlines()
         assert line.startswith("error: only a trainer can ")
-        assert line.endswith(f"; ask {tina.login}")
+        assert line.endswith(f"; ask {tina.login} or {team.owner.login}")
     assert (
         "only a trainer can override a score"
         in ana.cli("review", "override", mine, "open-questions", "5", "--reason", "x").output
@@ -301,6 +301,8 @@ def test_only_an_admin_manages_the_team_and_doctor_says_who_may_do_what(team: Te
     assert refused.output.strip() == (
         f"error: only an admin can add people and change their roles; ask {team.owner.login}"
     )
+    with tina.sql(team.pg, team.db) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        conn.execute("SELECT roleplay_team_add(%s, 'admin', NULL)", [tina.login])
     doctor = {c["name"]: c for c in json.loads(ana.cli("doctor", "--json").output)}
     line = doctor["team login"]
     assert line["status"] == "ok"

@@ -143,7 +143,10 @@ def _team_roles(bind: sa.Connection) -> None:
         run(f"GRANT SELECT ON {s}.{table} TO {rep}")
         run(f"GRANT INSERT ON {s}.{table} TO {trainer}")
 
-    fn = f"SET search_path = pg_catalog, {s}"
+    # pg_temp last: otherwise a temporary table could stand in for a catalog in the owner's
+    # functions. And nobody but the owner creates objects in the schema (as PostgreSQL 15+).
+    fn = f"SET search_path = pg_catalog, {s}, pg_temp"
+    run(f"REVOKE CREATE ON SCHEMA {s} FROM PUBLIC")
     run(
         f"""CREATE FUNCTION {s}.roleplay_role() RETURNS text LANGUAGE sql STABLE {fn} AS $$
         SELECT CASE
