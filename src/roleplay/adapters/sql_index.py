@@ -7,29 +7,24 @@ database decides who sees and writes what (adapters/sql_team.py); reviews are on
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
-    ColumnElement,
     Connection,
     Table,
-    and_,
     delete,
-    exists,
     func,
     insert,
-    literal,
     select,
     text,
-    tuple_,
     union,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 
-from roleplay.adapters import sql_team
+from roleplay.adapters import index_rows, sql_team
 from roleplay.adapters.index_schema import (
     comments,
     criterion_scores,
@@ -53,14 +48,12 @@ from roleplay.domain.history import (
     SessionView,
 )
 from roleplay.domain.kpis import Kpis
-from roleplay.domain.review import Comment, Override, ReviewedMark, human_levels, marks_in_force
+from roleplay.domain.review import Override, ReviewedMark, human_levels, marks_in_force
 from roleplay.domain.roles import Identity, NotAllowed
 from roleplay.domain.schedule import SkillCard
 from roleplay.domain.scorecard import Scorecard
 from roleplay.domain.session import SessionRecord, Turn
 from roleplay.services.ports import IndexUnavailable
-
-CHUNK = 500  # ids per IN (...) clause
 
 
 class SqlIndex:
@@ -155,17 +148,17 @@ class SqlIndex:
             recorded = [f for f in folders if f.transcript is not None]
             ids = [f.session_id for f in recorded]
             if recorded:
-                rows = [_session_row(f, now) for f in recorded]
+                rows = [index_rows.session_row(f, now) for f in recorded]
                 conn.execute(self._upsert(sessions), rows)
-                for chunk in _chunks(ids):
+                for chunk in index_rows.chunks(ids):
                     conn.execute(delete(turns).where(turns.c.session_id.in_(chunk)))
                     conn.execute(
                         delete(criterion_scores).where(criterion_scores.c.session_id.in_(chunk))
                     )
-                turn_rows = [r for f in recorded for r in _turn_rows(f)]
+                turn_rows = [r for f in recorded for r in index_rows.turn_rows(f)]
                 if turn_rows:
                     conn.execute(insert(turns), turn_rows)
-                score_rows = [r for f in recorded for r in _score_rows(f)]
+                score_rows = [r for f in recorded for r in index_rows.score_rows(f)]
                 if score_rows:
                     conn.execute(insert(criterion_scores), score_rows)
             self._add_reviews(conn, folders)
@@ -236,7 +229,7 @@ class SqlIndex:
         if not session_ids:
             return
         with refusals(self.db, self.identity().login), self.db.write() as conn:
-            for chunk in _chunks(list(session_ids)):
+            for chunk in index_rows.chunks(list(session_ids)):
                 # Turns and criterion scores go with their session (ON DELETE CASCADE); the
                 # reviews stay: they are the team's history (and append-only on PostgreSQL).
                 conn.execute(
@@ -327,17 +320,17 @@ class SqlIndex:
                 s.c.turn_count,
                 s.c.audio_purged_at,
                 s.c.transcript_purged_at,
-                _reviewed().label("reviewed"),
+                index_rows.reviewed().label("reviewed"),
                 n_comments.label("n_comments"),
                 n_overrides.label("n_overrides"),
             )
-            .where(*_conditions(where))
+            .where(*index_rows.conditions(where))
             .order_by(s.c.started_at.desc(), s.c.id.desc())
             .limit(limit)
             .offset(offset)
         )
         with self.db.read() as conn:
-            return [_summary(r) for r in conn.execute(query)]
+            return [index_rows.summary(r) for r in conn.execute(query)]
 
     def session(self, session_id: str) -> SessionView | None:
         with self.db.read() as conn:
@@ -371,9 +364,11 @@ class SqlIndex:
             record=SessionRecord.model_validate(row.record),
             turns=tuple(Turn.model_validate(t.doc) for t in turn_rows),
             scorecard=Scorecard.model_validate(row.scorecard) if row.scorecard else None,
-            comments=tuple(sorted((_comment(c) for c in comment_rows), key=lambda c: (c.at, c.id))),
+            comments=tuple(
+                sorted((index_rows.comment(c) for c in comment_rows), key=lambda c: (c.at, c.id))
+            ),
             overrides=tuple(
-                sorted((_override(o) for o in override_rows), key=lambda o: (o.at, o.id))
+                sorted((index_rows.override(o) for o in override_rows), key=lambda o: (o.at, o.id))
             ),
             reviewed=marks_in_force(marks),
             retention=Retention(
@@ -403,7 +398,7 @@ class SqlIndex:
             rows = conn.execute(query).all()
         by_session: dict[str, list[Override]] = {}
         for r in rows:
-            by_session.setdefault(r.session_id, []).append(_override(r))
+            by_session.setdefault(r.session_id, []).append(index_rows.override(r))
         return sorted(
             HumanLevel(sid, criterion, o.level)
             for sid, items in by_session.items()
@@ -412,7 +407,7 @@ class SqlIndex:
 
     def scored(self, where: SessionFilter) -> list[ScoredSession]:
         s = sessions
-        conditions = [*_conditions(where), s.c.overall.is_not(None)]
+        conditions = [*index_rows.conditions(where), s.c.overall.is_not(None)]
         with self.db.read() as conn:
             rows = conn.execute(
                 select(
@@ -436,7 +431,7 @@ class SqlIndex:
                 levels.setdefault(c.session_id, {})[c.criterion_id] = (c.skill, c.level)
             by_session: dict[str, list[Override]] = {}
             for o in conn.execute(select(overrides).where(overrides.c.session_id.in_(ids))):
-                by_session.setdefault(o.session_id, []).append(_override(o))
+                by_session.setdefault(o.session_id, []).append(index_rows.override(o))
         return [
             ScoredSession(
                 id=r.id,
@@ -449,159 +444,7 @@ class SqlIndex:
                 levels=levels.get(r.id, {}),
                 human={k: o.level for k, o in human_levels(by_session.get(r.id, [])).items()},
                 kpis=Kpis.model_validate(r.scorecard["kpis"]) if r.scorecard else None,
-                overrides=_by_criterion(by_session.get(r.id, [])),
+                overrides=index_rows.by_criterion(by_session.get(r.id, [])),
             )
             for r in rows
         ]
-
-
-# --- rows <-> our models ---------------------------------------------------------------------
-
-
-def _session_row(f: SessionFiles, now: datetime) -> dict[str, Any]:
-    assert f.transcript is not None
-    r = f.transcript.record
-    card = f.scorecard
-    return {
-        "id": r.id,
-        "origin": f.origin,
-        "rep": r.rep,
-        "team": r.team,
-        "scenario_id": r.scenario.id,
-        "scenario_version": r.scenario.version,
-        "scenario_title": r.scenario.title,
-        "rubric_id": r.rubric.id,
-        "rubric_version": r.rubric.version,
-        "language": r.language,
-        "mode": r.mode,
-        "started_at": r.started_at,
-        "ended_at": r.ended_at,
-        "outcome": r.outcome,
-        "turn_count": len(f.transcript.turns),
-        "overall": card.overall if card else None,
-        "passed": card.passed if card else None,
-        "judge": card.judge if card else None,
-        "record": r.model_dump(mode="json"),
-        "scorecard": card.model_dump(mode="json") if card else None,
-        "indexed_at": now,
-        "audio_purged_at": f.retention.audio_purged_at,
-        "transcript_purged_at": f.retention.transcript_purged_at,
-    }
-
-
-def _turn_rows(f: SessionFiles) -> Iterable[dict[str, Any]]:
-    assert f.transcript is not None
-    for t in f.transcript.turns:
-        yield {
-            "session_id": f.session_id,
-            "idx": t.index,
-            "speaker": t.speaker,
-            "text": t.text,
-            "audio": f.audio.get(t.index),
-            "doc": t.model_dump(mode="json"),
-        }
-
-
-def _score_rows(f: SessionFiles) -> Iterable[dict[str, Any]]:
-    if f.scorecard is None:
-        return
-    for c in f.scorecard.criteria:
-        yield {
-            "session_id": f.session_id,
-            "criterion_id": c.id,
-            "name": c.name,
-            "skill": c.skill,
-            "weight": c.weight,
-            "level": c.level,
-            "unsupported": c.unsupported,
-        }
-
-
-def _reviewed() -> Any:
-    """Some reviewer's newest mark on the session says reviewed."""
-    mark, later = review_marks.alias("mark"), review_marks.alias("later")
-    newer = exists().where(
-        later.c.session_id == mark.c.session_id,
-        later.c.author == mark.c.author,
-        tuple_(later.c.reviewed_at, later.c.id) > tuple_(mark.c.reviewed_at, mark.c.id),
-    )
-    return exists().where(mark.c.session_id == sessions.c.id, mark.c.reviewed, ~newer)
-
-
-def _conditions(where: SessionFilter) -> list[ColumnElement[bool]]:
-    s = sessions
-    out: list[ColumnElement[bool]] = []
-    if where.rep is not None:
-        out.append(s.c.rep == where.rep)
-    if where.team is not None:
-        out.append(s.c.team == where.team)
-    if where.scenario is not None:
-        out.append(s.c.scenario_id == where.scenario)
-    if where.skill is not None:
-        out.append(
-            exists().where(
-                and_(
-                    criterion_scores.c.session_id == s.c.id,
-                    criterion_scores.c.skill == where.skill,
-                )
-            )
-        )
-    if where.since is not None:
-        out.append(s.c.started_at >= where.since)
-    if where.until is not None:
-        out.append(s.c.started_at < where.until)
-    if where.min_score is not None:
-        out.append(s.c.overall >= where.min_score)
-    if where.max_score is not None:
-        out.append(s.c.overall <= where.max_score)
-    if where.reviewed is not None:
-        out.append(_reviewed() if where.reviewed else ~_reviewed())
-    return out or [literal(True)]
-
-
-def _summary(r: Any) -> SessionSummary:
-    return SessionSummary(
-        id=r.id,
-        rep=r.rep,
-        team=r.team,
-        scenario=r.scenario_id,
-        scenario_title=r.scenario_title,
-        started_at=r.started_at,
-        ended_at=r.ended_at,
-        outcome=r.outcome,
-        overall=r.overall,
-        passed=r.passed,
-        turns=r.turn_count,
-        reviewed=bool(r.reviewed),
-        comments=int(r.n_comments),
-        overrides=int(r.n_overrides),
-        audio_purged=r.audio_purged_at is not None,
-        transcript_purged=r.transcript_purged_at is not None,
-    )
-
-
-def _comment(r: Any) -> Comment:
-    return Comment(id=r.id, author=r.author, at=r.created_at, turn=r.turn, text=r.text)
-
-
-def _override(r: Any) -> Override:
-    return Override(
-        id=r.id,
-        author=r.author,
-        at=r.created_at,
-        criterion=r.criterion_id,
-        level=r.level,
-        reason=r.reason,
-    )
-
-
-def _by_criterion(items: list[Override]) -> dict[str, tuple[Override, ...]]:
-    out: dict[str, list[Override]] = {}
-    for o in sorted(items, key=lambda o: (o.at, o.id)):
-        out.setdefault(o.criterion, []).append(o)
-    return {k: tuple(v) for k, v in out.items()}
-
-
-def _chunks(items: list[str]) -> Iterable[list[str]]:
-    for i in range(0, len(items), CHUNK):
-        yield items[i : i + CHUNK]
