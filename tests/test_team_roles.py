@@ -413,5 +413,7 @@ def test_a_login_that_is_not_the_owner_cannot_upgrade_an_old_index(
     with pytest.raises(IndexUnavailable) as err:
         SqlIndex.open(pg.url(db, f"rep-pw-{db}", user=login))
     message = str(err.value)
-    assert "ask the database owner to run `roleplay team init`" in message
+    assert (
+        "the database owner (a login with CREATEROLE) runs it once: `roleplay team init`" in message
+    )
     assert f"rep-pw-{db}" not in message

@@ -74,7 +74,8 @@ class SqlIndex:
             detail = db.scrub(str(exc.orig).strip().splitlines()[0] if exc.orig else "")
             raise IndexUnavailable(
                 f"the index database {db.describe()} needs a schema upgrade that this login may "
-                f"not make ({detail}); ask the database owner to run `roleplay team init`"
+                f"not make ({detail}); the database owner (a login with CREATEROLE) runs it once: "
+                "`roleplay team init`"
             ) from None
         except BaseException:
             db.dispose()

@@ -146,4 +146,4 @@ def _allowed_review(session_id: str, review: Review, who: Identity) -> tuple[Rev
             f"{session_id}/review.json: {counts} not sent to the team index ({why}); "
             "they stay in the file only"
         )
-    return review.model_copy(update=kept), problems
+    return review.model_copy(update={k: tuple(v) for k, v in kept.items()}), problems
