@@ -12,7 +12,17 @@ from typing import Annotated
 import typer
 
 from roleplay import __version__
-from roleplay.cli import call_drills, doctor, habit, practice, scoring, team, trainer, voice
+from roleplay.cli import (
+    call_drills,
+    doctor,
+    habit,
+    practice,
+    scoring,
+    team,
+    team_roles,
+    trainer,
+    voice,
+)
 from roleplay.cli.app import State, app, build_services, fail
 from roleplay.cli.render import clock
 from roleplay.config import ConfigError, setup_logging
@@ -27,6 +37,7 @@ __all__ = [
     "practice",
     "scoring",
     "team",
+    "team_roles",
     "trainer",
     "voice",
 ]

@@ -8,7 +8,7 @@ import typer
 
 from roleplay.cli.app import JsonOpt, app, build_services, emit_json
 from roleplay.config import config_file
-from roleplay.services.doctor import Check, check_audio, check_llm, check_speech
+from roleplay.services.doctor import Check, check_audio, check_llm, check_speech, check_team
 
 if TYPE_CHECKING:
     from roleplay.composition import Services
@@ -26,6 +26,7 @@ def doctor(as_json: JsonOpt = False) -> None:
         Check("workspace", "ok", f"{services.workspace.root} ({services.workspace.origin})"),
         *check_llm(services.llm),
         *_voice_checks(services),
+        *check_team(services.indexer.identity, services.settings.rep_name),
     ]
     if as_json:
         emit_json([c.to_json() for c in checks])

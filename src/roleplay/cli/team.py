@@ -16,6 +16,7 @@ from roleplay.cli import team_render
 from roleplay.cli.app import JsonOpt, app, build_services, emit_json, fail
 from roleplay.domain.history import SessionFilter
 from roleplay.domain.periods import PeriodError, parse_age, parse_since
+from roleplay.domain.roles import NotAllowed
 from roleplay.services.export import OutputError, write_document
 from roleplay.services.ports import BrokenRecording, IndexUnavailable, SessionNotFound
 from roleplay.services.review import ReviewError
@@ -27,6 +28,10 @@ review_app = typer.Typer(help="Review sessions across reps: list, show, comment,
 app.add_typer(review_app, name="review")
 
 SessionArg = Annotated[str, typer.Argument(help="Session id, a unique prefix, or 'last'.")]
+AUTHOR_HELP = (
+    "Your name (default: rep in config). On a shared team index you always write as your "
+    "database login; another name is refused."
+)
 
 
 @contextmanager
@@ -34,7 +39,7 @@ def _errors() -> Iterator[None]:
     """Known failures become one clear line on stderr and exit code 2."""
     try:
         yield
-    except (IndexUnavailable, ReviewError, BrokenRecording) as exc:
+    except (IndexUnavailable, ReviewError, BrokenRecording, NotAllowed) as exc:
         raise fail(str(exc)) from None
     except SessionNotFound as exc:
         raise fail(str(exc.args[0])) from None
@@ -169,7 +174,7 @@ def review_comment(
     turn: Annotated[
         int | None, typer.Option(help="Pin it to this turn (see `review show`).")
     ] = None,
-    author: Annotated[str | None, typer.Option(help="Your name (default: rep in config).")] = None,
+    author: Annotated[str | None, typer.Option(help=AUTHOR_HELP)] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Leave a comment on a session, pinned to a turn or on the whole call."""
@@ -185,7 +190,7 @@ def review_override(
     criterion: Annotated[str, typer.Argument(help="Criterion id (see `review show`).")],
     level: Annotated[int, typer.Argument(help="Your level, 1-5.")],
     reason: Annotated[str, typer.Option(help="Why: what in the call justifies this level.")],
-    author: Annotated[str | None, typer.Option(help="Your name (default: rep in config).")] = None,
+    author: Annotated[str | None, typer.Option(help=AUTHOR_HELP)] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Set a reviewer's level for a criterion, beside the judge's (which is kept)."""
@@ -204,7 +209,7 @@ def review_override(
 def review_done(
     session: SessionArg,
     undo: Annotated[bool, typer.Option("--undo", help="Mark it not reviewed again.")] = False,
-    author: Annotated[str | None, typer.Option(help="Your name (default: rep in config).")] = None,
+    author: Annotated[str | None, typer.Option(help=AUTHOR_HELP)] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Mark a session reviewed."""
@@ -213,9 +218,12 @@ def review_done(
         mark = services.reviews.mark_reviewed(session, reviewed=not undo, author=author)
     _saved(
         services,
-        {"reviewed": mark.model_dump(mode="json") if mark else None},
+        {
+            "reviewed": mark.model_dump(mode="json") if mark.reviewed else None,
+            "mark": mark.model_dump(mode="json"),
+        },
         as_json,
-        "Marked reviewed." if mark else "Marked not reviewed.",
+        "Marked reviewed." if mark.reviewed else "Marked not reviewed (your mark is withdrawn).",
     )
 
 

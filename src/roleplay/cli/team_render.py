@@ -91,6 +91,10 @@ def review(view: SessionView) -> str:
             out.append(wrap(f"{note.author}: {note.text}", "        ", first="      # "))
     if not view.turns:
         out.append("(no transcript)")
+    changes = view.history()
+    if changes:
+        out += ["", "Review history (overrides and marks are never changed, only added):"]
+        out += [f"  {e.at:%Y-%m-%d %H:%M} UTC  {e.author}: {e.what}" for e in changes]
     out += [
         "",
         "«quoted» = evidence the judge cited · ♪ = audio: roleplay review play SESSION TURN",

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any, Literal, Protocol
 
+from roleplay.domain.roles import WHAT, Identity
 from roleplay.services.ports import (
     ChatServer,
     CustomerUnavailable,
+    IndexUnavailable,
     SpeechToText,
     SpeechUnavailable,
 )
@@ -138,3 +141,43 @@ def check_speech(stt: SpeechToText) -> list[Check]:
         return [Check("speech model", "problem", f"{stt.name}: {exc}")]
     took = time.monotonic() - started
     return [Check("speech model", "ok", f"{stt.name} loads in {took:.1f} s")]
+
+
+def check_team(identity: Callable[[], Identity], rep_name: str) -> list[Check]:
+    """On a shared index: the database login, its role and what it allows (and what not,
+    with whom to ask). On SQLite: one person, every right."""
+    try:
+        who = identity()
+    except IndexUnavailable as exc:
+        return [Check("index", "problem", str(exc))]
+    if not who.shared:
+        return [Check("index", "ok", "single-user SQLite index: yours alone, every right")]
+    if who.role == "none":
+        return [Check("team login", "problem", who.refusal("practise"))]
+    title = {"owner": "the database owner", "admin": "an admin"}.get(who.role, f"a {who.role}")
+    lacks = [a for a in WHAT if not who.can(a)]
+    checks = [
+        Check(
+            "team login",
+            "ok",
+            f"'{who.login}' is {title}: may {'; '.join(who.allows())}"
+            + (f". Not: {'; '.join(WHAT[a] for a in lacks)}" if lacks else ""),
+            _ask(who, lacks),
+        )
+    ]
+    if rep_name != who.login:
+        checks.append(
+            Check(
+                "team name",
+                "info",
+                f"your config names you '{rep_name}'; on the team index your sessions and "
+                f"notes are under your login '{who.login}'",
+                f'set rep = "{who.login}" in the config file to use one name',
+            )
+        )
+    return checks
+
+
+def _ask(who: Identity, lacks: list[Any]) -> str | None:
+    line = who.refusal(lacks[0]) if lacks else ""
+    return line.split("; ", 1)[1] + " for more" if "; ask " in line else None

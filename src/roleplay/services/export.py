@@ -90,6 +90,10 @@ def document(view: SessionView) -> dict[str, Any]:
             "comments": [c.model_dump(mode="json") for c in view.comments],
             "overrides": [o.model_dump(mode="json") for o in view.overrides],
             "reviewed": [m.model_dump(mode="json") for m in view.reviewed],
+            "marks": [m.model_dump(mode="json") for m in view.marks],
+            "history": [
+                {"at": e.at.isoformat(), "author": e.author, "what": e.what} for e in view.history()
+            ],
         },
         "retention": view.retention.model_dump(mode="json"),
     }
@@ -223,6 +227,9 @@ def markdown(view: SessionView) -> str:
         lines.append("")
     if not view.turns:
         lines.append("_No transcript._")
+    if view.history():
+        lines += ["", "## Review history", ""]
+        lines += [f"- {_when(e.at)} · {_md(e.author)}: {_md(e.what)}" for e in view.history()]
     lines += ["", f"_Exported by roleplay {__version__}._", ""]
     return txt.printable("\n".join(lines))
 

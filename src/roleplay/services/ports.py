@@ -24,6 +24,7 @@ from roleplay.domain.history import (
     SessionView,
 )
 from roleplay.domain.review import Review
+from roleplay.domain.roles import Identity
 from roleplay.domain.rubric import Rubric
 from roleplay.domain.scenario import Voice
 from roleplay.domain.schedule import SkillCard
@@ -210,13 +211,19 @@ class SessionIndex(Protocol):
         """Where the index lives, with any password hidden."""
         ...
 
-    def save(self, folders: Sequence[SessionFiles]) -> None:
-        """Make the index hold exactly what each folder holds (its session, and the review
-        written in that folder), all folders in one transaction."""
+    def save(self, folders: Sequence[SessionFiles]) -> list[str]:
+        """Make the index hold what each folder holds (its session; the review items written
+        in that folder are added, never replaced). Returns what the login may not write and
+        so was left out, one line each (a shared index checks rights, see domain/roles.py)."""
         ...
 
     def forget(self, origin: str, session_ids: Sequence[str]) -> None:
-        """These folders of `origin` are gone: drop their sessions and that origin's reviews."""
+        """These folders of `origin` are gone: drop their sessions (reviews are history and
+        stay)."""
+        ...
+
+    def identity(self) -> Identity:
+        """Who the index sees: the database login and its role (single-user on SQLite)."""
         ...
 
     def known(self, origin: str) -> set[str]:

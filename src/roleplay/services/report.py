@@ -41,6 +41,7 @@ CSV_COLUMNS = [
     "judge_level",
     "human_level",
     "kind",
+    "human_history",
     "talk_ratio_words",
     "talk_ratio_time",
     "questions_open",
@@ -157,6 +158,7 @@ def rows(report: TeamReport) -> list[dict[str, Any]]:
                     "skill": skill,
                     "judge_level": level,
                     "human_level": human,
+                    "human_history": s.human_history(criterion) if criterion else "",
                 }
             )
     return [{c: r[c] for c in CSV_COLUMNS} for r in out]
