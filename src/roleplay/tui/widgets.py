@@ -64,3 +64,8 @@ class TitleBar(Static):
 
     def __init__(self, subtitle: str = "practise sales conversations") -> None:
         super().__init__(f"[b]roleplay[/b] [dim]— {subtitle}[/dim]")
+
+
+def plural(n: int, word: str) -> str:
+    """'1 session', '2 sessions'."""
+    return f"{n} {word}{'' if n == 1 else 's'}"

@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Select, Static
 from textual_plotext import PlotextPlot
 
-from roleplay.tui.widgets import TitleBar
+from roleplay.tui.widgets import TitleBar, plural
 
 if TYPE_CHECKING:
     from roleplay.tui.app import RoleplayApp
@@ -41,6 +41,7 @@ class ProgressScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.rapp.sessions_changed.subscribe(self, lambda _id: self.action_reload())
         self.action_reload()
 
     def action_reload(self) -> None:
@@ -65,7 +66,8 @@ class ProgressScreen(Screen[None]):
         self._progress = data
         c = data.commitments
         self._summary(
-            f"{data.sessions} sessions on {len(data.practice_days)} days · streak "
+            f"{plural(data.sessions, 'session')} on {plural(len(data.practice_days), 'day')}"
+            " · streak "
             f"{data.streak.current} (best {data.streak.best}) · commitments kept "
             f"{c.kept}/{c.judged}"
             + (
