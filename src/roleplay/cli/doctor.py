@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from roleplay.cli import workspace_note
 from roleplay.cli.app import JsonOpt, app, build_services, emit_json
 from roleplay.config import config_file
 from roleplay.services.doctor import Check, check_llm
@@ -18,7 +19,7 @@ def doctor(as_json: JsonOpt = False) -> None:
     path = config_file()
     checks = [
         Check("config", "ok", f"{path}" if path.exists() else f"{path} (not created; defaults)"),
-        Check("workspace", "ok", f"{services.workspace.root} ({services.workspace.origin})"),
+        workspace_note.doctor_check(services.workspace),
         *check_llm(services.llm),
     ]
     if as_json:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from textual.markup import escape
 from textual.widgets import Static
 
+from roleplay.cli.workspace_note import short_path
 from roleplay.domain.kpis import Kpis, describe
 from roleplay.domain.scenario import Scenario
 
@@ -64,6 +66,14 @@ class TitleBar(Static):
 
     def __init__(self, subtitle: str = "practise sales conversations") -> None:
         super().__init__(f"[b]roleplay[/b] [dim]— {subtitle}[/dim]")
+        self._subtitle = subtitle
+
+    def on_mount(self) -> None:
+        # Which workspace's sessions these are: they differ by folder (see `roleplay doctor`).
+        services = getattr(self.app, "services", None)
+        if services is not None:
+            where = escape(short_path(services.workspace.root))
+            self.update(f"[b]roleplay[/b] [dim]— {self._subtitle} · workspace[/dim] {where}")
 
 
 def plural(n: int, word: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from textual import on, work
@@ -111,6 +112,7 @@ class ProgressScreen(Screen[None]):
                     marker="dot",
                     label="recall (scaled)",
                 )
+            _days_axis(plt, [p.day for p in found.levels])
             plt.ylim(1, 5)
             plt.title(f"{found.skill}: level per session")
         else:
@@ -128,8 +130,17 @@ class ProgressScreen(Screen[None]):
                 [p.value for p in series.points],
                 marker="braille",
             )
+            _days_axis(plt2, [p.day for p in series.points])
             better = f" ({series.better} is better)" if series.better else ""
             plt2.title(series.label + better)
         else:
             plt2.title("No numbers yet")
         kp.refresh()
+
+
+def _days_axis(plt: Any, days: list[date]) -> None:
+    """With one day of data plotext spans decades (1963 to 2058): show a week around it."""
+    if len(set(days)) < 2 and days:
+        plt.xlim(
+            (days[0] - timedelta(days=3)).isoformat(), (days[0] + timedelta(days=3)).isoformat()
+        )

@@ -13,6 +13,7 @@ from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Select, Static, Switch
 
+from roleplay.cli.workspace_note import CHOOSE, describe
 from roleplay.config import ConfigError, Settings, config_file, save_settings
 from roleplay.tui.widgets import TitleBar
 
@@ -41,7 +42,11 @@ class SettingsScreen(Screen[None]):
         key_state = "set" if s.llm.api_key else "not set"
         yield TitleBar()
         with VerticalScroll(id="settings-form"):
-            yield Static(f"[dim]Config file: {config_file()}[/dim]")
+            yield Static(f"[dim]Config file: {escape(str(config_file()))}[/dim]")
+            yield Static(
+                f"[dim]{escape(describe(self.rapp.services.workspace))}. {escape(CHOOSE)}[/dim]",
+                id="workspace",
+            )
             yield Static("[b]You[/b]", classes="section")
             with Grid(classes="form"):
                 yield Label("Your name")
