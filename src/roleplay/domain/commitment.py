@@ -122,3 +122,106 @@ def check(c: Commitment, made_in: str, card: Scorecard) -> CommitmentCheck | Non
     else:
         why = f"'{score.name}' at level {score.level}, and keeping it needs {target}"
     return CommitmentCheck(**base, kept=False, evidence=evidence, reason=f"Not yet: {why}.")
+
+
+# --- which skill a commitment in the rep's own words is about ------------------------------
+
+_COMMON = set(
+    [
+        "the",
+        "a",
+        "an",
+        "and",
+        "or",
+        "but",
+        "to",
+        "of",
+        "in",
+        "on",
+        "at",
+        "for",
+        "with",
+        "about",
+        "what",
+        "when",
+        "how",
+        "why",
+        "that",
+        "this",
+        "it",
+        "its",
+        "you",
+        "your",
+        "i",
+        "i'm",
+        "i'll",
+        "me",
+        "my",
+        "we",
+        "our",
+        "they",
+        "them",
+        "their",
+        "is",
+        "are",
+        "be",
+        "was",
+        "will",
+        "would",
+        "can",
+        "could",
+        "do",
+        "does",
+        "did",
+        "not",
+        "no",
+        "yes",
+        "so",
+        "then",
+        "than",
+        "if",
+        "as",
+        "by",
+        "from",
+        "into",
+        "more",
+        "less",
+        "next",
+        "time",
+        "first",
+    ]
+)
+
+
+def _stems(text: str) -> set[str]:
+    """Content words cut to five letters: "answer", "answering" and "answers" meet."""
+    return {w[:5] for w in txt.words(txt.normalise(text)) if len(w) > 2 and w not in _COMMON}
+
+
+def by_meaning(text: str, card: Scorecard, skills: set[str] | None = None) -> CriterionScore | None:
+    """The scored criterion that `text` is about: most shared content words with its name
+    (counted twice) and its tip and example. None when no word is shared."""
+    mine = _stems(text)
+    best: tuple[int, CriterionScore] | None = None
+    for c in card.criteria:
+        if c.level is None or (skills is not None and c.skill not in skills):
+            continue
+        score = 2 * len(mine & _stems(c.name)) + len(mine & _stems(f"{c.tip} {c.example or ''}"))
+        if score and (best is None or score > best[0]):
+            best = (score, c)
+    return best[1] if best else None
+
+
+def for_criterion(c: CriterionScore, text: str, rubric: str, at: datetime) -> Commitment:
+    """A commitment in the rep's words about criterion `c`."""
+    first = txt.sentences(c.tip)
+    return Commitment(
+        text=text,
+        suggested=first[0] if first else c.tip.strip(),
+        skill=c.skill,
+        criterion=c.id,
+        criterion_name=c.name,
+        rubric=rubric,
+        level=c.level,
+        made_at=at,
+    )
