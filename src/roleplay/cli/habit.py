@@ -122,13 +122,7 @@ def brief_reminders(services: Services, call: Conversation, rep: str | None) -> 
     record = call.record
     skills = list(record.drill.skills) if record.drill else list(call.run.scenario.skills)
     found = services.habit(rep).open_commitments(skills)
-    return [
-        wrap(
-            f"Your commitment from last time ({view.skill_name(o.commitment.skill)}): "
-            f"{o.commitment.text}"
-        )
-        for o in found
-    ]
+    return [wrap(view.reminder(o.commitment.skill, o.commitment.text)) for o in found]
 
 
 def after_call(services: Services, session_id: str, rep: str | None, card: Scorecard) -> Scorecard:

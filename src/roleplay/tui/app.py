@@ -177,10 +177,23 @@ class RoleplayApp(App[None]):
         except (UnknownScenario, ValueError) as exc:
             self.notify(str(exc), title="Cannot start", severity="error", timeout=10)
             return
-        screen = PracticeScreen(call)
+        screen = PracticeScreen(call, reminders=self._reminders(call))
         if voice:
             screen.voice = self._voice_call(call, screen)
         self.push_screen(screen)
+
+    def _reminders(self, call: Conversation) -> list[str]:
+        """The rep's open commitments about what this call trains, for its brief."""
+        from roleplay.cli.habit_render import reminder
+
+        record = call.record
+        skills = list(record.drill.skills) if record.drill else list(call.run.scenario.skills)
+        try:
+            found = self.services.habit(record.rep).open_commitments(skills)
+        except Exception as exc:  # noqa: BLE001 - the call matters more than the reminder
+            self.notify(f"Commitments not shown: {exc}", severity="warning")
+            return []
+        return [reminder(o.commitment.skill, o.commitment.text) for o in found]
 
     def _voice_call(self, call: Conversation, screen: PracticeScreen) -> VoiceCall:
         from roleplay.composition import (
