@@ -175,7 +175,8 @@ class ScorecardScreen(Screen[None]):
     def _committed(self, text: str) -> None:
         self.query_one("#commit-box").remove()
         self.rapp.sessions_changed.publish(self.transcript.record.id)
-        self.notify(f"Committed: {text}. Your next session on this skill will remind you.")
+        end = "" if text.rstrip().endswith((".", "!", "?", "…")) else "."  # never ".."
+        self.notify(f"Committed: {text}{end} Your next session on this skill will remind you.")
 
 
 class TranscriptScreen(Screen[None]):
