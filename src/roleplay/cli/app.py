@@ -2,16 +2,39 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
+import click
 import typer
+from typer.core import TyperGroup
 
 if TYPE_CHECKING:
     from roleplay.composition import Services
 
+
+class WholeSummaries(TyperGroup):
+    """`--help` lists each command with its whole summary (its help's first paragraph),
+    wrapped to the terminal, where click would cut it with "..." at about 45 characters."""
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is None or command.hidden:
+                continue
+            text = command.short_help or inspect.cleandoc(command.help or "")
+            rows.append((name, " ".join(text.split("\n\n")[0].split())))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
 app = typer.Typer(
+    cls=WholeSummaries,
+    context_settings={"max_content_width": 120},  # wide terminals get one line per command
     add_completion=False,
     no_args_is_help=False,
     rich_markup_mode=None,
