@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -19,7 +18,8 @@ class WholeSummaries(TyperGroup):
     """`--help` lists each command with its whole summary (its help's first paragraph),
     wrapped to the terminal, where click would cut it with "..." at about 45 characters."""
 
-    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+    # Any: typer vendors its own click, whose types it does not export.
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
         rows = []
         for name in self.list_commands(ctx):
             command = self.get_command(ctx, name)

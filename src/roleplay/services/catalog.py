@@ -16,7 +16,7 @@ from typing import Literal, TypeVar
 from roleplay.domain.loading import Positions, load_rubric, load_scenario
 from roleplay.domain.problems import InvalidFile, Problem, format_path
 from roleplay.domain.rubric import Rubric
-from roleplay.domain.scenario import Scenario
+from roleplay.domain.scenario import Scenario, check_coaching
 from roleplay.domain.suggest import did_you_mean, unknown_reference
 
 Kind = Literal["scenario", "rubric"]
@@ -210,6 +210,9 @@ def _cross_check(catalog: Catalog) -> None:
                 hint = f"add rubrics/{s.rubric}.yaml or use an existing id ({hint})"
             problems.append(Problem(shown, line, col, "rubric", message, hint))
         else:
+            for where, what, fix in check_coaching(s, (c.id for c in rubric.rubric.criteria)):
+                line, col = entry.positions.of(where)
+                problems.append(Problem(shown, line, col, format_path(where), what, fix))
             trained = set(rubric.rubric.skills)
             for i, skill in enumerate(s.skills):
                 if skill not in trained:
