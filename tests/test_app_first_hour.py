@@ -241,3 +241,23 @@ async def test_header_and_settings_say_which_workspace(tmp_path: Path) -> None:
         await settle(pilot)
         note = text_of(app.screen.query_one("#workspace", Static))
         assert str(ws.resolve()) in note and "--workspace PATH" in note
+
+
+async def test_a_tall_terminal_shows_the_whole_brief(tmp_path: Path) -> None:
+    app = make_app(make_workspace(tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.start_practice("discovery-spin", seed=1)
+        await settle(pilot)
+        brief = app.screen.query_one("#practice-brief")
+        assert brief.region.height > 3
+        assert brief.max_scroll_y == 0  # nothing hidden
+
+
+async def test_a_narrow_header_still_names_the_workspace(tmp_path: Path) -> None:
+    ws = make_workspace(tmp_path)
+    app = make_app(ws)
+    async with app.run_test(size=(60, 24)) as pilot:
+        await settle(pilot)
+        top = screen_text(app).splitlines()[0]
+        assert "workspace" in top and top.rstrip().endswith(ws.name)

@@ -30,8 +30,12 @@ def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     if home.exists():
         shutil.rmtree(home)
     monkeypatch.setenv("ROLEPLAY_HOME", str(home))
+    # The header shows the workspace's path: a fixed one keeps the pictures stable.
+    root = Path("/tmp/roleplay-snapshot-workspace")
+    if root.exists():
+        shutil.rmtree(root)
     clock = ManualClock()
-    app = make_app(make_workspace(tmp_path), clock)
+    app = make_app(make_workspace(root), clock)
     app.services.audio_devices = lambda: []  # type: ignore[method-assign]  # not this machine's
     for scenario, seed in (("discovery-spin", 1), ("price-objection", 2)):
         call = app.services.practice.begin(scenario, app.services.profile(), seed=seed)

@@ -69,11 +69,30 @@ class TitleBar(Static):
         self._subtitle = subtitle
 
     def on_mount(self) -> None:
-        # Which workspace's sessions these are: they differ by folder (see `roleplay doctor`).
+        self._fit()
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        """Which workspace's sessions these are (they differ by folder; `roleplay doctor`
+        says more). A narrow terminal drops the subtitle, then the path's head."""
         services = getattr(self.app, "services", None)
-        if services is not None:
-            where = escape(short_path(services.workspace.root))
-            self.update(f"[b]roleplay[/b] [dim]— {self._subtitle} · workspace[/dim] {where}")
+        if services is None:
+            return
+        where = short_path(services.workspace.root)
+        room = (self.size.width or self.app.size.width) - 2
+        full = f"roleplay — {self._subtitle} · workspace {where}"
+        if len(full) <= room:
+            self.update(
+                f"[b]roleplay[/b] [dim]— {escape(self._subtitle)} · workspace[/dim] "
+                + escape(where)
+            )
+            return
+        head = "roleplay · workspace "
+        if len(head) + len(where) > room:
+            where = "…" + where[-max(8, room - len(head) - 1) :]
+        self.update(f"[b]roleplay[/b] [dim]· workspace[/dim] {escape(where)}")
 
 
 def plural(n: int, word: str) -> str:

@@ -171,6 +171,11 @@ class PracticeScreen(Screen[None]):
         yield Input(placeholder="Type what you would say, Enter to send", id="say")
         yield Footer()
 
+    def on_resize(self) -> None:
+        # 3 lines fit 80x24; a taller terminal shows the whole brief (it still scrolls).
+        brief = self.query_one("#practice-brief")
+        brief.styles.max_height = 3 if self.size.height < 32 else 10
+
     def on_mount(self) -> None:
         self._tick()
         self.set_interval(1.0, self._tick)
