@@ -116,6 +116,9 @@ def test_session_list_keeps_columns_aligned_for_long_ids(workspace: Path) -> Non
     rep_columns = {line.index(" sam ") for line in table[1:]}
     assert len(rep_columns) == 1 and table[0].index("REP") == rep_columns.pop() + 1
     assert any(longer.name in line for line in table)  # whole, never cut
+    listed = invoke(workspace, "review", "list").output.splitlines()
+    assert any(line.startswith(longer.name + " ") for line in listed), listed
+    assert len({line.index(" sam ") for line in listed if " sam " in line}) == 1
 
 
 def test_a_wrapped_quote_has_one_marker(workspace: Path) -> None:
