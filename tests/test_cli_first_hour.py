@@ -176,3 +176,12 @@ def test_unknown_coaching_criterion_is_reported(workspace: Path) -> None:
         "coaching.pain-quantifcation: unknown criterion 'pain-quantifcation' in rubric "
         "'discovery' (did you mean 'pain-quantification'?)" in result.output
     )
+
+
+def test_words_used_by_many_criteria_do_not_decide_the_skill(workspace: Path) -> None:
+    """'question' is in many tips and in a criterion's name; 'play back' is in one tip."""
+    invoke(workspace, "practice", "discovery-spin", "--seed", "1", input=PRICE_CALL)
+    result = invoke(workspace, "commit", "Play back his longest answer before my next question.")
+    assert "(active-listening), chosen by what your words are about" in " ".join(
+        result.output.split()
+    )

@@ -128,6 +128,13 @@ def check(c: Commitment, made_in: str, card: Scorecard) -> CommitmentCheck | Non
 
 _COMMON = {
     "the",
+    "his",
+    "her",
+    "him",
+    "she",
+    "he",
+    "hers",
+    "us",
     "a",
     "an",
     "and",
@@ -198,14 +205,19 @@ def _stems(text: str) -> set[str]:
 
 
 def by_meaning(text: str, card: Scorecard, skills: set[str] | None = None) -> CriterionScore | None:
-    """The scored criterion that `text` is about: most shared content words with its name
-    (counted twice) and its tip and example. None when no word is shared."""
+    """The scored criterion that `text` is about: the content words it shares with each
+    criterion's name (counted twice) and its tip and example, each word weighed by how few
+    criteria use it ("answer" is in many tips; "play back" in one). None: no word shared."""
+    scored = [
+        c for c in card.criteria if c.level is not None and (skills is None or c.skill in skills)
+    ]
     mine = _stems(text)
-    best: tuple[int, CriterionScore] | None = None
-    for c in card.criteria:
-        if c.level is None or (skills is not None and c.skill not in skills):
-            continue
-        score = 2 * len(mine & _stems(c.name)) + len(mine & _stems(f"{c.tip} {c.example or ''}"))
+    names = {c.id: _stems(c.name) for c in scored}
+    texts = {c.id: names[c.id] | _stems(f"{c.tip} {c.example or ''}") for c in scored}
+    used = {w: sum(w in t for t in texts.values()) for w in mine}
+    best: tuple[float, CriterionScore] | None = None
+    for c in scored:
+        score = sum((2 if w in names[c.id] else 1) / used[w] for w in mine if w in texts[c.id])
         if score and (best is None or score > best[0]):
             best = (score, c)
     return best[1] if best else None
