@@ -139,6 +139,7 @@ class PracticeScreen(Screen[None]):
         self.call = call
         self.voice = voice
         self.reminders = tuple(reminders)
+        self._brief_lines = 3  # as app.tcss has it
         self._customer_name = call.run.scenario.persona.name.split()[0]
         self._live: TurnLine | None = None
         self._live_text = ""
@@ -172,9 +173,14 @@ class PracticeScreen(Screen[None]):
         yield Footer()
 
     def on_resize(self) -> None:
-        # 3 lines fit 80x24; a taller terminal shows the whole brief (it still scrolls).
-        brief = self.query_one("#practice-brief")
-        brief.styles.max_height = 3 if self.size.height < 32 else 10
+        # 3 lines (the stylesheet's) fit 80x24; a taller terminal shows the whole brief (it
+        # still scrolls). Changed only when it must: a re-layout moves the transcript.
+        lines = 3 if self.size.height < 32 else 10
+        if lines != self._brief_lines:
+            self._brief_lines = lines
+            self.query_one("#practice-brief").styles.max_height = lines
+            turns = self.query_one("#turns", VerticalScroll)
+            self.call_after_refresh(turns.scroll_end, animate=False)
 
     def on_mount(self) -> None:
         self._tick()
@@ -266,6 +272,9 @@ class PracticeScreen(Screen[None]):
         else:
             self._live_text = f"{self._live_text} {text}"
             self._live.update(f"[b]{self._customer_name}:[/b] {self._live_text}")
+            # The line grew: keep its end in view (a long reply was cut at 80x24).
+            turns = self.query_one("#turns", VerticalScroll)
+            self.call_after_refresh(turns.scroll_end, animate=False)
 
     def _reply_done(self) -> None:
         self._live = None
