@@ -257,12 +257,15 @@ class Workspace:
 def resolve_workspace(
     settings: Settings, option: Path | None = None, cwd: Path | None = None
 ) -> Workspace:
-    """--workspace, else the current folder if it has scenarios/, else the configured folder,
+    """--workspace, else the current folder if it has scenarios/ (and is not roleplay's own
+    source), else the configured folder,
     else a workspace in the user data folder, seeded with the bundled files on first use."""
     if option is not None:
         return Workspace(option.expanduser().resolve(), "option")
     cwd = cwd or Path.cwd()
-    if (cwd / "scenarios").is_dir():
+    # roleplay's own source folder is not a workspace: a rep who installed from the clone
+    # expects the same sessions wherever they start roleplay (issue 17).
+    if (cwd / "scenarios").is_dir() and not (cwd / "src" / "roleplay").is_dir():
         return Workspace(cwd.resolve(), "cwd")
     if settings.workspace is not None:
         return Workspace(settings.workspace.expanduser().resolve(), "config")

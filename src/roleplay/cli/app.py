@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import inspect
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -12,6 +13,7 @@ import typer
 from typer.core import TyperGroup
 
 from roleplay.domain.text import json_terminal_safe
+from roleplay.errors import RoleplayError
 from roleplay.services.ports import BrokenRecording, IndexUnavailable, SessionNotFound
 
 if TYPE_CHECKING:
@@ -30,12 +32,14 @@ DISK_ERRORS = {
 class Commands(TyperGroup):
     """Every command: damaged recordings, unknown sessions and disk trouble end as one
     `error:` line and exit code 2, never a traceback. Every write is atomic or appended and
-    fsynced, so what was saved before the failure stays intact."""
+    fsynced, so what was saved before the failure stays intact. `--help` lists each command
+    with its whole summary (its help's first paragraph), wrapped to the terminal, where click
+    would cut it with "..." at about 45 characters."""
 
     def invoke(self, ctx: Any) -> Any:  # a click Context (typer vendors its own click)
         try:
             return super().invoke(ctx)
-        except (BrokenRecording, IndexUnavailable) as exc:
+        except (BrokenRecording, IndexUnavailable, RoleplayError) as exc:
             raise fail(str(exc)) from None
         except SessionNotFound as exc:
             raise fail(str(exc.args[0]) if exc.args else "no such session") from None
@@ -49,9 +53,23 @@ class Commands(TyperGroup):
                 f"cannot {verb}{where} ({exc.strerror}); {hint}. Everything saved before is intact."
             ) from None
 
+    # Any: typer vendors its own click, whose types it does not export.
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is None or command.hidden:
+                continue
+            text = command.short_help or inspect.cleandoc(command.help or "")
+            rows.append((name, " ".join(text.split("\n\n")[0].split())))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
 
 app = typer.Typer(
     cls=Commands,
+    context_settings={"max_content_width": 120},  # wide terminals get one line per command
     add_completion=False,
     no_args_is_help=False,
     rich_markup_mode=None,

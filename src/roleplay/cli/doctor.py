@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from roleplay.cli import workspace_note
 from roleplay.cli.app import JsonOpt, app, build_services, emit_json
 from roleplay.config import config_file
 from roleplay.services.doctor import Check, check_audio, check_llm, check_speech, check_team
@@ -23,7 +24,7 @@ def doctor(as_json: JsonOpt = False) -> None:
     path = config_file()
     checks = [
         Check("config", "ok", f"{path}" if path.exists() else f"{path} (not created; defaults)"),
-        Check("workspace", "ok", f"{services.workspace.root} ({services.workspace.origin})"),
+        workspace_note.doctor_check(services.workspace),
         *check_llm(services.llm),
         *_voice_checks(services),
         *check_team(services.indexer.identity, services.settings.rep_name),

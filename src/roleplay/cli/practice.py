@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from roleplay.cli import habit, render
+from roleplay.cli import habit, render, workspace_note
 from roleplay.cli.app import JsonOpt, app, build_services, emit_json, fail
 from roleplay.cli.text_call import run_text_call
 from roleplay.cli.voice_call import VoiceOptions, choose_mode, fast_timeline, run_voice_call
@@ -81,12 +81,18 @@ def practise(
     def write(line: str) -> None:
         typer.echo(line, err=as_json)
 
+    piped = not sys.stdin.isatty()
+
     def read(prompt: str) -> str:
         if as_json:
             sys.stderr.write(prompt)
             sys.stderr.flush()
-            return input()
-        return input(prompt)
+            line = input()
+        else:
+            line = input(prompt)
+        if piped:  # a terminal echoes what is typed; piped lines would run into the next one
+            typer.echo(line, err=as_json)
+        return line
 
     fallback = None if services.offline else services.offline_customer
     commitments = habit.brief_reminders(services, call, rep)
@@ -158,6 +164,8 @@ def sessions(as_json: JsonOpt = False) -> None:
             + [{"id": d.id, "status": "damaged", "problem": d.reason} for d in damaged]
         )
     else:
+        note = workspace_note.describe(services.workspace) + ". " + workspace_note.CHOOSE
+        typer.echo(render.safe(note) + "\n")
         typer.echo(render.session_table(records, scores, problems))
     if problems:
         raise typer.Exit(1)
@@ -192,9 +200,16 @@ def show(
             redact=redact,
         )
     else:
-        typer.echo(redact(render.transcript(transcript)))
+        # The same names as the live call and the end of `practice`: the persona's first name
+        # and the rubric's title.
+        catalog = services.catalog()
+        found = catalog.scenarios.get(transcript.record.scenario.id)
+        name = found.scenario.persona.name.split()[0] if found else None
+        typer.echo(redact(render.transcript(transcript, name)))
         if card:
-            typer.echo("\n" + redact(render.scorecard(card)))
+            rubric = catalog.rubrics.get(card.rubric)
+            title = rubric.rubric.title if rubric else None
+            typer.echo("\n" + redact(render.scorecard(card, title)))
     if read.torn_tail:  # a crash's half-written last line: not damage, but never silent
         typer.echo(f"note: {render.safe(read.torn_tail)} (cut short by a crash; skipped)", err=True)
     for problem in problems:  # what could not be read is said, never skipped

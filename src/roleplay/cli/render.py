@@ -79,17 +79,18 @@ def session_table(
     problems = problems or {}
     if not records and not problems:
         return "No sessions yet. Start one with: roleplay practice SCENARIO"
-    header = f"{'SESSION':<44} {'REP':<12} {'STATUS':<10} {'SCORE':>5} {'TIME':>6}"
+    w = max([44, *(len(r.id) for r in records), *map(len, problems)])  # long ids widen it
+    header = f"{'SESSION':<{w}} {'REP':<12} {'STATUS':<10} {'SCORE':>5} {'TIME':>6}"
     rows = [header]
     for r in records:
         score = scores.get(r.id)
         rows.append(
-            f"{r.id:<44} {r.rep[:12]:<12} {'damaged' if r.id in problems else status(r):<10} "
+            f"{r.id:<{w}} {r.rep[:12]:<12} {'damaged' if r.id in problems else status(r):<10} "
             f"{'-' if score is None else f'{score:.1f}':>5} {clock(duration(r)):>6}"
         )
     listed = {r.id for r in records}
     for id_ in sorted(set(problems) - listed):
-        rows.append(f"{id_:<44} {'?':<12} {'damaged':<10} {'-':>5} {'-':>6}")
+        rows.append(f"{id_:<{w}} {'?':<12} {'damaged':<10} {'-':>5} {'-':>6}")
     if problems:
         rows += ["", f"{len(problems)} damaged session(s):"]
         rows += [f"  {why}" for _, why in sorted(problems.items())]  # a path is never broken
@@ -164,10 +165,22 @@ def scorecard(card: Scorecard, rubric_title: str | None = None) -> str:
         out.append(wrap(c.rationale, "    "))
         if c.unsupported:
             out.append("    ! no verified evidence for this level")
-        for e in c.evidence:
-            out.append(wrap(f"\u201c{e.quote}\u201d (turn {e.turn}, {clock(e.time)})", "    + "))
+        for e in c.evidence:  # one marker per quote; its wrapped lines are indented under it
+            out.append(
+                wrap(
+                    f"\u201c{e.quote}\u201d (turn {e.turn}, {clock(e.time)})",
+                    " " * 6,
+                    first="    + ",
+                )
+            )
         for e in c.counter_evidence:
-            out.append(wrap(f"\u201c{e.quote}\u201d (turn {e.turn}, {clock(e.time)})", "    - "))
+            out.append(
+                wrap(
+                    f"\u201c{e.quote}\u201d (turn {e.turn}, {clock(e.time)})",
+                    " " * 6,
+                    first="    - ",
+                )
+            )
         tip = c.tip + (f" For example: \u201c{c.example}\u201d" if c.example else "")
         out.append(wrap("Next time: " + tip, "    "))
         out.append("")
@@ -179,7 +192,13 @@ def scorecard(card: Scorecard, rubric_title: str | None = None) -> str:
     for chk in card.commitments:  # commitments from earlier sessions that this one tested
         out += ["", wrap(f"Your commitment \u201c{chk.commitment}\u201d: {chk.reason}")]
         for e in chk.evidence:
-            out.append(wrap(f"\u201c{e.quote}\u201d (turn {e.turn}, {clock(e.time)})", "    + "))
+            out.append(
+                wrap(
+                    f"\u201c{e.quote}\u201d (turn {e.turn}, {clock(e.time)})",
+                    " " * 6,
+                    first="    + ",
+                )
+            )
     out += ["", kpi_lines(card.kpis)]
     out += ["", *[wrap(n) for n in card.notes]]
     return printable("\n".join(out))

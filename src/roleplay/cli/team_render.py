@@ -21,7 +21,8 @@ def summary_json(s: SessionSummary) -> dict[str, Any]:
 def session_list(rows: Sequence[SessionSummary]) -> str:
     if not rows:
         return "No sessions match. (`roleplay reindex` indexes the recordings folder.)"
-    header = f"{'SESSION':<42} {'REP':<12} {'TEAM':<10} {'DATE':<10} {'SCORE':>5}  REVIEW"
+    w = max(42, *(len(s.id) for s in rows))  # whole ids: they are what other commands take
+    header = f"{'SESSION':<{w}} {'REP':<12} {'TEAM':<10} {'DATE':<10} {'SCORE':>5}  REVIEW"
     out = [header]
     for s in rows:
         score = "-" if s.overall is None else f"{s.overall:.1f}"
@@ -33,7 +34,7 @@ def session_list(rows: Sequence[SessionSummary]) -> str:
         if s.ended_at is None:
             marks += ", unfinished"
         out.append(
-            f"{s.id[:42]:<42} {s.rep[:12]:<12} {(s.team or '-')[:10]:<10} "
+            f"{s.id:<{w}} {s.rep[:12]:<12} {(s.team or '-')[:10]:<10} "
             f"{s.started_at:%Y-%m-%d} {score:>5}  {marks}"
         )
     return printable("\n".join(out))

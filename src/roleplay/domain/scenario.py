@@ -7,6 +7,7 @@ for the run (see `variation.py`), so a repeat of a scenario is never the same sc
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
@@ -224,6 +225,36 @@ class Drill(Strict):
     )
 
 
+# --- coaching: the scenario's own tip and example lines per rubric criterion ----------------
+# A rubric's tips and examples are written for any call ("a web shop into the warehouse");
+# a scenario can say what a good line sounds like in *this* call. `coach` (domain/coaching.py)
+# puts them on the scorecard in place of the rubric's generic ones.
+
+
+class CriterionCoaching(Strict):
+    tip: NonEmptyStr | None = Field(
+        default=None, description="Replaces the rubric's tip for this criterion in this scenario."
+    )
+    examples: list[NonEmptyStr] = Field(
+        default_factory=list,
+        description="Lines that would score well in this call; the first is shown with the tip.",
+    )
+
+
+def check_coaching(s: Scenario, criteria: Iterable[str]) -> list[Finding]:
+    """Every `coaching` key must be a criterion id of the scenario's rubric."""
+    known = sorted(criteria)
+    found: list[Finding] = []
+    for key in s.coaching:
+        if key not in known:
+            message, hint = unknown_reference("criterion", key, known)
+            found.append((("coaching", key), f"{message} in rubric '{s.rubric}'", hint))
+    return found
+
+
+# --- the scenario ----------------------------------------------------------------------------
+
+
 class Scenario(Strict):
     id: Slug
     title: NonEmptyStr
@@ -250,6 +281,10 @@ class Scenario(Strict):
         default_factory=list, description="Short exercises that start mid-call (2-3 minutes)."
     )
     notes: str | None = Field(default=None, description="For trainers; never shown in a call.")
+    coaching: dict[Slug, CriterionCoaching] = Field(
+        default_factory=dict,
+        description="Per rubric criterion id: this call's own tip and example lines.",
+    )
 
     def drill(self, drill_id: str) -> Drill:
         for d in self.drills:

@@ -18,7 +18,7 @@ from typing import Literal, TypeVar
 from roleplay.domain.loading import Positions, load_rubric, load_scenario
 from roleplay.domain.problems import InvalidFile, Problem, format_path
 from roleplay.domain.rubric import Rubric
-from roleplay.domain.scenario import Scenario
+from roleplay.domain.scenario import Scenario, check_coaching
 from roleplay.domain.suggest import did_you_mean, unknown_reference
 
 Kind = Literal["scenario", "rubric"]
@@ -302,7 +302,8 @@ def _cross_check(catalog: Catalog) -> None:
 
 
 def _references(catalog: Catalog, s: Scenario, positions: Positions, path: Path) -> list[Problem]:
-    """A scenario's references into the workspace: its rubric, and the skills it trains."""
+    """A scenario's references into the workspace: its rubric, the criteria its coaching
+    names, and the skills it trains."""
     shown = display_path(path)
     problems: list[Problem] = []
     rubric = catalog.rubrics.get(s.rubric)
@@ -313,6 +314,9 @@ def _references(catalog: Catalog, s: Scenario, positions: Positions, path: Path)
             hint = f"add rubrics/{s.rubric}.yaml or use an existing id ({hint})"
         problems.append(Problem(shown, line, col, "rubric", message, hint))
         return problems
+    for where, what, fix in check_coaching(s, (c.id for c in rubric.rubric.criteria)):
+        line, col = positions.of(where)
+        problems.append(Problem(shown, line, col, format_path(where), what, fix))
     trained = set(rubric.rubric.skills)
     for i, skill in enumerate(s.skills):
         if skill not in trained:

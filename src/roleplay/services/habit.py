@@ -174,9 +174,14 @@ class Habit:
         skills = set(record.drill.skills) if record.drill else None
         return commitments.suggest(card, self.clock.now(), skills)
 
-    def commit(self, session_id: str, text: str | None = None) -> Commitment:
+    def commit(
+        self, session_id: str, text: str | None = None, skill: str | None = None
+    ) -> Commitment:
         """Save the rep's commitment with the session (`text`: their own words, else the
-        suggestion). A second commitment for the same session replaces the first."""
+        suggestion). A second commitment for the same session replaces the first.
+
+        The skill it is about: `skill` when given; else, for the rep's own words, the scored
+        criterion those words are about (`commitments.by_meaning`); else the suggestion's."""
         suggested = self.suggestion(session_id)
         if suggested is None:
             raise NothingToCommit(
@@ -188,6 +193,23 @@ class Habit:
             raise NothingToCommit("a commitment needs some words; say what you will do")
         made = suggested.model_copy(update={"text": words, "made_at": self.clock.now()})
         record = self._store.load(session_id).record
+        card = self._store.scorecard(session_id)
+        assert card is not None  # there is a suggestion
+        if skill is not None:
+            scored = [c for c in card.criteria if c.level is not None]
+            chosen = next((c for c in scored if skill in {c.skill, c.id}), None)
+            if chosen is None:
+                known = ", ".join(sorted({c.skill for c in scored}))
+                raise NothingToCommit(
+                    f"session {session_id} did not score the skill '{skill}'; "
+                    f"choose one of: {known}"
+                )
+            made = commitments.for_criterion(chosen, words, card.rubric, self.clock.now())
+        elif text is not None:
+            skills = set(record.drill.skills) if record.drill else None
+            found = commitments.by_meaning(words, card, skills)
+            if found is not None:
+                made = commitments.for_criterion(found, words, card.rubric, self.clock.now())
         self._store.update(record.model_copy(update={"commitment": made}))
         state = self.state()
         if state.sessions and state.sessions[-1].id == record.id:

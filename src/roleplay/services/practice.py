@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from roleplay.domain.coaching import coach
 from roleplay.domain.scorecard import Scorecard
 from roleplay.domain.session import FileRef, SessionRecord, VariationRecord
 from roleplay.services.catalog import Catalog
@@ -95,6 +96,10 @@ class Practice:
                 f"rubric '{rubric_id}' of session {transcript.record.id} is not in the "
                 "workspace any more; restore rubrics/" + rubric_id + ".yaml to score it"
             )
-        scorecard = self.judge.score(catalog.rubrics[rubric_id].rubric, transcript)
+        rubric = catalog.rubrics[rubric_id].rubric
+        scorecard = self.judge.score(rubric, transcript)
+        scenario = catalog.scenarios.get(transcript.record.scenario.id)
+        if scenario is not None:  # the scenario's own tips and example lines (domain/coaching)
+            scorecard = coach(scorecard, rubric, scenario.scenario.coaching)
         self.store.save_scorecard(transcript.record.id, scorecard)
         return scorecard

@@ -11,6 +11,7 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.signal import Signal
 
 from roleplay.services.catalog import UnknownScenario
 from roleplay.services.ports import SessionNotFound, SpeechUnavailable
@@ -74,6 +75,9 @@ class RoleplayApp(App[None]):
         self.microphone: bool | None = None  # None: not checked yet
         self.ready_to_talk = False  # the speech model is loaded
         self._stt: SpeechToText | None = None
+        # One event for "the sessions changed" (a call was scored, a commitment saved):
+        # Today, History and Progress subscribe and reload, so no screen shows stale data.
+        self.sessions_changed: Signal[str] = Signal(self, "sessions-changed")
 
     def on_mount(self) -> None:
         self._apply_ui_settings()
@@ -128,23 +132,21 @@ class RoleplayApp(App[None]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        for mode, title in [
-            ("home", "Today"),
-            ("library", "Library"),
-            ("history", "History"),
-            ("progress", "Progress"),
-            ("settings", "Settings"),
-        ]:
-            yield SystemCommand(
-                f"Go to {title}", f"Open the {title} screen", lambda m=mode: self.switch_mode(m)
-            )
+        for binding in self.BINDINGS:
+            if isinstance(binding, Binding) and (binding.id or "").startswith("nav."):
+                # The id is in the title: the palette searches titles, and `ui.keys` takes ids.
+                yield SystemCommand(
+                    f"Go to {binding.description} ({binding.id})",
+                    f"Open the {binding.description} screen · key {self._key_of(binding)}",
+                    lambda a=binding.action: self.call_later(self.run_action, a),
+                )
         for binding in screen.BINDINGS:
             if isinstance(binding, Binding) and binding.description:
                 action = binding.action
                 yield SystemCommand(
-                    binding.description,
-                    f"{screen.__class__.__name__.removesuffix('Screen')} · key {binding.key}"
-                    + (f" · id {binding.id}" if binding.id else ""),
+                    binding.description + (f" ({binding.id})" if binding.id else ""),
+                    f"{screen.__class__.__name__.removesuffix('Screen')} · key "
+                    + self._key_of(binding),
                     lambda a=action, s=screen: self.call_later(s.run_action, a),
                 )
         for sf in self.services.catalog().scenarios.values():
@@ -153,6 +155,15 @@ class RoleplayApp(App[None]):
                 f"Start {sf.scenario.id}",
                 lambda i=sf.scenario.id: self.start_practice(i),
             )
+
+    def customer_name(self, scenario_id: str) -> str:
+        """The customer's first name, as the live call showed it ("Customer" if unknown)."""
+        found = self.services.catalog().scenarios.get(scenario_id)
+        return found.scenario.persona.name.split()[0] if found else "Customer"
+
+    def _key_of(self, binding: Binding) -> str:
+        """The key a binding has now: the user's remapping (ui.keys) wins over the default."""
+        return self.services.settings.ui.keys.get(binding.id or "", binding.key)
 
     # --- flows the screens call -------------------------------------------------------------
 
@@ -171,10 +182,23 @@ class RoleplayApp(App[None]):
         except (UnknownScenario, ValueError) as exc:
             self.notify(str(exc), title="Cannot start", severity="error", timeout=10)
             return
-        screen = PracticeScreen(call)
+        screen = PracticeScreen(call, reminders=self._reminders(call))
         if voice:
             screen.voice = self._voice_call(call, screen)
         self.push_screen(screen)
+
+    def _reminders(self, call: Conversation) -> list[str]:
+        """The rep's open commitments about what this call trains, for its brief."""
+        from roleplay.cli.habit_render import reminder
+
+        record = call.record
+        skills = list(record.drill.skills) if record.drill else list(call.run.scenario.skills)
+        try:
+            found = self.services.habit(record.rep).open_commitments(skills)
+        except Exception as exc:  # noqa: BLE001 - the call matters more than the reminder
+            self.notify(f"Commitments not shown: {exc}", severity="warning")
+            return []
+        return [reminder(o.commitment.skill, o.commitment.text) for o in found]
 
     def _voice_call(self, call: Conversation, screen: PracticeScreen) -> VoiceCall:
         from roleplay.composition import (
@@ -226,6 +250,7 @@ class RoleplayApp(App[None]):
             self.call_from_thread(self.notify, f"Schedule not updated: {exc}", severity="warning")
         transcript = self.services.store.load(call.record.id)
         self.call_from_thread(self._show_scorecard, transcript, card, comes_back, suggestion)
+        self.call_from_thread(self.sessions_changed.publish, call.record.id)
 
     def _show_scorecard(
         self,

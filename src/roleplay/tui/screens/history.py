@@ -86,6 +86,7 @@ class HistoryScreen(Screen[None]):
         table = self.query_one("#sessions", DataTable)
         for name in COLUMNS:
             table.add_column(name, key=name)
+        self.rapp.sessions_changed.subscribe(self, lambda _id: self.action_reload())
         self.action_reload()
         table.focus()
 

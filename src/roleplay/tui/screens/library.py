@@ -6,15 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Select, Static
 
 from roleplay.cli.render import clock
+from roleplay.domain.variation import draw
 from roleplay.services.catalog import Catalog
 from roleplay.tui.widgets import TitleBar
 
@@ -57,6 +58,10 @@ def entries(catalog: Catalog) -> list[Entry]:
     return out
 
 
+SMALL_COLUMNS = (("Diff", 4), ("Lang", 4), ("Time", 5))
+SAMPLE_SEED = 1  # the Library shows one sample draw of each scenario's variations
+
+
 class LibraryScreen(Screen[None]):
     BINDINGS = [
         Binding("enter", "practise", "Practise", id="library.start"),
@@ -93,8 +98,15 @@ class LibraryScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#scenarios", DataTable).add_columns("Scenario", "Diff", "Lang", "Time")
+        table = self.query_one("#scenarios", DataTable)
+        table.add_column("Scenario", key="title")
+        for label, width in SMALL_COLUMNS:  # fixed: a long title must not push Time off
+            table.add_column(label, width=width)
         self.action_reload()
+
+    def on_resize(self) -> None:
+        if self._entries:
+            self._filter()
 
     def action_reload(self) -> None:
         self._load()
@@ -138,9 +150,19 @@ class LibraryScreen(Screen[None]):
         ]
         table = self.query_one("#scenarios", DataTable)
         table.clear()
+        width = self._title_width()
         for e in self._shown:
-            table.add_row(e.title, str(e.difficulty), e.language, clock(e.seconds))
+            title = e.title if len(e.title) <= width else e.title[: width - 1] + "…"
+            table.add_row(title, str(e.difficulty), e.language, clock(e.seconds))
         self._describe(0)
+
+    def _title_width(self) -> int:
+        """What is left for the title once the small columns (and cell padding) are in."""
+        table = self.query_one("#scenarios", DataTable)
+        if not table.size.width:
+            return 40
+        small = sum(w for _, w in SMALL_COLUMNS) + 2 * (len(SMALL_COLUMNS) + 1)
+        return max(12, table.size.width - small - 2)  # 2: the vertical scrollbar
 
     @on(DataTable.RowHighlighted, "#scenarios")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -154,14 +176,30 @@ class LibraryScreen(Screen[None]):
             brief.update("")
             return
         e = self._shown[row]
-        s = self._catalog.scenarios[e.scenario].scenario
+        source = self._catalog.scenarios[e.scenario].scenario
+        s = draw(source, SAMPLE_SEED).scenario  # placeholders filled, as a call would see them
         p = s.persona
-        persona.update(f"[b]{p.name}[/b]\n{p.role}, {p.company}\n[dim]{p.personality}[/dim]")
-        text = s.brief
+        persona.update(
+            f"[b]{escape(p.name)}[/b]\n{escape(p.role)}, {escape(p.company)}\n"
+            f"[dim]{escape(p.personality)}[/dim]"
+        )
+        text = escape(s.brief)
         if e.drill:
             drill = next(d for d in s.drills if d.id == e.drill)
-            text = f"[b]Drill:[/b] {drill.brief or drill.title}\n\n{text}"
-        brief.update(f"\n[b]Your brief[/b]\n{text}\n\n[dim]Skills: {', '.join(e.skills)}[/dim]")
+            text = f"[b]Drill:[/b] {escape(drill.brief or drill.title)}\n\n{text}"
+        varies = [
+            f"{escape(dim)}: {', '.join(escape(o.id) for o in options)}"
+            for dim, options in sorted(source.variations.items())
+        ]
+        brief.update(
+            f"\n[b]Your brief[/b] [dim](one sample call)[/dim]\n{text}\n\n"
+            f"[dim]Skills: {', '.join(e.skills)}[/dim]"
+            + (
+                "\n\n[b]Changes every call[/b]\n[dim]" + "\n".join(varies) + "[/dim]"
+                if varies
+                else ""
+            )
+        )
 
     @on(DataTable.RowSelected, "#scenarios")
     def _selected(self) -> None:

@@ -9,9 +9,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, VerticalScroll
+from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Select, Static, Switch
 
+from roleplay.cli.workspace_note import CHOOSE, describe
 from roleplay.config import ConfigError, Settings, config_file, save_settings
 from roleplay.tui.widgets import TitleBar
 
@@ -40,7 +42,11 @@ class SettingsScreen(Screen[None]):
         key_state = "set" if s.llm.api_key else "not set"
         yield TitleBar()
         with VerticalScroll(id="settings-form"):
-            yield Static(f"[dim]Config file: {config_file()}[/dim]")
+            yield Static(f"[dim]Config file: {escape(str(config_file()))}[/dim]")
+            yield Static(
+                f"[dim]{escape(describe(self.rapp.services.workspace))}. {escape(CHOOSE)}[/dim]",
+                id="workspace",
+            )
             yield Static("[b]You[/b]", classes="section")
             with Grid(classes="form"):
                 yield Label("Your name")
@@ -110,7 +116,7 @@ class SettingsScreen(Screen[None]):
         self.app.call_from_thread(self._show_devices, found)
 
     def _no_devices(self, why: str) -> None:
-        self.query_one("#doctor-result", Static).update(f"[dim]Audio devices: {why}[/dim]")
+        self.query_one("#doctor-result", Static).update(f"[dim]Audio devices: {escape(why)}[/dim]")
 
     def _show_devices(self, found: list[Any]) -> None:
         s = self.rapp.services.settings.voice
@@ -161,7 +167,9 @@ class SettingsScreen(Screen[None]):
 
     @on(Button.Pressed, "#doctor")
     def action_doctor(self) -> None:
-        self.query_one("#doctor-result", Static).update("Checking…")
+        result = self.query_one("#doctor-result", Static)
+        result.update("Checking…")
+        result.scroll_visible(animate=False)
         self._run_doctor()
 
     @work(thread=True, exclusive=True, group="doctor")
@@ -170,8 +178,16 @@ class SettingsScreen(Screen[None]):
 
         checks = check_llm(self.rapp.services.llm)
         mark = {"ok": "[green]ok[/]", "problem": "[red]FAIL[/]", "info": "[yellow]note[/]"}
+        # The checks' text is data ("set base_url under [llm]"), never markup.
         text = "\n".join(
-            f"{mark[c.status]} {c.name}: {c.detail}" + (f" → {c.fix}" if c.fix else "")
+            f"{mark[c.status]} {escape(c.name)}: {escape(c.detail)}"
+            + (f" → {escape(c.fix)}" if c.fix else "")
             for c in checks
         )
-        self.app.call_from_thread(self.query_one("#doctor-result", Static).update, text)
+        self.app.call_from_thread(self._doctor_done, text)
+
+    def _doctor_done(self, text: str) -> None:
+        result = self.query_one("#doctor-result", Static)
+        result.update(text)
+        # Below the fold it looked as if nothing happened: bring the result into view.
+        self.call_after_refresh(result.scroll_visible, animate=False)
