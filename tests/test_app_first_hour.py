@@ -62,11 +62,11 @@ async def test_today_is_drawn_while_the_microphone_check_still_runs(
 
     release = threading.Event()
 
-    def slow_check(device: object = None) -> bool:
+    def slow_check(device: object = None) -> str | None:
         release.wait(30)
-        return False
+        return "no microphone found"
 
-    monkeypatch.setattr(audio, "has_microphone", slow_check)
+    monkeypatch.setattr(audio, "microphone_problem", slow_check)
     app = make_app(make_workspace(tmp_path), voice=True)
     async with app.run_test(size=(120, 32)) as pilot:
         for _ in range(50):  # the home worker, not the stuck microphone check

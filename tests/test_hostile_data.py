@@ -66,7 +66,7 @@ def test_a_damaged_middle_line_is_reported_with_file_and_line_never_skipped(
     assert shown.exit_code == 1
     assert f"{path}:3: not a turn" in shown.stderr
     assert "turn(s) are still readable" in shown.stderr
-    assert "Dana" in shown.stdout or "Customer" in shown.stdout  # the readable turns are shown
+    assert "Marcus:" in shown.stdout  # the readable turns are shown, named as in the call
     one_clear_line(cli(rec.ws, "score", rec.ids[0]), f"{path}:3")
     assert others(rec, 0) == kept
 
