@@ -73,15 +73,35 @@ def _checks(call: Call) -> list[Line]:
     """Short closed questions right after a play-back in the same turn ("Is that it?")."""
     found: list[Line] = []
     lines = call.counted()
+    plays = _plays(call)
     for prev, line in pairwise(lines):
         short = len(txt.words(line.text)) <= 8 and line.is_question
-        if short and prev.turn is line.turn and prev.playback >= 1.5:
+        if short and prev.turn is line.turn and prev in plays:
             found.append(line)
+    # A play-back asked as a question checks itself ("January 15th, $50, just to confirm?").
+    found += [
+        line
+        for line in lines
+        if line.playback >= 2
+        and any(q.kind == "closed" for q in txt.questions(line.text, call.lang))
+    ]
     return found
 
 
+def _plays(call: Call) -> list[Line]:
+    """Play-backs of the customer's specifics; a pitch or a rebuttal that names them is not
+    listening ("Kassio doesn't have half our features")."""
+    table = w.NEGATIVE[call.lang]
+    wrong = ("pitching", "arguing", "blaming", "policy", "refusing", "pressure")
+    return [
+        line
+        for line in call.counted()
+        if line.playback >= 1.5 and not any(table[k].search(line.text) for k in wrong)
+    ]
+
+
 def listening(call: Call) -> Reading:
-    plays = [line for line in call.counted() if line.playback >= 1.5]
+    plays = _plays(call)
     turns = {line.ordinal for line in plays}
     checks = _checks(call)
     confirmed = [c for c in checks if agrees(c.reply, call.lang)]
@@ -153,7 +173,7 @@ def ownership(call: Call) -> Reading:
     ]
     vague = [line for line in mine if _is(w.FUTURE, call, line) and line not in timed]
     owning = [line for line in lines if _is(w.OWNING, call, line)]
-    strong = {line.text: line for line in [*done, *timed]}
+    strong = [*done, *timed]  # one sentence can both report an action and promise one
     bad = negatives(call, ("passing on", "blaming", "refusing", "policy"))
     if len(strong) >= 3 and done and owning:
         level = 5
@@ -214,11 +234,11 @@ def next_steps(call: Call) -> Reading:
     ]
     bad = {
         k: [x for x in v if x.position >= 0.5]
-        for k, v in negatives(call, ("drifting", "passing on")).items()
+        for k, v in negatives(call, ("drifting", "passing on", "no timing")).items()
     }
     bad = {k: v for k, v in bad.items() if v}
     plans.sort(key=lambda line: -when(line.text, call.lang))
-    penalty = ("drifting",) if bad else ()
+    penalty = ("drifting", "no timing")
     return _finish(level, found, [*agreed[:1], *plans[:2]], bad, penalty)
 
 
@@ -328,13 +348,7 @@ def acknowledge(call: Call) -> Reading:
         and (_is(w.VALIDATES, call, line))
         and not argue.search(line.text)
     ]
-    own = [
-        a
-        for a in acks
-        if any(
-            o.turn is a.turn and o.from_before >= 1 and not o.is_question for o in call.counted()
-        )
-    ]
+    own = [a for a in acks if any(o.turn is a.turn and o.from_before >= 1 for o in call.counted())]
     formal = negatives(call, ("arguing",)).get("arguing", [])
     a = len(acks)
     level = (2 if formal else 1) if a == 0 else 3

@@ -56,6 +56,10 @@ NEGATIVE: dict[str, Table] = {
             r"feel free to|keep an eye|circle back|touch base|send (?:you |over )?(?:some |the )"
             r"?info|send (?:you )?(?:the|an updated) quote|catch up after|send an email to the"
         ),
+        "no timing": _c(
+            r"don't (?:have|know) (?:the )?(?:exact )?timing|no idea when|can't say when|"
+            r"not sure when|don't know when"
+        ),
         "stock": _c(
             r"for any inconvenience|sorry to hear that\W*(?:(?:mr|mrs|ms|miss|sir|madam)\b\.?"
             r"\s*\w*)?\W*$|thanks for your patience|^\W*i (?:completely )?understand\W*$"
@@ -72,6 +76,7 @@ NEGATIVE: dict[str, Table] = {
         "leading": _c(r"ikke sant\?"),
         "pressure": _c(r"bare gyldig|signer i dag"),
         "drifting": _c(r"ta kontakt|sender deg litt informasjon|send meg noe|høre fra deg"),
+        "no timing": _c(r"vet ikke når|usikker på når"),
         "stock": _c(r"beklager ulempen"),
     },
 }

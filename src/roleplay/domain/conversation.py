@@ -171,8 +171,8 @@ def specifics(text: str, lang: str) -> tuple[set[str], set[str]]:
     for word in txt.normalise(text).replace("-", " ").split():
         if word in _NUMBER_WORDS[lang]:
             hard.add(word)
-        elif len(word) >= 5 and word not in _STOP[lang] and "'" not in word:
-            soft.add(word[:5])
+        elif len(word) >= 5 and word not in _STOP[lang] and "'" not in word and word not in hard:
+            soft.add(word[:5])  # a name is counted once, as a name
     return hard, soft
 
 
