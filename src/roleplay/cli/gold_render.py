@@ -21,6 +21,8 @@ def _num(x: float | None, fmt: str = "{:.2f}") -> str:
 
 def gold_report(r: GoldReport, folder: Path) -> str:
     rows = [f"Judge: {r.judge}   gold calls: {len(r.calls)} from {folder}", ""]
+    if r.failed:
+        rows[0] += f"   ({r.failed} more gave no usable answer: see the end)"
     rows.append(
         f"{'CRITERION':<22} {'PAIRS':>5} {'EXACT':>6} {'±1':>5} {'KAPPA':>6} "
         f"{'95% INTERVAL':>13} {'BIAS':>5}"

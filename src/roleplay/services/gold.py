@@ -22,7 +22,7 @@ from roleplay.domain.session import FileRef, SessionRecord, Transcript, Variatio
 from roleplay.domain.transcript_file import TranscriptFileError, parse
 from roleplay.services.calibration import RELIABLE_PAIRS, Agreement, agreement
 from roleplay.services.catalog import Catalog
-from roleplay.services.ports import Judge
+from roleplay.services.ports import Judge, JudgeUnavailable
 
 
 @dataclass(frozen=True)
@@ -106,6 +106,7 @@ class GoldReport:
     paraphrase_drop: dict[str, float]  # call -> judge overall of base minus the paraphrase
     gaming_gain: dict[str, float]  # gamed/instructed call -> judge overall minus its base
     problems: list[str]
+    failed: int = 0  # calls the judge gave no usable answer for
 
     @property
     def pairs(self) -> int:
@@ -136,6 +137,7 @@ class GoldReport:
                 }
                 for c in self.calls
             ],
+            "failed": self.failed,
             "problems": self.problems,
         }
 
@@ -159,10 +161,17 @@ def evaluate(
     calls: list[CallResult] = []
     pairs: dict[str, list[tuple[int, int]]] = {}
     problems = list(gold.problems)
+    failed = 0
     for entry in gold.entries:
         if progress is not None:
             progress(entry.name)
-        card: Scorecard = judge.score(entry.rubric, entry.transcript)
+        try:
+            card: Scorecard = judge.score(entry.rubric, entry.transcript)
+        except JudgeUnavailable as exc:
+            # One failed call is a finding about the judge, not the end of the measurement.
+            problems.append(f"{entry.name}: the judge gave no usable answer ({exc})")
+            failed += 1
+            continue
         levels: dict[str, tuple[int, int | None]] = {}
         for cid, want in entry.call.levels.items():
             got = card.criterion(cid).level
@@ -190,6 +199,7 @@ def evaluate(
             **_differences(calls, "instructed", sign=1),
         },
         problems=problems,
+        failed=failed,
     )
 
 
