@@ -8,6 +8,7 @@ import json
 import random
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -46,13 +47,14 @@ def test_every_bundled_scenario_has_a_complete_gold_set(scenario_file: Path) -> 
 
 
 @pytest.fixture
-def report(workspace: Path) -> dict:
+def report(workspace: Path) -> dict[str, Any]:
     result = invoke(workspace, "calibrate", "--judge", "offline", "--json")
     assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
 
 
-def test_the_offline_judge_meets_the_bar_on_the_gold_set(report: dict) -> None:
+def test_the_offline_judge_meets_the_bar_on_the_gold_set(report: dict[str, Any]) -> None:
     assert report["judge"] == "offline" and report["failed"] == 0 and not report["problems"]
     by_call = {c["call"]: c for c in report["calls"]}
     scenarios = {name.split("/")[0] for name in by_call}
