@@ -161,7 +161,10 @@ COMPARE = {
     "nb": _c(r"\bmot\b|sammenlignet|betaler seg|enn\b"),
 }
 PROOF = {
-    "en": _c(r"reference|case study|\bpilot\b|moved \w+ agents|talk(?:ing)? to their|with their"),
+    "en": _c(
+        r"reference|case study|\bpilot\b|(?:moved|switched|migrated) (?:\w+ )?(?:agents|users|"
+        r"teams?|sites?|to us)|talk(?:ing)? to their|with their|customers? like"
+    ),
     "nb": _c(r"referanse|pilot|kunde som"),
 }
 DISCOUNT = {
@@ -174,7 +177,7 @@ DISCOUNT = {
 }
 TRADE = {
     "en": _c(
-        r"\bif (?:you|we|keystone|\w+) .*\b(?:i|we)(?:'ll| can| could| will|'d| would)\b|"
+        r"\bif (?:you|we|\w+) .*\b(?:i|we)(?:'ll| can| could| will|'d| would)\b|"
         r"\b(?:i|we)(?:'ll| can| could| will|'d| would)\b.*\bif (?:you|we)\b|\bin return\b|"
         r"\bin exchange\b|\bon your side\b|\bprovided\b|\bas long as\b|"
         # "Commit to three years, and list comes down 10%": an imperative condition.

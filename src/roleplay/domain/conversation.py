@@ -63,7 +63,7 @@ _AGREE = {
         r"^\W*(?:yes|yeah|yep|yup|exactly|correct|right|sure|okay|ok|fine|alright|all right|"
         r"absolutely|definitely|deal|great|perfect|agreed|that works|works|sounds good|"
         r"that would|that'd|let's|spot on|that's right|that's it|that's fair|fair|it does|"
-        r"thursday works|monday|tuesday|wednesday|thursday|friday|good)\b",
+        r"monday|tuesday|wednesday|thursday|friday|good)\b",
         re.IGNORECASE,
     ),
     "nb": re.compile(
@@ -115,7 +115,8 @@ _ROUGH = {
     "en": re.compile(
         r"\b(?:next (?:week|month)|this week|few days|working days|business days|soon|"
         r"shortly|within|end of the (?:week|month|quarter)|sometime|at some point|in due "
-        r"course|july|september|spring|summer|before (?:the|your) \w+)\b",
+        r"course|january|february|march|april|june|july|august|september|october|november|"
+        r"december|spring|summer|autumn|winter|before (?:the|your) \w+)\b",
         re.IGNORECASE,
     ),
     "nb": re.compile(r"\b(?:neste uke|denne uka|denne uken|innen|snart|etter sommeren)\b", re.I),
