@@ -55,10 +55,10 @@ def open_questions(call: Call) -> list[Line]:
     return [
         line
         for line in call.counted()
-        if line.is_question
-        and (
+        if (
+            # "Walk me through..." is an open question without a question mark.
             any(q.kind == "open" for q in txt.questions(line.text, call.lang))
-            or w.EMBEDDED_OPEN[call.lang].search(line.text)
+            or (line.is_question and w.EMBEDDED_OPEN[call.lang].search(line.text))
         )
         and not leading.search(line.text)
     ]
