@@ -99,9 +99,7 @@ def test_help_shows_whole_summaries() -> None:
     commands = result.output.partition("Commands:")[2]
     assert commands and "..." not in commands
     flat = " ".join(result.output.split())
-    assert (
-        "Check the config, audio devices, the speech model and the LLM; say what to fix." in flat
-    )
+    assert "Check the config, audio devices, the speech model and the LLM; say what to fix." in flat
 
 
 def test_session_list_keeps_columns_aligned_for_long_ids(workspace: Path) -> None:

@@ -253,6 +253,11 @@ class Workspace:
     def recordings(self) -> Path:
         return self.root / "recordings"
 
+    @property
+    def gold(self) -> Path:
+        """Gold calls trainers scored, to measure a judge (`roleplay calibrate`)."""
+        return self.root / "gold"
+
 
 def resolve_workspace(
     settings: Settings, option: Path | None = None, cwd: Path | None = None
@@ -275,8 +280,8 @@ def resolve_workspace(
     return Workspace(root, "user-data")
 
 
-def bundled(kind: Literal["scenarios", "rubrics"]) -> Path:
-    """The scenarios/rubrics shipped with roleplay (wheel copy, or the source checkout)."""
+def bundled(kind: Literal["scenarios", "rubrics", "gold"]) -> Path:
+    """Scenarios, rubrics or gold calls shipped with roleplay (wheel copy, or the checkout)."""
     packaged = Path(str(resources.files("roleplay"))) / "bundled" / kind
     if packaged.is_dir():
         return packaged
@@ -292,6 +297,11 @@ def seed_workspace(root: Path) -> None:
         for file in sorted(source.glob("*.yaml")):
             if not (target / file.name).exists():
                 shutil.copy2(file, target / file.name)
+    for file in sorted(bundled("gold").glob("*/*.yaml")):
+        target = root / "gold" / file.parent.name / file.name
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(file, target)
     (root / "recordings").mkdir(parents=True, exist_ok=True, mode=0o700)
 
 

@@ -15,7 +15,7 @@ from roleplay.domain.scenario import Scenario
 from roleplay.domain.scorecard import Scorecard
 from roleplay.domain.session import SessionRecord, Transcript
 from roleplay.domain.text import printable
-from roleplay.services.calibration import Agreement
+from roleplay.services.calibration import RELIABLE_PAIRS, Agreement
 
 WIDTH = 78
 OFFLINE_BANNER = (
@@ -125,15 +125,21 @@ def calibration(results: Sequence[Agreement], skipped: int) -> str:
     for r in results:
         kappa = "-" if r.kappa is None else f"{r.kappa:.2f}"
         bias = "-" if r.mean_difference is None else f"{r.mean_difference:+.1f}"
+        interval = "" if r.kappa_low is None else f"  ({r.kappa_low:.2f} to {r.kappa_high:.2f})"
         rows.append(
             f"{r.criterion[:28]:<28} {r.pairs:>5} {pct(r.exact):>6} "
-            f"{pct(r.within_one):>6} {kappa:>6} {bias:>6}"
+            f"{pct(r.within_one):>6} {kappa:>6} {bias:>6}{interval}{'' if r.reliable else ' *'}"
         )
     rows.append("")
     rows.append(
         "KAPPA is quadratic-weighted Cohen's kappa (1 = perfect, 0 = chance). BIAS is the "
         "judge's level minus the human's, on average (+ means generous)."
     )
+    if any(not r.reliable for r in results):
+        rows.append(
+            f"* Fewer than {RELIABLE_PAIRS} pairs: not yet reliable (the interval in brackets "
+            "is kappa's bootstrap 95% range)."
+        )
     if skipped:
         rows.append(
             f"{skipped} human score(s) skipped: unknown session, no scorecard, or another rubric."

@@ -1,4 +1,5 @@
-"""`roleplay score` (re-score a session, or score an outside call) and `roleplay calibrate`."""
+"""`roleplay score` (re-score a session, or score an outside call) and `roleplay calibrate`
+(the judge against gold calls, or against human scores)."""
 
 from __future__ import annotations
 
@@ -246,15 +247,39 @@ def _offer_drills(services: Services, session_id: str) -> None:
 
 @app.command()
 def calibrate(
-    rubric: Annotated[str, typer.Argument(help="Rubric id.")],
+    rubric: Annotated[
+        str | None,
+        typer.Argument(help="Rubric id: compare with human scores. Without it: the gold calls."),
+    ] = None,
     human: Annotated[
         Path | None,
         typer.Option(help="CSV of human scores: session, criterion, level."),
     ] = None,
+    judge: Annotated[
+        JudgeKind | None,
+        typer.Option(
+            help="Gold calls: which judge; default the LLM when configured, else offline."
+        ),
+    ] = None,
+    gold: Annotated[
+        Path | None,
+        typer.Option(help="Gold calls folder (default: the workspace's gold/, else the bundled)."),
+    ] = None,
+    scenario: Annotated[
+        list[str] | None, typer.Option(help="Gold calls of this scenario only (repeatable).")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """How well does the judge agree with people? Per criterion: exact and within-one
-    agreement and quadratic-weighted Cohen's kappa."""
+    """How well does the judge agree with trainers? Without a rubric: runs the judge on the gold
+    calls (strong, mixed, poor, paraphrased, gamed, instructed) and shows per criterion exact and
+    within-one agreement, quadratic-weighted kappa with a 95% interval, and bias; and across
+    calls ranking accuracy, the paraphrase drop and the gaming gain. With a rubric: compares
+    the judge's scorecards with human levels (--human CSV and reviewers' overrides)."""
+    if rubric is None:
+        if human is not None:
+            raise fail("--human needs the RUBRIC the scores are for: roleplay calibrate RUBRIC")
+        _calibrate_gold(judge, gold, scenario or [], as_json)
+        return
     from roleplay.services.calibration import CalibrationInputError, agreement, read_human_csv
 
     services = build_services()
@@ -274,7 +299,8 @@ def calibrate(
     if not humans:
         raise fail(
             "no human scores yet: pass --human scores.csv (session, criterion, level), "
-            "or override levels in review"
+            "or override levels in review; `roleplay calibrate` alone measures the judge on "
+            "the gold calls"
         )
     pairs: dict[str, list[tuple[int, int]]] = {
         c.id: [] for c in catalog.rubrics[rubric].rubric.criteria
@@ -300,6 +326,46 @@ def calibrate(
         )
         return
     typer.echo(render.calibration(results, skipped))
+
+
+def _calibrate_gold(
+    kind: JudgeKind | None, folder: Path | None, scenarios: list[str], as_json: bool
+) -> None:
+    from roleplay.cli.gold_render import gold_report
+    from roleplay.config import bundled
+    from roleplay.services.gold import evaluate, load_gold_set
+
+    services = build_services()
+    if folder is None:
+        folder = services.workspace.gold
+        if not any(folder.glob("*/*.yaml")):
+            folder = bundled("gold")
+    if not folder.is_dir():
+        raise fail(f"no gold calls folder at {folder} (gold/<scenario>/<call>.yaml)")
+    # The LLM judge on its own: a fallback to the offline judge would measure the wrong judge.
+    wanted: Literal["llm", "offline"] = (
+        kind.value if kind else ("llm" if services.llm is not None else "offline")
+    )
+    try:
+        chosen = services.judge(wanted)
+    except JudgeUnavailable as exc:
+        raise fail(str(exc)) from None
+    gold_set = load_gold_set(folder, services.catalog())
+    if scenarios:
+        unknown = sorted(set(scenarios) - {e.call.scenario for e in gold_set.entries})
+        if unknown:
+            raise fail(f"no gold calls for scenario(s): {', '.join(unknown)} in {folder}")
+        gold_set.entries = [e for e in gold_set.entries if e.call.scenario in scenarios]
+    if not gold_set.entries:
+        raise fail(
+            f"no usable gold calls in {folder}" + "".join(f"\n{p}" for p in gold_set.problems)
+        )
+    progress = None if as_json else (lambda name: typer.echo(f"judging {name}", err=True))
+    report = evaluate(gold_set, chosen, progress)
+    if as_json:
+        emit_json({"gold": str(folder), **report.to_json()})
+    else:
+        typer.echo(gold_report(report, folder))
 
 
 def _review_levels(services: Services, rubric: str) -> list[HumanScore]:
