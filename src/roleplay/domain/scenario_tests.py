@@ -131,10 +131,10 @@ _AI = re.compile(
 )
 # Self-introductions that would give the customer another name.
 _NAMED = re.compile(
-    r"\b(?:my name is|my name's|i am called|call me|jeg heter|mitt navn er)\s+([A-ZÆØÅ][\w'-]+)"
+    r"\b(?i:my name is|my name's|i am called|call me|jeg heter|mitt navn er)\s+([A-ZÆØÅ][\w'-]+)"
 )
 _WORKS_AT = re.compile(
-    r"\b(?:i work (?:at|for)|i'm with|i am with|jeg jobber (?:i|hos|for))\s+([A-ZÆØÅ][\w&'-]+)"
+    r"\b(?i:i work (?:at|for)|i'm with|i am with|jeg jobber (?:i|hos|for))\s+([A-ZÆØÅ][\w&'-]+)"
 )
 
 SECRET_WINDOW = 8  # this many consecutive words shared with a secret text is a leak

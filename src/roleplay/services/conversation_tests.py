@@ -97,7 +97,6 @@ def secrets_for(
         for k, v in o.values.items()
     }
     public = [s.title, s.brief, p.name, p.role, p.company]
-    public += [d.brief or "" for d in s.drills]
     lines = customer_lines(s)
     texts = [s.brief, s.context or "", p.personality, p.speaking_style, s.notes or "", *run.moods]
     for f in s.facts:
@@ -190,10 +189,9 @@ class ConversationTester:
             revealed |= {f.id for f in s.facts if reveals(f.id, reply, tags, secrets, rep_said)}
             raised |= {t.split(":", 1)[1] for t in tags if t.startswith("objection:")}
             ended = ending or ended
-            if k > 0 and lines[k - 1].expect is not None:
-                failures += check_expect(
-                    lines[k - 1].expect, reply, revealed, raised, ended, s.language
-                )
+            expect = lines[k - 1].expect if k > 0 else None
+            if expect is not None:
+                failures += check_expect(expect, reply, revealed, raised, ended, s.language)
             misses += [Miss(run_no, k, f.check, f.message, reply) for f in failures]
         return misses
 
