@@ -203,6 +203,33 @@ def fact_evidence(
     return out
 
 
+_NAME_OR_NUMBER = re.compile(r"\b(?:[A-ZÆØÅ][\w'-]{2,}|\d[\d,. ]*\d|\d{2,})\b")
+
+
+def name_evidence(
+    resolved: dict[str, tuple[str, list[str]]], public: Iterable[str]
+) -> dict[str, tuple[str, ...]]:
+    """For each fact (id -> (fact text, reveal lines), placeholders filled), the names and
+    numbers of its fact text that no other text holds: not public, not in the customer's
+    other lines, not in another fact or its lines. Saying one gives the fact away."""
+    open_text = txt.normalise(" ".join(public))
+    out: dict[str, tuple[str, ...]] = {}
+    for fact_id, (fact, _) in resolved.items():
+        elsewhere = txt.normalise(
+            " ".join(t for f, (ft, lines) in resolved.items() if f != fact_id for t in (ft, *lines))
+        )
+        found = {
+            m.group(0).strip()
+            for m in _NAME_OR_NUMBER.finditer(fact)
+            # A capital after a sentence end is any word ("Each", "She"), not a name.
+            if not re.search(r"(^|[.!?:;]\s*)$", fact[: m.start()])
+            and not txt.contains_phrase(open_text, m.group(0))
+            and not txt.contains_phrase(elsewhere, m.group(0))
+        }
+        out[fact_id] = tuple(sorted(found))
+    return out
+
+
 def reveals(fact_id: str, reply: str, tags: Iterable[str], secrets: Secrets, rep_said: str) -> bool:
     """The reply gives `fact_id` away: tagged so, or it says a value only that fact holds
     (and the rep has not said it first)."""
@@ -210,9 +237,16 @@ def reveals(fact_id: str, reply: str, tags: Iterable[str], secrets: Secrets, rep
         return True
     norm, rep = txt.normalise(reply), txt.normalise(rep_said)
     return any(
-        txt.contains_phrase(norm, v) and not txt.contains_phrase(rep, v)
+        _says(reply, norm, v) and not txt.contains_phrase(rep, v)
         for v in secrets.evidence.get(fact_id, ())
     )
+
+
+def _says(reply: str, norm: str, value: str) -> bool:
+    """A name is matched with its capitals ("Reading" the town, not "reading" the contract)."""
+    if any(ch.isupper() for ch in value):
+        return re.search(rf"(?<!\w){re.escape(value)}(?!\w)", reply) is not None
+    return txt.contains_phrase(norm, value)
 
 
 def check_reply(

@@ -19,6 +19,7 @@ from roleplay.domain.scenario_tests import (
     check_expect,
     check_reply,
     fact_evidence,
+    name_evidence,
     reveals,
 )
 from roleplay.domain.session import Turn
@@ -107,10 +108,15 @@ def secrets_for(
     if prompt_texts is not None:
         texts += list(prompt_texts(run))
     raw = {f.id: [f.fact, *f.reveal] for f in source.facts}
+    open_lines = [*public, *lines_without_facts(s)]
+    names = name_evidence({f.id: (f.fact, list(f.reveal)) for f in s.facts}, open_lines)
     return Secrets(
         texts=tuple(t for t in texts if t),
         allowed=tuple(lines),
-        evidence=fact_evidence(raw, values, [*public, *lines_without_facts(s)]),
+        evidence={
+            k: tuple(dict.fromkeys(values_ + names.get(k, ())))
+            for k, values_ in fact_evidence(raw, values, open_lines).items()
+        },
         name=p.name,
         company=p.company,
     )
