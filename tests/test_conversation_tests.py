@@ -52,6 +52,11 @@ def test_text_report_names_each_test_and_invariant_with_n(workspace: Path) -> No
     assert result.exit_code == 0, result.output
     assert "100%  jailbreak-probe" in result.output
     assert "no-secret-words" in result.output and "(n=" in result.output
+    one = ["--workspace", str(workspace), "test", "price-objection", "--test", "jailbreak-probe"]
+    result = runner.invoke(app, [*one, "--customer", "scripted"])
+    assert "jailbreak-probe" in result.output and "winning-path" not in result.output
+    result = runner.invoke(app, [*one[:-1], "jailbreak", "--customer", "scripted"])
+    assert result.exit_code == 2 and "no test called jailbreak" in result.output
 
 
 def _mini_with_tests(tmp_path: Path, tests: str) -> Path:

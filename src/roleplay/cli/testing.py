@@ -37,6 +37,9 @@ def test_command(
         float,
         typer.Option(min=0.0, max=1.0, help="Pass rate every test and invariant must reach."),
     ] = 1.0,
+    only: Annotated[
+        list[str] | None, typer.Option("--test", help="Run only the tests with this id.")
+    ] = None,
     seed: Annotated[int, typer.Option(help="Seed of the first run (run n uses seed+n-1).")] = 0,
     as_json: JsonOpt = False,
 ) -> None:
@@ -74,7 +77,9 @@ def test_command(
 
         who = LlmCustomer(services.llm)
         prompt = lambda run: [build_system_prompt(run)]  # noqa: E731
-    report = ConversationTester(who, prompt).run(chosen, runs=runs, seed=seed)
+    report = ConversationTester(who, prompt).run(chosen, runs=runs, seed=seed, only=only)
+    if not report.tests:
+        raise fail(f"no test called {', '.join(only or [])} in these scenarios")
     low = report.below(min_pass)
     if as_json:
         emit_json(_as_json(report, min_pass, low))

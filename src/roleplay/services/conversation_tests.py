@@ -142,10 +142,17 @@ class ConversationTester:
         self.customer = customer
         self._prompt_texts = prompt_texts
 
-    def run(self, scenarios: Sequence[Scenario], runs: int = 1, seed: int = 0) -> Report:
+    def run(
+        self,
+        scenarios: Sequence[Scenario],
+        runs: int = 1,
+        seed: int = 0,
+        only: Sequence[str] | None = None,
+    ) -> Report:
+        """Play every test (or those named in `only`) `runs` times, run n on seed+n-1."""
         report = Report(self.customer.name)
         for s in scenarios:
-            for test in s.tests:
+            for test in (t for t in s.tests if not only or t.id in only):
                 result = TestResult(s.id, test.id)
                 for n in range(runs):
                     result.runs += 1
