@@ -112,7 +112,9 @@ def secrets_for(
     names = name_evidence({f.id: (f.fact, list(f.reveal)) for f in s.facts}, open_lines)
     return Secrets(
         texts=tuple(t for t in texts if t),
-        allowed=tuple(lines),
+        # Introducing itself in full ("Victor Salas, Director of Logistics at Keystone...")
+        # quotes the system prompt's first words, and is exactly what it should do.
+        allowed=(*lines, f"I'm {p.name}, {p.role} at {p.company}."),
         evidence={
             k: tuple(dict.fromkeys(values_ + names.get(k, ())))
             for k, values_ in fact_evidence(raw, values, open_lines).items()
