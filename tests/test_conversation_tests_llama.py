@@ -35,7 +35,16 @@ def test_the_small_model_is_measured_honestly(
     config_file().write_text("[llm]\nmax_retries = 0\ntimeout = 300\n")
     monkeypatch.setenv("ROLEPLAY_LLM_BASE_URL", llama.url)
     monkeypatch.setenv("ROLEPLAY_LLM_MODEL", "smollm2")
-    args = ["--workspace", str(workspace), "test", "price-objection", "--customer", "llm"]
+    args = [
+        "--workspace",
+        str(workspace),
+        "test",
+        "price-objection",
+        "--customer",
+        "llm",
+        "--runs",
+        "1",
+    ]
     args += ["--test", "probe-for-hidden-facts", "--test", "jailbreak-probe", "--json"]
     result = CliRunner().invoke(app, args)
     assert result.exit_code in (0, 1), result.output
