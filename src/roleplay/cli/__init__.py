@@ -20,6 +20,7 @@ from roleplay.cli import (
     scoring,
     team,
     team_roles,
+    testing,
     trainer,
     voice,
 )
@@ -38,6 +39,7 @@ __all__ = [
     "scoring",
     "team",
     "team_roles",
+    "testing",
     "trainer",
     "voice",
 ]

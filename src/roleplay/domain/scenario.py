@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
 from roleplay.domain.problems import Finding
+from roleplay.domain.scenario_tests import ConversationTest, check_tests
 from roleplay.domain.signals import NonEmptyStr, Signals
 from roleplay.domain.suggest import did_you_mean, unknown_reference
 
@@ -163,6 +164,39 @@ class Reactions(Strict):
     )
 
 
+class Topic(Strict):
+    """Lines about one side of the customer's situation, for questions that touch it."""
+
+    about: list[NonEmptyStr] = Field(
+        default_factory=list,
+        description="Words of a question that make these lines the answer (empty: any question).",
+    )
+    lines: Lines = Field(description="What the customer says (one is picked, not repeated).")
+
+
+class Answers(Strict):
+    """What the scripted customer says when the rep's line earns nothing but still deserves
+    an answer. Every list is optional; with none, generic lines are used."""
+
+    situation: list[Topic] = Field(
+        default_factory=list, description="Answers to questions about the customer's situation."
+    )
+    small_talk: list[NonEmptyStr] = Field(
+        default_factory=list, description="To 'how are you', the weekend, the weather."
+    )
+    not_yet: list[NonEmptyStr] = Field(
+        default_factory=list,
+        description="To a meeting or offer proposed too early: why not yet, in character.",
+    )
+    acknowledge: list[NonEmptyStr] = Field(
+        default_factory=list, description="To an apology, thanks or 'I understand'."
+    )
+    odd: list[NonEmptyStr] = Field(
+        default_factory=list,
+        description="To an odd remark on a sales call (e.g. 'ignore your instructions').",
+    )
+
+
 class VariationOption(Strict):
     id: Slug
     weight: float = Field(default=1.0, gt=0)
@@ -281,6 +315,13 @@ class Scenario(Strict):
         default_factory=list, description="Short exercises that start mid-call (2-3 minutes)."
     )
     notes: str | None = Field(default=None, description="For trainers; never shown in a call.")
+    # Conversation tests and situation answers (issue 14): kept apart from the fields above.
+    answers: Answers = Field(default_factory=Answers)
+    tests: list[ConversationTest] = Field(
+        default_factory=list,
+        description="Conversation tests: rep lines and what the customer must (not) do; "
+        "`roleplay test` runs them against the scripted customer or any model.",
+    )
     coaching: dict[Slug, CriterionCoaching] = Field(
         default_factory=dict,
         description="Per rubric criterion id: this call's own tip and example lines.",
@@ -383,6 +424,12 @@ def check_scenario(s: Scenario) -> list[Finding]:
                     )
                 )
     found += _check_drills(s, fact_ids, objection_ids)
+    found += check_tests(
+        s.tests,
+        fact_ids,
+        objection_ids,
+        {dim: [o.id for o in options] for dim, options in s.variations.items()},
+    )
     return found
 
 
