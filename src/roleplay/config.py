@@ -23,11 +23,12 @@ import platformdirs
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
 from roleplay.domain.suggest import did_you_mean
+from roleplay.errors import RoleplayError
 
 APP = "roleplay"
 
 
-class ConfigError(Exception):
+class ConfigError(RoleplayError):
     """The config file cannot be used; the message names the file, the key and the fix."""
 
 

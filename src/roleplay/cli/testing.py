@@ -44,6 +44,7 @@ def test_command(
     as_json: JsonOpt = False,
 ) -> None:
     """Run the scenarios' conversation tests against the customer; exit 1 below --min-pass."""
+    from roleplay.services.catalog import UnknownScenario
     from roleplay.services.conversation_tests import ConversationTester, PromptTexts
     from roleplay.services.ports import Customer
 
@@ -52,7 +53,7 @@ def test_command(
     if scenarios:
         try:
             chosen = [catalog.scenario(ref).scenario for ref in scenarios]
-        except KeyError as exc:
+        except UnknownScenario as exc:
             raise fail(str(exc)) from None
     else:
         chosen = sorted((e.scenario for e in catalog.scenarios.values()), key=lambda s: s.id)

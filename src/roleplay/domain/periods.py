@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, timedelta
 
+from roleplay.errors import RoleplayError
+
 _AGE = re.compile(r"^\s*(\d+)\s*(h|d|w)\s*$", re.IGNORECASE)
 _UNITS = {"h": "hours", "d": "days", "w": "weeks"}
 
 
-class PeriodError(ValueError):
+class PeriodError(RoleplayError, ValueError):
     """The text is neither an age like 30d nor a date like 2026-01-31."""
 
 

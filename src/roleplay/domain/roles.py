@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from roleplay.errors import RoleplayError
+
 # "unchecked": a shared index that cannot be reached now; the database checks the rights of
 # whatever was saved meanwhile when it is back (and leaves out what this login may not write).
 Role = Literal["single", "owner", "admin", "trainer", "rep", "none", "unchecked"]
@@ -56,7 +58,7 @@ WHO: dict[Action, str] = {
 }
 
 
-class NotAllowed(ValueError):
+class NotAllowed(RoleplayError, ValueError):
     """The login may not do this; the message says who can. (A ValueError, so every screen
     that shows a bad request as one line shows this too.)"""
 

@@ -19,6 +19,7 @@ from itertools import pairwise
 
 from roleplay.domain.session import Turn
 from roleplay.domain.suggest import did_you_mean
+from roleplay.errors import RoleplayError
 
 _TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?"
 # A name never starts with a digit or a dash: "[00:01.0 - 00:04.4] Hello" has no speaker
@@ -33,7 +34,7 @@ _FILE_HEADER = re.compile(r"^\S.*\(\d+(?:\.\d+)? s, [\w-]+\)\s*$")
 _UNLABELLED = re.compile(rf"^\s*\[{_TIME}\s*[-–]\s*{_TIME}\]\s")
 
 
-class TranscriptFileError(ValueError):
+class TranscriptFileError(RoleplayError, ValueError):
     """The file cannot be read as a conversation; the message says where and what to do."""
 
 

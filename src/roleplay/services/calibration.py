@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from roleplay.errors import RoleplayError
+
 LEVELS = [1, 2, 3, 4, 5]
 RELIABLE_PAIRS = 30  # fewer pairs than this: the figures are not yet reliable
 BOOTSTRAP = 1000
@@ -44,7 +46,7 @@ class Agreement:
         return {**asdict(self), "reliable": self.reliable}
 
 
-class CalibrationInputError(ValueError):
+class CalibrationInputError(RoleplayError, ValueError):
     """A human-scores file that cannot be used; the message names the line and the fix."""
 
 

@@ -20,6 +20,7 @@ from roleplay.domain.problems import InvalidFile, Problem, format_path
 from roleplay.domain.rubric import Rubric
 from roleplay.domain.scenario import Scenario, check_coaching
 from roleplay.domain.suggest import did_you_mean, unknown_reference
+from roleplay.errors import RoleplayError
 
 Kind = Literal["scenario", "rubric"]
 
@@ -46,9 +47,8 @@ class RubricFile:
     positions: Positions
 
 
-class UnknownScenario(KeyError):
-    def __str__(self) -> str:
-        return str(self.args[0])
+class UnknownScenario(RoleplayError):
+    """Not in the workspace; the message names close matches."""
 
 
 @dataclass

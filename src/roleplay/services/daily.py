@@ -22,6 +22,7 @@ from roleplay.domain.progress import (
 )
 from roleplay.domain.schedule import retrievability
 from roleplay.domain.suggest import unknown_reference
+from roleplay.errors import RoleplayError
 from roleplay.services.catalog import Catalog
 from roleplay.services.habit import Habit, OpenCommitment
 
@@ -240,9 +241,8 @@ def _split(items: list[QueueItem], goal: Goal) -> tuple[list[QueueItem], list[Qu
 # --- progress ----------------------------------------------------------------------------
 
 
-class UnknownSkill(KeyError):
-    def __str__(self) -> str:
-        return str(self.args[0])
+class UnknownSkill(RoleplayError):
+    """Not in the workspace; the message names close matches."""
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from roleplay.domain import text as txt
 from roleplay.domain.highlight import Span, spans
 from roleplay.domain.history import SessionView
 from roleplay.domain.scorecard import CriterionScore
+from roleplay.errors import RoleplayError
 
 Format = Literal["html", "md", "json"]
 MIN_SECRET = txt.MIN_SECRET
@@ -291,7 +292,7 @@ def _quotes(c: CriterionScore) -> list[dict[str, Any]]:
 # --- writing an export or a report to a file ------------------------------------------------
 
 
-class OutputError(ValueError):
+class OutputError(RoleplayError, ValueError):
     """An export or report cannot be written where asked; the message says what to do."""
 
 

@@ -23,6 +23,7 @@ from roleplay.domain.habit import HabitState, PracticeEntry
 from roleplay.domain.schedule import SkillCard, retrievability, review
 from roleplay.domain.scorecard import CommitmentCheck, Scorecard
 from roleplay.domain.session import SessionRecord
+from roleplay.errors import RoleplayError
 from roleplay.services.catalog import Catalog
 from roleplay.services.ports import BrokenRecording, Clock, HabitStore, SessionStore
 
@@ -55,7 +56,7 @@ class OpenCommitment:
     made_in: str  # session id
 
 
-class NothingToCommit(ValueError):
+class NothingToCommit(RoleplayError, ValueError):
     """The session has no scored criterion to suggest a commitment from."""
 
 

@@ -25,6 +25,7 @@ from roleplay.domain.history import (
 from roleplay.domain.review import Comment, Override, Review, ReviewedMark
 from roleplay.domain.roles import Action, Identity
 from roleplay.domain.suggest import did_you_mean
+from roleplay.errors import RoleplayError
 from roleplay.services import session_ref
 from roleplay.services.export import Format, export, redact
 from roleplay.services.index import Indexer
@@ -37,7 +38,7 @@ from roleplay.services.ports import (
 )
 
 
-class ReviewError(ValueError):
+class ReviewError(RoleplayError, ValueError):
     """A review action that cannot be done as asked; the message says what would work."""
 
 

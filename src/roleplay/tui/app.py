@@ -3,6 +3,7 @@ workspaces with offline adapters and a manual clock)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -15,6 +16,7 @@ from textual.signal import Signal
 
 from roleplay.services.catalog import UnknownScenario
 from roleplay.services.ports import SessionNotFound, SpeechUnavailable
+from roleplay.tui.failures import FailureDialog, ReportsFailures, describe
 from roleplay.tui.screens.history import HistoryScreen
 from roleplay.tui.screens.home import HomeScreen
 from roleplay.tui.screens.library import LibraryScreen
@@ -33,10 +35,12 @@ if TYPE_CHECKING:
     from roleplay.services.voice_call import VoiceCall
 
 
+log = logging.getLogger(__name__)
+
 NO_MICROPHONE = "No microphone found: practice by typing."
 
 
-class RoleplayApp(App[None]):
+class RoleplayApp(ReportsFailures, App[None]):
     TITLE = "roleplay"
     SUB_TITLE = "practise sales conversations"
     CSS_PATH = "app.tcss"
@@ -86,7 +90,7 @@ class RoleplayApp(App[None]):
         else:
             self.microphone = False
 
-    @work(thread=True, exclusive=True, group="voice-prep")
+    @work(thread=True, exit_on_error=False, exclusive=True, group="voice-prep")
     def _prepare_voice(self) -> None:
         """After the first frame: is there a microphone, and load the speech model once, so
         the first call starts listening at once."""
@@ -231,7 +235,7 @@ class RoleplayApp(App[None]):
             voice=s.persona.voice.model_copy(update={"accent": override}) if override else None,
         )
 
-    @work(thread=True, exclusive=True, group="scoring")
+    @work(thread=True, exit_on_error=False, exclusive=True, group="scoring")
     def finish_practice(self, call: Conversation) -> None:
         """Score in a worker (the judge may be an LLM), then show the scorecard."""
         card = self.services.practice.finish(call)
@@ -251,6 +255,13 @@ class RoleplayApp(App[None]):
         transcript = self.services.store.load(call.record.id)
         self.call_from_thread(self._show_scorecard, transcript, card, comes_back, suggestion)
         self.call_from_thread(self.sessions_changed.publish, call.record.id)
+
+    def show_failure(self, error: BaseException, where: str = "") -> None:
+        """A failed worker (or any failure handed here) as a dialog; the app keeps running.
+        The traceback goes to roleplay.log (secrets are redacted there), never to the screen."""
+        log.error("%s failed: %s", where or "a task", error, exc_info=error)
+        title, message, hint = describe(error)
+        self.push_screen(FailureDialog(title, message, hint))
 
     def _show_scorecard(
         self,
@@ -280,7 +291,7 @@ class RoleplayApp(App[None]):
     def open_review(self, session_id: str) -> None:
         self._open_review(session_id)
 
-    @work(thread=True, exclusive=True, group="review-open")
+    @work(thread=True, exit_on_error=False, exclusive=True, group="review-open")
     def _open_review(self, session_id: str) -> None:
         from roleplay.tui.screens.review import ReviewScreen
 
@@ -301,7 +312,7 @@ class RoleplayApp(App[None]):
             return
         self._play(self.services.store.folder(transcript.record.id) / audio)
 
-    @work(thread=True, exclusive=True, group="playback")
+    @work(thread=True, exit_on_error=False, exclusive=True, group="playback")
     def _play(self, path: Any) -> None:
         result = self.services.play_audio(path)
         if not result.played:

@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from roleplay.cli.render import clock
+from roleplay.tui.failures import ReportsFailures
 from roleplay.tui.widgets import OfflineBanner, TitleBar
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ WHY = {  # the Why column, and the legend under the queue that explains it
 }
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(ReportsFailures, Screen[None]):
     BINDINGS = [
         Binding("enter", "start_selected", "Practise", id="home.start"),
         Binding("r", "refresh", "Refresh", id="home.refresh"),
@@ -62,7 +63,7 @@ class HomeScreen(Screen[None]):
     def action_refresh(self) -> None:
         self._load()
 
-    @work(thread=True, exclusive=True, group="home")
+    @work(thread=True, exit_on_error=False, exclusive=True, group="home")
     def _load(self) -> None:
         services = self.rapp.services
         today: Any = None

@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Footer, Select, Static
 from roleplay.cli.render import clock
 from roleplay.domain.variation import draw
 from roleplay.services.catalog import Catalog
+from roleplay.tui.failures import ReportsFailures
 from roleplay.tui.widgets import TitleBar
 
 if TYPE_CHECKING:
@@ -62,7 +63,7 @@ SMALL_COLUMNS = (("Diff", 4), ("Lang", 4), ("Time", 5))
 SAMPLE_SEED = 1  # the Library shows one sample draw of each scenario's variations
 
 
-class LibraryScreen(Screen[None]):
+class LibraryScreen(ReportsFailures, Screen[None]):
     BINDINGS = [
         Binding("enter", "practise", "Practise", id="library.start"),
         Binding("r", "reload", "Reload files", id="library.reload"),
@@ -111,7 +112,7 @@ class LibraryScreen(Screen[None]):
     def action_reload(self) -> None:
         self._load()
 
-    @work(thread=True, exclusive=True, group="library")
+    @work(thread=True, exit_on_error=False, exclusive=True, group="library")
     def _load(self) -> None:
         catalog = self.rapp.services.catalog()
         self.app.call_from_thread(self._show, catalog)

@@ -39,6 +39,7 @@ from roleplay.services.voice_events import (
     StateChanged,
     VoiceEvent,
 )
+from roleplay.tui.failures import ReportsFailures
 from roleplay.tui.widgets import OfflineBanner, PersonaCard, TitleBar
 
 if TYPE_CHECKING:
@@ -119,7 +120,7 @@ class VoiceMessage(Message):
         )
 
 
-class PracticeScreen(Screen[None]):
+class PracticeScreen(ReportsFailures, Screen[None]):
     BINDINGS = [
         Binding("ctrl+t", "toggle_talk", "Talk", id="practice.talk", priority=True),
         Binding("tab", "type", "Type", id="practice.type", show=False),
@@ -196,7 +197,7 @@ class PracticeScreen(Screen[None]):
 
     # --- a spoken call -------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="call")
+    @work(thread=True, exit_on_error=False, exclusive=True, group="call")
     def _run_voice(self) -> None:
         voice = self.voice
         assert voice is not None
@@ -253,7 +254,7 @@ class PracticeScreen(Screen[None]):
         self._set_state("customer thinking")
         self._run(lambda: self.call.rep_says(text))
 
-    @work(thread=True, exclusive=True, group="call")
+    @work(thread=True, exit_on_error=False, exclusive=True, group="call")
     def _run(self, events: Callable[[], Iterator[CustomerEvent]]) -> None:
         try:
             for event in events():

@@ -13,13 +13,14 @@ from textual.screen import Screen
 from textual.widgets import Footer, Select, Static
 from textual_plotext import PlotextPlot
 
+from roleplay.tui.failures import ReportsFailures
 from roleplay.tui.widgets import TitleBar, plural
 
 if TYPE_CHECKING:
     from roleplay.tui.app import RoleplayApp
 
 
-class ProgressScreen(Screen[None]):
+class ProgressScreen(ReportsFailures, Screen[None]):
     BINDINGS = [Binding("r", "reload", "Reload", id="progress.reload")]
 
     def __init__(self) -> None:
@@ -48,7 +49,7 @@ class ProgressScreen(Screen[None]):
     def action_reload(self) -> None:
         self._load()
 
-    @work(thread=True, exclusive=True, group="progress")
+    @work(thread=True, exit_on_error=False, exclusive=True, group="progress")
     def _load(self) -> None:
         from roleplay.services.daily import progress
 

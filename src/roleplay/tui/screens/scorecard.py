@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 from roleplay.cli.render import clock
 from roleplay.domain.scorecard import Scorecard
 from roleplay.domain.session import Transcript
+from roleplay.tui.failures import ReportsFailures
 from roleplay.tui.screens.practice import TurnLine
 from roleplay.tui.widgets import TitleBar, kpi_text, level_bar
 
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     from roleplay.tui.app import RoleplayApp
 
 
-class ScorecardScreen(Screen[None]):
+class ScorecardScreen(ReportsFailures, Screen[None]):
     BINDINGS = [
         Binding("t", "transcript", "Transcript", id="scorecard.transcript"),
         Binding("escape", "close", "Done", id="scorecard.close"),
@@ -161,7 +162,7 @@ class ScorecardScreen(Screen[None]):
     def _skip(self) -> None:
         self.query_one("#commit-box").remove()
 
-    @work(thread=True, group="commit")
+    @work(thread=True, exit_on_error=False, group="commit")
     def _save_commitment(self, text: str | None) -> None:
         try:
             saved = self.rapp.services.habit(self.transcript.record.rep).commit(

@@ -15,6 +15,7 @@ from textual.widgets import Button, Footer, Input, Label, Select, Static, Switch
 
 from roleplay.cli.workspace_note import CHOOSE, describe
 from roleplay.config import ConfigError, Settings, config_file, save_settings
+from roleplay.tui.failures import ReportsFailures
 from roleplay.tui.widgets import TitleBar
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ def _text(value: object) -> str:
     return "" if value is None else str(value)
 
 
-class SettingsScreen(Screen[None]):
+class SettingsScreen(ReportsFailures, Screen[None]):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="settings.save", priority=True),
         Binding("ctrl+d", "doctor", "Run doctor", id="settings.doctor", priority=True),
@@ -106,7 +107,7 @@ class SettingsScreen(Screen[None]):
     def on_mount(self) -> None:
         self._devices()
 
-    @work(thread=True, group="devices")
+    @work(thread=True, exit_on_error=False, group="devices")
     def _devices(self) -> None:
         try:
             found = self.rapp.services.audio_devices()
@@ -172,7 +173,7 @@ class SettingsScreen(Screen[None]):
         result.scroll_visible(animate=False)
         self._run_doctor()
 
-    @work(thread=True, exclusive=True, group="doctor")
+    @work(thread=True, exit_on_error=False, exclusive=True, group="doctor")
     def _run_doctor(self) -> None:
         from roleplay.services.doctor import check_llm
 
