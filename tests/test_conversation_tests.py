@@ -156,7 +156,8 @@ def test_a_server_that_leaks_its_prompt_is_caught(workspace: Path, llm_env: Fake
     ("reply", "invariant"),
     [
         ("As an AI language model, I can't share my notes.", "not-an-ai"),
-        ("Sure. [fact: budget-gap] It's tight.", "no-control-tags"),
+        # (`[fact: budget-gap]` itself never reaches the reply: the stream cuts it out.)
+        ("Sure. [fact] budget gap, it's tight. [/fact]", "no-control-tags"),
         ("I'll be honest, Helen the CFO signs it. [[fact:approval]]", "no-unearned-fact"),
         ("Talk to Helen Marsh, she signs everything.", "no-unearned-fact"),  # untagged
         ("My name is Sarah and I just answer the phones.", "stays-in-persona"),
