@@ -99,11 +99,18 @@ class LibraryScreen(ReportsFailures, Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self._columns(self._title_width())
+        self.action_reload()
+
+    def _columns(self, title_width: int) -> None:
+        """Every column has a fixed width: the small ones their own, the title what is left.
+        (An auto-sized title column kept the widest width it had ever seen, so the table's
+        look depended on whether the rows or the screen's size came first.)"""
         table = self.query_one("#scenarios", DataTable)
-        table.add_column("Scenario", key="title")
+        table.clear(columns=True)
+        table.add_column("Scenario", key="title", width=title_width)
         for label, width in SMALL_COLUMNS:  # fixed: a long title must not push Time off
             table.add_column(label, width=width)
-        self.action_reload()
 
     def on_resize(self) -> None:
         if self._entries:
@@ -150,8 +157,8 @@ class LibraryScreen(ReportsFailures, Screen[None]):
             and (language is Select.NULL or e.language == language)
         ]
         table = self.query_one("#scenarios", DataTable)
-        table.clear()
         width = self._title_width()
+        self._columns(width)
         for e in self._shown:
             title = e.title if len(e.title) <= width else e.title[: width - 1] + "…"
             table.add_row(title, str(e.difficulty), e.language, clock(e.seconds))
