@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
 
@@ -21,8 +22,10 @@ from roleplay.adapters.offline_judge import OfflineJudge
 from roleplay.adapters.openai_llm import LlmClient, LlmConfig
 from roleplay.adapters.recording_files import FileRecordings
 from roleplay.adapters.scripted_customer import ScriptedCustomer
+from roleplay.adapters.session_records import SessionRecords
 from roleplay.config import Settings, Workspace, data_dir, load_settings, resolve_workspace
-from roleplay.services.catalog import Catalog, load_catalog
+from roleplay.services.catalog import Catalog, WatchedCatalog
+from roleplay.services.end_of_call import EndOfCall
 from roleplay.services.habit import Habit, HabitSettings
 from roleplay.services.index import Indexer
 from roleplay.services.ports import Clock, Customer, Judge, JudgeUnavailable, Playback
@@ -53,9 +56,21 @@ class Services:
     reports: Reports
     purger: Purger  # retention
     llm: LlmClient | None = None
+    # One catalog, one records list and one Habit per rep for the process (issue 12): each
+    # parsed or synced once and again only when files change.
+    catalogs: WatchedCatalog | None = None
+    records: SessionRecords | None = None
+    habits: dict[tuple[str, HabitSettings], Habit] = field(default_factory=dict, repr=False)
 
     def catalog(self) -> Catalog:
-        return load_catalog([self.workspace.scenarios], [self.workspace.rubrics])
+        """The workspace's scenarios and rubrics as the files are now (shared: do not change)."""
+        if self.catalogs is None:
+            self.catalogs = WatchedCatalog([self.workspace.scenarios], [self.workspace.rubrics])
+        return self.catalogs()
+
+    def end_of_call(self) -> EndOfCall:
+        """Ending a call and re-scoring one, with everything the interfaces show."""
+        return EndOfCall(self.practice, self.habit, self.catalog)
 
     def judge(self, kind: Literal["auto", "llm", "offline"] = "auto", samples: int = 1) -> Judge:
         """The judge to score with: the LLM's (falling back offline) when one is configured."""
@@ -137,8 +152,9 @@ def build(
     def customer() -> Customer:
         return ScriptedCustomer() if llm is None else LlmCustomer(llm)
 
+    catalogs = WatchedCatalog([ws.scenarios], [ws.rubrics])
     practice = Practice(
-        catalog=lambda: load_catalog([ws.scenarios], [ws.rubrics]),
+        catalog=catalogs,
         customer=customer,
         judge=OfflineJudge()
         if llm is None
@@ -154,33 +170,57 @@ def build(
         ),
         reports=Reports(indexer, practice.clock, secrets),
         purger=Purger(store, indexer, practice.clock),
+        catalogs=catalogs, records=SessionRecords(ws.recordings),
     )  # fmt: skip
     indexer.refresh_cards = lambda rep: services.habit(rep).rebuild()
     return services
 
 
 def build_habit(services: Services, rep: str | None = None) -> Habit:
-    """The habit service of `rep` (default: the configured rep) on this workspace."""
+    """The habit service of `rep` (default: the configured rep) on this workspace: one per rep
+    and settings for the process, so its synced state is kept between uses."""
     import zoneinfo
 
     settings = services.settings
     name = settings.timezone or local_zone_name()
     who = services.profile(rep).rep
-    return Habit(
+    habit_settings = HabitSettings(
+        tz=zoneinfo.ZoneInfo(name),
+        tz_name=name,
+        goal_drills=settings.daily_goal_drills,
+        goal_minutes=settings.daily_goal_minutes,
+        new_skills_per_day=settings.new_skills_per_day,
+    )
+    kept = services.habits.get((who, habit_settings))
+    if kept is not None:
+        return kept
+    records = services.records
+    habit = Habit(
         rep=who,
         key=f"{who}\n{services.workspace.root}",
         store=services.practice.store,  # writes go through the index too
         catalog=services.catalog,
         states=IndexedHabitStore(HabitFileStore(data_dir() / "habit"), services.indexer.save_cards),
-        clock=services.practice.clock,
-        settings=HabitSettings(
-            tz=zoneinfo.ZoneInfo(name),
-            tz_name=name,
-            goal_drills=settings.daily_goal_drills,
-            goal_minutes=settings.daily_goal_minutes,
-            new_skills_per_day=settings.new_skills_per_day,
-        ),
+        clock=_PracticeClock(services.practice),
+        settings=habit_settings,
+        records=records.current if records is not None else None,
     )
+    services.habits[(who, habit_settings)] = habit
+    return habit
+
+
+class _PracticeClock:
+    """The practice clock as it is at each reading: a fast --audio-in call swaps it
+    (audio_timeline) after the rep's Habit may have been built."""
+
+    def __init__(self, practice: Practice) -> None:
+        self._practice = practice
+
+    def now(self) -> datetime:
+        return self._practice.clock.now()
+
+    def monotonic(self) -> float:
+        return self._practice.clock.monotonic()
 
 
 def local_zone_name() -> str:

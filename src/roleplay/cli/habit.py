@@ -17,7 +17,7 @@ from roleplay.cli.render import wrap
 
 if TYPE_CHECKING:
     from roleplay.composition import Services
-    from roleplay.domain.scorecard import Scorecard
+    from roleplay.services.end_of_call import CallResult
     from roleplay.services.engine import Conversation
 
 RepOpt = Annotated[str | None, typer.Option(help="Whose practice (default: you).")]
@@ -125,27 +125,40 @@ def brief_reminders(services: Services, call: Conversation, rep: str | None) -> 
     return [wrap(view.reminder(o.commitment.skill, o.commitment.text)) for o in found]
 
 
-def after_call(services: Services, session_id: str, rep: str | None, card: Scorecard) -> Scorecard:
-    """Apply the scored session to the schedule; the scorecard gains its commitment checks."""
-    return services.habit(rep).after_session(session_id) or card
-
-
-def suggestion_json(services: Services, session_id: str, rep: str | None) -> dict[str, Any] | None:
-    found = services.habit(rep).suggestion(session_id)
-    if found is None:
-        return None
+def result_json(result: CallResult) -> dict[str, Any]:
+    """The end of a call (or a re-score) for --json: the scorecard, and what comes next."""
+    found = result.suggestion
+    suggestion = (
+        None
+        if found is None
+        else {
+            **view.commitment_json(found, result.session_id),
+            "accept_with": f"roleplay commit --session {result.session_id}",
+        }
+    )
     return {
-        **view.commitment_json(found, session_id),
-        "accept_with": f"roleplay commit --session {session_id}",
+        **result.scorecard.model_dump(mode="json"),
+        "comes_back": {skill: day.isoformat() for skill, day in sorted(result.comes_back.items())},
+        "commitment_suggestion": suggestion,
+        **({"schedule_problem": result.schedule_problem} if result.schedule_problem else {}),
     }
 
 
-def offer_commitment(
-    services: Services, session_id: str, rep: str | None, read: Callable[[str], str]
-) -> None:
+def schedule_lines(result: CallResult) -> list[str]:
+    """When each scored skill comes back for practice, soonest first (as the app shows it)."""
+    lines = []
+    if result.comes_back:
+        lines.append("\nComes back:")
+        ordered = sorted(result.comes_back.items(), key=lambda kv: (kv[1], kv[0]))
+        lines += [f"  {skill}: {day:%a %d %b}" for skill, day in ordered]
+    if result.schedule_problem:
+        lines.append(wrap(f"(Schedule not updated: {result.schedule_problem})"))
+    return lines
+
+
+def offer_commitment(services: Services, result: CallResult, read: Callable[[str], str]) -> None:
     """Suggest one commitment; the rep accepts it (Enter), rewords it, or skips it."""
-    habit = services.habit(rep)
-    found = habit.suggestion(session_id)
+    found = result.suggestion
     if found is None:
         return
     typer.echo(
@@ -163,7 +176,7 @@ def offer_commitment(
     if answer.lower() in {"skip", "s", "no", "n", "-"}:
         typer.echo("No commitment this time.")
         return
-    made = habit.commit(session_id, answer or None)
+    made = services.habit(result.transcript.record.rep).commit(result.session_id, answer or None)
     typer.echo(
         wrap(
             f"Committed: {made.text} The next session that trains "

@@ -116,15 +116,13 @@ def practise(
             fallback=fallback,
             commitments=commitments,
         )
-    card = services.practice.finish(call)
-    card = habit.after_call(services, call.record.id, rep, card)
+    result = services.end_of_call().finish(call)  # scored, scheduled: only rendered here
     if as_json:
-        suggestion = habit.suggestion_json(services, call.record.id, rep)
-        emit_json({**card.model_dump(mode="json"), "commitment_suggestion": suggestion})
+        emit_json(habit.result_json(result))
         return
-    catalog = services.catalog()
-    rubric = catalog.rubrics.get(card.rubric)
-    typer.echo("\n" + render.scorecard(card, rubric.rubric.title if rubric else None))
+    typer.echo("\n" + render.scorecard(result.scorecard, result.rubric_title))
+    for line in habit.schedule_lines(result):
+        typer.echo(line)
     folder = services.store.folder(call.record.id)
     typer.echo(f"\nSaved in {folder}  ·  review with: roleplay show {call.record.id}")
     if services.indexer.problem:
@@ -132,7 +130,7 @@ def practise(
             f"(The team index is not reachable: {services.indexer.problem}. The session "
             "is saved in the folder above; the index catches up on the next start.)"
         )
-    habit.offer_commitment(services, call.record.id, rep, read)
+    habit.offer_commitment(services, result, read)
 
 
 @app.command()

@@ -85,39 +85,20 @@ def score(
                 "give a SESSION to re-score (see `roleplay sessions`), or "
                 "--transcript FILE --rubric RUBRIC --rep NAME"
             )
+        from roleplay.cli.habit import result_json, schedule_lines
+        from roleplay.services.practice import RubricMissing
+
         try:
-            t = services.store.load(session)
-        except SessionNotFound as exc:
-            raise fail(str(exc.args[0])) from None
-        entry = services.catalog().rubrics.get(t.record.rubric.id)
-        if entry is None:
-            raise fail(
-                f"rubric '{t.record.rubric.id}' of this session is not in "
-                f"{services.workspace.rubrics}; restore it to re-score"
-            )
-        card = _judge(chosen, entry.rubric, t)
-        if entry.rubric.version != t.record.rubric.version:
-            card = card.model_copy(
-                update={
-                    "notes": (
-                        f"Scored with rubric version {entry.rubric.version}; the session was "
-                        f"practised under version {t.record.rubric.version}.",
-                        *card.notes,
-                    )
-                }
-            )
-        if samples > 1 and card.approximate:
-            card = card.model_copy(
-                update={
-                    "notes": (
-                        "The offline judge is deterministic: one sample is all it takes.",
-                        *card.notes,
-                    )
-                }
-            )
-        services.store.save_scorecard(t.record.id, card)
-        # The schedule replays scorecards: a changed level must reach the skill's card.
-        services.habit(t.record.rep).rebuild()
+            result = services.end_of_call().rescore(session, chosen, samples)
+        except (SessionNotFound, RubricMissing, JudgeUnavailable) as exc:
+            raise fail(str(exc)) from None
+        if as_json:
+            emit_json(result_json(result))
+        else:
+            typer.echo(render.scorecard(result.scorecard, result.rubric_title))
+            for line in schedule_lines(result):
+                typer.echo(line)
+        return
     if as_json:
         emit_json(card.model_dump(mode="json"))
     else:

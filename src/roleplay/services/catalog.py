@@ -7,10 +7,12 @@ app and `roleplay validate` can show all of them in one place.
 from __future__ import annotations
 
 import errno
+import fnmatch
 import hashlib
 import os
 import stat
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, TypeVar
@@ -120,6 +122,67 @@ def load_catalog(
         _load_file(catalog, path, kind)
     _cross_check(catalog)
     return catalog
+
+
+Stamp = tuple[tuple[str, int, int, int], ...]
+
+
+def folder_stamp(folders: Iterable[Path]) -> Stamp:
+    """What the trainer files in `folders` look like on disk: each *.yaml/*.yml file's path,
+    size, modification time and inode. A few stat calls, so it can be checked before every
+    use; an editor that saves in place changes the time and usually the size, one that saves
+    by renaming changes the inode, and a file added or removed changes the list."""
+    found: list[tuple[str, int, int, int]] = []
+    for folder in folders:
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:  # no such folder (yet): an empty catalog, re-checked next time
+            continue
+        for entry in entries:
+            if not fnmatch.fnmatch(entry.name, "*.y*ml"):  # what load_catalog globs
+                continue
+            try:
+                info = entry.stat()  # follows a link: its target is what gets read
+            except OSError:  # a dangling link: loading names the problem; stamp its name
+                found.append((entry.path, -1, -1, -1))
+                continue
+            found.append((entry.path, info.st_size, info.st_mtime_ns, info.st_ino))
+    return tuple(sorted(found))
+
+
+class WatchedCatalog:
+    """The workspace's catalog, parsed once per process and parsed again only when a trainer
+    file changed on disk (a trainer edits a scenario while the app runs: the next call sees
+    the edit). Safe to use from the app's worker threads."""
+
+    def __init__(
+        self,
+        scenario_dirs: Iterable[Path],
+        rubric_dirs: Iterable[Path],
+        load: Callable[[list[Path], list[Path]], Catalog] | None = None,
+    ) -> None:
+        self._scenario_dirs = list(scenario_dirs)
+        self._rubric_dirs = list(rubric_dirs)
+        self._load = load or load_catalog
+        self._lock = threading.Lock()
+        self._stamp: Stamp | None = None
+        self._catalog: Catalog | None = None
+
+    def __call__(self) -> Catalog:
+        """The catalog as the files are now. Callers must not change it: it is shared."""
+        stamp = folder_stamp([*self._scenario_dirs, *self._rubric_dirs])
+        with self._lock:
+            if self._catalog is None or stamp != self._stamp:
+                self._catalog = self._load(self._scenario_dirs, self._rubric_dirs)
+                # The stamp taken *before* reading: a file changed while it was read is
+                # read again next time, never kept stale.
+                self._stamp = stamp
+            return self._catalog
+
+    def forget(self) -> None:
+        """Read the files again on next use (e.g. after writing one of them)."""
+        with self._lock:
+            self._catalog = None
 
 
 class _Unreadable(Exception):

@@ -8,12 +8,17 @@ that was deleted, an unreadable or outdated state file) rebuilds the state from 
 Rebuilding gives the same cards, because reviews are applied in the same order at the times the
 sessions ended. Which skills a whole call exercised is read from its scenario file as it is
 now (a drill's skills are saved with the session).
+
+One Habit per rep lives as long as the process (composition.py keeps them): its synced state is
+kept in memory and used again until a session's files change on disk (`records` tells, with a
+version) or a session is saved through the services (`forget`).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
@@ -70,6 +75,7 @@ class Habit:
         states: HabitStore,
         clock: Clock,
         settings: HabitSettings,
+        records: Callable[[], tuple[object, Sequence[SessionRecord]]] | None = None,
     ) -> None:
         self.rep = rep
         self._key = key
@@ -78,6 +84,11 @@ class Habit:
         self._states = states
         self.clock = clock
         self.settings = settings
+        # (version, records): the same version means no session changed on disk since. Without
+        # it every read lists the folder again and nothing is kept.
+        self._records = records or (lambda: (None, self._store.records()))
+        self._lock = threading.RLock()  # the app's workers share this object
+        self._kept: tuple[object, HabitState] | None = None  # (records version, state)
 
     # --- state --------------------------------------------------------------------------
 
@@ -89,14 +100,31 @@ class Habit:
         """Forget the saved state and rebuild it from the recordings."""
         return self._sync(catalog or self._catalog(), rebuild=True)
 
+    def forget(self) -> None:
+        """A session was saved: sync with the recordings on next use."""
+        with self._lock:
+            self._kept = None
+
     def _sync(self, catalog: Catalog, *, rebuild: bool) -> HabitState:
+        with self._lock:
+            version, listed = self._records()
+            kept = self._kept
+            if not rebuild and kept is not None and version is not None and kept[0] == version:
+                return kept[1]
+            state = self._synced(catalog, listed, rebuild=rebuild)
+            self._kept = (version, state)
+            return state
+
+    def _synced(
+        self, catalog: Catalog, listed: Sequence[SessionRecord], *, rebuild: bool
+    ) -> HabitState:
         saved = None if rebuild else self._states.load(self._key)
         records = sorted(
             # Real calls scored from a transcript or recording are work, not practice: they
             # are shown beside practice (real_calls), never scheduled as practice.
             (
                 r
-                for r in self._store.records()
+                for r in listed
                 if r.rep == self.rep and r.ended_at is not None and r.mode != "transcript"
             ),
             key=_order,
@@ -166,10 +194,17 @@ class Habit:
         found = _open(state or self.state())
         return [o for o in found if wanted is None or o.commitment.skill in wanted]
 
-    def suggestion(self, session_id: str) -> Commitment | None:
-        """The commitment to offer at the end of a session (None: nothing was scored)."""
-        record = self._store.load(session_id).record
-        card = self._store.scorecard(record.id)
+    def suggestion(
+        self,
+        session_id: str,
+        *,
+        record: SessionRecord | None = None,
+        card: Scorecard | None = None,
+    ) -> Commitment | None:
+        """The commitment to offer at the end of a session (None: nothing was scored).
+        `record` and `card`: the session's, when the caller has them (saves reading them)."""
+        record = record or self._store.load(session_id).record
+        card = card or self._store.scorecard(record.id)
         if card is None or card.kpis.rep_turns == 0:
             return None
         skills = set(record.drill.skills) if record.drill else None
@@ -220,17 +255,25 @@ class Habit:
             self.rebuild()
         return made
 
-    def after_session(self, session_id: str) -> Scorecard | None:
-        """Apply a just-scored session and write into its scorecard the commitments it tested."""
-        state = self.state()
-        card = self._store.scorecard(session_id)
+    def after_session(
+        self,
+        session_id: str,
+        *,
+        record: SessionRecord | None = None,
+        card: Scorecard | None = None,
+        catalog: Catalog | None = None,
+    ) -> Scorecard | None:
+        """Apply a just-scored session and write into its scorecard the commitments it tested.
+        `record` and `card`: the session's as just saved, when the caller has them."""
+        state = self.state(catalog)
+        card = card or self._store.scorecard(session_id)
         entry = next((e for e in state.sessions if e.id == session_id), None)
         if card is None or entry is None:
             return card
         update: dict[str, object] = {}
         if card.commitments != entry.checks:
             update["commitments"] = entry.checks
-        drill = self._store.load(session_id).record.drill
+        drill = (record or self._store.load(session_id).record).drill
         if drill is not None:
             note = (
                 f"A drill ({drill.title or drill.id}): it trains "

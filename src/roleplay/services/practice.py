@@ -9,7 +9,7 @@ from typing import Literal
 
 from roleplay.domain.coaching import coach
 from roleplay.domain.scorecard import Scorecard
-from roleplay.domain.session import FileRef, SessionRecord, VariationRecord
+from roleplay.domain.session import FileRef, SessionRecord, Transcript, VariationRecord
 from roleplay.errors import RoleplayError
 from roleplay.services.catalog import Catalog
 from roleplay.services.drill_call import prepare_run
@@ -90,13 +90,24 @@ class Practice:
         return Conversation(record, run, customer, self.store, self.clock)
 
     def finish(self, call: Conversation) -> Scorecard:
-        """End the call if still open, score it against its rubric and save the scorecard."""
+        """End the call if still open, score it against its rubric and save the scorecard.
+        (The scoring step only: interfaces use `EndOfCall.finish`, which also updates the
+        schedule and says what comes next.)"""
         call.end()
         return self.score(call.record.id)
 
-    def score(self, session_ref: str) -> Scorecard:
+    def score(self, session_ref: str, judge: Judge | None = None) -> Scorecard:
+        """Score a saved session again and save the scorecard (the scoring step only: see
+        `EndOfCall.rescore`)."""
         transcript = self.store.load(session_ref)
-        catalog = self._catalog()
+        return self.score_transcript(transcript, self._catalog(), judge)
+
+    def score_transcript(
+        self, transcript: Transcript, catalog: Catalog, judge: Judge | None = None
+    ) -> Scorecard:
+        """Score a loaded session against its rubric as the workspace has it now, with the
+        scenario's coaching, and save the scorecard. A rubric changed since the call is said
+        in the scorecard's notes. Raises RubricMissing, JudgeUnavailable."""
         rubric_id = transcript.record.rubric.id
         if rubric_id not in catalog.rubrics:
             raise RubricMissing(
@@ -106,9 +117,16 @@ class Practice:
                 f"`roleplay score {transcript.record.id}`; the call itself is saved",
             )
         rubric = catalog.rubrics[rubric_id].rubric
-        scorecard = self.judge.score(rubric, transcript)
+        scorecard = (judge or self.judge).score(rubric, transcript)
         scenario = catalog.scenarios.get(transcript.record.scenario.id)
         if scenario is not None:  # the scenario's own tips and example lines (domain/coaching)
             scorecard = coach(scorecard, rubric, scenario.scenario.coaching)
+        practised = transcript.record.rubric.version
+        if rubric.version != practised:
+            note = (
+                f"Scored with rubric version {rubric.version}; the session was practised "
+                f"under version {practised}."
+            )
+            scorecard = scorecard.model_copy(update={"notes": (note, *scorecard.notes)})
         self.store.save_scorecard(transcript.record.id, scorecard)
         return scorecard

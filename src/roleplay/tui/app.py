@@ -238,22 +238,18 @@ class RoleplayApp(ReportsFailures, App[None]):
     @work(thread=True, exit_on_error=False, exclusive=True, group="scoring")
     def finish_practice(self, call: Conversation) -> None:
         """Score in a worker (the judge may be an LLM), then show the scorecard."""
-        card = self.services.practice.finish(call)
-        comes_back: dict[str, date] = {}
-        suggestion = None
-        try:
-            habit = self.services.habit(call.record.rep)
-            card = habit.after_session(call.record.id) or card
-            cards = habit.state().cards
-            for c in card.criteria:
-                if c.skill in cards:
-                    comes_back[c.skill] = cards[c.skill].due_day(habit.settings.tz)
-            found = habit.suggestion(call.record.id)
-            suggestion = found.text if found else None
-        except Exception as exc:  # noqa: BLE001 - the scorecard matters more than the schedule
-            self.call_from_thread(self.notify, f"Schedule not updated: {exc}", severity="warning")
-        transcript = self.services.store.load(call.record.id)
-        self.call_from_thread(self._show_scorecard, transcript, card, comes_back, suggestion)
+        result = self.services.end_of_call().finish(call)  # scored and scheduled
+        if result.schedule_problem:  # the scorecard matters more than the schedule
+            message = f"Schedule not updated: {result.schedule_problem}"
+            self.call_from_thread(self.notify, message, severity="warning")
+        suggestion = result.suggestion.text if result.suggestion else None
+        self.call_from_thread(
+            self._show_scorecard,
+            result.transcript,
+            result.scorecard,
+            result.comes_back,
+            suggestion,
+        )
         self.call_from_thread(self.sessions_changed.publish, call.record.id)
 
     def show_failure(self, error: BaseException, where: str = "") -> None:

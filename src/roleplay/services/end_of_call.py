@@ -1,0 +1,112 @@
+"""The end of a call, and re-scoring one: one service call each, returning everything the
+interfaces show (scorecard, when each skill comes back, the commitment to offer), so the CLI
+and the app render the same result and sequence nothing themselves.
+
+One catalog and one Habit serve the whole sequence: the session is loaded once, the catalog
+is the process's (parsed once, again only when a file changed), and the schedule is synced
+once after the scorecard is saved.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from roleplay.domain.commitment import Commitment
+from roleplay.domain.scorecard import Scorecard
+from roleplay.domain.session import Transcript
+from roleplay.services.catalog import Catalog
+from roleplay.services.engine import Conversation
+from roleplay.services.habit import Habit
+from roleplay.services.ports import BrokenRecording, Judge
+from roleplay.services.practice import Practice
+
+log = logging.getLogger(__name__)
+
+ONE_SAMPLE_NOTE = "The offline judge is deterministic: one sample is all it takes."
+
+
+@dataclass(frozen=True)
+class CallResult:
+    """A scored session as the interfaces show it."""
+
+    transcript: Transcript
+    scorecard: Scorecard  # with the commitments this call checked
+    rubric_title: str | None  # None: the rubric is gone from the workspace
+    comes_back: dict[str, date] = field(default_factory=dict)  # skill -> day, rep's time zone
+    suggestion: Commitment | None = None  # the commitment to offer (None: nothing scored)
+    schedule_problem: str | None = None  # why the schedule could not be updated, if so
+
+    @property
+    def session_id(self) -> str:
+        return self.transcript.record.id
+
+
+class EndOfCall:
+    def __init__(
+        self,
+        practice: Practice,
+        habit: Callable[[str], Habit],
+        catalog: Callable[[], Catalog],
+    ) -> None:
+        self._practice = practice
+        self._habit = habit
+        self._catalog = catalog
+
+    def finish(self, call: Conversation) -> CallResult:
+        """End the call (if still open), score it, apply it to the rep's schedule.
+        Raises RubricMissing, JudgeUnavailable (the call itself is saved either way)."""
+        call.end()
+        return self._scored(call.record.id, judge=None, rebuild=False)
+
+    def rescore(self, session_ref: str, judge: Judge | None = None, samples: int = 1) -> CallResult:
+        """Score a saved session again (`judge`: another than the practice judge) and
+        rebuild the schedule, which replays scorecards: a changed level must reach the
+        skill's card. Raises SessionNotFound, RubricMissing, JudgeUnavailable."""
+        return self._scored(session_ref, judge=judge, rebuild=True, samples=samples)
+
+    def _scored(
+        self, session_ref: str, *, judge: Judge | None, rebuild: bool, samples: int = 1
+    ) -> CallResult:
+        transcript = self._practice.store.load(session_ref)
+        catalog = self._catalog()
+        card = self._practice.score_transcript(transcript, catalog, judge)
+        if samples > 1 and card.approximate:
+            card = card.model_copy(update={"notes": (ONE_SAMPLE_NOTE, *card.notes)})
+            self._practice.store.save_scorecard(transcript.record.id, card)
+        entry = catalog.rubrics.get(card.rubric)
+        result = CallResult(transcript, card, entry.rubric.title if entry else None)
+        try:
+            return self._scheduled(result, catalog, rebuild=rebuild)
+        except (BrokenRecording, OSError) as exc:
+            # The scorecard is saved and matters more; the schedule catches up on next read.
+            log.warning("schedule not updated: %s", exc)
+            return CallResult(
+                transcript, card, result.rubric_title, schedule_problem=str(exc).strip()
+            )
+
+    def _scheduled(self, result: CallResult, catalog: Catalog, *, rebuild: bool) -> CallResult:
+        record = result.transcript.record
+        habit = self._habit(record.rep)
+        habit.forget()  # a scorecard was just saved
+        if rebuild:
+            habit.rebuild(catalog)
+        card = (
+            habit.after_session(record.id, record=record, card=result.scorecard, catalog=catalog)
+            or result.scorecard
+        )
+        cards = habit.state(catalog).cards
+        comes_back = {
+            c.skill: cards[c.skill].due_day(habit.settings.tz)
+            for c in card.criteria
+            if c.skill in cards
+        }
+        return CallResult(
+            result.transcript,
+            card,
+            result.rubric_title,
+            comes_back,
+            habit.suggestion(record.id, record=record, card=card),
+        )
