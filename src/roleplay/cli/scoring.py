@@ -85,15 +85,15 @@ def score(
                 "give a SESSION to re-score (see `roleplay sessions`), or "
                 "--transcript FILE --rubric RUBRIC --rep NAME"
             )
-        from roleplay.cli.habit import result_json, schedule_lines
+        from roleplay.cli.habit import schedule_lines
         from roleplay.services.practice import RubricMissing
 
         try:
             result = services.end_of_call().rescore(session, chosen, samples)
         except (SessionNotFound, RubricMissing, JudgeUnavailable) as exc:
             raise fail(str(exc)) from None
-        if as_json:
-            emit_json(result_json(result))
+        if as_json:  # the scorecard as saved, as before (scripts read it as one)
+            emit_json(result.scorecard.model_dump(mode="json"))
         else:
             typer.echo(render.scorecard(result.scorecard, result.rubric_title))
             for line in schedule_lines(result):
