@@ -8,14 +8,17 @@
    "Saved in" line arrives (the scorecard is printed just before it).
 2. `roleplay score last --judge offline` as a whole process (interpreter start included), on a
    workspace with a few scored sessions.
-3. Catalog parses per scored call: the same typed call in this process, counting how often a
-   scenario or rubric file is parsed from YAML, and how often session.json is read.
+3. Catalog parses per scored call: the same typed call, and `score last`, in this process,
+   counting how often each scenario or rubric file is parsed from YAML, and how often a
+   session.json is read.
+
+The machine may be loaded: `python -c "import typer"` is timed in the same run, and every
+figure is also printed as a ratio to it.
 """
 
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import shutil
 import statistics
@@ -87,44 +90,59 @@ def score_last(ws: Path, env: dict[str, str]) -> float:
     return time.perf_counter() - started
 
 
-def parses_per_call(ws: Path) -> tuple[int, int]:
-    """(catalog files parsed, session.json reads) for one typed call, in this process."""
+def typer_import(env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import typer"], check=True, env=env)
+    return time.perf_counter() - started
+
+
+def counted(ws: Path, args: list[str], typed: str = "") -> tuple[int, int]:
+    """(most parses of one trainer file, session.json reads) for one command, in this process."""
+    from collections import Counter
+
     from typer.testing import CliRunner
 
     import roleplay.domain.loading as loading
     from roleplay.cli import app
 
-    counts = {"yaml": 0, "session": 0}
+    parsed: Counter[str] = Counter()
+    counts = {"session": 0}
     original = loading.parse_yaml
 
     def counting(text: str, file: str):  # type: ignore[no-untyped-def]
-        counts["yaml"] += 1
+        parsed[file] += 1
         return original(text, file)
 
-    loading.parse_yaml = counting
-    real_read = Path.read_text
+    real_text, real_bytes = Path.read_text, Path.read_bytes
 
     def reading(self: Path, *args, **kwargs):  # type: ignore[no-untyped-def]
         if self.name == "session.json":
             counts["session"] += 1
-        return real_read(self, *args, **kwargs)
+        return real_text(self, *args, **kwargs)
 
+    def reading_bytes(self: Path):  # type: ignore[no-untyped-def]
+        if self.name == "session.json":
+            counts["session"] += 1
+        return real_bytes(self)
+
+    loading.parse_yaml = counting
     Path.read_text = reading  # type: ignore[method-assign]
+    Path.read_bytes = reading_bytes  # type: ignore[method-assign]
     try:
-        typed = "\n".join([*LINES, "/end", "skip"]) + "\n"
-        result = CliRunner().invoke(
-            app,
-            ["--workspace", str(ws), "practice", "discovery-spin", "--text", "--offline"],
-            input=io.StringIO(typed).read(),
-        )
+        result = CliRunner().invoke(app, ["--workspace", str(ws), *args], input=typed)
         assert result.exit_code == 0, result.output
     finally:
         loading.parse_yaml = original
-        Path.read_text = real_read  # type: ignore[method-assign]
-    files = len(list((ws / "scenarios").glob("*.yaml"))) + len(
-        list((ws / "rubrics").glob("*.yaml"))
-    )
-    return counts["yaml"] // max(files, 1), counts["session"]
+        Path.read_text = real_text  # type: ignore[method-assign]
+        Path.read_bytes = real_bytes  # type: ignore[method-assign]
+    return max(parsed.values(), default=0), counts["session"]
+
+
+def parses_per_call(ws: Path) -> tuple[tuple[int, int], tuple[int, int]]:
+    """(parses, session.json reads) of one typed call, and of `score last`."""
+    typed = "\n".join([*LINES, "/end", "skip"]) + "\n"
+    call = counted(ws, ["practice", "discovery-spin", "--text", "--offline"], typed)
+    return call, counted(ws, ["score", "last", "--judge", "offline"])
 
 
 def ms(xs: list[float]) -> str:
@@ -142,13 +160,23 @@ def main() -> None:
         os.environ["ROLEPLAY_HOME"] = env["ROLEPLAY_HOME"]
         ws = workspace(root)
         ends = [end_of_call(ws, env) for _ in range(args.runs)]
-        scores = [score_last(ws, env) for _ in range(args.runs)]
-        catalogs, sessions = parses_per_call(ws)
+        scores, typers = [], []
+        for _ in range(args.runs):  # interleaved: both see the same load
+            scores.append(score_last(ws, env))
+            typers.append(typer_import(env))
+        sessions = len(list((ws / "recordings").iterdir()))
+        (call_parses, call_reads), (score_parses, score_reads) = parses_per_call(ws)
+    base = statistics.median(typers)
+    print(f'python -c "import typer", {args.runs} runs: {ms(typers)}')
     print(f"end of call (/end -> scorecard shown), {args.runs} runs: {ms(ends)}")
-    print(f"roleplay score last --judge offline, {args.runs} runs: {ms(scores)}")
     print(
-        f"one typed call parses the catalog {catalogs} time(s) and reads session.json "
-        f"{sessions} time(s)"
+        f"roleplay score last --judge offline, {args.runs} runs: {ms(scores)}; "
+        f"{statistics.median(scores) / base:.2f}x import typer"
+    )
+    print(
+        f"one typed call parses each catalog file {call_parses} time(s) and reads session.json "
+        f"{call_reads} time(s); `score last` parses {score_parses} time(s) and reads "
+        f"session.json {score_reads} time(s) ({sessions} sessions in the workspace)"
     )
 
 
