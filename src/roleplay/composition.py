@@ -70,7 +70,15 @@ class Services:
 
     def end_of_call(self) -> EndOfCall:
         """Ending a call and re-scoring one, with everything the interfaces show."""
-        return EndOfCall(self.practice, self.habit, self.catalog)
+        return EndOfCall(self.practice, self.habit, self.catalog, self._resolve)
+
+    def _resolve(self, ref: str) -> str:
+        """`store.resolve`, with 'last' read from the kept session list (no second listing)."""
+        if ref == "last" and self.records is not None:
+            _version, newest_first = self.records.current()
+            if newest_first:
+                return newest_first[0].id
+        return self.store.resolve(ref)
 
     def judge(self, kind: Literal["auto", "llm", "offline"] = "auto", samples: int = 1) -> Judge:
         """The judge to score with: the LLM's (falling back offline) when one is configured."""

@@ -85,24 +85,30 @@ def score(
                 "give a SESSION to re-score (see `roleplay sessions`), or "
                 "--transcript FILE --rubric RUBRIC --rep NAME"
             )
-        from roleplay.cli.habit import schedule_lines
-        from roleplay.services.practice import RubricMissing
-
-        try:
-            result = services.end_of_call().rescore(session, chosen, samples)
-        except (SessionNotFound, RubricMissing, JudgeUnavailable) as exc:
-            raise fail(str(exc)) from None
-        if as_json:  # the scorecard as saved, as before (scripts read it as one)
-            emit_json(result.scorecard.model_dump(mode="json"))
-        else:
-            typer.echo(render.scorecard(result.scorecard, result.rubric_title))
-            for line in schedule_lines(result):
-                typer.echo(line)
+        _rescore(services, session, chosen, samples, as_json)
         return
     if as_json:
         emit_json(card.model_dump(mode="json"))
     else:
         typer.echo(render.scorecard(card))
+
+
+def _rescore(services: Services, session: str, judge: Judge, samples: int, as_json: bool) -> None:
+    """Score a saved session again through the end-of-call service (which also rebuilds the
+    schedule and notes a changed rubric), and render what it returns."""
+    from roleplay.cli.habit import schedule_lines
+    from roleplay.services.practice import RubricMissing
+
+    try:
+        result = services.end_of_call().rescore(session, judge, samples)
+    except (SessionNotFound, RubricMissing, JudgeUnavailable) as exc:
+        raise fail(str(exc)) from None
+    if as_json:  # the scorecard as saved, as before (scripts read it as one)
+        emit_json(result.scorecard.model_dump(mode="json"))
+        return
+    typer.echo(render.scorecard(result.scorecard, result.rubric_title))
+    for line in schedule_lines(result):
+        typer.echo(line)
 
 
 def _judge(judge: Judge, rubric: Rubric, t: Transcript) -> Scorecard:

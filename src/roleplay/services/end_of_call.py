@@ -50,10 +50,14 @@ class EndOfCall:
         practice: Practice,
         habit: Callable[[str], Habit],
         catalog: Callable[[], Catalog],
+        resolve: Callable[[str], str] | None = None,
     ) -> None:
         self._practice = practice
         self._habit = habit
         self._catalog = catalog
+        # A session reference (id, prefix, 'last') -> its id; the composition root answers
+        # 'last' from the session list the schedule keeps anyway, instead of a second listing.
+        self._resolve = resolve or (lambda ref: ref)  # else `store.load` resolves it
 
     def finish(self, call: Conversation) -> CallResult:
         """End the call (if still open), score it, apply it to the rep's schedule.
@@ -70,7 +74,7 @@ class EndOfCall:
     def _scored(
         self, session_ref: str, *, judge: Judge | None, rebuild: bool, samples: int = 1
     ) -> CallResult:
-        transcript = self._practice.store.load(session_ref)
+        transcript = self._practice.store.load(self._resolve(session_ref))
         catalog = self._catalog()
         card = self._practice.score_transcript(transcript, catalog, judge)
         if samples > 1 and card.approximate:
