@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 import roleplay.domain.loading as loading
 from roleplay.adapters.clock import ManualClock, SystemClock
+from roleplay.adapters.session_records import SessionRecords
 from roleplay.cli import app as cli
 from roleplay.composition import build
 from roleplay.config import Settings
@@ -201,3 +202,22 @@ async def test_the_cli_and_the_app_show_the_same_schedule_and_commitment(
         levels = {c.id: c.level for c in screen.card.criteria}
         assert levels == {c["id"]: c["level"] for c in shown["criteria"]}
         assert all(isinstance(date.fromisoformat(v), date) for v in shown["comes_back"].values())
+
+
+def test_the_kept_session_list_follows_damage_and_repair_of_a_session_file(
+    workspace: Path,
+) -> None:
+    svc = services(workspace)
+    call = svc.practice.begin("discovery-spin", svc.profile(), seed=1)
+    play(call, LINES[:1])
+    svc.end_of_call().finish(call)
+    kept = SessionRecords(workspace / "recordings")
+    version, [record] = kept.current()
+    assert kept.current()[0] == version  # nothing changed: the same list
+    path = workspace / "recordings" / record.id / "session.json"
+    good = path.read_bytes()
+    path.write_bytes(b'{"id": ')  # damaged in place: one bad file hides nothing else
+    damaged, found = kept.current()
+    assert damaged != version and found == []
+    path.write_bytes(good)
+    assert [r.id for r in kept.current()[1]] == [record.id]
