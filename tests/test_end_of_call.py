@@ -221,3 +221,33 @@ def test_the_kept_session_list_follows_damage_and_repair_of_a_session_file(
     assert damaged != version and found == []
     path.write_bytes(good)
     assert [r.id for r in kept.current()[1]] == [record.id]
+
+
+async def test_a_scenario_edited_while_the_app_runs_is_what_the_next_call_uses(
+    tmp_path: Path,
+) -> None:
+    ws = make_workspace(tmp_path)
+    settings = Settings(rep="tester", timezone="UTC")
+    app = RoleplayApp(build(ws, settings, ManualClock()))
+    path = ws / "scenarios" / "discovery-spin.yaml"
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.start_practice("discovery-spin", seed=1)
+        await settle(pilot)
+        assert isinstance(app.screen, PracticeScreen)
+        first = app.screen.call.record.scenario
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.click("#yes")
+        await settle(pilot)
+        await pilot.press("escape")  # close the scorecard
+        await settle(pilot)
+        # The trainer saves an edit in their editor while the app stays open.
+        text = path.read_text("utf-8")
+        path.write_text(text.replace("version: 1", "version: 2", 1), "utf-8")
+        app.start_practice("discovery-spin", seed=1)
+        await settle(pilot)
+        assert isinstance(app.screen, PracticeScreen)
+        second = app.screen.call.record.scenario
+    assert (first.version, second.version) == (1, 2)
+    assert first.sha256 != second.sha256
