@@ -24,9 +24,10 @@ log = logging.getLogger(__name__)
 _FileStamp = tuple[int, int, int] | None  # (size, mtime_ns, inode); None: no such file
 
 
-def _stat(path: Path) -> _FileStamp:
+def _stat(path: str) -> _FileStamp:
+    # A str, not a Path: this runs twice per session on every check, and Path objects cost.
     try:
-        info = path.stat()
+        info = os.stat(path)  # noqa: PTH116
     except OSError:
         return None
     return (info.st_size, info.st_mtime_ns, info.st_ino)
@@ -75,10 +76,9 @@ class SessionRecords:
         for entry in entries:
             if entry.name.startswith(".") or not entry.is_dir(follow_symlinks=False):
                 continue
-            folder = Path(entry.path)
-            record = _stat(folder / SESSION_FILE)
+            record = _stat(f"{entry.path}/{SESSION_FILE}")
             if record is not None:
-                found[entry.name] = (record, _stat(folder / SCORECARD_FILE))
+                found[entry.name] = (record, _stat(f"{entry.path}/{SCORECARD_FILE}"))
         return found
 
     def _read(self, name: str) -> SessionRecord | None:
