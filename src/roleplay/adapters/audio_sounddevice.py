@@ -283,7 +283,7 @@ class Microphone:
         self._rate = rate
         self._frames: queue.SimpleQueue[NDArray[np.float32] | None] = queue.SimpleQueue()
         self._closed = threading.Event()
-        self.overflows = 0
+        self._overflows = 0  # blocks PortAudio dropped (the CPU was busy): said in the log
         self.description = "microphone"
 
     def blocks(self) -> Iterator[AudioBlock]:
@@ -299,7 +299,7 @@ class Microphone:
 
             def callback(indata: Any, _frames: int, _time: Any, status: Any) -> None:
                 if status.input_overflow:
-                    self.overflows += 1
+                    self._overflows += 1
                 self._frames.put(indata[:, 0].copy())  # only hand the frames over
 
             stream = sd.InputStream(
@@ -328,6 +328,8 @@ class Microphone:
         finally:
             stream.stop()
             stream.close()
+            if self._overflows:  # a misheard turn may come from here
+                log.warning("the microphone dropped audio %d times", self._overflows)
 
     def close(self) -> None:
         self._closed.set()
