@@ -44,3 +44,22 @@ def test_a_question_ends_the_turn_sooner_than_trailing_off() -> None:
 def test_same_words_ignores_case_and_punctuation() -> None:
     assert same_words("What's your budget?", "what's your budget")
     assert not same_words("What's your budget?", "What's your budget for this?")
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Hi Dana, thanks for taking the time today.",
+        "So if I understand correctly, mornings are the bottleneck.",
+        "That was my last point. Thank you.",
+    ],
+)
+def test_thanks_greetings_and_check_backs_end_the_turn_like_a_question(said: str) -> None:
+    assert ending(said) == "statement"
+    assert POLICY.silence_needed(said) == POLICY.question
+
+
+def test_a_statement_that_only_mentions_thanks_earlier_still_waits() -> None:
+    # The handover is read from the last sentence: the rep may still be going on.
+    said = "Thanks for that. We also looked at the routes."
+    assert POLICY.silence_needed(said) == POLICY.statement

@@ -47,4 +47,3 @@ class SoundDevicePlayer:
         except sd.PortAudioError as exc:
             return Playback(path, False, f"the audio device refused to play ({exc})")
         return Playback(path, True)
-

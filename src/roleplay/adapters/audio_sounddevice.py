@@ -421,7 +421,7 @@ class SoundDeviceSpeaker:
         outdata.fill(0)
         written = 0
         with self._lock:
-            if status.output_underflow:
+            if status.output_underflow:  # even in silence: the device refills its buffer
                 self.underruns += 1
             while written < frames and self._queue:
                 p = self._queue[0]

@@ -5,10 +5,16 @@ A fixed silence is either too slow (waiting 700 ms after every crisp question) o
 transcript so far: a question ends the turn after a short pause (250 ms), a complete statement
 after a little more (people pause between sentences of one turn); a line that trails off
 ("and...", "um", "so the thing is") gets more time; anything else the default.
+
+Some statements hand the turn over as plainly as a question: thanks and greetings ("Hi
+Dana, thanks for taking the time today."), and a check-back of what the customer said ("So if
+I understand correctly, mornings are the bottleneck."). The customer answers those at once,
+so they end the turn as soon as a question does.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -31,8 +37,27 @@ _UNFINISHED = {
     "en": frozenset({"is", "are", "was", "were", "be", "been", "that", "this", "these", "those"}),
     "nb": frozenset({"er", "var", "være", "det", "den", "hva", "hvilke"}),
 }
+# A last sentence with one of these hands the turn over (normalised words, matched whole).
+_HANDOVER = {
+    "en": (
+        "thanks",
+        "thank you",
+        "hi",
+        "hello",
+        "good morning",
+        "good afternoon",
+        "if i understand correctly",
+        "if i understood correctly",
+        "so what you're saying",
+        "correct me if i'm wrong",
+        "is that right",
+        "did i get that right",
+    ),
+    "nb": ("takk", "hei", "god morgen", "hvis jeg forstår deg riktig", "stemmer det"),
+}
 _TRAILING_MARKS = ("...", "…", ",", "-", "–", "—", ":", ";")
 _COMPLETE_MARKS = (".", "?", "!")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 @dataclass(frozen=True)
@@ -48,6 +73,8 @@ class TurnEndPolicy:
 
     def silence_needed(self, transcript: str, language: str = "en") -> float:
         kind = ending(transcript, language)
+        if kind == "statement" and hands_over(transcript, language):
+            return self.question
         if kind == "question":
             return self.question
         if kind == "statement":
@@ -75,6 +102,16 @@ def ending(transcript: str, language: str = "en") -> Ending:
     if stripped.endswith(_COMPLETE_MARKS):
         return "statement"
     return "open"
+
+
+def hands_over(transcript: str, language: str = "en") -> bool:
+    """The last sentence thanks, greets or checks back: the customer is expected to answer."""
+    sentences = [p for p in _SENTENCE_END.split(transcript.strip()) if p.strip()]
+    if not sentences:
+        return False
+    last = f" {txt.normalise(sentences[-1])} "
+    cues = _HANDOVER.get(txt.base_language(language), _HANDOVER["en"])
+    return any(f" {cue} " in last for cue in cues)
 
 
 def same_words(a: str, b: str) -> bool:

@@ -8,6 +8,12 @@ words since the last pause, which is kept as a finished phrase if the rep goes o
 turn ends, only the last phrase is left to transcribe, and usually it already is: it was
 transcribed, and the customer's reply started from it (`Paused`), while the silence that ends
 the turn was still being measured.
+
+Live, the reply is asked for even sooner: the moment the rep falls silent, from the latest
+partial transcript when it covers speech up to (nearly) the end. When the pause's own
+transcript is ready it is announced again; the call keeps the early reply if the words are
+the same and starts over if not, so accuracy never depends on the shortcut. The listening
+thread never waits for a transcription: it only hands audio to the transcription worker.
 """
 
 from __future__ import annotations
@@ -55,7 +61,10 @@ class ListenSettings:
     phrase_pause: float = 0.15  # a pause at least this long may cut the turn into phrases
     tail: float = 0.05  # seconds kept after the last speech block when cutting a phrase
     pre_roll: float = 0.3  # seconds kept before speech was detected (the first syllable)
-    partial_every: float = 0.8  # seconds of speech between partial transcripts
+    partial_every: float = 0.3  # seconds of speech between partial transcripts (when idle)
+    # A partial that ends at most this long before the end of speech may start the reply
+    # early (live only); the pause's own transcript re-checks it.
+    early_partial: float = 0.3
     push_to_talk: bool = False  # turns start and end only on key presses
 
 
@@ -136,6 +145,7 @@ class RepListener:
             maxlen=max(1, math.ceil(settings.pre_roll * SAMPLE_RATE / vad.block_size))
         )
         self._levels: list[float] = []
+        self._transcribe_time = 0.1  # seconds, a moving average (see _took)
         self._reset()
 
     # --- control (from the call's thread) ------------------------------------------------
@@ -168,7 +178,7 @@ class RepListener:
     def _reset(self) -> None:
         self._turn_id = getattr(self, "_turn_id", 0) + 1
         self._in_turn = False
-        self._blocks: list[NDArray[np.float32]] = []
+        self._samples = _Samples()
         self._start = 0.0  # source seconds of the first kept sample
         self._speech_start = 0.0
         self._speech_run = 0  # consecutive speech blocks while idle
@@ -182,9 +192,11 @@ class RepListener:
         self._pause_cut = 0
         self._pause_phrases: list[Future[str]] = []
         self._pause_long_enough = False  # silence >= speculate_after in the current pause
-        self._announced = False  # Paused was sent for the current pause
+        self._announced: str | None = None  # the words last sent with Paused for this pause
         self._partial_at = 0.0
         self._partial_generation = 0
+        self._partial_busy = False  # a partial is queued or running: never queue two
+        self._latest: tuple[int, str, float] | None = None  # (turn, words, source seconds)
         self._track: AudioTrack | None = None
         self._talk_key = False
 
@@ -193,7 +205,11 @@ class RepListener:
         try:
             for block in self.source.blocks():
                 self._running.wait()
+                began = time.monotonic()
                 self._block(block)
+                took = time.monotonic() - began
+                if took > 0.02:  # a block lasts 32 ms: the thread is falling behind the audio
+                    log.debug("block at %.2f s took %.0f ms", block.end, took * 1000)
         except Exception as exc:  # noqa: BLE001 - reported to the call, which tells the rep
             error = f"{type(exc).__name__}: {exc}"
         if self._in_turn and (self._speech_total >= self.settings.min_speech or self._talk_key):
@@ -251,6 +267,8 @@ class RepListener:
                 self._pause_long_enough = True
                 self._announce()
             text = self._pause_transcript()
+            if text is None and self.source.realtime:  # not transcribed yet: the best words
+                text = self._early_words() or None
             if text is None:
                 needed = s.policy.silence
             else:
@@ -277,15 +295,12 @@ class RepListener:
         self._heard(SpeechStarted(first_speech))
 
     def _append(self, block: AudioBlock) -> None:
-        self._blocks.append(block.samples)
+        self._samples.append(block.samples)
         if self._track is not None:
             self._track.write(block.samples)
 
     def _audio(self, start: int, end: int | None = None) -> NDArray[np.float32]:
-        import numpy as np
-
-        whole = np.concatenate(self._blocks) if self._blocks else np.zeros(0, np.float32)
-        return whole[start:end]
+        return self._samples.view(start, end)
 
     @staticmethod
     def _prompt_of(phrases: list[Future[str]]) -> str:
@@ -295,27 +310,39 @@ class RepListener:
         return " ".join(f.result() for f in phrases if f.exception() is None).strip()
 
     def _maybe_partial(self, now: float) -> None:
-        if now - self._partial_at < self.settings.partial_every:
+        # A partial still running when the rep pauses delays the pause's transcript, which
+        # decides the turn: on a busy machine (slow transcription) partials come less often.
+        every = max(self.settings.partial_every, 3 * self._transcribe_time)
+        if now - self._partial_at < every or self._partial_busy:
             return
         self._partial_at = now
         self._partial_generation += 1
+        self._partial_busy = True
         generation = self._partial_generation
         audio = self._audio(self._open_from)
         phrases = list(self._phrases)
+        turn_id = self._turn_id
 
         def partial() -> None:
-            if generation != self._partial_generation:
-                return  # a newer request is waiting: skip this one
-            text = self._stt.transcribe(audio, self._language, self._prompt_of(phrases))
-            done = " ".join([*(f.result() for f in phrases), text]).strip()
-            if generation == self._partial_generation and done:
-                self._notify(PartialTranscript(done))
+            try:
+                if generation != self._partial_generation:
+                    return  # the rep paused: the pause's own transcript comes first
+                began = time.monotonic()
+                text = self._stt.transcribe(audio, self._language, self._prompt_of(phrases))
+                self._took(time.monotonic() - began)
+                done = " ".join([*(f.result() for f in phrases), text]).strip()
+                if done and turn_id == self._turn_id:
+                    self._latest = (turn_id, done, now)
+                if generation == self._partial_generation and done:
+                    self._notify(PartialTranscript(done))
+            finally:
+                self._partial_busy = False
 
         self._pool.submit(partial)
 
     def _start_pause(self) -> None:
         cut_at = self._last_speech_end + self.settings.tail - self._start
-        cut = min(len(self._audio(0)), int(cut_at * SAMPLE_RATE))
+        cut = min(len(self._samples), int(cut_at * SAMPLE_RATE))
         self._partial_generation += 1  # queued partials are now stale
         audio = self._audio(self._open_from, cut)
         phrases = list(self._phrases)
@@ -326,6 +353,7 @@ class RepListener:
         def transcribe_pause() -> str:
             began = time.monotonic()
             text = self._stt.transcribe(audio, self._language, self._prompt_of(phrases))
+            self._took(time.monotonic() - began)
             log.debug(
                 "pause at %.2f s: queued %.0f ms, transcribed %.2f s of audio in %.0f ms",
                 at,
@@ -341,7 +369,7 @@ class RepListener:
         self._pause_phrases = [*phrases, job]
 
         self._pause_long_enough = False
-        self._announced = False
+        self._announced = None
 
         def transcribed(done: Future[str]) -> None:
             if not done.cancelled() and done.exception() is None and turn_id == self._turn_id:
@@ -350,19 +378,39 @@ class RepListener:
 
         job.add_done_callback(transcribed)
 
+    def _took(self, seconds: float) -> None:
+        """How long transcriptions take here and now (a moving average)."""
+        self._transcribe_time = 0.7 * self._transcribe_time + 0.3 * seconds
+
     def _announce(self, job: Future[str] | None = None) -> None:
-        """Tell the call the rep has fallen silent, with their words so far, once both are
-        true: the silence is long enough, and the words are transcribed (either thread)."""
+        """Tell the call the rep has fallen silent, with their words so far, once the silence
+        is long enough: the pause's transcript when it is ready (either thread), and before
+        that, live, a partial transcript that reaches the end of the speech."""
         with self._announcing:
             pause = self._pause
-            if pause is None or (job is not None and job is not pause) or self._announced:
+            if pause is None or (job is not None and job is not pause):
                 return
-            if not self._pause_long_enough or not all(f.done() for f in self._pause_phrases):
+            if not self._pause_long_enough:
                 return
-            text = self._join(self._pause_phrases)
-            if text:
-                self._announced = True
+            if all(f.done() for f in self._pause_phrases):
+                text = self._join(self._pause_phrases)
+            elif self._announced is None and self.source.realtime:
+                text = self._early_words()
+            else:
+                return
+            if text and text != self._announced:
+                self._announced = text
                 self._heard(Paused(text, self._last_speech_end, self._turn_id))
+
+    def _early_words(self) -> str:
+        """The latest partial transcript, if it covers the speech up to (nearly) its end.
+        Used until the pause's own transcript is ready, to start the reply and to read how
+        the line ends; the turn's words are always the pause's transcript."""
+        latest = self._latest
+        if latest is None or latest[0] != self._turn_id:
+            return ""
+        _turn, words, upto = latest
+        return words if upto >= self._last_speech_end - self.settings.early_partial else ""
 
     def _resume(self, block: AudioBlock) -> None:
         """The rep went on after a pause. A real pause (not a gap between two words) cuts
@@ -374,9 +422,9 @@ class RepListener:
                 self._open_from = self._pause_cut
             announced = self._announced
             self._pause = None
-            self._announced = False
+            self._announced = None
             self._pause_long_enough = False
-        if announced:
+        if announced is not None:
             self._heard(Resumed(block.start))
 
     def _phrase_pause(self) -> float:
@@ -387,7 +435,7 @@ class RepListener:
         is transcribed at every pause, and cut only once it grows long."""
         if self._language.split("-")[0].lower() == "en":
             return self.settings.phrase_pause
-        open_seconds = (len(self._audio(self._open_from))) / SAMPLE_RATE
+        open_seconds = (len(self._samples) - self._open_from) / SAMPLE_RATE
         return self.settings.phrase_pause if open_seconds > LONG_PHRASE else math.inf
 
     @staticmethod
@@ -413,7 +461,7 @@ class RepListener:
         parts = list(self._phrases)
         if self._pause is not None and not self._speaking:
             parts.append(self._pause)
-        elif len(self._audio(self._open_from)):
+        elif len(self._samples) > self._open_from:
             audio = self._audio(self._open_from)
             earlier = list(self._phrases)
             parts.append(
@@ -453,3 +501,33 @@ class RepListener:
             db = 20 * math.log10(max(max(self._levels), 10**-4.5))  # floor: -90 dBFS
             self._levels.clear()
             self._notify(MicLevel(round(db, 1), speech))
+
+
+class _Samples:
+    """The turn's audio so far, grown in place: reading a stretch of it never copies the
+    whole turn (the listening thread keeps pace with the audio while the turn grows). Views
+    stay valid: samples are only ever added after the end, and a larger buffer is a new one."""
+
+    def __init__(self) -> None:
+        import numpy as np
+
+        self._data = np.zeros(SAMPLE_RATE * 8, np.float32)
+        self._size = 0
+
+    def __len__(self) -> int:
+        return self._size
+
+    def append(self, samples: NDArray[np.float32]) -> None:
+        import numpy as np
+
+        end = self._size + len(samples)
+        if end > len(self._data):
+            grown = np.zeros(max(end, 2 * len(self._data)), np.float32)
+            grown[: self._size] = self._data[: self._size]
+            self._data = grown
+        self._data[self._size : end] = samples
+        self._size = end
+
+    def view(self, start: int, end: int | None = None) -> NDArray[np.float32]:
+        stop = self._size if end is None else min(end, self._size)
+        return self._data[start:stop]
