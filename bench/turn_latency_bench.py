@@ -93,6 +93,9 @@ def main() -> None:
     parser.add_argument(
         "--memory", action="store_true", help="Peak memory: a voice call vs faster-whisper alone."
     )
+    parser.add_argument(
+        "--output-latency", help="The speaker's buffer: seconds or high/low (default: the app's)."
+    )
     parser.add_argument("--memory-child", choices=["whisper", "call"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.memory_child:
@@ -139,9 +142,9 @@ def main() -> None:
     t = time.perf_counter()
     stt.load()
     print(f"Model loaded in {time.perf_counter() - t:.2f} s", flush=True)
-    results = {}
+    results: dict[str, tuple[list[float], list[float]]] = {}
     try:
-        runs = [("roleplay", None)]
+        runs: list[tuple[str, TurnEndPolicy | None]] = [("roleplay", None)]
         if not args.no_baseline:
             fixed = TurnEndPolicy(silence=0.8, question=0.8, trailing=0.8, statement=0.8)
             runs.append(("fixed 800 ms silence, no speculation", fixed))
@@ -158,7 +161,12 @@ def main() -> None:
             if env is not None:
                 from roleplay.adapters.audio_sounddevice import SoundDeviceSpeaker
 
-                speaker: object = SoundDeviceSpeaker("pulse")
+                latency = args.output_latency
+                if latency is None:
+                    speaker: object = SoundDeviceSpeaker("pulse")
+                else:
+                    buffer = float(latency) if latency[0].isdigit() else latency
+                    speaker = SoundDeviceSpeaker("pulse", latency=buffer)
                 where = "PortAudio device 'pulse' (PulseAudio null sink)"
             else:
                 speaker = NullSpeaker(realtime=True)
