@@ -49,17 +49,18 @@ def test_same_words_ignores_case_and_punctuation() -> None:
 @pytest.mark.parametrize(
     "said",
     [
-        "Hi Dana, thanks for taking the time today.",
         "So if I understand correctly, mornings are the bottleneck.",
-        "That was my last point. Thank you.",
+        "Okay. So what you're saying is the drivers hear about it last.",
     ],
 )
-def test_thanks_greetings_and_check_backs_end_the_turn_like_a_question(said: str) -> None:
+def test_a_check_back_ends_the_turn_like_a_question(said: str) -> None:
     assert ending(said) == "statement"
     assert POLICY.silence_needed(said) == POLICY.question
 
 
-def test_a_statement_that_only_mentions_thanks_earlier_still_waits() -> None:
-    # The handover is read from the last sentence: the rep may still be going on.
-    said = "Thanks for that. We also looked at the routes."
+def test_thanks_and_an_earlier_check_back_still_wait_for_more() -> None:
+    # "Thanks for taking the time." is followed by the first question after a breath.
+    assert POLICY.silence_needed("Hi Dana, thanks for taking the time.") == POLICY.statement
+    # The handover is read from the last sentence: the rep went on after the check-back.
+    said = "If I understand correctly, it's the mornings. We also looked at the routes."
     assert POLICY.silence_needed(said) == POLICY.statement

@@ -6,10 +6,11 @@ transcript so far: a question ends the turn after a short pause (250 ms), a comp
 after a little more (people pause between sentences of one turn); a line that trails off
 ("and...", "um", "so the thing is") gets more time; anything else the default.
 
-Some statements hand the turn over as plainly as a question: thanks and greetings ("Hi
-Dana, thanks for taking the time today."), and a check-back of what the customer said ("So if
-I understand correctly, mornings are the bottleneck."). The customer answers those at once,
-so they end the turn as soon as a question does.
+A check-back of what the customer said ("So if I understand correctly, mornings are the
+bottleneck.") hands the turn over as plainly as a question: the customer confirms at once,
+so it ends the turn as soon as a question does. Thanks and greetings do not: "Hi Dana, thanks
+for taking the time." is usually followed by the first question after a breath (measured:
+ending there split a spoken opening line in two).
 """
 
 from __future__ import annotations
@@ -40,20 +41,13 @@ _UNFINISHED = {
 # A last sentence with one of these hands the turn over (normalised words, matched whole).
 _HANDOVER = {
     "en": (
-        "thanks",
-        "thank you",
-        "hi",
-        "hello",
-        "good morning",
-        "good afternoon",
         "if i understand correctly",
         "if i understood correctly",
-        "so what you're saying",
+        "if i understand you correctly",
+        "so what you're saying is",
         "correct me if i'm wrong",
-        "is that right",
-        "did i get that right",
     ),
-    "nb": ("takk", "hei", "god morgen", "hvis jeg forstår deg riktig", "stemmer det"),
+    "nb": ("hvis jeg forstår deg riktig", "hvis jeg har forstått deg riktig"),
 }
 _TRAILING_MARKS = ("...", "…", ",", "-", "–", "—", ":", ";")
 _COMPLETE_MARKS = (".", "?", "!")
@@ -105,7 +99,7 @@ def ending(transcript: str, language: str = "en") -> Ending:
 
 
 def hands_over(transcript: str, language: str = "en") -> bool:
-    """The last sentence thanks, greets or checks back: the customer is expected to answer."""
+    """The last sentence checks back what the customer said: they are expected to confirm."""
     sentences = [p for p in _SENTENCE_END.split(transcript.strip()) if p.strip()]
     if not sentences:
         return False

@@ -125,6 +125,7 @@ class RepListener:
         heard: Callable[[Heard], None],
         notify: Callable[[VoiceEvent], None],
         open_track: Callable[[], AudioTrack | None],
+        started: Callable[[float], None] | None = None,
     ) -> None:
         self.source = source
         self._vad = vad
@@ -134,6 +135,9 @@ class RepListener:
         self._heard = heard
         self._notify = notify
         self._open_track = open_track
+        # Told once, live, the monotonic time of the source's second 0: a file is decoded
+        # and a device opened before the first block, so the call's start is not it.
+        self._started = started
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="transcribe")
         self._running = threading.Event()
         self._running.set()
@@ -206,6 +210,9 @@ class RepListener:
             for block in self.source.blocks():
                 self._running.wait()
                 began = time.monotonic()
+                if self._started is not None and self.source.realtime:
+                    self._started(began - block.end)  # a block comes as its end is heard
+                    self._started = None
                 self._block(block)
                 took = time.monotonic() - began
                 if took > 0.02:  # a block lasts 32 ms: the thread is falling behind the audio
@@ -267,8 +274,10 @@ class RepListener:
                 self._pause_long_enough = True
                 self._announce()
             text = self._pause_transcript()
-            if text is None and self.source.realtime:  # not transcribed yet: the best words
-                text = self._early_words() or None
+            if text is None and self.source.realtime:  # not transcribed yet: fresh words
+                # only a partial taken at the very end says how the line ends: one a little
+                # older may miss a trailing "and..." and cut the rep off
+                text = self._early_words(s.tail) or None
             if text is None:
                 needed = s.policy.silence
             else:
@@ -402,7 +411,7 @@ class RepListener:
                 self._announced = text
                 self._heard(Paused(text, self._last_speech_end, self._turn_id))
 
-    def _early_words(self) -> str:
+    def _early_words(self, slack: float | None = None) -> str:
         """The latest partial transcript, if it covers the speech up to (nearly) its end.
         Used until the pause's own transcript is ready, to start the reply and to read how
         the line ends; the turn's words are always the pause's transcript."""
@@ -410,7 +419,8 @@ class RepListener:
         if latest is None or latest[0] != self._turn_id:
             return ""
         _turn, words, upto = latest
-        return words if upto >= self._last_speech_end - self.settings.early_partial else ""
+        slack = self.settings.early_partial if slack is None else slack
+        return words if upto >= self._last_speech_end - slack else ""
 
     def _resume(self, block: AudioBlock) -> None:
         """The rep went on after a pause. A real pause (not a gap between two words) cuts

@@ -124,6 +124,7 @@ class VoiceCall:
             heard=self._inbox.put,
             notify=self.notify,
             open_track=lambda: self._open_track("rep", SAMPLE_RATE),
+            started=lambda monotonic: self.clock.anchor(monotonic),
         )
         self.clock = SessionClock(call, timeline, lambda: self.listener.position)
         self._out = CustomerVoice(

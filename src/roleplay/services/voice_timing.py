@@ -49,6 +49,11 @@ class SessionClock:
         if self.timeline is None:
             self.offset = self._call.elapsed()
 
+    def anchor(self, monotonic: float) -> None:
+        """Live: the source's second 0 was heard at `monotonic` (its first block came)."""
+        if self.timeline is None:
+            self.offset = self.at(monotonic)
+
     def at(self, monotonic: float) -> float:
         if self.timeline is not None:  # fast: where the audio (or the customer) has got to
             return max(self._call.elapsed(), self.offset + self._position())
