@@ -26,10 +26,19 @@ import time
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from roleplay.domain.turn_taking import TurnEndPolicy
+from roleplay.services.listening_events import (
+    Heard,
+    ListenSettings,
+    Paused,
+    Resumed,
+    SourceEnded,
+    SpeechStarted,
+    SpeechSustained,
+    TurnAudio,
+    TurnEnded,
+)
 from roleplay.services.ports import (
     SAMPLE_RATE,
     AudioBlock,
@@ -46,72 +55,19 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+__all__ = [  # the listener's news and settings live in listening_events; named here too
+    "Heard",
+    "ListenSettings",
+    "Paused",
+    "RepListener",
+    "Resumed",
+    "SourceEnded",
+    "SpeechStarted",
+    "SpeechSustained",
+    "TurnEnded",
+]
+
 LONG_PHRASE = 15.0  # seconds: past this, a turn in any language is cut at its next pause
-
-
-@dataclass(frozen=True)
-class ListenSettings:
-    policy: TurnEndPolicy = field(default_factory=TurnEndPolicy)
-    threshold: float = 0.5  # speech probability at which speech starts
-    release: float = 0.35  # ...and below which it stops (hysteresis)
-    min_speech: float = 0.09  # seconds of speech before it counts (clicks, bumps)
-    barge_in: float = 0.25  # seconds of speech over the customer before they stop
-    transcribe_after: float = 0.03  # seconds of silence before the words so far are transcribed
-    speculate_after: float = 0.06  # seconds of silence before the reply is started early
-    phrase_pause: float = 0.15  # a pause at least this long may cut the turn into phrases
-    tail: float = 0.05  # seconds kept after the last speech block when cutting a phrase
-    pre_roll: float = 0.3  # seconds kept before speech was detected (the first syllable)
-    partial_every: float = 0.3  # seconds of speech between partial transcripts (when idle)
-    # A partial that ends at most this long before the end of speech may start the reply
-    # early (live only); the pause's own transcript re-checks it.
-    early_partial: float = 0.3
-    push_to_talk: bool = False  # turns start and end only on key presses
-
-
-# --- what the listener tells the call -----------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SpeechStarted:
-    at: float  # seconds of source audio
-
-
-@dataclass(frozen=True)
-class SpeechSustained:
-    """Speech long enough to interrupt the customer."""
-
-    at: float
-
-
-@dataclass(frozen=True)
-class Paused:
-    text: str  # everything said so far in this turn
-    at: float  # end of speech
-    turn: int  # which turn of the listener (late news about an ended turn is ignored)
-
-
-@dataclass(frozen=True)
-class Resumed:
-    at: float
-
-
-@dataclass(frozen=True)
-class TurnEnded:
-    turn: int
-    start: float  # source seconds: first speech (pre-roll aside)
-    speech_end: float  # the end of the last speech block
-    decided: float  # when the silence (or the key) ended the turn (source seconds)
-    decided_at: float  # ...and the monotonic time at which that was decided
-    text: Future[str]  # the final transcript
-    audio: AudioTrack | None
-
-
-@dataclass(frozen=True)
-class SourceEnded:
-    error: str | None = None
-
-
-Heard = SpeechStarted | SpeechSustained | Paused | Resumed | TurnEnded | SourceEnded
 
 
 class RepListener:
@@ -150,6 +106,7 @@ class RepListener:
         )
         self._levels: list[float] = []
         self._transcribe_time = 0.1  # seconds, a moving average (see _took)
+        self._partial_busy = False  # a partial is queued or running: never queue two
         self._reset()
 
     # --- control (from the call's thread) ------------------------------------------------
@@ -182,7 +139,7 @@ class RepListener:
     def _reset(self) -> None:
         self._turn_id = getattr(self, "_turn_id", 0) + 1
         self._in_turn = False
-        self._samples = _Samples()
+        self._samples = TurnAudio()
         self._start = 0.0  # source seconds of the first kept sample
         self._speech_start = 0.0
         self._speech_run = 0  # consecutive speech blocks while idle
@@ -199,7 +156,6 @@ class RepListener:
         self._announced: str | None = None  # the words last sent with Paused for this pause
         self._partial_at = 0.0
         self._partial_generation = 0
-        self._partial_busy = False  # a partial is queued or running: never queue two
         self._latest: tuple[int, str, float] | None = None  # (turn, words, source seconds)
         self._track: AudioTrack | None = None
         self._talk_key = False
@@ -426,10 +382,15 @@ class RepListener:
         """The rep went on after a pause. A real pause (not a gap between two words) cuts
         the turn there: its words are a finished phrase, and later passes start after it."""
         with self._announcing:
+            assert self._pause is not None
             if block.start - self._last_speech_end >= self._phrase_pause():
-                assert self._pause is not None
                 self._phrases.append(self._pause)
                 self._open_from = self._pause_cut
+            else:
+                # A gap between two words: nothing needs its transcript. Dropped if it has
+                # not started, so the pause that ends the turn is not queued behind it
+                # (measured: up to ~450 ms in a line with commas, on a busy machine).
+                self._pause.cancel()
             announced = self._announced
             self._pause = None
             self._announced = None
@@ -511,33 +472,3 @@ class RepListener:
             db = 20 * math.log10(max(max(self._levels), 10**-4.5))  # floor: -90 dBFS
             self._levels.clear()
             self._notify(MicLevel(round(db, 1), speech))
-
-
-class _Samples:
-    """The turn's audio so far, grown in place: reading a stretch of it never copies the
-    whole turn (the listening thread keeps pace with the audio while the turn grows). Views
-    stay valid: samples are only ever added after the end, and a larger buffer is a new one."""
-
-    def __init__(self) -> None:
-        import numpy as np
-
-        self._data = np.zeros(SAMPLE_RATE * 8, np.float32)
-        self._size = 0
-
-    def __len__(self) -> int:
-        return self._size
-
-    def append(self, samples: NDArray[np.float32]) -> None:
-        import numpy as np
-
-        end = self._size + len(samples)
-        if end > len(self._data):
-            grown = np.zeros(max(end, 2 * len(self._data)), np.float32)
-            grown[: self._size] = self._data[: self._size]
-            self._data = grown
-        self._data[self._size : end] = samples
-        self._size = end
-
-    def view(self, start: int, end: int | None = None) -> NDArray[np.float32]:
-        stop = self._size if end is None else min(end, self._size)
-        return self._data[start:stop]
