@@ -44,3 +44,23 @@ def test_a_question_ends_the_turn_sooner_than_trailing_off() -> None:
 def test_same_words_ignores_case_and_punctuation() -> None:
     assert same_words("What's your budget?", "what's your budget")
     assert not same_words("What's your budget?", "What's your budget for this?")
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "So if I understand correctly, mornings are the bottleneck.",
+        "Okay. So what you're saying is the drivers hear about it last.",
+    ],
+)
+def test_a_check_back_ends_the_turn_like_a_question(said: str) -> None:
+    assert ending(said) == "statement"
+    assert POLICY.silence_needed(said) == POLICY.question
+
+
+def test_thanks_and_an_earlier_check_back_still_wait_for_more() -> None:
+    # "Thanks for taking the time." is followed by the first question after a breath.
+    assert POLICY.silence_needed("Hi Dana, thanks for taking the time.") == POLICY.statement
+    # The handover is read from the last sentence: the rep went on after the check-back.
+    said = "If I understand correctly, it's the mornings. We also looked at the routes."
+    assert POLICY.silence_needed(said) == POLICY.statement

@@ -1,4 +1,4 @@
-"""Playing a turn's audio file: through sounddevice (imported on first play), or not at all.
+"""Playing a turn's audio file through sounddevice (imported on first play).
 
 With no output device (servers, CI, a container) the real player does not fail: it says why it
 did not play, and the caller shows the file's path instead.
@@ -47,10 +47,3 @@ class SoundDevicePlayer:
         except sd.PortAudioError as exc:
             return Playback(path, False, f"the audio device refused to play ({exc})")
         return Playback(path, True)
-
-
-class SilentPlayer:
-    """For tests and headless use: never plays, always says so."""
-
-    def play(self, path: Path) -> Playback:
-        return Playback(path, False, "audio playback is off")

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from roleplay.domain.scenario import Voice
-from roleplay.errors import RoleplayError
 from roleplay.services.ports import Clip
+from roleplay.services.voice_errors import SynthesisFailed
 
 log = logging.getLogger(__name__)
 
@@ -32,8 +32,8 @@ ATTEMPTS = 3  # tries per sentence when espeak-ng writes an empty file
 SYNTH_TIMEOUT = 30.0  # seconds for one sentence; a healthy espeak-ng takes ~15 ms
 
 
-class TtsUnavailable(RoleplayError, RuntimeError):
-    pass
+class TtsUnavailable(SynthesisFailed, RuntimeError):
+    """espeak-ng is missing, hung or wrote no audio: the call goes on in text."""
 
 
 def espeak_voice(voice: Voice, language: str) -> str:

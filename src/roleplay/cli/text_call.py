@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator, Sequence
 from roleplay.cli import render
 from roleplay.services.engine import CallState, Conversation
 from roleplay.services.ports import Customer, CustomerEvent, CustomerUnavailable, Sentence
+from roleplay.services.recovery import CustomerRecovery, Recovery
 
 HELP = "Type what you would say and press Enter. /end hangs up · /time shows the time left."
 OUTCOMES = {
@@ -71,25 +72,31 @@ def _recover(
     name: str,
     fallback: Callable[[], Customer] | None,
 ) -> bool:
-    """The customer failed mid-call: every turn so far is saved. Retry, go offline, or end.
+    """The customer failed mid-call: every turn so far is saved. Retry, go offline, or end
+    (the policy every kind of call shares: `CustomerRecovery`).
 
     Returns False when the rep chose to end the call."""
+    recovery = CustomerRecovery(call, fallback)
+    keys = {choice.value[0]: choice for choice in recovery.choices()}
+    labels = {
+        Recovery.RETRY: "[r]etry",
+        Recovery.OFFLINE: "[o]ffline scripted customer",
+        Recovery.END: "[e]nd",
+    }
+    options = ", ".join(labels[c] for c in recovery.choices())
     while True:
         write(f"\n! {exc}")
-        options = "[r]etry, " + ("[o]ffline scripted customer, " if fallback else "") + "[e]nd"
         try:
-            choice = read(f"  {options}? ").strip().lower()[:1]
+            choice = keys.get(read(f"  {options}? ").strip().lower()[:1])
         except EOFError:
             return False
-        if choice == "e":
-            return False
-        if choice == "o" and fallback is not None:
-            call.switch_customer(fallback())
-            write("  Continuing with the offline scripted customer.")
-        elif choice != "r":
+        if choice is None:
             continue
         try:
-            _speak(call.retry_reply(), name, write)
+            events = recovery.apply(choice, lambda line: write("  " + line))
+            if events is None:
+                return False
+            _speak(events, name, write)
             return True
         except CustomerUnavailable as again:
             exc = again

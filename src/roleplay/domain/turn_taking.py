@@ -5,10 +5,17 @@ A fixed silence is either too slow (waiting 700 ms after every crisp question) o
 transcript so far: a question ends the turn after a short pause (250 ms), a complete statement
 after a little more (people pause between sentences of one turn); a line that trails off
 ("and...", "um", "so the thing is") gets more time; anything else the default.
+
+A check-back of what the customer said ("So if I understand correctly, mornings are the
+bottleneck.") hands the turn over as plainly as a question: the customer confirms at once,
+so it ends the turn as soon as a question does. Thanks and greetings do not: "Hi Dana, thanks
+for taking the time." is usually followed by the first question after a breath (measured:
+ending there split a spoken opening line in two).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -31,8 +38,20 @@ _UNFINISHED = {
     "en": frozenset({"is", "are", "was", "were", "be", "been", "that", "this", "these", "those"}),
     "nb": frozenset({"er", "var", "være", "det", "den", "hva", "hvilke"}),
 }
+# A last sentence with one of these hands the turn over (normalised words, matched whole).
+_HANDOVER = {
+    "en": (
+        "if i understand correctly",
+        "if i understood correctly",
+        "if i understand you correctly",
+        "so what you're saying is",
+        "correct me if i'm wrong",
+    ),
+    "nb": ("hvis jeg forstår deg riktig", "hvis jeg har forstått deg riktig"),
+}
 _TRAILING_MARKS = ("...", "…", ",", "-", "–", "—", ":", ";")
 _COMPLETE_MARKS = (".", "?", "!")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 @dataclass(frozen=True)
@@ -48,6 +67,8 @@ class TurnEndPolicy:
 
     def silence_needed(self, transcript: str, language: str = "en") -> float:
         kind = ending(transcript, language)
+        if kind == "statement" and hands_over(transcript, language):
+            return self.question
         if kind == "question":
             return self.question
         if kind == "statement":
@@ -75,6 +96,16 @@ def ending(transcript: str, language: str = "en") -> Ending:
     if stripped.endswith(_COMPLETE_MARKS):
         return "statement"
     return "open"
+
+
+def hands_over(transcript: str, language: str = "en") -> bool:
+    """The last sentence checks back what the customer said: they are expected to confirm."""
+    sentences = [p for p in _SENTENCE_END.split(transcript.strip()) if p.strip()]
+    if not sentences:
+        return False
+    last = f" {txt.normalise(sentences[-1])} "
+    cues = _HANDOVER.get(txt.base_language(language), _HANDOVER["en"])
+    return any(f" {cue} " in last for cue in cues)
 
 
 def same_words(a: str, b: str) -> bool:

@@ -98,7 +98,8 @@ class Conversation:
     ) -> Iterator[CustomerEvent]:
         """Record the rep's turn (times in seconds since the call started) and stream the reply.
 
-        A `speculation` started from the same words is committed as the reply (else dropped).
+        A `speculation` started from the same words is committed as the reply (else dropped):
+        `Speculation.claim` decides, once.
         """
         self._require(CallState.AWAITING_REP)
         now = self.elapsed()
@@ -112,12 +113,7 @@ class Conversation:
             timings=timings or {},
         )
         self._append(turn)
-        events = None
-        if speculation is not None:
-            if speculation.matches(text):
-                events = speculation.commit()
-            else:
-                speculation.discard()
+        events = speculation.claim(text) if speculation is not None else None
         time_up = self.elapsed() >= self.time_limit
         yield from self._customer_turn(time_up=time_up, events=events, delivery=delivery)
 
@@ -131,14 +127,15 @@ class Conversation:
         request = CustomerRequest(self.run, (*self._turns, rep), time_up=time_up)
         return Speculation(text, self.customer.respond(request))
 
-    def retry_reply(self) -> Iterator[CustomerEvent]:
+    def retry_reply(self, *, delivery: Delivery | None = None) -> Iterator[CustomerEvent]:
         """Ask the customer again for a reply to the rep's last turn (after a failure)."""
         self._require(CallState.AWAITING_REP)
         last = self._turns[-1] if self._turns else None
         unanswered = last is not None and (last.speaker == "rep" or "interrupted" in last.tags)
         if not unanswered:
             raise CallStateError("the rep's last turn already has a reply")
-        yield from self._customer_turn(time_up=self.elapsed() >= self.time_limit)
+        time_up = self.elapsed() >= self.time_limit
+        yield from self._customer_turn(time_up=time_up, delivery=delivery)
 
     def end(self, outcome: Outcome = "rep-ended") -> SessionRecord:
         """End the call (idempotent: the first outcome stands)."""

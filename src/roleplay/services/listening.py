@@ -8,6 +8,12 @@ words since the last pause, which is kept as a finished phrase if the rep goes o
 turn ends, only the last phrase is left to transcribe, and usually it already is: it was
 transcribed, and the customer's reply started from it (`Paused`), while the silence that ends
 the turn was still being measured.
+
+Live, the reply is asked for even sooner: the moment the rep falls silent, from the latest
+partial transcript when it covers speech up to (nearly) the end. When the pause's own
+transcript is ready it is announced again; the call keeps the early reply if the words are
+the same and starts over if not, so accuracy never depends on the shortcut. The listening
+thread never waits for a transcription: it only hands audio to the transcription worker.
 """
 
 from __future__ import annotations
@@ -20,10 +26,19 @@ import time
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from roleplay.domain.turn_taking import TurnEndPolicy
+from roleplay.services.listening_events import (
+    Heard,
+    ListenSettings,
+    Paused,
+    Resumed,
+    SourceEnded,
+    SpeechStarted,
+    SpeechSustained,
+    TurnAudio,
+    TurnEnded,
+)
 from roleplay.services.ports import (
     SAMPLE_RATE,
     AudioBlock,
@@ -40,69 +55,19 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+__all__ = [  # the listener's news and settings live in listening_events; named here too
+    "Heard",
+    "ListenSettings",
+    "Paused",
+    "RepListener",
+    "Resumed",
+    "SourceEnded",
+    "SpeechStarted",
+    "SpeechSustained",
+    "TurnEnded",
+]
+
 LONG_PHRASE = 15.0  # seconds: past this, a turn in any language is cut at its next pause
-
-
-@dataclass(frozen=True)
-class ListenSettings:
-    policy: TurnEndPolicy = field(default_factory=TurnEndPolicy)
-    threshold: float = 0.5  # speech probability at which speech starts
-    release: float = 0.35  # ...and below which it stops (hysteresis)
-    min_speech: float = 0.09  # seconds of speech before it counts (clicks, bumps)
-    barge_in: float = 0.25  # seconds of speech over the customer before they stop
-    transcribe_after: float = 0.03  # seconds of silence before the words so far are transcribed
-    speculate_after: float = 0.06  # seconds of silence before the reply is started early
-    phrase_pause: float = 0.15  # a pause at least this long may cut the turn into phrases
-    tail: float = 0.05  # seconds kept after the last speech block when cutting a phrase
-    pre_roll: float = 0.3  # seconds kept before speech was detected (the first syllable)
-    partial_every: float = 0.8  # seconds of speech between partial transcripts
-    push_to_talk: bool = False  # turns start and end only on key presses
-
-
-# --- what the listener tells the call -----------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SpeechStarted:
-    at: float  # seconds of source audio
-
-
-@dataclass(frozen=True)
-class SpeechSustained:
-    """Speech long enough to interrupt the customer."""
-
-    at: float
-
-
-@dataclass(frozen=True)
-class Paused:
-    text: str  # everything said so far in this turn
-    at: float  # end of speech
-    turn: int  # which turn of the listener (late news about an ended turn is ignored)
-
-
-@dataclass(frozen=True)
-class Resumed:
-    at: float
-
-
-@dataclass(frozen=True)
-class TurnEnded:
-    turn: int
-    start: float  # source seconds: first speech (pre-roll aside)
-    speech_end: float  # the end of the last speech block
-    decided: float  # when the silence (or the key) ended the turn (source seconds)
-    decided_at: float  # ...and the monotonic time at which that was decided
-    text: Future[str]  # the final transcript
-    audio: AudioTrack | None
-
-
-@dataclass(frozen=True)
-class SourceEnded:
-    error: str | None = None
-
-
-Heard = SpeechStarted | SpeechSustained | Paused | Resumed | TurnEnded | SourceEnded
 
 
 class RepListener:
@@ -116,6 +81,7 @@ class RepListener:
         heard: Callable[[Heard], None],
         notify: Callable[[VoiceEvent], None],
         open_track: Callable[[], AudioTrack | None],
+        started: Callable[[float], None] | None = None,
     ) -> None:
         self.source = source
         self._vad = vad
@@ -125,6 +91,9 @@ class RepListener:
         self._heard = heard
         self._notify = notify
         self._open_track = open_track
+        # Told once, live, the monotonic time of the source's second 0: a file is decoded
+        # and a device opened before the first block, so the call's start is not it.
+        self._started = started
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="transcribe")
         self._running = threading.Event()
         self._running.set()
@@ -136,6 +105,8 @@ class RepListener:
             maxlen=max(1, math.ceil(settings.pre_roll * SAMPLE_RATE / vad.block_size))
         )
         self._levels: list[float] = []
+        self._transcribe_time = 0.1  # seconds, a moving average (see _took)
+        self._partial_busy = False  # a partial is queued or running: never queue two
         self._reset()
 
     # --- control (from the call's thread) ------------------------------------------------
@@ -168,7 +139,7 @@ class RepListener:
     def _reset(self) -> None:
         self._turn_id = getattr(self, "_turn_id", 0) + 1
         self._in_turn = False
-        self._blocks: list[NDArray[np.float32]] = []
+        self._samples = TurnAudio()
         self._start = 0.0  # source seconds of the first kept sample
         self._speech_start = 0.0
         self._speech_run = 0  # consecutive speech blocks while idle
@@ -182,9 +153,10 @@ class RepListener:
         self._pause_cut = 0
         self._pause_phrases: list[Future[str]] = []
         self._pause_long_enough = False  # silence >= speculate_after in the current pause
-        self._announced = False  # Paused was sent for the current pause
+        self._announced: str | None = None  # the words last sent with Paused for this pause
         self._partial_at = 0.0
         self._partial_generation = 0
+        self._latest: tuple[int, str, float] | None = None  # (turn, words, source seconds)
         self._track: AudioTrack | None = None
         self._talk_key = False
 
@@ -193,7 +165,14 @@ class RepListener:
         try:
             for block in self.source.blocks():
                 self._running.wait()
+                began = time.monotonic()
+                if self._started is not None and self.source.realtime:
+                    self._started(began - block.end)  # a block comes as its end is heard
+                    self._started = None
                 self._block(block)
+                took = time.monotonic() - began
+                if took > 0.02:  # a block lasts 32 ms: the thread is falling behind the audio
+                    log.debug("block at %.2f s took %.0f ms", block.end, took * 1000)
         except Exception as exc:  # noqa: BLE001 - reported to the call, which tells the rep
             error = f"{type(exc).__name__}: {exc}"
         if self._in_turn and (self._speech_total >= self.settings.min_speech or self._talk_key):
@@ -251,6 +230,10 @@ class RepListener:
                 self._pause_long_enough = True
                 self._announce()
             text = self._pause_transcript()
+            if text is None and self.source.realtime:  # not transcribed yet: fresh words
+                # only a partial taken at the very end says how the line ends: one a little
+                # older may miss a trailing "and..." and cut the rep off
+                text = self._early_words(s.tail) or None
             if text is None:
                 needed = s.policy.silence
             else:
@@ -277,15 +260,12 @@ class RepListener:
         self._heard(SpeechStarted(first_speech))
 
     def _append(self, block: AudioBlock) -> None:
-        self._blocks.append(block.samples)
+        self._samples.append(block.samples)
         if self._track is not None:
             self._track.write(block.samples)
 
     def _audio(self, start: int, end: int | None = None) -> NDArray[np.float32]:
-        import numpy as np
-
-        whole = np.concatenate(self._blocks) if self._blocks else np.zeros(0, np.float32)
-        return whole[start:end]
+        return self._samples.view(start, end)
 
     @staticmethod
     def _prompt_of(phrases: list[Future[str]]) -> str:
@@ -295,27 +275,39 @@ class RepListener:
         return " ".join(f.result() for f in phrases if f.exception() is None).strip()
 
     def _maybe_partial(self, now: float) -> None:
-        if now - self._partial_at < self.settings.partial_every:
+        # A partial still running when the rep pauses delays the pause's transcript, which
+        # decides the turn: on a busy machine (slow transcription) partials come less often.
+        every = max(self.settings.partial_every, 3 * self._transcribe_time)
+        if now - self._partial_at < every or self._partial_busy:
             return
         self._partial_at = now
         self._partial_generation += 1
+        self._partial_busy = True
         generation = self._partial_generation
         audio = self._audio(self._open_from)
         phrases = list(self._phrases)
+        turn_id = self._turn_id
 
         def partial() -> None:
-            if generation != self._partial_generation:
-                return  # a newer request is waiting: skip this one
-            text = self._stt.transcribe(audio, self._language, self._prompt_of(phrases))
-            done = " ".join([*(f.result() for f in phrases), text]).strip()
-            if generation == self._partial_generation and done:
-                self._notify(PartialTranscript(done))
+            try:
+                if generation != self._partial_generation:
+                    return  # the rep paused: the pause's own transcript comes first
+                began = time.monotonic()
+                text = self._stt.transcribe(audio, self._language, self._prompt_of(phrases))
+                self._took(time.monotonic() - began)
+                done = " ".join([*(f.result() for f in phrases), text]).strip()
+                if done and turn_id == self._turn_id:
+                    self._latest = (turn_id, done, now)
+                if generation == self._partial_generation and done:
+                    self._notify(PartialTranscript(done))
+            finally:
+                self._partial_busy = False
 
         self._pool.submit(partial)
 
     def _start_pause(self) -> None:
         cut_at = self._last_speech_end + self.settings.tail - self._start
-        cut = min(len(self._audio(0)), int(cut_at * SAMPLE_RATE))
+        cut = min(len(self._samples), int(cut_at * SAMPLE_RATE))
         self._partial_generation += 1  # queued partials are now stale
         audio = self._audio(self._open_from, cut)
         phrases = list(self._phrases)
@@ -326,6 +318,7 @@ class RepListener:
         def transcribe_pause() -> str:
             began = time.monotonic()
             text = self._stt.transcribe(audio, self._language, self._prompt_of(phrases))
+            self._took(time.monotonic() - began)
             log.debug(
                 "pause at %.2f s: queued %.0f ms, transcribed %.2f s of audio in %.0f ms",
                 at,
@@ -341,7 +334,7 @@ class RepListener:
         self._pause_phrases = [*phrases, job]
 
         self._pause_long_enough = False
-        self._announced = False
+        self._announced = None
 
         def transcribed(done: Future[str]) -> None:
             if not done.cancelled() and done.exception() is None and turn_id == self._turn_id:
@@ -350,33 +343,59 @@ class RepListener:
 
         job.add_done_callback(transcribed)
 
+    def _took(self, seconds: float) -> None:
+        """How long transcriptions take here and now (a moving average)."""
+        self._transcribe_time = 0.7 * self._transcribe_time + 0.3 * seconds
+
     def _announce(self, job: Future[str] | None = None) -> None:
-        """Tell the call the rep has fallen silent, with their words so far, once both are
-        true: the silence is long enough, and the words are transcribed (either thread)."""
+        """Tell the call the rep has fallen silent, with their words so far, once the silence
+        is long enough: the pause's transcript when it is ready (either thread), and before
+        that, live, a partial transcript that reaches the end of the speech."""
         with self._announcing:
             pause = self._pause
-            if pause is None or (job is not None and job is not pause) or self._announced:
+            if pause is None or (job is not None and job is not pause):
                 return
-            if not self._pause_long_enough or not all(f.done() for f in self._pause_phrases):
+            if not self._pause_long_enough:
                 return
-            text = self._join(self._pause_phrases)
-            if text:
-                self._announced = True
+            if all(f.done() for f in self._pause_phrases):
+                text = self._join(self._pause_phrases)
+            elif self._announced is None and self.source.realtime:
+                text = self._early_words()
+            else:
+                return
+            if text and text != self._announced:
+                self._announced = text
                 self._heard(Paused(text, self._last_speech_end, self._turn_id))
+
+    def _early_words(self, slack: float | None = None) -> str:
+        """The latest partial transcript, if it covers the speech up to (nearly) its end.
+        Used until the pause's own transcript is ready, to start the reply and to read how
+        the line ends; the turn's words are always the pause's transcript."""
+        latest = self._latest
+        if latest is None or latest[0] != self._turn_id:
+            return ""
+        _turn, words, upto = latest
+        slack = self.settings.early_partial if slack is None else slack
+        return words if upto >= self._last_speech_end - slack else ""
 
     def _resume(self, block: AudioBlock) -> None:
         """The rep went on after a pause. A real pause (not a gap between two words) cuts
         the turn there: its words are a finished phrase, and later passes start after it."""
         with self._announcing:
+            assert self._pause is not None
             if block.start - self._last_speech_end >= self._phrase_pause():
-                assert self._pause is not None
                 self._phrases.append(self._pause)
                 self._open_from = self._pause_cut
+            else:
+                # A gap between two words: nothing needs its transcript. Dropped if it has
+                # not started, so the pause that ends the turn is not queued behind it
+                # (measured: up to ~450 ms in a line with commas, on a busy machine).
+                self._pause.cancel()
             announced = self._announced
             self._pause = None
-            self._announced = False
+            self._announced = None
             self._pause_long_enough = False
-        if announced:
+        if announced is not None:
             self._heard(Resumed(block.start))
 
     def _phrase_pause(self) -> float:
@@ -387,7 +406,7 @@ class RepListener:
         is transcribed at every pause, and cut only once it grows long."""
         if self._language.split("-")[0].lower() == "en":
             return self.settings.phrase_pause
-        open_seconds = (len(self._audio(self._open_from))) / SAMPLE_RATE
+        open_seconds = (len(self._samples) - self._open_from) / SAMPLE_RATE
         return self.settings.phrase_pause if open_seconds > LONG_PHRASE else math.inf
 
     @staticmethod
@@ -413,7 +432,7 @@ class RepListener:
         parts = list(self._phrases)
         if self._pause is not None and not self._speaking:
             parts.append(self._pause)
-        elif len(self._audio(self._open_from)):
+        elif len(self._samples) > self._open_from:
             audio = self._audio(self._open_from)
             earlier = list(self._phrases)
             parts.append(

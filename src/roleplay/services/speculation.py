@@ -3,18 +3,20 @@
 When the rep falls silent, the voice loop asks the customer for a reply to the words so far;
 by the time the silence is long enough to end the turn, the reply is already on its way. If
 the rep keeps talking, the reply is dropped unheard; if the final transcript says the same
-words, the call commits it (`Conversation.rep_says(..., speculation=...)`) and nothing was
-lost but the wait.
+words, the call commits it and nothing was lost but the wait.
+
+Whether a speculation is used is decided in one place, `claim`, under a lock: the engine
+asks it once with the rep's final words (`Conversation.rep_says(..., speculation=...)`).
 """
 
 from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from roleplay.domain.turn_taking import same_words
-from roleplay.services.ports import CustomerEvent
+from roleplay.services.ports import CustomerEvent, Sentence
 
 
 class Speculation:
@@ -22,54 +24,78 @@ class Speculation:
         self.text = text
         self._events = events
         self._buffer: deque[CustomerEvent] = deque()
-        self._lock = threading.Lock()  # one step of the customer's stream at a time
+        # Two locks: `_state` guards the decision (discarded / committed) and is only ever
+        # held for a moment; `_pull` is held while the customer's stream is stepped, which
+        # can block for as long as the model takes to answer.
+        self._state = threading.Lock()
+        self._pull = threading.Lock()
         self._exhausted = False
         self._discarded = False
         self._committed = False
         self.error: BaseException | None = None  # raised again to whoever commits it
 
     def matches(self, text: str) -> bool:
-        return not self._discarded and not self._committed and same_words(self.text, text)
+        with self._state:
+            return self._open() and same_words(self.text, text)
 
     @property
-    def discarded(self) -> bool:
-        return self._discarded
+    def committed(self) -> bool:
+        with self._state:
+            return self._committed
 
-    def prefetch(self) -> bool:
-        """Pull the next event into the buffer (from a worker thread, while the rep is silent).
+    def claim(self, text: str) -> Iterator[CustomerEvent] | None:
+        """The one decision: the rep's final words are `text`. If they are the words this
+        reply was started from (and it is still open), it is committed and its events are
+        returned (those prefetched, then the rest as they come); otherwise it is dropped
+        unheard and None is returned."""
+        with self._state:
+            if self._open() and same_words(self.text, text):
+                self._committed = True
+                return self._committed_events()
+        self.discard()
+        return None
 
-        Returns False when there is nothing more to pull (complete, failed, committed or
-        discarded)."""
-        with self._lock:
-            if self._exhausted or self._discarded or self._committed:
-                if self._discarded:
-                    self._close()
-                return False
+    def prefetch(self) -> CustomerEvent | None:
+        """Pull the next event into the buffer (from a worker thread, while the rep is silent)
+        and return it. Returns None when there is nothing more to pull (complete, failed,
+        committed or discarded)."""
+        with self._pull:
+            with self._state:
+                discarded, stop = self._discarded, self._exhausted or not self._open()
+            if discarded:
+                self._close()
+            if stop:
+                return None
             try:
-                self._buffer.append(next(self._events))
+                event = next(self._events)
             except StopIteration:
                 self._exhausted = True
-                return False
+                return None
             except Exception as exc:  # noqa: BLE001 - re-raised to whoever commits it
                 self.error = exc
                 self._exhausted = True
-                return False
-            return True
+                return None
+            self._buffer.append(event)
+            return event
 
     def discard(self) -> None:
         """Drop the reply unheard. Never blocks: a prefetch in progress closes it after."""
-        self._discarded = True
-        if self._lock.acquire(blocking=False):
+        with self._state:
+            if self._committed:
+                return
+            self._discarded = True
+        if self._pull.acquire(blocking=False):
             try:
                 self._close()
             finally:
-                self._lock.release()
+                self._pull.release()
 
-    def commit(self) -> Iterator[CustomerEvent]:
-        """The reply's events: those already prefetched, then the rest as they come."""
-        self._committed = True
+    def _open(self) -> bool:
+        return not self._discarded and not self._committed
+
+    def _committed_events(self) -> Iterator[CustomerEvent]:
         while True:
-            with self._lock:
+            with self._pull:
                 if self._buffer:
                     event = self._buffer.popleft()
                 elif self.error is not None:
@@ -85,7 +111,30 @@ class Speculation:
             yield event
 
     def _close(self) -> None:
-        close = getattr(self._events, "close", None)
-        if close is not None:
-            close()
+        if not self._exhausted:
+            close = getattr(self._events, "close", None)
+            if close is not None:
+                close()
         self._exhausted = True
+
+
+class Prefetch:
+    """Pulls a speculative reply on its own thread while the rep is silent, noting when its
+    first token and first sentence came (`stamp` gives the session time)."""
+
+    def __init__(self, speculation: Speculation, stamp: Callable[[], float]) -> None:
+        self.speculation = speculation
+        self._stamp = stamp
+        self.requested = stamp()
+        self.first_token: float | None = None
+        self.first_sentence: float | None = None
+        self._thread = threading.Thread(target=self._run, name="speculate", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while (event := self.speculation.prefetch()) is not None:
+            now = self._stamp()
+            if self.first_token is None:
+                self.first_token = now
+            if self.first_sentence is None and isinstance(event, Sentence):
+                self.first_sentence = now

@@ -1,5 +1,10 @@
 """A spoken practice call: the rep talks, the customer answers out loud.
 
+This module holds the call's loop (one thread that hears the listener's news and starts the
+customer's replies); `listening` hears the rep, `speculation` starts a reply early,
+`voice_reply` speaks one reply and says what was heard, `voice_timing` keeps a turn's times,
+`recovery` decides what happens when the customer fails.
+
 The conversation engine keeps the turns; this service gives it ears and a voice. The rep's
 side comes from `RepListener` (voice activity, incremental transcription, end of turn). As
 soon as the rep falls silent the customer's reply is started speculatively from the words so
@@ -17,16 +22,15 @@ first_audio_out (customer).
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
-from roleplay.services.delivery import Delivered, Delivery
+from roleplay.services.delivery import Delivery
 from roleplay.services.engine import CallState, Conversation
 from roleplay.services.listening import (
     Heard,
@@ -40,46 +44,38 @@ from roleplay.services.listening import (
     TurnEnded,
 )
 from roleplay.services.ports import (
+    SAMPLE_RATE,
     AudioRecorder,
     AudioSource,
     AudioTrack,
-    ClipPlayback,
     CustomerEvent,
     CustomerUnavailable,
-    FirstToken,
-    Sentence,
     Speaker,
     SpeechToText,
     TextToSpeech,
     VoiceActivity,
 )
-from roleplay.services.speculation import Speculation
+from roleplay.services.recovery import CustomerRecovery
+from roleplay.services.speculation import Prefetch
 from roleplay.services.voice_events import (
     BargeIn,
     CallEnded,
-    CustomerSentence,
-    CustomerTurn,
     Listener,
     Notice,
-    RepTurn,
     StateChanged,
     VoiceEvent,
     VoiceState,
 )
+from roleplay.services.voice_reply import CustomerReply, CustomerVoice
+from roleplay.services.voice_timing import SessionClock, Timeline, TurnTimings
 
 if TYPE_CHECKING:
     from roleplay.domain.scenario import Voice
-    from roleplay.services.ports import Clip, Customer
+    from roleplay.services.ports import Customer
+
+__all__ = ["Timeline", "VoiceCall", "VoiceParts"]
 
 log = logging.getLogger(__name__)
-
-
-class Timeline(Protocol):
-    """The call's clock when audio is read faster than real time: the call moves it."""
-
-    def monotonic(self) -> float: ...
-
-    def advance(self, seconds: float) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -90,11 +86,6 @@ class VoiceParts:
     tts: TextToSpeech
     vad: VoiceActivity
     recorder: AudioRecorder
-
-
-@dataclass(frozen=True)
-class _ReplyDone:
-    reply: _Reply
 
 
 class VoiceCall:
@@ -114,16 +105,14 @@ class VoiceCall:
         self.parts = parts
         self.settings = settings or ListenSettings()
         self._notify_cb = notify or (lambda _e: None)
-        self._timeline = timeline
-        self._fallback = fallback
+        self._recovery = CustomerRecovery(call, fallback)
         self._speculate = speculate
         self.voice = voice or call.run.scenario.persona.voice  # the customer's voice
-        self._inbox: queue.SimpleQueue[Heard | _ReplyDone | None] = queue.SimpleQueue()
-        self._reply: _Reply | None = None
-        self._speculation: tuple[Speculation, _Prefetch] | None = None
+        self._inbox: queue.SimpleQueue[Heard | CustomerReply | None] = queue.SimpleQueue()
+        self._reply: CustomerReply | None = None
+        self._prefetch: Prefetch | None = None  # the reply started while the rep is silent
         self._hung_up = threading.Event()
         self._counts = {"rep": 0, "customer": 0}
-        self.offset = 0.0  # session seconds at source second 0 (grows in fast mode)
         self._ended_turn = 0
         self.state = VoiceState.LOADING
         self.listener = RepListener(
@@ -134,7 +123,16 @@ class VoiceCall:
             self.settings,
             heard=self._inbox.put,
             notify=self.notify,
-            open_track=lambda: self._open_track("rep"),
+            open_track=lambda: self._open_track("rep", SAMPLE_RATE),
+            started=lambda monotonic: self.clock.anchor(monotonic),
+        )
+        self.clock = SessionClock(call, timeline, lambda: self.listener.position)
+        self._out = CustomerVoice(
+            parts.speaker,
+            parts.tts,
+            self.voice,
+            call.run.scenario.language,
+            open_track=self._customer_track,
         )
 
     # --- what the interface calls --------------------------------------------------------
@@ -166,6 +164,11 @@ class VoiceCall:
     def realtime(self) -> bool:
         return self.parts.source.realtime
 
+    @property
+    def offset(self) -> float:
+        """Session seconds at the source's second 0."""
+        return self.clock.offset
+
     def notify(self, event: VoiceEvent) -> None:
         try:
             self._notify_cb(event)
@@ -177,11 +180,10 @@ class VoiceCall:
     def _run(self) -> None:
         if not self.realtime:
             self.listener.hold()  # a fast file waits for the opening line
-        self._start_reply(lambda delivery: self.call.start(delivery=delivery), None)
+        self._start_reply(lambda delivery: self.call.start(delivery=delivery))
         while self.call.state is CallState.NOT_STARTED and self._reply_running():
             time.sleep(0.002)  # the session folder exists once the call has started
-        if self._timeline is None:
-            self.offset = self.call.elapsed()
+        self.clock.started()
         self.listener.start()
         while not self._hung_up.is_set():
             try:
@@ -190,8 +192,8 @@ class VoiceCall:
                 continue
             if item is None:
                 break
-            if isinstance(item, _ReplyDone):
-                if self._finish_reply(item.reply):
+            if isinstance(item, CustomerReply):
+                if self._finish_reply(item):
                     break
             elif isinstance(item, SpeechStarted):
                 self._set_state(VoiceState.REP_SPEAKING)
@@ -216,7 +218,7 @@ class VoiceCall:
     def _rep_turn(self, ended: TurnEnded) -> None:
         self._ended_turn = ended.turn
         text = ended.text.result()
-        ready = self._session_time(time.monotonic())
+        transcribed = time.monotonic()
         if not text:  # a cough, a chair: no words, no turn
             if ended.audio is not None:
                 ended.audio.discard()
@@ -228,68 +230,72 @@ class VoiceCall:
         self._wait_for_reply()  # a reply the rep talked over is closing
         if self.call.state is not CallState.AWAITING_REP:
             return
-        self._catch_up()
-        timings = {
-            "speech_start": self.offset + ended.start,
-            "speech_end": self.offset + ended.speech_end,
-            "turn_end": self._session_time(ended.decided_at)
-            if self.realtime
-            else self.offset + ended.decided,
-            "transcript_ready": ready if self.realtime else self.offset + ended.decided,
-        }
-        timings = {k: round(v, 3) for k, v in timings.items()}
-        speculation = None
-        if self._speculation is not None and self._speculation[0].matches(text):
-            speculation, prefetch = self._speculation
-            self._speculation = None
-        else:
-            prefetch = None
-            self._drop_speculation()
+        self.clock.catch_up()
+        timings = TurnTimings(self.clock)
+        timings.rep_turn(ended, transcribed)
+        rep = timings.rep()
+        prefetch, self._prefetch = self._prefetch, None
+        audio = ended.audio.path if ended.audio is not None else None
 
         def events(delivery: Delivery) -> Iterator[CustomerEvent]:
             return self.call.rep_says(
                 text,
-                start=timings["speech_start"],
-                end=timings["speech_end"],
-                speculation=speculation,
+                start=rep["speech_start"],
+                end=rep["speech_end"],
+                # The engine decides, once, whether the early reply is the answer.
+                speculation=prefetch.speculation if prefetch is not None else None,
                 delivery=delivery,
-                audio=ended.audio.path if ended.audio is not None else None,
-                timings=timings,
+                audio=audio,
+                timings=rep,
             )
 
-        self._start_reply(events, prefetch, requested=timings["turn_end"])
+        self._start_reply(events, timings, prefetch)
 
     # --- speculation ----------------------------------------------------------------------
 
     def _start_speculation(self, text: str) -> None:
+        """The rep fell silent after `text`: ask for the reply now. Asked again with newer
+        words for the same pause, it keeps a reply to the same words and replaces any other."""
         if not self._speculate or self._reply_running():
             return
         if self.call.state is not CallState.AWAITING_REP:
             return
+        if self._prefetch is not None and self._prefetch.speculation.matches(text):
+            return
         self._drop_speculation()
-        speculation = self.call.speculate(text)
-        prefetch = _Prefetch(speculation, self._session_time)
-        self._speculation = (speculation, prefetch)
-        prefetch.start()
+        self._prefetch = Prefetch(self.call.speculate(text), self.clock.now)
 
     def _drop_speculation(self) -> None:
-        if self._speculation is not None:
-            self._speculation[0].discard()
-            self._speculation = None
+        if self._prefetch is not None:
+            self._prefetch.speculation.discard()
+            self._prefetch = None
 
     # --- the customer's reply -------------------------------------------------------------
 
     def _start_reply(
         self,
         events: Callable[[Delivery], Iterator[CustomerEvent]],
-        prefetch: _Prefetch | None,
-        requested: float | None = None,
+        timings: TurnTimings | None = None,
+        prefetch: Prefetch | None = None,
+        *,
+        announce_rep: bool = True,
     ) -> None:
-        self._reply = _Reply(self, events, prefetch, requested)
+        self._reply = CustomerReply(
+            self.call,
+            self._out,
+            self.clock,
+            timings or TurnTimings(self.clock),
+            events,
+            notify=self.notify,
+            speaking=lambda: self._set_state(VoiceState.CUSTOMER_SPEAKING),
+            done=self._inbox.put,
+            prefetch=prefetch,
+            announce_rep=announce_rep,
+        )
         self._reply.start()
 
     def _reply_running(self) -> bool:
-        return self._reply is not None and self._reply.thread.is_alive()
+        return self._reply is not None and self._reply.running()
 
     def _wait_for_reply(self) -> None:
         reply = self._reply
@@ -297,49 +303,59 @@ class VoiceCall:
             reply.thread.join()
             self._finish_reply(reply)
 
-    def _finish_reply(self, reply: _Reply) -> bool:
+    def _finish_reply(self, reply: CustomerReply) -> bool:
         """Returns True when the call is over."""
         if reply is not self._reply:
             return False
         self._reply = None
-        if reply.failure is not None:
-            self.notify(Notice(reply.failure))
-            if self._fallback is not None:
-                self.call.switch_customer(self._fallback())
-                self.notify(Notice("Continuing with the offline scripted customer."))
+        if reply.error is not None:
+            self.notify(Notice(reply.error))
+        if reply.failure is not None and self._recover(reply.failure):
+            return False
         if self.call.state is CallState.ENDED:
             return True
         self._set_state(VoiceState.LISTENING)
         self.listener.resume()
         return False
 
+    def _recover(self, failure: CustomerUnavailable) -> bool:
+        """The customer failed: the shared policy's unattended choice. True when a new reply
+        to the rep's turn is on its way."""
+        self.notify(Notice(str(failure)))
+        choice = self._recovery.unattended()
+        if choice is None or self.call.state is not CallState.AWAITING_REP:
+            return False
+        recovery = self._recovery
+
+        def events(delivery: Delivery) -> Iterator[CustomerEvent]:
+            said = recovery.apply(choice, lambda m: self.notify(Notice(m)), delivery=delivery)
+            return said if said is not None else iter(())
+
+        # Once: a recovered reply that fails too is not recovered again (no fallback loop).
+        self._recovery = CustomerRecovery(self.call, None)
+        self._start_reply(events, announce_rep=False)
+        return True
+
     def _barge_in(self) -> None:
         """The rep speaks while a reply is on its way or playing: it stops, at once."""
         reply = self._reply
-        if reply is not None and reply.thread.is_alive():
+        if reply is not None and reply.running():
             reply.interrupt()
             if reply.audible():
                 self.notify(BargeIn())
 
     # --- helpers ----------------------------------------------------------------------------
 
-    def _catch_up(self) -> None:
-        """Fast mode: move the call's clock to where the audio has got to."""
-        if self._timeline is not None:
-            ahead = self.offset + self.listener.position - self.call.elapsed()
-            self._timeline.advance(max(0.0, ahead))
-
-    def _session_time(self, monotonic: float) -> float:
-        if self._timeline is not None:  # fast: where the audio (or the customer) has got to
-            return max(self.call.elapsed(), self.offset + self.listener.position)
-        return self.call.elapsed() - (time.monotonic() - monotonic)
-
-    def _open_track(self, speaker: str) -> AudioTrack | None:
+    def _open_track(self, speaker: str, rate: int) -> AudioTrack | None:
         if self.call.state is CallState.NOT_STARTED:
             return None
         self._counts[speaker] += 1
         name = f"{speaker}-{self._counts[speaker]:03d}"
-        rate = 16_000
+        return self.parts.recorder.open(self.call.record.id, name, rate)
+
+    def _customer_track(self, rate: int) -> AudioTrack:
+        self._counts["customer"] += 1
+        name = f"customer-{self._counts['customer']:03d}"
         return self.parts.recorder.open(self.call.record.id, name, rate)
 
     def _set_state(self, state: VoiceState) -> None:
@@ -349,7 +365,7 @@ class VoiceCall:
 
     def _close(self) -> None:
         self.listener.stop()
-        self._catch_up()
+        self.clock.catch_up()
         self._drop_speculation()
         if self._reply is not None:
             self._reply.interrupt()
@@ -358,198 +374,3 @@ class VoiceCall:
         self.call.end()
         self._set_state(VoiceState.ENDED)
         self.notify(CallEnded(self.call.outcome))
-
-
-class _Prefetch:
-    """Pulls a speculative reply in the background, noting when its first parts came."""
-
-    def __init__(self, speculation: Speculation, clock: Callable[[float], float]) -> None:
-        self.speculation = speculation
-        self._clock = clock
-        self.requested = clock(time.monotonic())
-        self.first_token: float | None = None
-        self.first_sentence: float | None = None
-        self._seen = 0
-        self.thread = threading.Thread(target=self._run, name="speculate", daemon=True)
-
-    def start(self) -> None:
-        self.thread.start()
-
-    def _run(self) -> None:
-        while self.speculation.prefetch():
-            now = self._clock(time.monotonic())
-            if self.first_token is None:
-                self.first_token = now
-            if self.first_sentence is None and self._has_sentence():
-                self.first_sentence = now
-
-    def _has_sentence(self) -> bool:
-        return any(isinstance(e, Sentence) for e in list(self.speculation._buffer))
-
-
-@dataclass
-class _Heard:
-    text: str
-    clip: Clip
-    playback: ClipPlayback
-
-
-class _Reply:
-    """One customer reply, on its own thread: synthesise, play, record (a Delivery)."""
-
-    def __init__(
-        self,
-        voice: VoiceCall,
-        events: Callable[[Delivery], Iterator[CustomerEvent]],
-        prefetch: _Prefetch | None,
-        requested: float | None,
-    ) -> None:
-        self._voice = voice
-        self._events = events
-        self._prefetch = prefetch
-        self._cancel = threading.Event()
-        self._first_index = len(voice.call.turns)
-        self._played: list[_Heard] = []
-        self.failure: str | None = None
-        self.timings: dict[str, float] = {}
-        if requested is not None:
-            self.timings["reply_requested"] = requested
-        if prefetch is not None:
-            self.timings["reply_requested"] = min(requested or 1e9, prefetch.requested)
-            self.timings["speculative"] = 1.0
-        self.thread = threading.Thread(target=self._run, name="reply", daemon=True)
-
-    def start(self) -> None:
-        self.thread.start()
-
-    def interrupt(self) -> None:
-        self._cancel.set()
-        self._voice.parts.speaker.stop()
-
-    def audible(self) -> bool:
-        return any(h.playback.played > 0 for h in self._played)
-
-    def _mark(self, key: str, value: float | None = None) -> None:
-        if key not in self.timings:
-            now = self._voice._session_time(time.monotonic())
-            self.timings[key] = round(now if value is None else value, 3)
-
-    def _run(self) -> None:
-        voice = self._voice
-        scenario = voice.call.run.scenario
-        announced = False
-        try:
-            stream = self._events(self)
-            try:
-                for event in stream:
-                    if not announced:
-                        announced = self._announce_rep_turn()
-                    if self._prefetch is not None:
-                        for key in ("first_token", "first_sentence"):
-                            value = getattr(self._prefetch, key)
-                            if value is not None:
-                                self._mark(key, value)
-                    self._mark("first_token")
-                    if self._cancel.is_set():
-                        break
-                    if isinstance(event, FirstToken) or not isinstance(event, Sentence):
-                        continue
-                    self._mark("first_sentence")
-                    clip = voice.parts.tts.synthesise(event.text, voice.voice, scenario.language)
-                    self._mark("synthesised")
-                    if self._cancel.is_set():
-                        break
-                    playback = voice.parts.speaker.play(clip)
-                    if voice._timeline is not None:
-                        self._mark("first_audio_out")  # fast: played the moment it is queued
-                    self._played.append(_Heard(event.text, clip, playback))
-                    voice._set_state(VoiceState.CUSTOMER_SPEAKING)
-                    voice.notify(CustomerSentence(event.text))
-                    if voice._timeline is not None and not voice.parts.speaker.realtime:
-                        voice._timeline.advance(clip.duration)  # "played" at once
-                        voice.offset += clip.duration
-            finally:
-                close = getattr(stream, "close", None)
-                if close is not None:
-                    with contextlib.suppress(CustomerUnavailable):
-                        close()  # the engine saves the turn (asking `finish`)
-        except CustomerUnavailable as exc:
-            self.failure = str(exc)
-        except Exception as exc:  # the call loop must hear back, or it waits forever
-            log.exception("the customer's reply failed")
-            self.failure = f"the customer's reply failed ({type(exc).__name__}: {exc})"
-        if not announced:
-            self._announce_rep_turn()
-        turns = voice.call.turns
-        if turns and turns[-1].speaker == "customer" and turns[-1].index >= self._first_index:
-            voice.notify(CustomerTurn(turns[-1]))
-        voice._inbox.put(_ReplyDone(self))
-
-    def _announce_rep_turn(self) -> bool:
-        turns = self._voice.call.turns
-        rep = [t for t in turns if t.speaker == "rep"]
-        if rep and rep[-1].index == len(turns) - 1:
-            self._voice.notify(RepTurn(rep[-1]))
-        return True
-
-    # --- Delivery: what was heard ---------------------------------------------------------
-
-    def finish(self, said: Sequence[str], complete: bool) -> Delivered:
-        voice = self._voice
-        # However long the audio lasts, plus slack: a speaker that stalls (device unplugged)
-        # must not hold the call forever.
-        deadline = time.monotonic() + sum(h.clip.duration for h in self._played) + 3.0
-        for queued in self._played:
-            while not queued.playback.wait(0.05):
-                if self._cancel.is_set() or time.monotonic() > deadline:
-                    break
-            if self._cancel.is_set():
-                break
-            if time.monotonic() > deadline:
-                log.warning("the speaker stopped playing; going on without it")
-                voice.parts.speaker.stop()
-                break
-        if self._cancel.is_set():
-            voice.parts.speaker.stop()
-        heard = [h for h in self._played if h.playback.played > 0]
-        cut_off = self._cancel.is_set() and (
-            len(heard) < len(said) or any(h.playback.played < h.clip.duration - 0.01 for h in heard)
-        )
-        if not heard:
-            return Delivered(text="", interrupted=cut_off, timings=self.timings)
-        first = heard[0].playback.started
-        if first is not None and voice._timeline is None:
-            self._mark("first_audio_out", voice._session_time(first))
-        start = self.timings.get("first_audio_out")
-        end = voice._session_time(time.monotonic())
-        last = heard[-1].playback
-        if last.started is not None and voice.realtime:
-            end = min(end, voice._session_time(last.started) + last.played)
-        audio = self._save(heard)
-        return Delivered(
-            text=" ".join(h.text for h in heard),
-            start=start,
-            end=round(end, 3),
-            interrupted=cut_off,
-            audio=audio,
-            timings=dict(self.timings),
-        )
-
-    def _save(self, heard: list[_Heard]) -> str | None:
-        import numpy as np
-
-        voice = self._voice
-        voice._counts["customer"] += 1
-        rate = heard[0].clip.rate
-        name = f"customer-{voice._counts['customer']:03d}"
-        track = voice.parts.recorder.open(voice.call.record.id, name, rate)
-        for h in heard:
-            played = round(h.playback.played * h.clip.rate)
-            samples = h.clip.samples[: max(0, played)]
-            if h.clip.rate != rate:  # one voice per call: never expected
-                samples = np.interp(
-                    np.arange(0, len(samples), h.clip.rate / rate), np.arange(len(samples)), samples
-                ).astype(np.float32)
-            track.write(samples)
-        track.close()
-        return track.path

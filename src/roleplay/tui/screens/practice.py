@@ -27,6 +27,7 @@ from roleplay.services.ports import (
     Sentence,
     SpeechUnavailable,
 )
+from roleplay.services.recovery import CustomerRecovery, Recovery
 from roleplay.services.voice_events import (
     BargeIn,
     CallEnded,
@@ -289,20 +290,20 @@ class PracticeScreen(ReportsFailures, Screen[None]):
     def _failed(self, message: str) -> None:
         self._live = None
         self._set_state("customer unavailable")
+        services = self.rapp.services
+        fallback = None if services.offline else services.offline_customer
+        recovery = CustomerRecovery(self.call, fallback)  # the policy every call shares
 
         def chosen(choice: str | None) -> None:
-            if choice == "retry":
-                self._set_state("customer thinking")
-                self._run(self.call.retry_reply)
-            elif choice == "offline":
-                self.call.switch_customer(self.rapp.services.offline_customer())
-                self.notify("Continuing with the offline scripted customer.")
-                self._set_state("customer thinking")
-                self._run(self.call.retry_reply)
-            else:
+            offered = {c.value: c for c in recovery.choices()}
+            events = recovery.apply(offered.get(choice or "", Recovery.END), self.notify)
+            if events is None:
                 self._finish()
+                return
+            self._set_state("customer thinking")
+            self._run(lambda: events)
 
-        self.app.push_screen(FailureChoice(message, not self.rapp.services.offline), chosen)
+        self.app.push_screen(FailureChoice(message, recovery.can_go_offline), chosen)
 
     # --- keys -----------------------------------------------------------------------------
 

@@ -1,0 +1,110 @@
+"""What the rep's listener works with and tells the call: its settings, its news (speech
+started, paused, resumed, the turn ended), and the turn's audio as it grows."""
+
+from __future__ import annotations
+
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from roleplay.domain.turn_taking import TurnEndPolicy
+from roleplay.services.ports import SAMPLE_RATE, AudioTrack
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+
+@dataclass(frozen=True)
+class ListenSettings:
+    policy: TurnEndPolicy = field(default_factory=TurnEndPolicy)
+    threshold: float = 0.5  # speech probability at which speech starts
+    release: float = 0.35  # ...and below which it stops (hysteresis)
+    min_speech: float = 0.09  # seconds of speech before it counts (clicks, bumps)
+    barge_in: float = 0.25  # seconds of speech over the customer before they stop
+    transcribe_after: float = 0.03  # seconds of silence before the words so far are transcribed
+    speculate_after: float = 0.06  # seconds of silence before the reply is started early
+    phrase_pause: float = 0.15  # a pause at least this long may cut the turn into phrases
+    tail: float = 0.05  # seconds kept after the last speech block when cutting a phrase
+    pre_roll: float = 0.3  # seconds kept before speech was detected (the first syllable)
+    partial_every: float = 0.3  # seconds of speech between partial transcripts (when idle)
+    # A partial that ends at most this long before the end of speech may start the reply
+    # early (live only); the pause's own transcript re-checks it.
+    early_partial: float = 0.3
+    push_to_talk: bool = False  # turns start and end only on key presses
+
+
+# --- what the listener tells the call -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SpeechStarted:
+    at: float  # seconds of source audio
+
+
+@dataclass(frozen=True)
+class SpeechSustained:
+    """Speech long enough to interrupt the customer."""
+
+    at: float
+
+
+@dataclass(frozen=True)
+class Paused:
+    text: str  # everything said so far in this turn
+    at: float  # end of speech
+    turn: int  # which turn of the listener (late news about an ended turn is ignored)
+
+
+@dataclass(frozen=True)
+class Resumed:
+    at: float
+
+
+@dataclass(frozen=True)
+class TurnEnded:
+    turn: int
+    start: float  # source seconds: first speech (pre-roll aside)
+    speech_end: float  # the end of the last speech block
+    decided: float  # when the silence (or the key) ended the turn (source seconds)
+    decided_at: float  # ...and the monotonic time at which that was decided
+    text: Future[str]  # the final transcript
+    audio: AudioTrack | None
+
+
+@dataclass(frozen=True)
+class SourceEnded:
+    error: str | None = None
+
+
+Heard = SpeechStarted | SpeechSustained | Paused | Resumed | TurnEnded | SourceEnded
+
+
+class TurnAudio:
+    """The turn's audio so far, grown in place: reading a stretch of it never copies the
+    whole turn (the listening thread keeps pace with the audio while the turn grows). Views
+    stay valid: samples are only ever added after the end, and a larger buffer is a new one."""
+
+    def __init__(self) -> None:
+        import numpy as np
+
+        self._data = np.zeros(SAMPLE_RATE * 8, np.float32)
+        self._size = 0
+
+    def __len__(self) -> int:
+        return self._size
+
+    def append(self, samples: NDArray[np.float32]) -> None:
+        import numpy as np
+
+        end = self._size + len(samples)
+        if end > len(self._data):
+            grown = np.zeros(max(end, 2 * len(self._data)), np.float32)
+            grown[: self._size] = self._data[: self._size]
+            self._data = grown
+        self._data[self._size : end] = samples
+        self._size = end
+
+    def view(self, start: int, end: int | None = None) -> NDArray[np.float32]:
+        stop = self._size if end is None else min(end, self._size)
+        return self._data[start:stop]
