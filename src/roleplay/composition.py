@@ -132,7 +132,12 @@ def build(
     ws = resolve_workspace(settings, workspace)
     recordings = FileRecordings(ws.recordings)
     indexer = Indexer(recordings, open_index)
-    store = IndexedFileStore(ws.recordings, pending=recordings.mark_pending, written=indexer.sync)
+    store = IndexedFileStore(
+        ws.recordings,
+        pending=recordings.mark_pending,
+        written=indexer.sync,
+        indexed=indexer.records,  # a long list is read from the index, caught up
+    )
     llm = None if offline else llm_client(settings)
 
     def customer() -> Customer:  # the customers load when a call starts, not at start-up

@@ -6,6 +6,7 @@ import errno
 import importlib
 import inspect
 import json
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -59,11 +60,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Practise a call, by voice when there is a microphone (or --audio-in), else typed.",
     ),
     "sessions": (
-        "practice",
+        "sessions",
         "List saved sessions, newest first (unfinished ones too, and damaged ones with why).",
     ),
     "show": (
-        "practice",
+        "sessions",
         "Print one session's transcript (and its scorecard when it has one).",
     ),
     "score": (
@@ -206,7 +207,15 @@ class State:
 def build_services(*, offline: bool = False) -> Services:
     from roleplay.composition import build
 
-    return build(State.workspace, offline=offline)
+    services = build(State.workspace, offline=offline)
+    if sys.stderr.isatty():  # a person waits: say how indexing many new sessions goes
+        services.indexer.progress = _indexing
+    return services
+
+
+def _indexing(done: int, total: int) -> None:
+    line = f"\rindexing {total:,} sessions the index has not seen yet: {done:,}/{total:,}"
+    typer.echo(line, err=True, nl=done >= total)
 
 
 def emit_json(data: Any, redact: Callable[[str], str] | None = None) -> None:
