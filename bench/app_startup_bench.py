@@ -50,9 +50,7 @@ Minimal().run(headless=True, size=(100, 30))
 CHILD = """
 import sys, time
 from pathlib import Path
-import roleplay.cli  # the same imports as `roleplay` with no command
-if hasattr(roleplay.cli, "start"):  # the entry point of the app, when the tree has one
-    import roleplay.cli.start
+from roleplay.cli import main  # what the `roleplay` entry point loads before it runs
 import roleplay.tui.app as tui
 from roleplay.composition import build
 from roleplay.tui.app import RoleplayApp

@@ -99,3 +99,46 @@ def test_a_command_loads_when_it_runs(tmp_path: object) -> None:
     assert result.exit_code == 0, result.output
     assert "Today's queue" in result.output
     assert isinstance(typer.main.get_command(app), typer.core.TyperGroup)
+
+
+def test_bare_roleplay_at_a_terminal_opens_the_app_without_the_command_line(
+    workspace: Path,
+) -> None:
+    """`roleplay` alone at a terminal: the app gets the services of the chosen workspace, and
+    neither typer nor a command was loaded on the way (the first frame waits for neither)."""
+    import pty
+
+    code = (
+        "import sys, json\n"
+        "sys.argv = ['roleplay']\n"
+        "import roleplay.tui.app as tui\n"
+        "def shown(services):\n"
+        "    loaded = [m for m in sys.modules if m.startswith(('typer', 'roleplay.cli'))]\n"
+        "    print(json.dumps([str(services.workspace.root), loaded]), flush=True)\n"
+        "tui.run_app = shown  # the app itself is tested elsewhere; here: what opens it\n"
+        "from roleplay.cli import main\n"
+        "main()\n"
+    )
+    src = str(Path(roleplay.cli.__file__).parents[2])
+    env = {**os.environ, "PYTHONPATH": src, "ROLEPLAY_WORKSPACE": str(workspace)}
+    leader, follower = pty.openpty()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", code],
+            stdin=follower,
+            stdout=follower,
+            stderr=subprocess.PIPE,
+            env=env,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+        out = os.read(leader, 65536).decode()
+    finally:
+        os.close(leader)
+        os.close(follower)
+    root, loaded = json.loads(out.strip().splitlines()[-1])
+    assert Path(root) == workspace
+    commands = {f"roleplay.cli.{module}" for module, _ in COMMANDS.values()}
+    assert "roleplay.cli.start" in loaded
+    assert not [m for m in loaded if m.startswith("typer") or m in commands], loaded
+    assert "roleplay.cli.root" not in loaded

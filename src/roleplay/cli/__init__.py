@@ -13,7 +13,8 @@ import types
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from roleplay.cli.root import app, main
+    from roleplay.cli.root import app
+    from roleplay.cli.start import main
 
 __all__ = ["app", "main"]
 
@@ -33,8 +34,8 @@ class _Cli(types.ModuleType):
         del value  # the import system binding the submodule cli/app.py: keep the typer app
 
     @property
-    def main(self) -> Any:
-        from roleplay.cli.root import main
+    def main(self) -> Any:  # bare `roleplay` opens the app without loading the command line
+        from roleplay.cli.start import main
 
         return main
 

@@ -204,11 +204,12 @@ class State:
     workspace: Path | None = None
 
 
-def build_services(*, offline: bool = False) -> Services:
+def build_services(*, offline: bool = False, progress: bool = True) -> Services:
+    """`progress`: tell a person at the terminal how a long index catch-up goes."""
     from roleplay.composition import build
 
     services = build(State.workspace, offline=offline)
-    if sys.stderr.isatty():  # a person waits: say how indexing many new sessions goes
+    if progress and sys.stderr.isatty():
         services.indexer.progress = _indexing
     return services
 

@@ -43,7 +43,7 @@ def root(
         else:
             from roleplay.tui.app import run_app  # Textual loads only for the app
 
-            run_app(build_services())
+            run_app(build_services(progress=False))  # the app owns the terminal
 
 
 def _pick_and_practise() -> None:
