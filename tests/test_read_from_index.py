@@ -151,3 +151,19 @@ def test_a_store_lists_again_when_the_folder_changed(many: Path) -> None:
     os.utime(rec, (long_ago + 60, long_ago + 60))
     third, _ = store.survey()
     assert len(calls) == 2 and len(third) == len(first) + 1
+
+
+def test_the_index_gives_back_each_folders_record_and_score(database_url: str) -> None:
+    """SQLite and PostgreSQL: the records of one recordings folder, whole, with their scores;
+    another folder's sessions are not among them."""
+    from roleplay.adapters.sql_index import SqlIndex
+
+    index = SqlIndex.open(database_url)
+    try:
+        mine = [make_session(n, scored=n != 2) for n in range(4)]
+        index.save([*mine, make_session(9, origin="origin-b")])
+        got = sorted(index.records("origin-a"), key=lambda x: x[0].id)
+        assert [r for r, _ in got] == [f.transcript.record for f in mine if f.transcript]
+        assert [s for _, s in got] == [f.scorecard.overall if f.scorecard else None for f in mine]
+    finally:
+        index.close()
