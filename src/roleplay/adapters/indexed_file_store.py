@@ -16,6 +16,7 @@ database layer.
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections.abc import Callable, Sequence
@@ -31,6 +32,8 @@ from roleplay.adapters.file_store import (
 from roleplay.domain.scorecard import Scorecard
 from roleplay.domain.session import SessionRecord, Turn
 from roleplay.services.ports import BrokenRecording
+
+log = logging.getLogger(__name__)
 
 INDEX_FROM = 300  # session folders from which a list is read from the index
 Indexed = list[tuple[SessionRecord, float | None]]
@@ -50,16 +53,20 @@ class IndexedFileStore(FileSessionStore):
         self._written = written  # indexes a session (never raises for an unreachable index)
         self._indexed = indexed  # the sessions the index holds, caught up (None: unreachable)
         self._scores: Scores = {}  # overall scores of the last indexed list
-        self._last: tuple[tuple[int, int], list[SessionRecord], list[Damaged]] | None = None
+        # The last list from the index and the folder state it was read at (see _folder_state)
+        self._last: tuple[tuple[int, int], list[SessionRecord], list[Damaged], Scores] | None
+        self._last = None
 
     # --- listing -------------------------------------------------------------------------
 
     def survey(self) -> tuple[list[SessionRecord], list[Damaged]]:
         entries = _folders(self.root)
+        self._scores = {}  # until the index answers: scores come from the files
         if len(entries) < INDEX_FROM:
             return super().survey()
         state = self._folder_state()
         if state is not None and self._last is not None and self._last[0] == state:
+            self._scores = self._last[3]
             return list(self._last[1]), list(self._last[2])  # nothing changed since
         indexed = self._indexed()
         if indexed is None:  # no index: the folders are the truth anyway
@@ -79,12 +86,13 @@ class IndexedFileStore(FileSessionStore):
             try:
                 records.append(parse_file(path, SessionRecord))
             except BrokenRecording as exc:
+                log.warning("%s", exc)
                 damaged.append(Damaged(name, str(exc)))
         records.sort(key=lambda r: (r.started_at, r.id), reverse=True)
         damaged.sort(key=lambda d: d.id)
         self._scores = scores
         if state is not None:
-            self._last = (state, records, damaged)
+            self._last = (state, records, damaged, scores)
         return list(records), list(damaged)
 
     def scores(self, records: Sequence[SessionRecord]) -> tuple[Scores, dict[str, str]]:
