@@ -1,5 +1,6 @@
 """The read commands a rep waits for: p50 per command on a 20-session and an 8,000-session
-workspace, as milliseconds and as a ratio to `python -c "import typer"` timed in the same run.
+workspace, as milliseconds and as a ratio to `python -c "import typer"` timed in the same run
+(each command's runs take turns with the baseline's, so both meet the same load).
 
 Two source trees are timed side by side in the same run (so machine load hits both alike):
 `--before` (default /work/main/src, the code before this change) and `--after` (this
@@ -80,8 +81,14 @@ def run(cmd: list[str], env: dict[str, str]) -> float:
     return took * 1000
 
 
-def p50(cmd: list[str], env: dict[str, str], runs: int) -> float:
-    return statistics.median(run(cmd, env) for _ in range(runs))
+def interleaved(cmds: dict[str, tuple[list[str], dict[str, str]]], runs: int) -> dict[str, float]:
+    """p50 of each command, the commands taking turns run after run (so a burst of load on
+    this shared machine hits all of them alike)."""
+    times: dict[str, list[float]] = {name: [] for name in cmds}
+    for _ in range(runs):
+        for name, (cmd, env) in cmds.items():
+            times[name].append(run(cmd, env))
+    return {name: statistics.median(t) for name, t in times.items()}
 
 
 def main() -> None:
@@ -95,17 +102,15 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="cli-bench-"))
     trees = {"before": args.before.resolve(), "after": args.after.resolve()}
     base_env = {k: v for k, v in os.environ.items() if not k.startswith(("ROLEPLAY_", "OPENAI_"))}
-    typer_ms = p50([sys.executable, "-c", "import typer"], base_env, args.runs)
-    print(f"python -c 'import typer': p50 {typer_ms:.0f} ms (the baseline of every ratio)")
     print("machine: shared, loaded by other work; compare ratios within this run\n")
     for size in (args.small, args.big):
         started = time.perf_counter()
         ws = make_workspace(tmp, size)
         print(f"{size} sessions (written in {time.perf_counter() - started:.0f} s)", flush=True)
-        results: dict[str, dict[str, float]] = {}
         first: dict[str, float] = {}
+        envs: dict[str, dict[str, str]] = {}
         for label, src in trees.items():
-            env = {
+            envs[label] = {
                 **base_env,
                 "PYTHONPATH": str(src),
                 "ROLEPLAY_HOME": str(tmp / f"home-{label}-{size}"),
@@ -114,16 +119,24 @@ def main() -> None:
                 "COLUMNS": "120",
             }
             roleplay = [sys.executable, "-m", "roleplay", "--workspace", str(ws)]
-            first[label] = run([*roleplay, "today"], env)  # the index catches up here
-            results[label] = {
-                name: p50([*roleplay, *argv], env, args.runs) for name, argv in COMMANDS.items()
-            }
+            first[label] = run([*roleplay, "today"], envs[label])  # the index catches up here
         print("  first `today` after the sessions were copied in: "
               + ", ".join(f"{k} {v:.0f} ms" for k, v in first.items()))  # fmt: skip
-        print(f"  {'command':<10} {'before ms':>10} {'x typer':>8} {'after ms':>10} {'x typer':>8}")
-        for name in COMMANDS:
-            b, a = results["before"][name], results["after"][name]
-            print(f"  {name:<10} {b:>10.0f} {b / typer_ms:>8.1f} {a:>10.0f} {a / typer_ms:>8.1f}")
+        print(f"  {'command':<10} {'typer ms':>9} {'before ms':>10} {'x typer':>8} "
+              f"{'after ms':>9} {'x typer':>8}")  # fmt: skip
+        for name, argv in COMMANDS.items():
+            roleplay = [sys.executable, "-m", "roleplay", "--workspace", str(ws), *argv]
+            p = interleaved(
+                {
+                    "typer": ([sys.executable, "-c", "import typer"], base_env),
+                    "before": (roleplay, envs["before"]),
+                    "after": (roleplay, envs["after"]),
+                },
+                args.runs,
+            )
+            t, b, a = p["typer"], p["before"], p["after"]
+            print(f"  {name:<10} {t:>9.0f} {b:>10.0f} {b / t:>8.1f} {a:>9.0f} {a / t:>8.1f}",
+                  flush=True)  # fmt: skip
         print(flush=True)
     shutil.rmtree(tmp, ignore_errors=True)
 
