@@ -1,12 +1,15 @@
 """Start-up of the terminal app: from process start to the first frame, and to "ready to talk"
-(the speech model loaded), p50 over N runs.
+(the speech model loaded), p50 over N runs, as a ratio to a minimal Textual app (one Static)
+started the same way in the same run.
 
-Each run is a fresh Python process that imports the CLI, builds the services on a workspace
-seeded with the bundled scenarios, and runs the app headless. The time counts from just before
-the process is spawned (so interpreter start-up is in it). This machine has no microphone, so a
-WAV file stands in for one (the app then loads tiny.en exactly as it would for a microphone).
+Each run is a fresh Python process that imports what `roleplay` (no command) imports, builds
+the services on a workspace seeded with the bundled scenarios, and runs the app headless. The
+time counts from just before the process is spawned (so interpreter start-up is in it). This
+machine has no microphone, so a WAV file stands in for one (the app then loads tiny.en exactly
+as it would for a microphone). Two source trees are timed in the same run, alternating:
+`--before` (default /work/main/src) and `--after` (this checkout's src).
 
-    python3 bench/app_startup_bench.py [--runs 10]
+    python3 bench/app_startup_bench.py [--runs 10] [--before PATH] [--after PATH]
 """
 
 from __future__ import annotations
@@ -24,10 +27,30 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 
+MINIMAL = """
+import time
+from textual.app import App
+from textual.widgets import Static
+
+class Minimal(App):
+    def compose(self):
+        yield Static("hello")
+
+    def on_mount(self):
+        self.call_after_refresh(self._drawn)
+
+    def _drawn(self):
+        print(f"FIRST_FRAME {time.time():.6f}", flush=True)
+        print(f"READY {time.time():.6f}", flush=True)
+        self.exit()
+
+Minimal().run(headless=True, size=(100, 30))
+"""
+
 CHILD = """
 import sys, time
 from pathlib import Path
-import roleplay.cli  # the same imports as `roleplay`
+from roleplay.cli import main  # what the `roleplay` entry point loads before it runs
 import roleplay.tui.app as tui
 from roleplay.composition import build
 from roleplay.tui.app import RoleplayApp
@@ -56,6 +79,8 @@ FirstFrame(build(Path(sys.argv[1])), audio_in=Path(sys.argv[2])).run(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--before", type=Path, default=Path("/work/main/src"))
+    parser.add_argument("--after", type=Path, default=REPO / "src")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp())
     ws = tmp / "ws"
@@ -65,44 +90,52 @@ def main() -> None:
     env = {**os.environ, "ROLEPLAY_HOME": str(tmp / "home")}
     child = tmp / "first_frame.py"
     child.write_text(CHILD)
+    minimal = tmp / "minimal.py"
+    minimal.write_text(MINIMAL)
     silence = tmp / "silence.wav"
     with wave.open(str(silence), "wb") as w:  # a stand-in microphone
         w.setnchannels(1)
         w.setsampwidth(2)
         w.setframerate(16000)
         w.writeframes(b"\0\0" * 16000)
-    times: list[float] = []
-    ready: list[float] = []
-    for n in range(args.runs):
-        started = time.time()
-        out = subprocess.run(
+    runs = {
+        "minimal Textual app": ([sys.executable, str(minimal)], env),
+        "before": (
             [sys.executable, str(child), str(ws), str(silence)],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=120,
-        )
-        marks = dict(
-            x.split() for x in out.stdout.splitlines() if x.startswith(("FIRST_FRAME", "READY"))
-        )
-        if set(marks) != {"FIRST_FRAME", "READY"}:
-            raise SystemExit(f"run {n + 1} failed:\n{out.stdout[-2000:]}\n{out.stderr[-2000:]}")
-        times.append(float(marks["FIRST_FRAME"]) - started)
-        ready.append(float(marks["READY"]) - started)
+            {**env, "PYTHONPATH": str(args.before.resolve())},
+        ),
+        "after": (
+            [sys.executable, str(child), str(ws), str(silence)],
+            {**env, "PYTHONPATH": str(args.after.resolve())},
+        ),
+    }
+    first: dict[str, list[float]] = {name: [] for name in runs}
+    ready: dict[str, list[float]] = {name: [] for name in runs}
+    for n in range(args.runs):
+        for name, (cmd, run_env) in runs.items():  # alternating, so load hits all alike
+            started = time.time()
+            out = subprocess.run(cmd, capture_output=True, text=True, env=run_env, timeout=120)
+            marks = dict(
+                x.split() for x in out.stdout.splitlines() if x.startswith(("FIRST_FRAME", "READY"))
+            )
+            if set(marks) != {"FIRST_FRAME", "READY"}:
+                raise SystemExit(
+                    f"{name} run {n + 1} failed:\n{out.stdout[-2000:]}\n{out.stderr[-2000:]}"
+                )
+            first[name].append(float(marks["FIRST_FRAME"]) - started)
+            ready[name].append(float(marks["READY"]) - started)
         print(
-            f"  run {n + 1}/{args.runs}: first frame {times[-1] * 1000:.0f} ms, "
-            f"ready to talk {ready[-1] * 1000:.0f} ms",
+            f"  run {n + 1}/{args.runs}: "
+            + ", ".join(f"{k} {first[k][-1] * 1000:.0f} ms" for k in runs),
             flush=True,
         )
-    print(
-        f"process start to first frame: p50 {statistics.median(times) * 1000:.0f} ms, "
-        f"min {min(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms (target: under 500 ms)"
-    )
-    print(
-        f"process start to ready to talk (tiny.en loaded): p50 "
-        f"{statistics.median(ready) * 1000:.0f} ms, min {min(ready) * 1000:.0f} ms, "
-        f"max {max(ready) * 1000:.0f} ms"
-    )
+    base = statistics.median(first["minimal Textual app"])
+    print("machine: shared and loaded by other work; compare the ratios within this run")
+    print(f"{'':<20} {'first frame p50':>16} {'x minimal':>10} {'ready to talk p50':>18}")
+    for name in runs:
+        f50, r50 = statistics.median(first[name]), statistics.median(ready[name])
+        ready_text = f"{r50 * 1000:.0f} ms" if name != "minimal Textual app" else "-"
+        print(f"{name:<20} {f50 * 1000:>13.0f} ms {f50 / base:>10.2f} {ready_text:>18}")
 
 
 if __name__ == "__main__":

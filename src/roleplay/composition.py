@@ -16,12 +16,9 @@ from roleplay.adapters.index_login import shared_login
 from roleplay.adapters.index_open import known_secrets, open_index
 from roleplay.adapters.indexed_file_store import IndexedFileStore
 from roleplay.adapters.indexed_habit_store import IndexedHabitStore
-from roleplay.adapters.llm_customer import LlmCustomer
-from roleplay.adapters.llm_judge import LlmJudge
 from roleplay.adapters.offline_judge import OfflineJudge
 from roleplay.adapters.openai_llm import LlmClient, LlmConfig
 from roleplay.adapters.recording_files import FileRecordings
-from roleplay.adapters.scripted_customer import ScriptedCustomer
 from roleplay.adapters.session_records import SessionRecords
 from roleplay.config import Settings, Workspace, data_dir, load_settings, resolve_workspace
 from roleplay.services.catalog import Catalog, WatchedCatalog
@@ -106,6 +103,8 @@ class Services:
 
     def offline_customer(self) -> Customer:
         """The customer to continue with when the LLM fails mid-call."""
+        from roleplay.adapters.scripted_customer import ScriptedCustomer
+
         return ScriptedCustomer()
 
     def profile(self, rep: str | None = None) -> Profile:
@@ -122,6 +121,8 @@ class Services:
 
 def llm_judge(settings: Settings, llm: LlmClient, samples: int = 1) -> Judge:
     """The LLM judge on the judge model (default: the customer model), temperature low."""
+    from roleplay.adapters.llm_judge import LlmJudge  # loaded when an LLM judge is chosen
+
     return LlmJudge(llm, model=settings.llm.judge_model, samples=samples)
 
 
@@ -154,10 +155,18 @@ def build(
     ws = resolve_workspace(settings, workspace)
     recordings = FileRecordings(ws.recordings)
     indexer = Indexer(recordings, open_index)
-    store = IndexedFileStore(ws.recordings, pending=recordings.mark_pending, written=indexer.sync)
+    store = IndexedFileStore(
+        ws.recordings,
+        pending=recordings.mark_pending,
+        written=indexer.sync,
+        indexed=indexer.records,  # a long list is read from the index, caught up
+    )
     llm = None if offline else llm_client(settings)
 
-    def customer() -> Customer:
+    def customer() -> Customer:  # the customers load when a call starts, not at start-up
+        from roleplay.adapters.llm_customer import LlmCustomer
+        from roleplay.adapters.scripted_customer import ScriptedCustomer
+
         return ScriptedCustomer() if llm is None else LlmCustomer(llm)
 
     catalogs = WatchedCatalog([ws.scenarios], [ws.rubrics])

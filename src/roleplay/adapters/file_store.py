@@ -37,6 +37,7 @@ SESSION_FILE = "session.json"
 TRANSCRIPT_FILE = "transcript.jsonl"
 SCORECARD_FILE = "scorecard.json"
 M = TypeVar("M", bound=BaseModel)
+Scores = dict[str, float | None]  # session id -> overall score (None: not scored)
 FIX = "fix or move the file away, then run `roleplay reindex`"
 
 
@@ -209,6 +210,20 @@ class FileSessionStore:
             log.warning("%s", exc)
             return None
         return card.overall if card else None
+
+    def scores(self, records: Sequence[SessionRecord]) -> tuple[Scores, dict[str, str]]:
+        """The overall score of each session (None: not scored), and why a scorecard could
+        not be read (the session is still listed; its scorecard is the problem)."""
+        scores: Scores = {}
+        problems: dict[str, str] = {}
+        for r in records:
+            try:
+                card = self.scorecard(r.id)
+            except BrokenRecording as exc:
+                problems[r.id] = str(exc)
+                card = None
+            scores[r.id] = card.overall if card else None
+        return scores, problems
 
     def records(self) -> Sequence[SessionRecord]:
         """Every readable session, newest first (`damaged()` lists the others)."""

@@ -5,16 +5,38 @@ Order of every write: mark the session pending, write the files (the source of t
 index the session. A crash or an unreachable database leaves the pending mark, and the next
 process that uses the index catches up. Turns are written, not indexed: a call's turns reach
 the index when it ends, so no database round trip sits between two turns.
+
+Listing the sessions (`sessions`, `today`, `show last`, the app's history) reads them from the
+index once the folder holds many: parsing thousands of session files took a second, the index
+answers in one query. The index catches up with the folders first (new, copied-in, pending
+sessions), and a folder it cannot hold (a damaged file) is read from disk, so the list is the
+same as the folders' own. A few sessions are read from their files: quicker than loading the
+database layer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+import os
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from roleplay.adapters.file_store import FileSessionStore
+from roleplay.adapters.file_store import (
+    SESSION_FILE,
+    Damaged,
+    FileSessionStore,
+    Scores,
+    parse_file,
+)
 from roleplay.domain.scorecard import Scorecard
 from roleplay.domain.session import SessionRecord, Turn
+from roleplay.services.ports import BrokenRecording
+
+log = logging.getLogger(__name__)
+
+INDEX_FROM = 300  # session folders from which a list is read from the index
+Indexed = list[tuple[SessionRecord, float | None]]
 
 
 class IndexedFileStore(FileSessionStore):
@@ -24,12 +46,80 @@ class IndexedFileStore(FileSessionStore):
         *,
         pending: Callable[[str], None],
         written: Callable[[str], object],
+        indexed: Callable[[], Indexed | None] = lambda: None,
     ) -> None:
         super().__init__(root)
         self._pending = pending  # marks a session as changed since last indexed
         self._written = written  # indexes a session (never raises for an unreachable index)
+        self._indexed = indexed  # the sessions the index holds, caught up (None: unreachable)
+        self._scores: Scores = {}  # overall scores of the last indexed list
+        # The last list from the index and the folder state it was read at (see _folder_state)
+        self._last: tuple[tuple[int, int], list[SessionRecord], list[Damaged], Scores] | None
+        self._last = None
+
+    # --- listing -------------------------------------------------------------------------
+
+    def survey(self) -> tuple[list[SessionRecord], list[Damaged]]:
+        entries = _folders(self.root)
+        self._scores = {}  # until the index answers: scores come from the files
+        if len(entries) < INDEX_FROM:
+            return super().survey()
+        state = self._folder_state()
+        if state is not None and self._last is not None and self._last[0] == state:
+            self._scores = self._last[3]
+            return list(self._last[1]), list(self._last[2])  # nothing changed since
+        indexed = self._indexed()
+        if indexed is None:  # no index: the folders are the truth anyway
+            return super().survey()
+        held = {record.id: (record, overall) for record, overall in indexed}
+        records: list[SessionRecord] = []
+        damaged: list[Damaged] = []
+        scores: Scores = {}
+        for name in entries:
+            if name in held:
+                records.append(held[name][0])
+                scores[name] = held[name][1]
+                continue
+            path = self.root / name / SESSION_FILE  # not indexed: damaged, or being written
+            if not path.is_file():
+                continue  # a folder of reviews only, or not a session
+            try:
+                records.append(parse_file(path, SessionRecord))
+            except BrokenRecording as exc:
+                log.warning("%s", exc)
+                damaged.append(Damaged(name, str(exc)))
+        records.sort(key=lambda r: (r.started_at, r.id), reverse=True)
+        damaged.sort(key=lambda d: d.id)
+        self._scores = scores
+        if state is not None:
+            self._last = (state, records, damaged, scores)
+        return list(records), list(damaged)
+
+    def scores(self, records: Sequence[SessionRecord]) -> tuple[Scores, dict[str, str]]:
+        # The sessions the index listed had their scorecard read whole when indexed.
+        listed = {r.id: self._scores[r.id] for r in records if r.id in self._scores}
+        scores, problems = super().scores([r for r in records if r.id not in listed])
+        return {**listed, **scores}, problems
+
+    def _folder_state(self) -> tuple[int, int] | None:
+        """When the folder list or the pending marks last changed; None when that was a moment
+        ago (a file system's clock ticks coarsely: a change in the same tick would be missed)."""
+        try:
+            folders = self.root.stat().st_mtime_ns
+            pending = self.root / ".index" / "pending"
+            marks = pending.stat().st_mtime_ns if pending.is_dir() else 0
+        except OSError:
+            return None
+        if time.time_ns() - max(folders, marks) < 2_000_000_000:
+            return None
+        return folders, marks
+
+    def _changed(self) -> None:
+        self._last = None
+        self._scores = {}
 
     def create(self, record: SessionRecord) -> None:
+        self._changed()
         self._pending(record.id)
         super().create(record)
         self._written(record.id)
@@ -39,11 +129,26 @@ class IndexedFileStore(FileSessionStore):
         super().append_turn(session_id, turn)
 
     def update(self, record: SessionRecord) -> None:
+        self._changed()
         self._pending(record.id)
         super().update(record)
         self._written(record.id)
 
     def save_scorecard(self, session_id: str, scorecard: Scorecard) -> None:
+        self._changed()
         self._pending(session_id)
         super().save_scorecard(session_id, scorecard)
         self._written(session_id)
+
+
+def _folders(root: Path) -> list[str]:
+    """Names of the folders directly inside `root` (no stat per folder; links not followed)."""
+    try:
+        with os.scandir(root) as found:
+            return [
+                e.name
+                for e in found
+                if not e.name.startswith(".") and e.is_dir(follow_symlinks=False)
+            ]
+    except (FileNotFoundError, NotADirectoryError):
+        return []

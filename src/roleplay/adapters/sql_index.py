@@ -14,6 +14,8 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     Table,
+    Text,
+    cast,
     delete,
     func,
     insert,
@@ -332,6 +334,16 @@ class SqlIndex:
         )
         with self.db.read() as conn:
             return [index_rows.summary(r) for r in conn.execute(query)]
+
+    def records(self, origin: str) -> list[tuple[SessionRecord, float | None]]:
+        # The stored JSON as text, parsed by pydantic in one step (the JSON type would decode
+        # it to dicts first: twice the work at thousands of rows).
+        query = select(cast(sessions.c.record, Text), sessions.c.overall).where(
+            sessions.c.origin == origin
+        )
+        with self.db.read() as conn:
+            rows = conn.execute(query).all()
+        return [(SessionRecord.model_validate_json(r[0]), r[1]) for r in rows]
 
     def session(self, session_id: str) -> SessionView | None:
         with self.db.read() as conn:

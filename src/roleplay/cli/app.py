@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import errno
+import importlib
 import inspect
 import json
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -12,9 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from roleplay.domain.text import json_terminal_safe
 from roleplay.errors import RoleplayError
-from roleplay.services.ports import BrokenRecording, IndexUnavailable, SessionNotFound
 
 if TYPE_CHECKING:
     from roleplay.composition import Services
@@ -29,20 +29,138 @@ DISK_ERRORS = {
 }
 
 
+# Every command: the module (under roleplay.cli) that registers it, and its summary for
+# `--help` (the first paragraph of its help). A command's module is imported only when that
+# command runs, so a command pays for its own imports only, and `--help` imports none.
+# tests/test_cli_loading.py fails when a command is missing here or its summary drifted.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "call-drills": (
+        "call_drills",
+        "The weakest moments of a scored real call; with --make, drills that open with the "
+        "customer's own words and join the queue for the weak skill.",
+    ),
+    "doctor": (
+        "doctor",
+        "Check the config, audio devices, the speech model and the LLM; say what to fix.",
+    ),
+    "today": (
+        "habit",
+        "Today's queue: the skills due, the drill for each, your streak and daily goal.",
+    ),
+    "progress": (
+        "habit",
+        "Progress over time: rubric levels and retrievability per skill, KPIs, commitments kept.",
+    ),
+    "commit": (
+        "habit",
+        "Commit to one behaviour for next time (what `practice` offers after the scorecard).",
+    ),
+    "practice": (
+        "practice",
+        "Practise a call, by voice when there is a microphone (or --audio-in), else typed.",
+    ),
+    "sessions": (
+        "sessions",
+        "List saved sessions, newest first (unfinished ones too, and damaged ones with why).",
+    ),
+    "show": (
+        "sessions",
+        "Print one session's transcript (and its scorecard when it has one).",
+    ),
+    "score": (
+        "scoring",
+        "Re-score a saved session, or score an outside conversation against a rubric.",
+    ),
+    "calibrate": (
+        "scoring",
+        "How well does the judge agree with trainers? Without a rubric: runs the judge on the"
+        " gold calls (strong, mixed, poor, paraphrased, gamed, instructed) and shows per "
+        "criterion exact and within-one agreement, quadratic-weighted kappa with a 95% "
+        "interval, and bias; and across calls ranking accuracy, the paraphrase drop and the "
+        "gaming gain. With a rubric: compares the judge's scorecards with human levels "
+        "(--human CSV and reviewers' overrides).",
+    ),
+    "reindex": (
+        "team",
+        "Rebuild the index from the recordings folder (safe to run any time; idempotent).",
+    ),
+    "export": (
+        "team",
+        "One session as a document: HTML (one self-contained file), Markdown or JSON.",
+    ),
+    "report": (
+        "team",
+        "Per-rep and per-skill trends and the KPIs over time (HTML plots, CSV/JSON data).",
+    ),
+    "purge": (
+        "team",
+        "Delete old audio (and transcripts), keeping every score. Shows what goes first.",
+    ),
+    "test": (
+        "testing",
+        "Run the scenarios' conversation tests against the customer; exit 1 below --min-pass.",
+    ),
+    "validate": (
+        "trainer",
+        "Check scenarios and rubrics; report every problem with file, line and key.",
+    ),
+    "schema": (
+        "trainer",
+        "Print the JSON Schema of a file format (for editor completion).",
+    ),
+    "scenarios": (
+        "trainer",
+        "List the scenarios in the workspace (and files with problems).",
+    ),
+    "devices": (
+        "voice",
+        "List sound devices (microphones and speakers) and which are the defaults.",
+    ),
+    "transcribe": (
+        "voice",
+        "Transcribe recordings, with segment and word times (--json); --speakers says who speaks.",
+    ),
+    "review": (
+        "team",
+        "Review sessions across reps: list, show, comment, override, play.",
+    ),
+    "team": (
+        "team_roles",
+        "People on a shared team index and their roles (rep, trainer, admin).",
+    ),
+    "new": (
+        "trainer",
+        "Write a commented template for a new scenario or rubric.",
+    ),
+}
+
+
 class Commands(TyperGroup):
     """Every command: damaged recordings, unknown sessions and disk trouble end as one
     `error:` line and exit code 2, never a traceback. Every write is atomic or appended and
     fsynced, so what was saved before the failure stays intact. `--help` lists each command
     with its whole summary (its help's first paragraph), wrapped to the terminal, where click
-    would cut it with "..." at about 45 characters."""
+    would cut it with "..." at about 45 characters. Commands load on first use (COMMANDS)."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        loaded = super().list_commands(ctx)
+        return list(COMMANDS) + [name for name in loaded if name not in COMMANDS]
+
+    def get_command(self, ctx: Any, name: str) -> Any:
+        command = super().get_command(ctx, name)
+        if command is None and name in COMMANDS:
+            importlib.import_module(f"roleplay.cli.{COMMANDS[name][0]}")  # registers on `app`
+            # typer turns what is registered on `app` into click commands; take the one asked for
+            command = typer.main.get_group(app).commands.get(name)
+            if command is not None:
+                self.commands[name] = command
+        return command
 
     def invoke(self, ctx: Any) -> Any:  # a click Context (typer vendors its own click)
         try:
             return super().invoke(ctx)
-        except (BrokenRecording, IndexUnavailable, RoleplayError) as exc:
+        except RoleplayError as exc:  # a broken recording, an unknown session, no index...
             raise fail(str(exc)) from None
-        except SessionNotFound as exc:
-            raise fail(str(exc.args[0]) if exc.args else "no such session") from None
         except OSError as exc:
             hint = DISK_ERRORS.get(exc.errno or 0)
             if hint is None:
@@ -57,8 +175,11 @@ class Commands(TyperGroup):
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         rows = []
         for name in self.list_commands(ctx):
-            command = self.get_command(ctx, name)
-            if command is None or command.hidden:
+            command = self.commands.get(name)  # loaded ones speak for themselves
+            if command is None:
+                rows.append((name, COMMANDS[name][1]))
+                continue
+            if command.hidden:
                 continue
             text = command.short_help or inspect.cleandoc(command.help or "")
             rows.append((name, " ".join(text.split("\n\n")[0].split())))
@@ -83,10 +204,19 @@ class State:
     workspace: Path | None = None
 
 
-def build_services(*, offline: bool = False) -> Services:
+def build_services(*, offline: bool = False, progress: bool = True) -> Services:
+    """`progress`: tell a person at the terminal how a long index catch-up goes."""
     from roleplay.composition import build
 
-    return build(State.workspace, offline=offline)
+    services = build(State.workspace, offline=offline)
+    if progress and sys.stderr.isatty():
+        services.indexer.progress = _indexing
+    return services
+
+
+def _indexing(done: int, total: int) -> None:
+    line = f"\rindexing {total:,} sessions the index has not seen yet: {done:,}/{total:,}"
+    typer.echo(line, err=True, nl=done >= total)
 
 
 def emit_json(data: Any, redact: Callable[[str], str] | None = None) -> None:
@@ -94,6 +224,8 @@ def emit_json(data: Any, redact: Callable[[str], str] | None = None) -> None:
     if redact is not None:
         data = json.loads(json.dumps(data, default=str), object_hook=None)
         data = _walk(data, redact)
+    from roleplay.domain.text import json_terminal_safe
+
     text = json.dumps(data, indent=2, ensure_ascii=False, default=str)
     typer.echo(json_terminal_safe(text))  # lossless; no raw C1 control reaches a terminal
 

@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from roleplay.config import Workspace
-from roleplay.services.doctor import Check
+if TYPE_CHECKING:  # the app shows the workspace without loading the doctor's checks
+    from roleplay.config import Workspace
+    from roleplay.services.doctor import Check
 
 WHY = {
     "option": "chosen with --workspace",
@@ -35,4 +37,6 @@ def describe(ws: Workspace) -> str:
 
 def doctor_check(ws: Workspace) -> Check:
     """The workspace line of `roleplay doctor`."""
+    from roleplay.services.doctor import Check
+
     return Check("workspace", "ok", f"{ws.root} ({WHY[ws.origin]}). {CHOOSE}")

@@ -34,7 +34,7 @@ KEPT_LEVEL = 3
 class Commitment(BaseModel):
     """What the rep committed to at the end of a session (saved in that session.json)."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
     text: str = Field(description="The rep's words: the suggestion, or their own version.")
     suggested: str = Field(description="What was suggested (from the criterion's tip).")

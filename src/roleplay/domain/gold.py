@@ -28,7 +28,7 @@ VARIANTS: tuple[Kind, ...] = ("paraphrased", "gamed", "instructed")
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class GoldLevel(_Strict):

@@ -103,7 +103,7 @@ class Goal:
 class PracticeEntry(BaseModel):
     """One scored session as the habit sees it; everything progress plots comes from here."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
     id: str
     scenario: str
@@ -130,7 +130,7 @@ class PracticeEntry(BaseModel):
 class HabitState(BaseModel):
     """The rep's scheduler state. A cache: it can always be rebuilt from the recordings."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
     format: int = STATE_FORMAT
     rep: str

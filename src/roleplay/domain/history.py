@@ -25,7 +25,7 @@ from roleplay.domain.session import SessionRecord, Transcript, Turn
 class Retention(BaseModel):
     """retention.json: what `roleplay purge` deleted from a session folder, and when."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
     audio_purged_at: datetime | None = None
     transcript_purged_at: datetime | None = None

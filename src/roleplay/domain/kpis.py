@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 
 class Kpis(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
     rep_turns: int
     rep_words: int

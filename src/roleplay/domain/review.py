@@ -20,7 +20,7 @@ REVIEW_FORMAT = 1
 
 
 class ReviewItem(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
     id: str = Field(description="Unique id, so the same item is never indexed twice.")
     author: str
@@ -50,7 +50,7 @@ class Override(ReviewItem):
 class ReviewedMark(BaseModel):
     """A reviewer marked the session reviewed (or, `reviewed` False, withdrew their mark)."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
     id: str = ""
     author: str
@@ -67,7 +67,7 @@ class ReviewedMark(BaseModel):
 class Review(BaseModel):
     """review.json: what the reviewers on one machine said about one session."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
     format: int = REVIEW_FORMAT
     session: str

@@ -15,7 +15,7 @@ LEVELS = (1, 2, 3, 4, 5)
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Examples(Strict):

@@ -28,7 +28,7 @@ _Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="an id
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Expect(_Strict):

@@ -63,7 +63,7 @@ def grade_for_level(level: int) -> Grade:
 class SkillCard(BaseModel):
     """One rep's memory of one skill, as FSRS models it."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
     skill: str
     state: Literal["review", "relearning"] = "review"

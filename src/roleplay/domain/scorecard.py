@@ -8,7 +8,7 @@ from roleplay.domain.kpis import Kpis
 
 
 class Card(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
 
 class Evidence(Card):

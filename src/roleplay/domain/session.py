@@ -15,7 +15,7 @@ FORMAT_VERSION = 1
 
 
 class Record(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
 
 class Turn(Record):

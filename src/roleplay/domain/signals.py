@@ -33,7 +33,7 @@ NonEmptyStr = Annotated[str, Field(min_length=1)]
 class Signals(BaseModel):
     """Phrases or patterns in the rep's words, optionally only in questions of a kind."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     phrases: list[NonEmptyStr] = Field(
         default_factory=list,

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from roleplay.domain.roles import Identity, NotAllowed
 from roleplay.domain.schedule import SkillCard
+from roleplay.domain.session import SessionRecord
 from roleplay.services.ports import (
     BrokenRecording,
     IndexUnavailable,
@@ -56,6 +57,9 @@ class Indexer:
         # their cards); set by the composition root, where the scheduler is built.
         self.refresh_cards: Callable[[str], object] = lambda rep: None
         self._notes_left_out: set[str] = set()  # problems of folders that were indexed
+        # Told how a long catch-up goes (the CLI prints it: the first command after thousands
+        # of sessions were copied in reads every one of them once).
+        self.progress: Progress | None = None
 
     def index(self) -> SessionIndex:
         """The index, opened and caught up on first use. Raises IndexUnavailable.
@@ -102,6 +106,8 @@ class Indexer:
         problems: list[str] = []
         for start in range(0, len(todo), BATCH):
             problems += self._save(todo[start : start + BATCH])
+            if self.progress is not None and len(todo) > BATCH:
+                self.progress(min(start + BATCH, len(todo)), len(todo))
         index.forget(origin, gone)
         if len(todo) + len(gone) >= BATCH:
             index.refresh_statistics()
@@ -110,6 +116,23 @@ class Indexer:
         if todo or gone:
             log.info("index caught up: %d folder(s) indexed, %d removed", len(todo), len(gone))
         return len(todo) + len(gone)
+
+    def records(self) -> list[tuple[SessionRecord, float | None]] | None:
+        """Every session of this recordings folder as the index holds it, with its overall
+        score, after catching up with the folders (so a session copied in or written by
+        another process is there); None when the index cannot be reached (read the folders)."""
+        if self.problem is not None:
+            return None
+        try:
+            opened = self._index is not None
+            index = self.index()  # the first use catches up
+            if opened:
+                self.catch_up()
+            return index.records(self.files.origin)
+        except IndexUnavailable as exc:
+            self.problem = str(exc)
+            log.warning("%s", exc)
+            return None
 
     def sync(self, session_id: str) -> bool:
         """After the files of a session changed: bring its index entry up to date.

@@ -251,6 +251,11 @@ class SessionIndex(Protocol):
         """Newest first."""
         ...
 
+    def records(self, origin: str) -> list[tuple[SessionRecord, float | None]]:
+        """Every session indexed from the recordings folder `origin`, with its overall score
+        (None: not scored), in no particular order: a rep's lists without reading the folders."""
+        ...
+
     def session(self, session_id: str) -> SessionView | None: ...
 
     def matching(self, prefix: str, limit: int = 5) -> list[str]:

@@ -14,15 +14,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.signal import Signal
 
-from roleplay.services.catalog import UnknownScenario
-from roleplay.services.ports import SessionNotFound, SpeechUnavailable
 from roleplay.tui.failures import FailureDialog, ReportsFailures, describe
-from roleplay.tui.screens.history import HistoryScreen
 from roleplay.tui.screens.home import HomeScreen
-from roleplay.tui.screens.library import LibraryScreen
-from roleplay.tui.screens.practice import PracticeScreen, VoiceMessage
-from roleplay.tui.screens.scorecard import ScorecardScreen, TranscriptScreen
-from roleplay.tui.screens.settings import SettingsScreen
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -33,6 +26,7 @@ if TYPE_CHECKING:
     from roleplay.services.engine import Conversation
     from roleplay.services.ports import SpeechToText
     from roleplay.services.voice_call import VoiceCall
+    from roleplay.tui.screens.practice import PracticeScreen, VoiceMessage
 
 
 log = logging.getLogger(__name__)
@@ -46,10 +40,11 @@ class RoleplayApp(ReportsFailures, App[None]):
     CSS_PATH = "app.tcss"
     MODES = {
         "home": HomeScreen,
-        "library": LibraryScreen,
-        "history": HistoryScreen,
-        "progress": lambda: _progress_screen(),  # plots load only when first opened
-        "settings": SettingsScreen,
+        # Every screen but the first loads when first opened (the first frame waits for none).
+        "library": lambda: _screen("library", "LibraryScreen"),
+        "history": lambda: _screen("history", "HistoryScreen"),
+        "progress": lambda: _screen("progress", "ProgressScreen"),
+        "settings": lambda: _screen("settings", "SettingsScreen"),
     }
     DEFAULT_MODE = "home"
     BINDINGS = [
@@ -95,6 +90,7 @@ class RoleplayApp(ReportsFailures, App[None]):
         """After the first frame: is there a microphone, and load the speech model once, so
         the first call starts listening at once."""
         from roleplay.composition import speech_to_text
+        from roleplay.services.ports import SpeechUnavailable
 
         if self.audio_in is None:
             from roleplay.adapters.audio_sounddevice import microphone_problem
@@ -174,6 +170,9 @@ class RoleplayApp(ReportsFailures, App[None]):
     def start_practice(
         self, scenario: str, *, drill: str | None = None, seed: int | None = None
     ) -> None:
+        from roleplay.services.catalog import UnknownScenario
+        from roleplay.tui.screens.practice import PracticeScreen
+
         voice = bool(self.microphone)
         try:
             call = self.services.practice.begin(
@@ -212,6 +211,7 @@ class RoleplayApp(ReportsFailures, App[None]):
             speech_to_text,
         )
         from roleplay.services.voice_call import VoiceCall
+        from roleplay.tui.screens.practice import VoiceMessage
 
         services = self.services
         v = services.settings.voice
@@ -266,6 +266,9 @@ class RoleplayApp(ReportsFailures, App[None]):
         comes_back: dict[str, date],
         suggestion: str | None,
     ) -> None:
+        from roleplay.tui.screens.practice import PracticeScreen
+        from roleplay.tui.screens.scorecard import ScorecardScreen
+
         scorecard = ScorecardScreen(transcript, card, comes_back, suggestion)
         if isinstance(self.screen, PracticeScreen):
             self.switch_screen(scorecard)  # one step: the practice screen is replaced
@@ -273,6 +276,9 @@ class RoleplayApp(ReportsFailures, App[None]):
             self.push_screen(scorecard)
 
     def open_session(self, session_id: str) -> None:
+        from roleplay.services.ports import SessionNotFound
+        from roleplay.tui.screens.scorecard import ScorecardScreen, TranscriptScreen
+
         try:
             transcript = self.services.store.load(session_id)
         except SessionNotFound as exc:
@@ -289,6 +295,7 @@ class RoleplayApp(ReportsFailures, App[None]):
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="review-open")
     def _open_review(self, session_id: str) -> None:
+        from roleplay.services.ports import SessionNotFound
         from roleplay.tui.screens.review import ReviewScreen
 
         try:
@@ -330,10 +337,13 @@ def _post(screen: PracticeScreen, message: VoiceMessage) -> None:
     screen.post_message(message)  # thread-safe; returns whether it was queued
 
 
-def _progress_screen() -> Screen[None]:
-    from roleplay.tui.screens.progress import ProgressScreen
+def _screen(module: str, name: str) -> Screen[None]:
+    """A screen of roleplay.tui.screens, imported when first opened."""
+    import importlib
 
-    return ProgressScreen()
+    found = importlib.import_module(f"roleplay.tui.screens.{module}")
+    screen: Screen[None] = getattr(found, name)()
+    return screen
 
 
 def run_app(services: Services) -> None:

@@ -1,0 +1,145 @@
+"""The read commands a rep waits for: p50 per command on a 20-session and an 8,000-session
+workspace, as milliseconds and as a ratio to `python -c "import typer"` timed in the same run
+(each command's runs take turns with the baseline's, so both meet the same load).
+
+Two source trees are timed side by side in the same run (so machine load hits both alike):
+`--before` (default /work/main/src, the code before this change) and `--after` (this
+checkout's src). Each gets its own ROLEPLAY_HOME, so each builds its own index; the first
+`today` after the sessions were copied in (the index catching up from the folders) is timed
+once per tree and printed on its own line.
+
+    python3 bench/cli_bench.py [--runs 7] [--big 8000] [--before PATH] [--after PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "src"))
+
+from tests.index_data import T0, make_session  # noqa: E402
+
+REP = "ana"
+SCENARIOS = ["discovery-spin", "price-objection", "cold-call-gatekeeper"]
+COMMANDS = {
+    "--help": ["--help"],
+    "scenarios": ["scenarios"],
+    "sessions": ["sessions"],
+    "show": ["show", "last"],
+    "today": ["today"],
+    "progress": ["progress"],
+}
+
+
+def make_workspace(root: Path, sessions: int) -> Path:
+    """The bundled scenarios and rubrics, and `sessions` scored sessions of the rep (a few of
+    other reps) spread over the last months, written as the app writes them (no fsync)."""
+    ws = root / f"ws-{sessions}"
+    shutil.copytree(REPO / "scenarios", ws / "scenarios")
+    shutil.copytree(REPO / "rubrics", ws / "rubrics")
+    rec = ws / "recordings"
+    rec.mkdir()
+    rng = random.Random(18)
+    for n in range(sessions):
+        folder = make_session(
+            n,
+            rep=REP if n % 10 else rng.choice(["bo", "cy"]),
+            scenario=rng.choice(SCENARIOS),
+            rubric="discovery",
+            started_at=T0 + timedelta(minutes=(24 * 60 * 300 // max(sessions, 1)) * n),
+            origin="bench",
+        )
+        assert folder.transcript is not None and folder.scorecard is not None
+        path = rec / folder.session_id
+        path.mkdir()
+        (path / "session.json").write_text(folder.transcript.record.model_dump_json())
+        (path / "transcript.jsonl").write_text(
+            "".join(t.model_dump_json() + "\n" for t in folder.transcript.turns)
+        )
+        (path / "scorecard.json").write_text(folder.scorecard.model_dump_json())
+    return ws
+
+
+def run(cmd: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
+    took = time.perf_counter() - start
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(cmd)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    return took * 1000
+
+
+def interleaved(cmds: dict[str, tuple[list[str], dict[str, str]]], runs: int) -> dict[str, float]:
+    """p50 of each command, the commands taking turns run after run (so a burst of load on
+    this shared machine hits all of them alike)."""
+    times: dict[str, list[float]] = {name: [] for name in cmds}
+    for _ in range(runs):
+        for name, (cmd, env) in cmds.items():
+            times[name].append(run(cmd, env))
+    return {name: statistics.median(t) for name, t in times.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--small", type=int, default=20)
+    parser.add_argument("--big", type=int, default=8000)
+    parser.add_argument("--before", type=Path, default=Path("/work/main/src"))
+    parser.add_argument("--after", type=Path, default=REPO / "src")
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="cli-bench-"))
+    trees = {"before": args.before.resolve(), "after": args.after.resolve()}
+    base_env = {k: v for k, v in os.environ.items() if not k.startswith(("ROLEPLAY_", "OPENAI_"))}
+    print("machine: shared, loaded by other work; compare ratios within this run\n")
+    for size in (args.small, args.big):
+        started = time.perf_counter()
+        ws = make_workspace(tmp, size)
+        print(f"{size} sessions (written in {time.perf_counter() - started:.0f} s)", flush=True)
+        first: dict[str, float] = {}
+        envs: dict[str, dict[str, str]] = {}
+        for label, src in trees.items():
+            envs[label] = {
+                **base_env,
+                "PYTHONPATH": str(src),
+                "ROLEPLAY_HOME": str(tmp / f"home-{label}-{size}"),
+                "ROLEPLAY_REP": REP,
+                "ROLEPLAY_TIMEZONE": "UTC",
+                "COLUMNS": "120",
+            }
+            roleplay = [sys.executable, "-m", "roleplay", "--workspace", str(ws)]
+            first[label] = run([*roleplay, "today"], envs[label])  # the index catches up here
+        print("  first `today` after the sessions were copied in: "
+              + ", ".join(f"{k} {v:.0f} ms" for k, v in first.items()))  # fmt: skip
+        print(f"  {'command':<10} {'typer ms':>9} {'before ms':>10} {'x typer':>8} "
+              f"{'after ms':>9} {'x typer':>8}")  # fmt: skip
+        for name, argv in COMMANDS.items():
+            roleplay = [sys.executable, "-m", "roleplay", "--workspace", str(ws), *argv]
+            p = interleaved(
+                {
+                    "typer": ([sys.executable, "-c", "import typer"], base_env),
+                    "before": (roleplay, envs["before"]),
+                    "after": (roleplay, envs["after"]),
+                },
+                args.runs,
+            )
+            t, b, a = p["typer"], p["before"], p["after"]
+            print(f"  {name:<10} {t:>9.0f} {b:>10.0f} {b / t:>8.1f} {a:>9.0f} {a / t:>8.1f}",
+                  flush=True)  # fmt: skip
+        print(flush=True)
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,81 @@
+"""The root of the command line: the options before any command, the app or the plain prompt
+when no command is given, and `main`. Commands register themselves when cli/app.py loads their
+module (only the one that runs)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from roleplay import __version__
+from roleplay.cli.app import State, app, build_services, fail
+from roleplay.errors import RoleplayError
+
+__all__ = ["app", "main"]
+
+
+@app.callback(invoke_without_command=True)
+def root(
+    ctx: typer.Context,
+    workspace: Annotated[
+        Path | None,
+        typer.Option("--workspace", "-w", help="Folder with scenarios/, rubrics/, recordings/."),
+    ] = None,
+    version: Annotated[bool, typer.Option("--version", help="Show the version.")] = False,
+    plain: Annotated[
+        bool, typer.Option("--plain", help="With no command: a plain prompt instead of the app.")
+    ] = False,
+) -> None:
+    """With no command: open the app (in a terminal), or pick a scenario at a plain prompt."""
+    from roleplay.config import setup_logging  # pydantic settings: not needed for `--help`
+
+    State.workspace = workspace
+    setup_logging()
+    if version:
+        typer.echo(f"roleplay {__version__}")
+        raise typer.Exit()
+    if ctx.invoked_subcommand is None:
+        if plain or not (sys.stdin.isatty() and sys.stdout.isatty()):
+            _pick_and_practise()
+        else:
+            from roleplay.tui.app import run_app  # Textual loads only for the app
+
+            run_app(build_services(progress=False))  # the app owns the terminal
+
+
+def _pick_and_practise() -> None:
+    from roleplay.cli.render import clock
+
+    services = build_services()
+    catalog = services.catalog()
+    entries = sorted(
+        catalog.scenarios.values(), key=lambda e: (e.scenario.difficulty, e.scenario.title)
+    )
+    if catalog.problems:
+        typer.echo(f"{len(catalog.broken)} file(s) have problems; `roleplay validate` lists them.")
+    if not entries:
+        raise fail(f"no usable scenarios in {services.workspace.scenarios}")
+    typer.echo(f"Scenarios in {services.workspace.root}:")
+    for n, e in enumerate(entries, 1):
+        s = e.scenario
+        typer.echo(f"  {n:>2}. {s.title}  (difficulty {s.difficulty}, {clock(s.time_limit)})")
+    try:
+        choice = input("Pick a number (Enter for 1): ").strip() or "1"
+    except (EOFError, KeyboardInterrupt):
+        raise typer.Exit() from None
+    if not choice.isdigit() or not 1 <= int(choice) <= len(entries):
+        raise fail(f"'{choice}' is not a number from 1 to {len(entries)}")
+    from roleplay.cli import practice
+
+    practice.practise(services, entries[int(choice) - 1].scenario.id, None, None, as_json=False)
+
+
+def main() -> None:
+    try:
+        app()
+    except RoleplayError as exc:  # a ConfigError too
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(2)

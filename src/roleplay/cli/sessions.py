@@ -1,0 +1,88 @@
+"""Commands that read a rep's sessions: list them, show one. They load none of what a call
+needs (the speech, the customer, the judge), and a long list comes from the index."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from roleplay.cli import render, workspace_note
+from roleplay.cli.app import JsonOpt, app, build_services, emit_json, fail
+from roleplay.services.ports import BrokenRecording, SessionNotFound
+
+
+@app.command()
+def sessions(as_json: JsonOpt = False) -> None:
+    """List saved sessions, newest first (unfinished ones too, and damaged ones with why)."""
+    services = build_services()
+    records, damaged = services.store.survey()  # from the index when there are many
+    scores, unreadable = services.store.scores(records)
+    problems = {d.id: d.reason for d in damaged} | unreadable
+    if as_json:
+        emit_json(
+            [
+                {
+                    **r.model_dump(mode="json"),
+                    "status": "damaged" if r.id in problems else render.status(r),
+                    "duration": render.duration(r),
+                    "overall": scores[r.id],
+                    **({"problem": problems[r.id]} if r.id in problems else {}),
+                }
+                for r in records
+            ]
+            + [{"id": d.id, "status": "damaged", "problem": d.reason} for d in damaged]
+        )
+    else:
+        note = workspace_note.describe(services.workspace) + ". " + workspace_note.CHOOSE
+        typer.echo(render.safe(note) + "\n")
+        typer.echo(render.session_table(records, scores, problems))
+    if problems:
+        raise typer.Exit(1)
+
+
+@app.command()
+def show(
+    session: Annotated[str, typer.Argument(help="Session id, a unique prefix, or 'last'.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Print one session's transcript (and its scorecard when it has one)."""
+    services = build_services()
+    try:
+        transcript, read = services.store.load_readable(session)
+    except SessionNotFound as exc:
+        raise fail(str(exc.args[0])) from None
+    problems = [p for p in [read.problem()] if p]
+    try:
+        card = services.store.scorecard(transcript.record.id)
+    except BrokenRecording as exc:
+        problems.append(str(exc))
+        card = None
+    redact = services.reviews.redact
+    if as_json:
+        emit_json(
+            {
+                "session": transcript.record.model_dump(mode="json"),
+                "turns": [t.model_dump(mode="json") for t in transcript.turns],
+                "scorecard": card.model_dump(mode="json") if card else None,
+                "problems": problems,
+            },
+            redact=redact,
+        )
+    else:
+        # The same names as the live call and the end of `practice`: the persona's first name
+        # and the rubric's title.
+        catalog = services.catalog()
+        found = catalog.scenarios.get(transcript.record.scenario.id)
+        name = found.scenario.persona.name.split()[0] if found else None
+        typer.echo(redact(render.transcript(transcript, name)))
+        if card:
+            rubric = catalog.rubrics.get(card.rubric)
+            title = rubric.rubric.title if rubric else None
+            typer.echo("\n" + redact(render.scorecard(card, title)))
+    if read.torn_tail:  # a crash's half-written last line: not damage, but never silent
+        typer.echo(f"note: {render.safe(read.torn_tail)} (cut short by a crash; skipped)", err=True)
+    for problem in problems:  # what could not be read is said, never skipped
+        typer.echo(f"error: {render.safe(redact(problem))}", err=True)
+    if problems:
+        raise typer.Exit(1)

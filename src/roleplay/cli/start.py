@@ -1,0 +1,32 @@
+"""The `roleplay` entry point. Bare `roleplay` at a terminal opens the app straight away,
+without loading the command line (typer and the command table): the app's first frame waits
+for nothing it does not draw. Every other use goes to the command line (cli/root.py)."""
+
+from __future__ import annotations
+
+import sys
+
+
+def main() -> None:
+    if len(sys.argv) == 1 and sys.stdin.isatty() and sys.stdout.isatty():
+        from roleplay.errors import RoleplayError
+
+        try:
+            open_app()
+        except RoleplayError as exc:  # a broken config file: one line, as the CLI says it
+            print(f"error: {exc}", file=sys.stderr)
+            sys.exit(2)
+        return
+    from roleplay.cli.root import main as command_line
+
+    command_line()
+
+
+def open_app() -> None:
+    """The app on the workspace the settings choose (what `roleplay` with no command does)."""
+    from roleplay.composition import build
+    from roleplay.config import setup_logging
+    from roleplay.tui.app import run_app  # Textual loads only for the app
+
+    setup_logging()
+    run_app(build(None))
