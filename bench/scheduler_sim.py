@@ -5,7 +5,10 @@ to a year, to see when each gets there):
 
 - **scheduler**: roleplay's own queue (`domain.queue.needs`, then `ahead` when nothing is due,
   exactly as `roleplay today` with a goal of one drill a day), fed by the FSRS cards of
-  `domain.schedule` with the rubric level each drill was scored at;
+  `domain.schedule` with the rubric level each drill was scored at and the judge's evidence
+  for it (verified quotes; unsupported levels), as `roleplay` reviews a scorecard;
+- **scheduler-levels**: the same queue fed the levels alone (the scheduler before evidence was
+  used; on the same judge output it gives the figures the scheduler gave then);
 - **scheduler-R**: the same, but due skills ordered by FSRS retrievability alone and new skills
   ranked at retrievability 0.85 (the first design; kept here to show why the order changed);
 - **rotation-M**: a fixed course that rotates topics module by module (four modules of three
@@ -27,13 +30,20 @@ The simulated learner (written down, so the figures can be judged):
   p <- p + 0.25 (1 - p), and the memory span doubles, m <- min(2 m, 120 days). The doubling
   does not depend on when the drill happened: the model has no spacing bonus that would favour
   a spaced scheduler. Only the drilled skill changes; nothing transfers between skills.
+- The judge's evidence for that level comes from the same proficiency p the level comes from
+  (the p the rep performs at, before they learn): the criterion describes BEHAVIOURS = 4
+  behaviours (one per level above 1, as many quotes as the LLM judge may give), the rep shows
+  each with probability p, and each one shown is one verified quote: quotes ~ Binomial(4, p).
+  A level above 1 with no quote is unsupported, as the LLM judge marks it. The quotes are drawn
+  from a random stream of their own, so the levels (and everything a levels-only scheduler
+  does) are exactly what they were before the judge reported evidence. The learner above is
+  unchanged.
 
 Figures: days (= drills, at one a day) until every skill is at or above a threshold at the end
 of a day (median over learners; how many got there within 60 days), for two thresholds: p >= 0.5,
 the rubrics' pass level (expected level 3, which is also what FSRS counts as "recalled"), and
 p >= 0.7 (expected level about 4); and the mean proficiency over all skills on day 60.
-Target from the issue: every skill over the threshold in at least 30% fewer drills than the
-fixed rotation.
+Target (issue 18): at the pass level, at least 2/3 of the oracle's saving over the best rotation.
 
     python3 bench/scheduler_sim.py [--learners 200] [--seed 1]
 """
@@ -56,7 +66,13 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
 from roleplay.domain.queue import Need, ahead, needs  # noqa: E402
-from roleplay.domain.schedule import SkillCard, is_due, retrievability, review  # noqa: E402
+from roleplay.domain.schedule import (  # noqa: E402
+    EvidenceStrength,
+    SkillCard,
+    is_due,
+    retrievability,
+    review,
+)
 
 MODULES = [
     ["discovery-questions", "active-listening", "pain-quantification"],
@@ -70,7 +86,16 @@ DAYS = 60
 HORIZON = 365
 NEW_PER_DAY = 2
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
-STRATEGIES = ["scheduler", "scheduler-R", "rotation-3", "rotation-6", "rotation-9", "random"]
+BEHAVIOURS = 4
+STRATEGIES = [
+    "scheduler",
+    "scheduler-levels",
+    "scheduler-R",
+    "rotation-3",
+    "rotation-6",
+    "rotation-9",
+    "random",
+]
 
 
 @dataclass(frozen=True)
@@ -111,16 +136,23 @@ class Learner:
         return level
 
 
+def judge_evidence(p: float, level: int, rng: random.Random) -> EvidenceStrength:
+    """The verified quotes behind a level, from the proficiency p the rep performed at."""
+    quotes = sum(rng.random() < p for _ in range(BEHAVIOURS))
+    return EvidenceStrength(quotes=quotes, unsupported=level > 1 and quotes == 0)
+
+
 Picker = Callable[[int, Learner, random.Random], str]
 
 
 class Scheduler:
     """roleplay's queue with a goal of one drill a day."""
 
-    def __init__(self, by_retrievability: bool = False) -> None:
+    def __init__(self, by_retrievability: bool = False, evidence: bool = True) -> None:
         self.cards: dict[str, SkillCard] = {}
         self.first: dict[str, int] = {}
         self.by_retrievability = by_retrievability
+        self.evidence = evidence and not by_retrievability
 
     def pick(self, day: int, learner: Learner, rng: random.Random) -> str:
         now = START + timedelta(days=day)
@@ -144,10 +176,11 @@ class Scheduler:
             due + new, key=lambda n: 0.85 if n.retrievability is None else n.retrievability
         )
 
-    def scored(self, day: int, skill: str, level: int) -> None:
+    def scored(self, day: int, skill: str, level: int, evidence: EvidenceStrength) -> None:
         self.first.setdefault(skill, day)
         at = START + timedelta(days=day, minutes=5)
-        self.cards[skill] = review(self.cards.get(skill), skill, level, at)
+        shown = evidence if self.evidence else None
+        self.cards[skill] = review(self.cards.get(skill), skill, level, at, shown)
 
 
 def rotation(module_days: int) -> Picker:
@@ -177,8 +210,9 @@ def run(strategy: str, learner_seed: int, model: Model) -> Outcome:
     learner = Learner(model, {s: setup.uniform(model.start_low, model.start_high) for s in SKILLS})
     judge = random.Random(learner_seed * 7919 + 1)  # the same judge noise for every strategy
     choose = random.Random(learner_seed * 104729 + 2)
+    quotes = random.Random(learner_seed * 6151 + 3)  # its own stream: levels stay as they were
     sched = (
-        Scheduler(by_retrievability=strategy == "scheduler-R")
+        Scheduler(by_retrievability=strategy == "scheduler-R", evidence=strategy == "scheduler")
         if strategy.startswith("scheduler")
         else None
     )
@@ -195,9 +229,11 @@ def run(strategy: str, learner_seed: int, model: Model) -> Outcome:
     mean60 = 0.0
     for day in range(HORIZON):
         skill = picker(day, learner, choose)
+        performed = learner.now(skill, float(day))
         level = learner.drill(skill, float(day), judge)
+        evidence = judge_evidence(performed, level, quotes)
         if sched is not None:
-            sched.scored(day, skill, level)
+            sched.scored(day, skill, level, evidence)
         lowest = min(learner.now(s, float(day + 1)) for s in SKILLS)
         for th in THRESHOLDS:
             if th not in reached and lowest >= th:
@@ -253,11 +289,14 @@ def main() -> None:
     print()
     for th in THRESHOLDS:
         got, best = saving(table, "scheduler", th)
+        levels_only, _ = saving(table, "scheduler-levels", th)
         ceiling, _ = saving(table, "oracle", th)
+        share = got / ceiling if ceiling > 0 else float("nan")
         print(
             f"every skill >= {th}: the scheduler needs {100 * got:.0f}% fewer drills than the best "
-            f"rotation ({best}); target 30%: {'met' if got >= 0.30 else 'NOT met'}. "
-            f"The oracle's ceiling: {100 * ceiling:.0f}%."
+            f"rotation ({best}; {100 * levels_only:.0f}% from the levels alone); the oracle's "
+            f"ceiling: {100 * ceiling:.0f}%, so {100 * share:.0f}% of it (target 2/3: "
+            f"{'met' if share >= 2 / 3 else 'NOT met'})."
         )
 
     n = max(20, args.learners // 4)
@@ -273,13 +312,17 @@ def main() -> None:
             model,
             n,
             args.seed + 1,
-            ["scheduler", "rotation-3", "rotation-6", "rotation-9", "oracle"],
+            ["scheduler", "scheduler-levels", "rotation-3", "rotation-6", "rotation-9", "oracle"],
         )
         parts = []
         for th in THRESHOLDS:
             got, _ = saving(t, "scheduler", th)
+            old, _ = saving(t, "scheduler-levels", th)
             ceiling, _ = saving(t, "oracle", th)
-            parts.append(f">= {th}: scheduler {100 * got:+.0f}%, oracle {100 * ceiling:+.0f}%")
+            parts.append(
+                f">= {th}: scheduler {100 * got:+.0f}% (levels {100 * old:+.0f}%), "
+                f"oracle {100 * ceiling:+.0f}%"
+            )
         print(f"  {name:<40} " + " · ".join(parts))
     print(f"\n({time.perf_counter() - t0:.1f} s)")
 

@@ -4,8 +4,9 @@ Which skills, in order (`needs`):
 - a skill is *due* when its FSRS due date is today or earlier (the rep's local day);
 - skills never practised are *new*; at most `new_allowed` of them join a day's queue (the
   caller counts the ones already introduced today), in the caller's introduction order;
-- the order is the level the rep would likely show today, lowest first: the last rubric level,
-  discounted by the chance it still holds, 1 + (last level - 1) * retrievability. So a skill
+- the order is the level the rep would likely show today, lowest first: the last rubric level
+  (moved by its evidence, `schedule.showing`), discounted by the chance it still holds,
+  1 + (last showing - 1) * retrievability. So a skill
   done at level 3 yesterday comes before one done at level 5 a month ago that is just due
   (ordering by retrievability alone would do the opposite). A new skill ranks like an expected
   NEW_LEVEL: after whatever is expected to fall below the pass level, before whatever is
@@ -56,7 +57,7 @@ class Need:
         """The level the rep would likely show today (NEW_LEVEL for a new skill)."""
         if self.card is None or self.retrievability is None:
             return NEW_LEVEL
-        return 1 + (self.card.last_level - 1) * self.retrievability
+        return 1 + (self.card.shown - 1) * self.retrievability
 
 
 def needs(

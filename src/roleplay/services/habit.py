@@ -18,7 +18,7 @@ from datetime import tzinfo
 
 from roleplay.domain import commitment as commitments
 from roleplay.domain.commitment import Commitment
-from roleplay.domain.habit import HabitState, PracticeEntry
+from roleplay.domain.habit import HabitState, PracticeEntry, skill_evidence
 from roleplay.domain.schedule import SkillCard, retrievability, review
 from roleplay.domain.scorecard import CommitmentCheck, Scorecard
 from roleplay.domain.session import SessionRecord
@@ -224,11 +224,12 @@ def _apply(state: HabitState, record: SessionRecord, card: Scorecard, skills: li
     assert record.ended_at is not None
     practised = card.kpis.rep_turns > 0
     levels = skill_levels(card, skills) if practised else {}
+    evidence = skill_evidence(card, levels)
     before: dict[str, float] = {}
     cards: dict[str, SkillCard] = state.cards
     for skill, level in levels.items():
         before[skill] = round(retrievability(cards.get(skill), record.ended_at), 4)
-        cards[skill] = review(cards.get(skill), skill, level, record.ended_at)
+        cards[skill] = review(cards.get(skill), skill, level, record.ended_at, evidence.get(skill))
     checks: list[CommitmentCheck] = []
     if practised:
         for o in _open(state):
@@ -251,6 +252,7 @@ def _apply(state: HabitState, record: SessionRecord, card: Scorecard, skills: li
             practised=practised,
             levels=levels,
             retrievability=before,
+            evidence=evidence,
             overall=card.overall,
             kpis={"overall": card.overall, **{k: kpis.get(k) for k in KPI_FIELDS}},
             commitment=record.commitment,
