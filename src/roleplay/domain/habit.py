@@ -11,8 +11,8 @@ of practice days are kept either way.
 
 What a scored session tells the schedule about a skill (`skill_evidence`): the lowest level among
 the criteria that train it, and the judge's evidence behind that level (verified quotes,
-counter-evidence, whether it was supported, the spread over judge samples), which moves the
-review by up to half a level (see domain/schedule.py).
+counter-evidence, whether it was supported, the spread over judge samples): thin evidence
+lowers the review by up to half a level (see domain/schedule.py).
 """
 
 from __future__ import annotations

@@ -19,18 +19,20 @@ and falls to level 1-2 comes back the next day, however long its interval had gr
 FSRS resumes its intervals); and no fuzzing (the same sessions always give the same schedule,
 so the state can be rebuilt exactly from the recordings).
 
-The level alone is coarse: a level 3 backed by three verified quotes and a level 3 the judge could
-not back with one are different showings. So a review can carry the judge's evidence (`Evidence
-Strength`): the *showing* is the level moved by up to half a level, up when the rep showed more
-of the criterion's behaviours than the level needs (verified quotes: one per step above level 1,
-three at most; up to four count), down when fewer, for counter-evidence, for a level the judge
-could not support with any verified quote, and for judge samples that disagree by two levels or
-more. Levels 1-2 are rated Again whatever the evidence (the skill was not there yet: it comes
-back the next day). From level 3, a showing of 2.5-3 is Hard; above that the card lies between
-the two FSRS ratings around it (3 = Hard, 4 = Good, 5 = Easy): its stability, difficulty and
-interval are interpolated between the two outcomes, so a level 3 with strong evidence comes
-back later than a level 3 with thin evidence. A review without evidence is exactly the level's
-rating, as before.
+The level alone is coarse: a level 4 backed by three verified quotes and a level 4 backed by one
+are different showings. So a review can carry the judge's evidence (`EvidenceStrength`): the
+*showing* is the level moved down by up to half a level when the evidence is thinner than the
+level needs (one verified quote of the rep's words per step above level 1, three at most;
+a quarter level per quote missing), for each counter-evidence quote, for a level the judge could
+not support with any verified quote (the full half level), and for judge samples that disagree
+by two levels or more. Evidence never lifts a showing above the judge's level: in the bench
+(bench/scheduler_sim.py) letting strong evidence lengthen intervals cost more than it gained.
+Levels 1-2 are rated Again whatever the evidence (the skill was not there yet: it comes back the
+next day). From level 3, a showing of 2.5-3 is Hard; above that the card lies between the two
+FSRS ratings around it (3 = Hard, 4 = Good, 5 = Easy): its stability, difficulty and interval
+are interpolated between the two outcomes, so a level 4 with thin evidence comes back sooner
+than a level 4 with full evidence, and the queue puts a thinly shown skill first. A review
+without evidence is exactly the level's rating, as before.
 
 "Retrievability" is FSRS's estimate of the chance that the rep would do the skill at level 3
 or better if they tried it now. Time is always passed in; datetimes must be timezone-aware.
@@ -77,25 +79,22 @@ class EvidenceStrength:
 
 
 NEEDED_AT_MOST = 3  # quotes a level needs: one per step above level 1, three at most
-COUNTED = 4  # quotes that count (the LLM judge gives at most four)
-STEP = 0.25  # levels a quote more or less than the level needs moves the showing
-MAX_SHIFT = 0.5  # the showing stays within half a level of the judge's level
+STEP = 0.25  # levels each missing quote (or counter-evidence quote) takes off the showing
+MAX_SHIFT = 0.5  # the showing stays within half a level below the judge's level
 
 
 def showing(level: int, evidence: EvidenceStrength | None) -> float:
-    """The level the rep showed, moved by at most half a level by the evidence behind it."""
+    """The level the rep showed: the judge's level, less up to half a level for thin evidence."""
     grade_for_level(level)  # validates 1-5
     if evidence is None:
         return float(level)
-    expected = min(level - 1, NEEDED_AT_MOST)
-    shift = STEP * (min(evidence.quotes, COUNTED) - expected)
-    shift -= STEP * evidence.against
+    missing = max(0, min(level - 1, NEEDED_AT_MOST) - evidence.quotes)
+    drop = STEP * (missing + evidence.against)
     if evidence.unsupported:
-        shift = -MAX_SHIFT
+        drop = MAX_SHIFT
     if evidence.spread is not None and evidence.spread >= 2:
-        shift -= STEP
-    shift = max(-MAX_SHIFT, min(MAX_SHIFT, shift))
-    return max(1.0, min(5.0, level + shift))
+        drop += STEP
+    return max(1.0, level - min(MAX_SHIFT, drop))
 
 
 def grade_for_level(level: int) -> Grade:
