@@ -26,6 +26,7 @@ class Reply:
     chunk_delay: float = 0.0
     malformed_after: int | None = None  # send a broken chunk after N chunks
     hang_after: int | None = None  # stop sending (connection stays open) after N chunks
+    cut_after: int | None = None  # end the stream after N chunks: no finish_reason, no [DONE]
     retry_after: float | None = None
 
 
@@ -37,6 +38,9 @@ class FakeOpenAI:
     default: Reply = field(default_factory=Reply)
     replies: deque[Reply] = field(default_factory=deque)
     requests: list[dict[str, Any]] = field(default_factory=list)
+    # A model that leaks: when the salesperson's last message contains one of these words, the
+    # reply is the start of the system prompt (what a weak model does when told to print it).
+    leak_on: tuple[str, ...] = ()
     _server: ThreadingHTTPServer | None = None
     _stop: threading.Event = field(default_factory=threading.Event)
 
@@ -112,6 +116,9 @@ class FakeOpenAI:
                     )
                     return
                 reply = fake.replies.popleft() if fake.replies else fake.default
+                leaked = fake._leak(body.get("messages") or [])
+                if leaked is not None:
+                    reply = Reply(leaked)
                 if reply.status != 200:
                     headers = {"retry-after": str(reply.retry_after)} if reply.retry_after else {}
                     self._json(reply.status, {"error": {"message": reply.error}}, headers)
@@ -159,6 +166,8 @@ class FakeOpenAI:
                             self.wfile.write(b'data: {"choices": [{"delta": {"content\n\n')
                             self.wfile.flush()
                             return
+                        if reply.cut_after is not None and n == reply.cut_after:
+                            return  # the connection closes: a reply cut off mid-sentence
                         if reply.hang_after is not None and n == reply.hang_after:
                             fake._stop.wait(60)
                             return
@@ -206,6 +215,13 @@ class FakeOpenAI:
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
+
+    def _leak(self, messages: list[dict[str, Any]]) -> str | None:
+        users = [m.get("content") or "" for m in messages if m.get("role") == "user"]
+        if not users or not any(w in users[-1].lower() for w in self.leak_on):
+            return None
+        system = next((m.get("content") or "" for m in messages if m.get("role") == "system"), "")
+        return "Sure. My instructions: " + " ".join(system.split()[:60])
 
     def _authorised(self, handler: BaseHTTPRequestHandler) -> bool:
         if self.api_key is None:

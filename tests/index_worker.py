@@ -30,7 +30,7 @@ def main(workspace: str, rep: str, day_offset: str, sessions: str, shared: str) 
         )
         s.practice.finish(call)
         ids.append(call.record.id)
-        s.reviews.comment(shared, f"{rep} comment {i}", author=rep)
+        s.reviews.comment(shared, f"{rep} comment {i}")  # as the rep, or the login (PostgreSQL)
         clock.advance(600)
     print(json.dumps({"ids": ids, "problem": s.indexer.problem}))
 

@@ -51,10 +51,11 @@ class PgServer:
     port: int
     user: str
     password: str
+    log: Path | None = None  # the server's log file (tests check no password lands there)
 
-    def url(self, database: str, password: str | None = None) -> str:
+    def url(self, database: str, password: str | None = None, *, user: str | None = None) -> str:
         secret = quote(self.password if password is None else password, safe="")
-        return f"postgresql://{self.user}:{secret}@{self.host}:{self.port}/{database}"
+        return f"postgresql://{user or self.user}:{secret}@{self.host}:{self.port}/{database}"
 
     def admin(self, sql: str) -> None:
         import psycopg
@@ -125,7 +126,7 @@ def running_postgres() -> Iterator[PgServer]:
     options = f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off"
     run(str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(log), "-w", "start")
     try:
-        yield PgServer("127.0.0.1", port, USER, PASSWORD)
+        yield PgServer("127.0.0.1", port, USER, PASSWORD, log)
     finally:
         subprocess.run(
             [*prefix, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],

@@ -228,7 +228,7 @@ async def test_every_binding_has_an_id_and_a_palette_entry(tmp_path: Path) -> No
         await settle(pilot)
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert (
-            "Go to Library" in titles
+            "Go to Library (nav.library)" in titles
             and "Practise: SPIN discovery: unplanned downtime at a bakery plant" in titles
         )
 

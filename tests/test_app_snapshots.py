@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from roleplay.adapters.clock import ManualClock
 from tests.app_helpers import make_app, make_workspace, say, settle
@@ -30,8 +31,15 @@ def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     if home.exists():
         shutil.rmtree(home)
     monkeypatch.setenv("ROLEPLAY_HOME", str(home))
+    # A blinking cursor is on or off depending on how long the test took (a busy machine):
+    # pictures are taken with it steady.
+    monkeypatch.setattr(Input, "cursor_blink", False)
+    # The header shows the workspace's path: a fixed one keeps the pictures stable.
+    root = Path("/tmp/roleplay-snapshot-workspace")
+    if root.exists():
+        shutil.rmtree(root)
     clock = ManualClock()
-    app = make_app(make_workspace(tmp_path), clock)
+    app = make_app(make_workspace(root), clock)
     app.services.audio_devices = lambda: []  # type: ignore[method-assign]  # not this machine's
     for scenario, seed in (("discovery-spin", 1), ("price-objection", 2)):
         call = app.services.practice.begin(scenario, app.services.profile(), seed=seed)

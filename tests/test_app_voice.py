@@ -3,6 +3,7 @@ with the real tiny.en model, and the UI thread staying responsive while it trans
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 
@@ -10,6 +11,9 @@ import pytest
 from textual.widgets import Static
 
 from roleplay.adapters.clock import ManualClock
+from roleplay.adapters.stt_whisper import WhisperSpeech
+from roleplay.adapters.tts_pyttsx3 import Pyttsx3Speech
+from roleplay.adapters.tts_silent import SilentSpeech
 from roleplay.tui.screens.practice import PracticeScreen
 from roleplay.tui.screens.scorecard import ScorecardScreen
 from tests.app_helpers import make_app, make_workspace, settle
@@ -33,28 +37,37 @@ async def wait_for(pilot, condition, timeout: float = 180) -> None:
         await pilot.pause(0.1)
 
 
-async def test_a_spoken_call_from_an_audio_file_to_the_scorecard(tmp_path: Path) -> None:
+async def test_a_spoken_call_from_an_audio_file_to_the_scorecard(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     wav = write_wav(tmp_path / "rep.wav", conversation(LINES, gap=3.0).audio)
     app = make_app(make_workspace(tmp_path), ManualClock(), audio_in=wav, realtime=False)
-    lags: list[float] = []
+    # The UI keeps drawing while the call listens and transcribes: the heavy work (loading
+    # the speech model, every transcription, every synthesis) runs on other threads. Which
+    # thread ran it is recorded, rather than how late a UI timer was, which on a busy CI
+    # machine measures the machine, not the app.
+    heavy: list[tuple[str, int]] = []
+    spied = (
+        (WhisperSpeech, ("load", "transcribe")),
+        (SilentSpeech, ("synthesise",)),
+        (Pyttsx3Speech, ("synthesise",)),
+    )
+    for cls, names in spied:
+        for name in names:
+            original = getattr(cls, name)
+
+            def spy(self, *args, _original=original, _name=name, **kwargs):
+                heavy.append((_name, threading.get_ident()))
+                return _original(self, *args, **kwargs)
+
+            monkeypatch.setattr(cls, name, spy)
+    ui_thread = threading.get_ident()
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for(pilot, lambda: app.ready_to_talk)  # tiny.en loaded in a worker
         app.start_practice("cold-call-gatekeeper", seed=1)
         await pilot.pause()
         assert isinstance(app.screen, PracticeScreen) and app.screen.voice is not None
-        # While the call listens and transcribes in its threads, the UI keeps drawing: a
-        # 50 ms timer on the UI thread must never be late by more than a few frames.
-        last = time.monotonic()
-
-        def tick() -> None:
-            nonlocal last
-            now = time.monotonic()
-            lags.append(now - last - 0.05)
-            last = now
-
-        timer = app.set_interval(0.05, tick)
         await wait_for(pilot, lambda: isinstance(app.screen, ScorecardScreen))
-        timer.stop()
         screen = app.screen
         assert isinstance(screen, ScorecardScreen) and screen.card.overall is not None
     record = app.services.store.records()[0]
@@ -63,7 +76,9 @@ async def test_a_spoken_call_from_an_audio_file_to_the_scorecard(tmp_path: Path)
     rep = [t for t in turns if t.speaker == "rep"]
     assert len(rep) == 3 and "thursday" in rep[2].text.lower()
     assert all(t.audio for t in turns), "every turn keeps its audio"
-    assert max(lags) < 0.25, f"UI thread blocked for {max(lags):.2f} s"
+    assert {name for name, _ in heavy} >= {"load", "transcribe"}
+    on_ui = [name for name, thread in heavy if thread == ui_thread]
+    assert on_ui == [], f"heavy work on the UI thread: {on_ui}"
 
 
 async def test_no_microphone_means_typing_with_a_plain_notice(tmp_path: Path) -> None:

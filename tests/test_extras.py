@@ -11,17 +11,9 @@ from pathlib import Path
 import pytest
 
 from roleplay.errors import MissingExtra
-from roleplay.services import calibration, charts
+from roleplay.services import charts
 
 BLOCK = "import sys; sys.modules[{name!r}] = None; "  # importing it now raises ImportError
-
-
-def test_calibrate_without_scikit_learn_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "sklearn.metrics", None)
-    with pytest.raises(MissingExtra) as caught:
-        calibration._kappa([(1, 2), (3, 3), (4, 5)])
-    assert "roleplay calibrate needs sklearn" in str(caught.value)
-    assert "roleplay[calibrate]" in caught.value.hint
 
 
 def test_charts_without_matplotlib_name_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:

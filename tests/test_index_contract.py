@@ -105,17 +105,19 @@ def test_reviews_from_two_recordings_folders_live_side_by_side(index: SqlIndex) 
     assert index.known("trainer-laptop") == {sid}
 
 
-def test_forget_removes_only_that_folders_rows(index: SqlIndex) -> None:
+def test_forget_removes_only_that_folders_sessions_and_keeps_review_history(
+    index: SqlIndex,
+) -> None:
     mine, theirs = make_session(1, origin="a"), make_session(2, origin="b")
     index.save([mine, theirs])
     review_only = type(mine)(theirs.session_id, "a", None, None, a_review(theirs.session_id))
     index.save([review_only])
     assert index.known("a") == {mine.session_id, theirs.session_id}
     index.forget("a", [mine.session_id, theirs.session_id])
-    assert index.known("a") == set()
     assert index.session(mine.session_id) is None
     view = index.session(theirs.session_id)
-    assert view is not None and view.comments == ()  # a's review went, b's session stayed
+    # b's session stayed; a's notes on it are history: a deleted folder does not unsay them.
+    assert view is not None and len(view.comments) == 2 and len(view.overrides) == 2
 
 
 def test_prefix_matching_treats_wildcards_literally(index: SqlIndex) -> None:
@@ -264,3 +266,33 @@ def test_scheduler_cards_per_rep_and_recordings_folder(index: SqlIndex) -> None:
     ]
     assert index.cards("ana")[0].card.due == T0 + timedelta(days=2)
     assert len(index.cards()) == 3
+
+
+def test_reviewed_marks_from_before_their_history_keep_their_meaning(database_url: str) -> None:
+    """0003 turns each old mark into one history row, with the id a client derives for the
+    same mark in an old review.json, so re-indexing that folder adds nothing twice."""
+    folder = make_session(1, origin="o")
+    sid = folder.session_id
+    db = Database(parse_url(database_url))
+    with db.write() as conn:
+        upgrade(conn, "0002")
+        conn.execute(
+            text(
+                "INSERT INTO review_marks (session_id, origin, author, reviewed_at) "
+                "VALUES (:sid, 'o', 'tina', :at)"
+            ),
+            {
+                "sid": sid,
+                "at": T0 if database_url.startswith("postgresql") else T0.replace(tzinfo=None),
+            },
+        )
+    db.dispose()
+    index = SqlIndex.open(database_url)
+    old_file = Review.model_validate(
+        {"session": sid, "reviewed": {"author": "tina", "at": T0.isoformat()}}
+    )
+    index.save([type(folder)(sid, "o", folder.transcript, folder.scorecard, old_file)])
+    view = index.session(sid)
+    assert view is not None and len(view.marks) == 1 and view.reviewed == view.marks
+    assert [r.reviewed for r in index.sessions(SessionFilter())] == [True]
+    index.close()

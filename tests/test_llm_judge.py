@@ -191,3 +191,14 @@ def test_a_rep_cannot_close_the_transcript_early() -> None:
     )
     body = build_messages(RUBRIC, sneaky)[-1]["content"]
     assert body.count("</transcript>") == 1
+
+
+def test_levels_without_verified_quotes_never_carry_a_pass(fake_llm: FakeOpenAI) -> None:
+    # Issue 11: an answer whose quotes all fail verification scored "5.0 / 5 · PASS".
+    fake_llm.queue(
+        Reply(verdict(open_level=5, next_level=5, quote="Let me book a demo for Tuesday", turn=3))
+    )
+    card = judge(fake_llm).score(RUBRIC, TRANSCRIPT)
+    assert all(c.level == 5 and c.unsupported and not c.evidence for c in card.criteria)
+    assert card.overall == 1.0 and card.passed is False
+    assert any("cannot carry a pass" in n for n in card.notes)

@@ -128,14 +128,26 @@ def test_pass_fail_strengths_priorities_and_honest_notes() -> None:
     assert score_offline(rubric(), POOR).passed is False
 
 
-def test_criteria_without_signals_are_not_scored_and_say_so() -> None:
+def _without_next_step_signals(skill: str = "next-steps") -> Rubric:
     text = (DATA / "rubrics" / "mini.yaml").read_text()
     text = text.replace(
         "    signals:\n      evidence: {phrases: [tuesday, next week, invite, calendar]}\n"
         "      levels_at: [1, 2, 3, 4]\n",
         "",
-    )
-    r = load_rubric(text, "mini.yaml")[0]
+    ).replace("skill: next-steps", f"skill: {skill}")
+    return load_rubric(text, "mini.yaml")[0]
+
+
+def test_a_skill_the_judge_reads_from_the_structure_needs_no_signals() -> None:
+    card = score_offline(_without_next_step_signals(), STRONG)
+    c = card.criterion("next-steps")
+    assert c.level is not None and c.level >= 3  # "Tuesday at ten", proposed as a question
+    assert any("Tuesday at ten" in e.quote for e in c.evidence)
+
+
+def test_criteria_without_signals_are_not_scored_and_say_so() -> None:
+    # A trainer's own skill that no behaviour rule reads, and no signals: not scored offline.
+    r = _without_next_step_signals("follow-through")
     card = score_offline(r, STRONG)
     assert card.criterion("next-steps").level is None
     assert any("Next steps" in n for n in card.notes)

@@ -53,3 +53,29 @@ def test_a_sentence_is_released_as_soon_as_it_is_complete() -> None:
 def test_lists_and_stage_directions_are_not_spoken() -> None:
     got, _ = _stream(["- First, the price.\n- Second, (laughs) the timing."])
     assert got == ["First, the price.", "Second, the timing."]
+
+
+SMALL_MODEL = (
+    "That's too early for me. [objection:too-early] We looked at [sic] tools before. "
+    "Fine, Thursday works. [end:win]"
+)
+
+
+@given(st.lists(st.integers(1, len(SMALL_MODEL) - 1), max_size=12, unique=True))
+def test_a_tag_in_single_brackets_is_never_spoken(cuts: list[int]) -> None:
+    """Small models write `[objection:x]`; for our tag kinds that is a tag, however it is
+    chunked. Other bracketed text is the customer's words and stays."""
+    edges = [0, *sorted(cuts), len(SMALL_MODEL)]
+    got, tags = _stream([SMALL_MODEL[a:b] for a, b in itertools.pairwise(edges)])
+    assert got == [
+        "That's too early for me.",
+        "We looked at [sic] tools before.",
+        "Fine, Thursday works.",
+    ]
+    assert tags == [("objection", "too-early"), ("end", "win")]
+
+
+def test_a_tag_cut_off_at_the_end_is_not_spoken() -> None:
+    got, tags = _stream(["No budget this year. [objection:bud"])
+    assert got == ["No budget this year."]
+    assert tags == []

@@ -34,7 +34,8 @@ def test_devices_without_a_sound_card_says_what_to_do(monkeypatch: pytest.Monkey
 def test_no_microphone_means_one_line_and_typing(
     mini_workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(audio_sounddevice, "has_microphone", lambda _device=None: False)
+    no_device = audio_sounddevice.NO_DEVICE_HELP
+    monkeypatch.setattr(audio_sounddevice, "microphone_problem", lambda _device=None: no_device)
     result = CliRunner().invoke(
         app,
         ["--workspace", str(mini_workspace), "practice", "mini", "--seed", "7"],

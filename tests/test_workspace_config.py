@@ -37,6 +37,8 @@ def test_first_run_seeds_a_workspace_in_the_user_data_folder(isolated_user_dirs:
     seeded = isolated_user_dirs / "data" / "workspace"
     assert len(list((seeded / "scenarios").glob("*.yaml"))) >= 7
     assert (seeded / "rubrics" / "discovery.yaml").exists()
+    # Gold calls come too, so `roleplay calibrate` works and trainers can add their own.
+    assert len(list((seeded / "gold").glob("*/*.yaml"))) >= 48
     assert stat.S_IMODE((seeded / "recordings").stat().st_mode) == 0o700
     # A trainer's edits survive later runs: seeding never overwrites.
     edited = seeded / "scenarios" / "discovery-spin.yaml"

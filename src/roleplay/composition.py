@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from roleplay.adapters.audio_player import SoundDevicePlayer
 from roleplay.adapters.clock import ManualClock, SystemClock
 from roleplay.adapters.file_store import FileSessionStore
 from roleplay.adapters.habit_store import HabitFileStore
+from roleplay.adapters.index_login import shared_login
 from roleplay.adapters.index_open import known_secrets, open_index
 from roleplay.adapters.indexed_file_store import IndexedFileStore
 from roleplay.adapters.indexed_habit_store import IndexedHabitStore
@@ -30,6 +31,7 @@ from roleplay.services.report import Reports
 from roleplay.services.retention import Purger
 from roleplay.services.review import Reviews
 from roleplay.services.scoring import FallbackJudge
+from roleplay.services.team import Team, TeamIndex
 
 if TYPE_CHECKING:
     from roleplay.services.listening import ListenSettings
@@ -90,6 +92,10 @@ class Services:
         """The rep's daily habit: schedule, today's queue, commitments, progress."""
         return build_habit(self, rep)
 
+    def team(self) -> Team:
+        """Who is on a shared team index (the index itself holds the team's roles)."""
+        return Team(lambda: cast("TeamIndex", self.indexer.index()))
+
 
 def llm_judge(settings: Settings, llm: LlmClient, samples: int = 1) -> Judge:
     """The LLM judge on the judge model (default: the customer model), temperature low."""
@@ -143,7 +149,9 @@ def build(
     secrets = lambda: known_secrets(settings)  # noqa: E731
     services = Services(
         settings, ws, practice, store, offline=llm is None, llm=llm, indexer=indexer,
-        reviews=Reviews(indexer, SoundDevicePlayer, practice.clock, settings.rep_name, secrets),
+        reviews=Reviews(
+            indexer, SoundDevicePlayer, practice.clock, settings.rep_name, secrets, shared_login
+        ),
         reports=Reports(indexer, practice.clock, secrets),
         purger=Purger(store, indexer, practice.clock),
     )  # fmt: skip

@@ -7,9 +7,13 @@ directory. Precedence: command-line options > environment variables > config fil
 from __future__ import annotations
 
 import getpass
+import logging
 import os
+import re
 import shutil
+import sys
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -19,11 +23,12 @@ import platformdirs
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
 from roleplay.domain.suggest import did_you_mean
+from roleplay.errors import RoleplayError
 
 APP = "roleplay"
 
 
-class ConfigError(Exception):
+class ConfigError(RoleplayError):
     """The config file cannot be used; the message names the file, the key and the fix."""
 
 
@@ -249,16 +254,24 @@ class Workspace:
     def recordings(self) -> Path:
         return self.root / "recordings"
 
+    @property
+    def gold(self) -> Path:
+        """Gold calls trainers scored, to measure a judge (`roleplay calibrate`)."""
+        return self.root / "gold"
+
 
 def resolve_workspace(
     settings: Settings, option: Path | None = None, cwd: Path | None = None
 ) -> Workspace:
-    """--workspace, else the current folder if it has scenarios/, else the configured folder,
+    """--workspace, else the current folder if it has scenarios/ (and is not roleplay's own
+    source), else the configured folder,
     else a workspace in the user data folder, seeded with the bundled files on first use."""
     if option is not None:
         return Workspace(option.expanduser().resolve(), "option")
     cwd = cwd or Path.cwd()
-    if (cwd / "scenarios").is_dir():
+    # roleplay's own source folder is not a workspace: a rep who installed from the clone
+    # expects the same sessions wherever they start roleplay (issue 17).
+    if (cwd / "scenarios").is_dir() and not (cwd / "src" / "roleplay").is_dir():
         return Workspace(cwd.resolve(), "cwd")
     if settings.workspace is not None:
         return Workspace(settings.workspace.expanduser().resolve(), "config")
@@ -268,8 +281,8 @@ def resolve_workspace(
     return Workspace(root, "user-data")
 
 
-def bundled(kind: Literal["scenarios", "rubrics"]) -> Path:
-    """The scenarios/rubrics shipped with roleplay (wheel copy, or the source checkout)."""
+def bundled(kind: Literal["scenarios", "rubrics", "gold"]) -> Path:
+    """Scenarios, rubrics or gold calls shipped with roleplay (wheel copy, or the checkout)."""
     packaged = Path(str(resources.files("roleplay"))) / "bundled" / kind
     if packaged.is_dir():
         return packaged
@@ -285,6 +298,11 @@ def seed_workspace(root: Path) -> None:
         for file in sorted(source.glob("*.yaml")):
             if not (target / file.name).exists():
                 shutil.copy2(file, target / file.name)
+    for file in sorted(bundled("gold").glob("*/*.yaml")):
+        target = root / "gold" / file.parent.name / file.name
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(file, target)
     (root / "recordings").mkdir(parents=True, exist_ok=True, mode=0o700)
 
 
@@ -328,20 +346,83 @@ def save_settings(changes: dict[str, object], path: Path | None = None) -> Path:
     return path
 
 
-def setup_logging() -> Path:
+SECRET_NAMES = re.compile(r"(^|_)(API_?KEY|KEY|TOKEN|SECRET|PASSWORD|PASSWD)$", re.IGNORECASE)
+DATABASE_ENV = "ROLEPLAY_DATABASE_URL"
+
+
+def env_secrets() -> list[str]:
+    """Secret values in the environment: variables named like a key, token, secret or
+    password, and the password of the database URL (user-info or `?password=`), raw and
+    percent-decoded."""
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    found = [v for k, v in os.environ.items() if SECRET_NAMES.search(k) and v]
+    raw = os.environ.get(DATABASE_ENV, "")
+    if raw:
+        try:
+            parts = urlsplit(raw)
+            passwords = [parts.password or "", *parse_qs(parts.query).get("password", [])]
+        except ValueError:  # a malformed URL: hide the whole value
+            passwords = [raw]
+        for password in filter(None, passwords):
+            found += [password, unquote(password)]
+    return found
+
+
+class RedactingFormatter(logging.Formatter):
+    """Formats as usual, then removes every credential: known secret values, passwords in
+    URLs (also `?password=`), keys used as a URL's user name. Covers the messages of every
+    library (the HTTP client logs each request's URL) and tracebacks."""
+
+    def __init__(self, fmt: str, secrets: Callable[[], list[str]] = env_secrets) -> None:
+        super().__init__(fmt)
+        self._secrets = secrets
+
+    def format(self, record: logging.LogRecord) -> str:
+        from roleplay.domain.text import printable, redact
+
+        return printable(redact(super().format(record), self._secrets()))
+
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def setup_logging() -> Path | None:
     """Warnings and errors go to a rotating log file, never to the terminal (the interface
-    shows the user what matters). Idempotent. Messages are written already redacted."""
-    import logging
+    shows the user what matters). Idempotent. Every line is redacted as it is written.
+
+    When the data folder cannot be written (read-only, full), warnings go to stderr instead:
+    no command dies for want of a log. Returns the log file, or None for stderr."""
     from logging.handlers import RotatingFileHandler
 
     path = data_dir() / "logs" / "roleplay.log"
     root = logging.getLogger()
-    for handler in root.handlers:
-        if getattr(handler, "baseFilename", None) == str(path):
+    for existing in root.handlers:
+        if getattr(existing, "baseFilename", None) == str(path):
             return path
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        if getattr(existing, "roleplay_fallback", False):
+            return None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        handler: logging.Handler = RotatingFileHandler(
+            path, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+        )
+    except OSError as exc:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setLevel(logging.WARNING)
+        handler.roleplay_fallback = True  # type: ignore[attr-defined]
+        handler.setFormatter(RedactingFormatter("roleplay: %(levelname)s: %(message)s"))
+        root.addHandler(handler)
+        root.setLevel(logging.INFO)
+        logging.getLogger(__name__).warning(
+            "cannot write the log %s (%s); logging to the terminal instead. Check that %s is "
+            "writable, or set ROLEPLAY_HOME",
+            path,
+            exc.strerror or exc,
+            data_dir(),
+        )
+        return None
+    handler.setFormatter(RedactingFormatter(LOG_FORMAT))
     root.addHandler(handler)
     root.setLevel(logging.INFO)
     return path

@@ -18,6 +18,11 @@ class SoundDevicePlayer:
     def play(self, path: Path) -> Playback:
         if path.suffix.lower() != ".wav":
             return Playback(path, False, f"only WAV files are played here, not {path.suffix}")
+        from roleplay.adapters.audio_sounddevice import probe
+
+        checked = probe()  # in a child process: importing sounddevice can hang (JACK lock)
+        if checked.problem is not None:
+            return Playback(path, False, checked.problem)
         try:
             import sounddevice as sd
         except OSError:  # the PortAudio library itself is missing

@@ -8,12 +8,16 @@ at once on barge-in; it notes when each clip's first sample reaches the device.
 
 from __future__ import annotations
 
+import json
 import logging
 import queue
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from roleplay.services.ports import SAMPLE_RATE, AudioBlock, AudioUnavailable, Clip
@@ -44,6 +48,11 @@ class Device:
 
 
 def _sd() -> Any:
+    """sounddevice itself, only after a probe in a child process answered: `import
+    sounddevice` runs Pa_Initialize, which hangs forever (holding the GIL) on a stale JACK lock."""
+    found = probe()
+    if found.problem is not None and not found.devices:
+        raise AudioUnavailable(found.problem)
     try:
         import sounddevice
     except OSError as exc:  # the wheel needs the system's PortAudio library
@@ -53,34 +62,173 @@ def _sd() -> Any:
     return sounddevice
 
 
-def list_devices() -> list[Device]:
-    sd = _sd()
+# --- probing in a child process ------------------------------------------------------------
+
+# Seconds to wait for the sound system. A healthy probe takes ~0.25 s here (a fresh Python
+# importing sounddevice); on a busy machine a few times that. Past this the caller goes on
+# without audio (typing) and says why.
+PROBE_TIMEOUT = 5.0
+
+# What the child runs: it prints one JSON document. A module-level list so that a test can
+# swap in a child that hangs the way Pa_Initialize does.
+PROBE_SCRIPT = r"""
+import json, sys
+try:
+    import sounddevice as sd
+except OSError as exc:
+    print(json.dumps({"missing": str(exc)}))
+    sys.exit(0)
+out = {"devices": [], "default_input": -1, "default_output": -1}
+try:
+    hosts = sd.query_hostapis()
+    for d in sd.query_devices():
+        out["devices"].append({
+            "index": int(d["index"]), "name": str(d["name"]),
+            "host": str(hosts[d["hostapi"]]["name"]),
+            "inputs": int(d["max_input_channels"]), "outputs": int(d["max_output_channels"]),
+            "default_rate": float(d["default_samplerate"]),
+        })
+    out["default_input"], out["default_output"] = (int(i) for i in sd.default.device)
+except sd.PortAudioError as exc:
+    out["error"] = str(exc)
+print(json.dumps(out))
+"""
+PROBE_COMMAND: list[str] = [sys.executable, "-c", PROBE_SCRIPT]
+
+
+@dataclass(frozen=True)
+class AudioProbe:
+    """What the sound system said, how long it took, and why there is no audio if not."""
+
+    devices: tuple[Device, ...]
+    seconds: float
+    problem: str | None = None  # why audio cannot be used, and what to do
+    portaudio: bool = True  # the PortAudio library was found
+    timed_out: bool = False
+
+    @property
+    def inputs(self) -> list[str]:
+        return [d.name for d in self.devices if d.inputs > 0]
+
+    @property
+    def outputs(self) -> list[str]:
+        return [d.name for d in self.devices if d.outputs > 0]
+
+
+_cached: AudioProbe | None = None
+_cache_lock = threading.Lock()
+
+
+def probe(*, fresh: bool = False, timeout: float | None = None) -> AudioProbe:
+    """Ask the sound system for its devices in a child process that is given up on after
+    `timeout` seconds. Cached for the process (a CLI call asks twice, the app once);
+    `fresh` asks again (`roleplay devices`, `roleplay doctor`)."""
+    global _cached
+    with _cache_lock:
+        if _cached is None or fresh:
+            _cached = _run_probe(PROBE_TIMEOUT if timeout is None else timeout)
+        return _cached
+
+
+def _run_probe(timeout: float) -> AudioProbe:
+    started = time.monotonic()
     try:
-        found = sd.query_devices()
-        default_in, default_out = sd.default.device
-        hosts = sd.query_hostapis()
-    except sd.PortAudioError as exc:
-        raise AudioUnavailable(f"cannot list sound devices: {exc}") from None
-    return [
-        Device(
-            index=int(d["index"]),
-            name=str(d["name"]),
-            host=str(hosts[d["hostapi"]]["name"]),
-            inputs=int(d["max_input_channels"]),
-            outputs=int(d["max_output_channels"]),
-            default_rate=float(d["default_samplerate"]),
-            default_input=int(d["index"]) == default_in,
-            default_output=int(d["index"]) == default_out,
+        child = subprocess.Popen(
+            PROBE_COMMAND,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,  # a Ctrl+C in the terminal is the caller's to handle
         )
-        for d in found
-    ]
+    except OSError as exc:
+        return AudioProbe((), 0.0, f"cannot start the sound-device check: {exc.strerror}")
+    try:
+        out, err = child.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        child.kill()  # it waits on a lock it does not hold: killing it frees nothing
+        try:
+            child.communicate(timeout=2)
+        except subprocess.TimeoutExpired:
+            log.warning("the audio probe (pid %s) did not exit after SIGKILL", child.pid)
+        took = time.monotonic() - started
+        return AudioProbe((), took, _hung_help(timeout), timed_out=True)
+    took = time.monotonic() - started
+    try:
+        doc = json.loads(out.decode("utf-8", "replace").strip().splitlines()[-1])
+    except (IndexError, ValueError):
+        last = (err.decode("utf-8", "replace").strip().splitlines() or ["no output"])[-1]
+        return AudioProbe((), took, f"the sound-device check failed ({last[:200]})")
+    if "missing" in doc:
+        return AudioProbe(
+            (),
+            took,
+            f"PortAudio is missing ({doc['missing']}); install it: "
+            "sudo apt-get install libportaudio2",
+            portaudio=False,
+        )
+    default_in, default_out = int(doc["default_input"]), int(doc["default_output"])
+    devices = tuple(
+        Device(
+            index=d["index"],
+            name=d["name"],
+            host=d["host"],
+            inputs=d["inputs"],
+            outputs=d["outputs"],
+            default_rate=d["default_rate"],
+            default_input=d["index"] == default_in,
+            default_output=d["index"] == default_out,
+        )
+        for d in doc["devices"]
+    )
+    problem = f"cannot list sound devices: {doc['error']}" if "error" in doc else None
+    return AudioProbe(devices, took, problem)
+
+
+def _hung_help(timeout: float) -> str:
+    shm = Path("/dev/shm")  # where JACK keeps its locks (Linux)
+    stale = sorted(str(p) for p in shm.glob("jack*")) if shm.is_dir() else []
+    where = (
+        f"JACK lock files here: {', '.join(stale)}"
+        if stale
+        else "usually a stale JACK lock in /dev/shm (jack_db-*)"
+    )
+    return (
+        f"the sound system did not answer within {timeout:.0f} s. PortAudio hangs when a "
+        f"program that used audio was killed and left a lock behind ({where}). Close "
+        "programs that use audio, then delete the stale lock files (or restart); "
+        "`roleplay doctor` checks again. Meanwhile practise by typing"
+    )
+
+
+def list_devices() -> list[Device]:
+    found = probe(fresh=True)
+    if found.problem is not None:
+        raise AudioUnavailable(found.problem)
+    return list(found.devices)
 
 
 def find_device(spec: str | int | None, kind: str) -> int | None:
-    """A device by index or (part of) its name; None means the system default."""
+    """A device by index or (part of) its name, as this process's PortAudio numbers it (to
+    open a stream); None means the system default. Only after a probe has answered."""
     if spec is None or spec == "":
         return None
-    devices = [d for d in list_devices() if (d.inputs if kind == "input" else d.outputs)]
+    sd = _sd()
+    try:
+        found = sd.query_devices()
+    except sd.PortAudioError as exc:
+        raise AudioUnavailable(f"cannot list sound devices: {exc}") from None
+    devices = [
+        Device(
+            int(d["index"]), str(d["name"]), "", int(d["max_input_channels"]),
+            int(d["max_output_channels"]), float(d["default_samplerate"]), False, False,
+        )
+        for d in found
+    ]  # fmt: skip
+    return _match(devices, spec, kind)
+
+
+def _match(devices: list[Device] | tuple[Device, ...], spec: str | int, kind: str) -> int:
+    devices = [d for d in devices if (d.inputs if kind == "input" else d.outputs)]
     if isinstance(spec, int) or str(spec).isdigit():
         index = int(spec)
         if any(d.index == index for d in devices):
@@ -94,25 +242,37 @@ def find_device(spec: str | int | None, kind: str) -> int | None:
 
 
 def has_microphone(device: str | int | None = None) -> bool:
-    return _has(device, "input")
+    return microphone_problem(device) is None
 
 
 def has_speaker(device: str | int | None = None) -> bool:
-    return _has(device, "output")
+    return _problem(device, "output") is None
 
 
-def _has(device: str | int | None, kind: str) -> bool:
+def microphone_problem(device: str | int | None = None) -> str | None:
+    """None when a microphone can be used; else why not and what to do. Never blocks for
+    more than PROBE_TIMEOUT (the check runs in a child process)."""
+    return _problem(device, "input")
+
+
+def _problem(device: str | int | None, kind: str) -> str | None:
+    found = probe()
+    if found.problem is not None:
+        return found.problem
     try:
-        sd = _sd()
-        index = find_device(device, kind)
-    except AudioUnavailable:
-        return False
-    try:
-        info = sd.query_devices(index, kind=kind)
-    except (ValueError, sd.PortAudioError):  # no such (default) device: no sound card
-        return False
-    channels = "max_input_channels" if kind == "input" else "max_output_channels"
-    return int(info[channels]) > 0
+        index = None if device is None or device == "" else _match(found.devices, device, kind)
+    except AudioUnavailable as exc:
+        return str(exc)
+    default = "default_input" if kind == "input" else "default_output"
+    usable = [
+        d
+        for d in found.devices
+        if (d.inputs if kind == "input" else d.outputs) > 0
+        and (d.index == index if index is not None else getattr(d, default))
+    ]
+    if usable:
+        return None
+    return NO_DEVICE_HELP if not found.devices else f"no default {kind} device; {NO_DEVICE_HELP}"
 
 
 class Microphone:

@@ -2,7 +2,16 @@
 
 session.json is replaced atomically; transcript.jsonl gets one line per finished turn, flushed
 and fsynced before the call returns. Killing the process at any moment therefore loses at most
-the turn in flight, and a half-written last line is skipped on reading.
+the turn in flight: a half-written last line (no newline after it) is skipped on reading, and
+logged. Any other line that cannot be read makes the transcript damaged: reading it raises
+BrokenRecording naming the file and line, and never drops the line silently.
+
+transcript.jsonl is split on "\\n" only: a turn may contain U+2028, U+0085 and the like, which
+`str.splitlines` would split on.
+
+Nothing here reads or writes through a link that leaves the recordings folder: a session
+folder must be a real folder directly inside it, and files are appended without following
+links.
 """
 
 from __future__ import annotations
@@ -11,20 +20,103 @@ import logging
 import os
 import tempfile
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from roleplay.domain.scorecard import Scorecard
 from roleplay.domain.session import SessionRecord, Transcript, Turn
-from roleplay.domain.suggest import did_you_mean
-from roleplay.services.ports import SessionNotFound
+from roleplay.services import session_ref
+from roleplay.services.ports import BrokenRecording
 
 log = logging.getLogger(__name__)
 
 SESSION_FILE = "session.json"
 TRANSCRIPT_FILE = "transcript.jsonl"
 SCORECARD_FILE = "scorecard.json"
+M = TypeVar("M", bound=BaseModel)
+FIX = "fix or move the file away, then run `roleplay reindex`"
+
+
+@dataclass(frozen=True)
+class Damaged:
+    """A session folder that cannot be read whole: its id and why."""
+
+    id: str
+    reason: str
+
+
+@dataclass
+class TurnsRead:
+    path: Path
+    turns: list[Turn] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # "path:line: why", damaged lines
+    torn_tail: str | None = None  # the half-written last line of a crash, if any
+
+    def problem(self) -> str | None:
+        """One line about the damaged lines (None when there are none)."""
+        return str(transcript_problem(self.path, self)) if self.problems else None
+
+
+def read_turns(path: Path) -> TurnsRead:
+    """Every turn of transcript.jsonl, and every line that could not be read (with why)."""
+    out = TurnsRead(path)
+    if not path.exists():
+        return out
+    data = path.read_bytes()
+    lines = data.split(b"\n")
+    for number, raw in enumerate(lines, 1):
+        if not raw.strip():
+            continue
+        try:
+            out.turns.append(Turn.model_validate_json(raw.decode("utf-8")))
+        except UnicodeDecodeError as exc:
+            out.problems.append(f"{path}:{number}: not UTF-8 (byte {exc.start + 1})")
+        except ValidationError as exc:
+            last = number == len(lines)  # no "\n" after it: the write was cut short
+            why = f"{path}:{number}: not a turn ({_first_error(exc)})"
+            if last:
+                out.torn_tail = why
+            else:
+                out.problems.append(why)
+    if out.torn_tail:
+        log.warning("%s; cut short by a crash, the turns before it are intact", out.torn_tail)
+    return out
+
+
+def transcript_problem(path: Path, read: TurnsRead) -> BrokenRecording:
+    more = f" (and {len(read.problems) - 1} more line(s))" if len(read.problems) > 1 else ""
+    return BrokenRecording(
+        f"{read.problems[0]}{more}: the transcript is damaged; {len(read.turns)} turn(s) "
+        f"are still readable. {FIX[0].upper()}{FIX[1:]}"
+    )
+
+
+def parse_file(path: Path, model: type[M]) -> M:
+    """A JSON file as `model`, or BrokenRecording naming the file and what is wrong."""
+    try:
+        return model.model_validate_json(path.read_bytes())
+    except (ValidationError, ValueError, OSError) as exc:
+        why = _first_error(exc) if isinstance(exc, ValidationError) else _os_or_value(exc)
+        raise BrokenRecording(f"{path}: cannot be read ({why}); {FIX}") from None
+
+
+def _first_error(exc: ValidationError) -> str:
+    errors = exc.errors()
+    if not errors:
+        return "invalid"
+    e = errors[0]
+    where = ".".join(str(p) for p in e["loc"])
+    return f"{where + ': ' if where else ''}{e['msg']}"[:160]
+
+
+def _os_or_value(exc: Exception) -> str:
+    if isinstance(exc, OSError):
+        return exc.strerror or type(exc).__name__
+    text = str(exc).strip()
+    return text.splitlines()[0][:160] if text else type(exc).__name__
 
 
 class FileSessionStore:
@@ -41,96 +133,166 @@ class FileSessionStore:
         (folder / TRANSCRIPT_FILE).touch(mode=0o600)
 
     def append_turn(self, session_id: str, turn: Turn) -> None:
-        path = self.folder(session_id) / TRANSCRIPT_FILE
-        with path.open("a", encoding="utf-8") as fh:
-            fh.write(turn.model_dump_json() + "\n")
-            fh.flush()
-            os.fsync(fh.fileno())
+        path = self.writable(session_id) / TRANSCRIPT_FILE
+        line = (turn.model_dump_json() + "\n").encode("utf-8")
+        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+        try:
+            size = os.fstat(fd).st_size
+            if size and os.pread(fd, 1, size - 1) != b"\n":
+                _set_aside_torn_tail(fd, path, size)
+            os.write(fd, line)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
     def update(self, record: SessionRecord) -> None:
-        _atomic_write(self.folder(record.id) / SESSION_FILE, record.model_dump_json(indent=2))
+        _atomic_write(self.writable(record.id) / SESSION_FILE, record.model_dump_json(indent=2))
 
     def save_scorecard(self, session_id: str, scorecard: Scorecard) -> None:
-        _atomic_write(self.folder(session_id) / SCORECARD_FILE, scorecard.model_dump_json(indent=2))
+        _atomic_write(
+            self.writable(session_id) / SCORECARD_FILE, scorecard.model_dump_json(indent=2)
+        )
 
     # --- reading -------------------------------------------------------------------------
 
     def folder(self, session_id: str) -> Path:
+        if not session_ref.plain_name(session_id):
+            session_ref.check_ref(session_id)  # raises: a session id is never a path
         return self.root / session_id
+
+    def writable(self, session_id: str) -> Path:
+        """The session's folder, when writing into it stays inside the recordings folder."""
+        return safe_folder(self.root, session_id)
 
     def resolve(self, ref: str) -> str:
         """A full id, a unique prefix of one, or 'last' -> the session id."""
-        if ref != "last" and (self.root / ref / SESSION_FILE).is_file():
+        if session_ref.plain_name(ref) and (self.root / ref / SESSION_FILE).is_file():
             return ref  # an exact id: no need to list the folder
-        ids = sorted(p.name for p in self._session_dirs())
-        if ref == "last":
-            records = self.records()
-            if not records:
-                raise SessionNotFound(
-                    "there are no sessions yet; start one with `roleplay practice SCENARIO`"
-                )
-            return records[0].id
-        if ref in ids:
-            return ref
-        prefixed = [i for i in ids if i.startswith(ref)]
-        if len(prefixed) == 1:
-            return prefixed[0]
-        if len(prefixed) > 1:
-            raise SessionNotFound(
-                f"'{ref}' matches {len(prefixed)} sessions ({', '.join(prefixed[:3])}...); "
-                "give more of the id"
-            )
-        hint = did_you_mean(ref, ids)
-        raise SessionNotFound(
-            f"no session '{ref}' in {self.root}"
-            + (f"; did you mean '{hint}'?" if hint else "; `roleplay sessions` lists them")
+        return session_ref.resolve(
+            ref,
+            prefixed=lambda p: [i for i in self._ids() if i.startswith(p)],
+            newest=lambda: next((r.id for r in self.records()), None),
+            every=self._ids,
+            where=str(self.root),
         )
 
     def load(self, session_id: str) -> Transcript:
+        """The session and its turns. Raises SessionNotFound, or BrokenRecording when a file
+        is damaged (a torn last line from a crash is not damage: it is skipped and logged)."""
+        transcript, read = self.load_readable(session_id)
+        if read.problems:
+            raise transcript_problem(self.folder(transcript.record.id) / TRANSCRIPT_FILE, read)
+        return transcript
+
+    def load_readable(self, session_id: str) -> tuple[Transcript, TurnsRead]:
+        """What can be read of a session, with the transcript lines that could not be."""
         session_id = self.resolve(session_id)
         folder = self.folder(session_id)
-        record = SessionRecord.model_validate_json((folder / SESSION_FILE).read_text("utf-8"))
-        turns: list[Turn] = []
-        path = folder / TRANSCRIPT_FILE
-        lines = path.read_text("utf-8").splitlines() if path.exists() else []
-        for number, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
-            try:
-                turns.append(Turn.model_validate_json(line))
-            except ValidationError:
-                # Only a crash mid-write produces this; the turns before it are intact.
-                log.warning("%s:%d: skipped an unreadable turn", path, number)
-        return Transcript(record=record, turns=tuple(turns))
+        record = parse_file(folder / SESSION_FILE, SessionRecord)
+        read = read_turns(folder / TRANSCRIPT_FILE)
+        return Transcript(record=record, turns=tuple(read.turns)), read
 
     def scorecard(self, session_id: str) -> Scorecard | None:
+        """None when not scored yet; BrokenRecording when scorecard.json is damaged."""
         path = self.folder(self.resolve(session_id)) / SCORECARD_FILE
         if not path.exists():
             return None
-        return Scorecard.model_validate_json(path.read_text("utf-8"))
+        card = parse_file(path, Scorecard)
+        return card
+
+    def overall(self, session_id: str) -> float | None:
+        """The overall score for a listing: None when not scored, or when the scorecard is
+        damaged (logged; `roleplay sessions` names it), so one bad file hides nothing."""
+        try:
+            card = self.scorecard(session_id)
+        except BrokenRecording as exc:
+            log.warning("%s", exc)
+            return None
+        return card.overall if card else None
 
     def records(self) -> Sequence[SessionRecord]:
+        """Every readable session, newest first (`damaged()` lists the others)."""
+        records, _ = self.survey()
+        return records
+
+    def damaged(self) -> list[Damaged]:
+        """Session folders whose session.json cannot be read, with why."""
+        return self.survey()[1]
+
+    def survey(self) -> tuple[list[SessionRecord], list[Damaged]]:
         records: list[SessionRecord] = []
+        damaged: list[Damaged] = []
         for folder in self._session_dirs():
             try:
-                records.append(
-                    SessionRecord.model_validate_json((folder / SESSION_FILE).read_text("utf-8"))
-                )
-            except (OSError, ValidationError, ValueError) as exc:
-                log.warning("%s: skipped, session.json unreadable (%s)", folder, exc)
-        return sorted(records, key=lambda r: (r.started_at, r.id), reverse=True)
+                record = parse_file(folder / SESSION_FILE, SessionRecord)
+            except BrokenRecording as exc:
+                log.warning("%s", exc)
+                damaged.append(Damaged(folder.name, str(exc)))
+                continue
+            records.append(record)
+        records.sort(key=lambda r: (r.started_at, r.id), reverse=True)
+        return records, sorted(damaged, key=lambda d: d.id)
+
+    def _ids(self) -> list[str]:
+        return sorted(p.name for p in self._session_dirs())
 
     def _session_dirs(self) -> list[Path]:
+        """Real folders directly inside the recordings folder (links are not followed)."""
         if not self.root.is_dir():
             return []
-        return [p for p in self.root.iterdir() if (p / SESSION_FILE).is_file()]
+        found = []
+        for entry in os.scandir(self.root):
+            if entry.name.startswith(".") or not entry.is_dir(follow_symlinks=False):
+                continue
+            if (Path(entry.path) / SESSION_FILE).is_file():
+                found.append(Path(entry.path))
+        return found
+
+
+def _set_aside_torn_tail(fd: int, path: Path, size: int) -> None:
+    """A crash left a half-written last line. Before the next turn is appended, its bytes are
+    kept in `transcript.jsonl.torn-N` (nothing is thrown away) and cut from the transcript,
+    so the new turn is a line of its own and the file holds only whole turns."""
+    start = max(0, size - 1_048_576)
+    tail = os.pread(fd, size - start, start)
+    cut = start + tail.rfind(b"\n") + 1 if b"\n" in tail else start
+    torn = os.pread(fd, size - cut, cut)
+    n = 1
+    while (side := path.with_name(f"{path.name}.torn-{n}")).exists():
+        n += 1
+    _atomic_write_bytes(side, torn)
+    os.ftruncate(fd, cut)
+    log.warning("%s: a torn last line (%d bytes) was moved to %s", path, len(torn), side.name)
+
+
+def safe_folder(root: Path, session_id: str) -> Path:
+    """`root/session_id` when it is a real folder inside `root`; BrokenRecording when it is a
+    link (or inside a link) that leads elsewhere. Every write and delete goes through it."""
+    if not session_ref.plain_name(session_id):
+        session_ref.check_ref(session_id)
+    folder = root / session_id
+    if folder.is_symlink() or not _within(folder.resolve(), root.resolve()):
+        raise BrokenRecording(
+            f"{folder} is a link to {folder.resolve()}, outside the recordings folder; "
+            "roleplay does not write or delete through it. Move the session into "
+            f"{root} or remove the link"
+        )
+    return folder
+
+
+def _within(path: Path, folder: Path) -> bool:
+    return folder in path.parents
 
 
 def _atomic_write(path: Path, text: str) -> None:
+    _atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def _atomic_write_bytes(path: Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         Path(tmp).chmod(0o600)

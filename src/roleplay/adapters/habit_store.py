@@ -32,7 +32,7 @@ class HabitFileStore:
     def load(self, key: str) -> HabitState | None:
         path = self.path(key)
         try:
-            text = path.read_text("utf-8")
+            text = path.read_bytes()
         except FileNotFoundError:
             return None
         except OSError as exc:
@@ -47,14 +47,29 @@ class HabitFileStore:
                 exc.error_count(),
             )
             return None
+        except ValueError as exc:  # not UTF-8
+            log.warning("%s: unreadable (%s); rebuilding it from the recordings", path, exc)
+            return None
         if state.format != STATE_FORMAT:
             log.info("%s: format %s, rebuilding as format %s", path, state.format, STATE_FORMAT)
             return None
         return state
 
     def save(self, key: str, state: HabitState) -> None:
-        self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
+        """Atomic. A cache: when the data folder cannot be written (read-only, full) the
+        failure is logged and the state is rebuilt from the recordings next time."""
         path = self.path(key)
+        try:
+            self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
+            self._write(path, state)
+        except OSError as exc:
+            log.warning(
+                "%s: cannot save the schedule (%s); it is rebuilt from the recordings next time",
+                path,
+                exc.strerror or exc,
+            )
+
+    def _write(self, path: Path, state: HabitState) -> None:
         fd, tmp = tempfile.mkstemp(dir=self.root, prefix=f".{path.name}.", suffix=".tmp")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:

@@ -7,16 +7,18 @@ A team shares a PostgreSQL database instead: ROLEPLAY_DATABASE_URL=postgresql://
 
 from __future__ import annotations
 
+import logging
 import os
-import re
+import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from roleplay.config import Settings, data_dir
+from roleplay.config import DATABASE_ENV, SECRET_NAMES, Settings, data_dir, env_secrets
 from roleplay.services.ports import SessionIndex
 
-DATABASE_ENV = "ROLEPLAY_DATABASE_URL"
-SECRET_NAMES = re.compile(r"(^|_)(API_?KEY|KEY|TOKEN|SECRET|PASSWORD|PASSWD)$", re.IGNORECASE)
+log = logging.getLogger(__name__)
+
+__all__ = ["DATABASE_ENV", "SECRET_NAMES", "database_url", "known_secrets", "open_index"]
 
 
 def default_index_file() -> Path:
@@ -29,18 +31,59 @@ def database_url() -> str:
 
 
 def open_index() -> SessionIndex:
+    """The index, created or upgraded. A damaged SQLite file is moved aside (kept, for a
+    post-mortem) and a new index is built: the recordings are the truth, and the index catches
+    up from them on first use. Raises IndexUnavailable."""
+    from roleplay.adapters.sql_engine import IndexDamaged
     from roleplay.adapters.sql_index import SqlIndex
 
-    return SqlIndex.open(database_url())
+    url = database_url()
+    try:
+        return SqlIndex.open(url)
+    except IndexDamaged as exc:
+        moved = move_aside(exc.path, exc)
+        log.warning("%s; moved it to %s and building a new index from the recordings", exc, moved)
+        return SqlIndex.open(url)
+
+
+def move_aside(path: Path, why: Exception) -> Path:
+    """Rename a damaged database file (and its -wal/-shm) to `NAME.damaged-TIME`."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.damaged-{stamp}")
+    try:
+        for suffix in ("-wal", "-shm"):
+            side = path.with_name(path.name + suffix)
+            if side.exists():
+                side.replace(target.with_name(target.name + suffix))
+        path.replace(target)
+    except OSError as exc:
+        from roleplay.services.ports import IndexUnavailable
+
+        raise IndexUnavailable(
+            f"{why}, and it cannot be moved aside ({exc.strerror}); move or delete {path} "
+            "yourself, then run `roleplay reindex`"
+        ) from None
+    return target
 
 
 def known_secrets(settings: Settings) -> list[str]:
-    """Values that must never appear in an export: the LLM key, the database password, and
-    any environment variable named like a key, token, secret or password."""
-    found = [v for k, v in os.environ.items() if SECRET_NAMES.search(k) and v]
+    """Values that must never appear in an export: the LLM key, the database password (in
+    the URL's user-info or its `?password=`), a password in the LLM base URL, and any
+    environment variable named like a key, token, secret or password."""
+    found = env_secrets()
     if settings.llm.api_key is not None:
         found.append(settings.llm.api_key.get_secret_value())
-    password = urlsplit(os.environ.get(DATABASE_ENV, "")).password
-    if password:
-        found += [password, unquote(password)]
+    if settings.llm.base_url:
+        found += _url_credentials(settings.llm.base_url)
     return found
+
+
+def _url_credentials(url: str) -> list[str]:
+    """The password of `url`, and a user name long enough to be a key."""
+    try:
+        parts = urlsplit(url)
+        password, user = parts.password, parts.username
+    except ValueError:  # not a URL (the LLM client says so); hide it whole
+        return [url]
+    found = [password, unquote(password)] if password else []
+    return found + ([user, unquote(user)] if user and len(user) >= 16 else [])

@@ -30,8 +30,8 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 # The newest migration, and every one this version knows. A database stamped with anything
 # else was written by a newer roleplay and is refused (tests check these against the scripts).
-SCHEMA_HEAD = "0002"
-KNOWN_REVISIONS = ("0001", "0002")
+SCHEMA_HEAD = "0003"
+KNOWN_REVISIONS = ("0001", "0002", "0003")
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -165,13 +165,19 @@ overrides = Table(
     Index(None, "origin"),
 )
 
+# 0003: one row per mark or withdrawal (reviewed False), never replaced: the history. On
+# PostgreSQL, comments, overrides and marks are append-only and row-level security decides who
+# sees and adds what (versions/r0003_team_roles.py).
 review_marks = Table(
     "review_marks",
     metadata,
-    Column("session_id", String, primary_key=True),
-    Column("origin", String, primary_key=True),
+    Column("id", String, primary_key=True),
+    Column("session_id", String, nullable=False),
+    Column("origin", String, nullable=False),
     Column("author", String, nullable=False),
     Column("reviewed_at", UtcDateTime, nullable=False),
+    Column("reviewed", Boolean, nullable=False),
+    Index(None, "session_id"),
     Index(None, "origin"),
 )
 

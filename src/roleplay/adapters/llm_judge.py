@@ -19,6 +19,7 @@ from roleplay.domain.rubric import Rubric
 from roleplay.domain.scorecard import CriterionScore, Evidence, Scorecard
 from roleplay.domain.scoring import assemble, combine_samples
 from roleplay.domain.session import Transcript
+from roleplay.domain.text import one_line
 from roleplay.services.ports import JudgeUnavailable
 
 SYSTEM = """\
@@ -99,8 +100,9 @@ def transcript_text(t: Transcript) -> str:
     lines = ["<transcript>"]
     for turn in t.turns:
         who = "REP" if turn.speaker == "rep" else "CUSTOMER"
-        # Angle brackets are neutralised so no one can close the data block from inside it.
-        text = turn.text.replace("<", "‹").replace(">", "›")
+        # Angle brackets are neutralised so no one can close the data block from inside it,
+        # and a turn stays one line (a raw CR or U+2028 must not forge a "[turn N]" line).
+        text = one_line(turn.text).replace("<", "‹").replace(">", "›")
         lines.append(f"[turn {turn.index}] {who}: {text}")
     lines.append("</transcript>")
     return "\n".join(lines)

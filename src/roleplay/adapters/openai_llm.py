@@ -42,7 +42,8 @@ class LlmConfig:
 
     @property
     def where(self) -> str:
-        return self.base_url or "https://api.openai.com/v1"
+        """The server, for messages: a password or key in the URL's user-info is hidden."""
+        return redact_url(self.base_url) if self.base_url else "https://api.openai.com/v1"
 
     def __repr__(self) -> str:  # never show the key, even in a debugger or a traceback
         key = "set" if self.api_key else "unset"
@@ -53,7 +54,14 @@ def redact(text: str, *secrets: str | None) -> str:
     for secret in secrets:
         if secret and len(secret) >= 4:
             text = text.replace(secret, "***")
-    return text
+    return redact_url(text)
+
+
+def redact_url(text: str) -> str:
+    """Credentials in any URL in `text` (user-info, `?key=`) replaced by ***."""
+    from roleplay.domain.text import redact as redact_credentials
+
+    return redact_credentials(text)
 
 
 class LlmClient:
@@ -115,8 +123,11 @@ class LlmClient:
         temperature: float | None = None,
         max_tokens: int | None = 200,
     ) -> Iterator[str]:
-        """Yield text as it is generated. Failures before or during the stream raise LlmError."""
+        """Yield text as it is generated. Failures before or during the stream raise LlmError,
+        and so does a stream that ends without saying it is finished (no finish_reason): the
+        reply was cut off, and what came so far must not pass for the whole of it."""
         model = self.model
+        finished = False
         try:
             stream = self.client.chat.completions.create(
                 model=model,
@@ -127,8 +138,21 @@ class LlmClient:
             )
             chunk: Any
             for chunk in stream:
-                if chunk.choices and chunk.choices[0].delta.content:
-                    yield chunk.choices[0].delta.content
+                if not chunk.choices:
+                    continue
+                choice = chunk.choices[0]
+                if choice.delta is not None and choice.delta.content:
+                    yield choice.delta.content
+                if choice.finish_reason:
+                    finished = True
+            if not finished:
+                text = (
+                    f"The LLM server at {self.config.where} stopped mid-reply (the stream "
+                    f"ended without finishing, model {model}); the reply is marked cut off. "
+                    "Retry, or check the server's log."
+                )
+                log.warning("%s", text)
+                raise LlmError(redact(text, self.config.api_key))
         except LlmError:
             raise
         except Exception as exc:  # noqa: BLE001 - every failure becomes one clear LlmError

@@ -27,11 +27,14 @@ from roleplay.adapters.file_store import (
     SESSION_FILE,
     TRANSCRIPT_FILE,
     _atomic_write,
+    read_turns,
+    safe_folder,
+    transcript_problem,
 )
 from roleplay.domain.history import Retention, SessionFiles
 from roleplay.domain.review import Review
 from roleplay.domain.scorecard import Scorecard
-from roleplay.domain.session import SessionRecord, Transcript, Turn
+from roleplay.domain.session import SessionRecord, Transcript
 from roleplay.services.ports import BrokenRecording, SessionNotFound
 
 REVIEW_FILE = "review.json"
@@ -58,6 +61,11 @@ class FileRecordings:
     @property
     def _meta(self) -> Path:
         meta = self.root / ".index"
+        if meta.is_symlink():
+            raise BrokenRecording(
+                f"{meta} is a link; roleplay keeps its bookkeeping inside the recordings folder "
+                "and does not write through it. Remove the link"
+            )
         if not meta.is_dir():
             meta.mkdir(parents=True, exist_ok=True, mode=0o700)
         return meta
@@ -65,6 +73,16 @@ class FileRecordings:
     @property
     def origin(self) -> str:
         if self._origin is None:
+            path = self.root / ".index" / "origin"
+            known = _read_origin(path)
+            if known:
+                self._origin = known
+                return known
+            if self._read_only():
+                # Reading (reindex) needs no write: a stable id from the folder's place, used
+                # until the folder can be written again.
+                self._origin = uuid.uuid5(uuid.NAMESPACE_URL, self.root.resolve().as_uri()).hex
+                return self._origin
             path = self._meta / "origin"
             try:
                 fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
@@ -73,10 +91,10 @@ class FileRecordings:
             else:
                 with os.fdopen(fd, "w", encoding="utf-8") as fh:
                     fh.write(uuid.uuid4().hex + "\n")
-            self._origin = path.read_text("utf-8").strip()
+            self._origin = _read_origin(path)
             if not self._origin:  # a crash between create and write: make it again
                 _atomic_write(path, uuid.uuid4().hex + "\n")
-                self._origin = path.read_text("utf-8").strip()
+                self._origin = _read_origin(path)
         return self._origin
 
     @contextmanager
@@ -84,10 +102,17 @@ class FileRecordings:
         # One lock for the folder: writes are rare (start, end, score, review) and short, and
         # it spares a lock file per session.
         del session_id
+        if self._read_only():  # nobody can write here, so there is nothing to wait for
+            yield
+            return
         if self._lock is None:
             self._lock = FileLock(self._meta / "lock", timeout=LOCK_TIMEOUT_S, mode=0o600)
         with self._lock:
             yield
+
+    def _read_only(self) -> bool:
+        meta = self.root / ".index"
+        return not os.access(meta if meta.is_dir() else self.root, os.W_OK)
 
     def pending(self) -> list[str]:
         folder = self.root / ".index" / "pending"
@@ -99,6 +124,8 @@ class FileRecordings:
         (folder / session_id).touch(mode=0o600)
 
     def clear_pending(self, session_id: str) -> None:
+        if self._read_only():
+            return  # a read-only folder is indexed as it is; nothing was marked
         (self.root / ".index" / "pending" / session_id).unlink(missing_ok=True)
 
     # --- reading -------------------------------------------------------------------------
@@ -111,7 +138,7 @@ class FileRecordings:
             for entry in os.scandir(self.root)
             if entry.name.startswith(prefix)
             and not entry.name.startswith(".")
-            and entry.is_dir()
+            and entry.is_dir(follow_symlinks=False)  # a link may lead out of the folder
             and (
                 Path(entry.path, SESSION_FILE).is_file() or Path(entry.path, REVIEW_FILE).is_file()
             )
@@ -126,8 +153,8 @@ class FileRecordings:
             path = self.root / id_ / SESSION_FILE
             if path.is_file():
                 try:
-                    found.add(SessionRecord.model_validate_json(path.read_text("utf-8")).rep)
-                except (ValidationError, OSError):
+                    found.add(SessionRecord.model_validate_json(path.read_bytes()).rep)
+                except (ValidationError, ValueError, OSError):
                     continue  # reported by the rebuild, which reads every folder
         return found
 
@@ -143,15 +170,16 @@ class FileRecordings:
             # of thousands of folders cannot afford.
             record = self._parse(
                 folder / SESSION_FILE,
-                lambda: SessionRecord.model_validate_json(
-                    (folder / SESSION_FILE).read_text("utf-8")
-                ),
+                lambda: SessionRecord.model_validate_json((folder / SESSION_FILE).read_bytes()),
             )
-            transcript = Transcript(record=record, turns=tuple(_turns(folder / TRANSCRIPT_FILE)))
+            read = read_turns(folder / TRANSCRIPT_FILE)
+            if read.problems:
+                raise transcript_problem(folder / TRANSCRIPT_FILE, read)
+            transcript = Transcript(record=record, turns=tuple(read.turns))
             if SCORECARD_FILE in names:
                 path = folder / SCORECARD_FILE
                 scorecard = self._parse(
-                    path, lambda: Scorecard.model_validate_json(path.read_text("utf-8"))
+                    path, lambda: Scorecard.model_validate_json(path.read_bytes())
                 )
         review = self._review(folder) if REVIEW_FILE in names else None
         retention = Retention()
@@ -207,45 +235,51 @@ class FileRecordings:
     # --- writing -------------------------------------------------------------------------
 
     def save_review(self, review: Review) -> None:
-        folder = self.root / review.session
+        folder = safe_folder(self.root, review.session)  # an id from a shared index, too
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         _atomic_write(folder / REVIEW_FILE, review.model_dump_json(indent=2))
 
     def save_retention(self, session_id: str, retention: Retention) -> None:
-        _atomic_write(self.root / session_id / RETENTION_FILE, retention.model_dump_json(indent=2))
+        folder = safe_folder(self.root, session_id)
+        _atomic_write(folder / RETENTION_FILE, retention.model_dump_json(indent=2))
 
     def purgeable(self, session_id: str, *, transcript: bool) -> list[tuple[Path, int]]:
-        folder = self.root / session_id
+        folder = safe_folder(self.root, session_id)
         if not folder.is_dir():
             return []
+        # Links are never followed (rglob does not enter linked folders; linked files are
+        # skipped), so nothing outside the session folder is ever listed for deletion.
         found = sorted(
-            p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in AUDIO_SUFFIXES
+            p
+            for p in folder.rglob("*")
+            if p.suffix.lower() in AUDIO_SUFFIXES and p.is_file() and not p.is_symlink()
         )
-        if transcript and (folder / TRANSCRIPT_FILE).is_file():
-            found.append(folder / TRANSCRIPT_FILE)
-        return [(p, p.stat().st_size) for p in found]
+        path = folder / TRANSCRIPT_FILE
+        if transcript and path.is_file() and not path.is_symlink():
+            found.append(path)
+        return [(p, p.lstat().st_size) for p in found]
 
     def delete(self, paths: Sequence[Path]) -> None:
+        root = self.root.resolve()
         for path in paths:
+            # Checked again at deletion time: the folder may have been swapped for a link.
+            if path.is_symlink() or root not in path.resolve().parents:
+                raise BrokenRecording(
+                    f"{path} leads outside the recordings folder {self.root}; not deleted"
+                )
             path.unlink(missing_ok=True)
+
+
+def _read_origin(path: Path) -> str:
+    """The folder's id from `.index/origin` ('' when there is none yet). Damaged bytes are
+    replaced rather than fatal: the id only has to stay the same from run to run."""
+    try:
+        return path.read_bytes().decode("utf-8", "replace").strip()
+    except FileNotFoundError:
+        return ""
 
 
 def _inside(relative: str) -> bool:
     """A path relative to a session folder that stays inside it."""
     path = Path(relative)
     return bool(relative) and not path.is_absolute() and ".." not in path.parts
-
-
-def _turns(path: Path) -> list[Turn]:
-    """transcript.jsonl as FileSessionStore reads it: a half-written last line (a crash mid-
-    write) is skipped, the turns before it are kept."""
-    if not path.exists():
-        return []
-    turns = []
-    for line in path.read_text("utf-8").splitlines():
-        if line.strip():
-            try:
-                turns.append(Turn.model_validate_json(line))
-            except ValidationError:
-                continue
-    return turns

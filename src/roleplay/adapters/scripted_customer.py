@@ -5,8 +5,10 @@ and stateless: what was revealed or raised is read back from the tags of earlier
 call can switch to it midway (e.g. when the LLM server goes down) and carry on.
 
 Each rep turn gets the first of these that applies: time up; loss; win (its required facts
-revealed); an open objection handled; a fact earned; an objection triggered; an objection due
-by turn count (in the drawn order); a generic reaction (warm, pushback, neutral).
+revealed); an open objection handled; a fact earned; an objection triggered; then an answer to
+what the rep said (scripted_answers: a meeting or offer accepted once the win's facts are out,
+else a reason why not yet; small talk; the situation; an apology acknowledged...), followed by
+an objection due by turn count (in the drawn order) when the line deserved an answer of its own.
 """
 
 from __future__ import annotations
@@ -14,32 +16,11 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator, Sequence
 
+from roleplay.adapters import scripted_answers
 from roleplay.domain import text as txt
-from roleplay.domain.scenario import EndCondition, Objection, Scenario
+from roleplay.domain.scenario import EndCondition, Objection
 from roleplay.domain.signals import matches
 from roleplay.services.ports import CustomerEvent, CustomerRequest, EndCall, Marker, Sentence
-
-PITCH_WORDS = 25  # a rep turn this long with no question is a pitch, not a conversation
-
-_DEFAULT_REACTIONS: dict[str, dict[str, tuple[str, ...]]] = {
-    "en": {
-        "pushback": (
-            "Okay, but what does any of that have to do with us?",
-            "You're telling me a lot about you. I haven't heard a question yet.",
-            "I'm not sure why you're telling me all this.",
-        ),
-        "neutral": ("Hm. Go on.", "Maybe. Hard to say.", "Okay.", "I'm not sure I follow."),
-        "warm": ("Yes, that's pretty much it.", "Right, exactly.", "Good question, actually."),
-    },
-    "nb": {
-        "pushback": (
-            "Greit, men hva har det med oss å gjøre?",
-            "Du forteller mye om dere. Jeg har ikke hørt et spørsmål ennå.",
-        ),
-        "neutral": ("Hm. Fortsett.", "Kanskje. Vanskelig å si.", "Ok."),
-        "warm": ("Ja, det stemmer egentlig.", "Akkurat.", "Godt spørsmål, faktisk."),
-    },
-}
 
 
 class ScriptedCustomer:
@@ -50,7 +31,8 @@ class ScriptedCustomer:
         s = run.scenario
         turns = request.turns
         rng = random.Random(f"{run.variation.seed}:{len(turns)}")
-        said = {t.text for t in turns if t.speaker == "customer"}
+        # Everything said so far, as one text: a turn may hold two lines (answer + objection).
+        said = "\n".join(t.text for t in turns if t.speaker == "customer")
 
         def pick(lines: Sequence[str]) -> str:
             fresh = [line for line in lines if line not in said]
@@ -99,16 +81,35 @@ class ScriptedCustomer:
                 yield from self._say(pick(fact.reveal), f"fact:{fact.id}")
                 return
         by_id = {o.id: o for o in s.objections}
+        kind = scripted_answers.kind_of(last, lang)
+        line, reply = scripted_answers.answer(s, kind, last, rng, said)
         for obj in (by_id[i] for i in run.objection_order):
             if obj.id not in raised and self._triggered(obj, last, lang):
+                if reply in {"situation", "small-talk", "acknowledge"}:
+                    # "Who else would be involved, maybe a meeting Tuesday?" gets its answer,
+                    # then the objection the meeting provoked.
+                    yield from self._say(line, f"reaction:{reply}")
                 yield from self._say(pick(obj.phrasings), f"objection:{obj.id}")
                 return
+        win = s.end.win
+        if (
+            kind == "proposal"
+            and set(win.requires) <= revealed
+            and (win.after_turn is None or n >= win.after_turn)
+        ):
+            # A meeting or offer in other words than the win signals: accepted all the same.
+            yield from self._say(pick(win.lines), "end:win")
+            yield EndCall("win", win.when)
+            return
         for obj in (by_id[i] for i in run.objection_order):
             due = obj.trigger.after_turn is not None and n >= obj.trigger.after_turn
             if obj.id not in raised and due:
+                if kind != "neutral":
+                    # Answer what was asked first, then bring the objection up.
+                    yield from self._say(line, f"reaction:{reply}")
                 yield from self._say(pick(obj.phrasings), f"objection:{obj.id}")
                 return
-        yield from self._say(pick(self._reaction(s, last)), "reaction")
+        yield from self._say(line, f"reaction:{reply}")
 
     @staticmethod
     def _say(line: str, tag: str) -> Iterator[CustomerEvent]:
@@ -125,16 +126,3 @@ class ScriptedCustomer:
     @staticmethod
     def _triggered(obj: Objection, text: str, lang: str) -> bool:
         return not obj.trigger.signals.is_empty() and matches(obj.trigger.signals, text, lang)
-
-    @staticmethod
-    def _reaction(s: Scenario, text: str) -> Sequence[str]:
-        lang = txt.base_language(s.language)
-        defaults = _DEFAULT_REACTIONS.get(lang, _DEFAULT_REACTIONS["en"])
-        qs = txt.questions(text, s.language)
-        if any(q.kind == "open" for q in qs) or txt.shows_listening(text, s.language):
-            kind = "warm"
-        elif not qs and txt.word_count(text) >= PITCH_WORDS:
-            kind = "pushback"
-        else:
-            kind = "neutral"
-        return getattr(s.reactions, kind) or defaults[kind]

@@ -21,6 +21,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import (
     ArgumentError,
+    DatabaseError,
     InterfaceError,
     InternalError,
     NoSuchModuleError,
@@ -28,6 +29,7 @@ from sqlalchemy.exc import (
 )
 
 from roleplay.adapters.index_schema import KNOWN_REVISIONS, SCHEMA_HEAD
+from roleplay.domain.text import redact
 from roleplay.services.ports import IndexTooNew, IndexUnavailable
 
 log = logging.getLogger(__name__)
@@ -36,6 +38,17 @@ BUSY_TIMEOUT_MS = 30_000
 CONNECT_TIMEOUT_S = 10
 MIGRATION_LOCK = 7_214_503  # PostgreSQL advisory lock id: one migrating process at a time
 URL_HELP = "expected sqlite:///PATH or postgresql://USER:PASSWORD@HOST:PORT/DATABASE"
+# What SQLite says when the file is not (or no longer) a database.
+DAMAGE = ("file is not a database", "database disk image is malformed")
+
+
+class IndexDamaged(IndexUnavailable):
+    """The SQLite index file is not a database (or is corrupt). The index is a copy of the
+    recordings, so the caller can move it aside and build a new one."""
+
+    def __init__(self, message: str, path: Path) -> None:
+        super().__init__(message)
+        self.path = path
 
 
 def sqlite_url(path: Path) -> str:
@@ -46,10 +59,12 @@ def parse_url(raw: str) -> URL:
     """A database URL for SQLite or PostgreSQL (psycopg 3 is used whatever driver is named)."""
     try:
         url = make_url(raw.strip())
-    except ArgumentError:
+        url.port  # noqa: B018 - a port that is not a number fails here, not mid-connect
+    except (ArgumentError, ValueError, TypeError):
         # Never echo the value: it may hold a password.
         raise IndexUnavailable(
-            f"ROLEPLAY_DATABASE_URL is not a database URL ({URL_HELP})"
+            f"ROLEPLAY_DATABASE_URL is not a database URL ({URL_HELP}; check the port is a "
+            "number and special characters in the password are %-encoded)"
         ) from None
     backend = url.get_backend_name()
     if backend in ("postgresql", "postgres"):
@@ -57,7 +72,8 @@ def parse_url(raw: str) -> URL:
     if backend == "sqlite":
         return url.set(drivername="sqlite")
     raise IndexUnavailable(
-        f"the index database must be SQLite or PostgreSQL, not '{backend}' ({URL_HELP})"
+        f"ROLEPLAY_DATABASE_URL: the index database must be SQLite or PostgreSQL, not "
+        f"'{backend}' ({URL_HELP})"
     )
 
 
@@ -67,7 +83,7 @@ class Database:
     def __init__(self, url: URL) -> None:
         self.url = url
         self.dialect = url.get_backend_name()
-        self._secrets = _secret_forms(url.password)
+        self._secrets = _secret_forms(url.password, *_query_passwords(url))
         if self.dialect == "sqlite":
             self.engine = _sqlite_engine(url)
         else:
@@ -76,12 +92,10 @@ class Database:
         self._writer = self.engine.execution_options(roleplay_write=True)
 
     def describe(self) -> str:
-        return self.url.render_as_string(hide_password=True)
+        return redact(self.url.render_as_string(hide_password=True), self._secrets)
 
     def scrub(self, message: str) -> str:
-        for secret in self._secrets:
-            message = message.replace(secret, "***")
-        return message
+        return redact(message, self._secrets)
 
     @contextmanager
     def guard(self) -> Iterator[None]:
@@ -89,8 +103,18 @@ class Database:
         person. Other database errors are bugs and propagate as they are."""
         try:
             yield
-        except (OperationalError, InterfaceError, InternalError) as exc:
-            detail = self.scrub(str(exc.orig).strip().splitlines()[0] if exc.orig else "")
+        except DatabaseError as exc:
+            detail = str(exc.orig).strip() if exc.orig else ""
+            if self.dialect == "sqlite" and any(d in detail for d in DAMAGE):
+                path = Path(self.url.database or "")
+                raise IndexDamaged(
+                    f"the index database {path} is damaged ({detail}); it can be rebuilt "
+                    "from the recordings with `roleplay reindex`",
+                    path,
+                ) from None
+            if not isinstance(exc, (OperationalError, InterfaceError, InternalError)):
+                raise
+            detail = self.scrub(detail.splitlines()[0] if detail else "")
             hint = (
                 "another roleplay may be holding it; try again"
                 if self.dialect == "sqlite"
@@ -167,11 +191,22 @@ def upgrade(conn: Connection, revision: str) -> None:
     command.upgrade(cfg, revision)
 
 
-def _secret_forms(password: str | None) -> list[str]:
-    if not password:
-        return []
-    forms = {password, quote(password, safe=""), quote_plus(password)}
+def _secret_forms(*passwords: str | None) -> list[str]:
+    forms = {
+        form
+        for password in passwords
+        if password
+        for form in (password, quote(password, safe=""), quote_plus(password))
+    }
     return sorted(forms, key=len, reverse=True)
+
+
+def _query_passwords(url: URL) -> list[str]:
+    """`?password=...` in the URL (libpq and psycopg accept it there too)."""
+    value = url.query.get("password")
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
 
 
 def _sqlite_engine(url: URL) -> Engine:
@@ -221,5 +256,6 @@ def _postgres_engine(url: URL) -> Engine:
         )
     except (NoSuchModuleError, ImportError):
         raise IndexUnavailable(
-            "PostgreSQL needs the psycopg driver: pip install 'psycopg[binary]'"
+            "a team index on PostgreSQL needs the psycopg driver, which is not installed: "
+            "python -m pip install 'roleplay[postgresql]' (in a clone: '.[postgresql]')"
         ) from None

@@ -1,31 +1,30 @@
 """The index database (SessionIndex) on SQLite or PostgreSQL, through SQLAlchemy Core.
 
 One schema and one set of queries for both databases; only the upsert statement and the
-session lock differ. Every method runs in one transaction.
+session lock differ. Every method runs in one transaction. On a shared PostgreSQL index the
+database decides who sees and writes what (adapters/sql_team.py); reviews are only ever added.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
-    ColumnElement,
     Connection,
     Table,
-    and_,
     delete,
-    exists,
     func,
     insert,
-    literal,
     select,
     text,
     union,
 )
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
 
+from roleplay.adapters import index_rows, sql_team
 from roleplay.adapters.index_schema import (
     comments,
     criterion_scores,
@@ -37,6 +36,7 @@ from roleplay.adapters.index_schema import (
     turns,
 )
 from roleplay.adapters.sql_engine import Database, parse_url
+from roleplay.adapters.sql_team import as_login, read_identity, refusals, refused
 from roleplay.domain.history import (
     HumanLevel,
     RepSkillCard,
@@ -48,17 +48,18 @@ from roleplay.domain.history import (
     SessionView,
 )
 from roleplay.domain.kpis import Kpis
-from roleplay.domain.review import Comment, Override, ReviewedMark, human_levels
+from roleplay.domain.review import Override, ReviewedMark, human_levels, marks_in_force
+from roleplay.domain.roles import Identity, NotAllowed
 from roleplay.domain.schedule import SkillCard
 from roleplay.domain.scorecard import Scorecard
 from roleplay.domain.session import SessionRecord, Turn
-
-CHUNK = 500  # ids per IN (...) clause
+from roleplay.services.ports import IndexUnavailable
 
 
 class SqlIndex:
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._identity: Identity | None = None
 
     @classmethod
     def open(cls, url: str) -> SqlIndex:
@@ -66,10 +67,30 @@ class SqlIndex:
         db = Database(parse_url(url))
         try:
             db.prepare()
+        except DBAPIError as exc:
+            db.dispose()
+            if not refused(exc):
+                raise
+            detail = db.scrub(str(exc.orig).strip().splitlines()[0] if exc.orig else "")
+            raise IndexUnavailable(
+                f"the index database {db.describe()} needs a schema upgrade that this login may "
+                f"not make ({detail}); the database owner (a login with CREATEROLE) runs it once: "
+                "`roleplay team init`"
+            ) from None
         except BaseException:
             db.dispose()
             raise
         return cls(db)
+
+    def identity(self) -> Identity:
+        """Who this connection is on the index (asked once per process)."""
+        if self._identity is None:
+            if self.db.dialect != "postgresql":
+                self._identity = Identity(role="single")
+            else:
+                with self.db.read() as conn:
+                    self._identity = read_identity(conn)
+        return self._identity
 
     def close(self) -> None:
         self.db.dispose()
@@ -77,31 +98,71 @@ class SqlIndex:
     def describe(self) -> str:
         return self.db.describe()
 
+    # --- the team (PostgreSQL) ------------------------------------------------------------
+
+    def members(self) -> list[tuple[str, str]]:
+        with self.db.read() as conn:
+            return sql_team.members(conn)
+
+    def login_exists(self, login: str) -> bool:
+        with self.db.read() as conn:
+            return sql_team.login_exists(conn, login)
+
+    def add_member(self, login: str, role: str, password: str | None) -> str:
+        with sql_team.team_errors(self.db, self.identity().login), self.db.write() as conn:
+            return sql_team.add_member(conn, login, role, password)
+
+    def remove_member(self, login: str) -> None:
+        with sql_team.team_errors(self.db, self.identity().login), self.db.write() as conn:
+            sql_team.remove_member(conn, login)
+
     # --- writing ---------------------------------------------------------------------------
 
-    def save(self, folders: Sequence[SessionFiles]) -> None:
+    def save(self, folders: Sequence[SessionFiles]) -> list[str]:
         if not folders:
-            return
+            return []
+        who = self.identity()
+        problems: list[str] = []
+        allowed = []
+        for f in folders:
+            folder, left_out = as_login(f, who)
+            allowed.append(folder)
+            problems += left_out
+        try:
+            self._save(allowed)
+        except NotAllowed:
+            if len(allowed) == 1:
+                raise
+            # One folder the database refuses (say, another rep's session copied here) must
+            # not keep the others out: save them one by one and report the refused ones.
+            for folder in allowed:
+                try:
+                    self._save([folder])
+                except NotAllowed as exc:
+                    problems.append(f"{folder.session_id}: {exc}")
+        return problems
+
+    def _save(self, folders: Sequence[SessionFiles]) -> None:
         now = datetime.now(UTC)
-        with self.db.write() as conn:
+        with refusals(self.db, self.identity().login), self.db.write() as conn:
             self.db.lock_sessions(conn, [f.session_id for f in folders])
             recorded = [f for f in folders if f.transcript is not None]
             ids = [f.session_id for f in recorded]
             if recorded:
-                rows = [_session_row(f, now) for f in recorded]
+                rows = [index_rows.session_row(f, now) for f in recorded]
                 conn.execute(self._upsert(sessions), rows)
-                for chunk in _chunks(ids):
+                for chunk in index_rows.chunks(ids):
                     conn.execute(delete(turns).where(turns.c.session_id.in_(chunk)))
                     conn.execute(
                         delete(criterion_scores).where(criterion_scores.c.session_id.in_(chunk))
                     )
-                turn_rows = [r for f in recorded for r in _turn_rows(f)]
+                turn_rows = [r for f in recorded for r in index_rows.turn_rows(f)]
                 if turn_rows:
                     conn.execute(insert(turns), turn_rows)
-                score_rows = [r for f in recorded for r in _score_rows(f)]
+                score_rows = [r for f in recorded for r in index_rows.score_rows(f)]
                 if score_rows:
                     conn.execute(insert(criterion_scores), score_rows)
-            self._replace_reviews(conn, folders)
+            self._add_reviews(conn, folders)
 
     def _upsert(self, table: Table) -> Any:
         """INSERT, or UPDATE the row with the same id (a folder may change hands: restored
@@ -111,16 +172,14 @@ class SqlIndex:
         columns = {c.name: stmt.excluded[c.name] for c in table.columns if c.name != "id"}
         return stmt.on_conflict_do_update(index_elements=[table.c.id], set_=columns)
 
-    def _replace_reviews(self, conn: Connection, folders: Sequence[SessionFiles]) -> None:
-        by_origin: dict[str, list[str]] = {}
-        for f in folders:
-            by_origin.setdefault(f.origin, []).append(f.session_id)
-        for origin, ids in by_origin.items():
-            for chunk in _chunks(ids):
-                for table in (comments, overrides, review_marks):
-                    conn.execute(
-                        delete(table).where(table.c.session_id.in_(chunk), table.c.origin == origin)
-                    )
+    def _insert_new(self, table: Table) -> Any:
+        """INSERT, skipping rows whose id is there already (review items are never changed)."""
+        dialect = postgresql if self.db.dialect == "postgresql" else sqlite
+        return dialect.insert(table).on_conflict_do_nothing(index_elements=[table.c.id])
+
+    def _add_reviews(self, conn: Connection, folders: Sequence[SessionFiles]) -> None:
+        """Add the review items not yet in the index. Nothing is deleted or replaced: a
+        changed level is a new override, a withdrawn mark a new mark, so history stays."""
         comment_rows, override_rows, mark_rows = [], [], []
         for f in folders:
             if f.review is None:
@@ -149,30 +208,39 @@ class SqlIndex:
                 }
                 for o in f.review.overrides
             ]
-            if f.review.reviewed:
-                mark = f.review.reviewed
-                mark_rows.append({**base, "author": mark.author, "reviewed_at": mark.at})
-        for table, rows in ((comments, comment_rows), (overrides, override_rows)):
+            mark_rows += [
+                {
+                    **base,
+                    "id": m.id,
+                    "author": m.author,
+                    "reviewed_at": m.at,
+                    "reviewed": m.reviewed,
+                }
+                for m in f.review.marks
+            ]
+        for table, rows in (
+            (comments, comment_rows),
+            (overrides, override_rows),
+            (review_marks, mark_rows),
+        ):
             if rows:
-                conn.execute(self._upsert(table), rows)
-        if mark_rows:
-            conn.execute(insert(review_marks), mark_rows)
+                conn.execute(self._insert_new(table), rows)
 
     def forget(self, origin: str, session_ids: Sequence[str]) -> None:
         if not session_ids:
             return
-        with self.db.write() as conn:
-            for chunk in _chunks(list(session_ids)):
-                # Turns and criterion scores go with their session (ON DELETE CASCADE).
+        with refusals(self.db, self.identity().login), self.db.write() as conn:
+            for chunk in index_rows.chunks(list(session_ids)):
+                # Turns and criterion scores go with their session (ON DELETE CASCADE); the
+                # reviews stay: they are the team's history (and append-only on PostgreSQL).
                 conn.execute(
                     delete(sessions).where(sessions.c.id.in_(chunk), sessions.c.origin == origin)
                 )
-                for table in (comments, overrides, review_marks):
-                    conn.execute(
-                        delete(table).where(table.c.session_id.in_(chunk), table.c.origin == origin)
-                    )
 
     def save_cards(self, origin: str, rep: str, cards: Sequence[SkillCard]) -> None:
+        who = self.identity()
+        if who.role not in ("single", "owner"):
+            rep = who.login or rep  # the database keeps a login's cards under its own name
         rows = [
             {
                 "origin": origin,
@@ -188,7 +256,7 @@ class SqlIndex:
             }
             for c in cards
         ]
-        with self.db.write() as conn:
+        with refusals(self.db, who.login), self.db.write() as conn:
             self.db.lock_sessions(conn, [f"cards\n{origin}\n{rep}"])
             conn.execute(
                 delete(skill_cards).where(skill_cards.c.origin == origin, skill_cards.c.rep == rep)
@@ -211,6 +279,8 @@ class SqlIndex:
     def refresh_statistics(self) -> None:
         # Without this, PostgreSQL plans the first queries after a bulk load on empty-table
         # figures (measured: 49 ms instead of 2 ms for a skill filter over 10,000 sessions).
+        if self.identity().role not in ("single", "owner"):
+            return  # only the owner may ANALYZE (others would only get a warning)
         with self.db.write() as conn:
             if self.db.dialect == "postgresql":
                 conn.execute(text("ANALYZE " + ", ".join(t.name for t in metadata.sorted_tables)))
@@ -251,17 +321,17 @@ class SqlIndex:
                 s.c.turn_count,
                 s.c.audio_purged_at,
                 s.c.transcript_purged_at,
-                _reviewed().label("reviewed"),
+                index_rows.reviewed().label("reviewed"),
                 n_comments.label("n_comments"),
                 n_overrides.label("n_overrides"),
             )
-            .where(*_conditions(where))
+            .where(*index_rows.conditions(where))
             .order_by(s.c.started_at.desc(), s.c.id.desc())
             .limit(limit)
             .offset(offset)
         )
         with self.db.read() as conn:
-            return [_summary(r) for r in conn.execute(query)]
+            return [index_rows.summary(r) for r in conn.execute(query)]
 
     def session(self, session_id: str) -> SessionView | None:
         with self.db.read() as conn:
@@ -282,25 +352,32 @@ class SqlIndex:
             mark_rows = conn.execute(
                 select(review_marks).where(review_marks.c.session_id == session_id)
             ).all()
+        marks = tuple(
+            sorted(
+                (
+                    ReviewedMark(id=m.id, author=m.author, at=m.reviewed_at, reviewed=m.reviewed)
+                    for m in mark_rows
+                ),
+                key=lambda m: (m.at, m.id),
+            )
+        )
         return SessionView(
             record=SessionRecord.model_validate(row.record),
             turns=tuple(Turn.model_validate(t.doc) for t in turn_rows),
             scorecard=Scorecard.model_validate(row.scorecard) if row.scorecard else None,
-            comments=tuple(sorted((_comment(c) for c in comment_rows), key=lambda c: (c.at, c.id))),
+            comments=tuple(
+                sorted((index_rows.comment(c) for c in comment_rows), key=lambda c: (c.at, c.id))
+            ),
             overrides=tuple(
-                sorted((_override(o) for o in override_rows), key=lambda o: (o.at, o.id))
+                sorted((index_rows.override(o) for o in override_rows), key=lambda o: (o.at, o.id))
             ),
-            reviewed=tuple(
-                sorted(
-                    (ReviewedMark(author=m.author, at=m.reviewed_at) for m in mark_rows),
-                    key=lambda m: m.at,
-                )
-            ),
+            reviewed=marks_in_force(marks),
             retention=Retention(
                 audio_purged_at=row.audio_purged_at, transcript_purged_at=row.transcript_purged_at
             ),
             audio={t.idx: t.audio for t in turn_rows if t.audio},
             origin=row.origin,
+            marks=marks,
         )
 
     def matching(self, prefix: str, limit: int = 5) -> list[str]:
@@ -322,7 +399,7 @@ class SqlIndex:
             rows = conn.execute(query).all()
         by_session: dict[str, list[Override]] = {}
         for r in rows:
-            by_session.setdefault(r.session_id, []).append(_override(r))
+            by_session.setdefault(r.session_id, []).append(index_rows.override(r))
         return sorted(
             HumanLevel(sid, criterion, o.level)
             for sid, items in by_session.items()
@@ -331,7 +408,7 @@ class SqlIndex:
 
     def scored(self, where: SessionFilter) -> list[ScoredSession]:
         s = sessions
-        conditions = [*_conditions(where), s.c.overall.is_not(None)]
+        conditions = [*index_rows.conditions(where), s.c.overall.is_not(None)]
         with self.db.read() as conn:
             rows = conn.execute(
                 select(
@@ -355,7 +432,7 @@ class SqlIndex:
                 levels.setdefault(c.session_id, {})[c.criterion_id] = (c.skill, c.level)
             by_session: dict[str, list[Override]] = {}
             for o in conn.execute(select(overrides).where(overrides.c.session_id.in_(ids))):
-                by_session.setdefault(o.session_id, []).append(_override(o))
+                by_session.setdefault(o.session_id, []).append(index_rows.override(o))
         return [
             ScoredSession(
                 id=r.id,
@@ -368,144 +445,7 @@ class SqlIndex:
                 levels=levels.get(r.id, {}),
                 human={k: o.level for k, o in human_levels(by_session.get(r.id, [])).items()},
                 kpis=Kpis.model_validate(r.scorecard["kpis"]) if r.scorecard else None,
+                overrides=index_rows.by_criterion(by_session.get(r.id, [])),
             )
             for r in rows
         ]
-
-
-# --- rows <-> our models ---------------------------------------------------------------------
-
-
-def _session_row(f: SessionFiles, now: datetime) -> dict[str, Any]:
-    assert f.transcript is not None
-    r = f.transcript.record
-    card = f.scorecard
-    return {
-        "id": r.id,
-        "origin": f.origin,
-        "rep": r.rep,
-        "team": r.team,
-        "scenario_id": r.scenario.id,
-        "scenario_version": r.scenario.version,
-        "scenario_title": r.scenario.title,
-        "rubric_id": r.rubric.id,
-        "rubric_version": r.rubric.version,
-        "language": r.language,
-        "mode": r.mode,
-        "started_at": r.started_at,
-        "ended_at": r.ended_at,
-        "outcome": r.outcome,
-        "turn_count": len(f.transcript.turns),
-        "overall": card.overall if card else None,
-        "passed": card.passed if card else None,
-        "judge": card.judge if card else None,
-        "record": r.model_dump(mode="json"),
-        "scorecard": card.model_dump(mode="json") if card else None,
-        "indexed_at": now,
-        "audio_purged_at": f.retention.audio_purged_at,
-        "transcript_purged_at": f.retention.transcript_purged_at,
-    }
-
-
-def _turn_rows(f: SessionFiles) -> Iterable[dict[str, Any]]:
-    assert f.transcript is not None
-    for t in f.transcript.turns:
-        yield {
-            "session_id": f.session_id,
-            "idx": t.index,
-            "speaker": t.speaker,
-            "text": t.text,
-            "audio": f.audio.get(t.index),
-            "doc": t.model_dump(mode="json"),
-        }
-
-
-def _score_rows(f: SessionFiles) -> Iterable[dict[str, Any]]:
-    if f.scorecard is None:
-        return
-    for c in f.scorecard.criteria:
-        yield {
-            "session_id": f.session_id,
-            "criterion_id": c.id,
-            "name": c.name,
-            "skill": c.skill,
-            "weight": c.weight,
-            "level": c.level,
-            "unsupported": c.unsupported,
-        }
-
-
-def _reviewed() -> Any:
-    return exists().where(review_marks.c.session_id == sessions.c.id)
-
-
-def _conditions(where: SessionFilter) -> list[ColumnElement[bool]]:
-    s = sessions
-    out: list[ColumnElement[bool]] = []
-    if where.rep is not None:
-        out.append(s.c.rep == where.rep)
-    if where.team is not None:
-        out.append(s.c.team == where.team)
-    if where.scenario is not None:
-        out.append(s.c.scenario_id == where.scenario)
-    if where.skill is not None:
-        out.append(
-            exists().where(
-                and_(
-                    criterion_scores.c.session_id == s.c.id,
-                    criterion_scores.c.skill == where.skill,
-                )
-            )
-        )
-    if where.since is not None:
-        out.append(s.c.started_at >= where.since)
-    if where.until is not None:
-        out.append(s.c.started_at < where.until)
-    if where.min_score is not None:
-        out.append(s.c.overall >= where.min_score)
-    if where.max_score is not None:
-        out.append(s.c.overall <= where.max_score)
-    if where.reviewed is not None:
-        out.append(_reviewed() if where.reviewed else ~_reviewed())
-    return out or [literal(True)]
-
-
-def _summary(r: Any) -> SessionSummary:
-    return SessionSummary(
-        id=r.id,
-        rep=r.rep,
-        team=r.team,
-        scenario=r.scenario_id,
-        scenario_title=r.scenario_title,
-        started_at=r.started_at,
-        ended_at=r.ended_at,
-        outcome=r.outcome,
-        overall=r.overall,
-        passed=r.passed,
-        turns=r.turn_count,
-        reviewed=bool(r.reviewed),
-        comments=int(r.n_comments),
-        overrides=int(r.n_overrides),
-        audio_purged=r.audio_purged_at is not None,
-        transcript_purged=r.transcript_purged_at is not None,
-    )
-
-
-def _comment(r: Any) -> Comment:
-    return Comment(id=r.id, author=r.author, at=r.created_at, turn=r.turn, text=r.text)
-
-
-def _override(r: Any) -> Override:
-    return Override(
-        id=r.id,
-        author=r.author,
-        at=r.created_at,
-        criterion=r.criterion_id,
-        level=r.level,
-        reason=r.reason,
-    )
-
-
-def _chunks(items: list[str]) -> Iterable[list[str]]:
-    for i in range(0, len(items), CHUNK):
-        yield items[i : i + CHUNK]

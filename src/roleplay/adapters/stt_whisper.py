@@ -212,6 +212,16 @@ class WhisperSpeech:
             raise AudioUnavailable(f"{path}: cannot read it as audio ({exc})") from None
         if language is not None:
             self.check_language(language)
+        return self.transcribe_samples(audio, language, progress)
+
+    def transcribe_samples(
+        self,
+        audio: NDArray[np.float32],
+        language: str | None = None,
+        progress: Callable[[float, float], None] | None = None,
+    ) -> Transcription:
+        """16 kHz mono samples of any length (one channel of a call), with word times."""
+        self.load()
         duration = len(audio) / SAMPLE_RATE
         with self._lock:
             segments, info = self._model.transcribe(

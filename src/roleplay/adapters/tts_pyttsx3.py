@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from roleplay.domain.scenario import Voice
+from roleplay.errors import RoleplayError
 from roleplay.services.ports import Clip
 
 log = logging.getLogger(__name__)
@@ -31,7 +32,7 @@ ATTEMPTS = 3  # tries per sentence when espeak-ng writes an empty file
 SYNTH_TIMEOUT = 30.0  # seconds for one sentence; a healthy espeak-ng takes ~15 ms
 
 
-class TtsUnavailable(RuntimeError):
+class TtsUnavailable(RoleplayError, RuntimeError):
     pass
 
 

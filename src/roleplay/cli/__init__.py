@@ -12,13 +12,37 @@ from typing import Annotated
 import typer
 
 from roleplay import __version__
-from roleplay.cli import doctor, habit, practice, scoring, team, trainer, voice
+from roleplay.cli import (
+    call_drills,
+    doctor,
+    habit,
+    practice,
+    scoring,
+    team,
+    team_roles,
+    testing,
+    trainer,
+    voice,
+)
 from roleplay.cli.app import State, app, build_services, fail
 from roleplay.cli.render import clock
 from roleplay.config import ConfigError, setup_logging
 from roleplay.errors import RoleplayError
 
-__all__ = ["app", "doctor", "habit", "main", "practice", "scoring", "team", "trainer", "voice"]
+__all__ = [
+    "app",
+    "call_drills",
+    "doctor",
+    "habit",
+    "main",
+    "practice",
+    "scoring",
+    "team",
+    "team_roles",
+    "testing",
+    "trainer",
+    "voice",
+]
 
 
 @app.callback(invoke_without_command=True)

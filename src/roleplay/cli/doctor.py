@@ -2,24 +2,32 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
+from roleplay.cli import workspace_note
 from roleplay.cli.app import JsonOpt, app, build_services, emit_json
 from roleplay.config import config_file
-from roleplay.services.doctor import Check, check_llm
+from roleplay.services.doctor import Check, check_audio, check_llm, check_speech, check_team
+
+if TYPE_CHECKING:
+    from roleplay.composition import Services
 
 MARK = {"ok": "ok  ", "problem": "FAIL", "info": "note"}
 
 
 @app.command()
 def doctor(as_json: JsonOpt = False) -> None:
-    """Check the config, the LLM endpoint, key and model; say what to fix."""
+    """Check the config, audio devices, the speech model and the LLM; say what to fix."""
     services = build_services()
     path = config_file()
     checks = [
         Check("config", "ok", f"{path}" if path.exists() else f"{path} (not created; defaults)"),
-        Check("workspace", "ok", f"{services.workspace.root} ({services.workspace.origin})"),
+        workspace_note.doctor_check(services.workspace),
         *check_llm(services.llm),
+        *_voice_checks(services),
+        *check_team(services.indexer.identity, services.settings.rep_name),
     ]
     if as_json:
         emit_json([c.to_json() for c in checks])
@@ -28,3 +36,11 @@ def doctor(as_json: JsonOpt = False) -> None:
             line = f"[{MARK[c.status]}] {c.name}: {c.detail}"
             typer.echo(line + (f" -> {c.fix}" if c.fix else ""))
     raise typer.Exit(1 if any(c.status == "problem" for c in checks) else 0)
+
+
+def _voice_checks(services: Services) -> list[Check]:
+    """Audio (in a child process with a timeout: it can hang) and the speech model."""
+    from roleplay.adapters.audio_sounddevice import probe
+    from roleplay.composition import speech_to_text
+
+    return [*check_audio(probe(fresh=True)), *check_speech(speech_to_text(services.settings))]

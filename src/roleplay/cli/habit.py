@@ -78,6 +78,10 @@ def commit(
         str | None, typer.Argument(help="Your own words; default: the suggestion.")
     ] = None,
     session: Annotated[str, typer.Option(help="Session id, prefix or 'last'.")] = "last",
+    skill: Annotated[
+        str | None,
+        typer.Option(help="The skill it is about (default: the one your words are about)."),
+    ] = None,
     rep: RepOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -88,14 +92,26 @@ def commit(
     services = build_services()
     try:
         session_id = services.store.resolve(session)
-        made = services.habit(rep).commit(session_id, text)
+        made = services.habit(rep).commit(session_id, text, skill)
     except (SessionNotFound, NothingToCommit) as exc:
         raise fail(str(exc.args[0])) from None
     if as_json:
         emit_json(view.commitment_json(made, session_id))
         return
+    how = (
+        "as you chose"
+        if skill
+        else "chosen by what your words are about"
+        if text is not None
+        else "the suggestion's"
+    )
     typer.echo(wrap(f"Committed: {made.text}"))
-    typer.echo(f"The next session that trains {view.skill_name(made.skill)} will check it.")
+    typer.echo(
+        wrap(
+            f"Skill: {made.criterion_name} ({made.skill}), {how}; another: --skill SKILL. "
+            f"The next session that trains {view.skill_name(made.skill)} will check it."
+        )
+    )
 
 
 # --- the habit's part of `roleplay practice` ------------------------------------------------
@@ -106,13 +122,7 @@ def brief_reminders(services: Services, call: Conversation, rep: str | None) -> 
     record = call.record
     skills = list(record.drill.skills) if record.drill else list(call.run.scenario.skills)
     found = services.habit(rep).open_commitments(skills)
-    return [
-        wrap(
-            f"Your commitment from last time ({view.skill_name(o.commitment.skill)}): "
-            f"{o.commitment.text}"
-        )
-        for o in found
-    ]
+    return [wrap(view.reminder(o.commitment.skill, o.commitment.text)) for o in found]
 
 
 def after_call(services: Services, session_id: str, rep: str | None, card: Scorecard) -> Scorecard:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, timedelta
+from itertools import pairwise
 from typing import Any
 
 from roleplay.cli.render import clock, wrap
 from roleplay.domain.commitment import Commitment
 from roleplay.domain.habit import Goal, Streak
+from roleplay.domain.text import printable
 from roleplay.services.daily import Progress, QueueItem, Today
 from roleplay.services.habit import OpenCommitment
 
@@ -17,8 +19,21 @@ QUOTES = "\"'\u201c\u201d"
 LEVEL_ROWS = (5, 4, 3, 2, 1)
 
 
+PREFIXES = {"de", "re", "co", "pre", "non", "self", "cross", "follow", "up", "e"}
+
+
 def skill_name(skill: str) -> str:
-    return skill.replace("-", " ")
+    """'next-steps' -> 'next steps'; a prefix keeps its hyphen: 'de-escalation'."""
+    parts = skill.split("-")
+    out = parts[0]
+    for before, part in pairwise(parts):
+        out += ("-" if before in PREFIXES else " ") + part
+    return out
+
+
+def reminder(skill: str, text: str) -> str:
+    """An open commitment, as the next brief on its skill shows it (CLI and app)."""
+    return f"Your commitment from last time ({skill_name(skill)}): {text}"
 
 
 def short_day(day: date) -> str:
@@ -181,7 +196,7 @@ def today_text(t: Today) -> str:
     for c in pending:
         out.append(wrap(f"Open commitment ({skill_name(c.commitment.skill)}): {c.commitment.text}"))
     out.append(f"Skills practised: {t.skills_known} of {t.skills_total}.")
-    return "\n".join(out)
+    return printable("\n".join(out))  # scenario and drill titles are trainers' text
 
 
 def streak_json(s: Streak) -> dict[str, Any]:
@@ -310,7 +325,34 @@ def progress_text(p: Progress, detail: bool) -> str:
         )
     for o in p.open_commitments:
         out.append(wrap(f"Open ({skill_name(o.commitment.skill)}): {o.commitment.text}", "  "))
-    return "\n".join(out).rstrip()
+    out += real_calls_text(p)
+    return printable("\n".join(out).rstrip())
+
+
+def real_calls_text(p: Progress) -> list[str]:
+    """Real calls beside practice: kept apart from the practice schedule, shown next to it."""
+    r = p.real_calls
+    if r is None or r.calls == 0:
+        return []
+
+    def num(x: float | None) -> str:
+        return "-" if x is None else f"{x:.1f}"
+
+    out = [
+        "",
+        f"Real calls: {r.calls} scored, overall {num(r.overall)} "
+        f"(practice {num(r.practice_overall)})  "
+        + sparkline([x.value for x in r.points][-24:], 1, 5),
+    ]
+    if r.skills:
+        width = max(len(skill_name(s.skill)) for s in r.skills)
+        for s in r.skills:
+            practice = "not practised" if s.practice_level is None else f"{s.practice_level}/5"
+            out.append(
+                f"  {skill_name(s.skill):<{width}}  real calls {s.real_level:.1f}/5, "
+                f"practice {practice}"
+            )
+    return out
 
 
 def progress_json(p: Progress) -> dict[str, Any]:
@@ -373,5 +415,20 @@ def progress_json(p: Progress) -> dict[str, Any]:
                 for x in p.commitments.points
             ],
             "open": open_json(p.open_commitments),
+        },
+        "real_calls": None
+        if p.real_calls is None
+        else {
+            "calls": p.real_calls.calls,
+            "overall": p.real_calls.overall,
+            "practice_overall": p.real_calls.practice_overall,
+            "points": [
+                {"session": x.session, "day": x.day.isoformat(), "overall": x.value}
+                for x in p.real_calls.points
+            ],
+            "skills": [
+                {"skill": s.skill, "real_level": s.real_level, "practice_level": s.practice_level}
+                for s in p.real_calls.skills
+            ],
         },
     }

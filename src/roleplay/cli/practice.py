@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from roleplay.cli import habit, render
+from roleplay.cli import habit, render, workspace_note
 from roleplay.cli.app import JsonOpt, app, build_services, emit_json, fail
 from roleplay.cli.text_call import run_text_call
 from roleplay.cli.voice_call import VoiceOptions, choose_mode, fast_timeline, run_voice_call
 from roleplay.services.catalog import UnknownScenario
-from roleplay.services.ports import SessionNotFound
+from roleplay.services.ports import BrokenRecording, SessionNotFound
 
 if TYPE_CHECKING:
     from roleplay.composition import Services
@@ -81,12 +81,18 @@ def practise(
     def write(line: str) -> None:
         typer.echo(line, err=as_json)
 
+    piped = not sys.stdin.isatty()
+
     def read(prompt: str) -> str:
         if as_json:
             sys.stderr.write(prompt)
             sys.stderr.flush()
-            return input()
-        return input(prompt)
+            line = input()
+        else:
+            line = input(prompt)
+        if piped:  # a terminal echoes what is typed; piped lines would run into the next one
+            typer.echo(line, err=as_json)
+        return line
 
     fallback = None if services.offline else services.offline_customer
     commitments = habit.brief_reminders(services, call, rep)
@@ -131,27 +137,38 @@ def practise(
 
 @app.command()
 def sessions(as_json: JsonOpt = False) -> None:
-    """List saved sessions, newest first (unfinished ones too)."""
+    """List saved sessions, newest first (unfinished ones too, and damaged ones with why)."""
     services = build_services()
-    records = services.store.records()
+    records, damaged = services.store.survey()
     scores: dict[str, float | None] = {}
+    problems = {d.id: d.reason for d in damaged}
     for r in records:
-        card = services.store.scorecard(r.id)
+        try:
+            card = services.store.scorecard(r.id)
+        except BrokenRecording as exc:  # the session is listed; its scorecard is the problem
+            problems[r.id] = str(exc)
+            card = None
         scores[r.id] = card.overall if card else None
     if as_json:
         emit_json(
             [
                 {
                     **r.model_dump(mode="json"),
-                    "status": render.status(r),
+                    "status": "damaged" if r.id in problems else render.status(r),
                     "duration": render.duration(r),
                     "overall": scores[r.id],
+                    **({"problem": problems[r.id]} if r.id in problems else {}),
                 }
                 for r in records
             ]
+            + [{"id": d.id, "status": "damaged", "problem": d.reason} for d in damaged]
         )
-        return
-    typer.echo(render.session_table(records, scores))
+    else:
+        note = workspace_note.describe(services.workspace) + ". " + workspace_note.CHOOSE
+        typer.echo(render.safe(note) + "\n")
+        typer.echo(render.session_table(records, scores, problems))
+    if problems:
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -162,19 +179,40 @@ def show(
     """Print one session's transcript (and its scorecard when it has one)."""
     services = build_services()
     try:
-        transcript = services.store.load(session)
+        transcript, read = services.store.load_readable(session)
     except SessionNotFound as exc:
         raise fail(str(exc.args[0])) from None
-    card = services.store.scorecard(transcript.record.id)
+    problems = [p for p in [read.problem()] if p]
+    try:
+        card = services.store.scorecard(transcript.record.id)
+    except BrokenRecording as exc:
+        problems.append(str(exc))
+        card = None
+    redact = services.reviews.redact
     if as_json:
         emit_json(
             {
                 "session": transcript.record.model_dump(mode="json"),
                 "turns": [t.model_dump(mode="json") for t in transcript.turns],
                 "scorecard": card.model_dump(mode="json") if card else None,
-            }
+                "problems": problems,
+            },
+            redact=redact,
         )
-        return
-    typer.echo(render.transcript(transcript))
-    if card:
-        typer.echo("\n" + render.scorecard(card))
+    else:
+        # The same names as the live call and the end of `practice`: the persona's first name
+        # and the rubric's title.
+        catalog = services.catalog()
+        found = catalog.scenarios.get(transcript.record.scenario.id)
+        name = found.scenario.persona.name.split()[0] if found else None
+        typer.echo(redact(render.transcript(transcript, name)))
+        if card:
+            rubric = catalog.rubrics.get(card.rubric)
+            title = rubric.rubric.title if rubric else None
+            typer.echo("\n" + redact(render.scorecard(card, title)))
+    if read.torn_tail:  # a crash's half-written last line: not damage, but never silent
+        typer.echo(f"note: {render.safe(read.torn_tail)} (cut short by a crash; skipped)", err=True)
+    for problem in problems:  # what could not be read is said, never skipped
+        typer.echo(f"error: {render.safe(redact(problem))}", err=True)
+    if problems:
+        raise typer.Exit(1)

@@ -1,4 +1,9 @@
-"""Plain-text rendering for the terminal: transcripts, scorecards, session lists."""
+"""Plain-text rendering for the terminal: transcripts, scorecards, session lists.
+
+Everything shown here can hold untrusted text (the rep's and the model's lines, trainers'
+YAML, outside transcripts), so every function returns text without control characters: an
+escape sequence in a turn (OSC 52 writes the clipboard) must never reach the terminal.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,8 @@ from roleplay.domain.kpis import Kpis, describe
 from roleplay.domain.scenario import Scenario
 from roleplay.domain.scorecard import Scorecard
 from roleplay.domain.session import SessionRecord, Transcript
-from roleplay.services.calibration import Agreement
+from roleplay.domain.text import printable
+from roleplay.services.calibration import RELIABLE_PAIRS, Agreement
 
 WIDTH = 78
 OFFLINE_BANNER = (
@@ -25,10 +31,15 @@ def clock(seconds: float | None) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
+def safe(text: str) -> str:
+    """`text` fit for a terminal: control characters gone (newline and tab kept)."""
+    return printable(text)
+
+
 def wrap(text: str, indent: str = "", width: int = WIDTH, first: str | None = None) -> str:
     """Fill to `width`; `first` replaces the indent of the first line (e.g. a speaker name)."""
     return textwrap.fill(
-        " ".join(text.split()),
+        " ".join(printable(text).split()),
         width=width,
         initial_indent=indent if first is None else first,
         subsequent_indent=indent,
@@ -46,7 +57,7 @@ def briefing(s: Scenario, time_limit: float) -> str:
         "",
         "\n\n".join(wrap(part) for part in s.brief.split("\n\n")),  # drills add paragraphs
     ]
-    return "\n".join(lines)
+    return printable("\n".join(lines))
 
 
 def status(r: SessionRecord) -> str:
@@ -59,18 +70,31 @@ def duration(r: SessionRecord) -> float | None:
     return (r.ended_at - r.started_at).total_seconds() if r.ended_at else None
 
 
-def session_table(records: Sequence[SessionRecord], scores: dict[str, float | None]) -> str:
-    if not records:
+def session_table(
+    records: Sequence[SessionRecord],
+    scores: dict[str, float | None],
+    problems: dict[str, str] | None = None,
+) -> str:
+    """The sessions, then every damaged session folder with why (`problems`: id -> why)."""
+    problems = problems or {}
+    if not records and not problems:
         return "No sessions yet. Start one with: roleplay practice SCENARIO"
-    header = f"{'SESSION':<44} {'REP':<12} {'STATUS':<10} {'SCORE':>5} {'TIME':>6}"
+    w = max([44, *(len(r.id) for r in records), *map(len, problems)])  # long ids widen it
+    header = f"{'SESSION':<{w}} {'REP':<12} {'STATUS':<10} {'SCORE':>5} {'TIME':>6}"
     rows = [header]
     for r in records:
         score = scores.get(r.id)
         rows.append(
-            f"{r.id:<44} {r.rep[:12]:<12} {status(r):<10} "
+            f"{r.id:<{w}} {r.rep[:12]:<12} {'damaged' if r.id in problems else status(r):<10} "
             f"{'-' if score is None else f'{score:.1f}':>5} {clock(duration(r)):>6}"
         )
-    return "\n".join(rows)
+    listed = {r.id for r in records}
+    for id_ in sorted(set(problems) - listed):
+        rows.append(f"{id_:<{w}} {'?':<12} {'damaged':<10} {'-':>5} {'-':>6}")
+    if problems:
+        rows += ["", f"{len(problems)} damaged session(s):"]
+        rows += [f"  {why}" for _, why in sorted(problems.items())]  # a path is never broken
+    return printable("\n".join(rows))
 
 
 def transcript(t: Transcript, customer_name: str | None = None) -> str:
@@ -90,7 +114,7 @@ def transcript(t: Transcript, customer_name: str | None = None) -> str:
         out.append(wrap(f"{stamp} {who}: {turn.text}{cut}", width=WIDTH))
     if not t.finished:
         out += ["", "(This session did not finish; the turns above were saved as they happened.)"]
-    return "\n".join(out)
+    return printable("\n".join(out))
 
 
 def calibration(results: Sequence[Agreement], skipped: int) -> str:
@@ -101,20 +125,26 @@ def calibration(results: Sequence[Agreement], skipped: int) -> str:
     for r in results:
         kappa = "-" if r.kappa is None else f"{r.kappa:.2f}"
         bias = "-" if r.mean_difference is None else f"{r.mean_difference:+.1f}"
+        interval = "" if r.kappa_low is None else f"  ({r.kappa_low:.2f} to {r.kappa_high:.2f})"
         rows.append(
             f"{r.criterion[:28]:<28} {r.pairs:>5} {pct(r.exact):>6} "
-            f"{pct(r.within_one):>6} {kappa:>6} {bias:>6}"
+            f"{pct(r.within_one):>6} {kappa:>6} {bias:>6}{interval}{'' if r.reliable else ' *'}"
         )
     rows.append("")
     rows.append(
         "KAPPA is quadratic-weighted Cohen's kappa (1 = perfect, 0 = chance). BIAS is the "
         "judge's level minus the human's, on average (+ means generous)."
     )
+    if any(not r.reliable for r in results):
+        rows.append(
+            f"* Fewer than {RELIABLE_PAIRS} pairs: not yet reliable (the interval in brackets "
+            "is kappa's bootstrap 95% range)."
+        )
     if skipped:
         rows.append(
             f"{skipped} human score(s) skipped: unknown session, no scorecard, or another rubric."
         )
-    return "\n".join(rows)
+    return printable("\n".join(rows))
 
 
 def _bar(level: int | None) -> str:
@@ -141,10 +171,22 @@ def scorecard(card: Scorecard, rubric_title: str | None = None) -> str:
         out.append(wrap(c.rationale, "    "))
         if c.unsupported:
             out.append("    ! no verified evidence for this level")
-        for e in c.evidence:
-            out.append(wrap(f"\u201c{e.quote}\u201d (turn {e.turn}, {clock(e.time)})", "    + "))
+        for e in c.evidence:  # one marker per quote; its wrapped lines are indented under it
+            out.append(
+                wrap(
+                    f"\u201c{e.quote}\u201d (turn {e.turn}, {clock(e.time)})",
+                    " " * 6,
+                    first="    + ",
+                )
+            )
         for e in c.counter_evidence:
-            out.append(wrap(f"\u201c{e.quote}\u201d (turn {e.turn}, {clock(e.time)})", "    - "))
+            out.append(
+                wrap(
+                    f"\u201c{e.quote}\u201d (turn {e.turn}, {clock(e.time)})",
+                    " " * 6,
+                    first="    - ",
+                )
+            )
         tip = c.tip + (f" For example: \u201c{c.example}\u201d" if c.example else "")
         out.append(wrap("Next time: " + tip, "    "))
         out.append("")
@@ -156,10 +198,16 @@ def scorecard(card: Scorecard, rubric_title: str | None = None) -> str:
     for chk in card.commitments:  # commitments from earlier sessions that this one tested
         out += ["", wrap(f"Your commitment \u201c{chk.commitment}\u201d: {chk.reason}")]
         for e in chk.evidence:
-            out.append(wrap(f"\u201c{e.quote}\u201d (turn {e.turn}, {clock(e.time)})", "    + "))
+            out.append(
+                wrap(
+                    f"\u201c{e.quote}\u201d (turn {e.turn}, {clock(e.time)})",
+                    " " * 6,
+                    first="    + ",
+                )
+            )
     out += ["", kpi_lines(card.kpis)]
     out += ["", *[wrap(n) for n in card.notes]]
-    return "\n".join(out)
+    return printable("\n".join(out))
 
 
 def kpi_lines(k: Kpis) -> str:

@@ -1,4 +1,5 @@
-"""`roleplay score` (re-score a session, or score an outside call) and `roleplay calibrate`."""
+"""`roleplay score` (re-score a session, or score an outside call) and `roleplay calibrate`
+(the judge against gold calls, or against human scores)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ import typer
 
 from roleplay.cli import render
 from roleplay.cli.app import JsonOpt, app, build_services, emit_json, fail
+from roleplay.cli.calls import Channel, RepChannelOpt, RepSpeakerOpt, Voice
+from roleplay.domain.call import OUTSIDE_CALL
 from roleplay.domain.rubric import Rubric
 from roleplay.domain.scorecard import Scorecard
-from roleplay.domain.session import FileRef, SessionRecord, Transcript, VariationRecord
+from roleplay.domain.session import FileRef, SessionRecord, Transcript, Turn, VariationRecord
 from roleplay.domain.transcript_file import TranscriptFileError, parse
 from roleplay.services.calibration import HumanScore
 from roleplay.services.ports import Judge, JudgeUnavailable, SessionNotFound
@@ -51,6 +54,8 @@ def score(
     save: Annotated[
         bool, typer.Option(help="With --transcript: keep it as a session in recordings/.")
     ] = False,
+    rep_channel: RepChannelOpt = None,
+    rep_speaker: RepSpeakerOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Re-score a saved session, or score an outside conversation against a rubric."""
@@ -68,11 +73,12 @@ def score(
                 "--transcript needs --rubric RUBRIC and --rep NAME (the rep's speaker "
                 "name in the file)"
             )
-        t = _outside_call(services, transcript, rubric, rep)
+        t = _outside_call(services, transcript, rubric, rep, (rep_channel, rep_speaker))
         rubric_obj = services.catalog().rubrics[rubric].rubric
         card = _judge(chosen, rubric_obj, t)
         if save:
             _import(services, t, card)
+            _offer_drills(services, t.record.id)
     else:
         if session is None:
             raise fail(
@@ -125,7 +131,13 @@ def _judge(judge: Judge, rubric: Rubric, t: Transcript) -> Scorecard:
         raise fail(str(exc)) from None
 
 
-def _outside_call(services: Services, path: Path, rubric_id: str, rep: str) -> Transcript:
+def _outside_call(
+    services: Services,
+    path: Path,
+    rubric_id: str,
+    rep: str,
+    side: tuple[Channel | None, Voice | None] = (None, None),
+) -> Transcript:
     catalog = services.catalog()
     if rubric_id not in catalog.rubrics:
         from roleplay.domain.suggest import unknown_reference
@@ -135,21 +147,25 @@ def _outside_call(services: Services, path: Path, rubric_id: str, rep: str) -> T
     if not path.exists():
         raise fail(f"no such file: {path}")
     rubric = catalog.rubrics[rubric_id].rubric
+    extra: dict[str, str | int | float | bool | None] = {}
     if path.suffix.lower() in AUDIO:
-        raise fail(
-            f"{path}: a recording does not say who is speaking, and roleplay does not separate "
-            f"speakers yet. Run `roleplay transcribe {path}`, put 'Name:' before each speaker's "
-            "lines, and score that text file with --transcript"
-        )
-    try:
-        parsed = parse(path.read_text("utf-8", errors="replace"), rep, file=str(path))
-    except TranscriptFileError as exc:
-        raise fail(str(exc)) from None
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        turns, extra = _recorded_call(services, path, rubric.language, rep, side)
+    else:
+        if side != (None, None):
+            raise fail(
+                "--rep-channel and --rep-speaker are for recordings; in a text transcript "
+                "--rep names the rep's speaker"
+            )
+        try:
+            parsed = parse(path.read_text("utf-8", errors="replace"), rep, file=str(path))
+        except TranscriptFileError as exc:
+            raise fail(str(exc)) from None
+        turns = parsed.turns
+    digest = _sha256(path)
     now = datetime.now(UTC)
     record = SessionRecord(
         id=f"{now:%Y%m%d-%H%M%S}-call-{digest[:6]}",
-        scenario=FileRef(id="outside-call", version=1, sha256=digest, title=path.name),
+        scenario=FileRef(id=OUTSIDE_CALL, version=1, sha256=digest, title=path.name),
         rubric=FileRef(
             id=rubric.id,
             version=rubric.version,
@@ -161,11 +177,43 @@ def _outside_call(services: Services, path: Path, rubric_id: str, rep: str) -> T
         rep=rep,
         team=services.settings.team,
         mode="transcript",
-        settings={"source": str(path.name)},
+        settings={"source": str(path.name), **extra},
         started_at=now,
         ended_at=now,
     )
-    return Transcript(record=record, turns=parsed.turns)
+    return Transcript(record=record, turns=turns)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _recorded_call(
+    services: Services,
+    path: Path,
+    language: str,
+    rep: str,
+    side: tuple[Channel | None, Voice | None],
+) -> tuple[tuple[Turn, ...], dict[str, str | int | float | bool | None]]:
+    """An audio file: transcribed, split by channel or voice, the rep's side confirmed."""
+    from roleplay.cli.calls import named, read_call, rep_side
+    from roleplay.domain.call import to_turns
+
+    call = read_call(path, services.settings, None, language, side[0])
+    label, found = rep_side(call, side[0], side[1], rep)
+    names = named(call, label, rep)
+    turns = tuple(to_turns(found, label, names))
+    typer.echo(
+        f"{path.name}: {call.duration:.0f} s, {len(turns)} turns "
+        f"({'split by channel' if call.kind == 'stereo' else 'voices told apart'}); "
+        f"rep: {'the ' + label + ' channel' if call.kind == 'stereo' else 'speaker ' + label}",
+        err=True,
+    )
+    return turns, {"split": call.kind, "rep_side": label, "duration": round(call.duration, 2)}
 
 
 def _import(services: Services, t: Transcript, card: Scorecard) -> None:
@@ -177,17 +225,61 @@ def _import(services: Services, t: Transcript, card: Scorecard) -> None:
     typer.echo(f"Saved as session {t.record.id}", err=True)
 
 
+def _offer_drills(services: Services, session_id: str) -> None:
+    """After a real call is kept: its weakest moments, and the command that drills them."""
+    from roleplay.cli.call_drills import describe
+    from roleplay.services.call_drills import CallDrillError, moments_of
+
+    try:
+        _t, _card, moments = moments_of(services.store, session_id)
+    except CallDrillError:
+        return  # nothing scored: nothing to offer
+    if not moments:
+        return
+    typer.echo("Weakest moments of this call:", err=True)
+    for line in describe(moments):
+        typer.echo(line, err=True)
+    typer.echo(
+        f"Make drills from them: roleplay call-drills {session_id} --make [--scenario SCENARIO]",
+        err=True,
+    )
+
+
 @app.command()
 def calibrate(
-    rubric: Annotated[str, typer.Argument(help="Rubric id.")],
+    rubric: Annotated[
+        str | None,
+        typer.Argument(help="Rubric id: compare with human scores. Without it: the gold calls."),
+    ] = None,
     human: Annotated[
         Path | None,
         typer.Option(help="CSV of human scores: session, criterion, level."),
     ] = None,
+    judge: Annotated[
+        JudgeKind | None,
+        typer.Option(
+            help="Gold calls: which judge; default the LLM when configured, else offline."
+        ),
+    ] = None,
+    gold: Annotated[
+        Path | None,
+        typer.Option(help="Gold calls folder (default: the workspace's gold/, else the bundled)."),
+    ] = None,
+    scenario: Annotated[
+        list[str] | None, typer.Option(help="Gold calls of this scenario only (repeatable).")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """How well does the judge agree with people? Per criterion: exact and within-one
-    agreement and quadratic-weighted Cohen's kappa."""
+    """How well does the judge agree with trainers? Without a rubric: runs the judge on the gold
+    calls (strong, mixed, poor, paraphrased, gamed, instructed) and shows per criterion exact and
+    within-one agreement, quadratic-weighted kappa with a 95% interval, and bias; and across
+    calls ranking accuracy, the paraphrase drop and the gaming gain. With a rubric: compares
+    the judge's scorecards with human levels (--human CSV and reviewers' overrides)."""
+    if rubric is None:
+        if human is not None:
+            raise fail("--human needs the RUBRIC the scores are for: roleplay calibrate RUBRIC")
+        _calibrate_gold(judge, gold, scenario or [], as_json)
+        return
     from roleplay.services.calibration import CalibrationInputError, agreement, read_human_csv
 
     services = build_services()
@@ -207,7 +299,8 @@ def calibrate(
     if not humans:
         raise fail(
             "no human scores yet: pass --human scores.csv (session, criterion, level), "
-            "or override levels in review"
+            "or override levels in review; `roleplay calibrate` alone measures the judge on "
+            "the gold calls"
         )
     pairs: dict[str, list[tuple[int, int]]] = {
         c.id: [] for c in catalog.rubrics[rubric].rubric.criteria
@@ -233,6 +326,46 @@ def calibrate(
         )
         return
     typer.echo(render.calibration(results, skipped))
+
+
+def _calibrate_gold(
+    kind: JudgeKind | None, folder: Path | None, scenarios: list[str], as_json: bool
+) -> None:
+    from roleplay.cli.gold_render import gold_report
+    from roleplay.config import bundled
+    from roleplay.services.gold import evaluate, load_gold_set
+
+    services = build_services()
+    if folder is None:
+        folder = services.workspace.gold
+        if not any(folder.glob("*/*.yaml")):
+            folder = bundled("gold")
+    if not folder.is_dir():
+        raise fail(f"no gold calls folder at {folder} (gold/<scenario>/<call>.yaml)")
+    # The LLM judge on its own: a fallback to the offline judge would measure the wrong judge.
+    wanted: Literal["llm", "offline"] = (
+        kind.value if kind else ("llm" if services.llm is not None else "offline")
+    )
+    try:
+        chosen = services.judge(wanted)
+    except JudgeUnavailable as exc:
+        raise fail(str(exc)) from None
+    gold_set = load_gold_set(folder, services.catalog())
+    if scenarios:
+        unknown = sorted(set(scenarios) - {e.call.scenario for e in gold_set.entries})
+        if unknown:
+            raise fail(f"no gold calls for scenario(s): {', '.join(unknown)} in {folder}")
+        gold_set.entries = [e for e in gold_set.entries if e.call.scenario in scenarios]
+    if not gold_set.entries:
+        raise fail(
+            f"no usable gold calls in {folder}" + "".join(f"\n{p}" for p in gold_set.problems)
+        )
+    progress = None if as_json else (lambda name: typer.echo(f"judging {name}", err=True))
+    report = evaluate(gold_set, chosen, progress)
+    if as_json:
+        emit_json({"gold": str(folder), **report.to_json()})
+    else:
+        typer.echo(gold_report(report, folder))
 
 
 def _review_levels(services: Services, rubric: str) -> list[HumanScore]:

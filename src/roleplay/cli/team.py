@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,6 +16,8 @@ from roleplay.cli import team_render
 from roleplay.cli.app import JsonOpt, app, build_services, emit_json, fail
 from roleplay.domain.history import SessionFilter
 from roleplay.domain.periods import PeriodError, parse_age, parse_since
+from roleplay.domain.roles import NotAllowed
+from roleplay.services.export import OutputError, write_document
 from roleplay.services.ports import BrokenRecording, IndexUnavailable, SessionNotFound
 from roleplay.services.review import ReviewError
 
@@ -27,6 +28,10 @@ review_app = typer.Typer(help="Review sessions across reps: list, show, comment,
 app.add_typer(review_app, name="review")
 
 SessionArg = Annotated[str, typer.Argument(help="Session id, a unique prefix, or 'last'.")]
+AUTHOR_HELP = (
+    "Your name (default: rep in config). On a shared team index you always write as your "
+    "database login; another name is refused."
+)
 
 
 @contextmanager
@@ -34,7 +39,7 @@ def _errors() -> Iterator[None]:
     """Known failures become one clear line on stderr and exit code 2."""
     try:
         yield
-    except (IndexUnavailable, ReviewError, BrokenRecording) as exc:
+    except (IndexUnavailable, ReviewError, BrokenRecording, NotAllowed) as exc:
         raise fail(str(exc)) from None
     except SessionNotFound as exc:
         raise fail(str(exc.args[0])) from None
@@ -66,14 +71,15 @@ class _Bar:
             self._bar.__exit__(None, None, None)
 
 
-def _write(text: str, output: Path | None) -> None:
-    """To stdout, or to a file only its owner can read (exports hold people's words)."""
-    if output is None:
+def _write(text: str, output: Path | None, services: Services, force: bool = False) -> None:
+    """To stdout (no -o, or -o -), or to a new file only its owner can read."""
+    if output is None or str(output) == "-":
         typer.echo(text, nl=not text.endswith("\n"))
         return
-    fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
+    try:
+        write_document(text, output, recordings=services.workspace.recordings, force=force)
+    except OutputError as exc:
+        raise fail(str(exc)) from None
     typer.echo(f"Wrote {output}", err=True)
 
 
@@ -168,7 +174,7 @@ def review_comment(
     turn: Annotated[
         int | None, typer.Option(help="Pin it to this turn (see `review show`).")
     ] = None,
-    author: Annotated[str | None, typer.Option(help="Your name (default: rep in config).")] = None,
+    author: Annotated[str | None, typer.Option(help=AUTHOR_HELP)] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Leave a comment on a session, pinned to a turn or on the whole call."""
@@ -184,7 +190,7 @@ def review_override(
     criterion: Annotated[str, typer.Argument(help="Criterion id (see `review show`).")],
     level: Annotated[int, typer.Argument(help="Your level, 1-5.")],
     reason: Annotated[str, typer.Option(help="Why: what in the call justifies this level.")],
-    author: Annotated[str | None, typer.Option(help="Your name (default: rep in config).")] = None,
+    author: Annotated[str | None, typer.Option(help=AUTHOR_HELP)] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Set a reviewer's level for a criterion, beside the judge's (which is kept)."""
@@ -203,7 +209,7 @@ def review_override(
 def review_done(
     session: SessionArg,
     undo: Annotated[bool, typer.Option("--undo", help="Mark it not reviewed again.")] = False,
-    author: Annotated[str | None, typer.Option(help="Your name (default: rep in config).")] = None,
+    author: Annotated[str | None, typer.Option(help=AUTHOR_HELP)] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Mark a session reviewed."""
@@ -212,9 +218,12 @@ def review_done(
         mark = services.reviews.mark_reviewed(session, reviewed=not undo, author=author)
     _saved(
         services,
-        {"reviewed": mark.model_dump(mode="json") if mark else None},
+        {
+            "reviewed": mark.model_dump(mode="json") if mark.reviewed else None,
+            "mark": mark.model_dump(mode="json"),
+        },
         as_json,
-        "Marked reviewed." if mark else "Marked not reviewed.",
+        "Marked reviewed." if mark.reviewed else "Marked not reviewed (your mark is withdrawn).",
     )
 
 
@@ -268,7 +277,11 @@ class ReportFormat(StrEnum):
 
 
 OutputOpt = Annotated[
-    Path | None, typer.Option("--output", "-o", help="Write to this file (default: stdout).")
+    Path | None,
+    typer.Option("--output", "-o", help="Write to this new file; - or none: standard output."),
+]
+ForceOpt = Annotated[
+    bool, typer.Option("--force", help="Replace the --output file when it already exists.")
 ]
 
 
@@ -277,12 +290,13 @@ def export(
     session: SessionArg,
     fmt: Annotated[ExportFormat, typer.Option("--format", "-f")] = ExportFormat.html,
     output: OutputOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """One session as a document: HTML (one self-contained file), Markdown or JSON."""
     services = build_services()
     with _errors():
         text = services.reviews.export(session, fmt.value)
-    _write(text, output)
+    _write(text, output, services, force)
 
 
 @app.command()
@@ -292,6 +306,7 @@ def report(
     since: Annotated[str, typer.Option(help="From: an age (30d, 12w) or a date.")] = "30d",
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.html,
     output: OutputOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Per-rep and per-skill trends and the KPIs over time (HTML plots, CSV/JSON data)."""
     services = build_services()
@@ -300,7 +315,7 @@ def report(
         assert start is not None
         built = services.reports.build(since=start, team=team, rep=rep)
         text = services.reports.render(built, fmt.value)
-    _write(text, output)
+    _write(text, output, services, force)
 
 
 # --- retention --------------------------------------------------------------------------------
@@ -319,6 +334,8 @@ def purge(
     services = build_services()
     with _errors():
         plan = services.purger.plan(parse_age(older_than), audio_only=audio_only)
+    for problem in plan.problems:
+        typer.echo(f"skipped: {problem}", err=True)
     what = "audio" if audio_only else "audio and transcripts"
     listing = [
         {

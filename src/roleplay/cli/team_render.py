@@ -1,4 +1,6 @@
-"""Plain-text rendering for reviewers: session lists and a session opened for review."""
+"""Plain-text rendering for reviewers: session lists and a session opened for review.
+
+Like render.py, every function returns text without control characters (untrusted text)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from typing import Any
 from roleplay.cli.render import clock, wrap
 from roleplay.domain.highlight import spans
 from roleplay.domain.history import SessionSummary, SessionView
+from roleplay.domain.text import printable
 
 
 def summary_json(s: SessionSummary) -> dict[str, Any]:
@@ -18,7 +21,8 @@ def summary_json(s: SessionSummary) -> dict[str, Any]:
 def session_list(rows: Sequence[SessionSummary]) -> str:
     if not rows:
         return "No sessions match. (`roleplay reindex` indexes the recordings folder.)"
-    header = f"{'SESSION':<42} {'REP':<12} {'TEAM':<10} {'DATE':<10} {'SCORE':>5}  REVIEW"
+    w = max(42, *(len(s.id) for s in rows))  # whole ids: they are what other commands take
+    header = f"{'SESSION':<{w}} {'REP':<12} {'TEAM':<10} {'DATE':<10} {'SCORE':>5}  REVIEW"
     out = [header]
     for s in rows:
         score = "-" if s.overall is None else f"{s.overall:.1f}"
@@ -30,10 +34,10 @@ def session_list(rows: Sequence[SessionSummary]) -> str:
         if s.ended_at is None:
             marks += ", unfinished"
         out.append(
-            f"{s.id[:42]:<42} {s.rep[:12]:<12} {(s.team or '-')[:10]:<10} "
+            f"{s.id:<{w}} {s.rep[:12]:<12} {(s.team or '-')[:10]:<10} "
             f"{s.started_at:%Y-%m-%d} {score:>5}  {marks}"
         )
-    return "\n".join(out)
+    return printable("\n".join(out))
 
 
 def review(view: SessionView) -> str:
@@ -88,8 +92,12 @@ def review(view: SessionView) -> str:
             out.append(wrap(f"{note.author}: {note.text}", "        ", first="      # "))
     if not view.turns:
         out.append("(no transcript)")
+    changes = view.history()
+    if changes:
+        out += ["", "Review history (overrides and marks are never changed, only added):"]
+        out += [f"  {e.at:%Y-%m-%d %H:%M} UTC  {e.author}: {e.what}" for e in changes]
     out += [
         "",
         "«quoted» = evidence the judge cited · ♪ = audio: roleplay review play SESSION TURN",
     ]
-    return "\n".join(out)
+    return printable("\n".join(out))

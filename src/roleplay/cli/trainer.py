@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from enum import StrEnum
 from importlib import resources
 from pathlib import Path
 from typing import Annotated
@@ -25,6 +24,7 @@ def validate(
     as_json: JsonOpt = False,
 ) -> None:
     """Check scenarios and rubrics; report every problem with file, line and key."""
+    from roleplay.services.catalog import count_problems
     from roleplay.services.catalog import validate as check
 
     services = build_services()
@@ -38,7 +38,7 @@ def validate(
             typer.echo(str(p))
         files = len({p.file for p in problems})
         typer.echo(
-            f"{len(problems)} problem(s) in {files} file(s)"
+            f"{count_problems(catalog, problems)} problem(s) in {files} file(s)"
             if problems
             else f"All good: {len(catalog.scenarios)} scenario(s), "
             f"{len(catalog.rubrics)} rubric(s) checked."
@@ -47,21 +47,29 @@ def validate(
     raise typer.Exit(1 if problems else 0)
 
 
-class SchemaKind(StrEnum):
-    scenario = "scenario"
-    rubric = "rubric"
+SCHEMA_KINDS = ("scenario", "rubric")
 
 
 @app.command()
-def schema(kind: Annotated[SchemaKind, typer.Argument(help="scenario or rubric")]) -> None:
+def schema(
+    kind: Annotated[str, typer.Argument(help="scenario or rubric", metavar="scenario|rubric")],
+) -> None:
     """Print the JSON Schema of a file format (for editor completion)."""
     from roleplay.domain.rubric import Rubric
     from roleplay.domain.scenario import Scenario
+    from roleplay.domain.suggest import did_you_mean
 
-    model = Scenario if kind is SchemaKind.scenario else Rubric
+    if kind not in SCHEMA_KINDS:
+        close = did_you_mean(kind, list(SCHEMA_KINDS))
+        raise fail(
+            f"there is no schema for '{kind}': choose scenario or rubric"
+            + (f" (did you mean '{close}'?)" if close else "")
+            + ", e.g. roleplay schema scenario > scenario.schema.json"
+        )
+    model = Scenario if kind == "scenario" else Rubric
     doc = model.model_json_schema()
     doc["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    doc["title"] = f"roleplay {kind.value}"
+    doc["title"] = f"roleplay {kind}"
     emit_json(doc)
 
 
@@ -120,6 +128,7 @@ def scenarios(as_json: JsonOpt = False) -> None:
                         "skills": e.scenario.skills,
                         "time_limit": e.scenario.time_limit,
                         "rubric": e.scenario.rubric,
+                        "drills": [d.id for d in e.scenario.drills],
                         "path": str(e.path),
                     }
                     for e in entries
@@ -130,8 +139,10 @@ def scenarios(as_json: JsonOpt = False) -> None:
         return
     for e in entries:
         s = e.scenario
-        typer.echo(
-            f"{s.id:<32} {s.language:<5} d{s.difficulty} {render.clock(s.time_limit):>5}  {s.title}"
-        )
+        line = f"{s.id:<32} {s.language:<5} d{s.difficulty} {render.clock(s.time_limit):>5}"
+        line += f"  {s.title}"
+        typer.echo(render.safe(line))  # trainers' text: no control characters at a terminal
+        if s.drills:  # what `practice SCENARIO --drill ID` accepts
+            typer.echo(render.safe(f"{'':<32} drills: {', '.join(d.id for d in s.drills)}"))
     for path in catalog.broken:
         typer.echo(f"{'(broken)':<32} {path.name}: run `roleplay validate {path}`")

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from roleplay.cli.app import JsonOpt, app, build_services, emit_json, fail
+from roleplay.cli.calls import Channel, RepChannelOpt, RepSpeakerOpt, Voice
+
+if TYPE_CHECKING:
+    from roleplay.composition import Services
 
 
 @app.command()
@@ -51,13 +55,32 @@ def transcribe(
     model: Annotated[
         str | None, typer.Option("--model", help="Speech model (default: stt_model setting).")
     ] = None,
+    speakers: Annotated[
+        bool,
+        typer.Option(
+            "--speakers",
+            help="Recorded calls: who says each line (stereo: by channel; mono: by voice). "
+            "The text can be scored as it is: roleplay score --transcript FILE.",
+        ),
+    ] = False,
+    rep_channel: RepChannelOpt = None,
+    rep_speaker: RepSpeakerOpt = None,
+    rep: Annotated[
+        str | None,
+        typer.Option(help="With --speakers and --rep-channel/--rep-speaker: the rep's name."),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Transcribe recordings, with segment and word times (--json)."""
+    """Transcribe recordings, with segment and word times (--json); --speakers says who speaks."""
     from roleplay.composition import speech_to_text
     from roleplay.services.ports import AudioUnavailable, SpeechUnavailable
 
     services = build_services()
+    if speakers or rep_channel or rep_speaker:
+        _transcribe_speakers(
+            files, services, language, model, (rep_channel, rep_speaker), rep, as_json
+        )
+        return
     stt = speech_to_text(services.settings, model)
 
     def say(message: str) -> None:
@@ -114,6 +137,64 @@ def transcribe(
         emit_json(results)
     if failed:
         raise typer.Exit(1)
+
+
+def _transcribe_speakers(
+    files: list[Path],
+    services: Services,
+    language: str | None,
+    model: str | None,
+    rep_side: tuple[Channel | None, Voice | None],
+    rep: str | None,
+    as_json: bool,
+) -> None:
+    from roleplay.cli.calls import given_rep, named, read_call
+    from roleplay.domain.call import guess_rep, merged, transcript_lines, utterances
+
+    rep_channel, rep_speaker = rep_side
+    docs: list[dict[str, Any]] = []
+    for path in files:
+        call = read_call(path, services.settings, model, language, rep_channel)
+        found = utterances(list(call.words))
+        rep_label = given_rep(call, rep_channel, rep_speaker)
+        names = named(call, rep_label, rep)
+        if rep_label is None and found:
+            guess = guess_rep(found)
+            option = "--rep-channel" if call.kind == "stereo" else "--rep-speaker"
+            typer.echo(
+                f"{path.name}: the rep is probably {names[guess.speaker]} "
+                f"({'; '.join(guess.reasons)}); confirm with {option} {guess.speaker}",
+                err=True,
+            )
+        if as_json:
+            docs.append(
+                {
+                    "file": str(path),
+                    "language": call.language,
+                    "duration": round(call.duration, 3),
+                    "split": call.kind,
+                    "speakers": {label: names[label] for label in call.labels},
+                    "segments": [
+                        {
+                            "speaker": names[u.speaker],
+                            "start": round(u.start, 2),
+                            "end": round(u.end, 2),
+                            "text": u.text,
+                            "words": [
+                                {"word": w.text, "start": round(w.start, 2), "end": round(w.end, 2)}
+                                for w in u.words
+                            ],
+                        }
+                        for u in merged(found)
+                    ],
+                }
+            )
+            continue
+        typer.echo(f"{path} ({call.duration:.1f} s, {call.language})")
+        for line in transcript_lines(found, names):
+            typer.echo(f"  {line}")
+    if as_json:
+        emit_json(docs[0] if len(docs) == 1 else docs)
 
 
 def _stamp(seconds: float) -> str:

@@ -46,6 +46,12 @@ HELP_PTT = "Press Enter to start talking and Enter again when you are done; /end
 NO_MICROPHONE = (
     "No microphone found: practising by typing (--audio-in FILE lets a recording stand in)."
 )
+
+
+def _no_audio(problem: str) -> str:
+    return f"No microphone: {problem}. Practising by typing."
+
+
 PIPED = "Reading your lines from standard input (not a terminal): practising by typing."
 _LABELS = {
     VoiceState.LOADING: "loading",
@@ -85,10 +91,12 @@ def choose_mode(
         except AudioUnavailable as exc:
             raise fail(str(exc)) from None
     else:
-        from roleplay.adapters.audio_sounddevice import has_microphone
+        from roleplay.adapters.audio_sounddevice import microphone_problem
 
-        if not has_microphone(services.settings.voice.input_device):
-            write(NO_MICROPHONE)
+        # Checked in a child process with a timeout: a hung sound system means typing.
+        problem = microphone_problem(services.settings.voice.input_device)
+        if problem is not None:
+            write(NO_MICROPHONE if problem.startswith("no ") else _no_audio(problem))
             return None
         if not sys.stdin.isatty():  # lines piped in by a script: it means to type them
             write(PIPED)

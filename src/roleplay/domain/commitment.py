@@ -122,3 +122,117 @@ def check(c: Commitment, made_in: str, card: Scorecard) -> CommitmentCheck | Non
     else:
         why = f"'{score.name}' at level {score.level}, and keeping it needs {target}"
     return CommitmentCheck(**base, kept=False, evidence=evidence, reason=f"Not yet: {why}.")
+
+
+# --- which skill a commitment in the rep's own words is about ------------------------------
+
+_COMMON = {
+    "the",
+    "his",
+    "her",
+    "him",
+    "she",
+    "he",
+    "hers",
+    "us",
+    "a",
+    "an",
+    "and",
+    "or",
+    "but",
+    "to",
+    "of",
+    "in",
+    "on",
+    "at",
+    "for",
+    "with",
+    "about",
+    "what",
+    "when",
+    "how",
+    "why",
+    "that",
+    "this",
+    "it",
+    "its",
+    "you",
+    "your",
+    "i",
+    "i'm",
+    "i'll",
+    "me",
+    "my",
+    "we",
+    "our",
+    "they",
+    "them",
+    "their",
+    "is",
+    "are",
+    "be",
+    "was",
+    "will",
+    "would",
+    "can",
+    "could",
+    "do",
+    "does",
+    "did",
+    "not",
+    "no",
+    "yes",
+    "so",
+    "then",
+    "than",
+    "if",
+    "as",
+    "by",
+    "from",
+    "into",
+    "more",
+    "less",
+    "next",
+    "time",
+    "first",
+    "",
+}
+
+
+def _stems(text: str) -> set[str]:
+    """Content words cut to five letters: "answer", "answering" and "answers" meet."""
+    return {w[:5] for w in txt.words(txt.normalise(text)) if len(w) > 2 and w not in _COMMON}
+
+
+def by_meaning(text: str, card: Scorecard, skills: set[str] | None = None) -> CriterionScore | None:
+    """The scored criterion that `text` is about: the content words it shares with each
+    criterion's name (counted twice) and its tip and example, each word weighed by how few
+    criteria use it ("answer" is in many tips; "play back" in one). None: no word shared."""
+    scored = [
+        c for c in card.criteria if c.level is not None and (skills is None or c.skill in skills)
+    ]
+    mine = _stems(text)
+    names = {c.id: _stems(c.name) for c in scored}
+    texts = {c.id: names[c.id] | _stems(f"{c.tip} {c.example or ''}") for c in scored}
+    used = {w: sum(w in t for t in texts.values()) for w in mine}
+    best: tuple[float, CriterionScore] | None = None
+    for c in scored:
+        score = sum((2 if w in names[c.id] else 1) / used[w] for w in mine if w in texts[c.id])
+        if score and (best is None or score > best[0]):
+            best = (score, c)
+    return best[1] if best else None
+
+
+def for_criterion(c: CriterionScore, text: str, rubric: str, at: datetime) -> Commitment:
+    """A commitment in the rep's words about criterion `c`."""
+    first = txt.sentences(c.tip)
+    return Commitment(
+        text=text,
+        suggested=first[0] if first else c.tip.strip(),
+        skill=c.skill,
+        criterion=c.id,
+        criterion_name=c.name,
+        rubric=rubric,
+        level=c.level,
+        made_at=at,
+    )

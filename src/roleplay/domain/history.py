@@ -9,7 +9,14 @@ from typing import NamedTuple
 from pydantic import BaseModel, ConfigDict
 
 from roleplay.domain.kpis import Kpis
-from roleplay.domain.review import Comment, Override, Review, ReviewedMark, human_levels
+from roleplay.domain.review import (
+    Comment,
+    Override,
+    Review,
+    ReviewedMark,
+    human_levels,
+    override_history,
+)
 from roleplay.domain.schedule import SkillCard
 from roleplay.domain.scorecard import Scorecard
 from roleplay.domain.session import SessionRecord, Transcript, Turn
@@ -87,10 +94,11 @@ class SessionView:
     scorecard: Scorecard | None
     comments: tuple[Comment, ...] = ()
     overrides: tuple[Override, ...] = ()
-    reviewed: tuple[ReviewedMark, ...] = ()
+    reviewed: tuple[ReviewedMark, ...] = ()  # the marks in force, one per reviewer at most
     retention: Retention = field(default_factory=Retention)
     audio: dict[int, str] = field(default_factory=dict)
     origin: str = ""
+    marks: tuple[ReviewedMark, ...] = ()  # every mark and withdrawal, oldest first
 
     @property
     def id(self) -> str:
@@ -99,8 +107,36 @@ class SessionView:
     def human_levels(self) -> dict[str, Override]:
         return human_levels(self.overrides)
 
+    def history(self) -> list[HistoryEntry]:
+        """Every override (with the level it replaced) and every reviewed mark or withdrawal,
+        oldest first: who changed what, when, and from what."""
+        judge = {c.id: c.level for c in self.scorecard.criteria} if self.scorecard else {}
+        out = [
+            HistoryEntry(
+                c.at,
+                c.author,
+                f"{c.criterion}: {'-' if c.before is None else c.before} → {c.after} ({c.reason})",
+            )
+            for c in override_history(judge, self.overrides)
+        ]
+        out += [
+            HistoryEntry(
+                m.at, m.author, "marked it reviewed" if m.reviewed else "withdrew their mark"
+            )
+            for m in self.marks
+        ]
+        return sorted(out, key=lambda e: e.at)
+
     def comments_on(self, turn: int | None) -> list[Comment]:
         return sorted((c for c in self.comments if c.turn == turn), key=lambda c: c.at)
+
+
+class HistoryEntry(NamedTuple):
+    """One line of a session's review history."""
+
+    at: datetime
+    author: str
+    what: str
 
 
 class HumanLevel(NamedTuple):
@@ -125,6 +161,15 @@ class ScoredSession:
     levels: dict[str, tuple[str, int | None]]  # criterion id -> (skill, judge level)
     human: dict[str, int] = field(default_factory=dict)  # criterion id -> level in force
     kpis: Kpis | None = None
+    # criterion id -> every override, oldest first (who set which level when)
+    overrides: dict[str, tuple[Override, ...]] = field(default_factory=dict)
+
+    def human_history(self, criterion: str) -> str:
+        """The overrides of one criterion as one line: "2 by tina 2026-01-05, 4 by tom ..."."""
+        return ", ".join(
+            f"{o.level} by {o.author} {o.at:%Y-%m-%d %H:%M}"
+            for o in self.overrides.get(criterion, ())
+        )
 
 
 @dataclass(frozen=True)

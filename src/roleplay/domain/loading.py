@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from roleplay.domain.partial import relevant, valid_part
 from roleplay.domain.problems import Finding, InvalidFile, Problem, format_path
 from roleplay.domain.rubric import Rubric, check_rubric
 from roleplay.domain.scenario import SLUG_PATTERN, Scenario, check_scenario
@@ -44,19 +45,38 @@ class Positions:
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+# Bounds on the work one trainer file may cause. A compose tree shares alias nodes, so a few
+# hundred bytes of nested aliases expand to billions of values when walked (FINDINGS.md): the
+# expanded size is counted from the event stream before anything is walked. The bundled files
+# have a few thousand values and a nesting depth below 15.
+MAX_VALUES = 200_000
+MAX_DEPTH = 100
+
+
 class _Duplicate(Exception):
     def __init__(self, path: Path, line: int, col: int) -> None:
         self.path, self.line, self.col = path, line, col
 
 
+class _BadValue(Exception):
+    """A value that cannot be built (an unknown tag, a 5,000-digit number), with its position."""
+
+    def __init__(self, path: Path, line: int, col: int, message: str, hint: str | None) -> None:
+        self.path, self.line, self.col, self.message, self.hint = path, line, col, message, hint
+
+
 def parse_yaml(text: str, file: str) -> tuple[Any, Positions]:
-    """YAML text -> plain data and positions; raises InvalidFile on syntax errors."""
+    """YAML text -> plain data and positions; raises InvalidFile on syntax errors and on files
+    whose aliases, nesting or values would take unbounded work."""
     try:
+        _check_bounds(text, file)
         node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         raise InvalidFile([_syntax_problem(exc, text, file)]) from None
+    except yaml.reader.ReaderError as exc:
+        raise InvalidFile([_reader_problem(exc, text, file)]) from None
     except yaml.YAMLError as exc:
-        raise InvalidFile([Problem(file, 0, 0, "(syntax)", f"not valid YAML: {exc}")]) from None
+        raise InvalidFile([Problem(file, 1, 1, "(syntax)", f"not valid YAML: {exc}")]) from None
     if node is None:
         raise InvalidFile([Problem(file, 0, 0, "(top level)", "the file is empty")])
     positions = Positions()
@@ -76,9 +96,93 @@ def parse_yaml(text: str, file: str) -> tuple[Any, Positions]:
                 )
             ]
         ) from None
-    except yaml.YAMLError as exc:
-        raise InvalidFile([Problem(file, 0, 0, "(syntax)", f"not valid YAML: {exc}")]) from None
+    except _BadValue as bad:
+        where = format_path(bad.path)
+        problem = Problem(file, bad.line, bad.col, where, bad.message, bad.hint)
+        raise InvalidFile([problem]) from None
+    except yaml.MarkedYAMLError as exc:  # e.g. a merge key (<<) on something not a mapping
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise InvalidFile([Problem(file, line, col, "(syntax)", str(exc.problem or exc))]) from None
     return data, positions
+
+
+def _check_bounds(text: str, file: str) -> None:
+    """Walk the parser's events once (libyaml's parser keeps its own stack, no recursion):
+    refuse nesting deeper than MAX_DEPTH and aliases that expand past MAX_VALUES, at the
+    line and column where it happens."""
+    sizes: dict[str, int] = {}  # anchor -> values it stands for
+    stack: list[list[Any]] = [[0, None]]  # per open collection: [values so far, its anchor]
+    total = 0
+    for event in yaml.parse(text, Loader=_LOADER):
+        line, column = _where(event.start_mark)
+        if isinstance(event, yaml.CollectionStartEvent):
+            if len(stack) > MAX_DEPTH:
+                raise InvalidFile(
+                    [
+                        Problem(
+                            file,
+                            line,
+                            column,
+                            "(nesting)",
+                            f"nested more than {MAX_DEPTH} levels deep",
+                            "a scenario or rubric needs a handful of levels; flatten this part",
+                        )
+                    ]
+                )
+            stack.append([1, event.anchor])
+            continue
+        if isinstance(event, yaml.CollectionEndEvent):
+            size, anchor = stack.pop()
+            stack[-1][0] += size
+            if anchor is not None:
+                sizes[anchor] = size
+            continue
+        if isinstance(event, yaml.ScalarEvent):
+            size = 1
+            if event.anchor is not None:
+                sizes[event.anchor] = 1
+        elif isinstance(event, yaml.AliasEvent):
+            if event.anchor not in sizes:
+                open_anchors = {a for _, a in stack}
+                what = (
+                    "refers to the value it is inside of (a loop)"
+                    if event.anchor in open_anchors
+                    else "refers to an anchor that is not defined above it"
+                )
+                raise InvalidFile(
+                    [
+                        Problem(
+                            file,
+                            line,
+                            column,
+                            "(alias)",
+                            f"alias *{event.anchor} {what}",
+                            "write the value out instead of using an alias",
+                        )
+                    ]
+                )
+            size = sizes[event.anchor]
+        else:
+            continue
+        stack[-1][0] += size
+        total += size
+        if total > MAX_VALUES:
+            raise InvalidFile(
+                [
+                    Problem(
+                        file,
+                        line,
+                        column,
+                        "(alias)" if isinstance(event, yaml.AliasEvent) else "(size)",
+                        f"this file expands to more than {MAX_VALUES:,} values"
+                        + (" through its aliases" if sizes else ""),
+                        "write the values out instead of nesting aliases (*name)"
+                        if sizes
+                        else "split the file",
+                    )
+                ]
+            )
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, file: str) -> Problem:
@@ -103,13 +207,45 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, file: str) -> Problem:
     )
 
 
+def _where(mark: Any) -> tuple[int, int]:
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+
+
+def _reader_problem(exc: yaml.reader.ReaderError, text: str, file: str) -> Problem:
+    """The reader reports a character offset (a byte offset with libyaml); make it line:col."""
+    before = text[: exc.position]
+    if _LOADER is not yaml.SafeLoader:
+        before = text.encode("utf-8")[: exc.position].decode("utf-8", "ignore")
+    line = before.count("\n") + 1
+    col = len(before) - (before.rfind("\n") + 1) + 1
+    char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+    return Problem(
+        file,
+        line,
+        col,
+        "(syntax)",
+        f"control character U+{char:04X} is not allowed in a YAML file",
+        "delete it (an editor may show it as ^[ or a box); inside double quotes you can "
+        f"write it as \\x{char:02x} if you really mean it",
+    )
+
+
+_PLAIN_TAGS: dict[type[yaml.Node], str] = {
+    yaml.MappingNode: "tag:yaml.org,2002:map",
+    yaml.SequenceNode: "tag:yaml.org,2002:seq",
+}
+
+
 def _build(node: yaml.Node, path: Path, pos: Positions, c: yaml.SafeLoader) -> Any:
     pos.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    plain = _PLAIN_TAGS.get(type(node))
+    if plain is not None and node.tag != plain:  # `!!python/object/apply:... [..]`, `!!set`
+        _refuse_tag(node, path)
     if isinstance(node, yaml.MappingNode):
         c.flatten_mapping(node)  # resolve YAML merge keys (<<) like the safe loader does
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = c.construct_object(key_node, deep=True)
+            key = _scalar(key_node, c, path)
             if not isinstance(key, str | int | float | bool) or key is None:
                 key = str(key)
             sub = (*path, key if isinstance(key, str | int) else str(key))
@@ -120,7 +256,36 @@ def _build(node: yaml.Node, path: Path, pos: Positions, c: yaml.SafeLoader) -> A
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_build(item, (*path, i), pos, c) for i, item in enumerate(node.value)]
-    return c.construct_object(node, deep=True)
+    return _scalar(node, c, path)
+
+
+def _scalar(node: yaml.Node, c: yaml.SafeLoader, path: Path) -> Any:
+    line, col = node.start_mark.line + 1, node.start_mark.column + 1
+    try:
+        return c.construct_object(node, deep=True)
+    except yaml.constructor.ConstructorError:
+        _refuse_tag(node, path)
+    except ValueError as exc:  # e.g. a number past Python's 4,300-digit limit
+        shown = str(node.value)
+        shown = shown if len(shown) <= 20 else f"{shown[:8]}...({len(shown)} characters)"
+        raise _BadValue(
+            path,
+            line,
+            col,
+            f"cannot read the value {shown}: {str(exc).split(';')[0]}",
+            "quote it if it is text; numbers in trainer files are small",
+        ) from None
+
+
+def _refuse_tag(node: yaml.Node, path: Path) -> typing.NoReturn:
+    tag = str(node.tag)
+    short = "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml") else tag
+    if short.startswith("!!python/"):
+        message = f"the tag {short} would run Python code; trainer files hold data only"
+    else:
+        message = f"unknown tag {short}; trainer files use plain text, numbers, lists and maps"
+    line, col = node.start_mark.line + 1, node.start_mark.column + 1
+    raise _BadValue(path, line, col, message, "remove the tag (the text starting with !)")
 
 
 def _describe_input(value: Any) -> str:
@@ -305,7 +470,19 @@ def load_model(
     except ValidationError as exc:
         errors = _merge_misspellings(exc.errors(), model)
         problems = [_problem_from_error(e, model, data, file, pos) for e in errors]
-        raise InvalidFile(sorted(set(problems), key=lambda p: (p.line, p.column))) from None
+        # Reference problems in the valid part are reported in the same run.
+        part = valid_part(model, data, exc.errors())
+        if part is not None and semantic_check is not None:
+            partial, dropped, translate = part
+            found = relevant(semantic_check(partial), data, dropped, translate)
+            problems += [
+                Problem(file, *pos.of(path), format_path(path), msg, hint)
+                for path, msg, hint in found
+            ]
+        error = InvalidFile(sorted(set(problems), key=lambda p: (p.line, p.column)))
+        error.partial = part[0] if part is not None else None
+        error.positions = pos
+        raise error from None
     if semantic_check is not None:
         found = semantic_check(obj)
         if found:
@@ -313,7 +490,9 @@ def load_model(
                 Problem(file, *pos.of(path), format_path(path), msg, hint)
                 for path, msg, hint in found
             ]
-            raise InvalidFile(sorted(problems, key=lambda p: (p.line, p.column)))
+            error = InvalidFile(sorted(problems, key=lambda p: (p.line, p.column)))
+            error.partial, error.positions = obj, pos
+            raise error
     return obj, pos
 
 

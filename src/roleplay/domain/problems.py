@@ -39,4 +39,8 @@ class InvalidFile(Exception):
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
+        # What of the file is valid (a model, or None), and where its keys are: lets the
+        # workspace check references of a broken file in the same run.
+        self.partial: Any = None
+        self.positions: Any = None
         super().__init__("\n".join(str(p) for p in problems))

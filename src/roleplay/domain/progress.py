@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 
 from roleplay.domain.habit import HabitState, local_day
 from roleplay.domain.schedule import SkillCard, retrievability, review
+from roleplay.domain.scorecard import Scorecard
 
 # The hard numbers tracked per session: key in PracticeEntry.kpis -> (label, better).
 KPIS: dict[str, tuple[str, str | None]] = {
@@ -150,4 +151,53 @@ def commitment_stats(state: HabitState, tz: tzinfo) -> CommitmentStats:
         judged=len(points),
         kept=sum(1 for p in points if p.kept),
         points=points,
+    )
+
+
+@dataclass(frozen=True)
+class RealCallSkill:
+    skill: str
+    real_level: float  # mean judge level on real calls
+    practice_level: int | None  # last level in practice (None: not practised)
+
+
+@dataclass(frozen=True)
+class RealCalls:
+    """Scored real calls, kept apart from practice: the soft KPI of real work next to it."""
+
+    calls: int
+    overall: float | None  # mean overall of the real calls
+    practice_overall: float | None  # mean overall of practice sessions
+    points: tuple[KpiPoint, ...]  # overall per real call
+    skills: tuple[RealCallSkill, ...]
+
+
+def real_calls(
+    calls: list[tuple[str, datetime, Scorecard]], state: HabitState, tz: tzinfo
+) -> RealCalls:
+    """`calls`: (session id, started at, scorecard) of the rep's real calls, oldest first."""
+    overall = [c.overall for _, _, c in calls if c.overall is not None]
+    practice = [s.overall for s in state.sessions if s.practised and s.overall is not None]
+    by_skill: dict[str, list[int]] = {}
+    for _, _, card in calls:
+        for c in card.criteria:
+            if c.level is not None:
+                by_skill.setdefault(c.skill, []).append(c.level)
+    return RealCalls(
+        calls=len(calls),
+        overall=round(sum(overall) / len(overall), 2) if overall else None,
+        practice_overall=round(sum(practice) / len(practice), 2) if practice else None,
+        points=tuple(
+            KpiPoint(sid, local_day(at, tz), float(card.overall))
+            for sid, at, card in calls
+            if card.overall is not None
+        ),
+        skills=tuple(
+            RealCallSkill(
+                skill,
+                round(sum(levels) / len(levels), 2),
+                state.cards[skill].last_level if skill in state.cards else None,
+            )
+            for skill, levels in sorted(by_skill.items())
+        ),
     )

@@ -112,6 +112,7 @@ class Option:
     minutes: float
     difficulty: int
     language: str = "en"
+    from_call: bool = False  # a drill made from one of the team's real calls
 
 
 @dataclass(frozen=True)
@@ -181,6 +182,8 @@ def _cost(
     cost -= 12 * len(others & set(o.skills))
     if o.drill is not None:
         cost -= 10  # focus on the moment that needs work
+    if o.from_call:
+        cost -= 15  # a moment a real customer brought: the closest practice to real work
     cost += o.minutes
     cost += 3 * o.difficulty if need.weak else 1.5 * abs(o.difficulty - 3)
     if language and o.language != language:

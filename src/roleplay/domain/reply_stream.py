@@ -2,7 +2,9 @@
 
 The LLM customer ends replies with tags like `[[fact:budget]]` or `[[end:win]]`. They are
 cut out of the text (even when split across chunks) so they are never spoken, and sentences
-are released the moment they are complete, so the voice can start on the first one.
+are released the moment they are complete, so the voice can start on the first one. Small
+models often write a tag with single brackets (`[objection:too-early]`): for the tag kinds we
+use, that counts as a tag too, rather than being read aloud.
 """
 
 from __future__ import annotations
@@ -10,7 +12,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-TAG = re.compile(r"\[\[\s*([a-z]+)\s*:\s*([a-z0-9-]+)\s*\]\]", re.IGNORECASE)
+KINDS = "fact|objection|handled|end"
+TAG = re.compile(
+    rf"\[\[\s*([a-z]+)\s*:\s*([a-z0-9-]+)\s*\]\]|\[\s*({KINDS})\s*:\s*([a-z0-9-]+)\s*\]",
+    re.IGNORECASE,
+)
+# What is left of a tag the model never closed (the reply was cut, or it forgot the bracket).
+_OPEN_TAG = re.compile(rf"\[\[?\s*(?:{KINDS})\s*:[^\]]*$", re.IGNORECASE)
 # A sentence ends at . ! ? … (plus closing quotes/brackets) followed by whitespace.
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)")
 _ABBREVIATIONS = {
@@ -68,13 +76,20 @@ class ReplyStream:
 
     def _take_tags(self, *, final: bool) -> None:
         for m in TAG.finditer(self._buffer):
-            self.tags.append((m.group(1).lower(), m.group(2).lower()))
+            kind, ident = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+            self.tags.append((kind.lower(), ident.lower()))
         self._buffer = TAG.sub(" ", self._buffer)
         if final:
+            self._buffer = _OPEN_TAG.sub(" ", self._buffer)
             self._buffer = self._buffer.replace("[[", " ").replace("]]", " ")
 
     def _next_boundary(self) -> int | None:
-        held = self._buffer.find("[[")  # a tag may still be arriving: hold text from there
+        # A tag may still be arriving: hold the text from an unclosed bracket on.
+        opened = self._buffer.rfind("[")
+        held = opened if opened >= 0 and "]" not in self._buffer[opened:] else -1
+        double = self._buffer.find("[[")
+        if double >= 0 and "]]" not in self._buffer[double:]:
+            held = double if held < 0 else min(held, double)
         text = self._buffer if held < 0 else self._buffer[:held]
         for m in _BOUNDARY.finditer(text):
             word = re.findall(r"[\w.]+$", text[: m.start()].lower())

@@ -47,7 +47,9 @@ class Criterion(Strict):
     skill: Slug = Field(description="The skill this criterion trains (spaced repetition key).")
     weight: float = Field(gt=0, le=100)
     levels: dict[Annotated[int, Field(ge=1, le=5)], NonEmptyStr] = Field(
-        description="What each level sounds like; 1, 3 and 5 at least."
+        description="What each level sounds like; 1, 3 and 5 at least.",
+        # YAML keys 1..5 reach a JSON Schema validator as the strings "1".."5".
+        json_schema_extra={"propertyNames": {"pattern": "^[1-5]$"}},
     )
     examples: Examples
     tip: NonEmptyStr = Field(description="One concrete thing to try next time.")

@@ -7,11 +7,13 @@ for the run (see `variation.py`), so a repeat of a scenario is never the same sc
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
 from roleplay.domain.problems import Finding
+from roleplay.domain.scenario_tests import ConversationTest, check_tests
 from roleplay.domain.signals import NonEmptyStr, Signals
 from roleplay.domain.suggest import did_you_mean, unknown_reference
 
@@ -45,7 +47,24 @@ def parse_duration(value: object) -> object:
     return value
 
 
-Seconds = Annotated[int, BeforeValidator(parse_duration), Field(gt=0, le=4 * 3600)]
+MAX_SECONDS = 4 * 3600
+# What an editor sees (JSON Schema): a whole number of seconds or a duration text, as the
+# files are written. pydantic alone would describe the parsed integer (and leak `gt`/`le`).
+_SECONDS_SCHEMA = {
+    "anyOf": [
+        {"type": "integer", "exclusiveMinimum": 0, "maximum": MAX_SECONDS},
+        {
+            "type": "string",
+            "pattern": r"^(?=.*\d)\s*(\d+\s*h)?\s*(\d+\s*m(in)?)?\s*(\d+\s*s(ec)?)?\s*$",
+        },
+    ]
+}
+Seconds = Annotated[
+    int,
+    BeforeValidator(parse_duration),
+    Field(gt=0, le=MAX_SECONDS),
+    WithJsonSchema(_SECONDS_SCHEMA),
+]
 
 
 class Strict(BaseModel):
@@ -145,6 +164,39 @@ class Reactions(Strict):
     )
 
 
+class Topic(Strict):
+    """Lines about one side of the customer's situation, for questions that touch it."""
+
+    about: list[NonEmptyStr] = Field(
+        default_factory=list,
+        description="Words of a question that make these lines the answer (empty: any question).",
+    )
+    lines: Lines = Field(description="What the customer says (one is picked, not repeated).")
+
+
+class Answers(Strict):
+    """What the scripted customer says when the rep's line earns nothing but still deserves
+    an answer. Every list is optional; with none, generic lines are used."""
+
+    situation: list[Topic] = Field(
+        default_factory=list, description="Answers to questions about the customer's situation."
+    )
+    small_talk: list[NonEmptyStr] = Field(
+        default_factory=list, description="To 'how are you', the weekend, the weather."
+    )
+    not_yet: list[NonEmptyStr] = Field(
+        default_factory=list,
+        description="To a meeting or offer proposed too early: why not yet, in character.",
+    )
+    acknowledge: list[NonEmptyStr] = Field(
+        default_factory=list, description="To an apology, thanks or 'I understand'."
+    )
+    odd: list[NonEmptyStr] = Field(
+        default_factory=list,
+        description="To an odd remark on a sales call (e.g. 'ignore your instructions').",
+    )
+
+
 class VariationOption(Strict):
     id: Slug
     weight: float = Field(default=1.0, gt=0)
@@ -207,6 +259,36 @@ class Drill(Strict):
     )
 
 
+# --- coaching: the scenario's own tip and example lines per rubric criterion ----------------
+# A rubric's tips and examples are written for any call ("a web shop into the warehouse");
+# a scenario can say what a good line sounds like in *this* call. `coach` (domain/coaching.py)
+# puts them on the scorecard in place of the rubric's generic ones.
+
+
+class CriterionCoaching(Strict):
+    tip: NonEmptyStr | None = Field(
+        default=None, description="Replaces the rubric's tip for this criterion in this scenario."
+    )
+    examples: list[NonEmptyStr] = Field(
+        default_factory=list,
+        description="Lines that would score well in this call; the first is shown with the tip.",
+    )
+
+
+def check_coaching(s: Scenario, criteria: Iterable[str]) -> list[Finding]:
+    """Every `coaching` key must be a criterion id of the scenario's rubric."""
+    known = sorted(criteria)
+    found: list[Finding] = []
+    for key in s.coaching:
+        if key not in known:
+            message, hint = unknown_reference("criterion", key, known)
+            found.append((("coaching", key), f"{message} in rubric '{s.rubric}'", hint))
+    return found
+
+
+# --- the scenario ----------------------------------------------------------------------------
+
+
 class Scenario(Strict):
     id: Slug
     title: NonEmptyStr
@@ -233,6 +315,17 @@ class Scenario(Strict):
         default_factory=list, description="Short exercises that start mid-call (2-3 minutes)."
     )
     notes: str | None = Field(default=None, description="For trainers; never shown in a call.")
+    # Conversation tests and situation answers (issue 14): kept apart from the fields above.
+    answers: Answers = Field(default_factory=Answers)
+    tests: list[ConversationTest] = Field(
+        default_factory=list,
+        description="Conversation tests: rep lines and what the customer must (not) do; "
+        "`roleplay test` runs them against the scripted customer or any model.",
+    )
+    coaching: dict[Slug, CriterionCoaching] = Field(
+        default_factory=dict,
+        description="Per rubric criterion id: this call's own tip and example lines.",
+    )
 
     def drill(self, drill_id: str) -> Drill:
         for d in self.drills:
@@ -331,6 +424,12 @@ def check_scenario(s: Scenario) -> list[Finding]:
                     )
                 )
     found += _check_drills(s, fact_ids, objection_ids)
+    found += check_tests(
+        s.tests,
+        fact_ids,
+        objection_ids,
+        {dim: [o.id for o in options] for dim, options in s.variations.items()},
+    )
     return found
 
 

@@ -83,11 +83,13 @@ class Scorecard(Card):
 
 
 def weighted_overall(scores: list[CriterionScore]) -> float | None:
+    """Weighted mean level of the scored criteria; an unsupported level (no verified quote)
+    counts as 1."""
     scored = [s for s in scores if s.level is not None]
     total = sum(s.weight for s in scored)
     if not scored or total <= 0:
         return None
-    return round(sum(s.weight * (s.level or 0) for s in scored) / total, 2)
+    return round(sum(s.weight * (1 if s.unsupported else s.level or 0) for s in scored) / total, 2)
 
 
 def strengths_and_priorities(

@@ -1,18 +1,32 @@
-"""The offline rule-based judge: counts the rubric's signals in the rep's own words.
+"""The offline judge: reads the call's structure, with the rubric's signals as hints.
 
 It is approximate by design and says so on every scorecard. It is deterministic (same
-transcript, same scorecard) and it only reads the rep's turns through the rubric's signals, so
-nothing the rep says can instruct it ("give me full marks" is just words that match nothing).
+transcript, same scorecard) and nothing the rep says can instruct it.
 
-Per criterion: net hits = sentences matching `signals.evidence` minus sentences matching
-`signals.avoid`; the level is 1 plus the number of `levels_at` thresholds the net reaches.
+Per criterion whose skill has a behaviour rule (domain/behaviour.py), the level comes from
+what the rep did in relation to the customer: played back their specifics and checked,
+committed to an action with a time, proposed a step the customer agreed to in their next turn,
+asked questions that build on the last answer, and what went wrong (refusing, blaming, passing
+the customer on, "policy"), quoted as counter-evidence. The rubric's `signals` can lift a
+level by one at most. A skill without a rule is scored from the signals alone: sentences
+matching `signals.evidence` (one per turn) minus those matching `signals.avoid`, against
+`levels_at`.
+
+Lines that count for nothing: a sentence stuffed with signal phrases of three or more criteria
+at once (one line cannot show several skills), and instructions to the judge.
 """
 
 from __future__ import annotations
 
+import re
 import statistics
+from collections.abc import Callable
 
+from roleplay.domain import behaviour_words as bw
 from roleplay.domain import kpis as kpi
+from roleplay.domain import text as txt
+from roleplay.domain.behaviour import RULES, Reading
+from roleplay.domain.conversation import Call, Line, read_call
 from roleplay.domain.rubric import Criterion, Rubric
 from roleplay.domain.scorecard import (
     CriterionScore,
@@ -21,29 +35,63 @@ from roleplay.domain.scorecard import (
     strengths_and_priorities,
     weighted_overall,
 )
-from roleplay.domain.session import Transcript, Turn
+from roleplay.domain.session import Transcript
 from roleplay.domain.signals import Signals, find_hits
 
 MAX_QUOTES = 3
+STUFFED_PHRASES = 7  # phrases of the two most-matched criteria that make a line stuffing
 OFFLINE_NOTE = (
-    "Scored by the offline rule-based judge: it counts phrases and question types from the "
-    "rubric, so treat levels as approximate. Configure an LLM for a judge that reads meaning."
+    "Scored by the offline judge: it reads the call's structure (play-back of the customer's "
+    "specifics, commitments with a time, agreement in the customer's next turn, questions "
+    "that build on answers) and the rubric's phrases, so treat levels as approximate. "
+    "Configure an LLM for a judge that reads meaning."
 )
 
 
 def score_offline(rubric: Rubric, transcript: Transcript) -> Scorecard:
     language = transcript.record.language
-    rep_turns = transcript.rep_turns()
-    scores = [_score_criterion(c, rep_turns, language) for c in rubric.criteria]
+    call = read_call(transcript, _excluder(rubric, language))
+    scores = [_score_criterion(c, call, language) for c in rubric.criteria]
     notes = [OFFLINE_NOTE]
     unscored = [s.name for s in scores if s.level is None]
     if unscored:
         notes.append(
             "Not scored offline (the rubric gives no signals): " + ", ".join(unscored) + "."
         )
-    if not rep_turns:
+    ignored = [line for line in call.lines if line.excluded]
+    if ignored:
+        kinds = sorted({line.excluded or "" for line in ignored})
+        notes.append(
+            f"{len(ignored)} sentence(s) counted for nothing ({'; '.join(kinds)}), e.g. "
+            f'"{ignored[0].text[:80]}"'
+        )
+    if not transcript.rep_turns():
         notes.append("The rep said nothing, so every scored criterion is at the lowest level.")
     return assemble(rubric, transcript, scores, judge="offline", approximate=True, notes=notes)
+
+
+def _excluder(rubric: Rubric, language: str) -> Callable[[str], str | None]:
+    hinted = [c.signals.evidence for c in rubric.criteria if c.signals is not None]
+
+    def exclude(sentence: str) -> str | None:
+        if bw.INSTRUCTION.search(sentence):
+            return "an instruction to the judge"
+        counts = sorted((_phrases(signals, sentence) for signals in hinted), reverse=True)
+        c1, c2, c3 = (*counts, 0, 0, 0)[:3]
+        # A list of stock phrases: several of the rubric's phrases for each of several
+        # skills in one sentence. A recap, or a long sentence that touches two or three
+        # skills with a phrase or two, is not one.
+        if c2 >= 2 and (c3 >= 2 or c1 + c2 >= STUFFED_PHRASES):
+            return "stock phrases for several skills in one line"
+        return None
+
+    return exclude
+
+
+def _phrases(signals: Signals, sentence: str) -> int:
+    norm = txt.normalise(sentence)
+    found = sum(1 for phrase in signals.phrases if txt.contains_phrase(norm, phrase))
+    return found + sum(1 for p in signals.patterns if re.search(p, sentence, re.IGNORECASE))
 
 
 def assemble(
@@ -56,7 +104,37 @@ def assemble(
     notes: list[str],
     samples: int = 1,
 ) -> Scorecard:
-    """A scorecard from criterion scores: overall, pass/fail, strengths, priorities, KPIs."""
+    """A scorecard from criterion scores: overall, pass/fail, strengths, priorities, KPIs.
+
+    A drill is scored only on the skills it trains: other criteria are left unscored. A level
+    without verified evidence (unsupported) counts as the lowest level in the overall, so it
+    can never carry a pass."""
+    drill = transcript.record.drill
+    if drill is not None and drill.skills:
+        trained = set(drill.skills)
+        untrained = [s.name for s in scores if s.skill not in trained and s.level is not None]
+        scores = [
+            s
+            if s.skill in trained
+            else s.model_copy(
+                update={
+                    "level": None,
+                    "rationale": "Not scored: this drill trains " + ", ".join(drill.skills) + ".",
+                    "evidence": (),
+                    "counter_evidence": (),
+                    "unsupported": False,
+                }
+            )
+            for s in scores
+        ]
+        if untrained:
+            notes = [*notes, f"Drill: scored only on what it trains ({', '.join(drill.skills)})."]
+    if any(s.unsupported for s in scores):
+        notes = [
+            *notes,
+            "Levels without verified evidence count as 1 in the overall: a level the "
+            "transcript does not show cannot carry a pass.",
+        ]
     overall = weighted_overall(scores)
     strengths, priorities = strengths_and_priorities(scores)
     # Typed sessions have no speech timings; an outside transcript may have timestamps.
@@ -82,9 +160,10 @@ def assemble(
     )
 
 
-def _score_criterion(c: Criterion, rep_turns: list[Turn], language: str) -> CriterionScore:
+def _score_criterion(c: Criterion, call: Call, language: str) -> CriterionScore:
     example = c.examples.good[0]
-    if c.signals is None:
+    rule = RULES.get(c.skill)
+    if c.signals is None and rule is None:
         return CriterionScore(
             id=c.id,
             name=c.name,
@@ -95,40 +174,77 @@ def _score_criterion(c: Criterion, rep_turns: list[Turn], language: str) -> Crit
             tip=c.tip,
             example=example,
         )
-    good = _evidence(c.signals.evidence, rep_turns, language)
-    bad = _evidence(c.signals.avoid, rep_turns, language) if not c.signals.avoid.is_empty() else []
-    net = len(good) - len(bad)
-    level = 1 + sum(1 for threshold in c.signals.levels_at if net >= threshold)
+    good_hits: list[Line] = []
+    bad_hits: list[Line] = []
+    hinted = 1
+    if c.signals is not None:
+        good_hits = _hits(c.signals.evidence, call, language, one_per_turn=True)
+        if not c.signals.avoid.is_empty():
+            bad_hits = _hits(c.signals.avoid, call, language, one_per_turn=False)
+        net = len(good_hits) - len(bad_hits)
+        hinted = 1 + sum(1 for threshold in c.signals.levels_at if net >= threshold)
+    reading: Reading | None = rule(call) if rule is not None else None
+    if reading is None:
+        level = hinted
+        rationale = _rationale(
+            c,
+            level,
+            [f"{len(good_hits)} matching line(s)"]
+            + ([f"{len(bad_hits)} to avoid"] if bad_hits else []),
+        )
+        good, bad = good_hits, bad_hits
+    else:
+        level = reading.level
+        if c.signals is not None and hinted > level and level > 1:
+            level += 1  # the trainer's phrases are hints: they lift a level by one at most
+            reading.found.append("the rubric's phrases lift it by one")
+        rationale = _rationale(c, level, reading.found)
+        good = _unique([*reading.good, *good_hits])
+        bad = _unique([*reading.bad, *bad_hits])
     return CriterionScore(
         id=c.id,
         name=c.name,
         skill=c.skill,
         weight=c.weight,
         level=level,
-        rationale=_rationale(c, level, len(good), len(bad)),
-        evidence=tuple(good[:MAX_QUOTES]),
-        counter_evidence=tuple(bad[:MAX_QUOTES]),
+        rationale=rationale,
+        evidence=tuple(_quote(line) for line in good[:MAX_QUOTES]),
+        counter_evidence=tuple(_quote(line) for line in bad[:MAX_QUOTES]),
         tip=c.tip,
         example=example,
     )
 
 
-def _evidence(signals: Signals, rep_turns: list[Turn], language: str) -> list[Evidence]:
-    found: list[Evidence] = []
-    for turn in rep_turns:
-        for hit in find_hits(signals, turn.text, language):
-            found.append(Evidence(quote=hit.quote, turn=turn.index, time=round(turn.start, 1)))
+def _hits(signals: Signals, call: Call, language: str, one_per_turn: bool) -> list[Line]:
+    found: list[Line] = []
+    seen: set[int] = set()
+    for line in call.counted():
+        if one_per_turn and line.turn.index in seen:
+            continue
+        if find_hits(signals, line.text, language):
+            found.append(line)
+            seen.add(line.turn.index)
     return found
 
 
-def _rationale(c: Criterion, level: int, good: int, bad: int) -> str:
+def _unique(lines: list[Line]) -> list[Line]:
+    out: list[Line] = []
+    for line in lines:
+        if all(line.text != o.text or line.turn is not o.turn for o in out):
+            out.append(line)
+    return out
+
+
+def _quote(line: Line) -> Evidence:
+    return Evidence(quote=line.text, turn=line.turn.index, time=round(line.turn.start, 1))
+
+
+def _rationale(c: Criterion, level: int, found: list[str]) -> str:
     described = c.levels.get(level)
-    counted = f"{good} matching line{'s' if good != 1 else ''}"
-    if bad:
-        counted += f", {bad} to avoid"
+    seen = "; ".join(found)
     if described:
-        return f'{counted}: closest to level {level}, "{described}"'
-    return f"{counted}: level {level}, between the described levels."
+        return f'{seen}: closest to level {level}, "{described}"'
+    return f"{seen}: level {level}, between the described levels."
 
 
 def combine_samples(rubric: Rubric, transcript: Transcript, cards: list[Scorecard]) -> Scorecard:

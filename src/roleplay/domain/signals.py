@@ -7,20 +7,22 @@ files say in words (`how`, `when`) what they approximate, for the LLM customer a
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from roleplay.domain import pattern_safety
 from roleplay.domain import text as txt
 
 
 def _check_pattern(pattern: str) -> str:
-    try:
-        re.compile(pattern)
-    except re.error as exc:
-        raise ValueError(f"not a valid regular expression ({exc})") from None
+    """A valid pattern inside the subset that runs in bounded time (see `pattern_safety`)."""
+    problem = pattern_safety.problem(pattern)
+    if problem is not None:
+        raise ValueError(problem)
     return pattern
 
 
@@ -86,9 +88,14 @@ def _match_unit(signals: Signals, unit: str) -> str | None:
         if txt.contains_phrase(norm, phrase):
             return phrase
     for pattern in signals.patterns:
-        if re.search(pattern, unit, flags=re.IGNORECASE):
+        if _compiled(pattern).search(unit[: pattern_safety.MAX_TEXT]):
             return pattern
     return None
+
+
+@functools.lru_cache(maxsize=1024)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
 
 
 def matches(signals: Signals, text: str, language: str = "en") -> bool:

@@ -287,3 +287,58 @@ def shows_listening(text: str, language: str = "en") -> bool:
     norm = normalise(text)
     table = LISTENING.get(base_language(language), LISTENING["en"])
     return any(contains_phrase(norm, phrase) for phrase in table)
+
+
+# --- untrusted text at a terminal or in a document ------------------------------------------
+
+# C0 controls except tab and newline, DEL, and C1 controls. ESC starts terminal sequences (OSC 52
+# writes the clipboard), a bare CR overwrites a line, and the C1 range holds 8-bit CSI/OSC.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Characters that end a line for some readers (str.splitlines, editors) but not for JSON lines.
+_LINE_BREAKS = re.compile(r"[\r\u2028\u2029\x85\x0b\x0c\x1c-\x1e]")
+
+
+def printable(text: str) -> str:
+    """`text` without control characters (newline and tab kept), fit for a terminal or a
+    Markdown document. A CR or other line break becomes a space, so nothing can pretend to be
+    a new line; other controls (ESC, BEL...) are dropped."""
+    return _CONTROLS.sub("", _LINE_BREAKS.sub(" ", text))
+
+
+def one_line(text: str) -> str:
+    """`text` as a single line: every line break (CR, LF, U+2028...) becomes a space."""
+    return printable(text).replace("\n", " ")
+
+
+# --- secrets --------------------------------------------------------------------------------
+
+MIN_SECRET = 6  # shorter known values would redact ordinary words
+# user:password@ in any URL, and credential-like query parameters (`?password=`, `&api_key=`).
+_URL_USERINFO = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)(?P<user>[^\s/@:]*):[^\s/@]*@")
+_URL_KEY_ONLY = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)(?P<user>[^\s/@:]{16,})@")
+_CREDENTIAL_PARAM = re.compile(
+    r"(?P<key>[?&;](?:password|passwd|pwd|pass|api[_-]?key|key|token|access[_-]?token|secret|"
+    r"sslpassword)=)[^&;#\s'\"]*",
+    re.IGNORECASE,
+)
+
+
+def redact(text: str, secrets: tuple[str, ...] | list[str] = ()) -> str:
+    """`text` with credentials replaced by ***: every known secret value, the password of any
+    `scheme://user:password@host` URL, a long bare user-info (a key used as the user name), and
+    credential query parameters (`?password=...`)."""
+    for secret in sorted({s for s in secrets if s and len(s) >= MIN_SECRET}, key=len, reverse=True):
+        text = text.replace(secret, "***")
+    text = _URL_USERINFO.sub(r"\g<scheme>\g<user>:***@", text)
+    text = _URL_KEY_ONLY.sub(r"\g<scheme>***@", text)
+    return _CREDENTIAL_PARAM.sub(r"\g<key>***", text)
+
+
+_C1_AND_DEL = re.compile(r"[\x7f-\x9f]")
+
+
+def json_terminal_safe(json_text: str) -> str:
+    """JSON text with DEL and C1 controls written as \\u escapes (json.dumps escapes C0 but
+    leaves U+0080-U+009F raw, and a terminal may obey U+009B as CSI). Lossless: the decoded
+    data is the same. Valid because such characters can only occur inside JSON strings."""
+    return _C1_AND_DEL.sub(lambda m: f"\\u{ord(m.group()):04x}", json_text)

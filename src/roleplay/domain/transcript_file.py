@@ -1,13 +1,17 @@
 """Outside conversations as plain text, so a team can score real calls against a rubric.
 
 Accepted lines: `Speaker: text` or `[Speaker]: text`, optionally after a timestamp
-(`00:01:23 Speaker: text`, `[01:23] Speaker: text`). Consecutive lines of one speaker form one
-turn; lines without a label continue the previous line; blank lines are ignored; a UTF-8 BOM is
-fine. Every speaker other than the rep is the customer side.
+(`00:01:23 Speaker: text`, `[01:23] Speaker: text`) or a time range, as `roleplay transcribe`
+writes it (`[00:00.0 - 00:04.4] Speaker: text`; the range gives the turn's end). Consecutive
+lines of one speaker form one turn; lines without a label continue the previous line; blank
+lines are ignored; a UTF-8 BOM is fine; the file line `transcribe` prints first
+(`call.wav (12.3 s, en)`) is skipped. `transcribe --json` output is read too (its segments
+carry a `speaker` when made with --speakers). Every speaker other than the rep is the customer.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -15,14 +19,22 @@ from itertools import pairwise
 
 from roleplay.domain.session import Turn
 from roleplay.domain.suggest import did_you_mean
+from roleplay.errors import RoleplayError
 
+_TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?"
+# A name never starts with a digit or a dash: "[00:01.0 - 00:04.4] Hello" has no speaker
+# (it is not speaker "- 00").
 _LINE = re.compile(
-    r"^\s*(?:\[?(?P<ts>\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?)\]?\s+)?"
-    r"(?:\[(?P<bracketed>[^\]\n]{1,60})\]|(?P<plain>[^:\[\]\n]{1,60}?))\s*:\s*(?P<text>.*)$"
+    rf"^\s*(?:\[?(?P<ts>{_TIME})(?:\s*[-–]\s*(?P<te>{_TIME}))?\]?\s+)?"
+    r"(?:\[(?P<bracketed>[^\]\n]{1,60})\]|(?P<plain>[^:\[\]\n\d\-–][^:\[\]\n]{0,59}?))\s*:\s*(?P<text>.*)$"
 )
+# `roleplay transcribe` prints the file first: "call.wav (12.3 s, en)".
+_FILE_HEADER = re.compile(r"^\S.*\(\d+(?:\.\d+)? s, [\w-]+\)\s*$")
+# A timed line with no speaker name: what `transcribe` writes without --speakers.
+_UNLABELLED = re.compile(rf"^\s*\[{_TIME}\s*[-–]\s*{_TIME}\]\s")
 
 
-class TranscriptFileError(ValueError):
+class TranscriptFileError(RoleplayError, ValueError):
     """The file cannot be read as a conversation; the message says where and what to do."""
 
 
@@ -33,27 +45,93 @@ class ParsedTranscript:
     timed: bool
 
 
+Row = tuple[str, str, float | None, float | None]  # speaker, text, start, end
+
+
 def parse(text: str, rep: str, file: str = "transcript") -> ParsedTranscript:
     text = text.lstrip("\ufeff")
-    rows: list[tuple[str, str, float | None]] = []  # speaker, text, seconds
-    for number, raw in enumerate(text.splitlines(), 1):
-        if not raw.strip():
+    if text.lstrip().startswith(("[{", "{")):
+        rows = _json_rows(text, file)
+    else:
+        rows = _text_rows(text, file)
+    return _turns(rows, rep, file)
+
+
+_NO_SPEAKERS = (
+    "has no speaker names (it is `roleplay transcribe` output without --speakers). Run "
+    "`roleplay transcribe --speakers CALL.wav > call.txt`, or score the recording itself: "
+    "roleplay score --transcript CALL.wav --rubric R --rep NAME"
+)
+
+
+def _text_rows(text: str, file: str) -> list[Row]:
+    rows: list[Row] = []
+    unlabelled = 0
+    for number, raw in enumerate(text.split("\n"), 1):
+        if not raw.strip() or (not rows and _FILE_HEADER.match(raw)):
             continue
         m = _LINE.match(raw)
         if m and (m["bracketed"] or m["plain"]) and not _looks_like_prose(m):
             name = (m["bracketed"] or m["plain"]).strip()
-            rows.append((name, m["text"].strip(), _seconds(m["ts"])))
+            rows.append((name, m["text"].strip(), _seconds(m["ts"]), _seconds(m["te"])))
+        elif _UNLABELLED.match(raw):
+            unlabelled += 1
+            if not rows:
+                raise TranscriptFileError(f"{file}:{number}: this transcript {_NO_SPEAKERS}")
+            rows.append((*rows[-1][:1], raw.split("]", 1)[1].strip(), *_range(raw)))
         elif rows:
-            speaker, said, at = rows[-1]
-            rows[-1] = (speaker, f"{said} {raw.strip()}", at)
+            speaker, said, at, end = rows[-1]
+            rows[-1] = (speaker, f"{said} {raw.strip()}", at, end)
         else:
             raise TranscriptFileError(
                 f"{file}:{number}: expected 'Speaker: text' or '[Speaker]: text', got "
                 f"{raw.strip()[:60]!r}"
             )
+    return rows
+
+
+def _range(raw: str) -> tuple[float | None, float | None]:
+    m = re.match(rf"^\s*\[(?P<ts>{_TIME})\s*[-–]\s*(?P<te>{_TIME})\]", raw)
+    return (_seconds(m["ts"]), _seconds(m["te"])) if m else (None, None)
+
+
+def _json_rows(text: str, file: str) -> list[Row]:
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise TranscriptFileError(
+            f"{file}:{exc.lineno}: not valid JSON ({exc.msg}); expected the output of "
+            "`roleplay transcribe --speakers --json`"
+        ) from None
+    docs = doc if isinstance(doc, list) else [doc]
+    if len(docs) != 1 or not isinstance(docs[0], dict):
+        raise TranscriptFileError(
+            f"{file}: holds {len(docs)} recordings; score one call at a time "
+            "(transcribe one file per --json output)"
+        )
+    rows: list[Row] = []
+    for i, seg in enumerate(docs[0].get("segments") or []):
+        if not isinstance(seg, dict) or not isinstance(seg.get("text"), str):
+            raise TranscriptFileError(f"{file}: segments[{i}]: expected an object with 'text'")
+        speaker = seg.get("speaker")
+        if not isinstance(speaker, str) or not speaker:
+            raise TranscriptFileError(f"{file}: segments[{i}]: this transcript {_NO_SPEAKERS}")
+        start, end = seg.get("start"), seg.get("end")
+        rows.append(
+            (
+                speaker,
+                seg["text"].strip(),
+                float(start) if isinstance(start, int | float) else None,
+                float(end) if isinstance(end, int | float) else None,
+            )
+        )
+    return rows
+
+
+def _turns(rows: list[Row], rep: str, file: str) -> ParsedTranscript:
     if not rows:
         raise TranscriptFileError(f"{file}: no 'Speaker: text' lines found")
-    speakers = Counter(name for name, _, _ in rows)
+    speakers = Counter(row[0] for row in rows)
     by_fold = {name.casefold(): name for name in speakers}
     if rep.casefold() not in by_fold:
         listed = ", ".join(
@@ -65,13 +143,15 @@ def parse(text: str, rep: str, file: str = "transcript") -> ParsedTranscript:
             + (f"Did you mean --rep '{hint}'?" if hint else "Pass --rep with one of them.")
         )
     rep_name = by_fold[rep.casefold()]
-    timed = all(at is not None for _, _, at in rows)
+    timed = all(row[2] is not None for row in rows)
+    ranged = timed and all(row[3] is not None for row in rows)
     turns: list[Turn] = []
-    for name, said, at in rows:
+    for name, said, at, until in rows:
         role = "rep" if name == rep_name else "customer"
         if turns and turns[-1].speaker == role and _same_speaker(turns[-1], name):
             last = turns[-1]
-            turns[-1] = last.model_copy(update={"text": f"{last.text} {said}".strip()})
+            end = max(last.end, until) if until is not None else last.end
+            turns[-1] = last.model_copy(update={"text": f"{last.text} {said}".strip(), "end": end})
             continue
         start = at if at is not None else float(len(turns))
         turns.append(
@@ -80,12 +160,12 @@ def parse(text: str, rep: str, file: str = "transcript") -> ParsedTranscript:
                 speaker=role,
                 text=said,
                 start=start,
-                end=start,
+                end=until if ranged and until is not None else start,
                 source=None if role == "rep" else "transcript",
                 tags=(f"speaker:{name}",),
             )
         )
-    if timed:  # a turn ends when the next one starts
+    if timed and not ranged:  # a turn ends when the next one starts
         turns = [t.model_copy(update={"end": nxt.start}) for t, nxt in pairwise(turns)] + [
             turns[-1]
         ]

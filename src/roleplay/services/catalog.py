@@ -6,8 +6,10 @@ app and `roleplay validate` can show all of them in one place.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,10 +18,17 @@ from typing import Literal, TypeVar
 from roleplay.domain.loading import Positions, load_rubric, load_scenario
 from roleplay.domain.problems import InvalidFile, Problem, format_path
 from roleplay.domain.rubric import Rubric
-from roleplay.domain.scenario import Scenario
+from roleplay.domain.scenario import Scenario, check_coaching
 from roleplay.domain.suggest import did_you_mean, unknown_reference
+from roleplay.errors import RoleplayError
 
 Kind = Literal["scenario", "rubric"]
+
+# A trainer file is a few tens of kilobytes; anything far larger is a mistake (or hostile),
+# and reading it whole would cost memory for nothing.
+MAX_FILE_BYTES = 1024 * 1024
+# One broken file may have hundreds of repeated problems; the first ones say what to fix.
+MAX_PROBLEMS_PER_FILE = 20
 
 
 @dataclass(frozen=True)
@@ -38,9 +47,8 @@ class RubricFile:
     positions: Positions
 
 
-class UnknownScenario(KeyError):
-    def __str__(self) -> str:
-        return str(self.args[0])
+class UnknownScenario(RoleplayError):
+    """Not in the workspace; the message names close matches."""
 
 
 @dataclass
@@ -49,6 +57,9 @@ class Catalog:
     rubrics: dict[str, RubricFile] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     broken: dict[Path, list[Problem]] = field(default_factory=dict)
+    omitted: dict[Path, int] = field(default_factory=dict)  # problems past the per-file cap
+    # The valid part of broken scenario files, for checking their references too.
+    partial: dict[Path, tuple[Scenario, Positions]] = field(default_factory=dict)
 
     def scenario(self, ref: str) -> ScenarioFile:
         """By id, or by the path of a scenario file in the workspace."""
@@ -79,6 +90,11 @@ def display_path(path: Path) -> str:
     return rel if not rel.startswith("..") else str(path)
 
 
+def _same(path: Path) -> str:
+    """A key for "the same file" that never raises (Path.resolve does on a symlink loop)."""
+    return os.path.realpath(path)
+
+
 def detect_kind(path: Path, text: str) -> Kind:
     parts = {p.lower() for p in path.parts[:-1]}
     if "rubrics" in parts:
@@ -97,8 +113,8 @@ def load_catalog(
         files += [(p, "scenario") for p in sorted(folder.glob("*.y*ml"))]
     for folder in rubric_dirs:
         files += [(p, "rubric") for p in sorted(folder.glob("*.y*ml"))]
-    seen = {p.resolve() for p, _ in files}
-    files += [(p, None) for p in extra_files if p.resolve() not in seen]
+    seen = {_same(p) for p, _ in files}
+    files += [(p, None) for p in extra_files if _same(p) not in seen]
     catalog = Catalog()
     for path, kind in files:
         _load_file(catalog, path, kind)
@@ -106,11 +122,59 @@ def load_catalog(
     return catalog
 
 
+class _Unreadable(Exception):
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        self.message, self.hint = message, hint
+
+
+def read_trainer_file(path: Path) -> bytes:
+    """The bytes of a regular file of at most MAX_FILE_BYTES. Never blocks: a FIFO, a device or
+    a folder named *.yaml is refused instead of read, and a symlink loop is named as one."""
+    try:
+        # O_NONBLOCK: opening a FIFO with no writer would otherwise wait forever.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise _Unreadable(
+                "a symbolic link that loops (it points back to itself)",
+                "point the link at a real file or delete it",
+            ) from None
+        if exc.errno == errno.ENOENT:
+            raise _Unreadable(
+                "no such file (a link to a file that is gone?)", "fix or delete the link"
+            ) from None
+        raise _Unreadable(f"cannot read: {exc.strerror}") from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise _Unreadable("is a folder, not a file")
+        if not stat.S_ISREG(info.st_mode):
+            kind = "a named pipe (FIFO)" if stat.S_ISFIFO(info.st_mode) else "a device or socket"
+            raise _Unreadable(f"is {kind}, not a regular file", "trainer files are plain files")
+        if info.st_size > MAX_FILE_BYTES:
+            raise _Unreadable(
+                f"is {info.st_size:,} bytes; trainer files are at most {MAX_FILE_BYTES:,}",
+                "split it, or move what is not a scenario or rubric out of the folder",
+            )
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:  # it grew while we read it
+            raise _Unreadable(f"is larger than {MAX_FILE_BYTES:,} bytes")
+        return raw
+    except OSError as exc:
+        raise _Unreadable(f"cannot read: {exc.strerror}") from None
+    finally:
+        os.close(fd)
+
+
 def _load_file(catalog: Catalog, path: Path, kind: Kind | None) -> None:
     shown = display_path(path)
     try:
-        raw = path.read_bytes()
+        raw = read_trainer_file(path)
         text = raw.decode("utf-8-sig")
+    except _Unreadable as exc:
+        _broken(catalog, path, [Problem(shown, 0, 0, "(file)", exc.message, exc.hint)])
+        return
     except UnicodeDecodeError as exc:
         _broken(
             catalog,
@@ -126,9 +190,6 @@ def _load_file(catalog: Catalog, path: Path, kind: Kind | None) -> None:
                 )
             ],
         )
-        return
-    except OSError as exc:
-        _broken(catalog, path, [Problem(shown, 0, 0, "(file)", f"cannot read: {exc.strerror}")])
         return
     kind = kind or detect_kind(path, text)
     digest = hashlib.sha256(raw).hexdigest()
@@ -157,6 +218,9 @@ def _load_file(catalog: Catalog, path: Path, kind: Kind | None) -> None:
             )
     except InvalidFile as exc:
         _broken(catalog, path, exc.problems)
+        if isinstance(exc.partial, Scenario) and exc.positions is not None:
+            # Its references to rubrics are checked with the others, in the same run.
+            catalog.partial[path] = (exc.partial, exc.positions)
 
 
 E = TypeVar("E", ScenarioFile, RubricFile)
@@ -193,44 +257,84 @@ def _register(
 
 
 def _broken(catalog: Catalog, path: Path, problems: list[Problem]) -> None:
-    catalog.broken.setdefault(path, []).extend(problems)
-    catalog.problems.extend(problems)
+    """Record problems of one file, at most MAX_PROBLEMS_PER_FILE of them plus one line that
+    says how many more there are."""
+    kept = catalog.broken.setdefault(path, [])
+    if kept and kept[-1].path == _MORE:
+        catalog.problems.remove(kept.pop())
+    room = MAX_PROBLEMS_PER_FILE - len(kept)
+    new, extra = problems[: max(room, 0)], problems[max(room, 0) :]
+    kept.extend(new)
+    catalog.problems.extend(new)
+    omitted = catalog.omitted.get(path, 0) + len(extra)
+    if omitted:
+        catalog.omitted[path] = omitted
+        more = Problem(
+            kept[0].file if kept else display_path(path),
+            0,
+            0,
+            _MORE,
+            f"{omitted} more problem{'s' if omitted != 1 else ''} in this file not shown",
+            "fix the ones above and validate again",
+        )
+        kept.append(more)
+        catalog.problems.append(more)
+
+
+_MORE = "(more)"
+
+
+def count_problems(catalog: Catalog, problems: list[Problem]) -> int:
+    """How many problems `problems` stands for, counting those past the per-file cap."""
+    files = {p.file for p in problems}
+    omitted = sum(n for path, n in catalog.omitted.items() if display_path(path) in files)
+    return sum(p.path != _MORE for p in problems) + omitted
 
 
 def _cross_check(catalog: Catalog) -> None:
     for ident, entry in list(catalog.scenarios.items()):
-        s = entry.scenario
-        shown = display_path(entry.path)
-        problems: list[Problem] = []
-        rubric = catalog.rubrics.get(s.rubric)
-        if rubric is None:
-            line, col = entry.positions.of(("rubric",))
-            message, hint = unknown_reference("rubric", s.rubric, catalog.rubrics)
-            if not hint.startswith("did you mean"):
-                hint = f"add rubrics/{s.rubric}.yaml or use an existing id ({hint})"
-            problems.append(Problem(shown, line, col, "rubric", message, hint))
-        else:
-            trained = set(rubric.rubric.skills)
-            for i, skill in enumerate(s.skills):
-                if skill not in trained:
-                    line, col = entry.positions.of(("skills", i))
-                    close = did_you_mean(skill, trained)
-                    problems.append(
-                        Problem(
-                            shown,
-                            line,
-                            col,
-                            format_path(("skills", i)),
-                            f"skill '{skill}' is not trained by any criterion of rubric "
-                            f"'{s.rubric}'",
-                            f"did you mean '{close}'?"
-                            if close
-                            else f"the rubric trains: {', '.join(sorted(trained))}",
-                        )
-                    )
+        problems = _references(catalog, entry.scenario, entry.positions, entry.path)
         if problems:
             del catalog.scenarios[ident]
             _broken(catalog, entry.path, problems)
+    for path, (scenario, positions) in catalog.partial.items():
+        _broken(catalog, path, _references(catalog, scenario, positions, path))
+
+
+def _references(catalog: Catalog, s: Scenario, positions: Positions, path: Path) -> list[Problem]:
+    """A scenario's references into the workspace: its rubric, the criteria its coaching
+    names, and the skills it trains."""
+    shown = display_path(path)
+    problems: list[Problem] = []
+    rubric = catalog.rubrics.get(s.rubric)
+    if rubric is None:
+        line, col = positions.of(("rubric",))
+        message, hint = unknown_reference("rubric", s.rubric, catalog.rubrics)
+        if not hint.startswith("did you mean"):
+            hint = f"add rubrics/{s.rubric}.yaml or use an existing id ({hint})"
+        problems.append(Problem(shown, line, col, "rubric", message, hint))
+        return problems
+    for where, what, fix in check_coaching(s, (c.id for c in rubric.rubric.criteria)):
+        line, col = positions.of(where)
+        problems.append(Problem(shown, line, col, format_path(where), what, fix))
+    trained = set(rubric.rubric.skills)
+    for i, skill in enumerate(s.skills):
+        if skill not in trained:
+            line, col = positions.of(("skills", i))
+            close = did_you_mean(skill, trained)
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    col,
+                    format_path(("skills", i)),
+                    f"skill '{skill}' is not trained by any criterion of rubric '{s.rubric}'",
+                    f"did you mean '{close}'?"
+                    if close
+                    else f"the rubric trains: {', '.join(sorted(trained))}",
+                )
+            )
+    return problems
 
 
 def validate(
@@ -247,11 +351,12 @@ def validate(
                 targets += sorted(p.glob("*.y*ml"))
         else:
             targets.append(p)
-    resolved = {t.resolve() for t in targets}
-    missing = [t for t in targets if not t.exists()]
-    catalog = load_catalog(scenario_dirs, rubric_dirs, [t for t in targets if t.exists()])
+    resolved = {_same(t) for t in targets}
+    # lexists: a symlink loop or a dangling link is a file with a problem, not a missing one.
+    missing = [t for t in targets if not os.path.lexists(t)]
+    catalog = load_catalog(scenario_dirs, rubric_dirs, [t for t in targets if t not in missing])
     problems = [Problem(display_path(m), 0, 0, "(file)", "no such file") for m in missing]
     for path, found in catalog.broken.items():
-        if path.resolve() in resolved:
-            problems += found
+        if _same(path) in resolved:  # by line, the "N more" note last
+            problems += sorted(found, key=lambda p: (p.path == _MORE, p.line, p.column))
     return catalog, problems

@@ -5,19 +5,24 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 
 from roleplay.domain import queue as q
+from roleplay.domain.call_drill import DRILL_PREFIX
 from roleplay.domain.habit import Goal, HabitState, Streak, local_day, streak
 from roleplay.domain.progress import (
     CommitmentStats,
     KpiSeries,
+    RealCalls,
     SkillProgress,
     commitment_stats,
     kpi_series,
+    real_calls,
     skill_progress,
 )
+from roleplay.domain.schedule import retrievability
 from roleplay.domain.suggest import unknown_reference
+from roleplay.errors import RoleplayError
 from roleplay.services.catalog import Catalog
 from roleplay.services.habit import Habit, OpenCommitment
 
@@ -85,6 +90,7 @@ def options(catalog: Catalog) -> dict[str, list[q.Option]]:
                 d.time_limit / 60,
                 s.difficulty,
                 s.language,
+                from_call=s.id.startswith(DRILL_PREFIX),
             )
             for skill in d.skills:
                 found[skill].append(drill)
@@ -114,6 +120,9 @@ def today(habit: Habit, catalog: Catalog) -> Today:
         tz,
         settings.new_skills_per_day - introduced_today,
     )
+    # What a real call showed comes first: the closest practice to the rep's own work.
+    real = _from_real_calls(habit, state, opts, now)
+    wanted = real + [n for n in wanted if n.skill not in {r.skill for r in real}]
     if goal.set and not goal.met:  # less is due than the rep wants to do: practise ahead
         want = max(goal.drills_left, math.ceil(goal.minutes_left / AHEAD_MINUTES))
         wanted += q.ahead(introduction_order(opts), state.cards, now, day, tz)[
@@ -147,6 +156,37 @@ def today(habit: Habit, catalog: Catalog) -> Today:
         skills_known=sum(1 for s in state.cards if s in opts),
         skills_total=len(opts),
     )
+
+
+REAL_CALL_DAYS = 14  # a weak moment of a real call this recent brings its skill into the queue
+
+
+def _from_real_calls(
+    habit: Habit,
+    state: HabitState,
+    opts: dict[str, list[q.Option]],
+    now: datetime,
+) -> list[q.Need]:
+    """Skills a recent real call scored below the pass level, not practised since: due today.
+    The real call's levels never enter the schedule; it only says what to practise next."""
+    found: list[q.Need] = []
+    queued: set[str] = set()
+    for _sid, at, card in reversed(habit.real_calls()):
+        if now - at > timedelta(days=REAL_CALL_DAYS):
+            break
+        for c in card.criteria:
+            skill = c.skill
+            if c.level is None or c.level >= card.pass_threshold or skill not in opts:
+                continue
+            if skill in queued or any(
+                skill in e.levels and e.ended_at > at for e in state.sessions
+            ):
+                continue
+            card_now = state.cards.get(skill)
+            r = None if card_now is None else retrievability(card_now, now)
+            found.append(q.Need(skill, "due" if card_now else "new", r, card_now))
+            queued.add(skill)
+    return found
 
 
 def _item(
@@ -201,9 +241,8 @@ def _split(items: list[QueueItem], goal: Goal) -> tuple[list[QueueItem], list[Qu
 # --- progress ----------------------------------------------------------------------------
 
 
-class UnknownSkill(KeyError):
-    def __str__(self) -> str:
-        return str(self.args[0])
+class UnknownSkill(RoleplayError):
+    """Not in the workspace; the message names close matches."""
 
 
 @dataclass(frozen=True)
@@ -219,6 +258,7 @@ class Progress:
     kpis: tuple[KpiSeries, ...]
     commitments: CommitmentStats
     open_commitments: tuple[OpenCommitment, ...]
+    real_calls: RealCalls | None = None  # scored real calls, beside practice
 
 
 def progress(habit: Habit, catalog: Catalog, skill: str | None = None, days: int = 90) -> Progress:
@@ -246,4 +286,5 @@ def progress(habit: Habit, catalog: Catalog, skill: str | None = None, days: int
         kpis=tuple(kpi_series(state, tz)) if skill is None else (),
         commitments=commitment_stats(state, tz),
         open_commitments=tuple(habit.open_commitments(state=state)),
+        real_calls=real_calls(habit.real_calls(), state, tz) if skill is None else None,
     )

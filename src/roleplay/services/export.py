@@ -1,40 +1,79 @@
 """One session as a document to share: JSON (data), Markdown (text), HTML (one self-contained
 file: inline CSS and SVG charts, no script, nothing fetched).
 
-Every export passes through `redact`, so a secret (API key, database password) can never land
-in one, even if it was typed into a call.
+Every text of the session is redacted before it is escaped for its format (a secret escaped as
+`sk\\_...` or `&lt;` would no longer match), so a secret (API key, database password) can never
+land in one, even if it was typed into a call. Markdown also loses control characters.
+
+`write_document` puts an export where the user asked, and nowhere it could do harm: never over an
+existing file without `force`, never into a session folder, `-` for standard output.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import os
+import tempfile
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Literal
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+from pydantic import BaseModel
 
 from roleplay import __version__
+from roleplay.domain import text as txt
 from roleplay.domain.highlight import Span, spans
 from roleplay.domain.history import SessionView
 from roleplay.domain.scorecard import CriterionScore
+from roleplay.errors import RoleplayError
 
 Format = Literal["html", "md", "json"]
-MIN_SECRET = 6  # shorter values would redact ordinary words
+MIN_SECRET = txt.MIN_SECRET
+T = TypeVar("T")
 
 
 def redact(text: str, secrets: Sequence[str]) -> str:
-    for secret in sorted({s for s in secrets if len(s) >= MIN_SECRET}, key=len, reverse=True):
-        text = text.replace(secret, "***")
-    return text
+    """Every known secret and every credential-shaped part of a URL replaced by ***."""
+    return txt.redact(text, list(secrets))
+
+
+def redact_all(value: T, secrets: Sequence[str]) -> T:
+    """A copy of `value` (models, dataclasses, tuples, dicts) with every string redacted:
+    what a renderer escapes afterwards is already clean."""
+    found = list(secrets)
+
+    def walk(v: Any) -> Any:
+        if isinstance(v, str):
+            return txt.redact(v, found)
+        if isinstance(v, BaseModel):
+            changes = {k: walk(getattr(v, k)) for k in type(v).model_fields}
+            return v.model_copy(update=changes)
+        if dataclasses.is_dataclass(v) and not isinstance(v, type):
+            fields = {f.name: walk(getattr(v, f.name)) for f in dataclasses.fields(v) if f.init}
+            return dataclasses.replace(v, **fields)
+        if isinstance(v, tuple):
+            return tuple(walk(x) for x in v)
+        if isinstance(v, list):
+            return [walk(x) for x in v]
+        if isinstance(v, dict):
+            return {walk(k): walk(x) for k, x in v.items()}
+        return v
+
+    return walk(value)  # type: ignore[no-any-return]
 
 
 def export(view: SessionView, fmt: Format, secrets: Sequence[str] = ()) -> str:
+    view = redact_all(view, secrets)  # before any escaping (see the module's docstring)
     if fmt == "json":
-        text = json.dumps(document(view), indent=2, ensure_ascii=False)
+        text = json.dumps(redact_all(document(view), secrets), indent=2, ensure_ascii=False)
+        text = txt.json_terminal_safe(text)
     elif fmt == "md":
         text = markdown(view)
     else:
         text = html(view)
-    return redact(text, secrets)
+    return redact(text, secrets)  # and once more over the whole: belt and braces
 
 
 def document(view: SessionView) -> dict[str, Any]:
@@ -52,6 +91,10 @@ def document(view: SessionView) -> dict[str, Any]:
             "comments": [c.model_dump(mode="json") for c in view.comments],
             "overrides": [o.model_dump(mode="json") for o in view.overrides],
             "reviewed": [m.model_dump(mode="json") for m in view.reviewed],
+            "marks": [m.model_dump(mode="json") for m in view.marks],
+            "history": [
+                {"at": e.at.isoformat(), "author": e.author, "what": e.what} for e in view.history()
+            ],
         },
         "retention": view.retention.model_dump(mode="json"),
     }
@@ -114,7 +157,9 @@ def _purge_notes(view: SessionView) -> list[str]:
 
 
 def _md(text: str) -> str:
-    """Escape what Markdown would otherwise read as formatting or HTML."""
+    """Escape what Markdown would otherwise read as formatting or HTML; drop control
+    characters (a terminal showing the file would obey them)."""
+    text = txt.printable(text)
     for ch in "\\`*_[]<>#|":
         text = text.replace(ch, "\\" + ch)
     return " ".join(text.split())
@@ -183,8 +228,11 @@ def markdown(view: SessionView) -> str:
         lines.append("")
     if not view.turns:
         lines.append("_No transcript._")
+    if view.history():
+        lines += ["", "## Review history", ""]
+        lines += [f"- {_when(e.at)} · {_md(e.author)}: {_md(e.what)}" for e in view.history()]
     lines += ["", f"_Exported by roleplay {__version__}._", ""]
-    return "\n".join(lines)
+    return txt.printable("\n".join(lines))
 
 
 def _pct(x: float | None) -> str:
@@ -239,3 +287,63 @@ def html(view: SessionView) -> str:
 
 def _quotes(c: CriterionScore) -> list[dict[str, Any]]:
     return [{"quote": e.quote, "turn": e.turn} for e in c.evidence]
+
+
+# --- writing an export or a report to a file ------------------------------------------------
+
+
+class OutputError(RoleplayError, ValueError):
+    """An export or report cannot be written where asked; the message says what to do."""
+
+
+def write_document(text: str, output: Path, *, recordings: Path, force: bool = False) -> None:
+    """Write `text` to `output`, readable by its owner only (exports hold people's words).
+
+    Refuses, with one line saying what to do: a folder, a missing folder, a place inside the
+    recordings folder (the sessions' own files), and an existing file unless `force`."""
+    shown = str(output)
+    if output.is_dir():
+        raise OutputError(f"{shown} is a folder; name a file in it, e.g. {output / 'session.html'}")
+    parent = output.parent
+    if not parent.is_dir():
+        raise OutputError(f"the folder {parent} does not exist; create it or write elsewhere")
+    if _inside(parent.resolve(), recordings.resolve()):
+        raise OutputError(
+            f"{shown} is inside the recordings folder {recordings}, which holds the sessions "
+            "themselves; write the export somewhere else"
+        )
+    if (output.exists() or output.is_symlink()) and not force:
+        raise OutputError(f"{shown} already exists; add --force to replace it")
+    try:
+        if force:
+            _replace(output, text)
+        else:
+            fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                    fh.write(text)
+            except BaseException:
+                output.unlink(missing_ok=True)  # no half-written export left behind
+                raise
+    except FileExistsError:
+        raise OutputError(f"{shown} already exists; add --force to replace it") from None
+    except OSError as exc:
+        raise OutputError(
+            f"cannot write {shown} ({exc.strerror or exc}); choose another place"
+        ) from None
+
+
+def _replace(output: Path, text: str) -> None:
+    """Replace `output` atomically (a link is replaced, never followed)."""
+    fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        Path(tmp).replace(output)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents

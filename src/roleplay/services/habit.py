@@ -12,9 +12,10 @@ now (a drill's skills are saved with the session).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 
 from roleplay.domain import commitment as commitments
 from roleplay.domain.commitment import Commitment
@@ -22,8 +23,11 @@ from roleplay.domain.habit import HabitState, PracticeEntry, skill_evidence
 from roleplay.domain.schedule import SkillCard, retrievability, review
 from roleplay.domain.scorecard import CommitmentCheck, Scorecard
 from roleplay.domain.session import SessionRecord
+from roleplay.errors import RoleplayError
 from roleplay.services.catalog import Catalog
-from roleplay.services.ports import Clock, HabitStore, SessionStore
+from roleplay.services.ports import BrokenRecording, Clock, HabitStore, SessionStore
+
+log = logging.getLogger(__name__)
 
 # Hard numbers kept per session for progress (see domain/progress.py for their labels).
 KPI_FIELDS = (
@@ -52,7 +56,7 @@ class OpenCommitment:
     made_in: str  # session id
 
 
-class NothingToCommit(ValueError):
+class NothingToCommit(RoleplayError, ValueError):
     """The session has no scored criterion to suggest a commitment from."""
 
 
@@ -88,7 +92,13 @@ class Habit:
     def _sync(self, catalog: Catalog, *, rebuild: bool) -> HabitState:
         saved = None if rebuild else self._states.load(self._key)
         records = sorted(
-            (r for r in self._store.records() if r.rep == self.rep and r.ended_at is not None),
+            # Real calls scored from a transcript or recording are work, not practice: they
+            # are shown beside practice (real_calls), never scheduled as practice.
+            (
+                r
+                for r in self._store.records()
+                if r.rep == self.rep and r.ended_at is not None and r.mode != "transcript"
+            ),
             key=_order,
         )
         on_disk = {r.id for r in records}
@@ -99,7 +109,7 @@ class Habit:
         fresh = [
             (r, card)
             for r in records
-            if r.id not in applied and (card := self._store.scorecard(r.id)) is not None
+            if r.id not in applied and (card := self._readable_card(r.id)) is not None
         ]
         if state is not None and fresh and state.sessions:
             last = state.sessions[-1]
@@ -107,13 +117,22 @@ class Habit:
                 state = None  # an older session turned up: replay everything in order
         if state is None:
             state = HabitState(rep=self.rep)
-            fresh = [(r, c) for r in records if (c := self._store.scorecard(r.id)) is not None]
+            fresh = [(r, c) for r in records if (c := self._readable_card(r.id)) is not None]
         elif not fresh:
             return state
         for record, card in fresh:
             _apply(state, record, card, self._exercised(record, card, catalog))
         self._states.save(self._key, state)
         return state
+
+    def _readable_card(self, session_id: str) -> Scorecard | None:
+        """The scorecard, or None when it is damaged (`roleplay sessions` names it): one bad
+        file must not hide the rest of the schedule."""
+        try:
+            return self._store.scorecard(session_id)
+        except BrokenRecording as exc:
+            log.warning("%s", exc)
+            return None
 
     def _exercised(self, record: SessionRecord, card: Scorecard, catalog: Catalog) -> list[str]:
         if record.drill is not None:
@@ -122,6 +141,16 @@ class Habit:
         if entry is not None:
             return list(entry.scenario.skills)
         return sorted({c.skill for c in card.criteria})  # scenario gone: what its rubric scored
+
+    def real_calls(self) -> list[tuple[str, datetime, Scorecard]]:
+        """The rep's scored real calls (score --transcript --save), oldest first."""
+        found = []
+        for r in sorted(self._store.records(), key=lambda r: (r.started_at, r.id)):
+            if r.rep == self.rep and r.mode == "transcript":
+                card = self._store.scorecard(r.id)
+                if card is not None:
+                    found.append((r.id, r.started_at, card))
+        return found
 
     def skills_of(self, scenario: str, drill: str | None, catalog: Catalog) -> list[str]:
         s = catalog.scenario(scenario).scenario
@@ -146,9 +175,14 @@ class Habit:
         skills = set(record.drill.skills) if record.drill else None
         return commitments.suggest(card, self.clock.now(), skills)
 
-    def commit(self, session_id: str, text: str | None = None) -> Commitment:
+    def commit(
+        self, session_id: str, text: str | None = None, skill: str | None = None
+    ) -> Commitment:
         """Save the rep's commitment with the session (`text`: their own words, else the
-        suggestion). A second commitment for the same session replaces the first."""
+        suggestion). A second commitment for the same session replaces the first.
+
+        The skill it is about: `skill` when given; else, for the rep's own words, the scored
+        criterion those words are about (`commitments.by_meaning`); else the suggestion's."""
         suggested = self.suggestion(session_id)
         if suggested is None:
             raise NothingToCommit(
@@ -160,6 +194,23 @@ class Habit:
             raise NothingToCommit("a commitment needs some words; say what you will do")
         made = suggested.model_copy(update={"text": words, "made_at": self.clock.now()})
         record = self._store.load(session_id).record
+        card = self._store.scorecard(session_id)
+        assert card is not None  # there is a suggestion
+        if skill is not None:
+            scored = [c for c in card.criteria if c.level is not None]
+            chosen = next((c for c in scored if skill in {c.skill, c.id}), None)
+            if chosen is None:
+                known = ", ".join(sorted({c.skill for c in scored}))
+                raise NothingToCommit(
+                    f"session {session_id} did not score the skill '{skill}'; "
+                    f"choose one of: {known}"
+                )
+            made = commitments.for_criterion(chosen, words, card.rubric, self.clock.now())
+        elif text is not None:
+            skills = set(record.drill.skills) if record.drill else None
+            found = commitments.by_meaning(words, card, skills)
+            if found is not None:
+                made = commitments.for_criterion(found, words, card.rubric, self.clock.now())
         self._store.update(record.model_copy(update={"commitment": made}))
         state = self.state()
         if state.sessions and state.sessions[-1].id == record.id:

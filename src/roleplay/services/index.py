@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from roleplay.domain.roles import Identity, NotAllowed
 from roleplay.domain.schedule import SkillCard
 from roleplay.services.ports import (
     BrokenRecording,
@@ -54,6 +55,7 @@ class Indexer:
         # Rebuilds a rep's scheduler state from the recordings (which saves, and so indexes,
         # their cards); set by the composition root, where the scheduler is built.
         self.refresh_cards: Callable[[str], object] = lambda rep: None
+        self._notes_left_out: set[str] = set()  # problems of folders that were indexed
 
     def index(self) -> SessionIndex:
         """The index, opened and caught up on first use. Raises IndexUnavailable.
@@ -127,6 +129,10 @@ class Indexer:
             log.warning("%s", p)
         return not problems
 
+    def identity(self) -> Identity:
+        """Who the index sees (the database login and its role). Raises IndexUnavailable."""
+        return self.index().identity()
+
     def save_cards(self, rep: str, cards: Sequence[SkillCard]) -> bool:
         """After the rep's schedule was saved: index its cards. Never raises for an unreachable
         database (the next `roleplay reindex` rebuilds them). Returns whether it was saved."""
@@ -138,6 +144,9 @@ class Indexer:
             self.problem = str(exc)
             log.warning("%s", exc)
             return False
+        except NotAllowed as exc:  # the rights changed under us: the file still holds them
+            log.warning("%s", exc)
+            return False
         return True
 
     def rebuild(self, progress: Progress | None = None) -> Rebuilt:
@@ -147,8 +156,11 @@ class Indexer:
         origin = self.files.origin
         local = self.files.folders()
         problems: list[str] = []
+        unreadable = 0
         for start in range(0, len(local), BATCH):
-            problems += self._save(local[start : start + BATCH], index=index)
+            left_out = self._save(local[start : start + BATCH], index=index)
+            unreadable += sum(1 for p in left_out if p not in self._notes_left_out)
+            problems += left_out
             if progress:
                 progress(min(start + BATCH, len(local)), len(local))
         gone = sorted(index.known(origin) - set(local))
@@ -157,7 +169,7 @@ class Indexer:
             self.refresh_cards(rep)  # the schedule is rebuilt from the scored sessions
         index.refresh_statistics()
         return Rebuilt(
-            indexed=len(local) - len(problems),
+            indexed=len(local) - unreadable,
             removed=len(gone),
             seconds=time.perf_counter() - started,
             database=index.describe(),
@@ -179,7 +191,12 @@ class Indexer:
                     problems.append(str(exc))
                 except SessionNotFound:
                     self.files.clear_pending(id_)  # deleted meanwhile: nothing to index
-            index.save(folders)
+            try:
+                left_out = index.save(folders)  # indexed, but some notes not sent
+                self._notes_left_out.update(left_out)
+                problems += left_out
+            except NotAllowed as exc:  # one folder the login may not write: asking again won't help
+                problems.append(f"{ids[0]}: {exc}")
             for f in folders:
                 self.files.clear_pending(f.session_id)
         return problems

@@ -24,12 +24,14 @@ from roleplay.domain.history import (
     SessionView,
 )
 from roleplay.domain.review import Review
+from roleplay.domain.roles import Identity
 from roleplay.domain.rubric import Rubric
 from roleplay.domain.scenario import Voice
 from roleplay.domain.schedule import SkillCard
 from roleplay.domain.scorecard import Scorecard
 from roleplay.domain.session import SessionRecord, Transcript, Turn
 from roleplay.domain.variation import ScenarioRun
+from roleplay.errors import RoleplayError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -80,12 +82,12 @@ class CustomerRequest:
     time_up: bool = False
 
 
-class CustomerUnavailable(Exception):
+class CustomerUnavailable(RoleplayError):
     """The customer model cannot answer (server down, key rejected...). The message says
     what to do; it never contains a secret."""
 
 
-class JudgeUnavailable(Exception):
+class JudgeUnavailable(RoleplayError):
     """The judge cannot score right now (LLM down...). The message says what to do; the
     session is already saved and can be re-scored later with `roleplay score`."""
 
@@ -143,8 +145,10 @@ class Clock(Protocol):
 # --- storage ------------------------------------------------------------------------------
 
 
-class SessionNotFound(KeyError):
-    pass
+class SessionNotFound(RoleplayError):
+    """No session matches the reference; the message lists close matches."""
+
+    title = "No such session"
 
 
 class SessionStore(Protocol):
@@ -184,7 +188,7 @@ class HabitStore(Protocol):
 # --- the index database, the recordings folder beyond the store, playback (teams) ---------
 
 
-class IndexUnavailable(Exception):
+class IndexUnavailable(RoleplayError):
     """The index database cannot be used right now (unreachable, refused, locked too long).
     The message says what to do and never contains the database password. Nothing is lost:
     the recordings folder is the source of truth and the index catches up later."""
@@ -194,7 +198,7 @@ class IndexTooNew(IndexUnavailable):
     """The database was upgraded by a newer roleplay; this one leaves it untouched."""
 
 
-class BrokenRecording(Exception):
+class BrokenRecording(RoleplayError):
     """A file in the recordings folder cannot be read; the message names it and the fix."""
 
 
@@ -210,13 +214,19 @@ class SessionIndex(Protocol):
         """Where the index lives, with any password hidden."""
         ...
 
-    def save(self, folders: Sequence[SessionFiles]) -> None:
-        """Make the index hold exactly what each folder holds (its session, and the review
-        written in that folder), all folders in one transaction."""
+    def save(self, folders: Sequence[SessionFiles]) -> list[str]:
+        """Make the index hold what each folder holds (its session; the review items written
+        in that folder are added, never replaced). Returns what the login may not write and
+        so was left out, one line each (a shared index checks rights, see domain/roles.py)."""
         ...
 
     def forget(self, origin: str, session_ids: Sequence[str]) -> None:
-        """These folders of `origin` are gone: drop their sessions and that origin's reviews."""
+        """These folders of `origin` are gone: drop their sessions (reviews are history and
+        stay)."""
+        ...
+
+    def identity(self) -> Identity:
+        """Who the index sees: the database login and its role (single-user on SQLite)."""
         ...
 
     def known(self, origin: str) -> set[str]:
@@ -335,7 +345,7 @@ class AudioBlock:
         return self.start + len(self.samples) / SAMPLE_RATE
 
 
-class AudioUnavailable(Exception):
+class AudioUnavailable(RoleplayError):
     """No microphone or speaker, or an unreadable audio file. The message says what to do."""
 
 
@@ -469,7 +479,7 @@ class Transcription:
         return " ".join(s.text.strip() for s in self.segments if s.text.strip())
 
 
-class SpeechUnavailable(Exception):
+class SpeechUnavailable(RoleplayError):
     """The speech model cannot be used (missing, corrupt, wrong language). Says what to do."""
 
 

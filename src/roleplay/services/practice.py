@@ -7,8 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from roleplay.domain.coaching import coach
 from roleplay.domain.scorecard import Scorecard
 from roleplay.domain.session import FileRef, SessionRecord, VariationRecord
+from roleplay.errors import RoleplayError
 from roleplay.services.catalog import Catalog
 from roleplay.services.drill_call import prepare_run
 from roleplay.services.engine import Conversation
@@ -21,6 +23,12 @@ class Profile:
 
     rep: str
     team: str | None = None
+
+
+class RubricMissing(RoleplayError):
+    """The rubric a session was scored against is gone from the workspace."""
+
+    title = "Cannot score this call"
 
 
 class Practice:
@@ -91,10 +99,16 @@ class Practice:
         catalog = self._catalog()
         rubric_id = transcript.record.rubric.id
         if rubric_id not in catalog.rubrics:
-            raise KeyError(
+            raise RubricMissing(
                 f"rubric '{rubric_id}' of session {transcript.record.id} is not in the "
-                "workspace any more; restore rubrics/" + rubric_id + ".yaml to score it"
+                "workspace any more",
+                f"restore rubrics/{rubric_id}.yaml and score it again with "
+                f"`roleplay score {transcript.record.id}`; the call itself is saved",
             )
-        scorecard = self.judge.score(catalog.rubrics[rubric_id].rubric, transcript)
+        rubric = catalog.rubrics[rubric_id].rubric
+        scorecard = self.judge.score(rubric, transcript)
+        scenario = catalog.scenarios.get(transcript.record.scenario.id)
+        if scenario is not None:  # the scenario's own tips and example lines (domain/coaching)
+            scorecard = coach(scorecard, rubric, scenario.scenario.coaching)
         self.store.save_scorecard(transcript.record.id, scorecard)
         return scorecard

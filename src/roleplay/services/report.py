@@ -17,6 +17,7 @@ from statistics import fmean
 from typing import Any, Literal
 
 from roleplay import __version__
+from roleplay.domain.call import OUTSIDE_CALL
 from roleplay.domain.history import ScoredSession, SessionFilter
 from roleplay.domain.kpis import Kpis
 from roleplay.domain.trends import Bucket, bucket_for, trend
@@ -39,6 +40,8 @@ CSV_COLUMNS = [
     "skill",
     "judge_level",
     "human_level",
+    "kind",
+    "human_history",
     "talk_ratio_words",
     "talk_ratio_time",
     "questions_open",
@@ -141,6 +144,7 @@ def rows(report: TeamReport) -> list[dict[str, Any]]:
             "questions_closed": k.questions_closed if k else None,
             "fillers_per_100_words": k.fillers_per_100_words if k else None,
             "words_per_minute": k.words_per_minute if k else None,
+            "kind": "real call" if s.scenario == OUTSIDE_CALL else "practice",
         }
         criteria: list[tuple[str | None, tuple[str | None, int | None]]] = [
             *sorted(s.levels.items())
@@ -154,6 +158,7 @@ def rows(report: TeamReport) -> list[dict[str, Any]]:
                     "skill": skill,
                     "judge_level": level,
                     "human_level": human,
+                    "human_history": s.human_history(criterion) if criterion else "",
                 }
             )
     return [{c: r[c] for c in CSV_COLUMNS} for r in out]
@@ -178,7 +183,10 @@ def csv_text(report: TeamReport) -> str:
 def rep_summary(report: TeamReport) -> list[dict[str, Any]]:
     out = []
     for rep in report.reps:
-        mine = [s for s in report.sessions if s.rep == rep]
+        # Real calls are work, not practice: counted apart and shown beside practice.
+        everything = [s for s in report.sessions if s.rep == rep]
+        real = [s.overall for s in everything if s.scenario == OUTSIDE_CALL and s.overall]
+        mine = [s for s in everything if s.scenario != OUTSIDE_CALL]
         scores = [s.overall for s in mine if s.overall is not None]
         passed = [s for s in mine if s.passed]
         out.append(
@@ -189,7 +197,9 @@ def rep_summary(report: TeamReport) -> list[dict[str, Any]]:
                 "first": scores[0] if scores else None,
                 "last": scores[-1] if scores else None,
                 "pass_rate": round(100 * len(passed) / len(mine)) if mine else None,
-                "last_practice": mine[-1].started_at,
+                "last_practice": mine[-1].started_at if mine else None,
+                "real_calls": len(real),
+                "real_mean": round(fmean(real), 2) if real else None,
             }
         )
     return out

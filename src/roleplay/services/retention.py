@@ -14,9 +14,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from roleplay.domain.history import Retention
+from roleplay.domain.periods import before
 from roleplay.domain.scorecard import Scorecard
 from roleplay.services.index import Indexer
-from roleplay.services.ports import Clock, SessionStore
+from roleplay.services.ports import BrokenRecording, Clock, SessionStore
 
 TRANSCRIPT_NAME = "transcript.jsonl"
 
@@ -38,6 +39,7 @@ class PurgePlan:
     cutoff: datetime
     audio_only: bool
     items: tuple[PurgeItem, ...]
+    problems: tuple[str, ...] = ()  # old sessions left alone: a file of theirs is damaged
 
     @property
     def files(self) -> int:
@@ -58,15 +60,24 @@ class Purger:
     def plan(self, older_than: timedelta, *, audio_only: bool = False) -> PurgePlan:
         """What purging sessions started more than `older_than` ago would delete (this
         machine's recordings only: other machines purge their own)."""
-        cutoff = self.clock.now() - older_than
+        cutoff = before(self.clock.now(), older_than)  # 999999999d: nothing is that old
         items = []
+        problems = []
         for record in self.store.records():
             if record.started_at >= cutoff:
                 continue
-            found = self.files.purgeable(record.id, transcript=not audio_only)
+            try:
+                # Read whole first: a session whose files cannot be read (or that leads out of
+                # the recordings folder) is left alone and named, never half-purged.
+                self.files.read(record.id)
+                found = self.files.purgeable(record.id, transcript=not audio_only)
+            except BrokenRecording as exc:
+                problems.append(str(exc))
+                continue
             if found:
                 items.append(PurgeItem(record.id, record.rep, record.started_at, tuple(found)))
-        return PurgePlan(cutoff, audio_only, tuple(sorted(items, key=lambda i: i.started_at)))
+        items.sort(key=lambda i: i.started_at)
+        return PurgePlan(cutoff, audio_only, tuple(items), tuple(problems))
 
     def purge(self, plan: PurgePlan, progress: Callable[[int, int], None] | None = None) -> int:
         """Delete what the plan lists; return the number of sessions purged."""

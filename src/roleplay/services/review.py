@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
@@ -22,7 +23,10 @@ from roleplay.domain.history import (
     SessionView,
 )
 from roleplay.domain.review import Comment, Override, Review, ReviewedMark
+from roleplay.domain.roles import Action, Identity
 from roleplay.domain.suggest import did_you_mean
+from roleplay.errors import RoleplayError
+from roleplay.services import session_ref
 from roleplay.services.export import Format, export, redact
 from roleplay.services.index import Indexer
 from roleplay.services.ports import (
@@ -34,7 +38,7 @@ from roleplay.services.ports import (
 )
 
 
-class ReviewError(ValueError):
+class ReviewError(RoleplayError, ValueError):
     """A review action that cannot be done as asked; the message says what would work."""
 
 
@@ -46,8 +50,10 @@ class Reviews:
         clock: Clock,
         author: str,
         secrets: Callable[[], Sequence[str]] = tuple,
+        login: Callable[[], str | None] = lambda: None,
     ) -> None:
         self.indexer = indexer
+        self._login = login  # the shared index's login from its URL; None: single-user
         self._secrets = secrets
         self.files = indexer.files
         self._player = player
@@ -61,34 +67,30 @@ class Reviews:
         return self.indexer.index().sessions(where, limit=limit, offset=offset)
 
     def resolve(self, ref: str) -> str:
-        """A full id, a unique prefix of one, or 'last' -> the session id."""
+        """A full id, a unique prefix of one, or 'last' -> the session id (the same rules as
+        every command: services/session_ref.py), over the index and this recordings folder."""
+        session_ref.check_ref(ref)  # before the index is opened: a path is never a session
         try:
             index = self.indexer.index()
         except IndexUnavailable:
             index = None
-        if ref == "last":
-            newest = index.sessions(SessionFilter(), limit=1) if index else []
-            if newest:
-                return newest[0].id
+
+        def newest() -> str | None:
+            rows = index.sessions(SessionFilter(), limit=1) if index else []
+            if rows:
+                return rows[0].id
             local = [f for f in self.files.folders() if self.files.has_session(f)]
-            if not local:
-                raise SessionNotFound("there are no sessions yet")
-            return max(local)  # ids start with the start time
-        local = self.files.folders(ref)
-        matches = sorted(set(local) | set(index.matching(ref, limit=6) if index else []))
-        if ref in matches:
-            return ref
-        if len(matches) == 1:
-            return matches[0]
-        if matches:
-            raise SessionNotFound(
-                f"'{ref}' matches {len(matches)} sessions ({', '.join(matches[:3])}...); "
-                "give more of the id"
-            )
-        hint = did_you_mean(ref, self.files.folders())
-        raise SessionNotFound(
-            f"no session '{ref}'"
-            + (f"; did you mean '{hint}'?" if hint else "; `roleplay review list` shows them")
+            return max(local) if local else None  # ids start with the start time
+
+        return session_ref.resolve(
+            ref,
+            prefixed=lambda p: [
+                *self.files.folders(p),
+                *(index.matching(p, limit=6) if index else []),
+            ],
+            newest=newest,
+            every=self.files.folders,
+            listing="`roleplay review list` shows them",
         )
 
     def open(self, ref: str) -> SessionView:
@@ -118,11 +120,30 @@ class Reviews:
         """`text` with every known secret replaced by ***, for anything shown or shared."""
         return redact(text, self._secrets())
 
+    # --- who writes -------------------------------------------------------------------------
+
+    def identity(self) -> Identity:
+        """Who writes: the database login and its role on a shared index. When the shared
+        index cannot be reached, the login from its URL with rights unknown (notes go to the
+        recordings folder, and the database checks them when it is back)."""
+        try:
+            return self.indexer.identity()
+        except IndexUnavailable:
+            login = self._login()
+            return Identity(role="single") if login is None else Identity("unchecked", login)
+
+    def _author(self, action: Action, author: str | None) -> str:
+        """The author to record for `action`, or NotAllowed with one line saying who can."""
+        who = self.identity()
+        who.require(action)
+        return who.check_author(author) or self.author
+
     # --- writing --------------------------------------------------------------------------
 
     def comment(
         self, ref: str, text: str, *, turn: int | None = None, author: str | None = None
     ) -> Comment:
+        writer = self._author("comment", author)
         view = self.open(ref)
         if not text.strip():
             raise ReviewError("the comment is empty; write what the rep should hear")
@@ -130,7 +151,7 @@ class Reviews:
             raise ReviewError(_turn_help(view, turn))
         comment = Comment(
             id=uuid.uuid4().hex,
-            author=author or self.author,
+            author=writer,
             at=self.clock.now(),
             turn=turn,
             text=text.strip(),
@@ -141,7 +162,9 @@ class Reviews:
     def override(
         self, ref: str, criterion: str, level: int, reason: str, *, author: str | None = None
     ) -> Override:
-        """A human level beside the judge's (which stays as it is), with a reason."""
+        """A human level beside the judge's (which stays as it is), with a reason. Earlier
+        overrides stay: the newest one counts, the history shows each change."""
+        writer = self._author("override", author)
         view = self.open(ref)
         if view.scorecard is None:
             raise ReviewError(f"session {view.id} has no scorecard yet; score it first")
@@ -158,8 +181,8 @@ class Reviews:
             raise ReviewError("an override needs a reason (what in the call justifies it)")
         override = Override(
             id=uuid.uuid4().hex,
-            author=author or self.author,
-            at=self.clock.now(),
+            author=writer,
+            at=_after(self.clock.now(), [o.at for o in view.overrides]),
             criterion=criterion,
             level=level,
             reason=reason.strip(),
@@ -171,10 +194,14 @@ class Reviews:
 
     def mark_reviewed(
         self, ref: str, *, reviewed: bool = True, author: str | None = None
-    ) -> ReviewedMark | None:
-        session_id = self.open(ref).id
-        mark = ReviewedMark(author=author or self.author, at=self.clock.now()) if reviewed else None
-        self._change(session_id, lambda r: r.model_copy(update={"reviewed": mark}))
+    ) -> ReviewedMark:
+        """Mark the session reviewed, or (`reviewed` False) withdraw your mark; either way a
+        new mark is added to the history."""
+        writer = self._author("mark_reviewed", author)
+        view = self.open(ref)
+        at = _after(self.clock.now(), [m.at for m in view.marks])
+        mark = ReviewedMark(id=uuid.uuid4().hex, author=writer, at=at, reviewed=reviewed)
+        self._change(view.id, lambda r: r.model_copy(update={"marks": (*r.marks, mark)}))
         return mark
 
     def _change(self, session_id: str, change: Callable[[Review], Review]) -> None:
@@ -254,11 +281,19 @@ def view_from_files(files: SessionFiles) -> SessionView:
         scorecard=files.scorecard,
         comments=review.comments,
         overrides=review.overrides,
-        reviewed=(review.reviewed,) if review.reviewed else (),
+        reviewed=review_notes.marks_in_force(review.marks),
+        marks=review.marks,
         retention=files.retention,
         audio=files.audio,
         origin=files.origin,
     )
+
+
+def _after(now: datetime, earlier: Sequence[datetime]) -> datetime:
+    """`now`, or just after the newest earlier entry: the history is ordered by time, and a
+    change made in the same instant as the one before (a stopped clock) still comes after."""
+    newest = max(earlier, default=None)
+    return now if newest is None or now > newest else newest + timedelta(microseconds=1)
 
 
 def _turn_help(view: SessionView, turn: int) -> str:

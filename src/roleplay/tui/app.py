@@ -3,6 +3,7 @@ workspaces with offline adapters and a manual clock)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -11,9 +12,11 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.signal import Signal
 
 from roleplay.services.catalog import UnknownScenario
 from roleplay.services.ports import SessionNotFound, SpeechUnavailable
+from roleplay.tui.failures import FailureDialog, ReportsFailures, describe
 from roleplay.tui.screens.history import HistoryScreen
 from roleplay.tui.screens.home import HomeScreen
 from roleplay.tui.screens.library import LibraryScreen
@@ -32,7 +35,12 @@ if TYPE_CHECKING:
     from roleplay.services.voice_call import VoiceCall
 
 
-class RoleplayApp(App[None]):
+log = logging.getLogger(__name__)
+
+NO_MICROPHONE = "No microphone found: practice by typing."
+
+
+class RoleplayApp(ReportsFailures, App[None]):
     TITLE = "roleplay"
     SUB_TITLE = "practise sales conversations"
     CSS_PATH = "app.tcss"
@@ -71,6 +79,9 @@ class RoleplayApp(App[None]):
         self.microphone: bool | None = None  # None: not checked yet
         self.ready_to_talk = False  # the speech model is loaded
         self._stt: SpeechToText | None = None
+        # One event for "the sessions changed" (a call was scored, a commitment saved):
+        # Today, History and Progress subscribe and reload, so no screen shows stale data.
+        self.sessions_changed: Signal[str] = Signal(self, "sessions-changed")
 
     def on_mount(self) -> None:
         self._apply_ui_settings()
@@ -79,22 +90,24 @@ class RoleplayApp(App[None]):
         else:
             self.microphone = False
 
-    @work(thread=True, exclusive=True, group="voice-prep")
+    @work(thread=True, exit_on_error=False, exclusive=True, group="voice-prep")
     def _prepare_voice(self) -> None:
         """After the first frame: is there a microphone, and load the speech model once, so
         the first call starts listening at once."""
         from roleplay.composition import speech_to_text
 
         if self.audio_in is None:
-            from roleplay.adapters.audio_sounddevice import has_microphone
+            from roleplay.adapters.audio_sounddevice import microphone_problem
 
-            self.microphone = has_microphone(self.services.settings.voice.input_device)
+            # A child process with a timeout: a hung sound system must not freeze the app.
+            problem = microphone_problem(self.services.settings.voice.input_device)
+            self.microphone = problem is None
         else:
-            self.microphone = True
+            problem, self.microphone = None, True
         if not self.microphone:
-            self.call_from_thread(
-                self.notify, "No microphone found: practice by typing.", timeout=6
-            )
+            plain = problem is None or problem.startswith("no ")  # simply no sound card
+            message = f"No microphone: {problem}." if not plain else NO_MICROPHONE
+            self.call_from_thread(self.notify, message, timeout=6 if plain else 20)
             return
         stt = speech_to_text(self.services.settings)
         try:
@@ -123,23 +136,21 @@ class RoleplayApp(App[None]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        for mode, title in [
-            ("home", "Today"),
-            ("library", "Library"),
-            ("history", "History"),
-            ("progress", "Progress"),
-            ("settings", "Settings"),
-        ]:
-            yield SystemCommand(
-                f"Go to {title}", f"Open the {title} screen", lambda m=mode: self.switch_mode(m)
-            )
+        for binding in self.BINDINGS:
+            if isinstance(binding, Binding) and (binding.id or "").startswith("nav."):
+                # The id is in the title: the palette searches titles, and `ui.keys` takes ids.
+                yield SystemCommand(
+                    f"Go to {binding.description} ({binding.id})",
+                    f"Open the {binding.description} screen · key {self._key_of(binding)}",
+                    lambda a=binding.action: self.call_later(self.run_action, a),
+                )
         for binding in screen.BINDINGS:
             if isinstance(binding, Binding) and binding.description:
                 action = binding.action
                 yield SystemCommand(
-                    binding.description,
-                    f"{screen.__class__.__name__.removesuffix('Screen')} · key {binding.key}"
-                    + (f" · id {binding.id}" if binding.id else ""),
+                    binding.description + (f" ({binding.id})" if binding.id else ""),
+                    f"{screen.__class__.__name__.removesuffix('Screen')} · key "
+                    + self._key_of(binding),
                     lambda a=action, s=screen: self.call_later(s.run_action, a),
                 )
         for sf in self.services.catalog().scenarios.values():
@@ -148,6 +159,15 @@ class RoleplayApp(App[None]):
                 f"Start {sf.scenario.id}",
                 lambda i=sf.scenario.id: self.start_practice(i),
             )
+
+    def customer_name(self, scenario_id: str) -> str:
+        """The customer's first name, as the live call showed it ("Customer" if unknown)."""
+        found = self.services.catalog().scenarios.get(scenario_id)
+        return found.scenario.persona.name.split()[0] if found else "Customer"
+
+    def _key_of(self, binding: Binding) -> str:
+        """The key a binding has now: the user's remapping (ui.keys) wins over the default."""
+        return self.services.settings.ui.keys.get(binding.id or "", binding.key)
 
     # --- flows the screens call -------------------------------------------------------------
 
@@ -166,10 +186,23 @@ class RoleplayApp(App[None]):
         except (UnknownScenario, ValueError) as exc:
             self.notify(str(exc), title="Cannot start", severity="error", timeout=10)
             return
-        screen = PracticeScreen(call)
+        screen = PracticeScreen(call, reminders=self._reminders(call))
         if voice:
             screen.voice = self._voice_call(call, screen)
         self.push_screen(screen)
+
+    def _reminders(self, call: Conversation) -> list[str]:
+        """The rep's open commitments about what this call trains, for its brief."""
+        from roleplay.cli.habit_render import reminder
+
+        record = call.record
+        skills = list(record.drill.skills) if record.drill else list(call.run.scenario.skills)
+        try:
+            found = self.services.habit(record.rep).open_commitments(skills)
+        except Exception as exc:  # noqa: BLE001 - the call matters more than the reminder
+            self.notify(f"Commitments not shown: {exc}", severity="warning")
+            return []
+        return [reminder(o.commitment.skill, o.commitment.text) for o in found]
 
     def _voice_call(self, call: Conversation, screen: PracticeScreen) -> VoiceCall:
         from roleplay.composition import (
@@ -202,7 +235,7 @@ class RoleplayApp(App[None]):
             voice=s.persona.voice.model_copy(update={"accent": override}) if override else None,
         )
 
-    @work(thread=True, exclusive=True, group="scoring")
+    @work(thread=True, exit_on_error=False, exclusive=True, group="scoring")
     def finish_practice(self, call: Conversation) -> None:
         """Score in a worker (the judge may be an LLM), then show the scorecard."""
         card = self.services.practice.finish(call)
@@ -221,6 +254,14 @@ class RoleplayApp(App[None]):
             self.call_from_thread(self.notify, f"Schedule not updated: {exc}", severity="warning")
         transcript = self.services.store.load(call.record.id)
         self.call_from_thread(self._show_scorecard, transcript, card, comes_back, suggestion)
+        self.call_from_thread(self.sessions_changed.publish, call.record.id)
+
+    def show_failure(self, error: BaseException, where: str = "") -> None:
+        """A failed worker (or any failure handed here) as a dialog; the app keeps running.
+        The traceback goes to roleplay.log (secrets are redacted there), never to the screen."""
+        log.error("%s failed: %s", where or "a task", error, exc_info=error)
+        title, message, hint = describe(error)
+        self.push_screen(FailureDialog(title, message, hint))
 
     def _show_scorecard(
         self,
@@ -250,7 +291,7 @@ class RoleplayApp(App[None]):
     def open_review(self, session_id: str) -> None:
         self._open_review(session_id)
 
-    @work(thread=True, exclusive=True, group="review-open")
+    @work(thread=True, exit_on_error=False, exclusive=True, group="review-open")
     def _open_review(self, session_id: str) -> None:
         from roleplay.tui.screens.review import ReviewScreen
 
@@ -271,7 +312,7 @@ class RoleplayApp(App[None]):
             return
         self._play(self.services.store.folder(transcript.record.id) / audio)
 
-    @work(thread=True, exclusive=True, group="playback")
+    @work(thread=True, exit_on_error=False, exclusive=True, group="playback")
     def _play(self, path: Any) -> None:
         result = self.services.play_audio(path)
         if not result.played:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from textual.markup import escape
 from textual.widgets import Static
 
+from roleplay.cli.workspace_note import short_path
 from roleplay.domain.kpis import Kpis, describe
 from roleplay.domain.scenario import Scenario
 
@@ -64,3 +66,35 @@ class TitleBar(Static):
 
     def __init__(self, subtitle: str = "practise sales conversations") -> None:
         super().__init__(f"[b]roleplay[/b] [dim]— {subtitle}[/dim]")
+        self._subtitle = subtitle
+
+    def on_mount(self) -> None:
+        self._fit()
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        """Which workspace's sessions these are (they differ by folder; `roleplay doctor`
+        says more). A narrow terminal drops the subtitle, then the path's head."""
+        services = getattr(self.app, "services", None)
+        if services is None:
+            return
+        where = short_path(services.workspace.root)
+        room = (self.size.width or self.app.size.width) - 2
+        full = f"roleplay — {self._subtitle} · workspace {where}"
+        if len(full) <= room:
+            self.update(
+                f"[b]roleplay[/b] [dim]— {escape(self._subtitle)} · workspace[/dim] "
+                + escape(where)
+            )
+            return
+        head = "roleplay · workspace "
+        if len(head) + len(where) > room:
+            where = "…" + where[-max(8, room - len(head) - 1) :]
+        self.update(f"[b]roleplay[/b] [dim]· workspace[/dim] {escape(where)}")
+
+
+def plural(n: int, word: str) -> str:
+    """'1 session', '2 sessions'."""
+    return f"{n} {word}{'' if n == 1 else 's'}"

@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input
 
 from roleplay.cli.render import clock, duration, status
+from roleplay.tui.failures import ReportsFailures
 from roleplay.tui.widgets import TitleBar
 
 if TYPE_CHECKING:
@@ -58,7 +59,7 @@ SORT_KEYS = {  # column -> sort key (missing values last)
 }
 
 
-class HistoryScreen(Screen[None]):
+class HistoryScreen(ReportsFailures, Screen[None]):
     BINDINGS = [
         Binding("enter", "open", "Open", id="history.open"),
         Binding("v", "review", "Review", id="history.review"),
@@ -86,13 +87,14 @@ class HistoryScreen(Screen[None]):
         table = self.query_one("#sessions", DataTable)
         for name in COLUMNS:
             table.add_column(name, key=name)
+        self.rapp.sessions_changed.subscribe(self, lambda _id: self.action_reload())
         self.action_reload()
         table.focus()
 
     def action_reload(self) -> None:
         self._load()
 
-    @work(thread=True, exclusive=True, group="history")
+    @work(thread=True, exit_on_error=False, exclusive=True, group="history")
     def _load(self) -> None:
         """Every rep's sessions from the team index; this machine's files when it is down."""
         from roleplay.domain.history import SessionFilter
@@ -124,14 +126,14 @@ class HistoryScreen(Screen[None]):
                 severity="warning",
             )
             for r in services.store.records():
-                card = services.store.scorecard(r.id)
+                overall = services.store.overall(r.id)
                 rows.append(
                     Row(
                         r.id,
                         f"{r.started_at:%Y-%m-%d %H:%M}",
                         r.scenario.title or r.scenario.id,
                         r.rep,
-                        card.overall if card else None,
+                        overall,
                         duration(r),
                         status(r),
                     )

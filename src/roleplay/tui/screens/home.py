@@ -12,13 +12,22 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from roleplay.cli.render import clock
+from roleplay.tui.failures import ReportsFailures
 from roleplay.tui.widgets import OfflineBanner, TitleBar
 
 if TYPE_CHECKING:
     from roleplay.tui.app import RoleplayApp
 
 
-class HomeScreen(Screen[None]):
+QUEUE_COLUMNS = (("Skill", 24), ("Why", 10), ("Drill", 44), ("Minutes", 7))
+WHY = {  # the Why column, and the legend under the queue that explains it
+    "due": ("due", "due: the schedule brings it back today"),
+    "new": ("new skill", "new skill: not practised yet"),
+    "ahead": ("ahead", "ahead: not due yet, practised early to meet your daily goal"),
+}
+
+
+class HomeScreen(ReportsFailures, Screen[None]):
     BINDINGS = [
         Binding("enter", "start_selected", "Practise", id="home.start"),
         Binding("r", "refresh", "Refresh", id="home.refresh"),
@@ -37,6 +46,7 @@ class HomeScreen(Screen[None]):
             yield Static("", id="goal")
         yield Static("[b]Today[/b]", classes="section")
         yield DataTable(id="queue", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="why-legend")
         with Vertical(id="home-bottom"):
             yield Static("[b]Last scores[/b]", classes="section")
             yield Static("", id="last-scores")
@@ -44,13 +54,16 @@ class HomeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#queue", DataTable)
-        table.add_columns("Skill", "Why", "Drill", "Minutes")
+        # Widths fixed up front: a table sized from its header alone read "disco  new  Cold".
+        for label, width in QUEUE_COLUMNS:
+            table.add_column(label, width=width)
+        self.rapp.sessions_changed.subscribe(self, lambda _id: self.action_refresh())
         self.action_refresh()
 
     def action_refresh(self) -> None:
         self._load()
 
-    @work(thread=True, exclusive=True, group="home")
+    @work(thread=True, exit_on_error=False, exclusive=True, group="home")
     def _load(self) -> None:
         services = self.rapp.services
         today: Any = None
@@ -63,8 +76,7 @@ class HomeScreen(Screen[None]):
             problem = f"Today's queue is unavailable: {exc}"
         recent = []
         for record in list(services.store.records())[:5]:
-            card = services.store.scorecard(record.id)
-            recent.append((record, card.overall if card else None))
+            recent.append((record, services.store.overall(record.id)))
         self.app.call_from_thread(self._show, today, recent, problem)
 
     def _show(self, today: Any, recent: list[Any], problem: str | None) -> None:
@@ -87,12 +99,16 @@ class HomeScreen(Screen[None]):
                 parts.append(f"{goal.minutes_done:.0f}/{goal.minutes} minutes")
             self.query_one("#goal", Static).update("Goal: " + (", ".join(parts) or "not set"))
             for item in (*today.plan, *today.more):
-                why = {"due": "due", "new": "new skill", "ahead": "ahead"}.get(item.kind, item.kind)
+                why = WHY.get(item.kind, (item.kind, ""))[0]
                 drill = item.drill_title or item.scenario_title
                 table.add_row(item.skill, why, drill, f"{item.minutes:.0f}")
                 self._items.append(item)
             if not self._items:
                 table.add_row("Nothing due: pick any scenario in the Library", "", "", "")
+            kinds = [k for k in WHY if any(i.kind == k for i in self._items)]
+            self.query_one("#why-legend", Static).update(
+                "[dim]" + " · ".join(WHY[k][1] for k in kinds) + "[/dim]" if kinds else ""
+            )
         else:
             self.query_one("#streak", Static).update(problem or "")
         lines = [
@@ -103,6 +119,9 @@ class HomeScreen(Screen[None]):
         self.query_one("#last-scores", Static).update(
             "\n".join(lines) or "No sessions yet: start one from the queue or the Library."
         )
+        # The data can land while the app is still starting (the microphone check runs then):
+        # ask for a full layout and repaint once more after this frame, so it cannot be lost.
+        self.call_after_refresh(self.refresh, layout=True, repaint=True)
 
     @on(DataTable.RowSelected, "#queue")
     def _selected(self) -> None:

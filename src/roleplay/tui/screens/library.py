@@ -10,11 +10,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Select, Static
 
 from roleplay.cli.render import clock
+from roleplay.domain.variation import draw
 from roleplay.services.catalog import Catalog
+from roleplay.tui.failures import ReportsFailures
 from roleplay.tui.widgets import TitleBar
 
 if TYPE_CHECKING:
@@ -56,7 +59,11 @@ def entries(catalog: Catalog) -> list[Entry]:
     return out
 
 
-class LibraryScreen(Screen[None]):
+SMALL_COLUMNS = (("Diff", 4), ("Lang", 4), ("Time", 5))
+SAMPLE_SEED = 1  # the Library shows one sample draw of each scenario's variations
+
+
+class LibraryScreen(ReportsFailures, Screen[None]):
     BINDINGS = [
         Binding("enter", "practise", "Practise", id="library.start"),
         Binding("r", "reload", "Reload files", id="library.reload"),
@@ -92,13 +99,27 @@ class LibraryScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#scenarios", DataTable).add_columns("Scenario", "Diff", "Lang", "Time")
+        self._columns(self._title_width())
         self.action_reload()
+
+    def _columns(self, title_width: int) -> None:
+        """Every column has a fixed width: the small ones their own, the title what is left.
+        (An auto-sized title column kept the widest width it had ever seen, so the table's
+        look depended on whether the rows or the screen's size came first.)"""
+        table = self.query_one("#scenarios", DataTable)
+        table.clear(columns=True)
+        table.add_column("Scenario", key="title", width=title_width)
+        for label, width in SMALL_COLUMNS:  # fixed: a long title must not push Time off
+            table.add_column(label, width=width)
+
+    def on_resize(self) -> None:
+        if self._entries:
+            self._filter()
 
     def action_reload(self) -> None:
         self._load()
 
-    @work(thread=True, exclusive=True, group="library")
+    @work(thread=True, exit_on_error=False, exclusive=True, group="library")
     def _load(self) -> None:
         catalog = self.rapp.services.catalog()
         self.app.call_from_thread(self._show, catalog)
@@ -115,7 +136,9 @@ class LibraryScreen(Screen[None]):
         if catalog.problems:
             files = len(catalog.broken)
             lines = [f"[b red]{files} file(s) cannot be used:[/]"]
-            lines += [f"[red]{p}[/]" for p in catalog.problems]
+            lines += [
+                f"[red]{escape(str(p))}[/]" for p in catalog.problems
+            ]  # file text: not markup
             box.update("\n".join(lines))
             self.query_one("#problems-box").display = True
         else:
@@ -134,10 +157,20 @@ class LibraryScreen(Screen[None]):
             and (language is Select.NULL or e.language == language)
         ]
         table = self.query_one("#scenarios", DataTable)
-        table.clear()
+        width = self._title_width()
+        self._columns(width)
         for e in self._shown:
-            table.add_row(e.title, str(e.difficulty), e.language, clock(e.seconds))
+            title = e.title if len(e.title) <= width else e.title[: width - 1] + "…"
+            table.add_row(title, str(e.difficulty), e.language, clock(e.seconds))
         self._describe(0)
+
+    def _title_width(self) -> int:
+        """What is left for the title once the small columns (and cell padding) are in."""
+        table = self.query_one("#scenarios", DataTable)
+        if not table.size.width:
+            return 40
+        small = sum(w for _, w in SMALL_COLUMNS) + 2 * (len(SMALL_COLUMNS) + 1)
+        return max(12, table.size.width - small - 2)  # 2: the vertical scrollbar
 
     @on(DataTable.RowHighlighted, "#scenarios")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -151,14 +184,30 @@ class LibraryScreen(Screen[None]):
             brief.update("")
             return
         e = self._shown[row]
-        s = self._catalog.scenarios[e.scenario].scenario
+        source = self._catalog.scenarios[e.scenario].scenario
+        s = draw(source, SAMPLE_SEED).scenario  # placeholders filled, as a call would see them
         p = s.persona
-        persona.update(f"[b]{p.name}[/b]\n{p.role}, {p.company}\n[dim]{p.personality}[/dim]")
-        text = s.brief
+        persona.update(
+            f"[b]{escape(p.name)}[/b]\n{escape(p.role)}, {escape(p.company)}\n"
+            f"[dim]{escape(p.personality)}[/dim]"
+        )
+        text = escape(s.brief)
         if e.drill:
             drill = next(d for d in s.drills if d.id == e.drill)
-            text = f"[b]Drill:[/b] {drill.brief or drill.title}\n\n{text}"
-        brief.update(f"\n[b]Your brief[/b]\n{text}\n\n[dim]Skills: {', '.join(e.skills)}[/dim]")
+            text = f"[b]Drill:[/b] {escape(drill.brief or drill.title)}\n\n{text}"
+        varies = [
+            f"{escape(dim)}: {', '.join(escape(o.id) for o in options)}"
+            for dim, options in sorted(source.variations.items())
+        ]
+        brief.update(
+            f"\n[b]Your brief[/b] [dim](one sample call)[/dim]\n{text}\n\n"
+            f"[dim]Skills: {', '.join(e.skills)}[/dim]"
+            + (
+                "\n\n[b]Changes every call[/b]\n[dim]" + "\n".join(varies) + "[/dim]"
+                if varies
+                else ""
+            )
+        )
 
     @on(DataTable.RowSelected, "#scenarios")
     def _selected(self) -> None:

@@ -7,13 +7,14 @@ through `call_from_thread` as soon as it exists.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.markup import escape
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Input, Label, Static
@@ -38,6 +39,7 @@ from roleplay.services.voice_events import (
     StateChanged,
     VoiceEvent,
 )
+from roleplay.tui.failures import ReportsFailures
 from roleplay.tui.widgets import OfflineBanner, PersonaCard, TitleBar
 
 if TYPE_CHECKING:
@@ -118,7 +120,7 @@ class VoiceMessage(Message):
         )
 
 
-class PracticeScreen(Screen[None]):
+class PracticeScreen(ReportsFailures, Screen[None]):
     BINDINGS = [
         Binding("ctrl+t", "toggle_talk", "Talk", id="practice.talk", priority=True),
         Binding("tab", "type", "Type", id="practice.type", show=False),
@@ -126,10 +128,19 @@ class PracticeScreen(Screen[None]):
         Binding("escape", "end_call", "End call", id="practice.end", priority=True),
     ]
 
-    def __init__(self, call: Conversation, *, voice: VoiceCall | None = None) -> None:
+    def __init__(
+        self,
+        call: Conversation,
+        *,
+        voice: VoiceCall | None = None,
+        reminders: Sequence[str] = (),
+    ) -> None:
+        """`reminders`: the rep's open commitments about the skills this call trains."""
         super().__init__()
         self.call = call
         self.voice = voice
+        self.reminders = tuple(reminders)
+        self._brief_lines = 3  # as app.tcss has it
         self._customer_name = call.run.scenario.persona.name.split()[0]
         self._live: TurnLine | None = None
         self._live_text = ""
@@ -153,12 +164,24 @@ class PracticeScreen(Screen[None]):
                 yield Static("", id="timer")
                 yield Static("", id="state")
                 yield Static("", id="meter")
+        for line in self.reminders:
+            yield Static(escape(line), classes="reminder")
         with VerticalScroll(id="practice-brief"):
-            yield Static(s.brief)
+            yield Static(escape(s.brief))
         yield VerticalScroll(id="turns")
         yield Static("", id="partial")
         yield Input(placeholder="Type what you would say, Enter to send", id="say")
         yield Footer()
+
+    def on_resize(self) -> None:
+        # 3 lines (the stylesheet's) fit 80x24; a taller terminal shows the whole brief (it
+        # still scrolls). Changed only when it must: a re-layout moves the transcript.
+        lines = 3 if self.size.height < 32 else 10
+        if lines != self._brief_lines:
+            self._brief_lines = lines
+            self.query_one("#practice-brief").styles.max_height = lines
+            turns = self.query_one("#turns", VerticalScroll)
+            self.call_after_refresh(turns.scroll_end, animate=False)
 
     def on_mount(self) -> None:
         self._tick()
@@ -174,7 +197,7 @@ class PracticeScreen(Screen[None]):
 
     # --- a spoken call -------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="call")
+    @work(thread=True, exit_on_error=False, exclusive=True, group="call")
     def _run_voice(self) -> None:
         voice = self.voice
         assert voice is not None
@@ -231,7 +254,7 @@ class PracticeScreen(Screen[None]):
         self._set_state("customer thinking")
         self._run(lambda: self.call.rep_says(text))
 
-    @work(thread=True, exclusive=True, group="call")
+    @work(thread=True, exit_on_error=False, exclusive=True, group="call")
     def _run(self, events: Callable[[], Iterator[CustomerEvent]]) -> None:
         try:
             for event in events():
@@ -250,6 +273,9 @@ class PracticeScreen(Screen[None]):
         else:
             self._live_text = f"{self._live_text} {text}"
             self._live.update(f"[b]{self._customer_name}:[/b] {self._live_text}")
+            # The line grew: keep its end in view (a long reply was cut at 80x24).
+            turns = self.query_one("#turns", VerticalScroll)
+            self.call_after_refresh(turns.scroll_end, animate=False)
 
     def _reply_done(self) -> None:
         self._live = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from textual import on, work
@@ -12,13 +13,14 @@ from textual.screen import Screen
 from textual.widgets import Footer, Select, Static
 from textual_plotext import PlotextPlot
 
-from roleplay.tui.widgets import TitleBar
+from roleplay.tui.failures import ReportsFailures
+from roleplay.tui.widgets import TitleBar, plural
 
 if TYPE_CHECKING:
     from roleplay.tui.app import RoleplayApp
 
 
-class ProgressScreen(Screen[None]):
+class ProgressScreen(ReportsFailures, Screen[None]):
     BINDINGS = [Binding("r", "reload", "Reload", id="progress.reload")]
 
     def __init__(self) -> None:
@@ -41,12 +43,13 @@ class ProgressScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.rapp.sessions_changed.subscribe(self, lambda _id: self.action_reload())
         self.action_reload()
 
     def action_reload(self) -> None:
         self._load()
 
-    @work(thread=True, exclusive=True, group="progress")
+    @work(thread=True, exit_on_error=False, exclusive=True, group="progress")
     def _load(self) -> None:
         from roleplay.services.daily import progress
 
@@ -65,7 +68,8 @@ class ProgressScreen(Screen[None]):
         self._progress = data
         c = data.commitments
         self._summary(
-            f"{data.sessions} sessions on {len(data.practice_days)} days · streak "
+            f"{plural(data.sessions, 'session')} on {plural(len(data.practice_days), 'day')}"
+            " · streak "
             f"{data.streak.current} (best {data.streak.best}) · commitments kept "
             f"{c.kept}/{c.judged}"
             + (
@@ -109,6 +113,7 @@ class ProgressScreen(Screen[None]):
                     marker="dot",
                     label="recall (scaled)",
                 )
+            _days_axis(plt, [p.day for p in found.levels])
             plt.ylim(1, 5)
             plt.title(f"{found.skill}: level per session")
         else:
@@ -126,8 +131,17 @@ class ProgressScreen(Screen[None]):
                 [p.value for p in series.points],
                 marker="braille",
             )
+            _days_axis(plt2, [p.day for p in series.points])
             better = f" ({series.better} is better)" if series.better else ""
             plt2.title(series.label + better)
         else:
             plt2.title("No numbers yet")
         kp.refresh()
+
+
+def _days_axis(plt: Any, days: list[date]) -> None:
+    """With one day of data plotext spans decades (1963 to 2058): show a week around it."""
+    if len(set(days)) < 2 and days:
+        plt.xlim(
+            (days[0] - timedelta(days=3)).isoformat(), (days[0] + timedelta(days=3)).isoformat()
+        )

@@ -15,6 +15,7 @@ from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from roleplay.cli.render import clock
 from roleplay.domain.history import SessionView
+from roleplay.tui.failures import ReportsFailures
 from roleplay.tui.screens.practice import TurnLine
 from roleplay.tui.widgets import TitleBar, level_bar
 
@@ -78,7 +79,7 @@ class OverrideDialog(ModalScreen[tuple[str, int, str] | None]):
         self.dismiss(None)
 
 
-class ReviewScreen(Screen[None]):
+class ReviewScreen(ReportsFailures, Screen[None]):
     BINDINGS = [
         Binding("escape", "close", "Back", id="review.close"),
         Binding("c", "comment", "Comment on turn", id="review.comment"),
@@ -212,7 +213,7 @@ class ReviewScreen(Screen[None]):
             return
         self._play(self.current)
 
-    @work(thread=True, exclusive=True, group="review-play")
+    @work(thread=True, exit_on_error=False, exclusive=True, group="review-play")
     def _play(self, turn: int) -> None:
         result = self.rapp.services.reviews.play(self.view.id, turn)
         if not result.played:
@@ -223,7 +224,7 @@ class ReviewScreen(Screen[None]):
                 timeout=10,
             )
 
-    @work(thread=True, exclusive=True, group="review-export")
+    @work(thread=True, exit_on_error=False, exclusive=True, group="review-export")
     def action_export(self) -> None:
         from roleplay.config import data_dir
 
@@ -233,7 +234,7 @@ class ReviewScreen(Screen[None]):
         path.write_text(html, "utf-8")
         self.app.call_from_thread(self.notify, f"Exported to {path}")
 
-    @work(thread=True, exclusive=True, group="review-change")
+    @work(thread=True, exit_on_error=False, exclusive=True, group="review-change")
     def _act(self, change: Callable[[], object], done: str) -> None:
         try:
             change()

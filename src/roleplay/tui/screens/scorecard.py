@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 from roleplay.cli.render import clock
 from roleplay.domain.scorecard import Scorecard
 from roleplay.domain.session import Transcript
+from roleplay.tui.failures import ReportsFailures
 from roleplay.tui.screens.practice import TurnLine
 from roleplay.tui.widgets import TitleBar, kpi_text, level_bar
 
@@ -24,10 +25,17 @@ if TYPE_CHECKING:
     from roleplay.tui.app import RoleplayApp
 
 
-class ScorecardScreen(Screen[None]):
+class ScorecardScreen(ReportsFailures, Screen[None]):
     BINDINGS = [
         Binding("t", "transcript", "Transcript", id="scorecard.transcript"),
         Binding("escape", "close", "Done", id="scorecard.close"),
+        # While the commitment box has the focus, these still scroll the scorecard.
+        Binding("up", "scroll_card('up')", "Scroll up", show=False, id="scorecard.up"),
+        Binding("down", "scroll_card('down')", "Scroll down", show=False, id="scorecard.down"),
+        Binding("pageup", "scroll_card('page_up')", "Page up", show=False, id="scorecard.pgup"),
+        Binding(
+            "pagedown", "scroll_card('page_down')", "Page down", show=False, id="scorecard.pgdn"
+        ),
     ]
 
     def __init__(
@@ -125,6 +133,16 @@ class ScorecardScreen(Screen[None]):
             turn = int(event.option.id.rsplit(":", 1)[1])
             self.app.push_screen(TranscriptScreen(self.transcript, highlight=turn))
 
+    def action_scroll_card(self, where: str) -> None:
+        """Scroll the criteria (the focused commitment box keeps the keys it needs)."""
+        criteria = self.query_one("#criteria", OptionList)
+        {
+            "up": criteria.scroll_up,
+            "down": criteria.scroll_down,
+            "page_up": criteria.scroll_page_up,
+            "page_down": criteria.scroll_page_down,
+        }[where](animate=False)
+
     def action_transcript(self) -> None:
         self.app.push_screen(TranscriptScreen(self.transcript))
 
@@ -144,7 +162,7 @@ class ScorecardScreen(Screen[None]):
     def _skip(self) -> None:
         self.query_one("#commit-box").remove()
 
-    @work(thread=True, group="commit")
+    @work(thread=True, exit_on_error=False, group="commit")
     def _save_commitment(self, text: str | None) -> None:
         try:
             saved = self.rapp.services.habit(self.transcript.record.rep).commit(
@@ -157,7 +175,9 @@ class ScorecardScreen(Screen[None]):
 
     def _committed(self, text: str) -> None:
         self.query_one("#commit-box").remove()
-        self.notify(f"Committed: {text}. Your next session on this skill will remind you.")
+        self.rapp.sessions_changed.publish(self.transcript.record.id)
+        end = "" if text.rstrip().endswith((".", "!", "?", "…")) else "."  # never ".."
+        self.notify(f"Committed: {text}{end} Your next session on this skill will remind you.")
 
 
 class TranscriptScreen(Screen[None]):
@@ -186,9 +206,10 @@ class TranscriptScreen(Screen[None]):
             f"[b]{r.scenario.title or r.scenario.id}[/b] · {r.rep} · {r.started_at:%Y-%m-%d %H:%M}",
             id="transcript-title",
         )
+        customer = self.rapp.customer_name(r.scenario.id)  # as the live call said it
         with VerticalScroll(id="transcript-turns"):
             for t in self.transcript.turns:
-                who = "You" if t.speaker == "rep" else "Customer"
+                who = "You" if t.speaker == "rep" else customer
                 audio = " [dim]♪[/dim]" if getattr(t, "audio", None) else ""
                 yield TurnLine(
                     f"[dim]{clock(t.start)}[/dim] [b]{who}:[/b] {t.text}{audio}",

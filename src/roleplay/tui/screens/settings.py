@@ -9,10 +9,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, VerticalScroll
+from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Select, Static, Switch
 
+from roleplay.cli.workspace_note import CHOOSE, describe
 from roleplay.config import ConfigError, Settings, config_file, save_settings
+from roleplay.tui.failures import ReportsFailures
 from roleplay.tui.widgets import TitleBar
 
 if TYPE_CHECKING:
@@ -25,7 +28,7 @@ def _text(value: object) -> str:
     return "" if value is None else str(value)
 
 
-class SettingsScreen(Screen[None]):
+class SettingsScreen(ReportsFailures, Screen[None]):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="settings.save", priority=True),
         Binding("ctrl+d", "doctor", "Run doctor", id="settings.doctor", priority=True),
@@ -40,7 +43,11 @@ class SettingsScreen(Screen[None]):
         key_state = "set" if s.llm.api_key else "not set"
         yield TitleBar()
         with VerticalScroll(id="settings-form"):
-            yield Static(f"[dim]Config file: {config_file()}[/dim]")
+            yield Static(f"[dim]Config file: {escape(str(config_file()))}[/dim]")
+            yield Static(
+                f"[dim]{escape(describe(self.rapp.services.workspace))}. {escape(CHOOSE)}[/dim]",
+                id="workspace",
+            )
             yield Static("[b]You[/b]", classes="section")
             with Grid(classes="form"):
                 yield Label("Your name")
@@ -100,7 +107,7 @@ class SettingsScreen(Screen[None]):
     def on_mount(self) -> None:
         self._devices()
 
-    @work(thread=True, group="devices")
+    @work(thread=True, exit_on_error=False, group="devices")
     def _devices(self) -> None:
         try:
             found = self.rapp.services.audio_devices()
@@ -110,7 +117,7 @@ class SettingsScreen(Screen[None]):
         self.app.call_from_thread(self._show_devices, found)
 
     def _no_devices(self, why: str) -> None:
-        self.query_one("#doctor-result", Static).update(f"[dim]Audio devices: {why}[/dim]")
+        self.query_one("#doctor-result", Static).update(f"[dim]Audio devices: {escape(why)}[/dim]")
 
     def _show_devices(self, found: list[Any]) -> None:
         s = self.rapp.services.settings.voice
@@ -161,17 +168,27 @@ class SettingsScreen(Screen[None]):
 
     @on(Button.Pressed, "#doctor")
     def action_doctor(self) -> None:
-        self.query_one("#doctor-result", Static).update("Checking…")
+        result = self.query_one("#doctor-result", Static)
+        result.update("Checking…")
+        result.scroll_visible(animate=False)
         self._run_doctor()
 
-    @work(thread=True, exclusive=True, group="doctor")
+    @work(thread=True, exit_on_error=False, exclusive=True, group="doctor")
     def _run_doctor(self) -> None:
         from roleplay.services.doctor import check_llm
 
         checks = check_llm(self.rapp.services.llm)
         mark = {"ok": "[green]ok[/]", "problem": "[red]FAIL[/]", "info": "[yellow]note[/]"}
+        # The checks' text is data ("set base_url under [llm]"), never markup.
         text = "\n".join(
-            f"{mark[c.status]} {c.name}: {c.detail}" + (f" → {c.fix}" if c.fix else "")
+            f"{mark[c.status]} {escape(c.name)}: {escape(c.detail)}"
+            + (f" → {escape(c.fix)}" if c.fix else "")
             for c in checks
         )
-        self.app.call_from_thread(self.query_one("#doctor-result", Static).update, text)
+        self.app.call_from_thread(self._doctor_done, text)
+
+    def _doctor_done(self, text: str) -> None:
+        result = self.query_one("#doctor-result", Static)
+        result.update(text)
+        # Below the fold it looked as if nothing happened: bring the result into view.
+        self.call_after_refresh(result.scroll_visible, animate=False)

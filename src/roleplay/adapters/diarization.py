@@ -1,0 +1,206 @@
+"""Who said each word of a mono call: two-speaker diarization on the CPU, with nothing to download.
+
+Options weighed (bench/diarization_bench.py measures the ones built here):
+- a speaker-embedding model from a registry package: the diarization packages on PyPI that run on
+  the CPU (`diarize`, pyannote wrappers, speechbrain) fetch their weights from a model hub at run
+  time, and the ones that ship weights need torch (~700 MB) for two speakers; rejected;
+- Whisper encoder states (already loaded for transcription): they encode what is said more than
+  who says it, and cost an extra encoder pass;
+- classic features and clustering in numpy (chosen; adapters/mixture.py, since scikit-learn is
+  an optional extra): MFCCs and pitch, a first (Ward) clustering of ~1-2 s windows of words
+  (three window sizes; the labelling that explains the audio best is kept), then one Gaussian
+  mixture per speaker that scores every word, and a Viterbi pass over the words that makes a
+  change of speaker cost something unless there is a pause. Words are the unit, so a segment
+  holding both speakers is split between its words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from roleplay.adapters.mixture import DiagonalGmm, ward
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+RATE = 16_000
+HOP = 160  # 10 ms frames
+WIN = 400  # 25 ms
+N_MELS = 40
+N_CEPS = 20
+# First clustering: words grouped into windows up to N frames long unless a pause of M frames
+# comes between them. Each start is resegmented; the labelling that explains the audio best
+# (the Viterbi score under the speakers' own models) wins.
+STARTS = ((100, 30), (150, 25), (200, 20))
+MAX_FIT_FRAMES = 3000
+PITCH_WEIGHT = 3.0  # the pitch column counts as much as a few cepstra together
+SWITCH_COST = 4.0  # log-likelihood units a change of speaker must earn, mid-speech
+SWITCH_PAUSE = 0.25  # seconds: after a pause this long, a change of speaker is free
+
+
+def _mel_filters(n_fft: int, n_mels: int) -> NDArray[np.float64]:
+    def mel(f: NDArray[np.float64]) -> NDArray[np.float64]:
+        return 2595 * np.log10(1 + f / 700)
+
+    def hz(m: NDArray[np.float64]) -> NDArray[np.float64]:
+        return 700 * (10 ** (m / 2595) - 1)
+
+    # 100-3800 Hz: what survives a phone line, so wide-band and phone-band calls look alike.
+    points = hz(np.linspace(mel(np.array(100.0)), mel(np.array(3800.0)), n_mels + 2))
+    bins = np.fft.rfftfreq(n_fft, 1 / RATE)
+    fb = np.zeros((n_mels, len(bins)))
+    for i in range(n_mels):
+        lo, mid, hi = points[i], points[i + 1], points[i + 2]
+        fb[i] = np.clip(np.minimum((bins - lo) / (mid - lo), (hi - bins) / (hi - mid)), 0, None)
+    return fb
+
+
+def mfcc(audio: NDArray[np.float32]) -> NDArray[np.float64]:
+    """(frames, N_CEPS) cepstra, 10 ms apart, without c0 (loudness says little about who)."""
+    if len(audio) < WIN:
+        audio = np.pad(audio, (0, WIN - len(audio)))
+    n = 1 + (len(audio) - WIN) // HOP
+    idx = np.arange(WIN)[None, :] + HOP * np.arange(n)[:, None]
+    frames = audio[idx] * np.hamming(WIN)
+    power = np.abs(np.fft.rfft(frames, 512)) ** 2
+    logmel = np.log(power @ _mel_filters(512, N_MELS).T + 1e-8)
+    k = np.arange(N_MELS)
+    dct = np.cos(np.pi / N_MELS * (k[:, None] + 0.5) * np.arange(1, N_CEPS + 1)[None, :])
+    ceps: NDArray[np.float64] = logmel @ dct  # DCT-II; c0 left out
+    return ceps
+
+
+def pitch(audio: NDArray[np.float32], frames: int) -> NDArray[np.float64]:
+    """log F0 per 10 ms frame (0 where unvoiced), from the normalised autocorrelation of 40 ms
+    windows: voice pitch separates speakers that cepstra of short words mix up."""
+    win = 640
+    audio = np.pad(audio, (0, max(0, HOP * frames + win - len(audio))))
+    idx = np.arange(win)[None, :] + HOP * np.arange(frames)[:, None]
+    x = audio[idx] * np.hanning(win)
+    x = x - x.mean(1, keepdims=True)
+    spec = np.fft.rfft(x, 2 * win)
+    ac = np.fft.irfft(np.abs(spec) ** 2)[:, :win]
+    ac = ac / (ac[:, :1] + 1e-9)
+    lo, hi = RATE // 400, RATE // 60  # 60-400 Hz
+    lag = lo + ac[:, lo:hi].argmax(1)
+    strength = ac[np.arange(frames), lag]
+    f0: NDArray[np.float64] = np.where(strength > 0.5, np.log(RATE / lag), 0.0)
+    return f0
+
+
+def speakers_of_words(
+    audio: NDArray[np.float32], words: Sequence[tuple[float, float]], speakers: int = 2
+) -> list[int]:
+    """A speaker number (0 = whoever speaks first) for each (start, end) word span."""
+    if not words:
+        return []
+    ceps = mfcc(audio)
+    spans = [_frames(s, e, len(ceps)) for s, e in words]
+    speech = np.unique(np.concatenate([np.arange(a, b) for a, b in spans]))
+    mean, std = ceps[speech].mean(0), ceps[speech].std(0) + 1e-6
+    ceps = (ceps - mean) / std
+    f0 = pitch(audio, len(ceps))
+    voiced = f0[speech][f0[speech] > 0]
+    f0z = (
+        np.where(f0 > 0, (f0 - np.median(voiced)) / (voiced.std() + 1e-6), 0.0)
+        if len(voiced)
+        else f0
+    )
+    feats = np.concatenate([ceps, PITCH_WEIGHT * f0z[:, None]], axis=1)
+    best: tuple[float, list[int]] | None = None
+    for window, gap in STARTS:  # the first clustering is the fragile step: try a few
+        labels = _first_clustering(feats, spans, speakers, window, gap)
+        fit = -np.inf
+        for _ in range(3):  # resegment: models of each speaker re-score every word
+            if len(set(labels)) < 2:
+                break
+            scores = _word_scores(feats, spans, labels, speakers)
+            labels, fit = _viterbi(scores, words)
+        if len(set(labels)) == 2 and (best is None or fit > best[0]):
+            best = (fit, labels)
+    if best is None:
+        return [0] * len(words)
+    labels = best[1]
+    first = labels[0]
+    return [0 if label == first else 1 for label in labels]
+
+
+def _frames(start: float, end: float, total: int) -> tuple[int, int]:
+    a = max(0, min(total - 1, int(start * 100)))
+    return a, max(a + 1, min(total, int(end * 100) + 1))
+
+
+def _first_clustering(
+    feats: NDArray[np.float64],
+    spans: list[tuple[int, int]],
+    speakers: int,
+    window: int,
+    gap: int,
+) -> list[int]:
+    """Cluster ~1 s windows of consecutive words (mean and spread of their cepstra)."""
+    windows: list[list[int]] = []  # word indices
+    for i, (a, b) in enumerate(spans):
+        if (
+            windows
+            and spans[windows[-1][0]][0] + window > b
+            and a - spans[windows[-1][-1]][1] < gap
+        ):
+            windows[-1].append(i)
+        else:
+            windows.append([i])
+    if len(windows) < speakers:
+        return [0] * len(spans)
+    emb = []
+    for w in windows:
+        frames = np.concatenate([np.arange(*spans[i]) for i in w])
+        x = feats[frames]
+        emb.append(np.concatenate([x.mean(0), x.std(0)]))
+    clusters = ward(np.array(emb), speakers)
+    labels = [0] * len(spans)
+    for w, c in zip(windows, clusters, strict=True):
+        for i in w:
+            labels[i] = int(c)
+    return labels
+
+
+def _word_scores(
+    feats: NDArray[np.float64], spans: list[tuple[int, int]], labels: list[int], speakers: int
+) -> NDArray[np.float64]:
+    """(words, speakers): summed log-likelihood of each word's frames under each speaker."""
+    out = np.zeros((len(spans), speakers))
+    for k in range(speakers):
+        mine = [np.arange(*spans[i]) for i in range(len(spans)) if labels[i] == k]
+        frames = np.concatenate(mine) if mine else np.zeros(0, dtype=int)
+        if len(frames) < 50:
+            out[:, k] = -1e9 if k else 0.0
+            continue
+        if len(frames) > MAX_FIT_FRAMES:  # enough to model a voice; keeps long calls fast
+            frames = frames[:: len(frames) // MAX_FIT_FRAMES + 1]
+        gmm = DiagonalGmm(min(8, len(frames) // 50)).fit(feats[frames])
+        ll = gmm.score_samples(feats)
+        out[:, k] = [ll[a:b].sum() for a, b in spans]
+    # Scale per word so long words do not drown the switch cost in huge sums.
+    lengths = np.array([b - a for a, b in spans], dtype=float)
+    scaled: NDArray[np.float64] = out / np.sqrt(np.maximum(lengths, 1.0))[:, None]
+    return scaled
+
+
+def _viterbi(
+    scores: NDArray[np.float64], words: Sequence[tuple[float, float]]
+) -> tuple[list[int], float]:
+    n, k = scores.shape
+    best = scores[0].copy()
+    back = np.zeros((n, k), dtype=int)
+    for i in range(1, n):
+        gap = words[i][0] - words[i - 1][1]
+        cost = 0.0 if gap >= SWITCH_PAUSE else SWITCH_COST
+        trans = best[:, None] - cost * (1 - np.eye(k))  # from (rows) -> to (cols)
+        back[i] = trans.argmax(0)
+        best = trans.max(0) + scores[i]
+    path = [int(best.argmax())]
+    for i in range(n - 1, 0, -1):
+        path.append(int(back[i][path[-1]]))
+    return path[::-1], float(best.max())

@@ -1,0 +1,158 @@
+"""Recorded calls on the command line: transcribe with speakers, and say which side is the rep.
+
+Shared by `roleplay transcribe --speakers` and `roleplay score --transcript CALL.wav`. The rep's
+side is never chosen silently: `--rep-channel` (stereo) or `--rep-speaker` (mono) says it, or
+roleplay shows its guess with the reasons and asks; without a terminal to ask on, it stops and
+prints the option that accepts the guess.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from roleplay.cli.app import fail
+from roleplay.domain.call import CallWords, Utterance, guess_rep, stamp, utterances
+
+if TYPE_CHECKING:
+    from roleplay.config import Settings
+
+
+class Channel(StrEnum):
+    left = "left"
+    right = "right"
+
+
+class Voice(StrEnum):
+    A = "A"
+    B = "B"
+
+
+RepChannelOpt = Annotated[
+    Channel | None,
+    typer.Option(
+        "--rep-channel",
+        help="Stereo call recording: the channel that holds the rep (the other is the customer).",
+        case_sensitive=False,
+    ),
+]
+RepSpeakerOpt = Annotated[
+    Voice | None,
+    typer.Option(
+        "--rep-speaker",
+        help="Mono recording: which voice is the rep (A speaks first); default: a guess "
+        "you confirm.",
+        case_sensitive=False,
+    ),
+]
+
+
+def read_call(
+    path: Path,
+    settings: Settings,
+    model: str | None,
+    language: str | None,
+    rep_channel: Channel | None,
+) -> CallWords:
+    """Transcribe a recorded call with a speaker on every word, showing progress on stderr."""
+    from roleplay.adapters.call_audio import CallTranscriber
+    from roleplay.composition import speech_to_text
+    from roleplay.services.ports import AudioUnavailable, SpeechUnavailable
+
+    stt = speech_to_text(settings, model)
+    last: dict[str, float] = {}
+
+    def progress(stage: str, done: float, total: float) -> None:
+        # Long calls: a line per ~10% of the call, so the terminal shows it moving.
+        if done - last.get(stage, -1e9) >= max(5.0, total / 10) or done >= total:
+            last[stage] = done
+            typer.echo(f"  {path.name}, {stage}: {min(done, total):.0f} of {total:.0f} s", err=True)
+
+    try:
+        stt.load(lambda message: typer.echo(message, err=True))
+        if language:
+            stt.check_language(language)
+        split = "stereo" if rep_channel else "auto"
+        return CallTranscriber(stt).transcribe(path, language, split, progress)  # type: ignore[arg-type]
+    except (AudioUnavailable, SpeechUnavailable) as exc:
+        raise fail(str(exc)) from None
+
+
+def neutral_names(call: CallWords) -> dict[str, str]:
+    if call.kind == "stereo":
+        return {"left": "Left", "right": "Right"}
+    return {"A": "Speaker A", "B": "Speaker B"}
+
+
+def named(call: CallWords, rep_label: str | None, rep: str | None) -> dict[str, str]:
+    """Labels -> names in the transcript: the rep's name and "Customer" once the rep is known."""
+    names = neutral_names(call)
+    if rep_label and rep:
+        names = {label: rep if label == rep_label else "Customer" for label in names}
+    return names
+
+
+def given_rep(
+    call: CallWords, rep_channel: Channel | None, rep_speaker: Voice | None
+) -> str | None:
+    """The rep's label from the options, or None when they say nothing."""
+    if call.kind == "stereo":
+        if rep_speaker is not None and rep_channel is None:
+            raise fail(
+                "this is a stereo call recording (one side per channel): say which channel "
+                "holds the rep with --rep-channel left|right"
+            )
+        return rep_channel.value if rep_channel else None
+    if rep_channel is not None:
+        raise fail(
+            "this recording has one channel, so the sides cannot be split by channel; use "
+            "--rep-speaker A|B (A speaks first) instead of --rep-channel"
+        )
+    return rep_speaker.value if rep_speaker else None
+
+
+def confirm_rep(call: CallWords, found: list[Utterance], rep_name: str) -> str:
+    """Show the guess with its reasons; ask on a terminal, else stop with the option to pass."""
+    guess = guess_rep(found)
+    names = neutral_names(call)
+    option = "--rep-channel" if call.kind == "stereo" else "--rep-speaker"
+    other = next((label for label in names if label != guess.speaker), guess.speaker)
+    typer.echo(f"Which side is the rep? roleplay guesses {names.get(guess.speaker)}:", err=True)
+    for reason in guess.reasons:
+        typer.echo(f"  - {reason}", err=True)
+    for label in names:
+        first = next((u for u in found if u.speaker == label), None)
+        if first is not None:
+            typer.echo(
+                f"  {names[label]} first says [{stamp(first.start)}]: {first.text[:70]!r}", err=True
+            )
+    if not sys.stdin.isatty():
+        raise fail(
+            f"not scoring on a guess: pass {option} {guess.speaker} to accept it "
+            f"(or {option} {other} for the other side)"
+        )
+    if typer.confirm(f"Score {names[guess.speaker]} as {rep_name}?", default=True, err=True):
+        return guess.speaker
+    return other
+
+
+def rep_side(
+    call: CallWords,
+    rep_channel: Channel | None,
+    rep_speaker: Voice | None,
+    rep_name: str,
+) -> tuple[str, list[Utterance]]:
+    found = utterances(list(call.words))
+    if not found:
+        raise fail("no speech found in the recording; nothing to score")
+    label = given_rep(call, rep_channel, rep_speaker)
+    if label is None:
+        label = confirm_rep(call, found, rep_name)
+    if label not in {u.speaker for u in found}:
+        names = neutral_names(call)
+        raise fail(f"{names.get(label, label)} says nothing in this recording; nothing to score")
+    return label, found

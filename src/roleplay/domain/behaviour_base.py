@@ -1,0 +1,105 @@
+"""What every behaviour rule shares: the reading it returns, the bad behaviour it quotes, and
+the structural findings several skills use (open questions, play-backs, checks)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+from roleplay.domain import behaviour_words as w
+from roleplay.domain import text as txt
+from roleplay.domain.conversation import _NUMBER_WORDS, Call, Line
+
+
+@dataclass
+class Reading:
+    level: int
+    found: list[str]  # what the rule saw, in words, for the rationale
+    good: list[Line] = field(default_factory=list)
+    bad: list[Line] = field(default_factory=list)
+
+
+def negatives(call: Call, kinds: tuple[str, ...]) -> dict[str, list[Line]]:
+    table = w.NEGATIVE[call.lang]
+    out: dict[str, list[Line]] = {}
+    for line in call.counted():
+        for kind in kinds:
+            if table[kind].search(line.text):
+                out.setdefault(kind, []).append(line)
+    return out
+
+
+def finish(
+    level: int,
+    found: list[str],
+    good: list[Line],
+    bad: dict[str, list[Line]],
+    penalise: tuple[str, ...] = (),
+) -> Reading:
+    """Each kind of bad behaviour in `penalise` costs a level (never below 1)."""
+    hits = [k for k in penalise if bad.get(k)]
+    level = max(1, min(5, level) - len(hits))
+    if bad:
+        found.append("to work on: " + ", ".join(sorted(bad)))
+    flat = [line for k in sorted(bad) for line in bad[k]]
+    unique = [line for i, line in enumerate(flat) if all(o is not line for o in flat[:i])]
+    return Reading(level, found, good, unique)
+
+
+def is_(pattern: w.Table, call: Call, line: Line) -> bool:
+    return bool(pattern[call.lang].search(line.text))
+
+
+def open_questions(call: Call) -> list[Line]:
+    leading = w.NEGATIVE[call.lang]["leading"]
+    return [
+        line
+        for line in call.counted()
+        if (
+            # "Walk me through..." is an open question without a question mark.
+            any(q.kind == "open" for q in txt.questions(line.text, call.lang))
+            or (line.is_question and w.EMBEDDED_OPEN[call.lang].search(line.text))
+        )
+        and not leading.search(line.text)
+    ]
+
+
+def checks(call: Call) -> list[Line]:
+    """Short closed questions right after a play-back in the same turn ("Is that it?")."""
+    found: list[Line] = []
+    lines = call.counted()
+    played = plays(call)
+    for prev, line in pairwise(lines):
+        short = len(txt.words(line.text)) <= 8 and line.is_question
+        if short and prev.turn is line.turn and any(prev is p for p in played):
+            found.append(line)
+    # A play-back asked as a question checks itself ("January 15th, $50, just to confirm?").
+    found += [
+        line
+        for line in lines
+        if line.playback >= 2
+        and any(q.kind == "closed" for q in txt.questions(line.text, call.lang))
+    ]
+    return found
+
+
+def plays(call: Call) -> list[Line]:
+    """Play-backs of the customer's specifics; a pitch or a rebuttal that names them is not
+    listening ("Kassio doesn't have half our features")."""
+    table = w.NEGATIVE[call.lang]
+    wrong = ("pitching", "arguing", "blaming", "policy", "refusing", "pressure")
+    return [
+        line
+        for line in call.counted()
+        if line.playback >= 1.5 and not any(table[k].search(line.text) for k in wrong)
+    ]
+
+
+def number_words(call: Call) -> set[str]:
+    return _NUMBER_WORDS[call.lang]
+
+
+def has_number(text: str, call: Call) -> bool:
+    return any(ch.isdigit() for ch in text) or any(
+        word in number_words(call) for word in txt.normalise(text).replace("-", " ").split()
+    )

@@ -1,0 +1,150 @@
+"""Behaviour rules for the customer-care skills and the ones every call needs: listening,
+calming the situation, owning the problem, agreeing the next step."""
+
+from __future__ import annotations
+
+from roleplay.domain import behaviour_words as w
+from roleplay.domain.behaviour_base import Reading, checks, finish, is_, negatives, plays
+from roleplay.domain.conversation import Call, agrees, first_person, when
+
+
+def listening(call: Call) -> Reading:
+    played = plays(call)
+    turns = {line.ordinal for line in played}
+    checked = checks(call)
+    confirmed = [c for c in checked if agrees(c.reply, call.lang)]
+    n = len(turns)
+    level = 2 if n == 0 else 3 if n == 1 else 4 if (checked or n >= 3) else 3
+    if n == 1 and checked:
+        level = 4
+    if n >= 3 and confirmed:
+        level = 5
+    found = [f"{n} turn(s) playing back the customer's specifics", f"{len(checked)} check(s)"]
+    if confirmed:
+        found.append("the customer confirmed")
+    played.sort(key=lambda line: -line.playback)
+    bad = negatives(call, ("ignoring", "arguing"))
+    return finish(level, found, [*played[:2], *confirmed[:1]], bad, ("ignoring", "arguing"))
+
+
+def de_escalation(call: Call) -> Reading:
+    answers = [line for line in call.counted() if line.before and line.ordinal is not None]
+    stock = w.NEGATIVE[call.lang]["stock"]
+    acks = [
+        line
+        for line in answers
+        if is_(w.VALIDATES, call, line) and not stock.search(line.text) and not line.is_question
+    ]
+    strong = [
+        a
+        for a in acks
+        if any(other.turn is a.turn and other.from_before >= 1.5 for other in call.counted())
+    ]
+    strong_turns = {a.ordinal for a in strong}
+    weak_turns = {a.ordinal for a in acks} - strong_turns
+    bad = negatives(call, ("refusing", "blaming", "policy", "arguing", "stock"))
+    if len(strong_turns) >= 2:
+        level = 4
+    elif strong_turns:
+        level = 3
+    elif weak_turns:
+        level = 3 if len(weak_turns) >= 2 and not bad.get("stock") else 2
+    else:
+        level = 2 if bad.get("stock") else 1
+    last = call.customer_turns[-1].text if call.customer_turns else ""
+    settled = bool(w.SETTLED[call.lang].search(last)) and call.lines[-1].turn.index < (
+        call.customer_turns[-1].index if call.customer_turns else 0
+    )
+    if len(strong_turns) >= 2 and settled:
+        level = 5
+    found = [
+        f"{len(strong_turns)} turn(s) acknowledging what the customer said in their terms",
+        f"{len(weak_turns)} general acknowledgement(s)",
+    ]
+    if settled:
+        found.append("the customer settled by the end")
+    return finish(
+        level, found, [*strong[:2], *acks[:1]], bad, ("refusing", "blaming", "policy", "arguing")
+    )
+
+
+def ownership(call: Call) -> Reading:
+    lines = [line for line in call.counted() if not line.is_question]
+    mine = [line for line in lines if first_person(line.text, call.lang)]
+    done = [line for line in lines if is_(w.DONE_NOW, call, line)]
+    timed = [
+        line
+        for line in mine
+        if when(line.text, call.lang) >= 2
+        and (is_(w.FUTURE, call, line) or is_(w.DONE_NOW, call, line))
+        and not is_(w.HEDGE, call, line)
+    ]
+    vague = [line for line in mine if is_(w.FUTURE, call, line) and line not in timed]
+    owning = [line for line in lines if is_(w.OWNING, call, line)]
+    strong = [*done, *timed]  # one sentence can both report an action and promise one
+    bad = negatives(call, ("passing on", "blaming", "refusing", "policy"))
+    if len(strong) >= 3 and done and owning:
+        level = 5
+    elif len(strong) >= 2:
+        level = 4
+    elif strong or vague:
+        level = 3
+    else:
+        level = 2
+    found = [
+        f"{len(done)} thing(s) done during the call",
+        f"{len(timed)} personal commitment(s) with a time",
+        f"{len(vague)} without one",
+    ]
+    good = [*done[:1], *timed[:2], *owning[:1]]
+    return finish(level, found, good, bad, ("passing on", "blaming", "refusing", "policy"))
+
+
+def next_steps(call: Call) -> Reading:
+    late = [line for line in call.counted() if line.position >= 0.5]
+    plans = [
+        line
+        for line in late
+        if (not line.is_question and when(line.text, call.lang) >= 1)
+        or (line.is_question and (when(line.text, call.lang) or is_(w.MEETING, call, line)))
+    ]
+    spec = max((when(line.text, call.lang) for line in plans), default=0)
+    proposals = [line for line in plans if line.is_question]
+    agreed = [line for line in proposals if agrees(line.reply, call.lang)]
+    yes_after = [line for line in late if line.is_question and agrees(line.reply, call.lang)]
+    extras = {
+        "a reference or direct line": any(w.REFERENCE.search(line.text) for line in late),
+        "the invite sent on the call": any(is_(w.INVITE_SENT, call, line) for line in late),
+        "who else joins or decides": any(is_(w.DECISION, call, line) for line in late)
+        or any(any(h.isalpha() for h in line.played_hard) for line in proposals),
+        "a recap": any(line.playback >= 4 for line in late),
+    }
+    promised = [
+        line
+        for line in late
+        if not line.is_question and first_person(line.text, call.lang) and is_(w.FUTURE, call, line)
+    ]
+    if not plans:
+        level = 2 if promised else 1
+    elif spec <= 1:
+        level = 2 if spec == 0 else 3
+    elif spec == 2:
+        level = 4 if agreed else 3
+    else:
+        level = 4 if (agreed or yes_after or extras["a reference or direct line"]) else 3
+    had = [k for k, v in extras.items() if v]
+    if spec == 3 and (agreed or yes_after) and len(had) >= 2:
+        level = 5
+    found = [
+        ["no time", "a rough time", "a day", "a day and a time"][spec] + " for the next step",
+        "the customer agreed" if (agreed or yes_after) else "no agreement from the customer",
+        *had,
+    ]
+    bad = {
+        k: [x for x in v if x.position >= 0.5]
+        for k, v in negatives(call, ("drifting", "passing on", "no timing")).items()
+    }
+    bad = {k: v for k, v in bad.items() if v}
+    plans.sort(key=lambda line: -when(line.text, call.lang))
+    penalty = ("drifting", "no timing")
+    return finish(level, found, [*agreed[:1], *plans[:2]], bad, penalty)

@@ -1,0 +1,168 @@
+"""A recorded call as words with speakers: turns by time, and a guess at which side is the rep.
+
+The audio side (channel split, diarization) lives in adapters; this module only orders what
+they found. Each speaker's words are grouped into utterances (a pause longer than
+`PAUSE` ends one), utterances are sorted by start, and consecutive utterances of one speaker
+form a turn. A turn keeps its real start and end, so overlap (an interruption) and the gap
+before a reply (response latency) survive into the KPIs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from roleplay.domain.session import Turn
+
+OUTSIDE_CALL = "outside-call"  # the scenario id of a scored real call (not practice)
+PAUSE = 1.2  # seconds of silence that end one speaker's utterance
+
+
+@dataclass(frozen=True)
+class SpokenWord:
+    text: str
+    start: float
+    end: float
+    speaker: str  # a label: "left"/"right" (stereo) or "A"/"B" (mono)
+
+
+@dataclass(frozen=True)
+class Utterance:
+    speaker: str
+    start: float
+    end: float
+    text: str
+    words: tuple[SpokenWord, ...] = ()
+
+
+@dataclass(frozen=True)
+class RepGuess:
+    speaker: str
+    reasons: tuple[str, ...]  # what the guess rests on, shown to the user to confirm
+    sure: bool  # False: no sign either way, the first speaker was taken
+
+
+def utterances(words: list[SpokenWord], pause: float = PAUSE) -> list[Utterance]:
+    """Each speaker's words grouped at pauses, then all of them ordered by start time."""
+    found: list[Utterance] = []
+    for label in sorted({w.speaker for w in words}):
+        mine = sorted((w for w in words if w.speaker == label), key=lambda w: w.start)
+        group: list[SpokenWord] = []
+        for w in mine:
+            if group and w.start - group[-1].end > pause:
+                found.append(_utterance(group))
+                group = []
+            group.append(w)
+        if group:
+            found.append(_utterance(group))
+    return sorted(found, key=lambda u: (u.start, u.end))
+
+
+def _utterance(group: list[SpokenWord]) -> Utterance:
+    text = " ".join(w.text.strip() for w in group if w.text.strip())
+    return Utterance(group[0].speaker, group[0].start, group[-1].end, text, tuple(group))
+
+
+def merged(found: list[Utterance]) -> list[Utterance]:
+    """Consecutive utterances of one speaker as one (a turn)."""
+    out: list[Utterance] = []
+    for u in found:
+        if out and out[-1].speaker == u.speaker:
+            last = out[-1]
+            out[-1] = Utterance(
+                u.speaker,
+                last.start,
+                max(last.end, u.end),
+                f"{last.text} {u.text}".strip(),
+                last.words + u.words,
+            )
+        else:
+            out.append(u)
+    return out
+
+
+def to_turns(found: list[Utterance], rep_speaker: str, names: dict[str, str]) -> list[Turn]:
+    """Turns for the judge and the KPIs; `names` maps a label to the person's name."""
+    turns: list[Turn] = []
+    for u in merged(found):
+        role = "rep" if u.speaker == rep_speaker else "customer"
+        turns.append(
+            Turn(
+                index=len(turns),
+                speaker=role,
+                text=u.text,
+                start=round(u.start, 2),
+                end=round(u.end, 2),
+                source=None if role == "rep" else "recording",
+                tags=(f"speaker:{names.get(u.speaker, u.speaker)}",),
+            )
+        )
+    return turns
+
+
+def stamp(seconds: float) -> str:
+    minutes, rest = divmod(max(0.0, seconds), 60)
+    return f"{int(minutes):02d}:{rest:04.1f}"
+
+
+def transcript_lines(found: list[Utterance], names: dict[str, str]) -> list[str]:
+    """The `transcribe --speakers` text, which `score --transcript` reads back as it is."""
+    return [
+        f"[{stamp(u.start)} - {stamp(u.end)}] {names.get(u.speaker, u.speaker)}: {u.text}"
+        for u in merged(found)
+    ]
+
+
+# What a rep says and a customer rarely does: greeting the caller on behalf of the company,
+# and asking for the customer's details.
+_REP_SIGNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "greets the caller",
+        re.compile(
+            r"\b(thanks?( you)? for (calling|taking|your time)|how (can|may) i help|"
+            r"this is \w+ (from|at|with)|my name is|you'?ve reached|speaking\b|good "
+            r"(morning|afternoon|evening)|welcome to)",
+            re.I,
+        ),
+    ),
+    (
+        "asks for the customer's details",
+        re.compile(
+            r"\b((can|could|may) i (get|have|take|confirm) (your|the)|what('?s| is) your "
+            r"(name|email|e-mail|phone|number|address|company|account)|your (e-?mail|phone "
+            r"number|account number|postcode|zip code|date of birth)|spell (that|your))",
+            re.I,
+        ),
+    ),
+)
+
+
+def guess_rep(found: list[Utterance]) -> RepGuess:
+    """The speaker who greets and asks for details; with no such sign, the first speaker."""
+    labels = list(dict.fromkeys(u.speaker for u in found))  # found is ordered by start
+    if not labels:
+        return RepGuess("", (), False)
+    hits: dict[str, list[str]] = {label: [] for label in labels}
+    for u in found:
+        for why, pattern in _REP_SIGNS:
+            m = pattern.search(u.text)
+            if m:
+                hits[u.speaker].append(f'{why} ("{m.group(0)}" at {stamp(u.start)})')
+    ranked = sorted(labels, key=lambda s: -len(hits[s]))
+    best = ranked[0]
+    runner_up = len(hits[ranked[1]]) if len(ranked) > 1 else 0
+    if len(hits[best]) > runner_up:
+        return RepGuess(best, tuple(hits[best][:3]), True)
+    first = labels[0]
+    return RepGuess(first, ("speaks first (no greeting or request for details found)",), False)
+
+
+@dataclass(frozen=True)
+class CallWords:
+    """A recording transcribed with a speaker on every word."""
+
+    kind: str  # "stereo": one side per channel; "mono": diarized
+    labels: tuple[str, ...]  # the speakers, in order of first word
+    words: tuple[SpokenWord, ...]
+    duration: float
+    language: str

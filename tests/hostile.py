@@ -1,0 +1,117 @@
+"""Shared by the hostile-data tests: a workspace with a few real sessions, the CLI, and a
+fingerprint of every file so a test can prove that nothing else changed."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+from typer.testing import CliRunner, Result
+
+from roleplay.adapters.clock import ManualClock
+from roleplay.cli import app
+from tests.helpers import play, services
+
+REPO = Path(__file__).resolve().parents[1]
+runner = CliRunner()
+LINES = [
+    "How does a typical morning look for your dispatch team?",
+    "What happens when a driver calls in sick?",
+    "Can I send you an invite for Tuesday at ten?",
+]
+SUBPROCESS_LIMIT_S = 120  # generous: a busy 2-core CI machine; never a speed assertion
+
+
+@dataclass
+class Recorded:
+    ws: Path
+    ids: list[str]  # oldest first
+
+    @property
+    def recordings(self) -> Path:
+        return self.ws / "recordings"
+
+    def folder(self, n: int) -> Path:
+        return self.recordings / self.ids[n]
+
+
+def record_sessions(ws: Path, lines_per_session: list[list[str]]) -> Recorded:
+    """Real practice sessions (scripted customer, offline judge), a day apart, scored."""
+    clock = ManualClock()
+    s = services(ws, clock)
+    ids = []
+    for lines in lines_per_session:
+        call = s.practice.begin("discovery-spin", s.profile())
+        play(call, lines, clock)
+        s.practice.finish(call)
+        ids.append(call.record.id)
+        clock.advance(timedelta(days=1).total_seconds())
+    return Recorded(ws, ids)
+
+
+def fingerprint(folder: Path) -> dict[str, str]:
+    """Relative path -> sha256 of every file under `folder` (links not followed)."""
+    out = {}
+    for root, _dirs, files in os.walk(folder):
+        for name in files:
+            path = Path(root, name)
+            if path.is_symlink():
+                out[str(path.relative_to(folder))] = "link:" + str(path.readlink())
+            else:
+                out[str(path.relative_to(folder))] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return out
+
+
+def others(rec: Recorded, *damaged: int) -> dict[str, dict[str, str]]:
+    """Fingerprints of every session folder except the `damaged` ones."""
+    return {
+        id_: fingerprint(rec.recordings / id_) for n, id_ in enumerate(rec.ids) if n not in damaged
+    }
+
+
+def cli(ws: Path, *args: str, input: str | None = None) -> Result:
+    return runner.invoke(app, ["--workspace", str(ws), *args], input=input)
+
+
+def one_clear_line(result: Result, *needles: str, code: int = 2) -> str:
+    """The command failed with exit `code` and one `error:` line naming `needles`; no
+    traceback."""
+    assert result.exit_code == code, (result.exit_code, result.output, result.exception)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) >= 1, result.output
+    assert "Traceback" not in result.output
+    for needle in needles:
+        assert needle in errors[0], (needle, errors[0])
+    return errors[0]
+
+
+def roleplay_process(
+    *args: str, env: dict[str, str] | None = None, stdin: str = "", wrap: list[str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """The real `roleplay` command in a child process (optionally wrapped, e.g. by unshare)."""
+    command = [*(wrap or []), sys.executable, "-m", "roleplay", *args]
+    full_env = {**os.environ, **(env or {})}
+    full_env["PYTHONPATH"] = str(REPO / "src")
+    return subprocess.run(
+        command,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=SUBPROCESS_LIMIT_S,
+        check=False,
+    )
+
+
+def copy_workspace(dest: Path) -> Path:
+    shutil.copytree(REPO / "scenarios", dest / "scenarios")
+    shutil.copytree(REPO / "rubrics", dest / "rubrics")
+    (dest / "recordings").mkdir()
+    return dest

@@ -1,0 +1,121 @@
+"""From a scored real call to a drill: weakest moments, a scenario file that validates, the
+queue, one practice, and real-call scores kept apart from practice."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from roleplay.cli import app
+
+runner = CliRunner()
+# A real call where the rep pitches instead of asking: open questions score low.
+CALL = """\
+[00:00.0 - 00:03.0] Kari: Hi Dana, thanks for taking my call.
+[00:03.4 - 00:07.0] Dana: Sure. We keep losing mornings re-planning routes by hand.
+[00:07.5 - 00:15.0] Kari: Our product is the best on the market and it has many features.
+[00:15.4 - 00:19.0] Dana: Honestly, I'm not sure that's what we need right now.
+[00:19.3 - 00:24.0] Kari: It has great reviews, so you should buy it.
+"""
+
+
+@pytest.fixture(autouse=True)
+def rep(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ROLEPLAY_REP", "Kari")
+    monkeypatch.setenv("ROLEPLAY_TIMEZONE", "Europe/Oslo")
+
+
+def invoke(ws: Path, *args: str, input: str | None = None):
+    return runner.invoke(app, ["--workspace", str(ws), *args], input=input)
+
+
+def scored_call(ws: Path, tmp_path: Path) -> str:
+    call = tmp_path / "call.txt"
+    call.write_text(CALL)
+    result = invoke(
+        ws, "score", "--transcript", str(call), "--rubric", "mini", "--rep", "Kari",
+        "--judge", "offline", "--save",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "Weakest moments of this call:" in result.stderr
+    assert "roleplay call-drills " in result.stderr
+    [row] = json.loads(invoke(ws, "sessions", "--json").stdout)
+    return str(row["id"])
+
+
+def test_a_drill_made_from_a_real_call_validates_joins_the_queue_and_is_practised(
+    mini_workspace: Path, tmp_path: Path
+) -> None:
+    session = scored_call(mini_workspace, tmp_path)
+    listed = invoke(mini_workspace, "call-drills", session, "--json")
+    assert listed.exit_code == 0, listed.output
+    moments = json.loads(listed.stdout)
+    assert moments[0]["skill"] == "discovery-questions" and moments[0]["level"] <= 2
+    # the customer's own words, just before a weak turn of the rep's, open the drill
+    assert moments[0]["customer"] in {
+        "Sure. We keep losing mornings re-planning routes by hand.",
+        "Honestly, I'm not sure that's what we need right now.",
+    }
+    assert moments[0]["before"][0]["text"] == "Hi Dana, thanks for taking my call."
+
+    made = invoke(mini_workspace, "call-drills", session, "--make", "--scenario", "mini", "--json")
+    assert made.exit_code == 0, made.output
+    drill = json.loads(made.stdout)[0]
+    doc = yaml.safe_load(Path(drill["file"]).read_text())
+    assert doc["persona"]["name"] == "Dana Whitfield"  # persona from the chosen scenario
+    assert doc["drills"][0]["start"]["say"] == [moments[0]["customer"]]
+    assert doc["drills"][0]["skills"] == ["discovery-questions"]
+    assert invoke(mini_workspace, "validate").exit_code == 0
+
+    today = json.loads(invoke(mini_workspace, "today", "--json").stdout)
+    queued = [i for i in today["queue"] if i["skill"] == "discovery-questions"]
+    assert queued and queued[0]["scenario"] == drill["scenario"]
+    assert queued[0]["drill"] == drill["drill"]
+
+    args = queued[0]["command"].split()[1:]
+    played = invoke(
+        mini_workspace, *args, "--json", input="How do the mornings look today?\n/end\n"
+    )
+    assert played.exit_code == 0, played.output
+    after = json.loads(invoke(mini_workspace, "today", "--json").stdout)
+    assert after["goal"]["drills_done"] == 1  # the drill counts; the real call did not
+
+    # real-call scores apart from practice, and shown beside it
+    progress = json.loads(invoke(mini_workspace, "progress", "--json").stdout)
+    assert progress["sessions"] == 1
+    real = progress["real_calls"]
+    assert real["calls"] == 1 and real["overall"] is not None
+    assert real["practice_overall"] is not None
+    assert "discovery-questions" in {s["skill"] for s in real["skills"]}
+    assert "Real calls: 1 scored" in invoke(mini_workspace, "progress").stdout
+    report = invoke(mini_workspace, "report", "--format", "json")
+    assert report.exit_code == 0, report.output
+    kinds = {r["session"]: r["kind"] for r in json.loads(report.stdout)["rows"]}
+    assert kinds[session] == "real call" and "practice" in kinds.values()
+    html = invoke(mini_workspace, "report").stdout
+    assert "Real calls (mean)" in html
+
+
+def test_without_a_scenario_a_minimal_one_is_made_from_the_call(
+    mini_workspace: Path, tmp_path: Path
+) -> None:
+    session = scored_call(mini_workspace, tmp_path)
+    made = invoke(mini_workspace, "call-drills", session, "--make", "--json")
+    assert made.exit_code == 0, made.output
+    doc = yaml.safe_load(Path(json.loads(made.stdout)[0]["file"]).read_text())
+    assert "re-planning routes by hand" in doc["context"]
+    assert doc["rubric"] == "mini" and doc["skills"] == ["discovery-questions"]
+    assert invoke(mini_workspace, "validate").exit_code == 0
+
+
+def test_drills_are_made_only_from_real_calls(mini_workspace: Path) -> None:
+    practised = invoke(
+        mini_workspace, "practice", "mini", "--seed", "1", "--json", input="Hi\n/end\n"
+    )
+    assert practised.exit_code == 0, practised.output
+    result = invoke(mini_workspace, "call-drills", "last", "--make")
+    assert result.exit_code == 2 and "practice session" in result.stderr
