@@ -5,11 +5,15 @@ to a year, to see when each gets there):
 
 - **scheduler**: roleplay's own queue (`domain.queue.needs`, then `ahead` when nothing is due,
   exactly as `roleplay today` with a goal of one drill a day), fed by the FSRS cards of
-  `domain.schedule` with the rubric level each drill was scored at and the judge's evidence
-  for it (verified quotes; unsupported levels), as `roleplay` reviews a scorecard;
-- **scheduler-levels**: the same queue fed the levels alone (the scheduler before evidence was
-  used; on the same judge output it gives the figures the scheduler gave then);
-- **scheduler-R**: the same, but due skills ordered by FSRS retrievability alone and new skills
+  `domain.schedule` and the level estimate of `domain.skill_level` with the rubric level each
+  drill was scored at and the judge's evidence for it (verified quotes; unsupported levels),
+  as `roleplay` reviews a scorecard;
+- **scheduler-levels**: the same queue fed the levels alone (no evidence);
+- **old-scheduler**: the queue before the level estimate: due by FSRS alone, ordered by the last
+  showing discounted by FSRS retrievability (`needs` without `levels`), with evidence;
+- **old-scheduler-levels**: the same fed the levels alone: the scheduler issue 18 measured
+  (10-12% at the pass level);
+- **scheduler-R**: FSRS due skills ordered by FSRS retrievability alone and new skills
   ranked at retrievability 0.85 (the first design; kept here to show why the order changed);
 - **rotation-M**: a fixed course that rotates topics module by module (four modules of three
   skills; each module runs M days, its skills in turn; then the next module; then round
@@ -47,11 +51,14 @@ days 1-60, how many of the 12 skills were weaker than the one drilled (0 for the
 5.5 for a random pick): how well a strategy finds the weakest skill.
 Target (issue 18): at the pass level, at least 2/3 of the oracle's saving over the best rotation.
 
-What limits the scheduler here (November, 200 learners, seeds 1-3): not the coarse levels. With
-an exact judge (no noise; sensitivity line) the levels alone give 20-22% at the pass level, and
-the judge's quotes add nothing measurable (within +-3 points either way). The queue itself finds
-the weakest skill no better than chance: about 5.3 skills are weaker than the one it drills,
-against 5.5 for a random pick, 4.1 for rotation-3 and 0 for the oracle.
+What limited the old scheduler (November, 200 learners, seeds 1-3): not the coarse levels (with
+an exact judge the levels alone gave 20-22% at the pass level, and the judge's quotes added
+nothing measurable), but the queue's choice: ordered by FSRS, about 5.3 skills were weaker than
+the one it drilled, against 5.5 for a random pick, 4.1 for rotation-3 and 0 for the oracle.
+The level estimate (domain/skill_level.py) fixes the choice; it knows nothing of this learner
+beyond what the showings tell it: its pace (lift, first span, growth) is weighed from a generic
+grid by how well each candidate predicted the rep's showings. The learner model is printed as a
+checksum (`learner model sha256`) so a run can be compared with another branch's.
 
     python3 bench/scheduler_sim.py [--learners 200] [--seed 1]
 """
@@ -59,6 +66,8 @@ against 5.5 for a random pick, 4.1 for rotation-3 and 0 for the oracle.
 from __future__ import annotations
 
 import argparse
+import hashlib
+import inspect
 import math
 import random
 import statistics
@@ -80,7 +89,9 @@ from roleplay.domain.schedule import (  # noqa: E402
     is_due,
     retrievability,
     review,
+    showing,
 )
+from roleplay.domain.skill_level import Levels  # noqa: E402
 
 MODULES = [
     ["discovery-questions", "active-listening", "pain-quantification"],
@@ -89,7 +100,7 @@ MODULES = [
     ["rapport-opening", "de-escalation", "ownership"],
 ]
 SKILLS = [s for m in MODULES for s in m]
-THRESHOLDS = (0.5, 0.7)
+THRESHOLDS = (0.5, 0.6, 0.7)
 DAYS = 60
 HORIZON = 365
 NEW_PER_DAY = 2
@@ -98,6 +109,8 @@ BEHAVIOURS = 4
 STRATEGIES = [
     "scheduler",
     "scheduler-levels",
+    "old-scheduler",
+    "old-scheduler-levels",
     "scheduler-R",
     "rotation-3",
     "rotation-6",
@@ -156,8 +169,11 @@ Picker = Callable[[int, Learner, random.Random], str]
 class Scheduler:
     """roleplay's queue with a goal of one drill a day."""
 
-    def __init__(self, by_retrievability: bool = False, evidence: bool = True) -> None:
+    def __init__(
+        self, by_retrievability: bool = False, evidence: bool = True, estimate: bool = True
+    ) -> None:
         self.cards: dict[str, SkillCard] = {}
+        self.levels: Levels | None = Levels() if estimate and not by_retrievability else None
         self.first: dict[str, int] = {}
         self.by_retrievability = by_retrievability
         self.evidence = evidence and not by_retrievability
@@ -166,11 +182,11 @@ class Scheduler:
         now = START + timedelta(days=day)
         today = now.date()
         allowed = NEW_PER_DAY - sum(1 for d in self.first.values() if d == day)
-        found = needs(SKILLS, self.cards, now, today, UTC, allowed)
+        found = needs(SKILLS, self.cards, now, today, UTC, allowed, self.levels)
         if self.by_retrievability:
             found = self._first_design(now, allowed)
         if not found:
-            found = ahead(SKILLS, self.cards, now, today, UTC)
+            found = ahead(SKILLS, self.cards, now, today, UTC, self.levels)
         return found[0].skill
 
     def _first_design(self, now: datetime, allowed: int) -> list[Need]:
@@ -185,10 +201,13 @@ class Scheduler:
         )
 
     def scored(self, day: int, skill: str, level: int, evidence: EvidenceStrength) -> None:
+        """As services/habit.py applies a scored session: the FSRS card, then the estimate."""
         self.first.setdefault(skill, day)
         at = START + timedelta(days=day, minutes=5)
         shown = evidence if self.evidence else None
         self.cards[skill] = review(self.cards.get(skill), skill, level, at, shown)
+        if self.levels is not None:
+            self.levels.observe(skill, showing(level, shown), at)
 
 
 def rotation(module_days: int) -> Picker:
@@ -221,8 +240,12 @@ def run(strategy: str, learner_seed: int, model: Model) -> Outcome:
     choose = random.Random(learner_seed * 104729 + 2)
     quotes = random.Random(learner_seed * 6151 + 3)  # its own stream: levels stay as they were
     sched = (
-        Scheduler(by_retrievability=strategy == "scheduler-R", evidence=strategy == "scheduler")
-        if strategy.startswith("scheduler")
+        Scheduler(
+            by_retrievability=strategy == "scheduler-R",
+            evidence=not strategy.endswith("-levels"),
+            estimate=not strategy.startswith("old-"),
+        )
+        if "scheduler" in strategy
         else None
     )
     picker: Picker
@@ -277,6 +300,13 @@ def saving(table: dict[str, Any], who: str, th: float) -> tuple[float, str]:
     return 1 - table[who][th][0] / table[best][th][0], best
 
 
+def learner_checksum() -> str:
+    """The learner model as code and parameters: equal checksums, the same simulated reps."""
+    parts = [inspect.getsource(x) for x in (Model, Learner, judge_evidence)]
+    parts += [repr(Model()), repr((SKILLS, MODULES, DAYS, HORIZON, START, BEHAVIOURS))]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
 def days(x: float) -> str:
     return f"{x:.0f}" if x <= HORIZON else f">{HORIZON}"
 
@@ -285,35 +315,43 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--learners", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--no-sensitivity", action="store_true", help="the main table only")
     args = parser.parse_args()
     t0 = time.perf_counter()
     main_model = Model()
     print(f"Simulating {args.learners} learners...", file=sys.stderr, flush=True)
     table = compare(main_model, args.learners, args.seed, [*STRATEGIES, "oracle"])
     print(
-        f"{args.learners} simulated learners, 12 skills, one drill a day "
-        "(learner model: see the docstring)\n"
+        f"{args.learners} simulated learners, 12 skills, one drill a day, seed {args.seed} "
+        f"(learner model: see the docstring; sha256 {learner_checksum()})\n"
     )
     head = "".join(f"{f'every skill >= {th}':>26}" for th in THRESHOLDS)
-    print(f"{'':<17}{head}{'mean p, day 60':>17}{'weaker skills':>15}")
+    print(f"{'':<21}{head}{'mean p, day 60':>17}{'weaker skills':>15}")
     sub = "".join(f"{'median days':>14}{'by day 60':>12}" for _ in THRESHOLDS)
-    print(f"{'strategy':<17}{sub}{'':>17}{'than drilled':>15}")
+    print(f"{'strategy':<21}{sub}{'':>17}{'than drilled':>15}")
     for s, row in table.items():
         cells = "".join(f"{days(row[th][0]):>14}{100 * row[th][1]:>11.0f}%" for th in THRESHOLDS)
-        print(f"{s:<17}{cells}{row['mean60']:>17.3f}{row['rank']:>15.1f}")
+        print(f"{s:<21}{cells}{row['mean60']:>17.3f}{row['rank']:>15.1f}")
     print()
     for th in THRESHOLDS:
         got, best = saving(table, "scheduler", th)
         levels_only, _ = saving(table, "scheduler-levels", th)
+        old, _ = saving(table, "old-scheduler", th)
+        old_levels, _ = saving(table, "old-scheduler-levels", th)
         ceiling, _ = saving(table, "oracle", th)
         share = got / ceiling if ceiling > 0 else float("nan")
         print(
             f"every skill >= {th}: the scheduler needs {100 * got:.0f}% fewer drills than the best "
-            f"rotation ({best}; {100 * levels_only:.0f}% from the levels alone); the oracle's "
-            f"ceiling: {100 * ceiling:.0f}%, so {100 * share:.0f}% of it (target 2/3: "
-            f"{'met' if share >= 2 / 3 else 'NOT met'})."
+            f"rotation ({best}, {days(table[best][th][0])} days; {100 * levels_only:.0f}% from "
+            f"the levels alone); the old scheduler {100 * old:.0f}% ({100 * old_levels:.0f}% "
+            f"from the levels alone); the oracle's ceiling: {100 * ceiling:.0f}%, so the "
+            f"scheduler gets {100 * share:.0f}% of it"
+            + (f" (target 2/3: {'met' if share >= 2 / 3 else 'NOT met'})." if th == 0.5 else ".")
         )
 
+    if args.no_sensitivity:
+        print(f"\n({time.perf_counter() - t0:.1f} s)")
+        return
     n = max(20, args.learners // 4)
     print(f"\nSensitivity ({n} learners each; fewer drills than the best rotation):")
     variants = {
@@ -328,15 +366,22 @@ def main() -> None:
             model,
             n,
             args.seed + 1,
-            ["scheduler", "scheduler-levels", "rotation-3", "rotation-6", "rotation-9", "oracle"],
+            [
+                "scheduler",
+                "old-scheduler-levels",
+                "rotation-3",
+                "rotation-6",
+                "rotation-9",
+                "oracle",
+            ],
         )
         parts = []
         for th in THRESHOLDS:
             got, _ = saving(t, "scheduler", th)
-            old, _ = saving(t, "scheduler-levels", th)
+            old, _ = saving(t, "old-scheduler-levels", th)
             ceiling, _ = saving(t, "oracle", th)
             parts.append(
-                f">= {th}: scheduler {100 * got:+.0f}% (levels {100 * old:+.0f}%), "
+                f">= {th}: scheduler {100 * got:+.0f}% (old {100 * old:+.0f}%), "
                 f"oracle {100 * ceiling:+.0f}%"
             )
         print(f"  {name:<46} " + " · ".join(parts))

@@ -27,9 +27,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from roleplay.domain.commitment import Commitment
 from roleplay.domain.schedule import EvidenceStrength, SkillCard, showing
 from roleplay.domain.scorecard import CommitmentCheck, CriterionScore, Scorecard
+from roleplay.domain.skill_level import Levels
 
 REST_DAYS = 2
-STATE_FORMAT = 2  # 2: reviews carry the judge's evidence; older states are rebuilt
+STATE_FORMAT = 3  # 2: reviews carry the judge's evidence; 3: level estimates; older: rebuilt
 
 
 def local_day(at: datetime, tz: tzinfo) -> date:
@@ -164,6 +165,7 @@ class HabitState(BaseModel):
     format: int = STATE_FORMAT
     rep: str
     cards: dict[str, SkillCard] = Field(default_factory=dict)
+    levels: Levels = Field(default_factory=Levels)  # what the queue orders by (skill_level.py)
     sessions: list[PracticeEntry] = Field(default_factory=list)
 
     def practice_days(self, tz: tzinfo) -> list[date]:

@@ -1,16 +1,19 @@
 """Today's queue: which skills need practice, and the drill or call chosen for each.
 
 Which skills, in order (`needs`):
-- a skill is *due* when its FSRS due date is today or earlier (the rep's local day);
+- a skill is *due* when its FSRS due date is today or earlier (the rep's local day): FSRS says
+  when a skill comes back so it is not forgotten; and a skill is due as well when the level
+  the rep would likely show today is below the pass level (PASS_LEVEL), whatever FSRS says;
 - skills never practised are *new*; at most `new_allowed` of them join a day's queue (the
   caller counts the ones already introduced today), in the caller's introduction order;
-- the order is the level the rep would likely show today, lowest first: the last rubric level
-  (moved by its evidence, `schedule.showing`), discounted by the chance it still holds,
-  1 + (last showing - 1) * retrievability. So a skill
-  done at level 3 yesterday comes before one done at level 5 a month ago that is just due
-  (ordering by retrievability alone would do the opposite). A new skill ranks like an expected
-  NEW_LEVEL: after whatever is expected to fall below the pass level, before whatever is
-  expected to pass (bench/scheduler_sim.py compares both orders).
+- the order is the level the rep would likely show today, lowest first: the estimate of
+  domain/skill_level.py (`Levels`: every showing of the skill, what practice adds and how it
+  fades, at the pace this rep has shown). So the weakest skill comes first even when FSRS would
+  bring a stronger one back first (bench/scheduler_sim.py: ordering by FSRS found the weakest
+  skill no better than chance). Without an estimate for a skill (a caller without `levels`) it
+  is the last showing discounted by the chance it still holds, 1 + (last showing - 1) *
+  retrievability. A new skill ranks like an expected NEW_LEVEL: after whatever is expected to
+  fall below the pass level, before whatever is expected to pass.
 
 Which way to practise each (`plan`), greedily in that order, lowest cost first:
 - never the same scenario twice in one day's queue (unless nothing else trains the skill), and
@@ -35,9 +38,11 @@ from typing import Literal
 
 from roleplay.domain.scenario import Scenario
 from roleplay.domain.schedule import SkillCard, is_due, retrievability
+from roleplay.domain.skill_level import Levels
 from roleplay.domain.variation import draw
 
-NEW_LEVEL = 3.0  # where a never-practised skill ranks: the rubrics' pass level
+PASS_LEVEL = 3.0  # the rubrics' pass level: a skill expected below it today is due
+NEW_LEVEL = PASS_LEVEL  # where a never-practised skill ranks
 RECENT = 5  # sessions whose scenarios the queue avoids repeating
 
 
@@ -47,6 +52,7 @@ class Need:
     kind: Literal["due", "new", "ahead"]  # ahead: not due yet, practised early for the goal
     retrievability: float | None  # None for a new skill
     card: SkillCard | None
+    level: float | None = None  # the level estimate for today (skill_level.Levels), if known
 
     @property
     def weak(self) -> bool:
@@ -57,6 +63,8 @@ class Need:
         """The level the rep would likely show today (NEW_LEVEL for a new skill)."""
         if self.card is None or self.retrievability is None:
             return NEW_LEVEL
+        if self.level is not None:
+            return self.level
         return 1 + (self.card.shown - 1) * self.retrievability
 
 
@@ -67,13 +75,17 @@ def needs(
     today: date,
     tz: tzinfo,
     new_allowed: int,
+    levels: Levels | None = None,
 ) -> list[Need]:
-    """Due and new skills among `skills` (given in introduction order), most urgent first."""
+    """Due and new skills among `skills` (given in introduction order), most urgent first.
+    `levels`: the rep's level estimate (without it, skills are due by FSRS alone)."""
     ordered = list(dict.fromkeys(skills))
+    known = [s for s in ordered if s in cards]
+    expected = levels.expected(known, now) if levels is not None else {}
     due = [
-        Need(s, "due", retrievability(cards[s], now), cards[s])
-        for s in ordered
-        if s in cards and is_due(cards[s], today, tz)
+        Need(s, "due", retrievability(cards[s], now), cards[s], expected.get(s))
+        for s in known
+        if is_due(cards[s], today, tz) or expected.get(s, PASS_LEVEL) < PASS_LEVEL
     ]
     new = [Need(s, "new", None, None) for s in ordered if s not in cards][: max(0, new_allowed)]
 
@@ -88,14 +100,21 @@ def needs(
 
 
 def ahead(
-    skills: Iterable[str], cards: Mapping[str, SkillCard], now: datetime, today: date, tz: tzinfo
+    skills: Iterable[str],
+    cards: Mapping[str, SkillCard],
+    now: datetime,
+    today: date,
+    tz: tzinfo,
+    levels: Levels | None = None,
 ) -> list[Need]:
     """Skills not due yet, the weakest expected level first: practice ahead, when the rep wants
     more than is due (FSRS counts an early review for what it is: a smaller gain)."""
+    known = [s for s in dict.fromkeys(skills) if s in cards]
+    expected = levels.expected(known, now) if levels is not None else {}
     found = [
-        Need(s, "ahead", retrievability(cards[s], now), cards[s])
-        for s in dict.fromkeys(skills)
-        if s in cards and not is_due(cards[s], today, tz)
+        Need(s, "ahead", retrievability(cards[s], now), cards[s], expected.get(s))
+        for s in known
+        if not is_due(cards[s], today, tz) and expected.get(s, PASS_LEVEL) >= PASS_LEVEL
     ]
     return sorted(found, key=lambda n: (n.expected_level, n.retrievability or 0.0, n.skill))
 

@@ -20,7 +20,7 @@ from datetime import datetime, tzinfo
 from roleplay.domain import commitment as commitments
 from roleplay.domain.commitment import Commitment
 from roleplay.domain.habit import HabitState, PracticeEntry, skill_evidence
-from roleplay.domain.schedule import SkillCard, retrievability, review
+from roleplay.domain.schedule import SkillCard, retrievability, review, showing
 from roleplay.domain.scorecard import CommitmentCheck, Scorecard
 from roleplay.domain.session import SessionRecord
 from roleplay.errors import RoleplayError
@@ -281,6 +281,8 @@ def _apply(state: HabitState, record: SessionRecord, card: Scorecard, skills: li
     for skill, level in levels.items():
         before[skill] = round(retrievability(cards.get(skill), record.ended_at), 4)
         cards[skill] = review(cards.get(skill), skill, level, record.ended_at, evidence.get(skill))
+        # The same showing feeds the level estimate the queue orders by (domain/skill_level.py).
+        state.levels.observe(skill, showing(level, evidence.get(skill)), record.ended_at)
     checks: list[CommitmentCheck] = []
     if practised:
         for o in _open(state):
