@@ -120,6 +120,7 @@ def today(habit: Habit, catalog: Catalog) -> Today:
         tz,
         settings.new_skills_per_day - introduced_today,
         state.levels,
+        {k for e in state.sessions if local_day(e.started_at, tz) == day for k in e.levels},
     )
     # What a real call showed comes first: the closest practice to the rep's own work.
     real = _from_real_calls(habit, state, opts, now)

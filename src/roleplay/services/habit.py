@@ -1,10 +1,11 @@
 """The daily habit of one rep: scheduler state, commitments, today's queue, progress.
 
-The recordings are the source of truth. The rep's scheduler state (an FSRS card per skill and
-a summary of every scored session) is a cache kept through the HabitStore port. Every read
-first *syncs* it: scored sessions not yet applied are applied in the order they ended; anything
-that cannot be applied incrementally (a session older than the last one applied, a session
-that was deleted, an unreadable or outdated state file) rebuilds the state from scratch.
+The recordings are the source of truth. The rep's scheduler state (an FSRS card per skill, the
+level estimate the queue orders by, and a summary of every scored session) is a cache kept
+through the HabitStore port. Every read first *syncs* it: scored sessions not yet applied are
+applied in the order they ended; anything that cannot be applied incrementally (a session
+older than the last one applied, a session that was deleted, an unreadable or outdated state
+file) rebuilds the state from scratch.
 Rebuilding gives the same cards, because reviews are applied in the same order at the times the
 sessions ended. Which skills a whole call exercised is read from its scenario file as it is
 now (a drill's skills are saved with the session).
