@@ -300,10 +300,12 @@ def saving(table: dict[str, Any], who: str, th: float) -> tuple[float, str]:
     return 1 - table[who][th][0] / table[best][th][0], best
 
 
-def learner_checksum() -> str:
-    """The learner model as code and parameters: equal checksums, the same simulated reps."""
-    parts = [inspect.getsource(x) for x in (Model, Learner, judge_evidence)]
-    parts += [repr(Model()), repr((SKILLS, MODULES, DAYS, HORIZON, START, BEHAVIOURS))]
+def learner_checksum(sim: Any = None) -> str:
+    """The learner model as code and parameters (of this module, or of another copy of the
+    bench, e.g. main's): equal checksums, the same simulated reps and judge levels."""
+    sim = sim or sys.modules[__name__]
+    parts = [inspect.getsource(x) for x in (sim.Model, sim.Learner)]
+    parts += [repr(sim.Model()), repr((sim.SKILLS, sim.MODULES, sim.DAYS, sim.HORIZON, sim.START))]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
