@@ -178,7 +178,9 @@ def test_following_the_queue_for_a_fortnight(workspace: Path) -> None:
     introduced = sorted(state.first_practised(tz).values())
     assert len([d for d in introduced if d == introduced[0]]) <= 5  # not all twelve at once
     assert len(introduced) < today(s.habit(), s.catalog()).skills_total  # failing: new ones wait
-    assert all(card.lapses >= 2 for card in state.cards.values())  # failed skills came back
+    failed = [card for card in state.cards.values() if card.lapses]  # a skill may pass at 3
+    assert len(failed) >= len(state.cards) - 1
+    assert all(card.lapses >= 2 for card in failed)  # failed skills came back
     assert all(a != b for a, b in itertools.pairwise(played))
 
 

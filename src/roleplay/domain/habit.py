@@ -8,23 +8,29 @@ The streak counts days with practice. Missing a day does not punish: up to REST_
 days in a row (a weekend, a day off sick) pause the streak rather than break it, and the next
 practice day resumes it. Only a longer break starts a new streak; the best streak and the total
 of practice days are kept either way.
+
+What a scored session tells the schedule about a skill (`skill_evidence`): the lowest level among
+the criteria that train it, and the judge's evidence behind that level (verified quotes,
+counter-evidence, whether it was supported, the spread over judge samples): thin evidence
+lowers the review by up to half a level (see domain/schedule.py).
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from roleplay.domain.commitment import Commitment
-from roleplay.domain.schedule import SkillCard
-from roleplay.domain.scorecard import CommitmentCheck
+from roleplay.domain.schedule import EvidenceStrength, SkillCard, showing
+from roleplay.domain.scorecard import CommitmentCheck, CriterionScore, Scorecard
+from roleplay.domain.skill_level import Levels
 
 REST_DAYS = 2
-STATE_FORMAT = 1
+STATE_FORMAT = 3  # 2: reviews carry the judge's evidence; 3: level estimates; older: rebuilt
 
 
 def local_day(at: datetime, tz: tzinfo) -> date:
@@ -97,6 +103,27 @@ class Goal:
         return max(0.0, self.minutes - self.minutes_done)
 
 
+def evidence_of(score: CriterionScore) -> EvidenceStrength:
+    """How many behaviours the judge showed for a criterion's level, and how surely."""
+    return EvidenceStrength(
+        quotes=len(score.evidence),
+        against=len(score.counter_evidence),
+        unsupported=score.unsupported,
+        spread=score.spread,
+    )
+
+
+def skill_evidence(card: Scorecard, levels: Mapping[str, int]) -> dict[str, EvidenceStrength]:
+    """Skill -> the evidence behind its `levels[skill]` (the lowest level of the criteria that
+    train it): of the criteria scored at that level, the one that showed the least."""
+    found: dict[str, EvidenceStrength] = {}
+    for skill, level in levels.items():
+        at_level = [evidence_of(c) for c in card.criteria if c.skill == skill and c.level == level]
+        if at_level:
+            found[skill] = min(at_level, key=lambda e: showing(level, e))
+    return found
+
+
 # --- the saved state ---------------------------------------------------------------------
 
 
@@ -121,6 +148,9 @@ class PracticeEntry(BaseModel):
     retrievability: dict[str, float] = Field(
         default_factory=dict, description="Skill -> retrievability just before this review."
     )
+    evidence: dict[str, EvidenceStrength] = Field(
+        default_factory=dict, description="Skill -> the judge's evidence behind its level."
+    )
     overall: float | None = None
     kpis: dict[str, float | None] = Field(default_factory=dict)
     commitment: Commitment | None = None
@@ -135,6 +165,7 @@ class HabitState(BaseModel):
     format: int = STATE_FORMAT
     rep: str
     cards: dict[str, SkillCard] = Field(default_factory=dict)
+    levels: Levels = Field(default_factory=Levels)  # what the queue orders by (skill_level.py)
     sessions: list[PracticeEntry] = Field(default_factory=list)
 
     def practice_days(self, tz: tzinfo) -> list[date]:

@@ -108,7 +108,7 @@ def skill_progress(
         end = min(datetime.combine(day + timedelta(days=1), time(), tz), now)
         while pending and pending[0].ended_at <= end:
             s = pending.pop(0)
-            replayed = review(replayed, skill, s.levels[skill], s.ended_at)
+            replayed = review(replayed, skill, s.levels[skill], s.ended_at, s.evidence.get(skill))
         if replayed is not None:
             daily.append(DayPoint(day, round(retrievability(replayed, end), 4)))
         day += timedelta(days=1)

@@ -1,15 +1,22 @@
 """Today's queue: which skills need practice, and the drill or call chosen for each.
 
 Which skills, in order (`needs`):
-- a skill is *due* when its FSRS due date is today or earlier (the rep's local day);
+- a skill is *due* when its FSRS due date is today or earlier (the rep's local day): FSRS says
+  when a skill comes back so it is not forgotten; and a skill is due as well when the level
+  the rep would likely show today is below the pass level or within one showing's spread of
+  it (DUE_BELOW), whatever FSRS says;
 - skills never practised are *new*; at most `new_allowed` of them join a day's queue (the
   caller counts the ones already introduced today), in the caller's introduction order;
-- the order is the level the rep would likely show today, lowest first: the last rubric level,
-  discounted by the chance it still holds, 1 + (last level - 1) * retrievability. So a skill
-  done at level 3 yesterday comes before one done at level 5 a month ago that is just due
-  (ordering by retrievability alone would do the opposite). A new skill ranks like an expected
-  NEW_LEVEL: after whatever is expected to fall below the pass level, before whatever is
-  expected to pass (bench/scheduler_sim.py compares both orders).
+- the order is the level the rep would likely show today, lowest first: the estimate of
+  domain/skill_level.py (`Levels`: every showing of the skill, what practice adds and how it
+  fades, at the pace this rep has shown). So the weakest skill comes first even when FSRS would
+  bring a stronger one back first (bench/scheduler_sim.py: ordering by FSRS found the weakest
+  skill no better than chance). Without an estimate for a skill (a caller without `levels`) it
+  is the last showing discounted by the chance it still holds, 1 + (last showing - 1) *
+  retrievability. A new skill ranks like an expected NEW_LEVEL: after whatever is expected to
+  fall below the pass level, before whatever is expected to pass. A skill already practised
+  today waits behind the others (`done_today`): practice is interleaved, not one skill drilled
+  all day because it stays the weakest.
 
 Which way to practise each (`plan`), greedily in that order, lowest cost first:
 - never the same scenario twice in one day's queue (unless nothing else trains the skill), and
@@ -27,16 +34,24 @@ from __future__ import annotations
 
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from typing import Literal
 
 from roleplay.domain.scenario import Scenario
 from roleplay.domain.schedule import SkillCard, is_due, retrievability
+from roleplay.domain.skill_level import SHOWING_SD, Levels
 from roleplay.domain.variation import draw
 
-NEW_LEVEL = 3.0  # where a never-practised skill ranks: the rubrics' pass level
+PASS_LEVEL = 3.0  # the rubrics' pass level
+# A skill expected below this today is due, whatever FSRS says: within one showing's spread
+# of the pass level it could well show below it. (bench/scheduler_sim.py, 100 learners, seeds
+# 1-3: a margin of 0 / 0.5 / 1.0 level saved 23-28% / 24-26% / 24-26% at the pass level and
+# 7-8% / 10-11% / 12-13% at p >= 0.7; 0 leaves the last weak skills waiting behind skills FSRS
+# brings back.)
+DUE_BELOW = PASS_LEVEL + SHOWING_SD
+NEW_LEVEL = PASS_LEVEL  # where a never-practised skill ranks
 RECENT = 5  # sessions whose scenarios the queue avoids repeating
 
 
@@ -46,6 +61,7 @@ class Need:
     kind: Literal["due", "new", "ahead"]  # ahead: not due yet, practised early for the goal
     retrievability: float | None  # None for a new skill
     card: SkillCard | None
+    level: float | None = None  # the level estimate for today (skill_level.Levels), if known
 
     @property
     def weak(self) -> bool:
@@ -56,7 +72,9 @@ class Need:
         """The level the rep would likely show today (NEW_LEVEL for a new skill)."""
         if self.card is None or self.retrievability is None:
             return NEW_LEVEL
-        return 1 + (self.card.last_level - 1) * self.retrievability
+        if self.level is not None:
+            return self.level
+        return 1 + (self.card.shown - 1) * self.retrievability
 
 
 def needs(
@@ -66,18 +84,25 @@ def needs(
     today: date,
     tz: tzinfo,
     new_allowed: int,
+    levels: Levels | None = None,
+    done_today: Collection[str] = (),
 ) -> list[Need]:
-    """Due and new skills among `skills` (given in introduction order), most urgent first."""
+    """Due and new skills among `skills` (given in introduction order), most urgent first.
+    `levels`: the rep's level estimate (without it, skills are due by FSRS alone);
+    `done_today`: skills already practised today, which wait behind the others."""
     ordered = list(dict.fromkeys(skills))
+    known = [s for s in ordered if s in cards]
+    expected = levels.expected(known, now) if levels is not None else {}
     due = [
-        Need(s, "due", retrievability(cards[s], now), cards[s])
-        for s in ordered
-        if s in cards and is_due(cards[s], today, tz)
+        Need(s, "due", retrievability(cards[s], now), cards[s], expected.get(s))
+        for s in known
+        if is_due(cards[s], today, tz) or expected.get(s, DUE_BELOW) < DUE_BELOW
     ]
     new = [Need(s, "new", None, None) for s in ordered if s not in cards][: max(0, new_allowed)]
 
-    def urgency(n: Need) -> tuple[float, int, str]:
+    def urgency(n: Need) -> tuple[bool, float, int, str]:
         return (
+            n.skill in done_today,
             n.expected_level,
             1 if n.kind == "new" else 0,
             n.card.due.isoformat() if n.card else "",
@@ -87,14 +112,21 @@ def needs(
 
 
 def ahead(
-    skills: Iterable[str], cards: Mapping[str, SkillCard], now: datetime, today: date, tz: tzinfo
+    skills: Iterable[str],
+    cards: Mapping[str, SkillCard],
+    now: datetime,
+    today: date,
+    tz: tzinfo,
+    levels: Levels | None = None,
 ) -> list[Need]:
     """Skills not due yet, the weakest expected level first: practice ahead, when the rep wants
     more than is due (FSRS counts an early review for what it is: a smaller gain)."""
+    known = [s for s in dict.fromkeys(skills) if s in cards]
+    expected = levels.expected(known, now) if levels is not None else {}
     found = [
-        Need(s, "ahead", retrievability(cards[s], now), cards[s])
-        for s in dict.fromkeys(skills)
-        if s in cards and not is_due(cards[s], today, tz)
+        Need(s, "ahead", retrievability(cards[s], now), cards[s], expected.get(s))
+        for s in known
+        if not is_due(cards[s], today, tz) and expected.get(s, DUE_BELOW) >= DUE_BELOW
     ]
     return sorted(found, key=lambda n: (n.expected_level, n.retrievability or 0.0, n.skill))
 

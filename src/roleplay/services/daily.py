@@ -119,13 +119,15 @@ def today(habit: Habit, catalog: Catalog) -> Today:
         day,
         tz,
         settings.new_skills_per_day - introduced_today,
+        state.levels,
+        {k for e in state.sessions if local_day(e.started_at, tz) == day for k in e.levels},
     )
     # What a real call showed comes first: the closest practice to the rep's own work.
     real = _from_real_calls(habit, state, opts, now)
     wanted = real + [n for n in wanted if n.skill not in {r.skill for r in real}]
     if goal.set and not goal.met:  # less is due than the rep wants to do: practise ahead
         want = max(goal.drills_left, math.ceil(goal.minutes_left / AHEAD_MINUTES))
-        wanted += q.ahead(introduction_order(opts), state.cards, now, day, tz)[
+        wanted += q.ahead(introduction_order(opts), state.cards, now, day, tz, state.levels)[
             : max(0, want - len(wanted))
         ]
     recent = [

@@ -1,10 +1,11 @@
 """The daily habit of one rep: scheduler state, commitments, today's queue, progress.
 
-The recordings are the source of truth. The rep's scheduler state (an FSRS card per skill and
-a summary of every scored session) is a cache kept through the HabitStore port. Every read
-first *syncs* it: scored sessions not yet applied are applied in the order they ended; anything
-that cannot be applied incrementally (a session older than the last one applied, a session
-that was deleted, an unreadable or outdated state file) rebuilds the state from scratch.
+The recordings are the source of truth. The rep's scheduler state (an FSRS card per skill, the
+level estimate the queue orders by, and a summary of every scored session) is a cache kept
+through the HabitStore port. Every read first *syncs* it: scored sessions not yet applied are
+applied in the order they ended; anything that cannot be applied incrementally (a session
+older than the last one applied, a session that was deleted, an unreadable or outdated state
+file) rebuilds the state from scratch.
 Rebuilding gives the same cards, because reviews are applied in the same order at the times the
 sessions ended. Which skills a whole call exercised is read from its scenario file as it is
 now (a drill's skills are saved with the session).
@@ -24,8 +25,8 @@ from datetime import datetime, tzinfo
 
 from roleplay.domain import commitment as commitments
 from roleplay.domain.commitment import Commitment
-from roleplay.domain.habit import HabitState, PracticeEntry
-from roleplay.domain.schedule import SkillCard, retrievability, review
+from roleplay.domain.habit import HabitState, PracticeEntry, skill_evidence
+from roleplay.domain.schedule import SkillCard, retrievability, review, showing
 from roleplay.domain.scorecard import CommitmentCheck, Scorecard
 from roleplay.domain.session import SessionRecord
 from roleplay.errors import RoleplayError
@@ -318,11 +319,14 @@ def _apply(state: HabitState, record: SessionRecord, card: Scorecard, skills: li
     assert record.ended_at is not None
     practised = card.kpis.rep_turns > 0
     levels = skill_levels(card, skills) if practised else {}
+    evidence = skill_evidence(card, levels)
     before: dict[str, float] = {}
     cards: dict[str, SkillCard] = state.cards
     for skill, level in levels.items():
         before[skill] = round(retrievability(cards.get(skill), record.ended_at), 4)
-        cards[skill] = review(cards.get(skill), skill, level, record.ended_at)
+        cards[skill] = review(cards.get(skill), skill, level, record.ended_at, evidence.get(skill))
+        # The same showing feeds the level estimate the queue orders by (domain/skill_level.py).
+        state.levels.observe(skill, showing(level, evidence.get(skill)), record.ended_at)
     checks: list[CommitmentCheck] = []
     if practised:
         for o in _open(state):
@@ -345,6 +349,7 @@ def _apply(state: HabitState, record: SessionRecord, card: Scorecard, skills: li
             practised=practised,
             levels=levels,
             retrievability=before,
+            evidence=evidence,
             overall=card.overall,
             kpis={"overall": card.overall, **{k: kpis.get(k) for k in KPI_FIELDS}},
             commitment=record.commitment,

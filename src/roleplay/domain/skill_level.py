@@ -1,0 +1,163 @@
+"""How well the rep would likely do each skill today: a level estimate from every showing.
+
+FSRS (domain/schedule.py) answers *when* a skill should come back so it is not forgotten. It
+does not answer *which skill is weakest today*, which is what a rep with time for one drill
+needs: its state is a memory of recall, moved by coarse ratings, and a skill rated Again
+(level 1-2) keeps a stability of about a day however much the rep has improved. In the bench
+(bench/scheduler_sim.py) a queue ordered by FSRS found the weakest skill no better than chance.
+So the queue orders by this estimate, and FSRS still brings skills back when they are due.
+
+The model of one skill, in rubric levels (1-5):
+- the level the rep walked in with (`base`), plus what practice added on top (`extra`);
+- a showing (the judge's level moved by its evidence, `schedule.showing`) sees base + extra,
+  give or take SHOWING_SD levels (the judge's noise and the rounding to whole levels);
+- a practice adds a share `lift` of the way to level 5: extra += lift * (5 - base - extra);
+- between practices the extra fades back towards the base, extra *= exp(-days / span), and
+  each practice makes it last longer: span = first_span * growth ** practices.
+Base and extra are tracked by a Kalman filter (two numbers and their covariance), so repeated
+showings average out the judge's noise, and every showing, not only the first, tells what the
+rep walked in with.
+
+How fast a rep learns and forgets is not known in advance and differs between reps. So rather
+than guessing lift, first_span and growth, `Levels` runs a small grid of them side by side
+(GRID: lifts of 10-30%, first spans of half a day to 16 days, growth 1.5-3x, and one in which
+practice does not help at all) and weighs each by
+how well it predicted the rep's showings so far (its `misfit`, the negative log-likelihood of
+each showing before it was applied): the estimate is the weighted mean (Bayesian model
+averaging). With few showings all weigh alike; after a few weeks the estimate follows the
+rep's own pace. Time is always passed in; datetimes must be timezone-aware.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterable
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+TOP = 5.0  # the highest rubric level: practice closes part of the gap to it
+SHOWING_SD = 0.5  # levels: the judge's noise plus the rounding to a whole level
+NEW_BASE = 3.0  # before the first showing: the pass level, give or take NEW_SD levels
+NEW_SD = 1.0
+LIFTS = (0.1, 0.2, 0.3)
+FIRST_SPANS = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0)  # days
+GROWTHS = (1.5, 2.0, 3.0)
+# Plus one candidate in which practice does not help (with no lift, span and growth do not
+# matter): a rep who shows level 1 drill after drill must not be predicted to be improving.
+GRID = ((0.0, 1.0, 1.0), *itertools.product(LIFTS, FIRST_SPANS, GROWTHS))
+NEGLIGIBLE = 1e-4  # a candidate weighing less than this (relative to the best) is skipped
+
+
+class Track(BaseModel):
+    """One skill under one candidate model, right after its last practice."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    base: float
+    extra: float
+    var_base: float
+    cov: float
+    var_extra: float
+    at: datetime
+    practices: int
+
+
+class Fit(BaseModel):
+    """One candidate pace of learning and forgetting, and how well it has predicted the rep."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    lift: float
+    first_span: float
+    growth: float
+    misfit: float = 0.0
+    tracks: dict[str, Track] = Field(default_factory=dict)
+
+    def held(self, track: Track, now: datetime) -> float:
+        """The share of the practice gain still there at `now`."""
+        days = max(0.0, (now - track.at).total_seconds() / 86400)
+        return math.exp(-days / (self.first_span * self.growth**track.practices))
+
+    def observe(self, skill: str, shown: float, at: datetime) -> None:
+        """Apply one showing of `skill` at `at`, then the practice it was."""
+        old = self.tracks.get(skill)
+        if old is None:
+            base, extra, vb, c, vx, n = NEW_BASE, 0.0, NEW_SD**2, 0.0, 0.0, 0
+        else:
+            h = self.held(old, at)
+            base, extra, n = old.base, old.extra * h, old.practices
+            vb, c, vx = old.var_base, old.cov * h, old.var_extra * h * h
+        # The showing sees base + extra.
+        spread = vb + 2 * c + vx + SHOWING_SD**2
+        surprise = shown - (base + extra)
+        if old is not None:  # the first showing is equally likely under every candidate
+            self.misfit += math.log(spread) + surprise * surprise / spread
+        k_base, k_extra = (vb + c) / spread, (c + vx) / spread
+        base, extra = base + k_base * surprise, extra + k_extra * surprise
+        vb, c, vx = (
+            vb - k_base * (vb + c),
+            c - k_base * (c + vx),
+            vx - k_extra * (c + vx),
+        )
+        # The practice: extra' = (1 - lift) * extra + lift * (TOP - base).
+        w = self.lift
+        extra = (1 - w) * extra + w * (TOP - base)
+        vb, c, vx = (
+            vb,
+            (1 - w) * c - w * vb,
+            w * w * vb - 2 * w * (1 - w) * c + (1 - w) ** 2 * vx,
+        )
+        self.tracks[skill] = Track.model_construct(
+            base=base, extra=extra, var_base=vb, cov=c, var_extra=vx, at=at, practices=n + 1
+        )
+
+    def level(self, skill: str, now: datetime) -> float | None:
+        track = self.tracks.get(skill)
+        if track is None:
+            return None
+        return track.base + track.extra * self.held(track, now)
+
+
+def _grid() -> list[Fit]:
+    return [Fit(lift=w, first_span=s, growth=g) for w, s, g in GRID]
+
+
+class Levels(BaseModel):
+    """The rep's level estimate for every skill practised (see the module docstring)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    fits: list[Fit] = Field(default_factory=_grid)
+
+    def observe(self, skill: str, shown: float, at: datetime) -> None:
+        """The rep showed `skill` at level `shown` (1-5, may be fractional) at `at`."""
+        if at.tzinfo is None:
+            raise ValueError(f"time must be timezone-aware, got {at.isoformat()}")
+        if not 1 <= shown <= TOP:
+            raise ValueError(f"a showing is a level from 1 to 5, got {shown!r}")
+        for fit in self.fits:
+            fit.observe(skill, shown, at)
+
+    def expected(self, skills: Iterable[str], now: datetime) -> dict[str, float]:
+        """Skill -> the level the rep would likely show at `now`, for the skills practised."""
+        if now.tzinfo is None:
+            raise ValueError(f"time must be timezone-aware, got {now.isoformat()}")
+        if not self.fits:
+            return {}
+        best = min(f.misfit for f in self.fits)
+        weighed = [(math.exp(-(f.misfit - best) / 2), f) for f in self.fits]
+        weighed = [(w, f) for w, f in weighed if w >= NEGLIGIBLE]
+        total = sum(w for w, _ in weighed)
+        found: dict[str, float] = {}
+        for skill in skills:
+            levels = [(w, f.level(skill, now)) for w, f in weighed]
+            if all(x is not None for _, x in levels):
+                level = sum(w * x for w, x in levels if x is not None) / total
+                found[skill] = min(TOP, max(1.0, level))
+        return found
+
+    def pace(self) -> Fit | None:
+        """The candidate that has predicted the rep best so far (for reports and tests)."""
+        return min(self.fits, key=lambda f: f.misfit, default=None)
