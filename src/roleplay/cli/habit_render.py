@@ -4,36 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, timedelta
-from itertools import pairwise
 from typing import Any
 
 from roleplay.cli.render import clock, wrap
 from roleplay.domain.commitment import Commitment
 from roleplay.domain.habit import Goal, Streak
 from roleplay.domain.text import printable
+from roleplay.presentation.format import reminder as reminder  # the CLI's brief shows it too
+from roleplay.presentation.format import skill_name as skill_name
 from roleplay.services.daily import Progress, QueueItem, Today
 from roleplay.services.habit import OpenCommitment
 
 BARS = "▁▂▃▄▅▆▇█"
 QUOTES = "\"'\u201c\u201d"
 LEVEL_ROWS = (5, 4, 3, 2, 1)
-
-
-PREFIXES = {"de", "re", "co", "pre", "non", "self", "cross", "follow", "up", "e"}
-
-
-def skill_name(skill: str) -> str:
-    """'next-steps' -> 'next steps'; a prefix keeps its hyphen: 'de-escalation'."""
-    parts = skill.split("-")
-    out = parts[0]
-    for before, part in pairwise(parts):
-        out += ("-" if before in PREFIXES else " ") + part
-    return out
-
-
-def reminder(skill: str, text: str) -> str:
-    """An open commitment, as the next brief on its skill shows it (CLI and app)."""
-    return f"Your commitment from last time ({skill_name(skill)}): {text}"
 
 
 def short_day(day: date) -> str:

@@ -193,7 +193,7 @@ class RoleplayApp(ReportsFailures, App[None]):
 
     def _reminders(self, call: Conversation) -> list[str]:
         """The rep's open commitments about what this call trains, for its brief."""
-        from roleplay.cli.habit_render import reminder
+        from roleplay.presentation.format import reminder
 
         record = call.record
         skills = list(record.drill.skills) if record.drill else list(call.run.scenario.skills)

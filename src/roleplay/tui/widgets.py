@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.markup import escape
 from textual.widgets import Static
 
-from roleplay.cli.workspace_note import short_path
+from roleplay.presentation.workspace import short_path
 from roleplay.domain.kpis import Kpis, describe
 from roleplay.domain.scenario import Scenario
 

@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
-from roleplay.cli.render import clock
+from roleplay.presentation.format import clock
 from roleplay.domain.history import SessionView
 from roleplay.tui.failures import ReportsFailures
 from roleplay.tui.screens.practice import TurnLine

@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from roleplay.cli.render import clock
+from roleplay.presentation.format import clock
 from roleplay.domain.scorecard import Scorecard
 from roleplay.domain.session import Transcript
 from roleplay.tui.failures import ReportsFailures
