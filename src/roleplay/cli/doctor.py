@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from roleplay.presentation import workspace as workspace_note
 from roleplay.cli.app import JsonOpt, app, build_services, emit_json
 from roleplay.config import config_file
+from roleplay.presentation import workspace as workspace_note
 from roleplay.services.doctor import Check, check_audio, check_llm, check_speech, check_team
 
 if TYPE_CHECKING:

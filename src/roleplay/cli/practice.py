@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Annotated, Literal
 import typer
 
 from roleplay.cli import habit, render
-from roleplay.presentation import workspace as workspace_note
 from roleplay.cli.app import JsonOpt, app, build_services, emit_json, fail
 from roleplay.cli.text_call import run_text_call
 from roleplay.cli.voice_call import VoiceOptions, choose_mode, fast_timeline, run_voice_call
+from roleplay.presentation import workspace as workspace_note
 from roleplay.services.catalog import UnknownScenario
 from roleplay.services.ports import BrokenRecording, SessionNotFound
 
