@@ -40,7 +40,6 @@ def doctor(as_json: JsonOpt = False) -> None:
 
 def _voice_checks(services: Services) -> list[Check]:
     """Audio (in a child process with a timeout: it can hang) and the speech model."""
-    from roleplay.adapters.audio_sounddevice import probe
-    from roleplay.composition import speech_to_text
+    from roleplay.composition import probe_audio, speech_to_text
 
-    return [*check_audio(probe(fresh=True)), *check_speech(speech_to_text(services.settings))]
+    return [*check_audio(probe_audio()), *check_speech(speech_to_text(services.settings))]

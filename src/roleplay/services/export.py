@@ -28,6 +28,7 @@ from roleplay.domain.highlight import Span, spans
 from roleplay.domain.history import SessionView
 from roleplay.domain.scorecard import CriterionScore
 from roleplay.errors import RoleplayError
+from roleplay.services.ports import Charts, Templates
 
 Format = Literal["html", "md", "json"]
 MIN_SECRET = txt.MIN_SECRET
@@ -64,7 +65,14 @@ def redact_all(value: T, secrets: Sequence[str]) -> T:
     return walk(value)  # type: ignore[no-any-return]
 
 
-def export(view: SessionView, fmt: Format, secrets: Sequence[str] = ()) -> str:
+def export(
+    view: SessionView,
+    fmt: Format,
+    secrets: Sequence[str] = (),
+    *,
+    charts: Charts,
+    templates: Templates,
+) -> str:
     view = redact_all(view, secrets)  # before any escaping (see the module's docstring)
     if fmt == "json":
         text = json.dumps(redact_all(document(view), secrets), indent=2, ensure_ascii=False)
@@ -72,7 +80,7 @@ def export(view: SessionView, fmt: Format, secrets: Sequence[str] = ()) -> str:
     elif fmt == "md":
         text = markdown(view)
     else:
-        text = html(view)
+        text = html(view, charts, templates)
     return redact(text, secrets)  # and once more over the whole: belt and braces
 
 
@@ -242,10 +250,7 @@ def _pct(x: float | None) -> str:
 # --- HTML ------------------------------------------------------------------------------------
 
 
-def html(view: SessionView) -> str:
-    from roleplay.services import charts
-    from roleplay.services.templates import render
-
+def html(view: SessionView, charts: Charts, templates: Templates) -> str:
     card = view.scorecard
     human = view.human_levels()
     evidence = _evidence(view)
@@ -256,7 +261,7 @@ def html(view: SessionView) -> str:
         (c.name, c.level, human[c.id].level if c.id in human else None)
         for c in (card.criteria if card else ())
     ]
-    return render(
+    return templates.render(
         "session.html.j2",
         view=view,
         record=view.record,

@@ -23,7 +23,7 @@ from roleplay.domain.kpis import Kpis
 from roleplay.domain.trends import Bucket, bucket_for, trend
 from roleplay.services.export import redact
 from roleplay.services.index import Indexer
-from roleplay.services.ports import Clock
+from roleplay.services.ports import Charts, Clock, Templates
 
 ReportFormat = Literal["html", "csv", "json"]
 LEVELS = (0.8, 5.2)  # levels 1-5, with room for the markers at the ends
@@ -88,15 +88,23 @@ class TeamReport:
 
 class Reports:
     def __init__(
-        self, indexer: Indexer, clock: Clock, secrets: Callable[[], Sequence[str]] = tuple
+        self,
+        indexer: Indexer,
+        clock: Clock,
+        secrets: Callable[[], Sequence[str]] = tuple,
+        *,
+        charts: Charts,
+        templates: Templates,
     ) -> None:
         self.indexer = indexer
         self.clock = clock
         self._secrets = secrets
+        self._charts = charts
+        self._templates = templates
 
     def render(self, report: TeamReport, fmt: ReportFormat) -> str:
         """The report as HTML (plots), CSV or JSON (data), secrets redacted."""
-        return render(report, fmt, self._secrets())
+        return render(report, fmt, self._secrets(), charts=self._charts, templates=self._templates)
 
     def build(
         self,
@@ -113,7 +121,14 @@ class Reports:
         return TeamReport(since, until, team, rep, tuple(scored))
 
 
-def render(report: TeamReport, fmt: ReportFormat, secrets: Sequence[str] = ()) -> str:
+def render(
+    report: TeamReport,
+    fmt: ReportFormat,
+    secrets: Sequence[str] = (),
+    *,
+    charts: Charts,
+    templates: Templates,
+) -> str:
     if fmt == "csv":
         text = csv_text(report)
     elif fmt == "json":
@@ -121,7 +136,7 @@ def render(report: TeamReport, fmt: ReportFormat, secrets: Sequence[str] = ()) -
             {"title": report.title, "rows": rows(report)}, indent=2, ensure_ascii=False
         )
     else:
-        text = html_text(report)
+        text = html_text(report, charts, templates)
     return redact(text, secrets)
 
 
@@ -205,10 +220,7 @@ def rep_summary(report: TeamReport) -> list[dict[str, Any]]:
     return out
 
 
-def html_text(report: TeamReport) -> str:
-    from roleplay.services import charts
-    from roleplay.services.templates import render as render_template
-
+def html_text(report: TeamReport, charts: Charts, templates: Templates) -> str:
     by = report.bucket
     sessions = report.sessions
     period = (report.since.date(), report.until.date())
@@ -281,7 +293,7 @@ def html_text(report: TeamReport) -> str:
                 ),
             )
         )
-    return render_template(
+    return templates.render(
         "report.html.j2",
         report=report,
         summary=rep_summary(report),
