@@ -26,6 +26,7 @@ from roleplay import __version__
 from roleplay.domain import text as txt
 from roleplay.domain.highlight import Span, spans
 from roleplay.domain.history import SessionView
+from roleplay.domain.kpis import numbers
 from roleplay.domain.scorecard import CriterionScore
 from roleplay.errors import RoleplayError
 from roleplay.services.ports import Charts, Templates
@@ -95,6 +96,10 @@ def document(view: SessionView) -> dict[str, Any]:
         ],
         "scorecard": view.scorecard.model_dump(mode="json") if view.scorecard else None,
         "human_levels": {k: o.level for k, o in human.items()},
+        # Every tracked KPI (domain/kpis.py) by its key, as reports and progress name it.
+        "numbers": {kpi.key: value for kpi, value in numbers(view.scorecard.kpis)}
+        if view.scorecard
+        else {},
         "review": {
             "comments": [c.model_dump(mode="json") for c in view.comments],
             "overrides": [o.model_dump(mode="json") for o in view.overrides],
@@ -211,17 +216,8 @@ def markdown(view: SessionView) -> str:
             quotes = "; ".join(f"“{_md(e.quote)}” (turn {e.turn})" for e in c.evidence if e.quote)
             level = "-" if c.level is None else str(c.level)
             lines.append(f"| {_md(c.name)} | {level} | {reviewer} | {quotes} |")
-        k = card.kpis
-        lines += [
-            "",
-            "## Numbers",
-            "",
-            f"- Talk ratio: {_pct(k.talk_ratio_words)} of words"
-            + (f", {_pct(k.talk_ratio_time)} of time" if k.talk_ratio_time is not None else ""),
-            f"- Questions: {k.questions_open} open, {k.questions_closed} closed",
-            f"- Fillers: {k.fillers}",
-            f"- Longest monologue: {k.longest_monologue_words} words",
-        ]
+        lines += ["", "## Numbers", ""]
+        lines += [f"- {kpi.label}: {kpi.text(value)}" for kpi, value in numbers(card.kpis)]
     general = view.comments_on(None)
     if general:
         lines += ["", "## Comments", ""]
@@ -241,10 +237,6 @@ def markdown(view: SessionView) -> str:
         lines += [f"- {_when(e.at)} · {_md(e.author)}: {_md(e.what)}" for e in view.history()]
     lines += ["", f"_Exported by roleplay {__version__}._", ""]
     return txt.printable("\n".join(lines))
-
-
-def _pct(x: float | None) -> str:
-    return "-" if x is None else f"{100 * x:.0f}%"
 
 
 # --- HTML ------------------------------------------------------------------------------------
@@ -283,7 +275,7 @@ def html(view: SessionView, charts: Charts, templates: Templates) -> str:
         notes=_purge_notes(view),
         started=_when(view.record.started_at),
         when=_when,
-        pct=_pct,
+        numbers=[(kpi.label, kpi.text(value)) for kpi, value in numbers(card.kpis)] if card else [],
         level_chart=charts.levels(level_rows) if level_rows else None,
         kpi_chart=charts.kpis(card.kpis, view.turns) if card else None,
         version=__version__,
