@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from roleplay.adapters import charts
 from roleplay.errors import MissingExtra
-from roleplay.services import charts
 
 BLOCK = "import sys; sys.modules[{name!r}] = None; "  # importing it now raises ImportError
 

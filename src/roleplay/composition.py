@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 from roleplay.adapters.audio_player import SoundDevicePlayer
-from roleplay.adapters.clock import ManualClock, SystemClock
-from roleplay.adapters.file_store import FileSessionStore
+from roleplay.adapters.charts import MatplotlibCharts
+from roleplay.adapters.clock import ManualClock, SwitchableClock
 from roleplay.adapters.habit_store import HabitFileStore
+from roleplay.adapters.html_templates import JinjaTemplates
 from roleplay.adapters.index_login import shared_login
-from roleplay.adapters.index_open import known_secrets, open_index
+from roleplay.adapters.index_open import database_url, known_secrets, open_index
 from roleplay.adapters.indexed_file_store import IndexedFileStore
 from roleplay.adapters.indexed_habit_store import IndexedHabitStore
 from roleplay.adapters.offline_judge import OfflineJudge
@@ -25,7 +26,14 @@ from roleplay.services.catalog import Catalog, WatchedCatalog
 from roleplay.services.end_of_call import EndOfCall
 from roleplay.services.habit import Habit, HabitSettings
 from roleplay.services.index import Indexer
-from roleplay.services.ports import Clock, Customer, Judge, JudgeUnavailable, Playback
+from roleplay.services.ports import (
+    Clock,
+    Customer,
+    Judge,
+    JudgeUnavailable,
+    Playback,
+    SessionArchive,
+)
 from roleplay.services.practice import Practice, Profile
 from roleplay.services.report import Reports
 from roleplay.services.retention import Purger
@@ -34,9 +42,16 @@ from roleplay.services.scoring import FallbackJudge
 from roleplay.services.team import Team, TeamIndex
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from roleplay.adapters.audio_sounddevice import AudioProbe, Device
+    from roleplay.adapters.call_audio import CallTranscriber
+    from roleplay.services.conversation_tests import PromptTexts
+    from roleplay.services.engine import Conversation
     from roleplay.services.listening import ListenSettings
     from roleplay.services.ports import SpeechToText
-    from roleplay.services.voice_call import VoiceParts
+    from roleplay.services.voice_call import Timeline, VoiceCall, VoiceParts
+    from roleplay.services.voice_events import VoiceEvent
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +61,7 @@ class Services:
     settings: Settings
     workspace: Workspace
     practice: Practice
-    store: FileSessionStore
+    store: SessionArchive
     offline: bool  # no LLM configured: scripted customer and rule-based judge
     indexer: Indexer  # the index database: opened and caught up on first use
     reviews: Reviews  # find, open, comment, override, mark reviewed, play, export
@@ -91,9 +106,7 @@ class Services:
 
     def audio_devices(self) -> list[Any]:
         """Sound devices, for the settings screen (raises when there is no audio stack)."""
-        from roleplay.adapters.audio_sounddevice import list_devices
-
-        return list(list_devices())
+        return sound_devices()
 
     def play_audio(self, path: Path) -> Playback:
         """Play a recorded turn (blocks until done); says why when it could not."""
@@ -154,7 +167,13 @@ def build(
     settings = settings or load_settings()
     ws = resolve_workspace(settings, workspace)
     recordings = FileRecordings(ws.recordings)
-    indexer = Indexer(recordings, open_index)
+    url = database_url(settings)
+    indexer = Indexer(
+        recordings,
+        lambda: open_index(url),
+        # Bound late: `services` exists by the time the index first asks for a rebuild.
+        refresh_cards=lambda rep: services.habit(rep).rebuild(),
+    )
     store = IndexedFileStore(
         ws.recordings,
         pending=recordings.mark_pending,
@@ -177,19 +196,20 @@ def build(
         if llm is None
         else FallbackJudge(llm_judge(settings, llm), OfflineJudge()),
         store=store,
-        clock=clock or SystemClock(),
+        clock=clock or SwitchableClock(),  # a recording read fast switches it (audio_timeline)
     )
     secrets = lambda: known_secrets(settings)  # noqa: E731
+    charts, templates = MatplotlibCharts(), JinjaTemplates()
     services = Services(
         settings, ws, practice, store, offline=llm is None, llm=llm, indexer=indexer,
         reviews=Reviews(
-            indexer, SoundDevicePlayer, practice.clock, settings.rep_name, secrets, shared_login
+            indexer, SoundDevicePlayer, practice.clock, settings.rep_name, secrets,
+            lambda: shared_login(url), charts=charts, templates=templates,
         ),
-        reports=Reports(indexer, practice.clock, secrets),
+        reports=Reports(indexer, practice.clock, secrets, charts=charts, templates=templates),
         purger=Purger(store, indexer, practice.clock),
         catalogs=catalogs, records=SessionRecords(ws.recordings),
     )  # fmt: skip
-    indexer.refresh_cards = lambda rep: services.habit(rep).rebuild()
     return services
 
 
@@ -323,15 +343,108 @@ def listen_settings(settings: Settings) -> ListenSettings:
     return ListenSettings(policy=policy, push_to_talk=v.push_to_talk)
 
 
-def audio_timeline(services: Services) -> ManualClock:
+def audio_timeline(services: Services) -> Timeline:
     """A recording read faster than real time runs the call on the audio's clock, so turn
-    times, talk ratio and pace come out as if it had been spoken. (A manual clock the call
-    moves; it replaces the practice clock, since one process runs one such call at a time.)"""
-    from roleplay.adapters.clock import ManualClock
-
+    times, talk ratio and pace come out as if it had been spoken: the services' one clock
+    switches to a manual clock the call moves (one process runs one such call at a time)."""
     current = services.practice.clock
-    if isinstance(current, ManualClock):
+    if isinstance(current, ManualClock):  # already manual (tests, simulations)
         return current
-    clock = ManualClock(start=current.now())
-    services.practice.clock = clock
-    return clock
+    if isinstance(current, SwitchableClock):
+        return current.follow_audio()
+    raise TypeError(f"a call cannot move {type(current).__name__}: build with a ManualClock")
+
+
+def voice_call(
+    services: Services,
+    call: Conversation,
+    sink: Callable[[VoiceEvent], None],
+    *,
+    audio_in: Path | None = None,
+    realtime: bool = True,
+    speaker: Literal["device", "none"] = "device",
+    stt: SpeechToText | None = None,
+    timeline: Timeline | None = None,
+    fallback: Callable[[], Customer] | None = None,
+) -> VoiceCall:
+    """A spoken call on `call` (the CLI's and the app's): the voice parts, the listening
+    settings, the persona's voice or the one configured for it; events go to `sink`."""
+    from roleplay.services.voice_call import VoiceCall
+
+    parts = build_voice(services, audio_in=audio_in, realtime=realtime, speaker=speaker, stt=stt)
+    v = services.settings.voice
+    s = call.run.scenario
+    override = v.voices.get(s.id) or v.voices.get(s.persona.name)
+    return VoiceCall(
+        call,
+        parts,
+        listen_settings(services.settings),
+        sink,
+        timeline=timeline,
+        fallback=fallback,
+        speculate=v.speculate,
+        voice=s.persona.voice.model_copy(update={"accent": override}) if override else None,
+    )
+
+
+# --- the sound system and audio files, asked from the interfaces --------------------------
+
+
+def microphone_problem(settings: Settings) -> str | None:
+    """None when the configured microphone can be used; else why not and what to do (asked
+    in a child process with a timeout: a hung sound system must not freeze the caller)."""
+    from roleplay.adapters.audio_sounddevice import microphone_problem as problem
+
+    return problem(settings.voice.input_device)
+
+
+def has_speaker(settings: Settings) -> bool:
+    """The configured speaker can play (asked like `microphone_problem`)."""
+    from roleplay.adapters.audio_sounddevice import has_speaker as speaker
+
+    return speaker(settings.voice.output_device)
+
+
+def sound_devices() -> list[Device]:
+    """Microphones and speakers. Raises AudioUnavailable when there is no sound system."""
+    from roleplay.adapters.audio_sounddevice import list_devices
+
+    return list(list_devices())
+
+
+def probe_audio() -> AudioProbe:
+    """Ask the sound system afresh (`roleplay doctor`), in a child process with a timeout."""
+    from roleplay.adapters.audio_sounddevice import probe
+
+    return probe(fresh=True)
+
+
+def check_audio_file(path: Path) -> None:
+    """Read `path` as audio before a call starts. Raises AudioUnavailable naming the file."""
+    from roleplay.adapters.audio_file import FileAudioSource
+
+    FileAudioSource(path).audio()
+
+
+def call_transcriber(stt: SpeechToText) -> CallTranscriber:
+    """Transcribes a recorded call with a speaker on every word (faster-whisper's own)."""
+    from roleplay.adapters.call_audio import CallTranscriber
+    from roleplay.adapters.stt_whisper import WhisperSpeech
+
+    return CallTranscriber(cast("WhisperSpeech", stt))
+
+
+# --- the customer, for conversation tests --------------------------------------------------
+
+
+def scripted_customer() -> Customer:
+    from roleplay.adapters.scripted_customer import ScriptedCustomer
+
+    return ScriptedCustomer()
+
+
+def llm_customer(llm: LlmClient) -> tuple[Customer, PromptTexts]:
+    """The LLM customer, and the system prompt it is given for a run (the tests read it)."""
+    from roleplay.adapters.llm_customer import LlmCustomer, build_system_prompt
+
+    return LlmCustomer(llm), lambda run: [build_system_prompt(run)]

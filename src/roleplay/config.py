@@ -141,6 +141,11 @@ class UiSettings(BaseModel):
     keys: dict[str, str] = Field(default_factory=dict)
 
 
+def _database_url() -> SecretStr | None:
+    value = os.environ.get(DATABASE_ENV, "").strip()
+    return SecretStr(value) if value else None
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -166,6 +171,10 @@ class Settings(BaseModel):
     new_skills_per_day: int = Field(
         default=2, ge=0, le=20, description="Skills never practised that may join a day's queue."
     )
+    # The team's index database (a PostgreSQL URL); None: a SQLite file in the data folder.
+    # Only from ROLEPLAY_DATABASE_URL, never the config file: the URL holds the database
+    # password. Read when Settings is made, so adapters are handed it and read no environment.
+    database_url: SecretStr | None = Field(default_factory=_database_url, exclude=True)
 
     @property
     def rep_name(self) -> str:
@@ -196,6 +205,11 @@ def load_settings(path: Path | None = None) -> Settings:
             data = tomllib.loads(path.read_text("utf-8"))
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{path}: not valid TOML ({exc}); fix or delete the file") from None
+        if "database_url" in data:
+            raise ConfigError(
+                f"{path}: database_url cannot be set in the config file (the URL holds the "
+                f"database password); remove it and set {DATABASE_ENV} instead"
+            )
     for key, var in ENV.items():
         if os.environ.get(var):
             data[key] = os.environ[var]

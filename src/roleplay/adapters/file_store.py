@@ -29,7 +29,7 @@ from pydantic import BaseModel, ValidationError
 from roleplay.domain.scorecard import Scorecard
 from roleplay.domain.session import SessionRecord, Transcript, Turn
 from roleplay.services import session_ref
-from roleplay.services.ports import BrokenRecording
+from roleplay.services.ports import BrokenRecording, Damaged
 
 log = logging.getLogger(__name__)
 
@@ -39,14 +39,6 @@ SCORECARD_FILE = "scorecard.json"
 M = TypeVar("M", bound=BaseModel)
 Scores = dict[str, float | None]  # session id -> overall score (None: not scored)
 FIX = "fix or move the file away, then run `roleplay reindex`"
-
-
-@dataclass(frozen=True)
-class Damaged:
-    """A session folder that cannot be read whole: its id and why."""
-
-    id: str
-    reason: str
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""The database login named by ROLEPLAY_DATABASE_URL, known without connecting.
+"""The database login named by the index URL (ROLEPLAY_DATABASE_URL), known without connecting.
 
 On a shared PostgreSQL index, people write as their login (the database checks it). When the
 server cannot be reached, the login in the URL still says who is writing, so a note saved to
@@ -11,12 +11,10 @@ import getpass
 import os
 from urllib.parse import unquote, urlsplit
 
-from roleplay.adapters.index_open import database_url
 
-
-def shared_login() -> str | None:
-    """The PostgreSQL login (as libpq would pick it), or None for a SQLite index."""
-    url = urlsplit(database_url())
+def shared_login(database_url: str) -> str | None:
+    """The PostgreSQL login of `database_url` (as libpq would pick it), or None for SQLite."""
+    url = urlsplit(database_url)
     if not url.scheme.startswith("postgres"):
         return None
     if url.username:

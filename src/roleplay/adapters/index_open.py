@@ -8,7 +8,6 @@ A team shares a PostgreSQL database instead: ROLEPLAY_DATABASE_URL=postgresql://
 from __future__ import annotations
 
 import logging
-import os
 import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -25,19 +24,19 @@ def default_index_file() -> Path:
     return data_dir() / "index.sqlite"
 
 
-def database_url() -> str:
-    configured = os.environ.get(DATABASE_ENV, "").strip()
+def database_url(settings: Settings) -> str:
+    """The configured index database (`Settings.database_url`), else the SQLite default."""
+    configured = settings.database_url.get_secret_value() if settings.database_url else ""
     return configured or f"sqlite:///{default_index_file()}"
 
 
-def open_index() -> SessionIndex:
-    """The index, created or upgraded. A damaged SQLite file is moved aside (kept, for a
-    post-mortem) and a new index is built: the recordings are the truth, and the index catches
-    up from them on first use. Raises IndexUnavailable."""
+def open_index(url: str) -> SessionIndex:
+    """The index at `url`, created or upgraded. A damaged SQLite file is moved aside (kept,
+    for a post-mortem) and a new index is built: the recordings are the truth, and the index
+    catches up from them on first use. Raises IndexUnavailable."""
     from roleplay.adapters.sql_engine import IndexDamaged
     from roleplay.adapters.sql_index import SqlIndex
 
-    url = database_url()
     try:
         return SqlIndex.open(url)
     except IndexDamaged as exc:

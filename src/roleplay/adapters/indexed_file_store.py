@@ -24,14 +24,13 @@ from pathlib import Path
 
 from roleplay.adapters.file_store import (
     SESSION_FILE,
-    Damaged,
     FileSessionStore,
     Scores,
     parse_file,
 )
 from roleplay.domain.scorecard import Scorecard
 from roleplay.domain.session import SessionRecord, Turn
-from roleplay.services.ports import BrokenRecording
+from roleplay.services.ports import BrokenRecording, Damaged
 
 log = logging.getLogger(__name__)
 

@@ -59,8 +59,7 @@ def read_call(
     rep_channel: Channel | None,
 ) -> CallWords:
     """Transcribe a recorded call with a speaker on every word, showing progress on stderr."""
-    from roleplay.adapters.call_audio import CallTranscriber
-    from roleplay.composition import speech_to_text
+    from roleplay.composition import call_transcriber, speech_to_text
     from roleplay.services.ports import AudioUnavailable, SpeechUnavailable
 
     stt = speech_to_text(settings, model)
@@ -77,7 +76,7 @@ def read_call(
         if language:
             stt.check_language(language)
         split = "stereo" if rep_channel else "auto"
-        return CallTranscriber(stt).transcribe(path, language, split, progress)  # type: ignore[arg-type]
+        return call_transcriber(stt).transcribe(path, language, split, progress)  # type: ignore[arg-type]
     except (AudioUnavailable, SpeechUnavailable) as exc:
         raise fail(str(exc)) from None
 

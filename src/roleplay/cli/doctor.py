@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from roleplay.cli import workspace_note
 from roleplay.cli.app import JsonOpt, app, build_services, emit_json
 from roleplay.config import config_file
+from roleplay.presentation import workspace as workspace_note
 from roleplay.services.doctor import Check, check_audio, check_llm, check_speech, check_team
 
 if TYPE_CHECKING:
@@ -40,7 +40,6 @@ def doctor(as_json: JsonOpt = False) -> None:
 
 def _voice_checks(services: Services) -> list[Check]:
     """Audio (in a child process with a timeout: it can hang) and the speech model."""
-    from roleplay.adapters.audio_sounddevice import probe
-    from roleplay.composition import speech_to_text
+    from roleplay.composition import probe_audio, speech_to_text
 
-    return [*check_audio(probe(fresh=True)), *check_speech(speech_to_text(services.settings))]
+    return [*check_audio(probe_audio()), *check_speech(speech_to_text(services.settings))]

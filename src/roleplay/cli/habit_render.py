@@ -4,36 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, timedelta
-from itertools import pairwise
 from typing import Any
 
 from roleplay.cli.render import clock, wrap
 from roleplay.domain.commitment import Commitment
 from roleplay.domain.habit import Goal, Streak
+from roleplay.domain.kpis import tracked
 from roleplay.domain.text import printable
+from roleplay.presentation.format import reminder as reminder  # the CLI's brief shows it too
+from roleplay.presentation.format import skill_name as skill_name
 from roleplay.services.daily import Progress, QueueItem, Today
 from roleplay.services.habit import OpenCommitment
 
 BARS = "▁▂▃▄▅▆▇█"
 QUOTES = "\"'\u201c\u201d"
 LEVEL_ROWS = (5, 4, 3, 2, 1)
-
-
-PREFIXES = {"de", "re", "co", "pre", "non", "self", "cross", "follow", "up", "e"}
-
-
-def skill_name(skill: str) -> str:
-    """'next-steps' -> 'next steps'; a prefix keeps its hyphen: 'de-escalation'."""
-    parts = skill.split("-")
-    out = parts[0]
-    for before, part in pairwise(parts):
-        out += ("-" if before in PREFIXES else " ") + part
-    return out
-
-
-def reminder(skill: str, text: str) -> str:
-    """An open commitment, as the next brief on its skill shows it (CLI and app)."""
-    return f"Your commitment from last time ({skill_name(skill)}): {text}"
 
 
 def short_day(day: date) -> str:
@@ -302,11 +287,13 @@ def progress_text(p: Progress, detail: bool) -> str:
     if p.kpis:
         out += ["", "Numbers per session, oldest first:"]
         width = max(len(k.label) for k in p.kpis)
+        declared = {k.key: k for k in tracked()}
         for k in p.kpis:
             values = [x.value for x in k.points][-24:]
             lo, hi = min(values), max(values)
             last = values[-1]
-            shown = f"{100 * last:.0f}%" if k.key == "talk_ratio_words" else f"{last:g}"
+            kpi = declared.get(k.key)
+            shown = kpi.text(last) if kpi else f"{last:g}"  # the overall score is no KPI
             better = f"  ({k.better} is better)" if k.better else ""
             out.append(f"  {k.label:<{width}}  {sparkline(values, lo, hi):<24} {shown}{better}")
     c = p.commitments

@@ -15,6 +15,9 @@ from roleplay.domain.scenario import Scenario
 from roleplay.domain.scorecard import Scorecard
 from roleplay.domain.session import SessionRecord, Transcript
 from roleplay.domain.text import printable
+from roleplay.presentation.format import clock as clock  # re-exported for the CLI modules
+from roleplay.presentation.format import duration as duration
+from roleplay.presentation.format import status as status
 from roleplay.services.calibration import RELIABLE_PAIRS, Agreement
 
 WIDTH = 78
@@ -22,13 +25,6 @@ OFFLINE_BANNER = (
     "Offline mode: the customer is scripted and the judge is rule-based (no LLM configured).\n"
     "Connect an LLM for a live customer: see 'Connect an LLM' in the README."
 )
-
-
-def clock(seconds: float | None) -> str:
-    if seconds is None:
-        return "-"
-    seconds = max(0, round(seconds))
-    return f"{seconds // 60}:{seconds % 60:02d}"
 
 
 def safe(text: str) -> str:
@@ -58,16 +54,6 @@ def briefing(s: Scenario, time_limit: float) -> str:
         "\n\n".join(wrap(part) for part in s.brief.split("\n\n")),  # drills add paragraphs
     ]
     return printable("\n".join(lines))
-
-
-def status(r: SessionRecord) -> str:
-    if r.ended_at is None:
-        return "unfinished"
-    return r.outcome or "ended"
-
-
-def duration(r: SessionRecord) -> float | None:
-    return (r.ended_at - r.started_at).total_seconds() if r.ended_at else None
 
 
 def session_table(

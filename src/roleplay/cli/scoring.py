@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
@@ -149,7 +148,7 @@ def _outside_call(
             raise fail(str(exc)) from None
         turns = parsed.turns
     digest = _sha256(path)
-    now = datetime.now(UTC)
+    now = services.practice.clock.now()
     record = SessionRecord(
         id=f"{now:%Y%m%d-%H%M%S}-call-{digest[:6]}",
         scenario=FileRef(id=OUTSIDE_CALL, version=1, sha256=digest, title=path.name),

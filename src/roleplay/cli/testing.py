@@ -65,19 +65,18 @@ def test_command(
     prompt: PromptTexts | None = None
     who: Customer
     if customer is CustomerKind.scripted or (customer is CustomerKind.auto and not services.llm):
-        from roleplay.adapters.scripted_customer import ScriptedCustomer
+        from roleplay.composition import scripted_customer
 
-        who = ScriptedCustomer()
+        who = scripted_customer()
     else:
         if services.llm is None:
             raise fail(
                 "no LLM is configured: export OPENAI_API_KEY, or set base_url and model under "
                 "[llm] in the config file (`roleplay doctor` checks it)"
             )
-        from roleplay.adapters.llm_customer import LlmCustomer, build_system_prompt
+        from roleplay.composition import llm_customer
 
-        who = LlmCustomer(services.llm)
-        prompt = lambda run: [build_system_prompt(run)]  # noqa: E731
+        who, prompt = llm_customer(services.llm)
     report = ConversationTester(who, prompt).run(chosen, runs=runs, seed=seed, only=only)
     if not report.tests:
         raise fail(f"no test called {', '.join(only or [])} in these scenarios")

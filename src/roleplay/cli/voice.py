@@ -17,11 +17,11 @@ if TYPE_CHECKING:
 @app.command()
 def devices(as_json: JsonOpt = False) -> None:
     """List sound devices (microphones and speakers) and which are the defaults."""
-    from roleplay.adapters.audio_sounddevice import list_devices
+    from roleplay.composition import sound_devices
     from roleplay.services.ports import AudioUnavailable
 
     try:
-        found = list_devices()
+        found = sound_devices()
     except AudioUnavailable as exc:
         raise fail(str(exc)) from None
     if as_json:

@@ -32,7 +32,6 @@ from roleplay.services.voice_events import (
 )
 
 if TYPE_CHECKING:
-    from roleplay.adapters.clock import ManualClock
     from roleplay.composition import Services
     from roleplay.services.engine import Conversation
     from roleplay.services.ports import Customer
@@ -83,18 +82,18 @@ def choose_mode(
     if text:
         return None
     if audio_in is not None:
-        from roleplay.adapters.audio_file import FileAudioSource
+        from roleplay.composition import check_audio_file
         from roleplay.services.ports import AudioUnavailable
 
         try:
-            FileAudioSource(audio_in).audio()  # a bad file is named before the call starts
+            check_audio_file(audio_in)  # a bad file is named before the call starts
         except AudioUnavailable as exc:
             raise fail(str(exc)) from None
     else:
-        from roleplay.adapters.audio_sounddevice import microphone_problem
+        from roleplay.composition import microphone_problem
 
         # Checked in a child process with a timeout: a hung sound system means typing.
-        problem = microphone_problem(services.settings.voice.input_device)
+        problem = microphone_problem(services.settings)
         if problem is not None:
             write(NO_MICROPHONE if problem.startswith("no ") else _no_audio(problem))
             return None
@@ -116,36 +115,28 @@ def run_voice_call(
     timeline: Timeline | None = None,
 ) -> None:
     """Drive a spoken call to its end; every turn is saved as it ends."""
-    from roleplay.adapters.audio_sounddevice import has_speaker
-    from roleplay.composition import build_voice, listen_settings, speech_to_text
+    from roleplay.composition import has_speaker, speech_to_text, voice_call
     from roleplay.services.ports import SpeechUnavailable
-    from roleplay.services.voice_call import VoiceCall
 
     s = call.run.scenario
     settings = services.settings.voice
     live = not options.plain and sys.stdout.isatty()
     display = _Display(write, s.persona.name.split()[0], live)
     speaker: Literal["device", "none"] = (
-        "device" if options.realtime and has_speaker(settings.output_device) else "none"
+        "device" if options.realtime and has_speaker(services.settings) else "none"
     )
-    parts = build_voice(
+    voice = voice_call(
         services,
+        call,
+        display.show,
         audio_in=options.audio_in,
         realtime=options.realtime,
         speaker=speaker,
         stt=speech_to_text(services.settings, options.stt_model, live=True),
-    )
-    override = settings.voices.get(s.id) or settings.voices.get(s.persona.name)
-    voice = VoiceCall(
-        call,
-        parts,
-        listen_settings(services.settings),
-        display.show,
         timeline=timeline,
         fallback=fallback,
-        speculate=settings.speculate,
-        voice=s.persona.voice.model_copy(update={"accent": override}) if override else None,
     )
+    parts = voice.parts
     write(render.briefing(s, call.time_limit))
     for line in commitments:
         write("\n" + line)
@@ -245,11 +236,9 @@ class _Display:
             self._status = ""
 
 
-def fast_timeline(services: Services) -> ManualClock:
+def fast_timeline(services: Services) -> Timeline:
     """A recording read faster than real time runs the call on the audio's clock, so turn
     times, talk ratio and pace come out as if it had been spoken."""
-    from roleplay.adapters.clock import ManualClock
+    from roleplay.composition import audio_timeline
 
-    clock = ManualClock(start=services.practice.clock.now())
-    services.practice.clock = clock  # a CLI process holds one call
-    return clock
+    return audio_timeline(services)

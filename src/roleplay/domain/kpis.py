@@ -2,13 +2,18 @@
 
 Time-based figures need real speech timings (voice sessions, transcribed calls). In typed
 sessions the timings measure typing, so those figures are left empty rather than misleading.
+
+`tracked()` is the one table of the KPIs followed over time: the rep's progress, the habit's
+per-session record, team reports (CSV and JSON columns, HTML trends) and session exports all
+read it, so a KPI is added by adding one row here.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -107,3 +112,56 @@ def describe(k: Kpis) -> list[tuple[str, str]]:
     if k.interruptions:
         pairs.append(("interruptions", str(k.interruptions)))
     return pairs
+
+
+# --- the KPIs tracked over time ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """One hard number followed per session, declared once (see the module's docstring)."""
+
+    key: str  # a field of Kpis, or the name of what `read` computes; a column in reports
+    label: str  # what a person reads: "Open questions"
+    unit: str  # what one value counts (a chart's axis); a unit starting "%" is a 0-1 share
+    better: Literal["higher", "lower"] | None  # None: neither way (a talk share has a sweet spot)
+    format: str  # one value as text, e.g. "{:.0%}" for a share, "{:.1f}"
+    read: Callable[[Kpis], float | None] | None = None  # default: the field named `key`
+
+    def value(self, k: Kpis) -> float | None:
+        """This KPI of one session (None: not measured, e.g. pace in a typed session)."""
+        if self.read is not None:
+            return self.read(k)
+        value: float | None = getattr(k, self.key)
+        return value
+
+    def text(self, value: float) -> str:
+        return self.format.format(value)
+
+    @property
+    def share(self) -> bool:
+        """A 0-1 share, plotted as a percentage."""
+        return self.unit.startswith("%")
+
+
+KPIS: tuple[Kpi, ...] = (
+    Kpi("talk_ratio_words", "Talk share by words", "% of words", None, "{:.0%}"),
+    Kpi("talk_ratio_time", "Talk share by speaking time", "% of time", None, "{:.0%}"),
+    Kpi("questions_open", "Open questions", "questions", "higher", "{:.0f}"),
+    Kpi("questions_closed", "Closed questions", "questions", None, "{:.0f}"),
+    Kpi("fillers_per_100_words", "Fillers per 100 words", "per 100 words", "lower", "{:.1f}"),
+    Kpi("longest_monologue_words", "Longest monologue (words)", "words", "lower", "{:.0f}"),
+    Kpi("words_per_minute", "Pace (words per minute)", "words per minute", None, "{:.0f}"),
+    Kpi("avg_response_latency", "Response latency (seconds)", "seconds", "lower", "{:.1f}"),
+    Kpi("interruptions", "Interruptions", "times", "lower", "{:.0f}"),
+)
+
+
+def tracked() -> tuple[Kpi, ...]:
+    """The table above, read when called (so every user sees the same rows, tests included)."""
+    return KPIS
+
+
+def numbers(k: Kpis) -> list[tuple[Kpi, float]]:
+    """Every tracked KPI this session measured, in table order."""
+    return [(kpi, v) for kpi in tracked() if (v := kpi.value(k)) is not None]

@@ -6,20 +6,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from roleplay.domain.habit import HabitState, local_day
+from roleplay.domain.kpis import tracked
 from roleplay.domain.schedule import SkillCard, retrievability, review
 from roleplay.domain.scorecard import Scorecard
 
-# The hard numbers tracked per session: key in PracticeEntry.kpis -> (label, better).
-KPIS: dict[str, tuple[str, str | None]] = {
-    "overall": ("Overall score (1-5)", "higher"),
-    "talk_ratio_words": ("Your share of the words", None),
-    "questions_open": ("Open questions", "higher"),
-    "questions_closed": ("Closed questions", None),
-    "fillers_per_100_words": ("Fillers per 100 words", "lower"),
-    "longest_monologue_words": ("Longest monologue (words)", "lower"),
-    "words_per_minute": ("Pace (words per minute)", None),
-    "avg_response_latency": ("Response latency (seconds)", "lower"),
-}
+# The overall score, followed like the KPIs (domain/kpis.py's table) and shown first.
+OVERALL = ("overall", "Overall score (1-5)", "higher")
 
 
 @dataclass(frozen=True)
@@ -128,7 +120,8 @@ def skill_progress(
 def kpi_series(state: HabitState, tz: tzinfo) -> list[KpiSeries]:
     out: list[KpiSeries] = []
     practised = [s for s in state.sessions if s.practised]
-    for key, (label, better) in KPIS.items():
+    followed = [OVERALL, *((k.key, k.label, k.better) for k in tracked())]
+    for key, label, better in followed:
         points = tuple(
             KpiPoint(s.id, local_day(s.started_at, tz), float(value))
             for s in practised

@@ -26,8 +26,10 @@ from roleplay import __version__
 from roleplay.domain import text as txt
 from roleplay.domain.highlight import Span, spans
 from roleplay.domain.history import SessionView
+from roleplay.domain.kpis import numbers
 from roleplay.domain.scorecard import CriterionScore
 from roleplay.errors import RoleplayError
+from roleplay.services.ports import Charts, Templates
 
 Format = Literal["html", "md", "json"]
 MIN_SECRET = txt.MIN_SECRET
@@ -64,7 +66,14 @@ def redact_all(value: T, secrets: Sequence[str]) -> T:
     return walk(value)  # type: ignore[no-any-return]
 
 
-def export(view: SessionView, fmt: Format, secrets: Sequence[str] = ()) -> str:
+def export(
+    view: SessionView,
+    fmt: Format,
+    secrets: Sequence[str] = (),
+    *,
+    charts: Charts,
+    templates: Templates,
+) -> str:
     view = redact_all(view, secrets)  # before any escaping (see the module's docstring)
     if fmt == "json":
         text = json.dumps(redact_all(document(view), secrets), indent=2, ensure_ascii=False)
@@ -72,7 +81,7 @@ def export(view: SessionView, fmt: Format, secrets: Sequence[str] = ()) -> str:
     elif fmt == "md":
         text = markdown(view)
     else:
-        text = html(view)
+        text = html(view, charts, templates)
     return redact(text, secrets)  # and once more over the whole: belt and braces
 
 
@@ -87,6 +96,10 @@ def document(view: SessionView) -> dict[str, Any]:
         ],
         "scorecard": view.scorecard.model_dump(mode="json") if view.scorecard else None,
         "human_levels": {k: o.level for k, o in human.items()},
+        # Every tracked KPI (domain/kpis.py) by its key, as reports and progress name it.
+        "numbers": {kpi.key: value for kpi, value in numbers(view.scorecard.kpis)}
+        if view.scorecard
+        else {},
         "review": {
             "comments": [c.model_dump(mode="json") for c in view.comments],
             "overrides": [o.model_dump(mode="json") for o in view.overrides],
@@ -203,17 +216,8 @@ def markdown(view: SessionView) -> str:
             quotes = "; ".join(f"“{_md(e.quote)}” (turn {e.turn})" for e in c.evidence if e.quote)
             level = "-" if c.level is None else str(c.level)
             lines.append(f"| {_md(c.name)} | {level} | {reviewer} | {quotes} |")
-        k = card.kpis
-        lines += [
-            "",
-            "## Numbers",
-            "",
-            f"- Talk ratio: {_pct(k.talk_ratio_words)} of words"
-            + (f", {_pct(k.talk_ratio_time)} of time" if k.talk_ratio_time is not None else ""),
-            f"- Questions: {k.questions_open} open, {k.questions_closed} closed",
-            f"- Fillers: {k.fillers}",
-            f"- Longest monologue: {k.longest_monologue_words} words",
-        ]
+        lines += ["", "## Numbers", ""]
+        lines += [f"- {kpi.label}: {kpi.text(value)}" for kpi, value in numbers(card.kpis)]
     general = view.comments_on(None)
     if general:
         lines += ["", "## Comments", ""]
@@ -235,17 +239,10 @@ def markdown(view: SessionView) -> str:
     return txt.printable("\n".join(lines))
 
 
-def _pct(x: float | None) -> str:
-    return "-" if x is None else f"{100 * x:.0f}%"
-
-
 # --- HTML ------------------------------------------------------------------------------------
 
 
-def html(view: SessionView) -> str:
-    from roleplay.services import charts
-    from roleplay.services.templates import render
-
+def html(view: SessionView, charts: Charts, templates: Templates) -> str:
     card = view.scorecard
     human = view.human_levels()
     evidence = _evidence(view)
@@ -256,7 +253,7 @@ def html(view: SessionView) -> str:
         (c.name, c.level, human[c.id].level if c.id in human else None)
         for c in (card.criteria if card else ())
     ]
-    return render(
+    return templates.render(
         "session.html.j2",
         view=view,
         record=view.record,
@@ -278,7 +275,7 @@ def html(view: SessionView) -> str:
         notes=_purge_notes(view),
         started=_when(view.record.started_at),
         when=_when,
-        pct=_pct,
+        numbers=[(kpi.label, kpi.text(value)) for kpi, value in numbers(card.kpis)] if card else [],
         level_chart=charts.levels(level_rows) if level_rows else None,
         kpi_chart=charts.kpis(card.kpis, view.turns) if card else None,
         version=__version__,

@@ -26,6 +26,7 @@ from datetime import datetime, tzinfo
 from roleplay.domain import commitment as commitments
 from roleplay.domain.commitment import Commitment
 from roleplay.domain.habit import HabitState, PracticeEntry, skill_evidence
+from roleplay.domain.kpis import tracked
 from roleplay.domain.schedule import SkillCard, retrievability, review, showing
 from roleplay.domain.scorecard import CommitmentCheck, Scorecard
 from roleplay.domain.session import SessionRecord
@@ -34,17 +35,6 @@ from roleplay.services.catalog import Catalog
 from roleplay.services.ports import BrokenRecording, Clock, HabitStore, SessionStore
 
 log = logging.getLogger(__name__)
-
-# Hard numbers kept per session for progress (see domain/progress.py for their labels).
-KPI_FIELDS = (
-    "talk_ratio_words",
-    "questions_open",
-    "questions_closed",
-    "fillers_per_100_words",
-    "longest_monologue_words",
-    "words_per_minute",
-    "avg_response_latency",
-)
 
 
 @dataclass(frozen=True)
@@ -334,7 +324,6 @@ def _apply(state: HabitState, record: SessionRecord, card: Scorecard, skills: li
                 judged = commitments.check(o.commitment, o.made_in, card)
                 if judged is not None:
                     checks.append(judged)
-    kpis = card.kpis.model_dump()
     state.sessions.append(
         PracticeEntry(
             id=record.id,
@@ -351,7 +340,7 @@ def _apply(state: HabitState, record: SessionRecord, card: Scorecard, skills: li
             retrievability=before,
             evidence=evidence,
             overall=card.overall,
-            kpis={"overall": card.overall, **{k: kpis.get(k) for k in KPI_FIELDS}},
+            kpis={"overall": card.overall, **{k.key: k.value(card.kpis) for k in tracked()}},
             commitment=record.commitment,
             checks=tuple(checks),
         )

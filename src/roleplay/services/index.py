@@ -47,15 +47,20 @@ class Rebuilt:
 class Indexer:
     """Opens the index lazily (no database work at start-up) and keeps it caught up."""
 
-    def __init__(self, files: RecordingFiles, open_index: Callable[[], SessionIndex]) -> None:
+    def __init__(
+        self,
+        files: RecordingFiles,
+        open_index: Callable[[], SessionIndex],
+        refresh_cards: Callable[[str], object] = lambda rep: None,
+    ) -> None:
         self.files = files
         self._open_index = open_index
         self._index: SessionIndex | None = None
         self._opening = threading.RLock()
         self.problem: str | None = None  # why the index is not being updated, for the UI
         # Rebuilds a rep's scheduler state from the recordings (which saves, and so indexes,
-        # their cards); set by the composition root, where the scheduler is built.
-        self.refresh_cards: Callable[[str], object] = lambda rep: None
+        # their cards); given by the composition root, where the scheduler is built.
+        self.refresh_cards = refresh_cards
         self._notes_left_out: set[str] = set()  # problems of folders that were indexed
         # Told how a long catch-up goes (the CLI prints it: the first command after thousands
         # of sessions were copied in reads every one of them once).

@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from roleplay.domain.habit import HabitState
 from roleplay.domain.history import (
@@ -23,6 +23,7 @@ from roleplay.domain.history import (
     SessionSummary,
     SessionView,
 )
+from roleplay.domain.kpis import Kpis
 from roleplay.domain.review import Review
 from roleplay.domain.roles import Identity
 from roleplay.domain.rubric import Rubric
@@ -30,6 +31,7 @@ from roleplay.domain.scenario import Voice
 from roleplay.domain.schedule import SkillCard
 from roleplay.domain.scorecard import Scorecard
 from roleplay.domain.session import SessionRecord, Transcript, Turn
+from roleplay.domain.trends import Series
 from roleplay.domain.variation import ScenarioRun
 from roleplay.errors import RoleplayError
 
@@ -170,6 +172,60 @@ class SessionStore(Protocol):
 
     def records(self) -> Sequence[SessionRecord]:
         """Newest first; half-finished sessions included."""
+        ...
+
+
+@dataclass(frozen=True)
+class Damaged:
+    """A session folder that cannot be read whole: its id and why."""
+
+    id: str
+    reason: str
+
+
+class TurnProblems(Protocol):
+    """What could not be read of a transcript. A torn last line from a crash is not damage
+    (the turns before it are intact) but is said, never skipped silently."""
+
+    @property
+    def torn_tail(self) -> str | None:
+        """The half-written last line of a crash, if any."""
+        ...
+
+    def problem(self) -> str | None:
+        """One line about the damaged lines; None when there are none."""
+        ...
+
+
+class SessionArchive(SessionStore, Protocol):
+    """The sessions as the interfaces list, find and show them: the store, plus a session by
+    reference, the listing with its damaged folders, what can still be read of a damaged
+    session, and where a session's files are (shown to the rep; a turn's audio is played
+    from there)."""
+
+    def resolve(self, ref: str) -> str:
+        """A full id, a unique prefix of one, or 'last' -> the id. Raises SessionNotFound."""
+        ...
+
+    def folder(self, session_id: str) -> Path: ...
+
+    def overall(self, session_id: str) -> float | None:
+        """The overall score for a listing: None when not scored or the scorecard is damaged."""
+        ...
+
+    def survey(self) -> tuple[list[SessionRecord], list[Damaged]]:
+        """Every readable session (newest first) and every folder that cannot be read."""
+        ...
+
+    def scores(
+        self, records: Sequence[SessionRecord]
+    ) -> tuple[dict[str, float | None], dict[str, str]]:
+        """The overall score of each listed session (None: not scored), and why a scorecard
+        could not be read (the session stays listed; its scorecard is the problem)."""
+        ...
+
+    def load_readable(self, session_id: str) -> tuple[Transcript, TurnProblems]:
+        """What can be read of a session, and the transcript lines that could not be."""
         ...
 
 
@@ -520,3 +576,41 @@ class TextToSpeech(Protocol):
     def name(self) -> str: ...
 
     def synthesise(self, text: str, voice: Voice, language: str) -> Clip: ...
+
+
+# --- documents: HTML exports and reports ---------------------------------------------------
+
+
+class Charts(Protocol):
+    """Charts as inline SVG for HTML documents (each `salt` keeps ids apart on one page).
+    Raises MissingExtra when the charting library is not installed."""
+
+    def levels(
+        self, rows: Sequence[tuple[str, int | None, int | None]], salt: str = "levels"
+    ) -> str:
+        """Bars: the judge's level per criterion (name, judge, reviewer)."""
+        ...
+
+    def kpis(self, k: Kpis, turns: Sequence[Turn], salt: str = "kpis") -> str:
+        """Talk share, questions asked, and the words of each turn."""
+        ...
+
+    def trend(
+        self,
+        series: Sequence[Series],
+        *,
+        title: str,
+        ylabel: str,
+        ylim: tuple[float, float] | None = None,
+        xlim: tuple[date, date] | None = None,
+        salt: str,
+    ) -> str:
+        """One line per series over time."""
+        ...
+
+
+class Templates(Protocol):
+    """HTML pages from roleplay's bundled templates, autoescaped: a transcript line like
+    `<script>` is shown as text, never run."""
+
+    def render(self, name: str, **context: Any) -> str: ...

@@ -19,16 +19,17 @@ from typing import Any, Literal
 from roleplay import __version__
 from roleplay.domain.call import OUTSIDE_CALL
 from roleplay.domain.history import ScoredSession, SessionFilter
-from roleplay.domain.kpis import Kpis
+from roleplay.domain.kpis import Kpi, Kpis, tracked
 from roleplay.domain.trends import Bucket, bucket_for, trend
 from roleplay.services.export import redact
 from roleplay.services.index import Indexer
-from roleplay.services.ports import Clock
+from roleplay.services.ports import Charts, Clock, Templates
 
 ReportFormat = Literal["html", "csv", "json"]
 LEVELS = (0.8, 5.2)  # levels 1-5, with room for the markers at the ends
 
-CSV_COLUMNS = [
+# A row's columns; then one per tracked KPI (domain/kpis.py), in the table's order.
+COLUMNS = [
     "session",
     "started_at",
     "rep",
@@ -42,26 +43,17 @@ CSV_COLUMNS = [
     "human_level",
     "kind",
     "human_history",
-    "talk_ratio_words",
-    "talk_ratio_time",
-    "questions_open",
-    "questions_closed",
-    "fillers_per_100_words",
-    "words_per_minute",
 ]
 
-# (title, unit, how to read it from the KPIs)
-KPI_TRENDS: list[tuple[str, str, Callable[[Kpis], float | None]]] = [
-    (
-        "Rep talk share",
-        "% of words",
-        lambda k: None if k.talk_ratio_words is None else 100 * k.talk_ratio_words,
-    ),
-    ("Questions per call", "questions", lambda k: float(k.questions_open + k.questions_closed)),
-    ("Open questions per call", "questions", lambda k: float(k.questions_open)),
-    ("Filler words", "per 100 words", lambda k: k.fillers_per_100_words),
-    ("Pace", "words per minute", lambda k: k.words_per_minute),
-]
+
+def csv_columns() -> list[str]:
+    return [*COLUMNS, *(k.key for k in tracked())]
+
+
+def _plotted(kpi: Kpi, k: Kpis) -> float | None:
+    """A KPI as its trend shows it: a share as a percentage."""
+    value = kpi.value(k)
+    return None if value is None else (100 * value if kpi.share else float(value))
 
 
 @dataclass(frozen=True)
@@ -88,15 +80,23 @@ class TeamReport:
 
 class Reports:
     def __init__(
-        self, indexer: Indexer, clock: Clock, secrets: Callable[[], Sequence[str]] = tuple
+        self,
+        indexer: Indexer,
+        clock: Clock,
+        secrets: Callable[[], Sequence[str]] = tuple,
+        *,
+        charts: Charts,
+        templates: Templates,
     ) -> None:
         self.indexer = indexer
         self.clock = clock
         self._secrets = secrets
+        self._charts = charts
+        self._templates = templates
 
     def render(self, report: TeamReport, fmt: ReportFormat) -> str:
         """The report as HTML (plots), CSV or JSON (data), secrets redacted."""
-        return render(report, fmt, self._secrets())
+        return render(report, fmt, self._secrets(), charts=self._charts, templates=self._templates)
 
     def build(
         self,
@@ -113,7 +113,14 @@ class Reports:
         return TeamReport(since, until, team, rep, tuple(scored))
 
 
-def render(report: TeamReport, fmt: ReportFormat, secrets: Sequence[str] = ()) -> str:
+def render(
+    report: TeamReport,
+    fmt: ReportFormat,
+    secrets: Sequence[str] = (),
+    *,
+    charts: Charts,
+    templates: Templates,
+) -> str:
     if fmt == "csv":
         text = csv_text(report)
     elif fmt == "json":
@@ -121,7 +128,7 @@ def render(report: TeamReport, fmt: ReportFormat, secrets: Sequence[str] = ()) -
             {"title": report.title, "rows": rows(report)}, indent=2, ensure_ascii=False
         )
     else:
-        text = html_text(report)
+        text = html_text(report, charts, templates)
     return redact(text, secrets)
 
 
@@ -138,12 +145,7 @@ def rows(report: TeamReport) -> list[dict[str, Any]]:
             "scenario": s.scenario,
             "overall": s.overall,
             "passed": s.passed,
-            "talk_ratio_words": k.talk_ratio_words if k else None,
-            "talk_ratio_time": k.talk_ratio_time if k else None,
-            "questions_open": k.questions_open if k else None,
-            "questions_closed": k.questions_closed if k else None,
-            "fillers_per_100_words": k.fillers_per_100_words if k else None,
-            "words_per_minute": k.words_per_minute if k else None,
+            **{kpi.key: kpi.value(k) if k else None for kpi in tracked()},
             "kind": "real call" if s.scenario == OUTSIDE_CALL else "practice",
         }
         criteria: list[tuple[str | None, tuple[str | None, int | None]]] = [
@@ -161,7 +163,8 @@ def rows(report: TeamReport) -> list[dict[str, Any]]:
                     "human_history": s.human_history(criterion) if criterion else "",
                 }
             )
-    return [{c: r[c] for c in CSV_COLUMNS} for r in out]
+    columns = csv_columns()
+    return [{c: r[c] for c in columns} for r in out]
 
 
 def _cell(value: Any) -> Any:
@@ -174,9 +177,10 @@ def _cell(value: Any) -> Any:
 def csv_text(report: TeamReport) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    columns = csv_columns()
+    writer.writerow(columns)
     for r in rows(report):
-        writer.writerow([_cell(r[c]) for c in CSV_COLUMNS])
+        writer.writerow([_cell(r[c]) for c in columns])
     return buf.getvalue()
 
 
@@ -205,10 +209,7 @@ def rep_summary(report: TeamReport) -> list[dict[str, Any]]:
     return out
 
 
-def html_text(report: TeamReport) -> str:
-    from roleplay.services import charts
-    from roleplay.services.templates import render as render_template
-
+def html_text(report: TeamReport, charts: Charts, templates: Templates) -> str:
     by = report.bucket
     sessions = report.sessions
     period = (report.since.date(), report.until.date())
@@ -245,19 +246,19 @@ def html_text(report: TeamReport) -> str:
                 ),
             )
         )
-        for title, unit, read in KPI_TRENDS:
-            values = [(s.rep, s.started_at, read(s.kpis)) for s in sessions if s.kpis]
+        for kpi in tracked():
+            values = [(s.rep, s.started_at, _plotted(kpi, s.kpis)) for s in sessions if s.kpis]
             series = trend(values, by)
             if series:
                 figures.append(
                     (
-                        title,
+                        kpi.label,
                         charts.trend(
                             series,
-                            title=f"{title} by rep",
-                            ylabel=unit,
-                            ylim=(0, 100) if unit.startswith("%") else None,
-                            salt=f"kpi-{title}",
+                            title=f"{kpi.label} by rep",
+                            ylabel=kpi.unit,
+                            ylim=(0, 100) if kpi.share else None,
+                            salt=f"kpi-{kpi.key}",
                             xlim=period,
                         ),
                     )
@@ -281,7 +282,7 @@ def html_text(report: TeamReport) -> str:
                 ),
             )
         )
-    return render_template(
+    return templates.render(
         "report.html.j2",
         report=report,
         summary=rep_summary(report),

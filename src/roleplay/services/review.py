@@ -31,10 +31,12 @@ from roleplay.services.export import Format, export, redact
 from roleplay.services.index import Indexer
 from roleplay.services.ports import (
     AudioPlayer,
+    Charts,
     Clock,
     IndexUnavailable,
     Playback,
     SessionNotFound,
+    Templates,
 )
 
 
@@ -51,8 +53,13 @@ class Reviews:
         author: str,
         secrets: Callable[[], Sequence[str]] = tuple,
         login: Callable[[], str | None] = lambda: None,
+        *,
+        charts: Charts,
+        templates: Templates,
     ) -> None:
         self.indexer = indexer
+        self._charts = charts
+        self._templates = templates
         self._login = login  # the shared index's login from its URL; None: single-user
         self._secrets = secrets
         self.files = indexer.files
@@ -114,7 +121,9 @@ class Reviews:
 
     def export(self, ref: str, fmt: Format) -> str:
         """The session as one HTML, Markdown or JSON document, secrets redacted."""
-        return export(self.open(ref), fmt, self._secrets())
+        return export(
+            self.open(ref), fmt, self._secrets(), charts=self._charts, templates=self._templates
+        )
 
     def redact(self, text: str) -> str:
         """`text` with every known secret replaced by ***, for anything shown or shared."""

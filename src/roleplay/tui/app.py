@@ -93,10 +93,10 @@ class RoleplayApp(ReportsFailures, App[None]):
         from roleplay.services.ports import SpeechUnavailable
 
         if self.audio_in is None:
-            from roleplay.adapters.audio_sounddevice import microphone_problem
+            from roleplay.composition import microphone_problem
 
             # A child process with a timeout: a hung sound system must not freeze the app.
-            problem = microphone_problem(self.services.settings.voice.input_device)
+            problem = microphone_problem(self.services.settings)
             self.microphone = problem is None
         else:
             problem, self.microphone = None, True
@@ -192,7 +192,7 @@ class RoleplayApp(ReportsFailures, App[None]):
 
     def _reminders(self, call: Conversation) -> list[str]:
         """The rep's open commitments about what this call trains, for its brief."""
-        from roleplay.cli.habit_render import reminder
+        from roleplay.presentation.format import reminder
 
         record = call.record
         skills = list(record.drill.skills) if record.drill else list(call.run.scenario.skills)
@@ -204,35 +204,20 @@ class RoleplayApp(ReportsFailures, App[None]):
         return [reminder(o.commitment.skill, o.commitment.text) for o in found]
 
     def _voice_call(self, call: Conversation, screen: PracticeScreen) -> VoiceCall:
-        from roleplay.composition import (
-            audio_timeline,
-            build_voice,
-            listen_settings,
-            speech_to_text,
-        )
-        from roleplay.services.voice_call import VoiceCall
+        from roleplay.composition import audio_timeline, speech_to_text, voice_call
         from roleplay.tui.screens.practice import VoiceMessage
 
         services = self.services
-        v = services.settings.voice
-        s = call.run.scenario
-        parts = build_voice(
+        return voice_call(
             services,
+            call,
+            lambda event: _post(screen, VoiceMessage(event)),
             audio_in=self.audio_in,
             realtime=self.realtime,
             speaker="device" if self.realtime and self.audio_in is None else "none",
             stt=self._stt or speech_to_text(services.settings),
-        )
-        override = v.voices.get(s.id) or v.voices.get(s.persona.name)
-        return VoiceCall(
-            call,
-            parts,
-            listen_settings(services.settings),
-            lambda event: _post(screen, VoiceMessage(event)),
             timeline=None if self.realtime else audio_timeline(services),
             fallback=None if services.offline else services.offline_customer,
-            speculate=v.speculate,
-            voice=s.persona.voice.model_copy(update={"accent": override}) if override else None,
         )
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="scoring")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from textual.markup import escape
 from textual.widgets import Static
 
-from roleplay.cli.workspace_note import short_path
 from roleplay.domain.kpis import Kpis, describe
 from roleplay.domain.scenario import Scenario
+from roleplay.presentation.workspace import short_path
 
 OFFLINE_TEXT = (
     "Offline: scripted customer, rule-based judge (no LLM configured). "

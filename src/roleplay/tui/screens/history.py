@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input
 
-from roleplay.cli.render import clock, duration, status
+from roleplay.presentation.format import clock, duration, status
 from roleplay.tui.failures import ReportsFailures
 from roleplay.tui.widgets import TitleBar
 

@@ -14,8 +14,8 @@ from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Select, Static
 
-from roleplay.cli.render import clock
 from roleplay.domain.variation import draw
+from roleplay.presentation.format import clock
 from roleplay.services.catalog import Catalog
 from roleplay.tui.failures import ReportsFailures
 from roleplay.tui.widgets import TitleBar

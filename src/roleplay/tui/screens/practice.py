@@ -19,7 +19,7 @@ from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Input, Label, Static
 
-from roleplay.cli.render import clock
+from roleplay.presentation.format import clock
 from roleplay.services.engine import CallState, Conversation
 from roleplay.services.ports import (
     CustomerEvent,

@@ -13,8 +13,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
-from roleplay.cli.render import clock
 from roleplay.domain.history import SessionView
+from roleplay.presentation.format import clock
 from roleplay.tui.failures import ReportsFailures
 from roleplay.tui.screens.practice import TurnLine
 from roleplay.tui.widgets import TitleBar, level_bar

@@ -14,9 +14,9 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from roleplay.cli.render import clock
 from roleplay.domain.scorecard import Scorecard
 from roleplay.domain.session import Transcript
+from roleplay.presentation.format import clock
 from roleplay.tui.failures import ReportsFailures
 from roleplay.tui.screens.practice import TurnLine
 from roleplay.tui.widgets import TitleBar, kpi_text, level_bar

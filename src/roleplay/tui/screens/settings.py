@@ -13,8 +13,8 @@ from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Select, Static, Switch
 
-from roleplay.cli.workspace_note import CHOOSE, describe
 from roleplay.config import ConfigError, Settings, config_file, save_settings
+from roleplay.presentation.workspace import CHOOSE, describe
 from roleplay.tui.failures import ReportsFailures
 from roleplay.tui.widgets import TitleBar
 

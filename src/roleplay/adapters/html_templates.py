@@ -1,5 +1,5 @@
-"""HTML rendering with Jinja2 (imported on first use): autoescaping on, so a transcript line
-like `<script>` is shown as text, never run."""
+"""HTML rendering with Jinja2 (imported on first use), the `Templates` port: autoescaping on,
+so a transcript line like `<script>` is shown as text, never run."""
 
 from __future__ import annotations
 
@@ -25,3 +25,10 @@ def _environment() -> Environment:
 
 def render(name: str, **context: Any) -> str:
     return _environment().get_template(name).render(**context)
+
+
+class JinjaTemplates:
+    """The `Templates` port (services/ports.py) over the templates in roleplay/templates/export."""
+
+    def render(self, name: str, **context: Any) -> str:
+        return render(name, **context)

@@ -1,4 +1,5 @@
-"""Charts as inline SVG, drawn with matplotlib (imported only when a chart is drawn).
+"""Charts as inline SVG, drawn with matplotlib (imported only when a chart is drawn): the
+`Charts` port of HTML exports and reports.
 
 Why matplotlib rather than hand-written SVG: date axes, tick placement, legends and scaling are
 what it does well and what hand-made charts get wrong. Text stays text in the SVG
@@ -160,3 +161,11 @@ def _day(day: date) -> float:
     import matplotlib.dates as mdates
 
     return float(mdates.date2num(day))  # type: ignore[no-untyped-call]
+
+
+class MatplotlibCharts:
+    """The `Charts` port (services/ports.py): the functions above."""
+
+    levels = staticmethod(levels)
+    kpis = staticmethod(kpis)
+    trend = staticmethod(trend)
