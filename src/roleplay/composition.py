@@ -34,8 +34,13 @@ from roleplay.services.scoring import FallbackJudge
 from roleplay.services.team import Team, TeamIndex
 
 if TYPE_CHECKING:
+    from datetime import tzinfo
+
+    from roleplay.services.assignments import Assignments
     from roleplay.services.listening import ListenSettings
+    from roleplay.services.outcomes import Outcomes
     from roleplay.services.ports import SpeechToText
+    from roleplay.services.team_data import TeamData
     from roleplay.services.voice_call import VoiceParts
 
 log = logging.getLogger(__name__)
@@ -95,6 +100,30 @@ class Services:
     def team(self) -> Team:
         """Who is on a shared team index (the index itself holds the team's roles)."""
         return Team(lambda: cast("TeamIndex", self.indexer.index()))
+
+    def team_data(self) -> TeamData:
+        """Assignments, outcomes and the team's practice, in the index database."""
+        from roleplay.adapters.sql_team_data import team_data
+
+        return team_data(self.indexer.index())
+
+    def timezone(self) -> tzinfo:
+        import zoneinfo
+
+        return zoneinfo.ZoneInfo(self.settings.timezone or local_zone_name())
+
+    def assignments(self) -> Assignments:
+        from roleplay.services.assignments import Assignments
+
+        clock = self.practice.clock
+        return Assignments(
+            self.team_data, self.catalog, clock, self.settings.rep_name, self.timezone
+        )
+
+    def outcomes(self) -> Outcomes:
+        from roleplay.services.outcomes import Outcomes
+
+        return Outcomes(self.team_data, self.practice.clock)
 
 
 def llm_judge(settings: Settings, llm: LlmClient, samples: int = 1) -> Judge:

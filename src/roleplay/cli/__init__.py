@@ -13,6 +13,7 @@ import typer
 
 from roleplay import __version__
 from roleplay.cli import (
+    assignments,
     call_drills,
     doctor,
     habit,
@@ -31,6 +32,7 @@ from roleplay.errors import RoleplayError
 
 __all__ = [
     "app",
+    "assignments",
     "call_drills",
     "doctor",
     "habit",
