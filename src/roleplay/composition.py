@@ -103,27 +103,44 @@ class Services:
 
     def team_data(self) -> TeamData:
         """Assignments, outcomes and the team's practice, in the index database."""
-        from roleplay.adapters.sql_team_data import team_data
-
-        return team_data(self.indexer.index())
+        return team_data_of(self.indexer)
 
     def timezone(self) -> tzinfo:
-        import zoneinfo
-
-        return zoneinfo.ZoneInfo(self.settings.timezone or local_zone_name())
+        return zone(self.settings)
 
     def assignments(self) -> Assignments:
-        from roleplay.services.assignments import Assignments
-
-        clock = self.practice.clock
-        return Assignments(
-            self.team_data, self.catalog, clock, self.settings.rep_name, self.timezone
-        )
+        return assignments_of(self.indexer, self.practice.clock, self.settings, self.workspace)
 
     def outcomes(self) -> Outcomes:
         from roleplay.services.outcomes import Outcomes
 
         return Outcomes(self.team_data, self.practice.clock)
+
+
+def team_data_of(indexer: Indexer) -> TeamData:
+    from roleplay.adapters.sql_team_data import team_data
+
+    return team_data(indexer.index())
+
+
+def zone(settings: Settings) -> tzinfo:
+    import zoneinfo
+
+    return zoneinfo.ZoneInfo(settings.timezone or local_zone_name())
+
+
+def assignments_of(
+    indexer: Indexer, clock: Clock, settings: Settings, ws: Workspace
+) -> Assignments:
+    from roleplay.services.assignments import Assignments
+
+    return Assignments(
+        lambda: team_data_of(indexer),
+        lambda: load_catalog([ws.scenarios], [ws.rubrics]),
+        clock,
+        settings.rep_name,
+        lambda: zone(settings),
+    )
 
 
 def llm_judge(settings: Settings, llm: LlmClient, samples: int = 1) -> Judge:
@@ -181,7 +198,11 @@ def build(
         reviews=Reviews(
             indexer, SoundDevicePlayer, practice.clock, settings.rep_name, secrets, shared_login
         ),
-        reports=Reports(indexer, practice.clock, secrets),
+        reports=Reports(
+            indexer, practice.clock, secrets, team_data=lambda: team_data_of(indexer),
+            statuses=lambda rep: assignments_of(indexer, practice.clock, settings, ws).status(rep),
+            tz=lambda: zone(settings),
+        ),
         purger=Purger(store, indexer, practice.clock),
     )  # fmt: skip
     indexer.refresh_cards = lambda rep: services.habit(rep).rebuild()

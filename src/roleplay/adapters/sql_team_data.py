@@ -26,6 +26,7 @@ from roleplay.adapters.index_schema import (
 from roleplay.adapters.sql_index import SqlIndex
 from roleplay.adapters.sql_team import refusals
 from roleplay.domain.assignments import Assignment, Attempt
+from roleplay.domain.call import OUTSIDE_CALL
 from roleplay.domain.outcomes import Direction, Outcome
 from roleplay.domain.roles import Identity
 from roleplay.services.ports import SessionIndex
@@ -122,26 +123,62 @@ class SqlTeamData:
     def practice(
         self, since: datetime, until: datetime, team: str | None = None, rep: str | None = None
     ) -> tuple[list[Row[Any]], list[Row[Any]]]:
-        """(sessions, levels): one row per session in the period (id, rep, scenario,
-        started_at, ended_at, overall, passed) and one per scored criterion (session, skill,
-        level). Narrow columns: a year of a team's sessions is read in well under a second."""
+        """(sessions, levels): one row per scored session in the period (id, rep, team,
+        scenario_id, started_at, ended_at, overall, passed, and the KPIs the report plots:
+        talk_ratio_words, questions_open, questions_closed, fillers_per_100_words,
+        words_per_minute) and one per scored criterion (session_id, criterion_id, skill,
+        level). Narrow columns, KPIs read inside the database: no scorecard document is
+        decoded, so a year of a team's sessions reads in well under a second."""
         s = sessions
-        where = [s.c.started_at >= since, s.c.started_at < until]
+        where = [s.c.started_at >= since, s.c.started_at < until, s.c.overall.is_not(None)]
         if team is not None:
             where.append(s.c.team == team)
         if rep is not None:
             where.append(s.c.rep == rep)
-        rows_q = select(
-            s.c.id, s.c.rep, s.c.scenario_id, s.c.started_at, s.c.ended_at, s.c.overall, s.c.passed
-        ).where(*where)
+        kpis = [
+            s.c.scorecard[("kpis", name)].as_float().label(name)
+            for name in (
+                "talk_ratio_words",
+                "questions_open",
+                "questions_closed",
+                "fillers_per_100_words",
+                "words_per_minute",
+            )
+        ]
+        rows_q = (
+            select(
+                s.c.id,
+                s.c.rep,
+                s.c.team,
+                s.c.scenario_id,
+                s.c.started_at,
+                s.c.ended_at,
+                s.c.overall,
+                s.c.passed,
+                *kpis,
+            )
+            .where(*where)
+            .order_by(s.c.started_at, s.c.id)
+        )
         c = criterion_scores
         levels_q = (
-            select(c.c.session_id, c.c.skill, c.c.level)
+            select(c.c.session_id, c.c.criterion_id, c.c.skill, c.c.level)
             .join(s, s.c.id == c.c.session_id)
-            .where(*where, c.c.level.is_not(None))
+            .where(*where)
         )
         with self.db.read() as conn:
             return list(conn.execute(rows_q)), list(conn.execute(levels_q))
+
+    def first_practice(self) -> dict[str, datetime]:
+        """When each rep first practised (a scored session that was not a real call)."""
+        s = sessions
+        query = (
+            select(s.c.rep, func.min(s.c.started_at))
+            .where(s.c.overall.is_not(None), s.c.scenario_id != OUTSIDE_CALL)
+            .group_by(s.c.rep)
+        )
+        with self.db.read() as conn:
+            return {str(r[0]): _utc(r[1]) for r in conn.execute(query)}
 
     # --- outcomes ------------------------------------------------------------------------
 
@@ -250,6 +287,12 @@ def _assignment(r: Row[Any]) -> Assignment:
         changed_at=r.changed_at,
         withdrawn_at=r.withdrawn_at,
     )
+
+
+def _utc(value: datetime | str) -> datetime:
+    if isinstance(value, str):  # SQLite hands an aggregate back as text
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _minutes(start: datetime, end: datetime | None) -> float:

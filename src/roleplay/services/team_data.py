@@ -46,6 +46,10 @@ class TeamData(Protocol):
         ended_at, overall, passed; and rows with session_id, skill, level."""
         ...
 
+    def first_practice(self) -> dict[str, datetime]:
+        """When each rep first practised (ever, in the index)."""
+        ...
+
     def import_outcomes(
         self, rows: Sequence[Outcome], directions: dict[str, Direction], now: datetime
     ) -> tuple[int, int, int]:

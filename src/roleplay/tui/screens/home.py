@@ -30,6 +30,7 @@ WHY = {  # the Why column, and the legend under the queue that explains it
 
 
 class HomeScreen(ReportsFailures, Screen[None]):
+    AUTO_FOCUS = "#queue"  # the assignments table takes focus itself when it has rows
     BINDINGS = [
         Binding("enter", "start_selected", "Practise", id="home.start"),
         Binding("r", "refresh", "Refresh", id="home.refresh"),
@@ -47,8 +48,11 @@ class HomeScreen(ReportsFailures, Screen[None]):
             yield Static("Loading today's queue…", id="streak")
             yield Static("", id="goal")
         # What a trainer asked for comes first (hidden when nothing is assigned).
-        yield Static("[b]Assigned to you[/b]", classes="section", id="assigned-title")
-        yield DataTable(id="assigned", cursor_type="row", zebra_stripes=True)
+        title = Static("[b]Assigned to you[/b]", classes="section", id="assigned-title")
+        assigned = DataTable(id="assigned", cursor_type="row", zebra_stripes=True)
+        title.display = assigned.display = False  # hidden (and not focused) until there are some
+        yield title
+        yield assigned
         yield Static("[b]Today[/b]", classes="section")
         yield DataTable(id="queue", cursor_type="row", zebra_stripes=True)
         yield Static("", id="why-legend")
