@@ -143,13 +143,14 @@ def test_a_generated_team_report_renders_in_headless_chromium(
     image = Image.open(shot).convert("RGB")
     assert image.size == (1200, 2600)
     colours = image.getcolors(maxcolors=1_000_000) or []
-    counts = {rgb: n for n, rgb in colours}
+    counts: dict[tuple[int, ...], int] = {tuple(rgb): n for n, rgb in colours}  # type: ignore[arg-type]
 
     def near(target: tuple[int, int, int], tolerance: int = 12) -> int:
-        return sum(
-            n for rgb, n in counts.items()
-            if all(abs(a - b) <= tolerance for a, b in zip(rgb, target, strict=True))
-        )  # fmt: skip
+        found = 0
+        for rgb, n in counts.items():
+            if all(abs(a - b) <= tolerance for a, b in zip(rgb, target, strict=True)):
+                found += n
+        return found
 
     assert near((0xFF, 0xF4, 0xE5)) > 5_000  # the idle reps' rows are highlighted
     assert near((0x2F, 0x6F, 0xDF), 30) > 300  # chart lines and dots are drawn

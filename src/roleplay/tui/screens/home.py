@@ -49,7 +49,7 @@ class HomeScreen(ReportsFailures, Screen[None]):
             yield Static("", id="goal")
         # What a trainer asked for comes first (hidden when nothing is assigned).
         title = Static("[b]Assigned to you[/b]", classes="section", id="assigned-title")
-        assigned = DataTable(id="assigned", cursor_type="row", zebra_stripes=True)
+        assigned: DataTable[Any] = DataTable(id="assigned", cursor_type="row", zebra_stripes=True)
         title.display = assigned.display = False  # hidden (and not focused) until there are some
         yield title
         yield assigned
