@@ -156,3 +156,37 @@ def test_a_generated_team_report_renders_in_headless_chromium(
     assert near((0x2F, 0x6F, 0xDF), 30) > 300  # chart lines and dots are drawn
     white = near((255, 255, 255), 2)
     assert white < 0.97 * image.size[0] * image.size[1]  # not a blank page
+
+
+async def test_the_team_screen_shows_each_rep_with_numbers_and_who_is_idle(
+    team: World, workspace: Path
+) -> None:
+    from datetime import UTC, datetime
+
+    from textual.widgets import DataTable, Static
+
+    from roleplay.adapters.clock import ManualClock
+    from roleplay.tui.screens.team import TeamScreen
+    from tests.app_helpers import make_app, settle
+
+    clock = ManualClock(datetime.now(UTC) - timedelta(days=20))
+    app_ = make_app(workspace, clock=clock)
+    app_.services.assignments().assign("demo-follow-up", to="rep02", due=str(clock.now().date()))
+    clock.advance(20 * 86400)  # the date has passed; nobody practises demo-follow-up
+    async with app_.run_test(size=(150, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f6")
+        await settle(pilot)
+        assert isinstance(app_.screen, TeamScreen)
+        table = app_.screen.query_one("#team-table", DataTable)
+        assert table.row_count == 8
+        rows = {}
+        for i in range(8):
+            row = table.get_row_at(i)
+            rows[str(row[0]).replace("[b]", "").replace("[/]", "")] = row
+        assert str(rows["rep02"][6]) == "0/[b red]1[/]"  # one overdue, shown in bold red
+        assert str(rows["rep04"][5]) == "never"
+        idle = str(app_.screen.query_one("#team-idle", Static).content)
+        assert idle.startswith("[b]Not practised for 7 days or more:[/b]") and "rep04" in idle
+        summary = str(app_.screen.query_one("#team-summary", Static).content)
+        assert "rep(s) practised" in summary

@@ -50,6 +50,7 @@ class RoleplayApp(ReportsFailures, App[None]):
         "history": HistoryScreen,
         "progress": lambda: _progress_screen(),  # plots load only when first opened
         "settings": SettingsScreen,
+        "team": lambda: _team_screen(),
     }
     DEFAULT_MODE = "home"
     BINDINGS = [
@@ -58,6 +59,7 @@ class RoleplayApp(ReportsFailures, App[None]):
         Binding("f3", "switch_mode('history')", "History", id="nav.history"),
         Binding("f4", "switch_mode('progress')", "Progress", id="nav.progress"),
         Binding("f5", "switch_mode('settings')", "Settings", id="nav.settings"),
+        Binding("f6", "switch_mode('team')", "Team", id="nav.team"),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
     ]
 
@@ -338,6 +340,12 @@ def _progress_screen() -> Screen[None]:
     from roleplay.tui.screens.progress import ProgressScreen
 
     return ProgressScreen()
+
+
+def _team_screen() -> Screen[None]:
+    from roleplay.tui.screens.team import TeamScreen
+
+    return TeamScreen()
 
 
 def run_app(services: Services) -> None:
