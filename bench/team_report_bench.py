@@ -14,7 +14,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -55,18 +55,31 @@ def load(url: str, world: World) -> SqlIndex:
 
 def measure(name: str, index: SqlIndex, world: World, runs: int) -> float:
     end = world.start + timedelta(weeks=world.weeks)
-    reports = Reports(_Index(index), ManualClock(end), team_data=lambda: SqlTeamData(index))  # type: ignore[arg-type]
-    times, size = [], 0
+    reports = Reports(
+        _Index(index),  # type: ignore[arg-type]
+        ManualClock(end),
+        team_data=lambda: SqlTeamData(index),
+        tz=lambda: UTC,
+    )
+    times, builds, size = [], [], 0
     for _ in range(runs):
         t = time.perf_counter()
-        built = reports.build(since=world.start)
+        built = reports.build(since=world.start, detail=False)
+        builds.append(time.perf_counter() - t)
         size = len(reports.render(built, "html"))
         times.append(time.perf_counter() - t)
     p50 = statistics.median(times)
+    # Baseline in the same run: reading every scorecard, as the CSV export (and the report
+    # before the team sections) does.
+    t = time.perf_counter()
+    detailed = reports.build(since=world.start, detail=True)
+    baseline = time.perf_counter() - t
     print(
         f"{name}: report of {len(built.sessions)} sessions, {len(world.reps)} reps, "
-        f"{world.weeks} weeks: p50 {p50:.2f} s (min {min(times):.2f}, max {max(times):.2f}, "
-        f"{runs} runs), {size / 1024:.0f} KB HTML"
+        f"{world.weeks} weeks: p50 {p50:.2f} s (build {statistics.median(builds):.2f} s, "
+        f"min {min(times):.2f}, max {max(times):.2f}, {runs} runs), {size / 1024:.0f} KB HTML; "
+        f"baseline: reading all {len(detailed.sessions)} scorecards {baseline:.2f} s "
+        f"(report / baseline {p50 / baseline:.2f}x)"
     )
     return p50
 
