@@ -33,7 +33,7 @@ class World:
 def generate(
     reps: int = 50,
     weeks: int = 52,
-    per_week: float = 10.5,
+    per_week: float = 11.4,
     start: datetime | None = None,
     seed: int = 16,
 ) -> World:

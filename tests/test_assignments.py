@@ -126,7 +126,9 @@ async def test_the_today_screen_shows_assignments_first_and_starts_one(tmp_path:
     ws = make_workspace(tmp_path)
     clock = ManualClock(JAN5)
     s = build(ws, settings=Settings(rep="tester", timezone="UTC"), clock=clock)
-    s.assignments().assign("discovery-spin", to="tester", due="2026-01-06", note="Dig into cost")
+    s.assignments().assign(
+        "discovery-spin", to="tester", due="2026-01-06", note="Dig into [cost] [/b]"
+    )
     clock.advance(3 * 86400)  # past the date: overdue
     app_ = make_app(ws, clock=clock)
     async with app_.run_test(size=(120, 36)) as pilot:
@@ -136,7 +138,7 @@ async def test_the_today_screen_shows_assignments_first_and_starts_one(tmp_path:
         assert table.display and table.row_count == 1
         row = [str(c) for c in table.get_row_at(0)]
         assert row[0] == "discovery-spin" and "OVERDUE since 2026-01-06" in row[1]
-        assert row[3] == "Dig into cost"
+        assert row[3] == "Dig into [cost] [/b]"  # shown as typed, not read as markup
         table.focus()
         await pilot.press("enter")
         await settle(pilot)

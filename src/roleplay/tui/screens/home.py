@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -105,8 +106,9 @@ class HomeScreen(ReportsFailures, Screen[None]):
         self._assigned = [p for p in items if p.status != "withdrawn"]
         for p in self._assigned:
             a = p.assignment
-            state = p.summary if p.status != "overdue" else f"[b red]{p.summary}[/]"
-            table.add_row(a.target, state, a.author, a.note)
+            state = Text(p.summary, style="bold red" if p.status == "overdue" else "")
+            # Text, not markup: a trainer's note may hold brackets ("[ask about price]").
+            table.add_row(Text(a.target), state, Text(a.author), Text(a.note))
         if problem:
             table.add_row(problem[:110], "", "", "")
         shown = bool(self._assigned or problem)
