@@ -11,6 +11,7 @@ import subprocess
 import sys
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -190,3 +191,35 @@ async def test_the_team_screen_shows_each_rep_with_numbers_and_who_is_idle(
         assert idle.startswith("[b]Not practised for 7 days or more:[/b]") and "rep04" in idle
         summary = str(app_.screen.query_one("#team-summary", Static).content)
         assert "rep(s) practised" in summary
+
+
+def test_team_screen_snapshot(snap_compare: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Six reps over six weeks, seen two days into the seventh (fixed paths and clock)."""
+    import shutil
+    from datetime import UTC, datetime
+
+    from textual.pilot import Pilot
+
+    from roleplay.adapters.clock import ManualClock
+    from tests.app_helpers import make_app, make_workspace, settle
+
+    home, root = Path("/tmp/roleplay-snapshot-team-home"), Path("/tmp/roleplay-snapshot-team")
+    for folder in (home, root):
+        shutil.rmtree(folder, ignore_errors=True)
+    monkeypatch.setenv("ROLEPLAY_HOME", str(home))
+    ws = make_workspace(root)
+    url = f"sqlite:///{root / 'team.sqlite'}"
+    monkeypatch.setenv("ROLEPLAY_DATABASE_URL", url)
+    start = datetime(2026, 1, 5, 8, tzinfo=UTC)
+    world = generate(reps=6, weeks=6, per_week=3, start=start, seed=4)
+    index = SqlIndex.open(url)
+    index.save(world.sessions)
+    index.close()
+    app_ = make_app(ws, clock=ManualClock(start + timedelta(weeks=6, days=2)))
+
+    async def team_screen(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("f6")
+        await settle(pilot)
+
+    assert snap_compare(app_, terminal_size=(130, 30), run_before=team_screen)

@@ -1,6 +1,6 @@
 """Team: per rep this week and over the last twelve weeks: sessions, minutes, streak,
 assignments done and overdue, skills trending up or down, and who has not practised for a week.
-The numbers are in the table; the plot beside it shows the team's sessions per week."""
+The numbers are in the table; the plot under it shows the team's sessions per week."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 from textual_plotext import PlotextPlot
@@ -25,15 +25,15 @@ if TYPE_CHECKING:
 
 WEEKS = 12
 COLUMNS = (
-    ("Rep", 14),
-    ("Week", 5),
-    ("Min", 5),
-    ("12 wk", 6),
+    ("Rep", 12),
+    ("Week", 4),
+    ("Min", 4),
+    ("12 wk", 5),
     ("Streak", 6),
     ("Last", 10),
-    ("Assigned done/late", 18),
-    ("Up", 18),
-    ("Down", 18),
+    ("Done/late", 9),
+    ("Skills up", 24),
+    ("Skills down", 24),
 )
 
 
@@ -47,10 +47,10 @@ class TeamScreen(ReportsFailures, Screen[None]):
     def compose(self) -> ComposeResult:
         yield TitleBar()
         yield Static("Loading the team…", id="team-summary")
-        with Horizontal(id="team-body"):
+        with Vertical(id="team-body"):
             yield DataTable(id="team-table", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="team-idle")
             yield PlotextPlot(id="team-plot")
-        yield Static("", id="team-idle")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -117,7 +117,7 @@ class TeamScreen(ReportsFailures, Screen[None]):
         plt.clear_figure()
         weeks = [this_week - timedelta(weeks=w) for w in range(WEEKS - 1, -1, -1)]
         totals = [sum(per.get(w, 0) for per in weekly.values()) for w in weeks]
-        plt.date_form("Y-m-d")
-        plt.bar([w.isoformat() for w in weeks], totals)
-        plt.title("Team sessions per week")
+        # Categories, not dates: plotext would draw date bars as one block.
+        plt.bar([w.strftime("%d/%m") for w in weeks], totals, width=0.6)
+        plt.title("Team sessions per week (week of)")
         plot.refresh()
