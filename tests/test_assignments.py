@@ -185,6 +185,19 @@ def test_on_a_team_index_trainers_assign_and_each_rep_sees_theirs(
     refused = cli(ws, "assign", "discovery-spin", "--to", ben, env=people["ana"])
     assert refused.exit_code == 2
     assert "only a trainer or an admin can assign practice" in refused.output
+    # The database refuses it too, whatever the client: plain SQL as the rep.
+    import psycopg
+
+    url = people["ana"]["ROLEPLAY_DATABASE_URL"]
+    with (
+        psycopg.connect(url, autocommit=True) as raw,
+        pytest.raises(psycopg.errors.InsufficientPrivilege),
+    ):
+        raw.execute(
+            "INSERT INTO assignments (id, scenario_id, rep, author, created_at, note) "
+            "VALUES ('x', 'discovery-spin', %s, %s, now(), '')",
+            (ben, ana),
+        )
     unknown = cli(ws, "assign", "discovery-spin", "--to", "zed", env=people["tina"])
     assert "unknown rep 'zed'" in unknown.output and ana in unknown.output
     mine = cli(ws, "assign", "discovery-spin", "--to", ana, "--note", "for ana", env=people["tina"])
