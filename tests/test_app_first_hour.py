@@ -190,9 +190,9 @@ async def test_palette_lists_navigation_with_key_and_id_and_finds_nav(tmp_path: 
         for _ in range(40):
             await pilot.pause(0.05)
             shown = [str(o.prompt) for o in app.screen.query_one(OptionList).options]
-            if len(shown) >= 5:
+            if len(shown) >= 6:
                 break
-        assert sum("nav." in s for s in shown) == 5, shown
+        assert sum("nav." in s for s in shown) == 6, shown  # F1-F6
 
 
 async def test_library_shows_a_sample_draw_not_placeholders(tmp_path: Path) -> None:

@@ -43,13 +43,17 @@ from roleplay.services.team import Team, TeamIndex
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from datetime import tzinfo
 
     from roleplay.adapters.audio_sounddevice import AudioProbe, Device
     from roleplay.adapters.call_audio import CallTranscriber
+    from roleplay.services.assignments import Assignments
     from roleplay.services.conversation_tests import PromptTexts
     from roleplay.services.engine import Conversation
     from roleplay.services.listening import ListenSettings
+    from roleplay.services.outcomes import Outcomes
     from roleplay.services.ports import SpeechToText
+    from roleplay.services.team_data import TeamData
     from roleplay.services.voice_call import Timeline, VoiceCall, VoiceParts
     from roleplay.services.voice_events import VoiceEvent
 
@@ -131,6 +135,47 @@ class Services:
         """Who is on a shared team index (the index itself holds the team's roles)."""
         return Team(lambda: cast("TeamIndex", self.indexer.index()))
 
+    def team_data(self) -> TeamData:
+        """Assignments, outcomes and the team's practice, in the index database."""
+        return team_data_of(self.indexer)
+
+    def timezone(self) -> tzinfo:
+        return zone(self.settings)
+
+    def assignments(self) -> Assignments:
+        return assignments_of(self.indexer, self.practice.clock, self.settings, self.catalog)
+
+    def outcomes(self) -> Outcomes:
+        from roleplay.services.outcomes import Outcomes
+
+        return Outcomes(self.team_data, self.practice.clock)
+
+
+def team_data_of(indexer: Indexer) -> TeamData:
+    from roleplay.adapters.sql_team_data import team_data
+
+    return team_data(indexer.index())
+
+
+def zone(settings: Settings) -> tzinfo:
+    import zoneinfo
+
+    return zoneinfo.ZoneInfo(settings.timezone or local_zone_name())
+
+
+def assignments_of(
+    indexer: Indexer, clock: Clock, settings: Settings, catalog: Callable[[], Catalog]
+) -> Assignments:
+    from roleplay.services.assignments import Assignments
+
+    return Assignments(
+        lambda: team_data_of(indexer),
+        catalog,  # the process's one watched catalog
+        clock,
+        settings.rep_name,
+        lambda: zone(settings),
+    )
+
 
 def llm_judge(settings: Settings, llm: LlmClient, samples: int = 1) -> Judge:
     """The LLM judge on the judge model (default: the customer model), temperature low."""
@@ -206,7 +251,14 @@ def build(
             indexer, SoundDevicePlayer, practice.clock, settings.rep_name, secrets,
             lambda: shared_login(url), charts=charts, templates=templates,
         ),
-        reports=Reports(indexer, practice.clock, secrets, charts=charts, templates=templates),
+        reports=Reports(
+            indexer, practice.clock, secrets, charts=charts, templates=templates,
+            team_data=lambda: team_data_of(indexer),
+            statuses=lambda rep: assignments_of(
+                indexer, practice.clock, settings, catalogs
+            ).status(rep),
+            tz=lambda: zone(settings),
+        ),
         purger=Purger(store, indexer, practice.clock),
         catalogs=catalogs, records=SessionRecords(ws.recordings),
     )  # fmt: skip

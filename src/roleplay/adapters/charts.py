@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from roleplay.domain.kpis import Kpis
 from roleplay.domain.session import Turn
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 REP = "#2f6fdf"
 CUSTOMER = "#9aa3ad"
 HUMAN = "#e08a00"
+FEW_POINTS = 3  # fewer points than this per line are shown as dots with their values
 PALETTE = ["#2f6fdf", "#e08a00", "#2a9d5c", "#c0392b", "#8e44ad", "#16a0b5", "#7f8c8d", "#d35400"]
 
 
@@ -34,10 +35,12 @@ def _need_matplotlib() -> None:
     optional_import("matplotlib.figure", "reports", "charts in HTML exports and reports")
 
 
-def _figure(width: float, height: float) -> Figure:
+def _figure(
+    width: float, height: float, layout: Literal["constrained"] | None = "constrained"
+) -> Figure:
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(width, height), dpi=96, layout="constrained")
+    fig = Figure(figsize=(width, height), dpi=96, layout=layout)
     return fig
 
 
@@ -130,22 +133,53 @@ def trend(
     import matplotlib.dates as mdates
     from matplotlib.ticker import MaxNLocator
 
-    fig = _figure(7.5, 3.0)
+    # Fixed margins (room for the legend on the right): the constrained layout measured
+    # every label and took about half of a team report's drawing time.
+    fig = _figure(7.5, 3.0, layout=None)
+    fig.subplots_adjust(left=0.09, right=0.76, top=0.89, bottom=0.13)
     ax = fig.add_subplot()
     ax.xaxis_date()
+    most = max((len(s.points) for s in series), default=0)
+    few = most < FEW_POINTS  # a dot or two is not a trend: no lines, values written beside
     for i, s in enumerate(series):
         days = [_day(p[0]) for p in s.points]
         values = [p[1] for p in s.points]
         style: dict[str, Any] = {"color": PALETTE[i % len(PALETTE)], "linewidth": 1.8}
-        ax.plot(days, values, marker="o", markersize=4, label=s.name, **style)
+        if few:
+            style["linestyle"] = "none"
+        ax.plot(days, values, marker="o", markersize=7 if few else 4, label=s.name, **style)
+        if few and len(series) <= 4:
+            for d, v in zip(days, values, strict=True):
+                ax.annotate(
+                    f"{v:.3g}",
+                    (d, v),
+                    xytext=(6, 4),
+                    textcoords="offset points",
+                    fontsize=8,
+                    color=style["color"],
+                )
+    if few and series:
+        ax.text(
+            0.99,
+            0.02,
+            f"{most} point(s) per line: too few to show a trend",
+            transform=ax.transAxes,
+            ha="right",
+            va="bottom",
+            fontsize=8,
+            color="#555555",
+        )
     locator = mdates.AutoDateLocator(maxticks=8)  # type: ignore[no-untyped-call]
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
     if ylim:
         ax.set_ylim(*ylim)
     else:
-        ax.set_ylim(bottom=0)  # every KPI is a count, a share or a rate
-        ax.yaxis.set_major_locator(MaxNLocator(nbins=6))
+        # Every KPI is a count, a share or a rate: from 0, with room above the highest value
+        # (all zeros would otherwise get a filler axis of 0 to 0.05).
+        top = max((p[1] for s in series for p in s.points), default=0.0)
+        ax.set_ylim(0, top * 1.15 if top > 0 else 1)
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=6, integer=top >= 4))
     if xlim:
         pad = max(timedelta(days=1), (xlim[1] - xlim[0]) / 40)
         ax.set_xlim(_day(xlim[0] - pad), _day(xlim[1] + pad))

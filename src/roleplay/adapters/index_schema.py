@@ -14,6 +14,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
+    Date,
     DateTime,
     Dialect,
     Float,
@@ -30,8 +31,8 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 # The newest migration, and every one this version knows. A database stamped with anything
 # else was written by a newer roleplay and is refused (tests check these against the scripts).
-SCHEMA_HEAD = "0003"
-KNOWN_REVISIONS = ("0001", "0002", "0003")
+SCHEMA_HEAD = "0004"
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004")
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -197,4 +198,46 @@ skill_cards = Table(
     Column("lapses", Integer, nullable=False),
     Column("doc", Document, nullable=False),  # the whole card, as the scheduler keeps it
     Index(None, "rep", "skill"),
+)
+
+# 0004: what trainers assign (rep NULL: the whole team). Changed in place; withdrawing sets
+# withdrawn_at and keeps the row, so a list can still say what was asked and when.
+assignments = Table(
+    "assignments",
+    metadata,
+    Column("id", String, primary_key=True),
+    Column("scenario_id", String, nullable=False),
+    Column("drill_id", String),
+    Column("rep", String),
+    Column("author", String, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("due", Date),
+    Column("per_week", Integer),
+    Column("note", Text, nullable=False),
+    Column("pass_score", Float),
+    Column("changed_at", UtcDateTime),
+    Column("withdrawn_at", UtcDateTime),
+    Index(None, "rep"),
+)
+
+# 0004: business results per rep and period from a CRM or call-system export (hard KPIs);
+# one row per rep, period and metric, so importing the same file again changes nothing.
+outcomes = Table(
+    "outcomes",
+    metadata,
+    Column("rep", String, primary_key=True),
+    Column("period_start", Date, primary_key=True),
+    Column("metric", String, primary_key=True),
+    Column("value", Float, nullable=False),
+    Column("source", String, nullable=False),  # the file it came from, and its line
+    Column("imported_at", UtcDateTime, nullable=False),
+    Index(None, "metric", "period_start"),
+)
+
+# 0004: which way is better for each metric ("higher" or "lower"), as declared on import.
+outcome_metrics = Table(
+    "outcome_metrics",
+    metadata,
+    Column("metric", String, primary_key=True),
+    Column("direction", String, nullable=False),
 )

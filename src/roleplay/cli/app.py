@@ -132,6 +132,18 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "trainer",
         "Write a commented template for a new scenario or rubric.",
     ),
+    "assign": (
+        "assignments",
+        "Assign a scenario or drill to a rep or the team, by a date or at a cadence.",
+    ),
+    "assignments": (
+        "assignments",
+        "What trainers assigned: list, change, withdraw.",
+    ),
+    "outcomes": (
+        "assignments",
+        "Business outcomes (hard KPIs) per rep and period.",
+    ),
 }
 
 

@@ -14,9 +14,11 @@ import typer
 from roleplay.cli import habit_render as view
 from roleplay.cli.app import JsonOpt, app, build_services, emit_json, fail
 from roleplay.cli.render import wrap
+from roleplay.errors import RoleplayError
 
 if TYPE_CHECKING:
     from roleplay.composition import Services
+    from roleplay.domain.assignments import Progress
     from roleplay.services.end_of_call import CallResult
     from roleplay.services.engine import Conversation
 
@@ -40,12 +42,24 @@ def today(
     if rebuild:
         habit.rebuild(catalog)
     result = build_today(habit, catalog)
+    from roleplay.cli.assignments import progress_json, today_lines
+
+    assigned, problem = _assigned(services, rep)
     if as_json:
-        emit_json(view.today_json(result))
+        emit_json({"assignments": [progress_json(p) for p in assigned], **view.today_json(result)})
         return
+    if problem or assigned:  # what a trainer asked for comes before the schedule's queue
+        typer.echo(problem or "\n".join(today_lines(assigned)) + "\n")
     typer.echo(view.today_text(result))
     if catalog.problems:
         typer.echo(f"({len(catalog.broken)} file(s) have problems; `roleplay validate` lists them)")
+
+
+def _assigned(services: Services, rep: str | None) -> tuple[list[Progress], str | None]:
+    try:
+        return services.assignments().mine(rep), None
+    except RoleplayError as exc:  # an unreachable team index must not hide today's queue
+        return [], f"Assignments are not available: {exc}\n"
 
 
 @app.command()

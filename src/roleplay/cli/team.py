@@ -305,17 +305,48 @@ def report(
     rep: Annotated[str | None, typer.Option(help="Only this rep.")] = None,
     since: Annotated[str, typer.Option(help="From: an age (30d, 12w) or a date.")] = "30d",
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.html,
-    output: OutputOpt = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write to this new file. Default: on a terminal, roleplay-report-DATE.FORMAT "
+            "here and a summary on screen; piped, standard output. - : standard output.",
+        ),
+    ] = None,
     force: ForceOpt = False,
 ) -> None:
-    """Per-rep and per-skill trends and the KPIs over time (HTML plots, CSV/JSON data)."""
+    """The team's practice, real calls and business outcomes over time, with the team view
+    and honest statistics: written to a file (HTML plots, CSV/JSON data), summed up here."""
     services = build_services()
     with _errors():
         start = _since(since, services)
         assert start is not None
-        built = services.reports.build(since=start, team=team, rep=rep)
+        built = services.reports.build(
+            since=start, team=team, rep=rep, detail=fmt != ReportFormat.html
+        )
         text = services.reports.render(built, fmt.value)
-    _write(text, output, services, force)
+    terminal = sys.stdout.isatty()
+    if (output is not None and str(output) == "-") or (output is None and not terminal):
+        _write(text, None, services, force)  # piped or asked for: the document itself
+        return
+    # Never ~100 KB of SVG into a terminal: a file, and a few lines saying what is in it.
+    path = output or _report_path(services, fmt.value)
+    _write(text, path, services, force)
+    if terminal:
+        typer.echo(services.reports.summary(built))
+        typer.echo(f"Report: {path} ({len(text.encode()) // 1024 + 1} KB)")
+
+
+def _report_path(services: Services, fmt: str) -> Path:
+    """A new file in the current folder: roleplay-report-2026-01-31.html, then -2, -3..."""
+    day = services.practice.clock.now().date().isoformat()
+    path = Path(f"roleplay-report-{day}.{fmt}")
+    n = 2
+    while path.exists():
+        path = Path(f"roleplay-report-{day}-{n}.{fmt}")
+        n += 1
+    return path
 
 
 # --- retention --------------------------------------------------------------------------------

@@ -16,25 +16,29 @@ from roleplay.errors import RoleplayError
 # "unchecked": a shared index that cannot be reached now; the database checks the rights of
 # whatever was saved meanwhile when it is back (and leaves out what this login may not write).
 Role = Literal["single", "owner", "admin", "trainer", "rep", "none", "unchecked"]
-Action = Literal["practise", "read_team", "comment", "override", "mark_reviewed", "manage_team"]
+Action = Literal[
+    "practise", "read_team", "comment", "override", "mark_reviewed", "assign", "manage_team"
+]
 
 ROLES: tuple[Role, ...] = ("rep", "trainer", "admin")  # what `roleplay team add` gives
 
 ALLOWED: dict[Role, frozenset[Action]] = {
     "single": frozenset(
-        ("practise", "read_team", "comment", "override", "mark_reviewed", "manage_team")
+        ("practise", "read_team", "comment", "override", "mark_reviewed", "assign", "manage_team")
     ),
     "owner": frozenset(
-        ("practise", "read_team", "comment", "override", "mark_reviewed", "manage_team")
+        ("practise", "read_team", "comment", "override", "mark_reviewed", "assign", "manage_team")
     ),
     "admin": frozenset(
-        ("practise", "read_team", "comment", "override", "mark_reviewed", "manage_team")
+        ("practise", "read_team", "comment", "override", "mark_reviewed", "assign", "manage_team")
     ),
-    "trainer": frozenset(("practise", "read_team", "comment", "override", "mark_reviewed")),
+    "trainer": frozenset(
+        ("practise", "read_team", "comment", "override", "mark_reviewed", "assign")
+    ),
     "rep": frozenset(("practise",)),
     "none": frozenset(),
     "unchecked": frozenset(
-        ("practise", "read_team", "comment", "override", "mark_reviewed", "manage_team")
+        ("practise", "read_team", "comment", "override", "mark_reviewed", "assign", "manage_team")
     ),
 }
 
@@ -45,6 +49,7 @@ WHAT: dict[Action, str] = {
     "comment": "comment on a session",
     "override": "override a score",
     "mark_reviewed": "mark a session reviewed",
+    "assign": "assign practice and import business outcomes",
     "manage_team": "add people and change their roles",
 }
 
@@ -54,6 +59,7 @@ WHO: dict[Action, str] = {
     "comment": "a trainer",
     "override": "a trainer",
     "mark_reviewed": "a trainer",
+    "assign": "a trainer or an admin",
     "manage_team": "an admin",
 }
 

@@ -8,13 +8,15 @@ reviewers' overrides are listed beside them in the data (`human_level`), never m
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from statistics import fmean
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from roleplay import __version__
 from roleplay.domain.call import OUTSIDE_CALL
@@ -25,8 +27,15 @@ from roleplay.services.export import redact
 from roleplay.services.index import Indexer
 from roleplay.services.ports import Charts, Clock, Templates
 
+if TYPE_CHECKING:
+    from roleplay.domain.assignments import Progress
+    from roleplay.services.report_team import TeamSections
+    from roleplay.services.team_data import TeamData
+
 ReportFormat = Literal["html", "csv", "json"]
 LEVELS = (0.8, 5.2)  # levels 1-5, with room for the markers at the ends
+MAX_LINES = 8  # more reps than this: charts show the team mean (per-rep numbers in tables)
+MAX_REP_CHARTS = 12  # a chart per rep up to this many reps (`--rep` shows any one)
 
 # A row's columns; then one per tracked KPI (domain/kpis.py), in the table's order.
 COLUMNS = [
@@ -63,6 +72,7 @@ class TeamReport:
     team: str | None
     rep: str | None
     sessions: tuple[ScoredSession, ...]
+    team_sections: TeamSections | None = None  # team view, outcomes, effect statistics
 
     @property
     def bucket(self) -> Bucket:
@@ -87,12 +97,18 @@ class Reports:
         *,
         charts: Charts,
         templates: Templates,
+        team_data: Callable[[], TeamData] | None = None,
+        statuses: Callable[[str | None], list[Progress]] | None = None,
+        tz: Callable[[], tzinfo] = lambda: UTC,
     ) -> None:
         self.indexer = indexer
         self.clock = clock
         self._secrets = secrets
         self._charts = charts
         self._templates = templates
+        self._team_data = team_data
+        self._statuses = statuses or (lambda rep: [])
+        self._tz = tz
 
     def render(self, report: TeamReport, fmt: ReportFormat) -> str:
         """The report as HTML (plots), CSV or JSON (data), secrets redacted."""
@@ -105,12 +121,56 @@ class Reports:
         team: str | None = None,
         rep: str | None = None,
         until: datetime | None = None,
+        detail: bool = True,
     ) -> TeamReport:
-        """Scored sessions in the period. Raises IndexUnavailable."""
+        """Scored sessions in the period. `detail`: every criterion with the reviewers'
+        levels, for CSV and JSON; without it, what the HTML report plots, read lightly, and
+        the team's sections (team view, outcomes, effect). Raises IndexUnavailable."""
         until = until or self.clock.now()
         where = SessionFilter(team=team, rep=rep, since=since, until=until)
-        scored = self.indexer.index().scored(where)
-        return TeamReport(since, until, team, rep, tuple(scored))
+        if detail or self._team_data is None:
+            scored = self.indexer.index().scored(where)
+            return TeamReport(since, until, team, rep, tuple(scored))
+        # The HTML report: narrow rows read once, for the trends and the team's sections.
+        from roleplay.services.report_team import build_sections, light_sessions
+
+        self.indexer.index()  # opened and caught up with the recordings first
+        data = self._team_data()
+        with _no_gc_pauses():
+            sections, rows, levels = build_sections(
+                data,
+                lambda: self._statuses(rep),
+                since=since,
+                until=until,
+                team=team,
+                rep=rep,
+                tz=self._tz(),
+            )
+            light = tuple(light_sessions(rows, levels, since))
+        return TeamReport(since, until, team, rep, light, sections)
+
+    def summary(self, report: TeamReport) -> str:
+        """A few lines for the terminal, secrets redacted."""
+        from roleplay.services.report_team import summary_text
+
+        lines = summary_text(
+            report.title, len(report.sessions), len(report.reps), report.team_sections
+        )
+        return redact("\n".join(lines), self._secrets())
+
+
+@contextmanager
+def _no_gc_pauses() -> Iterator[None]:
+    """A year of a team is ~100,000 short-lived rows: the cyclic collector would walk them all
+    again and again while they are made (measured: about half the build time). Whatever
+    cycles they make are collected once it is enabled again."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def render(
@@ -128,7 +188,8 @@ def render(
             {"title": report.title, "rows": rows(report)}, indent=2, ensure_ascii=False
         )
     else:
-        text = html_text(report, charts, templates)
+        with _no_gc_pauses():  # the charts make many short-lived objects too
+            text = html_text(report, charts, templates)
     return redact(text, secrets)
 
 
@@ -214,14 +275,20 @@ def html_text(report: TeamReport, charts: Charts, templates: Templates) -> str:
     sessions = report.sessions
     period = (report.since.date(), report.until.date())
     figures: list[tuple[str, str]] = []
+    many = len(report.reps) > MAX_LINES
+    who = "(team mean)" if many else "by rep"
+
+    def line(s: ScoredSession) -> str:
+        return "team" if many else s.rep
+
     if sessions:
-        overall = trend([(s.rep, s.started_at, s.overall) for s in sessions], by)
+        overall = trend([(line(s), s.started_at, s.overall) for s in sessions], by)
         figures.append(
             (
-                "Overall score by rep",
+                f"Overall score {who}",
                 charts.trend(
                     overall,
-                    title="Overall score by rep",
+                    title=f"Overall score {who}",
                     ylabel="overall (1-5)",
                     ylim=LEVELS,
                     salt="overall",
@@ -247,7 +314,7 @@ def html_text(report: TeamReport, charts: Charts, templates: Templates) -> str:
             )
         )
         for kpi in tracked():
-            values = [(s.rep, s.started_at, _plotted(kpi, s.kpis)) for s in sessions if s.kpis]
+            values = [(line(s), s.started_at, _plotted(kpi, s.kpis)) for s in sessions if s.kpis]
             series = trend(values, by)
             if series:
                 figures.append(
@@ -255,7 +322,7 @@ def html_text(report: TeamReport, charts: Charts, templates: Templates) -> str:
                         kpi.label,
                         charts.trend(
                             series,
-                            title=f"{kpi.label} by rep",
+                            title=f"{kpi.label} {who}",
                             ylabel=kpi.unit,
                             ylim=(0, 100) if kpi.share else None,
                             salt=f"kpi-{kpi.key}",
@@ -264,7 +331,7 @@ def html_text(report: TeamReport, charts: Charts, templates: Templates) -> str:
                     )
                 )
     per_rep: list[tuple[str, str]] = []
-    for rep in report.reps:
+    for rep in report.reps if len(report.reps) <= MAX_REP_CHARTS else []:
         mine = [s for s in sessions if s.rep == rep]
         series = trend(
             [(skill, s.started_at, level) for s in mine for skill, level in s.levels.values()], by
@@ -282,9 +349,15 @@ def html_text(report: TeamReport, charts: Charts, templates: Templates) -> str:
                 ),
             )
         )
+    from roleplay.services.report_team import figures as team_figures
+
+    t = report.team_sections
     return templates.render(
         "report.html.j2",
         report=report,
+        team=t,
+        team_figures=team_figures(t, period, charts) if t else [],
+        max_rep_charts=MAX_REP_CHARTS,
         summary=rep_summary(report),
         figures=figures,
         per_rep=per_rep,

@@ -45,6 +45,7 @@ class RoleplayApp(ReportsFailures, App[None]):
         "history": lambda: _screen("history", "HistoryScreen"),
         "progress": lambda: _screen("progress", "ProgressScreen"),
         "settings": lambda: _screen("settings", "SettingsScreen"),
+        "team": lambda: _screen("team", "TeamScreen"),
     }
     DEFAULT_MODE = "home"
     BINDINGS = [
@@ -53,6 +54,7 @@ class RoleplayApp(ReportsFailures, App[None]):
         Binding("f3", "switch_mode('history')", "History", id="nav.history"),
         Binding("f4", "switch_mode('progress')", "Progress", id="nav.progress"),
         Binding("f5", "switch_mode('settings')", "Settings", id="nav.settings"),
+        Binding("f6", "switch_mode('team')", "Team", id="nav.team"),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
     ]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,6 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from roleplay.errors import RoleplayError
 from roleplay.presentation.format import clock
 from roleplay.tui.failures import ReportsFailures
 from roleplay.tui.widgets import OfflineBanner, TitleBar
@@ -19,6 +21,7 @@ if TYPE_CHECKING:
     from roleplay.tui.app import RoleplayApp
 
 
+ASSIGNED_COLUMNS = (("Assigned", 30), ("State", 28), ("Set by", 12), ("Note", 40))
 QUEUE_COLUMNS = (("Skill", 24), ("Why", 10), ("Drill", 44), ("Minutes", 7))
 WHY = {  # the Why column, and the legend under the queue that explains it
     "due": ("due", "due: the schedule brings it back today"),
@@ -28,6 +31,7 @@ WHY = {  # the Why column, and the legend under the queue that explains it
 
 
 class HomeScreen(ReportsFailures, Screen[None]):
+    AUTO_FOCUS = "#queue"  # the assignments table takes focus itself when it has rows
     BINDINGS = [
         Binding("enter", "start_selected", "Practise", id="home.start"),
         Binding("r", "refresh", "Refresh", id="home.refresh"),
@@ -44,6 +48,12 @@ class HomeScreen(ReportsFailures, Screen[None]):
         with Horizontal(id="home-top"):
             yield Static("Loading today's queue…", id="streak")
             yield Static("", id="goal")
+        # What a trainer asked for comes first (hidden when nothing is assigned).
+        title = Static("[b]Assigned to you[/b]", classes="section", id="assigned-title")
+        assigned: DataTable[Any] = DataTable(id="assigned", cursor_type="row", zebra_stripes=True)
+        title.display = assigned.display = False  # hidden (and not focused) until there are some
+        yield title
+        yield assigned
         yield Static("[b]Today[/b]", classes="section")
         yield DataTable(id="queue", cursor_type="row", zebra_stripes=True)
         yield Static("", id="why-legend")
@@ -57,6 +67,10 @@ class HomeScreen(ReportsFailures, Screen[None]):
         # Widths fixed up front: a table sized from its header alone read "disco  new  Cold".
         for label, width in QUEUE_COLUMNS:
             table.add_column(label, width=width)
+        assigned = self.query_one("#assigned", DataTable)
+        for label, width in ASSIGNED_COLUMNS:
+            assigned.add_column(label, width=width)
+        self._show_assigned([], None)
         self.rapp.sessions_changed.subscribe(self, lambda _id: self.action_refresh())
         self.action_refresh()
 
@@ -77,7 +91,31 @@ class HomeScreen(ReportsFailures, Screen[None]):
         recent = []
         for record in list(services.store.records())[:5]:
             recent.append((record, services.store.overall(record.id)))
+        assigned: list[Any] = []
+        assigned_problem = None
+        try:
+            assigned = services.assignments().mine()
+        except RoleplayError as exc:  # an unreachable team index must not hide the queue
+            assigned_problem = f"Assignments are unavailable: {exc}"
         self.app.call_from_thread(self._show, today, recent, problem)
+        self.app.call_from_thread(self._show_assigned, assigned, assigned_problem)
+
+    def _show_assigned(self, items: list[Any], problem: str | None) -> None:
+        table = self.query_one("#assigned", DataTable)
+        table.clear()
+        self._assigned = [p for p in items if p.status != "withdrawn"]
+        for p in self._assigned:
+            a = p.assignment
+            state = Text(p.summary, style="bold red" if p.status == "overdue" else "")
+            # Text, not markup: a trainer's note may hold brackets ("[ask about price]").
+            table.add_row(Text(a.target), state, Text(a.author), Text(a.note))
+        if problem:
+            table.add_row(problem[:110], "", "", "")
+        shown = bool(self._assigned or problem)
+        table.display = shown
+        self.query_one("#assigned-title", Static).display = shown
+        if self._assigned and self.focused is None:
+            table.focus()
 
     def _show(self, today: Any, recent: list[Any], problem: str | None) -> None:
         table = self.query_one("#queue", DataTable)
@@ -127,7 +165,18 @@ class HomeScreen(ReportsFailures, Screen[None]):
     def _selected(self) -> None:
         self.action_start_selected()
 
+    @on(DataTable.RowSelected, "#assigned")
+    def _assigned_selected(self) -> None:
+        row = self.query_one("#assigned", DataTable).cursor_row
+        items = getattr(self, "_assigned", [])
+        if 0 <= row < len(items):
+            a = items[row].assignment
+            self.rapp.start_practice(a.scenario, drill=a.drill)
+
     def action_start_selected(self) -> None:
+        if self.focused is self.query_one("#assigned", DataTable):
+            self._assigned_selected()
+            return
         items = getattr(self, "_items", [])
         row = self.query_one("#queue", DataTable).cursor_row
         if 0 <= row < len(items):
