@@ -90,7 +90,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "report": (
         "team",
-        "Per-rep and per-skill trends and the KPIs over time (HTML plots, CSV/JSON data).",
+        "The team's practice, real calls and business outcomes over time, with the team view "
+        "and honest statistics: written to a file (HTML plots, CSV/JSON data), summed up here.",
     ),
     "purge": (
         "team",

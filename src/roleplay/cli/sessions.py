@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from roleplay.cli import render, workspace_note
+from roleplay.cli import render
 from roleplay.cli.app import JsonOpt, app, build_services, emit_json, fail
+from roleplay.presentation import workspace as workspace_note
 from roleplay.services.ports import BrokenRecording, SessionNotFound
 
 
