@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import re
-import tempfile
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from roleplay.atomic import write_atomic
 from roleplay.domain.habit import STATE_FORMAT, HabitState
 
 log = logging.getLogger(__name__)
@@ -61,25 +60,13 @@ class HabitFileStore:
         path = self.path(key)
         try:
             self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
-            self._write(path, state)
+            write_atomic(path, state.model_dump_json(indent=1))  # old state or new, never half
         except OSError as exc:
             log.warning(
                 "%s: cannot save the schedule (%s); it is rebuilt from the recordings next time",
                 path,
                 exc.strerror or exc,
             )
-
-    def _write(self, path: Path, state: HabitState) -> None:
-        fd, tmp = tempfile.mkstemp(dir=self.root, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(state.model_dump_json(indent=1))
-                fh.flush()
-                os.fsync(fh.fileno())
-            Path(tmp).replace(path)  # atomic: a reader sees the old state or the new one
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
 
 
 class MemoryHabitStore:

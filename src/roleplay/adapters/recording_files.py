@@ -26,11 +26,11 @@ from roleplay.adapters.file_store import (
     SCORECARD_FILE,
     SESSION_FILE,
     TRANSCRIPT_FILE,
-    _atomic_write,
     read_turns,
     safe_folder,
     transcript_problem,
 )
+from roleplay.atomic import write_atomic
 from roleplay.domain.history import Retention, SessionFiles
 from roleplay.domain.review import Review
 from roleplay.domain.scorecard import Scorecard
@@ -93,7 +93,7 @@ class FileRecordings:
                     fh.write(uuid.uuid4().hex + "\n")
             self._origin = _read_origin(path)
             if not self._origin:  # a crash between create and write: make it again
-                _atomic_write(path, uuid.uuid4().hex + "\n")
+                write_atomic(path, uuid.uuid4().hex + "\n")
                 self._origin = _read_origin(path)
         return self._origin
 
@@ -237,11 +237,11 @@ class FileRecordings:
     def save_review(self, review: Review) -> None:
         folder = safe_folder(self.root, review.session)  # an id from a shared index, too
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        _atomic_write(folder / REVIEW_FILE, review.model_dump_json(indent=2))
+        write_atomic(folder / REVIEW_FILE, review.model_dump_json(indent=2))
 
     def save_retention(self, session_id: str, retention: Retention) -> None:
         folder = safe_folder(self.root, session_id)
-        _atomic_write(folder / RETENTION_FILE, retention.model_dump_json(indent=2))
+        write_atomic(folder / RETENTION_FILE, retention.model_dump_json(indent=2))
 
     def purgeable(self, session_id: str, *, transcript: bool) -> list[tuple[Path, int]]:
         folder = safe_folder(self.root, session_id)
