@@ -70,14 +70,16 @@ class HabitFileStore:
 
 
 class MemoryHabitStore:
-    """The in-process store: for tests and simulations."""
+    """HabitStore in memory (the offline implementation): for tests and simulations. Kept as
+    the JSON the file holds, so what it returns went through the same serialisation."""
 
     def __init__(self) -> None:
         self.states: dict[str, str] = {}
 
     def load(self, key: str) -> HabitState | None:
         text = self.states.get(key)
-        return HabitState.model_validate_json(text) if text is not None else None
+        state = HabitState.model_validate_json(text) if text is not None else None
+        return state if state is not None and state.format == STATE_FORMAT else None
 
     def save(self, key: str, state: HabitState) -> None:
         self.states[key] = state.model_dump_json()
