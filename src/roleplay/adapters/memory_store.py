@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from roleplay.adapters.recording_files import turn_audio_name
 from roleplay.domain.history import Retention, SessionFiles
 from roleplay.domain.review import Review
 from roleplay.domain.scorecard import Scorecard
@@ -151,9 +152,13 @@ class MemoryRecordings:
             retention = (
                 Retention.model_validate_json(folder.retention) if folder.retention else Retention()
             )
-            audio = {
-                t.index: t.audio for t in transcript.turns if t.audio and t.audio in folder.audio
-            } if transcript else {}  # fmt: skip
+            audio: dict[int, str] = {}
+            for turn in transcript.turns if transcript else ():
+                # The voice pipeline names the file on the turn; else the conventional name.
+                if turn.audio and turn.audio in folder.audio:
+                    audio[turn.index] = turn.audio
+                elif turn_audio_name(turn.index) in folder.audio:
+                    audio[turn.index] = turn_audio_name(turn.index)
         return SessionFiles(
             session_id=session_id,
             origin=self.origin,
