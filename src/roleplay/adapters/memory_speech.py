@@ -95,7 +95,8 @@ class TaughtSpeech:
                 pcm = np.frombuffer(wav.readframes(wav.getnframes()), "<i2")
         except (OSError, wave.Error, EOFError) as exc:
             raise AudioUnavailable(f"{path}: cannot read it as audio ({exc})") from None
-        audio = pcm.astype(np.float32) / 32767
+        audio = pcm.astype(np.float32)
+        audio /= 32767
         duration = len(audio) / SAMPLE_RATE
         segments: list[Segment] = []
         for start, end in _voiced(audio):
