@@ -86,9 +86,7 @@ def test_a_malformed_chunk_is_explained(fake_llm: FakeOpenAI) -> None:
             got.append(chunk)
     assert got == ["Sure. "]  # the chunk before the broken one was delivered
     # A broken chunk is the server's fault, not the network's: say so, and name the server.
-    assert f"The LLM server at {fake_llm.url} sent a reply that could not be read" in str(
-        err.value
-    )
+    assert f"The LLM server at {fake_llm.url} sent a reply that could not be read" in str(err.value)
     assert "broke mid-reply" not in str(err.value)
 
 
