@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from roleplay.adapters.recording_files import turn_audio_name
+from roleplay.adapters.recording_files import turn_audio
 from roleplay.domain.history import Retention, SessionFiles
 from roleplay.domain.review import Review
 from roleplay.domain.scorecard import Scorecard
@@ -152,13 +152,7 @@ class MemoryRecordings:
             retention = (
                 Retention.model_validate_json(folder.retention) if folder.retention else Retention()
             )
-            audio: dict[int, str] = {}
-            for turn in transcript.turns if transcript else ():
-                # The voice pipeline names the file on the turn; else the conventional name.
-                if turn.audio and turn.audio in folder.audio:
-                    audio[turn.index] = turn.audio
-                elif turn_audio_name(turn.index) in folder.audio:
-                    audio[turn.index] = turn_audio_name(turn.index)
+            audio = turn_audio(transcript.turns if transcript else (), folder.audio.__contains__)
         return SessionFiles(
             session_id=session_id,
             origin=self.origin,
