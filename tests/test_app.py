@@ -151,10 +151,12 @@ async def test_history_filters_and_sorts(tmp_path: Path) -> None:
         assert table.row_count == 1 and "Price" in str(table.get_row_at(0)[1])
         screen.query_one("#filter", Input).value = ""
         await settle(pilot)
-        await pilot.click("#sessions", offset=(30, 0))  # the Scenario header
+        await pilot.click("#sessions", offset=(30, 0))  # the Scenario header: A to Z
         await settle(pilot)
-        first = str(table.get_row_at(0)[1])
-        assert first.startswith("Price") or first.startswith("SPIN")
+        assert [str(table.get_row_at(i)[1])[:5] for i in range(2)] == ["Price", "SPIN "]
+        await pilot.click("#sessions", offset=(30, 0))  # again: Z to A
+        await settle(pilot)
+        assert [str(table.get_row_at(i)[1])[:5] for i in range(2)] == ["SPIN ", "Price"]
 
 
 async def test_settings_are_saved_and_reloaded(tmp_path: Path) -> None:

@@ -78,9 +78,16 @@ def test_a_hanging_stream_times_out_with_a_clear_message(fake_llm: FakeOpenAI) -
 
 def test_a_malformed_chunk_is_explained(fake_llm: FakeOpenAI) -> None:
     fake_llm.queue(Reply("Sure. Here is more text.", malformed_after=1))
+    got: list[str] = []
     with pytest.raises(LlmError) as err:
-        list(client(fake_llm, max_retries=0).stream_chat([{"role": "user", "content": "hi"}]))
-    assert "could not be read" in str(err.value) or "broke mid-reply" in str(err.value)
+        for chunk in client(fake_llm, max_retries=0).stream_chat(
+            [{"role": "user", "content": "hi"}]
+        ):
+            got.append(chunk)
+    assert got == ["Sure. "]  # the chunk before the broken one was delivered
+    # A broken chunk is the server's fault, not the network's: say so, and name the server.
+    assert f"The LLM server at {fake_llm.url} sent a reply that could not be read" in str(err.value)
+    assert "broke mid-reply" not in str(err.value)
 
 
 def test_an_unreachable_server_says_how_to_start_one() -> None:

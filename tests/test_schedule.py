@@ -1,4 +1,4 @@
-"""The FSRS schedule of skills: rating mapping, intervals, due ordering, replay."""
+"""The FSRS schedule of skills: rating mapping, intervals, due days."""
 
 from __future__ import annotations
 
@@ -8,12 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from roleplay.domain.schedule import (
-    SkillCard,
-    SkillReview,
-    due_order,
     grade_for_level,
     is_due,
-    replay,
     retrievability,
     review,
 )
@@ -68,31 +64,6 @@ def test_due_is_by_the_reps_local_day() -> None:
     late = review(None, "s", 1, datetime(2026, 1, 5, 23, 30, tzinfo=UTC))
     assert late.due_day(OSLO).isoformat() == "2026-01-07"
     assert late.due_day(UTC).isoformat() == "2026-01-06"
-
-
-def test_due_order_puts_the_most_likely_forgotten_first() -> None:
-    weak = review(None, "weak", 1, T0)
-    hard = review(None, "hard", 3, T0)
-    good = review(None, "good", 4, T0 - timedelta(days=1))
-    now = T0 + timedelta(days=3)
-    assert [c.skill for c in due_order([good, hard, weak], now)] == ["weak", "hard", "good"]
-    # Equal retrievability: the longer overdue first, then by name.
-    a, b = review(None, "a", 1, T0), review(None, "b", 1, T0 - timedelta(hours=1))
-    assert [c.skill for c in due_order([a, b], T0 + timedelta(days=2))] == ["b", "a"]
-
-
-def test_replay_gives_the_same_cards_as_reviewing_one_by_one() -> None:
-    reviews = [
-        SkillReview("x", 2, T0),
-        SkillReview("y", 4, T0 + timedelta(hours=1)),
-        SkillReview("x", 3, T0 + timedelta(days=1)),
-        SkillReview("x", 4, T0 + timedelta(days=3)),
-        SkillReview("y", 5, T0 + timedelta(days=4)),
-    ]
-    by_hand: dict[str, SkillCard] = {}
-    for r in reviews:
-        by_hand[r.skill] = review(by_hand.get(r.skill), r.skill, r.level, r.at)
-    assert replay(reversed(reviews)) == by_hand  # order on input does not matter: time does
 
 
 def test_naive_times_are_refused() -> None:

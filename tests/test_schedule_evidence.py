@@ -11,8 +11,6 @@ from roleplay.domain.kpis import compute
 from roleplay.domain.queue import needs
 from roleplay.domain.schedule import (
     EvidenceStrength,
-    SkillReview,
-    replay,
     review,
     showing,
 )
@@ -89,18 +87,6 @@ def test_the_queue_puts_a_thinly_shown_skill_before_a_strongly_shown_one() -> No
     found = needs(["strong", "thin"], {"thin": thin, "strong": strong}, now, now.date(), UTC, 0)
     assert [n.skill for n in found] == ["thin", "strong"]
     assert found[0].expected_level < found[1].expected_level
-
-
-def test_replay_with_evidence_gives_the_same_cards_as_reviewing_one_by_one() -> None:
-    reviews = [
-        SkillReview("x", 3, T0, evidence=THIN),
-        SkillReview("x", 4, T0 + timedelta(days=2), evidence=STRONG),
-        SkillReview("x", 4, T0 + timedelta(days=9), evidence=UNSUPPORTED),
-    ]
-    card = None
-    for r in reviews:
-        card = review(card, r.skill, r.level, r.at, r.evidence)
-    assert replay(reversed(reviews)) == {"x": card}
 
 
 def _criterion(cid: str, skill: str, level: int, quotes: int, **kw: object) -> CriterionScore:

@@ -16,11 +16,11 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from roleplay.adapters import charts
 from roleplay.adapters.sql_index import SqlIndex
 from roleplay.adapters.sql_team_data import SqlTeamData
 from roleplay.cli import app
 from roleplay.domain.trends import Series
-from roleplay.adapters import charts
 from tests.team_data import World, generate
 from tests.test_export_browser import chromium
 

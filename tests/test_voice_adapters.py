@@ -1,53 +1,21 @@
-"""Contract tests for the voice ports, run against every implementation that works here."""
+"""What the voice adapters do beyond their ports' contracts (those run against every
+implementation in tests/contracts/): espeak-ng's voices and quiet terminal, file sources."""
 
 from __future__ import annotations
 
 import time
-import wave
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from roleplay.adapters.audio_file import FileAudioSource, NullSpeaker, WavRecorder
+from roleplay.adapters.audio_file import FileAudioSource
 from roleplay.adapters.tts_pyttsx3 import Pyttsx3Speech, espeak_voice
-from roleplay.adapters.tts_silent import SilentSpeech
-from roleplay.adapters.vad import EnergyVad, SileroVad
 from roleplay.domain.scenario import Voice
-from roleplay.services.ports import SAMPLE_RATE, AudioUnavailable, Clip
-from tests.speech import needs_espeak, say, write_wav
-
-# --- voice activity -------------------------------------------------------------------------
-
-
-@needs_espeak
-@pytest.mark.parametrize("make", [SileroVad, EnergyVad], ids=["silero", "energy"])
-def test_voice_activity_tells_speech_from_silence(make) -> None:
-    vad = make()
-    speech = say("How does a typical morning look for your dispatch team?")
-    audio = np.concatenate([np.zeros(SAMPLE_RATE, np.float32), speech, np.zeros(SAMPLE_RATE)])
-    n = vad.block_size
-    probs = [vad.probability(audio[i : i + n]) for i in range(0, len(audio) - n + 1, n)]
-    first_second = probs[: SAMPLE_RATE // n - 1]
-    middle = probs[len(probs) // 2 - 5 : len(probs) // 2 + 5]
-    assert max(first_second) < 0.5 and np.mean(middle) > 0.5
-    vad.reset()
-
+from roleplay.services.ports import SAMPLE_RATE, AudioUnavailable
+from tests.speech import needs_espeak, write_wav
 
 # --- text to speech -------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "make",
-    [pytest.param(Pyttsx3Speech, marks=needs_espeak), SilentSpeech],
-    ids=["espeak", "silent"],
-)
-def test_speech_lasts_as_long_as_the_sentence(make) -> None:
-    tts = make()
-    short = tts.synthesise("Okay.", Voice(), "en")
-    long = tts.synthesise("We re-plan every route by hand, every single morning.", Voice(), "en")
-    assert isinstance(short, Clip) and short.samples.dtype == np.float32
-    assert 0.2 < short.duration < long.duration < 6
 
 
 @needs_espeak
@@ -102,32 +70,3 @@ def test_an_unreadable_file_says_so(tmp_path: Path) -> None:
         list(FileAudioSource(bad).blocks())
     with pytest.raises(AudioUnavailable, match="no such file"):
         list(FileAudioSource(tmp_path / "nope.flac").blocks())
-
-
-# --- speakers ---------------------------------------------------------------------------------
-
-
-def test_a_silent_speaker_in_real_time_plays_for_as_long_and_stops_at_once() -> None:
-    speaker = NullSpeaker(realtime=True)
-    clip = Clip(np.zeros(SAMPLE_RATE, np.float32), SAMPLE_RATE)
-    first, second = speaker.play(clip), speaker.play(clip)
-    assert not first.wait(0.2)
-    speaker.stop()
-    assert first.wait(0.1) and second.wait(0.1)
-    assert 0.15 < first.played < 0.5 and second.played == 0
-
-
-# --- recording ---------------------------------------------------------------------------------
-
-
-def test_a_track_is_a_valid_wav_after_every_write(tmp_path: Path) -> None:
-    track = WavRecorder(tmp_path).open("session-1", "rep-001", SAMPLE_RATE)
-    for _ in range(3):
-        track.write(np.full(1600, 0.25, np.float32))
-        with wave.open(str(tmp_path / "session-1" / track.path)) as w:  # readable mid-turn
-            frames = w.getnframes()
-    assert frames == 4800
-    track.close()
-    other = WavRecorder(tmp_path).open("session-1", "rep-002", SAMPLE_RATE)
-    other.discard()
-    assert not (tmp_path / "session-1" / "audio" / "rep-002.wav").exists()

@@ -96,17 +96,9 @@ class Services:
                 return newest_first[0].id
         return self.store.resolve(ref)
 
-    def judge(self, kind: Literal["auto", "llm", "offline"] = "auto", samples: int = 1) -> Judge:
+    def judge(self, kind: JudgeKind = "auto", samples: int = 1) -> Judge:
         """The judge to score with: the LLM's (falling back offline) when one is configured."""
-        if kind == "offline" or (kind == "auto" and self.llm is None):
-            return OfflineJudge()
-        if self.llm is None:
-            raise JudgeUnavailable(
-                "no LLM is configured for the LLM judge: export OPENAI_API_KEY, or set "
-                "base_url under [llm] in the config file (`roleplay doctor` checks it)"
-            )
-        judge = llm_judge(self.settings, self.llm, samples)
-        return judge if kind == "llm" else FallbackJudge(judge, OfflineJudge())
+        return choose_judge(self.settings, self.llm, kind, samples)
 
     def audio_devices(self) -> list[Any]:
         """Sound devices, for the settings screen (raises when there is no audio stack)."""
@@ -177,6 +169,25 @@ def assignments_of(
     )
 
 
+JudgeKind = Literal["auto", "llm", "offline"]
+
+
+def choose_judge(
+    settings: Settings, llm: LlmClient | None, kind: JudgeKind = "auto", samples: int = 1
+) -> Judge:
+    """The one judge choice (practice and re-scoring alike): the LLM's, falling back to the
+    offline judge when it fails, when an LLM is configured; the offline judge otherwise."""
+    if kind == "offline" or (kind == "auto" and llm is None):
+        return OfflineJudge()
+    if llm is None:
+        raise JudgeUnavailable(
+            "no LLM is configured for the LLM judge: export OPENAI_API_KEY, or set "
+            "base_url under [llm] in the config file (`roleplay doctor` checks it)"
+        )
+    judge = llm_judge(settings, llm, samples)
+    return judge if kind == "llm" else FallbackJudge(judge, OfflineJudge())
+
+
 def llm_judge(settings: Settings, llm: LlmClient, samples: int = 1) -> Judge:
     """The LLM judge on the judge model (default: the customer model), temperature low."""
     from roleplay.adapters.llm_judge import LlmJudge  # loaded when an LLM judge is chosen
@@ -237,9 +248,7 @@ def build(
     practice = Practice(
         catalog=catalogs,
         customer=customer,
-        judge=OfflineJudge()
-        if llm is None
-        else FallbackJudge(llm_judge(settings, llm), OfflineJudge()),
+        judge=choose_judge(settings, llm),
         store=store,
         clock=clock or SwitchableClock(),  # a recording read fast switches it (audio_timeline)
     )

@@ -22,6 +22,7 @@ from typing import Annotated, Any, Literal
 import platformdirs
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
+from roleplay.atomic import write_atomic
 from roleplay.domain.suggest import did_you_mean
 from roleplay.errors import RoleplayError
 
@@ -353,10 +354,7 @@ def save_settings(changes: dict[str, object], path: Path | None = None) -> Path:
         first = exc.errors()[0]
         raise ConfigError(f"{'.'.join(map(str, first['loc']))}: {first['msg']}") from None
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".toml.tmp")
-    tmp.write_text(text, "utf-8")
-    tmp.chmod(0o600)  # it may hold an API key
-    tmp.replace(path)
+    write_atomic(path, text)  # owner-only: it may hold an API key
     return path
 
 

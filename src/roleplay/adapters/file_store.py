@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import logging
 import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +25,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from roleplay.atomic import write_atomic
 from roleplay.domain.scorecard import Scorecard
 from roleplay.domain.session import SessionRecord, Transcript, Turn
 from roleplay.services import session_ref
@@ -122,7 +122,7 @@ class FileSessionStore:
         folder = self.folder(record.id)
         self.root.mkdir(parents=True, exist_ok=True)
         folder.mkdir(mode=0o700)  # recordings hold a person's voice and words: owner only
-        _atomic_write(folder / SESSION_FILE, record.model_dump_json(indent=2))
+        write_atomic(folder / SESSION_FILE, record.model_dump_json(indent=2))
         (folder / TRANSCRIPT_FILE).touch(mode=0o600)
 
     def append_turn(self, session_id: str, turn: Turn) -> None:
@@ -139,10 +139,10 @@ class FileSessionStore:
             os.close(fd)
 
     def update(self, record: SessionRecord) -> None:
-        _atomic_write(self.writable(record.id) / SESSION_FILE, record.model_dump_json(indent=2))
+        write_atomic(self.writable(record.id) / SESSION_FILE, record.model_dump_json(indent=2))
 
     def save_scorecard(self, session_id: str, scorecard: Scorecard) -> None:
-        _atomic_write(
+        write_atomic(
             self.writable(session_id) / SCORECARD_FILE, scorecard.model_dump_json(indent=2)
         )
 
@@ -267,7 +267,7 @@ def _set_aside_torn_tail(fd: int, path: Path, size: int) -> None:
     n = 1
     while (side := path.with_name(f"{path.name}.torn-{n}")).exists():
         n += 1
-    _atomic_write_bytes(side, torn)
+    write_atomic(side, torn)
     os.ftruncate(fd, cut)
     log.warning("%s: a torn last line (%d bytes) was moved to %s", path, len(torn), side.name)
 
@@ -289,21 +289,3 @@ def safe_folder(root: Path, session_id: str) -> Path:
 
 def _within(path: Path, folder: Path) -> bool:
     return folder in path.parents
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    _atomic_write_bytes(path, text.encode("utf-8"))
-
-
-def _atomic_write_bytes(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        Path(tmp).chmod(0o600)
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

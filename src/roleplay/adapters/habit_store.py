@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import re
-import tempfile
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from roleplay.atomic import write_atomic
 from roleplay.domain.habit import STATE_FORMAT, HabitState
 
 log = logging.getLogger(__name__)
@@ -61,7 +60,7 @@ class HabitFileStore:
         path = self.path(key)
         try:
             self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
-            self._write(path, state)
+            write_atomic(path, state.model_dump_json(indent=1))  # old state or new, never half
         except OSError as exc:
             log.warning(
                 "%s: cannot save the schedule (%s); it is rebuilt from the recordings next time",
@@ -69,28 +68,18 @@ class HabitFileStore:
                 exc.strerror or exc,
             )
 
-    def _write(self, path: Path, state: HabitState) -> None:
-        fd, tmp = tempfile.mkstemp(dir=self.root, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(state.model_dump_json(indent=1))
-                fh.flush()
-                os.fsync(fh.fileno())
-            Path(tmp).replace(path)  # atomic: a reader sees the old state or the new one
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-
 
 class MemoryHabitStore:
-    """The in-process store: for tests and simulations."""
+    """HabitStore in memory (the offline implementation): for tests and simulations. Kept as
+    the JSON the file holds, so what it returns went through the same serialisation."""
 
     def __init__(self) -> None:
         self.states: dict[str, str] = {}
 
     def load(self, key: str) -> HabitState | None:
         text = self.states.get(key)
-        return HabitState.model_validate_json(text) if text is not None else None
+        state = HabitState.model_validate_json(text) if text is not None else None
+        return state if state is not None and state.format == STATE_FORMAT else None
 
     def save(self, key: str, state: HabitState) -> None:
         self.states[key] = state.model_dump_json()

@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from roleplay.domain.text import redact
 from roleplay.services.ports import CustomerUnavailable
 
 if TYPE_CHECKING:
@@ -43,25 +44,11 @@ class LlmConfig:
     @property
     def where(self) -> str:
         """The server, for messages: a password or key in the URL's user-info is hidden."""
-        return redact_url(self.base_url) if self.base_url else "https://api.openai.com/v1"
+        return redact(self.base_url) if self.base_url else "https://api.openai.com/v1"
 
     def __repr__(self) -> str:  # never show the key, even in a debugger or a traceback
         key = "set" if self.api_key else "unset"
         return f"LlmConfig(base_url={self.base_url!r}, api_key=<{key}>, model={self.model!r})"
-
-
-def redact(text: str, *secrets: str | None) -> str:
-    for secret in secrets:
-        if secret and len(secret) >= 4:
-            text = text.replace(secret, "***")
-    return redact_url(text)
-
-
-def redact_url(text: str) -> str:
-    """Credentials in any URL in `text` (user-info, `?key=`) replaced by ***."""
-    from roleplay.domain.text import redact as redact_credentials
-
-    return redact_credentials(text)
 
 
 class LlmClient:
@@ -152,7 +139,7 @@ class LlmClient:
                     "Retry, or check the server's log."
                 )
                 log.warning("%s", text)
-                raise LlmError(redact(text, self.config.api_key))
+                raise LlmError(redact(text, [self.config.api_key]))
         except LlmError:
             raise
         except Exception as exc:  # noqa: BLE001 - every failure becomes one clear LlmError
@@ -247,7 +234,7 @@ class LlmClient:
             )
         else:
             text = f"The LLM request to {where} failed: {type(exc).__name__}: {str(exc)[:160]}"
-        text = redact(text, self.config.api_key)
+        text = redact(text, [self.config.api_key])
         log.warning("%s", text)
         error = LlmError(text)
         error.status = getattr(exc, "status_code", None)  # type: ignore[attr-defined]

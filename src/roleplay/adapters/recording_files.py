@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TypeVar
 
 from filelock import FileLock
@@ -26,15 +26,15 @@ from roleplay.adapters.file_store import (
     SCORECARD_FILE,
     SESSION_FILE,
     TRANSCRIPT_FILE,
-    _atomic_write,
     read_turns,
     safe_folder,
     transcript_problem,
 )
+from roleplay.atomic import write_atomic
 from roleplay.domain.history import Retention, SessionFiles
 from roleplay.domain.review import Review
 from roleplay.domain.scorecard import Scorecard
-from roleplay.domain.session import SessionRecord, Transcript
+from roleplay.domain.session import SessionRecord, Transcript, Turn
 from roleplay.services.ports import BrokenRecording, SessionNotFound
 
 REVIEW_FILE = "review.json"
@@ -48,6 +48,18 @@ T = TypeVar("T")
 def turn_audio_name(index: int) -> str:
     """The conventional name of a turn's audio file when the turn does not name one."""
     return f"turn-{index:04d}.wav"
+
+
+def turn_audio(turns: Iterable[Turn], present: Callable[[str], bool]) -> dict[int, str]:
+    """Turn index -> its audio file in the session folder, for the files `present` finds:
+    the file the voice pipeline named on the turn, else the conventional name."""
+    found: dict[int, str] = {}
+    for turn in turns:
+        if turn.audio and present(turn.audio):
+            found[turn.index] = PurePath(turn.audio).as_posix()
+        elif present(turn_audio_name(turn.index)):
+            found[turn.index] = turn_audio_name(turn.index)
+    return found
 
 
 class FileRecordings:
@@ -93,7 +105,7 @@ class FileRecordings:
                     fh.write(uuid.uuid4().hex + "\n")
             self._origin = _read_origin(path)
             if not self._origin:  # a crash between create and write: make it again
-                _atomic_write(path, uuid.uuid4().hex + "\n")
+                write_atomic(path, uuid.uuid4().hex + "\n")
                 self._origin = _read_origin(path)
         return self._origin
 
@@ -188,13 +200,10 @@ class FileRecordings:
             retention = self._parse(
                 path, lambda: Retention.model_validate_json(path.read_text("utf-8"))
             )
-        audio: dict[int, str] = {}
-        for turn in transcript.turns if transcript else ():
-            # The voice pipeline names the file on the turn; else the conventional name.
-            if turn.audio and _inside(turn.audio) and (folder / turn.audio).is_file():
-                audio[turn.index] = Path(turn.audio).as_posix()
-            elif turn_audio_name(turn.index) in names:
-                audio[turn.index] = turn_audio_name(turn.index)
+        audio = turn_audio(
+            transcript.turns if transcript else (),
+            lambda name: _inside(name) and (folder / name).is_file(),
+        )
         return SessionFiles(
             session_id=session_id,
             origin=self.origin,
@@ -237,11 +246,11 @@ class FileRecordings:
     def save_review(self, review: Review) -> None:
         folder = safe_folder(self.root, review.session)  # an id from a shared index, too
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        _atomic_write(folder / REVIEW_FILE, review.model_dump_json(indent=2))
+        write_atomic(folder / REVIEW_FILE, review.model_dump_json(indent=2))
 
     def save_retention(self, session_id: str, retention: Retention) -> None:
         folder = safe_folder(self.root, session_id)
-        _atomic_write(folder / RETENTION_FILE, retention.model_dump_json(indent=2))
+        write_atomic(folder / RETENTION_FILE, retention.model_dump_json(indent=2))
 
     def purgeable(self, session_id: str, *, transcript: bool) -> list[tuple[Path, int]]:
         folder = safe_folder(self.root, session_id)

@@ -51,10 +51,6 @@ class IndexDamaged(IndexUnavailable):
         self.path = path
 
 
-def sqlite_url(path: Path) -> str:
-    return URL.create("sqlite", database=str(path)).render_as_string()
-
-
 def parse_url(raw: str) -> URL:
     """A database URL for SQLite or PostgreSQL (psycopg 3 is used whatever driver is named)."""
     try:

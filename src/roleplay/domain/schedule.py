@@ -40,7 +40,7 @@ or better if they tried it now. Time is always passed in; datetimes must be time
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Literal
@@ -130,17 +130,6 @@ class SkillCard(BaseModel):
 
     def due_day(self, tz: tzinfo) -> date:
         return self.due.astimezone(tz).date()
-
-
-@dataclass(frozen=True)
-class SkillReview:
-    """One skill exercised in one scored session."""
-
-    skill: str
-    level: int
-    at: datetime
-    session: str = ""
-    evidence: EvidenceStrength | None = None
 
 
 def _utc(at: datetime) -> datetime:
@@ -234,16 +223,3 @@ def retrievability(card: SkillCard | None, now: datetime) -> float:
 def is_due(card: SkillCard, today: date, tz: tzinfo) -> bool:
     """Due on or before the rep's local `today` (a skill due at 18:00 is due all day)."""
     return card.due_day(tz) <= today
-
-
-def due_order(cards: Iterable[SkillCard], now: datetime) -> list[SkillCard]:
-    """Most likely forgotten first; then the longest overdue; then by name (stable)."""
-    return sorted(cards, key=lambda c: (retrievability(c, now), c.due, c.skill))
-
-
-def replay(reviews: Iterable[SkillReview]) -> dict[str, SkillCard]:
-    """Cards from scratch, reviewing in time order (ties keep their given order)."""
-    cards: dict[str, SkillCard] = {}
-    for r in sorted(reviews, key=lambda r: _utc(r.at)):
-        cards[r.skill] = review(cards.get(r.skill), r.skill, r.level, r.at, r.evidence)
-    return cards

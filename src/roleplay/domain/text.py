@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -323,10 +324,11 @@ _CREDENTIAL_PARAM = re.compile(
 )
 
 
-def redact(text: str, secrets: tuple[str, ...] | list[str] = ()) -> str:
+def redact(text: str, secrets: Iterable[str | None] = ()) -> str:
     """`text` with credentials replaced by ***: every known secret value, the password of any
     `scheme://user:password@host` URL, a long bare user-info (a key used as the user name), and
-    credential query parameters (`?password=...`)."""
+    credential query parameters (`?password=...`). The one redaction: logs, exports, LLM and
+    database errors all go through it. Known values shorter than MIN_SECRET are left alone."""
     for secret in sorted({s for s in secrets if s and len(s) >= MIN_SECRET}, key=len, reverse=True):
         text = text.replace(secret, "***")
     text = _URL_USERINFO.sub(r"\g<scheme>\g<user>:***@", text)

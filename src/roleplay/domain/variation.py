@@ -24,10 +24,6 @@ class ScenarioRun:
     moods: tuple[str, ...]
     objection_order: tuple[str, ...]  # every objection id, in the order drawn for this run
 
-    @property
-    def source_id(self) -> str:
-        return self.scenario.id
-
 
 def draw(scenario: Scenario, seed: int, fixed: dict[str, str] | None = None) -> ScenarioRun:
     """Deterministic for a given seed; `fixed` pins dimensions (e.g. a drill or a rerun)."""

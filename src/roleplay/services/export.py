@@ -14,7 +14,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import tempfile
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -23,6 +22,7 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel
 
 from roleplay import __version__
+from roleplay.atomic import write_atomic
 from roleplay.domain import text as txt
 from roleplay.domain.highlight import Span, spans
 from roleplay.domain.history import SessionView
@@ -313,7 +313,7 @@ def write_document(text: str, output: Path, *, recordings: Path, force: bool = F
         raise OutputError(f"{shown} already exists; add --force to replace it")
     try:
         if force:
-            _replace(output, text)
+            write_atomic(output, text)
         else:
             fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             try:
@@ -328,18 +328,6 @@ def write_document(text: str, output: Path, *, recordings: Path, force: bool = F
         raise OutputError(
             f"cannot write {shown} ({exc.strerror or exc}); choose another place"
         ) from None
-
-
-def _replace(output: Path, text: str) -> None:
-    """Replace `output` atomically (a link is replaced, never followed)."""
-    fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        Path(tmp).replace(output)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _inside(path: Path, folder: Path) -> bool:

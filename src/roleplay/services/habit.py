@@ -171,10 +171,6 @@ class Habit:
                     found.append((r.id, r.started_at, card))
         return found
 
-    def skills_of(self, scenario: str, drill: str | None, catalog: Catalog) -> list[str]:
-        s = catalog.scenario(scenario).scenario
-        return list(s.drill(drill).skills) if drill else list(s.skills)
-
     # --- commitments ----------------------------------------------------------------------
 
     def open_commitments(

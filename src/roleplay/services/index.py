@@ -84,20 +84,6 @@ class Indexer:
                     self.catch_up()
         return self._index
 
-    def reconnect(self) -> bool:
-        """Try the index again after it failed (a long-running app can offer this); on success
-        everything written meanwhile is indexed. Returns whether the index is reachable."""
-        self.problem = None
-        try:
-            if self._index is None:
-                self.index()
-            else:
-                self.catch_up()
-        except IndexUnavailable as exc:
-            self.problem = str(exc)
-            return False
-        return True
-
     def catch_up(self) -> int:
         """Index what changed while the index was not being updated; return how many folders."""
         index = self.index()

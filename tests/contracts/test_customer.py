@@ -23,7 +23,7 @@ from roleplay.services.ports import (
 )
 from tests.fake_openai import FakeOpenAI, Reply
 
-MINI = Path(__file__).parent / "data" / "valid" / "scenarios" / "mini.yaml"
+MINI = Path(__file__).parents[1] / "data" / "valid" / "scenarios" / "mini.yaml"
 RUN = draw(load_scenario(MINI.read_text(), "mini.yaml")[0], seed=4)
 
 

@@ -1,0 +1,22 @@
+"""The judge: scores a finished call against its rubric."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from roleplay.domain.rubric import Rubric
+from roleplay.domain.scorecard import Scorecard
+from roleplay.domain.session import Transcript
+from roleplay.errors import RoleplayError
+
+
+class JudgeUnavailable(RoleplayError):
+    """The judge cannot score right now (LLM down...). The message says what to do; the
+    session is already saved and can be re-scored later with `roleplay score`."""
+
+
+class Judge(Protocol):
+    @property
+    def name(self) -> str: ...
+
+    def score(self, rubric: Rubric, transcript: Transcript) -> Scorecard: ...

@@ -1,0 +1,107 @@
+"""The session store (recordings/ is the source of truth) and the scheduler's state."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from roleplay.domain.habit import HabitState
+from roleplay.domain.scorecard import Scorecard
+from roleplay.domain.session import SessionRecord, Transcript, Turn
+from roleplay.errors import RoleplayError
+
+
+class SessionNotFound(RoleplayError):
+    """No session matches the reference; the message lists close matches."""
+
+    title = "No such session"
+
+
+class SessionStore(Protocol):
+    """Sessions on disk are the source of truth. Writes are durable when the call returns."""
+
+    def create(self, record: SessionRecord) -> None: ...
+
+    def append_turn(self, session_id: str, turn: Turn) -> None: ...
+
+    def update(self, record: SessionRecord) -> None: ...
+
+    def save_scorecard(self, session_id: str, scorecard: Scorecard) -> None: ...
+
+    def load(self, session_id: str) -> Transcript:
+        """Raises SessionNotFound (with close matches in the message) for unknown ids."""
+        ...
+
+    def scorecard(self, session_id: str) -> Scorecard | None: ...
+
+    def records(self) -> Sequence[SessionRecord]:
+        """Newest first; half-finished sessions included."""
+        ...
+
+
+@dataclass(frozen=True)
+class Damaged:
+    """A session folder that cannot be read whole: its id and why."""
+
+    id: str
+    reason: str
+
+
+class TurnProblems(Protocol):
+    """What could not be read of a transcript. A torn last line from a crash is not damage
+    (the turns before it are intact) but is said, never skipped silently."""
+
+    @property
+    def torn_tail(self) -> str | None:
+        """The half-written last line of a crash, if any."""
+        ...
+
+    def problem(self) -> str | None:
+        """One line about the damaged lines; None when there are none."""
+        ...
+
+
+class SessionArchive(SessionStore, Protocol):
+    """The sessions as the interfaces list, find and show them: the store, plus a session by
+    reference, the listing with its damaged folders, what can still be read of a damaged
+    session, and where a session's files are (shown to the rep; a turn's audio is played
+    from there)."""
+
+    def resolve(self, ref: str) -> str:
+        """A full id, a unique prefix of one, or 'last' -> the id. Raises SessionNotFound."""
+        ...
+
+    def folder(self, session_id: str) -> Path: ...
+
+    def overall(self, session_id: str) -> float | None:
+        """The overall score for a listing: None when not scored or the scorecard is damaged."""
+        ...
+
+    def survey(self) -> tuple[list[SessionRecord], list[Damaged]]:
+        """Every readable session (newest first) and every folder that cannot be read."""
+        ...
+
+    def scores(
+        self, records: Sequence[SessionRecord]
+    ) -> tuple[dict[str, float | None], dict[str, str]]:
+        """The overall score of each listed session (None: not scored), and why a scorecard
+        could not be read (the session stays listed; its scorecard is the problem)."""
+        ...
+
+    def load_readable(self, session_id: str) -> tuple[Transcript, TurnProblems]:
+        """What can be read of a session, and the transcript lines that could not be."""
+        ...
+
+
+class HabitStore(Protocol):
+    """The rep's scheduler state (a cache of the recordings; rebuildable from them)."""
+
+    def load(self, key: str) -> HabitState | None:
+        """None when there is none yet, or it cannot be read (the caller rebuilds it)."""
+        ...
+
+    def save(self, key: str, state: HabitState) -> None:
+        """Durable and atomic when the call returns."""
+        ...
