@@ -33,18 +33,61 @@ def invoke(ws: Path, *args: str, input: str | None = None):
     return runner.invoke(app, ["--workspace", str(ws), *args], input=input)
 
 
-def scored_call(ws: Path, tmp_path: Path) -> str:
+def scored_call(ws: Path, tmp_path: Path, *extra: str) -> str:
     call = tmp_path / "call.txt"
     call.write_text(CALL)
     result = invoke(
         ws, "score", "--transcript", str(call), "--rubric", "mini", "--rep", "Kari",
-        "--judge", "offline", "--save",
+        "--judge", "offline", "--save", *extra,
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "Weakest moments of this call:" in result.stderr
-    assert "roleplay call-drills " in result.stderr
+    assert "roleplay call-drills " in result.stderr  # never silent: the command to drill later
     [row] = json.loads(invoke(ws, "sessions", "--json").stdout)
     return str(row["id"])
+
+
+def test_the_offer_accepted_up_front_makes_a_drill_that_is_queued_and_practised(
+    mini_workspace: Path, tmp_path: Path
+) -> None:
+    call = tmp_path / "call.txt"
+    call.write_text(CALL)
+    scored = invoke(
+        mini_workspace, "score", "--transcript", str(call), "--rubric", "mini", "--rep", "Kari",
+        "--judge", "offline", "--save", "--make-drills",
+    )  # fmt: skip
+    assert scored.exit_code == 0, scored.output
+    assert "Weakest moments of this call:" in scored.stderr
+    wrote = [line for line in scored.stderr.splitlines() if line.startswith("Wrote ")]
+    assert wrote, scored.stderr
+    path = Path(wrote[0].split()[1])
+    doc = yaml.safe_load(path.read_text())
+    assert doc["id"].startswith("from-call-") and doc["skills"] == ["discovery-questions"]
+    assert doc["drills"][0]["start"]["say"][0] in CALL  # the customer's own words open it
+    assert invoke(mini_workspace, "validate").exit_code == 0
+    today = json.loads(invoke(mini_workspace, "today", "--json").stdout)
+    [queued] = [i for i in today["queue"] if i["scenario"] == doc["id"]]
+    played = invoke(
+        mini_workspace,
+        *queued["command"].split()[1:],
+        "--json",
+        input="What happens on a bad morning?\n/end\n",
+    )
+    assert played.exit_code == 0, played.output
+    assert json.loads(played.stdout)["overall"] is not None  # the drill was scored
+
+
+def test_the_offer_declined_or_without_save_makes_nothing(
+    mini_workspace: Path, tmp_path: Path
+) -> None:
+    scored_call(mini_workspace, tmp_path, "--no-make-drills")
+    assert not list((mini_workspace / "scenarios").glob("from-call-*.yaml"))
+    call = tmp_path / "call.txt"
+    alone = invoke(
+        mini_workspace, "score", "--transcript", str(call), "--rubric", "mini", "--rep", "Kari",
+        "--judge", "offline", "--make-drills",
+    )  # fmt: skip
+    assert alone.exit_code == 2 and "go with --save" in alone.stderr
 
 
 def test_a_drill_made_from_a_real_call_validates_joins_the_queue_and_is_practised(
