@@ -162,3 +162,49 @@ def test_drills_are_made_only_from_real_calls(mini_workspace: Path) -> None:
     assert practised.exit_code == 0, practised.output
     result = invoke(mini_workspace, "call-drills", "last", "--make")
     assert result.exit_code == 2 and "practice session" in result.stderr
+
+
+async def test_the_app_offers_the_same_drills_where_a_real_calls_scorecard_is_shown(
+    mini_workspace: Path, tmp_path: Path
+) -> None:
+    from textual.widgets import Button, Static
+
+    from roleplay.tui.screens.scorecard import ScorecardScreen
+    from tests.app_helpers import make_app, settle
+
+    session = scored_call(mini_workspace, tmp_path, "--no-make-drills")
+    assert not list((mini_workspace / "scenarios").glob("from-call-*.yaml"))
+    app = make_app(mini_workspace)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        app.open_session(session)
+        await settle(pilot)
+        assert isinstance(app.screen, ScorecardScreen)
+        offer = app.screen.query_one("#drill-offer")
+        assert "Weakest moments of this call" in str(offer.query_one(Static).content)
+        app.screen.query_one("#make-drills", Button).press()
+        await settle(pilot)
+        assert not app.screen.query("#drill-offer")  # done: the offer is gone
+        notes = [str(n.message) for n in app._notifications]
+        assert any("Drills made and validated" in n for n in notes), notes
+    made = list((mini_workspace / "scenarios").glob("from-call-*.yaml"))
+    assert made
+    assert invoke(mini_workspace, "validate").exit_code == 0
+
+
+async def test_a_practice_scorecard_makes_no_drill_offer(mini_workspace: Path) -> None:
+    from roleplay.tui.screens.scorecard import ScorecardScreen
+    from tests.app_helpers import make_app, settle
+
+    practised = invoke(
+        mini_workspace, "practice", "mini", "--seed", "1", "--json", input="Hi\n/end\n"
+    )
+    assert practised.exit_code == 0, practised.output
+    [row] = json.loads(invoke(mini_workspace, "sessions", "--json").stdout)
+    app = make_app(mini_workspace)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        app.open_session(str(row["id"]))
+        await settle(pilot)
+        assert isinstance(app.screen, ScorecardScreen)
+        assert not app.screen.query("#drill-offer")
