@@ -51,6 +51,7 @@ SWITCH_COST = 16.0  # log-likelihood units a change of speaker must earn, mid-se
 TURN_COST = 1.0  # ... after a sentence end or a pause: where turns are handed over
 SWITCH_PAUSE = 0.25  # seconds: a pause this long is a place to hand the turn over
 SENTENCE_END = (".", "?", "!")
+MIN_SHARE = 0.15  # of the words, the least a speaker of a two-party call is taken to say
 SENTENCE_MOST = 3.0  # seconds: longer sentences are cut for the sentence-level clustering
 
 
@@ -140,7 +141,7 @@ def speakers_of_words(
                 break
             scores = _word_scores(feats, spans, labels, speakers)
             labels, fit = _viterbi(scores, turn_points)
-        if len(set(labels)) == 2 and (best is None or fit > best[0]):
+        if _balanced(labels) and (best is None or fit > best[0]):
             best = (fit, labels)
     if best is None:
         return [0] * len(words)
@@ -152,6 +153,13 @@ def speakers_of_words(
 def _frames(start: float, end: float, total: int) -> tuple[int, int]:
     a = max(0, min(total - 1, int(start * 100)))
     return a, max(a + 1, min(total, int(end * 100) + 1))
+
+
+def _balanced(labels: list[int]) -> bool:
+    """Both voices hold a real share of the words: a "speaker" of a few words is a cluster
+    that caught an odd stretch (a noisy start, a cough), not the other side of a call."""
+    smaller = min(labels.count(0), labels.count(1))
+    return smaller >= max(1, MIN_SHARE * len(labels))
 
 
 def _turn_points(words: Sequence[tuple[float, float]], texts: Sequence[str] | None) -> list[bool]:
