@@ -3,7 +3,9 @@
 Options weighed (bench/diarization_bench.py measures the ones built here):
 - a speaker-embedding model from a registry package: the diarization packages on PyPI that run on
   the CPU (`diarize`, pyannote wrappers, speechbrain) fetch their weights from a model hub at run
-  time, and the ones that ship weights need torch (~700 MB) for two speakers; rejected;
+  time, and the ones that ship weights need torch (~700 MB) for two speakers; rejected. Checked
+  again: `redimnet2-onnx` is a 13 kB wheel (weights fetched at run time), `polyvoice` has no
+  wheel and its source build fails here, `resemblyzer` ships weights but needs torch;
 - Whisper encoder states (already loaded for transcription): they encode what is said more than
   who says it, and cost an extra encoder pass;
 - classic features and clustering in numpy (chosen; adapters/mixture.py, since scikit-learn is
@@ -16,9 +18,11 @@ Options weighed (bench/diarization_bench.py measures the ones built here):
   of a sentence or in a pause, rarely mid-sentence. So a change of speaker costs little after a
   sentence end (Whisper's punctuation) or a pause, and much inside a sentence, and whole
   sentences are one more first clustering. Inside crosstalk the words stay with the speaker
-  whose sentence they continue unless the voice clearly says otherwise. Same-pitch voices
-  gained most (64% -> 77% of words); mid-sentence changes are still possible when the
-  evidence is strong (an interruption).
+  whose sentence they continue unless the voice clearly says otherwise; mid-sentence changes
+  are still possible when the evidence is strong (an interruption). On the same transcripts
+  it raised word attribution by 1.1-1.4 points on three sets of bench calls (to 89-92%), with
+  same-pitch voices 63% -> 78% on one set and unchanged (chance) on another: still the
+  hardest case, with noisy phone-band crosstalk.
 - GMM supervectors of whole sentences (a universal mixture adapted per sentence, as in
   GMM-UBM speaker verification) were tried as the first clustering: better on same-pitch voices
   alone (85%) but unstable elsewhere (55-93%) and no better in the resegmented result; not kept.
