@@ -68,18 +68,25 @@ class MadeCall:
         """(samples, 2): rep left, customer right."""
         return np.stack([self.rep, self.customer], axis=1)
 
-    def true_speaker(self, text: str, start: float, end: float) -> str | None:
+    def true_speaker(
+        self, text: str, start: float, end: float, clear: float | None = None
+    ) -> str | None:
         """Who said a transcribed word: the side whose script holds the word when only one
         does (Whisper's word times drift by a few hundred ms at a change of speaker), else
         the side whose clean track is at least twice as loud over the span; 'both' when
-        neither dominates (crosstalk); None when the span is silent."""
+        neither dominates (crosstalk); None when the span is silent.
+        With `clear`, a side whose clean track is `clear` times louder over the span decides
+        first: a misheard word ("driver" for the customer's "drivers") is in the other
+        side's script by chance, and the script alone gives it to the wrong side."""
+        a, b = int(start * RATE), max(int(start * RATE) + 1, int(end * RATE))
+        r = float(np.sum(self.rep[a:b] ** 2))
+        c = float(np.sum(self.customer[a:b] ** 2))
+        if clear is not None and max(r, c) > 1e-6 and max(r, c) > clear * min(r, c):
+            return "rep" if r > c else "customer"
         word = normalise(text)
         in_rep, in_customer = word in self.rep_vocabulary, word in self.customer_vocabulary
         if in_rep != in_customer:
             return "rep" if in_rep else "customer"
-        a, b = int(start * RATE), max(int(start * RATE) + 1, int(end * RATE))
-        r = float(np.sum(self.rep[a:b] ** 2))
-        c = float(np.sum(self.customer[a:b] ** 2))
         if r + c < 1e-6:
             return None
         if r > 2 * c:

@@ -33,18 +33,61 @@ def invoke(ws: Path, *args: str, input: str | None = None):
     return runner.invoke(app, ["--workspace", str(ws), *args], input=input)
 
 
-def scored_call(ws: Path, tmp_path: Path) -> str:
+def scored_call(ws: Path, tmp_path: Path, *extra: str) -> str:
     call = tmp_path / "call.txt"
     call.write_text(CALL)
     result = invoke(
         ws, "score", "--transcript", str(call), "--rubric", "mini", "--rep", "Kari",
-        "--judge", "offline", "--save",
+        "--judge", "offline", "--save", *extra,
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "Weakest moments of this call:" in result.stderr
-    assert "roleplay call-drills " in result.stderr
+    assert "roleplay call-drills " in result.stderr  # never silent: the command to drill later
     [row] = json.loads(invoke(ws, "sessions", "--json").stdout)
     return str(row["id"])
+
+
+def test_the_offer_accepted_up_front_makes_a_drill_that_is_queued_and_practised(
+    mini_workspace: Path, tmp_path: Path
+) -> None:
+    call = tmp_path / "call.txt"
+    call.write_text(CALL)
+    scored = invoke(
+        mini_workspace, "score", "--transcript", str(call), "--rubric", "mini", "--rep", "Kari",
+        "--judge", "offline", "--save", "--make-drills",
+    )  # fmt: skip
+    assert scored.exit_code == 0, scored.output
+    assert "Weakest moments of this call:" in scored.stderr
+    wrote = [line for line in scored.stderr.splitlines() if line.startswith("Wrote ")]
+    assert wrote, scored.stderr
+    path = Path(wrote[0].split()[1])
+    doc = yaml.safe_load(path.read_text())
+    assert doc["id"].startswith("from-call-") and doc["skills"] == ["discovery-questions"]
+    assert doc["drills"][0]["start"]["say"][0] in CALL  # the customer's own words open it
+    assert invoke(mini_workspace, "validate").exit_code == 0
+    today = json.loads(invoke(mini_workspace, "today", "--json").stdout)
+    [queued] = [i for i in today["queue"] if i["scenario"] == doc["id"]]
+    played = invoke(
+        mini_workspace,
+        *queued["command"].split()[1:],
+        "--json",
+        input="What happens on a bad morning?\n/end\n",
+    )
+    assert played.exit_code == 0, played.output
+    assert json.loads(played.stdout)["overall"] is not None  # the drill was scored
+
+
+def test_the_offer_declined_or_without_save_makes_nothing(
+    mini_workspace: Path, tmp_path: Path
+) -> None:
+    scored_call(mini_workspace, tmp_path, "--no-make-drills")
+    assert not list((mini_workspace / "scenarios").glob("from-call-*.yaml"))
+    call = tmp_path / "call.txt"
+    alone = invoke(
+        mini_workspace, "score", "--transcript", str(call), "--rubric", "mini", "--rep", "Kari",
+        "--judge", "offline", "--make-drills",
+    )  # fmt: skip
+    assert alone.exit_code == 2 and "go with --save" in alone.stderr
 
 
 def test_a_drill_made_from_a_real_call_validates_joins_the_queue_and_is_practised(
@@ -119,3 +162,101 @@ def test_drills_are_made_only_from_real_calls(mini_workspace: Path) -> None:
     assert practised.exit_code == 0, practised.output
     result = invoke(mini_workspace, "call-drills", "last", "--make")
     assert result.exit_code == 2 and "practice session" in result.stderr
+
+
+async def test_the_app_offers_the_same_drills_where_a_real_calls_scorecard_is_shown(
+    mini_workspace: Path, tmp_path: Path
+) -> None:
+    from textual.widgets import Button, Static
+
+    from roleplay.tui.screens.scorecard import ScorecardScreen
+    from tests.app_helpers import make_app, settle
+
+    session = scored_call(mini_workspace, tmp_path, "--no-make-drills")
+    assert not list((mini_workspace / "scenarios").glob("from-call-*.yaml"))
+    app = make_app(mini_workspace)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        app.open_session(session)
+        await settle(pilot)
+        assert isinstance(app.screen, ScorecardScreen)
+        offer = app.screen.query_one("#drill-offer")
+        assert "Weakest moments of this call" in str(offer.query_one(Static).content)
+        app.screen.query_one("#make-drills", Button).press()
+        await settle(pilot)
+        assert not app.screen.query("#drill-offer")  # done: the offer is gone
+        notes = [str(n.message) for n in app._notifications]
+        assert any("Drills made and validated" in n for n in notes), notes
+    made = list((mini_workspace / "scenarios").glob("from-call-*.yaml"))
+    assert made
+    assert invoke(mini_workspace, "validate").exit_code == 0
+
+
+async def test_a_practice_scorecard_makes_no_drill_offer(mini_workspace: Path) -> None:
+    from roleplay.tui.screens.scorecard import ScorecardScreen
+    from tests.app_helpers import make_app, settle
+
+    practised = invoke(
+        mini_workspace, "practice", "mini", "--seed", "1", "--json", input="Hi\n/end\n"
+    )
+    assert practised.exit_code == 0, practised.output
+    [row] = json.loads(invoke(mini_workspace, "sessions", "--json").stdout)
+    app = make_app(mini_workspace)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        app.open_session(str(row["id"]))
+        await settle(pilot)
+        assert isinstance(app.screen, ScorecardScreen)
+        assert not app.screen.query("#drill-offer")
+
+
+def test_on_a_terminal_the_offer_is_a_question_and_yes_makes_the_drills(
+    mini_workspace: Path, tmp_path: Path
+) -> None:
+    """A real terminal (a pty), as a rep at a desk has: the offer asks, and 'y' makes them."""
+    import os
+    import pty
+    import select
+    import subprocess
+    import sys
+    import time
+
+    call = tmp_path / "call.txt"
+    call.write_text(CALL)
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "roleplay", "--workspace", str(mini_workspace), "score"),
+            *("--transcript", str(call), "--rubric", "mini", "--rep", "Kari"),
+            *("--judge", "offline", "--save"),
+        ],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env={**os.environ, "ROLEPLAY_REP": "Kari"},
+    )
+    os.close(slave)
+    out, asked = b"", False
+    deadline = time.monotonic() + 180  # generous: a busy CI machine
+    try:
+        while time.monotonic() < deadline:
+            if select.select([master], [], [], 0.5)[0]:
+                try:
+                    chunk = os.read(master, 4096)
+                except OSError:  # the child closed the terminal
+                    break
+                out += chunk
+                if not asked and b"Make drills from them" in out and b"[Y/n]" in out:
+                    os.write(master, b"y\n")
+                    asked = True
+            elif proc.poll() is not None:
+                break
+    finally:
+        os.close(master)
+        proc.wait(timeout=60)
+    text = out.decode("utf-8", "replace")
+    assert asked, text
+    assert proc.returncode == 0, text
+    assert "Wrote " in text and "(validated)" in text
+    made = list((mini_workspace / "scenarios").glob("from-call-*.yaml"))
+    assert made and invoke(mini_workspace, "validate").exit_code == 0

@@ -39,3 +39,21 @@ def test_a_voice_model_prefers_its_own_frames() -> None:
     b = DiagonalGmm(4).fit(x[truth == 1])
     prefers_a = a.score_samples(x) > b.score_samples(x)
     assert np.mean(prefers_a == (truth == 0)) > 0.98
+
+
+def test_the_turn_changes_hands_at_a_sentence_end_or_a_pause_not_mid_sentence() -> None:
+    from roleplay.adapters.diarization import _turn_points, _viterbi
+
+    words = [(0.0, 0.3), (0.3, 0.6), (0.6, 0.9), (0.9, 1.2), (1.2, 1.5), (1.5, 1.8)]
+    said = ["Could", "I", "help?", "Yes", "I", "think"]
+    points = _turn_points(words, said)
+    assert points == [True, False, False, True, False, False]  # after "help?"
+    # The second half sounds a little like the other voice: enough after a sentence end...
+    scores = np.array([[3.0, 0.0]] * 3 + [[0.0, 3.0]] * 3)
+    assert _viterbi(scores, points)[0] == [0, 0, 0, 1, 1, 1]
+    # ...not enough to break into the middle of one sentence (crosstalk stays with its turn)
+    run_on = _turn_points(words, [w.rstrip("?") for w in said])
+    assert _viterbi(scores, run_on)[0] == [0] * 6
+    # a pause is a place to hand over too
+    paused = [*words[:3], (1.5, 1.8), (1.8, 2.1), (2.1, 2.4)]
+    assert _turn_points(paused, [w.rstrip("?") for w in said])[3]

@@ -102,7 +102,9 @@ class CallTranscriber:
         )
         found = _words(result)
         tell("telling the voices apart", 0, duration)
-        who = speakers_of_words(sides[0], [(w.start, w.end) for w in found])
+        who = speakers_of_words(
+            sides[0], [(w.start, w.end) for w in found], texts=[w.text for w in found]
+        )
         spoken = [
             SpokenWord(w.text, w.start, w.end, MONO_LABELS[k])
             for w, k in zip(found, who, strict=True)

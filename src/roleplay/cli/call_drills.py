@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from roleplay.cli.app import JsonOpt, app, build_services, emit_json, fail
 from roleplay.domain.call import stamp
 from roleplay.domain.call_drill import Moment
+
+if TYPE_CHECKING:
+    from roleplay.composition import Services
 
 
 def describe(moments: list[Moment]) -> list[str]:
@@ -86,6 +90,52 @@ def call_drills(
         typer.echo(f"Wrote {d.path} (validated): drill '{d.drill}' trains {d.skill}")
         typer.echo(f"  practise it: {d.command}")
     typer.echo("It joins the queue (`roleplay today`) when the skill comes up.")
+
+
+def offer_drills(services: Services, session_id: str, make: bool | None) -> None:
+    """After a real call is kept: its weakest moments, and an offer to drill them. `make` is
+    the answer given up front (--make-drills/--no-make-drills); without one a terminal is
+    asked, and a script is told the command. Never silent, never made unasked."""
+    from roleplay.services.call_drills import CallDrillError, make_drills, moments_of
+    from roleplay.services.catalog import UnknownScenario
+
+    try:
+        _t, _card, moments = moments_of(services.store, session_id)
+    except CallDrillError:
+        return  # nothing scored: nothing to offer
+    if not moments:
+        return
+    typer.echo("Weakest moments of this call:", err=True)
+    for line in describe(moments):
+        typer.echo(line, err=True)
+    later = f"roleplay call-drills {session_id} --make [--scenario SCENARIO]"
+    if make is None:
+        if not sys.stdin.isatty():
+            typer.echo(f"Make drills from them: {later} (or score with --make-drills)", err=True)
+            return
+        make = typer.confirm(
+            "Make drills from them (they open with the customer's words and join your queue)?",
+            default=True,
+            err=True,
+        )
+    if not make:
+        typer.echo(f"No drills made. Later: {later}", err=True)
+        return
+    try:
+        made = make_drills(
+            services.store,
+            services.catalog(),
+            services.workspace.scenarios,
+            services.workspace.rubrics,
+            session_id,
+            datetime.now(UTC).date(),
+        )
+    except (CallDrillError, UnknownScenario) as exc:
+        raise fail(str(exc)) from None
+    for d in made:
+        typer.echo(f"Wrote {d.path} (validated): drill '{d.drill}' trains {d.skill}", err=True)
+        typer.echo(f"  practise it: {d.command}", err=True)
+    typer.echo("They join your queue (`roleplay today`) when the skill comes up.", err=True)
 
 
 def _moment_json(m: Moment) -> dict[str, object]:

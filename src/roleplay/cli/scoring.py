@@ -55,6 +55,14 @@ def score(
     ] = False,
     rep_channel: RepChannelOpt = None,
     rep_speaker: RepSpeakerOpt = None,
+    make_drills: Annotated[
+        bool | None,
+        typer.Option(
+            "--make-drills/--no-make-drills",
+            help="With --save: make drills from the call's weakest moments, or not "
+            "(default: ask on a terminal).",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Re-score a saved session, or score an outside conversation against a rubric."""
@@ -72,12 +80,13 @@ def score(
                 "--transcript needs --rubric RUBRIC and --rep NAME (the rep's speaker "
                 "name in the file)"
             )
+        if make_drills is not None and not save:
+            raise fail("--make-drills/--no-make-drills go with --save: drills need the call kept")
         t = _outside_call(services, transcript, rubric, rep, (rep_channel, rep_speaker))
         rubric_obj = services.catalog().rubrics[rubric].rubric
         card = _judge(chosen, rubric_obj, t)
         if save:
             _import(services, t, card)
-            _offer_drills(services, t.record.id)
     else:
         if session is None:
             raise fail(
@@ -90,6 +99,10 @@ def score(
         emit_json(card.model_dump(mode="json"))
     else:
         typer.echo(render.scorecard(card))
+    if transcript is not None and save:  # after the scorecard: the offer follows from it
+        from roleplay.cli.call_drills import offer_drills
+
+        offer_drills(services, t.record.id, make_drills)
 
 
 def _rescore(services: Services, session: str, judge: Judge, samples: int, as_json: bool) -> None:
@@ -209,26 +222,6 @@ def _import(services: Services, t: Transcript, card: Scorecard) -> None:
         store.append_turn(t.record.id, turn)
     store.save_scorecard(t.record.id, card)
     typer.echo(f"Saved as session {t.record.id}", err=True)
-
-
-def _offer_drills(services: Services, session_id: str) -> None:
-    """After a real call is kept: its weakest moments, and the command that drills them."""
-    from roleplay.cli.call_drills import describe
-    from roleplay.services.call_drills import CallDrillError, moments_of
-
-    try:
-        _t, _card, moments = moments_of(services.store, session_id)
-    except CallDrillError:
-        return  # nothing scored: nothing to offer
-    if not moments:
-        return
-    typer.echo("Weakest moments of this call:", err=True)
-    for line in describe(moments):
-        typer.echo(line, err=True)
-    typer.echo(
-        f"Make drills from them: roleplay call-drills {session_id} --make [--scenario SCENARIO]",
-        err=True,
-    )
 
 
 @app.command()

@@ -90,6 +90,8 @@ class ScorecardScreen(ReportsFailures, Screen[None]):
                     yield Static(f"[b]Your commitment[/b] “{chk.commitment}”: {kept}. {chk.reason}")
                 for note in c.notes:
                     yield Static(f"[dim]{note}[/dim]")
+        if self.transcript.record.mode == "transcript":
+            yield from self._drill_offer()
         if self.suggestion is not None:
             with Vertical(id="commit-box"):
                 yield Static("[b]One thing for next time[/b] (edit it, or skip):")
@@ -98,6 +100,62 @@ class ScorecardScreen(ReportsFailures, Screen[None]):
                     yield Button("Commit", id="commit", variant="primary")
                     yield Button("Skip", id="skip")
         yield Footer()
+
+    def _drill_offer(self) -> ComposeResult:
+        """A real call's weakest moments and the offer to drill them, as `score --save` makes
+        it on the command line; nothing is written until the rep says so."""
+        from roleplay.domain.call_drill import weakest_moments
+
+        moments = weakest_moments(self.transcript, self.card)
+        if not moments:
+            return
+        lines = [
+            f"{m.name} (level {m.level}): customer at {clock(m.opening.start)} "
+            f"“{m.opening.text[:80]}”"
+            for m in moments
+        ]
+        with Vertical(id="drill-offer"):
+            yield Static("[b]Weakest moments of this call[/b]\n" + "\n".join(lines))
+            with Horizontal():
+                yield Button("Make drills from them", id="make-drills", variant="primary")
+                yield Button("Not now", id="no-drills")
+
+    @on(Button.Pressed, "#no-drills")
+    def _no_drills(self) -> None:
+        self.query_one("#drill-offer").remove()
+
+    @on(Button.Pressed, "#make-drills")
+    def _make_drills_pressed(self) -> None:
+        self.query_one("#make-drills", Button).disabled = True
+        self._make_drills()
+
+    @work(thread=True, exit_on_error=False, group="call-drills")
+    def _make_drills(self) -> None:
+        from datetime import UTC, datetime
+
+        from roleplay.services.call_drills import CallDrillError, make_drills
+        from roleplay.services.catalog import UnknownScenario
+
+        services = self.rapp.services
+        try:
+            made = make_drills(
+                services.store,
+                services.catalog(),
+                services.workspace.scenarios,
+                services.workspace.rubrics,
+                self.transcript.record.id,
+                datetime.now(UTC).date(),
+            )
+        except (CallDrillError, UnknownScenario) as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        names = ", ".join(f"{d.drill} ({d.skill}, {d.path.name})" for d in made)
+        self.app.call_from_thread(self._drills_made, names)
+
+    def _drills_made(self, names: str) -> None:
+        self.query_one("#drill-offer").remove()
+        self.rapp.sessions_changed.publish(self.transcript.record.id)
+        self.notify(f"Drills made and validated: {names}. They join your queue for the skill.")
 
     def _options(self) -> list[Option | None]:
         options: list[Option | None] = []
