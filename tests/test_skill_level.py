@@ -99,3 +99,12 @@ def test_bad_input_is_refused_with_what_was_expected() -> None:
     with pytest.raises(ValueError, match="1 to 5"):
         levels.observe("a", 6.0, NOW)
     assert levels.expected(["a"], NOW) == {}  # nothing was recorded
+
+
+def test_a_rep_with_thousands_of_practices_of_one_skill_still_gets_an_estimate() -> None:
+    # A span that grows with every practice once overflowed a float past ~600 practices of one
+    # skill, and `today` failed for a rep with 8,000 sessions.
+    levels = Levels()
+    for i in range(2000):
+        levels.observe("s", 4.0, NOW - timedelta(hours=2000 - i))
+    assert 3.5 < levels.expected(["s"], NOW + timedelta(days=30))["s"] <= 5

@@ -48,6 +48,10 @@ GROWTHS = (1.5, 2.0, 3.0)
 # matter): a rep who shows level 1 drill after drill must not be predicted to be improving.
 GRID = ((0.0, 1.0, 1.0), *itertools.product(LIFTS, FIRST_SPANS, GROWTHS))
 NEGLIGIBLE = 1e-4  # a candidate weighing less than this (relative to the best) is skipped
+# Spans stop growing after this many practices: by then even the slowest growth (1.5x from half
+# a day) lasts 5 million days, and growth ** practices would overflow a float for a rep with
+# hundreds of sessions of one skill (seen: `today` failing at 8,000 sessions).
+MAX_GROWTH_STEPS = 40
 
 
 class Track(BaseModel):
@@ -78,7 +82,8 @@ class Fit(BaseModel):
     def held(self, track: Track, now: datetime) -> float:
         """The share of the practice gain still there at `now`."""
         days = max(0.0, (now - track.at).total_seconds() / 86400)
-        return math.exp(-days / (self.first_span * self.growth**track.practices))
+        steps = min(track.practices, MAX_GROWTH_STEPS)
+        return math.exp(-days / (self.first_span * self.growth**steps))
 
     def observe(self, skill: str, shown: float, at: datetime) -> None:
         """Apply one showing of `skill` at `at`, then the practice it was."""
