@@ -164,7 +164,8 @@ class Habit:
     def real_calls(self) -> list[tuple[str, datetime, Scorecard]]:
         """The rep's scored real calls (score --transcript --save), oldest first."""
         found = []
-        for r in sorted(self._store.records(), key=lambda r: (r.started_at, r.id)):
+        _version, listed = self._records()  # the list the schedule keeps: no second listing
+        for r in sorted(listed, key=lambda r: (r.started_at, r.id)):
             if r.rep == self.rep and r.mode == "transcript":
                 card = self._store.scorecard(r.id)
                 if card is not None:
