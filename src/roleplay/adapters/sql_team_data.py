@@ -27,7 +27,7 @@ from roleplay.adapters.sql_index import SqlIndex
 from roleplay.adapters.sql_team import refusals
 from roleplay.domain.assignments import Assignment, Attempt
 from roleplay.domain.call import OUTSIDE_CALL
-from roleplay.domain.kpis import Kpis
+from roleplay.domain.kpis import stored_fields
 from roleplay.domain.outcomes import Direction, Outcome
 from roleplay.domain.roles import Identity
 from roleplay.services.ports import SessionIndex
@@ -125,10 +125,11 @@ class SqlTeamData:
         self, since: datetime, until: datetime, team: str | None = None, rep: str | None = None
     ) -> tuple[list[Row[Any]], list[Row[Any]]]:
         """(sessions, levels): one row per scored session in the period (id, rep, team,
-        scenario_id, started_at, ended_at, overall, passed, and every field of Kpis, which the
-        report's KPI table reads) and one per scored criterion (session_id, criterion_id, skill,
-        level). Narrow columns, KPIs read inside the database: no scorecard document is
-        decoded, so a year of a team's sessions reads in well under a second."""
+        scenario_id, started_at, ended_at, overall, passed, and the fields of Kpis the KPI
+        table reads, kpis.stored_fields) and one per scored criterion (session_id,
+        criterion_id, skill, level). Narrow columns, KPIs read inside the database: no
+        scorecard document is decoded, so a year of a team's sessions reads in well under a
+        second."""
         s = sessions
         where = [s.c.started_at >= since, s.c.started_at < until, s.c.overall.is_not(None)]
         if team is not None:
@@ -137,7 +138,7 @@ class SqlTeamData:
             where.append(s.c.rep == rep)
         kpis = [
             s.c.scorecard[("kpis", name)].as_float().label(name)
-            for name in Kpis.model_fields  # every KPI: the report plots each one tracked
+            for name in stored_fields()  # what the KPI table reads, no more
         ]
         rows_q = (
             select(

@@ -162,6 +162,14 @@ def tracked() -> tuple[Kpi, ...]:
     return KPIS
 
 
+def stored_fields() -> tuple[str, ...]:
+    """The fields of Kpis the table reads: a long report reads only these from each stored
+    scorecard (all of them when a row computes its value from others)."""
+    if any(k.read is not None for k in tracked()):
+        return tuple(Kpis.model_fields)
+    return tuple(dict.fromkeys([*(k.key for k in tracked()), "questions_open", "questions_closed"]))
+
+
 def numbers(k: Kpis) -> list[tuple[Kpi, float]]:
     """Every tracked KPI this session measured, in table order."""
     return [(kpi, v) for kpi in tracked() if (v := kpi.value(k)) is not None]

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from roleplay.domain.assignments import Progress
 from roleplay.domain.call import OUTSIDE_CALL
 from roleplay.domain.history import ScoredSession
-from roleplay.domain.kpis import Kpis
+from roleplay.domain.kpis import Kpis, stored_fields
 from roleplay.domain.outcomes import Direction
 from roleplay.domain.trends import Series
 from roleplay.errors import RoleplayError
@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from roleplay.services.ports import Charts
 
 LEVELS = (0.8, 5.2)
-PLOTTED_KPIS = tuple(Kpis.model_fields)  # every KPI, read inside the database by TeamData
 
 
 @dataclass(frozen=True)
@@ -116,7 +115,7 @@ def light_sessions(
 
 
 def _kpis(row: Any) -> Kpis | None:
-    values = {k: getattr(row, k) for k in PLOTTED_KPIS}
+    values = {k: getattr(row, k) for k in stored_fields()}  # as TeamData.practice read them
     if values["questions_open"] is None or values["questions_closed"] is None:
         return None
     return Kpis.model_construct(**values)
