@@ -77,6 +77,8 @@ class Services:
     catalogs: WatchedCatalog | None = None
     records: SessionRecords | None = None
     habits: dict[tuple[str, HabitSettings], Habit] = field(default_factory=dict, repr=False)
+    # (done, total) while a schedule is built from many sessions (a terminal shows it).
+    schedule_progress: Callable[[int, int], None] | None = None
 
     def catalog(self) -> Catalog:
         """The workspace's scenarios and rubrics as the files are now (shared: do not change)."""
@@ -302,6 +304,7 @@ def build_habit(services: Services, rep: str | None = None) -> Habit:
         clock=_PracticeClock(services.practice),
         settings=habit_settings,
         records=records.current if records is not None else None,
+        progress=services.schedule_progress,
     )
     services.habits[(who, habit_settings)] = habit
     return habit

@@ -224,7 +224,13 @@ def build_services(*, offline: bool = False, progress: bool = True) -> Services:
     services = build(State.workspace, offline=offline)
     if progress and sys.stderr.isatty():
         services.indexer.progress = _indexing
+        services.schedule_progress = _scheduling
     return services
+
+
+def _scheduling(done: int, total: int) -> None:
+    line = f"\rupdating your practice schedule from {total:,} sessions: {done:,}/{total:,}"
+    typer.echo(line, err=True, nl=done >= total)
 
 
 def _indexing(done: int, total: int) -> None:

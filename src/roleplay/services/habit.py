@@ -37,6 +37,10 @@ from roleplay.services.ports import BrokenRecording, Clock, HabitStore, SessionS
 log = logging.getLogger(__name__)
 
 
+PROGRESS_FROM = 500  # applying this many sessions at once takes a second or more: say so
+PROGRESS_EVERY = 250
+
+
 @dataclass(frozen=True)
 class HabitSettings:
     tz: tzinfo
@@ -67,6 +71,7 @@ class Habit:
         clock: Clock,
         settings: HabitSettings,
         records: Callable[[], tuple[object, Sequence[SessionRecord]]] | None = None,
+        progress: Callable[[int, int], None] | None = None,
     ) -> None:
         self.rep = rep
         self._key = key
@@ -78,6 +83,8 @@ class Habit:
         # (version, records): the same version means no session changed on disk since. Without
         # it every read lists the folder again and nothing is kept.
         self._records = records or (lambda: (None, self._store.records()))
+        # (done, total) while many sessions are applied at once (a first run, a rebuild).
+        self._progress = progress
         self._lock = threading.RLock()  # the app's workers share this object
         self._kept: tuple[object, HabitState] | None = None  # (records version, state)
 
@@ -139,8 +146,12 @@ class Habit:
             fresh = [(r, c) for r in records if (c := self._readable_card(r.id)) is not None]
         elif not fresh:
             return state
-        for record, card in fresh:
+        total = len(fresh)
+        tell = self._progress if total >= PROGRESS_FROM else None
+        for done, (record, card) in enumerate(fresh, 1):
             _apply(state, record, card, self._exercised(record, card, catalog))
+            if tell is not None and (done % PROGRESS_EVERY == 0 or done == total):
+                tell(done, total)
         self._states.save(self._key, state)
         return state
 
