@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -66,7 +65,7 @@ def call_drills(
             services.workspace.scenarios,
             services.workspace.rubrics,
             session,
-            datetime.now(UTC).date(),
+            services.practice.clock.now().date(),  # the services' one clock
             scenario,
         )
     except (SessionNotFound, CallDrillError, UnknownScenario) as exc:
@@ -128,7 +127,7 @@ def offer_drills(services: Services, session_id: str, make: bool | None) -> None
             services.workspace.scenarios,
             services.workspace.rubrics,
             session_id,
-            datetime.now(UTC).date(),
+            services.practice.clock.now().date(),  # the services' one clock
         )
     except (CallDrillError, UnknownScenario) as exc:
         raise fail(str(exc)) from None
