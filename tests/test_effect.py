@@ -40,6 +40,27 @@ def test_the_bootstrap_interval_resamples_reps_and_covers_the_estimate() -> None
     assert bootstrap(clusters) == interval  # seeded: the same report gives the same figures
 
 
+def test_the_bootstrap_gives_the_figures_of_ranking_each_resample_in_full() -> None:
+    """The interval is computed for all resamples at once; it must equal concatenating the
+    drawn reps and ranking each resample with `spearman`, ties and repeated reps included."""
+    rng = np.random.default_rng(5)
+    clusters = []
+    for size in (3, 7, 12, 5, 9, 4, 15, 6):
+        x = rng.integers(0, 4, size).astype(float)  # many ties
+        clusters.append((x - x.mean(), np.round(0.5 * x + rng.normal(0, 1, size), 1)))
+    picks = np.random.default_rng(16).integers(0, len(clusters), (500, len(clusters)))
+    found = []
+    for row in picks:
+        x = np.concatenate([clusters[i][0] for i in row])
+        y = np.concatenate([clusters[i][1] for i in row])
+        if (rho := spearman(x, y)) is not None:
+            found.append(rho)
+    expected = np.percentile(found, [2.5, 97.5])
+    interval = bootstrap(clusters, resamples=500, seed=16)
+    assert interval is not None
+    assert interval == pytest.approx(tuple(expected), abs=1e-9)
+
+
 def weekly(rep: str, values: list[float], start: date = date(2026, 1, 5)) -> list[Outcome]:
     return [
         Outcome(rep, start + timedelta(weeks=i), "meetings_booked", v) for i, v in enumerate(values)
