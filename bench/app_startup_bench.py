@@ -2,8 +2,10 @@
 (the speech model loaded), p50 over N runs, as a ratio to a minimal Textual app (one Static)
 started the same way in the same run.
 
-Each run is a fresh Python process that imports what `roleplay` (no command) imports, builds
-the services on a workspace seeded with the bundled scenarios, and runs the app headless. The
+Each run is a fresh Python process that imports what `roleplay` (no command) imports and runs
+the app headless on a workspace seeded with the bundled scenarios, the services built as the
+entry point builds them (after the first frame where the app supports it, before it in older
+trees). The
 time counts from just before the process is spawned (so interpreter start-up is in it). This
 machine has no microphone, so a WAV file stands in for one (the app then loads tiny.en exactly
 as it would for a microphone). Two source trees are timed in the same run, alternating:
@@ -52,7 +54,6 @@ import sys, time
 from pathlib import Path
 from roleplay.cli import main  # what the `roleplay` entry point loads before it runs
 import roleplay.tui.app as tui
-from roleplay.composition import build
 from roleplay.tui.app import RoleplayApp
 
 class FirstFrame(RoleplayApp):
@@ -71,7 +72,15 @@ class FirstFrame(RoleplayApp):
             print(f"READY {time.time():.6f}", flush=True)
             self.exit()
 
-FirstFrame(build(Path(sys.argv[1])), audio_in=Path(sys.argv[2])).run(
+def services():
+    from roleplay.composition import build  # as cli/start.py does: after the first frame
+
+    return build(Path(sys.argv[1]))
+
+# A tree from before the app built its services after the first frame gets them built first,
+# as its entry point did.
+later = hasattr(RoleplayApp, "services_ready")
+FirstFrame(services if later else services(), audio_in=Path(sys.argv[2])).run(
     headless=True, size=(100, 30))
 """
 

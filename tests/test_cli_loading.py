@@ -114,6 +114,7 @@ def test_bare_roleplay_at_a_terminal_opens_the_app_without_the_command_line(
         "import roleplay.tui.app as tui\n"
         "def shown(services):\n"
         "    loaded = [m for m in sys.modules if m.startswith(('typer', 'roleplay.cli'))]\n"
+        "    services = services() if callable(services) else services  # built after a frame\n"
         "    print(json.dumps([str(services.workspace.root), loaded]), flush=True)\n"
         "tui.run_app = shown  # the app itself is tested elsewhere; here: what opens it\n"
         "from roleplay.cli import main\n"

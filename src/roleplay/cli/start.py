@@ -5,6 +5,10 @@ for nothing it does not draw. Every other use goes to the command line (cli/root
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from roleplay.composition import Services
 
 
 def main() -> None:
@@ -23,10 +27,16 @@ def main() -> None:
 
 
 def open_app() -> None:
-    """The app on the workspace the settings choose (what `roleplay` with no command does)."""
-    from roleplay.composition import build
-    from roleplay.config import setup_logging
+    """The app on the workspace the settings choose (what `roleplay` with no command does).
+    The app draws its first frame, then builds the services (and shows a failure there)."""
     from roleplay.tui.app import run_app  # Textual loads only for the app
 
+    run_app(_services)
+
+
+def _services() -> Services:
+    from roleplay.composition import build
+    from roleplay.config import setup_logging
+
     setup_logging()
-    run_app(build(None))
+    return build(None)

@@ -1,10 +1,15 @@
-"""RoleplayApp: receives a ready Services object (the CLI builds it; tests build it on fixture
-workspaces with offline adapters and a manual clock)."""
+"""RoleplayApp: receives the services, or a function that builds them (what bare `roleplay`
+does: the first frame is drawn before settings, catalog and index are touched, and the
+services are built in a worker after it). Tests pass services built on fixture workspaces with
+offline adapters and a manual clock.
+
+Nothing here imports more than Textual and the Home screen at start: every other screen and
+service loads when first used."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +37,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 NO_MICROPHONE = "No microphone found: practice by typing."
+READY_TO_TALK = "Ready to talk: the speech model is loaded."
 
 
 class RoleplayApp(ReportsFailures, App[None]):
@@ -60,16 +66,25 @@ class RoleplayApp(ReportsFailures, App[None]):
 
     def __init__(
         self,
-        services: Services,
+        services: Services | Callable[[], Services],
         *,
         audio_in: Path | None = None,
         realtime: bool = True,
         voice: bool = True,
     ) -> None:
-        """`audio_in`: a recording stands in for the microphone (demos, tests); `realtime`
-        paces it as if spoken; `voice=False`: typing only, no microphone check."""
+        """`services`: ready, or a function that builds them after the first frame (errors
+        it raises are shown and can be retried); `audio_in`: a recording stands in for the
+        microphone (demos, tests); `realtime` paces it as if spoken; `voice=False`: typing
+        only, no microphone check."""
         super().__init__()
-        self.services = services
+        self._services: Services | None = None
+        self._builder: Callable[[], Services] | None = None
+        if callable(services):
+            self._builder = services
+        else:
+            self._services = services
+        self.build_problem: BaseException | None = None  # the last build failed (shown)
+        self._pending_mode: str | None = None  # a screen asked for while the services build
         self.voice_enabled = voice
         self.audio_in = audio_in
         self.realtime = realtime
@@ -79,13 +94,82 @@ class RoleplayApp(ReportsFailures, App[None]):
         # One event for "the sessions changed" (a call was scored, a commitment saved):
         # Today, History and Progress subscribe and reload, so no screen shows stale data.
         self.sessions_changed: Signal[str] = Signal(self, "sessions-changed")
+        # Published once the services are built (None) or their build failed (the error).
+        self.services_built: Signal[BaseException | None] = Signal(self, "services-built")
+
+    @property
+    def services(self) -> Services:
+        """The services (raises before they are built: check `services_ready` first)."""
+        if self._services is None:
+            raise RuntimeError("roleplay is still starting: the services are not built yet")
+        return self._services
+
+    @services.setter
+    def services(self, services: Services) -> None:
+        self._services = services
+
+    @property
+    def services_ready(self) -> bool:
+        return self._services is not None
 
     def on_mount(self) -> None:
+        if self._services is None:
+            self.call_after_refresh(self.build_services)  # the first frame waits for none
+        else:
+            self._started()
+
+    def build_services(self) -> None:
+        """Build the services in a worker (again, after a failure: Home's Refresh)."""
+        if self._services is None:
+            self.build_problem = None
+            self._build_services()
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="services")
+    def _build_services(self) -> None:
+        assert self._builder is not None
+        try:
+            services = self._builder()
+        except Exception as exc:
+            self.call_from_thread(self._build_failed, exc)
+            raise  # the worker fails: the failure dialog shows it (ReportsFailures)
+        self.call_from_thread(self._built, services)
+
+    def _build_failed(self, error: BaseException) -> None:
+        self.build_problem = error
+        self._pending_mode = None
+        self.services_built.publish(error)
+
+    def _built(self, services: Services) -> None:
+        self._services = services
+        self._started()
+        self.services_built.publish(None)
+        if self._pending_mode is not None:
+            mode, self._pending_mode = self._pending_mode, None
+            self.switch_mode(mode)
+
+    def _started(self) -> None:
+        """The services are there: the rep's theme and keys, then the microphone and the
+        speech model (after the frame that shows them)."""
         self._apply_ui_settings()
         if self.voice_enabled:
-            self.call_after_refresh(self._prepare_voice)  # after the first frame
+            self.call_after_refresh(self._prepare_voice)
         else:
             self.microphone = False
+
+    async def action_switch_mode(self, mode: str) -> None:
+        """Every screen but Home needs the services: one asked for while they are being
+        built opens as soon as they are."""
+        if self._services is None and mode != "home":
+            if self.build_problem is not None:
+                self.notify(
+                    "roleplay could not start: fix what Today says, then press r there.",
+                    severity="error",
+                )
+                return
+            self._pending_mode = mode
+            self.notify("Opening it as soon as roleplay has started…", timeout=3)
+            return
+        self.switch_mode(mode)
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="voice-prep")
     def _prepare_voice(self) -> None:
@@ -121,7 +205,12 @@ class RoleplayApp(ReportsFailures, App[None]):
             )
             return
         self._stt = stt
+        self.call_from_thread(self._ready_to_talk)
+
+    def _ready_to_talk(self) -> None:
+        """The rep sees it: a call started from now on listens at once."""
         self.ready_to_talk = True
+        self.notify(READY_TO_TALK, timeout=4)
 
     def _apply_ui_settings(self) -> None:
         ui = self.services.settings.ui
@@ -134,6 +223,8 @@ class RoleplayApp(ReportsFailures, App[None]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
+        if self._services is None:  # still starting: the palette has Textual's own commands
+            return
         for binding in self.BINDINGS:
             if isinstance(binding, Binding) and (binding.id or "").startswith("nav."):
                 # The id is in the title: the palette searches titles, and `ui.keys` takes ids.
@@ -333,5 +424,6 @@ def _screen(module: str, name: str) -> Screen[None]:
     return screen
 
 
-def run_app(services: Services) -> None:
+def run_app(services: Services | Callable[[], Services]) -> None:
+    """`services`, or a function that builds them after the first frame."""
     RoleplayApp(services).run()

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.markup import escape
 from textual.widgets import Static
 
-from roleplay.domain.kpis import Kpis, describe
-from roleplay.domain.scenario import Scenario
 from roleplay.presentation.workspace import short_path
+
+if TYPE_CHECKING:  # the first frame (Home) loads no domain models: they build pydantic ones
+    from roleplay.domain.kpis import Kpis
+    from roleplay.domain.scenario import Scenario
 
 OFFLINE_TEXT = (
     "Offline: scripted customer, rule-based judge (no LLM configured). "
@@ -51,6 +55,8 @@ def level_bar(level: int | None) -> str:
 
 def kpi_text(k: Kpis) -> str:
     """The hard numbers, one per line."""
+    from roleplay.domain.kpis import describe
+
     lines = ["[b]Numbers[/b]"] + [f"{label.capitalize()}: {value}" for label, value in describe(k)]
     return "\n".join(lines)
 
@@ -70,6 +76,8 @@ class TitleBar(Static):
 
     def on_mount(self) -> None:
         self._fit()
+        if not getattr(self.app, "services_ready", True):  # the workspace is known later
+            self.app.services_built.subscribe(self, lambda _problem: self._fit())  # type: ignore[attr-defined]
 
     def on_resize(self) -> None:
         self._fit()
@@ -77,9 +85,9 @@ class TitleBar(Static):
     def _fit(self) -> None:
         """Which workspace's sessions these are (they differ by folder; `roleplay doctor`
         says more). A narrow terminal drops the subtitle, then the path's head."""
-        services = getattr(self.app, "services", None)
-        if services is None:
-            return
+        if not getattr(self.app, "services_ready", False):
+            return  # still starting (or another app)
+        services = self.app.services  # type: ignore[attr-defined]
         where = short_path(services.workspace.root)
         room = (self.size.width or self.app.size.width) - 2
         full = f"roleplay — {self._subtitle} · workspace {where}"

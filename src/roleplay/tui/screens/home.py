@@ -1,4 +1,8 @@
-"""Home / Today: the day's queue, streak and goal, the last scores, the offline banner."""
+"""Home / Today: the day's queue, streak and goal, the last scores, the offline banner.
+
+The app's first frame: it can be drawn before the services exist (they are built after it),
+so it shows "loading" until they are, then the offline banner if no LLM is configured and the
+day's queue; a failed start is said here, and Refresh tries again."""
 
 from __future__ import annotations
 
@@ -13,8 +17,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from roleplay.errors import RoleplayError
-from roleplay.presentation.format import clock
-from roleplay.tui.failures import ReportsFailures
+from roleplay.tui.failures import ReportsFailures, describe
 from roleplay.tui.widgets import OfflineBanner, TitleBar
 
 if TYPE_CHECKING:
@@ -43,7 +46,7 @@ class HomeScreen(ReportsFailures, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
-        if self.rapp.services.offline:
+        if self.rapp.services_ready and self.rapp.services.offline:
             yield OfflineBanner()
         with Horizontal(id="home-top"):
             yield Static("Loading today's queue…", id="streak")
@@ -72,10 +75,28 @@ class HomeScreen(ReportsFailures, Screen[None]):
             assigned.add_column(label, width=width)
         self._show_assigned([], None)
         self.rapp.sessions_changed.subscribe(self, lambda _id: self.action_refresh())
-        self.action_refresh()
+        if self.rapp.services_ready:
+            self._load()
+        else:
+            self.rapp.services_built.subscribe(self, self._services_built)
+
+    def _services_built(self, problem: BaseException | None) -> None:
+        if problem is not None:
+            title, message, hint = describe(problem)
+            self.query_one("#streak", Static).update(
+                Text(f"{title}: {message}\n{hint}\nPress r to try again.", style="bold")
+            )
+            return
+        if self.rapp.services.offline and not self.query(OfflineBanner):
+            self.mount(OfflineBanner(), after=self.query_one(TitleBar))
+        self._load()
 
     def action_refresh(self) -> None:
-        self._load()
+        if self.rapp.services_ready:
+            self._load()
+        elif self.rapp.build_problem is not None:  # the start failed: try again
+            self.query_one("#streak", Static).update("Loading today's queue…")
+            self.rapp.build_services()
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="home")
     def _load(self) -> None:
@@ -118,6 +139,8 @@ class HomeScreen(ReportsFailures, Screen[None]):
             table.focus()
 
     def _show(self, today: Any, recent: list[Any], problem: str | None) -> None:
+        from roleplay.presentation.format import clock
+
         table = self.query_one("#queue", DataTable)
         table.clear()
         self._items: list[Any] = []

@@ -1,0 +1,123 @@
+"""The app's first frame comes before the services: Home says it is loading, then fills in
+(with the offline notice when no LLM is configured); a start that fails is said on screen and
+can be retried; a screen asked for meanwhile opens once roleplay has started."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from textual.widgets import DataTable, Static
+
+import roleplay
+from roleplay.adapters.clock import ManualClock
+from roleplay.composition import Services, build
+from roleplay.config import Settings, config_file
+from roleplay.tui.app import RoleplayApp
+from roleplay.tui.failures import FailureDialog
+from roleplay.tui.screens.home import HomeScreen
+from roleplay.tui.widgets import OFFLINE_TEXT, OfflineBanner
+from tests.app_helpers import make_workspace, settle
+
+
+async def wait_for(pilot: Any, condition: Any, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        await pilot.pause(0.05)
+
+
+def text(screen: Any, selector: str) -> str:
+    return str(screen.query_one(selector, Static).content)
+
+
+async def test_home_is_drawn_before_the_services_and_fills_in_when_they_are_built(
+    tmp_path: Path,
+) -> None:
+    ws = make_workspace(tmp_path)
+    release = threading.Event()
+    calls: list[str] = []
+
+    def services() -> Services:
+        calls.append(threading.current_thread().name)
+        assert release.wait(60), "the test never let the build finish"
+        return build(ws, settings=Settings(rep="tester", timezone="UTC"), clock=ManualClock())
+
+    app = RoleplayApp(services, voice=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        assert "Loading today's queue" in text(home, "#streak")
+        assert not home.query(OfflineBanner)  # not known yet: nothing claims either way
+        assert "workspace" not in text(home, "TitleBar")
+        await wait_for(pilot, lambda: calls)
+        assert calls != [threading.current_thread().name]  # built off the UI thread
+        await pilot.press("f3")  # History, asked for while roleplay starts
+        await pilot.pause()
+        assert app.screen is home
+        release.set()
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "HistoryScreen")
+        await pilot.press("f1")
+        await settle(pilot)
+        assert app.screen is home
+        banner = home.query_one(OfflineBanner)
+        assert str(banner.content) == OFFLINE_TEXT
+        assert home.children.index(banner) == 1  # right under the title, as when started ready
+        assert "workspace" in text(home, "TitleBar") and str(ws) in text(home, "TitleBar")
+        assert text(home, "#streak").startswith("Streak: ")
+        assert home.query_one("#queue", DataTable).row_count > 0
+
+
+async def test_a_broken_config_file_is_shown_and_can_be_fixed_without_restarting(
+    tmp_path: Path,
+) -> None:
+    ws = make_workspace(tmp_path)
+    path = config_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('rep = "tester"\ntimezone = "UTC"\n[voice\n')  # a missing ]
+    app = RoleplayApp(lambda: build(ws, clock=ManualClock()), voice=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, FailureDialog))
+        message = text(app.screen, "#failure-message")
+        assert str(path) in message and "not valid TOML" in message
+        await pilot.press("enter")
+        await pilot.pause()
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        assert "not valid TOML" in text(home, "#streak")
+        assert "Press r to try again" in text(home, "#streak")
+        await pilot.press("f2")  # no screen can open without the services: said, not silent
+        await pilot.pause()
+        assert app.screen is home
+        assert any("could not start" in str(n.message) for n in app._notifications)
+        path.write_text('rep = "tester"\ntimezone = "UTC"\n')
+        await pilot.press("r")
+        await wait_for(pilot, lambda: app.services_ready)
+        await settle(pilot)
+        assert text(home, "#streak").startswith("Streak: ")
+        assert home.query(OfflineBanner)
+
+
+def test_the_app_module_loads_textual_and_nothing_heavy() -> None:
+    """What is imported before the first frame: Textual and the app, no pydantic models,
+    YAML, database, numpy, templates or charts (those load with the services, after it)."""
+    heavy = ["pydantic", "yaml", "sqlalchemy", "numpy", "jinja2", "matplotlib", "typer"]
+    code = (
+        "import sys, json\n"
+        "from roleplay.cli import main\n"
+        "import roleplay.tui.app\n"
+        f"print(json.dumps([m for m in {heavy!r} if m in sys.modules]))\n"
+    )
+    src = str(Path(roleplay.__file__).parents[1])  # this tree's code, whatever the folder
+    env = {**os.environ, "PYTHONPATH": src}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    assert json.loads(out.stdout) == []
