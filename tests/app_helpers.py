@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 
 from roleplay.adapters.clock import ManualClock
@@ -23,6 +24,17 @@ def make_workspace(root: Path) -> Path:
         shutil.copytree(REPO / "rubrics", ws / "rubrics")
         (ws / "recordings").mkdir()
     return ws
+
+
+def snapshot_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A home folder of this test's own, for pictures: HOME points at it, so the paths the
+    screens show read the same in every run ("~/ws"), and two suites running at once share
+    no folder. Roleplay's own folders (config, data) are in it too."""
+    home = tmp_path / "user"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("ROLEPLAY_HOME", str(home / ".roleplay"))
+    return home
 
 
 def make_app(ws: Path, clock: ManualClock | None = None, **options: Any) -> RoleplayApp:

@@ -6,7 +6,6 @@ Update after an intended change with: pytest tests/test_app_snapshots.py --snaps
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from roleplay.adapters.clock import ManualClock
-from tests.app_helpers import make_app, make_workspace, say, settle
+from tests.app_helpers import make_app, make_workspace, say, settle, snapshot_home
 
 SIZE = (100, 30)
 LINES = [
@@ -26,20 +25,14 @@ LINES = [
 
 @pytest.fixture
 def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
-    # Paths shown on screen (the config file) must not change from run to run.
-    home = Path("/tmp/roleplay-snapshot-home")
-    if home.exists():
-        shutil.rmtree(home)
-    monkeypatch.setenv("ROLEPLAY_HOME", str(home))
+    # Paths shown on screen (the workspace, the config file) must not change from run to run:
+    # they are in this test's own home folder, shown as ~.
+    home = snapshot_home(tmp_path, monkeypatch)
     # A blinking cursor is on or off depending on how long the test took (a busy machine):
     # pictures are taken with it steady.
     monkeypatch.setattr(Input, "cursor_blink", False)
-    # The header shows the workspace's path: a fixed one keeps the pictures stable.
-    root = Path("/tmp/roleplay-snapshot-workspace")
-    if root.exists():
-        shutil.rmtree(root)
     clock = ManualClock()
-    app = make_app(make_workspace(root), clock)
+    app = make_app(make_workspace(home), clock)
     app.services.audio_devices = lambda: []  # type: ignore[method-assign]  # not this machine's
     for scenario, seed in (("discovery-spin", 1), ("price-objection", 2)):
         call = app.services.practice.begin(scenario, app.services.profile(), seed=seed)

@@ -193,20 +193,18 @@ async def test_the_team_screen_shows_each_rep_with_numbers_and_who_is_idle(
         assert "rep(s) practised" in summary
 
 
-def test_team_screen_snapshot(snap_compare: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_team_screen_snapshot(
+    snap_compare: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Six reps over six weeks, seen two days into the seventh (fixed paths and clock)."""
-    import shutil
     from datetime import UTC, datetime
 
     from textual.pilot import Pilot
 
     from roleplay.adapters.clock import ManualClock
-    from tests.app_helpers import make_app, make_workspace, settle
+    from tests.app_helpers import make_app, make_workspace, settle, snapshot_home
 
-    home, root = Path("/tmp/roleplay-snapshot-team-home"), Path("/tmp/roleplay-snapshot-team")
-    for folder in (home, root):
-        shutil.rmtree(folder, ignore_errors=True)
-    monkeypatch.setenv("ROLEPLAY_HOME", str(home))
+    root = snapshot_home(tmp_path, monkeypatch)  # this test's own, shown as ~ (stable)
     ws = make_workspace(root)
     url = f"sqlite:///{root / 'team.sqlite'}"
     monkeypatch.setenv("ROLEPLAY_DATABASE_URL", url)

@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Select, Static, Switch
 
 from roleplay.config import ConfigError, Settings, config_file, save_settings
-from roleplay.presentation.workspace import CHOOSE, describe
+from roleplay.presentation.workspace import CHOOSE, describe, short_path
 from roleplay.tui.failures import ReportsFailures
 from roleplay.tui.widgets import TitleBar
 
@@ -43,7 +43,7 @@ class SettingsScreen(ReportsFailures, Screen[None]):
         key_state = "set" if s.llm.api_key else "not set"
         yield TitleBar()
         with VerticalScroll(id="settings-form"):
-            yield Static(f"[dim]Config file: {escape(str(config_file()))}[/dim]")
+            yield Static(f"[dim]Config file: {escape(short_path(config_file()))}[/dim]")
             yield Static(
                 f"[dim]{escape(describe(self.rapp.services.workspace))}. {escape(CHOOSE)}[/dim]",
                 id="workspace",
