@@ -121,3 +121,54 @@ def test_the_app_module_loads_textual_and_nothing_heavy() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
     )
     assert json.loads(out.stdout) == []
+
+
+def test_bare_roleplay_on_a_terminal_draws_today_then_says_it_is_offline(
+    workspace: Path, tmp_path: Path
+) -> None:
+    """The real entry point on a pseudo-terminal: the app's first frame, then the services
+    built behind it (the offline notice and the queue appear), and Ctrl+Q quits."""
+    import fcntl
+    import pty
+    import select
+    import struct
+    import termios
+
+    from tests.isolation import private_shm
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+    src = str(Path(roleplay.__file__).parents[1])
+    env = {**os.environ, "PYTHONPATH": src, "ROLEPLAY_WORKSPACE": str(workspace)}
+    env["TERM"] = "xterm-256color"
+    proc = subprocess.Popen(
+        private_shm([sys.executable, "-m", "roleplay"]),
+        stdin=follower, stdout=follower, stderr=follower, env=env, cwd=tmp_path,
+    )  # fmt: skip
+    os.close(follower)
+    seen = b""
+
+    def read_until(*words: bytes, timeout: float = 120) -> None:
+        nonlocal seen
+        deadline = time.monotonic() + timeout
+        while not all(w in seen for w in words):
+            assert time.monotonic() < deadline, f"never showed {words}: {seen[-2000:]!r}"
+            ready, _, _ = select.select([leader], [], [], 0.2)
+            if ready:
+                try:
+                    seen += os.read(leader, 65536)
+                except OSError:  # the child closed the terminal
+                    break
+
+    try:
+        read_until(b"Today", b"Streak")
+        # The first frame came before the services: the offline notice (no LLM configured)
+        # was drawn only after it, once they were known.
+        assert b"Offline" in seen and seen.index(b"Loading") < seen.index(b"Offline")
+        os.write(leader, b"\x11")  # Ctrl+Q
+        assert proc.wait(timeout=60) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        os.close(leader)

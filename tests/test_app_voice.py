@@ -14,6 +14,7 @@ from roleplay.adapters.clock import ManualClock
 from roleplay.adapters.stt_whisper import WhisperSpeech
 from roleplay.adapters.tts_pyttsx3 import Pyttsx3Speech
 from roleplay.adapters.tts_silent import SilentSpeech
+from roleplay.tui.app import READY_TO_TALK
 from roleplay.tui.screens.practice import PracticeScreen
 from roleplay.tui.screens.scorecard import ScorecardScreen
 from tests.app_helpers import make_app, make_workspace, settle
@@ -64,6 +65,7 @@ async def test_a_spoken_call_from_an_audio_file_to_the_scorecard(
     ui_thread = threading.get_ident()
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for(pilot, lambda: app.ready_to_talk)  # tiny.en loaded in a worker
+        assert any(n.message == READY_TO_TALK for n in app._notifications)  # the rep is told
         app.start_practice("cold-call-gatekeeper", seed=1)
         await pilot.pause()
         assert isinstance(app.screen, PracticeScreen) and app.screen.voice is not None
