@@ -132,12 +132,12 @@ class Reports:
             scored = self.indexer.index().scored(where)
             return TeamReport(since, until, team, rep, tuple(scored))
         # The HTML report: narrow rows read once, for the trends and the team's sections.
-        from roleplay.services.report_team import build_sections, light_sessions
+        from roleplay.services.report_team import build_sections
 
         self.indexer.index()  # opened and caught up with the recordings first
         data = self._team_data()
         with _no_gc_pauses():
-            sections, rows, levels = build_sections(
+            sections, light = build_sections(
                 data,
                 lambda: self._statuses(rep),
                 since=since,
@@ -146,8 +146,7 @@ class Reports:
                 rep=rep,
                 tz=self._tz(),
             )
-            light = tuple(light_sessions(rows, levels, since))
-        return TeamReport(since, until, team, rep, light, sections)
+        return TeamReport(since, until, team, rep, tuple(light), sections)
 
     def summary(self, report: TeamReport) -> str:
         """A few lines for the terminal, secrets redacted."""
