@@ -9,6 +9,7 @@ import pty
 import re
 import subprocess
 import sys
+import warnings
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -106,13 +107,16 @@ def test_piped_the_report_is_the_document(team: World, workspace: Path) -> None:
 
 
 def test_charts_with_one_point_say_so_and_keep_a_real_axis() -> None:
-    svg = charts.trend(
-        [Series("rep talk share", ((date(2026, 1, 5), 0.0),), 1)],
-        title="Filler words by rep",
-        ylabel="per 100 words",
-        salt="t",
-    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib's AutoDateLocator warned on one day
+        svg = charts.trend(
+            [Series("rep talk share", ((date(2026, 1, 5), 0.0),), 1)],
+            title="Filler words by rep",
+            ylabel="per 100 words",
+            salt="t",
+        )
     texts = re.findall(r">([^<>]+)</text>", svg)
+    assert "Jan 5" in texts  # the day of the point is on the axis
     assert "1 point(s) per line: too few to show a trend" in " ".join(texts)
     ticks = [t.strip() for t in texts if re.fullmatch(r"\s*[0-9.]+\s*", t)]
     assert "0.05" not in ticks and "1.0" in ticks  # no filler 0-0.05 axis for an all-zero KPI
