@@ -227,3 +227,29 @@ def test_team_screen_snapshot(snap_compare: Any, monkeypatch: pytest.MonkeyPatch
         await settle(pilot)
 
     assert snap_compare(app_, terminal_size=(130, 30), run_before=team_screen)
+
+
+def test_a_chart_is_the_same_whatever_was_drawn_before_it() -> None:
+    """Trend charts share one figure: nothing of one chart may stay in the next."""
+    weeks = tuple((date(2026, 1, 5) + timedelta(weeks=i), 2.0 + i / 10) for i in range(12))
+
+    def levels() -> str:
+        return charts.trend(
+            [Series("discovery", weeks, 12)],
+            title="Levels",
+            ylabel="level (1-5)",
+            ylim=(0.8, 5.2),
+            salt="a",
+            xlim=(date(2026, 1, 1), date(2026, 3, 31)),
+        )
+
+    first = levels()
+    one_point = charts.trend(
+        [Series(f"rep{i}", ((date(2026, 1, 5), 400.0 + i),), 1) for i in range(3)],
+        title="Handle time",
+        ylabel="seconds",
+        salt="b",
+    )
+    assert "too few to show a trend" in one_point and "400" in one_point
+    assert levels() == first
+    assert "too few" not in first and "rep0" not in first and "400" not in first

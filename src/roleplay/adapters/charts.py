@@ -10,6 +10,7 @@ own id salt so several charts can sit in one HTML page without clashing ids.
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Literal
@@ -130,13 +131,49 @@ def trend(
     """One line per series over time (dates on the x axis, the whole period when given, so
     charts of one report line up)."""
     _need_matplotlib()
-    from matplotlib.ticker import MaxNLocator
+    with _TREND_LOCK:
+        return _trend(series, title=title, ylabel=ylabel, ylim=ylim, xlim=xlim, salt=salt)
 
-    # Fixed margins (room for the legend on the right): the constrained layout measured
-    # every label and took about half of a team report's drawing time.
-    fig = _figure(7.5, 3.0, layout=None)
-    fig.subplots_adjust(left=0.09, right=0.76, top=0.89, bottom=0.13)
-    ax = fig.add_subplot()
+
+# One figure for every trend chart of the process, emptied between charts: a new figure and
+# axes, and their ticks, made afresh per chart were a third of a team report's drawing time.
+# A lock, because a report may be drawn in a worker thread of the app.
+_TREND_LOCK = threading.Lock()
+_TREND_AXES: list[Axes] = []
+
+
+def _trend_axes() -> Axes:
+    if not _TREND_AXES:
+        # Fixed margins (room for the legend on the right): the constrained layout measured
+        # every label and took about half of a team report's drawing time.
+        fig = _figure(7.5, 3.0, layout=None)
+        fig.subplots_adjust(left=0.09, right=0.76, top=0.89, bottom=0.13)
+        ax = fig.add_subplot()
+        _style(ax)
+        _TREND_AXES.append(ax)
+    ax = _TREND_AXES[0]
+    for artist in [*ax.lines, *ax.texts]:  # the previous chart's lines, values and notes
+        artist.remove()
+    legend = ax.get_legend()
+    if legend is not None:
+        legend.remove()
+    return ax
+
+
+def _trend(
+    series: Sequence[Series],
+    *,
+    title: str,
+    ylabel: str,
+    ylim: tuple[float, float] | None,
+    xlim: tuple[date, date] | None,
+    salt: str,
+) -> str:
+    from matplotlib.ticker import AutoLocator, MaxNLocator
+
+    ax = _trend_axes()
+    fig = ax.get_figure()
+    assert fig is not None
     most = max((len(s.points) for s in series), default=0)
     few = most < FEW_POINTS  # a dot or two is not a trend: no lines, values written beside
     for i, s in enumerate(series):
@@ -174,8 +211,12 @@ def trend(
         ax.set_xlim(_day(first), _day(last))
         ticks = date_ticks(first, last)
         ax.set_xticks([_day(d) for d in ticks], [label for _d, label in ticks.items()])
+    else:  # nothing to show
+        ax.set_xlim(0, 1)
+        ax.set_xticks([])
     if ylim:
         ax.set_ylim(*ylim)
+        ax.yaxis.set_major_locator(AutoLocator())  # type: ignore[no-untyped-call]
     else:
         # Every KPI is a count, a share or a rate: from 0, with room above the highest value
         # (all zeros would otherwise get a filler axis of 0 to 0.05).
@@ -188,8 +229,7 @@ def trend(
     ax.set_title(title, fontsize=10, loc="left", y=1.0)
     if series:
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=8)
-    _style(ax)
-    return _svg(fig, salt, title)
+    return _svg(fig, salt, title)  # type: ignore[arg-type]
 
 
 def _span(series: Sequence[Series]) -> tuple[date, date] | None:
