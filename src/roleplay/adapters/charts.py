@@ -216,7 +216,7 @@ def _trend(
         ax.set_xticks([])
     if ylim:
         ax.set_ylim(*ylim)
-        ax.yaxis.set_major_locator(AutoLocator())  # type: ignore[no-untyped-call]
+        ax.yaxis.set_major_locator(AutoLocator())
     else:
         # Every KPI is a count, a share or a rate: from 0, with room above the highest value
         # (all zeros would otherwise get a filler axis of 0 to 0.05).
