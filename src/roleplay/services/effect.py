@@ -95,7 +95,8 @@ def _ranks_by_count(
         ranked[i] = left + (np.searchsorted(ordered, values, side="right") - left) / 2
     # einsum, not `@`: the product is small, and BLAS's threads only wait on each other on a
     # busy machine (measured: twice the wall time of the statistics with other work running).
-    return np.einsum("rk,kn->rn", counts, ranked) + 0.5
+    sums: np.ndarray = np.einsum("rk,kn->rn", counts, ranked)
+    return sums + 0.5
 
 
 def _weighted_rho(rx: np.ndarray, ry: np.ndarray, w: np.ndarray) -> np.ndarray:
