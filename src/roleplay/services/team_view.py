@@ -93,18 +93,19 @@ def build(
         real = [s for s in items if s.scenario_id == OUTSIDE_CALL and s.overall is not None]
         times[rep] = [s.started_at for s in practice]
         days = [s.started_at.astimezone(tz).date() for s in practice]
+        mondays = [monday(d) for d in days]
         counts: dict[date, int] = defaultdict(int)
-        for d in days:
-            counts[monday(d)] += 1
+        for m in mondays:
+            counts[m] += 1
         weekly[rep] = dict(counts)
         this_week = [s for s, d in zip(practice, days, strict=True) if d >= week]
         recent: dict[str, list[int]] = defaultdict(list)
         earlier: dict[str, list[int]] = defaultdict(list)
-        for s, d in zip(practice, days, strict=True):
+        for s, d, monday_of in zip(practice, days, mondays, strict=True):
             scored = levels.get(s.id)
             if not scored:
                 continue
-            monday_of, age = monday(d), (today - d).days  # once per session, not per level
+            age = (today - d).days  # once per session, not per level
             near = recent if age < TREND_DAYS else earlier if age < 2 * TREND_DAYS else None
             for skill, level in scored.values():
                 if level is None:
