@@ -19,8 +19,10 @@ PostgreSQL is a throw-away local cluster from Debian's `postgresql` (as the test
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -86,7 +88,8 @@ def measure(url: str, start: datetime, end: datetime, runs: int, baseline: bool)
         t, c = time.perf_counter(), time.process_time()
         built = reports.build(since=start, detail=False)
         builds.append(time.perf_counter() - t)
-        size = len(reports.render(built, "html"))
+        page = reports.render(built, "html")
+        size = len(page)
         times.append(time.perf_counter() - t)
         cpu.append(time.process_time() - c)
     out = {
@@ -99,6 +102,9 @@ def measure(url: str, start: datetime, end: datetime, runs: int, baseline: bool)
         "cpu": statistics.median(cpu),
         "kb": size / 1024,
         "code": str(Path(sys.modules["roleplay"].__file__ or "").parents[1]),
+        # The page without its charts (whose tick marks may change between versions): the
+        # numbers, tables and statistics, to check a faster version says the same.
+        "text": hashlib.sha256(re.sub(r"<svg.*?</svg>", "", page, flags=re.S).encode()).hexdigest(),
     }
     if baseline:  # reading every scorecard, as the CSV export does
         t = time.perf_counter()
@@ -146,7 +152,11 @@ def compare(name: str, url: str, world: Any, runs: int, before: Path | None) -> 
             f"{rs[0]['reps']} reps: p50 {p50[label]:.2f} s (build {build:.2f} s; CPU p50 "
             f"{cpu:.2f} s; {2 * runs} runs in 2 processes), {rs[0]['kb']:.0f} KB HTML"
         )
-    print(f"{name}: now / before {p50['now'] / p50['before']:.2f}x")
+    same = {r["text"] for rs in results.values() for r in rs}
+    print(
+        f"{name}: now / before {p50['now'] / p50['before']:.2f}x; the page without its charts "
+        + ("is the same in both" if len(same) == 1 else "DIFFERS between them")
+    )
     return p50
 
 
