@@ -178,14 +178,25 @@ def kpi_columns(fields: Iterable[str]) -> list[Label[Any]]:
     return [sessions.c.scorecard[("kpis", name)].as_float().label(name) for name in fields]
 
 
-def light_kpis(fields: tuple[str, ...]) -> Callable[[Any], Kpis | None]:
-    """Row (with kpi_columns(fields)) -> Kpis holding only those fields (the others unset):
-    a copy of one empty model, some ten times cheaper than model_construct per row."""
+def kpis_column() -> Label[Any]:
+    """The scorecard's KPIs as one JSON value, `kpis` (PostgreSQL: each of kpi_columns would
+    read the whole stored scorecard again; measured 0.7 s of a year's 1 s query)."""
+    return sessions.c.scorecard["kpis"].label("kpis")
+
+
+def light_kpis(fields: tuple[str, ...], nested: bool) -> Callable[[Any], Kpis | None]:
+    """Row (with kpi_columns(fields), or with kpis_column() when `nested`) -> Kpis holding
+    only those fields, as floats (the others unset): a copy of one empty model, cheaper than
+    model_construct per row."""
     none: dict[str, Any] = {}
     empty = Kpis.model_construct(**none)
 
     def kpis(row: Any) -> Kpis | None:
-        values = {k: getattr(row, k) for k in fields}
+        if nested:
+            found = row.kpis or {}
+            values = {k: None if found.get(k) is None else float(found[k]) for k in fields}
+        else:
+            values = {k: getattr(row, k) for k in fields}
         if values.get("questions_open") is None or values.get("questions_closed") is None:
             return None  # no KPIs in the scorecard
         return empty.model_copy(update=values)
