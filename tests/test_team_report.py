@@ -253,3 +253,46 @@ def test_a_chart_is_the_same_whatever_was_drawn_before_it() -> None:
     assert "too few to show a trend" in one_point and "400" in one_point
     assert levels() == first
     assert "too few" not in first and "rep0" not in first and "400" not in first
+
+
+def test_the_report_says_the_same_on_postgresql_as_on_sqlite(
+    tmp_path: Path, postgres_server: Any
+) -> None:
+    """Each backend reads the KPIs its own way (PostgreSQL as one JSON value per session):
+    the page, numbers and charts, must come out the same."""
+    from datetime import UTC, datetime
+
+    from roleplay.adapters.clock import ManualClock
+    from roleplay.adapters.html_templates import JinjaTemplates
+    from roleplay.services.report import Reports
+
+    start = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
+    world = generate(reps=9, weeks=8, per_week=3, start=start, seed=5)
+    end = start + timedelta(weeks=8)
+
+    def page(url: str) -> str:
+        index = SqlIndex.open(url)
+        index.save(world.sessions)
+        SqlTeamData(index).import_outcomes(world.outcomes, {"meetings_booked": "higher"}, end)
+
+        class Indexer:
+            def index(self) -> SqlIndex:
+                return index
+
+        reports = Reports(
+            Indexer(),  # type: ignore[arg-type]
+            ManualClock(end),
+            charts=charts.MatplotlibCharts(),
+            templates=JinjaTemplates(),
+            team_data=lambda: SqlTeamData(index),
+        )
+        try:
+            return reports.render(reports.build(since=start, detail=False), "html")
+        finally:
+            index.close()
+
+    on_sqlite = page(f"sqlite:///{tmp_path / 'team.sqlite'}")
+    on_postgres = page(postgres_server.url(postgres_server.new_database()))
+    for kpi in ("Talk share by words", "Open questions", "Fillers per 100 words"):
+        assert f"{kpi} (team mean)" in on_sqlite  # the KPI charts are drawn
+    assert on_postgres == on_sqlite
