@@ -9,6 +9,7 @@ import pty
 import re
 import subprocess
 import sys
+import warnings
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -106,13 +107,16 @@ def test_piped_the_report_is_the_document(team: World, workspace: Path) -> None:
 
 
 def test_charts_with_one_point_say_so_and_keep_a_real_axis() -> None:
-    svg = charts.trend(
-        [Series("rep talk share", ((date(2026, 1, 5), 0.0),), 1)],
-        title="Filler words by rep",
-        ylabel="per 100 words",
-        salt="t",
-    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib's AutoDateLocator warned on one day
+        svg = charts.trend(
+            [Series("rep talk share", ((date(2026, 1, 5), 0.0),), 1)],
+            title="Filler words by rep",
+            ylabel="per 100 words",
+            salt="t",
+        )
     texts = re.findall(r">([^<>]+)</text>", svg)
+    assert "Jan 5" in texts  # the day of the point is on the axis
     assert "1 point(s) per line: too few to show a trend" in " ".join(texts)
     ticks = [t.strip() for t in texts if re.fullmatch(r"\s*[0-9.]+\s*", t)]
     assert "0.05" not in ticks and "1.0" in ticks  # no filler 0-0.05 axis for an all-zero KPI
@@ -221,3 +225,72 @@ def test_team_screen_snapshot(
         await settle(pilot)
 
     assert snap_compare(app_, terminal_size=(130, 30), run_before=team_screen)
+
+
+def test_a_chart_is_the_same_whatever_was_drawn_before_it() -> None:
+    """Trend charts share one figure: nothing of one chart may stay in the next."""
+    weeks = tuple((date(2026, 1, 5) + timedelta(weeks=i), 2.0 + i / 10) for i in range(12))
+
+    def levels() -> str:
+        return charts.trend(
+            [Series("discovery", weeks, 12)],
+            title="Levels",
+            ylabel="level (1-5)",
+            ylim=(0.8, 5.2),
+            salt="a",
+            xlim=(date(2026, 1, 1), date(2026, 3, 31)),
+        )
+
+    first = levels()
+    one_point = charts.trend(
+        [Series(f"rep{i}", ((date(2026, 1, 5), 400.0 + i),), 1) for i in range(3)],
+        title="Handle time",
+        ylabel="seconds",
+        salt="b",
+    )
+    assert "too few to show a trend" in one_point and "400" in one_point
+    assert levels() == first
+    assert "too few" not in first and "rep0" not in first and "400" not in first
+
+
+def test_the_report_says_the_same_on_postgresql_as_on_sqlite(
+    tmp_path: Path, postgres_server: Any
+) -> None:
+    """Each backend reads the KPIs its own way (PostgreSQL as one JSON value per session):
+    the page, numbers and charts, must come out the same."""
+    from datetime import UTC, datetime
+
+    from roleplay.adapters.clock import ManualClock
+    from roleplay.adapters.html_templates import JinjaTemplates
+    from roleplay.services.report import Reports
+
+    start = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
+    world = generate(reps=9, weeks=8, per_week=3, start=start, seed=5)
+    end = start + timedelta(weeks=8)
+
+    def page(url: str) -> str:
+        index = SqlIndex.open(url)
+        index.save(world.sessions)
+        SqlTeamData(index).import_outcomes(world.outcomes, {"meetings_booked": "higher"}, end)
+
+        class Indexer:
+            def index(self) -> SqlIndex:
+                return index
+
+        reports = Reports(
+            Indexer(),  # type: ignore[arg-type]
+            ManualClock(end),
+            charts=charts.MatplotlibCharts(),
+            templates=JinjaTemplates(),
+            team_data=lambda: SqlTeamData(index),
+        )
+        try:
+            return reports.render(reports.build(since=start, detail=False), "html")
+        finally:
+            index.close()
+
+    on_sqlite = page(f"sqlite:///{tmp_path / 'team.sqlite'}")
+    on_postgres = page(postgres_server.url(postgres_server.new_database()))
+    for kpi in ("Talk share by words", "Open questions", "Fillers per 100 words"):
+        assert f"{kpi} (team mean)" in on_sqlite  # the KPI charts are drawn
+    assert on_postgres == on_sqlite

@@ -10,6 +10,7 @@ own id salt so several charts can sit in one HTML page without clashing ids.
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Literal
@@ -130,15 +131,49 @@ def trend(
     """One line per series over time (dates on the x axis, the whole period when given, so
     charts of one report line up)."""
     _need_matplotlib()
-    import matplotlib.dates as mdates
-    from matplotlib.ticker import MaxNLocator
+    with _TREND_LOCK:
+        return _trend(series, title=title, ylabel=ylabel, ylim=ylim, xlim=xlim, salt=salt)
 
-    # Fixed margins (room for the legend on the right): the constrained layout measured
-    # every label and took about half of a team report's drawing time.
-    fig = _figure(7.5, 3.0, layout=None)
-    fig.subplots_adjust(left=0.09, right=0.76, top=0.89, bottom=0.13)
-    ax = fig.add_subplot()
-    ax.xaxis_date()
+
+# One figure for every trend chart of the process, emptied between charts: a new figure and
+# axes, and their ticks, made afresh per chart were a third of a team report's drawing time.
+# A lock, because a report may be drawn in a worker thread of the app.
+_TREND_LOCK = threading.Lock()
+_TREND_AXES: list[Axes] = []
+
+
+def _trend_axes() -> Axes:
+    if not _TREND_AXES:
+        # Fixed margins (room for the legend on the right): the constrained layout measured
+        # every label and took about half of a team report's drawing time.
+        fig = _figure(7.5, 3.0, layout=None)
+        fig.subplots_adjust(left=0.09, right=0.76, top=0.89, bottom=0.13)
+        ax = fig.add_subplot()
+        _style(ax)
+        _TREND_AXES.append(ax)
+    ax = _TREND_AXES[0]
+    for artist in [*ax.lines, *ax.texts]:  # the previous chart's lines, values and notes
+        artist.remove()
+    legend = ax.get_legend()
+    if legend is not None:
+        legend.remove()
+    return ax
+
+
+def _trend(
+    series: Sequence[Series],
+    *,
+    title: str,
+    ylabel: str,
+    ylim: tuple[float, float] | None,
+    xlim: tuple[date, date] | None,
+    salt: str,
+) -> str:
+    from matplotlib.ticker import AutoLocator, MaxNLocator
+
+    ax = _trend_axes()
+    fig = ax.get_figure()
+    assert fig is not None
     most = max((len(s.points) for s in series), default=0)
     few = most < FEW_POINTS  # a dot or two is not a trend: no lines, values written beside
     for i, s in enumerate(series):
@@ -169,26 +204,73 @@ def trend(
             fontsize=8,
             color="#555555",
         )
-    locator = mdates.AutoDateLocator(maxticks=8)  # type: ignore[no-untyped-call]
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+    days_shown = xlim or _span(series)
+    if days_shown:
+        pad = max(timedelta(days=1), (days_shown[1] - days_shown[0]) / 40)
+        first, last = days_shown[0] - pad, days_shown[1] + pad
+        ax.set_xlim(_day(first), _day(last))
+        ticks = date_ticks(first, last)
+        ax.set_xticks([_day(d) for d in ticks], [label for _d, label in ticks.items()])
+    else:  # nothing to show
+        ax.set_xlim(0, 1)
+        ax.set_xticks([])
     if ylim:
         ax.set_ylim(*ylim)
+        ax.yaxis.set_major_locator(AutoLocator())
     else:
         # Every KPI is a count, a share or a rate: from 0, with room above the highest value
         # (all zeros would otherwise get a filler axis of 0 to 0.05).
         top = max((p[1] for s in series for p in s.points), default=0.0)
         ax.set_ylim(0, top * 1.15 if top > 0 else 1)
         ax.yaxis.set_major_locator(MaxNLocator(nbins=6, integer=top >= 4))
-    if xlim:
-        pad = max(timedelta(days=1), (xlim[1] - xlim[0]) / 40)
-        ax.set_xlim(_day(xlim[0] - pad), _day(xlim[1] + pad))
     ax.set_ylabel(ylabel)
-    ax.set_title(title, fontsize=10, loc="left")
+    # y given: the title stays where it is, instead of being measured against every other
+    # artist of the axes on each draw (nothing sits above the axes here).
+    ax.set_title(title, fontsize=10, loc="left", y=1.0)
     if series:
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=8)
-    _style(ax)
-    return _svg(fig, salt, title)
+    return _svg(fig, salt, title)  # type: ignore[arg-type]
+
+
+def _span(series: Sequence[Series]) -> tuple[date, date] | None:
+    days = [p[0] for s in series for p in s.points]
+    return (min(days), max(days)) if days else None
+
+
+MONTH_STEPS = (1, 2, 3, 4, 6, 12)
+DAY_STEPS = (1, 2, 3, 7, 14)
+MAX_TICKS = 8
+
+
+def date_ticks(first: date, last: date) -> dict[date, str]:
+    """Tick days and their labels between two days: the first of every month or every few
+    months over a long period (the year at January and at the first tick), days over a short
+    one (Mondays when weekly). Worked out here, instead of by matplotlib's AutoDateLocator:
+    it could not place ticks on a one-day axis (a warning) and re-chose them on every draw."""
+    if (last - first).days > 62:
+        months = (last.year - first.year) * 12 + last.month - first.month + 1
+        step = next((n for n in MONTH_STEPS if months / n <= MAX_TICKS), 12)
+        out: dict[date, str] = {}
+        year, month = first.year, first.month
+        while (year, month) <= (last.year, last.month):
+            day = date(year, month, 1)
+            if (month - 1) % step == 0 and first <= day <= last:
+                out[day] = f"{day:%Y}" if month == 1 else f"{day:%b}"
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        if out:
+            start = min(out)
+            if start.month != 1:
+                out[start] = f"{start:%b}\n{start:%Y}"
+        return out
+    days = (last - first).days + 1
+    step = next((n for n in DAY_STEPS if days / n <= MAX_TICKS), 28)
+    ticks = [
+        first + timedelta(days=i)
+        for i in range(days)
+        if ((first + timedelta(days=i)).weekday() == 0 if step >= 7 else i % step == 0)
+    ]
+    ticks = ticks[::2] if step == 14 else ticks  # every other Monday
+    return {d: f"{d:%b} {d.day}" for d in ticks}
 
 
 def _day(day: date) -> float:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import datetime
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, literal, tuple_
+from sqlalchemy import ColumnElement, Label, and_, exists, literal, tuple_
 
 from roleplay.adapters.index_schema import criterion_scores, review_marks, sessions
-from roleplay.domain.history import SessionFiles, SessionFilter, SessionSummary
+from roleplay.domain.history import ScoredSession, SessionFiles, SessionFilter, SessionSummary
+from roleplay.domain.kpis import Kpis
 from roleplay.domain.review import Comment, Override
+
+Levels = dict[str, tuple[str, int | None]]  # criterion id -> (skill, judge level)
 
 CHUNK = 500  # ids per IN (...) clause
 
@@ -135,6 +138,77 @@ def summary(r: Any) -> SessionSummary:
         audio_purged=r.audio_purged_at is not None,
         transcript_purged=r.transcript_purged_at is not None,
     )
+
+
+def scored_session(
+    r: Any,
+    levels: Levels,
+    kpis: Kpis | None,
+    human: dict[str, int] | None = None,
+    overrides: dict[str, tuple[Override, ...]] | None = None,
+) -> ScoredSession:
+    """A session row (id, rep, team, scenario_id, started_at, overall, passed) as a report
+    reads it: the full one (reviewers' levels, every KPI) and the HTML report's light one."""
+    return ScoredSession(
+        id=r.id,
+        rep=r.rep,
+        team=r.team,
+        scenario=r.scenario_id,
+        started_at=r.started_at,
+        overall=r.overall,
+        passed=r.passed,
+        levels=levels,
+        human=human or {},
+        kpis=kpis,
+        overrides=overrides or {},
+    )
+
+
+def levels_by_session(rows: Iterable[Any]) -> dict[str, Levels]:
+    """Criterion rows (session_id, criterion_id, skill, level) -> session id -> levels."""
+    out: dict[str, Levels] = {}
+    for c in rows:
+        out.setdefault(c.session_id, {})[c.criterion_id] = (c.skill, c.level)
+    return out
+
+
+def kpi_columns(fields: Iterable[str]) -> list[Label[Any]]:
+    """These KPI fields read inside the database, one column each: no scorecard document
+    is decoded in Python."""
+    return [sessions.c.scorecard[("kpis", name)].as_float().label(name) for name in fields]
+
+
+def kpis_column() -> Label[Any]:
+    """The scorecard's KPIs as one JSON value, `kpis` (PostgreSQL: each of kpi_columns would
+    read the whole stored scorecard again; measured 0.7 s of a year's 1 s query)."""
+    return sessions.c.scorecard["kpis"].label("kpis")
+
+
+def light_kpis(fields: tuple[str, ...], nested: bool) -> Callable[[Any], Kpis | None]:
+    """Row (with kpi_columns(fields), or with kpis_column() when `nested`) -> Kpis holding
+    only those fields, as floats (the others unset): a copy of one empty model, cheaper than
+    model_construct per row."""
+    none: dict[str, Any] = {}
+    empty = Kpis.model_construct(**none)
+
+    def kpis(row: Any) -> Kpis | None:
+        if nested:
+            found = row.kpis or {}
+            values = {k: None if found.get(k) is None else float(found[k]) for k in fields}
+        else:
+            values = {k: getattr(row, k) for k in fields}
+        if values.get("questions_open") is None or values.get("questions_closed") is None:
+            return None  # no KPIs in the scorecard
+        return empty.model_copy(update=values)
+
+    return kpis
+
+
+def utc(value: datetime | str) -> datetime:
+    """A stored time as aware UTC (SQLite hands an aggregate back as text)."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def comment(r: Any) -> Comment:

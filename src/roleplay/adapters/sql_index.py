@@ -437,26 +437,18 @@ class SqlIndex:
                 .order_by(s.c.started_at, s.c.id)
             ).all()
             ids = select(s.c.id).where(*conditions)
-            levels: dict[str, dict[str, tuple[str, int | None]]] = {}
-            for c in conn.execute(
-                select(criterion_scores).where(criterion_scores.c.session_id.in_(ids))
-            ):
-                levels.setdefault(c.session_id, {})[c.criterion_id] = (c.skill, c.level)
+            levels = index_rows.levels_by_session(
+                conn.execute(select(criterion_scores).where(criterion_scores.c.session_id.in_(ids)))
+            )
             by_session: dict[str, list[Override]] = {}
             for o in conn.execute(select(overrides).where(overrides.c.session_id.in_(ids))):
                 by_session.setdefault(o.session_id, []).append(index_rows.override(o))
         return [
-            ScoredSession(
-                id=r.id,
-                rep=r.rep,
-                team=r.team,
-                scenario=r.scenario_id,
-                started_at=r.started_at,
-                overall=r.overall,
-                passed=r.passed,
-                levels=levels.get(r.id, {}),
+            index_rows.scored_session(
+                r,
+                levels.get(r.id, {}),
+                Kpis.model_validate(r.scorecard["kpis"]) if r.scorecard else None,
                 human={k: o.level for k, o in human_levels(by_session.get(r.id, [])).items()},
-                kpis=Kpis.model_validate(r.scorecard["kpis"]) if r.scorecard else None,
                 overrides=index_rows.by_criterion(by_session.get(r.id, [])),
             )
             for r in rows

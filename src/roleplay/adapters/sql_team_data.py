@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Row, and_, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from roleplay.adapters import sql_team
+from roleplay.adapters import index_rows, sql_team
 from roleplay.adapters.index_schema import (
     assignments,
     criterion_scores,
@@ -27,10 +27,12 @@ from roleplay.adapters.sql_index import SqlIndex
 from roleplay.adapters.sql_team import refusals
 from roleplay.domain.assignments import Assignment, Attempt
 from roleplay.domain.call import OUTSIDE_CALL
+from roleplay.domain.history import SessionFilter
 from roleplay.domain.kpis import stored_fields
 from roleplay.domain.outcomes import Direction, Outcome
 from roleplay.domain.roles import Identity
 from roleplay.services.ports import SessionIndex
+from roleplay.services.team_data import Practice
 
 
 def team_data(index: SessionIndex) -> SqlTeamData:
@@ -122,24 +124,24 @@ class SqlTeamData:
     # --- practice for the team view and the report ---------------------------------------
 
     def practice(
-        self, since: datetime, until: datetime, team: str | None = None, rep: str | None = None
-    ) -> tuple[list[Row[Any]], list[Row[Any]]]:
-        """(sessions, levels): one row per scored session in the period (id, rep, team,
-        scenario_id, started_at, ended_at, overall, passed, and the fields of Kpis the KPI
-        table reads, kpis.stored_fields) and one per scored criterion (session_id,
-        criterion_id, skill, level). Narrow columns, KPIs read inside the database: no
-        scorecard document is decoded, so a year of a team's sessions reads in well under a
-        second."""
+        self,
+        since: datetime,
+        until: datetime,
+        team: str | None = None,
+        rep: str | None = None,
+        scored_since: datetime | None = None,
+    ) -> Practice:
+        """Narrow columns, and of each scorecard only the KPI fields the KPI table reads
+        (kpis.stored_fields; PostgreSQL hands over the KPIs as one small JSON value): no
+        scorecard document is decoded in Python, so a year of a team's sessions reads in
+        well under a second."""
         s = sessions
-        where = [s.c.started_at >= since, s.c.started_at < until, s.c.overall.is_not(None)]
-        if team is not None:
-            where.append(s.c.team == team)
-        if rep is not None:
-            where.append(s.c.rep == rep)
-        kpis = [
-            s.c.scorecard[("kpis", name)].as_float().label(name)
-            for name in stored_fields()  # what the KPI table reads, no more
+        where = [
+            *index_rows.conditions(SessionFilter(team=team, rep=rep, since=since, until=until)),
+            s.c.overall.is_not(None),
         ]
+        fields = stored_fields()
+        nested = self.db.dialect == "postgresql"  # one JSON value per row there (kpis_column)
         rows_q = (
             select(
                 s.c.id,
@@ -150,7 +152,7 @@ class SqlTeamData:
                 s.c.ended_at,
                 s.c.overall,
                 s.c.passed,
-                *kpis,
+                *([index_rows.kpis_column()] if nested else index_rows.kpi_columns(fields)),
             )
             .where(*where)
             .order_by(s.c.started_at, s.c.id)
@@ -162,7 +164,15 @@ class SqlTeamData:
             .where(*where)
         )
         with self.db.read() as conn:
-            return list(conn.execute(rows_q)), list(conn.execute(levels_q))
+            rows = conn.execute(rows_q).all()
+            levels = index_rows.levels_by_session(conn.execute(levels_q))
+        kpis = index_rows.light_kpis(fields, nested)
+        scored = [
+            index_rows.scored_session(r, levels.get(r.id, {}), kpis(r))
+            for r in rows
+            if scored_since is None or r.started_at >= scored_since
+        ]
+        return Practice(rows, levels, scored)
 
     def first_practice(self) -> dict[str, datetime]:
         """When each rep first practised (a scored session that was not a real call)."""
@@ -173,7 +183,7 @@ class SqlTeamData:
             .group_by(s.c.rep)
         )
         with self.db.read() as conn:
-            return {str(r[0]): _utc(r[1]) for r in conn.execute(query)}
+            return {str(r[0]): index_rows.utc(r[1]) for r in conn.execute(query)}
 
     # --- outcomes ------------------------------------------------------------------------
 
@@ -282,12 +292,6 @@ def _assignment(r: Row[Any]) -> Assignment:
         changed_at=r.changed_at,
         withdrawn_at=r.withdrawn_at,
     )
-
-
-def _utc(value: datetime | str) -> datetime:
-    if isinstance(value, str):  # SQLite hands an aggregate back as text
-        value = datetime.fromisoformat(value)
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _minutes(start: datetime, end: datetime | None) -> float:

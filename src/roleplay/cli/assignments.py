@@ -4,12 +4,17 @@ withdraw`, and `outcomes import` (business results from a CRM or call-system exp
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from roleplay.cli.app import JsonOpt, app, build_services, emit_json
-from roleplay.domain.assignments import Assignment, Progress
+
+# One shape for an assignment in every command and in the app (`today` imports these here).
+from roleplay.presentation.assignments import assignment_json as assignment_json
+from roleplay.presentation.assignments import progress_json as progress_json
+from roleplay.presentation.assignments import table as progress_table
+from roleplay.presentation.assignments import today_lines as today_lines
 
 assignments_app = typer.Typer(help="What trainers assigned: list, change, withdraw.")
 app.add_typer(assignments_app, name="assignments")
@@ -153,69 +158,3 @@ def outcomes_import(
             f"No practice in the index for: {', '.join(done.unknown_reps)} (check the names "
             "match the reps' names or logins)."
         )
-
-
-# --- rendering ---------------------------------------------------------------------------
-
-
-def assignment_json(a: Assignment) -> dict[str, Any]:
-    return {
-        "id": a.id,
-        "scenario": a.scenario,
-        "drill": a.drill,
-        "rep": a.rep,
-        "team": a.rep is None,
-        "author": a.author,
-        "created_at": a.created_at.isoformat(),
-        "due": a.due.isoformat() if a.due else None,
-        "per_week": a.per_week,
-        "note": a.note,
-        "pass_score": a.pass_score,
-        "withdrawn_at": a.withdrawn_at.isoformat() if a.withdrawn_at else None,
-    }
-
-
-def progress_json(p: Progress) -> dict[str, Any]:
-    return {
-        **assignment_json(p.assignment),
-        "for": p.rep,
-        "status": p.status,
-        "summary": p.summary,
-        "attempts": p.attempts,
-        "needed": p.needed,
-        "weeks_missed": p.weeks_missed,
-        "best": p.best,
-        "practise_with": practise_command(p.assignment),
-    }
-
-
-def practise_command(a: Assignment) -> str:
-    return f"roleplay practice {a.scenario}" + (f" --drill {a.drill}" if a.drill else "")
-
-
-def progress_table(items: list[Progress]) -> str:
-    rows = [("ID", "FOR", "PRACTISE", "STATE", "SET BY", "NOTE")]
-    for p in items:
-        a = p.assignment
-        rows.append((a.id, p.rep, a.target, p.summary, a.author, a.note))
-    widths = [max(len(r[i]) for r in rows) for i in range(5)]
-    return "\n".join(
-        "  ".join(cell.ljust(w) for cell, w in zip(r[:5], widths, strict=True)) + "  " + r[5]
-        for r in rows
-    ).rstrip()
-
-
-def today_lines(items: list[Progress]) -> list[str]:
-    """The assignment block at the top of `roleplay today`."""
-    if not items:
-        return []
-    lines = ["Assigned to you:"]
-    for p in items:
-        a = p.assignment
-        mark = {"done": "[x]", "overdue": "[!]", "open": "[ ]"}.get(p.status, "[-]")
-        lines.append(f"  {mark} {a.target}: {p.summary} (set by {a.author})")
-        if a.note:
-            lines.append(f"      note: {a.note}")
-        if p.status != "done":
-            lines.append(f"      {practise_command(a)}")
-    return lines

@@ -31,10 +31,16 @@ def bucket_start(when: datetime, by: Bucket) -> date:
 
 def trend(values: Iterable[tuple[str, datetime, float | None]], by: Bucket) -> list[Series]:
     """Mean value per (name, bucket); missing values are skipped; series sorted by name."""
+    return bucketed((name, bucket_start(when, by), value) for name, when, value in values)
+
+
+def bucketed(values: Iterable[tuple[str, date, float | None]]) -> list[Series]:
+    """As `trend`, for values whose bucket (its first day) is already known: a report works
+    out each session's bucket once for all its charts."""
     grouped: dict[str, dict[date, list[float]]] = defaultdict(lambda: defaultdict(list))
-    for name, when, value in values:
+    for name, day, value in values:
         if value is not None:
-            grouped[name][bucket_start(when, by)].append(value)
+            grouped[name][day].append(value)
     return [
         Series(
             name=name,

@@ -86,14 +86,17 @@ def _ranks_by_count(
 ) -> np.ndarray:
     """(R, N): each element's average rank in each resample (see `bootstrap`)."""
     values = np.concatenate([c[side] for c in clusters])
-    below = np.empty((len(clusters), len(values)))
-    equal = np.empty((len(clusters), len(values)))
+    # Per cluster and element: the cluster's values below it, plus half of those equal to it.
+    # Whole and half numbers times whole counts: every sum below is exact, in any order.
+    ranked = np.empty((len(clusters), len(values)))
     for i, c in enumerate(clusters):
         ordered = np.sort(c[side])
         left = np.searchsorted(ordered, values, side="left")
-        below[i] = left
-        equal[i] = np.searchsorted(ordered, values, side="right") - left
-    return counts @ below + (counts @ equal + 1) / 2
+        ranked[i] = left + (np.searchsorted(ordered, values, side="right") - left) / 2
+    # einsum, not `@`: the product is small, and BLAS's threads only wait on each other on a
+    # busy machine (measured: twice the wall time of the statistics with other work running).
+    sums: np.ndarray = np.einsum("rk,kn->rn", counts, ranked)
+    return sums + 0.5
 
 
 def _weighted_rho(rx: np.ndarray, ry: np.ndarray, w: np.ndarray) -> np.ndarray:

@@ -22,7 +22,7 @@ from roleplay import __version__
 from roleplay.domain.call import OUTSIDE_CALL
 from roleplay.domain.history import ScoredSession, SessionFilter
 from roleplay.domain.kpis import Kpi, Kpis, tracked
-from roleplay.domain.trends import Bucket, bucket_for, trend
+from roleplay.domain.trends import Bucket, bucket_for, bucket_start, bucketed, trend
 from roleplay.services.export import redact
 from roleplay.services.index import Indexer
 from roleplay.services.ports import Charts, Clock, Templates
@@ -132,12 +132,12 @@ class Reports:
             scored = self.indexer.index().scored(where)
             return TeamReport(since, until, team, rep, tuple(scored))
         # The HTML report: narrow rows read once, for the trends and the team's sections.
-        from roleplay.services.report_team import build_sections, light_sessions
+        from roleplay.services.report_team import build_sections
 
         self.indexer.index()  # opened and caught up with the recordings first
         data = self._team_data()
         with _no_gc_pauses():
-            sections, rows, levels = build_sections(
+            sections, light = build_sections(
                 data,
                 lambda: self._statuses(rep),
                 since=since,
@@ -146,8 +146,7 @@ class Reports:
                 rep=rep,
                 tz=self._tz(),
             )
-            light = tuple(light_sessions(rows, levels, since))
-        return TeamReport(since, until, team, rep, light, sections)
+        return TeamReport(since, until, team, rep, tuple(light), sections)
 
     def summary(self, report: TeamReport) -> str:
         """A few lines for the terminal, secrets redacted."""
@@ -247,9 +246,12 @@ def csv_text(report: TeamReport) -> str:
 
 def rep_summary(report: TeamReport) -> list[dict[str, Any]]:
     out = []
+    by_rep: dict[str, list[ScoredSession]] = {}
+    for s in report.sessions:  # once, not once per rep
+        by_rep.setdefault(s.rep, []).append(s)
     for rep in report.reps:
         # Real calls are work, not practice: counted apart and shown beside practice.
-        everything = [s for s in report.sessions if s.rep == rep]
+        everything = by_rep[rep]
         real = [s.overall for s in everything if s.scenario == OUTSIDE_CALL and s.overall]
         mine = [s for s in everything if s.scenario != OUTSIDE_CALL]
         scores = [s.overall for s in mine if s.overall is not None]
@@ -278,11 +280,13 @@ def html_text(report: TeamReport, charts: Charts, templates: Templates) -> str:
     many = len(report.reps) > MAX_LINES
     who = "(team mean)" if many else "by rep"
 
-    def line(s: ScoredSession) -> str:
-        return "team" if many else s.rep
+    names = ["team" if many else s.rep for s in sessions]  # the line each session is on
+    days = [bucket_start(s.started_at, by) for s in sessions]  # its point on that line
 
     if sessions:
-        overall = trend([(line(s), s.started_at, s.overall) for s in sessions], by)
+        overall = bucketed(
+            (name, day, s.overall) for name, day, s in zip(names, days, sessions, strict=True)
+        )
         figures.append(
             (
                 f"Overall score {who}",
@@ -296,9 +300,10 @@ def html_text(report: TeamReport, charts: Charts, templates: Templates) -> str:
                 ),
             )
         )
-        skills = trend(
-            [(skill, s.started_at, level) for s in sessions for skill, level in s.levels.values()],
-            by,
+        skills = bucketed(
+            (skill, day, level)
+            for day, s in zip(days, sessions, strict=True)
+            for skill, level in s.levels.values()
         )
         figures.append(
             (
@@ -314,8 +319,11 @@ def html_text(report: TeamReport, charts: Charts, templates: Templates) -> str:
             )
         )
         for kpi in tracked():
-            values = [(line(s), s.started_at, _plotted(kpi, s.kpis)) for s in sessions if s.kpis]
-            series = trend(values, by)
+            series = bucketed(
+                (name, day, _plotted(kpi, s.kpis))
+                for name, day, s in zip(names, days, sessions, strict=True)
+                if s.kpis
+            )
             if series:
                 figures.append(
                     (

@@ -8,12 +8,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from statistics import fmean
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from roleplay.domain.assignments import Progress
 from roleplay.domain.call import OUTSIDE_CALL
 from roleplay.domain.history import ScoredSession
-from roleplay.domain.kpis import Kpis, stored_fields
 from roleplay.domain.outcomes import Direction
 from roleplay.domain.trends import Series
 from roleplay.errors import RoleplayError
@@ -46,15 +45,17 @@ def build_sections(
     team: str | None,
     rep: str | None,
     tz: tzinfo,
-) -> tuple[TeamSections, Sequence[Any], Sequence[Any]]:
-    """The sections, and the session and level rows they were made from (from four weeks
-    before the first outcome period, for the practice that precedes it)."""
+) -> tuple[TeamSections, Sequence[ScoredSession]]:
+    """The sections, and the scored sessions of the period as the HTML trends read them
+    (practice is read from four weeks before the first outcome period, for the practice that
+    precedes it)."""
     from roleplay.services.effect import WINDOW, effect
 
     outcomes = data.outcomes(since.date(), until.date() + timedelta(days=1), rep)
     earliest = min((o.period_start for o in outcomes), default=since.date())
     start = min(since, datetime(earliest.year, earliest.month, earliest.day, tzinfo=since.tzinfo))
-    rows, levels = data.practice(start - WINDOW, until, team, rep)
+    practice = data.practice(start - WINDOW, until, team, rep, scored_since=since)
+    rows = practice.rows
     problem = None
     try:
         assigned = statuses()
@@ -65,7 +66,7 @@ def build_sections(
     if team is not None:
         outcomes = [o for o in outcomes if o.rep in names]
         assigned = [p for p in assigned if p.rep in names]
-    view = build_view(in_period, levels, assigned, until, tz, reps=names)
+    view = build_view(in_period, practice.levels, assigned, until, tz, reps=names)
     times: dict[str, list[datetime]] = defaultdict(list)
     for r in rows:
         if r.scenario_id != OUTSIDE_CALL:
@@ -86,39 +87,7 @@ def build_sections(
         directions=directions,
         problem=problem,
     )
-    return sections, rows, levels
-
-
-def light_sessions(
-    rows: Sequence[Any], levels: Sequence[Any], since: datetime
-) -> list[ScoredSession]:
-    """What the HTML trends read of each session: who, when, overall, the judge's levels and
-    the plotted KPIs (the other KPI fields are left unset; CSV and JSON read everything)."""
-    by_session: dict[str, dict[str, tuple[str, int | None]]] = defaultdict(dict)
-    for lv in levels:
-        by_session[lv.session_id][lv.criterion_id] = (lv.skill, lv.level)
-    return [
-        ScoredSession(
-            id=r.id,
-            rep=r.rep,
-            team=r.team,
-            scenario=r.scenario_id,
-            started_at=r.started_at,
-            overall=r.overall,
-            passed=r.passed,
-            levels=by_session.get(r.id, {}),
-            kpis=_kpis(r),
-        )
-        for r in rows
-        if r.started_at >= since
-    ]
-
-
-def _kpis(row: Any) -> Kpis | None:
-    values = {k: getattr(row, k) for k in stored_fields()}  # as TeamData.practice read them
-    if values["questions_open"] is None or values["questions_closed"] is None:
-        return None
-    return Kpis.model_construct(**values)
+    return sections, practice.scored
 
 
 def _series(name: str, weeks: Mapping[date, list[float]]) -> Series:

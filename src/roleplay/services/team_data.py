@@ -3,13 +3,28 @@ PostgreSQL for a team, where the database itself enforces who may write what).""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
 
 from roleplay.domain.assignments import Assignment, Attempt
+from roleplay.domain.history import ScoredSession
 from roleplay.domain.outcomes import Direction, Outcome
 from roleplay.domain.roles import Identity
+
+
+@dataclass(frozen=True)
+class Practice:
+    """Scored sessions of a period, read once for the team view and the report."""
+
+    # One row per session: id, rep, team, scenario_id, started_at, ended_at, overall, passed.
+    rows: Sequence[Any]
+    # Session id -> criterion id -> (skill, judge level).
+    levels: Mapping[str, Mapping[str, tuple[str, int | None]]]
+    # The rows from `scored_since` as the HTML trends read them (judge's levels, the KPI
+    # fields the table reads; no reviewers' levels).
+    scored: Sequence[ScoredSession]
 
 
 class TeamData(Protocol):
@@ -40,10 +55,14 @@ class TeamData(Protocol):
         ...
 
     def practice(
-        self, since: datetime, until: datetime, team: str | None = None, rep: str | None = None
-    ) -> tuple[Sequence[Any], Sequence[Any]]:
-        """(sessions, levels) in the period: rows with id, rep, scenario_id, started_at,
-        ended_at, overall, passed; and rows with session_id, skill, level."""
+        self,
+        since: datetime,
+        until: datetime,
+        team: str | None = None,
+        rep: str | None = None,
+        scored_since: datetime | None = None,
+    ) -> Practice:
+        """The scored sessions in the period (`scored_since`: from when `scored` starts)."""
         ...
 
     def first_practice(self) -> dict[str, datetime]:

@@ -6,7 +6,7 @@ Real calls are counted apart from practice (they are work, not practice).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from statistics import fmean
@@ -63,20 +63,16 @@ def monday(day: date) -> date:
 
 def build(
     sessions: Sequence[Any],
-    levels: Sequence[Any],
+    levels: Mapping[str, Mapping[str, tuple[str, int | None]]],
     assignments: Sequence[Progress],
     now: datetime,
     tz: tzinfo,
     reps: Sequence[str] = (),
 ) -> TeamView:
     """`sessions`: rows with id, rep, scenario_id, started_at, ended_at, overall;
-    `levels`: rows with session_id, skill, level."""
+    `levels`: session id -> criterion id -> (skill, judge level)."""
     today = now.astimezone(tz).date()
     week = monday(today)
-    by_session: dict[str, list[tuple[str, int]]] = defaultdict(list)
-    for lv in levels:
-        if lv.level is not None:
-            by_session[lv.session_id].append((lv.skill, lv.level))
     mine: dict[str, list[Any]] = defaultdict(list)
     for s in sessions:
         mine[s.rep].append(s)
@@ -97,21 +93,26 @@ def build(
         real = [s for s in items if s.scenario_id == OUTSIDE_CALL and s.overall is not None]
         times[rep] = [s.started_at for s in practice]
         days = [s.started_at.astimezone(tz).date() for s in practice]
+        mondays = [monday(d) for d in days]
         counts: dict[date, int] = defaultdict(int)
-        for d in days:
-            counts[monday(d)] += 1
+        for m in mondays:
+            counts[m] += 1
         weekly[rep] = dict(counts)
         this_week = [s for s, d in zip(practice, days, strict=True) if d >= week]
         recent: dict[str, list[int]] = defaultdict(list)
         earlier: dict[str, list[int]] = defaultdict(list)
-        for s, d in zip(practice, days, strict=True):
-            for skill, level in by_session.get(s.id, ()):
-                skill_weeks[skill][monday(d)].append(level)
-                age = (today - d).days
-                if age < TREND_DAYS:
-                    recent[skill].append(level)
-                elif age < 2 * TREND_DAYS:
-                    earlier[skill].append(level)
+        for s, d, monday_of in zip(practice, days, mondays, strict=True):
+            scored = levels.get(s.id)
+            if not scored:
+                continue
+            age = (today - d).days  # once per session, not per level
+            near = recent if age < TREND_DAYS else earlier if age < 2 * TREND_DAYS else None
+            for skill, level in scored.values():
+                if level is None:
+                    continue
+                skill_weeks[skill][monday_of].append(level)
+                if near is not None:
+                    near[skill].append(level)
         for s in real:
             real_weeks[monday(s.started_at.astimezone(tz).date())].append(s.overall)
         change = {k: fmean(recent[k]) - fmean(earlier[k]) for k in recent if earlier.get(k)}
