@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -42,7 +43,6 @@ from roleplay.services.scoring import FallbackJudge
 from roleplay.services.team import Team, TeamIndex
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
     from datetime import tzinfo
 
     from roleplay.adapters.audio_sounddevice import AudioProbe, Device
@@ -83,7 +83,7 @@ class Services:
     def catalog(self) -> Catalog:
         """The workspace's scenarios and rubrics as the files are now (shared: do not change)."""
         if self.catalogs is None:
-            self.catalogs = WatchedCatalog([self.workspace.scenarios], [self.workspace.rubrics])
+            self.catalogs = watched_catalog(self.workspace)
         return self.catalogs()
 
     def end_of_call(self) -> EndOfCall:
@@ -143,6 +143,19 @@ class Services:
         from roleplay.services.outcomes import Outcomes
 
         return Outcomes(self.team_data, self.practice.clock)
+
+
+def watched_catalog(ws: Workspace) -> WatchedCatalog:
+    """The workspace's catalog, reusing what an earlier command parsed of unchanged files."""
+    from roleplay.adapters.parsed_cache import ParsedFileCache
+    from roleplay.config import cache_dir
+    from roleplay.services.catalog import load_catalog
+
+    dirs = [ws.scenarios, ws.rubrics]
+    parsed = ParsedFileCache(cache_dir(), dirs)
+    return WatchedCatalog(
+        [ws.scenarios], [ws.rubrics], lambda s, r: load_catalog(s, r, parsed=parsed)
+    )
 
 
 def team_data_of(indexer: Indexer) -> TeamData:
@@ -214,12 +227,18 @@ def llm_client(settings: Settings) -> LlmClient | None:
     )
 
 
+# Told how a long job goes: ("indexing" | "scheduling", done, total). One reporter for the
+# whole build: the index catching up with copied-in sessions, a schedule built from many.
+Progress = Callable[[str, int, int], None]
+
+
 def build(
     workspace: Path | None = None,
     settings: Settings | None = None,
     clock: Clock | None = None,
     *,
     offline: bool = False,
+    progress: Progress | None = None,
 ) -> Services:
     """`offline=True` uses the scripted customer even when an LLM is configured."""
     settings = settings or load_settings()
@@ -231,6 +250,7 @@ def build(
         lambda: open_index(url),
         # Bound late: `services` exists by the time the index first asks for a rebuild.
         refresh_cards=lambda rep: services.habit(rep).rebuild(),
+        progress=_told(progress, "indexing"),
     )
     store = IndexedFileStore(
         ws.recordings,
@@ -246,7 +266,7 @@ def build(
 
         return ScriptedCustomer() if llm is None else LlmCustomer(llm)
 
-    catalogs = WatchedCatalog([ws.scenarios], [ws.rubrics])
+    catalogs = watched_catalog(ws)
     practice = Practice(
         catalog=catalogs,
         customer=customer,
@@ -272,8 +292,15 @@ def build(
         ),
         purger=Purger(store, indexer, practice.clock),
         catalogs=catalogs, records=SessionRecords(ws.recordings),
+        schedule_progress=_told(progress, "scheduling"),
     )  # fmt: skip
     return services
+
+
+def _told(progress: Progress | None, what: str) -> Callable[[int, int], None] | None:
+    if progress is None:
+        return None
+    return lambda done, total: progress(what, done, total)
 
 
 def build_habit(services: Services, rep: str | None = None) -> Habit:

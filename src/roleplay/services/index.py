@@ -52,6 +52,7 @@ class Indexer:
         files: RecordingFiles,
         open_index: Callable[[], SessionIndex],
         refresh_cards: Callable[[str], object] = lambda rep: None,
+        progress: Progress | None = None,
     ) -> None:
         self.files = files
         self._open_index = open_index
@@ -64,7 +65,7 @@ class Indexer:
         self._notes_left_out: set[str] = set()  # problems of folders that were indexed
         # Told how a long catch-up goes (the CLI prints it: the first command after thousands
         # of sessions were copied in reads every one of them once).
-        self.progress: Progress | None = None
+        self.progress = progress
 
     def index(self) -> SessionIndex:
         """The index, opened and caught up on first use. Raises IndexUnavailable.
