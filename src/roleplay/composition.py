@@ -136,6 +136,12 @@ class Services:
     def timezone(self) -> tzinfo:
         return zone(self.settings)
 
+    def may_have_assignments(self) -> bool:
+        """False when the index certainly holds none (a rep alone: no need to open it)."""
+        from roleplay.adapters.index_peek import may_hold_assignments
+
+        return may_hold_assignments(database_url(self.settings))
+
     def assignments(self) -> Assignments:
         return assignments_of(self.indexer, self.practice.clock, self.settings, self.catalog)
 
