@@ -21,7 +21,6 @@ from roleplay.adapters.indexed_habit_store import IndexedHabitStore
 from roleplay.adapters.offline_judge import OfflineJudge
 from roleplay.adapters.openai_llm import LlmClient, LlmConfig
 from roleplay.adapters.recording_files import FileRecordings
-from roleplay.adapters.session_records import SessionRecords
 from roleplay.config import Settings, Workspace, data_dir, load_settings, resolve_workspace
 from roleplay.services.catalog import Catalog, WatchedCatalog
 from roleplay.services.end_of_call import EndOfCall
@@ -43,10 +42,12 @@ from roleplay.services.scoring import FallbackJudge
 from roleplay.services.team import Team, TeamIndex
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from datetime import tzinfo
 
     from roleplay.adapters.audio_sounddevice import AudioProbe, Device
     from roleplay.adapters.call_audio import CallTranscriber
+    from roleplay.domain.session import SessionRecord
     from roleplay.services.assignments import Assignments
     from roleplay.services.conversation_tests import PromptTexts
     from roleplay.services.engine import Conversation
@@ -75,7 +76,7 @@ class Services:
     # One catalog, one records list and one Habit per rep for the process (issue 12): each
     # parsed or synced once and again only when files change.
     catalogs: WatchedCatalog | None = None
-    records: SessionRecords | None = None
+    records: Callable[[], tuple[object, Sequence[SessionRecord]]] | None = None
     habits: dict[tuple[str, HabitSettings], Habit] = field(default_factory=dict, repr=False)
     # (done, total) while a schedule is built from many sessions (a terminal shows it).
     schedule_progress: Callable[[int, int], None] | None = None
@@ -93,7 +94,7 @@ class Services:
     def _resolve(self, ref: str) -> str:
         """`store.resolve`, with 'last' read from the kept session list (no second listing)."""
         if ref == "last" and self.records is not None:
-            _version, newest_first = self.records.current()
+            _version, newest_first = self.records()
             if newest_first:
                 return newest_first[0].id
         return self.store.resolve(ref)
@@ -297,7 +298,7 @@ def build(
             tz=lambda: zone(settings),
         ),
         purger=Purger(store, indexer, practice.clock),
-        catalogs=catalogs, records=SessionRecords(ws.recordings),
+        catalogs=catalogs, records=store.current,  # the index's list from INDEX_FROM on
         schedule_progress=_told(progress, "scheduling"),
     )  # fmt: skip
     return services
@@ -327,7 +328,6 @@ def build_habit(services: Services, rep: str | None = None) -> Habit:
     kept = services.habits.get((who, habit_settings))
     if kept is not None:
         return kept
-    records = services.records
     habit = Habit(
         rep=who,
         key=f"{who}\n{services.workspace.root}",
@@ -336,7 +336,7 @@ def build_habit(services: Services, rep: str | None = None) -> Habit:
         states=IndexedHabitStore(HabitFileStore(data_dir() / "habit"), services.indexer.save_cards),
         clock=_PracticeClock(services.practice),
         settings=habit_settings,
-        records=records.current if records is not None else None,
+        records=services.records,
         progress=services.schedule_progress,
     )
     services.habits[(who, habit_settings)] = habit
