@@ -21,7 +21,7 @@ from roleplay.composition import build
 from roleplay.config import Settings
 from tests.helpers import play
 from tests.index_data import make_session
-from tests.test_read_from_index import write
+from tests.test_read_from_index import from_folders_and_index, write
 
 SRC = str(Path(__file__).resolve().parents[1] / "src")
 LINES = [
@@ -161,3 +161,28 @@ def test_a_command_that_ends_without_tearing_down_still_says_and_logs_everything
         capture_output=True, text=True, env=env, timeout=120,
     )  # fmt: skip
     assert usage.returncode == 2 and "No such option" in usage.stderr
+
+
+@pytest.mark.parametrize("newest", ["indexed", "damaged scorecard", "unfinished"])
+def test_show_last_from_the_index_is_the_folders_last(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, newest: str
+) -> None:
+    """`show last` asks the index for its newest row (and reads only the folders it does not
+    hold): the same session as the whole list's first, whatever the newest folder holds."""
+    monkeypatch.setenv("ROLEPLAY_REP", "ana")
+    start = datetime.now(UTC) - timedelta(days=30)
+    rec = workspace / "recordings"
+    for n in range(INDEX_FROM + 3):
+        write(rec, make_session(n, rep="ana", started_at=start + timedelta(hours=n)))
+    last = make_session(99_999, rep="ana", started_at=start + timedelta(days=29))
+    write(rec, last)
+    if newest == "damaged scorecard":
+        (rec / last.session_id / "scorecard.json").write_text("{not json")
+    elif newest == "unfinished":
+        record = json.loads((rec / last.session_id / "session.json").read_text())
+        record["ended_at"] = None
+        (rec / last.session_id / "session.json").write_text(json.dumps(record))
+    folders, index = from_folders_and_index(workspace, monkeypatch, tmp_path, "show", "last")
+    assert index == folders
+    assert (tmp_path / "home-index" / "data" / "index.sqlite").exists()
+    assert f"Session {last.session_id}" in index[1]

@@ -92,11 +92,7 @@ class Services:
         return EndOfCall(self.practice, self.habit, self.catalog, self._resolve)
 
     def _resolve(self, ref: str) -> str:
-        """`store.resolve`, with 'last' read from the kept session list (no second listing)."""
-        if ref == "last" and self.records is not None:
-            _version, newest_first = self.records()
-            if newest_first:
-                return newest_first[0].id
+        """`store.resolve` ('last': from the kept list, or the index's newest row)."""
         return self.store.resolve(ref)
 
     def judge(self, kind: JudgeKind = "auto", samples: int = 1) -> Judge:
@@ -264,6 +260,7 @@ def build(
         pending=recordings.mark_pending,
         written=indexer.sync,
         indexed=indexer.records,  # a long list is read from the index, caught up
+        newest=indexer.newest,  # and 'last' from its newest row
     )
     llm = None if offline else llm_client(settings)
 

@@ -23,6 +23,7 @@ import logging
 import os
 import time
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 
 from roleplay.adapters.file_store import (
@@ -40,6 +41,8 @@ log = logging.getLogger(__name__)
 
 INDEX_FROM = 300  # session folders from which a list is read from the index
 Indexed = list[tuple[SessionRecord, float | None]]
+# The ids the index holds for this folder, and its newest session's (id, start).
+Newest = tuple[set[str], tuple[str, datetime] | None]
 
 
 class IndexedFileStore(FileSessionStore):
@@ -50,11 +53,13 @@ class IndexedFileStore(FileSessionStore):
         pending: Callable[[str], None],
         written: Callable[[str], object],
         indexed: Callable[[], Indexed | None] = lambda: None,
+        newest: Callable[[], Newest | None] = lambda: None,
     ) -> None:
         super().__init__(root)
         self._pending = pending  # marks a session as changed since last indexed
         self._written = written  # indexes a session (never raises for an unreachable index)
         self._indexed = indexed  # the sessions the index holds, caught up (None: unreachable)
+        self._newest = newest  # the same, for 'last': its ids and newest only
         self._scores: Scores = {}  # overall scores of the last indexed list
         # The last list from the index and the folder state it was read at (see _folder_state)
         self._last: tuple[tuple[int, int], list[SessionRecord], list[Damaged], Scores] | None
@@ -107,6 +112,33 @@ class IndexedFileStore(FileSessionStore):
         if state is not None:
             self._last = (state, records, damaged, scores)
         return list(records), list(damaged)
+
+    def resolve(self, ref: str) -> str:
+        """'last' in a long folder: the index's newest session, unless a folder it does not
+        hold (being written, or with a damaged file) holds a newer readable one: the same
+        answer as the whole list's first, without reading every record."""
+        if ref != "last":
+            return super().resolve(ref)
+        entries = _folders(self.root)
+        found = self._newest() if len(entries) >= INDEX_FROM else None
+        if found is None:
+            return super().resolve(ref)
+        held, newest = found
+        candidates = [] if newest is None else [(newest[1], newest[0])]
+        for name in entries:
+            if name in held:
+                continue
+            path = self.root / name / SESSION_FILE
+            if not path.is_file():
+                continue
+            try:
+                record = parse_file(path, SessionRecord)
+            except BrokenRecording:  # not readable: never 'last' (the list leaves it out too)
+                continue
+            candidates.append((record.started_at, record.id))
+        if not candidates:
+            return super().resolve(ref)  # says there is no session yet, as before
+        return max(candidates)[1]
 
     def _from_files(self) -> tuple[list[SessionRecord], list[Damaged]]:
         version, listed, broken = self._small.listing()
