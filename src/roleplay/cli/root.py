@@ -77,22 +77,35 @@ def _pick_and_practise() -> None:
 
 
 def main() -> None:
+    code: object = 0
     try:
         app()  # ends with SystemExit (click's standalone mode)
     except RoleplayError as exc:  # a ConfigError too
         typer.echo(f"error: {exc}", err=True)
-        leave(2)
+        code = 2
     except SystemExit as exc:
-        leave(exc.code)
-    leave(0)
+        code = exc.code
+    if not _as_the_program():
+        sys.exit(code)  # type: ignore[arg-type]  # what SystemExit carried
+    leave(code)
+
+
+def _as_the_program() -> bool:
+    """Whether roleplay runs as the program (`roleplay`, `python -m roleplay`, `python -c`):
+    the first caller above roleplay's own entry functions is a __main__ module. A caller that
+    goes on afterwards (a test calling main) gets the ordinary SystemExit."""
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_globals.get("__name__", "").startswith("roleplay"):
+        frame = frame.f_back  # type: ignore[assignment]
+    return frame is not None and frame.f_globals.get("__name__") == "__main__"
 
 
 def leave(code: object) -> NoReturn:
     """End the process without tearing the interpreter down object by object: after a long
     list that took 100-300 ms (a third of a read command), for nothing the OS does not do
-    anyway. Only when nothing else runs: every other thread has ended (so no write is cut
-    short), everything registered to run at exit has run (log files are flushed), and the
-    output is flushed; otherwise the ordinary exit."""
+    anyway. Only as the program (see main), and only when nothing else runs: every other
+    thread has ended (so no write is cut short), everything registered to run at exit has run
+    (log files are flushed), and the output is flushed; otherwise the ordinary exit."""
     if threading.active_count() > 1:
         sys.exit(code)  # type: ignore[arg-type]  # what SystemExit carried
     if code is None:
