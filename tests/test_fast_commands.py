@@ -186,3 +186,28 @@ def test_show_last_from_the_index_is_the_folders_last(
     assert index == folders
     assert (tmp_path / "home-index" / "data" / "index.sqlite").exists()
     assert f"Session {last.session_id}" in index[1]
+
+
+def test_a_first_schedule_reads_each_scorecard_once(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Built from nothing (a first run, a new state format), the schedule reads each scored
+    session's card once: it read every one twice, 14,400 reads at 7,200 sessions."""
+    start = datetime.now(UTC) - timedelta(days=30)
+    for n in range(40):
+        write(
+            workspace / "recordings",
+            make_session(n, rep="ana", rubric="discovery", started_at=start + timedelta(hours=n)),
+        )
+    s = build(workspace, settings=Settings(rep="ana", timezone="UTC"), offline=True)
+    read: list[str] = []
+    real = s.store.scorecard
+
+    def reading(session_id: str) -> Any:
+        read.append(session_id)
+        return real(session_id)
+
+    monkeypatch.setattr(s.store, "scorecard", reading)
+    state = s.habit("ana").state()
+    assert len(state.sessions) == 40
+    assert sorted(read) == sorted(e.id for e in state.sessions)  # each once
