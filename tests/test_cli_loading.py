@@ -65,7 +65,12 @@ def test_help_lists_every_command_with_its_summary() -> None:
 
 def _modules_after(code: str) -> list[str]:
     """The modules of roleplay and typer loaded after running `code` in a fresh process."""
-    code += "\nimport sys, json\nprint(json.dumps(sorted(sys.modules)))\n"
+    # At exit: run as the program, the command line ends the process itself (after what is
+    # registered to run at exit), so nothing after `main()` would run.
+    code = (
+        "import atexit, json, sys\n"
+        "atexit.register(lambda: print(json.dumps(sorted(sys.modules))))\n" + code
+    )
     src = str(Path(roleplay.cli.__file__).parents[2])  # this checkout's code, wherever we run
     env = {**os.environ, "PYTHONPATH": src}
     out = subprocess.run(

@@ -26,9 +26,13 @@ def test_a_schedule_built_from_many_sessions_reports_progress_and_a_small_one_do
             workspace / "recordings",
             make_session(n, rep="ana", rubric="discovery", started_at=start + timedelta(hours=n)),
         )
-    services = build(workspace, offline=True)
     told: list[tuple[int, int]] = []
-    services.schedule_progress = lambda done, total: told.append((done, total))
+
+    def progress(what: str, done: int, total: int) -> None:
+        if what == "scheduling":
+            told.append((done, total))
+
+    services = build(workspace, offline=True, progress=progress)
     state = services.habit("ana").state()
     assert len(state.sessions) == PROGRESS_FROM + 20
     assert told[-1] == (PROGRESS_FROM + 20, PROGRESS_FROM + 20)  # ends at the whole
@@ -40,7 +44,6 @@ def test_a_schedule_built_from_many_sessions_reports_progress_and_a_small_one_do
         workspace / "recordings",
         make_session(10_000, rep="ana", rubric="discovery", started_at=start + timedelta(days=59)),
     )
-    again = build(workspace, offline=True)
-    again.schedule_progress = lambda done, total: told.append((done, total))
+    again = build(workspace, offline=True, progress=progress)
     assert len(again.habit("ana").state().sessions) == PROGRESS_FROM + 21
     assert told == []

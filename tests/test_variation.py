@@ -6,7 +6,7 @@ import pytest
 
 from roleplay.domain.loading import load_scenario
 from roleplay.domain.scenario import PLACEHOLDER
-from roleplay.domain.variation import draw
+from roleplay.domain.variation import draw, draw_choices
 
 MINI = Path(__file__).parent / "data" / "valid" / "scenarios" / "mini.yaml"
 
@@ -53,3 +53,15 @@ def test_pinning_one_dimension_keeps_the_others(scenario) -> None:
 def test_unknown_pinned_option_is_refused(scenario) -> None:
     with pytest.raises(ValueError, match="no option 'grumpy'"):
         draw(scenario, 1, {"mood": "grumpy"})
+
+
+def test_the_choices_alone_are_the_choices_of_the_full_draw() -> None:
+    """`today` searches seeds with `draw_choices`; a call is then played from `draw`: the
+    variation the queue promised must be the one the call plays, pinned or not."""
+    for path in sorted((Path(__file__).parents[1] / "scenarios").glob("*.yaml")):
+        scenario, _ = load_scenario(path.read_text(), str(path))
+        pins: list[dict[str, str]] = [{}, *(dict(d.pinned) for d in scenario.drills)]
+        for pinned in pins:
+            for seed in range(0, 4000, 97):
+                full = draw(scenario, seed, dict(pinned)).variation.choices
+                assert draw_choices(scenario, seed, dict(pinned)) == full, (path.name, seed)

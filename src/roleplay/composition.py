@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -20,7 +21,6 @@ from roleplay.adapters.indexed_habit_store import IndexedHabitStore
 from roleplay.adapters.offline_judge import OfflineJudge
 from roleplay.adapters.openai_llm import LlmClient, LlmConfig
 from roleplay.adapters.recording_files import FileRecordings
-from roleplay.adapters.session_records import SessionRecords
 from roleplay.config import Settings, Workspace, data_dir, load_settings, resolve_workspace
 from roleplay.services.catalog import Catalog, WatchedCatalog
 from roleplay.services.end_of_call import EndOfCall
@@ -42,11 +42,12 @@ from roleplay.services.scoring import FallbackJudge
 from roleplay.services.team import Team, TeamIndex
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Sequence
     from datetime import tzinfo
 
     from roleplay.adapters.audio_sounddevice import AudioProbe, Device
     from roleplay.adapters.call_audio import CallTranscriber
+    from roleplay.domain.session import SessionRecord
     from roleplay.services.assignments import Assignments
     from roleplay.services.conversation_tests import PromptTexts
     from roleplay.services.engine import Conversation
@@ -75,7 +76,7 @@ class Services:
     # One catalog, one records list and one Habit per rep for the process (issue 12): each
     # parsed or synced once and again only when files change.
     catalogs: WatchedCatalog | None = None
-    records: SessionRecords | None = None
+    records: Callable[[], tuple[object, Sequence[SessionRecord]]] | None = None
     habits: dict[tuple[str, HabitSettings], Habit] = field(default_factory=dict, repr=False)
     # (done, total) while a schedule is built from many sessions (a terminal shows it).
     schedule_progress: Callable[[int, int], None] | None = None
@@ -83,7 +84,7 @@ class Services:
     def catalog(self) -> Catalog:
         """The workspace's scenarios and rubrics as the files are now (shared: do not change)."""
         if self.catalogs is None:
-            self.catalogs = WatchedCatalog([self.workspace.scenarios], [self.workspace.rubrics])
+            self.catalogs = watched_catalog(self.workspace)
         return self.catalogs()
 
     def end_of_call(self) -> EndOfCall:
@@ -91,11 +92,7 @@ class Services:
         return EndOfCall(self.practice, self.habit, self.catalog, self._resolve)
 
     def _resolve(self, ref: str) -> str:
-        """`store.resolve`, with 'last' read from the kept session list (no second listing)."""
-        if ref == "last" and self.records is not None:
-            _version, newest_first = self.records.current()
-            if newest_first:
-                return newest_first[0].id
+        """`store.resolve` ('last': from the kept list, or the index's newest row)."""
         return self.store.resolve(ref)
 
     def judge(self, kind: JudgeKind = "auto", samples: int = 1) -> Judge:
@@ -136,6 +133,12 @@ class Services:
     def timezone(self) -> tzinfo:
         return zone(self.settings)
 
+    def may_have_assignments(self) -> bool:
+        """False when the index certainly holds none (a rep alone: no need to open it)."""
+        from roleplay.adapters.index_peek import may_hold_assignments
+
+        return may_hold_assignments(database_url(self.settings))
+
     def assignments(self) -> Assignments:
         return assignments_of(self.indexer, self.practice.clock, self.settings, self.catalog)
 
@@ -143,6 +146,19 @@ class Services:
         from roleplay.services.outcomes import Outcomes
 
         return Outcomes(self.team_data, self.practice.clock)
+
+
+def watched_catalog(ws: Workspace) -> WatchedCatalog:
+    """The workspace's catalog, reusing what an earlier command parsed of unchanged files."""
+    from roleplay.adapters.parsed_cache import ParsedFileCache
+    from roleplay.config import cache_dir
+    from roleplay.services.catalog import load_catalog
+
+    dirs = [ws.scenarios, ws.rubrics]
+    parsed = ParsedFileCache(cache_dir(), dirs)
+    return WatchedCatalog(
+        [ws.scenarios], [ws.rubrics], lambda s, r: load_catalog(s, r, parsed=parsed)
+    )
 
 
 def team_data_of(indexer: Indexer) -> TeamData:
@@ -214,12 +230,18 @@ def llm_client(settings: Settings) -> LlmClient | None:
     )
 
 
+# Told how a long job goes: ("indexing" | "scheduling", done, total). One reporter for the
+# whole build: the index catching up with copied-in sessions, a schedule built from many.
+Progress = Callable[[str, int, int], None]
+
+
 def build(
     workspace: Path | None = None,
     settings: Settings | None = None,
     clock: Clock | None = None,
     *,
     offline: bool = False,
+    progress: Progress | None = None,
 ) -> Services:
     """`offline=True` uses the scripted customer even when an LLM is configured."""
     settings = settings or load_settings()
@@ -231,12 +253,14 @@ def build(
         lambda: open_index(url),
         # Bound late: `services` exists by the time the index first asks for a rebuild.
         refresh_cards=lambda rep: services.habit(rep).rebuild(),
+        progress=_told(progress, "indexing"),
     )
     store = IndexedFileStore(
         ws.recordings,
         pending=recordings.mark_pending,
         written=indexer.sync,
         indexed=indexer.records,  # a long list is read from the index, caught up
+        newest=indexer.newest,  # and 'last' from its newest row
     )
     llm = None if offline else llm_client(settings)
 
@@ -246,7 +270,7 @@ def build(
 
         return ScriptedCustomer() if llm is None else LlmCustomer(llm)
 
-    catalogs = WatchedCatalog([ws.scenarios], [ws.rubrics])
+    catalogs = watched_catalog(ws)
     practice = Practice(
         catalog=catalogs,
         customer=customer,
@@ -271,9 +295,16 @@ def build(
             tz=lambda: zone(settings),
         ),
         purger=Purger(store, indexer, practice.clock),
-        catalogs=catalogs, records=SessionRecords(ws.recordings),
+        catalogs=catalogs, records=store.current,  # the index's list from INDEX_FROM on
+        schedule_progress=_told(progress, "scheduling"),
     )  # fmt: skip
     return services
+
+
+def _told(progress: Progress | None, what: str) -> Callable[[int, int], None] | None:
+    if progress is None:
+        return None
+    return lambda done, total: progress(what, done, total)
 
 
 def build_habit(services: Services, rep: str | None = None) -> Habit:
@@ -294,7 +325,6 @@ def build_habit(services: Services, rep: str | None = None) -> Habit:
     kept = services.habits.get((who, habit_settings))
     if kept is not None:
         return kept
-    records = services.records
     habit = Habit(
         rep=who,
         key=f"{who}\n{services.workspace.root}",
@@ -303,7 +333,7 @@ def build_habit(services: Services, rep: str | None = None) -> Habit:
         states=IndexedHabitStore(HabitFileStore(data_dir() / "habit"), services.indexer.save_cards),
         clock=_PracticeClock(services.practice),
         settings=habit_settings,
-        records=records.current if records is not None else None,
+        records=services.records,
         progress=services.schedule_progress,
     )
     services.habits[(who, habit_settings)] = habit

@@ -48,6 +48,12 @@ def data_dir() -> Path:
     return home / "data" if home else Path(platformdirs.user_data_dir(APP))
 
 
+def cache_dir() -> Path:
+    """What roleplay can rebuild at any time (parsed trainer files)."""
+    home = home_override()
+    return home / "cache" if home else Path(platformdirs.user_cache_dir(APP))
+
+
 def config_file() -> Path:
     return config_dir() / "config.toml"
 

@@ -296,3 +296,14 @@ def test_reviewed_marks_from_before_their_history_keep_their_meaning(database_ur
     assert view is not None and len(view.marks) == 1 and view.reviewed == view.marks
     assert [r.reviewed for r in index.sessions(SessionFilter())] == [True]
     index.close()
+
+
+def test_the_newest_session_of_a_recordings_folder(index: SqlIndex) -> None:
+    assert index.newest("origin-a") is None
+    index.save([make_session(n) for n in (3, 1, 2)])
+    index.save([make_session(9, origin="origin-b")])  # another folder's: not this one's
+    newest = index.newest("origin-a")
+    assert newest is not None
+    listed = max(index.records("origin-a"), key=lambda r: (r[0].started_at, r[0].id))[0]
+    assert newest == (listed.id, listed.started_at)  # the whole list's first, tz-aware
+    assert newest[1].tzinfo is not None

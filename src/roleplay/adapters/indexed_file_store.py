@@ -11,7 +11,10 @@ index once the folder holds many: parsing thousands of session files took a seco
 answers in one query. The index catches up with the folders first (new, copied-in, pending
 sessions), and a folder it cannot hold (a damaged file) is read from disk, so the list is the
 same as the folders' own. A few sessions are read from their files: quicker than loading the
-database layer.
+database layer, and kept in memory (SessionRecords) until their files change.
+
+`current()` is that one list with a version (the same version: the same list), which the habit
+service keeps its schedule against: there is one way to a rep's sessions, kept current.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import logging
 import os
 import time
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 
 from roleplay.adapters.file_store import (
@@ -28,6 +32,7 @@ from roleplay.adapters.file_store import (
     Scores,
     parse_file,
 )
+from roleplay.adapters.session_records import SessionRecords
 from roleplay.domain.scorecard import Scorecard
 from roleplay.domain.session import SessionRecord, Turn
 from roleplay.services.ports import BrokenRecording, Damaged
@@ -36,6 +41,8 @@ log = logging.getLogger(__name__)
 
 INDEX_FROM = 300  # session folders from which a list is read from the index
 Indexed = list[tuple[SessionRecord, float | None]]
+# The ids the index holds for this folder, and its newest session's (id, start).
+Newest = tuple[set[str], tuple[str, datetime] | None]
 
 
 class IndexedFileStore(FileSessionStore):
@@ -46,30 +53,42 @@ class IndexedFileStore(FileSessionStore):
         pending: Callable[[str], None],
         written: Callable[[str], object],
         indexed: Callable[[], Indexed | None] = lambda: None,
+        newest: Callable[[], Newest | None] = lambda: None,
     ) -> None:
         super().__init__(root)
         self._pending = pending  # marks a session as changed since last indexed
         self._written = written  # indexes a session (never raises for an unreachable index)
         self._indexed = indexed  # the sessions the index holds, caught up (None: unreachable)
+        self._newest = newest  # the same, for 'last': its ids and newest only
         self._scores: Scores = {}  # overall scores of the last indexed list
         # The last list from the index and the folder state it was read at (see _folder_state)
         self._last: tuple[tuple[int, int], list[SessionRecord], list[Damaged], Scores] | None
         self._last = None
+        self._small = SessionRecords(root)  # the list of a small folder, kept by file stamps
+        self._read_lists = 0  # lists read from the index (or every file): a new version each
+        self._version: object = None
 
     # --- listing -------------------------------------------------------------------------
+
+    def current(self) -> tuple[object, list[SessionRecord]]:
+        """(version, every readable record newest first); the same version, the same list."""
+        records, _ = self.survey()
+        return self._version, records
 
     def survey(self) -> tuple[list[SessionRecord], list[Damaged]]:
         entries = _folders(self.root)
         self._scores = {}  # until the index answers: scores come from the files
         if len(entries) < INDEX_FROM:
-            return super().survey()
+            return self._from_files()
         state = self._folder_state()
         if state is not None and self._last is not None and self._last[0] == state:
             self._scores = self._last[3]
             return list(self._last[1]), list(self._last[2])  # nothing changed since
+        self._read_lists += 1
+        self._version = ("index", self._read_lists)
         indexed = self._indexed()
         if indexed is None:  # no index: the folders are the truth anyway
-            return super().survey()
+            return self._from_files()
         held = {record.id: (record, overall) for record, overall in indexed}
         records: list[SessionRecord] = []
         damaged: list[Damaged] = []
@@ -93,6 +112,38 @@ class IndexedFileStore(FileSessionStore):
         if state is not None:
             self._last = (state, records, damaged, scores)
         return list(records), list(damaged)
+
+    def resolve(self, ref: str) -> str:
+        """'last' in a long folder: the index's newest session, unless a folder it does not
+        hold (being written, or with a damaged file) holds a newer readable one: the same
+        answer as the whole list's first, without reading every record."""
+        if ref != "last":
+            return super().resolve(ref)
+        entries = _folders(self.root)
+        found = self._newest() if len(entries) >= INDEX_FROM else None
+        if found is None:
+            return super().resolve(ref)
+        held, newest = found
+        candidates = [] if newest is None else [(newest[1], newest[0])]
+        for name in entries:
+            if name in held:
+                continue
+            path = self.root / name / SESSION_FILE
+            if not path.is_file():
+                continue
+            try:
+                record = parse_file(path, SessionRecord)
+            except BrokenRecording:  # not readable: never 'last' (the list leaves it out too)
+                continue
+            candidates.append((record.started_at, record.id))
+        if not candidates:
+            return super().resolve(ref)  # says there is no session yet, as before
+        return max(candidates)[1]
+
+    def _from_files(self) -> tuple[list[SessionRecord], list[Damaged]]:
+        version, listed, broken = self._small.listing()
+        self._version = ("files", version)
+        return listed, broken
 
     def scores(self, records: Sequence[SessionRecord]) -> tuple[Scores, dict[str, str]]:
         # The sessions the index listed had their scorecard read whole when indexed.

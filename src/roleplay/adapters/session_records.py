@@ -1,5 +1,6 @@
-"""Every readable session record of a recordings folder, kept in memory and read again only
-for the sessions whose files changed on disk.
+"""Every session record of a (small) recordings folder, kept in memory and read again only
+for the sessions whose files changed on disk. IndexedFileStore uses it below INDEX_FROM
+sessions; from there on the index keeps the list (one list of a rep's sessions either way).
 
 The habit service asks for the rep's sessions before every screen and after every call; reading
 every `session.json` each time is what made a long-running app (and a scored call) slow. Two
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from roleplay.adapters.file_store import SCORECARD_FILE, SESSION_FILE, parse_file
 from roleplay.domain.session import SessionRecord
-from roleplay.services.ports import BrokenRecording
+from roleplay.services.ports import BrokenRecording, Damaged
 
 log = logging.getLogger(__name__)
 
@@ -35,20 +36,27 @@ def _stat(path: str) -> _FileStamp:
 
 class SessionRecords:
     """`current()`: (version, every readable record newest first). The version changes
-    whenever a session's record or scorecard changed on disk, or a session came or went."""
+    whenever a session's record or scorecard changed on disk, or a session came or went.
+    `survey()`: the same records, and the sessions whose record cannot be read, with why."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self._lock = threading.Lock()
-        self._seen: dict[str, tuple[_FileStamp, _FileStamp, SessionRecord | None]] = {}
+        self._seen: dict[str, tuple[_FileStamp, _FileStamp, SessionRecord | Damaged]] = {}
         self._version = 0
         self._records: list[SessionRecord] = []
+        self._damaged: list[Damaged] = []
 
     def current(self) -> tuple[int, list[SessionRecord]]:
+        version, records, _ = self.listing()
+        return version, records
+
+    def listing(self) -> tuple[int, list[SessionRecord], list[Damaged]]:
+        """(version, records newest first, damaged by id)."""
         with self._lock:
             stamps = self._stamps()
             changed = stamps.keys() != self._seen.keys()
-            seen: dict[str, tuple[_FileStamp, _FileStamp, SessionRecord | None]] = {}
+            seen: dict[str, tuple[_FileStamp, _FileStamp, SessionRecord | Damaged]] = {}
             for name, (record_stamp, card_stamp) in stamps.items():
                 old = self._seen.get(name)
                 if old is not None and old[0] == record_stamp:
@@ -61,9 +69,11 @@ class SessionRecords:
             self._seen = seen
             if changed:
                 self._version += 1
-                found = [r for _, _, r in seen.values() if r is not None]
+                found = [r for _, _, r in seen.values() if isinstance(r, SessionRecord)]
                 self._records = sorted(found, key=lambda r: (r.started_at, r.id), reverse=True)
-            return self._version, list(self._records)
+                bad = [d for _, _, d in seen.values() if isinstance(d, Damaged)]
+                self._damaged = sorted(bad, key=lambda d: d.id)
+            return self._version, list(self._records), list(self._damaged)
 
     def _stamps(self) -> dict[str, tuple[_FileStamp, _FileStamp]]:
         """The same folders FileSessionStore lists: real folders (links are not followed)
@@ -81,9 +91,9 @@ class SessionRecords:
                 found[entry.name] = (record, _stat(f"{entry.path}/{SCORECARD_FILE}"))
         return found
 
-    def _read(self, name: str) -> SessionRecord | None:
+    def _read(self, name: str) -> SessionRecord | Damaged:
         try:
             return parse_file(self.root / name / SESSION_FILE, SessionRecord)
         except BrokenRecording as exc:  # `roleplay sessions` names it; the rest still count
             log.warning("%s", exc)
-            return None
+            return Damaged(name, str(exc))

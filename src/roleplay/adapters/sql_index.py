@@ -345,6 +345,17 @@ class SqlIndex:
             rows = conn.execute(query).all()
         return [(SessionRecord.model_validate_json(r[0]), r[1]) for r in rows]
 
+    def newest(self, origin: str) -> tuple[str, datetime] | None:
+        query = (
+            select(sessions.c.id, sessions.c.started_at)
+            .where(sessions.c.origin == origin)
+            .order_by(sessions.c.started_at.desc(), sessions.c.id.desc())
+            .limit(1)
+        )
+        with self.db.read() as conn:
+            row = conn.execute(query).first()
+        return None if row is None else (str(row[0]), row[1])
+
     def session(self, session_id: str) -> SessionView | None:
         with self.db.read() as conn:
             row = conn.execute(select(sessions).where(sessions.c.id == session_id)).first()

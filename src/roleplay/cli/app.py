@@ -221,20 +221,18 @@ def build_services(*, offline: bool = False, progress: bool = True) -> Services:
     """`progress`: tell a person at the terminal how a long index catch-up goes."""
     from roleplay.composition import build
 
-    services = build(State.workspace, offline=offline)
-    if progress and sys.stderr.isatty():
-        services.indexer.progress = _indexing
-        services.schedule_progress = _scheduling
-    return services
+    told = _progress if progress and sys.stderr.isatty() else None
+    return build(State.workspace, offline=offline, progress=told)
 
 
-def _scheduling(done: int, total: int) -> None:
-    line = f"\rupdating your practice schedule from {total:,} sessions: {done:,}/{total:,}"
-    typer.echo(line, err=True, nl=done >= total)
+_PROGRESS = {
+    "indexing": "indexing {total:,} sessions the index has not seen yet: {done:,}/{total:,}",
+    "scheduling": "updating your practice schedule from {total:,} sessions: {done:,}/{total:,}",
+}
 
 
-def _indexing(done: int, total: int) -> None:
-    line = f"\rindexing {total:,} sessions the index has not seen yet: {done:,}/{total:,}"
+def _progress(what: str, done: int, total: int) -> None:
+    line = "\r" + _PROGRESS[what].format(done=done, total=total)
     typer.echo(line, err=True, nl=done >= total)
 
 

@@ -56,6 +56,8 @@ def today(
 
 
 def _assigned(services: Services, rep: str | None) -> tuple[list[Progress], str | None]:
+    if not services.may_have_assignments():  # a rep alone: the index need not be opened
+        return [], None
     try:
         return services.assignments().mine(rep), None
     except RoleplayError as exc:  # an unreachable team index must not hide today's queue

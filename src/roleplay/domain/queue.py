@@ -42,7 +42,7 @@ from typing import Literal
 from roleplay.domain.scenario import Scenario
 from roleplay.domain.schedule import SkillCard, is_due, retrievability
 from roleplay.domain.skill_level import SHOWING_SD, Levels
-from roleplay.domain.variation import draw
+from roleplay.domain.variation import draw_choices
 
 PASS_LEVEL = 3.0  # the rubrics' pass level
 # A skill expected below this today is due, whatever FSRS says: within one showing's spread
@@ -261,7 +261,7 @@ def seed_for(
     best: tuple[int, int, dict[str, str]] | None = None
     for k in range(tries):
         seed = (start + k) % 2**32
-        choices = draw(scenario, seed, dict(pinned)).variation.choices
+        choices = draw_choices(scenario, seed, dict(pinned))
         hits = sum(choices.get(d) == v for d, v in wanted.items())
         if best is None or hits > best[0]:
             best = (hits, seed, choices)

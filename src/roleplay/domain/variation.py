@@ -6,7 +6,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from roleplay.domain.scenario import PLACEHOLDER, Scenario
+from roleplay.domain.scenario import PLACEHOLDER, Scenario, VariationOption
 
 
 @dataclass(frozen=True)
@@ -27,23 +27,12 @@ class ScenarioRun:
 
 def draw(scenario: Scenario, seed: int, fixed: dict[str, str] | None = None) -> ScenarioRun:
     """Deterministic for a given seed; `fixed` pins dimensions (e.g. a drill or a rerun)."""
-    rng = random.Random(seed)
-    fixed = fixed or {}
-    choices: dict[str, str] = {}
+    picks = _picks(scenario, seed, fixed or {})
+    choices = {dim: picked.id for dim, picked in picks}
     values: dict[str, str] = {}
     moods: list[str] = []
     order: list[str] | None = None
-    for dim in sorted(scenario.variations):
-        options = scenario.variations[dim]
-        # Always consume the rng so pinning one dimension does not change the others.
-        picked = rng.choices(options, weights=[o.weight for o in options], k=1)[0]
-        if dim in fixed:
-            matching = [o for o in options if o.id == fixed[dim]]
-            if not matching:
-                known = ", ".join(o.id for o in options)
-                raise ValueError(f"variation '{dim}' has no option '{fixed[dim]}' (known: {known})")
-            picked = matching[0]
-        choices[dim] = picked.id
+    for _dim, picked in picks:
         values.update(picked.values)
         if picked.mood:
             moods.append(picked.mood)
@@ -55,6 +44,34 @@ def draw(scenario: Scenario, seed: int, fixed: dict[str, str] | None = None) -> 
         i for i in all_ids if i not in (order or [])
     ]
     return ScenarioRun(resolved, Variation(seed, choices), tuple(moods), tuple(ordered))
+
+
+def draw_choices(
+    scenario: Scenario, seed: int, fixed: dict[str, str] | None = None
+) -> dict[str, str]:
+    """The options `draw` picks for `seed` (dimension -> option id), without resolving the
+    scenario: `today` tries hundreds of seeds to find a fresh variation, and resolving each
+    (a copy of the whole scenario, validated again) was most of its time."""
+    return {dim: picked.id for dim, picked in _picks(scenario, seed, fixed or {})}
+
+
+def _picks(
+    scenario: Scenario, seed: int, fixed: dict[str, str]
+) -> list[tuple[str, VariationOption]]:
+    rng = random.Random(seed)
+    picks: list[tuple[str, VariationOption]] = []
+    for dim in sorted(scenario.variations):
+        options = scenario.variations[dim]
+        # Always consume the rng so pinning one dimension does not change the others.
+        picked = rng.choices(options, weights=[o.weight for o in options], k=1)[0]
+        if dim in fixed:
+            matching = [o for o in options if o.id == fixed[dim]]
+            if not matching:
+                known = ", ".join(o.id for o in options)
+                raise ValueError(f"variation '{dim}' has no option '{fixed[dim]}' (known: {known})")
+            picked = matching[0]
+        picks.append((dim, picked))
+    return picks
 
 
 def _fill(obj: Any, values: dict[str, str]) -> Any:

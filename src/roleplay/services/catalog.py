@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Literal, Protocol, TypeVar
 
 from roleplay.domain.loading import Positions, load_rubric, load_scenario
 from roleplay.domain.problems import InvalidFile, Problem, format_path
@@ -106,10 +106,39 @@ def detect_kind(path: Path, text: str) -> Kind:
     return "rubric" if "\ncriteria:" in f"\n{text}" else "scenario"
 
 
+class ParsedFiles(Protocol):
+    """Trainer files parsed before (by an earlier command), found by what was parsed: the
+    kind, the name shown in problems and the SHA-256 of the bytes. A file whose bytes changed
+    has a new key, so an edit is never missed, however quickly it follows the last read.
+    Values are `Parsed`; `save` keeps what this load used."""
+
+    def get(self, key: tuple[str, str, str]) -> Parsed | None: ...
+
+    def put(self, key: tuple[str, str, str], value: Parsed) -> None: ...
+
+    def save(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """What parsing one trainer file's text gave: its model and positions, or its problems
+    (with the valid part of a broken scenario, for the reference checks)."""
+
+    model: Scenario | Rubric | None
+    positions: Positions | None
+    problems: tuple[Problem, ...] = ()
+    partial: Scenario | None = None
+
+
 def load_catalog(
-    scenario_dirs: Iterable[Path], rubric_dirs: Iterable[Path], extra_files: Iterable[Path] = ()
+    scenario_dirs: Iterable[Path],
+    rubric_dirs: Iterable[Path],
+    extra_files: Iterable[Path] = (),
+    parsed: ParsedFiles | None = None,
 ) -> Catalog:
-    """Load every *.yaml under the given folders plus `extra_files`, then cross-check them."""
+    """Load every *.yaml under the given folders plus `extra_files`, then cross-check them.
+    `parsed`: files parsed before, reused when their bytes are the same (the reference checks
+    across files always run again)."""
     files: list[tuple[Path, Kind | None]] = []
     for folder in scenario_dirs:
         files += [(p, "scenario") for p in sorted(folder.glob("*.y*ml"))]
@@ -119,8 +148,10 @@ def load_catalog(
     files += [(p, None) for p in extra_files if _same(p) not in seen]
     catalog = Catalog()
     for path, kind in files:
-        _load_file(catalog, path, kind)
+        _load_file(catalog, path, kind, parsed)
     _cross_check(catalog)
+    if parsed is not None:
+        parsed.save()
     return catalog
 
 
@@ -230,7 +261,9 @@ def read_trainer_file(path: Path) -> bytes:
         os.close(fd)
 
 
-def _load_file(catalog: Catalog, path: Path, kind: Kind | None) -> None:
+def _load_file(
+    catalog: Catalog, path: Path, kind: Kind | None, parsed: ParsedFiles | None = None
+) -> None:
     shown = display_path(path)
     try:
         raw = read_trainer_file(path)
@@ -256,34 +289,33 @@ def _load_file(catalog: Catalog, path: Path, kind: Kind | None) -> None:
         return
     kind = kind or detect_kind(path, text)
     digest = hashlib.sha256(raw).hexdigest()
+    key = (kind, shown, digest)
+    found = parsed.get(key) if parsed is not None else None
+    if found is None:
+        found = _parse(kind, text, shown)
+        if parsed is not None:
+            parsed.put(key, found)
+    if isinstance(found.model, Rubric) and found.positions is not None:
+        entry_r = RubricFile(path, found.model, digest, found.positions)
+        _register(catalog, path, shown, found.model.id, found.positions, catalog.rubrics, entry_r)
+    elif isinstance(found.model, Scenario) and found.positions is not None:
+        entry_s = ScenarioFile(path, found.model, digest, found.positions)
+        _register(catalog, path, shown, found.model.id, found.positions, catalog.scenarios, entry_s)
+    else:
+        _broken(catalog, path, list(found.problems))
+        if found.partial is not None and found.positions is not None:
+            # Its references to rubrics are checked with the others, in the same run.
+            catalog.partial[path] = (found.partial, found.positions)
+
+
+def _parse(kind: Kind, text: str, shown: str) -> Parsed:
     try:
         if kind == "rubric":
-            rubric, pos = load_rubric(text, shown)
-            _register(
-                catalog,
-                path,
-                shown,
-                rubric.id,
-                pos,
-                catalog.rubrics,
-                RubricFile(path, rubric, digest, pos),
-            )
-        else:
-            scenario, pos = load_scenario(text, shown)
-            _register(
-                catalog,
-                path,
-                shown,
-                scenario.id,
-                pos,
-                catalog.scenarios,
-                ScenarioFile(path, scenario, digest, pos),
-            )
+            return Parsed(*load_rubric(text, shown))
+        return Parsed(*load_scenario(text, shown))
     except InvalidFile as exc:
-        _broken(catalog, path, exc.problems)
-        if isinstance(exc.partial, Scenario) and exc.positions is not None:
-            # Its references to rubrics are checked with the others, in the same run.
-            catalog.partial[path] = (exc.partial, exc.positions)
+        partial = exc.partial if isinstance(exc.partial, Scenario) else None
+        return Parsed(None, exc.positions, tuple(exc.problems), partial)
 
 
 E = TypeVar("E", ScenarioFile, RubricFile)

@@ -143,13 +143,15 @@ class Habit:
                 state = None  # an older session turned up: replay everything in order
         if state is None:
             state = HabitState(rep=self.rep)
-            fresh = [(r, c) for r in records if (c := self._readable_card(r.id)) is not None]
+            if applied:  # dropped after `fresh` was read: every session, each card read once
+                fresh = [(r, c) for r in records if (c := self._readable_card(r.id)) is not None]
         elif not fresh:
             return state
         total = len(fresh)
         tell = self._progress if total >= PROGRESS_FROM else None
+        opened = _open_now(state)
         for done, (record, card) in enumerate(fresh, 1):
-            _apply(state, record, card, self._exercised(record, card, catalog))
+            _apply(state, record, card, self._exercised(record, card, catalog), opened)
             if tell is not None and (done % PROGRESS_EVERY == 0 or done == total):
                 tell(done, total)
         self._states.save(self._key, state)
@@ -292,14 +294,29 @@ def _order(r: SessionRecord) -> tuple[object, str]:
 
 
 def _open(state: HabitState) -> list[OpenCommitment]:
+    return _by_time(_open_now(state))
+
+
+def _open_now(state: HabitState) -> dict[str, OpenCommitment]:
+    """Skill -> the commitment still open for it after every session of `state`."""
     found: dict[str, OpenCommitment] = {}
     for e in state.sessions:
-        for chk in e.checks:
-            current = found.get(chk.skill)
-            if chk.kept is not None and current and current.made_in == chk.made_in:
-                del found[chk.skill]
-        if e.commitment is not None:
-            found[e.commitment.skill] = OpenCommitment(e.commitment, e.id)  # newest wins
+        _advance(found, e)
+    return found
+
+
+def _advance(found: dict[str, OpenCommitment], e: PracticeEntry) -> None:
+    """The open commitments after session `e`: a kept or missed check closes one, a new
+    commitment replaces the skill's earlier one (newest wins)."""
+    for chk in e.checks:
+        current = found.get(chk.skill)
+        if chk.kept is not None and current and current.made_in == chk.made_in:
+            del found[chk.skill]
+    if e.commitment is not None:
+        found[e.commitment.skill] = OpenCommitment(e.commitment, e.id)
+
+
+def _by_time(found: dict[str, OpenCommitment]) -> list[OpenCommitment]:
     return sorted(found.values(), key=lambda o: o.commitment.made_at)
 
 
@@ -313,7 +330,16 @@ def skill_levels(card: Scorecard, skills: Iterable[str]) -> dict[str, int]:
     return levels
 
 
-def _apply(state: HabitState, record: SessionRecord, card: Scorecard, skills: list[str]) -> None:
+def _apply(
+    state: HabitState,
+    record: SessionRecord,
+    card: Scorecard,
+    skills: list[str],
+    opened: dict[str, OpenCommitment],
+) -> None:
+    """Apply one scored session to `state`. `opened`: the open commitments before it (kept
+    up to date here, so a schedule built from thousands of sessions does not rescan every
+    earlier session for each one: that was quadratic, 5 s at 7,200 sessions)."""
     assert record.ended_at is not None
     practised = card.kpis.rep_turns > 0
     levels = skill_levels(card, skills) if practised else {}
@@ -327,7 +353,7 @@ def _apply(state: HabitState, record: SessionRecord, card: Scorecard, skills: li
         state.levels.observe(skill, showing(level, evidence.get(skill)), record.ended_at)
     checks: list[CommitmentCheck] = []
     if practised:
-        for o in _open(state):
+        for o in _by_time(opened):
             if o.commitment.skill in skills:
                 judged = commitments.check(o.commitment, o.made_in, card)
                 if judged is not None:
@@ -353,3 +379,4 @@ def _apply(state: HabitState, record: SessionRecord, card: Scorecard, skills: li
             checks=tuple(checks),
         )
     )
+    _advance(opened, state.sessions[-1])

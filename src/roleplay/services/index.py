@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from roleplay.domain.roles import Identity, NotAllowed
 from roleplay.domain.schedule import SkillCard
@@ -52,6 +53,7 @@ class Indexer:
         files: RecordingFiles,
         open_index: Callable[[], SessionIndex],
         refresh_cards: Callable[[str], object] = lambda rep: None,
+        progress: Progress | None = None,
     ) -> None:
         self.files = files
         self._open_index = open_index
@@ -64,7 +66,7 @@ class Indexer:
         self._notes_left_out: set[str] = set()  # problems of folders that were indexed
         # Told how a long catch-up goes (the CLI prints it: the first command after thousands
         # of sessions were copied in reads every one of them once).
-        self.progress: Progress | None = None
+        self.progress = progress
 
     def index(self) -> SessionIndex:
         """The index, opened and caught up on first use. Raises IndexUnavailable.
@@ -120,6 +122,23 @@ class Indexer:
             if opened:
                 self.catch_up()
             return index.records(self.files.origin)
+        except IndexUnavailable as exc:
+            self.problem = str(exc)
+            log.warning("%s", exc)
+            return None
+
+    def newest(self) -> tuple[set[str], tuple[str, datetime] | None] | None:
+        """(the ids the index holds, its newest session's id and start) for this recordings
+        folder, after catching up; None when the index cannot be reached (read the folders)."""
+        if self.problem is not None:
+            return None
+        try:
+            opened = self._index is not None
+            index = self.index()  # the first use catches up
+            if opened:
+                self.catch_up()
+            origin = self.files.origin
+            return index.known(origin), index.newest(origin)
         except IndexUnavailable as exc:
             self.problem = str(exc)
             log.warning("%s", exc)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Protocol
 
 from roleplay.domain.history import (
@@ -82,6 +83,11 @@ class SessionIndex(Protocol):
     def records(self, origin: str) -> list[tuple[SessionRecord, float | None]]:
         """Every session indexed from the recordings folder `origin`, with its overall score
         (None: not scored), in no particular order: a rep's lists without reading the folders."""
+        ...
+
+    def newest(self, origin: str) -> tuple[str, datetime] | None:
+        """The id and start of the newest session indexed from `origin` (latest start, then
+        the greater id), None when there is none: `show last` without reading every record."""
         ...
 
     def session(self, session_id: str) -> SessionView | None: ...

@@ -1,0 +1,107 @@
+"""Trainer files parsed by an earlier command, kept in the user's cache folder.
+
+Parsing the workspace's scenarios and rubrics (YAML, validation, the safety check of every
+pattern) took about half of every command's time, though the files rarely change between two
+commands. An entry is found by the file's bytes (their SHA-256), its kind and the name shown
+in its problems, never by a file time: a file rewritten twice within one tick of the file
+system's clock still gets a new key. One cache file per workspace; it holds the entries the
+last load used, so it stays as small as the workspace.
+
+The entries are pickles of our own models (loading them costs ~10 ms where parsing cost
+~400 ms). The folder is the user's own (0700), as the recordings are. An entry written by
+another version of the code (or of Python or pydantic) is never read: the cache file carries
+a stamp of the code that parses, and a different stamp empties it. A cache that cannot be read
+or written only costs time: the files are parsed as before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import pickle
+import sys
+from pathlib import Path
+
+import pydantic
+
+import roleplay
+from roleplay.atomic import write_atomic
+from roleplay.services.catalog import Parsed
+
+log = logging.getLogger(__name__)
+
+Key = tuple[str, str, str]
+
+
+def code_stamp() -> str:
+    """Which code parsed the entries: Python, pydantic, roleplay's version, and the size and
+    time of every module of the domain and of the catalog service (a developer's edit to a
+    check counts as a new version)."""
+    package = Path(roleplay.__file__).parent
+    parts = [sys.version, pydantic.VERSION, roleplay.__version__]
+    for source in [*sorted((package / "domain").glob("*.py")), package / "services/catalog.py"]:
+        try:
+            info = source.stat()
+        except OSError:  # a module that is gone: the stamp still differs from before
+            parts.append(f"{source.name}:-")
+            continue
+        parts.append(f"{source.name}:{info.st_size}:{info.st_mtime_ns}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+class ParsedFileCache:
+    """The `ParsedFiles` of one workspace (its scenario and rubric folders), in `folder`."""
+
+    def __init__(self, folder: Path, trainer_dirs: list[Path]) -> None:
+        name = hashlib.sha256("\0".join(map(str, trainer_dirs)).encode()).hexdigest()[:32]
+        self.path = folder / f"catalog-{name}.pickle"
+        self._stamp: str | None = None
+        self._entries: dict[Key, Parsed] | None = None
+        self._used: dict[Key, Parsed] = {}
+        self._changed = False
+
+    def get(self, key: Key) -> Parsed | None:
+        if self._entries is None:
+            self._entries = self._read()
+        found = self._entries.get(key)
+        if found is not None:
+            self._used[key] = found
+        return found
+
+    def put(self, key: Key, value: Parsed) -> None:
+        self._used[key] = value
+        self._changed = True
+
+    def save(self) -> None:
+        """Keep what this load used (drops files since deleted or edited); the next load
+        starts over from what is on disk then."""
+        entries = self._entries or {}
+        if self._changed or set(entries) != set(self._used):
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+                data = pickle.dumps((self._stamp_now(), self._used), pickle.HIGHEST_PROTOCOL)
+                write_atomic(self.path, data)
+            except OSError as exc:  # read-only home, full disk: parse again next time
+                log.info("catalog cache not written (%s): %s", self.path, exc.strerror)
+        self._entries, self._used, self._changed = None, {}, False
+
+    def _stamp_now(self) -> str:
+        if self._stamp is None:
+            self._stamp = code_stamp()
+        return self._stamp
+
+    def _read(self) -> dict[Key, Parsed]:
+        try:
+            raw = self.path.read_bytes()
+        except OSError:  # none yet (or unreadable): parse
+            return {}
+        try:
+            stamp, entries = pickle.loads(raw)
+        # A cache from a crash or another version can fail in many ways (a class renamed, a
+        # truncated file); each means only "parse the files".
+        except Exception as exc:  # noqa: BLE001
+            log.info("catalog cache ignored (%s): %s", self.path, exc)
+            return {}
+        if stamp != self._stamp_now() or not isinstance(entries, dict):
+            return {}
+        return entries
