@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from roleplay.adapters.mixture import DiagonalGmm, ward
+from roleplay.adapters.speaker_embedding import span_vectors
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -57,6 +58,7 @@ SWITCH_PAUSE = 0.25  # seconds: a pause this long is a place to hand the turn ov
 SENTENCE_END = (".", "?", "!")
 MIN_SHARE = 0.15  # of the words, the least a speaker of a two-party call is taken to say
 SENTENCE_MOST = 3.0  # seconds: longer sentences are cut for the sentence-level clustering
+VOICE_WEIGHT = 30.0  # how much the speaker encoder's cosine counts beside the mixtures' scores
 
 
 def _mel_filters(n_fft: int, n_mels: int) -> NDArray[np.float64]:
@@ -114,9 +116,11 @@ def speakers_of_words(
     words: Sequence[tuple[float, float]],
     speakers: int = 2,
     texts: Sequence[str] | None = None,
+    encoder: bool = True,
 ) -> list[int]:
     """A speaker number (0 = whoever speaks first) for each (start, end) word span; `texts`
-    (the words as transcribed, with punctuation) tell where sentences end."""
+    (the words as transcribed, with punctuation) tell where sentences end. `encoder=False`
+    leaves out the pretrained speaker encoder (the bench compares with and without)."""
     if not words:
         return []
     turn_points = _turn_points(words, texts)
@@ -137,13 +141,19 @@ def speakers_of_words(
     # The first clustering is the fragile step: try a few, and keep the labelling that the
     # speakers' own models explain best.
     firsts = [_first_clustering(feats, spans, speakers, w, g) for w, g in STARTS]
-    firsts.append(_sentence_clustering(feats, spans, speakers, words, turn_points))
+    units = _sentence_units(spans, words, turn_points)
+    firsts.append(_unit_clustering(feats, spans, speakers, units))
+    voices = span_vectors(audio, spans, units) if encoder else None
+    if voices is not None:
+        firsts.append(_voice_clustering(voices, spans, speakers, units))
     for labels in firsts:
         fit = -np.inf
         for _ in range(3):  # resegment: models of each speaker re-score every word
             if len(set(labels)) < 2:
                 break
             scores = _word_scores(feats, spans, labels, speakers)
+            if voices is not None:
+                scores = scores + VOICE_WEIGHT * _voice_scores(voices, labels, speakers)
             labels, fit = _viterbi(scores, turn_points)
         if _balanced(labels) and (best is None or fit > best[0]):
             best = (fit, labels)
@@ -177,31 +187,65 @@ def _turn_points(words: Sequence[tuple[float, float]], texts: Sequence[str] | No
     return points
 
 
-def _sentence_clustering(
-    feats: NDArray[np.float64],
-    spans: list[tuple[int, int]],
-    speakers: int,
-    words: Sequence[tuple[float, float]],
-    turn_points: list[bool],
-) -> list[int]:
-    """Cluster whole sentences (cut at turn points, at most SENTENCE_MOST long)."""
+def _sentence_units(
+    spans: list[tuple[int, int]], words: Sequence[tuple[float, float]], turn_points: list[bool]
+) -> list[list[int]]:
+    """Word indices of whole sentences (cut at turn points, at most SENTENCE_MOST long)."""
     units: list[list[int]] = [[0]]
     for i in range(1, len(spans)):
         if turn_points[i] or words[i][1] - words[units[-1][0]][0] > SENTENCE_MOST:
             units.append([i])
         else:
             units[-1].append(i)
+    return units
+
+
+def _unit_clustering(
+    feats: NDArray[np.float64], spans: list[tuple[int, int]], speakers: int, units: list[list[int]]
+) -> list[int]:
+    """Cluster whole sentences by the mean and spread of their features."""
     if len(units) < speakers:
         return [0] * len(spans)
     emb = []
     for unit in units:
         x = feats[np.concatenate([np.arange(*spans[i]) for i in unit])]
         emb.append(np.concatenate([x.mean(0), x.std(0)]))
-    labels = [0] * len(spans)
-    for unit, c in zip(units, ward(np.array(emb), speakers), strict=True):
+    return _spread(units, ward(np.array(emb), speakers), len(spans))
+
+
+def _voice_clustering(
+    voices: NDArray[np.float32], spans: list[tuple[int, int]], speakers: int, units: list[list[int]]
+) -> list[int]:
+    """Cluster whole sentences by their d-vectors (unit length, so Ward follows the cosine)."""
+    if len(units) < speakers:
+        return [0] * len(spans)
+    emb = []
+    for unit in units:
+        frames = np.array([spans[i][1] - spans[i][0] for i in unit], dtype=float)
+        v = (voices[unit] * frames[:, None]).sum(0)
+        emb.append(v / (np.linalg.norm(v) + 1e-9))
+    return _spread(units, ward(np.array(emb), speakers), len(spans))
+
+
+def _spread(units: list[list[int]], clusters: NDArray[np.int_], n: int) -> list[int]:
+    labels = [0] * n
+    for unit, c in zip(units, clusters, strict=True):
         for i in unit:
             labels[i] = int(c)
     return labels
+
+
+def _voice_scores(
+    voices: NDArray[np.float32], labels: list[int], speakers: int
+) -> NDArray[np.float64]:
+    """(words, speakers): each word's cosine to each speaker's mean d-vector."""
+    mine = np.array(labels)
+    out = np.zeros((len(labels), speakers))
+    for k in range(speakers):
+        if (mine == k).any():
+            centre = voices[mine == k].mean(0)
+            out[:, k] = voices @ (centre / (np.linalg.norm(centre) + 1e-9))
+    return out
 
 
 def _first_clustering(
