@@ -58,6 +58,7 @@ SWITCH_PAUSE = 0.25  # seconds: a pause this long is a place to hand the turn ov
 SENTENCE_END = (".", "?", "!")
 MIN_SHARE = 0.15  # of the words, the least a speaker of a two-party call is taken to say
 SENTENCE_MOST = 3.0  # seconds: longer sentences are cut for the sentence-level clustering
+VOICE_MOST = 1.5  # seconds: sentences are cut for the encoder (run-on crosstalk has no ends)
 VOICE_WEIGHT = 30.0  # how much the speaker encoder's cosine counts beside the mixtures' scores
 
 
@@ -143,9 +144,11 @@ def speakers_of_words(
     firsts = [_first_clustering(feats, spans, speakers, w, g) for w, g in STARTS]
     units = _sentence_units(spans, words, turn_points)
     firsts.append(_unit_clustering(feats, spans, speakers, units))
-    voices = span_vectors(audio, spans, units) if encoder else None
-    if voices is not None:
-        firsts.append(_voice_clustering(voices, spans, speakers, units))
+    voices = None
+    if encoder:
+        pieces = _sentence_units(spans, words, turn_points, VOICE_MOST)
+        voices = span_vectors(audio, spans, pieces)
+        firsts.append(_voice_clustering(voices, spans, speakers, pieces))
     for labels in firsts:
         fit = -np.inf
         for _ in range(3):  # resegment: models of each speaker re-score every word
@@ -188,12 +191,15 @@ def _turn_points(words: Sequence[tuple[float, float]], texts: Sequence[str] | No
 
 
 def _sentence_units(
-    spans: list[tuple[int, int]], words: Sequence[tuple[float, float]], turn_points: list[bool]
+    spans: list[tuple[int, int]],
+    words: Sequence[tuple[float, float]],
+    turn_points: list[bool],
+    most: float = SENTENCE_MOST,
 ) -> list[list[int]]:
-    """Word indices of whole sentences (cut at turn points, at most SENTENCE_MOST long)."""
+    """Word indices of whole sentences (cut at turn points, at most `most` seconds long)."""
     units: list[list[int]] = [[0]]
     for i in range(1, len(spans)):
-        if turn_points[i] or words[i][1] - words[units[-1][0]][0] > SENTENCE_MOST:
+        if turn_points[i] or words[i][1] - words[units[-1][0]][0] > most:
             units.append([i])
         else:
             units[-1].append(i)
