@@ -3,9 +3,22 @@
 Options weighed (bench/diarization_bench.py measures the ones built here):
 - a speaker-embedding model from a registry package: the diarization packages on PyPI that run on
   the CPU (`diarize`, pyannote wrappers, speechbrain) fetch their weights from a model hub at run
-  time, and the ones that ship weights need torch (~700 MB) for two speakers; rejected. Checked
+  time, and the ones that ship weights need torch (~700 MB) for two speakers. Checked
   again: `redimnet2-onnx` is a 13 kB wheel (weights fetched at run time), `polyvoice` has no
   wheel and its source build fails here, `resemblyzer` ships weights but needs torch;
+- ... but torch is only needed to unpickle Resemblyzer's GE2E encoder (Apache-2.0): converted
+  once without it (scripts/convert_speaker_encoder.py), shipped as 2.6 MB of float16 and run in
+  numpy (adapters/speaker_embedding.py). Added (issue 15): its d-vectors of sentences cut at
+  1.5 s are one more first clustering, and each word's cosine to each speaker's mean d-vector
+  is added to the mixtures' scores in the Viterbi pass. On the bench (same transcripts, one
+  run) overall 89.1% -> ~91%; phone band + noise + crosstalk 59% -> ~78%; same-pitch espeak m/m
+  50% -> 57-79% (unstable: the two espeak voices share one vocal tract, and the encoder finds
+  them alike, cosine 0.98 between their centres against ~0.7-0.9 for other pairs); 1 s of
+  crosstalk unchanged (76%). Sliding 1-1.6 s windows over the whole call were tried first and
+  smeared each turn into the next (words nearest a change went to the previous voice); the
+  encoder alone (no mixtures) was worse on phone-band audio (it was trained on wide band), and
+  weighting it down when the two voices' centres are alike lost more than it saved. It
+  costs about as much again as the rest of the diarization and adds no measurable peak memory;
 - Whisper encoder states (already loaded for transcription): they encode what is said more than
   who says it, and cost an extra encoder pass;
 - classic features and clustering in numpy (chosen; adapters/mixture.py, since scikit-learn is
