@@ -8,25 +8,27 @@ Options weighed (bench/diarization_bench.py measures the ones built here):
   wheel and its source build fails here, `resemblyzer` ships weights but needs torch;
 - ... but torch is only needed to unpickle Resemblyzer's GE2E encoder (Apache-2.0): converted
   once without it (scripts/convert_speaker_encoder.py), shipped as 2.6 MB of float16 and run in
-  numpy (adapters/speaker_embedding.py). Added (issue 15): its d-vectors of sentences cut at
-  1.5 s are one more first clustering, and each word's cosine to each speaker's mean d-vector
-  is added to the mixtures' scores in the Viterbi pass. On the bench (same transcripts, one
-  run) overall 89.1% -> ~91%; phone band + noise + crosstalk 59% -> ~78%; same-pitch espeak m/m
-  50% -> 57-79% (unstable: the two espeak voices share one vocal tract, and the encoder finds
-  them alike, cosine 0.98 between their centres against ~0.7-0.9 for other pairs); 1 s of
-  crosstalk unchanged (76%). Sliding 1-1.6 s windows over the whole call were tried first and
-  smeared each turn into the next (words nearest a change went to the previous voice); the
-  encoder alone (no mixtures) was worse on phone-band audio (it was trained on wide band), and
-  weighting it down when the two voices' centres are alike lost more than it saved. It
+  numpy (adapters/speaker_embedding.py). Added (issue 15): each word's cosine to each
+  speaker's mean d-vector (sentences read apart, cut at 1.5 s) is added to the mixtures' scores
+  in the Viterbi pass, and the d-vectors' clustering of those sentences is the start when every
+  feature-based start collapses into one voice. On the bench (same transcripts, one run)
+  overall 89.1% -> 93.1%; phone band + 15 dB + crosstalk 59% -> 78%; phone band 94% -> 97%;
+  same-pitch espeak m/m 50% -> 79%; 1 s of crosstalk unchanged (76%); no condition lower.
+  Tried and dropped: sliding 1-1.6 s windows over the whole call smeared each turn into the
+  next (words nearest a change went to the previous voice); the encoder alone (no mixtures) was
+  worse on phone-band audio (it was trained on wide band: 89.8% overall); its clustering
+  competing with the feature starts always won on its own cosines, even for two espeak voices
+  it cannot tell apart (one vocal tract: cosine 0.98 between their centres); sentences up to
+  3 s for it left run-on crosstalk in a few long mixed pieces (51.8% there). It
   costs about as much again as the rest of the diarization and adds no measurable peak memory;
 - Whisper encoder states (already loaded for transcription): they encode what is said more than
   who says it, and cost an extra encoder pass;
-- classic features and clustering in numpy (chosen; adapters/mixture.py, since scikit-learn is
-  an optional extra): MFCCs and pitch, a first (Ward) clustering of ~1-2 s windows of words
-  (three window sizes; the labelling that explains the audio best is kept), then one Gaussian
-  mixture per speaker that scores every word, and a Viterbi pass over the words that makes a
-  change of speaker cost something unless there is a pause. Words are the unit, so a segment
-  holding both speakers is split between its words.
+- classic features and clustering in numpy (kept, with the encoder beside them;
+  adapters/mixture.py, since scikit-learn is an optional extra): MFCCs and pitch, a first
+  (Ward) clustering of ~1-2 s windows of words (three window sizes; the labelling that explains
+  the audio best is kept), then one Gaussian mixture per speaker that scores every word, and a
+  Viterbi pass over the words that makes a change of speaker cost something unless there is a
+  pause. Words are the unit, so a segment holding both speakers is split between its words.
 - a turn-taking prior (added; bench/diarization_bench.py): people hand the turn over at the end
   of a sentence or in a pause, rarely mid-sentence. So a change of speaker costs little after a
   sentence end (Whisper's punctuation) or a pause, and much inside a sentence, and whole
