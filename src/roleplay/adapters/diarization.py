@@ -66,6 +66,7 @@ N_CEPS = 20
 # (the Viterbi score under the speakers' own models) wins.
 STARTS = ((100, 30), (150, 25), (200, 20))
 MAX_FIT_FRAMES = 3000
+BLOCK = 4000  # frames framed and transformed together: bounds the memory of long calls
 PITCH_WEIGHT = 3.0  # the pitch column counts as much as a few cepstra together
 SWITCH_COST = 16.0  # log-likelihood units a change of speaker must earn, mid-sentence
 TURN_COST = 1.0  # ... after a sentence end or a pause: where turns are handed over
@@ -99,13 +100,15 @@ def mfcc(audio: NDArray[np.float32]) -> NDArray[np.float64]:
     if len(audio) < WIN:
         audio = np.pad(audio, (0, WIN - len(audio)))
     n = 1 + (len(audio) - WIN) // HOP
-    idx = np.arange(WIN)[None, :] + HOP * np.arange(n)[:, None]
-    frames = audio[idx] * np.hamming(WIN)
-    power = np.abs(np.fft.rfft(frames, 512)) ** 2
-    logmel = np.log(power @ _mel_filters(512, N_MELS).T + 1e-8)
+    filters = _mel_filters(512, N_MELS).T
     k = np.arange(N_MELS)
     dct = np.cos(np.pi / N_MELS * (k[:, None] + 0.5) * np.arange(1, N_CEPS + 1)[None, :])
-    ceps: NDArray[np.float64] = logmel @ dct  # DCT-II; c0 left out
+    ceps = np.empty((n, N_CEPS))
+    for a in range(0, n, BLOCK):  # all frames at once would take GBs for a long call
+        b = min(n, a + BLOCK)
+        idx = np.arange(WIN)[None, :] + HOP * np.arange(a, b)[:, None]
+        power = np.abs(np.fft.rfft(audio[idx] * np.hamming(WIN), 512)) ** 2
+        ceps[a:b] = np.log(power @ filters + 1e-8) @ dct  # DCT-II; c0 left out
     return ceps
 
 
@@ -114,16 +117,18 @@ def pitch(audio: NDArray[np.float32], frames: int) -> NDArray[np.float64]:
     windows: voice pitch separates speakers that cepstra of short words mix up."""
     win = 640
     audio = np.pad(audio, (0, max(0, HOP * frames + win - len(audio))))
-    idx = np.arange(win)[None, :] + HOP * np.arange(frames)[:, None]
-    x = audio[idx] * np.hanning(win)
-    x = x - x.mean(1, keepdims=True)
-    spec = np.fft.rfft(x, 2 * win)
-    ac = np.fft.irfft(np.abs(spec) ** 2)[:, :win]
-    ac = ac / (ac[:, :1] + 1e-9)
     lo, hi = RATE // 400, RATE // 60  # 60-400 Hz
-    lag = lo + ac[:, lo:hi].argmax(1)
-    strength = ac[np.arange(frames), lag]
-    f0: NDArray[np.float64] = np.where(strength > 0.5, np.log(RATE / lag), 0.0)
+    f0 = np.zeros(frames)
+    for a in range(0, frames, BLOCK):  # in blocks, as mfcc
+        b = min(frames, a + BLOCK)
+        idx = np.arange(win)[None, :] + HOP * np.arange(a, b)[:, None]
+        x = audio[idx] * np.hanning(win)
+        x = x - x.mean(1, keepdims=True)
+        ac = np.fft.irfft(np.abs(np.fft.rfft(x, 2 * win)) ** 2)[:, :win]
+        ac = ac / (ac[:, :1] + 1e-9)
+        lag = lo + ac[:, lo:hi].argmax(1)
+        strength = ac[np.arange(b - a), lag]
+        f0[a:b] = np.where(strength > 0.5, np.log(RATE / lag), 0.0)
     return f0
 
 
