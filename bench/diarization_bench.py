@@ -11,6 +11,8 @@ rep's side (who greets, who asks for details) was right. A word only one side's 
 is that side's (Whisper's word times drift at a change of speaker); `mono*` lets the clean
 tracks decide first where one side is ten times louder over the word, since a misheard word
 can land in the other side's script by chance ("driver" for the customer's "drivers").
+`mfcc` is the same transcript diarized without the pretrained speaker encoder (features and
+mixtures only, as before issue 15): before/after on identical words, in one run.
 
 Usage: python bench/diarization_bench.py [--turns 5] [--write DIR [--write-only]] [--quick]
   --write DIR also writes a two-minute call (call-stereo.wav, call-mono.wav) for trying
@@ -32,9 +34,10 @@ sys.path.insert(0, str(REPO / "src"))
 
 import numpy as np  # noqa: E402
 
-from roleplay.adapters.call_audio import CallTranscriber  # noqa: E402
+from roleplay.adapters.call_audio import MONO_LABELS, CallTranscriber, read_channels  # noqa: E402
+from roleplay.adapters.diarization import speakers_of_words  # noqa: E402
 from roleplay.adapters.stt_whisper import WhisperSpeech  # noqa: E402
-from roleplay.domain.call import CallWords, guess_rep, utterances  # noqa: E402
+from roleplay.domain.call import CallWords, SpokenWord, guess_rep, utterances  # noqa: E402
 from tests.calls import READER, MadeCall, make_call, real_utterances, write_stereo  # noqa: E402
 from tests.speech import JFK, RATE, write_wav  # noqa: E402
 
@@ -122,9 +125,13 @@ def main() -> None:
     rows = conditions(jfk, reader)
     if args.quick:
         rows = [rows[1], rows[8], rows[9]]
-    print(f"{'condition':40} {'words':>5} {'mono':>6} {'mono*':>6} {'rep?':>4} {'stereo':>6}")
-    audio_s = stt_s = diar_s = 0.0
+    print(
+        f"{'condition':40} {'words':>5} {'mfcc':>6} {'mono':>6} {'mono*':>6} {'rep?':>4} "
+        f"{'stereo':>6}"
+    )
+    audio_s = stt_s = diar_s = mfcc_s = 0.0
     mono_all: list[tuple[float, int]] = []
+    mfcc_all: list[tuple[float, int]] = []
     clear_all: list[tuple[float, int]] = []
     with tempfile.TemporaryDirectory() as tmp:
         for name, kw in rows:
@@ -152,24 +159,50 @@ def main() -> None:
             acc_b, _ = accuracy(call, mono, "B")
             acc = max(acc_a, acc_b)
             acc_clear = max(accuracy(call, mono, label, CLEAR)[0] for label in ("A", "B"))
+            t2 = time.perf_counter()
+            before = without_encoder(read_channels(mono_path, "mono")[0], mono)
+            mfcc_s += time.perf_counter() - t2
+            acc_mfcc = max(accuracy(call, before, label)[0] for label in ("A", "B"))
+            mfcc_all.append((acc_mfcc, n))
             rep_right = (guess == "A") == (acc_a >= acc_b)
             stereo = calls.transcribe(stereo_path, "en", "stereo")
             st_acc, _ = accuracy(call, stereo, "left")
             mono_all.append((acc, n))
             clear_all.append((acc_clear, n))
             print(
-                f"{name:40} {n:>5} {acc:>6.1%} {acc_clear:>6.1%} "
+                f"{name:40} {n:>5} {acc_mfcc:>6.1%} {acc:>6.1%} {acc_clear:>6.1%} "
                 f"{'yes' if rep_right else 'NO':>4} {st_acc:>6.1%}"
             )
     words_n = sum(n for _, n in mono_all)
     total = sum(a * n for a, n in mono_all) / max(1, words_n)
     total_clear = sum(a * n for a, n in clear_all) / max(1, words_n)
-    print(f"{'all (word-weighted)':40} {words_n:>5} {total:>6.1%} {total_clear:>6.1%}")
+    total_mfcc = sum(a * n for a, n in mfcc_all) / max(1, words_n)
+    print(
+        f"{'all (word-weighted)':40} {words_n:>5} {total_mfcc:>6.1%} {total:>6.1%} "
+        f"{total_clear:>6.1%}"
+    )
     minutes = audio_s / 60
     print(
         f"\nper audio minute (mono, tiny.en int8, {os.cpu_count()} cores, machine shared): "
-        f"transcription {stt_s / minutes:.1f} s, diarization {diar_s / minutes:.2f} s"
+        f"transcription {stt_s / minutes:.1f} s, diarization {diar_s / minutes:.2f} s "
+        f"(without the encoder: {mfcc_s / minutes:.2f} s, ratio {diar_s / max(mfcc_s, 1e-9):.2f})"
     )
+
+
+def without_encoder(mix: np.ndarray, mono: CallWords) -> CallWords:
+    """The same words (and the same decoded audio) given speakers by features and mixtures
+    alone."""
+    found = mono.words
+    who = speakers_of_words(
+        mix.astype(np.float32),
+        [(w.start, w.end) for w in found],
+        texts=[w.text for w in found],
+        encoder=False,
+    )
+    words = tuple(
+        SpokenWord(w.text, w.start, w.end, MONO_LABELS[k]) for w, k in zip(found, who, strict=True)
+    )
+    return CallWords("mono", mono.labels, words, mono.duration, mono.language)
 
 
 if __name__ == "__main__":
