@@ -12,6 +12,7 @@ fall back to the full `transcribe`, as does anything longer than 28 s.
 from __future__ import annotations
 
 import itertools
+import math
 import re
 import threading
 import zlib
@@ -37,6 +38,16 @@ if TYPE_CHECKING:
 PAD_SECONDS = 1.0  # silence after the speech: tells the model where the speech ends
 MIN_WINDOW = 8.0  # seconds; shorter windows make the model repeat short lines ("Right. Right.")
 LONGEST_LIVE = 28.0  # seconds; longer stretches go through faster-whisper's windowing
+# Below this loudness (dBFS, the loudest 32 ms of the stretch) there is no speech to hear:
+# a muted or digital-silent input. Whisper "hears" words in it ("you", from 0.3 s of zeros
+# up); quiet real speech (a far-off speaker at -50 dBFS) is far above it.
+SILENT_DBFS = -70.0
+# The decoder's own "no speech" probability above which its words are dropped, whatever
+# they are. Measured on tiny.en: digital silence 0.97-0.99, the room tone between the
+# phrases of jfk.flac 0.82-0.97 ("Yeah."); every phrase of real speech cut at its pauses
+# (jfk.flac, multilingual.mp3; fragments like "ask" too) and short espeak-ng answers
+# ("Yes.", "No.", "Okay.", "Mm-hmm.") 0.02-0.53.
+NO_SPEECH = 0.8
 LANGUAGE_NAMES = {"en": "English", "nb": "Norwegian", "no": "Norwegian", "nn": "Norwegian"}
 
 
@@ -123,6 +134,8 @@ class WhisperSpeech:
 
     def transcribe(self, samples: NDArray[np.float32], language: str, prompt: str = "") -> str:
         self.load()
+        if _silent(samples):
+            return ""  # nothing to hear: never ask the model, which would make words up
         if len(samples) / SAMPLE_RATE > LONGEST_LIVE:
             return self._transcribe_full(samples, language, prompt)
         with self._lock:
@@ -174,6 +187,8 @@ class WhisperSpeech:
         avg_logprob = result.scores[0] / max(1, len(ids) + 1) if result.scores else 0.0
         if result.no_speech_prob > 0.6 and avg_logprob < -1.0:
             return "", False  # a breath, a cough: no words
+        if result.no_speech_prob > NO_SPEECH:
+            return "", False  # sure it heard no speech, whatever it made up ("you")
         if not any(ch.isalnum() for ch in text):
             return "", False  # ". . ." is what the model "hears" in silence
         return text, not ended or _repetitive(text)
@@ -241,6 +256,19 @@ class WhisperSpeech:
                 if progress:
                     progress(float(s.end), duration)
         return Transcription(str(info.language), round(duration, 3), tuple(found))
+
+
+def _silent(samples: NDArray[np.float32]) -> bool:
+    """No 32 ms block of the stretch reaches SILENT_DBFS."""
+    import numpy as np
+
+    if len(samples) == 0:
+        return True
+    block = 512
+    usable = len(samples) - len(samples) % block
+    blocks = samples[:usable].reshape(-1, block) if usable else samples[None, :]
+    loudest = float(np.sqrt(np.mean(np.square(blocks, dtype=np.float64), axis=1)).max())
+    return 20 * math.log10(max(loudest, 1e-12)) < SILENT_DBFS
 
 
 _STUTTER = re.compile(r"(\S{1,4}?)\1{5,}")  # "etetetetetet": a decoder stuck on a syllable
