@@ -28,7 +28,7 @@ def stt() -> WhisperSpeech:
 def jfk(folder: Path) -> np.ndarray:
     from faster_whisper import decode_audio
 
-    return decode_audio(str(folder / "jfk.flac"), sampling_rate=RATE)
+    return np.asarray(decode_audio(str(folder / "jfk.flac"), sampling_rate=RATE), np.float32)
 
 
 def test_digital_silence_has_no_words(stt: WhisperSpeech) -> None:
