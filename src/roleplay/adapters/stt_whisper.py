@@ -2,8 +2,8 @@
 
 Live speech takes a faster path than faster-whisper's `transcribe`, which always runs the
 encoder over a 30 s window (~160 ms of a ~350 ms utterance on 2 cores with tiny.en). Here an
-utterance is padded with one second of silence and encoded at that length, then decoded with
-a narrow beam (BEAM): ~90 ms for a sentence, and on our measurements
+utterance is padded with one second of silence and encoded at that length, then decoded
+greedily (BEAM): ~90 ms for a sentence, and on our measurements
 (bench/transcription_bench.py) at least as accurate as the 30 s window. Windows under ~8 s
 make the model repeat short lines, so short utterances are padded to 8 s. Runaway or doubtful
 decodes (no end token, repetition) fall back to the full `transcribe`, as does anything
@@ -36,12 +36,14 @@ if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
 
-# Beam search for live speech: on the turn latency bench's 24 lines, each cut with 0.2 and
-# 0.3 s of lead-in, beam 3 had a WER of 0.107 where greedy had 0.124, at about the same time
-# on a loaded 2-core machine (median 232-238 ms vs 217-288 ms); greedy decoding ended
-# "Would Tuesday at ten work for a short demo?" after "What do you want to do?" when the
-# lead-in was 0.2 s.
-BEAM = 3
+# Greedy decoding for live speech. Beam 3 was measured: on the turn latency bench's 24 lines
+# (each cut with 0.2 and 0.3 s of lead-in) its WER was 0.107 where greedy had 0.124, and it
+# no longer ended "Would Tuesday at ten work for a short demo?" after "What do you want to
+# do?" (greedy's early end token, with 0.2 s of lead-in; the audio was whole). But in the
+# live call on a loaded 2-core machine each pause took ~60 ms longer to transcribe (median
+# 354 vs 290 ms) and the reply started later (p50 979 vs 807 ms, back-to-back runs at a load
+# of 7-8): latency wins here.
+BEAM = 1
 PAD_SECONDS = 1.0  # silence after the speech: tells the model where the speech ends
 MIN_WINDOW = 8.0  # seconds; shorter windows make the model repeat short lines ("Right. Right.")
 LONGEST_LIVE = 28.0  # seconds; longer stretches go through faster-whisper's windowing
