@@ -8,7 +8,7 @@ from pathlib import Path
 from roleplay.adapters.scripted_customer import ScriptedCustomer
 from roleplay.services.delivery import Delivered
 from roleplay.services.engine import CallState
-from roleplay.services.ports import CustomerEvent, CustomerRequest, Sentence
+from roleplay.services.ports import Clip, CustomerEvent, CustomerRequest, Sentence
 from tests.helpers import said, services
 
 QUESTION = "How does a typical morning look for your dispatch team?"
@@ -128,3 +128,51 @@ def test_old_transcripts_without_audio_or_timings_still_load() -> None:
         '{"index": 0, "speaker": "rep", "text": "Hi", "start": 0, "end": 1}'
     )
     assert turn.audio is None and turn.timings == {}
+
+
+def test_the_first_sentence_of_an_early_reply_is_synthesised_before_the_turn_ends(
+    mini_workspace: Path,
+) -> None:
+    """So its audio is ready the moment the reply is committed; asked for another sentence
+    (the reply it was started for was not the one committed), there is nothing early."""
+    from roleplay.adapters.tts_silent import SilentSpeech
+    from roleplay.domain.scenario import Voice
+    from roleplay.services.speculation import Prefetch
+
+    _s, call, _ = _call(mini_workspace)
+    synthesised: list[str] = []
+
+    def synthesise(text: str) -> Clip:
+        synthesised.append(text)
+        return SilentSpeech().synthesise(text, Voice(), "en")
+
+    prefetch = Prefetch(call.speculate(QUESTION), lambda: 0.0, synthesise)
+    prefetch._thread.join(timeout=30)
+    assert prefetch.first_sentence is not None and len(synthesised) == 1
+    early = prefetch.clip(synthesised[0])
+    clip = early.result(timeout=5) if early is not None else None
+    assert clip is not None and clip.duration > 0
+    assert prefetch.clip("Something else entirely.") is None
+    sentences = [
+        e.text for e in prefetch.speculation.claim(QUESTION) or () if isinstance(e, Sentence)
+    ]
+    assert sentences[0] == synthesised[0] and len(synthesised) == 1  # only the first, once
+
+
+def test_a_failed_early_synthesis_reaches_the_reply(mini_workspace: Path) -> None:
+    from roleplay.services.speculation import Prefetch
+    from roleplay.services.voice_errors import SynthesisFailed
+
+    _s, call, _ = _call(mini_workspace)
+
+    def broken(text: str) -> Clip:
+        raise SynthesisFailed("espeak-ng is gone")
+
+    prefetch = Prefetch(call.speculate(QUESTION), lambda: 0.0, broken)
+    prefetch._thread.join(timeout=30)
+    assert prefetch.first_sentence is not None
+    sentences = [
+        e.text for e in prefetch.speculation.claim(QUESTION) or () if isinstance(e, Sentence)
+    ]
+    early = prefetch.clip(sentences[0])
+    assert early is not None and isinstance(early.exception(timeout=5), SynthesisFailed)

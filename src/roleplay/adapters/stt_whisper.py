@@ -3,15 +3,17 @@
 Live speech takes a faster path than faster-whisper's `transcribe`, which always runs the
 encoder over a 30 s window (~160 ms of a ~350 ms utterance on 2 cores with tiny.en). Here an
 utterance is padded with one second of silence and encoded at that length, then decoded
-greedily: ~90 ms for a sentence, and on our measurements (bench/transcription_bench.py) at
-least as accurate as the 30 s window. Windows under ~8 s make the model repeat short lines,
-so short utterances are padded to 8 s. Runaway or doubtful decodes (no end token, repetition)
-fall back to the full `transcribe`, as does anything longer than 28 s.
+greedily (BEAM): ~90 ms for a sentence, and on our measurements
+(bench/transcription_bench.py) at least as accurate as the 30 s window. Windows under ~8 s
+make the model repeat short lines, so short utterances are padded to 8 s. Runaway or doubtful
+decodes (no end token, repetition) fall back to the full `transcribe`, as does anything
+longer than 28 s. Silence is never decoded into words (SILENT_DBFS, NO_SPEECH).
 """
 
 from __future__ import annotations
 
 import itertools
+import math
 import re
 import threading
 import zlib
@@ -34,9 +36,27 @@ if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
 
+# Greedy decoding for live speech. Beam 3 was measured: on the turn latency bench's 24 lines
+# (each cut with 0.2 and 0.3 s of lead-in) its WER was 0.107 where greedy had 0.124, and it
+# no longer ended "Would Tuesday at ten work for a short demo?" after "What do you want to
+# do?" (greedy's early end token, with 0.2 s of lead-in; the audio was whole). But in the
+# live call on a loaded 2-core machine each pause took ~60 ms longer to transcribe (median
+# 354 vs 290 ms) and the reply started later (p50 979 vs 807 ms, back-to-back runs at a load
+# of 7-8): latency wins here.
+BEAM = 1
 PAD_SECONDS = 1.0  # silence after the speech: tells the model where the speech ends
 MIN_WINDOW = 8.0  # seconds; shorter windows make the model repeat short lines ("Right. Right.")
 LONGEST_LIVE = 28.0  # seconds; longer stretches go through faster-whisper's windowing
+# Below this loudness (dBFS, the loudest 32 ms of the stretch) there is no speech to hear:
+# a muted or digital-silent input. Whisper "hears" words in it ("you", from 0.3 s of zeros
+# up); quiet real speech (a far-off speaker at -50 dBFS) is far above it.
+SILENT_DBFS = -70.0
+# The decoder's own "no speech" probability above which its words are dropped, whatever
+# they are. Measured on tiny.en: digital silence 0.97-0.99, the room tone between the
+# phrases of jfk.flac 0.82-0.97 ("Yeah."); every phrase of real speech cut at its pauses
+# (jfk.flac, multilingual.mp3; fragments like "ask" too) and short espeak-ng answers
+# ("Yes.", "No.", "Okay.", "Mm-hmm.") 0.02-0.53.
+NO_SPEECH = 0.8
 LANGUAGE_NAMES = {"en": "English", "nb": "Norwegian", "no": "Norwegian", "nn": "Norwegian"}
 
 
@@ -123,6 +143,8 @@ class WhisperSpeech:
 
     def transcribe(self, samples: NDArray[np.float32], language: str, prompt: str = "") -> str:
         self.load()
+        if _silent(samples):
+            return ""  # nothing to hear: never ask the model, which would make words up
         if len(samples) / SAMPLE_RATE > LONGEST_LIVE:
             return self._transcribe_full(samples, language, prompt)
         with self._lock:
@@ -161,7 +183,7 @@ class WhisperSpeech:
         result = model.model.generate(
             encoded,
             [tokens],
-            beam_size=1,
+            beam_size=BEAM,
             max_length=min(len(tokens) + budget, 448),
             suppress_blank=True,
             suppress_tokens=[-1],
@@ -174,6 +196,8 @@ class WhisperSpeech:
         avg_logprob = result.scores[0] / max(1, len(ids) + 1) if result.scores else 0.0
         if result.no_speech_prob > 0.6 and avg_logprob < -1.0:
             return "", False  # a breath, a cough: no words
+        if result.no_speech_prob > NO_SPEECH:
+            return "", False  # sure it heard no speech, whatever it made up ("you")
         if not any(ch.isalnum() for ch in text):
             return "", False  # ". . ." is what the model "hears" in silence
         return text, not ended or _repetitive(text)
@@ -241,6 +265,19 @@ class WhisperSpeech:
                 if progress:
                     progress(float(s.end), duration)
         return Transcription(str(info.language), round(duration, 3), tuple(found))
+
+
+def _silent(samples: NDArray[np.float32]) -> bool:
+    """No 32 ms block of the stretch reaches SILENT_DBFS."""
+    import numpy as np
+
+    if len(samples) == 0:
+        return True
+    block = 512
+    usable = len(samples) - len(samples) % block
+    blocks = samples[:usable].reshape(-1, block) if usable else samples[None, :]
+    loudest = float(np.sqrt(np.mean(np.square(blocks, dtype=np.float64), axis=1)).max())
+    return 20 * math.log10(max(loudest, 1e-12)) < SILENT_DBFS
 
 
 _STUTTER = re.compile(r"(\S{1,4}?)\1{5,}")  # "etetetetetet": a decoder stuck on a syllable

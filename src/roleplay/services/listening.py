@@ -28,6 +28,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
+from roleplay.domain.turn_taking import ending, hands_over
 from roleplay.services.listening_events import (
     Heard,
     ListenSettings,
@@ -298,12 +299,40 @@ class RepListener:
                 done = " ".join([*(f.result() for f in phrases), text]).strip()
                 if done and turn_id == self._turn_id:
                     self._latest = (turn_id, done, now)
+                    self._anticipate(turn_id, done, now)
                 if generation == self._partial_generation and done:
                     self._notify(PartialTranscript(done))
             finally:
                 self._partial_busy = False
 
         self._pool.submit(partial)
+
+    def _anticipate(self, turn_id: int, words: str, upto: float) -> None:
+        """Live, a partial taken while the rep is still speaking that already reads as a
+        finished question (or a check-back) is most likely their last words: the reply is
+        asked for now, before they fall silent, so the model's time to first token overlaps
+        the end of the line. The pause's own transcript re-checks it (same words: kept; else
+        replaced), and the turn's words are always that transcript: a wrong guess costs one
+        request, never a word. A partial that finishes after the rep fell silent is
+        announced at once, if it reaches the end of their speech."""
+        if not self.source.realtime:
+            return
+        with self._announcing:
+            if turn_id != self._turn_id:
+                return
+            paused = self._pause is not None
+            if not paused and self.settings.anticipate and self._policy_kind(words) == "question":
+                self._heard(Paused(words, upto, turn_id))
+        if paused:
+            # A partial that was running when the rep fell silent: it reaches (nearly) the
+            # end of their speech, and the pause's own transcript is queued behind it.
+            self._announce()
+
+    def _policy_kind(self, words: str) -> str:
+        kind = ending(words, self._language)
+        if kind == "statement" and hands_over(words, self._language):
+            return "question"
+        return kind
 
     def _start_pause(self) -> None:
         cut_at = self._last_speech_end + self.settings.tail - self._start

@@ -14,9 +14,14 @@ from __future__ import annotations
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
+from typing import TYPE_CHECKING
 
 from roleplay.domain.turn_taking import same_words
 from roleplay.services.ports import CustomerEvent, Sentence
+
+if TYPE_CHECKING:
+    from roleplay.services.ports import Clip
 
 
 class Speculation:
@@ -120,16 +125,34 @@ class Speculation:
 
 class Prefetch:
     """Pulls a speculative reply on its own thread while the rep is silent, noting when its
-    first token and first sentence came (`stamp` gives the session time)."""
+    first token and first sentence came (`stamp` gives the session time).
 
-    def __init__(self, speculation: Speculation, stamp: Callable[[], float]) -> None:
+    With `synthesise`, the first sentence is also synthesised here, before the rep's turn is
+    declared over, so its audio is ready the moment the reply is committed (`clip`); a reply
+    that is dropped cost one short synthesis."""
+
+    def __init__(
+        self,
+        speculation: Speculation,
+        stamp: Callable[[], float],
+        synthesise: Callable[[str], Clip | None] | None = None,
+    ) -> None:
         self.speculation = speculation
         self._stamp = stamp
+        self._synthesise = synthesise
+        self._first_clip: tuple[str, Future[Clip | None]] | None = None
         self.requested = stamp()
         self.first_token: float | None = None
         self.first_sentence: float | None = None
         self._thread = threading.Thread(target=self._run, name="speculate", daemon=True)
         self._thread.start()
+
+    def clip(self, text: str) -> Future[Clip | None] | None:
+        """The first sentence's audio, synthesised early (or under way), if `text` is it."""
+        first = self._first_clip
+        if first is None or first[0] != text:
+            return None
+        return first[1]
 
     def _run(self) -> None:
         while (event := self.speculation.prefetch()) is not None:
@@ -138,3 +161,14 @@ class Prefetch:
                 self.first_token = now
             if self.first_sentence is None and isinstance(event, Sentence):
                 self.first_sentence = now
+                self._synthesise_first(event.text)
+
+    def _synthesise_first(self, text: str) -> None:
+        if self._synthesise is None:
+            return
+        done: Future[Clip | None] = Future()
+        self._first_clip = (text, done)
+        try:
+            done.set_result(self._synthesise(text))
+        except BaseException as exc:  # noqa: BLE001 - the reply meets it and handles it
+            done.set_exception(exc)

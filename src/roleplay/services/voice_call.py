@@ -48,6 +48,7 @@ from roleplay.services.ports import (
     AudioRecorder,
     AudioSource,
     AudioTrack,
+    Clip,
     CustomerEvent,
     CustomerUnavailable,
     Speaker,
@@ -263,7 +264,12 @@ class VoiceCall:
         if self._prefetch is not None and self._prefetch.speculation.matches(text):
             return
         self._drop_speculation()
-        self._prefetch = Prefetch(self.call.speculate(text), self.clock.now)
+        self._prefetch = Prefetch(self.call.speculate(text), self.clock.now, self._synthesise)
+
+    def _synthesise(self, text: str) -> Clip | None:
+        """A speculative reply's first sentence, before the turn has surely ended."""
+        out = self._out
+        return None if out.muted is not None else out.tts.synthesise(text, out.voice, out.language)
 
     def _drop_speculation(self) -> None:
         if self._prefetch is not None:

@@ -168,7 +168,7 @@ class CustomerReply:
         if out.muted is not None:
             return None
         try:
-            clip = out.tts.synthesise(text, out.voice, out.language)
+            clip = self._early_clip(text) or out.tts.synthesise(text, out.voice, out.language)
         except SynthesisFailed as exc:
             out.muted = str(exc)
             log.warning("speech synthesis failed; the call goes on in text: %s", exc)
@@ -176,6 +176,15 @@ class CustomerReply:
             return None
         self.timings.mark("synthesised")
         return clip
+
+    def _early_clip(self, text: str) -> Clip | None:
+        """The committed speculative reply's first sentence, synthesised while the rep's
+        silence was still being measured (None: synthesise it now)."""
+        prefetch = self._prefetch
+        if prefetch is None or not prefetch.speculation.committed:
+            return None
+        early = prefetch.clip(text)
+        return early.result() if early is not None else None
 
     def _announce_rep_turn(self) -> bool:
         turns = self._call.turns
