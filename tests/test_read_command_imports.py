@@ -24,7 +24,8 @@ import atexit, json, sys
 from roleplay.cli.root import main
 watched = json.loads(sys.argv.pop(1))
 sys.argv = ["roleplay", *sys.argv[1:]]
-atexit.register(lambda: print(json.dumps([m for m in watched if m in sys.modules]), file=sys.stderr))
+said = lambda: print(json.dumps([m for m in watched if m in sys.modules]), file=sys.stderr)
+atexit.register(said)
 main()
 """
 NOT_FOR_READING = [
