@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 
 import roleplay.domain.loading as loading
-import roleplay.services.catalog as catalog_service
 from roleplay.adapters.parsed_cache import ParsedFileCache
 from roleplay.services.catalog import Catalog, load_catalog
 
@@ -109,8 +108,8 @@ def test_unchanged_files_are_not_parsed_again_by_the_next_process(
 
         return load
 
-    monkeypatch.setattr(catalog_service, "load_scenario", counting(loading.load_scenario))
-    monkeypatch.setattr(catalog_service, "load_rubric", counting(loading.load_rubric))
+    monkeypatch.setattr(loading, "load_scenario", counting(loading.load_scenario))
+    monkeypatch.setattr(loading, "load_rubric", counting(loading.load_rubric))
     dirs = [workspace / "scenarios", workspace / "rubrics"]
 
     def load() -> Catalog:

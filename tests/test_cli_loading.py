@@ -148,3 +148,45 @@ def test_bare_roleplay_at_a_terminal_opens_the_app_without_the_command_line(
     assert "roleplay.cli.start" in loaded
     assert not [m for m in loaded if m.startswith("typer") or m in commands], loaded
     assert "roleplay.cli.root" not in loaded
+
+
+def test_roleplay_with_a_workspace_at_a_terminal_opens_the_app_before_building(
+    workspace: Path, tmp_path: Path
+) -> None:
+    """`roleplay -w PATH` alone at a terminal opens the app as bare `roleplay` does: the app
+    gets a function that builds the services (after its first frame), on PATH."""
+    import pty
+
+    code = (
+        "import sys, json\n"
+        f"sys.argv = ['roleplay', '-w', {str(workspace)!r}]\n"
+        "import roleplay.tui.app as tui\n"
+        "def shown(services):\n"
+        "    deferred = callable(services)\n"
+        "    services = services() if deferred else services\n"
+        "    print(json.dumps([str(services.workspace.root), deferred]), flush=True)\n"
+        "tui.run_app = shown  # the app itself is tested elsewhere; here: what opens it\n"
+        "from roleplay.cli import main\n"
+        "main()\n"
+    )
+    src = str(Path(roleplay.cli.__file__).parents[2])
+    other = tmp_path / "elsewhere"  # the configured workspace: -w wins over it
+    env = {**os.environ, "PYTHONPATH": src, "ROLEPLAY_WORKSPACE": str(other)}
+    leader, follower = pty.openpty()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", code],
+            stdin=follower,
+            stdout=follower,
+            stderr=subprocess.PIPE,
+            env=env,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+        out = os.read(leader, 65536).decode()
+    finally:
+        os.close(leader)
+        os.close(follower)
+    root, deferred = json.loads(out.strip().splitlines()[-1])
+    assert Path(root) == workspace
+    assert deferred is True

@@ -6,54 +6,46 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
 
-from roleplay.adapters.audio_player import SoundDevicePlayer
-from roleplay.adapters.charts import MatplotlibCharts
-from roleplay.adapters.clock import ManualClock, SwitchableClock
-from roleplay.adapters.habit_store import HabitFileStore
-from roleplay.adapters.html_templates import JinjaTemplates
-from roleplay.adapters.index_login import shared_login
-from roleplay.adapters.index_open import database_url, known_secrets, open_index
-from roleplay.adapters.indexed_file_store import IndexedFileStore
-from roleplay.adapters.indexed_habit_store import IndexedHabitStore
-from roleplay.adapters.offline_judge import OfflineJudge
-from roleplay.adapters.openai_llm import LlmClient, LlmConfig
-from roleplay.adapters.recording_files import FileRecordings
 from roleplay.config import Settings, Workspace, data_dir, load_settings, resolve_workspace
-from roleplay.services.catalog import Catalog, WatchedCatalog
-from roleplay.services.end_of_call import EndOfCall
-from roleplay.services.habit import Habit, HabitSettings
-from roleplay.services.index import Indexer
-from roleplay.services.ports import (
-    Clock,
-    Customer,
-    Judge,
-    JudgeUnavailable,
-    Playback,
-    SessionArchive,
-)
-from roleplay.services.practice import Practice, Profile
-from roleplay.services.report import Reports
-from roleplay.services.retention import Purger
-from roleplay.services.review import Reviews
-from roleplay.services.scoring import FallbackJudge
-from roleplay.services.team import Team, TeamIndex
 
+# Adapters and services load where they are first used (issue 18): a read command pays only
+# for what it runs, not for every adapter the app might need.
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from datetime import tzinfo
 
     from roleplay.adapters.audio_sounddevice import AudioProbe, Device
     from roleplay.adapters.call_audio import CallTranscriber
+    from roleplay.adapters.openai_llm import LlmClient
     from roleplay.domain.session import SessionRecord
     from roleplay.services.assignments import Assignments
+    from roleplay.services.catalog import Catalog, WatchedCatalog
     from roleplay.services.conversation_tests import PromptTexts
+    from roleplay.services.end_of_call import EndOfCall
     from roleplay.services.engine import Conversation
+    from roleplay.services.habit import Habit, HabitSettings
+    from roleplay.services.index import Indexer
     from roleplay.services.listening import ListenSettings
     from roleplay.services.outcomes import Outcomes
-    from roleplay.services.ports import SpeechToText
+    from roleplay.services.ports import (
+        Charts,
+        Clock,
+        Customer,
+        Judge,
+        Playback,
+        SessionArchive,
+        SpeechToText,
+        Templates,
+    )
+    from roleplay.services.practice import Practice, Profile
+    from roleplay.services.report import Reports
+    from roleplay.services.retention import Purger
+    from roleplay.services.review import Reviews
+    from roleplay.services.team import Team
     from roleplay.services.team_data import TeamData
     from roleplay.services.voice_call import Timeline, VoiceCall, VoiceParts
     from roleplay.services.voice_events import VoiceEvent
@@ -69,9 +61,9 @@ class Services:
     store: SessionArchive
     offline: bool  # no LLM configured: scripted customer and rule-based judge
     indexer: Indexer  # the index database: opened and caught up on first use
-    reviews: Reviews  # find, open, comment, override, mark reviewed, play, export
-    reports: Reports
-    purger: Purger  # retention
+    # reviews, reports, purger (below): built on first use by these, so a command that does
+    # not use them does not load them.
+    parts: dict[str, Callable[[], Any]] = field(repr=False)
     llm: LlmClient | None = None
     # One catalog, one records list and one Habit per rep for the process (issue 12): each
     # parsed or synced once and again only when files change.
@@ -81,6 +73,20 @@ class Services:
     # (done, total) while a schedule is built from many sessions (a terminal shows it).
     schedule_progress: Callable[[int, int], None] | None = None
 
+    @cached_property
+    def reviews(self) -> Reviews:
+        """Find, open, comment, override, mark reviewed, play, export."""
+        return cast("Reviews", self.parts["reviews"]())
+
+    @cached_property
+    def reports(self) -> Reports:
+        return cast("Reports", self.parts["reports"]())
+
+    @cached_property
+    def purger(self) -> Purger:
+        """Retention."""
+        return cast("Purger", self.parts["purger"]())
+
     def catalog(self) -> Catalog:
         """The workspace's scenarios and rubrics as the files are now (shared: do not change)."""
         if self.catalogs is None:
@@ -89,6 +95,8 @@ class Services:
 
     def end_of_call(self) -> EndOfCall:
         """Ending a call and re-scoring one, with everything the interfaces show."""
+        from roleplay.services.end_of_call import EndOfCall
+
         return EndOfCall(self.practice, self.habit, self.catalog, self._resolve)
 
     def _resolve(self, ref: str) -> str:
@@ -116,6 +124,8 @@ class Services:
         return ScriptedCustomer()
 
     def profile(self, rep: str | None = None) -> Profile:
+        from roleplay.services.practice import Profile
+
         return Profile(rep=rep or self.settings.rep_name, team=self.settings.team)
 
     def habit(self, rep: str | None = None) -> Habit:
@@ -124,6 +134,8 @@ class Services:
 
     def team(self) -> Team:
         """Who is on a shared team index (the index itself holds the team's roles)."""
+        from roleplay.services.team import Team, TeamIndex
+
         return Team(lambda: cast("TeamIndex", self.indexer.index()))
 
     def team_data(self) -> TeamData:
@@ -135,6 +147,7 @@ class Services:
 
     def may_have_assignments(self) -> bool:
         """False when the index certainly holds none (a rep alone: no need to open it)."""
+        from roleplay.adapters.index_open import database_url
         from roleplay.adapters.index_peek import may_hold_assignments
 
         return may_hold_assignments(database_url(self.settings))
@@ -152,7 +165,7 @@ def watched_catalog(ws: Workspace) -> WatchedCatalog:
     """The workspace's catalog, reusing what an earlier command parsed of unchanged files."""
     from roleplay.adapters.parsed_cache import ParsedFileCache
     from roleplay.config import cache_dir
-    from roleplay.services.catalog import load_catalog
+    from roleplay.services.catalog import WatchedCatalog, load_catalog
 
     dirs = [ws.scenarios, ws.rubrics]
     parsed = ParsedFileCache(cache_dir(), dirs)
@@ -195,6 +208,10 @@ def choose_judge(
 ) -> Judge:
     """The one judge choice (practice and re-scoring alike): the LLM's, falling back to the
     offline judge when it fails, when an LLM is configured; the offline judge otherwise."""
+    from roleplay.adapters.offline_judge import OfflineJudge
+    from roleplay.services.ports import JudgeUnavailable
+    from roleplay.services.scoring import FallbackJudge
+
     if kind == "offline" or (kind == "auto" and llm is None):
         return OfflineJudge()
     if llm is None:
@@ -218,6 +235,8 @@ def llm_client(settings: Settings) -> LlmClient | None:
     cfg = settings.llm
     if not cfg.configured:
         return None
+    from roleplay.adapters.openai_llm import LlmClient, LlmConfig
+
     return LlmClient(
         LlmConfig(
             base_url=cfg.base_url,
@@ -244,6 +263,13 @@ def build(
     progress: Progress | None = None,
 ) -> Services:
     """`offline=True` uses the scripted customer even when an LLM is configured."""
+    from roleplay.adapters.clock import SwitchableClock
+    from roleplay.adapters.index_open import database_url, open_index
+    from roleplay.adapters.indexed_file_store import IndexedFileStore
+    from roleplay.adapters.recording_files import FileRecordings
+    from roleplay.services.index import Indexer
+    from roleplay.services.practice import Practice
+
     settings = settings or load_settings()
     ws = resolve_workspace(settings, workspace)
     recordings = FileRecordings(ws.recordings)
@@ -278,27 +304,67 @@ def build(
         store=store,
         clock=clock or SwitchableClock(),  # a recording read fast switches it (audio_timeline)
     )
-    secrets = lambda: known_secrets(settings)  # noqa: E731
-    charts, templates = MatplotlibCharts(), JinjaTemplates()
     services = Services(
-        settings, ws, practice, store, offline=llm is None, llm=llm, indexer=indexer,
-        reviews=Reviews(
+        settings, ws, practice, store, offline=llm is None, indexer=indexer,
+        parts=_parts(settings, url, indexer, practice, store, catalogs), llm=llm,
+        catalogs=catalogs, records=store.current,  # the index's list from INDEX_FROM on
+        schedule_progress=_told(progress, "scheduling"),
+    )  # fmt: skip
+    return services
+
+
+def _parts(
+    settings: Settings,
+    url: str,
+    indexer: Indexer,
+    practice: Practice,
+    store: SessionArchive,
+    catalogs: WatchedCatalog,
+) -> dict[str, Callable[[], Any]]:
+    """How to build the reviews, reports and retention services (on first use)."""
+
+    def secrets() -> list[str]:
+        from roleplay.adapters.index_open import known_secrets
+
+        return known_secrets(settings)
+
+    @cache
+    def documents() -> tuple[Charts, Templates]:  # one pair, shared by reviews and reports
+        from roleplay.adapters.charts import MatplotlibCharts
+        from roleplay.adapters.html_templates import JinjaTemplates
+
+        return MatplotlibCharts(), JinjaTemplates()
+
+    def reviews() -> Reviews:
+        from roleplay.adapters.audio_player import SoundDevicePlayer
+        from roleplay.adapters.index_login import shared_login
+        from roleplay.services.review import Reviews
+
+        charts, templates = documents()
+        return Reviews(
             indexer, SoundDevicePlayer, practice.clock, settings.rep_name, secrets,
             lambda: shared_login(url), charts=charts, templates=templates,
-        ),
-        reports=Reports(
+        )  # fmt: skip
+
+    def reports() -> Reports:
+        from roleplay.services.report import Reports
+
+        charts, templates = documents()
+        return Reports(
             indexer, practice.clock, secrets, charts=charts, templates=templates,
             team_data=lambda: team_data_of(indexer),
             statuses=lambda rep: assignments_of(
                 indexer, practice.clock, settings, catalogs
             ).status(rep),
             tz=lambda: zone(settings),
-        ),
-        purger=Purger(store, indexer, practice.clock),
-        catalogs=catalogs, records=store.current,  # the index's list from INDEX_FROM on
-        schedule_progress=_told(progress, "scheduling"),
-    )  # fmt: skip
-    return services
+        )  # fmt: skip
+
+    def purger() -> Purger:
+        from roleplay.services.retention import Purger
+
+        return Purger(store, indexer, practice.clock)
+
+    return {"reviews": reviews, "reports": reports, "purger": purger}
 
 
 def _told(progress: Progress | None, what: str) -> Callable[[int, int], None] | None:
@@ -311,6 +377,10 @@ def build_habit(services: Services, rep: str | None = None) -> Habit:
     """The habit service of `rep` (default: the configured rep) on this workspace: one per rep
     and settings for the process, so its synced state is kept between uses."""
     import zoneinfo
+
+    from roleplay.adapters.habit_store import HabitFileStore
+    from roleplay.adapters.indexed_habit_store import IndexedHabitStore
+    from roleplay.services.habit import Habit, HabitSettings
 
     settings = services.settings
     name = settings.timezone or local_zone_name()
@@ -441,6 +511,8 @@ def audio_timeline(services: Services) -> Timeline:
     """A recording read faster than real time runs the call on the audio's clock, so turn
     times, talk ratio and pace come out as if it had been spoken: the services' one clock
     switches to a manual clock the call moves (one process runs one such call at a time)."""
+    from roleplay.adapters.clock import ManualClock, SwitchableClock
+
     current = services.practice.clock
     if isinstance(current, ManualClock):  # already manual (tests, simulations)
         return current

@@ -17,9 +17,8 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path, PurePath
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from filelock import FileLock
 from pydantic import ValidationError
 
 from roleplay.adapters.file_store import (
@@ -36,6 +35,9 @@ from roleplay.domain.review import Review
 from roleplay.domain.scorecard import Scorecard
 from roleplay.domain.session import SessionRecord, Transcript, Turn
 from roleplay.services.ports import BrokenRecording, SessionNotFound
+
+if TYPE_CHECKING:
+    from filelock import FileLock
 
 REVIEW_FILE = "review.json"
 RETENTION_FILE = "retention.json"
@@ -118,6 +120,8 @@ class FileRecordings:
             yield
             return
         if self._lock is None:
+            from filelock import FileLock  # ~8 ms of imports: only a write pays for them
+
             self._lock = FileLock(self._meta / "lock", timeout=LOCK_TIMEOUT_S, mode=0o600)
         with self._lock:
             yield

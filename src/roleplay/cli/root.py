@@ -46,7 +46,9 @@ def root(
         else:
             from roleplay.tui.app import run_app  # Textual loads only for the app
 
-            run_app(build_services(progress=False))  # the app owns the terminal
+            # As bare `roleplay` (cli/start.py): the app draws its first frame, then builds
+            # the services in a worker (and shows a failure there). It owns the terminal.
+            run_app(lambda: build_services(progress=False))
 
 
 def _pick_and_practise() -> None:

@@ -17,7 +17,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from roleplay.domain.loading import Positions, load_model
+from roleplay.domain.loading import load_model
+from roleplay.domain.positions import Positions
 from roleplay.domain.problems import Finding
 from roleplay.domain.scenario import Slug
 from roleplay.domain.signals import NonEmptyStr

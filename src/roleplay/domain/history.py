@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
@@ -17,9 +17,11 @@ from roleplay.domain.review import (
     human_levels,
     override_history,
 )
-from roleplay.domain.schedule import SkillCard
 from roleplay.domain.scorecard import Scorecard
 from roleplay.domain.session import SessionRecord, Transcript, Turn
+
+if TYPE_CHECKING:
+    from roleplay.domain.schedule import SkillCard  # the scheduler (fsrs) loads only to schedule
 
 
 class Retention(BaseModel):

@@ -8,37 +8,19 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
 from roleplay.domain.partial import relevant, valid_part
+from roleplay.domain.positions import Path, Positions
 from roleplay.domain.problems import Finding, InvalidFile, Problem, format_path
 from roleplay.domain.rubric import Rubric, check_rubric
 from roleplay.domain.scenario import SLUG_PATTERN, Scenario, check_scenario
 from roleplay.domain.suggest import did_you_mean
 
-Path = tuple[str | int, ...]
 M = TypeVar("M", bound=BaseModel)
-
-
-@dataclass
-class Positions:
-    """1-based (line, column) of each key path's value, and of each mapping key itself."""
-
-    values: dict[Path, tuple[int, int]] = field(default_factory=dict)
-    keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
-
-    def of(self, path: Path) -> tuple[int, int]:
-        """Where `path` is written: its key when it has one (a trainer looks for the key), else
-        its value (list items), else its nearest ancestor that exists in the file."""
-        for n in range(len(path), -1, -1):
-            found = self.keys.get(path[:n]) or self.values.get(path[:n])
-            if found:
-                return found
-        return (1, 1)
 
 
 # libyaml's parser (bundled with PyYAML's wheels) is ~10x faster and gives the same positions.

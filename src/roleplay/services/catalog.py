@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Protocol, TypeVar
 
-from roleplay.domain.loading import Positions, load_rubric, load_scenario
+from roleplay.domain.positions import Positions
 from roleplay.domain.problems import InvalidFile, Problem, format_path
 from roleplay.domain.rubric import Rubric
 from roleplay.domain.scenario import Scenario, check_coaching
@@ -309,6 +309,9 @@ def _load_file(
 
 
 def _parse(kind: Kind, text: str, shown: str) -> Parsed:
+    # The YAML parser loads only when a file changed: unchanged ones come from the cache.
+    from roleplay.domain.loading import load_rubric, load_scenario
+
     try:
         if kind == "rubric":
             return Parsed(*load_rubric(text, shown))

@@ -15,10 +15,9 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from roleplay.domain.roles import Identity, NotAllowed
-from roleplay.domain.schedule import SkillCard
-from roleplay.domain.session import SessionRecord
 from roleplay.services.ports import (
     BrokenRecording,
     IndexUnavailable,
@@ -26,6 +25,11 @@ from roleplay.services.ports import (
     SessionIndex,
     SessionNotFound,
 )
+
+if TYPE_CHECKING:
+    from roleplay.domain.schedule import SkillCard  # fsrs loads only where cards are rated
+    from roleplay.domain.session import SessionRecord
+
 
 log = logging.getLogger(__name__)
 

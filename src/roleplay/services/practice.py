@@ -5,16 +5,17 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from roleplay.domain.coaching import coach
 from roleplay.domain.scorecard import Scorecard
 from roleplay.domain.session import FileRef, SessionRecord, Transcript, VariationRecord
 from roleplay.errors import RoleplayError
 from roleplay.services.catalog import Catalog
-from roleplay.services.drill_call import prepare_run
-from roleplay.services.engine import Conversation
 from roleplay.services.ports import Clock, Customer, Judge, SessionStore
+
+if TYPE_CHECKING:
+    from roleplay.services.engine import Conversation
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,10 @@ class Practice:
     ) -> Conversation:
         """Prepare a call (nothing is written until `Conversation.start`); `drill` starts it
         at that drill's moment (raises UnknownDrill)."""
+        # A call's machinery loads when a call starts: a read command builds Practice too.
+        from roleplay.services.drill_call import prepare_run
+        from roleplay.services.engine import Conversation
+
         catalog = self._catalog()
         entry = catalog.scenario(scenario_ref)
         rubric = catalog.rubric_for(entry.scenario)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
-from roleplay.domain.session import Turn
-from roleplay.domain.variation import ScenarioRun
 from roleplay.errors import RoleplayError
+
+if TYPE_CHECKING:
+    from roleplay.domain.session import Turn
+    from roleplay.domain.variation import ScenarioRun
 
 
 @dataclass(frozen=True)

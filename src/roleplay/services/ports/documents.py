@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from roleplay.domain.kpis import Kpis
-from roleplay.domain.session import Turn
-from roleplay.domain.trends import Series
+if TYPE_CHECKING:
+    from roleplay.domain.kpis import Kpis
+    from roleplay.domain.session import Turn
+    from roleplay.domain.trends import Series
 
 
 class Charts(Protocol):

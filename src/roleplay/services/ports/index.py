@@ -4,21 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from roleplay.domain.history import (
-    HumanLevel,
-    RepSkillCard,
-    ScoredSession,
-    SessionFiles,
-    SessionFilter,
-    SessionSummary,
-    SessionView,
-)
-from roleplay.domain.roles import Identity
-from roleplay.domain.schedule import SkillCard
-from roleplay.domain.session import SessionRecord
 from roleplay.errors import RoleplayError
+
+if TYPE_CHECKING:
+    from roleplay.domain.history import (
+        HumanLevel,
+        RepSkillCard,
+        ScoredSession,
+        SessionFiles,
+        SessionFilter,
+        SessionSummary,
+        SessionView,
+    )
+    from roleplay.domain.roles import Identity
+    from roleplay.domain.schedule import SkillCard
+    from roleplay.domain.session import SessionRecord
 
 
 class IndexUnavailable(RoleplayError):

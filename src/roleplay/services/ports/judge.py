@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from roleplay.domain.rubric import Rubric
-from roleplay.domain.scorecard import Scorecard
-from roleplay.domain.session import Transcript
 from roleplay.errors import RoleplayError
+
+if TYPE_CHECKING:
+    from roleplay.domain.rubric import Rubric
+    from roleplay.domain.scorecard import Scorecard
+    from roleplay.domain.session import Transcript
 
 
 class JudgeUnavailable(RoleplayError):

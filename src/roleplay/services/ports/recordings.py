@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from roleplay.domain.history import (
-    Retention,
-    SessionFiles,
-)
-from roleplay.domain.review import Review
 from roleplay.errors import RoleplayError
+
+if TYPE_CHECKING:
+    from roleplay.domain.history import (
+        Retention,
+        SessionFiles,
+    )
+    from roleplay.domain.review import Review
 
 
 class BrokenRecording(RoleplayError):

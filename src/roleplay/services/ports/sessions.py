@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from roleplay.domain.habit import HabitState
-from roleplay.domain.scorecard import Scorecard
-from roleplay.domain.session import SessionRecord, Transcript, Turn
 from roleplay.errors import RoleplayError
+
+if TYPE_CHECKING:
+    from roleplay.domain.habit import HabitState
+    from roleplay.domain.scorecard import Scorecard
+    from roleplay.domain.session import SessionRecord, Transcript, Turn
 
 
 class SessionNotFound(RoleplayError):

@@ -1,0 +1,77 @@
+"""A read command loads only what it runs (issue 18): the YAML parser when no trainer file
+changed, the file lock when nothing is written, the scheduler when no card is rated, the
+call, report and retention services, and every heavy library stay out of `scenarios`,
+`sessions`, `show`, `today` and `progress`. Each of them cost a command milliseconds that a
+rep waits for; this keeps them from coming back through an import at the top of a module."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.test_fast_commands import practise
+from tests.test_lazy_imports import HEAVY
+
+SRC = str(Path(__file__).resolve().parents[1] / "src")  # absolute: conftest changes directory
+# The command runs in a fresh interpreter and prints, at exit, which watched modules it loaded.
+PROBE = """
+import atexit, json, sys
+from roleplay.cli.root import main
+watched = json.loads(sys.argv.pop(1))
+sys.argv = ["roleplay", *sys.argv[1:]]
+said = lambda: print(json.dumps([m for m in watched if m in sys.modules]), file=sys.stderr)
+atexit.register(said)
+main()
+"""
+NOT_FOR_READING = [
+    *HEAVY,
+    "yaml",  # the catalog comes from the cache when no file changed
+    "roleplay.domain.loading",
+    "filelock",  # only a write takes the recordings' lock
+    "roleplay.services.engine",  # a call's machinery
+    "roleplay.services.drill_call",
+    "roleplay.services.end_of_call",
+    "roleplay.services.report",
+    "roleplay.services.retention",
+    "roleplay.adapters.openai_llm",
+]
+# The scheduler (fsrs) is the habit's: the lists need it not.
+NOT_FOR_LISTS = [*NOT_FOR_READING, "fsrs", "roleplay.domain.schedule"]
+
+
+def loaded(ws: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], list[str]]:
+    env = {**os.environ, "PYTHONPATH": SRC, "ROLEPLAY_REP": "ana", "ROLEPLAY_TIMEZONE": "UTC"}
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(NOT_FOR_LISTS), "--workspace", str(ws), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    return done, json.loads(done.stderr.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize(
+    ("args", "shown", "unwanted"),
+    [
+        (["scenarios"], "discovery-spin", NOT_FOR_LISTS),
+        (["sessions"], "discovery-spin", NOT_FOR_LISTS),
+        (["show", "last"], "dispatch team", NOT_FOR_LISTS),
+        (["today"], "Today,", NOT_FOR_READING),
+        (["progress"], "discovery", NOT_FOR_READING),
+    ],
+)
+def test_a_read_command_loads_only_what_it_runs(
+    workspace: Path, args: list[str], shown: str, unwanted: list[str]
+) -> None:
+    practise(workspace)  # one scored session, so each command has something to show
+    loaded(workspace, *args)  # the first run fills the catalog cache and saves the schedule
+    done, modules = loaded(workspace, *args)
+    assert done.returncode == 0, done.stderr
+    assert shown in done.stdout
+    assert [m for m in modules if m in unwanted] == []
