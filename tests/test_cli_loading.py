@@ -111,7 +111,6 @@ def test_bare_roleplay_at_a_terminal_opens_the_app_without_the_command_line(
 ) -> None:
     """`roleplay` alone at a terminal: the app gets the services of the chosen workspace, and
     neither typer nor a command was loaded on the way (the first frame waits for neither)."""
-    import pty
 
     code = (
         "import sys, json\n"
@@ -127,21 +126,7 @@ def test_bare_roleplay_at_a_terminal_opens_the_app_without_the_command_line(
     )
     src = str(Path(roleplay.cli.__file__).parents[2])
     env = {**os.environ, "PYTHONPATH": src, "ROLEPLAY_WORKSPACE": str(workspace)}
-    leader, follower = pty.openpty()
-    try:
-        done = subprocess.run(
-            [sys.executable, "-c", code],
-            stdin=follower,
-            stdout=follower,
-            stderr=subprocess.PIPE,
-            env=env,
-            timeout=120,
-        )
-        assert done.returncode == 0, done.stderr
-        out = os.read(leader, 65536).decode()
-    finally:
-        os.close(leader)
-        os.close(follower)
+    out = _at_a_terminal(code, env)
     root, loaded = json.loads(out.strip().splitlines()[-1])
     assert Path(root) == workspace
     commands = {f"roleplay.cli.{module}" for module, _ in COMMANDS.values()}
@@ -155,7 +140,6 @@ def test_roleplay_with_a_workspace_at_a_terminal_opens_the_app_before_building(
 ) -> None:
     """`roleplay -w PATH` alone at a terminal opens the app as bare `roleplay` does: the app
     gets a function that builds the services (after its first frame), on PATH."""
-    import pty
 
     code = (
         "import sys, json\n"
@@ -172,6 +156,16 @@ def test_roleplay_with_a_workspace_at_a_terminal_opens_the_app_before_building(
     src = str(Path(roleplay.cli.__file__).parents[2])
     other = tmp_path / "elsewhere"  # the configured workspace: -w wins over it
     env = {**os.environ, "PYTHONPATH": src, "ROLEPLAY_WORKSPACE": str(other)}
+    out = _at_a_terminal(code, env)
+    root, deferred = json.loads(out.strip().splitlines()[-1])
+    assert Path(root) == workspace
+    assert deferred is True
+
+
+def _at_a_terminal(code: str, env: dict[str, str]) -> str:
+    """Run `python -c code` with a terminal for its input and output; what it printed."""
+    import pty
+
     leader, follower = pty.openpty()
     try:
         done = subprocess.run(
@@ -183,10 +177,7 @@ def test_roleplay_with_a_workspace_at_a_terminal_opens_the_app_before_building(
             timeout=120,
         )
         assert done.returncode == 0, done.stderr
-        out = os.read(leader, 65536).decode()
+        return os.read(leader, 65536).decode()
     finally:
         os.close(leader)
         os.close(follower)
-    root, deferred = json.loads(out.strip().splitlines()[-1])
-    assert Path(root) == workspace
-    assert deferred is True

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from roleplay.domain.roles import Identity, NotAllowed
 from roleplay.services.ports import (
@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 BATCH = 200  # folders per transaction when rebuilding
 
 Progress = Callable[[int, int], None]  # (done, total)
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -118,22 +119,17 @@ class Indexer:
         """Every session of this recordings folder as the index holds it, with its overall
         score, after catching up with the folders (so a session copied in or written by
         another process is there); None when the index cannot be reached (read the folders)."""
-        if self.problem is not None:
-            return None
-        try:
-            opened = self._index is not None
-            index = self.index()  # the first use catches up
-            if opened:
-                self.catch_up()
-            return index.records(self.files.origin)
-        except IndexUnavailable as exc:
-            self.problem = str(exc)
-            log.warning("%s", exc)
-            return None
+        return self._caught_up(lambda index: index.records(self.files.origin))
 
     def newest(self) -> tuple[set[str], tuple[str, datetime] | None] | None:
         """(the ids the index holds, its newest session's id and start) for this recordings
         folder, after catching up; None when the index cannot be reached (read the folders)."""
+        origin = self.files.origin
+        return self._caught_up(lambda index: (index.known(origin), index.newest(origin)))
+
+    def _caught_up(self, read: Callable[[SessionIndex], _T]) -> _T | None:
+        """`read` from the index once it has caught up with the folders; None (and the
+        problem noted, so this process does not wait again) when it cannot be reached."""
         if self.problem is not None:
             return None
         try:
@@ -141,8 +137,7 @@ class Indexer:
             index = self.index()  # the first use catches up
             if opened:
                 self.catch_up()
-            origin = self.files.origin
-            return index.known(origin), index.newest(origin)
+            return read(index)
         except IndexUnavailable as exc:
             self.problem = str(exc)
             log.warning("%s", exc)
