@@ -137,7 +137,7 @@ async def test_the_today_screen_shows_assignments_first_and_starts_one(tmp_path:
         table = app_.screen.query_one("#assigned", DataTable)
         assert table.display and table.row_count == 1
         row = [str(c) for c in table.get_row_at(0)]
-        assert row[0] == "discovery-spin" and "OVERDUE since 2026-01-06" in row[1]
+        assert row[0] == "[!] discovery-spin" and "OVERDUE since 2026-01-06" in row[1]
         assert row[3] == "Dig into [cost] [/b]"  # shown as typed, not read as markup
         table.focus()
         await pilot.press("enter")
@@ -154,6 +154,31 @@ async def test_the_today_screen_shows_assignments_first_and_starts_one(tmp_path:
         assert isinstance(app_.screen, HomeScreen)
         table = app_.screen.query_one("#assigned", DataTable)
         assert "done" in str(table.get_row_at(0)[1])
+
+
+async def test_the_today_screen_words_an_assignment_as_roleplay_today_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ws = make_workspace(tmp_path)
+    monkeypatch.setenv("ROLEPLAY_REP", "tester")
+    s = build(ws, settings=Settings(rep="tester", timezone="UTC"), clock=ManualClock(JAN5))
+    s.assignments().assign("discovery-spin:cost-of-downtime", to="tester", due="2026-01-06",
+                           note="Ask what a late truck costs")  # fmt: skip
+    s.assignments().assign("discovery-spin", to="tester", due="2099-01-01")
+    said = cli(ws, "today")
+    assert said.exit_code == 0, said.output
+    # The CLI's lines, "  [!] TARGET: STATE (set by AUTHOR)", each with its note under it.
+    told = [line.strip() for line in said.output.split("Today,")[0].splitlines()]
+    app_ = make_app(ws, clock=ManualClock(datetime.now(UTC)))  # the same day as the CLI's
+    async with app_.run_test(size=(140, 36)) as pilot:
+        await settle(pilot)
+        table = app_.screen.query_one("#assigned", DataTable)
+        rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+    assert len(rows) == 2
+    for target, state, author, note in rows:
+        assert f"{target}: {state} (set by {author})" in told
+        assert target.startswith(("[!] ", "[ ] "))
+        assert not note or f"note: {note}" in told
 
 
 def test_on_a_team_index_trainers_assign_and_each_rep_sees_theirs(

@@ -23,6 +23,13 @@ def row(p: Progress) -> tuple[str, str, str, str]:
     return a.target, p.summary, a.author, a.note
 
 
+def marked_row(p: Progress) -> tuple[str, str, str, str]:
+    """`row` with the mark before what to practise ("[!] discovery-spin"): how `today` and the
+    app's Today table list a rep's own assignments."""
+    target, state, author, note = row(p)
+    return f"{MARKS.get(p.status, '[-]')} {target}", state, author, note
+
+
 def table(items: Sequence[Progress]) -> str:
     """Aligned columns, the note last and unpadded (it may be long)."""
     rows = [("ID", "FOR", "PRACTISE", "STATE", "SET BY", "NOTE")]
@@ -40,8 +47,8 @@ def today_lines(items: Sequence[Progress]) -> list[str]:
         return []
     lines = ["Assigned to you:"]
     for p in items:
-        target, state, author, note = row(p)
-        lines.append(f"  {MARKS.get(p.status, '[-]')} {target}: {state} (set by {author})")
+        target, state, author, note = marked_row(p)
+        lines.append(f"  {target}: {state} (set by {author})")
         if note:
             lines.append(f"      note: {note}")
         if p.status != "done":

@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from roleplay.errors import RoleplayError
+from roleplay.presentation.assignments import marked_row
 from roleplay.tui.failures import ReportsFailures, describe
 from roleplay.tui.widgets import OfflineBanner, TitleBar
 
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     from roleplay.tui.app import RoleplayApp
 
 
-ASSIGNED_COLUMNS = (("Assigned", 30), ("State", 28), ("Set by", 12), ("Note", 40))
+ASSIGNED_COLUMNS = (("Assigned", 36), ("State", 28), ("Set by", 12), ("Note", 34))
 QUEUE_COLUMNS = (("Skill", 24), ("Why", 10), ("Drill", 44), ("Minutes", 7))
 WHY = {  # the Why column, and the legend under the queue that explains it
     "due": ("due", "due: the schedule brings it back today"),
@@ -126,10 +127,11 @@ class HomeScreen(ReportsFailures, Screen[None]):
         table.clear()
         self._assigned = [p for p in items if p.status != "withdrawn"]
         for p in self._assigned:
-            a = p.assignment
-            state = Text(p.summary, style="bold red" if p.status == "overdue" else "")
-            # Text, not markup: a trainer's note may hold brackets ("[ask about price]").
-            table.add_row(Text(a.target), state, Text(a.author), Text(a.note))
+            # Worded as `roleplay today` words it; Text, not markup: the mark is in brackets
+            # and a trainer's note may hold some too ("[ask about price]").
+            target, state, author, note = marked_row(p)
+            overdue = "bold red" if p.status == "overdue" else ""
+            table.add_row(Text(target), Text(state, style=overdue), Text(author), Text(note))
         if problem:
             table.add_row(problem[:110], "", "", "")
         shown = bool(self._assigned or problem)
