@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from textual.color import Color
 from textual.widgets import DataTable, Static
 
 import roleplay
@@ -103,6 +104,45 @@ async def test_a_broken_config_file_is_shown_and_can_be_fixed_without_restarting
         await settle(pilot)
         assert text(home, "#streak").startswith("Streak: ")
         assert home.query(OfflineBanner)
+
+
+async def test_the_first_frame_already_has_the_reps_theme(tmp_path: Path) -> None:
+    """No flash of the default theme: the saved one is there before the services are built,
+    and building them does not switch it again."""
+    ws = make_workspace(tmp_path)
+    path = config_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('rep = "tester"\n[ui]\ntheme = "textual-light"\n')
+    release = threading.Event()
+
+    def services() -> Services:
+        assert release.wait(60), "the test never let the build finish"
+        return build(ws, clock=ManualClock())
+
+    app = RoleplayApp(services, voice=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        changes: list[str] = []
+        app.theme_changed_signal.subscribe(app, lambda theme: changes.append(theme.name))
+        try:
+            await pilot.pause()
+            assert not app.services_ready  # still building: what the first frames show
+            assert app.theme == "textual-light" and not app.current_theme.dark
+            background = Color.parse(app.current_theme.background or "")
+            assert app.screen.styles.background == background
+        finally:
+            release.set()
+        await wait_for(pilot, lambda: app.services_ready)
+        await settle(pilot)
+        assert app.theme == "textual-light" and changes == []
+
+
+async def test_a_broken_or_unknown_saved_theme_starts_with_the_default(tmp_path: Path) -> None:
+    path = config_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for text_ in ('[ui]\ntheme = "no-such-theme"\n', "[ui\ntheme = 'textual-light'\n"):
+        path.write_text(text_)
+        app = RoleplayApp(lambda: build(make_workspace(tmp_path)), voice=False)
+        assert app.theme == "textual-dark"
 
 
 def test_the_app_module_loads_textual_and_nothing_heavy() -> None:

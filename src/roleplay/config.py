@@ -19,43 +19,24 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import platformdirs
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
 from roleplay.atomic import write_atomic
 from roleplay.domain.suggest import did_you_mean
 from roleplay.errors import RoleplayError
 
-APP = "roleplay"
+# Where things live is in places.py, which loads no pydantic: the app reads its theme from the
+# config file before its first frame. Imported here too, where every command has found them.
+from roleplay.places import APP as APP
+from roleplay.places import cache_dir as cache_dir
+from roleplay.places import config_dir as config_dir
+from roleplay.places import config_file as config_file
+from roleplay.places import data_dir as data_dir
+from roleplay.places import home_override as home_override
 
 
 class ConfigError(RoleplayError):
     """The config file cannot be used; the message names the file, the key and the fix."""
-
-
-def home_override() -> Path | None:
-    value = os.environ.get("ROLEPLAY_HOME")
-    return Path(value).expanduser() if value else None
-
-
-def config_dir() -> Path:
-    home = home_override()
-    return home / "config" if home else Path(platformdirs.user_config_dir(APP))
-
-
-def data_dir() -> Path:
-    home = home_override()
-    return home / "data" if home else Path(platformdirs.user_data_dir(APP))
-
-
-def cache_dir() -> Path:
-    """What roleplay can rebuild at any time (parsed trainer files)."""
-    home = home_override()
-    return home / "cache" if home else Path(platformdirs.user_cache_dir(APP))
-
-
-def config_file() -> Path:
-    return config_dir() / "config.toml"
 
 
 class LlmSettings(BaseModel):

@@ -81,6 +81,10 @@ class RoleplayApp(ReportsFailures, App[None]):
         self._builder: Callable[[], Services] | None = None
         if callable(services):
             self._builder = services
+            # The rep's theme from the first frame on (not the default, then theirs once the
+            # services are built): read from the config file alone, before any frame.
+            if (theme := saved_theme()) in self.available_themes:
+                self.theme = theme
         else:
             self._services = services
         self.build_problem: BaseException | None = None  # the last build failed (shown)
@@ -422,6 +426,23 @@ def _screen(module: str, name: str) -> Screen[None]:
     found = importlib.import_module(f"roleplay.tui.screens.{module}")
     screen: Screen[None] = getattr(found, name)()
     return screen
+
+
+def saved_theme() -> str | None:
+    """The theme in the config file, or None (no file, no theme, or a broken file: the build
+    of the services says what is wrong with it). tomllib only: the settings models load with
+    the services, after the first frame."""
+    import tomllib
+
+    from roleplay.places import config_file
+
+    try:
+        data = tomllib.loads(config_file().read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    ui = data.get("ui")
+    theme = ui.get("theme") if isinstance(ui, dict) else None
+    return theme if isinstance(theme, str) else None
 
 
 def run_app(services: Services | Callable[[], Services]) -> None:
