@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,14 @@ async def settle(pilot: Pilot[None]) -> None:
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def wait_for(pilot: Pilot[None], condition: Any, timeout: float = 60) -> None:
+    """Until `condition()` holds (a worker or a thread may be holding it up), the app running."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        await pilot.pause(0.05)
 
 
 async def say(pilot: Pilot[None], line: str) -> None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import DataTable, Input, OptionList, Static
+from textual.widgets import DataTable, Input, OptionList, Select, Static
 
 from roleplay.config import config_file, load_settings
 from roleplay.tui.screens.history import HistoryScreen
@@ -16,7 +17,7 @@ from roleplay.tui.screens.library import LibraryScreen
 from roleplay.tui.screens.practice import PracticeScreen
 from roleplay.tui.screens.scorecard import ScorecardScreen, TranscriptScreen
 from roleplay.tui.screens.settings import SettingsScreen
-from tests.app_helpers import make_app, make_workspace, say, settle
+from tests.app_helpers import make_app, make_workspace, say, settle, wait_for
 
 WIN = [
     "Walk me through how maintenance is organised across the two plants today.",
@@ -189,6 +190,48 @@ async def test_settings_are_saved_and_reloaded(tmp_path: Path) -> None:
         assert app2.screen.query_one("#daily_goal_drills", Input).value == "5"
         assert app2.screen.query_one("#llm--model", Input).value == "llama3.2"
         assert app2.screen.query_one("#llm--api_key", Input).value == ""  # never shown back
+
+
+async def test_saved_settings_apply_while_the_screen_keeps_answering(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The services are built again off the UI thread: while they build, the screen answers
+    keys and says it is applying them; then the new settings (and theme) are in use."""
+    from roleplay import composition
+
+    real_build = composition.build
+    building, release = threading.Event(), threading.Event()
+
+    def slow_build(*args: Any, **kwargs: Any) -> Any:
+        building.set()
+        assert release.wait(60), "the test never let the build finish"
+        return real_build(*args, **kwargs)
+
+    app = make_app(make_workspace(tmp_path))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        screen, old = app.screen, app.services
+        screen.query_one("#daily_goal_drills", Input).value = "5"
+        screen.query_one("#ui--theme", Select).value = "nord"
+        monkeypatch.setattr(composition, "build", slow_build)
+        try:
+            await pilot.press("ctrl+s")
+            await wait_for(pilot, building.is_set)
+            notes = [str(n.message) for n in app._notifications]
+            assert any("Applying the new settings" in n for n in notes)
+            model = screen.query_one("#llm--model", Input)
+            model.focus()
+            await pilot.press("q", "w")  # answered while the services build
+            assert model.value == "qw" and app.services is old
+        finally:
+            release.set()
+        await wait_for(pilot, lambda: app.services is not old)
+        await settle(pilot)
+        assert app.services.settings.daily_goal_drills == 5 and app.theme == "nord"
+        assert app.services.practice.clock is old.practice.clock  # the same clock goes on
+        assert any("new settings are in use" in str(n.message) for n in app._notifications)
 
 
 async def test_a_bad_setting_is_refused_with_the_reason(tmp_path: Path) -> None:

@@ -24,14 +24,7 @@ from roleplay.tui.app import RoleplayApp
 from roleplay.tui.failures import FailureDialog
 from roleplay.tui.screens.home import HomeScreen
 from roleplay.tui.widgets import OFFLINE_TEXT, OfflineBanner
-from tests.app_helpers import make_workspace, settle
-
-
-async def wait_for(pilot: Any, condition: Any, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        await pilot.pause(0.05)
+from tests.app_helpers import make_workspace, settle, wait_for
 
 
 def text(screen: Any, selector: str) -> str:

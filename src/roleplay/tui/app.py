@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from roleplay.domain.session import Transcript, Turn
     from roleplay.services.engine import Conversation
     from roleplay.services.ports import SpeechToText
+    from roleplay.services.ports.clock import Clock
     from roleplay.services.voice_call import VoiceCall
     from roleplay.tui.screens.practice import PracticeScreen, VoiceMessage
 
@@ -409,10 +410,27 @@ class RoleplayApp(ReportsFailures, App[None]):
             )
 
     def reload_settings(self) -> None:
+        """The saved settings take effect: the services are built again in a worker, as at
+        start (the index, the catalog and an LLM client take a while), so the screens keep
+        answering; until they are built the old ones serve."""
+        self.notify("Applying the new settings…", timeout=3)
+        services = self.services
+        self._reload_services(services.workspace.root, services.practice.clock)
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="services")
+    def _reload_services(self, root: Path, clock: Clock) -> None:
+        from textual.worker import get_current_worker
+
         from roleplay.composition import build
 
-        self.services = build(self.services.workspace.root)
+        services = build(root, clock=clock)  # a failure: the dialog says it, the old ones serve
+        if not get_current_worker().is_cancelled:  # saved again meanwhile: that build wins
+            self.call_from_thread(self._reloaded, services)
+
+    def _reloaded(self, services: Services) -> None:
+        self.services = services
         self._apply_ui_settings()
+        self.notify("The new settings are in use.", timeout=3)
 
 
 def _post(screen: PracticeScreen, message: VoiceMessage) -> None:
