@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,6 +11,16 @@ from tests.pg_server import database_url, postgres_server  # noqa: F401 (fixture
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data"
+SRC = str(REPO / "src")
+
+# This checkout's code, in this process and in every `python` a test starts: each test runs in
+# a temp folder (below), where a relative PYTHONPATH=src finds nothing, and a child would import
+# the installed copy (another checkout's) instead, so a branch's tests would test main.
+if SRC not in sys.path:
+    sys.path.insert(0, SRC)
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    [SRC, *(p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and p != SRC)]
+)
 
 
 @pytest.fixture(autouse=True)
