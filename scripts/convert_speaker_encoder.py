@@ -56,6 +56,13 @@ class _Tensor:
         ).copy()
 
 
+def _refused(module: str, name: str) -> pickle.UnpicklingError:
+    return pickle.UnpicklingError(
+        f"refusing {module}.{name} in a weights file: a checkpoint holds tensors only, and "
+        "this one asks for code; nothing in it was run (is it the file you meant to convert?)"
+    )
+
+
 def _rebuild_tensor_v2(storage: _Storage, offset: int, size: Any, stride: Any, *_: Any) -> _Tensor:
     return _Tensor(storage, offset, tuple(size), tuple(stride))
 
@@ -74,7 +81,7 @@ class _StateDictUnpickler(pickle.Unpickler):
             return name
         if (module, name) == ("collections", "OrderedDict"):
             return collections.OrderedDict
-        raise pickle.UnpicklingError(f"refusing {module}.{name} in a weights file")
+        raise _refused(module, name)
 
     def persistent_load(self, pid: Any) -> _Storage:
         kind, storage_type, key, _location, numel, _view = pid
@@ -85,7 +92,7 @@ class _StateDictUnpickler(pickle.Unpickler):
 
 class _Plain(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
-        raise pickle.UnpicklingError(f"refusing {module}.{name} in a weights file")
+        raise _refused(module, name)
 
 
 def read_legacy_pt(data: bytes) -> dict[str, np.ndarray]:
