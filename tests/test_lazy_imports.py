@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -45,3 +46,35 @@ def test_a_python_a_test_starts_runs_this_checkouts_code(tmp_path: Path) -> None
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path
     )
     assert Path(out.stdout.strip()).resolve() == here
+
+
+def test_show_redacts_secrets_without_building_the_review_service(workspace: Path) -> None:
+    """`show` hides every known secret (here a token that happens to be a phrase the rep said)
+    with the one redaction function, and loads none of the review service, its player, charts
+    or templates to do it."""
+    from tests.test_fast_commands import practise
+
+    practise(workspace)
+    watched = [
+        "roleplay.services.review",
+        "roleplay.adapters.audio_player",
+        "roleplay.adapters.charts",
+        "roleplay.adapters.html_templates",
+        "roleplay.adapters.index_login",
+    ]
+    code = (
+        "import atexit, json, sys\n"
+        "from roleplay.cli.root import main\n"
+        f"atexit.register(lambda: print(json.dumps([m for m in {watched!r} if m in sys.modules]),"
+        " file=sys.stderr))\n"
+        "main()\n"
+    )
+    env = {**os.environ, "CRM_TOKEN": "dispatch team", "ROLEPLAY_REP": "ana"}
+    for args in (["show", "last"], ["show", "last", "--json"]):
+        done = subprocess.run(
+            [sys.executable, "-c", code, "--workspace", str(workspace), *args],
+            capture_output=True, text=True, env=env, timeout=120,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        assert "dispatch team" not in done.stdout and "your ***" in done.stdout
+        assert json.loads(done.stderr.strip().splitlines()[-1]) == []

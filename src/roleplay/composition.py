@@ -87,6 +87,11 @@ class Services:
         """Retention."""
         return cast("Purger", self.parts["purger"]())
 
+    def secrets(self) -> list[str]:
+        """What must never be shown or shared: the LLM key, the database password, any
+        variable named like a key (for `domain.text.redact`, as the reviews and reports use)."""
+        return known_secrets(self.settings)
+
     def catalog(self) -> Catalog:
         """The workspace's scenarios and rubrics as the files are now (shared: do not change)."""
         if self.catalogs is None:
@@ -313,6 +318,12 @@ def build(
     return services
 
 
+def known_secrets(settings: Settings) -> list[str]:
+    from roleplay.adapters.index_open import known_secrets as found
+
+    return found(settings)
+
+
 def _parts(
     settings: Settings,
     url: str,
@@ -324,8 +335,6 @@ def _parts(
     """How to build the reviews, reports and retention services (on first use)."""
 
     def secrets() -> list[str]:
-        from roleplay.adapters.index_open import known_secrets
-
         return known_secrets(settings)
 
     @cache

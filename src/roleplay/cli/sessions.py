@@ -9,6 +9,7 @@ import typer
 
 from roleplay.cli import render
 from roleplay.cli.app import JsonOpt, app, build_services, emit_json, fail
+from roleplay.domain.text import redact as redact_secrets
 from roleplay.presentation import workspace as workspace_note
 from roleplay.services.ports import BrokenRecording, SessionNotFound
 
@@ -59,7 +60,11 @@ def show(
     except BrokenRecording as exc:
         problems.append(str(exc))
         card = None
-    redact = services.reviews.redact
+    secrets = services.secrets()  # the one redaction, without building the review service
+
+    def redact(text: str) -> str:
+        return redact_secrets(text, secrets)
+
     if as_json:
         emit_json(
             {
