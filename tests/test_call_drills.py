@@ -4,6 +4,7 @@ queue, one practice, and real-call scores kept apart from practice."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -169,12 +170,13 @@ async def test_the_app_offers_the_same_drills_where_a_real_calls_scorecard_is_sh
 ) -> None:
     from textual.widgets import Button, Static
 
+    from roleplay.adapters.clock import ManualClock
     from roleplay.tui.screens.scorecard import ScorecardScreen
     from tests.app_helpers import make_app, settle
 
     session = scored_call(mini_workspace, tmp_path, "--no-make-drills")
     assert not list((mini_workspace / "scenarios").glob("from-call-*.yaml"))
-    app = make_app(mini_workspace)
+    app = make_app(mini_workspace, clock=ManualClock(datetime(2026, 3, 2, 9, tzinfo=UTC)))
     async with app.run_test(size=(100, 40)) as pilot:
         await settle(pilot)
         app.open_session(session)
@@ -189,6 +191,7 @@ async def test_the_app_offers_the_same_drills_where_a_real_calls_scorecard_is_sh
         assert any("Drills made and validated" in n for n in notes), notes
     made = list((mini_workspace / "scenarios").glob("from-call-*.yaml"))
     assert made
+    assert all("recorded call of 2026-03-02" in f.read_text() for f in made)  # the app's clock
     assert invoke(mini_workspace, "validate").exit_code == 0
 
 

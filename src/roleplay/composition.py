@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from roleplay.adapters.openai_llm import LlmClient
     from roleplay.domain.session import SessionRecord
     from roleplay.services.assignments import Assignments
+    from roleplay.services.call_drills import MadeDrill
     from roleplay.services.catalog import Catalog, WatchedCatalog
     from roleplay.services.conversation_tests import PromptTexts
     from roleplay.services.end_of_call import EndOfCall
@@ -103,6 +104,16 @@ class Services:
         from roleplay.services.end_of_call import EndOfCall
 
         return EndOfCall(self.practice, self.habit, self.catalog, self._resolve)
+
+    def make_drills(self, session_id: str, base: str | None = None) -> list[MadeDrill]:
+        """Drills from a scored real call's weakest moments, written into the workspace's
+        scenarios and dated by the services' one clock (the CLI and the app make the same)."""
+        from roleplay.services.call_drills import make_drills
+
+        ws, day = self.workspace, self.practice.clock.now().date()
+        return make_drills(
+            self.store, self.catalog(), ws.scenarios, ws.rubrics, session_id, day, base
+        )
 
     def _resolve(self, ref: str) -> str:
         """`store.resolve` ('last': from the kept list, or the index's newest row)."""

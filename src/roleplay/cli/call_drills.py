@@ -40,7 +40,7 @@ def call_drills(
 ) -> None:
     """The weakest moments of a scored real call; with --make, drills that open with the
     customer's own words and join the queue for the weak skill."""
-    from roleplay.services.call_drills import CallDrillError, make_drills, moments_of
+    from roleplay.services.call_drills import CallDrillError, moments_of
     from roleplay.services.catalog import UnknownScenario
     from roleplay.services.ports import SessionNotFound
 
@@ -59,15 +59,7 @@ def call_drills(
                 "[--scenario SCENARIO]"
             )
             return
-        made = make_drills(
-            services.store,
-            services.catalog(),
-            services.workspace.scenarios,
-            services.workspace.rubrics,
-            session,
-            services.practice.clock.now().date(),  # the services' one clock
-            scenario,
-        )
+        made = services.make_drills(session, scenario)
     except (SessionNotFound, CallDrillError, UnknownScenario) as exc:
         raise fail(str(exc.args[0]) if isinstance(exc, SessionNotFound) else str(exc)) from None
     if as_json:
@@ -95,7 +87,7 @@ def offer_drills(services: Services, session_id: str, make: bool | None) -> None
     """After a real call is kept: its weakest moments, and an offer to drill them. `make` is
     the answer given up front (--make-drills/--no-make-drills); without one a terminal is
     asked, and a script is told the command. Never silent, never made unasked."""
-    from roleplay.services.call_drills import CallDrillError, make_drills, moments_of
+    from roleplay.services.call_drills import CallDrillError, moments_of
     from roleplay.services.catalog import UnknownScenario
 
     try:
@@ -121,14 +113,7 @@ def offer_drills(services: Services, session_id: str, make: bool | None) -> None
         typer.echo(f"No drills made. Later: {later}", err=True)
         return
     try:
-        made = make_drills(
-            services.store,
-            services.catalog(),
-            services.workspace.scenarios,
-            services.workspace.rubrics,
-            session_id,
-            services.practice.clock.now().date(),  # the services' one clock
-        )
+        made = services.make_drills(session_id)
     except (CallDrillError, UnknownScenario) as exc:
         raise fail(str(exc)) from None
     for d in made:

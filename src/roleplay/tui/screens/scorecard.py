@@ -131,21 +131,11 @@ class ScorecardScreen(ReportsFailures, Screen[None]):
 
     @work(thread=True, exit_on_error=False, group="call-drills")
     def _make_drills(self) -> None:
-        from datetime import UTC, datetime
-
-        from roleplay.services.call_drills import CallDrillError, make_drills
+        from roleplay.services.call_drills import CallDrillError
         from roleplay.services.catalog import UnknownScenario
 
-        services = self.rapp.services
         try:
-            made = make_drills(
-                services.store,
-                services.catalog(),
-                services.workspace.scenarios,
-                services.workspace.rubrics,
-                self.transcript.record.id,
-                datetime.now(UTC).date(),
-            )
+            made = self.rapp.services.make_drills(self.transcript.record.id)
         except (CallDrillError, UnknownScenario) as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
