@@ -39,18 +39,25 @@ def structured(
     name = schema.__name__
     json_schema = schema.model_json_schema()
     where = llm.config.where
+    # The fallback format; the schema rides along (llama.cpp constrains its output by it).
+    as_object: dict[str, object] = {"type": "json_object", "schema": json_schema}
+
+    def ask(prompt: Sequence[Message], response_format: dict[str, object]) -> str:
+        """One request: every attempt differs only in its messages and format."""
+        return llm.complete(
+            prompt,
+            model=model,
+            temperature=temperature,
+            max_tokens=max_tokens,
+            response_format=response_format,
+        )
+
     text: str | None = None
     if where not in _NO_JSON_SCHEMA:
         try:
-            text = llm.complete(
+            text = ask(
                 messages,
-                model=model,
-                temperature=temperature,
-                max_tokens=max_tokens,
-                response_format={
-                    "type": "json_schema",
-                    "json_schema": {"name": name, "schema": json_schema},
-                },
+                {"type": "json_schema", "json_schema": {"name": name, "schema": json_schema}},
             )
         except LlmError as exc:
             # 400/422 (unsupported parameter) or 500 (llama.cpp): fall back to json_object.
@@ -61,13 +68,7 @@ def structured(
     prompt = list(messages)
     if text is None:
         prompt = [*messages, {"role": "system", "content": _schema_instruction(json_schema)}]
-        text = llm.complete(
-            prompt,
-            model=model,
-            temperature=temperature,
-            max_tokens=max_tokens,
-            response_format={"type": "json_object", "schema": json_schema},
-        )
+        text = ask(prompt, as_object)
     try:
         return schema.model_validate_json(_strip_fences(text))
     except ValidationError as first:
@@ -80,13 +81,7 @@ def structured(
                 f"answer again with only the JSON object:\n{_errors(first)}",
             },
         ]
-        again = llm.complete(
-            retry,
-            model=model,
-            temperature=temperature,
-            max_tokens=max_tokens,
-            response_format={"type": "json_object", "schema": json_schema},
-        )
+        again = ask(retry, as_object)
         try:
             return schema.model_validate_json(_strip_fences(again))
         except ValidationError as second:
