@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from roleplay.domain.kpis import Kpis, describe
 from roleplay.domain.scenario import Scenario
-from roleplay.domain.scorecard import Scorecard
+from roleplay.domain.scorecard import Evidence, Scorecard
 from roleplay.domain.session import SessionRecord, Transcript
 from roleplay.domain.text import printable
 from roleplay.presentation.format import clock as clock  # re-exported for the CLI modules
@@ -157,22 +157,8 @@ def scorecard(card: Scorecard, rubric_title: str | None = None) -> str:
         out.append(wrap(c.rationale, "    "))
         if c.unsupported:
             out.append("    ! no verified evidence for this level")
-        for e in c.evidence:  # one marker per quote; its wrapped lines are indented under it
-            out.append(
-                wrap(
-                    f"\u201c{e.quote}\u201d (turn {e.turn}, {clock(e.time)})",
-                    " " * 6,
-                    first="    + ",
-                )
-            )
-        for e in c.counter_evidence:
-            out.append(
-                wrap(
-                    f"\u201c{e.quote}\u201d (turn {e.turn}, {clock(e.time)})",
-                    " " * 6,
-                    first="    - ",
-                )
-            )
+        out += [_quote(e, "+") for e in c.evidence]
+        out += [_quote(e, "-") for e in c.counter_evidence]
         tip = c.tip + (f" For example: \u201c{c.example}\u201d" if c.example else "")
         out.append(wrap("Next time: " + tip, "    "))
         out.append("")
@@ -183,17 +169,17 @@ def scorecard(card: Scorecard, rubric_title: str | None = None) -> str:
         out.append("Priorities: " + "; ".join(names[i] for i in card.priorities))
     for chk in card.commitments:  # commitments from earlier sessions that this one tested
         out += ["", wrap(f"Your commitment \u201c{chk.commitment}\u201d: {chk.reason}")]
-        for e in chk.evidence:
-            out.append(
-                wrap(
-                    f"\u201c{e.quote}\u201d (turn {e.turn}, {clock(e.time)})",
-                    " " * 6,
-                    first="    + ",
-                )
-            )
+        out += [_quote(e, "+") for e in chk.evidence]
     out += ["", kpi_lines(card.kpis)]
     out += ["", *[wrap(n) for n in card.notes]]
     return printable("\n".join(out))
+
+
+def _quote(e: Evidence, mark: str) -> str:
+    """One evidence quote under its marker (+ for, - against); wrapped lines indent under it."""
+    return wrap(
+        f"\u201c{e.quote}\u201d (turn {e.turn}, {clock(e.time)})", " " * 6, first=f"    {mark} "
+    )
 
 
 def kpi_lines(k: Kpis) -> str:
