@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from roleplay.domain.habit import HabitState
-from roleplay.domain.queue import PASS_LEVEL, needs
+from roleplay.domain.queue import DUE_BELOW, PASS_LEVEL, needs
 from roleplay.domain.schedule import SkillCard, review
-from roleplay.domain.skill_level import Levels
+from roleplay.domain.skill_level import Fit, Levels, Track
 
 NOW = datetime(2026, 1, 20, 8, 0, tzinfo=UTC)
 
@@ -108,3 +108,58 @@ def test_a_rep_with_thousands_of_practices_of_one_skill_still_gets_an_estimate()
     for i in range(2000):
         levels.observe("s", 4.0, NOW - timedelta(hours=2000 - i))
     assert 3.5 < levels.expected(["s"], NOW + timedelta(days=30))["s"] <= 5
+
+
+def test_the_estimate_is_surer_of_a_skill_shown_often_and_lately() -> None:
+    _, levels = history([("once", 3, 4), *[("often", 3, d) for d in (12, 10, 8, 6, 4)]])
+    now = levels.estimates(["once", "often"], NOW)
+    assert now["often"].spread < now["once"].spread
+    later = levels.estimates(["often"], NOW + timedelta(days=60))
+    assert later["often"].spread > now["often"].spread  # what practice added may have faded
+    assert levels.expected(["once"], NOW) == {"once": now["once"].level}
+
+
+def known(estimates: dict[str, tuple[float, float]]) -> tuple[dict[str, SkillCard], Levels]:
+    """Skills whose level estimate is exactly (level, spread) now, all due today (FSRS)."""
+    at = NOW - timedelta(days=40)
+    cards = {s: review(None, s, 3, at) for s in estimates}
+    tracks = {
+        s: Track(base=x, extra=0.0, var_base=sd**2, cov=0.0, var_extra=0.0, at=at, practices=1)
+        for s, (x, sd) in estimates.items()
+    }
+    return cards, Levels(fits=[Fit(lift=0.2, first_span=2.0, growth=2.0, tracks=tracks)])
+
+
+def queued(cards: dict[str, SkillCard], levels: Levels, new: Sequence[str] = ()) -> list[str]:
+    found = needs([*cards, *new], cards, NOW, NOW.date(), UTC, len(new), levels)
+    return [n.skill for n in found]
+
+
+def test_of_skills_expected_to_pass_the_one_likeliest_below_the_pass_level_comes_first() -> None:
+    # "shaky" was shown at 4 once: expected a little higher than "steady", shown at 3 again and
+    # again, but far less surely; the goal is every skill at the pass level, and "shaky" is the
+    # likelier to be below it. A new skill (as likely below as above) comes before both.
+    cards, levels = known({"steady": (3.3, 0.1), "shaky": (3.4, 0.5)})
+    assert queued(cards, levels) == ["shaky", "steady"]
+    assert queued(cards, levels, new=["ownership"]) == ["ownership", "shaky", "steady"]
+
+
+def test_a_skill_below_the_pass_level_comes_before_one_surely_at_it() -> None:
+    # Below the pass level every skill needs practice, and the weakest needs it most, however
+    # unsure its estimate and however surely another was shown just below the pass level.
+    cards, levels = known({"sure": (3.05, 0.02), "weak": (2.0, 0.8), "near": (2.9, 0.02)})
+    assert queued(cards, levels) == ["weak", "near", "sure"]
+    assert queued(cards, levels, new=["ownership"]) == ["weak", "near", "ownership", "sure"]
+
+
+def test_a_single_high_score_does_not_retire_a_weak_skill() -> None:
+    # Level 2 three times, then one 4: the estimate moves only part of the way, below the
+    # margin over the pass level that keeps a skill in today's queue whatever FSRS says.
+    cards, levels = history([("lucky", 2, 12), ("lucky", 2, 9), ("lucky", 2, 6), ("lucky", 4, 3)])
+    level = levels.expected(["lucky"], NOW)["lucky"]
+    assert level < DUE_BELOW
+    assert queued(cards, levels) == ["lucky"]
+    # Shown at 3 or more again and again, it leaves the queue until FSRS brings it back.
+    cards, levels = history([("lucky", 2, 12), *[("lucky", 4, d) for d in (9, 7, 5, 3, 1)]])
+    assert levels.expected(["lucky"], NOW)["lucky"] > DUE_BELOW
+    assert queued(cards, levels) == []

@@ -13,10 +13,19 @@ Which skills, in order (`needs`):
   bring a stronger one back first (bench/scheduler_sim.py: ordering by FSRS found the weakest
   skill no better than chance). Without an estimate for a skill (a caller without `levels`) it
   is the last showing discounted by the chance it still holds, 1 + (last showing - 1) *
-  retrievability. A new skill ranks like an expected NEW_LEVEL: after whatever is expected to
-  fall below the pass level, before whatever is expected to pass. A skill already practised
-  today waits behind the others (`done_today`): practice is interleaved, not one skill drilled
-  all day because it stays the weakest.
+  retrievability;
+- of the skills expected at the pass level or above, the one likeliest to be below it comes
+  first: how far it is expected above the pass level, in units of how unsure that estimate is
+  (`Need.margin`). The goal is every skill at the pass level; a skill shown at 3 once, weeks
+  ago, is likelier to have slipped below it than one shown at 3 every few days, although the
+  estimate puts them alike (the judge's single level is noisy: bench/scheduler_sim.py, late in
+  the run the skills left below the pass level were mostly ones shown once or twice, weeks
+  before, estimated just above it). Below the pass level the lowest level still comes first:
+  there every skill needs practice, and the weakest needs it most;
+- a new skill ranks like an expected NEW_LEVEL, as likely below as above: after whatever is
+  expected to fall below the pass level, before whatever is expected to pass. A skill already
+  practised today waits behind the others (`done_today`): practice is interleaved, not one
+  skill drilled all day because it stays the weakest.
 
 Which way to practise each (`plan`), greedily in that order, lowest cost first:
 - never the same scenario twice in one day's queue (unless nothing else trains the skill), and
@@ -41,7 +50,7 @@ from typing import Literal
 
 from roleplay.domain.scenario import Scenario
 from roleplay.domain.schedule import SkillCard, is_due, retrievability
-from roleplay.domain.skill_level import SHOWING_SD, Levels
+from roleplay.domain.skill_level import NEW_SD, SHOWING_SD, Estimate, Levels
 from roleplay.domain.variation import draw_choices
 
 PASS_LEVEL = 3.0  # the rubrics' pass level
@@ -53,6 +62,11 @@ PASS_LEVEL = 3.0  # the rubrics' pass level
 DUE_BELOW = PASS_LEVEL + SHOWING_SD
 NEW_LEVEL = PASS_LEVEL  # where a never-practised skill ranks
 RECENT = 5  # sessions whose scenarios the queue avoids repeating
+# How unsure a level is that comes without an estimate (FSRS's discounted last showing): the
+# estimate's own prior spread. Only its order matters, so any one value orders such skills by
+# level alone, as before.
+UNSURE = NEW_SD
+MIN_SPREAD = 1e-6  # a spread is never 0, but a division by it must not fail
 
 
 @dataclass(frozen=True)
@@ -62,6 +76,7 @@ class Need:
     retrievability: float | None  # None for a new skill
     card: SkillCard | None
     level: float | None = None  # the level estimate for today (skill_level.Levels), if known
+    spread: float | None = None  # how unsure that estimate is (levels, one standard deviation)
 
     @property
     def weak(self) -> bool:
@@ -75,6 +90,21 @@ class Need:
         if self.level is not None:
             return self.level
         return 1 + (self.card.shown - 1) * self.retrievability
+
+    @property
+    def margin(self) -> float:
+        """How far the expected level lies above the pass level, in units of how unsure it is:
+        the lower, the likelier the skill is below the pass level (0: as likely as not)."""
+        spread = self.spread if self.level is not None and self.spread is not None else UNSURE
+        return (self.expected_level - PASS_LEVEL) / max(spread, MIN_SPREAD)
+
+    @property
+    def rank(self) -> tuple[int, float]:
+        """Where the skill goes in the queue: below the pass level, the lowest expected level
+        first; at or above it, the likeliest to be below it first (see the module docstring)."""
+        if self.expected_level < PASS_LEVEL:
+            return (0, self.expected_level)
+        return (1, self.margin)
 
 
 def needs(
@@ -92,18 +122,19 @@ def needs(
     `done_today`: skills already practised today, which wait behind the others."""
     ordered = list(dict.fromkeys(skills))
     known = [s for s in ordered if s in cards]
-    expected = levels.expected(known, now) if levels is not None else {}
+    found = levels.estimates(known, now) if levels is not None else {}
+    expected = {s: e.level for s, e in found.items()}
     due = [
-        Need(s, "due", retrievability(cards[s], now), cards[s], expected.get(s))
+        _need(s, "due", cards[s], now, found)
         for s in known
         if is_due(cards[s], today, tz) or expected.get(s, DUE_BELOW) < DUE_BELOW
     ]
     new = [Need(s, "new", None, None) for s in ordered if s not in cards][: max(0, new_allowed)]
 
-    def urgency(n: Need) -> tuple[bool, float, int, str]:
+    def urgency(n: Need) -> tuple[bool, tuple[int, float], int, str]:
         return (
             n.skill in done_today,
-            n.expected_level,
+            n.rank,
             1 if n.kind == "new" else 0,
             n.card.due.isoformat() if n.card else "",
         )
@@ -119,16 +150,36 @@ def ahead(
     tz: tzinfo,
     levels: Levels | None = None,
 ) -> list[Need]:
-    """Skills not due yet, the weakest expected level first: practice ahead, when the rep wants
-    more than is due (FSRS counts an early review for what it is: a smaller gain)."""
+    """Skills not due yet, the likeliest to be below the pass level first (`Need.rank`):
+    practice ahead, when the rep wants more than is due (FSRS counts an early review for what
+    it is: a smaller gain)."""
     known = [s for s in dict.fromkeys(skills) if s in cards]
-    expected = levels.expected(known, now) if levels is not None else {}
+    estimates = levels.estimates(known, now) if levels is not None else {}
+    expected = {s: e.level for s, e in estimates.items()}
     found = [
-        Need(s, "ahead", retrievability(cards[s], now), cards[s], expected.get(s))
+        _need(s, "ahead", cards[s], now, estimates)
         for s in known
         if not is_due(cards[s], today, tz) and expected.get(s, DUE_BELOW) >= DUE_BELOW
     ]
-    return sorted(found, key=lambda n: (n.expected_level, n.retrievability or 0.0, n.skill))
+    return sorted(found, key=lambda n: (n.rank, n.retrievability or 0.0, n.skill))
+
+
+def _need(
+    skill: str,
+    kind: Literal["due", "ahead"],
+    card: SkillCard,
+    now: datetime,
+    estimates: Mapping[str, Estimate],
+) -> Need:
+    estimate = estimates.get(skill)
+    return Need(
+        skill,
+        kind,
+        retrievability(card, now),
+        card,
+        estimate.level if estimate else None,
+        estimate.spread if estimate else None,
+    )
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,11 @@ how well it predicted the rep's showings so far (its `misfit`, the negative log-
 each showing before it was applied): the estimate is the weighted mean (Bayesian model
 averaging). With few showings all weigh alike; after a few weeks the estimate follows the
 rep's own pace. Time is always passed in; datetimes must be timezone-aware.
+
+`estimates` also says how unsure each estimate is (`Estimate.spread`, one standard deviation in
+levels): each candidate's own uncertainty (a skill shown once, or long ago, is less certain
+than one shown often and lately) and how far the weighed candidates disagree. The queue uses it
+to tell, of the skills expected at the pass level or above, which is likeliest to be below it.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ import itertools
 import math
 from collections.abc import Iterable
 from datetime import datetime
+from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -52,6 +58,13 @@ NEGLIGIBLE = 1e-4  # a candidate weighing less than this (relative to the best) 
 # a day) lasts 5 million days, and growth ** practices would overflow a float for a rep with
 # hundreds of sessions of one skill (seen: `today` failing at 8,000 sessions).
 MAX_GROWTH_STEPS = 40
+
+
+class Estimate(NamedTuple):
+    """The level the rep would likely show on a skill (1-5), give or take `spread` levels."""
+
+    level: float
+    spread: float
 
 
 class Track(BaseModel):
@@ -147,6 +160,12 @@ class Levels(BaseModel):
 
     def expected(self, skills: Iterable[str], now: datetime) -> dict[str, float]:
         """Skill -> the level the rep would likely show at `now`, for the skills practised."""
+        return {s: e.level for s, e in self.estimates(skills, now).items()}
+
+    def estimates(self, skills: Iterable[str], now: datetime) -> dict[str, Estimate]:
+        """Skill -> the level the rep would likely show at `now` and how unsure that is, for
+        the skills practised: the candidates' weighed mean, and the spread of that mixture
+        (each candidate's own variance plus how far its level lies from the mean)."""
         if now.tzinfo is None:
             raise ValueError(f"time must be timezone-aware, got {now.isoformat()}")
         if not self.fits:
@@ -155,12 +174,22 @@ class Levels(BaseModel):
         weighed = [(math.exp(-(f.misfit - best) / 2), f) for f in self.fits]
         weighed = [(w, f) for w, f in weighed if w >= NEGLIGIBLE]
         total = sum(w for w, _ in weighed)
-        found: dict[str, float] = {}
+        found: dict[str, Estimate] = {}
         for skill in skills:
-            levels = [(w, f.level(skill, now)) for w, f in weighed]
-            if all(x is not None for _, x in levels):
-                level = sum(w * x for w, x in levels if x is not None) / total
-                found[skill] = min(TOP, max(1.0, level))
+            mean = second = 0.0
+            for w, f in weighed:
+                track = f.tracks.get(skill)
+                if track is None:
+                    break
+                h = f.held(track, now)
+                x = track.base + track.extra * h
+                var = track.var_base + 2 * track.cov * h + track.var_extra * h * h
+                mean += w * x
+                second += w * (max(0.0, var) + x * x)
+            else:
+                mean, second = mean / total, second / total
+                spread = math.sqrt(max(0.0, second - mean * mean))
+                found[skill] = Estimate(min(TOP, max(1.0, mean)), spread)
         return found
 
     def pace(self) -> Fit | None:
