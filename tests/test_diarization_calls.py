@@ -11,7 +11,7 @@ import pytest
 
 from roleplay.adapters.call_audio import CallTranscriber
 from roleplay.adapters.stt_whisper import WhisperSpeech
-from roleplay.domain.call import CallWords, guess_rep, utterances
+from roleplay.domain.call import CallWords, SpokenWord, guess_rep, utterances
 from tests.calls import READER, MadeCall, make_call, real_utterances, write_stereo
 from tests.speech import JFK, RATE, needs_espeak, speech_dir, write_wav
 
@@ -71,6 +71,39 @@ def test_a_second_of_crosstalk_at_every_turn_keeps_most_words_with_their_speaker
     shares = per_side(call, mono, heard, guess.speaker)
     # both sides keep most of their words (measured 88% overall; generous for tiny.en's moods)
     assert shares["rep"] >= 0.7 and shares["customer"] >= 0.7, shares
+
+
+@needs_espeak
+@pytest.mark.slow
+def test_the_rep_is_guessed_on_a_noisy_phone_line_with_crosstalk(
+    calls: CallTranscriber, voices: dict[str, list[np.ndarray]], tmp_path: Path
+) -> None:
+    # tiny.en mishears the greeting here ("Good -crowding"), and the rep's first words went to
+    # the customer's voice, so "speaks first" named the customer; "your name" still shows
+    call = make_call(
+        customer_audio=voices["reader"], customer_text=READER, phone=True, snr_db=15, overlap=0.5
+    )
+    mono, heard = transcribed(calls, call, tmp_path)
+    guess = guess_rep(utterances(list(mono.words)))
+    as_a, as_b = (per_side(call, mono, heard, label) for label in ("A", "B"))
+    rep_voice = "A" if sum(as_a.values()) > sum(as_b.values()) else "B"
+    assert guess.speaker == rep_voice, (guess, as_a, as_b)
+    assert guess.sure
+
+
+def test_asking_for_a_name_marks_the_rep_when_the_greeting_was_misheard() -> None:
+    said = [
+        ("Good", 0.1, 0.7, "B"),
+        ("crowding,", 0.7, 1.4, "B"),
+        ("your", 5.4, 5.6, "A"),
+        ("name,", 5.6, 6.0, "A"),
+        ("Permission", 8.0, 8.6, "B"),
+        ("is", 8.6, 8.8, "B"),
+        ("granted.", 8.8, 9.4, "B"),
+    ]
+    guess = guess_rep(utterances([SpokenWord(*w) for w in said]))
+    assert guess.speaker == "A" and guess.sure
+    assert "your name" in guess.reasons[0]
 
 
 @pytest.mark.slow
