@@ -4,15 +4,27 @@ Two-voice calls are made here (tests/calls.py): a rep voiced by espeak-ng and a 
 is a real recording from ../shared/data/speech/ (JFK; the English half of the licence reading)
 or a second espeak-ng voice; with overlapping turns, white noise, and phone-band audio
 (300-3400 Hz, 8 kHz). Each call goes through the real pipeline (adapters/call_audio.py, tiny.en
-int8) as a mono file (diarized) and as a stereo file (split by channel). A word is attributed
-correctly when its speaker is the one whose clean track is louder over the word's span (mono:
-with the better of the two ways of naming the clusters). `rep?` says whether the guess of the
-rep's side (who greets, who asks for details) was right. A word only one side's script holds
-is that side's (Whisper's word times drift at a change of speaker); `mono*` lets the clean
-tracks decide first where one side is ten times louder over the word, since a misheard word
-can land in the other side's script by chance ("driver" for the customer's "drivers").
+int8) as a mono file (diarized) and as a stereo file (split by channel). Real-against-real
+calls (added): the reader as the rep and JFK as the customer, clean and through a phone line
+with noise, and a "similar voice" call of the reader against the reader played 6% faster
+(pitch and formants 6% higher; different sentences at each point). Their figures are summed
+apart from the first set, so old and new stay comparable.
+
+Scoring (per word of the mono transcript; mono: the better of the two ways of naming the
+clusters). `mono`: the word's speaker is the side whose clean track, transcribed alone (the
+stereo run of the same call), was heard saying the same word within 0.5 s of it, when only one
+side was; else a side ten times louder over the word's span; else the side whose script alone
+holds the word; else a side twice as loud; crosstalk where neither side dominates is not
+counted (it cannot be told who said it). `old` is the earlier truth, kept for comparison:
+script first, then twice as loud, and crosstalk counted as the customer's (the comparison
+`truth == "rep"` gave "both" to the customer). That old truth failed itself: every stereo word
+is the side of its own channel by construction, yet it marked 1-9% of them wrong per
+condition ("this" heard in the reader's speech was the rep's because only the rep's script
+holds "this"; crosstalk words of the rep were the customer's). `stereo` is scored with the old
+truth for that reason: 100% minus it is roughly the old truth's own error. `rep?` says whether
+the guess of the rep's side (who greets, who asks for details) was right.
 `mfcc` is the same transcript diarized without the pretrained speaker encoder (features and
-mixtures only, as before issue 15): before/after on identical words, in one run.
+mixtures only, as before issue 15), scored as `mono`.
 
 Usage: python bench/diarization_bench.py [--turns 5] [--write DIR [--write-only]] [--quick]
   --write DIR also writes a two-minute call (call-stereo.wav, call-mono.wav) for trying
@@ -38,7 +50,14 @@ from roleplay.adapters.call_audio import MONO_LABELS, CallTranscriber, read_chan
 from roleplay.adapters.diarization import speakers_of_words  # noqa: E402
 from roleplay.adapters.stt_whisper import WhisperSpeech  # noqa: E402
 from roleplay.domain.call import CallWords, SpokenWord, guess_rep, utterances  # noqa: E402
-from tests.calls import READER, MadeCall, make_call, real_utterances, write_stereo  # noqa: E402
+from tests.calls import (  # noqa: E402
+    READER,
+    MadeCall,
+    make_call,
+    real_utterances,
+    shifted,
+    write_stereo,
+)
 from tests.speech import JFK, RATE, write_wav  # noqa: E402
 
 SPEECH = Path(os.environ.get("ROLEPLAY_SPEECH_DIR", REPO.parent / "shared" / "data" / "speech"))
@@ -46,7 +65,7 @@ if not (SPEECH / "jfk.flac").is_file():
     SPEECH = Path("/work/shared/data/speech")
 
 
-CLEAR = 10.0  # mono*: the clean tracks decide where one side is this many times louder
+Heard = list[tuple[str, float, float, str]]  # a side's clean-track words: text, start, end, side
 
 
 def conditions(
@@ -74,11 +93,44 @@ def conditions(
     ]
 
 
-def accuracy(
-    call: MadeCall, words: CallWords, rep_label: str, clear: float | None = None
-) -> tuple[float, int]:
+def real_conditions(
+    jfk: list[np.ndarray], reader: list[np.ndarray]
+) -> list[tuple[str, dict[str, object]]]:
+    """Real voices on both sides: the reader (rep) and JFK (customer); and the reader against
+    herself played 6% faster, each turn a different sentence from the other side's."""
+    both: dict[str, object] = {
+        "rep_audio": reader,
+        "rep_text": READER,
+        "customer_audio": jfk,
+        "customer_text": JFK,
+    }
+    rotated = reader[2:] + reader[:2]
+    similar: dict[str, object] = {
+        "rep_audio": reader,
+        "rep_text": READER,
+        "customer_audio": [shifted(x, 1.06) for x in rotated],
+        "customer_text": READER,
+    }
+    return [
+        ("real: reader rep, JFK customer", both),
+        ("real: reader/JFK, phone + 20 dB", {**both, "phone": True, "snr_db": 20}),
+        ("real: reader / reader +6% (similar)", similar),
+    ]
+
+
+def accuracy(call: MadeCall, words: CallWords, rep_label: str, heard: Heard) -> tuple[float, int]:
     """Share of words given to the right side, and how many words had a true speaker."""
-    truth = [call.true_speaker(w.text, w.start, w.end, clear) for w in words.words]
+    truth = [call.heard_speaker(w.text, w.start, w.end, heard) for w in words.words]
+    return _share(words, rep_label, truth)
+
+
+def old_accuracy(call: MadeCall, words: CallWords, rep_label: str) -> tuple[float, int]:
+    """The same by the earlier truth (script first; crosstalk counted as the customer's)."""
+    truth = [call.true_speaker(w.text, w.start, w.end) for w in words.words]
+    return _share(words, rep_label, ["customer" if t == "both" else t for t in truth])
+
+
+def _share(words: CallWords, rep_label: str, truth: list[str | None]) -> tuple[float, int]:
     pairs = [
         (w.speaker == rep_label, t == "rep") for w, t in zip(words.words, truth, strict=True) if t
     ]
@@ -86,6 +138,11 @@ def accuracy(
         return 0.0, 0
     right = sum(a == b for a, b in pairs)
     return right / len(pairs), len(pairs)
+
+
+def overall(rows: list[tuple[float, int]]) -> str:
+    n = sum(k for _, k in rows)
+    return f"{sum(a * k for a, k in rows) / max(1, n):>6.1%}"
 
 
 def main() -> None:
@@ -122,68 +179,69 @@ def main() -> None:
         )
     if args.write_only:
         return
-    rows = conditions(jfk, reader)
+    sets = [("all (word-weighted)", conditions(jfk, reader))]
+    sets.append(("real voices (word-weighted)", real_conditions(jfk, reader)))
     if args.quick:
-        rows = [rows[1], rows[8], rows[9]]
+        sets = [("quick", [sets[0][1][1], sets[0][1][8], sets[1][1][1]])]
     print(
-        f"{'condition':40} {'words':>5} {'mfcc':>6} {'mono':>6} {'mono*':>6} {'rep?':>4} "
+        f"{'condition':40} {'words':>5} {'mfcc':>6} {'mono':>6} {'old':>6} {'rep?':>4} "
         f"{'stereo':>6}"
     )
     audio_s = stt_s = diar_s = mfcc_s = 0.0
-    mono_all: list[tuple[float, int]] = []
-    mfcc_all: list[tuple[float, int]] = []
-    clear_all: list[tuple[float, int]] = []
     with tempfile.TemporaryDirectory() as tmp:
-        for name, kw in rows:
-            call = make_call(turns=args.turns, **kw)  # type: ignore[arg-type]
-            mono_path = write_wav(Path(tmp) / "mono.wav", call.mix)
-            stereo_path = write_stereo(Path(tmp) / "stereo.wav", call.rep, call.customer)
-            stages: dict[str, float] = {}
+        for title, rows in sets:
+            mono_all: list[tuple[float, int]] = []
+            mfcc_all: list[tuple[float, int]] = []
+            old_all: list[tuple[float, int]] = []
+            for name, kw in rows:
+                call = make_call(turns=args.turns, **kw)  # type: ignore[arg-type]
+                mono_path = write_wav(Path(tmp) / "mono.wav", call.mix)
+                stereo_path = write_stereo(Path(tmp) / "stereo.wav", call.rep, call.customer)
+                stereo = calls.transcribe(stereo_path, "en", "stereo")
+                heard = [
+                    (w.text, w.start, w.end, "rep" if w.speaker == "left" else "customer")
+                    for w in stereo.words
+                ]
+                stages: dict[str, float] = {}
 
-            def progress(
-                stage: str, done: float, total: float, stages: dict[str, float] = stages
-            ) -> None:
-                stages.setdefault(stage, time.perf_counter())
+                def progress(
+                    stage: str, done: float, total: float, stages: dict[str, float] = stages
+                ) -> None:
+                    stages.setdefault(stage, time.perf_counter())
 
-            t0 = time.perf_counter()
-            mono = calls.transcribe(mono_path, "en", "mono", progress)
-            t1 = time.perf_counter()
-            diar_start = stages.get("telling the voices apart", t1)
-            stt_s += diar_start - t0
-            diar_s += t1 - diar_start
-            audio_s += len(call.mix) / RATE
-            found = utterances(list(mono.words))
-            guess = guess_rep(found).speaker
-            # Mono: the better naming of the two clusters; the guess is reported beside it.
-            acc_a, n = accuracy(call, mono, "A")
-            acc_b, _ = accuracy(call, mono, "B")
-            acc = max(acc_a, acc_b)
-            acc_clear = max(accuracy(call, mono, label, CLEAR)[0] for label in ("A", "B"))
-            t2 = time.perf_counter()
-            before = without_encoder(read_channels(mono_path, "mono")[0], mono)
-            mfcc_s += time.perf_counter() - t2
-            acc_mfcc = max(accuracy(call, before, label)[0] for label in ("A", "B"))
-            mfcc_all.append((acc_mfcc, n))
-            rep_right = (guess == "A") == (acc_a >= acc_b)
-            stereo = calls.transcribe(stereo_path, "en", "stereo")
-            st_acc, _ = accuracy(call, stereo, "left")
-            mono_all.append((acc, n))
-            clear_all.append((acc_clear, n))
+                t0 = time.perf_counter()
+                mono = calls.transcribe(mono_path, "en", "mono", progress)
+                t1 = time.perf_counter()
+                diar_start = stages.get("telling the voices apart", t1)
+                stt_s += diar_start - t0
+                diar_s += t1 - diar_start
+                audio_s += len(call.mix) / RATE
+                guess = guess_rep(utterances(list(mono.words))).speaker
+                acc_a, n = accuracy(call, mono, "A", heard)
+                acc_b, _ = accuracy(call, mono, "B", heard)
+                acc = max(acc_a, acc_b)
+                old, n_old = max(old_accuracy(call, mono, label) for label in ("A", "B"))
+                t2 = time.perf_counter()
+                before = without_encoder(read_channels(mono_path, "mono")[0], mono)
+                mfcc_s += time.perf_counter() - t2
+                acc_mfcc = max(accuracy(call, before, label, heard)[0] for label in ("A", "B"))
+                rep_right = (guess == "A") == (acc_a >= acc_b)
+                st_acc, _ = old_accuracy(call, stereo, "left")
+                mono_all.append((acc, n))
+                mfcc_all.append((acc_mfcc, n))
+                old_all.append((old, n_old))
+                print(
+                    f"{name:40} {n:>5} {acc_mfcc:>6.1%} {acc:>6.1%} {old:>6.1%} "
+                    f"{'yes' if rep_right else 'NO':>4} {st_acc:>6.1%}"
+                )
+            words_n = sum(n for _, n in mono_all)
             print(
-                f"{name:40} {n:>5} {acc_mfcc:>6.1%} {acc:>6.1%} {acc_clear:>6.1%} "
-                f"{'yes' if rep_right else 'NO':>4} {st_acc:>6.1%}"
+                f"{title:40} {words_n:>5} {overall(mfcc_all)} {overall(mono_all)} "
+                f"{overall(old_all)}\n"
             )
-    words_n = sum(n for _, n in mono_all)
-    total = sum(a * n for a, n in mono_all) / max(1, words_n)
-    total_clear = sum(a * n for a, n in clear_all) / max(1, words_n)
-    total_mfcc = sum(a * n for a, n in mfcc_all) / max(1, words_n)
-    print(
-        f"{'all (word-weighted)':40} {words_n:>5} {total_mfcc:>6.1%} {total:>6.1%} "
-        f"{total_clear:>6.1%}"
-    )
     minutes = audio_s / 60
     print(
-        f"\nper audio minute (mono, tiny.en int8, {os.cpu_count()} cores, machine shared): "
+        f"per audio minute (mono, tiny.en int8, {os.cpu_count()} cores, machine shared): "
         f"transcription {stt_s / minutes:.1f} s, diarization {diar_s / minutes:.2f} s "
         f"(without the encoder: {mfcc_s / minutes:.2f} s, ratio {diar_s / max(mfcc_s, 1e-9):.2f})"
     )

@@ -1,13 +1,14 @@
 """Two-voice calls made for tests and the attribution benchmark.
 
-A rep voiced by espeak-ng talks with a customer who is either a real recording from
-../shared/data/speech/ (cut at its pauses) or a second espeak-ng voice. Turns can overlap,
-noise can be added, and the call can be squeezed through a phone line (300-3400 Hz, 8 kHz).
-Each side's clean track is kept, so every word's true speaker is known.
+A rep voiced by espeak-ng (or a real recording) talks with a customer who is either a real
+recording from ../shared/data/speech/ (cut at its pauses) or a second espeak-ng voice. Turns
+can overlap, noise can be added, and the call can be squeezed through a phone line (300-3400
+Hz, 8 kHz). Each side's clean track is kept, so every word's true speaker is known.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,6 +69,31 @@ class MadeCall:
         """(samples, 2): rep left, customer right."""
         return np.stack([self.rep, self.customer], axis=1)
 
+    def heard_speaker(
+        self,
+        text: str,
+        start: float,
+        end: float,
+        heard: Sequence[tuple[str, float, float, str]],
+        near: float = 0.5,
+    ) -> str | None:
+        """Who said a word of the mono transcript, from what each side's clean track was heard
+        to say on its own (`heard`: text, start, end, "rep"/"customer", e.g. the stereo
+        transcript of the same call): the side that was heard saying the same word within
+        `near` seconds of it, when only one side was. Else `true_speaker` with a side that is
+        ten times louder over the word deciding before the scripts; None for crosstalk where
+        neither side dominates (it cannot be told who said it, so it is not counted)."""
+        word = normalise(text)
+        sides = {
+            side
+            for said, a, b, side in heard
+            if a < end + near and b > start - near and normalise(said) == word
+        }
+        if len(sides) == 1:
+            return sides.pop()
+        found = self.true_speaker(text, start, end, clear=10.0)
+        return None if found == "both" else found
+
     def true_speaker(
         self, text: str, start: float, end: float, clear: float | None = None
     ) -> str | None:
@@ -124,6 +150,8 @@ def real_utterances(path: Path, limit: float = 30.0) -> list[np.ndarray]:
 def make_call(
     customer_audio: list[np.ndarray] | None = None,
     customer_text: str = "",
+    rep_audio: list[np.ndarray] | None = None,
+    rep_text: str = "",
     rep_voice: str = "en-us",
     customer_voice: str = "en-us+f2",
     overlap: float = 0.0,
@@ -133,10 +161,14 @@ def make_call(
     seed: int = 0,
 ) -> MadeCall:
     """Rep and customer alternate; `overlap` seconds of each reply start before the other
-    side stops (negative: a pause of that length)."""
+    side stops (negative: a pause of that length). `rep_audio` (with what it says,
+    `rep_text`) puts a real recording on the rep's side instead of espeak-ng."""
     rng = np.random.default_rng(seed)
     turns = min(turns, len(REP_LINES))
-    rep_parts = [say(line, rep_voice) for line in REP_LINES[:turns]]
+    if rep_audio:
+        rep_parts = [rep_audio[i % len(rep_audio)] for i in range(turns)]
+    else:
+        rep_parts = [say(line, rep_voice) for line in REP_LINES[:turns]]
     if customer_audio:
         cust_parts = [customer_audio[i % len(customer_audio)] for i in range(turns)]
     else:
@@ -168,9 +200,17 @@ def make_call(
         mix / peak,
         rep / peak,
         customer / peak,
-        frozenset(normalise(" ".join(REP_LINES[:turns])).split()),
+        frozenset(normalise(rep_text if rep_audio else " ".join(REP_LINES[:turns])).split()),
         frozenset(normalise(said_by_customer).split()),
     )
+
+
+def shifted(audio: np.ndarray, factor: float) -> np.ndarray:
+    """A recording played `factor` times faster (a tape sped up): pitch and formants rise
+    together by that factor, as a slightly smaller vocal tract of the same speaker's style."""
+    import soxr
+
+    return np.asarray(soxr.resample(audio, RATE * factor, RATE), dtype=np.float32)
 
 
 def _trim(audio: np.ndarray) -> np.ndarray:

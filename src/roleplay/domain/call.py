@@ -129,7 +129,7 @@ _REP_SIGNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "asks for the customer's details",
         re.compile(
             r"\b((can|could|may) i (get|have|take|confirm) (your|the)|what('?s| is) your "
-            r"(name|email|e-mail|phone|number|address|company|account)|your (e-?mail|phone "
+            r"(name|email|e-mail|phone|number|address|company|account)|your (name|e-?mail|phone "
             r"number|account number|postcode|zip code|date of birth)|spell (that|your))",
             re.I,
         ),
