@@ -75,3 +75,14 @@ def test_a_read_command_loads_only_what_it_runs(
     assert done.returncode == 0, done.stderr
     assert shown in done.stdout
     assert [m for m in modules if m in unwanted] == []
+
+
+def test_score_last_writes_a_local_index_without_sqlalchemy(workspace: Path) -> None:
+    """`score last` writes the scorecard and the index; a rep's local index that is already
+    at the newest schema is written with stdlib sqlite3 (the rows are the same:
+    tests/contracts/test_index_writers.py), so SQLAlchemy and Alembic stay out."""
+    practise(workspace)  # one scored session; its index is created (by SQLAlchemy) here
+    done, modules = loaded(workspace, "score", "last", "--judge", "offline")
+    assert done.returncode == 0, done.stderr
+    assert "Overall" in done.stdout or "overall" in done.stdout
+    assert [m for m in modules if m in ("sqlalchemy", "alembic")] == []
