@@ -86,3 +86,29 @@ def test_score_last_writes_a_local_index_without_sqlalchemy(workspace: Path) -> 
     assert done.returncode == 0, done.stderr
     assert "Overall" in done.stdout or "overall" in done.stdout
     assert [m for m in modules if m in ("sqlalchemy", "alembic")] == []
+
+
+def test_the_garbage_collector_runs_again_once_the_command_runs(workspace: Path) -> None:
+    """The entry point holds the cyclic collector off while the command starts (it would only
+    scan what start-up loaded, ~100,000 objects, again and again); once the command's module
+    is loaded it collects again, so a long call or a big reindex frees its cycles."""
+    probe = (
+        "import atexit, gc, sys\n"
+        "atexit.register(lambda: print('collecting', gc.isenabled(), gc.get_freeze_count() > 0,"
+        " file=sys.stderr))\n"
+        "from roleplay.cli.start import main\n"
+        "sys.argv = ['roleplay', *sys.argv[1:]]\n"
+        "main()\n"
+    )
+    env = {**os.environ, "PYTHONPATH": SRC, "ROLEPLAY_REP": "ana", "ROLEPLAY_TIMEZONE": "UTC"}
+    done = subprocess.run(
+        [sys.executable, "-c", probe, "--workspace", str(workspace), "scenarios"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "discovery-spin" in done.stdout
+    assert "collecting True True" in done.stderr
