@@ -112,3 +112,42 @@ def test_the_garbage_collector_runs_again_once_the_command_runs(workspace: Path)
     assert done.returncode == 0, done.stderr
     assert "discovery-spin" in done.stdout
     assert "collecting True True" in done.stderr
+
+
+def test_a_command_does_not_look_for_pydantic_plugins(workspace: Path, tmp_path: Path) -> None:
+    """pydantic would read the entry points of every installed package (10-20 ms a command)
+    and load any plugin registered there; roleplay uses none, so a command loads none."""
+    site = tmp_path / "site"
+    (site / "spy_plugin-1.0.dist-info").mkdir(parents=True)
+    (site / "spy_plugin-1.0.dist-info" / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: spy-plugin\nVersion: 1.0\n"
+    )
+    (site / "spy_plugin-1.0.dist-info" / "entry_points.txt").write_text(
+        "[pydantic]\nspy = spy_plugin:plugin\n"
+    )
+    marker = tmp_path / "loaded"
+    (site / "spy_plugin.py").write_text(
+        f"from pathlib import Path\nPath({str(marker)!r}).write_text('yes')\n"
+        "class Plugin:\n"
+        "    def new_schema_validator(self, *args, **kwargs):\n"
+        "        return None, None, None\n"
+        "plugin = Plugin()\n"
+    )
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([SRC, str(site)]),
+        "ROLEPLAY_REP": "ana",
+        "ROLEPLAY_TIMEZONE": "UTC",
+    }
+    env.pop("PYDANTIC_DISABLE_PLUGINS", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "roleplay", "--workspace", str(workspace), "scenarios"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "discovery-spin" in done.stdout
+    assert not marker.exists()

@@ -5,6 +5,7 @@ for nothing it does not draw. Every other use goes to the command line (cli/root
 from __future__ import annotations
 
 import gc
+import os
 import sys
 from typing import TYPE_CHECKING
 
@@ -13,6 +14,11 @@ if TYPE_CHECKING:
 
 
 def main() -> None:
+    # pydantic looks for plugins (observability hooks) in the entry points of every installed
+    # package the first time it builds a validator: 10-20 ms of each command, spent reading
+    # a hundred metadata files. roleplay uses none; typer switches them off for its own
+    # validators too. Someone who sets the variable keeps their setting.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "1")
     if len(sys.argv) == 1 and sys.stdin.isatty() and sys.stdout.isatty():
         from roleplay.errors import RoleplayError
 
