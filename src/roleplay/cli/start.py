@@ -33,10 +33,15 @@ def main() -> None:
     # cyclic collector scanned them ~120 times, 10-30 ms of a 150 ms command. So no
     # collection until the command's module is loaded; then what is loaded is set aside
     # for good (gc.freeze) and collections resume as usual (cli/app.py: settle).
+    collecting = gc.isenabled()
     gc.disable()
-    from roleplay.cli.root import main as command_line
+    try:
+        from roleplay.cli.root import main as command_line
 
-    command_line()
+        command_line()  # as the program, this ends the process (cli/root.py: leave)
+    finally:  # called from Python (a test): the caller's collector as it was
+        if collecting:
+            gc.enable()
 
 
 def open_app() -> None:
