@@ -52,7 +52,7 @@ def write_everything(index: SessionIndex) -> None:
     index.save_cards("b", "ana", [card("rapport", 5)])
 
 
-def rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
+def rows(path: Path) -> dict[str, list[tuple[tuple[str, object], ...]]]:
     db = sqlite3.connect(path)
     try:
         out = {}
@@ -70,7 +70,7 @@ def rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
 
 
 def test_both_writers_leave_the_same_rows(tmp_path: Path) -> None:
-    by: dict[str, dict[str, list[tuple[object, ...]]]] = {}
+    by: dict[str, dict[str, list[tuple[tuple[str, object], ...]]]] = {}
     for writer in ("sqlalchemy", "sqlite3"):
         path = tmp_path / f"{writer}.sqlite"
         url = f"sqlite:///{path}"
