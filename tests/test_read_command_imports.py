@@ -75,3 +75,79 @@ def test_a_read_command_loads_only_what_it_runs(
     assert done.returncode == 0, done.stderr
     assert shown in done.stdout
     assert [m for m in modules if m in unwanted] == []
+
+
+def test_score_last_writes_a_local_index_without_sqlalchemy(workspace: Path) -> None:
+    """`score last` writes the scorecard and the index; a rep's local index that is already
+    at the newest schema is written with stdlib sqlite3 (the rows are the same:
+    tests/contracts/test_index_writers.py), so SQLAlchemy and Alembic stay out."""
+    practise(workspace)  # one scored session; its index is created (by SQLAlchemy) here
+    done, modules = loaded(workspace, "score", "last", "--judge", "offline")
+    assert done.returncode == 0, done.stderr
+    assert "Overall" in done.stdout or "overall" in done.stdout
+    assert [m for m in modules if m in ("sqlalchemy", "alembic")] == []
+
+
+def test_the_garbage_collector_runs_again_once_the_command_runs(workspace: Path) -> None:
+    """The entry point holds the cyclic collector off while the command starts (it would only
+    scan what start-up loaded, ~100,000 objects, again and again); once the command's module
+    is loaded it collects again, so a long call or a big reindex frees its cycles."""
+    probe = (
+        "import atexit, gc, sys\n"
+        "atexit.register(lambda: print('collecting', gc.isenabled(), gc.get_freeze_count() > 0,"
+        " file=sys.stderr))\n"
+        "from roleplay.cli.start import main\n"
+        "sys.argv = ['roleplay', *sys.argv[1:]]\n"
+        "main()\n"
+    )
+    env = {**os.environ, "PYTHONPATH": SRC, "ROLEPLAY_REP": "ana", "ROLEPLAY_TIMEZONE": "UTC"}
+    done = subprocess.run(
+        [sys.executable, "-c", probe, "--workspace", str(workspace), "scenarios"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "discovery-spin" in done.stdout
+    assert "collecting True True" in done.stderr
+
+
+def test_a_command_does_not_look_for_pydantic_plugins(workspace: Path, tmp_path: Path) -> None:
+    """pydantic would read the entry points of every installed package (10-20 ms a command)
+    and load any plugin registered there; roleplay uses none, so a command loads none."""
+    site = tmp_path / "site"
+    (site / "spy_plugin-1.0.dist-info").mkdir(parents=True)
+    (site / "spy_plugin-1.0.dist-info" / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: spy-plugin\nVersion: 1.0\n"
+    )
+    (site / "spy_plugin-1.0.dist-info" / "entry_points.txt").write_text(
+        "[pydantic]\nspy = spy_plugin:plugin\n"
+    )
+    marker = tmp_path / "loaded"
+    (site / "spy_plugin.py").write_text(
+        f"from pathlib import Path\nPath({str(marker)!r}).write_text('yes')\n"
+        "class Plugin:\n"
+        "    def new_schema_validator(self, *args, **kwargs):\n"
+        "        return None, None, None\n"
+        "plugin = Plugin()\n"
+    )
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([SRC, str(site)]),
+        "ROLEPLAY_REP": "ana",
+        "ROLEPLAY_TIMEZONE": "UTC",
+    }
+    env.pop("PYDANTIC_DISABLE_PLUGINS", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "roleplay", "--workspace", str(workspace), "scenarios"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "discovery-spin" in done.stdout
+    assert not marker.exists()

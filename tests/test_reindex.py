@@ -157,8 +157,10 @@ def test_a_database_lost_mid_session_loses_nothing(
     if "sqlite" in database_url:
         # Another program holds the write lock for longer than roleplay waits.
         import roleplay.adapters.sql_engine as engine_module
+        import roleplay.adapters.sqlite_index as lite_module
 
         monkeypatch.setattr(engine_module, "BUSY_TIMEOUT_MS", 200)
+        monkeypatch.setattr(lite_module, "BUSY_TIMEOUT_MS", 200)  # its stdlib writer too
         s.indexer._index = None  # reopen with the short wait
         s.indexer.index()
         blocker = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
+from typing import cast
 
 import pytest
 from sqlalchemy import create_engine, insert, text
@@ -11,15 +12,25 @@ from sqlalchemy import create_engine, insert, text
 from roleplay.adapters.index_schema import KNOWN_REVISIONS, SCHEMA_HEAD, metadata
 from roleplay.adapters.sql_engine import Database, parse_url, upgrade
 from roleplay.adapters.sql_index import SqlIndex
+from roleplay.adapters.sqlite_index import SqliteIndex
 from roleplay.domain.history import HumanLevel, SessionFilter
 from roleplay.domain.review import Review
 from roleplay.services.ports import IndexTooNew
 from tests.index_data import T0, a_review, make_session
 
 
-@pytest.fixture
-def index(database_url: str) -> Iterator[SqlIndex]:
+@pytest.fixture(params=["sqlalchemy", "sqlite3"])
+def index(request: pytest.FixtureRequest, database_url: str) -> Iterator[SqlIndex]:
+    """SqlIndex; and on SQLite also the stdlib writer that `score last` uses (which asks
+    SqlIndex for everything but the writes): one contract for both."""
     idx = SqlIndex.open(database_url)
+    if request.param == "sqlite3":
+        idx.close()
+        if not database_url.startswith("sqlite"):
+            pytest.skip("the stdlib writer is for a rep's local SQLite index")
+        local = SqliteIndex.open(database_url)
+        assert local is not None
+        idx = cast(SqlIndex, local)
     yield idx
     idx.close()
 

@@ -1,4 +1,5 @@
-"""Where the index database is, and opening it (SQLAlchemy is imported only then).
+"""Where the index database is, and opening it (SQLAlchemy is imported only then, and not
+at all to write a rep's local index that is already at the newest schema).
 
 Default: a SQLite file in the user data folder (`<data dir>/index.sqlite`), one per user, over
 every workspace they practise in; each row remembers which recordings folder it came from.
@@ -34,7 +35,12 @@ def open_index(url: str) -> SessionIndex:
     """The index at `url`, created or upgraded. A damaged SQLite file is moved aside (kept,
     for a post-mortem) and a new index is built: the recordings are the truth, and the index
     catches up from them on first use. Raises IndexUnavailable."""
-    from roleplay.adapters.sql_engine import IndexDamaged
+    from roleplay.adapters.sqlite_index import IndexDamaged, SqliteIndex
+
+    # A rep's own index at the newest schema: written without SQLAlchemy (sqlite_index.py).
+    local = SqliteIndex.open(url)
+    if local is not None:
+        return local
     from roleplay.adapters.sql_index import SqlIndex
 
     try:

@@ -8,73 +8,18 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Label, and_, exists, literal, tuple_
 
+# The writers' rows live beside (no database library there); sql_index reads them here.
+from roleplay.adapters.index_documents import CHUNK as CHUNK
+from roleplay.adapters.index_documents import chunks as chunks
+from roleplay.adapters.index_documents import score_rows as score_rows
+from roleplay.adapters.index_documents import session_row as session_row
+from roleplay.adapters.index_documents import turn_rows as turn_rows
 from roleplay.adapters.index_schema import criterion_scores, review_marks, sessions
-from roleplay.domain.history import ScoredSession, SessionFiles, SessionFilter, SessionSummary
+from roleplay.domain.history import ScoredSession, SessionFilter, SessionSummary
 from roleplay.domain.kpis import Kpis
 from roleplay.domain.review import Comment, Override
 
 Levels = dict[str, tuple[str, int | None]]  # criterion id -> (skill, judge level)
-
-CHUNK = 500  # ids per IN (...) clause
-
-
-def session_row(f: SessionFiles, now: datetime) -> dict[str, Any]:
-    assert f.transcript is not None
-    r = f.transcript.record
-    card = f.scorecard
-    return {
-        "id": r.id,
-        "origin": f.origin,
-        "rep": r.rep,
-        "team": r.team,
-        "scenario_id": r.scenario.id,
-        "scenario_version": r.scenario.version,
-        "scenario_title": r.scenario.title,
-        "rubric_id": r.rubric.id,
-        "rubric_version": r.rubric.version,
-        "language": r.language,
-        "mode": r.mode,
-        "started_at": r.started_at,
-        "ended_at": r.ended_at,
-        "outcome": r.outcome,
-        "turn_count": len(f.transcript.turns),
-        "overall": card.overall if card else None,
-        "passed": card.passed if card else None,
-        "judge": card.judge if card else None,
-        "record": r.model_dump(mode="json"),
-        "scorecard": card.model_dump(mode="json") if card else None,
-        "indexed_at": now,
-        "audio_purged_at": f.retention.audio_purged_at,
-        "transcript_purged_at": f.retention.transcript_purged_at,
-    }
-
-
-def turn_rows(f: SessionFiles) -> Iterable[dict[str, Any]]:
-    assert f.transcript is not None
-    for t in f.transcript.turns:
-        yield {
-            "session_id": f.session_id,
-            "idx": t.index,
-            "speaker": t.speaker,
-            "text": t.text,
-            "audio": f.audio.get(t.index),
-            "doc": t.model_dump(mode="json"),
-        }
-
-
-def score_rows(f: SessionFiles) -> Iterable[dict[str, Any]]:
-    if f.scorecard is None:
-        return
-    for c in f.scorecard.criteria:
-        yield {
-            "session_id": f.session_id,
-            "criterion_id": c.id,
-            "name": c.name,
-            "skill": c.skill,
-            "weight": c.weight,
-            "level": c.level,
-            "unsupported": c.unsupported,
-        }
 
 
 def reviewed() -> Any:
@@ -231,8 +176,3 @@ def by_criterion(items: list[Override]) -> dict[str, tuple[Override, ...]]:
     for o in sorted(items, key=lambda o: (o.at, o.id)):
         out.setdefault(o.criterion, []).append(o)
     return {k: tuple(v) for k, v in out.items()}
-
-
-def chunks(items: list[str]) -> Iterable[list[str]]:
-    for i in range(0, len(items), CHUNK):
-        yield items[i : i + CHUNK]

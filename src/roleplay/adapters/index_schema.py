@@ -29,10 +29,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
-# The newest migration, and every one this version knows. A database stamped with anything
-# else was written by a newer roleplay and is refused (tests check these against the scripts).
-SCHEMA_HEAD = "0004"
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004")
+# Re-exported: the migrations and their tests read the revisions here.
+from roleplay.adapters.index_head import KNOWN_REVISIONS as KNOWN_REVISIONS
+from roleplay.adapters.index_head import SCHEMA_HEAD as SCHEMA_HEAD
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",

@@ -28,27 +28,20 @@ from sqlalchemy.exc import (
     OperationalError,
 )
 
-from roleplay.adapters.index_schema import KNOWN_REVISIONS, SCHEMA_HEAD
+from roleplay.adapters.index_head import KNOWN_REVISIONS, SCHEMA_HEAD
+
+# The SQLite set-up and damage that the stdlib writer (sqlite_index.py) shares; re-exported.
+from roleplay.adapters.sqlite_index import BUSY_TIMEOUT_MS as BUSY_TIMEOUT_MS
+from roleplay.adapters.sqlite_index import DAMAGE as DAMAGE
+from roleplay.adapters.sqlite_index import IndexDamaged as IndexDamaged
 from roleplay.domain.text import redact
 from roleplay.services.ports import IndexTooNew, IndexUnavailable
 
 log = logging.getLogger(__name__)
 
-BUSY_TIMEOUT_MS = 30_000
 CONNECT_TIMEOUT_S = 10
 MIGRATION_LOCK = 7_214_503  # PostgreSQL advisory lock id: one migrating process at a time
 URL_HELP = "expected sqlite:///PATH or postgresql://USER:PASSWORD@HOST:PORT/DATABASE"
-# What SQLite says when the file is not (or no longer) a database.
-DAMAGE = ("file is not a database", "database disk image is malformed")
-
-
-class IndexDamaged(IndexUnavailable):
-    """The SQLite index file is not a database (or is corrupt). The index is a copy of the
-    recordings, so the caller can move it aside and build a new one."""
-
-    def __init__(self, message: str, path: Path) -> None:
-        super().__init__(message)
-        self.path = path
 
 
 def parse_url(raw: str) -> URL:

@@ -26,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 
-from roleplay.adapters import index_rows, sql_team
+from roleplay.adapters import index_documents, index_rows, sql_team
 from roleplay.adapters.index_schema import (
     comments,
     criterion_scores,
@@ -182,51 +182,10 @@ class SqlIndex:
     def _add_reviews(self, conn: Connection, folders: Sequence[SessionFiles]) -> None:
         """Add the review items not yet in the index. Nothing is deleted or replaced: a
         changed level is a new override, a withdrawn mark a new mark, so history stays."""
-        comment_rows, override_rows, mark_rows = [], [], []
-        for f in folders:
-            if f.review is None:
-                continue
-            base = {"session_id": f.session_id, "origin": f.origin}
-            comment_rows += [
-                {
-                    **base,
-                    "id": c.id,
-                    "author": c.author,
-                    "created_at": c.at,
-                    "turn": c.turn,
-                    "text": c.text,
-                }
-                for c in f.review.comments
-            ]
-            override_rows += [
-                {
-                    **base,
-                    "id": o.id,
-                    "author": o.author,
-                    "created_at": o.at,
-                    "criterion_id": o.criterion,
-                    "level": o.level,
-                    "reason": o.reason,
-                }
-                for o in f.review.overrides
-            ]
-            mark_rows += [
-                {
-                    **base,
-                    "id": m.id,
-                    "author": m.author,
-                    "reviewed_at": m.at,
-                    "reviewed": m.reviewed,
-                }
-                for m in f.review.marks
-            ]
-        for table, rows in (
-            (comments, comment_rows),
-            (overrides, override_rows),
-            (review_marks, mark_rows),
-        ):
+        tables = {"comments": comments, "overrides": overrides, "review_marks": review_marks}
+        for name, rows in index_documents.review_rows(folders).items():
             if rows:
-                conn.execute(self._insert_new(table), rows)
+                conn.execute(self._insert_new(tables[name]), rows)
 
     def forget(self, origin: str, session_ids: Sequence[str]) -> None:
         if not session_ids:
@@ -243,21 +202,7 @@ class SqlIndex:
         who = self.identity()
         if who.role not in ("single", "owner"):
             rep = who.login or rep  # the database keeps a login's cards under its own name
-        rows = [
-            {
-                "origin": origin,
-                "rep": rep,
-                "skill": c.skill,
-                "due": c.due,
-                "last_review": c.last_review,
-                "last_level": c.last_level,
-                "stability": c.stability,
-                "reviews": c.reviews,
-                "lapses": c.lapses,
-                "doc": c.model_dump(mode="json"),
-            }
-            for c in cards
-        ]
+        rows = [index_documents.card_row(origin, rep, c) for c in cards]
         with refusals(self.db, who.login), self.db.write() as conn:
             self.db.lock_sessions(conn, [f"cards\n{origin}\n{rep}"])
             conn.execute(

@@ -36,6 +36,10 @@ from roleplay.services.team_data import Practice
 
 
 def team_data(index: SessionIndex) -> SqlTeamData:
+    from roleplay.adapters.sqlite_index import SqliteIndex
+
+    if isinstance(index, SqliteIndex):  # the local writer: the SQL index is behind it
+        index = index.full()
     assert isinstance(index, SqlIndex), "assignments and outcomes live in the SQL index"
     return SqlTeamData(index)
 

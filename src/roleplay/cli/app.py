@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import gc
 import importlib
 import inspect
 import json
@@ -163,6 +164,7 @@ class Commands(TyperGroup):
         command = super().get_command(ctx, name)
         if command is None and name in COMMANDS:
             importlib.import_module(f"roleplay.cli.{COMMANDS[name][0]}")  # registers on `app`
+            settle()
             # typer turns what is registered on `app` into click commands; take the one asked for
             command = typer.main.get_group(app).commands.get(name)
             if command is not None:
@@ -209,6 +211,16 @@ app = typer.Typer(
     rich_markup_mode=None,
     help="roleplay: practise sales conversations against a simulated customer.",
 )
+
+
+def settle() -> None:
+    """Once the command's code is loaded: collections resume (cli/start.py held them off
+    while the process started), and what was loaded so far, which stays for the whole
+    process, is set aside for good so that no collection scans it again."""
+    if not gc.isenabled():  # as the program; a test's process keeps its collector as it is
+        gc.freeze()
+        gc.enable()
+
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 

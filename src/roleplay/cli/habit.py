@@ -13,6 +13,7 @@ import typer
 
 from roleplay.cli import habit_render as view
 from roleplay.cli.app import JsonOpt, app, build_services, emit_json, fail
+from roleplay.cli.render import schedule_lines as schedule_lines  # practice prints it too
 from roleplay.cli.render import wrap
 from roleplay.errors import RoleplayError
 
@@ -158,18 +159,6 @@ def result_json(result: CallResult) -> dict[str, Any]:
         "commitment_suggestion": suggestion,
         **({"schedule_problem": result.schedule_problem} if result.schedule_problem else {}),
     }
-
-
-def schedule_lines(result: CallResult) -> list[str]:
-    """When each scored skill comes back for practice, soonest first (as the app shows it)."""
-    lines = []
-    if result.comes_back:
-        lines.append("\nComes back:")
-        ordered = sorted(result.comes_back.items(), key=lambda kv: (kv[1], kv[0]))
-        lines += [f"  {skill}: {day:%a %d %b}" for skill, day in ordered]
-    if result.schedule_problem:
-        lines.append(wrap(f"(Schedule not updated: {result.schedule_problem})"))
-    return lines
 
 
 def offer_commitment(services: Services, result: CallResult, read: Callable[[str], str]) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from roleplay.domain.kpis import Kpis, describe
 from roleplay.domain.scenario import Scenario
@@ -19,6 +20,9 @@ from roleplay.presentation.format import clock as clock  # re-exported for the C
 from roleplay.presentation.format import duration as duration
 from roleplay.presentation.format import status as status
 from roleplay.services.calibration import RELIABLE_PAIRS, Agreement
+
+if TYPE_CHECKING:
+    from roleplay.services.end_of_call import CallResult  # the call's machinery: not loaded
 
 WIDTH = 78
 OFFLINE_BANNER = (
@@ -184,3 +188,15 @@ def _quote(e: Evidence, mark: str) -> str:
 
 def kpi_lines(k: Kpis) -> str:
     return wrap("Numbers: " + " · ".join(f"{label} {value}" for label, value in describe(k)))
+
+
+def schedule_lines(result: CallResult) -> list[str]:
+    """When each scored skill comes back for practice, soonest first (as the app shows it)."""
+    lines = []
+    if result.comes_back:
+        lines.append("\nComes back:")
+        ordered = sorted(result.comes_back.items(), key=lambda kv: (kv[1], kv[0]))
+        lines += [f"  {skill}: {day:%a %d %b}" for skill, day in ordered]
+    if result.schedule_problem:
+        lines.append(wrap(f"(Schedule not updated: {result.schedule_problem})"))
+    return lines

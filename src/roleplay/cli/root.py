@@ -14,7 +14,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from roleplay import __version__
-from roleplay.cli.app import State, app, build_services, fail
+from roleplay.cli.app import State, app, build_services, fail, settle
 from roleplay.errors import RoleplayError
 
 __all__ = ["app", "main"]
@@ -41,6 +41,7 @@ def root(
         typer.echo(f"roleplay {__version__}")
         raise typer.Exit()
     if ctx.invoked_subcommand is None:
+        settle()  # the app or the prompt runs for long: collections resume
         if plain or not (sys.stdin.isatty() and sys.stdout.isatty()):
             _pick_and_practise()
         else:

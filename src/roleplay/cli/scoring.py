@@ -108,7 +108,6 @@ def score(
 def _rescore(services: Services, session: str, judge: Judge, samples: int, as_json: bool) -> None:
     """Score a saved session again through the end-of-call service (which also rebuilds the
     schedule and notes a changed rubric), and render what it returns."""
-    from roleplay.cli.habit import schedule_lines
     from roleplay.services.practice import RubricMissing
 
     try:
@@ -119,7 +118,7 @@ def _rescore(services: Services, session: str, judge: Judge, samples: int, as_js
         emit_json(result.scorecard.model_dump(mode="json"))
         return
     typer.echo(render.scorecard(result.scorecard, result.rubric_title))
-    for line in schedule_lines(result):
+    for line in render.schedule_lines(result):
         typer.echo(line)
 
 

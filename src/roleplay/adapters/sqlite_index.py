@@ -1,0 +1,303 @@
+"""A rep's local index (SQLite) written through stdlib sqlite3, without SQLAlchemy.
+
+`score last` and the end of a call write to the index (catch up with the folders, save the
+scored session, save the schedule's cards). Importing SQLAlchemy for that took 150-200 ms of a
+~400 ms command; sqlite3 is part of Python and loads in a few. This writes the same file, the
+same schema and the same values as SQLAlchemy does (tests/contracts/test_index_writers.py saves
+the same folders both ways and compares every row), and only to an index that is already at
+the newest schema: creating and upgrading it (Alembic), a team's PostgreSQL index, and every
+question beyond the writer's (lists, a session's view, reports, the team) stay with SqlIndex,
+opened on first use and only then.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from roleplay.adapters import index_documents
+from roleplay.adapters.index_head import SCHEMA_HEAD
+from roleplay.domain.roles import Identity
+from roleplay.services.ports import IndexUnavailable
+
+if TYPE_CHECKING:
+    from roleplay.adapters.sql_index import SqlIndex
+    from roleplay.domain.history import (
+        HumanLevel,
+        RepSkillCard,
+        ScoredSession,
+        SessionFiles,
+        SessionFilter,
+        SessionSummary,
+        SessionView,
+    )
+    from roleplay.domain.schedule import SkillCard
+    from roleplay.domain.session import SessionRecord
+
+SQLITE = "sqlite:///"
+BUSY_TIMEOUT_MS = 30_000
+# What SQLite says when the file is not (or no longer) a database.
+DAMAGE = ("file is not a database", "database disk image is malformed")
+# Columns SQLAlchemy stores as JSON text (None too: as 'null', JSON's none_as_null=False).
+DOCUMENTS = frozenset({"record", "scorecard", "doc"})
+
+
+class IndexDamaged(IndexUnavailable):
+    """The SQLite index file is not a database (or is corrupt). The index is a copy of the
+    recordings, so the caller can move it aside and build a new one."""
+
+    def __init__(self, message: str, path: Path) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+def connect(path: str) -> sqlite3.Connection:
+    """A connection set up as the SQLAlchemy engine sets up its own (sql_engine.py): WAL,
+    a busy timeout, foreign keys on (turns and scores go with their session), and no implicit
+    transactions (writes begin IMMEDIATE: two writers wait for each other)."""
+    db = sqlite3.connect(
+        path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+    )
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        db.execute("PRAGMA foreign_keys=ON")
+        db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable enough for an index
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def bind(column: str, value: Any) -> Any:
+    """A value as SQLAlchemy binds it for SQLite: JSON documents as json.dumps text, times
+    as naive UTC 'YYYY-MM-DD HH:MM:SS.ffffff' (schema's UtcDateTime), the rest as it is."""
+    if column in DOCUMENTS:
+        return json.dumps(value)
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: the index stores UTC times only")
+        v = value.astimezone(UTC)
+        return (
+            f"{v.year:04d}-{v.month:02d}-{v.day:02d} "
+            f"{v.hour:02d}:{v.minute:02d}:{v.second:02d}.{v.microsecond:06d}"
+        )
+    return value
+
+
+class SqliteIndex:
+    """SessionIndex on a local SQLite file at the newest schema: writes here, reads elsewhere."""
+
+    def __init__(self, url: str, path: str, db: sqlite3.Connection) -> None:
+        self.url = url
+        self.path = path
+        self._db = db
+        self._lock = threading.RLock()  # one connection, shared by the app's workers
+        self._full: SqlIndex | None = None
+
+    @classmethod
+    def open(cls, url: str) -> SqliteIndex | None:
+        """The index at `url` when it is a local SQLite file already at the newest schema;
+        None otherwise (not there yet, older or newer, unreadable, damaged, not SQLite): then
+        SqlIndex opens it, and creates, upgrades or says what is wrong, as it always did."""
+        if not url.startswith(SQLITE):
+            return None
+        path = url.removeprefix(SQLITE)
+        if not path or path == ":memory:" or path.startswith("file:") or "?" in path:
+            return None
+        if not os.path.isfile(path):  # noqa: PTH113 (a str from a URL)
+            return None
+        try:
+            db = connect(path)
+        except sqlite3.Error:
+            return None
+        try:
+            row = db.execute("SELECT version_num FROM alembic_version").fetchone()
+        except sqlite3.Error:
+            row = None
+        if row is None or row[0] != SCHEMA_HEAD:
+            db.close()
+            return None
+        return cls(url, path, db)
+
+    def full(self) -> SqlIndex:
+        """The SQLAlchemy index on the same file, for everything but the writes."""
+        with self._lock:
+            if self._full is None:
+                from roleplay.adapters.sql_index import SqlIndex
+
+                self._full = SqlIndex.open(self.url)
+            return self._full
+
+    def describe(self) -> str:
+        return self.url  # no password in a SQLite URL
+
+    def identity(self) -> Identity:
+        return Identity(role="single")
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+            if self._full is not None:
+                self._full.close()
+
+    # --- writing (as SqlIndex writes, statement for statement) -------------------------------
+
+    def save(self, folders: Sequence[SessionFiles]) -> list[str]:
+        if not folders:
+            return []
+        now = datetime.now(UTC)
+        recorded = [f for f in folders if f.transcript is not None]
+        ids = [f.session_id for f in recorded]
+        with self._write() as db:
+            if recorded:
+                rows = [index_documents.session_row(f, now) for f in recorded]
+                self._insert(db, "sessions", rows, upsert=True)
+                for chunk in index_documents.chunks(ids):
+                    marks = ", ".join("?" * len(chunk))
+                    db.execute(f"DELETE FROM turns WHERE session_id IN ({marks})", chunk)
+                    db.execute(f"DELETE FROM criterion_scores WHERE session_id IN ({marks})", chunk)
+                self._insert(
+                    db, "turns", [r for f in recorded for r in index_documents.turn_rows(f)]
+                )
+                self._insert(
+                    db,
+                    "criterion_scores",
+                    [r for f in recorded for r in index_documents.score_rows(f)],
+                )
+            for table, rows in index_documents.review_rows(folders).items():
+                self._insert(db, table, rows, skip_known=True)
+        return []  # one person's index: every folder is theirs to write
+
+    def forget(self, origin: str, session_ids: Sequence[str]) -> None:
+        if not session_ids:
+            return
+        with self._write() as db:
+            for chunk in index_documents.chunks(list(session_ids)):
+                marks = ", ".join("?" * len(chunk))
+                db.execute(
+                    f"DELETE FROM sessions WHERE id IN ({marks}) AND origin = ?", [*chunk, origin]
+                )
+
+    def save_cards(self, origin: str, rep: str, cards: Sequence[SkillCard]) -> None:
+        rows = [index_documents.card_row(origin, rep, c) for c in cards]
+        with self._write() as db:
+            db.execute("DELETE FROM skill_cards WHERE origin = ? AND rep = ?", (origin, rep))
+            self._insert(db, "skill_cards", rows)
+
+    def refresh_statistics(self) -> None:
+        with self._write() as db:
+            db.execute("PRAGMA optimize")
+
+    @staticmethod
+    def _insert(
+        db: sqlite3.Connection,
+        table: str,
+        rows: list[dict[str, Any]],
+        *,
+        upsert: bool = False,
+        skip_known: bool = False,
+    ) -> None:
+        if not rows:
+            return
+        columns = list(rows[0])
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        if upsert:  # a folder may change hands: its row is replaced whole
+            changed = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "id")
+            sql += f" ON CONFLICT (id) DO UPDATE SET {changed}"
+        elif skip_known:  # review items are never changed
+            sql += " ON CONFLICT (id) DO NOTHING"
+        db.executemany(sql, [[bind(c, r[c]) for c in columns] for r in rows])
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        with self._lock, self._guard():
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        """Errors as sql_engine.Database.guard words them: "cannot use the database now"
+        becomes IndexUnavailable; other database errors are bugs and propagate."""
+        try:
+            yield
+        except sqlite3.DatabaseError as exc:
+            detail = str(exc).strip()
+            if any(d in detail for d in DAMAGE):
+                raise IndexDamaged(
+                    f"the index database {self.path} is damaged ({detail}); it can be rebuilt "
+                    "from the recordings with `roleplay reindex`",
+                    Path(self.path),
+                ) from None
+            if not isinstance(
+                exc, (sqlite3.OperationalError, sqlite3.InterfaceError, sqlite3.InternalError)
+            ):
+                raise
+            raise IndexUnavailable(
+                f"the index database {self.describe()} cannot be used "
+                f"({detail.splitlines()[0] if detail else ''}); another roleplay may be holding "
+                "it; try again. Sessions are still saved in recordings/ and are indexed on the "
+                "next start."
+            ) from None
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def known(self, origin: str) -> set[str]:
+        query = " UNION ".join(
+            f"SELECT {key} FROM {table} WHERE origin = ?"
+            for table, key in (
+                ("sessions", "id"),
+                ("comments", "session_id"),
+                ("overrides", "session_id"),
+                ("review_marks", "session_id"),
+            )
+        )
+        with self._lock, self._guard():
+            return {str(r[0]) for r in self._db.execute(query, [origin] * 4)}
+
+    # Everything else is asked of SqlIndex (SQLAlchemy), opened on the first such question.
+
+    def cards(self, rep: str | None = None) -> list[RepSkillCard]:
+        return self.full().cards(rep)
+
+    def sessions(
+        self, where: SessionFilter, limit: int = 50, offset: int = 0
+    ) -> list[SessionSummary]:
+        return self.full().sessions(where, limit, offset)
+
+    def records(self, origin: str) -> list[tuple[SessionRecord, float | None]]:
+        return self.full().records(origin)
+
+    def newest(self, origin: str) -> tuple[str, datetime] | None:
+        return self.full().newest(origin)
+
+    def session(self, session_id: str) -> SessionView | None:
+        return self.full().session(session_id)
+
+    def matching(self, prefix: str, limit: int = 5) -> list[str]:
+        return self.full().matching(prefix, limit)
+
+    def human_levels(self, rubric: str | None = None) -> list[HumanLevel]:
+        return self.full().human_levels(rubric)
+
+    def scored(self, where: SessionFilter) -> list[ScoredSession]:
+        return self.full().scored(where)
+
+    def __getattr__(self, name: str) -> Callable[..., Any]:
+        """The team's questions (members, add_member...): SqlIndex answers (or refuses) them."""
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.full(), name)  # type: ignore[no-any-return]
