@@ -9,16 +9,20 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from roleplay.domain.kpis import Kpis, describe
 from roleplay.domain.scenario import Scenario
 from roleplay.domain.scorecard import Scorecard
-from roleplay.domain.session import SessionRecord, Transcript
+from roleplay.domain.session import Transcript
 from roleplay.domain.text import printable
 from roleplay.presentation.format import clock as clock  # re-exported for the CLI modules
 from roleplay.presentation.format import duration as duration
 from roleplay.presentation.format import status as status
 from roleplay.services.calibration import RELIABLE_PAIRS, Agreement
+
+if TYPE_CHECKING:
+    from roleplay.services.ports.sessions import Listed
 
 WIDTH = 78
 OFFLINE_BANNER = (
@@ -57,7 +61,7 @@ def briefing(s: Scenario, time_limit: float) -> str:
 
 
 def session_table(
-    records: Sequence[SessionRecord],
+    records: Sequence[Listed],
     scores: dict[str, float | None],
     problems: dict[str, str] | None = None,
 ) -> str:
