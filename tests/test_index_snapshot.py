@@ -143,3 +143,19 @@ def test_folders_changed_behind_the_index_are_caught_up(
     listed = {s["id"]: s for s in json.loads(after[1])}
     assert names[-1] not in listed
     assert listed[names[-2]]["rep"] == "cy"
+
+
+def test_a_session_copied_in_after_the_schedule_was_saved_is_scheduled(
+    many: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The schedule syncs against the index's columns and reads whole records only for the
+    sessions it has not applied: a newer scored session copied in is applied as a schedule
+    built from scratch applies it."""
+    monkeypatch.setenv("ROLEPLAY_HOME", str(tmp_path / "home-index"))
+    code, before = run(many, "progress", "--json")
+    assert code == 0, before
+    write(many / "recordings", make_session(90021, rep="ana", started_at=NOW - timedelta(hours=1)))
+    after = run(many, "progress", "--json")
+    monkeypatch.setenv("ROLEPLAY_HOME", str(tmp_path / "home-fresh"))
+    assert after == run(many, "progress", "--json")
+    assert json.loads(after[1])["sessions"] == json.loads(before)["sessions"] + 1

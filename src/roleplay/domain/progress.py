@@ -94,12 +94,13 @@ def skill_progress(
     first = max(local_day(reviewed[0].started_at, tz), today - timedelta(days=days - 1))
     daily: list[DayPoint] = []
     replayed: SkillCard | None = None
-    pending = list(reviewed)
+    nxt = 0  # the next review to replay (an index: popping the front of thousands is slow)
     day = first
     while day <= today:
         end = min(datetime.combine(day + timedelta(days=1), time(), tz), now)
-        while pending and pending[0].ended_at <= end:
-            s = pending.pop(0)
+        while nxt < len(reviewed) and reviewed[nxt].ended_at <= end:
+            s = reviewed[nxt]
+            nxt += 1
             replayed = review(replayed, skill, s.levels[skill], s.ended_at, s.evidence.get(skill))
         if replayed is not None:
             daily.append(DayPoint(day, round(retrievability(replayed, end), 4)))
@@ -119,12 +120,13 @@ def skill_progress(
 
 def kpi_series(state: HabitState, tz: tzinfo) -> list[KpiSeries]:
     out: list[KpiSeries] = []
-    practised = [s for s in state.sessions if s.practised]
+    # Each session's local day once, not once per KPI (11 KPIs x thousands of sessions)
+    practised = [(s, local_day(s.started_at, tz)) for s in state.sessions if s.practised]
     followed = [OVERALL, *((k.key, k.label, k.better) for k in tracked())]
     for key, label, better in followed:
         points = tuple(
-            KpiPoint(s.id, local_day(s.started_at, tz), float(value))
-            for s in practised
+            KpiPoint(s.id, day, float(value))
+            for s, day in practised
             if (value := s.kpis.get(key)) is not None
         )
         if points:
