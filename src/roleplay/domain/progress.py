@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
@@ -94,7 +95,15 @@ def skill_progress(
     first = max(local_day(reviewed[0].started_at, tz), today - timedelta(days=days - 1))
     daily: list[DayPoint] = []
     replayed: SkillCard | None = None
-    nxt = 0  # the next review to replay (an index: popping the front of thousands is slow)
+    # From the last card kept before the first day's end (its reviews all came earlier, and
+    # it is what replaying them gives), not from the first review.
+    nxt = 0  # the next review to replay
+    first_end = min(datetime.combine(first + timedelta(days=1), time(), tz), now)
+    before = bisect_right([s.ended_at for s in reviewed], first_end)
+    kept = [n for n in state.checkpoints.get(skill, {}) if n <= before]
+    if kept:
+        nxt = max(kept)
+        replayed = state.checkpoints[skill][nxt]
     day = first
     while day <= today:
         end = min(datetime.combine(day + timedelta(days=1), time(), tz), now)

@@ -376,6 +376,7 @@ def _apply(
     for skill, level in levels.items():
         before[skill] = round(retrievability(cards.get(skill), record.ended_at), 4)
         cards[skill] = review(cards.get(skill), skill, level, record.ended_at, evidence.get(skill))
+        state.reviewed(skill, cards[skill])
         # The same showing feeds the level estimate the queue orders by (domain/skill_level.py).
         state.levels.observe(skill, showing(level, evidence.get(skill)), record.ended_at)
     checks: list[CommitmentCheck] = []
