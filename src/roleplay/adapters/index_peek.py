@@ -54,6 +54,7 @@ class LocalIndex:
 
     def __init__(self, db: sqlite3.Connection) -> None:
         self._db = db
+        self._known: dict[str, set[str]] = {}  # one snapshot: asked twice, the same answer
 
     @classmethod
     def open(cls, url: str) -> LocalIndex | None:
@@ -100,7 +101,9 @@ class LocalIndex:
                 ("review_marks", "session_id"),
             )
         )
-        return {str(r[0]) for r in self._db.execute(query, (origin,) * 4)}
+        if origin not in self._known:
+            self._known[origin] = {str(r[0]) for r in self._db.execute(query, (origin,) * 4)}
+        return set(self._known[origin])
 
     def records(self, origin: str) -> list[tuple[SessionRecord, float | None]]:
         """As SqlIndex.records."""
