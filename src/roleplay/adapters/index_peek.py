@@ -19,6 +19,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
+from roleplay.bulk import collector_paused
 from roleplay.services.ports.sessions import SessionLine
 
 if TYPE_CHECKING:
@@ -112,7 +113,8 @@ class LocalIndex:
         rows = self._db.execute(
             "SELECT record, overall FROM sessions WHERE origin = ?", (origin,)
         ).fetchall()
-        return [(SessionRecord.model_validate_json(r[0]), r[1]) for r in rows]
+        with collector_paused():
+            return [(SessionRecord.model_validate_json(r[0]), r[1]) for r in rows]
 
     def lines(self, origin: str) -> list[tuple[SessionLine, float | None]]:
         """Every session of `origin` with its overall score, from the columns only."""
@@ -121,10 +123,14 @@ class LocalIndex:
             "WHERE origin = ?",
             (origin,),
         ).fetchall()
-        return [
-            (SessionLine(r[0], r[1], r[2], _utc(r[3]), _utc(r[4]) if r[4] else None, r[5]), r[6])
-            for r in rows
-        ]
+        with collector_paused():
+            return [
+                (
+                    SessionLine(r[0], r[1], r[2], _utc(r[3]), _utc(r[4]) if r[4] else None, r[5]),
+                    r[6],
+                )
+                for r in rows
+            ]
 
     def newest(self, origin: str) -> tuple[str, datetime] | None:
         """As SqlIndex.newest."""
