@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from roleplay.adapters.audio_sounddevice import AudioProbe, Device
     from roleplay.adapters.call_audio import CallTranscriber
     from roleplay.adapters.openai_llm import LlmClient
-    from roleplay.domain.session import SessionRecord
     from roleplay.services.assignments import Assignments
     from roleplay.services.call_drills import MadeDrill
     from roleplay.services.catalog import Catalog, WatchedCatalog
@@ -42,6 +41,7 @@ if TYPE_CHECKING:
         SpeechToText,
         Templates,
     )
+    from roleplay.services.ports.sessions import Listed
     from roleplay.services.practice import Practice, Profile
     from roleplay.services.report import Reports
     from roleplay.services.retention import Purger
@@ -69,7 +69,7 @@ class Services:
     # One catalog, one records list and one Habit per rep for the process (issue 12): each
     # parsed or synced once and again only when files change.
     catalogs: WatchedCatalog | None = None
-    records: Callable[[], tuple[object, Sequence[SessionRecord]]] | None = None
+    records: Callable[[], tuple[object, Sequence[Listed]]] | None = None
     habits: dict[tuple[str, HabitSettings], Habit] = field(default_factory=dict, repr=False)
     # (done, total) while a schedule is built from many sessions (a terminal shows it).
     schedule_progress: Callable[[int, int], None] | None = None
@@ -281,6 +281,7 @@ def build(
     """`offline=True` uses the scripted customer even when an LLM is configured."""
     from roleplay.adapters.clock import SwitchableClock
     from roleplay.adapters.index_open import database_url, open_index
+    from roleplay.adapters.index_peek import LocalIndex
     from roleplay.adapters.indexed_file_store import IndexedFileStore
     from roleplay.adapters.recording_files import FileRecordings
     from roleplay.services.index import Indexer
@@ -296,6 +297,7 @@ def build(
         # Bound late: `services` exists by the time the index first asks for a rebuild.
         refresh_cards=lambda rep: services.habit(rep).rebuild(),
         progress=_told(progress, "indexing"),
+        peek=lambda: LocalIndex.open(url),  # a local index in step: read without opening it
     )
     store = IndexedFileStore(
         ws.recordings,
@@ -303,6 +305,7 @@ def build(
         written=indexer.sync,
         indexed=indexer.records,  # a long list is read from the index, caught up
         newest=indexer.newest,  # and 'last' from its newest row
+        lines=indexer.lines,  # and a list's columns, no record parsed
     )
     llm = None if offline else llm_client(settings)
 
@@ -323,7 +326,7 @@ def build(
     services = Services(
         settings, ws, practice, store, offline=llm is None, indexer=indexer,
         parts=_parts(settings, url, indexer, practice, store, catalogs), llm=llm,
-        catalogs=catalogs, records=store.current,  # the index's list from INDEX_FROM on
+        catalogs=catalogs, records=store.current_lines,  # the index's list from INDEX_FROM on
         schedule_progress=_told(progress, "scheduling"),
     )  # fmt: skip
     return services

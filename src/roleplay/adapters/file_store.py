@@ -30,6 +30,7 @@ from roleplay.domain.scorecard import Scorecard
 from roleplay.domain.session import SessionRecord, Transcript, Turn
 from roleplay.services import session_ref
 from roleplay.services.ports import BrokenRecording, Damaged
+from roleplay.services.ports.sessions import Listed
 
 log = logging.getLogger(__name__)
 
@@ -203,7 +204,7 @@ class FileSessionStore:
             return None
         return card.overall if card else None
 
-    def scores(self, records: Sequence[SessionRecord]) -> tuple[Scores, dict[str, str]]:
+    def scores(self, records: Sequence[Listed]) -> tuple[Scores, dict[str, str]]:
         """The overall score of each session (None: not scored), and why a scorecard could
         not be read (the session is still listed; its scorecard is the problem)."""
         scores: Scores = {}
@@ -225,6 +226,11 @@ class FileSessionStore:
     def damaged(self) -> list[Damaged]:
         """Session folders whose session.json cannot be read, with why."""
         return self.survey()[1]
+
+    def listing(self) -> tuple[list[Listed], list[Damaged]]:
+        """As `survey` (a long indexed folder lists the index's columns instead)."""
+        records, damaged = self.survey()
+        return list(records), damaged
 
     def survey(self) -> tuple[list[SessionRecord], list[Damaged]]:
         records: list[SessionRecord] = []

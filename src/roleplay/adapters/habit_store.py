@@ -14,6 +14,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from roleplay.atomic import write_atomic
+from roleplay.bulk import collector_paused
 from roleplay.domain.habit import STATE_FORMAT, HabitState
 
 log = logging.getLogger(__name__)
@@ -38,7 +39,8 @@ class HabitFileStore:
             log.warning("%s: cannot read (%s); rebuilding it from the recordings", path, exc)
             return None
         try:
-            state = HabitState.model_validate_json(text)
+            with collector_paused():
+                state = HabitState.model_validate_json(text)
         except ValidationError as exc:
             log.warning(
                 "%s: unreadable (%d problem(s)); rebuilding it from the recordings",

@@ -1,19 +1,34 @@
 """Questions about the local index that stdlib sqlite3 answers without opening it properly.
 
 Opening the index imports SQLAlchemy, checks the schema and catches up with the recordings:
-150-200 ms, more at thousands of sessions. `today` asked it for assignments on every run, though
-a rep practising alone has none. A local SQLite index that does not exist, or holds no open
-assignment, is answered here in a millisecond; anything else (a team's PostgreSQL index, a file
-that cannot be read, an older schema) says "maybe", and the caller opens the index as before.
+150-200 ms, more at thousands of sessions. A rep's read commands (`sessions`, `today`,
+`progress`, `show last`) ask it one thing each: their sessions, newest first. A local SQLite
+index at the schema this version writes is read here instead, in one read-only snapshot: when it
+holds exactly the folders (nothing pending, nothing new or gone), its rows are the list; else
+the caller opens the index as before, which catches up. Anything unexpected (a team's
+PostgreSQL index, a file that cannot be read, another schema) says "maybe", and the caller
+opens the index as before.
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
+from roleplay.bulk import collector_paused
+from roleplay.services.ports.sessions import SessionLine
+
+if TYPE_CHECKING:
+    from roleplay.domain.session import SessionRecord
+
 SQLITE = "sqlite:///"
+# The schema these queries were written for (index_schema.SCHEMA_HEAD; a test keeps them equal).
+SCHEMA = "0004"
+MMAP_BYTES = 1 << 30  # address space only; the OS pages in what is read
 
 
 def may_hold_assignments(url: str) -> bool:
@@ -23,10 +38,8 @@ def may_hold_assignments(url: str) -> bool:
     path = url.removeprefix(SQLITE)
     if not os.path.exists(path):  # noqa: PTH110 (a str from a URL)
         return False  # no index yet: nothing was ever assigned here
-    try:
-        # Read-only: never creates, write-locks or upgrades the file.
-        db = sqlite3.connect(f"file:{quote(path)}?mode=ro", uri=True, timeout=5)
-    except sqlite3.Error:  # unreadable: opening the index says what is wrong
+    db = _connect(path)
+    if db is None:  # unreadable: opening the index says what is wrong
         return True
     try:
         row = db.execute("SELECT 1 FROM assignments WHERE withdrawn_at IS NULL LIMIT 1").fetchone()
@@ -35,3 +48,118 @@ def may_hold_assignments(url: str) -> bool:
     finally:
         db.close()
     return row is not None
+
+
+class LocalIndex:
+    """One read-only snapshot of a local SQLite index (a context manager: closes it)."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+        self._known: dict[str, set[str]] = {}  # one snapshot: asked twice, the same answer
+
+    @classmethod
+    def open(cls, url: str) -> LocalIndex | None:
+        """The index at `url` in a read snapshot; None unless it is a local SQLite file at
+        SCHEMA that can be read now (then the caller opens the index the ordinary way)."""
+        if not url.startswith(SQLITE):
+            return None
+        path = url.removeprefix(SQLITE)
+        if not os.path.isfile(path):  # noqa: PTH113 (a str from a URL)
+            return None
+        db = _connect(path)
+        if db is None:
+            return None
+        try:
+            db.execute("BEGIN")  # every question below sees the same state of the index
+            row = db.execute("SELECT version_num FROM alembic_version").fetchone()
+        except sqlite3.Error:
+            db.close()
+            return None
+        if row is None or row[0] != SCHEMA:
+            db.close()
+            return None
+        return cls(db)
+
+    def __enter__(self) -> LocalIndex:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._db.close()
+
+    def known(self, origin: str) -> set[str]:
+        """As SqlIndex.known: ids of the sessions and reviews from the folder `origin`."""
+        query = " UNION ".join(
+            f"SELECT {column} FROM {table} WHERE origin = ?"
+            for table, column in (
+                ("sessions", "id"),
+                ("comments", "session_id"),
+                ("overrides", "session_id"),
+                ("review_marks", "session_id"),
+            )
+        )
+        if origin not in self._known:
+            self._known[origin] = {str(r[0]) for r in self._db.execute(query, (origin,) * 4)}
+        return set(self._known[origin])
+
+    def records(self, origin: str) -> list[tuple[SessionRecord, float | None]]:
+        """As SqlIndex.records."""
+        from roleplay.domain.session import SessionRecord  # pydantic models: only when read
+
+        rows = self._db.execute(
+            "SELECT record, overall FROM sessions WHERE origin = ?", (origin,)
+        ).fetchall()
+        with collector_paused():
+            return [(SessionRecord.model_validate_json(r[0]), r[1]) for r in rows]
+
+    def lines(self, origin: str) -> list[tuple[SessionLine, float | None]]:
+        """Every session of `origin` with its overall score, from the columns only."""
+        rows = self._db.execute(
+            "SELECT id, rep, mode, started_at, ended_at, outcome, overall FROM sessions "
+            "WHERE origin = ?",
+            (origin,),
+        ).fetchall()
+        with collector_paused():
+            return [
+                (
+                    SessionLine(r[0], r[1], r[2], _utc(r[3]), _utc(r[4]) if r[4] else None, r[5]),
+                    r[6],
+                )
+                for r in rows
+            ]
+
+    def newest(self, origin: str) -> tuple[str, datetime] | None:
+        """As SqlIndex.newest."""
+        row = self._db.execute(
+            "SELECT id, started_at FROM sessions WHERE origin = ? "
+            "ORDER BY started_at DESC, id DESC LIMIT 1",
+            (origin,),
+        ).fetchone()
+        return None if row is None else (str(row[0]), _utc(row[1]))
+
+
+def _connect(path: str) -> sqlite3.Connection | None:
+    try:
+        # Read-only: never creates, write-locks or upgrades the file.
+        db = sqlite3.connect(
+            f"file:{quote(path)}?mode=ro", uri=True, timeout=5, isolation_level=None
+        )
+    except sqlite3.Error:
+        return None
+    try:
+        # Mapped, not read page by page: a row of the sessions table spans pages (its record
+        # and scorecard), and listing 8,000 of them took 60 ms through read calls, 15 mapped.
+        db.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
+    except sqlite3.Error:  # not a database: opening the index the ordinary way says why
+        db.close()
+        return None
+    return db
+
+
+def _utc(stored: str) -> datetime:
+    """A time as SQLAlchemy stores it in SQLite (naive UTC text) -> aware UTC."""
+    return datetime.fromisoformat(stored).replace(tzinfo=UTC)

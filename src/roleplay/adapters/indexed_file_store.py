@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import Any, TypeVar
 
 from roleplay.adapters.file_store import (
     SESSION_FILE,
@@ -36,6 +37,7 @@ from roleplay.adapters.session_records import SessionRecords
 from roleplay.domain.scorecard import Scorecard
 from roleplay.domain.session import SessionRecord, Turn
 from roleplay.services.ports import BrokenRecording, Damaged
+from roleplay.services.ports.sessions import Listed, SessionLine
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +45,7 @@ INDEX_FROM = 300  # session folders from which a list is read from the index
 Indexed = list[tuple[SessionRecord, float | None]]
 # The ids the index holds for this folder, and its newest session's (id, start).
 Newest = tuple[set[str], tuple[str, datetime] | None]
+_L = TypeVar("_L", SessionRecord, SessionLine)
 
 
 class IndexedFileStore(FileSessionStore):
@@ -54,16 +57,18 @@ class IndexedFileStore(FileSessionStore):
         written: Callable[[str], object],
         indexed: Callable[[], Indexed | None] = lambda: None,
         newest: Callable[[], Newest | None] = lambda: None,
+        lines: Callable[[], list[tuple[SessionLine, float | None]] | None] = lambda: None,
     ) -> None:
         super().__init__(root)
         self._pending = pending  # marks a session as changed since last indexed
         self._written = written  # indexes a session (never raises for an unreachable index)
         self._indexed = indexed  # the sessions the index holds, caught up (None: unreachable)
         self._newest = newest  # the same, for 'last': its ids and newest only
+        self._lines = lines  # the same, from the index's columns only
         self._scores: Scores = {}  # overall scores of the last indexed list
-        # The last list from the index and the folder state it was read at (see _folder_state)
-        self._last: tuple[tuple[int, int], list[SessionRecord], list[Damaged], Scores] | None
-        self._last = None
+        # The last list of each kind ("records", "lines") from the index and the folder state
+        # it was read at (see _folder_state)
+        self._last: dict[str, tuple[tuple[int, int], list[Any], list[Damaged], Scores]] = {}
         self._small = SessionRecords(root)  # the list of a small folder, kept by file stamps
         self._read_lists = 0  # lists read from the index (or every file): a new version each
         self._version: object = None
@@ -76,42 +81,60 @@ class IndexedFileStore(FileSessionStore):
         return self._version, records
 
     def survey(self) -> tuple[list[SessionRecord], list[Damaged]]:
+        return self._survey("records", self._indexed)
+
+    def listing(self) -> tuple[list[Listed], list[Damaged]]:
+        """As `survey`, but a long folder's sessions come from the index's columns (no record
+        parsed): what a list shows and the schedule checks. Records of sessions the index does
+        not hold are read from their files, as in `survey`."""
+        lines, damaged = self._survey("lines", self._lines)
+        return list(lines), damaged
+
+    def current_lines(self) -> tuple[object, list[Listed]]:
+        """(version, `listing()`'s sessions); the same version, the same list."""
+        lines, _ = self.listing()
+        return self._version, lines
+
+    def _survey(
+        self, kind: str, read: Callable[[], list[tuple[_L, float | None]] | None]
+    ) -> tuple[list[_L | SessionRecord], list[Damaged]]:
         entries = _folders(self.root)
         self._scores = {}  # until the index answers: scores come from the files
         if len(entries) < INDEX_FROM:
-            return self._from_files()
+            return self._from_files()  # type: ignore[return-value]  # records are lines too
         state = self._folder_state()
-        if state is not None and self._last is not None and self._last[0] == state:
-            self._scores = self._last[3]
-            return list(self._last[1]), list(self._last[2])  # nothing changed since
+        last = self._last.get(kind)
+        if state is not None and last is not None and last[0] == state:
+            self._scores = last[3]
+            return list(last[1]), list(last[2])  # nothing changed since
         self._read_lists += 1
         self._version = ("index", self._read_lists)
-        indexed = self._indexed()
+        indexed = read()
         if indexed is None:  # no index: the folders are the truth anyway
-            return self._from_files()
-        held = {record.id: (record, overall) for record, overall in indexed}
-        records: list[SessionRecord] = []
+            return self._from_files()  # type: ignore[return-value]
+        held = {item.id: (item, overall) for item, overall in indexed}
+        items: list[_L | SessionRecord] = []
         damaged: list[Damaged] = []
         scores: Scores = {}
         for name in entries:
             if name in held:
-                records.append(held[name][0])
+                items.append(held[name][0])
                 scores[name] = held[name][1]
                 continue
             path = self.root / name / SESSION_FILE  # not indexed: damaged, or being written
             if not path.is_file():
                 continue  # a folder of reviews only, or not a session
             try:
-                records.append(parse_file(path, SessionRecord))
+                items.append(parse_file(path, SessionRecord))
             except BrokenRecording as exc:
                 log.warning("%s", exc)
                 damaged.append(Damaged(name, str(exc)))
-        records.sort(key=lambda r: (r.started_at, r.id), reverse=True)
+        items.sort(key=_newest_first, reverse=True)
         damaged.sort(key=lambda d: d.id)
         self._scores = scores
         if state is not None:
-            self._last = (state, records, damaged, scores)
-        return list(records), list(damaged)
+            self._last[kind] = (state, items, damaged, scores)
+        return list(items), list(damaged)
 
     def resolve(self, ref: str) -> str:
         """'last' in a long folder: the index's newest session, unless a folder it does not
@@ -145,7 +168,7 @@ class IndexedFileStore(FileSessionStore):
         self._version = ("files", version)
         return listed, broken
 
-    def scores(self, records: Sequence[SessionRecord]) -> tuple[Scores, dict[str, str]]:
+    def scores(self, records: Sequence[Listed]) -> tuple[Scores, dict[str, str]]:
         # The sessions the index listed had their scorecard read whole when indexed.
         listed = {r.id: self._scores[r.id] for r in records if r.id in self._scores}
         scores, problems = super().scores([r for r in records if r.id not in listed])
@@ -165,7 +188,7 @@ class IndexedFileStore(FileSessionStore):
         return folders, marks
 
     def _changed(self) -> None:
-        self._last = None
+        self._last = {}
         self._scores = {}
 
     def create(self, record: SessionRecord) -> None:
@@ -189,6 +212,10 @@ class IndexedFileStore(FileSessionStore):
         self._pending(session_id)
         super().save_scorecard(session_id, scorecard)
         self._written(session_id)
+
+
+def _newest_first(item: Listed) -> tuple[datetime, str]:
+    return (item.started_at, item.id)
 
 
 def _folders(root: Path) -> list[str]:

@@ -56,6 +56,7 @@ from roleplay.domain.schedule import SkillCard
 from roleplay.domain.scorecard import Scorecard
 from roleplay.domain.session import SessionRecord, Turn
 from roleplay.services.ports import IndexUnavailable
+from roleplay.services.ports.sessions import SessionLine
 
 
 class SqlIndex:
@@ -289,6 +290,15 @@ class SqlIndex:
         with self.db.read() as conn:
             rows = conn.execute(query).all()
         return [(SessionRecord.model_validate_json(r[0]), r[1]) for r in rows]
+
+    def lines(self, origin: str) -> list[tuple[SessionLine, float | None]]:
+        s = sessions
+        query = select(
+            s.c.id, s.c.rep, s.c.mode, s.c.started_at, s.c.ended_at, s.c.outcome, s.c.overall
+        ).where(s.c.origin == origin)
+        with self.db.read() as conn:
+            rows = conn.execute(query).all()
+        return [(SessionLine(r[0], r[1], r[2], r[3], r[4], r[5]), r[6]) for r in rows]
 
     def newest(self, origin: str) -> tuple[str, datetime] | None:
         query = (

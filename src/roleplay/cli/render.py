@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from roleplay.domain.kpis import Kpis, describe
 from roleplay.domain.scenario import Scenario
 from roleplay.domain.scorecard import Evidence, Scorecard
-from roleplay.domain.session import SessionRecord, Transcript
+from roleplay.domain.session import Transcript
 from roleplay.domain.text import printable
 from roleplay.presentation.format import clock as clock  # re-exported for the CLI modules
 from roleplay.presentation.format import duration as duration
@@ -23,6 +23,7 @@ from roleplay.services.calibration import RELIABLE_PAIRS, Agreement
 
 if TYPE_CHECKING:
     from roleplay.services.end_of_call import CallResult  # the call's machinery: not loaded
+    from roleplay.services.ports.sessions import Listed
 
 WIDTH = 78
 OFFLINE_BANNER = (
@@ -61,7 +62,7 @@ def briefing(s: Scenario, time_limit: float) -> str:
 
 
 def session_table(
-    records: Sequence[SessionRecord],
+    records: Sequence[Listed],
     scores: dict[str, float | None],
     problems: dict[str, str] | None = None,
 ) -> str:

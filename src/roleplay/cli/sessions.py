@@ -18,10 +18,10 @@ from roleplay.services.ports import BrokenRecording, SessionNotFound
 def sessions(as_json: JsonOpt = False) -> None:
     """List saved sessions, newest first (unfinished ones too, and damaged ones with why)."""
     services = build_services()
-    records, damaged = services.store.survey()  # from the index when there are many
-    scores, unreadable = services.store.scores(records)
-    problems = {d.id: d.reason for d in damaged} | unreadable
     if as_json:
+        records, damaged = services.store.survey()  # from the index when there are many
+        scores, unreadable = services.store.scores(records)
+        problems = {d.id: d.reason for d in damaged} | unreadable
         emit_json(
             [
                 {
@@ -36,9 +36,12 @@ def sessions(as_json: JsonOpt = False) -> None:
             + [{"id": d.id, "status": "damaged", "problem": d.reason} for d in damaged]
         )
     else:
+        listed, damaged = services.store.listing()  # a long list: the index's columns only
+        scores, unreadable = services.store.scores(listed)
+        problems = {d.id: d.reason for d in damaged} | unreadable
         note = workspace_note.describe(services.workspace) + ". " + workspace_note.CHOOSE
         typer.echo(render.safe(note) + "\n")
-        typer.echo(render.session_table(records, scores, problems))
+        typer.echo(render.session_table(listed, scores, problems))
     if problems:
         raise typer.Exit(1)
 

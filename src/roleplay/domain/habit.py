@@ -31,6 +31,7 @@ from roleplay.domain.skill_level import Levels
 
 REST_DAYS = 2
 STATE_FORMAT = 3  # 2: reviews carry the judge's evidence; 3: level estimates; older: rebuilt
+CHECKPOINT_EVERY = 100  # reviews of a skill between two kept cards (HabitState.checkpoints)
 
 
 def local_day(at: datetime, tz: tzinfo) -> date:
@@ -167,6 +168,16 @@ class HabitState(BaseModel):
     cards: dict[str, SkillCard] = Field(default_factory=dict)
     levels: Levels = Field(default_factory=Levels)  # what the queue orders by (skill_level.py)
     sessions: list[PracticeEntry] = Field(default_factory=list)
+    # Skill -> {n: its card after its n-th review}, every CHECKPOINT_EVERY reviews: progress
+    # replays a skill's reviews from the last one before the days it shows, not from the
+    # first (thousands of reviews took most of `roleplay progress`). Missing ones (a state
+    # saved before they were kept) only mean a longer replay.
+    checkpoints: dict[str, dict[int, SkillCard]] = Field(default_factory=dict)
+
+    def reviewed(self, skill: str, card: SkillCard) -> None:
+        """`card` is `skill`'s card after its latest review: kept when it is a checkpoint."""
+        if card.reviews % CHECKPOINT_EVERY == 0:
+            self.checkpoints.setdefault(skill, {})[card.reviews] = card
 
     def practice_days(self, tz: tzinfo) -> list[date]:
         return [local_day(s.started_at, tz) for s in self.sessions if s.practised]

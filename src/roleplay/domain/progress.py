@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
@@ -94,12 +95,21 @@ def skill_progress(
     first = max(local_day(reviewed[0].started_at, tz), today - timedelta(days=days - 1))
     daily: list[DayPoint] = []
     replayed: SkillCard | None = None
-    pending = list(reviewed)
+    # From the last card kept before the first day's end (its reviews all came earlier, and
+    # it is what replaying them gives), not from the first review.
+    nxt = 0  # the next review to replay
+    first_end = min(datetime.combine(first + timedelta(days=1), time(), tz), now)
+    before = bisect_right([s.ended_at for s in reviewed], first_end)
+    kept = [n for n in state.checkpoints.get(skill, {}) if n <= before]
+    if kept:
+        nxt = max(kept)
+        replayed = state.checkpoints[skill][nxt]
     day = first
     while day <= today:
         end = min(datetime.combine(day + timedelta(days=1), time(), tz), now)
-        while pending and pending[0].ended_at <= end:
-            s = pending.pop(0)
+        while nxt < len(reviewed) and reviewed[nxt].ended_at <= end:
+            s = reviewed[nxt]
+            nxt += 1
             replayed = review(replayed, skill, s.levels[skill], s.ended_at, s.evidence.get(skill))
         if replayed is not None:
             daily.append(DayPoint(day, round(retrievability(replayed, end), 4)))
@@ -119,12 +129,13 @@ def skill_progress(
 
 def kpi_series(state: HabitState, tz: tzinfo) -> list[KpiSeries]:
     out: list[KpiSeries] = []
-    practised = [s for s in state.sessions if s.practised]
+    # Each session's local day once, not once per KPI (11 KPIs x thousands of sessions)
+    practised = [(s, local_day(s.started_at, tz)) for s in state.sessions if s.practised]
     followed = [OVERALL, *((k.key, k.label, k.better) for k in tracked())]
     for key, label, better in followed:
         points = tuple(
-            KpiPoint(s.id, local_day(s.started_at, tz), float(value))
-            for s in practised
+            KpiPoint(s.id, day, float(value))
+            for s, day in practised
             if (value := s.kpis.get(key)) is not None
         )
         if points:

@@ -4,8 +4,10 @@ skill names and commitment reminders."""
 from __future__ import annotations
 
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
-from roleplay.domain.session import SessionRecord
+if TYPE_CHECKING:
+    from roleplay.services.ports.sessions import Listed
 
 
 def clock(seconds: float | None) -> str:
@@ -16,13 +18,13 @@ def clock(seconds: float | None) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
-def status(r: SessionRecord) -> str:
+def status(r: Listed) -> str:
     if r.ended_at is None:
         return "unfinished"
     return r.outcome or "ended"
 
 
-def duration(r: SessionRecord) -> float | None:
+def duration(r: Listed) -> float | None:
     return (r.ended_at - r.started_at).total_seconds() if r.ended_at else None
 
 

@@ -32,13 +32,21 @@ from roleplay.domain.scorecard import CommitmentCheck, Scorecard
 from roleplay.domain.session import SessionRecord
 from roleplay.errors import RoleplayError
 from roleplay.services.catalog import Catalog
-from roleplay.services.ports import BrokenRecording, Clock, HabitStore, SessionStore
+from roleplay.services.ports import (
+    BrokenRecording,
+    Clock,
+    HabitStore,
+    SessionNotFound,
+    SessionStore,
+)
+from roleplay.services.ports.sessions import Listed
 
 log = logging.getLogger(__name__)
 
 
 PROGRESS_FROM = 500  # applying this many sessions at once takes a second or more: say so
 PROGRESS_EVERY = 250
+WHOLE_LIST_FROM = 50  # new sessions from which every record is read in one go
 
 
 @dataclass(frozen=True)
@@ -70,7 +78,7 @@ class Habit:
         states: HabitStore,
         clock: Clock,
         settings: HabitSettings,
-        records: Callable[[], tuple[object, Sequence[SessionRecord]]] | None = None,
+        records: Callable[[], tuple[object, Sequence[Listed]]] | None = None,
         progress: Callable[[int, int], None] | None = None,
     ) -> None:
         self.rep = rep
@@ -80,8 +88,9 @@ class Habit:
         self._states = states
         self.clock = clock
         self.settings = settings
-        # (version, records): the same version means no session changed on disk since. Without
-        # it every read lists the folder again and nothing is kept.
+        # (version, sessions): the same version means no session changed on disk since. Without
+        # it every read lists the folder again and nothing is kept. The sessions may be the
+        # index's columns only (a long folder): whole records are read for new ones only.
         self._records = records or (lambda: (None, self._store.records()))
         # (done, total) while many sessions are applied at once (a first run, a rebuild).
         self._progress = progress
@@ -113,9 +122,7 @@ class Habit:
             self._kept = (version, state)
             return state
 
-    def _synced(
-        self, catalog: Catalog, listed: Sequence[SessionRecord], *, rebuild: bool
-    ) -> HabitState:
+    def _synced(self, catalog: Catalog, listed: Sequence[Listed], *, rebuild: bool) -> HabitState:
         saved = None if rebuild else self._states.load(self._key)
         records = sorted(
             # Real calls scored from a transcript or recording are work, not practice: they
@@ -150,12 +157,32 @@ class Habit:
         total = len(fresh)
         tell = self._progress if total >= PROGRESS_FROM else None
         opened = _open_now(state)
-        for done, (record, card) in enumerate(fresh, 1):
+        whole = self._whole([r for r, _ in fresh])
+        for done, (listed_as, card) in enumerate(fresh, 1):
+            record = whole.get(listed_as.id)
+            if record is None:  # unreadable since it was listed: left out, as a damaged card
+                continue
             _apply(state, record, card, self._exercised(record, card, catalog), opened)
             if tell is not None and (done % PROGRESS_EVERY == 0 or done == total):
                 tell(done, total)
         self._states.save(self._key, state)
         return state
+
+    def _whole(self, listed: Sequence[Listed]) -> dict[str, SessionRecord]:
+        """The records of these sessions (a long list holds the index's columns only): read
+        one by one when few are new, else the store's whole list at once (from the index)."""
+        found = {r.id: r for r in listed if isinstance(r, SessionRecord)}
+        lines = [r.id for r in listed if r.id not in found]
+        if len(lines) > WHOLE_LIST_FROM:
+            wanted = set(lines)
+            found |= {r.id: r for r in self._store.records() if r.id in wanted}
+            return found
+        for id_ in lines:
+            try:
+                found[id_] = self._store.load(id_).record
+            except (BrokenRecording, SessionNotFound) as exc:  # changed since it was listed
+                log.warning("%s", exc)
+        return found
 
     def _readable_card(self, session_id: str) -> Scorecard | None:
         """The scorecard, or None when it is damaged (`roleplay sessions` names it): one bad
@@ -289,7 +316,7 @@ class Habit:
         return card
 
 
-def _order(r: SessionRecord) -> tuple[object, str]:
+def _order(r: Listed) -> tuple[object, str]:
     return (r.ended_at, r.id)
 
 
@@ -349,6 +376,7 @@ def _apply(
     for skill, level in levels.items():
         before[skill] = round(retrievability(cards.get(skill), record.ended_at), 4)
         cards[skill] = review(cards.get(skill), skill, level, record.ended_at, evidence.get(skill))
+        state.reviewed(skill, cards[skill])
         # The same showing feeds the level estimate the queue orders by (domain/skill_level.py).
         state.levels.observe(skill, showing(level, evidence.get(skill)), record.ended_at)
     checks: list[CommitmentCheck] = []

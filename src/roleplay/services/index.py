@@ -15,7 +15,8 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, TypeVar
+from types import TracebackType
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from roleplay.domain.roles import Identity, NotAllowed
 from roleplay.services.ports import (
@@ -29,14 +30,35 @@ from roleplay.services.ports import (
 if TYPE_CHECKING:
     from roleplay.domain.schedule import SkillCard  # fsrs loads only where cards are rated
     from roleplay.domain.session import SessionRecord
+    from roleplay.services.ports.sessions import SessionLine
 
 
 log = logging.getLogger(__name__)
 
 BATCH = 200  # folders per transaction when rebuilding
+FEW_UNREADABLE = 20  # damaged folders read again on each command instead of opening the index
 
 Progress = Callable[[int, int], None]  # (done, total)
 _T = TypeVar("_T")
+
+
+class Reads(Protocol):
+    """The questions a rep's read commands ask the index (SessionIndex answers them)."""
+
+    def known(self, origin: str) -> set[str]: ...
+    def records(self, origin: str) -> list[tuple[SessionRecord, float | None]]: ...
+    def lines(self, origin: str) -> list[tuple[SessionLine, float | None]]: ...
+    def newest(self, origin: str) -> tuple[str, datetime] | None: ...
+
+
+class Snapshot(Reads, Protocol):
+    """One read-only look at the index without opening it (adapters/index_peek.py), which
+    answers as SessionIndex does (a contract test runs both)."""
+
+    def __enter__(self) -> Snapshot: ...
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -59,8 +81,13 @@ class Indexer:
         open_index: Callable[[], SessionIndex],
         refresh_cards: Callable[[str], object] = lambda rep: None,
         progress: Progress | None = None,
+        peek: Callable[[], Snapshot | None] = lambda: None,
     ) -> None:
         self.files = files
+        # A snapshot of the index read without opening it (None: open it as usual). When it
+        # holds exactly the folders, a read command's list comes from it: no database layer
+        # loaded, no catch-up to run.
+        self._peek = peek
         self._open_index = open_index
         self._index: SessionIndex | None = None
         self._opening = threading.RLock()
@@ -119,7 +146,13 @@ class Indexer:
         """Every session of this recordings folder as the index holds it, with its overall
         score, after catching up with the folders (so a session copied in or written by
         another process is there); None when the index cannot be reached (read the folders)."""
-        return self._caught_up(lambda index: index.records(self.files.origin))
+        origin = self.files.origin
+        return self._caught_up(lambda index: index.records(origin))
+
+    def lines(self) -> list[tuple[SessionLine, float | None]] | None:
+        """As `records`, from the index's columns only (no record parsed)."""
+        origin = self.files.origin
+        return self._caught_up(lambda index: index.lines(origin))
 
     def newest(self) -> tuple[set[str], tuple[str, datetime] | None] | None:
         """(the ids the index holds, its newest session's id and start) for this recordings
@@ -127,11 +160,16 @@ class Indexer:
         origin = self.files.origin
         return self._caught_up(lambda index: (index.known(origin), index.newest(origin)))
 
-    def _caught_up(self, read: Callable[[SessionIndex], _T]) -> _T | None:
+    def _caught_up(self, read: Callable[[Reads], _T]) -> _T | None:
         """`read` from the index once it has caught up with the folders; None (and the
         problem noted, so this process does not wait again) when it cannot be reached."""
         if self.problem is not None:
             return None
+        if self._index is None:
+            with self._opening:
+                found = self._in_step(read)
+            if found is not None:
+                return found[0]
         try:
             opened = self._index is not None
             index = self.index()  # the first use catches up
@@ -142,6 +180,41 @@ class Indexer:
             self.problem = str(exc)
             log.warning("%s", exc)
             return None
+
+    def _in_step(self, read: Callable[[Reads], _T]) -> tuple[_T] | None:
+        """(`read` from a snapshot of the index) when the index holds exactly the folders
+        (nothing new, gone or pending: what catch_up would do is nothing); None otherwise."""
+        snapshot = self._peek() if self._index is None else None
+        if snapshot is None:
+            return None
+        with snapshot:
+            local = set(self.files.folders())
+            known = snapshot.known(self.files.origin)
+            if set(self.files.pending()) & local or known - local:
+                return None
+            if not self._unreadable(sorted(local - known)):
+                return None
+            return (read(snapshot),)
+
+    def _unreadable(self, ids: Sequence[str]) -> bool:
+        """Whether every one of these folders (not in the index) cannot be read, so catching
+        up would only say so again (as it does, here): a damaged folder must not make every
+        command open the index. A few at most; more are left to the catch-up."""
+        if len(ids) > FEW_UNREADABLE:
+            return False
+        problems = []
+        for id_ in ids:
+            try:
+                self.files.read(id_)
+            except BrokenRecording as exc:
+                problems.append(str(exc))
+                continue
+            except SessionNotFound:
+                return False  # gone meanwhile: let the catch-up see to it
+            return False  # readable: copied in, to be indexed
+        for p in problems:
+            log.warning("%s", p)
+        return True
 
     def sync(self, session_id: str) -> bool:
         """After the files of a session changed: bring its index entry up to date.

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from roleplay.domain.roles import Identity
     from roleplay.domain.schedule import SkillCard
     from roleplay.domain.session import SessionRecord
+    from roleplay.services.ports.sessions import SessionLine
 
 
 class IndexUnavailable(RoleplayError):
@@ -85,6 +86,10 @@ class SessionIndex(Protocol):
     def records(self, origin: str) -> list[tuple[SessionRecord, float | None]]:
         """Every session indexed from the recordings folder `origin`, with its overall score
         (None: not scored), in no particular order: a rep's lists without reading the folders."""
+        ...
+
+    def lines(self, origin: str) -> list[tuple[SessionLine, float | None]]:
+        """As `records`, from the index's columns only (no record parsed): a long list."""
         ...
 
     def newest(self, origin: str) -> tuple[str, datetime] | None:

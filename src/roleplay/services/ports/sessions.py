@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from roleplay.errors import RoleplayError
 
@@ -13,6 +14,36 @@ if TYPE_CHECKING:
     from roleplay.domain.habit import HabitState
     from roleplay.domain.scorecard import Scorecard
     from roleplay.domain.session import SessionRecord, Transcript, Turn
+
+
+class Listed(Protocol):
+    """A session as a list shows it and the schedule checks it: a SessionRecord has these, and
+    so has a SessionLine (the index's columns, read without parsing a record)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def rep(self) -> str: ...
+    @property
+    def mode(self) -> str: ...
+    @property
+    def started_at(self) -> datetime: ...
+    @property
+    def ended_at(self) -> datetime | None: ...
+    @property
+    def outcome(self) -> str | None: ...
+
+
+class SessionLine(NamedTuple):
+    """A session from the index's columns (see Listed). A tuple: thousands are made per list,
+    at a third of a frozen dataclass's cost."""
+
+    id: str
+    rep: str
+    mode: str
+    started_at: datetime
+    ended_at: datetime | None
+    outcome: str | None
 
 
 class SessionNotFound(RoleplayError):
@@ -85,9 +116,11 @@ class SessionArchive(SessionStore, Protocol):
         """Every readable session (newest first) and every folder that cannot be read."""
         ...
 
-    def scores(
-        self, records: Sequence[SessionRecord]
-    ) -> tuple[dict[str, float | None], dict[str, str]]:
+    def listing(self) -> tuple[list[Listed], list[Damaged]]:
+        """As `survey`, as a list shows them: a long folder's from the index's columns."""
+        ...
+
+    def scores(self, records: Sequence[Listed]) -> tuple[dict[str, float | None], dict[str, str]]:
         """The overall score of each listed session (None: not scored), and why a scorecard
         could not be read (the session stays listed; its scorecard is the problem)."""
         ...
