@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from roleplay.adapters.audio_file import NullSpeaker
+from roleplay.adapters.audio_file import NullSpeaker, _SilentPlayback
 from roleplay.adapters.scripted_customer import ScriptedCustomer
 from roleplay.adapters.tts_silent import SilentSpeech
 from roleplay.adapters.vad import EnergyVad
@@ -156,7 +156,7 @@ class LoggingSpeaker(NullSpeaker):
         super().__init__(realtime=True)
         self.played: list[Clip] = []
 
-    def play(self, clip: Clip):  # type: ignore[no-untyped-def]
+    def play(self, clip: Clip) -> _SilentPlayback:
         self.played.append(clip)
         return super().play(clip)
 
