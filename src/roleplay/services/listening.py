@@ -69,7 +69,7 @@ __all__ = [  # the listener's news and settings live in listening_events; named 
 ]
 
 LONG_PHRASE = 15.0  # seconds: past this, a turn in any language is cut at its next pause
-ROLLING = 0.25  # seconds: partials run back to back while a transcription takes <= 0.125 s
+ROLLING_BELOW = 0.13  # seconds: partials run back to back while a transcription takes less
 
 
 class RepListener:
@@ -282,8 +282,12 @@ class RepListener:
         # 24 lines: 17 the same as the final transcript at 0.1 s, 9 at 0.2 s, 2 at 0.3 s): on
         # an idle machine partials run back to back. But a partial still running when the
         # rep pauses delays the pause's transcript, which decides the turn: on a busy machine
-        # (slow transcription) partials come less often (0.25 s -> every 0.5 s of speech).
-        every = max(self.settings.partial_every, 3 * self._transcribe_time - ROLLING)
+        # (slow transcription) partials come every 3 transcriptions' time, as before (one
+        # pair of turn latency bench runs at a load of ~10: with partials 3 transcriptions
+        # minus 0.25 s apart, 13 of 23 replies asked for early were kept; 3 apart: 23 of 24).
+        every = self.settings.partial_every
+        if self._transcribe_time > ROLLING_BELOW:
+            every = 3 * self._transcribe_time
         if now - self._partial_at < every or self._partial_busy:
             return
         self._partial_at = now
