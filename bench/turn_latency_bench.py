@@ -242,6 +242,9 @@ def summary(results: dict[str, tuple[list[float], list[float]]]) -> None:
             line += f"  p50 ratio to baseline {percentile(e2e, 0.5) / percentile(base[0], 0.5):.2f}"
         print(line)
     print("Goal: p50 <= 450 ms, p95 <= 700 ms (issue 18)")
+    import os
+
+    print("Load average (1, 5, 15 min): " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
 
 
 def memory(turns: int) -> None:
@@ -340,6 +343,9 @@ def report(turns, spoken, offset, lines) -> tuple[list[float], list[float]]:  # 
                 "synthesis": reply["synthesised"] - llm_ready,
                 "playback start": reply["first_audio_out"] - reply["synthesised"],
                 "end to end": reply["first_audio_out"] - true_end,
+                # not a stage: when the reply that was played was asked for (negative:
+                # before the true end, from a partial that read as a finished question)
+                "reply asked for at": reply.get("reply_requested", t["turn_end"]) - true_end,
                 "speculative": reply.get("speculative", 0.0),
             }
         )

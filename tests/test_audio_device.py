@@ -86,3 +86,50 @@ def test_the_customer_is_heard_through_the_speaker(
     heard = WhisperSpeech(models_dir=tmp_path).transcribe(np.concatenate(blocks[:first_part]), "en")
     # espeak-ng's voice, resampled twice and recorded back: most words survive.
     assert wer("What budget have you set aside for this?", heard) < 0.4
+
+
+def _tone(hz: float, seconds: float, rate: int = 22050) -> np.ndarray:
+    t = np.arange(int(seconds * rate)) / rate
+    return (0.3 * np.sin(2 * np.pi * hz * t)).astype(np.float32)
+
+
+def _seconds_of(hz: float, recorded: np.ndarray) -> float:
+    """How long `hz` dominates the 16 kHz recording, in 10 ms windows."""
+    window = 160
+    frames = recorded[: len(recorded) - len(recorded) % window].reshape(-1, window)
+    t = np.arange(window) / 16000
+    probe = np.abs(frames @ np.exp(-2j * np.pi * hz * t)) / window
+    loud = np.sqrt(np.mean(np.square(frames), axis=1)) > 0.05
+    return float(np.count_nonzero(loud & (probe > 0.05))) * window / 16000
+
+
+def test_clips_play_whole_through_one_stream_kept_open_between_them(
+    pulse_sink: dict[str, str],
+) -> None:
+    """The customer's sentences play through one output stream that stays open (silence in
+    between), and each clip is heard from its first sample: nothing is cut at its start."""
+    from roleplay.adapters.audio_sounddevice import SoundDeviceSpeaker
+    from roleplay.services.ports import Clip
+
+    mic = Microphone("pulse")
+    blocks: list[np.ndarray] = []
+    thread = _record(mic, blocks)
+    deadline = time.monotonic() + 30
+    while len(blocks) < 16 and time.monotonic() < deadline:  # the monitor records (0.5 s)
+        time.sleep(0.02)
+    speaker = SoundDeviceSpeaker("pulse")
+    first = speaker.play(Clip(_tone(440, 0.5), 22050))
+    assert first.wait(20)
+    time.sleep(0.6)  # the customer is silent: the stream plays silence, and stays open
+    second = speaker.play(Clip(_tone(1000, 0.5), 22050))
+    assert second.wait(20)
+    time.sleep(0.5)  # what is still in the device's buffer reaches the monitor
+    mic.close()
+    thread.join(timeout=5)
+    speaker.close()
+    assert speaker.streams_opened == 1
+    recorded = np.concatenate(blocks)
+    # Each tone is heard for (nearly) all of its 0.5 s: a clip that lost its start, or one
+    # queued behind a restarting stream's buffer and cut, would be short.
+    assert _seconds_of(440, recorded) >= 0.45, _seconds_of(440, recorded)
+    assert _seconds_of(1000, recorded) >= 0.45, _seconds_of(1000, recorded)

@@ -54,7 +54,7 @@ def test_same_words_ignores_case_and_punctuation() -> None:
     ],
 )
 def test_a_check_back_ends_the_turn_like_a_question(said: str) -> None:
-    assert ending(said) == "statement"
+    assert ending(said) != "trailing"  # complete ("what you're saying is" reads as asking)
     assert POLICY.silence_needed(said) == POLICY.question
 
 
@@ -64,3 +64,27 @@ def test_thanks_and_an_earlier_check_back_still_wait_for_more() -> None:
     # The handover is read from the last sentence: the rep went on after the check-back.
     said = "If I understand correctly, it's the mornings. We also looked at the routes."
     assert POLICY.silence_needed(said) == POLICY.statement
+
+
+@pytest.mark.parametrize(
+    ("said", "language"),
+    [
+        ("Who else would be involved in a decision like this.", "en"),
+        ("That sounds painful. So how often does that happen.", "en"),
+        ("What's the budget for this.", "en"),
+        ("Hvordan fungerer fakturagodkjenningen i dag.", "nb"),
+    ],
+)
+def test_a_question_whisper_closed_with_a_full_stop_ends_the_turn_like_one(
+    said: str, language: str
+) -> None:
+    assert ending(said, language) == "question"
+    assert POLICY.silence_needed(said, language) == POLICY.question
+
+
+def test_a_question_word_without_a_closing_mark_still_waits() -> None:
+    # A pause mid-sentence: Whisper has not closed it, and the rep may go on.
+    assert POLICY.silence_needed("How does a typical morning look") == POLICY.silence
+    assert POLICY.silence_needed("What happens when an order comes in") == POLICY.trailing
+    # A statement is still a statement, even after a question earlier in the turn.
+    assert POLICY.silence_needed("How was it? We tried a new routing tool.") == POLICY.statement

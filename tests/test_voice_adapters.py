@@ -39,6 +39,26 @@ def test_espeak_keeps_the_terminal_clean_and_follows_the_persona(
     assert espeak_voice(Voice(), "nb") == "nb"
 
 
+@needs_espeak
+def test_every_sentence_is_spoken_whole(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Each clip is as long as espeak-ng's own rendering of the sentence, every time: through
+    pyttsx3's engine a short one ("Okay.") came back empty now and then, and was synthesised
+    again while the rep waited."""
+    import subprocess
+
+    from tests.speech import read_wav
+
+    tts = Pyttsx3Speech()
+    for text in ("Okay.", "Right. Can you tell me more about that?"):
+        wav = tmp_path / "cli.wav"
+        subprocess.run(["espeak-ng", "-v", "en-us", "-s", "165", "-w", str(wav), text], check=True)
+        audio, rate = read_wav(wav)
+        for _ in range(25):
+            clip = tts.synthesise(text, Voice(), "en")
+            assert clip.duration == pytest.approx(len(audio) / rate, abs=0.005), text
+    assert "no audio" not in caplog.text
+
+
 # --- audio sources ----------------------------------------------------------------------------
 
 

@@ -4,20 +4,26 @@ early reply is synthesised before the turn ends (tests/test_speculation.py)."""
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
+from concurrent.futures import Future
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from roleplay.adapters.audio_file import NullSpeaker, _SilentPlayback
 from roleplay.adapters.scripted_customer import ScriptedCustomer
 from roleplay.adapters.tts_silent import SilentSpeech
+from roleplay.adapters.vad import EnergyVad
 from roleplay.composition import build, build_voice, listen_settings
 from roleplay.config import Settings
 from roleplay.domain.scenario import Voice
 from roleplay.domain.turn_taking import same_words
+from roleplay.services.engine import CallState
 from roleplay.services.listening import Paused, RepListener, TurnEnded
-from roleplay.services.ports import Clip, CustomerEvent, CustomerRequest
+from roleplay.services.ports import Clip, CustomerEvent, CustomerRequest, Sentence
 from roleplay.services.voice_call import VoiceCall, VoiceParts
 from roleplay.services.voice_events import VoiceEvent
 from tests.speech import RATE, needs_espeak, say, wer, write_wav
@@ -115,3 +121,87 @@ def test_a_question_is_announced_with_the_words_of_the_whole_turn(tmp_path: Path
     assert wer(line, words) < 0.2, words
     paused = [h for h in heard if isinstance(h, Paused)]
     assert paused and wer(words, paused[-1].text) == 0, [p.text for p in paused]
+
+
+class EchoCustomer(ScriptedCustomer):
+    """Answers about the rep's last words, so a reply shows which words it was asked for."""
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    def respond(self, request: CustomerRequest) -> Iterator[CustomerEvent]:
+        words = request.turns[-1].text if request.turns else ""
+        self.asked.append(words)
+        if not words:
+            yield from super().respond(request)
+            return
+        yield Sentence(f"About {words.rstrip('?.')}.")
+        yield Sentence("Let me think.")
+
+
+class LabelledSpeech(SilentSpeech):
+    """Silent clips, each one a new object: the speaker's log says which sentence played."""
+
+    def __init__(self) -> None:
+        self.clips: dict[int, str] = {}
+
+    def synthesise(self, text: str, voice: Voice, language: str) -> Clip:
+        clip = Clip(np.zeros(1600, np.float32), RATE)  # 0.1 s
+        self.clips[id(clip)] = text
+        return clip
+
+
+class LoggingSpeaker(NullSpeaker):
+    def __init__(self) -> None:
+        super().__init__(realtime=True)
+        self.played: list[Clip] = []
+
+    def play(self, clip: Clip) -> _SilentPlayback:
+        self.played.append(clip)
+        return super().play(clip)
+
+
+def test_a_reply_asked_for_from_words_the_rep_did_not_end_on_is_never_heard(
+    mini_workspace: Path, tmp_path: Path
+) -> None:
+    """The reply is asked for at the end of speech from the latest partial; when the pause's
+    transcript says otherwise, that reply (its first sentence already synthesised) is dropped
+    unheard, and the customer answers the rep's final words."""
+    guess = "How does a typical morning look?"
+    final = "How does a typical morning look for your dispatch team?"
+    services = build(mini_workspace, settings=Settings(rep="tester"))
+    call = services.practice.begin("mini", services.profile(), seed=7, mode="voice")
+    customer = EchoCustomer()
+    call.switch_customer(customer)
+    tts, speaker = LabelledSpeech(), LoggingSpeaker()
+    silence = write_wav(tmp_path / "quiet.wav", np.zeros(20 * RATE, np.float32))
+    built = build_voice(services, audio_in=silence, realtime=True, speaker="none", tts="silent")
+    parts = VoiceParts(built.source, speaker, built.stt, tts, EnergyVad(), built.recorder)
+    voice = VoiceCall(call, parts, listen_settings(Settings(rep="tester")))
+    runner = threading.Thread(target=voice.run, daemon=True)
+    runner.start()
+    deadline = time.monotonic() + 60
+    while call.state is not CallState.AWAITING_REP and time.monotonic() < deadline:
+        time.sleep(0.01)  # the customer's opening line
+    opening = len(speaker.played)
+    turn = voice.listener._turn_id
+    voice._inbox.put(Paused(guess, 1.0, turn))  # the latest partial, at the end of speech
+    while not any(
+        t.startswith("About How does a typical morning look.") for t in tts.clips.values()
+    ):
+        assert time.monotonic() < deadline, tts.clips
+        time.sleep(0.01)  # the guess's reply is on its way, its first sentence synthesised
+    words: Future[str] = Future()
+    words.set_result(final)
+    before = len(call.turns)
+    voice._inbox.put(TurnEnded(turn, 0.5, 1.0, 1.3, time.monotonic(), words, None))
+    while len(call.turns) < before + 2 or voice._reply_running():  # the rep's, the reply
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    voice.hang_up()
+    runner.join(timeout=30)
+    heard = [tts.clips[id(c)] for c in speaker.played[opening:]]
+    assert customer.asked[-2:] == [guess, final]  # the guess was asked for, then the turn
+    assert heard == [f"About {final.rstrip('?')}.", "Let me think."]
+    reply = services.store.load(call.record.id).turns[-1]
+    assert reply.speaker == "customer" and reply.text.startswith(f"About {final.rstrip('?')}")

@@ -371,6 +371,7 @@ class SoundDeviceSpeaker:
         # (re)started through PulseAudio's ALSA plugin first fills a buffer of ~2 s, so every
         # clip would start late. An underrun (the CPU busy elsewhere) does the same: counted.
         self.underruns = 0
+        self.streams_opened = 0  # one for the speaker's life: kept open between clips
 
     def _open(self) -> None:
         sd = _sd()
@@ -392,6 +393,7 @@ class SoundDeviceSpeaker:
                 callback=self._fill,
             )
             self._stream.start()
+            self.streams_opened += 1
         except (sd.PortAudioError, ValueError) as exc:
             raise AudioUnavailable(f"cannot open the speaker: {exc}; {NO_DEVICE_HELP}") from None
 

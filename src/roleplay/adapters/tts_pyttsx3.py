@@ -1,21 +1,20 @@
-"""Text-to-speech with pyttsx3 (espeak-ng on Linux), owned by one thread.
+"""Text-to-speech with espeak-ng, through pyttsx3's ctypes binding, owned by one thread.
 
-pyttsx3 is known to hang when several threads drive one engine, prints "Audio saved to ..." on
-stdout at every save, and plays through `aplay`, which headless machines lack. So one thread
-owns the engine, every sentence is saved to a WAV file and read back as a `Clip` that the
-caller plays (and can stop at once, and saves with the session), and the driver's print is
-routed to the log instead of the terminal.
+pyttsx3's engine is known to hang when several threads drive it, prints "Audio saved to ..."
+on stdout at every save, plays through `aplay` (which headless machines lack), polls in 10 ms
+steps and now and then drops a sentence's last buffer (`_Espeak` says more). So one thread
+drives espeak-ng itself, synchronously, through the binding pyttsx3 ships: each sentence comes
+back in memory as a `Clip` that the caller plays (and can stop at once, and saves with the
+session), and nothing is printed.
 """
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import queue
-import tempfile
 import threading
-import wave
 from concurrent.futures import Future
-from pathlib import Path
 from typing import Any
 
 from roleplay.domain.scenario import Voice
@@ -28,8 +27,8 @@ DEFAULT_RATE = 165  # words per minute: a calm phone voice (espeak's own default
 _VARIANTS = {"female": "+f3", "male": "+m3"}
 
 
-ATTEMPTS = 3  # tries per sentence when espeak-ng writes an empty file
-SYNTH_TIMEOUT = 30.0  # seconds for one sentence; a healthy espeak-ng takes ~15 ms
+ATTEMPTS = 3  # tries per sentence when espeak-ng returns no audio
+SYNTH_TIMEOUT = 30.0  # seconds for one sentence; a healthy espeak-ng takes a few ms
 
 
 class TtsUnavailable(SynthesisFailed, RuntimeError):
@@ -48,7 +47,7 @@ def espeak_voice(voice: Voice, language: str) -> str:
 
 class Pyttsx3Speech:
     """Each instance is a handle: the engine and its thread are one per process, because
-    `pyttsx3.init()` hands every caller the same cached engine."""
+    espeak-ng can be initialised only once per process."""
 
     name = "espeak-ng"
 
@@ -78,37 +77,23 @@ def _owner() -> queue.SimpleQueue[_Request]:
     with _owner_lock:
         if _requests is None:
             _requests = queue.SimpleQueue()
-            folder = Path(tempfile.mkdtemp(prefix="roleplay-tts-"))
-            threading.Thread(target=_run, args=(_requests, folder), name="tts", daemon=True).start()
+            threading.Thread(target=_run, args=(_requests,), name="tts", daemon=True).start()
         return _requests
 
 
-def _run(requests: queue.SimpleQueue[_Request], folder: Path) -> None:
+def _run(requests: queue.SimpleQueue[_Request]) -> None:
     try:
-        engine = _engine()
+        engine = _Espeak()
     except TtsUnavailable as exc:
         while True:
             requests.get()[3].set_exception(exc)
-    count = 0
     while True:
         text, name, rate, done = requests.get()
         try:
             clip = None
-            # espeak-ng now and then writes an empty file for a sentence (seen in CI on
-            # "Okay."): try again, each time into a fresh file, so a stale one is never read.
-            for _attempt in range(ATTEMPTS):
-                count += 1
-                wav = folder / f"sentence-{count}.wav"
-                # Rate, voice, rate again, every time: espeak-ng (through pyttsx3) otherwise
-                # keeps an earlier rate now and then (measured; see test_voice_adapters.py).
-                engine.setProperty("rate", rate)
-                _set_voice(engine, name)
-                engine.setProperty("rate", rate)
-                engine.save_to_file(text, str(wav))
-                engine.runAndWait()
-                clip = read_wav(wav) if wav.exists() else None
-                wav.unlink(missing_ok=True)
-                if clip is not None and clip.duration > 0:
+            for _attempt in range(ATTEMPTS):  # never seen empty this way; kept as a guard
+                clip = engine.synthesise(text, name, rate)
+                if clip.duration > 0:
                     break
                 log.warning("espeak-ng wrote no audio for %r; trying again", text[:60])
             if clip is None or clip.duration <= 0:
@@ -121,43 +106,57 @@ def _run(requests: queue.SimpleQueue[_Request], folder: Path) -> None:
             done.set_exception(TtsUnavailable(f"speech synthesis failed: {exc}"))
 
 
-def _engine() -> Any:
-    try:
-        import pyttsx3
-        import pyttsx3.drivers.espeak as espeak_driver
-    except (ImportError, OSError) as exc:
-        raise TtsUnavailable(
-            f"text-to-speech needs espeak-ng ({exc}); install it: sudo apt-get install espeak-ng"
-        ) from None
+class _Espeak:
+    """espeak-ng driven through pyttsx3's ctypes binding, synchronously, audio kept in memory.
 
-    def quiet(*args: object, **_kw: object) -> None:  # "Audio saved to ..." -> the log
-        log.debug(" ".join(str(a) for a in args))
+    pyttsx3's own engine (`save_to_file` + `runAndWait`) polls with a 10 ms sleep, so every
+    sentence took >= 10 ms (measured ~11-12 ms for "Right."; directly: ~0.5 ms), and it writes
+    the WAV before adding the samples of espeak's last callback: a short sentence that arrives
+    in one buffer came back empty now and then (the retry cost a reply 100-170 ms; turn latency
+    bench: 4 of 24 turns), and a longer one could lose its end."""
 
-    espeak_driver.print = quiet
-    try:
-        return pyttsx3.init("espeak")
-    except (OSError, RuntimeError) as exc:
-        raise TtsUnavailable(f"cannot start espeak-ng ({exc}); is it installed?") from None
-
-
-def _set_voice(engine: Any, name: str) -> None:
-    for candidate in (name, name.split("+")[0], "en-us"):
+    def __init__(self) -> None:
         try:
-            engine.setProperty("voice", candidate)
-            return
-        except ValueError:
+            import pyttsx3.drivers._espeak as espeak
+        except (ImportError, OSError, RuntimeError) as exc:
+            raise TtsUnavailable(
+                f"text-to-speech needs espeak-ng ({exc}); "
+                "install it: sudo apt-get install espeak-ng"
+            ) from None
+        self._es = espeak
+        # Synchronous: espeak_Synth returns once every buffer has reached the callback.
+        self.rate = int(espeak.Initialize(espeak.AUDIO_OUTPUT_SYNCHRONOUS, 200))
+        if self.rate <= 0:
+            raise TtsUnavailable(
+                "cannot start espeak-ng (espeak_Initialize failed); is it installed?"
+            )
+        self._chunks: list[bytes] = []
+        espeak.SetSynthCallback(self._collect)  # the binding keeps the callback alive
+
+    def _collect(self, wav: Any, samples: int, _events: Any) -> int:
+        if samples > 0:
+            self._chunks.append(ctypes.string_at(wav, samples * ctypes.sizeof(ctypes.c_short)))
+        return 0  # go on
+
+    def synthesise(self, text: str, name: str, rate: int) -> Clip:
+        import numpy as np
+
+        es = self._es
+        # Rate, voice, rate: setting a voice resets espeak-ng's rate.
+        es.SetParameter(es.RATE, rate, 0)
+        self._set_voice(name)
+        es.SetParameter(es.RATE, rate, 0)
+        self._chunks = []
+        status = es.Synth(text, flags=es.ENDPAUSE | es.CHARS_UTF8)
+        if status != es.EE_OK:
+            raise TtsUnavailable(f"espeak-ng could not speak {text[:40]!r} (error {status})")
+        pcm = b"".join(self._chunks)
+        self._chunks = []
+        samples = np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0
+        return Clip(samples, self.rate)
+
+    def _set_voice(self, name: str) -> None:
+        for candidate in (name, name.split("+")[0], "en-us"):
+            if self._es.SetVoiceByName(candidate.encode("utf-8")) == self._es.EE_OK:
+                return
             log.warning("espeak-ng has no voice %r; trying the next best", candidate)
-
-
-def read_wav(path: Path) -> Clip:
-    import numpy as np
-
-    with wave.open(str(path), "rb") as w:
-        rate, width, channels = w.getframerate(), w.getsampwidth(), w.getnchannels()
-        data = w.readframes(w.getnframes())
-    if width != 2:
-        raise ValueError(f"{path}: expected 16-bit audio, got {8 * width}-bit")
-    samples = np.frombuffer(data, dtype="<i2").astype(np.float32) / 32768.0
-    if channels > 1:
-        samples = samples.reshape(-1, channels).mean(axis=1).astype(np.float32)
-    return Clip(samples, rate)

@@ -49,8 +49,18 @@ _HANDOVER = {
     ),
     "nb": ("hvis jeg forstår deg riktig", "hvis jeg har forstått deg riktig"),
 }
+# Words a question starts with. Whisper often closes a spoken question with a full stop ("Who
+# else would be involved in a decision like this."): a complete sentence that starts with one
+# of these is read as the question it is. Not without the full stop: a pause mid-sentence
+# ("How does a typical morning look") must not end the turn.
+_ASKING_EN = """who whom whose what when where why how which would could can do does did is are
+will should shall have has may"""
+_ASKING_NB = "hvem hva når hvor hvorfor hvordan hvilke hvilken hvilket kan vil skal har er gjør"
+_ASKING = {"en": frozenset(_ASKING_EN.split()), "nb": frozenset(_ASKING_NB.split())}
 _TRAILING_MARKS = ("...", "…", ",", "-", "–", "—", ":", ";")
 _COMPLETE_MARKS = (".", "?", "!")
+_CONNECTIVE_WORDS = "so and but okay ok right well then og men så da"
+_CONNECTIVES = frozenset(_CONNECTIVE_WORDS.split())
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
@@ -94,8 +104,18 @@ def ending(transcript: str, language: str = "en") -> Ending:
     if words and words[-1] in unfinished and not stripped.endswith(_COMPLETE_MARKS):
         return "trailing"
     if stripped.endswith(_COMPLETE_MARKS):
-        return "statement"
+        return "question" if _asks(stripped, language) else "statement"
     return "open"
+
+
+def _asks(sentence_text: str, language: str) -> bool:
+    """The last sentence starts like a question (after a connective: "So how...", "And what's")."""
+    sentences = [p for p in _SENTENCE_END.split(sentence_text) if p.strip()]
+    words = txt.normalise(sentences[-1]).split() if sentences else []
+    while words and words[0] in _CONNECTIVES:
+        words = words[1:]
+    first = words[0].split("'")[0] if words else ""
+    return first in _ASKING.get(txt.base_language(language), _ASKING["en"])
 
 
 def hands_over(transcript: str, language: str = "en") -> bool:

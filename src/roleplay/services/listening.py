@@ -28,7 +28,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
-from roleplay.domain.turn_taking import ending, hands_over
+from roleplay.domain.turn_taking import hands_over
 from roleplay.services.listening_events import (
     Heard,
     ListenSettings,
@@ -69,6 +69,7 @@ __all__ = [  # the listener's news and settings live in listening_events; named 
 ]
 
 LONG_PHRASE = 15.0  # seconds: past this, a turn in any language is cut at its next pause
+ROLLING_BELOW = 0.13  # seconds: partials run back to back while a transcription takes less
 
 
 class RepListener:
@@ -276,9 +277,17 @@ class RepListener:
         return " ".join(f.result() for f in phrases if f.exception() is None).strip()
 
     def _maybe_partial(self, now: float) -> None:
-        # A partial still running when the rep pauses delays the pause's transcript, which
-        # decides the turn: on a busy machine (slow transcription) partials come less often.
-        every = max(self.settings.partial_every, 3 * self._transcribe_time)
+        # The reply is asked for at the end of speech from the latest partial, which is the
+        # rep's words only if it was taken within ~0.1 s of the end (measured on the bench's
+        # 24 lines: 17 the same as the final transcript at 0.1 s, 9 at 0.2 s, 2 at 0.3 s): on
+        # an idle machine partials run back to back. But a partial still running when the
+        # rep pauses delays the pause's transcript, which decides the turn: on a busy machine
+        # (slow transcription) partials come every 3 transcriptions' time, as before (one
+        # pair of turn latency bench runs at a load of ~10: with partials 3 transcriptions
+        # minus 0.25 s apart, 13 of 23 replies asked for early were kept; 3 apart: 23 of 24).
+        every = self.settings.partial_every
+        if self._transcribe_time > ROLLING_BELOW:
+            every = 3 * self._transcribe_time
         if now - self._partial_at < every or self._partial_busy:
             return
         self._partial_at = now
@@ -321,18 +330,19 @@ class RepListener:
             if turn_id != self._turn_id:
                 return
             paused = self._pause is not None
-            if not paused and self.settings.anticipate and self._policy_kind(words) == "question":
+            if not paused and self.settings.anticipate and self._finished_question(words):
                 self._heard(Paused(words, upto, turn_id))
         if paused:
             # A partial that was running when the rep fell silent: it reaches (nearly) the
             # end of their speech, and the pause's own transcript is queued behind it.
             self._announce()
 
-    def _policy_kind(self, words: str) -> str:
-        kind = ending(words, self._language)
-        if kind == "statement" and hands_over(words, self._language):
-            return "question"
-        return kind
+    def _finished_question(self, words: str) -> bool:
+        """A question mark or a check-back, not a question word before a full stop: a partial
+        cut mid-line often ends in a full stop ("How does a typical morning look."), and
+        each one would ask for a reply that is then dropped."""
+        closed = words.strip().rstrip("\"')”’").endswith("?")
+        return closed or hands_over(words, self._language)
 
     def _start_pause(self) -> None:
         cut_at = self._last_speech_end + self.settings.tail - self._start

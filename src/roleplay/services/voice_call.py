@@ -264,6 +264,7 @@ class VoiceCall:
         if self._prefetch is not None and self._prefetch.speculation.matches(text):
             return
         self._drop_speculation()
+        log.debug("the reply is asked for early, to %r", text)
         self._prefetch = Prefetch(self.call.speculate(text), self.clock.now, self._synthesise)
 
     def _synthesise(self, text: str) -> Clip | None:
