@@ -137,15 +137,26 @@ def running_postgres() -> Iterator[PgServer]:
         shutil.rmtree(root, ignore_errors=True)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(
-    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def new_database_url(
+    backend: str,
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> str:
-    """The index database of one test, on each backend; ROLEPLAY_DATABASE_URL points at it."""
-    if request.param == "sqlite":
+    """A fresh index database of one test on `backend` ("sqlite" or "postgresql");
+    ROLEPLAY_DATABASE_URL points at it."""
+    if backend == "sqlite":
         url = f"sqlite:///{tmp_path / 'index.sqlite'}"
     else:
         server: PgServer = request.getfixturevalue("postgres_server")
         url = server.url(server.new_database())
     monkeypatch.setenv("ROLEPLAY_DATABASE_URL", url)
     return url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> str:
+    """The index database of one test, on each backend; ROLEPLAY_DATABASE_URL points at it."""
+    return new_database_url(request.param, request, tmp_path, monkeypatch)

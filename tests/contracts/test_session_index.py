@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 from typing import cast
 
 import pytest
@@ -17,17 +18,24 @@ from roleplay.domain.history import HumanLevel, SessionFilter
 from roleplay.domain.review import Review
 from roleplay.services.ports import IndexTooNew
 from tests.index_data import T0, a_review, make_session
+from tests.pg_server import new_database_url
 
 
-@pytest.fixture(params=["sqlalchemy", "sqlite3"])
-def index(request: pytest.FixtureRequest, database_url: str) -> Iterator[SqlIndex]:
-    """SqlIndex; and on SQLite also the stdlib writer that `score last` uses (which asks
-    SqlIndex for everything but the writes): one contract for both."""
+@pytest.fixture(
+    params=[("sqlalchemy", "sqlite"), ("sqlalchemy", "postgresql"), ("sqlite3", "sqlite")],
+    ids=["sqlite", "postgresql", "sqlite-stdlib-writer"],
+)
+def index(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[SqlIndex]:
+    """SqlIndex on each backend; and on SQLite also the stdlib writer that `score last` uses
+    (which asks SqlIndex for everything but the writes): one contract for all three. (The
+    stdlib writer serves only a rep's local SQLite index, so it has no PostgreSQL case.)"""
+    writer, backend = request.param
+    database_url = new_database_url(backend, request, tmp_path, monkeypatch)
     idx = SqlIndex.open(database_url)
-    if request.param == "sqlite3":
+    if writer == "sqlite3":
         idx.close()
-        if not database_url.startswith("sqlite"):
-            pytest.skip("the stdlib writer is for a rep's local SQLite index")
         local = SqliteIndex.open(database_url)
         assert local is not None
         idx = cast(SqlIndex, local)
