@@ -136,6 +136,11 @@ class SqliteIndex:
                 self._full = SqlIndex.open(self.url)
             return self._full
 
+    def adopt(self, full: SqlIndex) -> None:
+        """Answer the questions beyond the writer's with `full`, already open on this file."""
+        with self._lock:
+            self._full = full
+
     def describe(self) -> str:
         return self.url  # no password in a SQLite URL
 
