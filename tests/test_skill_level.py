@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
+import math
+import random
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
@@ -170,9 +173,6 @@ def _reference_replay(
 ) -> list[tuple[float, dict[str, tuple[float, float, float, float, float, datetime, int]]]]:
     """The estimate's Kalman step as first written (one pydantic Track per showing and
     candidate), kept here verbatim in plain tuples: the fast path must give the same floats."""
-    import itertools
-    import math
-
     grid = (
         (0.0, 1.0, 1.0),
         *itertools.product((0.1, 0.2, 0.3), (0.5, 1, 2, 4, 8, 16), (1.5, 2, 3)),
@@ -211,8 +211,6 @@ def _reference_replay(
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_a_random_history_gives_exactly_the_estimates_of_the_first_written_step(seed: int) -> None:
-    import random
-
     rng = random.Random(seed)
     skills = ["next-steps", "objection-clarify", "rapport-opening", "discovery"]
     at = NOW - timedelta(days=400)
