@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
+import math
+import random
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
@@ -163,3 +166,81 @@ def test_a_single_high_score_does_not_retire_a_weak_skill() -> None:
     cards, levels = history([("lucky", 2, 12), *[("lucky", 4, d) for d in (9, 7, 5, 3, 1)]])
     assert levels.expected(["lucky"], NOW)["lucky"] > DUE_BELOW
     assert queued(cards, levels) == []
+
+
+def _reference_replay(
+    shown: Sequence[tuple[str, float, datetime]],
+) -> list[tuple[float, dict[str, tuple[float, float, float, float, float, datetime, int]]]]:
+    """The estimate's Kalman step as first written (one pydantic Track per showing and
+    candidate), kept here verbatim in plain tuples: the fast path must give the same floats."""
+    grid = (
+        (0.0, 1.0, 1.0),
+        *itertools.product((0.1, 0.2, 0.3), (0.5, 1, 2, 4, 8, 16), (1.5, 2, 3)),
+    )
+    out = []
+    for lift, first_span, growth in grid:
+        misfit = 0.0
+        tracks: dict[str, tuple[float, float, float, float, float, datetime, int]] = {}
+        for skill, level, at in shown:
+            old = tracks.get(skill)
+            if old is None:
+                base, extra, vb, c, vx, n = 3.0, 0.0, 1.0**2, 0.0, 0.0, 0
+            else:
+                days = max(0.0, (at - old[5]).total_seconds() / 86400)
+                h = math.exp(-days / (first_span * growth ** min(old[6], 40)))
+                base, extra, n = old[0], old[1] * h, old[6]
+                vb, c, vx = old[2], old[3] * h, old[4] * h * h
+            spread = vb + 2 * c + vx + 0.5**2
+            surprise = level - (base + extra)
+            if old is not None:
+                misfit += math.log(spread) + surprise * surprise / spread
+            k_base, k_extra = (vb + c) / spread, (c + vx) / spread
+            base, extra = base + k_base * surprise, extra + k_extra * surprise
+            vb, c, vx = (vb - k_base * (vb + c), c - k_base * (c + vx), vx - k_extra * (c + vx))
+            w = lift
+            extra = (1 - w) * extra + w * (5.0 - base)
+            vb, c, vx = (
+                vb,
+                (1 - w) * c - w * vb,
+                w * w * vb - 2 * w * (1 - w) * c + (1 - w) ** 2 * vx,
+            )
+            tracks[skill] = (base, extra, vb, c, vx, at, n + 1)
+        out.append((misfit, tracks))
+    return out
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_random_history_gives_exactly_the_estimates_of_the_first_written_step(seed: int) -> None:
+    rng = random.Random(seed)
+    skills = ["next-steps", "objection-clarify", "rapport-opening", "discovery"]
+    at = NOW - timedelta(days=400)
+    shown = []
+    for _ in range(300):  # > 40 showings of a skill: spans stop growing (MAX_GROWTH_STEPS)
+        at += timedelta(seconds=rng.choice([0, 1, rng.randint(60, 3 * 86400)]))
+        level = rng.choice([1.0, 2.0, 3.0, 4.0, 5.0, round(rng.uniform(1, 5), 3)])
+        shown.append((rng.choice(skills), level, at))
+    levels = Levels()
+    for skill, level, when in shown:
+        levels.observe(skill, level, when)
+    expected = _reference_replay(shown)
+    assert len(levels.fits) == len(expected)
+    for fit, (misfit, tracks) in zip(levels.fits, expected, strict=True):
+        assert fit.misfit == misfit  # exactly: the same operations in the same order
+        got = {
+            s: (t.base, t.extra, t.var_base, t.cov, t.var_extra, t.at, t.practices)
+            for s, t in fit.tracks.items()
+        }
+        assert got == tracks
+    # What a rep sees is computed from these, and survives the schedule file unchanged.
+    again = Levels.model_validate_json(levels.model_dump_json())
+    for later in (at, at + timedelta(days=3), at + timedelta(days=200)):
+        assert again.estimates(skills, later) == levels.estimates(skills, later)
+        assert len(levels.estimates(skills, later)) == len(skills)
+
+
+def test_a_track_is_saved_as_the_named_fields_it_always_had() -> None:
+    levels = Levels()
+    levels.observe("next-steps", 3.0, NOW)
+    saved = levels.model_dump(mode="json")["fits"][0]["tracks"]["next-steps"]
+    assert list(saved) == ["base", "extra", "var_base", "cov", "var_extra", "at", "practices"]
+    assert saved["at"] == "2026-01-20T08:00:00Z" and saved["practices"] == 1

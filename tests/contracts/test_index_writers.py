@@ -106,7 +106,12 @@ def test_a_new_older_or_broken_index_is_left_to_sqlalchemy(tmp_path: Path) -> No
     path = tmp_path / "index.sqlite"
     url = f"sqlite:///{path}"
     assert SqliteIndex.open(url) is None  # not there yet: SqlIndex creates it
-    assert isinstance(open_index(url), SqlIndex) and path.exists()
+    created = open_index(url)
+    assert path.exists()
+    # ... and once it has, the catch-up that follows is written through stdlib sqlite3, the
+    # rest asked of the SqlIndex that created it (not opened a second time).
+    assert isinstance(created, SqliteIndex) and isinstance(created._full, SqlIndex)
+    created.close()
     db = sqlite3.connect(path)
     db.execute("UPDATE alembic_version SET version_num = '0003'")  # as an older roleplay left it
     db.commit()

@@ -44,11 +44,19 @@ def open_index(url: str) -> SessionIndex:
     from roleplay.adapters.sql_index import SqlIndex
 
     try:
-        return SqlIndex.open(url)
+        full = SqlIndex.open(url)
     except IndexDamaged as exc:
         moved = move_aside(exc.path, exc)
         log.warning("%s; moved it to %s and building a new index from the recordings", exc, moved)
-        return SqlIndex.open(url)
+        full = SqlIndex.open(url)
+    # Just created or upgraded: a local file is now at the newest schema, so the catch-up that
+    # follows (every folder, at the first command after sessions were copied in) is written
+    # through stdlib sqlite3 too (SQLAlchemy's per-row bind processing was ~1 s of 8,000).
+    local = SqliteIndex.open(url)
+    if local is None:
+        return full
+    local.adopt(full)
+    return local
 
 
 def move_aside(path: Path, why: Exception) -> Path:

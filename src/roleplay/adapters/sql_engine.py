@@ -28,6 +28,7 @@ from sqlalchemy.exc import (
     OperationalError,
 )
 
+from roleplay.adapters import index_documents
 from roleplay.adapters.index_head import KNOWN_REVISIONS, SCHEMA_HEAD
 
 # The SQLite set-up and damage that the stdlib writer (sqlite_index.py) shares; re-exported.
@@ -213,7 +214,11 @@ def _sqlite_engine(url: URL) -> Engine:
                 "or set ROLEPLAY_DATABASE_URL to another place"
             ) from None
         url = url.set(database=str(db))
-    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    engine = create_engine(
+        url,
+        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000},
+        json_serializer=index_documents.dumps,  # documents pydantic already wrote as JSON
+    )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -241,6 +246,7 @@ def _postgres_engine(url: URL) -> Engine:
         return create_engine(
             url,
             pool_pre_ping=True,  # a shared server drops idle connections
+            json_serializer=index_documents.dumps,  # documents pydantic already wrote as JSON
             connect_args={"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "roleplay"},
         )
     except (NoSuchModuleError, ImportError):

@@ -12,7 +12,6 @@ opened on first use and only then.
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import threading
@@ -80,7 +79,7 @@ def bind(column: str, value: Any) -> Any:
     """A value as SQLAlchemy binds it for SQLite: JSON documents as json.dumps text, times
     as naive UTC 'YYYY-MM-DD HH:MM:SS.ffffff' (schema's UtcDateTime), the rest as it is."""
     if column in DOCUMENTS:
-        return json.dumps(value)
+        return index_documents.dumps(value)
     if isinstance(value, datetime):
         if value.tzinfo is None:
             raise ValueError(f"naive datetime {value!r}: the index stores UTC times only")
@@ -135,6 +134,11 @@ class SqliteIndex:
 
                 self._full = SqlIndex.open(self.url)
             return self._full
+
+    def adopt(self, full: SqlIndex) -> None:
+        """Answer the questions beyond the writer's with `full`, already open on this file."""
+        with self._lock:
+            self._full = full
 
     def describe(self) -> str:
         return self.url  # no password in a SQLite URL

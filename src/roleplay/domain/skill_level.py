@@ -38,6 +38,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
@@ -67,10 +68,14 @@ class Estimate(NamedTuple):
     spread: float
 
 
-class Track(BaseModel):
-    """One skill under one candidate model, right after its last practice."""
+@dataclass(slots=True)
+class Track:
+    """One skill under one candidate model, right after its last practice.
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    A plain dataclass, not a pydantic model: a schedule rebuilt from 8,000 sessions makes
+    about a million of them (every showing, under each of the 55 candidates), and building a
+    pydantic model each time was most of that rebuild's 4 s. Pydantic still validates and
+    writes it, as a field of Fit, to the same JSON object. Treat it as read-only."""
 
     base: float
     extra: float
@@ -100,11 +105,16 @@ class Fit(BaseModel):
 
     def observe(self, skill: str, shown: float, at: datetime) -> None:
         """Apply one showing of `skill` at `at`, then the practice it was."""
+        # Every operation below is the same, in the same order, as the Kalman step written
+        # out in the module docstring (tests/test_skill_level.py replays random histories
+        # through that step and compares every float): only the bookkeeping is plain Python.
         old = self.tracks.get(skill)
         if old is None:
             base, extra, vb, c, vx, n = NEW_BASE, 0.0, NEW_SD**2, 0.0, 0.0, 0
         else:
-            h = self.held(old, at)
+            days = max(0.0, (at - old.at).total_seconds() / 86400)
+            steps = min(old.practices, MAX_GROWTH_STEPS)
+            h = math.exp(-days / (self.first_span * self.growth**steps))
             base, extra, n = old.base, old.extra * h, old.practices
             vb, c, vx = old.var_base, old.cov * h, old.var_extra * h * h
         # The showing sees base + extra.
@@ -122,14 +132,8 @@ class Fit(BaseModel):
         # The practice: extra' = (1 - lift) * extra + lift * (TOP - base).
         w = self.lift
         extra = (1 - w) * extra + w * (TOP - base)
-        vb, c, vx = (
-            vb,
-            (1 - w) * c - w * vb,
-            w * w * vb - 2 * w * (1 - w) * c + (1 - w) ** 2 * vx,
-        )
-        self.tracks[skill] = Track.model_construct(
-            base=base, extra=extra, var_base=vb, cov=c, var_extra=vx, at=at, practices=n + 1
-        )
+        c, vx = (1 - w) * c - w * vb, w * w * vb - 2 * w * (1 - w) * c + (1 - w) ** 2 * vx
+        self.tracks[skill] = Track(base, extra, vb, c, vx, at, n + 1)
 
     def level(self, skill: str, now: datetime) -> float | None:
         track = self.tracks.get(skill)

@@ -36,6 +36,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 BATCH = 200  # folders per transaction when rebuilding
+# Folders per transaction when catching up: fewer, larger transactions (one commit and one set
+# of statements per 1,000 folders, not per 200), each still whole, so an interrupted catch-up
+# leaves the batches before it indexed and the next command indexes the rest.
+CATCH_UP_BATCH = 1000
 FEW_UNREADABLE = 20  # damaged folders read again on each command instead of opening the index
 
 Progress = Callable[[int, int], None]  # (done, total)
@@ -99,6 +103,10 @@ class Indexer:
         # Told how a long catch-up goes (the CLI prints it: the first command after thousands
         # of sessions were copied in reads every one of them once).
         self.progress = progress
+        # Sessions the last catch-up indexed: `sync` right after it (the first write of a
+        # process opens the index, which catches up, pending session included) does not write
+        # the same session a second time.
+        self._caught_up_ids: set[str] = set()
 
     def index(self) -> SessionIndex:
         """The index, opened and caught up on first use. Raises IndexUnavailable.
@@ -129,10 +137,11 @@ class Indexer:
         for id_ in set(self.files.pending()) - local:
             self.files.clear_pending(id_)  # deleted before it was indexed
         problems: list[str] = []
-        for start in range(0, len(todo), BATCH):
-            problems += self._save(todo[start : start + BATCH])
-            if self.progress is not None and len(todo) > BATCH:
-                self.progress(min(start + BATCH, len(todo)), len(todo))
+        shown = self.progress if len(todo) > BATCH else None
+        for start in range(0, len(todo), CATCH_UP_BATCH):
+            batch = todo[start : start + CATCH_UP_BATCH]
+            problems += self._save(batch, on_read=_reading(shown, start, len(todo)))
+        self._caught_up_ids = set(todo)
         index.forget(origin, gone)
         if len(todo) + len(gone) >= BATCH:
             index.refresh_statistics()
@@ -225,7 +234,12 @@ class Indexer:
         if self.problem is not None:  # already failed in this process: do not wait again
             return False
         try:
-            problems = self._save([session_id], index=self.index())
+            index = self.index()
+            if session_id in self._caught_up_ids and session_id not in self.files.pending():
+                # Indexed by the catch-up this very call ran (and not changed since).
+                self._caught_up_ids.discard(session_id)
+                return True
+            problems = self._save([session_id], index=index)
         except IndexUnavailable as exc:
             self.problem = str(exc)
             log.warning("%s", exc)
@@ -281,21 +295,29 @@ class Indexer:
             problems=tuple(problems),
         )
 
-    def _save(self, ids: Sequence[str], index: SessionIndex | None = None) -> list[str]:
-        """Read the folders and save them in one transaction; return the unreadable ones."""
+    def _save(
+        self,
+        ids: Sequence[str],
+        index: SessionIndex | None = None,
+        on_read: Callable[[int], None] = lambda done: None,
+    ) -> list[str]:
+        """Read the folders and save them in one transaction; return the unreadable ones.
+        `on_read(n)` is told every BATCH folders read (the catch-up shows its progress)."""
         if not ids:
             return []
         index = index or self.index()
         problems: list[str] = []
         with self.files.lock(ids[0]):
             folders = []
-            for id_ in ids:
+            for n, id_ in enumerate(ids, 1):
                 try:
                     folders.append(self.files.read(id_))
                 except BrokenRecording as exc:
                     problems.append(str(exc))
                 except SessionNotFound:
                     self.files.clear_pending(id_)  # deleted meanwhile: nothing to index
+                if n % BATCH == 0 or n == len(ids):
+                    on_read(n)
             try:
                 left_out = index.save(folders)  # indexed, but some notes not sent
                 self._notes_left_out.update(left_out)
@@ -305,3 +327,11 @@ class Indexer:
             for f in folders:
                 self.files.clear_pending(f.session_id)
         return problems
+
+
+def _reading(progress: Progress | None, start: int, total: int) -> Callable[[int], None]:
+    """Told how many folders of a batch starting at `start` were read: the catch-up's progress
+    (done, total), as often as before its batches grew."""
+    if progress is None:
+        return lambda done: None
+    return lambda done: progress(start + done, total)
