@@ -108,7 +108,7 @@ def today(habit: Habit, catalog: Catalog) -> Today:
     tz = settings.tz
     now = habit.clock.now()
     day = local_day(now, tz)
-    state = habit.state(catalog)
+    state = habit.state_to_read(catalog)  # not the KPIs, evidence, checkpoints progress plots
     done, minutes = state.done_on(day, tz)
     goal = Goal(settings.goal_drills, settings.goal_minutes, done, minutes)
     opts = options(catalog)
