@@ -92,3 +92,20 @@ def test_the_indexed_store_copies_the_cards_after_saving(tmp_path: Path) -> None
     INDEXED.clear()
     store.save("ana\n/w", _state("ana"))
     assert INDEXED == [("ana", ["next-steps"])]
+
+
+def test_the_copy_to_read_is_the_saved_state_or_none(store: HabitStore) -> None:
+    """`today` may read it instead of the whole state: when there is one, it holds the saved
+    cards and sessions (without what only progress plots), and follows every save."""
+    key = "ana\n/work/space"
+    assert store.load_to_read(key) is None
+    for days in (0, 3):
+        store.save(key, _state("ana", days))
+        copy = store.load_to_read(key)
+        if copy is None:  # the in-memory store keeps no quicker copy
+            continue
+        saved = store.load(key)
+        assert saved is not None
+        assert copy.cards == saved.cards
+        assert [e.id for e in copy.sessions] == [f"s-{days}"]
+        assert [e.levels for e in copy.sessions] == [e.levels for e in saved.sessions]

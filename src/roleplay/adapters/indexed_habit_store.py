@@ -19,6 +19,9 @@ class IndexedHabitStore:
     def load(self, key: str) -> HabitState | None:
         return self._inner.load(key)
 
+    def load_to_read(self, key: str) -> HabitState | None:
+        return self._inner.load_to_read(key)
+
     def save(self, key: str, state: HabitState) -> None:
         self._inner.save(key, state)
         self._saved(state.rep, list(state.cards.values()))

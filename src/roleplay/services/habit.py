@@ -103,6 +103,24 @@ class Habit:
         """The rep's state, synced with the recordings (and saved when it changed)."""
         return self._sync(catalog or self._catalog(), rebuild=False)
 
+    def state_to_read(self, catalog: Catalog | None = None) -> HabitState:
+        """The rep's state for reading only (`roleplay today`): the store's quick copy
+        (without what only progress plots) when the recordings hold exactly the sessions it
+        applied; else the whole synced state (`state`). Never changed nor saved back."""
+        with self._lock:
+            version, listed = self._records()
+            kept = self._kept
+            if kept is not None and version is not None and kept[0] == version:
+                return kept[1]
+            copy = self._states.load_to_read(self._key)
+            if (
+                copy is not None
+                and copy.rep == self.rep
+                and {e.id for e in copy.sessions} == {r.id for r in self._scheduled(listed)}
+            ):
+                return copy  # exactly the sessions it applied: nothing to sync
+        return self.state(catalog)
+
     def rebuild(self, catalog: Catalog | None = None) -> HabitState:
         """Forget the saved state and rebuild it from the recordings."""
         return self._sync(catalog or self._catalog(), rebuild=True)
@@ -124,16 +142,7 @@ class Habit:
 
     def _synced(self, catalog: Catalog, listed: Sequence[Listed], *, rebuild: bool) -> HabitState:
         saved = None if rebuild else self._states.load(self._key)
-        records = sorted(
-            # Real calls scored from a transcript or recording are work, not practice: they
-            # are shown beside practice (real_calls), never scheduled as practice.
-            (
-                r
-                for r in listed
-                if r.rep == self.rep and r.ended_at is not None and r.mode != "transcript"
-            ),
-            key=_order,
-        )
+        records = sorted(self._scheduled(listed), key=_order)
         on_disk = {r.id for r in records}
         state = saved if saved is not None and saved.rep == self.rep else None
         if state is not None and not {e.id for e in state.sessions} <= on_disk:
@@ -167,6 +176,15 @@ class Habit:
                 tell(done, total)
         self._states.save(self._key, state)
         return state
+
+    def _scheduled(self, listed: Iterable[Listed]) -> Iterable[Listed]:
+        """The rep's scored sessions. Real calls scored from a transcript or recording are
+        work, not practice: they are shown beside practice (real_calls), never scheduled."""
+        return (
+            r
+            for r in listed
+            if r.rep == self.rep and r.ended_at is not None and r.mode != "transcript"
+        )
 
     def _whole(self, listed: Sequence[Listed]) -> dict[str, SessionRecord]:
         """The records of these sessions (a long list holds the index's columns only): read

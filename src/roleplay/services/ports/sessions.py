@@ -140,3 +140,10 @@ class HabitStore(Protocol):
     def save(self, key: str, state: HabitState) -> None:
         """Durable and atomic when the call returns."""
         ...
+
+    def load_to_read(self, key: str) -> HabitState | None:
+        """The saved state as `load` would return it, for reading only (`roleplay today`):
+        it may lack what only progress plots (each session's KPIs, evidence and
+        retrievability; the checkpoints), so it is never changed and saved back. None: no
+        such quick copy of the state as saved now; the caller uses `load`."""
+        ...
