@@ -19,6 +19,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
+from roleplay.adapters.index_head import KNOWN_IDS
 from roleplay.bulk import collector_paused
 from roleplay.services.ports.sessions import SessionLine
 
@@ -93,17 +94,8 @@ class LocalIndex:
 
     def known(self, origin: str) -> set[str]:
         """As SqlIndex.known: ids of the sessions and reviews from the folder `origin`."""
-        query = " UNION ".join(
-            f"SELECT {column} FROM {table} WHERE origin = ?"
-            for table, column in (
-                ("sessions", "id"),
-                ("comments", "session_id"),
-                ("overrides", "session_id"),
-                ("review_marks", "session_id"),
-            )
-        )
         if origin not in self._known:
-            self._known[origin] = {str(r[0]) for r in self._db.execute(query, (origin,) * 4)}
+            self._known[origin] = {str(r[0]) for r in self._db.execute(KNOWN_IDS, (origin,) * 4)}
         return set(self._known[origin])
 
     def records(self, origin: str) -> list[tuple[SessionRecord, float | None]]:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from roleplay.adapters import index_documents
-from roleplay.adapters.index_head import SCHEMA_HEAD
+from roleplay.adapters.index_head import KNOWN_IDS, SCHEMA_HEAD
 from roleplay.domain.roles import Identity
 from roleplay.services.ports import IndexUnavailable
 
@@ -260,17 +260,8 @@ class SqliteIndex:
     # --- reading ---------------------------------------------------------------------------
 
     def known(self, origin: str) -> set[str]:
-        query = " UNION ".join(
-            f"SELECT {key} FROM {table} WHERE origin = ?"
-            for table, key in (
-                ("sessions", "id"),
-                ("comments", "session_id"),
-                ("overrides", "session_id"),
-                ("review_marks", "session_id"),
-            )
-        )
         with self._lock, self._guard():
-            return {str(r[0]) for r in self._db.execute(query, [origin] * 4)}
+            return {str(r[0]) for r in self._db.execute(KNOWN_IDS, [origin] * 4)}
 
     # Everything else is asked of SqlIndex (SQLAlchemy), opened on the first such question.
 
