@@ -16,9 +16,10 @@ from tests.test_habit_service import DAY, GOOD, T, history, make
 
 
 def _quick_copy_used(ws: Path, clock: ManualClock) -> bool:
-    """Whether a new process's `today` reads the quick copy (its sessions lack KPIs)."""
+    """Whether a new process's `today` reads the quick copy (its reviews lack the judge's
+    evidence, which only the day-by-day replay reads)."""
     state = make(ws, clock).habit().state_to_read()
-    return bool(state.sessions) and all(not e.kpis for e in state.sessions)
+    return any(e.levels for e in state.sessions) and all(not e.evidence for e in state.sessions)
 
 
 def _today(ws: Path, clock: ManualClock) -> Today:

@@ -298,6 +298,7 @@ def build(
         refresh_cards=lambda rep: services.habit(rep).rebuild(),
         progress=_told(progress, "indexing"),
         peek=lambda: LocalIndex.open(url),  # a local index in step: read without opening it
+        marks=recordings,  # and whether it still is, from a few stat calls
     )
     store = IndexedFileStore(
         ws.recordings,

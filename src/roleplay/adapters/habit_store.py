@@ -3,12 +3,14 @@
 One file per rep and workspace: `<data dir>/habit/<rep>-<hash>.json`. It is a cache of the
 recordings, so a file that cannot be read is reported and rebuilt, never trusted half-way.
 
-Beside it, `<rep>-<hash>.json.today`: the same state without what only progress plots (each
-session's KPIs, evidence and retrievability, the checkpoints), a fifth of the size, so
-`roleplay today` at 8,000 sessions does not parse 8.5 MB. It names the schedule it was cut
-from (a random mark written at the head of the schedule, and the schedule's size), so it is
-used only while that very schedule is the saved one: a schedule saved since (by an older
-version, another process, or by hand) makes it unused, never shown.
+Beside it, `<rep>-<hash>.json.today`: the same state without what only progress's day-by-day
+and whole series need (each session's evidence, the checkpoints, and the KPIs of all but the
+sessions the latest points of each KPI series come from), a third of the size, so `roleplay
+today` and `roleplay progress` at 8,000 sessions do not parse 8.5 MB. It names the schedule it
+was cut from (a random mark written at the head of the schedule, and the schedule's size), so
+it is used only while that very schedule is the saved one: a schedule saved since (by an older
+version, another process, or by hand) makes it unused, never shown. A schedule loaded whole
+without a copy of its own (cut by an earlier version, or lost) gets one then.
 """
 
 from __future__ import annotations
@@ -25,18 +27,23 @@ from pydantic import BaseModel, ValidationError
 from roleplay.atomic import write_atomic
 from roleplay.bulk import collector_paused
 from roleplay.domain.habit import STATE_FORMAT, HabitState
+from roleplay.domain.progress import recent_kpi_sessions
 
 log = logging.getLogger(__name__)
 
-# What only progress plots: left out of the copy that `today` reads.
+# What only progress's day-by-day and whole series need: left out of the copy to read.
 FOR_PROGRESS_ONLY: dict[str, object] = {
     "checkpoints": True,
-    "sessions": {"__all__": {"kpis", "evidence", "retrievability"}},
+    "sessions": {"__all__": {"evidence"}},
 }
+# What the copy keeps: 2 since it keeps each session's retrievability and the recent KPIs
+# (progress reads it); a copy cut by an earlier version is not used.
+COPY_FORMAT = 2
 _MARK = re.compile(rb'\{"written": ?"([0-9a-f]{32})"')
 
 
 class _ToRead(BaseModel):
+    copy_format: int  # COPY_FORMAT of the version that cut it
     written: str  # the mark at the head of the schedule this copy was cut from
     size: int  # that schedule's size in bytes
     state: HabitState
@@ -76,7 +83,28 @@ class HabitFileStore:
         if state.format != STATE_FORMAT:
             log.info("%s: format %s, rebuilding as format %s", path, state.format, STATE_FORMAT)
             return None
+        mark = _MARK.match(text[:64])
+        if mark is not None and not self._copy_of(key, mark.group(1).decode(), len(text)):
+            # No copy of this schedule to read (cut by an earlier version, or lost): cut it
+            # now, or every `today` reads the whole schedule until the next session is saved.
+            try:
+                self._write_copy(key, mark.group(1).decode(), len(text), state)
+            except OSError as exc:  # a read-only data folder: the whole schedule is read
+                log.info("%s: no copy to read written (%s)", path, exc.strerror or exc)
         return state
+
+    def _copy_of(self, key: str, written: str, size: int) -> bool:
+        """Whether the copy to read (by its head) was cut from the schedule `written`."""
+        try:
+            with self.to_read_path(key).open("rb") as f:
+                head = f.read(128)
+        except OSError:
+            return False
+        return head.startswith(_copy_head(written, size).encode())
+
+    def _write_copy(self, key: str, written: str, size: int, state: HabitState) -> None:
+        light = state.model_dump_json(exclude=_to_read(state))  # type: ignore[arg-type]
+        write_atomic(self.to_read_path(key), f"{_copy_head(written, size)}{light}}}")
 
     def to_read_path(self, key: str) -> Path:
         path = self.path(key)
@@ -101,6 +129,8 @@ class HabitFileStore:
                 copy = _ToRead.model_validate_json(text)
         except ValueError:  # damaged (ValidationError is one): the schedule itself is read
             return None
+        if copy.copy_format != COPY_FORMAT:
+            return None  # cut by another version: may lack what is read from it now
         if copy.written != mark.group(1).decode() or copy.size != size:
             return None  # cut from another schedule than the one saved now
         return copy.state if copy.state.format == STATE_FORMAT else None
@@ -112,22 +142,31 @@ class HabitFileStore:
         written = secrets.token_hex(16)
         whole = state.model_dump_json(indent=1).encode("utf-8")
         whole = b'{"written": "' + written.encode() + b'",' + whole[1:]  # `load` ignores it
-        light = state.model_dump_json(exclude=FOR_PROGRESS_ONLY)  # type: ignore[arg-type]
         try:
             self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
             write_atomic(path, whole)  # old state or new, never half
             # After the schedule: a crash between the two leaves a copy of the old one,
             # which names the old schedule's mark and so is not used.
-            write_atomic(
-                self.to_read_path(key),
-                f'{{"written":"{written}","size":{len(whole)},"state":{light}}}',
-            )
+            self._write_copy(key, written, len(whole), state)
         except OSError as exc:
             log.warning(
                 "%s: cannot save the schedule (%s); it is rebuilt from the recordings next time",
                 path,
                 exc.strerror or exc,
             )
+
+
+def _copy_head(written: str, size: int) -> str:
+    """The start of the copy to read: what it is and which schedule it was cut from."""
+    return f'{{"copy_format":{COPY_FORMAT},"written":"{written}","size":{size},"state":'
+
+
+def _to_read(state: HabitState) -> dict[str, object]:
+    """What the copy to read leaves out: FOR_PROGRESS_ONLY, and the KPIs of every session
+    but those the latest points of each KPI series come from (what `progress` draws)."""
+    recent = recent_kpi_sessions(state)
+    sessions = {n: {"kpis"} for n, e in enumerate(state.sessions) if e.id not in recent}
+    return {**FOR_PROGRESS_ONLY, "sessions": {**FOR_PROGRESS_ONLY["sessions"], **sessions}}  # type: ignore[dict-item]
 
 
 class MemoryHabitStore:

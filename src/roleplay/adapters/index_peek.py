@@ -8,28 +8,43 @@ holds exactly the folders (nothing pending, nothing new or gone), its rows are t
 the caller opens the index as before, which catches up. Anything unexpected (a team's
 PostgreSQL index, a file that cannot be read, another schema) says "maybe", and the caller
 opens the index as before.
+
+Finding out that the index holds exactly the folders means listing every folder and every id
+the index holds (~40 ms at 8,000 sessions). So once it was found, that is kept beside the index
+(`<index>.instep`, per recordings folder): the index file's stamps and the folder's marks
+(recording_files.marks). While neither changed, the next command need not look again.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 import os
 import sqlite3
+import time
 from datetime import UTC, datetime
+from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from roleplay.adapters.index_head import KNOWN_IDS
+from roleplay.atomic import write_atomic
 from roleplay.bulk import collector_paused
 from roleplay.services.ports.sessions import SessionLine
 
 if TYPE_CHECKING:
     from roleplay.domain.session import SessionRecord
 
+log = logging.getLogger(__name__)
+
 SQLITE = "sqlite:///"
 # The schema these queries were written for (index_schema.SCHEMA_HEAD; a test keeps them equal).
 SCHEMA = "0004"
 MMAP_BYTES = 1 << 30  # address space only; the OS pages in what is read
+IN_STEP = ".instep"  # beside the index: what it was last found in step with
+# A write this recent may share its time stamp with a later one: not kept (as recording_files).
+STILL_NS = 2_000_000_000
 
 
 def may_hold_assignments(url: str) -> bool:
@@ -54,9 +69,13 @@ def may_hold_assignments(url: str) -> bool:
 class LocalIndex:
     """One read-only snapshot of a local SQLite index (a context manager: closes it)."""
 
-    def __init__(self, db: sqlite3.Connection) -> None:
+    def __init__(
+        self, db: sqlite3.Connection, path: str = "", files: list[list[int] | None] | None = None
+    ) -> None:
         self._db = db
         self._known: dict[str, set[str]] = {}  # one snapshot: asked twice, the same answer
+        self._path = path
+        self._files = files  # the index file's stamps, taken before the snapshot began
 
     @classmethod
     def open(cls, url: str) -> LocalIndex | None:
@@ -67,6 +86,7 @@ class LocalIndex:
         path = url.removeprefix(SQLITE)
         if not os.path.isfile(path):  # noqa: PTH113 (a str from a URL)
             return None
+        files = _stamps(path)  # before the snapshot: a write after it changes them
         db = _connect(path)
         if db is None:
             return None
@@ -79,7 +99,7 @@ class LocalIndex:
         if row is None or row[0] != SCHEMA:
             db.close()
             return None
-        return cls(db)
+        return cls(db, path, files)
 
     def __enter__(self) -> LocalIndex:
         return self
@@ -91,6 +111,40 @@ class LocalIndex:
 
     def close(self) -> None:
         self._db.close()
+
+    def kept(self, origin: str) -> dict[str, Any] | None:
+        """What was kept (`keep`) when this index was last found in step with the recordings
+        folder `origin`, if the index file has not changed since; else None."""
+        if self._files is None:
+            return None
+        try:
+            with open(self._path + IN_STEP, "rb") as f:  # noqa: PTH123 (a str from a URL)
+                found = json.loads(f.read()).get(origin)
+        except (OSError, ValueError, AttributeError):  # none yet, unreadable, not an object
+            return None
+        if not isinstance(found, dict) or found.get("index") != self._files:
+            return None
+        return found
+
+    def keep(self, origin: str, found: dict[str, Any]) -> None:
+        """Keep `found` (JSON) as what the index is in step with for the folder `origin`,
+        unless the index changed a moment ago. A cache: failing to write it costs time only."""
+        files = self._files
+        if files is None or any(time.time_ns() - f[2] < STILL_NS for f in files if f is not None):
+            return
+        path = self._path + IN_STEP
+        try:
+            with open(path, "rb") as f:  # noqa: PTH123
+                kept = json.loads(f.read())
+        except (OSError, ValueError):
+            kept = {}
+        if not isinstance(kept, dict):
+            kept = {}
+        kept[origin] = {**found, "index": files}
+        try:
+            write_atomic(Path(path), json.dumps(kept))
+        except OSError as exc:
+            log.info("%s: not written (%s)", path, exc)
 
     def known(self, origin: str) -> set[str]:
         """As SqlIndex.known: ids of the sessions and reviews from the folder `origin`."""
@@ -152,6 +206,25 @@ def _connect(path: str) -> sqlite3.Connection | None:
     return db
 
 
+def _stamps(path: str) -> list[list[int] | None] | None:
+    """(inode, size, modification time) of the index file and of its write-ahead log (None:
+    no log); None when either cannot be looked at."""
+    found: list[list[int] | None] = []
+    for name in (path, f"{path}-wal"):
+        try:
+            st = os.stat(name)  # noqa: PTH116
+        except FileNotFoundError:
+            found.append(None)
+            continue
+        except OSError:
+            return None
+        found.append([st.st_ino, st.st_size, st.st_mtime_ns])
+    return found
+
+
 def _utc(stored: str) -> datetime:
     """A time as SQLAlchemy stores it in SQLite (naive UTC text) -> aware UTC."""
-    return datetime.fromisoformat(stored).replace(tzinfo=UTC)
+    try:  # parsed with its offset: ~7x quicker than replace(), 16,000 times a list at 8,000
+        return datetime.fromisoformat(stored + "+00:00")
+    except ValueError:  # not naive text after all: as it always was read
+        return datetime.fromisoformat(stored).replace(tzinfo=UTC)

@@ -98,15 +98,15 @@ class IndexedFileStore(FileSessionStore):
     def _survey(
         self, kind: str, read: Callable[[], list[tuple[_L, float | None]] | None]
     ) -> tuple[list[_L | SessionRecord], list[Damaged]]:
-        entries = _folders(self.root)
-        self._scores = {}  # until the index answers: scores come from the files
-        if len(entries) < INDEX_FROM:
-            return self._from_files()  # type: ignore[return-value]  # records are lines too
         state = self._folder_state()
         last = self._last.get(kind)
         if state is not None and last is not None and last[0] == state:
             self._scores = last[3]
-            return list(last[1]), list(last[2])  # nothing changed since
+            return list(last[1]), list(last[2])  # nothing changed since (no folder listed)
+        entries = _folders(self.root)
+        self._scores = {}  # until the index answers: scores come from the files
+        if len(entries) < INDEX_FROM:
+            return self._from_files()  # type: ignore[return-value]  # records are lines too
         self._read_lists += 1
         self._version = ("index", self._read_lists)
         indexed = read()

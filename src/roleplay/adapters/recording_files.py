@@ -8,16 +8,20 @@ retention notes, and the index's bookkeeping (origin id, pending sessions, a loc
       .index/origin              this folder's id in a shared index
       .index/pending/<session>   written since last indexed (the index catches up on start)
       .index/lock                held while a folder is read and indexed, or a review changed
+
+`marks` and `unchanged` let a read command tell, from a few stat calls, that the folder list
+and the pending marks are as they were when the index was last found in step with them.
 """
 
 from __future__ import annotations
 
 import os
+import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path, PurePath
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import ValidationError
 
@@ -43,6 +47,9 @@ REVIEW_FILE = "review.json"
 RETENTION_FILE = "retention.json"
 AUDIO_SUFFIXES = {".wav", ".flac", ".ogg", ".mp3", ".opus", ".webm", ".m4a"}
 LOCK_TIMEOUT_S = 120
+# A change this recent may share its time stamp with a later one (file system clocks tick
+# coarsely, 2 s on FAT): marks are taken only of a folder that has been still for longer.
+STILL_NS = 2_000_000_000
 
 T = TypeVar("T")
 
@@ -143,6 +150,43 @@ class FileRecordings:
         if self._read_only():
             return  # a read-only folder is indexed as it is; nothing was marked
         (self.root / ".index" / "pending" / session_id).unlink(missing_ok=True)
+
+    def marks(self, skip: Collection[str]) -> dict[str, Any] | None:
+        """What the folder list and the pending marks look like now, as JSON: the folder's
+        own time stamp (a folder added, removed or renamed changes it), the pending marks'
+        folder's, and those of the folders not in `skip` (the indexed ones: a file written into
+        an unindexed folder changes its stamp). None when any of them changed a moment ago."""
+        now = time.time_ns()
+        try:
+            root = os.stat(self.root)  # noqa: PTH116 (one stat, no Path per entry below)
+            idle: dict[str, int] = {}
+            with os.scandir(self.root) as found:
+                for e in found:
+                    if e.name[0] != "." and e.name not in skip and e.is_dir(follow_symlinks=False):
+                        idle[e.name] = e.stat(follow_symlinks=False).st_mtime_ns
+            pending = _stamp(self.root / ".index" / "pending")
+        except OSError:
+            return None
+        if any(now - t < STILL_NS for t in (root.st_mtime_ns, pending or 0, *idle.values())):
+            return None
+        return {"root": [root.st_ino, root.st_mtime_ns], "pending": pending, "idle": idle}
+
+    def unchanged(self, marks: dict[str, Any]) -> bool:
+        """Whether the folder list and pending marks are still as `marks` (from `marks`)
+        describe them; False for anything unexpected (a hand-edited or older description)."""
+        try:
+            root = os.stat(self.root)  # noqa: PTH116
+            if [root.st_ino, root.st_mtime_ns] != marks["root"]:
+                return False
+            if _stamp(self.root / ".index" / "pending") != marks["pending"]:
+                return False
+            base = str(self.root)
+            return all(
+                os.stat(f"{base}/{name}", follow_symlinks=False).st_mtime_ns == t  # noqa: PTH116
+                for name, t in marks["idle"].items()
+            )
+        except (OSError, KeyError, TypeError, AttributeError, ValueError):
+            return False
 
     # --- reading -------------------------------------------------------------------------
 
@@ -302,6 +346,14 @@ def _inside(relative: str) -> bool:
     """A path relative to a session folder that stays inside it."""
     path = Path(relative)
     return bool(relative) and not path.is_absolute() and ".." not in path.parts
+
+
+def _stamp(path: Path) -> int | None:
+    """A folder's modification time (ns), None when there is none."""
+    try:
+        return path.stat(follow_symlinks=False).st_mtime_ns
+    except FileNotFoundError:
+        return None
 
 
 def _is_file(folder: str, name: str) -> bool:

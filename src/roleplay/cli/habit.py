@@ -79,8 +79,17 @@ def progress(
     from roleplay.services.daily import progress as build_progress
 
     services = build_services()
+    # The text of all skills draws no day-by-day series and the latest points of each KPI
+    # only: what the schedule's quick copy holds (no replay, no 8 MB parse at 8,000 sessions).
+    summary = skill is None and not as_json
     try:
-        result = build_progress(services.habit(rep), services.catalog(), skill, days)
+        result = build_progress(
+            services.habit(rep),
+            services.catalog(),
+            skill,
+            0 if summary else days,
+            view.SPARK_POINTS if summary else None,
+        )
     except UnknownSkill as exc:
         raise fail(str(exc)) from None
     if as_json:

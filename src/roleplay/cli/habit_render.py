@@ -19,6 +19,7 @@ from roleplay.services.habit import OpenCommitment
 BARS = "▁▂▃▄▅▆▇█"
 QUOTES = "\"'\u201c\u201d"
 LEVEL_ROWS = (5, 4, 3, 2, 1)
+SPARK_POINTS = 24  # a sparkline's width: the latest points of a series that `progress` draws
 
 
 def short_day(day: date) -> str:
@@ -289,7 +290,7 @@ def progress_text(p: Progress, detail: bool) -> str:
         width = max(len(k.label) for k in p.kpis)
         declared = {k.key: k for k in tracked()}
         for k in p.kpis:
-            values = [x.value for x in k.points][-24:]
+            values = [x.value for x in k.points][-SPARK_POINTS:]
             lo, hi = min(values), max(values)
             last = values[-1]
             kpi = declared.get(k.key)

@@ -13,6 +13,9 @@ from roleplay.domain.scorecard import Scorecard
 
 # The overall score, followed like the KPIs (domain/kpis.py's table) and shown first.
 OVERALL = ("overall", "Overall score (1-5)", "higher")
+# The latest points of a series that `roleplay progress` draws (a sparkline's width); the
+# schedule's quick copy keeps the KPIs of the sessions they come from (recent_kpi_sessions).
+RECENT_POINTS = 24
 
 
 @dataclass(frozen=True)
@@ -80,7 +83,8 @@ class CommitmentStats:
 def skill_progress(
     state: HabitState, skill: str, now: datetime, tz: tzinfo, days: int = 90
 ) -> SkillProgress | None:
-    """None when the rep has never practised `skill`."""
+    """None when the rep has never practised `skill`. `days`: of day-by-day retrievability,
+    ending today (0: none, and no review replayed)."""
     card = state.cards.get(skill)
     if card is None:
         return None
@@ -92,6 +96,8 @@ def skill_progress(
         for s in reviewed
     )
     today = local_day(now, tz)
+    if days <= 0:  # no day-by-day series asked for: nothing to replay
+        return _skill(card, skill, now, tz, levels, ())
     first = max(local_day(reviewed[0].started_at, tz), today - timedelta(days=days - 1))
     daily: list[DayPoint] = []
     replayed: SkillCard | None = None
@@ -114,6 +120,17 @@ def skill_progress(
         if replayed is not None:
             daily.append(DayPoint(day, round(retrievability(replayed, end), 4)))
         day += timedelta(days=1)
+    return _skill(card, skill, now, tz, levels, tuple(daily))
+
+
+def _skill(
+    card: SkillCard,
+    skill: str,
+    now: datetime,
+    tz: tzinfo,
+    levels: tuple[LevelPoint, ...],
+    daily: tuple[DayPoint, ...],
+) -> SkillProgress:
     return SkillProgress(
         skill=skill,
         reviews=card.reviews,
@@ -123,24 +140,52 @@ def skill_progress(
         stability_days=round(card.stability, 2),
         due=card.due_day(tz),
         levels=levels,
-        daily=tuple(daily),
+        daily=daily,
     )
 
 
-def kpi_series(state: HabitState, tz: tzinfo) -> list[KpiSeries]:
+def _followed() -> list[tuple[str, str, str | None]]:
+    return [OVERALL, *((k.key, k.label, k.better) for k in tracked())]
+
+
+def kpi_series(state: HabitState, tz: tzinfo, last: int | None = None) -> list[KpiSeries]:
+    """Each KPI (and the overall score) per practised session, oldest first; `last`: only
+    the latest that many points of each (what a sparkline shows; tens of thousands of points
+    at 8,000 sessions otherwise)."""
     out: list[KpiSeries] = []
-    # Each session's local day once, not once per KPI (11 KPIs x thousands of sessions)
-    practised = [(s, local_day(s.started_at, tz)) for s in state.sessions if s.practised]
-    followed = [OVERALL, *((k.key, k.label, k.better) for k in tracked())]
-    for key, label, better in followed:
+    practised = [s for s in state.sessions if s.practised]
+    days: dict[str, date] = {}  # each session's local day once, not once per KPI
+    for key, label, better in _followed():
+        valued = [(s, float(v)) for s in practised if (v := s.kpis.get(key)) is not None]
+        if last is not None:
+            valued = valued[-last:] if last > 0 else []
         points = tuple(
-            KpiPoint(s.id, day, float(value))
-            for s, day in practised
-            if (value := s.kpis.get(key)) is not None
+            KpiPoint(
+                s.id,
+                days[s.id] if s.id in days else days.setdefault(s.id, local_day(s.started_at, tz)),
+                value,
+            )
+            for s, value in valued
         )
         if points:
             out.append(KpiSeries(key, label, better, points))
     return out
+
+
+def recent_kpi_sessions(state: HabitState, last: int = RECENT_POINTS) -> set[str]:
+    """Ids of the sessions the latest `last` points of every KPI series come from: with their
+    KPIs alone, `kpi_series(..., last=last)` gives what it gives with every session's."""
+    found: set[str] = set()
+    practised = [s for s in reversed(state.sessions) if s.practised]
+    for key, _label, _better in _followed():
+        n = 0
+        for s in practised:
+            if n >= last:
+                break
+            if s.kpis.get(key) is not None:
+                found.add(s.id)
+                n += 1
+    return found
 
 
 def commitment_stats(state: HabitState, tz: tzinfo) -> CommitmentStats:

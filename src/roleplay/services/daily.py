@@ -12,6 +12,7 @@ from roleplay.domain import queue as q
 from roleplay.domain.call_drill import DRILL_PREFIX
 from roleplay.domain.habit import Goal, HabitState, Streak, local_day, streak
 from roleplay.domain.progress import (
+    RECENT_POINTS,
     CommitmentStats,
     KpiSeries,
     RealCalls,
@@ -274,12 +275,22 @@ class Progress:
     real_calls: RealCalls | None = None  # scored real calls, beside practice
 
 
-def progress(habit: Habit, catalog: Catalog, skill: str | None = None, days: int = 90) -> Progress:
+def progress(
+    habit: Habit,
+    catalog: Catalog,
+    skill: str | None = None,
+    days: int = 90,
+    points: int | None = None,
+) -> Progress:
+    """`days` of day-by-day retrievability per skill (0: none); `points`: only the latest that
+    many points of each KPI series (None: all). Without either, the schedule's quick copy is
+    enough (state_to_read): it holds what the rest is made of, not the replay's inputs."""
     now = habit.clock.now()
-    state = habit.state(catalog)
+    quick = days == 0 and points is not None and points <= RECENT_POINTS
+    state = habit.state_to_read(catalog) if quick else habit.state(catalog)
     # Tens of thousands of points at 8,000 sessions, and no garbage cycles among them.
     with collector_paused():
-        return _progress(habit, catalog, state, now, skill, days)
+        return _progress(habit, catalog, state, now, skill, days, points)
 
 
 def _progress(
@@ -289,6 +300,7 @@ def _progress(
     now: datetime,
     skill: str | None,
     days: int,
+    points: int | None,
 ) -> Progress:
     tz = habit.settings.tz
     day = local_day(now, tz)
@@ -309,7 +321,7 @@ def _progress(
         practice_days=tuple(practice_days),
         skills=tuple(found),
         not_practised=tuple(sorted(({skill} if skill else trained) - known)),
-        kpis=tuple(kpi_series(state, tz)) if skill is None else (),
+        kpis=tuple(kpi_series(state, tz, points)) if skill is None else (),
         commitments=commitment_stats(state, tz),
         open_commitments=tuple(habit.open_commitments(state=state)),
         real_calls=real_calls(habit.real_calls(), state, tz) if skill is None else None,

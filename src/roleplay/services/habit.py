@@ -223,11 +223,11 @@ class Habit:
         """The rep's scored real calls (score --transcript --save), oldest first."""
         found = []
         _version, listed = self._records()  # the list the schedule keeps: no second listing
-        for r in sorted(listed, key=lambda r: (r.started_at, r.id)):
-            if r.rep == self.rep and r.mode == "transcript":
-                card = self._store.scorecard(r.id)
-                if card is not None:
-                    found.append((r.id, r.started_at, card))
+        mine = [r for r in listed if r.rep == self.rep and r.mode == "transcript"]
+        for r in sorted(mine, key=lambda r: (r.started_at, r.id)):  # few of thousands
+            card = self._store.scorecard(r.id)
+            if card is not None:
+                found.append((r.id, r.started_at, card))
         return found
 
     # --- commitments ----------------------------------------------------------------------

@@ -12,11 +12,11 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from roleplay.domain.roles import Identity, NotAllowed
 from roleplay.services.ports import (
@@ -63,6 +63,18 @@ class Snapshot(Reads, Protocol):
     def __exit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None: ...
+    def kept(self, origin: str) -> dict[str, Any] | None:
+        """What `keep` kept for the folder `origin`, while the index has not changed since."""
+        ...
+
+    def keep(self, origin: str, found: dict[str, Any]) -> None: ...
+
+
+class FolderMarks(Protocol):
+    """The recordings folder's list and pending marks in a few stat calls (recording_files)."""
+
+    def marks(self, skip: Collection[str]) -> dict[str, Any] | None: ...
+    def unchanged(self, marks: dict[str, Any]) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -86,8 +98,12 @@ class Indexer:
         refresh_cards: Callable[[str], object] = lambda rep: None,
         progress: Progress | None = None,
         peek: Callable[[], Snapshot | None] = lambda: None,
+        marks: FolderMarks | None = None,
     ) -> None:
         self.files = files
+        # Tells that the folder list and pending marks did not change since the index was last
+        # found in step with them (None: always look at every folder).
+        self._marks = marks
         # A snapshot of the index read without opening it (None: open it as usual). When it
         # holds exactly the folders, a read command's list comes from it: no database layer
         # loaded, no catch-up to run.
@@ -197,12 +213,26 @@ class Indexer:
         if snapshot is None:
             return None
         with snapshot:
+            origin = self.files.origin
+            kept = snapshot.kept(origin) if self._marks is not None else None
+            if (
+                kept is not None
+                and self._marks is not None
+                and isinstance(kept.get("unreadable"), list)
+                and self._marks.unchanged(kept.get("folders") or {})
+                and self._unreadable([str(i) for i in kept["unreadable"]])
+            ):
+                return (read(snapshot),)  # neither the index nor the folder list changed since
             local = set(self.files.folders())
-            known = snapshot.known(self.files.origin)
+            known = snapshot.known(origin)
             if set(self.files.pending()) & local or known - local:
                 return None
-            if not self._unreadable(sorted(local - known)):
+            unreadable = sorted(local - known)
+            if not self._unreadable(unreadable):
                 return None
+            folders = self._marks.marks(known) if self._marks is not None else None
+            if folders is not None:
+                snapshot.keep(origin, {"folders": folders, "unreadable": unreadable})
             return (read(snapshot),)
 
     def _unreadable(self, ids: Sequence[str]) -> bool:
