@@ -208,7 +208,8 @@ def _connect(path: str) -> sqlite3.Connection | None:
 
 def _stamps(path: str) -> list[list[int] | None] | None:
     """(inode, size, modification time) of the index file and of its write-ahead log (None:
-    no log); None when either cannot be looked at."""
+    no log, or an empty one: a reader creates it empty when the last writer removed it, and
+    a write to it makes it longer); None when either cannot be looked at."""
     found: list[list[int] | None] = []
     for name in (path, f"{path}-wal"):
         try:
@@ -218,7 +219,7 @@ def _stamps(path: str) -> list[list[int] | None] | None:
             continue
         except OSError:
             return None
-        found.append([st.st_ino, st.st_size, st.st_mtime_ns])
+        found.append([st.st_ino, st.st_size, st.st_mtime_ns] if st.st_size else None)
     return found
 
 
