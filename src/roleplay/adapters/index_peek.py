@@ -26,9 +26,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from roleplay.adapters.index_head import KNOWN_IDS
+from roleplay.adapters.local_sqlite import SQLITE, local_file, read_only, schema
 from roleplay.atomic import write_atomic
 from roleplay.bulk import collector_paused
 from roleplay.services.ports.sessions import SessionLine
@@ -38,10 +38,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SQLITE = "sqlite:///"
 # The schema these queries were written for (index_schema.SCHEMA_HEAD; a test keeps them equal).
 SCHEMA = "0004"
-MMAP_BYTES = 1 << 30  # address space only; the OS pages in what is read
 IN_STEP = ".instep"  # beside the index: what it was last found in step with
 # A write this recent may share its time stamp with a later one: not kept (as recording_files).
 STILL_NS = 2_000_000_000
@@ -54,7 +52,7 @@ def may_hold_assignments(url: str) -> bool:
     path = url.removeprefix(SQLITE)
     if not os.path.exists(path):  # noqa: PTH110 (a str from a URL)
         return False  # no index yet: nothing was ever assigned here
-    db = _connect(path)
+    db = read_only(path)
     if db is None:  # unreadable: opening the index says what is wrong
         return True
     try:
@@ -81,22 +79,19 @@ class LocalIndex:
     def open(cls, url: str) -> LocalIndex | None:
         """The index at `url` in a read snapshot; None unless it is a local SQLite file at
         SCHEMA that can be read now (then the caller opens the index the ordinary way)."""
-        if not url.startswith(SQLITE):
-            return None
-        path = url.removeprefix(SQLITE)
-        if not os.path.isfile(path):  # noqa: PTH113 (a str from a URL)
+        path = local_file(url)
+        if path is None:
             return None
         files = _stamps(path)  # before the snapshot: a write after it changes them
-        db = _connect(path)
+        db = read_only(path)
         if db is None:
             return None
         try:
             db.execute("BEGIN")  # every question below sees the same state of the index
-            row = db.execute("SELECT version_num FROM alembic_version").fetchone()
         except sqlite3.Error:
             db.close()
             return None
-        if row is None or row[0] != SCHEMA:
+        if schema(db) != SCHEMA:
             db.close()
             return None
         return cls(db, path, files)
@@ -186,24 +181,6 @@ class LocalIndex:
             (origin,),
         ).fetchone()
         return None if row is None else (str(row[0]), _utc(row[1]))
-
-
-def _connect(path: str) -> sqlite3.Connection | None:
-    try:
-        # Read-only: never creates, write-locks or upgrades the file.
-        db = sqlite3.connect(
-            f"file:{quote(path)}?mode=ro", uri=True, timeout=5, isolation_level=None
-        )
-    except sqlite3.Error:
-        return None
-    try:
-        # Mapped, not read page by page: a row of the sessions table spans pages (its record
-        # and scorecard), and listing 8,000 of them took 60 ms through read calls, 15 mapped.
-        db.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
-    except sqlite3.Error:  # not a database: opening the index the ordinary way says why
-        db.close()
-        return None
-    return db
 
 
 def _stamps(path: str) -> list[list[int] | None] | None:

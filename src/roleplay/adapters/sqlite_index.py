@@ -12,7 +12,6 @@ opened on first use and only then.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -23,6 +22,9 @@ from typing import TYPE_CHECKING, Any
 
 from roleplay.adapters import index_documents
 from roleplay.adapters.index_head import KNOWN_IDS, SCHEMA_HEAD
+from roleplay.adapters.local_sqlite import BUSY_TIMEOUT_MS as BUSY_TIMEOUT_MS
+from roleplay.adapters.local_sqlite import DAMAGE as DAMAGE
+from roleplay.adapters.local_sqlite import damaged, for_writing, local_file, schema
 from roleplay.domain.roles import Identity
 from roleplay.services.ports import IndexUnavailable
 
@@ -40,10 +42,6 @@ if TYPE_CHECKING:
     from roleplay.domain.schedule import SkillCard
     from roleplay.domain.session import SessionRecord
 
-SQLITE = "sqlite:///"
-BUSY_TIMEOUT_MS = 30_000
-# What SQLite says when the file is not (or no longer) a database.
-DAMAGE = ("file is not a database", "database disk image is malformed")
 # Columns SQLAlchemy stores as JSON text (None too: as 'null', JSON's none_as_null=False).
 DOCUMENTS = frozenset({"record", "scorecard", "doc"})
 
@@ -55,24 +53,6 @@ class IndexDamaged(IndexUnavailable):
     def __init__(self, message: str, path: Path) -> None:
         super().__init__(message)
         self.path = path
-
-
-def connect(path: str) -> sqlite3.Connection:
-    """A connection set up as the SQLAlchemy engine sets up its own (sql_engine.py): WAL,
-    a busy timeout, foreign keys on (turns and scores go with their session), and no implicit
-    transactions (writes begin IMMEDIATE: two writers wait for each other)."""
-    db = sqlite3.connect(
-        path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
-    )
-    try:
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        db.execute("PRAGMA foreign_keys=ON")
-        db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable enough for an index
-    except BaseException:
-        db.close()
-        raise
-    return db
 
 
 def bind(column: str, value: Any) -> Any:
@@ -106,22 +86,14 @@ class SqliteIndex:
         """The index at `url` when it is a local SQLite file already at the newest schema;
         None otherwise (not there yet, older or newer, unreadable, damaged, not SQLite): then
         SqlIndex opens it, and creates, upgrades or says what is wrong, as it always did."""
-        if not url.startswith(SQLITE):
-            return None
-        path = url.removeprefix(SQLITE)
-        if not path or path == ":memory:" or path.startswith("file:") or "?" in path:
-            return None
-        if not os.path.isfile(path):  # noqa: PTH113 (a str from a URL)
+        path = local_file(url, plain=True)
+        if path is None:
             return None
         try:
-            db = connect(path)
+            db = for_writing(path)
         except sqlite3.Error:
             return None
-        try:
-            row = db.execute("SELECT version_num FROM alembic_version").fetchone()
-        except sqlite3.Error:
-            row = None
-        if row is None or row[0] != SCHEMA_HEAD:
+        if schema(db) != SCHEMA_HEAD:
             db.close()
             return None
         return cls(url, path, db)
@@ -240,7 +212,7 @@ class SqliteIndex:
             yield
         except sqlite3.DatabaseError as exc:
             detail = str(exc).strip()
-            if any(d in detail for d in DAMAGE):
+            if damaged(exc):
                 raise IndexDamaged(
                     f"the index database {self.path} is damaged ({detail}); it can be rebuilt "
                     "from the recordings with `roleplay reindex`",
