@@ -81,19 +81,26 @@ class CommitmentStats:
 
 
 def skill_progress(
-    state: HabitState, skill: str, now: datetime, tz: tzinfo, days: int = 90
+    state: HabitState,
+    skill: str,
+    now: datetime,
+    tz: tzinfo,
+    days: int = 90,
+    last: int | None = None,
 ) -> SkillProgress | None:
     """None when the rep has never practised `skill`. `days`: of day-by-day retrievability,
-    ending today (0: none, and no review replayed)."""
+    ending today (0: none, and no review replayed); `last`: only the latest that many levels
+    (None: every review's)."""
     card = state.cards.get(skill)
     if card is None:
         return None
     reviewed = [s for s in state.sessions if skill in s.levels]
+    shown = reviewed if last is None else reviewed[-last:] if last > 0 else []
     levels = tuple(
         LevelPoint(
             s.id, local_day(s.started_at, tz), s.levels[skill], s.retrievability.get(skill, 0.0)
         )
-        for s in reviewed
+        for s in shown
     )
     today = local_day(now, tz)
     if days <= 0:  # no day-by-day series asked for: nothing to replay
@@ -156,9 +163,16 @@ def kpi_series(state: HabitState, tz: tzinfo, last: int | None = None) -> list[K
     practised = [s for s in state.sessions if s.practised]
     days: dict[str, date] = {}  # each session's local day once, not once per KPI
     for key, label, better in _followed():
-        valued = [(s, float(v)) for s in practised if (v := s.kpis.get(key)) is not None]
-        if last is not None:
-            valued = valued[-last:] if last > 0 else []
+        if last is None:
+            valued = [(s, float(v)) for s in practised if (v := s.kpis.get(key)) is not None]
+        else:  # from the newest back, as far as needed
+            valued = []
+            for s in reversed(practised):
+                if len(valued) >= last:
+                    break
+                if (v := s.kpis.get(key)) is not None:
+                    valued.append((s, float(v)))
+            valued.reverse()
         points = tuple(
             KpiPoint(
                 s.id,

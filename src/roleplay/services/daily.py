@@ -283,8 +283,9 @@ def progress(
     points: int | None = None,
 ) -> Progress:
     """`days` of day-by-day retrievability per skill (0: none); `points`: only the latest that
-    many points of each KPI series (None: all). Without either, the schedule's quick copy is
-    enough (state_to_read): it holds what the rest is made of, not the replay's inputs."""
+    many points of each series, a skill's levels and each KPI (None: all). Without the days
+    and with few points, the schedule's quick copy is enough (state_to_read): it holds what
+    the rest is made of, not the replay's inputs."""
     now = habit.clock.now()
     quick = days == 0 and points is not None and points <= RECENT_POINTS
     state = habit.state_to_read(catalog) if quick else habit.state(catalog)
@@ -310,7 +311,9 @@ def _progress(
         message, hint = unknown_reference("skill", skill, known | trained)
         raise UnknownSkill(f"{message}; {hint}")
     chosen = [skill] if skill is not None else sorted(known)
-    found = [p for s in chosen if (p := skill_progress(state, s, now, tz, days)) is not None]
+    found = [
+        p for s in chosen if (p := skill_progress(state, s, now, tz, days, points)) is not None
+    ]
     practice_days = sorted(set(state.practice_days(tz)))
     return Progress(
         rep=habit.rep,
