@@ -12,12 +12,14 @@ import json
 import os
 import shutil
 import time
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from roleplay.adapters import index_open
+from roleplay.adapters.indexed_file_store import IndexedFileStore
 from roleplay.adapters.recording_files import FileRecordings
 from tests.index_data import make_session
 from tests.test_read_from_index import NOW, SESSIONS, many, run, write
@@ -195,3 +197,81 @@ def test_a_damaged_kept_check_is_ignored(
     whole[origin]["folders"] = {"root": "not a stamp"}
     kept.write_text(json.dumps(whole))
     assert run(many, "sessions") == shown
+
+
+# --- `today` with the list named: the quick copy's check is not made again -----------------
+
+
+def _real_call(rec: Path) -> str:
+    """A real call of the rep's, scored yesterday (`today` queues what it scored low)."""
+    folder = make_session(90051, rep="ana", started_at=NOW - timedelta(days=1), levels=[1] * 4)
+    assert folder.transcript is not None
+    record = folder.transcript.record.model_copy(update={"mode": "transcript"})
+    write(rec, replace(folder, transcript=folder.transcript.model_copy(update={"record": record})))
+    return folder.session_id
+
+
+def _noted(many: Path, home: Path) -> tuple[int, str]:
+    """`today --json` run until the list it checked the quick copy against is named and
+    noted beside the copy; what it printed. (Without `many`'s ended sessions that have no
+    readable scorecard: listed, but not scheduled, so the quick copy never matches the list.)"""
+    rec = many / "recordings"
+    for folder in rec.glob("2*"):
+        card = folder / "scorecard.json"
+        ended = '"ended_at":null' not in (folder / "session.json").read_text().replace(" ", "")
+        if ended and (not card.exists() or "{not json" in card.read_text()):
+            shutil.rmtree(folder)
+    shown = _kept(many, home, "today", "--json")
+    assert run(many, "today", "--json") == shown  # the list is named now: the note is kept
+    assert list((home / "data" / "habit").glob("*.note"))
+    return shown
+
+
+def test_today_with_its_list_unchanged_reads_no_list(
+    many: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    real = _real_call(many / "recordings")
+    home = tmp_path / "home-index"
+    monkeypatch.setenv("ROLEPLAY_HOME", str(home))
+    shown = _noted(many, home)
+    assert shown[0] == 0
+    [note] = (home / "data" / "habit").glob("*.note")
+    assert [c[0] for c in json.loads(note.read_text())["real_calls"]] == [real]
+    with monkeypatch.context() as m:
+        _not_listed(m)
+
+        def no_list(self: IndexedFileStore) -> object:
+            raise AssertionError("the list was read although nothing changed")
+
+        m.setattr(IndexedFileStore, "current_lines", no_list)
+        assert run(many, "today", "--json") == shown
+        assert run(many, "today") == run(many, "today")  # the text too
+    monkeypatch.setenv("ROLEPLAY_HOME", str(tmp_path / "home-fresh"))
+    assert run(many, "today", "--json") == shown  # what a new index and schedule say
+
+
+@pytest.mark.parametrize("change", [_removed, _copied_in, _repaired_in_place])
+def test_today_after_a_change_behind_its_back_reads_the_list_again(
+    many: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, change: object
+) -> None:
+    rec = many / "recordings"
+    _real_call(rec)
+    names = sorted(p.name for p in rec.iterdir() if p.name.startswith("2"))
+    home = tmp_path / "home-index"
+    monkeypatch.setenv("ROLEPLAY_HOME", str(home))
+    _noted(many, home)
+    assert callable(change)
+    change(rec, [n for n in names if not n.endswith("90051")])
+    read = []
+    lines = IndexedFileStore.current_lines
+    with monkeypatch.context() as m:
+
+        def counted(self: IndexedFileStore) -> object:
+            read.append(1)
+            return lines(self)
+
+        m.setattr(IndexedFileStore, "current_lines", counted)
+        after = run(many, "today", "--json")
+    assert read  # the list changed: read again, and the quick copy checked against it
+    monkeypatch.setenv("ROLEPLAY_HOME", str(tmp_path / "home-fresh"))
+    assert after == run(many, "today", "--json")

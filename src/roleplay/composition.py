@@ -429,6 +429,7 @@ def build_habit(services: Services, rep: str | None = None) -> Habit:
         settings=habit_settings,
         records=services.records,
         progress=services.schedule_progress,
+        steady=services.indexer.steady,  # names that list while the index is in step
     )
     services.habits[(who, habit_settings)] = habit
     return habit

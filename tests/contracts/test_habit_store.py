@@ -109,3 +109,20 @@ def test_the_copy_to_read_is_the_saved_state_or_none(store: HabitStore) -> None:
         assert copy.cards == saved.cards
         assert [e.id for e in copy.sessions] == [f"s-{days}"]
         assert [e.levels for e in copy.sessions] == [e.levels for e in saved.sessions]
+
+
+def test_a_note_about_the_copy_lasts_until_the_next_save(store: HabitStore) -> None:
+    """What `today` noted about the copy to read (the list it was checked against) is read
+    back while that copy is the one saved, never after a save; a store without a copy keeps
+    none."""
+    key = "ana\n/work/space"
+    assert store.note(key) is None
+    store.save(key, _state("ana", 0))
+    store.keep_note(key, {"list": "a", "real_calls": []})
+    kept = store.note(key)
+    if store.load_to_read(key) is None:  # the in-memory store: no copy, no note
+        assert kept is None
+        return
+    assert kept is not None and (kept["list"], kept["real_calls"]) == ("a", [])
+    store.save(key, _state("ana", 3))
+    assert store.note(key) is None

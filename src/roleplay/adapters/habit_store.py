@@ -11,16 +11,23 @@ was cut from (a random mark written at the head of the schedule, and the schedul
 it is used only while that very schedule is the saved one: a schedule saved since (by an older
 version, another process, or by hand) makes it unused, never shown. A schedule loaded whole
 without a copy of its own (cut by an earlier version, or lost) gets one then.
+
+And `<rep>-<hash>.json.note`: what `today` noted about that copy (the name of the list of
+sessions it was checked against, and the real calls in it), so that while the index names the
+same list (services/index.py `steady`) the next `today` reads neither the list nor checks again.
+It names the copy by its head, so a save makes it unused.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import re
 import secrets
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -39,6 +46,9 @@ FOR_PROGRESS_ONLY: dict[str, object] = {
 # What the copy keeps: 2 since it keeps each session's retrievability and the recent KPIs
 # (progress reads it); a copy cut by an earlier version is not used.
 COPY_FORMAT = 2
+# The head of a copy to read: its format, the schedule's mark and size (_copy_head), unique to
+# each save; a note about the copy names it by that.
+_HEAD = 128
 _MARK = re.compile(rb'\{"written": ?"([0-9a-f]{32})"')
 
 
@@ -135,6 +145,31 @@ class HabitFileStore:
             return None  # cut from another schedule than the one saved now
         return copy.state if copy.state.format == STATE_FORMAT else None
 
+    def note_path(self, key: str) -> Path:
+        path = self.path(key)
+        return path.with_name(f"{path.name}.note")
+
+    def note(self, key: str) -> dict[str, Any] | None:
+        """The note kept about the copy to read, while it is that copy (by its head, which
+        names the schedule it was cut from); else None."""
+        try:
+            with self.to_read_path(key).open("rb") as f:
+                head = f.read(_HEAD).decode("utf-8", "replace")
+            note = json.loads(self.note_path(key).read_bytes())
+        except (OSError, ValueError):  # none yet, or damaged: as if none
+            return None
+        if not isinstance(note, dict) or note.get("copy") != head:
+            return None
+        return note
+
+    def keep_note(self, key: str, note: dict[str, Any]) -> None:
+        try:
+            with self.to_read_path(key).open("rb") as f:
+                head = f.read(_HEAD).decode("utf-8", "replace")
+            write_atomic(self.note_path(key), json.dumps({**note, "copy": head}))
+        except OSError as exc:  # a cache: read-only data folder, or no copy
+            log.info("%s: no note kept (%s)", self.note_path(key), exc.strerror or exc)
+
     def save(self, key: str, state: HabitState) -> None:
         """Atomic. A cache: when the data folder cannot be written (read-only, full) the
         failure is logged and the state is rebuilt from the recordings next time."""
@@ -186,3 +221,9 @@ class MemoryHabitStore:
 
     def load_to_read(self, key: str) -> HabitState | None:
         return None  # no quicker copy than the whole state: the caller uses `load`
+
+    def note(self, key: str) -> dict[str, Any] | None:
+        return None  # no copy to keep a note about
+
+    def keep_note(self, key: str, note: dict[str, Any]) -> None:
+        return None

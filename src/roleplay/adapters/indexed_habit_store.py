@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from roleplay.domain.habit import HabitState
 from roleplay.domain.schedule import SkillCard
@@ -21,6 +22,12 @@ class IndexedHabitStore:
 
     def load_to_read(self, key: str) -> HabitState | None:
         return self._inner.load_to_read(key)
+
+    def note(self, key: str) -> dict[str, Any] | None:
+        return self._inner.note(key)
+
+    def keep_note(self, key: str, note: dict[str, Any]) -> None:
+        self._inner.keep_note(key, note)
 
     def save(self, key: str, state: HabitState) -> None:
         self._inner.save(key, state)

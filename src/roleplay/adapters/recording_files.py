@@ -188,6 +188,15 @@ class FileRecordings:
         except (OSError, KeyError, TypeError, AttributeError, ValueError):
             return False
 
+    def stamp(self, session_id: str) -> list[int] | None:
+        """Size and time stamp of a folder's session file (None: none): an edit in place
+        changes them, not the folder's."""
+        try:
+            st = (self.root / session_id / SESSION_FILE).stat()
+        except OSError:
+            return None
+        return [st.st_size, st.st_mtime_ns]
+
     # --- reading -------------------------------------------------------------------------
 
     def folders(self, prefix: str = "") -> list[str]:

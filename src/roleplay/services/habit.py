@@ -22,6 +22,7 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from typing import Any
 
 from roleplay.domain import commitment as commitments
 from roleplay.domain.commitment import Commitment
@@ -80,6 +81,7 @@ class Habit:
         settings: HabitSettings,
         records: Callable[[], tuple[object, Sequence[Listed]]] | None = None,
         progress: Callable[[int, int], None] | None = None,
+        steady: Callable[[], str | None] = lambda: None,
     ) -> None:
         self.rep = rep
         self._key = key
@@ -96,6 +98,10 @@ class Habit:
         self._progress = progress
         self._lock = threading.RLock()  # the app's workers share this object
         self._kept: tuple[object, HabitState] | None = None  # (records version, state)
+        # A name of the list `records` gives now, the same in every process while the list is
+        # (None: unknown). The quick copy checked against a list of that name is noted, with
+        # the real calls in it, so the next process need not read the list (8,000 lines).
+        self._steady = steady
 
     # --- state --------------------------------------------------------------------------
 
@@ -108,6 +114,11 @@ class Habit:
         (without what only progress plots) when the recordings hold exactly the sessions it
         applied; else the whole synced state (`state`). Never changed nor saved back."""
         with self._lock:
+            if self._kept is None and self._noted() is not None:
+                copy = self._states.load_to_read(self._key)
+                if copy is not None and copy.rep == self.rep:
+                    return copy  # checked against this very list before
+            name = self._steady()  # before the list: a change after it renames the list
             version, listed = self._records()
             kept = self._kept
             if kept is not None and version is not None and kept[0] == version:
@@ -118,8 +129,22 @@ class Habit:
                 and copy.rep == self.rep
                 and {e.id for e in copy.sessions} == {r.id for r in self._scheduled(listed)}
             ):
+                if name is not None:
+                    calls = [[r.id, r.started_at.isoformat()] for r in self._real(listed)]
+                    self._states.keep_note(self._key, {"list": name, "real_calls": calls})
                 return copy  # exactly the sessions it applied: nothing to sync
         return self.state(catalog)
+
+    def _noted(self) -> dict[str, Any] | None:
+        """The note about the quick copy, while the list it was checked against is the list
+        now; else None."""
+        name = self._steady()
+        if name is None:
+            return None
+        note = self._states.note(self._key)
+        if note is None or note.get("list") != name or not isinstance(note.get("real_calls"), list):
+            return None
+        return note
 
     def rebuild(self, catalog: Catalog | None = None) -> HabitState:
         """Forget the saved state and rebuild it from the recordings."""
@@ -222,13 +247,22 @@ class Habit:
     def real_calls(self) -> list[tuple[str, datetime, Scorecard]]:
         """The rep's scored real calls (score --transcript --save), oldest first."""
         found = []
-        _version, listed = self._records()  # the list the schedule keeps: no second listing
-        mine = [r for r in listed if r.rep == self.rep and r.mode == "transcript"]
-        for r in sorted(mine, key=lambda r: (r.started_at, r.id)):  # few of thousands
-            card = self._store.scorecard(r.id)
+        note = self._noted() if self._kept is None else None
+        if note is not None:  # the list is the one the note was made of
+            calls = [(str(i), datetime.fromisoformat(at)) for i, at in note["real_calls"]]
+        else:
+            _version, listed = self._records()  # the list the schedule keeps: no second listing
+            calls = [(r.id, r.started_at) for r in self._real(listed)]
+        for id_, at in calls:
+            card = self._store.scorecard(id_)
             if card is not None:
-                found.append((r.id, r.started_at, card))
+                found.append((id_, at, card))
         return found
+
+    def _real(self, listed: Iterable[Listed]) -> list[Listed]:
+        """The rep's real calls in `listed`, oldest first."""
+        mine = [r for r in listed if r.rep == self.rep and r.mode == "transcript"]
+        return sorted(mine, key=lambda r: (r.started_at, r.id))  # few of thousands
 
     # --- commitments ----------------------------------------------------------------------
 

@@ -9,6 +9,8 @@ folders the index has never seen).
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import threading
 import time
@@ -75,6 +77,9 @@ class FolderMarks(Protocol):
 
     def marks(self, skip: Collection[str]) -> dict[str, Any] | None: ...
     def unchanged(self, marks: dict[str, Any]) -> bool: ...
+    def stamp(self, session_id: str) -> list[int] | None:
+        """Size and time stamp of a folder's session file (None: none)."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -206,6 +211,41 @@ class Indexer:
             log.warning("%s", exc)
             return None
 
+    def steady(self) -> str | None:
+        """A name of the list the read commands get now, the same in every process while the
+        list is the same (None: it cannot be told without reading it): while the index is
+        found in step by what was kept beside it, nothing the list is made of changed (the
+        index file, the folder list, pending marks, the files of the folders it cannot hold)."""
+        if self._index is not None or self._marks is None or self.problem is not None:
+            return None
+        with self._opening:
+            snapshot = self._peek()
+            if snapshot is None:
+                return None
+            with snapshot:
+                origin = self.files.origin
+                kept = self._still_kept(snapshot, origin)
+        if kept is None:
+            return None
+        assert self._marks is not None  # kept only with marks
+        files = [self._marks.stamp(str(i)) for i in kept["unreadable"]]  # edited in place
+        whole = json.dumps([origin, kept, files], sort_keys=True)
+        return hashlib.sha256(whole.encode()).hexdigest()
+
+    def _still_kept(self, snapshot: Snapshot, origin: str) -> dict[str, Any] | None:
+        """What was kept when the index was last found in step, while nothing changed since
+        (the folders it cannot hold are read again: still unreadable)."""
+        kept = snapshot.kept(origin) if self._marks is not None else None
+        if (
+            kept is not None
+            and self._marks is not None
+            and isinstance(kept.get("unreadable"), list)
+            and self._marks.unchanged(kept.get("folders") or {})
+            and self._unreadable([str(i) for i in kept["unreadable"]])
+        ):
+            return kept
+        return None
+
     def _in_step(self, read: Callable[[Reads], _T]) -> tuple[_T] | None:
         """(`read` from a snapshot of the index) when the index holds exactly the folders
         (nothing new, gone or pending: what catch_up would do is nothing); None otherwise."""
@@ -214,14 +254,7 @@ class Indexer:
             return None
         with snapshot:
             origin = self.files.origin
-            kept = snapshot.kept(origin) if self._marks is not None else None
-            if (
-                kept is not None
-                and self._marks is not None
-                and isinstance(kept.get("unreadable"), list)
-                and self._marks.unchanged(kept.get("folders") or {})
-                and self._unreadable([str(i) for i in kept["unreadable"]])
-            ):
+            if self._still_kept(snapshot, origin) is not None:
                 return (read(snapshot),)  # neither the index nor the folder list changed since
             local = set(self.files.folders())
             known = snapshot.known(origin)

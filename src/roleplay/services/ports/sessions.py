@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from roleplay.errors import RoleplayError
 
@@ -146,4 +146,13 @@ class HabitStore(Protocol):
         it may lack what only progress plots (each session's KPIs, evidence and
         retrievability; the checkpoints), so it is never changed and saved back. None: no
         such quick copy of the state as saved now; the caller uses `load`."""
+        ...
+
+    def note(self, key: str) -> dict[str, Any] | None:
+        """What `keep_note` kept about the quick copy saved now (None: nothing, or it was kept
+        about another copy)."""
+        ...
+
+    def keep_note(self, key: str, note: dict[str, Any]) -> None:
+        """Keep `note` (JSON) about the quick copy saved now. A cache: may do nothing."""
         ...
