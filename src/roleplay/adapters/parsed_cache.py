@@ -21,12 +21,13 @@ import logging
 import pickle
 import sys
 from pathlib import Path
-
-import pydantic
+from typing import TYPE_CHECKING
 
 import roleplay
 from roleplay.atomic import write_atomic
-from roleplay.services.catalog import Parsed
+
+if TYPE_CHECKING:  # unpickling loads the models an entry holds, when the cache is first read
+    from roleplay.services.catalog import Parsed
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,8 @@ def code_stamp() -> str:
     time of every module of the domain and of the catalog service (a developer's edit to a
     check counts as a new version)."""
     package = Path(roleplay.__file__).parent
+    import pydantic
+
     parts = [sys.version, pydantic.VERSION, roleplay.__version__]
     for source in [*sorted((package / "domain").glob("*.py")), package / "services/catalog.py"]:
         try:
