@@ -33,6 +33,7 @@ from roleplay.places import config_dir as config_dir
 from roleplay.places import config_file as config_file
 from roleplay.places import data_dir as data_dir
 from roleplay.places import home_override as home_override
+from roleplay.plain_settings import construct
 
 
 class ConfigError(RoleplayError):
@@ -43,7 +44,7 @@ class LlmSettings(BaseModel):
     """An OpenAI-compatible chat server: OpenAI itself, or Ollama, llama.cpp, vLLM, LM Studio,
     Azure OpenAI... chosen by base URL. Configured when it has an API key or a base URL."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     base_url: str | None = Field(
         default=None, description="e.g. http://localhost:11434/v1 for Ollama; default OpenAI."
@@ -85,7 +86,7 @@ TimeZoneName = Annotated[str, AfterValidator(_known_zone)]
 class VoiceSettings(BaseModel):
     """Spoken practice: the speech model, sound devices, and when the rep's turn ends."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     stt_model: str = Field(
         default="tiny.en",
@@ -123,7 +124,7 @@ class UiSettings(BaseModel):
     """The terminal app: theme and key bindings (binding id -> keys, e.g. "practice.end" =
     "ctrl+q"; the ids are listed in the app's command palette and `roleplay keys`)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     theme: str = Field(default="textual-dark", description="textual-dark, textual-light, ...")
     keys: dict[str, str] = Field(default_factory=dict)
@@ -135,7 +136,7 @@ def _database_url() -> SecretStr | None:
 
 
 class Settings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     rep: str | None = Field(default=None, description="Your name on sessions (default: login).")
     team: str | None = None
@@ -211,6 +212,12 @@ def load_settings(path: Path | None = None) -> Settings:
                 break
     if llm:
         data["llm"] = llm
+    # Values that plainly fit (the usual case) make the model without building pydantic's
+    # validator (defer_build above: ~5 ms of every command); anything else is validated, and
+    # a problem is worded below.
+    made = construct(Settings, data)
+    if made is not None:
+        return made
     try:
         return Settings.model_validate(data)
     except ValidationError as exc:
