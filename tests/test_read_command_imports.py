@@ -48,6 +48,8 @@ NOT_FOR_READING = [
 ]
 # The scheduler (fsrs) is the habit's: the lists need it not.
 NOT_FOR_LISTS = [*NOT_FOR_READING, "fsrs", "roleplay.domain.schedule"]
+# `scenarios` reads trainer files only: the index (and sqlite3) is not looked at.
+NOT_FOR_SCENARIOS = [*NOT_FOR_LISTS, "sqlite3", "roleplay.adapters.index_peek"]
 # `sessions` reads records and scores, no trainer file: no scenario or rubric model is built.
 NOT_FOR_SESSIONS = [
     *NOT_FOR_LISTS,
@@ -59,8 +61,9 @@ NOT_FOR_SESSIONS = [
 
 def loaded(ws: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], list[str]]:
     env = {**os.environ, "PYTHONPATH": SRC, "ROLEPLAY_REP": "ana", "ROLEPLAY_TIMEZONE": "UTC"}
+    watched = json.dumps(sorted({*NOT_FOR_SESSIONS, *NOT_FOR_SCENARIOS}))
     done = subprocess.run(
-        [sys.executable, "-c", PROBE, json.dumps(NOT_FOR_SESSIONS), "--workspace", str(ws), *args],
+        [sys.executable, "-c", PROBE, watched, "--workspace", str(ws), *args],
         capture_output=True,
         text=True,
         env=env,
@@ -72,7 +75,7 @@ def loaded(ws: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], list
 @pytest.mark.parametrize(
     ("args", "shown", "unwanted"),
     [
-        (["scenarios"], "discovery-spin", NOT_FOR_LISTS),
+        (["scenarios"], "discovery-spin", NOT_FOR_SCENARIOS),
         (["sessions"], "discovery-spin", NOT_FOR_SESSIONS),
         (["show", "last"], "dispatch team", NOT_FOR_LISTS),
         (["today"], "Today,", NOT_FOR_READING),
