@@ -6,7 +6,6 @@ directory. Precedence: command-line options > environment variables > config fil
 
 from __future__ import annotations
 
-import getpass
 import logging
 import os
 import re
@@ -170,6 +169,8 @@ class Settings(BaseModel):
         if self.rep:
             return self.rep
         try:
+            import getpass  # (and termios): only when no rep name is configured
+
             return getpass.getuser()
         except (KeyError, OSError):  # no login name in some containers
             return "rep"
