@@ -11,7 +11,6 @@ import os
 import re
 import shutil
 import sys
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
@@ -191,6 +190,8 @@ def load_settings(path: Path | None = None) -> Settings:
     path = path or config_file()
     data: dict[str, object] = {}
     if path.exists():
+        import tomllib  # no config file (a new user, the tests): no TOML parser
+
         try:
             data = tomllib.loads(path.read_text("utf-8"))
         except tomllib.TOMLDecodeError as exc:
@@ -327,6 +328,8 @@ def save_settings(changes: dict[str, object], path: Path | None = None) -> Path:
     """Write `changes` ({"llm.model": "x", "daily_goal_drills": 4, ...}) into the config file,
     keeping the user's comments and layout (tomlkit). None removes a key. The result is
     validated before anything is written, so a bad value never reaches the file."""
+    import tomllib
+
     import tomlkit
 
     path = path or config_file()
