@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -84,12 +85,13 @@ def run(cmd: list[str], env: dict[str, str]) -> float:
 def run_cpu(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
     """(wall ms, CPU ms) of one run; the CPU time (user + system of the child) moves far less
     with the machine's load than the wall time."""
-    start, cpu = time.perf_counter(), os.times()
+    # getrusage counts microseconds (os.times counts 10 ms clock ticks: too coarse here)
+    start, cpu = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
-    took, after = time.perf_counter() - start, os.times()
+    took, after = time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(cmd)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
-    used = after.children_user + after.children_system - cpu.children_user - cpu.children_system
+    used = after.ru_utime + after.ru_stime - cpu.ru_utime - cpu.ru_stime
     return took * 1000, used * 1000
 
 

@@ -130,3 +130,36 @@ def test_unchanged_files_are_not_parsed_again_by_the_next_process(
     assert len(parsed) == files + 1, "only the changed file is parsed again"
     assert parsed[-1].endswith("discovery.yaml")
     assert third.rubrics["discovery"].sha256 != first.rubrics["discovery"].sha256
+
+
+def test_a_problem_of_a_cached_file_is_placed_as_in_a_fresh_parse(
+    workspace: Path, isolated_user_dirs: Path
+) -> None:
+    """The cache keeps where each value is written packed (unpacked only to place a
+    problem): a rubric deleted after its scenario was cached gives the scenario's problem at
+    the same line and column as when nothing was cached."""
+    assert roleplay(workspace, "scenarios").returncode == 0  # every file cached
+    (workspace / "rubrics" / "discovery.yaml").unlink()
+    cached = roleplay(workspace, "validate", "--json")
+    for cache in cache_files(isolated_user_dirs):
+        cache.unlink()
+    fresh = roleplay(workspace, "validate", "--json")
+    assert '"line":' in fresh.stdout and "discovery" in fresh.stdout
+    assert (cached.returncode, cached.stdout) == (fresh.returncode, fresh.stdout)
+
+
+def test_positions_come_back_from_the_cache_as_they_went_in(tmp_path: Path) -> None:
+    from roleplay.adapters.parsed_cache import PackedPositions, packed
+    from roleplay.domain.positions import Positions
+    from roleplay.services.catalog import Parsed
+
+    where = Positions({("persona", "name"): (7, 9)}, {("persona",): (5, 1), ("id",): (1, 1)})
+    cache = ParsedFileCache(tmp_path, [tmp_path / "scenarios"])
+    cache.put(("scenario", "s.yaml", "ab"), Parsed(None, where))
+    cache.save()
+    found = ParsedFileCache(tmp_path, [tmp_path / "scenarios"]).get(("scenario", "s.yaml", "ab"))
+    assert found is not None and isinstance(found.positions, PackedPositions)
+    assert found.positions == where  # unpacked on first use
+    assert found.positions.of(("persona", "name", "first")) == (7, 9)
+    assert found.positions.of(("persona", "role")) == (5, 1)
+    assert packed(found) is found  # kept packed when written again

@@ -39,15 +39,31 @@ NOT_FOR_READING = [
     "roleplay.services.report",
     "roleplay.services.retention",
     "roleplay.adapters.openai_llm",
+    "logging.handlers",  # the log file opens for the first record written (none here)
+    "roleplay.services.calibration",  # the judge's agreement with trainers
+    "roleplay.domain.coaching",  # only when a call is scored
+    "roleplay.domain.review",  # a reviewer's comments: read by review commands only
+    "roleplay.domain.history",
+    "roleplay.presentation.assignments",  # a rep alone has no assignments to show
 ]
 # The scheduler (fsrs) is the habit's: the lists need it not.
 NOT_FOR_LISTS = [*NOT_FOR_READING, "fsrs", "roleplay.domain.schedule"]
+# `scenarios` reads trainer files only: the index (and sqlite3) is not looked at.
+NOT_FOR_SCENARIOS = [*NOT_FOR_LISTS, "sqlite3", "roleplay.adapters.index_peek"]
+# `sessions` reads records and scores, no trainer file: no scenario or rubric model is built.
+NOT_FOR_SESSIONS = [
+    *NOT_FOR_LISTS,
+    "roleplay.domain.scenario",
+    "roleplay.domain.rubric",
+    "roleplay.domain.scenario_tests",
+]
 
 
 def loaded(ws: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], list[str]]:
     env = {**os.environ, "PYTHONPATH": SRC, "ROLEPLAY_REP": "ana", "ROLEPLAY_TIMEZONE": "UTC"}
+    watched = json.dumps(sorted({*NOT_FOR_SESSIONS, *NOT_FOR_SCENARIOS}))
     done = subprocess.run(
-        [sys.executable, "-c", PROBE, json.dumps(NOT_FOR_LISTS), "--workspace", str(ws), *args],
+        [sys.executable, "-c", PROBE, watched, "--workspace", str(ws), *args],
         capture_output=True,
         text=True,
         env=env,
@@ -59,8 +75,8 @@ def loaded(ws: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], list
 @pytest.mark.parametrize(
     ("args", "shown", "unwanted"),
     [
-        (["scenarios"], "discovery-spin", NOT_FOR_LISTS),
-        (["sessions"], "discovery-spin", NOT_FOR_LISTS),
+        (["scenarios"], "discovery-spin", NOT_FOR_SCENARIOS),
+        (["sessions"], "discovery-spin", NOT_FOR_SESSIONS),
         (["show", "last"], "dispatch team", NOT_FOR_LISTS),
         (["today"], "Today,", NOT_FOR_READING),
         (["progress"], "discovery", NOT_FOR_READING),
@@ -151,3 +167,26 @@ def test_a_command_does_not_look_for_pydantic_plugins(workspace: Path, tmp_path:
     assert done.returncode == 0, done.stderr
     assert "discovery-spin" in done.stdout
     assert not marker.exists()
+
+
+def test_a_warning_still_reaches_the_log_file_redacted(tmp_path: Path) -> None:
+    """The log file opens for the first record (not at start-up), and that record is
+    written, redacted, to the same rotating file as before."""
+    code = (
+        "import logging, sys\n"
+        "from roleplay.config import setup_logging\n"
+        "path = setup_logging()\n"
+        "assert path is not None and path.exists()  # a folder that cannot be written says so now\n"
+        "assert 'logging.handlers' not in sys.modules\n"
+        "logging.getLogger('roleplay.x').warning('the server said no to %s', 'sk-secret-123')\n"
+        "print(path)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": SRC, "ROLEPLAY_HOME": str(tmp_path)}
+    env["ROLEPLAY_LLM_API_KEY"] = "sk-secret-123"
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    written = Path(done.stdout.strip()).read_text("utf-8")
+    assert "WARNING roleplay.x: the server said no to" in written
+    assert "sk-secret-123" not in written

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
     from roleplay.adapters.audio_sounddevice import AudioProbe, Device
     from roleplay.adapters.call_audio import CallTranscriber
+    from roleplay.adapters.index_peek import LocalIndex
     from roleplay.adapters.openai_llm import LlmClient
     from roleplay.services.assignments import Assignments
     from roleplay.services.call_drills import MadeDrill
@@ -281,7 +282,6 @@ def build(
     """`offline=True` uses the scripted customer even when an LLM is configured."""
     from roleplay.adapters.clock import SwitchableClock
     from roleplay.adapters.index_open import database_url, open_index
-    from roleplay.adapters.index_peek import LocalIndex
     from roleplay.adapters.indexed_file_store import IndexedFileStore
     from roleplay.adapters.recording_files import FileRecordings
     from roleplay.services.index import Indexer
@@ -297,7 +297,7 @@ def build(
         # Bound late: `services` exists by the time the index first asks for a rebuild.
         refresh_cards=lambda rep: services.habit(rep).rebuild(),
         progress=_told(progress, "indexing"),
-        peek=lambda: LocalIndex.open(url),  # a local index in step: read without opening it
+        peek=lambda: _peek(url),  # a local index in step: read without opening it
         marks=recordings,  # and whether it still is, from a few stat calls
     )
     store = IndexedFileStore(
@@ -331,6 +331,13 @@ def build(
         schedule_progress=_told(progress, "scheduling"),
     )  # fmt: skip
     return services
+
+
+def _peek(url: str) -> LocalIndex | None:
+    """The local index, read-only (sqlite3 loads only for a command that reads it)."""
+    from roleplay.adapters.index_peek import LocalIndex
+
+    return LocalIndex.open(url)
 
 
 def known_secrets(settings: Settings) -> list[str]:

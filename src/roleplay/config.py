@@ -6,13 +6,11 @@ directory. Precedence: command-line options > environment variables > config fil
 
 from __future__ import annotations
 
-import getpass
 import logging
 import os
 import re
 import shutil
 import sys
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
@@ -33,6 +31,7 @@ from roleplay.places import config_dir as config_dir
 from roleplay.places import config_file as config_file
 from roleplay.places import data_dir as data_dir
 from roleplay.places import home_override as home_override
+from roleplay.plain_settings import construct
 
 
 class ConfigError(RoleplayError):
@@ -43,7 +42,7 @@ class LlmSettings(BaseModel):
     """An OpenAI-compatible chat server: OpenAI itself, or Ollama, llama.cpp, vLLM, LM Studio,
     Azure OpenAI... chosen by base URL. Configured when it has an API key or a base URL."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     base_url: str | None = Field(
         default=None, description="e.g. http://localhost:11434/v1 for Ollama; default OpenAI."
@@ -85,7 +84,7 @@ TimeZoneName = Annotated[str, AfterValidator(_known_zone)]
 class VoiceSettings(BaseModel):
     """Spoken practice: the speech model, sound devices, and when the rep's turn ends."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     stt_model: str = Field(
         default="tiny.en",
@@ -123,7 +122,7 @@ class UiSettings(BaseModel):
     """The terminal app: theme and key bindings (binding id -> keys, e.g. "practice.end" =
     "ctrl+q"; the ids are listed in the app's command palette and `roleplay keys`)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     theme: str = Field(default="textual-dark", description="textual-dark, textual-light, ...")
     keys: dict[str, str] = Field(default_factory=dict)
@@ -135,7 +134,7 @@ def _database_url() -> SecretStr | None:
 
 
 class Settings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     rep: str | None = Field(default=None, description="Your name on sessions (default: login).")
     team: str | None = None
@@ -169,6 +168,8 @@ class Settings(BaseModel):
         if self.rep:
             return self.rep
         try:
+            import getpass  # (and termios): only when no rep name is configured
+
             return getpass.getuser()
         except (KeyError, OSError):  # no login name in some containers
             return "rep"
@@ -189,6 +190,8 @@ def load_settings(path: Path | None = None) -> Settings:
     path = path or config_file()
     data: dict[str, object] = {}
     if path.exists():
+        import tomllib  # no config file (a new user, the tests): no TOML parser
+
         try:
             data = tomllib.loads(path.read_text("utf-8"))
         except tomllib.TOMLDecodeError as exc:
@@ -211,6 +214,12 @@ def load_settings(path: Path | None = None) -> Settings:
                 break
     if llm:
         data["llm"] = llm
+    # Values that plainly fit (the usual case) make the model without building pydantic's
+    # validator (defer_build above: ~5 ms of every command); anything else is validated, and
+    # a problem is worded below.
+    made = construct(Settings, data)
+    if made is not None:
+        return made
     try:
         return Settings.model_validate(data)
     except ValidationError as exc:
@@ -319,6 +328,8 @@ def save_settings(changes: dict[str, object], path: Path | None = None) -> Path:
     """Write `changes` ({"llm.model": "x", "daily_goal_drills": 4, ...}) into the config file,
     keeping the user's comments and layout (tomlkit). None removes a key. The result is
     validated before anything is written, so a bad value never reaches the file."""
+    import tomllib
+
     import tomlkit
 
     path = path or config_file()
@@ -386,14 +397,46 @@ class RedactingFormatter(logging.Formatter):
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
+class LogFile(logging.Handler):
+    """The rotating log file (1 MB, 3 kept), opened for the first record written: most
+    commands write none, and logging.handlers (which loads pickle, queue and socket) was
+    ~2 ms of every read command (issue 18)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.baseFilename = os.path.abspath(path)  # noqa: PTH100  # as a FileHandler names it
+        self._file: logging.Handler | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self._file is None:
+            from logging.handlers import RotatingFileHandler
+
+            try:
+                self._file = RotatingFileHandler(
+                    self.baseFilename, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+                )
+            except OSError:  # gone since start-up: said on stderr, as logging does
+                self.handleError(record)
+                return
+            self._file.setFormatter(self.formatter)
+        self._file.emit(record)
+
+    def flush(self) -> None:
+        if self._file is not None:
+            self._file.flush()
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+        super().close()
+
+
 def setup_logging() -> Path | None:
     """Warnings and errors go to a rotating log file, never to the terminal (the interface
     shows the user what matters). Idempotent. Every line is redacted as it is written.
 
     When the data folder cannot be written (read-only, full), warnings go to stderr instead:
     no command dies for want of a log. Returns the log file, or None for stderr."""
-    from logging.handlers import RotatingFileHandler
-
     path = data_dir() / "logs" / "roleplay.log"
     root = logging.getLogger()
     for existing in root.handlers:
@@ -403,9 +446,9 @@ def setup_logging() -> Path | None:
             return None
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        handler: logging.Handler = RotatingFileHandler(
-            path, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
-        )
+        with open(path, "a", encoding="utf-8"):  # noqa: PTH123  # writable? (as the handler opens it)
+            pass
+        handler: logging.Handler = LogFile(path)
     except OSError as exc:
         handler = logging.StreamHandler(sys.stderr)
         handler.setLevel(logging.WARNING)

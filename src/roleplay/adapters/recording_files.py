@@ -34,14 +34,15 @@ from roleplay.adapters.file_store import (
     transcript_problem,
 )
 from roleplay.atomic import write_atomic
-from roleplay.domain.history import Retention, SessionFiles
-from roleplay.domain.review import Review
 from roleplay.domain.scorecard import Scorecard
 from roleplay.domain.session import SessionRecord, Transcript, Turn
 from roleplay.services.ports import BrokenRecording, SessionNotFound
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # loaded where a whole folder or a review is read (a list needs neither)
     from filelock import FileLock
+
+    from roleplay.domain.history import Retention, SessionFiles
+    from roleplay.domain.review import Review
 
 REVIEW_FILE = "review.json"
 RETENTION_FILE = "retention.json"
@@ -228,6 +229,8 @@ class FileRecordings:
         return found
 
     def read(self, session_id: str) -> SessionFiles:
+        from roleplay.domain.history import Retention, SessionFiles
+
         folder = self.root / session_id
         if not folder.is_dir():
             raise SessionNotFound(f"no folder {folder}")
@@ -278,12 +281,16 @@ class FileRecordings:
         )
 
     def review(self, session_id: str) -> Review:
+        from roleplay.domain.review import Review
+
         folder = self.root / session_id
         if (folder / REVIEW_FILE).is_file():
             return self._review(folder)
         return Review(session=session_id)
 
     def _review(self, folder: Path) -> Review:
+        from roleplay.domain.review import Review
+
         path = folder / REVIEW_FILE
         return self._parse(path, lambda: Review.model_validate_json(path.read_text("utf-8")))
 

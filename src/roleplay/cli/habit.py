@@ -43,11 +43,12 @@ def today(
     if rebuild:
         habit.rebuild(catalog)
     result = build_today(habit, catalog)
-    from roleplay.cli.assignments import progress_json, today_lines
-
     assigned, problem = _assigned(services, rep)
+    if assigned:  # the assignments' views load for a rep who has some (a rep alone has none)
+        from roleplay.presentation.assignments import progress_json, today_lines
     if as_json:
-        emit_json({"assignments": [progress_json(p) for p in assigned], **view.today_json(result)})
+        mine = [progress_json(p) for p in assigned] if assigned else []
+        emit_json({"assignments": mine, **view.today_json(result)})
         return
     if problem or assigned:  # what a trainer asked for comes before the schedule's queue
         typer.echo(problem or "\n".join(today_lines(assigned)) + "\n")

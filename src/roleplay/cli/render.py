@@ -11,17 +11,19 @@ import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from roleplay.domain.kpis import Kpis, describe
-from roleplay.domain.scenario import Scenario
-from roleplay.domain.scorecard import Evidence, Scorecard
-from roleplay.domain.session import Transcript
 from roleplay.domain.text import printable
 from roleplay.presentation.format import clock as clock  # re-exported for the CLI modules
 from roleplay.presentation.format import duration as duration
 from roleplay.presentation.format import status as status
-from roleplay.services.calibration import RELIABLE_PAIRS, Agreement
 
+# The models are only named in annotations: a command loads those it reads (`scenarios`
+# needs no scorecard, KPIs or calibration; issue 18).
 if TYPE_CHECKING:
+    from roleplay.domain.kpis import Kpis
+    from roleplay.domain.scenario import Scenario
+    from roleplay.domain.scorecard import Evidence, Scorecard
+    from roleplay.domain.session import Transcript
+    from roleplay.services.calibration import Agreement
     from roleplay.services.end_of_call import CallResult  # the call's machinery: not loaded
     from roleplay.services.ports.sessions import Listed
 
@@ -109,6 +111,8 @@ def transcript(t: Transcript, customer_name: str | None = None) -> str:
 
 
 def calibration(results: Sequence[Agreement], skipped: int) -> str:
+    from roleplay.services.calibration import RELIABLE_PAIRS
+
     def pct(x: float | None) -> str:
         return "-" if x is None else f"{100 * x:.0f}%"
 
@@ -188,6 +192,8 @@ def _quote(e: Evidence, mark: str) -> str:
 
 
 def kpi_lines(k: Kpis) -> str:
+    from roleplay.domain.kpis import describe
+
     return wrap("Numbers: " + " · ".join(f"{label} {value}" for label, value in describe(k)))
 
 

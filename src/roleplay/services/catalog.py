@@ -15,14 +15,18 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, Protocol, TypeVar
+from typing import TYPE_CHECKING, Literal, Protocol, TypeVar
 
 from roleplay.domain.positions import Positions
 from roleplay.domain.problems import InvalidFile, Problem, format_path
-from roleplay.domain.rubric import Rubric
-from roleplay.domain.scenario import Scenario, check_coaching
 from roleplay.domain.suggest import did_you_mean, unknown_reference
 from roleplay.errors import RoleplayError
+
+# The models load when files are read (from the parsed cache or parsed): a command that
+# builds the services but reads no trainer file (`sessions`) builds none of them (issue 18).
+if TYPE_CHECKING:
+    from roleplay.domain.rubric import Rubric
+    from roleplay.domain.scenario import Scenario
 
 Kind = Literal["scenario", "rubric"]
 
@@ -295,6 +299,9 @@ def _load_file(
         found = _parse(kind, text, shown)
         if parsed is not None:
             parsed.put(key, found)
+    from roleplay.domain.rubric import Rubric
+    from roleplay.domain.scenario import Scenario
+
     if isinstance(found.model, Rubric) and found.positions is not None:
         entry_r = RubricFile(path, found.model, digest, found.positions)
         _register(catalog, path, shown, found.model.id, found.positions, catalog.rubrics, entry_r)
@@ -317,6 +324,8 @@ def _parse(kind: Kind, text: str, shown: str) -> Parsed:
             return Parsed(*load_rubric(text, shown))
         return Parsed(*load_scenario(text, shown))
     except InvalidFile as exc:
+        from roleplay.domain.scenario import Scenario
+
         partial = exc.partial if isinstance(exc.partial, Scenario) else None
         return Parsed(None, exc.positions, tuple(exc.problems), partial)
 
@@ -402,6 +411,8 @@ def _cross_check(catalog: Catalog) -> None:
 def _references(catalog: Catalog, s: Scenario, positions: Positions, path: Path) -> list[Problem]:
     """A scenario's references into the workspace: its rubric, the criteria its coaching
     names, and the skills it trains."""
+    from roleplay.domain.scenario import check_coaching
+
     shown = display_path(path)
     problems: list[Problem] = []
     rubric = catalog.rubrics.get(s.rubric)

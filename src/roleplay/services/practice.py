@@ -7,14 +7,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from roleplay.domain.coaching import coach
-from roleplay.domain.scorecard import Scorecard
 from roleplay.domain.session import FileRef, SessionRecord, Transcript, VariationRecord
 from roleplay.errors import RoleplayError
-from roleplay.services.catalog import Catalog
 from roleplay.services.ports import Clock, Customer, Judge, SessionStore
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the scenario and rubric models load with the catalog, when it is read
+    from roleplay.domain.scorecard import Scorecard
+    from roleplay.services.catalog import Catalog
     from roleplay.services.engine import Conversation
 
 
@@ -125,6 +124,8 @@ class Practice:
         scorecard = (judge or self.judge).score(rubric, transcript)
         scenario = catalog.scenarios.get(transcript.record.scenario.id)
         if scenario is not None:  # the scenario's own tips and example lines (domain/coaching)
+            from roleplay.domain.coaching import coach
+
             scorecard = coach(scorecard, rubric, scenario.scenario.coaching)
         practised = transcript.record.rubric.version
         if rubric.version != practised:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from roleplay.domain.rubric import Rubric
-from roleplay.domain.scorecard import Scorecard
-from roleplay.domain.session import Transcript
 from roleplay.services.ports import Judge, JudgeUnavailable
+
+if TYPE_CHECKING:  # named in annotations only: building the judge loads no model (issue 18)
+    from roleplay.domain.rubric import Rubric
+    from roleplay.domain.scorecard import Scorecard
+    from roleplay.domain.session import Transcript
 
 log = logging.getLogger(__name__)
 
