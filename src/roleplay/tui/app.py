@@ -101,6 +101,9 @@ class RoleplayApp(ReportsFailures, App[None]):
         self.sessions_changed: Signal[str] = Signal(self, "sessions-changed")
         # Published once the services are built (None) or their build failed (the error).
         self.services_built: Signal[BaseException | None] = Signal(self, "services-built")
+        # Published when saved settings are in use (new services): what a screen drew from
+        # the settings (Today's goal, the offline banner) is drawn again.
+        self.settings_applied: Signal[None] = Signal(self, "settings-applied")
 
     @property
     def services(self) -> Services:
@@ -430,6 +433,7 @@ class RoleplayApp(ReportsFailures, App[None]):
     def _reloaded(self, services: Services) -> None:
         self.services = services
         self._apply_ui_settings()
+        self.settings_applied.publish(None)
         self.notify("The new settings are in use.", timeout=3)
 
 

@@ -76,6 +76,7 @@ class HomeScreen(ReportsFailures, Screen[None]):
             assigned.add_column(label, width=width)
         self._show_assigned([], None)
         self.rapp.sessions_changed.subscribe(self, lambda _id: self.action_refresh())
+        self.rapp.settings_applied.subscribe(self, lambda _none: self._services_built(None))
         if self.rapp.services_ready:
             self._load()
         else:
@@ -88,8 +89,13 @@ class HomeScreen(ReportsFailures, Screen[None]):
                 Text(f"{title}: {message}\n{hint}\nPress r to try again.", style="bold")
             )
             return
-        if self.rapp.services.offline and not self.query(OfflineBanner):
+        # At start, or with the saved settings: an LLM set up (or removed) since the last
+        # services shows (or hides) the banner, and the goal line is drawn again by _load.
+        offline, banners = self.rapp.services.offline, self.query(OfflineBanner)
+        if offline and not banners:
             self.mount(OfflineBanner(), after=self.query_one(TitleBar))
+        elif not offline:
+            banners.remove()
         self._load()
 
     def action_refresh(self) -> None:
