@@ -25,6 +25,8 @@ from roleplay.tui.screens.home import HomeScreen
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from textual.notifications import SeverityLevel
+
     from roleplay.composition import Services
     from roleplay.domain.scorecard import Scorecard
     from roleplay.domain.session import Transcript, Turn
@@ -104,6 +106,19 @@ class RoleplayApp(ReportsFailures, App[None]):
         # Published when saved settings are in use (new services): what a screen drew from
         # the settings (Today's goal, the offline banner) is drawn again.
         self.settings_applied: Signal[None] = Signal(self, "settings-applied")
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """A notification shown as written (`markup` is ignored): its text comes from errors,
+        files and servers ("set base_url under [llm]"), and screens pass markup=True."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     @property
     def services(self) -> Services:

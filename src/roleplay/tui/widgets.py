@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
 from textual.markup import escape
-from textual.widgets import Static
+from textual.widgets import DataTable, Static
 
 from roleplay.presentation.workspace import short_path
 
@@ -30,6 +31,17 @@ class OfflineBanner(Static):
         super().__init__(OFFLINE_TEXT, id="offline-banner")
 
 
+class PlainTable(DataTable[Any]):
+    """A DataTable whose text cells are shown as they are. DataTable reads a str cell as
+    markup: a scenario title, a rep's name or a note holding "[/b]" failed the whole app,
+    "[ask about price]" vanished and "[@click=app.quit]" made a cell an action. A cell that
+    is styled on purpose is passed as a rich Text."""
+
+    def add_row(self, *cells: Any, **kwargs: Any) -> Any:
+        plain = [Text(c) if isinstance(c, str) else c for c in cells]
+        return super().add_row(*plain, **kwargs)
+
+
 class PersonaCard(Static):
     DEFAULT_CSS = """
     PersonaCard { border-left: thick $accent; background: $accent 10%; padding: 0 1;
@@ -39,9 +51,9 @@ class PersonaCard(Static):
     def __init__(self, scenario: Scenario, **kwargs: object) -> None:
         p = scenario.persona
         text = (
-            f"[b]{p.name}[/b], {p.role} at {p.company}\n"
+            f"[b]{escape(p.name)}[/b], {escape(p.role)} at {escape(p.company)}\n"
             f"[dim]Difficulty {scenario.difficulty}/5 · skills: "
-            f"{', '.join(scenario.skills)}[/dim]"
+            f"{escape(', '.join(scenario.skills))}[/dim]"
         )
         super().__init__(text, **kwargs)  # type: ignore[arg-type]
 

@@ -19,7 +19,7 @@ from textual.widgets import DataTable, Footer, Static
 from roleplay.errors import RoleplayError
 from roleplay.presentation.assignments import marked_row
 from roleplay.tui.failures import ReportsFailures, describe
-from roleplay.tui.widgets import OfflineBanner, TitleBar
+from roleplay.tui.widgets import OfflineBanner, PlainTable, TitleBar
 
 if TYPE_CHECKING:
     from roleplay.tui.app import RoleplayApp
@@ -54,12 +54,12 @@ class HomeScreen(ReportsFailures, Screen[None]):
             yield Static("", id="goal")
         # What a trainer asked for comes first (hidden when nothing is assigned).
         title = Static("[b]Assigned to you[/b]", classes="section", id="assigned-title")
-        assigned: DataTable[Any] = DataTable(id="assigned", cursor_type="row", zebra_stripes=True)
+        assigned = PlainTable(id="assigned", cursor_type="row", zebra_stripes=True)
         title.display = assigned.display = False  # hidden (and not focused) until there are some
         yield title
         yield assigned
         yield Static("[b]Today[/b]", classes="section")
-        yield DataTable(id="queue", cursor_type="row", zebra_stripes=True)
+        yield PlainTable(id="queue", cursor_type="row", zebra_stripes=True)
         yield Static("", id="why-legend")
         with Vertical(id="home-bottom"):
             yield Static("[b]Last scores[/b]", classes="section")
@@ -179,14 +179,14 @@ class HomeScreen(ReportsFailures, Screen[None]):
                 "[dim]" + " · ".join(WHY[k][1] for k in kinds) + "[/dim]" if kinds else ""
             )
         else:
-            self.query_one("#streak", Static).update(problem or "")
+            self.query_one("#streak", Static).update(Text(problem or ""))  # as said
         lines = [
             f"{r.started_at:%Y-%m-%d %H:%M}  {(r.scenario.title or r.scenario.id)[:40]:<40} "
             f"{'-' if score is None else f'{score:.1f}':>4}  {clock(_duration(r))}"
             for r, score in recent
         ]
-        self.query_one("#last-scores", Static).update(
-            "\n".join(lines) or "No sessions yet: start one from the queue or the Library."
+        self.query_one("#last-scores", Static).update(  # a title is text, never markup
+            Text("\n".join(lines) or "No sessions yet: start one from the queue or the Library.")
         )
         # The data can land while the app is still starting (the microphone check runs then):
         # ask for a full layout and repaint once more after this frame, so it cannot be lost.

@@ -18,7 +18,7 @@ from roleplay.domain.variation import draw
 from roleplay.presentation.format import clock
 from roleplay.services.catalog import Catalog
 from roleplay.tui.failures import ReportsFailures
-from roleplay.tui.widgets import TitleBar
+from roleplay.tui.widgets import PlainTable, TitleBar
 
 if TYPE_CHECKING:
     from roleplay.tui.app import RoleplayApp
@@ -90,7 +90,7 @@ class LibraryScreen(ReportsFailures, Screen[None]):
             )
             yield Select[str]([], prompt="Any language", id="language")
         with Horizontal(id="library-body"):
-            yield DataTable(id="scenarios", cursor_type="row", zebra_stripes=True)
+            yield PlainTable(id="scenarios", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="detail"):
                 yield Static("", id="persona")
                 yield Static("", id="brief")
@@ -201,7 +201,7 @@ class LibraryScreen(ReportsFailures, Screen[None]):
         ]
         brief.update(
             f"\n[b]Your brief[/b] [dim](one sample call)[/dim]\n{text}\n\n"
-            f"[dim]Skills: {', '.join(e.skills)}[/dim]"
+            f"[dim]Skills: {escape(', '.join(e.skills))}[/dim]"
             + (
                 "\n\n[b]Changes every call[/b]\n[dim]" + "\n".join(varies) + "[/dim]"
                 if varies

@@ -77,7 +77,7 @@ class FailureChoice(ModalScreen[str]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Label("The customer could not answer", classes="title")
-            yield Static(self._message, id="failure-message")
+            yield Static(self._message, id="failure-message", markup=False)  # a server's text
             yield Static("Everything said so far is saved.", classes="muted")
             with Horizontal(classes="buttons"):
                 yield Button("Retry", id="retry", variant="primary")
@@ -228,7 +228,7 @@ class PracticeScreen(ReportsFailures, Screen[None]):
                 f"mic [{colour}]{'▮' * level}{'▯' * (20 - level)}[/]"
             )
         elif isinstance(event, PartialTranscript):
-            self.query_one("#partial", Static).update(f"[i]{event.text}[/i]")
+            self.query_one("#partial", Static).update(f"[i]{escape(event.text)}[/i]")
         elif isinstance(event, RepTurn):
             self.query_one("#partial", Static).update("")
             self._add("rep", event.turn.text)
@@ -273,7 +273,7 @@ class PracticeScreen(ReportsFailures, Screen[None]):
             self._live = self._add("customer", text)
         else:
             self._live_text = f"{self._live_text} {text}"
-            self._live.update(f"[b]{self._customer_name}:[/b] {self._live_text}")
+            self._live.update(f"[b]{escape(self._customer_name)}:[/b] {escape(self._live_text)}")
             # The line grew: keep its end in view (a long reply was cut at 80x24).
             turns = self.query_one("#turns", VerticalScroll)
             self.call_after_refresh(turns.scroll_end, animate=False)
@@ -346,7 +346,9 @@ class PracticeScreen(ReportsFailures, Screen[None]):
 
     def _add(self, speaker: str, text: str) -> TurnLine:
         who = "You" if speaker == "rep" else self._customer_name
-        line = TurnLine(f"[b]{who}:[/b] {text}", classes=speaker)
+        # What the rep typed or said and what the model replied are text, never markup: a
+        # "[/]" failed the app mid-call, "[Music]" or "[ask about price]" vanished.
+        line = TurnLine(f"[b]{escape(who)}:[/b] {escape(text)}", classes=speaker)
         turns = self.query_one("#turns", VerticalScroll)
         turns.mount(line)
         turns.scroll_end(animate=False)

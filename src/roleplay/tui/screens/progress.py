@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -62,7 +63,7 @@ class ProgressScreen(ReportsFailures, Screen[None]):
         self.app.call_from_thread(self._show, data)
 
     def _summary(self, text: str) -> None:
-        self.query_one("#progress-summary", Static).update(text)
+        self.query_one("#progress-summary", Static).update(Text(text))  # skill names: not markup
 
     def _show(self, data: Any) -> None:
         self._progress = data

@@ -10,6 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.markup import escape
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
@@ -117,20 +118,23 @@ class ReviewScreen(ReportsFailures, Screen[None]):
         mark = v.reviewed[-1] if v.reviewed else None
         state = f"reviewed by {mark.author}" if mark else "not reviewed yet"
         self.query_one("#review-title", Static).update(
-            f"[b]{r.scenario.title or r.scenario.id}[/b] · {r.rep}"
-            + (f" ({r.team})" if r.team else "")
-            + f" · {r.started_at:%Y-%m-%d %H:%M} · {state}"
+            # Titles, names, comments and turns are people's text, never markup.
+            f"[b]{escape(r.scenario.title or r.scenario.id)}[/b] · {escape(r.rep)}"
+            + (f" ({escape(r.team)})" if r.team else "")
+            + f" · {r.started_at:%Y-%m-%d %H:%M} · {escape(state)}"
         )
         turns = self.query_one("#review-turns", VerticalScroll)
         await turns.remove_children()
         by_turn: dict[int | None, list[str]] = {}
         for note in v.comments:
-            by_turn.setdefault(note.turn, []).append(f"[yellow]✎ {note.author}:[/] {note.text}")
+            by_turn.setdefault(note.turn, []).append(
+                f"[yellow]✎ {escape(note.author)}:[/] {escape(note.text)}"
+            )
         lines = []
         for t in v.turns:
             who = "Rep" if t.speaker == "rep" else "Customer"
             audio = " [dim]♪[/dim]" if t.index in v.audio else ""
-            text = f"[dim]{clock(t.start)}[/dim] [b]{who}:[/b] {t.text}{audio}"
+            text = f"[dim]{clock(t.start)}[/dim] [b]{who}:[/b] {escape(t.text)}{audio}"
             for pinned in by_turn.get(t.index, []):
                 text += f"\n  {pinned}"
             lines.append(TurnLine(text, classes=t.speaker, id=f"rturn-{t.index}"))
@@ -143,13 +147,13 @@ class ReviewScreen(ReportsFailures, Screen[None]):
             items.append(Static("No scorecard yet."))
         else:
             overall = "-" if card.overall is None else f"{card.overall:.1f}"
-            items.append(Static(f"[b]Judge: {overall}/5[/b] [dim]({card.judge})[/dim]"))
+            items.append(Static(f"[b]Judge: {overall}/5[/b] [dim]({escape(card.judge)})[/dim]"))
             for c in card.criteria:
                 human = [o for o in v.overrides if o.criterion == c.id]
-                line = f"{c.name}\n  judge {level_bar(c.level)}"
+                line = f"{escape(c.name)}\n  judge {level_bar(c.level)}"
                 if human:
                     o = human[-1]
-                    line += f"\n  {o.author} {level_bar(o.level)}: {o.reason}"
+                    line += f"\n  {escape(o.author)} {level_bar(o.level)}: {escape(o.reason)}"
                 items.append(Static(line))
         general = by_turn.get(None, [])
         if general:

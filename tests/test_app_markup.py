@@ -1,0 +1,98 @@
+"""Text from files, reps and models is shown as it is, never read as Textual markup.
+
+A trainer's scenario title, a rep's typed line or commitment, a model's reply can hold square
+brackets: "[/b]" made the app fail (a markup error: the whole app closed, a call's turn
+shown nowhere), "[ask about price]" vanished, and "[@click=app.quit]" made a cell an action.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from textual.widgets import DataTable, Static
+
+from roleplay.tui.screens.history import HistoryScreen
+from roleplay.tui.screens.home import HomeScreen
+from roleplay.tui.screens.library import LibraryScreen
+from roleplay.tui.screens.practice import PracticeScreen
+from roleplay.tui.screens.scorecard import ScorecardScreen
+from tests.app_helpers import make_app, make_workspace, say, settle
+from tests.test_app_first_hour import screen_text
+
+TITLE = "SPIN [/b] discovery [@click=app.quit]at[/] the [plant]"
+
+
+def _titled(tmp_path: Path) -> Path:
+    ws = make_workspace(tmp_path)
+    path = ws / "scenarios" / "discovery-spin.yaml"
+    text = path.read_text("utf-8")
+    text = re.sub(r"(?m)^title: .*$", f"title: {TITLE!r}".replace("'", '"'), text, count=1)
+    path.write_text(text, "utf-8")
+    return ws
+
+
+def _cells(table: DataTable[Any]) -> list[str]:
+    return [str(c) for i in range(table.row_count) for c in table.get_row_at(i)]
+
+
+async def test_a_scenario_title_with_brackets_is_shown_as_written(tmp_path: Path) -> None:
+    app = make_app(_titled(tmp_path))
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        app.start_practice("discovery-spin", seed=1)
+        await settle(pilot)
+        await say(pilot, "Where do [things] go wrong [/] most often?")
+        assert isinstance(app.screen, PracticeScreen)
+        assert "Where do [things] go wrong [/] most often?" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.click("#yes")
+        await settle(pilot)
+        assert isinstance(app.screen, ScorecardScreen)
+        await pilot.press("t")  # the transcript, under the title
+        await settle(pilot)
+        assert "SPIN [/b] discovery [@click=app.quit]at[/] the [plant]" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        app.pop_screen()
+        await pilot.press("f1")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        last = str(app.screen.query_one("#last-scores", Static).render())
+        assert TITLE[:40] in last  # cut to its column, as written
+        await pilot.press("f2")
+        await settle(pilot)
+        assert isinstance(app.screen, LibraryScreen)
+        assert any("[@click=app.quit]" in c for c in _cells(app.screen.query_one(DataTable)))
+        await pilot.press("f3")
+        await settle(pilot)
+        assert isinstance(app.screen, HistoryScreen)
+        assert TITLE in _cells(app.screen.query_one("#sessions", DataTable))
+        assert app.is_running
+
+
+async def _call(pilot: Any, line: str) -> None:
+    pilot.app.start_practice("discovery-spin", seed=1)
+    await settle(pilot)
+    await say(pilot, line)
+    await pilot.press("escape")
+    await pilot.pause()
+    await pilot.click("#yes")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, ScorecardScreen)
+
+
+async def test_a_commitment_with_brackets_is_shown_as_typed(tmp_path: Path) -> None:
+    app = make_app(make_workspace(tmp_path))
+    async with app.run_test(size=(120, 50)) as pilot:
+        await settle(pilot)
+        await _call(pilot, "How is maintenance organised across the plants?")
+        app.screen.query_one("#commitment").value = "Ask [what] too high means [/] first"  # type: ignore[attr-defined]
+        await pilot.click("#commit")
+        await settle(pilot)
+        await _call(pilot, "Where do things go wrong most often on the lines?")
+        shown = [str(w.render()) for w in app.screen.query(Static)]
+        assert any("commitment “Ask [what] too high means [/] first”" in t for t in shown)
+        assert app.is_running
