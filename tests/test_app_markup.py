@@ -96,3 +96,37 @@ async def test_a_commitment_with_brackets_is_shown_as_typed(tmp_path: Path) -> N
         shown = [str(w.render()) for w in app.screen.query(Static)]
         assert any("commitment “Ask [what] too high means [/] first”" in t for t in shown)
         assert app.is_running
+
+
+async def test_a_review_with_brackets_in_names_comments_and_turns(tmp_path: Path) -> None:
+    """A reviewer's comment, the rep's turn and a rubric's criterion name with brackets: the
+    review screen and its override dialog show them as written."""
+    from roleplay.tui.screens.review import ReviewScreen
+
+    ws = make_workspace(tmp_path)
+    rubric = ws / "rubrics" / "discovery.yaml"
+    rubric.write_text(
+        rubric.read_text("utf-8").replace("name: Open questions", 'name: "Open [/] questions"'),
+        "utf-8",
+    )
+    app = make_app(ws)
+    async with app.run_test(size=(110, 34)) as pilot:
+        await settle(pilot)
+        call = app.services.practice.begin("discovery-spin", app.services.profile(), seed=1)
+        list(call.start())
+        list(call.rep_says("How do [/b] things go wrong on the lines?"))
+        app.services.practice.finish(call)
+        app.services.reviews.comment(call.record.id, "[/] ask about [price] first", turn=1)
+        app.open_review(call.record.id)
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        shown = " ".join(str(w.render()) for w in app.screen.query(Static))
+        assert "How do [/b] things go wrong on the lines?" in shown
+        assert "[/] ask about [price] first" in shown
+        assert "Open [/] questions" in shown
+        await pilot.press("o")
+        await settle(pilot)
+        app.screen.query_one("#criterion").value = "open-questions"  # type: ignore[attr-defined]
+        await settle(pilot)
+        assert "Open [/] questions" in screen_text(app)  # the chosen criterion, as written
+        assert app.is_running

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -52,7 +53,7 @@ class CommentDialog(ModalScreen[str | None]):
 class OverrideDialog(ModalScreen[tuple[str, int, str] | None]):
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", show=False)]
 
-    def __init__(self, criteria: list[tuple[str, str]]) -> None:
+    def __init__(self, criteria: list[tuple[Text, str]]) -> None:
         super().__init__()
         self.criteria = criteria
 
@@ -192,7 +193,7 @@ class ReviewScreen(ReportsFailures, Screen[None]):
         if self.view.scorecard is None:
             self.notify("Score the session first.", severity="warning")
             return
-        criteria = [(c.name, c.id) for c in self.view.scorecard.criteria]
+        criteria = [(Text(c.name), c.id) for c in self.view.scorecard.criteria]  # not markup
 
         def save(choice: tuple[str, int, str] | None) -> None:
             if choice:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -121,15 +122,16 @@ class SettingsScreen(ReportsFailures, Screen[None]):
 
     def _show_devices(self, found: list[Any]) -> None:
         s = self.rapp.services.settings.voice
-        inputs = [(d.name, d.name) for d in found if getattr(d, "inputs", 0)]
-        outputs = [(d.name, d.name) for d in found if getattr(d, "outputs", 0)]
+        # A device's name as the sound system gives it, never markup ("USB [Audio]").
+        inputs = [(Text(d.name), d.name) for d in found if getattr(d, "inputs", 0)]
+        outputs = [(Text(d.name), d.name) for d in found if getattr(d, "outputs", 0)]
         mic = self.query_one("#voice--input_device", Select)
         spk = self.query_one("#voice--output_device", Select)
         mic.set_options(inputs)
         spk.set_options(outputs)
-        if s.input_device in dict(inputs):
+        if s.input_device in {name for _, name in inputs}:
             mic.value = s.input_device
-        if s.output_device in dict(outputs):
+        if s.output_device in {name for _, name in outputs}:
             spk.value = s.output_device
         if not inputs:
             self._no_devices("no microphone found; typing works everywhere")
