@@ -73,31 +73,6 @@ async def test_a_scenario_title_with_brackets_is_shown_as_written(tmp_path: Path
         assert app.is_running
 
 
-async def _call(pilot: Any, line: str) -> None:
-    pilot.app.start_practice("discovery-spin", seed=1)
-    await settle(pilot)
-    await say(pilot, line)
-    await pilot.press("escape")
-    await pilot.pause()
-    await pilot.click("#yes")
-    await settle(pilot)
-    assert isinstance(pilot.app.screen, ScorecardScreen)
-
-
-async def test_a_commitment_with_brackets_is_shown_as_typed(tmp_path: Path) -> None:
-    app = make_app(make_workspace(tmp_path))
-    async with app.run_test(size=(120, 50)) as pilot:
-        await settle(pilot)
-        await _call(pilot, "How is maintenance organised across the plants?")
-        app.screen.query_one("#commitment").value = "Ask [what] too high means [/] first"  # type: ignore[attr-defined]
-        await pilot.click("#commit")
-        await settle(pilot)
-        await _call(pilot, "Where do things go wrong most often on the lines?")
-        shown = [str(w.render()) for w in app.screen.query(Static)]
-        assert any("commitment “Ask [what] too high means [/] first”" in t for t in shown)
-        assert app.is_running
-
-
 async def test_a_review_with_brackets_in_names_comments_and_turns(tmp_path: Path) -> None:
     """A reviewer's comment, the rep's turn and a rubric's criterion name with brackets: the
     review screen and its override dialog show them as written."""
@@ -130,3 +105,35 @@ async def test_a_review_with_brackets_in_names_comments_and_turns(tmp_path: Path
         await settle(pilot)
         assert "Open [/] questions" in screen_text(app)  # the chosen criterion, as written
         assert app.is_running
+
+
+OSC52 = "\x1b]52;c;cm0gLXJmIH4K\x1b\\"  # "write this to the clipboard", ended by ST
+
+
+async def test_control_characters_never_reach_the_terminal(tmp_path: Path) -> None:
+    """Textual writes an ESC in a cell or a line to the terminal as it is: a trainer's note
+    or a rep's line must lose its control characters (the CLI's `today` drops them too)."""
+    from roleplay.adapters.clock import ManualClock
+    from roleplay.composition import build
+    from roleplay.config import Settings
+
+    ws = make_workspace(tmp_path)
+    clock = ManualClock()
+    s = build(ws, settings=Settings(rep="tester", timezone="UTC"), clock=clock)
+    s.assignments().assign(
+        "discovery-spin", to="tester", due="2099-01-06", note=f"{OSC52}ask about [price]\x07"
+    )
+    app = make_app(ws, clock=clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        note = app.screen.query_one("#assigned", DataTable).get_row_at(0)[3]
+        assert str(note) == "]52;c;cm0gLXJmIH4K\\ask about [price]"
+        app.start_practice("discovery-spin", seed=1)
+        await settle(pilot)
+        await say(pilot, f"How do things go {OSC52}wrong?")
+        lines = [str(w.render()) for w in app.screen.query(Static)]
+        assert any("How do things go ]52;c;cm0gLXJmIH4K\\wrong?" in t for t in lines)
+        assert not any("\x1b" in t for t in lines)
+        app.notify(f"Saved {OSC52}")
+        await pilot.pause()
+        assert "\x1b" not in app.export_screenshot()

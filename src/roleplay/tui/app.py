@@ -118,7 +118,15 @@ class RoleplayApp(ReportsFailures, App[None]):
     ) -> None:
         """A notification shown as written (`markup` is ignored): its text comes from errors,
         files and servers ("set base_url under [llm]"), and screens pass markup=True."""
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+        from roleplay.domain.text import printable  # and never a control character
+
+        super().notify(
+            printable(message),
+            title=printable(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     @property
     def services(self) -> Services:

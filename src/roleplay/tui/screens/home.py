@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,7 +18,7 @@ from textual.widgets import DataTable, Footer, Static
 from roleplay.errors import RoleplayError
 from roleplay.presentation.assignments import marked_row
 from roleplay.tui.failures import ReportsFailures, describe
-from roleplay.tui.widgets import OfflineBanner, PlainTable, TitleBar
+from roleplay.tui.widgets import OfflineBanner, PlainTable, TitleBar, plain
 
 if TYPE_CHECKING:
     from roleplay.tui.app import RoleplayApp
@@ -86,7 +85,7 @@ class HomeScreen(ReportsFailures, Screen[None]):
         if problem is not None:
             title, message, hint = describe(problem)
             self.query_one("#streak", Static).update(
-                Text(f"{title}: {message}\n{hint}\nPress r to try again.", style="bold")
+                plain(f"{title}: {message}\n{hint}\nPress r to try again.", style="bold")
             )
             return
         # At start, or with the saved settings: an LLM set up (or removed) since the last
@@ -137,7 +136,7 @@ class HomeScreen(ReportsFailures, Screen[None]):
             # and a trainer's note may hold some too ("[ask about price]").
             target, state, author, note = marked_row(p)
             overdue = "bold red" if p.status == "overdue" else ""
-            table.add_row(Text(target), Text(state, style=overdue), Text(author), Text(note))
+            table.add_row(plain(target), plain(state, style=overdue), plain(author), plain(note))
         if problem:
             table.add_row(problem[:110], "", "", "")
         shown = bool(self._assigned or problem)
@@ -179,14 +178,14 @@ class HomeScreen(ReportsFailures, Screen[None]):
                 "[dim]" + " · ".join(WHY[k][1] for k in kinds) + "[/dim]" if kinds else ""
             )
         else:
-            self.query_one("#streak", Static).update(Text(problem or ""))  # as said
+            self.query_one("#streak", Static).update(plain(problem or ""))  # as said
         lines = [
             f"{r.started_at:%Y-%m-%d %H:%M}  {(r.scenario.title or r.scenario.id)[:40]:<40} "
             f"{'-' if score is None else f'{score:.1f}':>4}  {clock(_duration(r))}"
             for r, score in recent
         ]
         self.query_one("#last-scores", Static).update(  # a title is text, never markup
-            Text("\n".join(lines) or "No sessions yet: start one from the queue or the Library.")
+            plain("\n".join(lines) or "No sessions yet: start one from the queue or the Library.")
         )
         # The data can land while the app is still starting (the microphone check runs then):
         # ask for a full layout and repaint once more after this frame, so it cannot be lost.

@@ -10,7 +10,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -20,7 +19,7 @@ from roleplay.domain.session import Transcript
 from roleplay.presentation.format import clock
 from roleplay.tui.failures import ReportsFailures
 from roleplay.tui.screens.practice import TurnLine
-from roleplay.tui.widgets import TitleBar, kpi_text, level_bar
+from roleplay.tui.widgets import TitleBar, kpi_text, level_bar, shown
 
 if TYPE_CHECKING:
     from roleplay.tui.app import RoleplayApp
@@ -75,11 +74,11 @@ class ScorecardScreen(ReportsFailures, Screen[None]):
                 names = {x.id: x.name for x in c.criteria}
                 if c.strengths:
                     yield Static(
-                        "[b]Strengths[/b]\n" + "\n".join(escape(names[i]) for i in c.strengths)
+                        "[b]Strengths[/b]\n" + "\n".join(shown(names[i]) for i in c.strengths)
                     )
                 if c.priorities:
                     yield Static(
-                        "[b]Priorities[/b]\n" + "\n".join(escape(names[i]) for i in c.priorities)
+                        "[b]Priorities[/b]\n" + "\n".join(shown(names[i]) for i in c.priorities)
                     )
                 yield Static(kpi_text(c.kpis), id="kpis")
                 if self.comes_back:
@@ -93,11 +92,11 @@ class ScorecardScreen(ReportsFailures, Screen[None]):
                 for chk in c.commitments:
                     kept = {True: "kept", False: "not kept", None: "not tested"}[chk.kept]
                     yield Static(
-                        f"[b]Your commitment[/b] “{escape(chk.commitment)}”: {kept}. "
-                        + escape(chk.reason)
+                        f"[b]Your commitment[/b] “{shown(chk.commitment)}”: {kept}. "
+                        + shown(chk.reason)
                     )
                 for note in c.notes:
-                    yield Static(f"[dim]{escape(note)}[/dim]")
+                    yield Static(f"[dim]{shown(note)}[/dim]")
         if self.transcript.record.mode == "transcript":
             yield from self._drill_offer()
         if self.suggestion is not None:
@@ -118,8 +117,8 @@ class ScorecardScreen(ReportsFailures, Screen[None]):
         if not moments:
             return
         lines = [
-            f"{escape(m.name)} (level {m.level}): customer at {clock(m.opening.start)} "
-            f"“{escape(m.opening.text[:80])}”"
+            f"{shown(m.name)} (level {m.level}): customer at {clock(m.opening.start)} "
+            f"“{shown(m.opening.text[:80])}”"
             for m in moments
         ]
         with Vertical(id="drill-offer"):
@@ -160,16 +159,16 @@ class ScorecardScreen(ReportsFailures, Screen[None]):
         (a quote of the rep saying "[/]" failed the scorecard)."""
         options: list[Option | None] = []
         for c in self.card.criteria:
-            head = f"{escape(c.name)}  {level_bar(c.level)}  [dim]weight {c.weight:g}[/dim]"
+            head = f"{shown(c.name)}  {level_bar(c.level)}  [dim]weight {c.weight:g}[/dim]"
             if c.spread is not None:
                 head += f"  [dim]samples {','.join(map(str, c.samples))}[/dim]"
             if c.unsupported:
                 head += "  [red]unsupported[/]"
-            options.append(Option(head + f"\n[dim]{escape(c.rationale)}[/dim]", disabled=True))
+            options.append(Option(head + f"\n[dim]{shown(c.rationale)}[/dim]", disabled=True))
             for n, e in enumerate(c.evidence):
                 options.append(
                     Option(
-                        f"  [green]+[/] “{escape(e.quote)}” "
+                        f"  [green]+[/] “{shown(e.quote)}” "
                         f"[dim](turn {e.turn}, {clock(e.time)})[/dim]",
                         id=f"{c.id}:{n}:{e.turn}",
                     )
@@ -177,12 +176,12 @@ class ScorecardScreen(ReportsFailures, Screen[None]):
             for n, e in enumerate(c.counter_evidence):
                 options.append(
                     Option(
-                        f"  [red]−[/] “{escape(e.quote)}” [dim](turn {e.turn})[/dim]",
+                        f"  [red]−[/] “{shown(e.quote)}” [dim](turn {e.turn})[/dim]",
                         id=f"{c.id}:x{n}:{e.turn}",
                     )
                 )
             tip = c.tip + (f" e.g. “{c.example}”" if c.example else "")
-            options.append(Option(f"  [b]Next time:[/b] {escape(tip)}", disabled=True))
+            options.append(Option(f"  [b]Next time:[/b] {shown(tip)}", disabled=True))
             options.append(None)
         return options
 
@@ -262,7 +261,7 @@ class TranscriptScreen(Screen[None]):
         r = self.transcript.record
         yield TitleBar()
         yield Static(
-            f"[b]{escape(r.scenario.title or r.scenario.id)}[/b] · {escape(r.rep)} · "
+            f"[b]{shown(r.scenario.title or r.scenario.id)}[/b] · {shown(r.rep)} · "
             f"{r.started_at:%Y-%m-%d %H:%M}",
             id="transcript-title",
         )
@@ -272,7 +271,7 @@ class TranscriptScreen(Screen[None]):
                 who = "You" if t.speaker == "rep" else customer
                 audio = " [dim]♪[/dim]" if getattr(t, "audio", None) else ""
                 yield TurnLine(
-                    f"[dim]{clock(t.start)}[/dim] [b]{escape(who)}:[/b] {escape(t.text)}{audio}",
+                    f"[dim]{clock(t.start)}[/dim] [b]{shown(who)}:[/b] {shown(t.text)}{audio}",
                     classes=t.speaker,
                     id=f"turn-{t.index}",
                 )

@@ -12,14 +12,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 from textual_plotext import PlotextPlot
 
 from roleplay.errors import RoleplayError
 from roleplay.tui.failures import ReportsFailures
-from roleplay.tui.widgets import PlainTable, TitleBar
+from roleplay.tui.widgets import PlainTable, TitleBar, plain, shown
 
 if TYPE_CHECKING:
     from roleplay.services.team_view import TeamView
@@ -78,7 +77,7 @@ class TeamScreen(ReportsFailures, Screen[None]):
         self.app.call_from_thread(self._show, view)
 
     def _problem(self, text: str) -> None:
-        self.query_one("#team-summary", Static).update(Text(text))  # an error says what it says
+        self.query_one("#team-summary", Static).update(plain(text))  # an error says what it says
 
     def _show(self, view: TeamView | None) -> None:
         table = self.query_one("#team-table", DataTable)
@@ -94,9 +93,9 @@ class TeamScreen(ReportsFailures, Screen[None]):
         )
         for r in view.reps:
             # Text, not markup: a rep's name is theirs to choose ("[/]" failed the screen).
-            late = Text(str(r.assignments_overdue), style="b red" if r.assignments_overdue else "")
+            late = plain(str(r.assignments_overdue), style="b red" if r.assignments_overdue else "")
             table.add_row(
-                Text(r.rep, style="b" if r.idle else ""),
+                plain(r.rep, style="b" if r.idle else ""),
                 str(r.week_sessions),
                 f"{r.week_minutes:.0f}",
                 str(r.sessions),
@@ -107,7 +106,7 @@ class TeamScreen(ReportsFailures, Screen[None]):
                 ", ".join(r.skills_down),
             )
         self.query_one("#team-idle", Static).update(
-            f"[b]Not practised for 7 days or more:[/b] {escape(', '.join(view.idle))}"
+            f"[b]Not practised for 7 days or more:[/b] {shown(', '.join(view.idle))}"
             if view.idle
             else "Everyone practised in the last 7 days."
         )
