@@ -234,6 +234,34 @@ async def test_saved_settings_apply_while_the_screen_keeps_answering(
         assert any("new settings are in use" in str(n.message) for n in app._notifications)
 
 
+async def test_today_shows_the_new_goal_and_banner_once_saved_settings_apply(
+    tmp_path: Path, fake_llm: Any
+) -> None:
+    """Today is drawn from the services: once the saved settings are in use its goal line
+    says the new goal, and the offline banner goes when an LLM is set up (both stayed as
+    they were until the app restarted)."""
+    app = make_app(make_workspace(tmp_path))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        home = app.screen
+        assert "0/3 drills" in text_of(home.query_one("#goal", Static))
+        assert home.query("#offline-banner")
+        await pilot.press("f5")
+        await settle(pilot)
+        old = app.services
+        app.screen.query_one("#daily_goal_drills", Input).value = "5"
+        app.screen.query_one("#daily_goal_minutes", Input).value = "20"
+        app.screen.query_one("#llm--base_url", Input).value = fake_llm.url
+        app.screen.query_one("#llm--model", Input).value = "test-model"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.services is not old)
+        await pilot.press("f1")
+        await settle(pilot)
+        assert app.screen is home
+        assert text_of(home.query_one("#goal", Static)) == "Goal: 0/5 drills, 0/20 minutes"
+        assert not home.query("#offline-banner")
+
+
 async def test_a_bad_setting_is_refused_with_the_reason(tmp_path: Path) -> None:
     app = make_app(make_workspace(tmp_path))
     async with app.run_test(size=(100, 40)) as pilot:

@@ -84,6 +84,22 @@ def test_show_redacts_secrets_too(rec: Recorded, monkeypatch: pytest.MonkeyPatch
         assert "SHOWSECRET" not in out and "***" in out
 
 
+# A real key is long and hyphenated: a line wrapped at the terminal's width breaks it at a
+# hyphen (or mid-key when it is wider than the line), so the text must be redacted before.
+LONG_KEY = "sk-proj-" + "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789" * 2
+
+
+@pytest.mark.parametrize("args", [["show"], ["review", "show"]])
+def test_a_long_key_wrapped_over_two_lines_is_still_redacted(
+    rec: Recorded, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", LONG_KEY)
+    _say(rec, 0, f"Hi, our key is {LONG_KEY} please keep it safe")
+    out = cli(rec.ws, *args, rec.ids[0]).output
+    assert "AbCdEfGh" not in out and "sk-proj" not in out
+    assert "our key is *** please keep it" in " ".join(out.split())  # the rest of the turn kept
+
+
 def test_a_database_password_in_the_query_never_reaches_the_terminal(
     rec: Recorded, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -188,8 +188,10 @@ async def test_the_team_screen_shows_each_rep_with_numbers_and_who_is_idle(
         rows = {}
         for i in range(8):
             row = table.get_row_at(i)
-            rows[str(row[0]).replace("[b]", "").replace("[/]", "")] = row
-        assert str(rows["rep02"][6]) == "0/[b red]1[/]"  # one overdue, shown in bold red
+            rows[str(row[0])] = row  # a name as written (Text: never read as markup)
+        late = rows["rep02"][6]
+        assert str(late) == "0/1"  # one overdue, shown in bold red
+        assert [(late.plain[s.start : s.end], str(s.style)) for s in late.spans] == [("1", "b red")]
         assert str(rows["rep04"][5]) == "never"
         idle = str(app_.screen.query_one("#team-idle", Static).content)
         assert idle.startswith("[b]Not practised for 7 days or more:[/b]") and "rep04" in idle

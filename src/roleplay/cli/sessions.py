@@ -11,6 +11,7 @@ from roleplay.cli import render
 from roleplay.cli.app import JsonOpt, app, build_services, emit_json, fail
 from roleplay.domain.text import redact as redact_secrets
 from roleplay.presentation import workspace as workspace_note
+from roleplay.services.export import redact_all
 from roleplay.services.ports import BrokenRecording, SessionNotFound
 
 
@@ -67,6 +68,11 @@ def show(
 
     def redact(text: str) -> str:
         return redact_secrets(text, secrets)
+
+    # Redacted before rendering: wrapping breaks a long key (at its hyphens, or at the width)
+    # over two lines, which a redaction of the rendered text no longer finds.
+    transcript = redact_all(transcript, secrets)
+    card = redact_all(card, secrets)
 
     if as_json:
         emit_json(

@@ -17,7 +17,7 @@ from roleplay.cli.app import JsonOpt, app, build_services, emit_json, fail
 from roleplay.domain.history import SessionFilter
 from roleplay.domain.periods import PeriodError, parse_age, parse_since
 from roleplay.domain.roles import NotAllowed
-from roleplay.services.export import OutputError, write_document
+from roleplay.services.export import OutputError, redact_all, write_document
 from roleplay.services.ports import BrokenRecording, IndexUnavailable, SessionNotFound
 from roleplay.services.review import ReviewError
 
@@ -164,7 +164,10 @@ def review_show(session: SessionArg, as_json: JsonOpt = False) -> None:
         if as_json:
             typer.echo(services.reviews.export(session, "json"))
             return
-        typer.echo(services.reviews.redact(team_render.review(services.reviews.open(session))))
+        # Redacted before rendering too: a wrapped line splits a long key where the redaction
+        # of the rendered text no longer finds it.
+        view = redact_all(services.reviews.open(session), services.secrets())
+        typer.echo(services.reviews.redact(team_render.review(view)))
 
 
 @review_app.command("comment")

@@ -25,6 +25,8 @@ from roleplay.tui.screens.home import HomeScreen
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from textual.notifications import SeverityLevel
+
     from roleplay.composition import Services
     from roleplay.domain.scorecard import Scorecard
     from roleplay.domain.session import Transcript, Turn
@@ -101,6 +103,30 @@ class RoleplayApp(ReportsFailures, App[None]):
         self.sessions_changed: Signal[str] = Signal(self, "sessions-changed")
         # Published once the services are built (None) or their build failed (the error).
         self.services_built: Signal[BaseException | None] = Signal(self, "services-built")
+        # Published when saved settings are in use (new services): what a screen drew from
+        # the settings (Today's goal, the offline banner) is drawn again.
+        self.settings_applied: Signal[None] = Signal(self, "settings-applied")
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """A notification shown as written (`markup` is ignored): its text comes from errors,
+        files and servers ("set base_url under [llm]"), and screens pass markup=True."""
+        from roleplay.domain.text import printable  # and never a control character
+
+        super().notify(
+            printable(message),
+            title=printable(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     @property
     def services(self) -> Services:
@@ -430,6 +456,7 @@ class RoleplayApp(ReportsFailures, App[None]):
     def _reloaded(self, services: Services) -> None:
         self.services = services
         self._apply_ui_settings()
+        self.settings_applied.publish(None)
         self.notify("The new settings are in use.", timeout=3)
 
 

@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 from textual.worker import Worker, WorkerState
 
+from roleplay.domain.text import printable  # an error may quote a file: no control character
 from roleplay.errors import RoleplayError
 
 
@@ -42,10 +43,10 @@ class FailureDialog(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self.title_text, id="failure-title", markup=False)
-            yield Static(self.message, id="failure-message", markup=False)
+            yield Static(printable(self.title_text), id="failure-title", markup=False)
+            yield Static(printable(self.message), id="failure-message", markup=False)
             if self.hint:
-                yield Static(self.hint, id="failure-hint", markup=False)
+                yield Static(printable(self.hint), id="failure-hint", markup=False)
             yield Button("OK", id="failure-ok", variant="primary")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

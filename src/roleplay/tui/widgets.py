@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
 from textual.markup import escape
-from textual.widgets import Static
+from textual.widgets import DataTable, Static
 
+from roleplay.domain.text import printable
 from roleplay.presentation.workspace import short_path
 
 if TYPE_CHECKING:  # the first frame (Home) loads no domain models: they build pydantic ones
@@ -30,6 +32,30 @@ class OfflineBanner(Static):
         super().__init__(OFFLINE_TEXT, id="offline-banner")
 
 
+def plain(text: str, style: str = "") -> Text:
+    """People's text (a title, a name, a line, a note, an error) as a Text to show as it is:
+    never read as markup, and without control characters (Textual writes an ESC to the
+    terminal as it is: "\x1b]52;c;...\x1b\\" in a trainer's note would set the clipboard)."""
+    return Text(printable(text), style=style)
+
+
+def shown(text: str) -> str:
+    """People's text to put inside a markup string: control characters gone, brackets
+    escaped ("[/]" failed the app, "[ask about price]" vanished)."""
+    return escape(printable(text))
+
+
+class PlainTable(DataTable[Any]):
+    """A DataTable whose text cells are shown as they are. DataTable reads a str cell as
+    markup: a scenario title, a rep's name or a note holding "[/b]" failed the whole app,
+    "[ask about price]" vanished and "[@click=app.quit]" made a cell an action. A cell that
+    is styled on purpose is passed as a rich Text."""
+
+    def add_row(self, *cells: Any, **kwargs: Any) -> Any:
+        as_text = [plain(c) if isinstance(c, str) else c for c in cells]
+        return super().add_row(*as_text, **kwargs)
+
+
 class PersonaCard(Static):
     DEFAULT_CSS = """
     PersonaCard { border-left: thick $accent; background: $accent 10%; padding: 0 1;
@@ -39,9 +65,9 @@ class PersonaCard(Static):
     def __init__(self, scenario: Scenario, **kwargs: object) -> None:
         p = scenario.persona
         text = (
-            f"[b]{p.name}[/b], {p.role} at {p.company}\n"
+            f"[b]{shown(p.name)}[/b], {shown(p.role)} at {shown(p.company)}\n"
             f"[dim]Difficulty {scenario.difficulty}/5 · skills: "
-            f"{', '.join(scenario.skills)}[/dim]"
+            f"{shown(', '.join(scenario.skills))}[/dim]"
         )
         super().__init__(text, **kwargs)  # type: ignore[arg-type]
 
@@ -93,14 +119,13 @@ class TitleBar(Static):
         full = f"roleplay — {self._subtitle} · workspace {where}"
         if len(full) <= room:
             self.update(
-                f"[b]roleplay[/b] [dim]— {escape(self._subtitle)} · workspace[/dim] "
-                + escape(where)
+                f"[b]roleplay[/b] [dim]— {shown(self._subtitle)} · workspace[/dim] " + shown(where)
             )
             return
         head = "roleplay · workspace "
         if len(head) + len(where) > room:
             where = "…" + where[-max(8, room - len(head) - 1) :]
-        self.update(f"[b]roleplay[/b] [dim]· workspace[/dim] {escape(where)}")
+        self.update(f"[b]roleplay[/b] [dim]· workspace[/dim] {shown(where)}")
 
 
 def plural(n: int, word: str) -> str:

@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Footer, Input
 
 from roleplay.presentation.format import clock, duration, status
 from roleplay.tui.failures import ReportsFailures
-from roleplay.tui.widgets import TitleBar
+from roleplay.tui.widgets import PlainTable, TitleBar
 
 if TYPE_CHECKING:
     from roleplay.tui.app import RoleplayApp
@@ -80,7 +80,7 @@ class HistoryScreen(ReportsFailures, Screen[None]):
     def compose(self) -> ComposeResult:
         yield TitleBar()
         yield Input(placeholder="Filter: scenario, rep, date, status…", id="filter")
-        yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
+        yield PlainTable(id="sessions", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:

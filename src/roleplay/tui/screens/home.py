@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,7 +18,7 @@ from textual.widgets import DataTable, Footer, Static
 from roleplay.errors import RoleplayError
 from roleplay.presentation.assignments import marked_row
 from roleplay.tui.failures import ReportsFailures, describe
-from roleplay.tui.widgets import OfflineBanner, TitleBar
+from roleplay.tui.widgets import OfflineBanner, PlainTable, TitleBar, plain
 
 if TYPE_CHECKING:
     from roleplay.tui.app import RoleplayApp
@@ -54,12 +53,12 @@ class HomeScreen(ReportsFailures, Screen[None]):
             yield Static("", id="goal")
         # What a trainer asked for comes first (hidden when nothing is assigned).
         title = Static("[b]Assigned to you[/b]", classes="section", id="assigned-title")
-        assigned: DataTable[Any] = DataTable(id="assigned", cursor_type="row", zebra_stripes=True)
+        assigned = PlainTable(id="assigned", cursor_type="row", zebra_stripes=True)
         title.display = assigned.display = False  # hidden (and not focused) until there are some
         yield title
         yield assigned
         yield Static("[b]Today[/b]", classes="section")
-        yield DataTable(id="queue", cursor_type="row", zebra_stripes=True)
+        yield PlainTable(id="queue", cursor_type="row", zebra_stripes=True)
         yield Static("", id="why-legend")
         with Vertical(id="home-bottom"):
             yield Static("[b]Last scores[/b]", classes="section")
@@ -76,6 +75,7 @@ class HomeScreen(ReportsFailures, Screen[None]):
             assigned.add_column(label, width=width)
         self._show_assigned([], None)
         self.rapp.sessions_changed.subscribe(self, lambda _id: self.action_refresh())
+        self.rapp.settings_applied.subscribe(self, lambda _none: self._services_built(None))
         if self.rapp.services_ready:
             self._load()
         else:
@@ -85,11 +85,16 @@ class HomeScreen(ReportsFailures, Screen[None]):
         if problem is not None:
             title, message, hint = describe(problem)
             self.query_one("#streak", Static).update(
-                Text(f"{title}: {message}\n{hint}\nPress r to try again.", style="bold")
+                plain(f"{title}: {message}\n{hint}\nPress r to try again.", style="bold")
             )
             return
-        if self.rapp.services.offline and not self.query(OfflineBanner):
+        # At start, or with the saved settings: an LLM set up (or removed) since the last
+        # services shows (or hides) the banner, and the goal line is drawn again by _load.
+        offline, banners = self.rapp.services.offline, self.query(OfflineBanner)
+        if offline and not banners:
             self.mount(OfflineBanner(), after=self.query_one(TitleBar))
+        elif not offline:
+            banners.remove()
         self._load()
 
     def action_refresh(self) -> None:
@@ -131,7 +136,7 @@ class HomeScreen(ReportsFailures, Screen[None]):
             # and a trainer's note may hold some too ("[ask about price]").
             target, state, author, note = marked_row(p)
             overdue = "bold red" if p.status == "overdue" else ""
-            table.add_row(Text(target), Text(state, style=overdue), Text(author), Text(note))
+            table.add_row(plain(target), plain(state, style=overdue), plain(author), plain(note))
         if problem:
             table.add_row(problem[:110], "", "", "")
         shown = bool(self._assigned or problem)
@@ -173,14 +178,14 @@ class HomeScreen(ReportsFailures, Screen[None]):
                 "[dim]" + " · ".join(WHY[k][1] for k in kinds) + "[/dim]" if kinds else ""
             )
         else:
-            self.query_one("#streak", Static).update(problem or "")
+            self.query_one("#streak", Static).update(plain(problem or ""))  # as said
         lines = [
             f"{r.started_at:%Y-%m-%d %H:%M}  {(r.scenario.title or r.scenario.id)[:40]:<40} "
             f"{'-' if score is None else f'{score:.1f}':>4}  {clock(_duration(r))}"
             for r, score in recent
         ]
-        self.query_one("#last-scores", Static).update(
-            "\n".join(lines) or "No sessions yet: start one from the queue or the Library."
+        self.query_one("#last-scores", Static).update(  # a title is text, never markup
+            plain("\n".join(lines) or "No sessions yet: start one from the queue or the Library.")
         )
         # The data can land while the app is still starting (the microphone check runs then):
         # ask for a full layout and repaint once more after this frame, so it cannot be lost.

@@ -10,7 +10,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Select, Static
 
@@ -18,7 +17,7 @@ from roleplay.domain.variation import draw
 from roleplay.presentation.format import clock
 from roleplay.services.catalog import Catalog
 from roleplay.tui.failures import ReportsFailures
-from roleplay.tui.widgets import TitleBar
+from roleplay.tui.widgets import PlainTable, TitleBar, shown
 
 if TYPE_CHECKING:
     from roleplay.tui.app import RoleplayApp
@@ -90,7 +89,7 @@ class LibraryScreen(ReportsFailures, Screen[None]):
             )
             yield Select[str]([], prompt="Any language", id="language")
         with Horizontal(id="library-body"):
-            yield DataTable(id="scenarios", cursor_type="row", zebra_stripes=True)
+            yield PlainTable(id="scenarios", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="detail"):
                 yield Static("", id="persona")
                 yield Static("", id="brief")
@@ -136,9 +135,7 @@ class LibraryScreen(ReportsFailures, Screen[None]):
         if catalog.problems:
             files = len(catalog.broken)
             lines = [f"[b red]{files} file(s) cannot be used:[/]"]
-            lines += [
-                f"[red]{escape(str(p))}[/]" for p in catalog.problems
-            ]  # file text: not markup
+            lines += [f"[red]{shown(str(p))}[/]" for p in catalog.problems]  # file text: not markup
             box.update("\n".join(lines))
             self.query_one("#problems-box").display = True
         else:
@@ -188,20 +185,20 @@ class LibraryScreen(ReportsFailures, Screen[None]):
         s = draw(source, SAMPLE_SEED).scenario  # placeholders filled, as a call would see them
         p = s.persona
         persona.update(
-            f"[b]{escape(p.name)}[/b]\n{escape(p.role)}, {escape(p.company)}\n"
-            f"[dim]{escape(p.personality)}[/dim]"
+            f"[b]{shown(p.name)}[/b]\n{shown(p.role)}, {shown(p.company)}\n"
+            f"[dim]{shown(p.personality)}[/dim]"
         )
-        text = escape(s.brief)
+        text = shown(s.brief)
         if e.drill:
             drill = next(d for d in s.drills if d.id == e.drill)
-            text = f"[b]Drill:[/b] {escape(drill.brief or drill.title)}\n\n{text}"
+            text = f"[b]Drill:[/b] {shown(drill.brief or drill.title)}\n\n{text}"
         varies = [
-            f"{escape(dim)}: {', '.join(escape(o.id) for o in options)}"
+            f"{shown(dim)}: {', '.join(shown(o.id) for o in options)}"
             for dim, options in sorted(source.variations.items())
         ]
         brief.update(
             f"\n[b]Your brief[/b] [dim](one sample call)[/dim]\n{text}\n\n"
-            f"[dim]Skills: {', '.join(e.skills)}[/dim]"
+            f"[dim]Skills: {shown(', '.join(e.skills))}[/dim]"
             + (
                 "\n\n[b]Changes every call[/b]\n[dim]" + "\n".join(varies) + "[/dim]"
                 if varies

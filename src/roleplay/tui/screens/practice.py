@@ -14,7 +14,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.markup import escape
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Input, Label, Static
@@ -41,7 +40,7 @@ from roleplay.services.voice_events import (
     VoiceEvent,
 )
 from roleplay.tui.failures import ReportsFailures
-from roleplay.tui.widgets import OfflineBanner, PersonaCard, TitleBar
+from roleplay.tui.widgets import OfflineBanner, PersonaCard, TitleBar, plain, shown
 
 if TYPE_CHECKING:
     from roleplay.services.voice_call import VoiceCall
@@ -77,7 +76,7 @@ class FailureChoice(ModalScreen[str]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Label("The customer could not answer", classes="title")
-            yield Static(self._message, id="failure-message")
+            yield Static(plain(self._message), id="failure-message")  # a server's text
             yield Static("Everything said so far is saved.", classes="muted")
             with Horizontal(classes="buttons"):
                 yield Button("Retry", id="retry", variant="primary")
@@ -166,9 +165,9 @@ class PracticeScreen(ReportsFailures, Screen[None]):
                 yield Static("", id="state")
                 yield Static("", id="meter")
         for line in self.reminders:
-            yield Static(escape(line), classes="reminder")
+            yield Static(shown(line), classes="reminder")
         with VerticalScroll(id="practice-brief"):
-            yield Static(escape(s.brief))
+            yield Static(shown(s.brief))
         yield VerticalScroll(id="turns")
         yield Static("", id="partial")
         yield Input(placeholder="Type what you would say, Enter to send", id="say")
@@ -228,7 +227,7 @@ class PracticeScreen(ReportsFailures, Screen[None]):
                 f"mic [{colour}]{'▮' * level}{'▯' * (20 - level)}[/]"
             )
         elif isinstance(event, PartialTranscript):
-            self.query_one("#partial", Static).update(f"[i]{event.text}[/i]")
+            self.query_one("#partial", Static).update(f"[i]{shown(event.text)}[/i]")
         elif isinstance(event, RepTurn):
             self.query_one("#partial", Static).update("")
             self._add("rep", event.turn.text)
@@ -273,7 +272,7 @@ class PracticeScreen(ReportsFailures, Screen[None]):
             self._live = self._add("customer", text)
         else:
             self._live_text = f"{self._live_text} {text}"
-            self._live.update(f"[b]{self._customer_name}:[/b] {self._live_text}")
+            self._live.update(f"[b]{shown(self._customer_name)}:[/b] {shown(self._live_text)}")
             # The line grew: keep its end in view (a long reply was cut at 80x24).
             turns = self.query_one("#turns", VerticalScroll)
             self.call_after_refresh(turns.scroll_end, animate=False)
@@ -346,7 +345,9 @@ class PracticeScreen(ReportsFailures, Screen[None]):
 
     def _add(self, speaker: str, text: str) -> TurnLine:
         who = "You" if speaker == "rep" else self._customer_name
-        line = TurnLine(f"[b]{who}:[/b] {text}", classes=speaker)
+        # What the rep typed or said and what the model replied are text, never markup: a
+        # "[/]" failed the app mid-call, "[Music]" or "[ask about price]" vanished.
+        line = TurnLine(f"[b]{shown(who)}:[/b] {shown(text)}", classes=speaker)
         turns = self.query_one("#turns", VerticalScroll)
         turns.mount(line)
         turns.scroll_end(animate=False)

@@ -14,7 +14,7 @@ from textual.widgets import Footer, Select, Static
 from textual_plotext import PlotextPlot
 
 from roleplay.tui.failures import ReportsFailures
-from roleplay.tui.widgets import TitleBar, plural
+from roleplay.tui.widgets import TitleBar, plain, plural
 
 if TYPE_CHECKING:
     from roleplay.tui.app import RoleplayApp
@@ -62,7 +62,7 @@ class ProgressScreen(ReportsFailures, Screen[None]):
         self.app.call_from_thread(self._show, data)
 
     def _summary(self, text: str) -> None:
-        self.query_one("#progress-summary", Static).update(text)
+        self.query_one("#progress-summary", Static).update(plain(text))  # skill names: not markup
 
     def _show(self, data: Any) -> None:
         self._progress = data

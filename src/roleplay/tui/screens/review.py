@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,7 +18,7 @@ from roleplay.domain.history import SessionView
 from roleplay.presentation.format import clock
 from roleplay.tui.failures import ReportsFailures
 from roleplay.tui.screens.practice import TurnLine
-from roleplay.tui.widgets import TitleBar, level_bar
+from roleplay.tui.widgets import TitleBar, level_bar, plain, shown
 
 if TYPE_CHECKING:
     from roleplay.tui.app import RoleplayApp
@@ -51,7 +52,7 @@ class CommentDialog(ModalScreen[str | None]):
 class OverrideDialog(ModalScreen[tuple[str, int, str] | None]):
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", show=False)]
 
-    def __init__(self, criteria: list[tuple[str, str]]) -> None:
+    def __init__(self, criteria: list[tuple[Text, str]]) -> None:
         super().__init__()
         self.criteria = criteria
 
@@ -117,20 +118,23 @@ class ReviewScreen(ReportsFailures, Screen[None]):
         mark = v.reviewed[-1] if v.reviewed else None
         state = f"reviewed by {mark.author}" if mark else "not reviewed yet"
         self.query_one("#review-title", Static).update(
-            f"[b]{r.scenario.title or r.scenario.id}[/b] · {r.rep}"
-            + (f" ({r.team})" if r.team else "")
-            + f" · {r.started_at:%Y-%m-%d %H:%M} · {state}"
+            # Titles, names, comments and turns are people's text, never markup.
+            f"[b]{shown(r.scenario.title or r.scenario.id)}[/b] · {shown(r.rep)}"
+            + (f" ({shown(r.team)})" if r.team else "")
+            + f" · {r.started_at:%Y-%m-%d %H:%M} · {shown(state)}"
         )
         turns = self.query_one("#review-turns", VerticalScroll)
         await turns.remove_children()
         by_turn: dict[int | None, list[str]] = {}
         for note in v.comments:
-            by_turn.setdefault(note.turn, []).append(f"[yellow]✎ {note.author}:[/] {note.text}")
+            by_turn.setdefault(note.turn, []).append(
+                f"[yellow]✎ {shown(note.author)}:[/] {shown(note.text)}"
+            )
         lines = []
         for t in v.turns:
             who = "Rep" if t.speaker == "rep" else "Customer"
             audio = " [dim]♪[/dim]" if t.index in v.audio else ""
-            text = f"[dim]{clock(t.start)}[/dim] [b]{who}:[/b] {t.text}{audio}"
+            text = f"[dim]{clock(t.start)}[/dim] [b]{who}:[/b] {shown(t.text)}{audio}"
             for pinned in by_turn.get(t.index, []):
                 text += f"\n  {pinned}"
             lines.append(TurnLine(text, classes=t.speaker, id=f"rturn-{t.index}"))
@@ -143,13 +147,13 @@ class ReviewScreen(ReportsFailures, Screen[None]):
             items.append(Static("No scorecard yet."))
         else:
             overall = "-" if card.overall is None else f"{card.overall:.1f}"
-            items.append(Static(f"[b]Judge: {overall}/5[/b] [dim]({card.judge})[/dim]"))
+            items.append(Static(f"[b]Judge: {overall}/5[/b] [dim]({shown(card.judge)})[/dim]"))
             for c in card.criteria:
                 human = [o for o in v.overrides if o.criterion == c.id]
-                line = f"{c.name}\n  judge {level_bar(c.level)}"
+                line = f"{shown(c.name)}\n  judge {level_bar(c.level)}"
                 if human:
                     o = human[-1]
-                    line += f"\n  {o.author} {level_bar(o.level)}: {o.reason}"
+                    line += f"\n  {shown(o.author)} {level_bar(o.level)}: {shown(o.reason)}"
                 items.append(Static(line))
         general = by_turn.get(None, [])
         if general:
@@ -188,7 +192,7 @@ class ReviewScreen(ReportsFailures, Screen[None]):
         if self.view.scorecard is None:
             self.notify("Score the session first.", severity="warning")
             return
-        criteria = [(c.name, c.id) for c in self.view.scorecard.criteria]
+        criteria = [(plain(c.name), c.id) for c in self.view.scorecard.criteria]  # not markup
 
         def save(choice: tuple[str, int, str] | None) -> None:
             if choice:

@@ -19,7 +19,7 @@ from roleplay.domain.session import Transcript
 from roleplay.presentation.format import clock
 from roleplay.tui.failures import ReportsFailures
 from roleplay.tui.screens.practice import TurnLine
-from roleplay.tui.widgets import TitleBar, kpi_text, level_bar
+from roleplay.tui.widgets import TitleBar, kpi_text, level_bar, shown
 
 if TYPE_CHECKING:
     from roleplay.tui.app import RoleplayApp
@@ -73,9 +73,13 @@ class ScorecardScreen(ReportsFailures, Screen[None]):
             with VerticalScroll(id="scorecard-side"):
                 names = {x.id: x.name for x in c.criteria}
                 if c.strengths:
-                    yield Static("[b]Strengths[/b]\n" + "\n".join(names[i] for i in c.strengths))
+                    yield Static(
+                        "[b]Strengths[/b]\n" + "\n".join(shown(names[i]) for i in c.strengths)
+                    )
                 if c.priorities:
-                    yield Static("[b]Priorities[/b]\n" + "\n".join(names[i] for i in c.priorities))
+                    yield Static(
+                        "[b]Priorities[/b]\n" + "\n".join(shown(names[i]) for i in c.priorities)
+                    )
                 yield Static(kpi_text(c.kpis), id="kpis")
                 if self.comes_back:
                     yield Static(
@@ -87,9 +91,12 @@ class ScorecardScreen(ReportsFailures, Screen[None]):
                     )
                 for chk in c.commitments:
                     kept = {True: "kept", False: "not kept", None: "not tested"}[chk.kept]
-                    yield Static(f"[b]Your commitment[/b] “{chk.commitment}”: {kept}. {chk.reason}")
+                    yield Static(
+                        f"[b]Your commitment[/b] “{shown(chk.commitment)}”: {kept}. "
+                        + shown(chk.reason)
+                    )
                 for note in c.notes:
-                    yield Static(f"[dim]{note}[/dim]")
+                    yield Static(f"[dim]{shown(note)}[/dim]")
         if self.transcript.record.mode == "transcript":
             yield from self._drill_offer()
         if self.suggestion is not None:
@@ -110,8 +117,8 @@ class ScorecardScreen(ReportsFailures, Screen[None]):
         if not moments:
             return
         lines = [
-            f"{m.name} (level {m.level}): customer at {clock(m.opening.start)} "
-            f"“{m.opening.text[:80]}”"
+            f"{shown(m.name)} (level {m.level}): customer at {clock(m.opening.start)} "
+            f"“{shown(m.opening.text[:80])}”"
             for m in moments
         ]
         with Vertical(id="drill-offer"):
@@ -148,30 +155,33 @@ class ScorecardScreen(ReportsFailures, Screen[None]):
         self.notify(f"Drills made and validated: {names}. They join your queue for the skill.")
 
     def _options(self) -> list[Option | None]:
+        """Every text here is the rep's, the judge's or the rubric's: escaped, never markup
+        (a quote of the rep saying "[/]" failed the scorecard)."""
         options: list[Option | None] = []
         for c in self.card.criteria:
-            head = f"{c.name}  {level_bar(c.level)}  [dim]weight {c.weight:g}[/dim]"
+            head = f"{shown(c.name)}  {level_bar(c.level)}  [dim]weight {c.weight:g}[/dim]"
             if c.spread is not None:
                 head += f"  [dim]samples {','.join(map(str, c.samples))}[/dim]"
             if c.unsupported:
                 head += "  [red]unsupported[/]"
-            options.append(Option(head + f"\n[dim]{c.rationale}[/dim]", disabled=True))
+            options.append(Option(head + f"\n[dim]{shown(c.rationale)}[/dim]", disabled=True))
             for n, e in enumerate(c.evidence):
                 options.append(
                     Option(
-                        f"  [green]+[/] “{e.quote}” [dim](turn {e.turn}, {clock(e.time)})[/dim]",
+                        f"  [green]+[/] “{shown(e.quote)}” "
+                        f"[dim](turn {e.turn}, {clock(e.time)})[/dim]",
                         id=f"{c.id}:{n}:{e.turn}",
                     )
                 )
             for n, e in enumerate(c.counter_evidence):
                 options.append(
                     Option(
-                        f"  [red]−[/] “{e.quote}” [dim](turn {e.turn})[/dim]",
+                        f"  [red]−[/] “{shown(e.quote)}” [dim](turn {e.turn})[/dim]",
                         id=f"{c.id}:x{n}:{e.turn}",
                     )
                 )
             tip = c.tip + (f" e.g. “{c.example}”" if c.example else "")
-            options.append(Option(f"  [b]Next time:[/b] {tip}", disabled=True))
+            options.append(Option(f"  [b]Next time:[/b] {shown(tip)}", disabled=True))
             options.append(None)
         return options
 
@@ -251,7 +261,8 @@ class TranscriptScreen(Screen[None]):
         r = self.transcript.record
         yield TitleBar()
         yield Static(
-            f"[b]{r.scenario.title or r.scenario.id}[/b] · {r.rep} · {r.started_at:%Y-%m-%d %H:%M}",
+            f"[b]{shown(r.scenario.title or r.scenario.id)}[/b] · {shown(r.rep)} · "
+            f"{r.started_at:%Y-%m-%d %H:%M}",
             id="transcript-title",
         )
         customer = self.rapp.customer_name(r.scenario.id)  # as the live call said it
@@ -260,7 +271,7 @@ class TranscriptScreen(Screen[None]):
                 who = "You" if t.speaker == "rep" else customer
                 audio = " [dim]♪[/dim]" if getattr(t, "audio", None) else ""
                 yield TurnLine(
-                    f"[dim]{clock(t.start)}[/dim] [b]{who}:[/b] {t.text}{audio}",
+                    f"[dim]{clock(t.start)}[/dim] [b]{shown(who)}:[/b] {shown(t.text)}{audio}",
                     classes=t.speaker,
                     id=f"turn-{t.index}",
                 )

@@ -9,14 +9,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, VerticalScroll
-from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Select, Static, Switch
 
 from roleplay.config import ConfigError, Settings, config_file, save_settings
 from roleplay.presentation.workspace import CHOOSE, describe, short_path
 from roleplay.tui.failures import ReportsFailures
-from roleplay.tui.widgets import TitleBar
+from roleplay.tui.widgets import TitleBar, plain, shown
 
 if TYPE_CHECKING:
     from roleplay.tui.app import RoleplayApp
@@ -43,9 +42,9 @@ class SettingsScreen(ReportsFailures, Screen[None]):
         key_state = "set" if s.llm.api_key else "not set"
         yield TitleBar()
         with VerticalScroll(id="settings-form"):
-            yield Static(f"[dim]Config file: {escape(short_path(config_file()))}[/dim]")
+            yield Static(f"[dim]Config file: {shown(short_path(config_file()))}[/dim]")
             yield Static(
-                f"[dim]{escape(describe(self.rapp.services.workspace))}. {escape(CHOOSE)}[/dim]",
+                f"[dim]{shown(describe(self.rapp.services.workspace))}. {shown(CHOOSE)}[/dim]",
                 id="workspace",
             )
             yield Static("[b]You[/b]", classes="section")
@@ -117,19 +116,20 @@ class SettingsScreen(ReportsFailures, Screen[None]):
         self.app.call_from_thread(self._show_devices, found)
 
     def _no_devices(self, why: str) -> None:
-        self.query_one("#doctor-result", Static).update(f"[dim]Audio devices: {escape(why)}[/dim]")
+        self.query_one("#doctor-result", Static).update(f"[dim]Audio devices: {shown(why)}[/dim]")
 
     def _show_devices(self, found: list[Any]) -> None:
         s = self.rapp.services.settings.voice
-        inputs = [(d.name, d.name) for d in found if getattr(d, "inputs", 0)]
-        outputs = [(d.name, d.name) for d in found if getattr(d, "outputs", 0)]
+        # A device's name as the sound system gives it, never markup ("USB [Audio]").
+        inputs = [(plain(d.name), d.name) for d in found if getattr(d, "inputs", 0)]
+        outputs = [(plain(d.name), d.name) for d in found if getattr(d, "outputs", 0)]
         mic = self.query_one("#voice--input_device", Select)
         spk = self.query_one("#voice--output_device", Select)
         mic.set_options(inputs)
         spk.set_options(outputs)
-        if s.input_device in dict(inputs):
+        if s.input_device in {name for _, name in inputs}:
             mic.value = s.input_device
-        if s.output_device in dict(outputs):
+        if s.output_device in {name for _, name in outputs}:
             spk.value = s.output_device
         if not inputs:
             self._no_devices("no microphone found; typing works everywhere")
@@ -181,8 +181,8 @@ class SettingsScreen(ReportsFailures, Screen[None]):
         mark = {"ok": "[green]ok[/]", "problem": "[red]FAIL[/]", "info": "[yellow]note[/]"}
         # The checks' text is data ("set base_url under [llm]"), never markup.
         text = "\n".join(
-            f"{mark[c.status]} {escape(c.name)}: {escape(c.detail)}"
-            + (f" → {escape(c.fix)}" if c.fix else "")
+            f"{mark[c.status]} {shown(c.name)}: {shown(c.detail)}"
+            + (f" → {shown(c.fix)}" if c.fix else "")
             for c in checks
         )
         self.app.call_from_thread(self._doctor_done, text)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,7 +18,7 @@ from textual_plotext import PlotextPlot
 
 from roleplay.errors import RoleplayError
 from roleplay.tui.failures import ReportsFailures
-from roleplay.tui.widgets import TitleBar
+from roleplay.tui.widgets import PlainTable, TitleBar, plain, shown
 
 if TYPE_CHECKING:
     from roleplay.services.team_view import TeamView
@@ -48,7 +49,7 @@ class TeamScreen(ReportsFailures, Screen[None]):
         yield TitleBar()
         yield Static("Loading the team…", id="team-summary")
         with Vertical(id="team-body"):
-            yield DataTable(id="team-table", cursor_type="row", zebra_stripes=True)
+            yield PlainTable(id="team-table", cursor_type="row", zebra_stripes=True)
             yield Static("", id="team-idle")
             yield PlotextPlot(id="team-plot")
         yield Footer()
@@ -76,7 +77,7 @@ class TeamScreen(ReportsFailures, Screen[None]):
         self.app.call_from_thread(self._show, view)
 
     def _problem(self, text: str) -> None:
-        self.query_one("#team-summary", Static).update(text)
+        self.query_one("#team-summary", Static).update(plain(text))  # an error says what it says
 
     def _show(self, view: TeamView | None) -> None:
         table = self.query_one("#team-table", DataTable)
@@ -91,20 +92,21 @@ class TeamScreen(ReportsFailures, Screen[None]):
             f"{sum(r.week_minutes for r in view.reps):.0f} minute(s)"
         )
         for r in view.reps:
-            late = f"[b red]{r.assignments_overdue}[/]" if r.assignments_overdue else "0"
+            # Text, not markup: a rep's name is theirs to choose ("[/]" failed the screen).
+            late = plain(str(r.assignments_overdue), style="b red" if r.assignments_overdue else "")
             table.add_row(
-                f"[b]{r.rep}[/]" if r.idle else r.rep,
+                plain(r.rep, style="b" if r.idle else ""),
                 str(r.week_sessions),
                 f"{r.week_minutes:.0f}",
                 str(r.sessions),
                 str(r.streak),
                 r.last_practice.isoformat() if r.last_practice else "never",
-                f"{r.assignments_done}/{late}",
+                Text.assemble(f"{r.assignments_done}/", late),
                 ", ".join(r.skills_up),
                 ", ".join(r.skills_down),
             )
         self.query_one("#team-idle", Static).update(
-            f"[b]Not practised for 7 days or more:[/b] {', '.join(view.idle)}"
+            f"[b]Not practised for 7 days or more:[/b] {shown(', '.join(view.idle))}"
             if view.idle
             else "Everyone practised in the last 7 days."
         )
