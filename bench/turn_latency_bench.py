@@ -94,7 +94,7 @@ def main() -> None:
         "--memory", action="store_true", help="Peak memory: a voice call vs faster-whisper alone."
     )
     parser.add_argument(
-        "--output-latency", help="The speaker's buffer: seconds or high/low (default: the app's)."
+        "--output-latency", help="A fixed speaker buffer in seconds (default: the app's, adaptive)."
     )
     parser.add_argument("--memory-child", choices=["whisper", "call"], help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -159,14 +159,13 @@ def main() -> None:
             services = build(ws, settings=settings)
             call = services.practice.begin("mini", services.profile(), seed=1, mode="voice")
             if env is not None:
-                from roleplay.adapters.audio_sounddevice import SoundDeviceSpeaker
+                from roleplay.adapters.audio_speaker import SoundDeviceSpeaker
 
                 latency = args.output_latency
                 if latency is None:
                     speaker: object = SoundDeviceSpeaker("pulse")
                 else:
-                    buffer = float(latency) if latency[0].isdigit() else latency
-                    speaker = SoundDeviceSpeaker("pulse", latency=buffer)
+                    speaker = SoundDeviceSpeaker("pulse", latency=float(latency))
                 where = "PortAudio device 'pulse' (PulseAudio null sink)"
             else:
                 speaker = NullSpeaker(realtime=True)
@@ -192,7 +191,10 @@ def main() -> None:
             e2e, errors = report(call.turns, spoken, voice.offset, lines)
             results[name] = (e2e, errors)
             if hasattr(speaker, "underruns"):
-                print(f"Output underruns while a clip played: {speaker.underruns}")
+                print(
+                    f"Output underruns: {speaker.underruns}; the speaker's buffer ended at "
+                    f"{speaker.latency * 1000:.0f} ms ({speaker.streams_opened} stream(s))"
+                )
     finally:
         fake.stop()
         if env is not None and started:

@@ -10,7 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from roleplay.adapters.audio_sounddevice import Microphone, SoundDeviceSpeaker, list_devices
+from roleplay.adapters.audio_sounddevice import Microphone, list_devices
+from roleplay.adapters.audio_speaker import SoundDeviceSpeaker
 from tests.pulse import SINK, pulse_daemon, pulse_sink
 from tests.speech import JFK, needs_espeak, speech_dir, wer, write_wav
 
@@ -108,7 +109,7 @@ def test_clips_play_whole_through_one_stream_kept_open_between_them(
 ) -> None:
     """The customer's sentences play through one output stream that stays open (silence in
     between), and each clip is heard from its first sample: nothing is cut at its start."""
-    from roleplay.adapters.audio_sounddevice import SoundDeviceSpeaker
+    from roleplay.adapters.audio_speaker import SoundDeviceSpeaker
     from roleplay.services.ports import Clip
 
     mic = Microphone("pulse")
