@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from roleplay.services.ports import SAMPLE_RATE, AudioBlock, AudioUnavailable, Clip
+from roleplay.services.ports import SAMPLE_RATE, AudioBlock, AudioUnavailable
 
 if TYPE_CHECKING:
     import numpy as np

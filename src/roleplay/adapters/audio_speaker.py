@@ -93,6 +93,8 @@ class SoundDeviceSpeaker:
         self._watch: threading.Thread | None = None
         self._closed = threading.Event()
         self.underruns = 0  # seen by the device (in silence too: the buffer refills then)
+        self.audible_underruns = 0  # ...while a clip played: these grow the buffer
+        self._heard_since = False  # a clip was queued or playing since the last count
         self.streams_opened = 0  # one, unless underruns made the buffer grow
         self.latency = self._steps[0]  # the buffer in use (seconds)
 
@@ -117,6 +119,7 @@ class SoundDeviceSpeaker:
         playback = _Playback(self, samples.astype("float32"), self._rate)
         with self._lock:
             self._queue(playback)
+            self._heard_since = True
         return playback
 
     def stop(self) -> None:
@@ -156,9 +159,7 @@ class SoundDeviceSpeaker:
         try:
             info = sd.query_devices(device, kind="output")
             self._rate = int(info["default_samplerate"])
-            mixer = rtmixer.Mixer(
-                device=device, channels=1, samplerate=self._rate, latency=latency
-            )
+            mixer = rtmixer.Mixer(device=device, channels=1, samplerate=self._rate, latency=latency)
             mixer.start()
         except (sd.PortAudioError, ValueError) as exc:
             raise AudioUnavailable(f"cannot open the speaker: {exc}; {NO_DEVICE_HELP}") from None
@@ -217,21 +218,28 @@ class SoundDeviceSpeaker:
                 mixer = self._mixer
                 if mixer is None:
                     return
-                if float(self._primer.actual_time) <= 0:
+                if not self._flowing(mixer, self._primer):
                     continue  # still filling the sound server's buffer (~1.3 s)
                 fetch = mixer.fetch_and_reset_stats()
+                audible = self._heard_since
+                self._heard_since = bool(self._playing)
             if not self._wait_action(mixer, fetch):
                 continue
             count = int(fetch.stats.output_underflows)
             if not settled:
-                settled = True  # what it counted while it started is not news
+                settled = True
                 continue
             if count == 0:
                 continue
             self.underruns += count
-            if self._step + 1 < len(self._steps):
-                self._grow()
-                settled = False
+            log.debug("the speaker underran %d time(s) (a clip playing: %s)", count, audible)
+            # Only an underrun while a clip plays is heard (a gap in the customer's voice);
+            # in silence the device just plays more silence.
+            if audible:
+                self.audible_underruns += count
+                if self._step + 1 < len(self._steps):
+                    self._grow()
+                    settled = False
 
     def _wait_action(self, mixer: Any, action: Any) -> bool:
         deadline = time.monotonic() + 1.0
@@ -252,7 +260,8 @@ class SoundDeviceSpeaker:
         primer = self._prime(new)
         while not self._closed.is_set():
             with self._lock:
-                if primer.actual_time > 0 and not [p for p in self._playing if not self._done(p)]:
+                idle = not [p for p in self._playing if not self._done(p)]
+                if idle and self._flowing(new, primer):
                     old, self._mixer, self._primer = self._mixer, new, primer
                     self.latency = latency
                     break
@@ -263,6 +272,13 @@ class SoundDeviceSpeaker:
             return
         old.stop()
         old.close()
+
+    @staticmethod
+    def _flowing(mixer: Any, primer: Any) -> bool:
+        """The stream's sound reaches the device: its clock has passed the primer's start
+        (a new stream takes ~1.3 s through PulseAudio; a clip queued before that waits)."""
+        started = float(primer.actual_time)
+        return started > 0 and float(mixer.time) >= started
 
     def _prime(self, mixer: Any) -> Any:
         """A short silent clip (kept alive by rtmixer until done): it has started once the
