@@ -1,7 +1,7 @@
 """Microphone and speaker through sounddevice (PortAudio).
 
 The input callback only copies frames into a queue and returns; the reading thread resamples
-them to 16 kHz (soxr) and cuts 32 ms blocks. The speaker is in `audio_speaker`.
+them to 16 kHz (soxr) and cuts 16 ms blocks. The speaker is in `audio_speaker`.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-BLOCK = 512
+BLOCK = 256  # 16 ms at 16 kHz, the VAD's step
 NO_DEVICE_HELP = (
     "no sound device found; `roleplay devices` lists what there is. Practise by typing "
     "(--text) or with a recording standing in for the microphone (--audio-in FILE)"
