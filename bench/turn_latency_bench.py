@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "src")]
@@ -191,9 +192,10 @@ def main() -> None:
             e2e, errors = report(call.turns, spoken, voice.offset, lines)
             results[name] = (e2e, errors)
             if hasattr(speaker, "underruns"):
+                out: Any = speaker
                 print(
-                    f"Output underruns: {speaker.underruns}; the speaker's buffer ended at "
-                    f"{speaker.latency * 1000:.0f} ms ({speaker.streams_opened} stream(s))"
+                    f"Output underruns: {out.underruns}; the speaker's buffer ended at "
+                    f"{out.latency * 1000:.0f} ms ({out.streams_opened} stream(s))"
                 )
     finally:
         fake.stop()
