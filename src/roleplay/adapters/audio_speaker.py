@@ -72,7 +72,11 @@ class _Playback:
             if deadline is not None and time.monotonic() >= deadline:
                 return False
             if self._stopped.wait(0.005):
-                self._speaker._finished(self)  # the cancel has reached the callback
+                # Stopped: `played` is final once the cancel has reached the callback (its
+                # next buffer).
+                settle = time.monotonic() + 0.5
+                while not self._speaker._finished(self) and time.monotonic() < settle:
+                    time.sleep(0.005)
                 return True
         return True
 
@@ -93,7 +97,7 @@ class SoundDeviceSpeaker:
         self._watch: threading.Thread | None = None
         self._closed = threading.Event()
         self.underruns = 0  # seen by the device (in silence too: the buffer refills then)
-        self.audible_underruns = 0  # ...while a clip played: these grow the buffer
+        self.audible_underruns = 0  # ...while a clip played (a gap in the voice)
         self._heard_since = False  # a clip was queued or playing since the last count
         self.streams_opened = 0  # one, unless underruns made the buffer grow
         self.latency = self._steps[0]  # the buffer in use (seconds)
