@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 # Seconds of output buffer, smallest first. Measured through PulseAudio's null sink (ALSA
 # pulse plugin, idle machine): a clip queued on a running stream is heard after ~28 ms at
 # 0.02, ~55 ms at 0.04 and ~120 ms at 0.1.
-LATENCIES = (0.02, 0.04, 0.1, 0.2)
+LATENCIES = (0.02, 0.04, 0.1)  # the last is what a Python callback needed (the old figure)
 WATCH_EVERY = 0.25  # seconds between looks at the stream's underrun count
 
 

@@ -22,8 +22,8 @@ class ListenSettings:
     release: float = 0.35  # ...and below which it stops (hysteresis)
     min_speech: float = 0.09  # seconds of speech before it counts (clicks, bumps)
     barge_in: float = 0.25  # seconds of speech over the customer before they stop
-    transcribe_after: float = 0.015  # seconds of silence before the words so far are transcribed
-    speculate_after: float = 0.015  # seconds of silence before the reply is started early
+    transcribe_after: float = 0.03  # seconds of silence before the words so far are transcribed
+    speculate_after: float = 0.03  # seconds of silence before the reply is started early
     phrase_pause: float = 0.15  # a pause at least this long may cut the turn into phrases
     tail: float = 0.05  # seconds kept after the last speech block when cutting a phrase
     pre_roll: float = 0.3  # seconds kept before speech was detected (the first syllable)
