@@ -15,6 +15,13 @@ The same lines are then played to a baseline in the same run: a fixed 800 ms end
 silence and no speculation; the summary prints both, the ratio, and each call's WER.
 `--memory` compares the peak memory of a voice call with faster-whisper alone instead.
 
+Fourth round (issue 18), before/after in the same period, 2 cores shared with other work:
+at a load of ~2, before (3b7ca66) p50 686 / p95 949 ms, WER 0.126, ratio 0.53; after
+p50 566 / p95 673 ms, WER 0.093, ratio 0.46 (playback start 123 -> 25 ms: the speaker's C
+mixing callback and 20 ms buffer). At a load of ~7 both were far slower (before 829/1,811,
+after 955/1,801 with 16 ms pause detection, since reverted): the transcription of the
+pause before the request is sent (~200-500 ms there) is what is left to win.
+
 Usage: python bench/turn_latency_bench.py [--turns 24] [--no-device] [--no-baseline]
        python bench/turn_latency_bench.py --memory
 """
