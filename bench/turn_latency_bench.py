@@ -15,6 +15,13 @@ The same lines are then played to a baseline in the same run: a fixed 800 ms end
 silence and no speculation; the summary prints both, the ratio, and each call's WER.
 `--memory` compares the peak memory of a voice call with faster-whisper alone instead.
 
+Fourth round (issue 18), before/after in the same period, 2 cores shared with other work:
+at a load of ~2, before (3b7ca66) p50 686 / p95 949 ms, WER 0.126, ratio 0.53; after
+p50 566 / p95 673 ms, WER 0.093, ratio 0.46 (playback start 123 -> 25 ms: the speaker's C
+mixing callback and 20 ms buffer). At a load of ~7 both were far slower (before 829/1,811,
+after 955/1,801 with 16 ms pause detection, since reverted): the transcription of the
+pause before the request is sent (~200-500 ms there) is what is left to win.
+
 Usage: python bench/turn_latency_bench.py [--turns 24] [--no-device] [--no-baseline]
        python bench/turn_latency_bench.py --memory
 """
@@ -29,6 +36,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "src")]
@@ -94,7 +102,7 @@ def main() -> None:
         "--memory", action="store_true", help="Peak memory: a voice call vs faster-whisper alone."
     )
     parser.add_argument(
-        "--output-latency", help="The speaker's buffer: seconds or high/low (default: the app's)."
+        "--output-latency", help="A fixed speaker buffer in seconds (default: the app's, adaptive)."
     )
     parser.add_argument("--memory-child", choices=["whisper", "call"], help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -159,14 +167,13 @@ def main() -> None:
             services = build(ws, settings=settings)
             call = services.practice.begin("mini", services.profile(), seed=1, mode="voice")
             if env is not None:
-                from roleplay.adapters.audio_sounddevice import SoundDeviceSpeaker
+                from roleplay.adapters.audio_speaker import SoundDeviceSpeaker
 
                 latency = args.output_latency
                 if latency is None:
                     speaker: object = SoundDeviceSpeaker("pulse")
                 else:
-                    buffer = float(latency) if latency[0].isdigit() else latency
-                    speaker = SoundDeviceSpeaker("pulse", latency=buffer)
+                    speaker = SoundDeviceSpeaker("pulse", latency=float(latency))
                 where = "PortAudio device 'pulse' (PulseAudio null sink)"
             else:
                 speaker = NullSpeaker(realtime=True)
@@ -192,7 +199,11 @@ def main() -> None:
             e2e, errors = report(call.turns, spoken, voice.offset, lines)
             results[name] = (e2e, errors)
             if hasattr(speaker, "underruns"):
-                print(f"Output underruns while a clip played: {speaker.underruns}")
+                out: Any = speaker
+                print(
+                    f"Output underruns: {out.underruns}; the speaker's buffer ended at "
+                    f"{out.latency * 1000:.0f} ms ({out.streams_opened} stream(s))"
+                )
     finally:
         fake.stop()
         if env is not None and started:

@@ -10,7 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from roleplay.adapters.audio_sounddevice import Microphone, SoundDeviceSpeaker, list_devices
+from roleplay.adapters.audio_sounddevice import Microphone, list_devices
+from roleplay.adapters.audio_speaker import SoundDeviceSpeaker
 from tests.pulse import SINK, pulse_daemon, pulse_sink
 from tests.speech import JFK, needs_espeak, speech_dir, wer, write_wav
 
@@ -108,7 +109,7 @@ def test_clips_play_whole_through_one_stream_kept_open_between_them(
 ) -> None:
     """The customer's sentences play through one output stream that stays open (silence in
     between), and each clip is heard from its first sample: nothing is cut at its start."""
-    from roleplay.adapters.audio_sounddevice import SoundDeviceSpeaker
+    from roleplay.adapters.audio_speaker import SoundDeviceSpeaker
     from roleplay.services.ports import Clip
 
     mic = Microphone("pulse")
@@ -133,3 +134,65 @@ def test_clips_play_whole_through_one_stream_kept_open_between_them(
     # queued behind a restarting stream's buffer and cut, would be short.
     assert _seconds_of(440, recorded) >= 0.45, _seconds_of(440, recorded)
     assert _seconds_of(1000, recorded) >= 0.45, _seconds_of(1000, recorded)
+
+
+UNDERRUN_CHILD = r"""
+import json, sys, time
+import numpy as np
+from roleplay.adapters.audio_speaker import SoundDeviceSpeaker
+from roleplay.services.ports import Clip
+rate = 16000
+tone = (0.3 * np.sin(2 * np.pi * 330 * np.arange(3 * rate) / rate)).astype(np.float32)
+speaker = SoundDeviceSpeaker("pulse")
+speaker.play(Clip(tone[:1600], rate)).wait(60)  # the stream runs
+playing = speaker.play(Clip(tone, rate))
+deadline = time.monotonic() + 60
+while playing.started is None or time.monotonic() < playing.started + 0.2:
+    assert time.monotonic() < deadline
+    time.sleep(0.01)
+print("playing", flush=True)
+playing.wait(60)
+deadline = time.monotonic() + 30
+while speaker.streams_opened < 2 and time.monotonic() < deadline:
+    time.sleep(0.05)  # the larger buffer opens in the background
+time.sleep(0.5)
+after = speaker.play(Clip(tone[: rate // 2], rate))
+after.wait(60)
+print(json.dumps({"latency": speaker.latency, "audible": speaker.audible_underruns,
+                  "streams": speaker.streams_opened, "after": after.played}), flush=True)
+speaker.close()
+"""
+
+
+def test_the_speaker_buffer_grows_when_the_device_underruns_while_the_customer_speaks(
+    pulse_sink: dict[str, str],
+) -> None:
+    """The speaker starts with a small buffer; when the device underruns during a clip (here:
+    the playing process is frozen for 0.4 s, as a starved CPU would), a larger buffer is
+    opened for the rest of the call and the next clip plays whole through it."""
+    import json
+    import os
+    import signal
+    import sys
+
+    from roleplay.adapters.audio_speaker import LATENCIES
+
+    child = subprocess.Popen(
+        [sys.executable, "-c", UNDERRUN_CHILD],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**pulse_sink, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
+    try:
+        assert child.stdout is not None
+        assert child.stdout.readline().strip() == "playing"
+        os.kill(child.pid, signal.SIGSTOP)  # the callback cannot run: the device runs dry
+        time.sleep(0.4)
+        os.kill(child.pid, signal.SIGCONT)
+        report = json.loads(child.stdout.readline())
+        assert child.wait(60) == 0
+    finally:
+        child.kill()
+    assert report["audible"] >= 1
+    assert report["latency"] > LATENCIES[0] and report["streams"] >= 2
+    assert report["after"] == pytest.approx(0.5, abs=0.01)

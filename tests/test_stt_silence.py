@@ -49,11 +49,12 @@ def test_every_real_phrase_keeps_its_words(stt: WhisperSpeech, speech_dir: Path)
     0.3 s before it and 0.1 s after), still has words: nothing real is dropped as silence."""
     audio = jfk(speech_dir)
     vad = SileroVad()
+    n = vad.block_size
     marks = "".join(
-        "#" if vad.probability(audio[i : i + 512]) >= 0.5 else "."
-        for i in range(0, len(audio) - 511, 512)
+        "#" if vad.probability(audio[i : i + n]) >= 0.5 else "."
+        for i in range(0, len(audio) - n + 1, n)
     )
-    phrases = [(m.start() * 512, m.end() * 512) for m in re.finditer("#+", marks)]
+    phrases = [(m.start() * n, m.end() * n) for m in re.finditer("#+", marks)]
     assert len(phrases) >= 5
     for start, end in phrases:
         words = stt.transcribe(audio[max(0, start - 4800) : end + 1600], "en")
@@ -64,3 +65,32 @@ def test_every_real_phrase_keeps_its_words(stt: WhisperSpeech, speech_dir: Path)
 def test_short_answers_keep_their_words(stt: WhisperSpeech) -> None:
     for answer in ("Yes.", "No.", "Sure.", "Okay."):
         assert stt.transcribe(say(answer), "en").strip(" .!").lower() == answer.strip(".").lower()
+
+
+@needs_espeak
+def test_a_line_the_decoder_says_twice_is_kept_once_without_the_slow_fallback(
+    stt: WhisperSpeech, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """tiny.en, on this cut of this line (0.25 s of lead-in), writes the line twice ("What
+    have you tried so far to fix it? What have you tried so far to fix it?"). The rep said
+    it once: it is kept once, and not re-transcribed over a 30 s window (0.6-3.5 s late)."""
+    from tests.speech import conversation
+
+    lines = [
+        "Hi Dana, thanks for taking the time today.",
+        "How does a typical morning look for your dispatch team?",
+        "What happens when an order comes in late?",
+        "That sounds painful. How often does that happen?",
+        "Who feels it most when the plan changes?",
+        "What have you tried so far to fix it?",
+    ]  # the turn latency bench's call, where it happened in every run
+    spoken = conversation(lines, gap=4.5, lead=4.0)
+    start, end = spoken.starts[5], spoken.ends[5]
+    first = int((np.floor(start / (512 / RATE)) * (512 / RATE) - 0.25) * RATE)
+    cut = spoken.audio[first : int((end + 0.05) * RATE)]
+
+    def no_fallback(*_args: object) -> str:
+        raise AssertionError("the echo went to the 30 s fallback")
+
+    monkeypatch.setattr(stt, "_transcribe_full", no_fallback)
+    assert stt.transcribe(cut, "en") == lines[5]

@@ -504,7 +504,8 @@ def build_voice(
 ) -> VoiceParts:
     """The voice adapters: microphone or a file, speaker or none, speech both ways."""
     from roleplay.adapters.audio_file import FileAudioSource, NullSpeaker, WavRecorder
-    from roleplay.adapters.audio_sounddevice import Microphone, SoundDeviceSpeaker
+    from roleplay.adapters.audio_sounddevice import Microphone
+    from roleplay.adapters.audio_speaker import SoundDeviceSpeaker
     from roleplay.adapters.tts_pyttsx3 import Pyttsx3Speech
     from roleplay.adapters.tts_silent import SilentSpeech
     from roleplay.adapters.vad import EnergyVad, SileroVad

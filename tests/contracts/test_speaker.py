@@ -19,7 +19,7 @@ __all__ = ["pulse_daemon", "pulse_sink"]
 
 def _device(request: pytest.FixtureRequest) -> Speaker:
     request.getfixturevalue("pulse_sink")
-    from roleplay.adapters.audio_sounddevice import SoundDeviceSpeaker
+    from roleplay.adapters.audio_speaker import SoundDeviceSpeaker
 
     return SoundDeviceSpeaker("pulse")
 

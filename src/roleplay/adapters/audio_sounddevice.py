@@ -1,9 +1,7 @@
 """Microphone and speaker through sounddevice (PortAudio).
 
 The input callback only copies frames into a queue and returns; the reading thread resamples
-them to 16 kHz (soxr) and cuts 32 ms blocks. The speaker keeps one output stream open and
-fills it from a queue of clips in its callback, so a clip starts within one buffer and stops
-at once on barge-in; it notes when each clip's first sample reaches the device.
+them to 16 kHz (soxr) and cuts 16 ms blocks. The speaker is in `audio_speaker`.
 """
 
 from __future__ import annotations
@@ -20,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from roleplay.services.ports import SAMPLE_RATE, AudioBlock, AudioUnavailable, Clip
+from roleplay.services.ports import SAMPLE_RATE, AudioBlock, AudioUnavailable
 
 if TYPE_CHECKING:
     import numpy as np
@@ -28,7 +26,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-BLOCK = 512
+BLOCK = 256  # 16 ms at 16 kHz, the VAD's step
 NO_DEVICE_HELP = (
     "no sound device found; `roleplay devices` lists what there is. Practise by typing "
     "(--text) or with a recording standing in for the microphone (--audio-in FILE)"
@@ -334,119 +332,6 @@ class Microphone:
     def close(self) -> None:
         self._closed.set()
         self._frames.put(None)
-
-
-class _Playback:
-    def __init__(self, samples: NDArray[np.float32], rate: int) -> None:
-        self.samples = samples
-        self.rate = rate
-        self.position = 0
-        self.queued = time.monotonic()
-        self._started: float | None = None
-        self._done = threading.Event()
-
-    @property
-    def started(self) -> float | None:
-        return self._started
-
-    @property
-    def played(self) -> float:
-        return self.position / self.rate
-
-    def wait(self, timeout: float | None = None) -> bool:
-        return self._done.wait(timeout)
-
-
-class SoundDeviceSpeaker:
-    realtime = True
-
-    def __init__(self, device: str | int | None = None, latency: float | str = 0.1) -> None:
-        self._device = device
-        self._latency = latency
-        self._queue: list[_Playback] = []
-        self._lock = threading.Lock()
-        self._stream: Any = None
-        self._rate = 0
-        # The stream runs from the first clip on, playing silence between clips: a stream
-        # (re)started through PulseAudio's ALSA plugin first fills a buffer of ~2 s, so every
-        # clip would start late. An underrun (the CPU busy elsewhere) does the same: counted.
-        self.underruns = 0
-        self.streams_opened = 0  # one for the speaker's life: kept open between clips
-
-    def _open(self) -> None:
-        sd = _sd()
-        _quiet_alsa()
-        device = find_device(self._device, "output")
-        try:
-            info = sd.query_devices(device, kind="output")
-            self._rate = int(info["default_samplerate"])
-            self._stream = sd.OutputStream(
-                device=device,
-                channels=1,
-                samplerate=self._rate,
-                dtype="float32",
-                # 100 ms of buffer: with "high" (~35 ms through PulseAudio) the callback
-                # needs the interpreter that often, and on a busy machine a late one (an
-                # underrun) made the next clip start 1-2 s late; measured (turn latency
-                # bench, loaded 2 cores): playback start p95 1,083 ms -> 135 ms, p50 +80 ms.
-                latency=self._latency,
-                callback=self._fill,
-            )
-            self._stream.start()
-            self.streams_opened += 1
-        except (sd.PortAudioError, ValueError) as exc:
-            raise AudioUnavailable(f"cannot open the speaker: {exc}; {NO_DEVICE_HELP}") from None
-
-    def play(self, clip: Clip) -> _Playback:
-        import soxr
-
-        with self._lock:
-            if self._stream is None:
-                self._open()
-        samples = clip.samples
-        if clip.rate != self._rate:
-            samples = soxr.resample(samples, clip.rate, self._rate).astype("float32")
-        playback = _Playback(samples, self._rate)
-        with self._lock:
-            self._queue.append(playback)
-        return playback
-
-    def stop(self) -> None:
-        with self._lock:
-            dropped, self._queue = self._queue, []
-        for p in dropped:
-            p._done.set()
-
-    def close(self) -> None:
-        self.stop()
-        if self._stream is not None:
-            self._stream.stop()
-            self._stream.close()
-            self._stream = None
-
-    def _fill(self, outdata: Any, frames: int, when: Any, status: Any) -> None:
-        outdata.fill(0)
-        written = 0
-        with self._lock:
-            if status.output_underflow:  # even in silence: the device refills its buffer
-                self.underruns += 1
-            while written < frames and self._queue:
-                p = self._queue[0]
-                if p._started is None:  # when this buffer reaches the device
-                    ahead = max(0.0, when.outputBufferDacTime - when.currentTime)
-                    p._started = time.monotonic() + ahead + written / self._rate
-                    log.debug(
-                        "clip starts %.0f ms after it was queued (%.0f ms of it in the device)",
-                        (p._started - p.queued) * 1000,
-                        ahead * 1000,
-                    )
-                take = min(frames - written, len(p.samples) - p.position)
-                outdata[written : written + take, 0] = p.samples[p.position : p.position + take]
-                p.position += take
-                written += take
-                if p.position >= len(p.samples):
-                    self._queue.pop(0)
-                    p._done.set()
 
 
 _alsa_handler: Any = None

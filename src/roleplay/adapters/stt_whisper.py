@@ -13,6 +13,7 @@ longer than 28 s. Silence is never decoded into words (SILENT_DBFS, NO_SPEECH).
 from __future__ import annotations
 
 import itertools
+import logging
 import math
 import re
 import threading
@@ -35,6 +36,8 @@ from roleplay.services.ports import (
 if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
+
+log = logging.getLogger(__name__)
 
 # Greedy decoding for live speech. Beam 3 was measured: on the turn latency bench's 24 lines
 # (each cut with 0.2 and 0.3 s of lead-in) its WER was 0.107 where greedy had 0.124, and it
@@ -200,6 +203,15 @@ class WhisperSpeech:
             return "", False  # sure it heard no speech, whatever it made up ("you")
         if not any(ch.isalnum() for ch in text):
             return "", False  # ". . ." is what the model "hears" in silence
+        once = _said_once(text)
+        if once != text and not _repetitive(once):
+            # The whole line again ("What have you tried so far to fix it? What have you
+            # tried so far to fix it?"): the padded window's known echo, for some cuts of
+            # the audio (the turn latency bench's line 6 with 0.25 s of lead-in, in every
+            # run). Falling back to the 30 s window cost 0.6-3.5 s; the first copy is the
+            # line (the fallback read the same words).
+            log.debug("the decoder said the line again: %r", text)
+            return once, not ended
         return text, not ended or _repetitive(text)
 
     def _transcribe_full(self, samples: NDArray[np.float32], language: str, prompt: str) -> str:
@@ -281,6 +293,15 @@ def _silent(samples: NDArray[np.float32]) -> bool:
 
 
 _STUTTER = re.compile(r"(\S{1,4}?)\1{5,}")  # "etetetetetet": a decoder stuck on a syllable
+
+
+def _said_once(text: str) -> str:
+    """`text` with a sentence said twice or more in a row kept once."""
+    said = txt.sentences(text)
+    kept = [
+        s for i, s in enumerate(said) if i == 0 or txt.normalise(s) != txt.normalise(said[i - 1])
+    ]
+    return " ".join(s for s in kept if s).strip()
 
 
 def _repetitive(text: str) -> bool:

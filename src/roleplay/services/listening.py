@@ -1,6 +1,6 @@
 """Listening to the rep: voice activity, the turn's audio on disk, words while they speak.
 
-One thread reads the audio source block by block (32 ms), asks the voice activity detector
+One thread reads the audio source block by block (16 ms), asks the voice activity detector
 whether the rep is speaking, writes the rep's audio to the session as it arrives, and decides
 when their turn has ended. Transcription runs on a second thread, incrementally: a partial
 transcript every ~0.8 s of speech (shown on screen), and at every pause a transcript of the
@@ -173,7 +173,7 @@ class RepListener:
                     self._started = None
                 self._block(block)
                 took = time.monotonic() - began
-                if took > 0.02:  # a block lasts 32 ms: the thread is falling behind the audio
+                if took > block.end - block.start:  # falling behind the audio
                     log.debug("block at %.2f s took %.0f ms", block.end, took * 1000)
         except Exception as exc:  # noqa: BLE001 - reported to the call, which tells the rep
             error = f"{type(exc).__name__}: {exc}"
@@ -507,7 +507,7 @@ class RepListener:
 
         rms = float(np.sqrt(np.mean(np.square(block.samples, dtype=np.float64))))
         self._levels.append(rms)
-        if len(self._levels) >= 3:
+        if len(self._levels) * len(block.samples) >= 1536:  # a level every ~96 ms
             db = 20 * math.log10(max(max(self._levels), 10**-4.5))  # floor: -90 dBFS
             self._levels.clear()
             self._notify(MicLevel(round(db, 1), speech))

@@ -1,0 +1,305 @@
+"""The customer's voice on a sound device: one output stream kept open, mixed in C.
+
+The stream is an `rtmixer.Mixer`: its PortAudio callback is C code that copies queued clips
+to the device and never waits for the Python interpreter. The Python callback it replaces
+needed the interpreter every buffer, so on a busy machine (transcription, the UI, the model's
+stream all holding it in turn) it ran late and the device underran unless the buffer was
+~100 ms; every clip then started ~125 ms after it was queued, behind that much silence.
+
+The buffer is adaptive (`LATENCIES`): the call starts with the smallest, and if the device
+underruns (a loaded machine starves even a C callback), a stream with the next larger buffer
+is opened and started in the background and swapped in between clips, for the rest of the
+call. An idle machine is fast; a loaded one degrades to the old ~100 ms, then more.
+
+Clips play one after the other: each is queued to start on the stream's clock where the one
+before it ends (`start=`), so the callback joins them without a gap. Barge-in cancels every
+queued clip in the callback's next buffer.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import TYPE_CHECKING, Any
+
+from roleplay.adapters.audio_sounddevice import NO_DEVICE_HELP, _quiet_alsa, _sd, find_device
+from roleplay.services.ports import AudioUnavailable, Clip
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+log = logging.getLogger(__name__)
+
+# Seconds of output buffer, smallest first. Measured through PulseAudio's null sink (ALSA
+# pulse plugin, idle machine): a clip queued on a running stream is heard after ~28 ms at
+# 0.02, ~55 ms at 0.04 and ~120 ms at 0.1.
+LATENCIES = (0.02, 0.04, 0.1)  # the last is what a Python callback needed (the old figure)
+WATCH_EVERY = 0.25  # seconds between looks at the stream's underrun count
+
+
+class _Playback:
+    """One clip on the stream: its rtmixer action, read under the speaker's lock."""
+
+    def __init__(self, speaker: SoundDeviceSpeaker, samples: NDArray[np.float32], rate: int):
+        self._speaker = speaker
+        self.samples = samples  # kept alive: the C callback reads this memory
+        self.rate = rate
+        self.frames = len(samples)
+        self.action: Any = None
+        self.mixer: Any = None
+        self.queued = time.monotonic()
+        self._clock: tuple[float, float] = (0.0, 0.0)  # (monotonic, stream time) when queued
+        self._stopped = threading.Event()
+
+    @property
+    def started(self) -> float | None:
+        """Monotonic time the first sample reaches the device (the stream's DAC time)."""
+        actual = float(self.action.actual_time) if self.action is not None else 0.0
+        if actual <= 0:
+            return None
+        mono, stream = self._clock
+        return mono + (actual - stream)
+
+    @property
+    def played(self) -> float:
+        return int(self.action.done_frames) / self.rate if self.action is not None else 0.0
+
+    def wait(self, timeout: float | None = None) -> bool:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while not self._speaker._finished(self):
+            if deadline is not None and time.monotonic() >= deadline:
+                return False
+            if self._stopped.wait(0.005):
+                # Stopped: `played` is final once the cancel has reached the callback (its
+                # next buffer).
+                settle = time.monotonic() + 0.5
+                while not self._speaker._finished(self) and time.monotonic() < settle:
+                    time.sleep(0.005)
+                return True
+        return True
+
+
+class SoundDeviceSpeaker:
+    realtime = True
+
+    def __init__(self, device: str | int | None = None, latency: float | None = None) -> None:
+        """`latency`: a fixed output buffer in seconds; None adapts (LATENCIES)."""
+        self._device = device
+        self._steps = LATENCIES if latency is None else (float(latency),)
+        self._step = 0
+        self._lock = threading.Lock()
+        self._mixer: Any = None
+        self._primer: Any = None  # a silent clip: started once the stream's sound flows
+        self._rate = 0
+        self._playing: list[_Playback] = []
+        self._watch: threading.Thread | None = None
+        self._closed = threading.Event()
+        self.underruns = 0  # seen by the device (in silence too: the buffer refills then)
+        self.audible_underruns = 0  # ...while a clip played (a gap in the voice)
+        self._heard_since = False  # a clip was queued or playing since the last count
+        self.streams_opened = 0  # one, unless underruns made the buffer grow
+        self.latency = self._steps[0]  # the buffer in use (seconds)
+
+    # --- the Speaker port ----------------------------------------------------------------
+
+    def prepare(self) -> None:
+        """Open the stream now (it takes ~1.3 s to run through PulseAudio): the first clip
+        then plays at once. Opened on the first clip otherwise."""
+        with self._lock:
+            if self._mixer is None:
+                self._mixer = self._open(self._steps[0])
+                self._primer = self._prime(self._mixer)
+                self._start_watch()
+
+    def play(self, clip: Clip) -> _Playback:
+        import soxr
+
+        self.prepare()
+        samples = clip.samples
+        if clip.rate != self._rate:
+            samples = soxr.resample(samples, clip.rate, self._rate)
+        playback = _Playback(self, samples.astype("float32"), self._rate)
+        with self._lock:
+            self._queue(playback)
+            self._heard_since = True
+        return playback
+
+    def stop(self) -> None:
+        with self._lock:
+            dropped, self._playing = self._playing, []
+            for p in dropped:
+                if p.action is not None and p.mixer is not None:
+                    cancel = p.mixer.cancel(p.action)
+                    del cancel  # the callback stops it in its next buffer
+        for p in dropped:
+            p._stopped.set()
+
+    def close(self) -> None:
+        self.stop()
+        self._closed.set()
+        if self._watch is not None:
+            self._watch.join(timeout=2)
+        with self._lock:
+            mixer, self._mixer = self._mixer, None
+        if mixer is not None:
+            time.sleep(0.02)  # the cancels reach the callback before the stream stops
+            mixer.stop()
+            mixer.close()
+
+    # --- the stream ----------------------------------------------------------------------
+
+    def _open(self, latency: float) -> Any:
+        sd = _sd()
+        _quiet_alsa()
+        device = find_device(self._device, "output")
+        try:
+            import rtmixer
+        except ImportError:  # declared with sounddevice: only a broken install lacks it
+            raise AudioUnavailable(
+                "the audio mixer is missing; install it: pip install rtmixer"
+            ) from None
+        try:
+            info = sd.query_devices(device, kind="output")
+            self._rate = int(info["default_samplerate"])
+            mixer = rtmixer.Mixer(device=device, channels=1, samplerate=self._rate, latency=latency)
+            mixer.start()
+        except (sd.PortAudioError, ValueError) as exc:
+            raise AudioUnavailable(f"cannot open the speaker: {exc}; {NO_DEVICE_HELP}") from None
+        self.streams_opened += 1
+        return mixer
+
+    def _queue(self, playback: _Playback) -> None:
+        """Under the lock: on the current stream, after what is still playing on it."""
+        mixer = self._mixer
+        start = 0.0  # at once
+        alive = [p for p in self._playing if p.mixer is mixer and not self._done(p)]
+        if alive:
+            last = alive[-1]
+            deadline = time.monotonic() + 2.0
+            while float(last.action.actual_time) <= 0 and time.monotonic() < deadline:
+                time.sleep(0.002)  # queued a moment ago: its start is one buffer away
+            if float(last.action.actual_time) > 0:
+                start = float(last.action.actual_time) + last.frames / last.rate
+        playback.mixer = mixer
+        playback._clock = (time.monotonic(), float(mixer.time))
+        playback.action = mixer.play_buffer(playback.samples, 1, start=start)
+        self._playing.append(playback)
+
+    def _done(self, playback: _Playback) -> bool:
+        return playback.action not in playback.mixer.actions
+
+    def _finished(self, playback: _Playback) -> bool:
+        with self._lock:
+            if playback.action is None or playback.mixer is None:
+                return True
+            if playback.mixer is not self._mixer and playback.mixer is not None:
+                done = playback.mixer.closed or self._done(playback)
+            else:
+                done = self._done(playback)
+            if done and playback in self._playing:
+                self._playing.remove(playback)
+                if playback.started is not None:
+                    log.debug(
+                        "clip started %.0f ms after it was queued (buffer %.0f ms)",
+                        (playback.started - playback.queued) * 1000,
+                        self.latency * 1000,
+                    )
+            return done
+
+    # --- adapting the buffer ---------------------------------------------------------------
+
+    def _start_watch(self) -> None:
+        if len(self._steps) > 1 and self._watch is None:
+            self._watch = threading.Thread(target=self._watch_run, name="speaker", daemon=True)
+            self._watch.start()
+
+    def _watch_run(self) -> None:
+        settled = False  # the first count after the stream's sound flows is dropped
+        while not self._closed.wait(WATCH_EVERY):
+            with self._lock:
+                mixer = self._mixer
+                if mixer is None:
+                    return
+                if not self._flowing(mixer, self._primer):
+                    continue  # still filling the sound server's buffer (~1.3 s)
+                fetch = mixer.fetch_and_reset_stats()
+                audible = self._heard_since
+                self._heard_since = bool(self._playing)
+            if not self._wait_action(mixer, fetch):
+                continue
+            count = int(fetch.stats.output_underflows)
+            if not settled:
+                settled = True
+                continue
+            if count == 0:
+                continue
+            self.underruns += count
+            log.debug("the speaker underran %d time(s) (a clip playing: %s)", count, audible)
+            if audible:
+                self.audible_underruns += count  # a gap in the customer's voice
+            # In silence it is not heard, but it costs as much: through PulseAudio the next
+            # clip then started ~1.9 s late (the sound server fills its buffer again).
+            if self._step + 1 < len(self._steps):
+                self._grow()
+                settled = False
+
+    def _wait_action(self, mixer: Any, action: Any) -> bool:
+        deadline = time.monotonic() + 1.0
+        while time.monotonic() < deadline and not self._closed.is_set():
+            with self._lock:
+                if action not in mixer.actions:
+                    return True
+            time.sleep(0.01)
+        return False
+
+    def _grow(self) -> None:
+        """A larger buffer for the rest of the call: opened and run in the background until
+        its sound flows, then swapped in once no clip is playing."""
+        self._step += 1
+        latency = self._steps[self._step]
+        log.info("the speaker underran: its buffer grows to %.0f ms", latency * 1000)
+        new = self._open(latency)
+        primer = self._prime(new)
+        while not self._closed.is_set() and not self._prompt(new, latency):
+            time.sleep(0.05)  # a new stream takes ~1.3 s through PulseAudio
+        while not self._closed.is_set():
+            with self._lock:
+                if not [p for p in self._playing if not self._done(p)]:
+                    old, self._mixer, self._primer = self._mixer, new, primer
+                    self.latency = latency
+                    break
+            time.sleep(0.01)
+        else:
+            new.stop()
+            new.close()
+            return
+        old.stop()
+        old.close()
+
+    def _prompt(self, mixer: Any, latency: float) -> bool:
+        """A clip queued on `mixer` (not yet in use) now would start within its buffer."""
+        import numpy as np
+
+        queued = float(mixer.time)
+        probe = mixer.play_buffer(np.zeros(16, np.float32), 1)
+        deadline = time.monotonic() + 2.0
+        while float(probe.actual_time) <= 0 and time.monotonic() < deadline:
+            time.sleep(0.005)
+        mixer.actions  # noqa: B018 - drains what the callback has finished
+        return 0 < float(probe.actual_time) - queued < latency + 0.05
+
+    @staticmethod
+    def _flowing(mixer: Any, primer: Any) -> bool:
+        """The stream's sound reaches the device: its clock has passed the primer's start
+        (a new stream takes ~1.3 s through PulseAudio; a clip queued before that waits)."""
+        started = float(primer.actual_time)
+        return started > 0 and float(mixer.time) >= started
+
+    def _prime(self, mixer: Any) -> Any:
+        """A short silent clip (kept alive by rtmixer until done): it has started once the
+        stream's sound flows. Caller holds the lock or owns `mixer` alone."""
+        import numpy as np
+
+        return mixer.play_buffer(np.zeros(int(0.05 * self._rate), np.float32), 1)
