@@ -11,8 +11,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from roleplay.domain.habit import HabitState
-from roleplay.domain.queue import DUE_BELOW, PASS_LEVEL, needs
-from roleplay.domain.schedule import SkillCard, review
+from roleplay.domain.queue import (
+    DUE_BELOW,
+    PASS_LEVEL,
+    RECHECK_BELOW,
+    SURE_ABOVE,
+    ahead,
+    needs,
+)
+from roleplay.domain.schedule import SkillCard, retrievability, review
 from roleplay.domain.skill_level import Fit, Levels, Track
 
 NOW = datetime(2026, 1, 20, 8, 0, tzinfo=UTC)
@@ -55,7 +62,17 @@ def test_a_skill_not_practised_for_long_comes_back() -> None:
     for days in (1, 30):  # strong and recent: not queued
         now = last + timedelta(days=days)
         assert needs(["next-steps"], cards, now, now.date(), UTC, 0, levels) == []
-    later = last + timedelta(days=90)
+    # Shown at 4-5 from the start, it is surely above the pass level when FSRS brings it back,
+    # so it waits; but once FSRS's chance that the rep still has it falls below RECHECK_BELOW
+    # it is due again, whatever the estimate says.
+    due = cards["next-steps"].due
+    found = needs(["next-steps"], cards, due, due.date(), UTC, 0, levels)
+    assert found == [] and needs(["next-steps"], cards, due, due.date(), UTC, 0) != []
+    later = due
+    while retrievability(cards["next-steps"], later) >= RECHECK_BELOW:
+        later += timedelta(days=1)
+    before = later - timedelta(days=1)
+    assert needs(["next-steps"], cards, before, before.date(), UTC, 0, levels) == []
     found = needs(["next-steps"], cards, later, later.date(), UTC, 0, levels)
     assert [(n.skill, n.kind) for n in found] == [("next-steps", "due")]
     # ... and the estimate has faded since the last practice, never below where it started.
@@ -166,6 +183,22 @@ def test_a_single_high_score_does_not_retire_a_weak_skill() -> None:
     cards, levels = history([("lucky", 2, 12), *[("lucky", 4, d) for d in (9, 7, 5, 3, 1)]])
     assert levels.expected(["lucky"], NOW)["lucky"] > DUE_BELOW
     assert queued(cards, levels) == []
+
+
+def test_fsrs_does_not_bring_back_a_skill_surely_above_the_pass_level() -> None:
+    # Both came due by FSRS half a day ago and both are expected well above the pass level.
+    # "strong" is surely there (shown at 4-5 every few days): a drill is worth more on
+    # "unsure" (one 4, long ago), which could well have slipped; "strong" waits with the
+    # skills practised ahead. Without the estimate, FSRS alone brings both back.
+    _, levels = known({"strong": (4.4, 0.1), "unsure": (4.0, 0.5)})
+    at = NOW - timedelta(days=2.5)  # level 4 at the first practice: due two days later
+    cards = {s: review(None, s, 4, at) for s in ("strong", "unsure")}
+    assert all(NOW - timedelta(days=1) < c.due <= NOW for c in cards.values())
+    assert (4.4 - PASS_LEVEL) / 0.1 >= SURE_ABOVE > (4.0 - PASS_LEVEL) / 0.5
+    assert queued(cards, levels) == ["unsure"]
+    later = ahead(cards, cards, NOW, NOW.date(), UTC, levels)
+    assert [(n.skill, n.kind) for n in later] == [("strong", "ahead")]
+    assert {n.skill for n in needs(cards, cards, NOW, NOW.date(), UTC, 0)} == set(cards)
 
 
 def _reference_replay(

@@ -4,7 +4,14 @@ Which skills, in order (`needs`):
 - a skill is *due* when its FSRS due date is today or earlier (the rep's local day): FSRS says
   when a skill comes back so it is not forgotten; and a skill is due as well when the level
   the rep would likely show today is below the pass level or within one showing's spread of
-  it (DUE_BELOW), whatever FSRS says;
+  it (DUE_BELOW), whatever FSRS says. But a skill FSRS brings back that the estimate puts
+  surely above the pass level (SURE_ABOVE of its spreads or more: the chance it has slipped
+  below is under 0.2%) is not due: the estimate already counts how practice fades, and the
+  drill is worth more on a skill that may be below it. It waits with the skills practised
+  ahead (`ahead`), and comes back as due when its estimate nears the pass level, or at the
+  latest when FSRS's chance that the rep still does it at the pass level has fallen to
+  RECHECK_BELOW (FSRS brings a skill back at 90%): a check on the estimate, so a skill is
+  never left unpractised for good because it once looked strong;
 - skills never practised are *new*; at most `new_allowed` of them join a day's queue (the
   caller counts the ones already introduced today), in the caller's introduction order;
 - the order is the level the rep would likely show today, lowest first: the estimate of
@@ -60,6 +67,15 @@ PASS_LEVEL = 3.0  # the rubrics' pass level
 # 7-8% / 10-11% / 12-13% at p >= 0.7; 0 leaves the last weak skills waiting behind skills FSRS
 # brings back.)
 DUE_BELOW = PASS_LEVEL + SHOWING_SD
+# A skill FSRS brings back is not due when its estimate lies this many spreads or more above
+# the pass level, until FSRS's retrievability falls below RECHECK_BELOW (see the module
+# docstring). bench/scheduler_sim.py, 200 learners, seeds 1-6: every skill at p >= 0.7 in
+# 96-98 days (median) instead of 99-101 with FSRS due deciding alone, at p >= 0.6 in 69-70
+# instead of 70-71, the same at the pass level; with no recheck at all (FSRS never bringing
+# back a skill surely above the pass level) no better; rechecking one FSRS interval past the
+# due date kept only half of it (98-99 days at p >= 0.7). The first values tried; not tuned.
+SURE_ABOVE = 3.0
+RECHECK_BELOW = 0.7
 NEW_LEVEL = PASS_LEVEL  # where a never-practised skill ranks
 RECENT = 5  # sessions whose scenarios the queue avoids repeating
 # How unsure a level is that comes without an estimate (FSRS's discounted last showing): the
@@ -123,12 +139,7 @@ def needs(
     ordered = list(dict.fromkeys(skills))
     known = [s for s in ordered if s in cards]
     found = levels.estimates(known, now) if levels is not None else {}
-    expected = {s: e.level for s, e in found.items()}
-    due = [
-        _need(s, "due", cards[s], now, found)
-        for s in known
-        if is_due(cards[s], today, tz) or expected.get(s, DUE_BELOW) < DUE_BELOW
-    ]
+    due = [n for s in known if _due(n := _need(s, "due", cards[s], now, found), today, tz)]
     new = [Need(s, "new", None, None) for s in ordered if s not in cards][: max(0, new_allowed)]
 
     def urgency(n: Need) -> tuple[bool, tuple[int, float], int, str]:
@@ -150,18 +161,30 @@ def ahead(
     tz: tzinfo,
     levels: Levels | None = None,
 ) -> list[Need]:
-    """Skills not due yet, the likeliest to be below the pass level first (`Need.rank`):
-    practice ahead, when the rep wants more than is due (FSRS counts an early review for what
-    it is: a smaller gain)."""
+    """Skills not due, the likeliest to be below the pass level first (`Need.rank`): practice
+    ahead, when the rep wants more than is due (FSRS counts an early review for what it is: a
+    smaller gain). These are the skills FSRS has not brought back yet and those it has that
+    the estimate puts surely above the pass level (see the module docstring)."""
     known = [s for s in dict.fromkeys(skills) if s in cards]
     estimates = levels.estimates(known, now) if levels is not None else {}
-    expected = {s: e.level for s, e in estimates.items()}
     found = [
-        _need(s, "ahead", cards[s], now, estimates)
-        for s in known
-        if not is_due(cards[s], today, tz) and expected.get(s, DUE_BELOW) >= DUE_BELOW
+        n for s in known if not _due(n := _need(s, "ahead", cards[s], now, estimates), today, tz)
     ]
     return sorted(found, key=lambda n: (n.rank, n.retrievability or 0.0, n.skill))
+
+
+def _due(need: Need, today: date, tz: tzinfo) -> bool:
+    """Due today: likely near or below the pass level, or brought back by FSRS and not surely
+    above the pass level, or long past it by FSRS (retrievability below RECHECK_BELOW)."""
+    if need.level is not None and need.level < DUE_BELOW:
+        return True
+    card = need.card
+    assert card is not None  # a practised skill
+    if not is_due(card, today, tz):
+        return False
+    if need.level is None or need.margin < SURE_ABOVE:
+        return True
+    return need.retrievability is not None and need.retrievability < RECHECK_BELOW
 
 
 def _need(
