@@ -46,14 +46,8 @@ NOT_FOR_READING = [
     "roleplay.domain.history",
     "roleplay.presentation.assignments",  # a rep alone has no assignments to show
 ]
-# The scheduler (fsrs) is the habit's: the lists need it not. The lists' in-step check of the
-# recordings folder (branch big) still loads the session-files and review models (~ms):
-# taking them out again is open work, noted at stop 25.
-NOT_FOR_LISTS = [
-    *(m for m in NOT_FOR_READING if m not in ("roleplay.domain.review", "roleplay.domain.history")),
-    "fsrs",
-    "roleplay.domain.schedule",
-]
+# The scheduler (fsrs) is the habit's: the lists need it not.
+NOT_FOR_LISTS = [*NOT_FOR_READING, "fsrs", "roleplay.domain.schedule"]
 # `scenarios` reads trainer files only: the index (and sqlite3) is not looked at.
 NOT_FOR_SCENARIOS = [*NOT_FOR_LISTS, "sqlite3", "roleplay.adapters.index_peek"]
 # `sessions` reads records and scores, no trainer file: no scenario or rubric model is built.

@@ -11,8 +11,8 @@ from roleplay.cli import render
 from roleplay.cli.app import JsonOpt, app, build_services, emit_json, fail
 from roleplay.domain.text import redact as redact_secrets
 from roleplay.presentation import workspace as workspace_note
-from roleplay.services.export import redact_all
 from roleplay.services.ports import BrokenRecording, SessionNotFound
+from roleplay.services.redaction import redact_all
 
 
 @app.command()

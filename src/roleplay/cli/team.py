@@ -17,8 +17,9 @@ from roleplay.cli.app import JsonOpt, app, build_services, emit_json, fail
 from roleplay.domain.history import SessionFilter
 from roleplay.domain.periods import PeriodError, parse_age, parse_since
 from roleplay.domain.roles import NotAllowed
-from roleplay.services.export import OutputError, redact_all, write_document
+from roleplay.services.export import OutputError, write_document
 from roleplay.services.ports import BrokenRecording, IndexUnavailable, SessionNotFound
+from roleplay.services.redaction import redact_all
 from roleplay.services.review import ReviewError
 
 if TYPE_CHECKING:

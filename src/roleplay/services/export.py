@@ -11,15 +11,12 @@ existing file without `force`, never into a session folder, `-` for standard out
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal, TypeVar
-
-from pydantic import BaseModel
 
 from roleplay import __version__
 from roleplay.atomic import write_atomic
@@ -30,6 +27,7 @@ from roleplay.domain.kpis import numbers
 from roleplay.domain.scorecard import CriterionScore
 from roleplay.errors import RoleplayError
 from roleplay.services.ports import Charts, Templates
+from roleplay.services.redaction import redact_all
 
 Format = Literal["html", "md", "json"]
 MIN_SECRET = txt.MIN_SECRET
@@ -39,31 +37,6 @@ T = TypeVar("T")
 def redact(text: str, secrets: Sequence[str]) -> str:
     """Every known secret and every credential-shaped part of a URL replaced by ***."""
     return txt.redact(text, list(secrets))
-
-
-def redact_all(value: T, secrets: Sequence[str]) -> T:
-    """A copy of `value` (models, dataclasses, tuples, dicts) with every string redacted:
-    what a renderer escapes afterwards is already clean."""
-    found = list(secrets)
-
-    def walk(v: Any) -> Any:
-        if isinstance(v, str):
-            return txt.redact(v, found)
-        if isinstance(v, BaseModel):
-            changes = {k: walk(getattr(v, k)) for k in type(v).model_fields}
-            return v.model_copy(update=changes)
-        if dataclasses.is_dataclass(v) and not isinstance(v, type):
-            fields = {f.name: walk(getattr(v, f.name)) for f in dataclasses.fields(v) if f.init}
-            return dataclasses.replace(v, **fields)
-        if isinstance(v, tuple):
-            return tuple(walk(x) for x in v)
-        if isinstance(v, list):
-            return [walk(x) for x in v]
-        if isinstance(v, dict):
-            return {walk(k): walk(x) for k, x in v.items()}
-        return v
-
-    return walk(value)  # type: ignore[no-any-return]
 
 
 def export(

@@ -1,0 +1,40 @@
+"""Every string of a value redacted, whatever holds it (models, dataclasses, tuples, lists,
+dicts). Its own small module: `show` redacts what it prints, and must not load the export's
+renderers and session models to do so (a read command loads only what it runs)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from roleplay.domain import text as txt
+
+T = TypeVar("T")
+
+
+def redact_all(value: T, secrets: Sequence[str]) -> T:
+    """A copy of `value` (models, dataclasses, tuples, dicts) with every string redacted:
+    what a renderer escapes afterwards is already clean."""
+    found = list(secrets)
+
+    def walk(v: Any) -> Any:
+        if isinstance(v, str):
+            return txt.redact(v, found)
+        if isinstance(v, BaseModel):
+            changes = {k: walk(getattr(v, k)) for k in type(v).model_fields}
+            return v.model_copy(update=changes)
+        if dataclasses.is_dataclass(v) and not isinstance(v, type):
+            fields = {f.name: walk(getattr(v, f.name)) for f in dataclasses.fields(v) if f.init}
+            return dataclasses.replace(v, **fields)
+        if isinstance(v, tuple):
+            return tuple(walk(x) for x in v)
+        if isinstance(v, list):
+            return [walk(x) for x in v]
+        if isinstance(v, dict):
+            return {walk(k): walk(x) for k, x in v.items()}
+        return v
+
+    return walk(value)  # type: ignore[no-any-return]
