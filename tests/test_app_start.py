@@ -99,6 +99,28 @@ async def test_a_broken_config_file_is_shown_and_can_be_fixed_without_restarting
         assert home.query(OfflineBanner)
 
 
+async def test_a_config_file_that_is_not_utf8_is_named_in_the_app(tmp_path: Path) -> None:
+    ws = make_workspace(tmp_path)
+    path = config_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes('timezone = "UTC"\nrep = "Ren\xe9e"\n'.encode("latin-1"))
+    app = RoleplayApp(lambda: build(ws, clock=ManualClock()), voice=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, FailureDialog))
+        assert text(app.screen, "#failure-title") == "The config file cannot be used"
+        message = text(app.screen, "#failure-message")
+        assert f"{path}:2:11: not UTF-8 (byte 0xE9)" in message
+        assert "must be saved as UTF-8" in message
+        assert "re-save it as UTF-8" in text(app.screen, "#failure-hint")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert str(path) in text(app.screen, "#streak")  # Today says it too
+        path.write_text('timezone = "UTC"\nrep = "Renée"\n', encoding="utf-8")
+        await pilot.press("r")
+        await wait_for(pilot, lambda: app.services_ready)
+        assert app.services.settings.rep_name == "Renée"
+
+
 async def test_the_first_frame_already_has_the_reps_theme(tmp_path: Path) -> None:
     """No flash of the default theme: the saved one is there before the services are built,
     and building them does not switch it again."""

@@ -91,3 +91,43 @@ def test_bare_roleplay_offers_the_scenarios_and_starts_one(mini_workspace: Path)
     assert result.exit_code == 0, result.output
     assert "1. Mini scenario" in result.output and "Dana:" in result.output
     assert "Scorecard" in result.output
+
+
+# --- a config file that is not UTF-8 (issue 11: file, line, what was expected, what to do) --
+
+LATIN1 = 'timezone = "UTC"\nrep = "Ren\xe9e"\n'.encode("latin-1")
+
+
+def test_a_config_file_that_is_not_utf8_names_the_file_the_line_and_the_fix(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config_file().parent.mkdir(parents=True)
+    config_file().write_bytes(LATIN1)
+    monkeypatch.setattr("sys.argv", ["roleplay", "today"])
+    with pytest.raises(SystemExit) as exit_:
+        main()
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert f"{config_file()}:2:11: not UTF-8 (byte 0xE9)" in err
+    assert "must be saved as UTF-8" in err and "re-save it as UTF-8" in err
+    assert "Traceback" not in err and "UnicodeDecodeError" not in err
+    assert config_file().read_bytes() == LATIN1  # nothing was changed
+
+
+def test_a_utf8_config_file_with_a_byte_order_mark_is_read() -> None:
+    config_file().parent.mkdir(parents=True)
+    config_file().write_bytes('\ufeffrep = "Renée"\n'.encode())
+    assert load_settings().rep_name == "Renée"
+
+
+def test_doctor_reports_a_config_file_that_is_not_utf8_as_a_finding() -> None:
+    config_file().parent.mkdir(parents=True)
+    config_file().write_bytes(LATIN1)
+    result = runner.invoke(app, ["doctor"])
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    first = result.output.splitlines()[0]
+    assert first.startswith(f"[FAIL] config: {config_file()}:2:11: not UTF-8")
+    assert "-> re-save it as UTF-8" in first
+    assert "] audio: " in result.output  # the sound system is checked anyway
+    assert "checked once the config file can be read" in result.output

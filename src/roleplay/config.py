@@ -37,6 +37,8 @@ from roleplay.plain_settings import construct
 class ConfigError(RoleplayError):
     """The config file cannot be used; the message names the file, the key and the fix."""
 
+    title = "The config file cannot be used"
+
 
 class LlmSettings(BaseModel):
     """An OpenAI-compatible chat server: OpenAI itself, or Ollama, llama.cpp, vLLM, LM Studio,
@@ -186,6 +188,30 @@ LLM_ENV = {
 }
 
 
+def read_config_text(path: Path) -> str:
+    """The config file's text. TOML files are UTF-8: any other encoding (a Latin-1 'é' saved
+    by an old editor) is a ConfigError naming the file, the line and the byte, not a
+    traceback; a UTF-8 byte order mark (Windows Notepad) is allowed. Nothing is changed."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(
+            f"{path}: cannot be read ({exc.strerror or type(exc).__name__})",
+            "check that it is a file you can read, or move it away to use the defaults",
+        ) from None
+    try:
+        return data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ConfigError(
+            f"{path}:{line}:{column}: not UTF-8 (byte 0x{data[exc.start]:02X}); the config "
+            "file must be saved as UTF-8",
+            "re-save it as UTF-8 in your editor, or convert it (iconv -f latin1 -t utf-8); "
+            "nothing was changed",
+        ) from None
+
+
 def load_settings(path: Path | None = None) -> Settings:
     path = path or config_file()
     data: dict[str, object] = {}
@@ -193,7 +219,7 @@ def load_settings(path: Path | None = None) -> Settings:
         import tomllib  # no config file (a new user, the tests): no TOML parser
 
         try:
-            data = tomllib.loads(path.read_text("utf-8"))
+            data = tomllib.loads(read_config_text(path))
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{path}: not valid TOML ({exc}); fix or delete the file") from None
         if "database_url" in data:
@@ -333,7 +359,7 @@ def save_settings(changes: dict[str, object], path: Path | None = None) -> Path:
     import tomlkit
 
     path = path or config_file()
-    doc = tomlkit.parse(path.read_text("utf-8")) if path.exists() else tomlkit.document()
+    doc = tomlkit.parse(read_config_text(path)) if path.exists() else tomlkit.document()
     for dotted, value in changes.items():
         *sections, key = dotted.split(".")
         table: Any = doc

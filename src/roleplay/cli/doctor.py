@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING
 import typer
 
 from roleplay.cli.app import JsonOpt, app, build_services, emit_json
-from roleplay.config import config_file
+from roleplay.config import ConfigError, config_file
 from roleplay.presentation import workspace as workspace_note
 from roleplay.services.doctor import Check, check_audio, check_llm, check_speech, check_team
 
 if TYPE_CHECKING:
-    from roleplay.composition import Services
+    from roleplay.composition import AudioProbe, Services
 
 MARK = {"ok": "ok  ", "problem": "FAIL", "info": "note"}
 
@@ -20,15 +20,30 @@ MARK = {"ok": "ok  ", "problem": "FAIL", "info": "note"}
 @app.command()
 def doctor(as_json: JsonOpt = False) -> None:
     """Check the config, audio devices, the speech model and the LLM; say what to fix."""
-    services = build_services()
     path = config_file()
-    checks = [
-        Check("config", "ok", f"{path}" if path.exists() else f"{path} (not created; defaults)"),
-        workspace_note.doctor_check(services.workspace),
-        *check_llm(services.llm),
-        *_voice_checks(services),
-        *check_team(services.indexer.identity, services.settings.rep_name),
-    ]
+    try:
+        services = build_services()
+    except ConfigError as exc:  # a finding, not the end: the sound system is checked anyway
+        checks = [
+            Check("config", "problem", exc.message, exc.hint or None),
+            *check_audio(_probe_audio()),
+            Check(
+                "other checks",
+                "info",
+                "the workspace, LLM, speech model and team index are checked once the config "
+                "file can be read",
+            ),
+        ]
+    else:
+        checks = [
+            Check(
+                "config", "ok", f"{path}" if path.exists() else f"{path} (not created; defaults)"
+            ),
+            workspace_note.doctor_check(services.workspace),
+            *check_llm(services.llm),
+            *_voice_checks(services),
+            *check_team(services.indexer.identity, services.settings.rep_name),
+        ]
     if as_json:
         emit_json([c.to_json() for c in checks])
     else:
@@ -40,6 +55,12 @@ def doctor(as_json: JsonOpt = False) -> None:
 
 def _voice_checks(services: Services) -> list[Check]:
     """Audio (in a child process with a timeout: it can hang) and the speech model."""
-    from roleplay.composition import probe_audio, speech_to_text
+    from roleplay.composition import speech_to_text
 
-    return [*check_audio(probe_audio()), *check_speech(speech_to_text(services.settings))]
+    return [*check_audio(_probe_audio()), *check_speech(speech_to_text(services.settings))]
+
+
+def _probe_audio() -> AudioProbe:
+    from roleplay.composition import probe_audio
+
+    return probe_audio()
