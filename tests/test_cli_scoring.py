@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 from typer.testing import CliRunner
 
 from roleplay.cli import app
@@ -150,6 +151,76 @@ def test_outside_transcript_mistakes(mini_workspace: Path, tmp_path: Path) -> No
     assert "unknown rubric 'minii' (did you mean 'mini'?)" in wrong_rubric.output
     missing = invoke(mini_workspace, "score", "--transcript", str(call))
     assert "--rubric RUBRIC and --rep NAME" in missing.output
+
+
+CAFE_CALL = CALL.replace("thanks for making the time", "shall we talk over a café crème")
+
+
+def _score_file(ws: Path, path: Path, *more: str) -> Result:
+    return invoke(
+        ws, "score", "--transcript", str(path), "--rubric", "mini", "--rep", "Kari",
+        "--judge", "offline", "--json", *more,
+    )
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-16-be", "utf-32"])
+def test_an_outside_transcript_keeps_the_reps_words_in_any_marked_encoding(
+    mini_workspace: Path, tmp_path: Path, encoding: str
+) -> None:
+    """UTF-8 with or without a byte order mark, UTF-16/32 with one (Windows tools write
+    those): the rep's words reach the evidence exactly; UTF-16 read as UTF-8 said 'speaker
+    never speaks'."""
+    call = tmp_path / "call.txt"
+    data = CAFE_CALL.encode(encoding)
+    if encoding == "utf-16-be":
+        data = b"\xfe\xff" + data  # Python's utf-16-be codec writes no mark itself
+    call.write_bytes(data)
+    result = _score_file(mini_workspace, call, "--save", "--no-make-drills")
+    assert result.exit_code == 0, result.output
+    card = json.loads(result.stdout)
+    quotes = {e["quote"] for c in card["criteria"] for e in c["evidence"]}
+    assert "How does a typical morning look for your dispatch team?" in quotes
+    [saved] = (mini_workspace / "recordings").glob("*/transcript.jsonl")
+    first = json.loads(saved.read_text("utf-8").split("\n")[0])
+    assert first["text"] == "Hi Dana, shall we talk over a café crème."
+
+
+def test_an_outside_transcript_in_latin1_is_refused_with_where_and_what_to_do(
+    mini_workspace: Path, tmp_path: Path
+) -> None:
+    """Read with replacement it scored 'caf\ufffd' as the rep's words, without a word."""
+    call = tmp_path / "call.txt"
+    call.write_bytes(CAFE_CALL.encode("latin-1"))
+    result = _score_file(mini_workspace, call)
+    assert result.exit_code == 2
+    out = result.output
+    assert f"{call}: line 1, column 40: not UTF-8 (byte 0xE9)" in out
+    assert "save it as UTF-8 (or UTF-16 with a byte order mark)" in out
+    assert "\ufffd" not in out and "Traceback" not in out
+    assert json.loads(invoke(mini_workspace, "sessions", "--json").stdout) == []
+
+
+def test_an_outside_transcript_in_utf16_without_its_mark_is_named_as_such(
+    mini_workspace: Path, tmp_path: Path
+) -> None:
+    call = tmp_path / "call.txt"
+    call.write_bytes(CALL.encode("utf-16-le"))  # valid UTF-8 bytes, every other one NUL
+    result = _score_file(mini_workspace, call)
+    assert result.exit_code == 2
+    assert "looks like UTF-16 without a byte order mark" in result.output
+    assert "never speaks" not in result.output
+
+
+def test_a_folder_given_as_the_transcript_is_one_clear_line(
+    mini_workspace: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "calls"
+    folder.mkdir()
+    result = _score_file(mini_workspace, folder)
+    assert result.exit_code == 2
+    out = result.output
+    assert f"{folder} is a folder; --transcript takes one file" in out
+    assert "Traceback" not in out and "IsADirectoryError" not in out
 
 
 def test_calibrate_against_a_csv_of_human_scores(mini_workspace: Path, tmp_path: Path) -> None:

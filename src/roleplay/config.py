@@ -202,8 +202,9 @@ def read_config_text(path: Path) -> str:
     try:
         return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        from roleplay.domain.encoding import position
+
+        line, column = position(data, exc.start)
         raise ConfigError(
             f"{path}:{line}:{column}: not UTF-8 (byte 0x{data[exc.start]:02X}); the config "
             "file must be saved as UTF-8",

@@ -144,6 +144,11 @@ def _outside_call(
         raise fail(f"{message} ({hint})")
     if not path.exists():
         raise fail(f"no such file: {path}")
+    if path.is_dir():
+        raise fail(
+            f"{path} is a folder; --transcript takes one file: a 'Speaker: text' transcript "
+            "or a recording (.wav, .flac, .mp3...)"
+        )
     rubric = catalog.rubrics[rubric_id].rubric
     extra: dict[str, str | int | float | bool | None] = {}
     if path.suffix.lower() in AUDIO:
@@ -155,7 +160,7 @@ def _outside_call(
                 "--rep names the rep's speaker"
             )
         try:
-            parsed = parse(path.read_text("utf-8", errors="replace"), rep, file=str(path))
+            parsed = parse(_read_text(path), rep, file=str(path))
         except TranscriptFileError as exc:
             raise fail(str(exc)) from None
         turns = parsed.turns
@@ -180,6 +185,18 @@ def _outside_call(
         ended_at=now,
     )
     return Transcript(record=record, turns=turns)
+
+
+def _read_text(path: Path) -> str:
+    """The transcript's text, decoded without guessing (domain/encoding.py says why)."""
+    from roleplay.domain.encoding import NotText, decode_text
+
+    try:
+        return decode_text(path.read_bytes())
+    except OSError as exc:
+        raise fail(f"{path}: cannot be read ({exc.strerror or type(exc).__name__})") from None
+    except NotText as exc:
+        raise fail(f"{path}: {exc}") from None
 
 
 def _sha256(path: Path) -> str:
