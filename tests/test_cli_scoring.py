@@ -153,13 +153,62 @@ def test_outside_transcript_mistakes(mini_workspace: Path, tmp_path: Path) -> No
     assert "--rubric RUBRIC and --rep NAME" in missing.output
 
 
+def test_score_last_refuses_to_replace_a_scorecard_when_the_transcript_is_gone(
+    mini_workspace: Path,
+) -> None:
+    """A missing or emptied transcript.jsonl re-scored as 'the rep said nothing' destroyed a
+    good scorecard without a word."""
+    sid = _session(mini_workspace)
+    folder = mini_workspace / "recordings" / sid
+    card = folder / "scorecard.json"
+    good = card.read_bytes()
+    turns = folder / "transcript.jsonl"
+    lines = turns.read_bytes()
+    assert json.loads(good)["kpis"]["rep_turns"] == 3
+    turns.unlink()
+    missing = invoke(mini_workspace, "score", "last")
+    assert missing.exit_code == 2
+    assert f"{turns} is missing: session {sid} has no turns to score" in missing.output
+    assert "its scorecard (3 rep turn(s), overall" in missing.output
+    assert "is kept as it is; restore the file from a backup" in missing.output
+    assert card.read_bytes() == good
+    turns.write_bytes(b"")
+    empty = invoke(mini_workspace, "score", sid)
+    assert empty.exit_code == 2 and f"{turns} is empty: session {sid}" in empty.output
+    assert card.read_bytes() == good
+    turns.write_bytes(lines)  # restored: scored again as before
+    assert invoke(mini_workspace, "score", "last").exit_code == 0
+    assert json.loads(card.read_bytes())["kpis"]["rep_turns"] == 3
+
+
+def test_score_last_scores_a_call_that_really_had_no_turns(mini_workspace: Path) -> None:
+    sid = _session(mini_workspace)
+    folder = mini_workspace / "recordings" / sid
+    (folder / "transcript.jsonl").write_bytes(b"")
+    (folder / "scorecard.json").unlink()  # nothing said, nothing scored: nothing to lose
+    result = invoke(mini_workspace, "score", "last", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["kpis"]["rep_turns"] == 0
+    assert json.loads((folder / "scorecard.json").read_bytes())["kpis"]["rep_turns"] == 0
+
+
 CAFE_CALL = CALL.replace("thanks for making the time", "shall we talk over a café crème")
 
 
 def _score_file(ws: Path, path: Path, *more: str) -> Result:
     return invoke(
-        ws, "score", "--transcript", str(path), "--rubric", "mini", "--rep", "Kari",
-        "--judge", "offline", "--json", *more,
+        ws,
+        "score",
+        "--transcript",
+        str(path),
+        "--rubric",
+        "mini",
+        "--rep",
+        "Kari",
+        "--judge",
+        "offline",
+        "--json",
+        *more,
     )
 
 

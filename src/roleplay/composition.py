@@ -102,9 +102,16 @@ class Services:
 
     def end_of_call(self) -> EndOfCall:
         """Ending a call and re-scoring one, with everything the interfaces show."""
+        from roleplay.adapters.file_store import TRANSCRIPT_FILE
         from roleplay.services.end_of_call import EndOfCall
 
-        return EndOfCall(self.practice, self.habit, self.catalog, self._resolve)
+        return EndOfCall(
+            self.practice,
+            self.habit,
+            self.catalog,
+            self._resolve,
+            transcript_file=lambda sid: self.store.folder(sid) / TRANSCRIPT_FILE,
+        )
 
     def make_drills(self, session_id: str, base: str | None = None) -> list[MadeDrill]:
         """Drills from a scored real call's weakest moments, written into the workspace's

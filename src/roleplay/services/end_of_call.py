@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 from roleplay.domain.commitment import Commitment
 from roleplay.domain.scorecard import Scorecard
@@ -51,10 +52,13 @@ class EndOfCall:
         habit: Callable[[str], Habit],
         catalog: Callable[[], Catalog],
         resolve: Callable[[str], str] | None = None,
+        transcript_file: Callable[[str], Path] | None = None,
     ) -> None:
         self._practice = practice
         self._habit = habit
         self._catalog = catalog
+        # Where a session's transcript lives, to name it when it is missing or empty.
+        self._transcript_file = transcript_file
         # A session reference (id, prefix, 'last') -> its id; the composition root answers
         # 'last' from the session list the schedule keeps anyway, instead of a second listing.
         self._resolve = resolve or (lambda ref: ref)  # else `store.load` resolves it
@@ -75,6 +79,8 @@ class EndOfCall:
         self, session_ref: str, *, judge: Judge | None, rebuild: bool, samples: int = 1
     ) -> CallResult:
         transcript = self._practice.store.load(self._resolve(session_ref))
+        if rebuild and not transcript.turns:
+            self._refuse_to_lose(transcript)
         catalog = self._catalog()
         card = self._practice.score_transcript(transcript, catalog, judge)
         if samples > 1 and card.approximate:
@@ -90,6 +96,31 @@ class EndOfCall:
             return CallResult(
                 transcript, card, result.rubric_title, schedule_problem=str(exc).strip()
             )
+
+    def _refuse_to_lose(self, transcript: Transcript) -> None:
+        """A re-score of a session whose transcript is gone or empty would replace a good
+        scorecard with "the rep said nothing". Raises BrokenRecording (naming the file, the
+        scorecard kept as it is) unless the call really had no turns: its transcript file
+        is there, and the saved scorecard (if any) counted none either."""
+        sid = transcript.record.id
+        path = self._transcript_file(sid) if self._transcript_file else None
+        missing = path is not None and not path.exists()
+        saved = self._practice.store.scorecard(sid)
+        said = saved is not None and (saved.kpis.rep_turns > 0 or saved.kpis.customer_words > 0)
+        if not missing and not said:
+            return  # an empty call scored again: nothing to lose
+        where = str(path) if path is not None else f"the transcript of session {sid}"
+        kept = (
+            f"; its scorecard ({saved.kpis.rep_turns} rep turn(s), overall "
+            f"{'-' if saved.overall is None else f'{saved.overall:.1f}'}) is kept as it is"
+            if saved is not None
+            else ""
+        )
+        raise BrokenRecording(
+            f"{where} is {'missing' if missing else 'empty'}: session {sid} has no turns to "
+            f"score{kept}",
+            f"restore the file from a backup, then run `roleplay score {sid}`",
+        )
 
     def _scheduled(self, result: CallResult, catalog: Catalog, *, rebuild: bool) -> CallResult:
         record = result.transcript.record
