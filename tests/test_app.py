@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 from pathlib import Path
 from typing import Any
@@ -318,6 +319,78 @@ async def test_keys_can_be_remapped_from_the_config(tmp_path: Path) -> None:
         await pilot.press("f9")
         await settle(pilot)
         assert isinstance(app.screen, LibraryScreen)
+
+
+async def test_wrong_key_entries_are_said_and_their_actions_keep_their_default_keys(
+    tmp_path: Path,
+) -> None:
+    """An unknown id, a key Textual cannot match and a key another binding has were taken
+    without a word: the action lost its key, or the other binding was dropped."""
+    config_file().parent.mkdir(parents=True, exist_ok=True)
+    config_file().write_text(
+        "[ui]\nkeys = { "
+        '"nav.libary" = "f9", '  # a misspelt id
+        '"nav.history" = "Ctrl+H", '  # not a key Textual matches
+        '"nav.progress" = "f2", '  # Library's key
+        '"nav.team" = "f8" }\n'  # fine
+    )
+    from roleplay.composition import build
+    from roleplay.tui.app import RoleplayApp
+
+    app = RoleplayApp(build(make_workspace(tmp_path)), voice=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        [note] = [n for n in app._notifications if "keys in the config file" in n.title]
+        lines = str(note.message).splitlines()
+        where = f"{config_file()}: [ui] keys: "
+        assert lines == [
+            f'{where}"nav.libary" = "f9": no binding has the id \'nav.libary\'; did you mean '
+            "'nav.library'? (the command palette, Ctrl+P, lists every id); ignored",
+            f"{where}\"nav.history\" = \"Ctrl+H\": 'Ctrl+H' is not a key ('Ctrl' is not a "
+            "modifier (they are ctrl, shift, alt, meta, super, hyper, in lower case)); keys "
+            'are written like "f10", "ctrl+e", "shift+tab", "escape", "a" (several: '
+            '"f10,ctrl+e"); did you mean "ctrl+h"?; the default f3 is kept',
+            f'{where}"nav.progress" = "f2": f2 is already the key of nav.library on every '
+            "screen, and one key cannot do both; the default f4 is kept for nav.progress",
+        ]
+        for key, screen in [
+            ("f3", "HistoryScreen"),
+            ("f2", "LibraryScreen"),
+            ("f4", "ProgressScreen"),
+            ("f8", "TeamScreen"),
+        ]:
+            await pilot.press(key)
+            await settle(pilot)
+            assert type(app.screen).__name__ == screen, key
+        await pilot.press("f6")  # Team's default key was given up for f8
+        await settle(pilot)
+        assert type(app.screen).__name__ == "TeamScreen"
+        titles = {c.title: c.help for c in app.get_system_commands(app.screen)}
+        assert titles["Go to History (nav.history)"].endswith("key f3")
+
+
+def test_a_key_a_screens_own_binding_has_is_a_clash_there_and_the_default_is_kept() -> None:
+    from roleplay.tui.app import RoleplayApp
+    from roleplay.tui.keys import check, scopes
+
+    checked = check(
+        {"nav.home": "escape", "history.filter": "/", "history.review": "slash"},
+        scopes(RoleplayApp),
+        "config.toml",
+    )
+    assert checked.keymap == {"history.filter": "slash"}  # "/" as Textual names it
+    [review, home] = checked.problems
+    assert review == (
+        'config.toml: [ui] keys: "history.review" = "slash": slash is already the key of '
+        "history.filter on the History screen, and one key cannot do both; the default v is "
+        "kept for history.review"
+    )
+    assert re.fullmatch(
+        r'config\.toml: \[ui\] keys: "nav\.home" = "escape": escape is already the key of '
+        r".+ on the \w+ screen, and one key cannot do both; the default f1 is kept for "
+        r"nav\.home",
+        home,
+    )
 
 
 @pytest.mark.parametrize("size", [(80, 24), (160, 48)])

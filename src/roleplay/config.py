@@ -122,7 +122,7 @@ class VoiceSettings(BaseModel):
 
 class UiSettings(BaseModel):
     """The terminal app: theme and key bindings (binding id -> keys, e.g. "practice.end" =
-    "ctrl+q"; the ids are listed in the app's command palette and `roleplay keys`)."""
+    "ctrl+q"; the ids are listed in the app's command palette; tui/keys.py checks them)."""
 
     model_config = ConfigDict(extra="forbid", defer_build=True)
 

@@ -92,6 +92,7 @@ class RoleplayApp(ReportsFailures, App[None]):
             self._services = services
         self.build_problem: BaseException | None = None  # the last build failed (shown)
         self._pending_mode: str | None = None  # a screen asked for while the services build
+        self._keys: dict[str, str] = {}  # the rep's remapped keys that work (tui/keys.py)
         self.voice_enabled = voice
         self.audio_in = audio_in
         self.realtime = realtime
@@ -247,8 +248,22 @@ class RoleplayApp(ReportsFailures, App[None]):
         ui = self.services.settings.ui
         if ui.theme in self.available_themes:
             self.theme = ui.theme
-        if ui.keys:
-            self.set_keymap(ui.keys)
+        self._keys = {}
+        if ui.keys:  # checked: a wrong entry is said, and its action keeps its default key
+            from roleplay.places import config_file
+            from roleplay.tui.keys import check, scopes
+
+            checked = check(ui.keys, scopes(type(self)), str(config_file()))
+            self._keys = checked.keymap
+            if checked.problems:
+                self.notify(
+                    "\n".join(checked.problems),
+                    title="Some keys in the config file are not used",
+                    severity="warning",
+                    timeout=30,
+                    markup=False,  # "[ui]" and the rep's text are text, not markup
+                )
+        self.set_keymap(self._keys)
 
     # --- every action in the command palette ---------------------------------------------
 
@@ -287,7 +302,7 @@ class RoleplayApp(ReportsFailures, App[None]):
 
     def _key_of(self, binding: Binding) -> str:
         """The key a binding has now: the user's remapping (ui.keys) wins over the default."""
-        return self.services.settings.ui.keys.get(binding.id or "", binding.key)
+        return self._keys.get(binding.id or "", binding.key)
 
     # --- flows the screens call -------------------------------------------------------------
 
