@@ -77,7 +77,7 @@ async def test_today_is_drawn_while_the_microphone_check_still_runs(
         assert app.microphone is None  # the check is still running
         shot = screen_text(app)
         assert "Loading today" not in shot
-        assert "discovery-questions" in shot and "new skill" in shot  # whole cells, not "disco"
+        assert "discovery questions" in shot and "new skill" in shot  # whole cells, not "disco"
         assert "new skill: not practised yet" in shot  # the Why column is explained
         release.set()
         await settle(pilot)
@@ -261,3 +261,26 @@ async def test_a_narrow_header_still_names_the_workspace(tmp_path: Path) -> None
         await settle(pilot)
         top = screen_text(app).splitlines()[0]
         assert "workspace" in top and top.rstrip().endswith(ws.name)
+
+
+async def test_the_today_queue_names_skills_as_roleplay_today_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app showed ids ("discovery-questions") where `roleplay today` shows names."""
+    from typer.testing import CliRunner
+
+    from roleplay.cli import app as cli
+
+    ws = make_workspace(tmp_path)
+    monkeypatch.setenv("ROLEPLAY_TIMEZONE", "UTC")
+    said = CliRunner().invoke(cli, ["--workspace", str(ws), "today"])
+    assert said.exit_code == 0, said.output
+    told = re.findall(r"^\s*\d+\. (.+?) · ", said.output, re.M)
+    assert "discovery questions" in told
+    app = make_app(ws)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#queue", DataTable)
+        shown = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+    assert shown[: len(told)] == told
+    assert not any("-" in name and " " not in name for name in shown)  # no id left

@@ -5,6 +5,7 @@ PostgreSQL team index, where only trainers and admins may assign."""
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -179,6 +180,42 @@ async def test_the_today_screen_words_an_assignment_as_roleplay_today_does(
         assert f"{target}: {state} (set by {author})" in told
         assert target.startswith(("[!] ", "[ ] "))
         assert not note or f"note: {note}" in told
+
+
+LONG_NOTE = (
+    "Before you pitch anything, ask what one late truck costs them in overtime, spoilt "
+    "dough and angry supermarket buyers, then play it back in their own words and agree a "
+    "follow-up with the plant manager: https://example.com/playbooks/bakery-downtime-v2"
+)
+
+
+async def test_a_long_assignment_note_is_wrapped_whole_in_the_app_and_today(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A long note was cut at its column's width in the app, and ran off the terminal in
+    `today`."""
+    ws = make_workspace(tmp_path)
+    monkeypatch.setenv("ROLEPLAY_REP", "tester")
+    s = build(ws, settings=Settings(rep="tester", timezone="UTC"), clock=ManualClock(JAN5))
+    s.assignments().assign("discovery-spin", to="tester", due="2099-01-01", note=LONG_NOTE)
+    said = cli(ws, "today")
+    assert said.exit_code == 0, said.output
+    block = said.output.split("Today,")[0].splitlines()
+    note_lines = [line for line in block if line.startswith(" " * 6) and "roleplay" not in line]
+    assert len(note_lines) >= 3 and all(len(line) <= 78 for line in note_lines)
+    assert note_lines[0].startswith("      note: Before you pitch")
+    assert " ".join(line.strip() for line in note_lines) == f"note: {LONG_NOTE}"
+    app_ = make_app(ws, clock=ManualClock(datetime.now(UTC)))
+    async with app_.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        table = app_.screen.query_one("#assigned", DataTable)
+        assert table.rows[table.coordinate_to_cell_key((0, 0)).row_key].height >= 5
+        shot = app_.export_screenshot()
+    runs = re.findall(r"<text [^>]*>([^<]*)</text>", shot)
+    # Every letter of the note is on screen, in order, wrapped inside its column (a link
+    # longer than the column is cut where the column ends, as a terminal would).
+    on_screen = "".join("".join(r.replace("&#160;", " ").split()) for r in runs)
+    assert "".join(LONG_NOTE.split()) in on_screen, on_screen
 
 
 def test_on_a_team_index_trainers_assign_and_each_rep_sees_theirs(

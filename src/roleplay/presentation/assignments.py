@@ -5,11 +5,13 @@ so the same assignment reads the same everywhere."""
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from typing import Any
 
 from roleplay.domain.assignments import Assignment, Progress
 
+WIDTH = 78  # as the CLI wraps its other lines
 MARKS = {"done": "[x]", "overdue": "[!]", "open": "[ ]"}  # anything else (withdrawn): [-]
 
 
@@ -49,8 +51,15 @@ def today_lines(items: Sequence[Progress]) -> list[str]:
     for p in items:
         target, state, author, note = marked_row(p)
         lines.append(f"  {target}: {state} (set by {author})")
-        if note:
-            lines.append(f"      note: {note}")
+        if note:  # wrapped: a trainer's note can be a paragraph
+            lines += textwrap.wrap(
+                f"note: {' '.join(note.split())}",
+                width=WIDTH,
+                initial_indent=" " * 6,
+                subsequent_indent=" " * 12,
+                break_long_words=False,  # a link stays whole
+                break_on_hyphens=False,
+            )
         if p.status != "done":
             lines.append(f"      {practise_command(p.assignment)}")
     return lines

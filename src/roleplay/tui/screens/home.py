@@ -136,7 +136,10 @@ class HomeScreen(ReportsFailures, Screen[None]):
             # and a trainer's note may hold some too ("[ask about price]").
             target, state, author, note = marked_row(p)
             overdue = "bold red" if p.status == "overdue" else ""
-            table.add_row(plain(target), plain(state, style=overdue), plain(author), plain(note))
+            # height=None: the row grows to show a long note whole, wrapped in its column.
+            table.add_row(
+                plain(target), plain(state, style=overdue), plain(author), plain(note), height=None
+            )
         if problem:
             table.add_row(problem[:110], "", "", "")
         shown = bool(self._assigned or problem)
@@ -146,7 +149,7 @@ class HomeScreen(ReportsFailures, Screen[None]):
             table.focus()
 
     def _show(self, today: Any, recent: list[Any], problem: str | None) -> None:
-        from roleplay.presentation.format import clock
+        from roleplay.presentation.format import clock, skill_name
 
         table = self.query_one("#queue", DataTable)
         table.clear()
@@ -169,7 +172,7 @@ class HomeScreen(ReportsFailures, Screen[None]):
             for item in (*today.plan, *today.more):
                 why = WHY.get(item.kind, (item.kind, ""))[0]
                 drill = item.drill_title or item.scenario_title
-                table.add_row(item.skill, why, drill, f"{item.minutes:.0f}")
+                table.add_row(skill_name(item.skill), why, drill, f"{item.minutes:.0f}")
                 self._items.append(item)
             if not self._items:
                 table.add_row("Nothing due: pick any scenario in the Library", "", "", "")
