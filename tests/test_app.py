@@ -277,6 +277,23 @@ async def test_a_bad_setting_is_refused_with_the_reason(tmp_path: Path) -> None:
         assert any("Not saved" in n and "daily_goal_drills" in n for n in notes)
 
 
+async def test_a_rep_name_of_two_lines_is_refused_in_settings(tmp_path: Path) -> None:
+    app = make_app(make_workspace(tmp_path))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        app.screen.query_one("#rep", Input).value = "Ann\nSmith"  # pasted with its line break
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not config_file().exists()
+        notes = [str(n.message) for n in app._notifications]
+        assert (
+            "Not saved: rep: the name 'Ann\\nSmith' holds a line break (U+000A); a name is one "
+            "line of text, e.g. 'Ann Smith' or 'ann.smith'"
+        ) in notes
+
+
 async def test_every_binding_has_an_id_and_a_palette_entry(tmp_path: Path) -> None:
     from textual.binding import Binding
 

@@ -131,3 +131,53 @@ def test_doctor_reports_a_config_file_that_is_not_utf8_as_a_finding() -> None:
     assert "-> re-save it as UTF-8" in first
     assert "] audio: " in result.output  # the sound system is checked anyway
     assert "checked once the config file can be read" in result.output
+
+
+# --- rep names: one line, not blank, wherever they are entered --------------------------
+
+
+@pytest.mark.parametrize(
+    ("toml", "said"),
+    [
+        ('rep = "Ann\\nSmith"', "rep: the name 'Ann\\nSmith' holds a line break (U+000A)"),
+        ('rep = " "', "rep: the name ' ' is empty or only spaces; give a name, e.g. 'Ann Smith'"),
+        (
+            'rep = "Ann\\u001b[31m"',
+            "rep: the name 'Ann\\x1b[31m' holds a control character (U+001B)",
+        ),
+    ],
+)
+def test_a_rep_name_that_is_not_one_line_of_text_is_refused_in_the_config(
+    toml: str, said: str
+) -> None:
+    config_file().parent.mkdir(parents=True)
+    config_file().write_text(toml + "\n")
+    with pytest.raises(ConfigError) as err:
+        load_settings()
+    assert f"{config_file()}: {said}" in str(err.value)
+
+
+def test_spaces_around_a_rep_name_are_dropped(monkeypatch: pytest.MonkeyPatch) -> None:
+    config_file().parent.mkdir(parents=True)
+    config_file().write_text('rep = "  Ann Smith "\n')
+    assert load_settings().rep_name == "Ann Smith"
+    monkeypatch.setenv("ROLEPLAY_REP", " ")
+    with pytest.raises(ConfigError) as err:
+        load_settings()
+    assert str(err.value).startswith("ROLEPLAY_REP (environment variable): rep: the name ' '")
+
+
+def test_a_rep_name_with_a_line_break_on_the_command_line_is_refused(
+    mini_workspace: Path,
+) -> None:
+    result = runner.invoke(
+        app,
+        ["--workspace", str(mini_workspace), "practice", "mini", "--rep", "Ann\nBob"],
+        input="/end\n",
+    )
+    assert result.exit_code == 2
+    said = " ".join(result.output.replace("│", " ").split())  # the usage box wraps lines
+    assert "Invalid value for '--rep': the name 'Ann\\nBob' holds a line break" in said
+    assert not list((mini_workspace / "recordings").glob("[!.]*"))  # no session was made
+    blank = runner.invoke(app, ["--workspace", str(mini_workspace), "today", "--rep", "  "])
+    assert blank.exit_code == 2 and "is empty or only spaces" in blank.output

@@ -20,6 +20,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
 from roleplay.atomic import write_atomic
+from roleplay.domain.rep_name import checked_rep_name
 from roleplay.domain.suggest import did_you_mean
 from roleplay.errors import RoleplayError
 
@@ -81,6 +82,7 @@ def _known_zone(name: str) -> str:
 
 
 TimeZoneName = Annotated[str, AfterValidator(_known_zone)]
+RepName = Annotated[str, AfterValidator(checked_rep_name)]  # one line, not blank
 
 
 class VoiceSettings(BaseModel):
@@ -138,7 +140,7 @@ def _database_url() -> SecretStr | None:
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
-    rep: str | None = Field(default=None, description="Your name on sessions (default: login).")
+    rep: RepName | None = Field(default=None, description="Your name on sessions (default: login).")
     team: str | None = None
     workspace: Path | None = Field(
         default=None, description="Folder with scenarios/, rubrics/ and recordings/."
@@ -228,9 +230,11 @@ def load_settings(path: Path | None = None) -> Settings:
                 f"{path}: database_url cannot be set in the config file (the URL holds the "
                 f"database password); remove it and set {DATABASE_ENV} instead"
             )
+    from_env: dict[str, str] = {}  # a bad value is said as coming from its variable
     for key, var in ENV.items():
         if os.environ.get(var):
             data[key] = os.environ[var]
+            from_env[key] = var
     llm = data.get("llm")
     llm = dict(llm) if isinstance(llm, dict) else ({} if llm is None else llm)
     for key, names in LLM_ENV.items():
@@ -268,7 +272,8 @@ def load_settings(path: Path | None = None) -> Settings:
                     )
                 )
             else:
-                messages.append(f"{path}: {key}: {err['msg'].removeprefix('Value error, ')}")
+                where = f"{from_env[key]} (environment variable)" if key in from_env else f"{path}"
+                messages.append(f"{where}: {key}: {err['msg'].removeprefix('Value error, ')}")
         raise ConfigError("\n".join(messages)) from None
 
 
@@ -377,7 +382,8 @@ def save_settings(changes: dict[str, object], path: Path | None = None) -> Path:
         Settings.model_validate(tomllib.loads(text))
     except ValidationError as exc:
         first = exc.errors()[0]
-        raise ConfigError(f"{'.'.join(map(str, first['loc']))}: {first['msg']}") from None
+        why = first["msg"].removeprefix("Value error, ")
+        raise ConfigError(f"{'.'.join(map(str, first['loc']))}: {why}") from None
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, text)  # owner-only: it may hold an API key
     return path

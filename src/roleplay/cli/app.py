@@ -269,6 +269,18 @@ def _walk(value: Any, redact: Callable[[str], str]) -> Any:
     return value
 
 
+def rep_option(value: str | None) -> str | None:
+    """A name given with --rep, checked as the config file's is (one line, not blank)."""
+    if value is None:
+        return None
+    from roleplay.domain.rep_name import rep_name_problem
+
+    problem = rep_name_problem(value)
+    if problem is not None:
+        raise typer.BadParameter(problem)
+    return value.strip()
+
+
 def fail(message: str, code: int = 2) -> typer.Exit:
     """Print `error: message` to stderr; raise the returned Exit."""
     typer.echo(f"error: {message}", err=True)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from roleplay.cli import habit_render as view
-from roleplay.cli.app import JsonOpt, app, build_services, emit_json, fail
+from roleplay.cli.app import JsonOpt, app, build_services, emit_json, fail, rep_option
 from roleplay.cli.render import schedule_lines as schedule_lines  # practice prints it too
 from roleplay.cli.render import wrap
 from roleplay.errors import RoleplayError
@@ -23,7 +23,9 @@ if TYPE_CHECKING:
     from roleplay.services.end_of_call import CallResult
     from roleplay.services.engine import Conversation
 
-RepOpt = Annotated[str | None, typer.Option(help="Whose practice (default: you).")]
+RepOpt = Annotated[
+    str | None, typer.Option(help="Whose practice (default: you).", callback=rep_option)
+]
 
 
 @app.command()

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 import typer
 
 from roleplay.cli import habit, render
-from roleplay.cli.app import JsonOpt, app, build_services, emit_json, fail
+from roleplay.cli.app import JsonOpt, app, build_services, emit_json, fail, rep_option
 from roleplay.cli.text_call import run_text_call
 from roleplay.cli.voice_call import VoiceOptions, choose_mode, fast_timeline, run_voice_call
 from roleplay.services.catalog import UnknownScenario
@@ -23,7 +23,9 @@ def practice(
     scenario: Annotated[str, typer.Argument(help="Scenario id (see `roleplay scenarios`).")],
     text: Annotated[bool, typer.Option("--text", help="Type your lines (no microphone).")] = False,
     seed: Annotated[int | None, typer.Option(help="Variation seed, to replay a draw.")] = None,
-    rep: Annotated[str | None, typer.Option(help="Your name on the session.")] = None,
+    rep: Annotated[
+        str | None, typer.Option(help="Your name on the session.", callback=rep_option)
+    ] = None,
     offline: Annotated[
         bool, typer.Option("--offline", help="Use the scripted customer even with an LLM set up.")
     ] = False,

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 import typer
 
 from roleplay.cli import render
-from roleplay.cli.app import JsonOpt, app, build_services, emit_json, fail
+from roleplay.cli.app import JsonOpt, app, build_services, emit_json, fail, rep_option
 from roleplay.cli.calls import Channel, RepChannelOpt, RepSpeakerOpt, Voice
 from roleplay.domain.call import OUTSIDE_CALL
 from roleplay.domain.rubric import Rubric
@@ -48,7 +48,8 @@ def score(
     ] = None,
     rubric: Annotated[str | None, typer.Option(help="Rubric id, with --transcript.")] = None,
     rep: Annotated[
-        str | None, typer.Option(help="The rep's speaker name, with --transcript.")
+        str | None,
+        typer.Option(help="The rep's speaker name, with --transcript.", callback=rep_option),
     ] = None,
     save: Annotated[
         bool, typer.Option(help="With --transcript: keep it as a session in recordings/.")

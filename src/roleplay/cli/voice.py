@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from roleplay.cli.app import JsonOpt, app, build_services, emit_json, fail
+from roleplay.cli.app import JsonOpt, app, build_services, emit_json, fail, rep_option
 from roleplay.cli.calls import Channel, RepChannelOpt, RepSpeakerOpt, Voice
 
 if TYPE_CHECKING:
@@ -67,7 +67,10 @@ def transcribe(
     rep_speaker: RepSpeakerOpt = None,
     rep: Annotated[
         str | None,
-        typer.Option(help="With --speakers and --rep-channel/--rep-speaker: the rep's name."),
+        typer.Option(
+            help="With --speakers and --rep-channel/--rep-speaker: the rep's name.",
+            callback=rep_option,
+        ),
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
