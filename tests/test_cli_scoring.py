@@ -196,7 +196,7 @@ CAFE_CALL = CALL.replace("thanks for making the time", "shall we talk over a caf
 
 
 def _score_file(ws: Path, path: Path, *more: str) -> Result:
-    return invoke(
+    result: Result = invoke(
         ws,
         "score",
         "--transcript",
@@ -210,6 +210,7 @@ def _score_file(ws: Path, path: Path, *more: str) -> Result:
         "--json",
         *more,
     )
+    return result
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-16-be", "utf-32"])

@@ -12,7 +12,7 @@ from roleplay.presentation import workspace as workspace_note
 from roleplay.services.doctor import Check, check_audio, check_llm, check_speech, check_team
 
 if TYPE_CHECKING:
-    from roleplay.composition import AudioProbe, Services
+    from roleplay.composition import Services
 
 MARK = {"ok": "ok  ", "problem": "FAIL", "info": "note"}
 
@@ -24,9 +24,11 @@ def doctor(as_json: JsonOpt = False) -> None:
     try:
         services = build_services()
     except ConfigError as exc:  # a finding, not the end: the sound system is checked anyway
+        from roleplay.composition import probe_audio
+
         checks = [
             Check("config", "problem", exc.message, exc.hint or None),
-            *check_audio(_probe_audio()),
+            *check_audio(probe_audio()),
             Check(
                 "other checks",
                 "info",
@@ -55,12 +57,6 @@ def doctor(as_json: JsonOpt = False) -> None:
 
 def _voice_checks(services: Services) -> list[Check]:
     """Audio (in a child process with a timeout: it can hang) and the speech model."""
-    from roleplay.composition import speech_to_text
+    from roleplay.composition import probe_audio, speech_to_text
 
-    return [*check_audio(_probe_audio()), *check_speech(speech_to_text(services.settings))]
-
-
-def _probe_audio() -> AudioProbe:
-    from roleplay.composition import probe_audio
-
-    return probe_audio()
+    return [*check_audio(probe_audio()), *check_speech(speech_to_text(services.settings))]

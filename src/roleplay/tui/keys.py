@@ -121,10 +121,10 @@ def check(keys: Mapping[str, str], every: list[Scope], where: str) -> CheckedKey
         keymap[ident] = ",".join(wanted)
     order = list(keys)
     while clash := _first_clash(keymap, every, order):
-        ident, key, other, scope = clash
+        ident, key, other, screen = clash
         problems.append(
             f'{where}: [ui] keys: "{ident}" = "{keys[ident]}": {key} is already the key of '
-            f"{other} on {scope}, and one key cannot do both; the default "
+            f"{other} on {screen}, and one key cannot do both; the default "
             f"{defaults[ident].key} is kept for {ident}"
         )
         del keymap[ident]
