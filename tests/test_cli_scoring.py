@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -261,6 +262,16 @@ def test_an_outside_transcript_in_utf16_without_its_mark_is_named_as_such(
     assert "never speaks" not in result.output
 
 
+def test_a_pipe_given_as_the_transcript_is_refused_not_waited_on(
+    mini_workspace: Path, tmp_path: Path
+) -> None:
+    pipe = tmp_path / "call.txt"
+    os.mkfifo(pipe)  # reading it would wait for a writer forever
+    result = _score_file(mini_workspace, pipe)
+    assert result.exit_code == 2
+    assert f"{pipe} is not a regular file; --transcript takes one file" in result.output
+
+
 def test_a_folder_given_as_the_transcript_is_one_clear_line(
     mini_workspace: Path, tmp_path: Path
 ) -> None:
@@ -314,6 +325,15 @@ def test_calibrate_names_a_bad_csv_line(mini_workspace: Path, tmp_path: Path) ->
     csv.write_text("session,criterion,level\nabc,open-questions,high\n")
     result = invoke(mini_workspace, "calibrate", "mini", "--human", str(csv))
     assert result.exit_code == 2 and "human.csv:2: level must be a whole number" in result.output
+
+
+def test_calibrate_names_a_csv_that_is_not_utf8(mini_workspace: Path, tmp_path: Path) -> None:
+    csv = tmp_path / "human.csv"
+    csv.write_bytes("session,criterion,level\nabc,open-questions,3 # Bjørn\n".encode("latin-1"))
+    result = invoke(mini_workspace, "calibrate", "mini", "--human", str(csv))
+    assert result.exit_code == 2
+    assert f"{csv}: line 2, column 26: not UTF-8 (byte 0xF8)" in result.output
+    assert "Traceback" not in result.output
 
 
 def test_a_rescore_reaches_the_practice_schedule(

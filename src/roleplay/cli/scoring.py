@@ -145,9 +145,10 @@ def _outside_call(
         raise fail(f"{message} ({hint})")
     if not path.exists():
         raise fail(f"no such file: {path}")
-    if path.is_dir():
+    if not path.is_file():  # a folder, or a pipe or device that reading would wait on
+        what = "a folder" if path.is_dir() else "not a regular file"
         raise fail(
-            f"{path} is a folder; --transcript takes one file: a 'Speaker: text' transcript "
+            f"{path} is {what}; --transcript takes one file: a 'Speaker: text' transcript "
             "or a recording (.wav, .flac, .mp3...)"
         )
     rubric = catalog.rubrics[rubric_id].rubric
@@ -287,9 +288,14 @@ def calibrate(
         raise fail(f"{message} ({hint})")
     humans: list[HumanScore] = []
     if human is not None:
+        if not human.is_file():
+            raise fail(
+                f"{human}: {'not a file' if human.exists() else 'no such file'}; --human takes "
+                "a CSV file (session, criterion, level)"
+            )
         try:
-            humans += read_human_csv(human.read_text("utf-8"), str(human))
-        except (OSError, CalibrationInputError) as exc:
+            humans += read_human_csv(_read_text(human), str(human))
+        except CalibrationInputError as exc:
             raise fail(str(exc)) from None
     humans += _review_levels(services, rubric)
     if not humans:
