@@ -248,22 +248,34 @@ class RoleplayApp(ReportsFailures, App[None]):
         ui = self.services.settings.ui
         if ui.theme in self.available_themes:
             self.theme = ui.theme
-        self._keys = {}
-        if ui.keys:  # checked: a wrong entry is said, and its action keeps its default key
-            from roleplay.places import config_file
-            from roleplay.tui.keys import check, scopes
+        if ui.keys:  # until they are checked, the keys in use stay (the defaults at start)
+            self._check_keys(dict(ui.keys))
+        elif self._keys:  # all remapping removed in Settings
+            self._use_keys({}, [])
 
-            checked = check(ui.keys, scopes(type(self)), str(config_file()))
-            self._keys = checked.keymap
-            if checked.problems:
-                self.notify(
-                    "\n".join(checked.problems),
-                    title="Some keys in the config file are not used",
-                    severity="warning",
-                    timeout=30,
-                    markup=False,  # "[ui]" and the rep's text are text, not markup
-                )
-        self.set_keymap(self._keys)
+    @work(thread=True, exit_on_error=False, exclusive=True, group="keys")
+    def _check_keys(self, keys: dict[str, str]) -> None:
+        """The rep's keys, checked against every screen's bindings (tui/keys.py), off the UI
+        thread: learning them imports every screen (~0.3 s)."""
+        from roleplay.places import config_file
+        from roleplay.tui.keys import check, scopes
+
+        checked = check(keys, scopes(type(self)), str(config_file()))
+        self.call_from_thread(self._use_keys, checked.keymap, checked.problems)
+
+    def _use_keys(self, keymap: dict[str, str], problems: list[str]) -> None:
+        """Only entries that work reach Textual; each other one is said, and its action keeps
+        its default key."""
+        self._keys = keymap
+        self.set_keymap(keymap)
+        if problems:
+            self.notify(
+                "\n".join(problems),
+                title="Some keys in the config file are not used",
+                severity="warning",
+                timeout=30,
+                markup=False,  # "[ui]" and the rep's text are text, not markup
+            )
 
     # --- every action in the command palette ---------------------------------------------
 
