@@ -151,6 +151,16 @@ async def test_the_first_frame_already_has_the_reps_theme(tmp_path: Path) -> Non
         assert app.theme == "textual-light" and changes == []
 
 
+async def test_a_saved_theme_is_read_from_a_config_file_with_a_byte_order_mark(
+    tmp_path: Path,
+) -> None:
+    path = config_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes('\ufeff[ui]\ntheme = "textual-light"\n'.encode())  # as Notepad saves it
+    app = RoleplayApp(lambda: build(make_workspace(tmp_path)), voice=False)
+    assert app.theme == "textual-light"
+
+
 async def test_a_broken_or_unknown_saved_theme_starts_with_the_default(tmp_path: Path) -> None:
     path = config_file()
     path.parent.mkdir(parents=True, exist_ok=True)

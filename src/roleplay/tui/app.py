@@ -509,7 +509,7 @@ def saved_theme() -> str | None:
     from roleplay.places import config_file
 
     try:
-        data = tomllib.loads(config_file().read_text("utf-8"))
+        data = tomllib.loads(config_file().read_text("utf-8-sig"))  # a BOM, as load_settings
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return None
     ui = data.get("ui")
