@@ -161,6 +161,22 @@ async def test_a_saved_theme_is_read_from_a_config_file_with_a_byte_order_mark(
     assert app.theme == "textual-light"
 
 
+async def test_an_unknown_theme_is_said_with_the_ones_there_are(tmp_path: Path) -> None:
+    path = config_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('timezone = "UTC"\n[ui]\ntheme = "textual-lite"\n')
+    app = RoleplayApp(lambda: build(make_workspace(tmp_path), clock=ManualClock()), voice=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: app.services_ready)
+        await settle(pilot)
+        [note] = [str(n.message) for n in app._notifications if "theme" in n.title]
+        assert note.startswith(
+            f'{path}: [ui] theme = "textual-lite" is not a theme; did you mean "textual-light"? '
+            "(themes: "
+        )
+        assert note.endswith("); using textual-dark") and app.theme == "textual-dark"
+
+
 async def test_a_broken_or_unknown_saved_theme_starts_with_the_default(tmp_path: Path) -> None:
     path = config_file()
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -248,6 +248,20 @@ class RoleplayApp(ReportsFailures, App[None]):
         ui = self.services.settings.ui
         if ui.theme in self.available_themes:
             self.theme = ui.theme
+        else:  # said, as a wrong key is: the app would otherwise just look unchanged
+            from roleplay.domain.suggest import did_you_mean
+            from roleplay.places import config_file
+
+            hint = did_you_mean(ui.theme, list(self.available_themes))
+            self.notify(
+                f'{config_file()}: [ui] theme = "{ui.theme}" is not a theme'
+                + (f'; did you mean "{hint}"?' if hint else "")
+                + f" (themes: {', '.join(sorted(self.available_themes))}); using {self.theme}",
+                title="The theme in the config file is not used",
+                severity="warning",
+                timeout=20,
+                markup=False,
+            )
         if ui.keys:  # until they are checked, the keys in use stay (the defaults at start)
             self._check_keys(dict(ui.keys))
         elif self._keys:  # all remapping removed in Settings
