@@ -16,7 +16,7 @@ from roleplay.adapters.file_store import FileSessionStore
 from roleplay.config import data_dir
 from roleplay.domain.session import Turn
 from tests.fake_openai import FakeOpenAI, Reply
-from tests.helpers import services
+from tests.helpers import play, services
 from tests.hostile import (
     LINES,
     Recorded,
@@ -173,7 +173,13 @@ def test_control_characters_never_reach_review_show_or_markdown(rec: Recorded) -
 
 
 def test_a_rep_name_with_escapes_never_reaches_the_session_list(mini_workspace: Path) -> None:
-    cli(mini_workspace, "practice", "mini", "--rep", f"Kari{OSC52}", input="/end\n")
+    refused = cli(mini_workspace, "practice", "mini", "--rep", f"Kari{OSC52}", input="/end\n")
+    assert refused.exit_code == 2 and "holds a control character" in refused.output
+    # A session made elsewhere (another tool, an older roleplay) may still carry one.
+    s = services(mini_workspace)
+    call = s.practice.begin("mini", s.profile(f"Kari{OSC52}"))
+    play(call, ["Hello"])
+    call.end()
     listing = cli(mini_workspace, "sessions")
     assert listing.exit_code == 0, listing.output
     _clean(listing.stdout)
