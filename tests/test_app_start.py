@@ -106,7 +106,11 @@ async def test_a_config_file_that_is_not_utf8_is_named_in_the_app(tmp_path: Path
     path.write_bytes('timezone = "UTC"\nrep = "Ren\xe9e"\n'.encode("latin-1"))
     app = RoleplayApp(lambda: build(ws, clock=ManualClock()), voice=False)
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, FailureDialog))
+        # The dialog composed, not only pushed: on a busy machine its text comes a frame later.
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, FailureDialog) and app.screen.query("#failure-hint"),
+        )
         assert text(app.screen, "#failure-title") == "The config file cannot be used"
         message = text(app.screen, "#failure-message")
         assert f"{path}:2:11: not UTF-8 (byte 0xE9)" in message
