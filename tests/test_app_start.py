@@ -78,7 +78,10 @@ async def test_a_broken_config_file_is_shown_and_can_be_fixed_without_restarting
     path.write_text('rep = "tester"\ntimezone = "UTC"\n[voice\n')  # a missing ]
     app = RoleplayApp(lambda: build(ws, clock=ManualClock()), voice=False)
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, FailureDialog))
+        await wait_for(  # composed, not only pushed (a frame apart on a busy machine)
+            pilot,
+            lambda: isinstance(app.screen, FailureDialog) and app.screen.query("#failure-ok"),
+        )
         message = text(app.screen, "#failure-message")
         assert str(path) in message and "not valid TOML" in message
         await pilot.press("enter")
@@ -109,7 +112,7 @@ async def test_a_config_file_that_is_not_utf8_is_named_in_the_app(tmp_path: Path
         # The dialog composed, not only pushed: on a busy machine its text comes a frame later.
         await wait_for(
             pilot,
-            lambda: isinstance(app.screen, FailureDialog) and app.screen.query("#failure-hint"),
+            lambda: isinstance(app.screen, FailureDialog) and app.screen.query("#failure-ok"),
         )
         assert text(app.screen, "#failure-title") == "The config file cannot be used"
         message = text(app.screen, "#failure-message")
