@@ -19,7 +19,7 @@ from roleplay.domain.scorecard import Scorecard
 from roleplay.domain.session import FileRef, SessionRecord, Transcript, Turn, VariationRecord
 from roleplay.domain.transcript_file import TranscriptFileError, parse
 from roleplay.services.calibration import HumanScore
-from roleplay.services.ports import Judge, JudgeUnavailable, SessionNotFound
+from roleplay.services.ports import BrokenRecording, Judge, JudgeUnavailable, SessionNotFound
 
 if TYPE_CHECKING:
     from roleplay.composition import Services
@@ -113,7 +113,7 @@ def _rescore(services: Services, session: str, judge: Judge, samples: int, as_js
 
     try:
         result = services.end_of_call().rescore(session, judge, samples)
-    except (SessionNotFound, RubricMissing, JudgeUnavailable) as exc:
+    except (SessionNotFound, RubricMissing, JudgeUnavailable, BrokenRecording) as exc:
         raise fail(str(exc)) from None
     if as_json:  # the scorecard as saved, as before (scripts read it as one)
         emit_json(result.scorecard.model_dump(mode="json"))
