@@ -249,14 +249,10 @@ class RoleplayApp(ReportsFailures, App[None]):
         if ui.theme in self.available_themes:
             self.theme = ui.theme
         else:  # said, as a wrong key is: the app would otherwise just look unchanged
-            from roleplay.domain.suggest import did_you_mean
-            from roleplay.places import config_file
+            from roleplay.tui.keys import theme_problem
 
-            hint = did_you_mean(ui.theme, list(self.available_themes))
             self.notify(
-                f'{config_file()}: [ui] theme = "{ui.theme}" is not a theme'
-                + (f'; did you mean "{hint}"?' if hint else "")
-                + f" (themes: {', '.join(sorted(self.available_themes))}); using {self.theme}",
+                theme_problem(ui.theme, list(self.available_themes), self.theme),
                 title="The theme in the config file is not used",
                 severity="warning",
                 timeout=20,
@@ -270,7 +266,7 @@ class RoleplayApp(ReportsFailures, App[None]):
     @work(thread=True, exit_on_error=False, exclusive=True, group="keys")
     def _check_keys(self, keys: dict[str, str]) -> None:
         """The rep's keys, checked against every screen's bindings (tui/keys.py), off the UI
-        thread: learning them imports every screen (~0.3 s)."""
+        thread: learning them imports every screen (~0.4 s on a busy machine)."""
         from roleplay.places import config_file
         from roleplay.tui.keys import check, scopes
 

@@ -1,4 +1,5 @@
-"""The rep's key remapping (`[ui] keys` in config.toml), checked before Textual sees it.
+"""The rep's key remapping (`[ui] keys` in config.toml), checked before Textual sees it, and
+the words for a theme the app does not have.
 
 Textual takes any keymap without a word: an unknown binding id does nothing, a key it cannot
 match ("Ctrl+E", "f99") leaves the action with no key at all, and a key another binding of the
@@ -171,3 +172,15 @@ def _name(b: Binding) -> str:
     if b.id:
         return b.id
     return f"'{b.description or b.action}'"
+
+
+def theme_problem(theme: str, themes: list[str], used: str) -> str:
+    """`[ui] theme` names no theme the app has: which, the themes there are, the one used."""
+    from roleplay.places import config_file
+
+    hint = did_you_mean(theme, themes)
+    return (
+        f'{config_file()}: [ui] theme = "{theme}" is not a theme'
+        + (f'; did you mean "{hint}"?' if hint else "")
+        + f" (themes: {', '.join(sorted(themes))}); using {used}"
+    )
