@@ -46,7 +46,11 @@ NOT_FOR_READING = [
     "roleplay.domain.history",
     "roleplay.presentation.assignments",  # a rep alone has no assignments to show
     "importlib.metadata",  # pydantic's plugin lookup, switched off (cli/no_plugins.py)
+    "roleplay.domain.call_drill",  # making drills from real calls (today reads its prefix only)
+    "roleplay.services.ports.customer",  # the customer speaks in a call only
 ]
+# `today` draws no series: progress's day-by-day, KPI and commitment series stay out.
+NOT_FOR_TODAY = [*NOT_FOR_READING, "roleplay.domain.progress"]
 # The scheduler (fsrs) is the habit's: the lists need it not.
 NOT_FOR_LISTS = [*NOT_FOR_READING, "fsrs", "roleplay.domain.schedule"]
 # `scenarios` reads trainer files only: the index (and sqlite3) is not looked at.
@@ -62,7 +66,7 @@ NOT_FOR_SESSIONS = [
 
 def loaded(ws: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], list[str]]:
     env = {**os.environ, "PYTHONPATH": SRC, "ROLEPLAY_REP": "ana", "ROLEPLAY_TIMEZONE": "UTC"}
-    watched = json.dumps(sorted({*NOT_FOR_SESSIONS, *NOT_FOR_SCENARIOS}))
+    watched = json.dumps(sorted({*NOT_FOR_SESSIONS, *NOT_FOR_SCENARIOS, *NOT_FOR_TODAY}))
     done = subprocess.run(
         [sys.executable, "-c", PROBE, watched, "--workspace", str(ws), *args],
         capture_output=True,
@@ -79,7 +83,7 @@ def loaded(ws: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], list
         (["scenarios"], "discovery-spin", NOT_FOR_SCENARIOS),
         (["sessions"], "discovery-spin", NOT_FOR_SESSIONS),
         (["show", "last"], "dispatch team", NOT_FOR_LISTS),
-        (["today"], "Today,", NOT_FOR_READING),
+        (["today"], "Today,", NOT_FOR_TODAY),
         (["progress"], "discovery", NOT_FOR_READING),
     ],
 )
@@ -92,6 +96,14 @@ def test_a_read_command_loads_only_what_it_runs(
     assert done.returncode == 0, done.stderr
     assert shown in done.stdout
     assert [m for m in modules if m in unwanted] == []
+
+
+def test_today_knows_a_drill_made_from_a_real_call_by_the_prefix_that_makes_it() -> None:
+    """`today` keeps its own copy of the prefix (not to load the drill maker to read it)."""
+    from roleplay.domain.call_drill import DRILL_PREFIX
+    from roleplay.services import daily
+
+    assert daily.DRILL_PREFIX == DRILL_PREFIX
 
 
 def test_score_last_writes_a_local_index_without_sqlalchemy(workspace: Path) -> None:
