@@ -48,6 +48,7 @@ NOT_FOR_READING = [
     "importlib.metadata",  # pydantic's plugin lookup, switched off (cli/no_plugins.py)
     "roleplay.domain.call_drill",  # making drills from real calls (today reads its prefix only)
     "roleplay.services.ports.customer",  # the customer speaks in a call only
+    "roleplay.services.scoring",  # the LLM judge's fallback: no LLM here, and nothing scored
 ]
 # `today` draws no series: progress's day-by-day, KPI and commitment series stay out.
 NOT_FOR_TODAY = [*NOT_FOR_READING, "roleplay.domain.progress"]

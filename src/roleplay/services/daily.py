@@ -30,6 +30,8 @@ AHEAD_MINUTES = 3  # a typical drill, to turn a minutes goal into a number of it
 
 @dataclass(frozen=True)
 class QueueItem:
+    """One drill of today's queue, and why it is there."""
+
     skill: str
     kind: str  # "due", "new", or "ahead" (not due yet: practised early to meet the goal)
     retrievability: float | None
@@ -54,6 +56,8 @@ class QueueItem:
 
 @dataclass(frozen=True)
 class Today:
+    """What `roleplay today` shows."""
+
     rep: str
     day: date
     timezone: str
@@ -257,6 +261,8 @@ class UnknownSkill(RoleplayError):
 
 @dataclass(frozen=True)
 class Progress:
+    """What `roleplay progress` shows."""
+
     rep: str
     day: date
     timezone: str
