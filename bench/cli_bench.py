@@ -196,7 +196,8 @@ def main() -> None:
                 )
         if args.instructions:
             typer_count = instructions([sys.executable, "-c", "import typer"], base_env)
-            print(f"  instructions (millions): `import typer` {typer_count}")
+            shown = "valgrind not found" if typer_count is None else f"{typer_count:.1f}"
+            print(f"  instructions (millions): `import typer` {shown}")
             for name, (b_count, a_count) in counts.items():
                 if b_count is None or a_count is None or typer_count is None:
                     print(f"  {name:<10} (valgrind not found)")
