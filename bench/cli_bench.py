@@ -14,6 +14,11 @@ checkout's src). Each gets its own ROLEPLAY_HOME, so each builds its own index; 
 once per tree and printed on its own line.
 
     python3 bench/cli_bench.py [--runs 7] [--big 8000] [--before PATH] [--after PATH]
+                               [--instructions]
+
+`--instructions` also counts the instructions each command executes (valgrind's callgrind,
+once per command and tree, ~10-30 s each): unlike times, the count does not move with the
+machine's load, so a change of a few percent shows on a busy machine too.
 """
 
 from __future__ import annotations
@@ -95,6 +100,23 @@ def run_cpu(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
     return took * 1000, used * 1000
 
 
+def instructions(cmd: list[str], env: dict[str, str]) -> float | None:
+    """Millions of instructions one run executes (None: no valgrind here). The hash seed is
+    fixed so that two runs of one command count alike."""
+    if shutil.which("valgrind") is None:
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        done = subprocess.run(
+            ["valgrind", "--tool=callgrind", f"--callgrind-out-file={tmp}/out", *cmd],
+            env={**env, "PYTHONHASHSEED": "0"},
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+    found = [line for line in done.stderr.splitlines() if "Collected :" in line]
+    return int(found[-1].split(":")[-1]) / 1e6 if found else None
+
+
 def interleaved(
     cmds: dict[str, tuple[list[str], dict[str, str]]], runs: int
 ) -> dict[str, tuple[float, float]]:
@@ -117,6 +139,7 @@ def main() -> None:
     parser.add_argument("--big", type=int, default=8000)
     parser.add_argument("--before", type=Path, default=Path("/work/main/src"))
     parser.add_argument("--after", type=Path, default=REPO / "src")
+    parser.add_argument("--instructions", action="store_true", help=__doc__.split("\n\n")[-1])
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="cli-bench-"))
     trees = {"before": args.before.resolve(), "after": args.after.resolve()}
@@ -149,6 +172,7 @@ def main() -> None:
         print(f"  {'command':<10} {'typer ms':>9} {'before ms':>10} {'x typer':>8} "
               f"{'after ms':>9} {'x typer':>8}   CPU ms: {'typer':>6} {'before':>7} "
               f"{'x':>5} {'after':>6} {'x':>5}")  # fmt: skip
+        counts: dict[str, tuple[float | None, float | None]] = {}
         for name, argv in COMMANDS.items():
             roleplay = [sys.executable, "-m", "roleplay", "--workspace", str(ws), *argv]
             for label in trees:  # compiled, and any first-use work done: not timed
@@ -165,6 +189,22 @@ def main() -> None:
             print(f"  {name:<10} {t:>9.0f} {b:>10.0f} {b / t:>8.1f} {a:>9.0f} {a / t:>8.1f}"
                   f"           {tc:>6.0f} {bc:>7.0f} {bc / tc:>5.1f} {ac:>6.0f} {ac / tc:>5.1f}",
                   flush=True)  # fmt: skip
+            if args.instructions:
+                counts[name] = (
+                    instructions(roleplay, envs["before"]),
+                    instructions(roleplay, envs["after"]),
+                )
+        if args.instructions:
+            typer_count = instructions([sys.executable, "-c", "import typer"], base_env)
+            shown = "valgrind not found" if typer_count is None else f"{typer_count:.1f}"
+            print(f"  instructions (millions): `import typer` {shown}")
+            for name, (b_count, a_count) in counts.items():
+                if b_count is None or a_count is None or typer_count is None:
+                    print(f"  {name:<10} (valgrind not found)")
+                    continue
+                print(f"  {name:<10} before {b_count:7.1f} ({b_count / typer_count:.1f}x typer)"
+                      f"  after {a_count:7.1f} ({a_count / typer_count:.1f}x typer)"
+                      f"  after/before {a_count / b_count:.3f}", flush=True)  # fmt: skip
         print(flush=True)
     shutil.rmtree(tmp, ignore_errors=True)
 

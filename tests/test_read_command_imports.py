@@ -21,7 +21,7 @@ SRC = str(Path(__file__).resolve().parents[1] / "src")  # absolute: conftest cha
 # The command runs in a fresh interpreter and prints, at exit, which watched modules it loaded.
 PROBE = """
 import atexit, json, sys
-from roleplay.cli.root import main
+from roleplay.cli.start import main  # what the `roleplay` program runs
 watched = json.loads(sys.argv.pop(1))
 sys.argv = ["roleplay", *sys.argv[1:]]
 said = lambda: print(json.dumps([m for m in watched if m in sys.modules]), file=sys.stderr)
@@ -45,7 +45,13 @@ NOT_FOR_READING = [
     "roleplay.domain.review",  # a reviewer's comments: read by review commands only
     "roleplay.domain.history",
     "roleplay.presentation.assignments",  # a rep alone has no assignments to show
+    "importlib.metadata",  # pydantic's plugin lookup, switched off (cli/no_plugins.py)
+    "roleplay.domain.call_drill",  # making drills from real calls (today reads its prefix only)
+    "roleplay.services.ports.customer",  # the customer speaks in a call only
+    "roleplay.services.scoring",  # the LLM judge's fallback: no LLM here, and nothing scored
 ]
+# `today` draws no series: progress's day-by-day, KPI and commitment series stay out.
+NOT_FOR_TODAY = [*NOT_FOR_READING, "roleplay.domain.progress"]
 # The scheduler (fsrs) is the habit's: the lists need it not.
 NOT_FOR_LISTS = [*NOT_FOR_READING, "fsrs", "roleplay.domain.schedule"]
 # `scenarios` reads trainer files only: the index (and sqlite3) is not looked at.
@@ -61,7 +67,7 @@ NOT_FOR_SESSIONS = [
 
 def loaded(ws: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], list[str]]:
     env = {**os.environ, "PYTHONPATH": SRC, "ROLEPLAY_REP": "ana", "ROLEPLAY_TIMEZONE": "UTC"}
-    watched = json.dumps(sorted({*NOT_FOR_SESSIONS, *NOT_FOR_SCENARIOS}))
+    watched = json.dumps(sorted({*NOT_FOR_SESSIONS, *NOT_FOR_SCENARIOS, *NOT_FOR_TODAY}))
     done = subprocess.run(
         [sys.executable, "-c", PROBE, watched, "--workspace", str(ws), *args],
         capture_output=True,
@@ -78,7 +84,7 @@ def loaded(ws: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], list
         (["scenarios"], "discovery-spin", NOT_FOR_SCENARIOS),
         (["sessions"], "discovery-spin", NOT_FOR_SESSIONS),
         (["show", "last"], "dispatch team", NOT_FOR_LISTS),
-        (["today"], "Today,", NOT_FOR_READING),
+        (["today"], "Today,", NOT_FOR_TODAY),
         (["progress"], "discovery", NOT_FOR_READING),
     ],
 )
@@ -91,6 +97,14 @@ def test_a_read_command_loads_only_what_it_runs(
     assert done.returncode == 0, done.stderr
     assert shown in done.stdout
     assert [m for m in modules if m in unwanted] == []
+
+
+def test_today_knows_a_drill_made_from_a_real_call_by_the_prefix_that_makes_it() -> None:
+    """`today` keeps its own copy of the prefix (not to load the drill maker to read it)."""
+    from roleplay.domain.call_drill import DRILL_PREFIX
+    from roleplay.services import daily
+
+    assert daily.DRILL_PREFIX == DRILL_PREFIX
 
 
 def test_score_last_writes_a_local_index_without_sqlalchemy(workspace: Path) -> None:
@@ -130,9 +144,13 @@ def test_the_garbage_collector_runs_again_once_the_command_runs(workspace: Path)
     assert "collecting True True" in done.stderr
 
 
-def test_a_command_does_not_look_for_pydantic_plugins(workspace: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("setting", "plugin_loads"), [(None, False), ("other-plugin", True)])
+def test_a_command_does_not_look_for_pydantic_plugins(
+    workspace: Path, tmp_path: Path, setting: str | None, plugin_loads: bool
+) -> None:
     """pydantic would read the entry points of every installed package (10-20 ms a command)
-    and load any plugin registered there; roleplay uses none, so a command loads none."""
+    and load any plugin registered there; roleplay uses none, so a command loads none. Someone
+    who switches off only some plugins (PYDANTIC_DISABLE_PLUGINS names them) keeps the rest."""
     site = tmp_path / "site"
     (site / "spy_plugin-1.0.dist-info").mkdir(parents=True)
     (site / "spy_plugin-1.0.dist-info" / "METADATA").write_text(
@@ -156,6 +174,8 @@ def test_a_command_does_not_look_for_pydantic_plugins(workspace: Path, tmp_path:
         "ROLEPLAY_TIMEZONE": "UTC",
     }
     env.pop("PYDANTIC_DISABLE_PLUGINS", None)
+    if setting is not None:
+        env["PYDANTIC_DISABLE_PLUGINS"] = setting
     done = subprocess.run(
         [sys.executable, "-m", "roleplay", "--workspace", str(workspace), "scenarios"],
         capture_output=True,
@@ -166,7 +186,49 @@ def test_a_command_does_not_look_for_pydantic_plugins(workspace: Path, tmp_path:
     )
     assert done.returncode == 0, done.stderr
     assert "discovery-spin" in done.stdout
-    assert not marker.exists()
+    assert marker.exists() == plugin_loads
+
+
+def test_pydantic_finds_plugins_again_once_they_are_switched_back_on(tmp_path: Path) -> None:
+    """The stand-in for pydantic's plugin lookup answers "none" only while the setting
+    switches every plugin off; a program that switches them back on gets pydantic's own."""
+    site = tmp_path / "site"
+    (site / "spy_plugin-1.0.dist-info").mkdir(parents=True)
+    (site / "spy_plugin-1.0.dist-info" / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: spy-plugin\nVersion: 1.0\n"
+    )
+    (site / "spy_plugin-1.0.dist-info" / "entry_points.txt").write_text(
+        "[pydantic]\nspy = spy_plugin:plugin\n"
+    )
+    (site / "spy_plugin.py").write_text(
+        "seen = []\n"
+        "class Plugin:\n"
+        "    def new_schema_validator(self, schema, *args, **kwargs):\n"
+        "        seen.append(1)\n"
+        "        return None, None, None\n"
+        "plugin = Plugin()\n"
+    )
+    code = (
+        "import os, sys\n"
+        "from roleplay.cli.no_plugins import skip_plugin_lookup\n"
+        "skip_plugin_lookup()\n"
+        "from pydantic import BaseModel\n"
+        "class A(BaseModel):\n"
+        "    x: int\n"
+        "assert 'importlib.metadata' not in sys.modules and 'spy_plugin' not in sys.modules\n"
+        "os.environ['PYDANTIC_DISABLE_PLUGINS'] = 'other'\n"
+        "class B(BaseModel):\n"
+        "    y: int\n"
+        "import spy_plugin\n"
+        "print(len(spy_plugin.seen))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([SRC, str(site)])}
+    env["PYDANTIC_DISABLE_PLUGINS"] = "1"
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "1"  # B's validator went through the plugin, A's did not
 
 
 def test_a_warning_still_reaches_the_log_file_redacted(tmp_path: Path) -> None:

@@ -233,11 +233,12 @@ def choose_judge(
     """The one judge choice (practice and re-scoring alike): the LLM's, falling back to the
     offline judge when it fails, when an LLM is configured; the offline judge otherwise."""
     from roleplay.adapters.offline_judge import OfflineJudge
-    from roleplay.services.ports import JudgeUnavailable
-    from roleplay.services.scoring import FallbackJudge
 
     if kind == "offline" or (kind == "auto" and llm is None):
         return OfflineJudge()
+    from roleplay.services.ports import JudgeUnavailable
+    from roleplay.services.scoring import FallbackJudge  # only beside an LLM's judge
+
     if llm is None:
         raise JudgeUnavailable(
             "no LLM is configured for the LLM judge: export OPENAI_API_KEY, or set "

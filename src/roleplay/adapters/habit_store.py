@@ -29,12 +29,11 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from roleplay.atomic import write_atomic
 from roleplay.bulk import collector_paused
 from roleplay.domain.habit import STATE_FORMAT, HabitState
-from roleplay.domain.progress import recent_kpi_sessions
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +52,10 @@ _MARK = re.compile(rb'\{"written": ?"([0-9a-f]{32})"')
 
 
 class _ToRead(BaseModel):
+    # Built when a copy is first read (`today`, `progress`), not by every command that
+    # imports this module (~4 ms: it takes in the whole schedule's models).
+    model_config = ConfigDict(defer_build=True)
+
     copy_format: int  # COPY_FORMAT of the version that cut it
     written: str  # the mark at the head of the schedule this copy was cut from
     size: int  # that schedule's size in bytes
@@ -199,6 +202,8 @@ def _copy_head(written: str, size: int) -> str:
 def _to_read(state: HabitState) -> dict[str, object]:
     """What the copy to read leaves out: FOR_PROGRESS_ONLY, and the KPIs of every session
     but those the latest points of each KPI series come from (what `progress` draws)."""
+    from roleplay.domain.progress import recent_kpi_sessions  # only when a copy is cut
+
     recent = recent_kpi_sessions(state)
     sessions = {n: {"kpis"} for n, e in enumerate(state.sessions) if e.id not in recent}
     return {**FOR_PROGRESS_ONLY, "sessions": {**FOR_PROGRESS_ONLY["sessions"], **sessions}}  # type: ignore[dict-item]

@@ -19,6 +19,9 @@ def main() -> None:
     # a hundred metadata files. roleplay uses none; typer switches them off for its own
     # validators too. Someone who sets the variable keeps their setting.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "1")
+    from roleplay.cli.no_plugins import skip_plugin_lookup
+
+    skip_plugin_lookup()  # and not even the imports of the lookup (15-20 ms)
     if len(sys.argv) == 1 and sys.stdin.isatty() and sys.stdout.isatty():
         from roleplay.errors import RoleplayError
 

@@ -6,27 +6,23 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING
 
 from roleplay.bulk import collector_paused
 from roleplay.domain import queue as q
-from roleplay.domain.call_drill import DRILL_PREFIX
 from roleplay.domain.habit import Goal, HabitState, Streak, local_day, streak
-from roleplay.domain.progress import (
-    RECENT_POINTS,
-    CommitmentStats,
-    KpiSeries,
-    RealCalls,
-    SkillProgress,
-    commitment_stats,
-    kpi_series,
-    real_calls,
-    skill_progress,
-)
 from roleplay.domain.schedule import retrievability
 from roleplay.domain.suggest import unknown_reference
 from roleplay.errors import RoleplayError
 from roleplay.services.catalog import Catalog
 from roleplay.services.habit import Habit, OpenCommitment
+
+if TYPE_CHECKING:  # progress's series load for `progress` only (9 classes `today` never uses)
+    from roleplay.domain.progress import CommitmentStats, KpiSeries, RealCalls, SkillProgress
+
+# A scenario made from a real call (domain/call_drill.py DRILL_PREFIX; that module, with the
+# rubric and transcript models it needs, is not loaded to read one constant).
+DRILL_PREFIX = "from-call-"
 
 UPCOMING = 5
 AHEAD_MINUTES = 3  # a typical drill, to turn a minutes goal into a number of items
@@ -34,6 +30,8 @@ AHEAD_MINUTES = 3  # a typical drill, to turn a minutes goal into a number of it
 
 @dataclass(frozen=True)
 class QueueItem:
+    """One drill of today's queue, and why it is there."""
+
     skill: str
     kind: str  # "due", "new", or "ahead" (not due yet: practised early to meet the goal)
     retrievability: float | None
@@ -58,6 +56,8 @@ class QueueItem:
 
 @dataclass(frozen=True)
 class Today:
+    """What `roleplay today` shows."""
+
     rep: str
     day: date
     timezone: str
@@ -261,6 +261,8 @@ class UnknownSkill(RoleplayError):
 
 @dataclass(frozen=True)
 class Progress:
+    """What `roleplay progress` shows."""
+
     rep: str
     day: date
     timezone: str
@@ -286,6 +288,8 @@ def progress(
     many points of each series, a skill's levels and each KPI (None: all). Without the days
     and with few points, the schedule's quick copy is enough (state_to_read): it holds what
     the rest is made of, not the replay's inputs."""
+    from roleplay.domain.progress import RECENT_POINTS
+
     now = habit.clock.now()
     quick = days == 0 and points is not None and points <= RECENT_POINTS
     state = habit.state_to_read(catalog) if quick else habit.state(catalog)
@@ -303,6 +307,8 @@ def _progress(
     days: int,
     points: int | None,
 ) -> Progress:
+    from roleplay.domain.progress import commitment_stats, kpi_series, real_calls, skill_progress
+
     tz = habit.settings.tz
     day = local_day(now, tz)
     trained = set(options(catalog))

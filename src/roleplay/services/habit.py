@@ -52,6 +52,8 @@ WHOLE_LIST_FROM = 50  # new sessions from which every record is read in one go
 
 @dataclass(frozen=True)
 class HabitSettings:
+    """The rep's time zone and daily goal, from the settings."""
+
     tz: tzinfo
     tz_name: str
     goal_drills: int = 3
@@ -61,6 +63,8 @@ class HabitSettings:
 
 @dataclass(frozen=True)
 class OpenCommitment:
+    """A commitment the rep made that no later session has checked (kept or missed) yet."""
+
     commitment: Commitment
     made_in: str  # session id
 

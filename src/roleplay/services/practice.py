@@ -9,12 +9,14 @@ from typing import TYPE_CHECKING, Literal
 
 from roleplay.domain.session import FileRef, SessionRecord, Transcript, VariationRecord
 from roleplay.errors import RoleplayError
-from roleplay.services.ports import Clock, Customer, Judge, SessionStore
 
-if TYPE_CHECKING:  # the scenario and rubric models load with the catalog, when it is read
+# The scenario and rubric models load with the catalog, when it is read; the ports only name
+# types here (every command builds a Practice, few start a call: the customer's port waits).
+if TYPE_CHECKING:
     from roleplay.domain.scorecard import Scorecard
     from roleplay.services.catalog import Catalog
     from roleplay.services.engine import Conversation
+    from roleplay.services.ports import Clock, Customer, Judge, SessionStore
 
 
 @dataclass(frozen=True)
