@@ -86,6 +86,10 @@ days on; new skills earlier or later; a prior learnt from the rep's other skills
 of lifts. Not done: letting a skill the estimate is unsure of go before a strong one FSRS
 brings back (FSRS due no longer deciding what is queued): about 4 days fewer at 0.7 (100
 learners), the pass level within the noise, but it changes what `today` lists as due.
+Tried in stop 26 and not merged: reading the judge's quotes both ways in the level estimate.
+Paired per learner over seeds 1-6 (bench/scheduler_paired.py), -0.26 day at the pass level
+(standard error 0.17) for +0.28 at 0.6 (0.14): within the noise at the pass level, a loss at 0.6;
+held-out seed 4 lost a day. What limits the pass level is how slowly the rep's pace is learnt.
 
     python3 bench/scheduler_sim.py [--learners 200] [--seed 1]
 """
