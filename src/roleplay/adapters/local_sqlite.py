@@ -128,11 +128,11 @@ def unusable(where: str, path: str | Path, detail: str) -> IndexUnavailable:
 
 
 def _read_only(path: str) -> str:
-    """Which of the index's files SQLite could not write: the file, its folder (where the
-    -wal and -shm files go), or those files themselves."""
+    """Which of the index's files SQLite could not write: its folder (where the -wal and
+    -shm files go; a read-only folder is the thing to fix), the file, or those side files."""
     folder = os.path.dirname(os.path.abspath(path))  # noqa: PTH100, PTH120 (a str from a URL)
-    if os.path.exists(path) and not os.access(path, os.W_OK):  # noqa: PTH110
-        return "the file is read-only"
     if not os.access(folder, os.W_OK):
         return f"its folder {folder} is read-only"
+    if os.path.exists(path) and not os.access(path, os.W_OK):  # noqa: PTH110
+        return "the file is read-only"
     return f"its -wal or -shm file in {folder} is read-only"
