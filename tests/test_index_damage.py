@@ -122,7 +122,7 @@ DAMAGE = [
 
 
 @pytest.mark.parametrize("args", COMMANDS, ids=" ".join)
-@pytest.mark.parametrize("damage", DAMAGE, ids=lambda d: d.__name__)  # type: ignore[attr-defined]
+@pytest.mark.parametrize("damage", DAMAGE, ids=lambda d: d.__name__)
 def test_a_damaged_index_is_moved_aside_and_the_command_says_what_the_folders_say(
     indexed: Path,
     monkeypatch: pytest.MonkeyPatch,
