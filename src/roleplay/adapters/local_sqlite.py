@@ -25,6 +25,7 @@ MMAP_BYTES = 1 << 30  # address space only; the OS pages in what is read
 DAMAGE = ("file is not a database", "database disk image is malformed")
 # What SQLite says when the file, its folder or its side files (-wal, -shm) cannot be written.
 READ_ONLY = "readonly database"
+CANNOT_OPEN = "unable to open database file"  # read-only too, when its folder is (-wal, -shm)
 
 
 def local_file(url: str, *, plain: bool = False) -> str | None:
@@ -113,9 +114,11 @@ def damage(path: str | Path, detail: str) -> IndexDamaged:
 def unusable(where: str, path: str | Path, detail: str) -> IndexUnavailable:
     """Why a local index cannot be used now, and what to do: a read-only file or folder is
     named as such (waiting for "another roleplay" would never help), else a lock."""
-    if READ_ONLY in detail:
+    where_read_only = _read_only(str(path))
+    if READ_ONLY in detail or (CANNOT_OPEN in detail and where_read_only):
         return IndexReadOnly(
-            f"the index database {path} cannot be written ({detail}): {_read_only(str(path))}. "
+            f"the index database {path} cannot be written ({detail}): "
+            f"{where_read_only or 'it is read-only'}. "
             "Make it writable by you (chmod u+w), or set ROLEPLAY_DATABASE_URL=sqlite:///PATH "
             "to an index in a writable folder. Sessions are still saved in recordings/ and are "
             "indexed once the index can be written."
@@ -128,11 +131,14 @@ def unusable(where: str, path: str | Path, detail: str) -> IndexUnavailable:
 
 
 def _read_only(path: str) -> str:
-    """Which of the index's files SQLite could not write: its folder (where the -wal and
-    -shm files go; a read-only folder is the thing to fix), the file, or those side files."""
+    """Which of the index's files cannot be written: its folder (where the -wal and -shm
+    files go; a read-only folder is the thing to fix), the file, or those side files; ""
+    when each can."""
     folder = os.path.dirname(os.path.abspath(path))  # noqa: PTH100, PTH120 (a str from a URL)
     if not os.access(folder, os.W_OK):
         return f"its folder {folder} is read-only"
-    if os.path.exists(path) and not os.access(path, os.W_OK):  # noqa: PTH110
-        return "the file is read-only"
-    return f"its -wal or -shm file in {folder} is read-only"
+    for suffix, what in (("", "the file"), ("-wal", "its -wal file"), ("-shm", "its -shm file")):
+        name = path + suffix
+        if os.path.exists(name) and not os.access(name, os.W_OK):  # noqa: PTH110
+            return f"{what} is read-only"
+    return ""
