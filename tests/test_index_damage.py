@@ -173,18 +173,27 @@ def test_reindex_rebuilds_an_index_with_damaged_pages(indexed: Path, tmp_path: P
     assert run(indexed, "reindex", "--json")[0] == 0  # and the new one is sound
 
 
+@pytest.mark.parametrize("app_open", [True, False], ids=["app open", "alone"])
 def test_a_damaged_index_that_cannot_be_moved_aside_is_read_around(
-    indexed: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    indexed: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, app_open: bool
 ) -> None:
     """A read-only data folder: nothing can be moved; the lists come from the folders, and
-    the note says what to do."""
+    the note says what to do: alone, or while another roleplay has the index open (its -wal
+    and -shm files there, which a reader in a read-only folder must use as they are)."""
     index = _index(tmp_path)
-    (index.parent / "logs").mkdir(exist_ok=True)
-    _pages_overwritten(index)
     data = index.parent
-    wrap = _unshare(f"mount --bind {data} {data} && mount -o remount,ro,bind {data}")
-    truth = _truth(indexed, monkeypatch, tmp_path, "sessions", "--json")
-    done = roleplay_process("--workspace", str(indexed), "sessions", "--json", wrap=wrap)
+    (data / "logs").mkdir(exist_ok=True)
+    _pages_overwritten(index)
+    held = sqlite3.connect(index) if app_open else None
+    if held is not None:
+        held.execute("SELECT * FROM alembic_version").fetchall()  # the first page only
+    try:
+        wrap = _unshare(f"mount --bind {data} {data} && mount -o remount,ro,bind {data}")
+        truth = _truth(indexed, monkeypatch, tmp_path, "sessions", "--json")
+        done = roleplay_process("--workspace", str(indexed), "sessions", "--json", wrap=wrap)
+    finally:
+        if held is not None:
+            held.close()
     assert (done.returncode, done.stdout) == truth[:2], done.stderr
     assert "Traceback" not in done.stderr
     notes = [line for line in done.stderr.splitlines() if line.startswith(NOTE)]

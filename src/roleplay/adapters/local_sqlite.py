@@ -116,17 +116,22 @@ def unusable(where: str, path: str | Path, detail: str) -> IndexUnavailable:
     named as such (waiting for "another roleplay" would never help), else a lock."""
     where_read_only = _read_only(str(path))
     if READ_ONLY in detail or (CANNOT_OPEN in detail and where_read_only):
-        return IndexReadOnly(
-            f"the index database {path} cannot be written ({detail}): "
-            f"{where_read_only or 'it is read-only'}. "
-            "Make it writable by you (chmod u+w), or set ROLEPLAY_DATABASE_URL=sqlite:///PATH "
-            "to an index in a writable folder. Sessions are still saved in recordings/ and are "
-            "indexed once the index can be written."
-        )
+        return read_only_index(path, detail, where_read_only)
     return IndexUnavailable(
         f"the index database {where} cannot be used ({detail}); another roleplay may be "
         "holding it; try again. Sessions are still saved in recordings/ and are indexed on "
         "the next start."
+    )
+
+
+def read_only_index(path: str | Path, detail: str, where: str = "") -> IndexReadOnly:
+    """The index cannot be written for want of permission: which file, and what to do."""
+    where = where or _read_only(str(path)) or "it is read-only"
+    return IndexReadOnly(
+        f"the index database {path} cannot be written ({detail}): {where}. Make it writable "
+        "by you (chmod u+w), or set ROLEPLAY_DATABASE_URL=sqlite:///PATH to an index in a "
+        "writable folder. Sessions are still saved in recordings/ and are indexed once the "
+        "index can be written."
     )
 
 

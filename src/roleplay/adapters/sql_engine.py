@@ -9,6 +9,7 @@ scrubbed of it.
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 from collections.abc import Iterator
@@ -30,7 +31,7 @@ from sqlalchemy.exc import (
 
 from roleplay.adapters import index_documents
 from roleplay.adapters.index_head import KNOWN_REVISIONS, SCHEMA_HEAD
-from roleplay.adapters.local_sqlite import damage, unusable
+from roleplay.adapters.local_sqlite import damage, read_only_index, unusable
 
 # The SQLite set-up and damage that the stdlib writer (sqlite_index.py) shares; re-exported.
 from roleplay.adapters.sqlite_index import BUSY_TIMEOUT_MS as BUSY_TIMEOUT_MS
@@ -205,6 +206,8 @@ def _sqlite_engine(url: URL) -> Engine:
             # the -wal and -shm files the same permissions.
             os.close(os.open(db, os.O_CREAT | os.O_RDWR, 0o600))
         except OSError as exc:
+            if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):  # named, with what to do
+                raise read_only_index(db, exc.strerror or str(exc)) from None
             raise IndexUnavailable(
                 f"cannot create the index database {db} ({exc.strerror}); check the folder, "
                 "or set ROLEPLAY_DATABASE_URL to another place"

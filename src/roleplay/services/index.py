@@ -198,6 +198,7 @@ class Indexer:
         if isinstance(exc, IndexDamaged):
             message += ". Until then sessions are read from the recordings"
         self._tell(message)
+        self._told.add(str(exc))  # the same problem met again is not said again
         raise IndexUnavailable(str(exc)) from None
 
     def _tell(self, message: str) -> None:
@@ -275,7 +276,7 @@ class Indexer:
     def _gave_up(self, exc: IndexUnavailable) -> None:
         """Note why the index is not used in this process (not waited for again); a
         read-only index is said at the terminal too: only the person can fix it."""
-        said = self.problem == str(exc)  # set_aside gave up, and said so
+        said = str(exc) in self._told  # set_aside gave up, and said so
         self.problem = str(exc)
         if isinstance(exc, IndexReadOnly):
             self._tell(str(exc))
