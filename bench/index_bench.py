@@ -128,7 +128,7 @@ def measure(name: str, url: str, recordings: Path, ids: list[str], queries: int)
     worst = max(all_p50)
     verdict = "meets" if worst < 50 else "MISSES"
     print(f"  slowest list p50 {worst:.2f} ms: {verdict} the 50 ms target")
-    index.close()  # type: ignore[attr-defined]
+    index.close()
 
 
 def main() -> None:

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
         Charts,
         Clock,
         Customer,
+        IndexDamaged,
         Judge,
         Playback,
         SessionArchive,
@@ -286,8 +287,10 @@ def build(
     *,
     offline: bool = False,
     progress: Progress | None = None,
+    notice: Callable[[str], None] | None = None,
 ) -> Services:
-    """`offline=True` uses the scripted customer even when an LLM is configured."""
+    """`offline=True` uses the scripted customer even when an LLM is configured. `notice`
+    tells the person once what is wrong with the index (damaged, read-only) and what is done."""
     from roleplay.adapters.clock import SwitchableClock
     from roleplay.adapters.index_open import database_url, open_index
     from roleplay.adapters.indexed_file_store import IndexedFileStore
@@ -307,6 +310,8 @@ def build(
         progress=_told(progress, "indexing"),
         peek=lambda: _peek(url),  # a local index in step: read without opening it
         marks=recordings,  # and whether it still is, from a few stat calls
+        set_aside=_set_aside,  # a damaged local index: moved aside, built again
+        notice=notice or (lambda message: None),
     )
     store = IndexedFileStore(
         ws.recordings,
@@ -339,6 +344,13 @@ def build(
         schedule_progress=_told(progress, "scheduling"),
     )  # fmt: skip
     return services
+
+
+def _set_aside(damaged: IndexDamaged) -> str:
+    from roleplay.adapters.index_open import move_aside
+
+    assert damaged.path is not None  # the Indexer moves only a file
+    return str(move_aside(damaged.path, damaged))
 
 
 def _peek(url: str) -> LocalIndex | None:

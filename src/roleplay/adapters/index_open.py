@@ -46,6 +46,8 @@ def open_index(url: str) -> SessionIndex:
     try:
         full = SqlIndex.open(url)
     except IndexDamaged as exc:
+        if exc.path is None:  # no file to move (not SQLite)
+            raise
         moved = move_aside(exc.path, exc)
         log.warning("%s; moved it to %s and building a new index from the recordings", exc, moved)
         full = SqlIndex.open(url)
@@ -60,9 +62,14 @@ def open_index(url: str) -> SessionIndex:
 
 
 def move_aside(path: Path, why: Exception) -> Path:
-    """Rename a damaged database file (and its -wal/-shm) to `NAME.damaged-TIME`."""
+    """Rename a damaged database file (and its -wal/-shm) to `NAME.damaged-TIME` (an earlier
+    one of the same second is kept: `-2`, `-3`...)."""
     stamp = time.strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.name}.damaged-{stamp}")
+    n = 1
+    while target.exists():
+        n += 1
+        target = path.with_name(f"{path.name}.damaged-{stamp}-{n}")
     try:
         for suffix in ("-wal", "-shm"):
             side = path.with_name(path.name + suffix)
@@ -72,9 +79,12 @@ def move_aside(path: Path, why: Exception) -> Path:
     except OSError as exc:
         from roleplay.services.ports import IndexUnavailable
 
+        reason = getattr(why, "reason", "") or str(why)
         raise IndexUnavailable(
-            f"{why}, and it cannot be moved aside ({exc.strerror}); move or delete {path} "
-            "yourself, then run `roleplay reindex`"
+            f"the index database {path} is damaged ({reason}) and cannot be moved aside "
+            f"({exc.strerror}); sessions are read from the recordings meanwhile. Make "
+            f"{path.parent} writable, or move or delete {path} yourself, then run "
+            "`roleplay reindex`"
         ) from None
     return target
 

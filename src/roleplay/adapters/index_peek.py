@@ -7,7 +7,10 @@ index at the schema this version writes is read here instead, in one read-only s
 holds exactly the folders (nothing pending, nothing new or gone), its rows are the list; else
 the caller opens the index as before, which catches up. Anything unexpected (a team's
 PostgreSQL index, a file that cannot be read, another schema) says "maybe", and the caller
-opens the index as before.
+opens the index as before. A damaged file, or a value this version never writes (a time that
+is not a time, a record that is not JSON, a score that is not a number), raises IndexDamaged
+naming the file (and the session): the caller moves the index aside and builds it again from
+the recordings, or reads the recordings themselves; nothing is hidden and nothing is guessed.
 
 Finding out that the index holds exactly the folders means listing every folder and every id
 the index holds (~40 ms at 8,000 sessions). So once it was found, that is kept beside the index
@@ -22,15 +25,26 @@ import logging
 import os
 import sqlite3
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from roleplay.adapters.index_head import KNOWN_IDS
-from roleplay.adapters.local_sqlite import SQLITE, local_file, read_only, schema
+from roleplay.adapters.local_sqlite import (
+    SQLITE,
+    damage,
+    damaged,
+    local_file,
+    overall,
+    read_only,
+    schema,
+)
 from roleplay.atomic import write_atomic
 from roleplay.bulk import collector_paused
+from roleplay.services.ports.index import IndexUnavailable
 from roleplay.services.ports.sessions import SessionLine
 
 if TYPE_CHECKING:
@@ -144,43 +158,110 @@ class LocalIndex:
     def known(self, origin: str) -> set[str]:
         """As SqlIndex.known: ids of the sessions and reviews from the folder `origin`."""
         if origin not in self._known:
-            self._known[origin] = {str(r[0]) for r in self._db.execute(KNOWN_IDS, (origin,) * 4)}
+            with self._asked():
+                found = {str(r[0]) for r in self._db.execute(KNOWN_IDS, (origin,) * 4)}
+            self._known[origin] = found
         return set(self._known[origin])
 
     def records(self, origin: str) -> list[tuple[SessionRecord, float | None]]:
         """As SqlIndex.records."""
         from roleplay.domain.session import SessionRecord  # pydantic models: only when read
 
-        rows = self._db.execute(
-            "SELECT record, overall FROM sessions WHERE origin = ?", (origin,)
-        ).fetchall()
-        with collector_paused():
-            return [(SessionRecord.model_validate_json(r[0]), r[1]) for r in rows]
+        with self._asked():
+            rows = self._db.execute(
+                "SELECT record, overall, id FROM sessions WHERE origin = ?", (origin,)
+            ).fetchall()
+        with collector_paused(), self._values(rows, 2, _record):
+            return [(SessionRecord.model_validate_json(r[0]), overall(r[1])) for r in rows]
 
     def lines(self, origin: str) -> list[tuple[SessionLine, float | None]]:
         """Every session of `origin` with its overall score, from the columns only."""
-        rows = self._db.execute(
-            "SELECT id, rep, mode, started_at, ended_at, outcome, overall FROM sessions "
-            "WHERE origin = ?",
-            (origin,),
-        ).fetchall()
-        with collector_paused():
+        with self._asked():
+            rows = self._db.execute(
+                "SELECT id, rep, mode, started_at, ended_at, outcome, overall FROM sessions "
+                "WHERE origin = ?",
+                (origin,),
+            ).fetchall()
+        with collector_paused(), self._values(rows, 0, _line):
             return [
                 (
                     SessionLine(r[0], r[1], r[2], _utc(r[3]), _utc(r[4]) if r[4] else None, r[5]),
-                    r[6],
+                    overall(r[6]),  # the text columns hold text: SQLite makes them so
                 )
                 for r in rows
             ]
 
     def newest(self, origin: str) -> tuple[str, datetime] | None:
         """As SqlIndex.newest."""
-        row = self._db.execute(
-            "SELECT id, started_at FROM sessions WHERE origin = ? "
-            "ORDER BY started_at DESC, id DESC LIMIT 1",
-            (origin,),
-        ).fetchone()
-        return None if row is None else (str(row[0]), _utc(row[1]))
+        with self._asked():
+            row = self._db.execute(
+                "SELECT id, started_at FROM sessions WHERE origin = ? "
+                "ORDER BY started_at DESC, id DESC LIMIT 1",
+                (origin,),
+            ).fetchone()
+        if row is None:
+            return None
+        with self._values([row], 0, lambda r: _time("started_at", r[1])):
+            return (str(row[0]), _utc(row[1]))
+
+    @contextmanager
+    def _asked(self) -> Iterator[None]:
+        """What SQLite says of a question, in the index's words: a damaged file is
+        IndexDamaged (moved aside and built again); anything else (busy, unreadable) is
+        IndexUnavailable, and the caller opens the index the ordinary way, as for "maybe"."""
+        try:
+            yield
+        except sqlite3.Error as exc:
+            if damaged(exc):
+                raise damage(self._path, str(exc)) from None
+            raise IndexUnavailable(
+                f"the index database {self._path} cannot be read ({exc})"
+            ) from None
+
+    @contextmanager
+    def _values(
+        self, rows: list[Any], id_at: int, check: Callable[[Any], object]
+    ) -> Iterator[None]:
+        """A value the index never writes (a hand edit, a damaged page that still parses)
+        is IndexDamaged naming the session (`row[id_at]`) and the column, never a
+        traceback."""
+        try:
+            yield
+        except (ValueError, TypeError) as exc:
+            for row in rows:  # which one: looked for only once something failed
+                try:
+                    check(row)
+                except (ValueError, TypeError) as bad:
+                    what = f"session {row[id_at]!r}: {bad}"
+                    break
+            else:
+                what = str(exc)
+            raise damage(self._path, f"a value it never writes: {what}"[:300]) from None
+
+
+def _line(r: Any) -> object:
+    """One row of `lines`, checked column by column (to name what is wrong)."""
+    _time("started_at", r[3])
+    if r[4]:
+        _time("ended_at", r[4])
+    return overall(r[6])
+
+
+def _time(name: str, value: Any) -> datetime:
+    try:
+        return _utc(value)
+    except (ValueError, TypeError):
+        raise ValueError(f"{name} {value!r:.40} is not a time") from None
+
+
+def _record(r: Any) -> object:
+    from roleplay.domain.session import SessionRecord
+
+    try:
+        SessionRecord.model_validate_json(r[0])
+    except ValueError:
+        raise ValueError(f"record {str(r[0])!r:.40} is not a session record") from None
+    return overall(r[1])
 
 
 def _stamps(path: str) -> list[list[int] | None] | None:

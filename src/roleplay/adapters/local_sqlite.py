@@ -11,7 +11,11 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from pathlib import Path
+from typing import Any
 from urllib.parse import quote
+
+from roleplay.services.ports.index import IndexDamaged, IndexReadOnly, IndexUnavailable
 
 SQLITE = "sqlite:///"
 BUSY_TIMEOUT_MS = 30_000
@@ -19,6 +23,9 @@ READ_TIMEOUT_S = 5  # a reader waits this long for a writer's lock, then the ind
 MMAP_BYTES = 1 << 30  # address space only; the OS pages in what is read
 # What SQLite says when the file is not (or no longer) a database.
 DAMAGE = ("file is not a database", "database disk image is malformed")
+# What SQLite says when the file, its folder or its side files (-wal, -shm) cannot be written.
+READ_ONLY = "readonly database"
+CANNOT_OPEN = "unable to open database file"  # read-only too, when its folder is (-wal, -shm)
 
 
 def local_file(url: str, *, plain: bool = False) -> str | None:
@@ -84,3 +91,59 @@ def damaged(exc: sqlite3.Error) -> bool:
     """Whether SQLite says the file is not (or no longer) a database."""
     detail = str(exc)
     return any(d in detail for d in DAMAGE)
+
+
+def overall(value: Any) -> float | None:
+    """An overall score as SQLite keeps it (REAL or NULL); anything else there is damage.
+    Raises ValueError."""
+    if value is None or value.__class__ is float:
+        return value
+    raise ValueError(f"overall {value!r:.40} is not a score")
+
+
+def damage(path: str | Path, detail: str) -> IndexDamaged:
+    """A damaged index file, said the same way by every reader and writer."""
+    return IndexDamaged(
+        f"the index database {path} is damaged ({detail}); it can be rebuilt from the "
+        "recordings with `roleplay reindex`",
+        Path(path),
+        detail,
+    )
+
+
+def unusable(where: str, path: str | Path, detail: str) -> IndexUnavailable:
+    """Why a local index cannot be used now, and what to do: a read-only file or folder is
+    named as such (waiting for "another roleplay" would never help), else a lock."""
+    where_read_only = _read_only(str(path))
+    if READ_ONLY in detail or (CANNOT_OPEN in detail and where_read_only):
+        return read_only_index(path, detail, where_read_only)
+    return IndexUnavailable(
+        f"the index database {where} cannot be used ({detail}); another roleplay may be "
+        "holding it; try again. Sessions are still saved in recordings/ and are indexed on "
+        "the next start."
+    )
+
+
+def read_only_index(path: str | Path, detail: str, where: str = "") -> IndexReadOnly:
+    """The index cannot be written for want of permission: which file, and what to do."""
+    where = where or _read_only(str(path)) or "it is read-only"
+    return IndexReadOnly(
+        f"the index database {path} cannot be written ({detail}): {where}. Make it writable "
+        "by you (chmod u+w), or set ROLEPLAY_DATABASE_URL=sqlite:///PATH to an index in a "
+        "writable folder. Sessions are still saved in recordings/ and are indexed once the "
+        "index can be written."
+    )
+
+
+def _read_only(path: str) -> str:
+    """Which of the index's files cannot be written: its folder (where the -wal and -shm
+    files go; a read-only folder is the thing to fix), the file, or those side files; ""
+    when each can."""
+    folder = os.path.dirname(os.path.abspath(path))  # noqa: PTH100, PTH120 (a str from a URL)
+    if not os.access(folder, os.W_OK):
+        return f"its folder {folder} is read-only"
+    for suffix, what in (("", "the file"), ("-wal", "its -wal file"), ("-shm", "its -shm file")):
+        name = path + suffix
+        if os.path.exists(name) and not os.access(name, os.W_OK):  # noqa: PTH110
+            return f"{what} is read-only"
+    return ""

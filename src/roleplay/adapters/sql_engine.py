@@ -9,6 +9,7 @@ scrubbed of it.
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 from collections.abc import Iterator
@@ -30,6 +31,7 @@ from sqlalchemy.exc import (
 
 from roleplay.adapters import index_documents
 from roleplay.adapters.index_head import KNOWN_REVISIONS, SCHEMA_HEAD
+from roleplay.adapters.local_sqlite import damage, read_only_index, unusable
 
 # The SQLite set-up and damage that the stdlib writer (sqlite_index.py) shares; re-exported.
 from roleplay.adapters.sqlite_index import BUSY_TIMEOUT_MS as BUSY_TIMEOUT_MS
@@ -97,19 +99,14 @@ class Database:
             detail = str(exc.orig).strip() if exc.orig else ""
             if self.dialect == "sqlite" and any(d in detail for d in DAMAGE):
                 path = Path(self.url.database or "")
-                raise IndexDamaged(
-                    f"the index database {path} is damaged ({detail}); it can be rebuilt "
-                    "from the recordings with `roleplay reindex`",
-                    path,
-                ) from None
+                raise damage(path, detail) from None
             if not isinstance(exc, (OperationalError, InterfaceError, InternalError)):
                 raise
             detail = self.scrub(detail.splitlines()[0] if detail else "")
-            hint = (
-                "another roleplay may be holding it; try again"
-                if self.dialect == "sqlite"
-                else "check that the server is up and ROLEPLAY_DATABASE_URL is right"
-            )
+            if self.dialect == "sqlite":  # a read-only file named as such (local_sqlite)
+                where = self.describe()
+                raise unusable(where, self.url.database or "", detail) from None
+            hint = "check that the server is up and ROLEPLAY_DATABASE_URL is right"
             raise IndexUnavailable(
                 f"the index database {self.describe()} cannot be used ({detail}); {hint}. "
                 "Sessions are still saved in recordings/ and are indexed on the next start."
@@ -209,6 +206,8 @@ def _sqlite_engine(url: URL) -> Engine:
             # the -wal and -shm files the same permissions.
             os.close(os.open(db, os.O_CREAT | os.O_RDWR, 0o600))
         except OSError as exc:
+            if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):  # named, with what to do
+                raise read_only_index(db, exc.strerror or str(exc)) from None
             raise IndexUnavailable(
                 f"cannot create the index database {db} ({exc.strerror}); check the folder, "
                 "or set ROLEPLAY_DATABASE_URL to another place"

@@ -17,16 +17,23 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from roleplay.adapters import index_documents
 from roleplay.adapters.index_head import KNOWN_IDS, SCHEMA_HEAD
 from roleplay.adapters.local_sqlite import BUSY_TIMEOUT_MS as BUSY_TIMEOUT_MS
 from roleplay.adapters.local_sqlite import DAMAGE as DAMAGE
-from roleplay.adapters.local_sqlite import damaged, for_writing, local_file, schema
+from roleplay.adapters.local_sqlite import (
+    damage,
+    damaged,
+    for_writing,
+    local_file,
+    overall,
+    schema,
+    unusable,
+)
 from roleplay.domain.roles import Identity
-from roleplay.services.ports import IndexUnavailable
+from roleplay.services.ports import IndexDamaged as IndexDamaged
 
 if TYPE_CHECKING:
     from roleplay.adapters.sql_index import SqlIndex
@@ -41,18 +48,10 @@ if TYPE_CHECKING:
     )
     from roleplay.domain.schedule import SkillCard
     from roleplay.domain.session import SessionRecord
+    from roleplay.services.ports.sessions import SessionLine
 
 # Columns SQLAlchemy stores as JSON text (None too: as 'null', JSON's none_as_null=False).
 DOCUMENTS = frozenset({"record", "scorecard", "doc"})
-
-
-class IndexDamaged(IndexUnavailable):
-    """The SQLite index file is not a database (or is corrupt). The index is a copy of the
-    recordings, so the caller can move it aside and build a new one."""
-
-    def __init__(self, message: str, path: Path) -> None:
-        super().__init__(message)
-        self.path = path
 
 
 def bind(column: str, value: Any) -> Any:
@@ -213,21 +212,13 @@ class SqliteIndex:
         except sqlite3.DatabaseError as exc:
             detail = str(exc).strip()
             if damaged(exc):
-                raise IndexDamaged(
-                    f"the index database {self.path} is damaged ({detail}); it can be rebuilt "
-                    "from the recordings with `roleplay reindex`",
-                    Path(self.path),
-                ) from None
+                raise damage(self.path, detail) from None
             if not isinstance(
                 exc, (sqlite3.OperationalError, sqlite3.InterfaceError, sqlite3.InternalError)
             ):
                 raise
-            raise IndexUnavailable(
-                f"the index database {self.describe()} cannot be used "
-                f"({detail.splitlines()[0] if detail else ''}); another roleplay may be holding "
-                "it; try again. Sessions are still saved in recordings/ and are indexed on the "
-                "next start."
-            ) from None
+            line = detail.splitlines()[0] if detail else ""
+            raise unusable(self.describe(), self.path, line) from None
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -246,10 +237,27 @@ class SqliteIndex:
         return self.full().sessions(where, limit, offset)
 
     def records(self, origin: str) -> list[tuple[SessionRecord, float | None]]:
-        return self.full().records(origin)
+        with self._values():
+            return [(r, overall(o)) for r, o in self.full().records(origin)]
+
+    def lines(self, origin: str) -> list[tuple[SessionLine, float | None]]:
+        with self._values():
+            return [(line, overall(o)) for line, o in self.full().lines(origin)]
 
     def newest(self, origin: str) -> tuple[str, datetime] | None:
-        return self.full().newest(origin)
+        with self._values():
+            return self.full().newest(origin)
+
+    @contextmanager
+    def _values(self) -> Iterator[None]:
+        """A value this version never writes (a hand edit; a damaged page that still
+        parses) makes the index damaged, which is moved aside and built again: never a
+        traceback, never a session missing from a list."""
+        try:
+            yield
+        except (ValueError, TypeError) as exc:  # pydantic's ValidationError is a ValueError
+            what = "; ".join(str(exc).splitlines()[:3])
+            raise damage(self.path, f"a value it never writes: {what}"[:300]) from None
 
     def session(self, session_id: str) -> SessionView | None:
         return self.full().session(session_id)

@@ -251,7 +251,13 @@ def build_services(*, offline: bool = False, progress: bool = True) -> Services:
     from roleplay.composition import build
 
     told = _progress if progress and sys.stderr.isatty() else None
-    return build(State.workspace, offline=offline, progress=told)
+    return build(State.workspace, offline=offline, progress=told, notice=_notice)
+
+
+def _notice(message: str) -> None:
+    """What is wrong with the index and what is done about it: said once, on stderr, so a
+    command's output (a list, JSON) stays as it is."""
+    typer.echo(f"note: {message}", err=True)
 
 
 _PROGRESS = {

@@ -5,6 +5,10 @@ is read back and saved to the index. Before the files are touched the session is
 pending, and the mark is cleared only once the index holds it, so a crash or an unreachable
 database loses nothing: the next process that uses the index catches up (pending sessions, and
 folders the index has never seen).
+
+The index is a copy: a damaged one (a bad page, a value it never writes) is moved aside once
+per process and built again from the folders, saying so once; when it cannot be moved (a
+read-only folder) the lists come from the folders and the person is told what to do.
 """
 
 from __future__ import annotations
@@ -18,11 +22,13 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, Protocol, TypeVar
 
 from roleplay.domain.roles import Identity, NotAllowed
 from roleplay.services.ports import (
     BrokenRecording,
+    IndexDamaged,
+    IndexReadOnly,
     IndexUnavailable,
     RecordingFiles,
     SessionIndex,
@@ -104,6 +110,8 @@ class Indexer:
         progress: Progress | None = None,
         peek: Callable[[], Snapshot | None] = lambda: None,
         marks: FolderMarks | None = None,
+        set_aside: Callable[[IndexDamaged], str] | None = None,
+        notice: Callable[[str], None] = lambda message: None,
     ) -> None:
         self.files = files
         # Tells that the folder list and pending marks did not change since the index was last
@@ -128,24 +136,78 @@ class Indexer:
         # process opens the index, which catches up, pending session included) does not write
         # the same session a second time.
         self._caught_up_ids: set[str] = set()
+        # Moves a damaged index file aside (returns where to; raises IndexUnavailable when it
+        # cannot), so the next open builds a new one from the folders. None: never moved.
+        self._set_aside = set_aside
+        self._set_aside_once = False  # a second damage in one process: not a bad file
+        # Tells the person at the terminal, once, what is wrong with the index and what is
+        # done about it (the CLI prints it; the log has it too).
+        self._notice = notice
+        self._told: set[str] = set()
 
     def index(self) -> SessionIndex:
-        """The index, opened and caught up on first use. Raises IndexUnavailable.
-        Safe to call from several threads (the app's workers)."""
+        """The index, opened and caught up on first use (a damaged one is moved aside and
+        built again). Raises IndexUnavailable. Safe to call from several threads."""
         if self._index is None:
             with self._opening:
                 if self._index is None:
                     if self.problem is not None:  # failed once: do not wait again (reconnect)
                         raise IndexUnavailable(self.problem)
                     try:
-                        index = self._open_index()
-                    except IndexUnavailable as exc:
-                        self.problem = str(exc)
-                        raise
-                    self._index = index
-                    self.problem = None
-                    self.catch_up()
+                        return self._open()
+                    except IndexDamaged as exc:  # found while catching up
+                        self.set_aside(exc)
+                        return self._open()
         return self._index
+
+    def _open(self) -> SessionIndex:
+        try:
+            index = self._open_index()
+        except IndexUnavailable as exc:
+            self.problem = str(exc)
+            raise
+        self._index = index
+        self.problem = None
+        self.catch_up()
+        return index
+
+    def set_aside(self, exc: IndexDamaged) -> None:
+        """The index is damaged: close it and move it aside, so that the next use builds a
+        new one from the recordings (the truth), and say so once. Raises IndexUnavailable
+        (noted as the problem, and said) when it cannot be moved, or was already once."""
+        with self._opening:
+            index, self._index = self._index, None
+            if index is not None:
+                index.close()
+            if self._set_aside is None or exc.path is None or self._set_aside_once:
+                self._unusable(exc)
+            self._set_aside_once = True
+            try:
+                moved = self._set_aside(exc)
+            except IndexUnavailable as failed:
+                self._unusable(failed)
+            self._tell(
+                f"the index database {exc.path} was damaged ({exc.reason}); it was moved to "
+                f"{moved} and a new one is built from the recordings, which hold every session"
+            )
+
+    def _unusable(self, exc: IndexUnavailable) -> NoReturn:
+        """Give up on the index for this process: the lists come from the folders."""
+        self.problem = str(exc)
+        message = str(exc)
+        if isinstance(exc, IndexDamaged):
+            message += ". Until then sessions are read from the recordings"
+        self._tell(message)
+        self._told.add(str(exc))  # the same problem met again is not said again
+        raise IndexUnavailable(str(exc)) from None
+
+    def _tell(self, message: str) -> None:
+        """Said once: to the person (the CLI prints it), and to the log (as INFO: where
+        the log itself goes to the terminal, a read-only data folder, it is not said twice)."""
+        if message not in self._told:
+            self._told.add(message)
+            log.info("%s", message)
+            self._notice(message)
 
     def catch_up(self) -> int:
         """Index what changed while the index was not being updated; return how many folders."""
@@ -192,24 +254,46 @@ class Indexer:
 
     def _caught_up(self, read: Callable[[Reads], _T]) -> _T | None:
         """`read` from the index once it has caught up with the folders; None (and the
-        problem noted, so this process does not wait again) when it cannot be reached."""
+        problem noted, so this process does not wait again) when it cannot be reached. A
+        damaged index (a bad page, a value it never writes) is moved aside and built again."""
         if self.problem is not None:
             return None
+        try:
+            return self._repairing(lambda: self._read(read))
+        except IndexUnavailable as exc:
+            self._gave_up(exc)
+            return None
+
+    def _repairing(self, work: Callable[[], _T]) -> _T:
+        """`work()`; when it finds the index damaged, the index is moved aside and `work`
+        done once more (its first use of the index builds a new one from the folders)."""
+        try:
+            return work()
+        except IndexDamaged as exc:
+            self.set_aside(exc)
+            return work()
+
+    def _gave_up(self, exc: IndexUnavailable) -> None:
+        """Note why the index is not used in this process (not waited for again); a
+        read-only index is said at the terminal too: only the person can fix it."""
+        said = str(exc) in self._told  # set_aside gave up, and said so
+        self.problem = str(exc)
+        if isinstance(exc, IndexReadOnly):
+            self._tell(str(exc))
+        elif not said:
+            log.warning("%s", exc)
+
+    def _read(self, read: Callable[[Reads], _T]) -> _T:
         if self._index is None:
             with self._opening:
                 found = self._in_step(read)
             if found is not None:
                 return found[0]
-        try:
-            opened = self._index is not None
-            index = self.index()  # the first use catches up
-            if opened:
-                self.catch_up()
-            return read(index)
-        except IndexUnavailable as exc:
-            self.problem = str(exc)
-            log.warning("%s", exc)
-            return None
+        opened = self._index is not None
+        index = self.index()  # the first use catches up
+        if opened:
+            self.catch_up()
+        return read(index)
 
     def steady(self) -> str | None:
         """A name of the list the read commands get now, the same in every process while the
@@ -248,25 +332,36 @@ class Indexer:
 
     def _in_step(self, read: Callable[[Reads], _T]) -> tuple[_T] | None:
         """(`read` from a snapshot of the index) when the index holds exactly the folders
-        (nothing new, gone or pending: what catch_up would do is nothing); None otherwise."""
+        (nothing new, gone or pending: what catch_up would do is nothing); None otherwise
+        (and when the snapshot cannot be read now). Raises IndexDamaged."""
         snapshot = self._peek() if self._index is None else None
         if snapshot is None:
             return None
         with snapshot:
-            origin = self.files.origin
-            if self._still_kept(snapshot, origin) is not None:
-                return (read(snapshot),)  # neither the index nor the folder list changed since
-            local = set(self.files.folders())
-            known = snapshot.known(origin)
-            if set(self.files.pending()) & local or known - local:
+            try:
+                return self._answered(snapshot, read)
+            except IndexDamaged:
+                raise
+            except IndexUnavailable as exc:  # busy, unreadable: opened the ordinary way
+                log.info("%s; opening the index", exc)
                 return None
-            unreadable = sorted(local - known)
-            if not self._unreadable(unreadable):
-                return None
-            folders = self._marks.marks(known) if self._marks is not None else None
-            if folders is not None:
-                snapshot.keep(origin, {"folders": folders, "unreadable": unreadable})
-            return (read(snapshot),)
+
+    def _answered(self, snapshot: Snapshot, read: Callable[[Reads], _T]) -> tuple[_T] | None:
+        """`_in_step` on an open snapshot."""
+        origin = self.files.origin
+        if self._still_kept(snapshot, origin) is not None:
+            return (read(snapshot),)  # neither the index nor the folder list changed since
+        local = set(self.files.folders())
+        known = snapshot.known(origin)
+        if set(self.files.pending()) & local or known - local:
+            return None
+        unreadable = sorted(local - known)
+        if not self._unreadable(unreadable):
+            return None
+        folders = self._marks.marks(known) if self._marks is not None else None
+        if folders is not None:
+            snapshot.keep(origin, {"folders": folders, "unreadable": unreadable})
+        return (read(snapshot),)
 
     def _unreadable(self, ids: Sequence[str]) -> bool:
         """Whether every one of these folders (not in the index) cannot be read, so catching
@@ -297,19 +392,21 @@ class Indexer:
         if self.problem is not None:  # already failed in this process: do not wait again
             return False
         try:
-            index = self.index()
-            if session_id in self._caught_up_ids and session_id not in self.files.pending():
-                # Indexed by the catch-up this very call ran (and not changed since).
-                self._caught_up_ids.discard(session_id)
-                return True
-            problems = self._save([session_id], index=index)
+            problems = self._repairing(lambda: self._synced(session_id))
         except IndexUnavailable as exc:
-            self.problem = str(exc)
-            log.warning("%s", exc)
+            self._gave_up(exc)
             return False
         for p in problems:
             log.warning("%s", p)
         return not problems
+
+    def _synced(self, session_id: str) -> list[str]:
+        index = self.index()
+        if session_id in self._caught_up_ids and session_id not in self.files.pending():
+            # Indexed by the catch-up this very call ran (and not changed since).
+            self._caught_up_ids.discard(session_id)
+            return []
+        return self._save([session_id], index=index)
 
     def identity(self) -> Identity:
         """Who the index sees (the database login and its role). Raises IndexUnavailable."""
@@ -321,10 +418,9 @@ class Indexer:
         if self.problem is not None:
             return False
         try:
-            self.index().save_cards(self.files.origin, rep, cards)
+            self._repairing(lambda: self.index().save_cards(self.files.origin, rep, cards))
         except IndexUnavailable as exc:
-            self.problem = str(exc)
-            log.warning("%s", exc)
+            self._gave_up(exc)
             return False
         except NotAllowed as exc:  # the rights changed under us: the file still holds them
             log.warning("%s", exc)
@@ -332,8 +428,12 @@ class Indexer:
         return True
 
     def rebuild(self, progress: Progress | None = None) -> Rebuilt:
-        """Index every folder of the recordings, and forget folders that are gone. Idempotent."""
+        """Index every folder of the recordings, and forget folders that are gone. Idempotent.
+        A damaged index is moved aside and built new. Raises IndexUnavailable."""
         started = time.perf_counter()
+        return self._repairing(lambda: self._rebuilt(started, progress))
+
+    def _rebuilt(self, started: float, progress: Progress | None) -> Rebuilt:
         index = self.index()
         origin = self.files.origin
         local = self.files.folders()

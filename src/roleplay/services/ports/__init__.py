@@ -46,6 +46,8 @@ if TYPE_CHECKING:
         Templates,
     )
     from roleplay.services.ports.index import (
+        IndexDamaged,
+        IndexReadOnly,
         IndexTooNew,
         IndexUnavailable,
         SessionIndex,
@@ -101,6 +103,8 @@ _WHERE = {
     "Sentence": "customer",
     "Charts": "documents",
     "Templates": "documents",
+    "IndexDamaged": "index",
+    "IndexReadOnly": "index",
     "IndexTooNew": "index",
     "IndexUnavailable": "index",
     "SessionIndex": "index",
@@ -144,6 +148,8 @@ __all__ = [
     "EndCall",
     "FirstToken",
     "HabitStore",
+    "IndexDamaged",
+    "IndexReadOnly",
     "IndexTooNew",
     "IndexUnavailable",
     "Judge",

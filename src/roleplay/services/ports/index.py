@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from roleplay.errors import RoleplayError
@@ -30,6 +31,22 @@ class IndexUnavailable(RoleplayError):
     the recordings folder is the source of truth and the index catches up later."""
 
 
+class IndexDamaged(IndexUnavailable):
+    """The local index file is not a database, is corrupt, or holds values it never writes.
+    The index is a copy of the recordings: it can be moved aside (`path`, the file) and built
+    again from them. `path` is None when there is no file to move (a team's server)."""
+
+    def __init__(self, message: str, path: Path | None, reason: str = "") -> None:
+        super().__init__(message)
+        self.path = path
+        self.reason = reason  # what SQLite (or the value found) said, for a shorter note
+
+
+class IndexReadOnly(IndexUnavailable):
+    """The local index file, its folder or its -wal/-shm files cannot be written: waiting
+    will not help, the person must change permissions or point the index elsewhere."""
+
+
 class IndexTooNew(IndexUnavailable):
     """The database was upgraded by a newer roleplay; this one leaves it untouched."""
 
@@ -44,6 +61,10 @@ class SessionIndex(Protocol):
 
     def describe(self) -> str:
         """Where the index lives, with any password hidden."""
+        ...
+
+    def close(self) -> None:
+        """Let go of the database (a damaged file is closed before it is moved aside)."""
         ...
 
     def save(self, folders: Sequence[SessionFiles]) -> list[str]:
