@@ -195,6 +195,7 @@ def main() -> None:
                 f"playing to {where}",
                 flush=True,
             )
+            voice.prepare()  # as the app does: the speaker's stream starts here
             voice.run()
             e2e, errors = report(call.turns, spoken, voice.offset, lines)
             results[name] = (e2e, errors)

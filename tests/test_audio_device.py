@@ -152,6 +152,42 @@ def test_clips_play_whole_through_one_stream_kept_open_between_them(
         assert speaker.grown >= 1 or speaker.latency == LATENCIES[-1]
 
 
+def test_preparing_a_spoken_call_starts_the_customers_speaker(
+    pulse_sink: dict[str, str], mini_workspace: Path, tmp_path: Path
+) -> None:
+    """The speaker's stream starts while the call is prepared (with the speech model), not
+    when the customer's opening line is ready: that line is then heard at once."""
+    from roleplay.adapters.audio_file import FileAudioSource, WavRecorder
+    from roleplay.adapters.stt_whisper import WhisperSpeech
+    from roleplay.adapters.tts_silent import SilentSpeech
+    from roleplay.adapters.vad import SileroVad
+    from roleplay.composition import build
+    from roleplay.config import Settings
+    from roleplay.services.voice_call import VoiceCall, VoiceParts
+
+    services = build(mini_workspace, settings=Settings(rep="tester"))
+    call = services.practice.begin("mini", services.profile(), seed=1, mode="voice")
+    speaker = SoundDeviceSpeaker("pulse")
+    parts = VoiceParts(
+        source=FileAudioSource(write_wav(tmp_path / "rep.wav", np.zeros(16000, np.float32))),
+        speaker=speaker,
+        stt=WhisperSpeech("tiny.en", models_dir=tmp_path),
+        tts=SilentSpeech(),
+        vad=SileroVad(),
+        recorder=WavRecorder(mini_workspace / "recordings"),
+    )
+    try:
+        assert speaker.streams_opened == 0
+        VoiceCall(call, parts).prepare()
+        assert speaker.streams_opened == 1  # opened before the call runs
+        deadline = time.monotonic() + 30
+        while not speaker.ready and time.monotonic() < deadline:
+            time.sleep(0.05)  # its sound flows and it keeps up, with no clip queued yet
+        assert speaker.ready
+    finally:
+        speaker.close()
+
+
 UNDERRUN_CHILD = r"""
 import json, sys, time
 import numpy as np

@@ -128,6 +128,11 @@ class SoundDeviceSpeaker:
                 self._primer = self._prime(self._mixer)
                 self._start_watch()
 
+    @property
+    def ready(self) -> bool:
+        """A clip queued now is heard at once, from its first sample."""
+        return self._ready.is_set()
+
     def play(self, clip: Clip) -> _Playback:
         import soxr
 
