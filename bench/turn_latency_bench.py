@@ -21,6 +21,11 @@ p50 566 / p95 673 ms, WER 0.093, ratio 0.46 (playback start 123 -> 25 ms: the sp
 mixing callback and 20 ms buffer). At a load of ~7 both were far slower (before 829/1,811,
 after 955/1,801 with 16 ms pause detection, since reverted): the transcription of the
 pause before the request is sent (~200-500 ms there) is what is left to win.
+Stop 26 (voice3), back to back at a load of ~13 then ~7 (other agents' work): before (ba34ccf)
+p50 915 / p95 1,121 ms, ratio 0.70; after (the speaker prepared with the call, its first clip
+waiting for a ready stream) p50 819 / p95 1,988, ratio 0.62, WER 0.093 both; the p95 was
+playback start after underruns (the sound server restarting a stream: clips ~1.2-2.3 s late
+until the larger buffer is swapped in), which the baseline in the same run showed too (p95 740).
 
 Usage: python bench/turn_latency_bench.py [--turns 24] [--no-device] [--no-baseline]
        python bench/turn_latency_bench.py --memory
@@ -195,6 +200,7 @@ def main() -> None:
                 f"playing to {where}",
                 flush=True,
             )
+            voice.prepare()  # as the app does: the speaker's stream starts here
             voice.run()
             e2e, errors = report(call.turns, spoken, voice.offset, lines)
             results[name] = (e2e, errors)

@@ -108,32 +108,84 @@ def test_clips_play_whole_through_one_stream_kept_open_between_them(
     pulse_sink: dict[str, str],
 ) -> None:
     """The customer's sentences play through one output stream that stays open (silence in
-    between), and each clip is heard from its first sample: nothing is cut at its start."""
-    from roleplay.adapters.audio_speaker import SoundDeviceSpeaker
+    between), and each clip is heard from its first sample: nothing is cut at its start, not
+    even on a stream opened for the first clip (its start was lost there: the sound server
+    starts a new stream late), and no gap from a buffer that cannot keep up."""
+    from roleplay.adapters.audio_speaker import LATENCIES, SoundDeviceSpeaker
     from roleplay.services.ports import Clip
 
     mic = Microphone("pulse")
     blocks: list[np.ndarray] = []
     thread = _record(mic, blocks)
     deadline = time.monotonic() + 30
-    while len(blocks) < 16 and time.monotonic() < deadline:  # the monitor records (0.5 s)
+    while len(blocks) < 16 and time.monotonic() < deadline:  # the monitor records (0.25 s)
         time.sleep(0.02)
     speaker = SoundDeviceSpeaker("pulse")
-    first = speaker.play(Clip(_tone(440, 0.5), 22050))
+    # Five 0.1 s steps of pitch: which part of the first clip is heard, not only how much.
+    steps = (300, 500, 700, 900, 1100)
+    first = speaker.play(Clip(np.concatenate([_tone(hz, 0.1) for hz in steps]), 22050))
     assert first.wait(20)
     time.sleep(0.6)  # the customer is silent: the stream plays silence, and stays open
-    second = speaker.play(Clip(_tone(1000, 0.5), 22050))
+    second = speaker.play(Clip(_tone(1600, 0.5), 22050))
     assert second.wait(20)
     time.sleep(0.5)  # what is still in the device's buffer reaches the monitor
     mic.close()
     thread.join(timeout=5)
     speaker.close()
-    assert speaker.streams_opened == 1
+    # One stream, plus one more only each time the buffer grew (a loaded machine): none is
+    # opened for a clip.
+    assert speaker.streams_opened == 1 + speaker.grown
     recorded = np.concatenate(blocks)
-    # Each tone is heard for (nearly) all of its 0.5 s: a clip that lost its start, or one
-    # queued behind a restarting stream's buffer and cut, would be short.
-    assert _seconds_of(440, recorded) >= 0.45, _seconds_of(440, recorded)
-    assert _seconds_of(1000, recorded) >= 0.45, _seconds_of(1000, recorded)
+    # The monitor recording itself may drop audio on a starved machine: said with a failure.
+    why = f"(the monitor recording overflowed {mic.overflows} time(s))"
+    heard = [_seconds_of(hz, recorded) for hz in steps]
+    # A clip is heard whole: the first step is the clip's first 0.1 s, cut short when the
+    # clip lost its start (a clean one is 0.1 s; one 10 ms window of slack for where the
+    # windows fall); a clip queued behind a restarting stream's buffer, or broken by an
+    # underrun, is short. Only a clip during which the device itself reported running dry (a
+    # starved machine: the speaker then grows its buffer) may have a gap.
+    if not first.underran:
+        assert min(heard) >= 0.085 and sum(heard) >= 0.45, (heard, why)
+    if not second.underran:
+        assert _seconds_of(1600, recorded) >= 0.45, (_seconds_of(1600, recorded), why)
+    if first.underran or second.underran:
+        assert speaker.grown >= 1 or speaker.latency == LATENCIES[-1]
+
+
+def test_preparing_a_spoken_call_starts_the_customers_speaker(
+    pulse_sink: dict[str, str], mini_workspace: Path, tmp_path: Path
+) -> None:
+    """The speaker's stream starts while the call is prepared (with the speech model), not
+    when the customer's opening line is ready: that line is then heard at once."""
+    from roleplay.adapters.audio_file import FileAudioSource, WavRecorder
+    from roleplay.adapters.stt_whisper import WhisperSpeech
+    from roleplay.adapters.tts_silent import SilentSpeech
+    from roleplay.adapters.vad import SileroVad
+    from roleplay.composition import build
+    from roleplay.config import Settings
+    from roleplay.services.voice_call import VoiceCall, VoiceParts
+
+    services = build(mini_workspace, settings=Settings(rep="tester"))
+    call = services.practice.begin("mini", services.profile(), seed=1, mode="voice")
+    speaker = SoundDeviceSpeaker("pulse")
+    parts = VoiceParts(
+        source=FileAudioSource(write_wav(tmp_path / "rep.wav", np.zeros(16000, np.float32))),
+        speaker=speaker,
+        stt=WhisperSpeech("tiny.en", models_dir=tmp_path),
+        tts=SilentSpeech(),
+        vad=SileroVad(),
+        recorder=WavRecorder(mini_workspace / "recordings"),
+    )
+    try:
+        assert speaker.streams_opened == 0
+        VoiceCall(call, parts).prepare()
+        assert speaker.streams_opened == 1  # opened before the call runs
+        deadline = time.monotonic() + 30
+        while not speaker.ready and time.monotonic() < deadline:
+            time.sleep(0.05)  # its sound flows and it keeps up, with no clip queued yet
+        assert speaker.ready
+    finally:
+        speaker.close()
 
 
 UNDERRUN_CHILD = r"""

@@ -118,6 +118,9 @@ class NullSpeaker:
         self._queue: list[_SilentPlayback] = []
         self._lock = threading.Lock()
 
+    def prepare(self) -> None:
+        """Nothing to start."""
+
     def play(self, clip: Clip) -> _SilentPlayback:
         with self._lock:
             now = time.monotonic()

@@ -329,6 +329,11 @@ class Microphone:
             if self._overflows:  # a misheard turn may come from here
                 log.warning("the microphone dropped audio %d times", self._overflows)
 
+    @property
+    def overflows(self) -> int:
+        """How many times PortAudio dropped input because it was not read in time."""
+        return self._overflows
+
     def close(self) -> None:
         self._closed.set()
         self._frames.put(None)

@@ -11,6 +11,12 @@ underruns (a loaded machine starves even a C callback), a stream with the next l
 is opened and started in the background and swapped in between clips, for the rest of the
 call. An idle machine is fast; a loaded one degrades to the old ~100 ms, then more.
 
+The first clip waits until the stream is ready: its sound flows and it has then run for a
+moment without an underrun (or has grown). A clip queued on a stream that had just opened lost
+its first ~50-100 ms (the sound server starts a new stream late and drops what was written
+before), and a stream that underruns at once broke the customer's first line with gaps;
+`prepare()` when the call is prepared makes that wait happen before anyone listens.
+
 Clips play one after the other: each is queued to start on the stream's clock where the one
 before it ends (`start=`), so the callback joins them without a gap. Barge-in cancels every
 queued clip in the callback's next buffer.
@@ -37,6 +43,9 @@ log = logging.getLogger(__name__)
 # 0.02, ~55 ms at 0.04 and ~120 ms at 0.1.
 LATENCIES = (0.02, 0.04, 0.1)  # the last is what a Python callback needed (the old figure)
 WATCH_EVERY = 0.25  # seconds between looks at the stream's underrun count
+# Seconds the first clip waits at most for the stream to be ready (a new stream's sound took
+# up to ~2 s to flow through PulseAudio here); past it, it plays anyway.
+READY_WAIT = 5.0
 
 
 class _Playback:
@@ -52,6 +61,9 @@ class _Playback:
         self.queued = time.monotonic()
         self._clock: tuple[float, float] = (0.0, 0.0)  # (monotonic, stream time) when queued
         self._stopped = threading.Event()
+        # The device ran dry while this clip was queued or playing (in the same look of the
+        # watch thread): it may have a gap.
+        self.underran = False
 
     @property
     def started(self) -> float | None:
@@ -96,22 +108,30 @@ class SoundDeviceSpeaker:
         self._playing: list[_Playback] = []
         self._watch: threading.Thread | None = None
         self._closed = threading.Event()
+        self._ready = threading.Event()  # the stream's sound flows and it keeps up
         self.underruns = 0  # seen by the device (in silence too: the buffer refills then)
         self.audible_underruns = 0  # ...while a clip played (a gap in the voice)
-        self._heard_since = False  # a clip was queued or playing since the last count
+        self._heard_since: list[_Playback] = []  # clips queued or playing since the last count
+        self.grown = 0  # times the buffer grew (each opens one more stream)
         self.streams_opened = 0  # one, unless underruns made the buffer grow
         self.latency = self._steps[0]  # the buffer in use (seconds)
 
     # --- the Speaker port ----------------------------------------------------------------
 
     def prepare(self) -> None:
-        """Open the stream now (it takes ~1.3 s to run through PulseAudio): the first clip
-        then plays at once. Opened on the first clip otherwise."""
+        """Open the stream now (its sound takes up to ~2 s to flow through PulseAudio, then
+        it is watched for a moment): the first clip then plays at once. Opened on the first
+        clip otherwise, which then waits for that."""
         with self._lock:
             if self._mixer is None:
                 self._mixer = self._open(self._steps[0])
                 self._primer = self._prime(self._mixer)
                 self._start_watch()
+
+    @property
+    def ready(self) -> bool:
+        """A clip queued now is heard at once, from its first sample."""
+        return self._ready.is_set()
 
     def play(self, clip: Clip) -> _Playback:
         import soxr
@@ -120,10 +140,15 @@ class SoundDeviceSpeaker:
         samples = clip.samples
         if clip.rate != self._rate:
             samples = soxr.resample(samples, clip.rate, self._rate)
+        if not self._ready.wait(READY_WAIT):
+            log.warning(
+                "the speaker's stream is not ready after %.0f s: playing anyway", READY_WAIT
+            )
+            self._ready.set()  # waited once; later clips go straight to the stream
         playback = _Playback(self, samples.astype("float32"), self._rate)
         with self._lock:
             self._queue(playback)
-            self._heard_since = True
+            self._heard_since.append(playback)
         return playback
 
     def stop(self) -> None:
@@ -139,6 +164,7 @@ class SoundDeviceSpeaker:
     def close(self) -> None:
         self.stop()
         self._closed.set()
+        self._ready.set()  # a clip waiting for the stream waits no longer
         if self._watch is not None:
             self._watch.join(timeout=2)
         with self._lock:
@@ -211,7 +237,7 @@ class SoundDeviceSpeaker:
     # --- adapting the buffer ---------------------------------------------------------------
 
     def _start_watch(self) -> None:
-        if len(self._steps) > 1 and self._watch is None:
+        if self._watch is None:
             self._watch = threading.Thread(target=self._watch_run, name="speaker", daemon=True)
             self._watch.start()
 
@@ -223,22 +249,26 @@ class SoundDeviceSpeaker:
                 if mixer is None:
                     return
                 if not self._flowing(mixer, self._primer):
-                    continue  # still filling the sound server's buffer (~1.3 s)
+                    continue  # still filling the sound server's buffer (up to ~2 s)
                 fetch = mixer.fetch_and_reset_stats()
-                audible = self._heard_since
-                self._heard_since = bool(self._playing)
+                heard = self._heard_since
+                self._heard_since = [p for p in self._playing if not self._done(p)]
             if not self._wait_action(mixer, fetch):
                 continue
             count = int(fetch.stats.output_underflows)
             if not settled:
-                settled = True
+                settled = True  # (a new stream underruns as it starts: not a sign)
                 continue
+            if count == 0 or self._step + 1 >= len(self._steps):
+                self._ready.set()  # it kept up for a whole look (or cannot grow)
             if count == 0:
                 continue
             self.underruns += count
-            log.debug("the speaker underran %d time(s) (a clip playing: %s)", count, audible)
-            if audible:
+            log.debug("the speaker underran %d time(s) (a clip playing: %s)", count, bool(heard))
+            if heard:
                 self.audible_underruns += count  # a gap in the customer's voice
+                for p in heard:
+                    p.underran = True
             # In silence it is not heard, but it costs as much: through PulseAudio the next
             # clip then started ~1.9 s late (the sound server fills its buffer again).
             if self._step + 1 < len(self._steps):
@@ -258,6 +288,7 @@ class SoundDeviceSpeaker:
         """A larger buffer for the rest of the call: opened and run in the background until
         its sound flows, then swapped in once no clip is playing."""
         self._step += 1
+        self.grown += 1
         latency = self._steps[self._step]
         log.info("the speaker underran: its buffer grows to %.0f ms", latency * 1000)
         new = self._open(latency)

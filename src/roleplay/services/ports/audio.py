@@ -88,6 +88,11 @@ class Speaker(Protocol):
         """True when playing takes as long as the audio lasts."""
         ...
 
+    def prepare(self) -> None:
+        """Get ready to play now (a sound device's stream takes a moment to start), so the
+        first clip is heard at once. Raises AudioUnavailable when it cannot."""
+        ...
+
     def play(self, clip: Clip) -> ClipPlayback:
         """Queue `clip` after what is still playing; returns at once."""
         ...
