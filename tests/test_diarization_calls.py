@@ -10,14 +10,12 @@ import numpy as np
 import pytest
 
 from roleplay.adapters.call_audio import CallTranscriber
-from roleplay.adapters.diarization import pitch
 from roleplay.adapters.stt_whisper import WhisperSpeech
 from roleplay.domain.call import CallWords, SpokenWord, guess_rep, utterances
 from tests.calls import (
     READER,
     MadeCall,
     make_call,
-    phone_line,
     real_utterances,
     shifted,
     write_stereo,
@@ -159,27 +157,12 @@ def test_a_word_is_the_side_heard_saying_it_and_crosstalk_is_nobodys() -> None:
     assert call.heard_speaker("copy", 2.5, 2.7, heard) == "customer"  # one script holds it
 
 
-def test_a_real_voice_through_a_phone_line_keeps_its_pitch(
-    voices: dict[str, list[np.ndarray]],
-) -> None:
-    # A phone line drops everything below 300 Hz, the fundamental included; the tracker read
-    # such a voice as ~300 Hz, so pitch no longer told a low voice from a higher one.
-    for name in ("reader", "jfk"):
-        clean = np.concatenate(voices[name]).astype(np.float32)
-        narrow = phone_line(clean)
-        heard = []
-        for audio in (clean, narrow):
-            found = pitch(audio, len(audio) // 160)
-            heard.append(float(np.exp(np.median(found[found > 0]))))
-        assert abs(heard[1] / heard[0] - 1) < 0.15, (name, heard)  # measured within 12%
-
-
 @pytest.mark.slow
 def test_two_similar_real_voices_in_one_mono_call_are_told_apart(
     calls: CallTranscriber, voices: dict[str, list[np.ndarray]], tmp_path: Path
 ) -> None:
     # the reader against herself played 9% faster (pitch and formants 9% higher), each turn a
-    # different sentence: only the speaker encoder's clustering finds these two (chance before)
+    # different sentence (a phone-band pitch fix alone took this to chance: see diarization.py)
     reader = voices["reader"]
     call = make_call(
         rep_audio=reader,
@@ -193,5 +176,5 @@ def test_two_similar_real_voices_in_one_mono_call_are_told_apart(
         (per_side(call, mono, heard, label) for label in ("A", "B")),
         key=lambda s: s["rep"] + s["customer"],
     )
-    # measured 88% of the words (one transcript); chance is 50%
+    # measured 89% of the words (one transcript); chance is 50%
     assert best["rep"] >= 0.7 and best["customer"] >= 0.7, best
