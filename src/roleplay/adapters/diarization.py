@@ -50,7 +50,9 @@ Options weighed (bench/diarization_bench.py measures the ones built here):
   83.1 -> 74.5% (reader vs reader -8% on the phone 75 -> 50). The pitch fix alone: bench m/m
   80 -> 66, held-out reader vs reader +9% 89 -> 51. The encoder's start alone: bench m/m
   80 -> 58. So no variant helped on both sets; similar voices still depend on which start
-  wins, and no start finds the bench's reader vs reader +6% (chance).
+  wins, and no start finds the bench's reader vs reader +6% (chance). Beware: that choice
+  flips with small changes of the transcript: the same held-out call (reader vs reader +9%,
+  main's code) scored 89% on one transcript and 52% on a fresh `--held-out` run.
 - GMM supervectors of whole sentences (a universal mixture adapted per sentence, as in
   GMM-UBM speaker verification) were tried as the first clustering: better on same-pitch voices
   alone (85%) but unstable elsewhere (55-93%) and no better in the resegmented result; not kept.
