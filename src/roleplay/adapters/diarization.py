@@ -39,6 +39,20 @@ Options weighed (bench/diarization_bench.py measures the ones built here):
   it raised word attribution by 1.1-1.4 points on three sets of bench calls (to 89-92%), with
   same-pitch voices 63% -> 78% on one set and unchanged (chance) on another: still the
   hardest case, with noisy phone-band crosstalk.
+- phone-band pitch and the encoder's start (diar3, measured and not kept): the pitch tracker
+  reads every phone-band voice as ~300 Hz (the window's autocorrelation favours short lags);
+  dividing it out (Boersma 1993) and calling near-silent frames unvoiced (the line's filter
+  rings in the pauses) gives the reader 136 Hz on the phone for 122 Hz clean. Tuned on the
+  bench's calls (5 turns) and checked on held-out calls (`--held-out`: 7 turns, another noise
+  seed, other voices and speed-ups). With the pitch fix and the encoder's sentence clustering
+  competing as a start: bench synthetic 95.6 -> 95.5% (phone + 15 dB + crosstalk 82 -> 90,
+  m/m 80 -> 74), real 80.7% either way; held-out synthetic 89.2 -> 90.4%, but held-out real
+  83.1 -> 74.5% (reader vs reader -8% on the phone 75 -> 50). The pitch fix alone: bench m/m
+  80 -> 66, held-out reader vs reader +9% 89 -> 51. The encoder's start alone: bench m/m
+  80 -> 58. So no variant helped on both sets; similar voices still depend on which start
+  wins, and no start finds the bench's reader vs reader +6% (chance). Beware: that choice
+  flips with small changes of the transcript: the same held-out call (reader vs reader +9%,
+  main's code) scored 89% on one transcript and 52% on a fresh `--held-out` run.
 - GMM supervectors of whole sentences (a universal mixture adapted per sentence, as in
   GMM-UBM speaker verification) were tried as the first clustering: better on same-pitch voices
   alone (85%) but unstable elsewhere (55-93%) and no better in the resegmented result; not kept.
