@@ -86,8 +86,8 @@ def damage_index(content: bytes) -> Path:
     fault does between two commands, when no roleplay has the file open."""
     # An in-process command (`cli`) leaves its index connection open in reference cycles until
     # the cyclic GC runs; had it run after the damage, closing that connection would checkpoint
-    # its write-ahead log into the file and repair it (1 run in 4, or 1 in 23 in a full module).
-    # A real command's process has exited, and closed its connection, by then.
+    # its write-ahead log into the file and repair it (20 of 60 runs of a loop of the test; once
+    # in 23 runs of the module). A real command's process has exited, closing it, by then.
     gc.collect()
     for side in data_dir().glob("index.sqlite-*"):
         side.unlink()
