@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import html
+import re
 import shutil
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from textual.pilot import Pilot
+from textual.screen import Screen
 
 from roleplay.adapters.clock import ManualClock
 from roleplay.composition import build
@@ -16,6 +19,7 @@ from roleplay.config import Settings
 from roleplay.tui.app import RoleplayApp
 
 REPO = Path(__file__).resolve().parents[1]
+S = TypeVar("S", bound=Screen[Any])
 
 
 def make_workspace(root: Path) -> Path:
@@ -61,9 +65,48 @@ async def wait_for(pilot: Pilot[None], condition: Any, timeout: float = 60) -> N
         await pilot.pause(0.05)
 
 
+async def wait_for_screen(pilot: Pilot[None], kind: type[S], timeout: float = 60) -> S:
+    """Until the app shows a `kind` screen with its widgets in place. A screen pushed from a
+    worker's thread is `app.screen` at once, but composes its widgets a few messages later:
+    on a busy machine a query right after `isinstance(app.screen, kind)` found nothing."""
+    app = pilot.app
+    await wait_for(pilot, lambda: isinstance(app.screen, kind) and app.screen.is_mounted, timeout)
+    screen = app.screen
+    assert isinstance(screen, kind)
+    return screen
+
+
+async def start_call(pilot: Pilot[None], scenario: str, seed: int) -> None:
+    """Once the app has opened, a typed call of `scenario` (the variation `seed` picks)."""
+    app = pilot.app
+    assert isinstance(app, RoleplayApp)
+    await settle(pilot)
+    app.start_practice(scenario, seed=seed)
+    await settle(pilot)
+
+
+async def hang_up(pilot: Pilot[None]) -> None:
+    """The rep ends the call early (Escape, then Yes); the call is scored."""
+    await pilot.press("escape")
+    await pilot.pause()
+    await pilot.click("#yes")
+    await settle(pilot)
+
+
 async def say(pilot: Pilot[None], line: str) -> None:
     box = pilot.app.screen.query_one("#say")
     box.value = line  # type: ignore[attr-defined]
     box.focus()
     await pilot.press("enter")
     await settle(pilot)
+
+
+def screen_text(app: Any) -> str:
+    """What the terminal shows, line by line: the text runs of the app's SVG screenshot."""
+    lines: dict[int, str] = {}
+    for number, text in re.findall(
+        r'<text [^>]*clip-path="url\(#terminal-\d+-line-(\d+)\)">([^<]*)</text>',
+        app.export_screenshot(),
+    ):
+        lines[int(number)] = lines.get(int(number), "") + html.unescape(text)
+    return "\n".join(lines[n].replace("\xa0", " ") for n in sorted(lines))

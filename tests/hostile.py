@@ -3,6 +3,7 @@ fingerprint of every file so a test can prove that nothing else changed."""
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import shutil
@@ -16,6 +17,7 @@ from typer.testing import CliRunner, Result
 
 from roleplay.adapters.clock import ManualClock
 from roleplay.cli import app
+from roleplay.config import data_dir
 from tests.helpers import play, services
 
 REPO = Path(__file__).resolve().parents[1]
@@ -77,6 +79,21 @@ def others(rec: Recorded, *damaged: int) -> dict[str, dict[str, str]]:
 
 def cli(ws: Path, *args: str, input: str | None = None) -> Result:
     return runner.invoke(app, ["--workspace", str(ws), *args], input=input)
+
+
+def damage_index(content: bytes) -> Path:
+    """Overwrite the rep's index database (and drop its -wal/-shm) with `content`, as a disk
+    fault does between two commands, when no roleplay has the file open."""
+    # An in-process command (`cli`) leaves its index connection open in reference cycles until
+    # the cyclic GC runs; had it run after the damage, closing that connection would checkpoint
+    # its write-ahead log into the file and repair it (20 of 60 runs of a loop of the test; once
+    # in 23 runs of the module). A real command's process has exited, closing it, by then.
+    gc.collect()
+    for side in data_dir().glob("index.sqlite-*"):
+        side.unlink()
+    index = data_dir() / "index.sqlite"
+    index.write_bytes(content)
+    return index
 
 
 def one_clear_line(result: Result, *needles: str, code: int = 2) -> str:

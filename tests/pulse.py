@@ -85,7 +85,13 @@ def pulse_sink(
 ) -> Iterator[dict[str, str]]:
     """The null sink as a PortAudio device, for one test only: other tests keep seeing a
     machine without a sound card (no microphone: typed calls)."""
+    from roleplay.adapters import audio_sounddevice
+
     monkeypatch.setenv("XDG_RUNTIME_DIR", pulse_daemon["XDG_RUNTIME_DIR"])
+    # The device probe is cached for the process: a probe made here (list_devices asks afresh)
+    # would otherwise tell every later test's app that this machine has a speaker, and the app
+    # would start voice calls on a device that is gone. undo() puts back what was cached before.
+    monkeypatch.setattr(audio_sounddevice, "_cached", None)
     refresh_portaudio()
     yield pulse_daemon
     monkeypatch.undo()

@@ -18,7 +18,7 @@ from roleplay.tui.screens.library import LibraryScreen
 from roleplay.tui.screens.practice import PracticeScreen
 from roleplay.tui.screens.scorecard import ScorecardScreen, TranscriptScreen
 from roleplay.tui.screens.settings import SettingsScreen
-from tests.app_helpers import make_app, make_workspace, say, settle, wait_for
+from tests.app_helpers import hang_up, make_app, make_workspace, say, settle, start_call, wait_for
 
 WIN = [
     "Walk me through how maintenance is organised across the two plants today.",
@@ -53,9 +53,7 @@ async def test_first_launch_with_no_config_is_offline_and_useful(tmp_path: Path)
 async def test_a_typed_call_from_library_to_scorecard_and_commitment(tmp_path: Path) -> None:
     app = make_app(make_workspace(tmp_path))
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        app.start_practice("discovery-spin", seed=1)
-        await settle(pilot)
+        await start_call(pilot, "discovery-spin", seed=1)
         assert isinstance(app.screen, PracticeScreen)
         for line in WIN:
             if not isinstance(app.screen, PracticeScreen):
@@ -92,14 +90,9 @@ async def test_a_typed_call_from_library_to_scorecard_and_commitment(tmp_path: P
 async def test_ending_a_call_early_keeps_and_scores_it(tmp_path: Path) -> None:
     app = make_app(make_workspace(tmp_path))
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        app.start_practice("price-objection", seed=2)
-        await settle(pilot)
+        await start_call(pilot, "price-objection", seed=2)
         await say(pilot, "What did you and the team think of the proposal?")
-        await pilot.press("escape")
-        await pilot.pause()
-        await pilot.click("#yes")
-        await settle(pilot)
+        await hang_up(pilot)
         assert isinstance(app.screen, ScorecardScreen)
     [record] = app.services.store.records()
     assert record.outcome == "rep-ended"
@@ -110,9 +103,7 @@ async def test_history_opens_a_session(tmp_path: Path) -> None:
     ws = make_workspace(tmp_path)
     app = make_app(ws)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        app.start_practice("discovery-spin", seed=1)
-        await settle(pilot)
+        await start_call(pilot, "discovery-spin", seed=1)
         for line in WIN:
             if not isinstance(app.screen, PracticeScreen):
                 break
@@ -416,9 +407,7 @@ async def test_practice_fits_small_and_large_terminals(
 ) -> None:
     app = make_app(make_workspace(tmp_path))
     async with app.run_test(size=size) as pilot:
-        await settle(pilot)
-        app.start_practice("cold-call-gatekeeper", seed=1)
-        await settle(pilot)
+        await start_call(pilot, "cold-call-gatekeeper", seed=1)
         say_box = app.screen.query_one("#say", Input)
         turns = app.screen.query_one("#turns")
         assert say_box.region.height >= 1 and turns.region.height >= 3

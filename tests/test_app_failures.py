@@ -9,22 +9,17 @@ from textual.widgets import Static
 
 from roleplay.tui.failures import FailureDialog
 from roleplay.tui.screens.practice import PracticeScreen
-from tests.app_helpers import make_app, make_workspace, say, settle
+from tests.app_helpers import hang_up, make_app, make_workspace, say, settle, start_call
 
 
 async def test_removing_the_rubric_during_a_call_is_a_dialog_not_a_crash(tmp_path: Path) -> None:
     ws = make_workspace(tmp_path)
     app = make_app(ws)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        app.start_practice("price-objection", seed=2)
-        await settle(pilot)
+        await start_call(pilot, "price-objection", seed=2)
         await say(pilot, "What did you and the team think of the proposal?")
         (ws / "rubrics" / "objection-handling.yaml").unlink()  # a trainer's git pull, say
-        await pilot.press("escape")
-        await pilot.pause()
-        await pilot.click("#yes")
-        await settle(pilot)
+        await hang_up(pilot)
         assert app.is_running  # no WorkerFailed traceback, no exit
         assert isinstance(app.screen, FailureDialog)
         title = str(app.screen.query_one("#failure-title", Static).content)

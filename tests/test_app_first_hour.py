@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-import re
 import threading
 from pathlib import Path
 from typing import Any
@@ -18,7 +16,15 @@ from roleplay.tui.screens.library import LibraryScreen
 from roleplay.tui.screens.practice import PracticeScreen
 from roleplay.tui.screens.progress import ProgressScreen
 from roleplay.tui.screens.scorecard import ScorecardScreen, TranscriptScreen
-from tests.app_helpers import make_app, make_workspace, say, settle
+from tests.app_helpers import (
+    hang_up,
+    make_app,
+    make_workspace,
+    say,
+    screen_text,
+    settle,
+    start_call,
+)
 
 LINES = [
     "Walk me through how maintenance is organised across the two plants today.",
@@ -30,26 +36,12 @@ def text_of(widget: Static) -> str:
     return str(widget.content)
 
 
-def screen_text(app: Any) -> str:
-    """What the terminal shows, line by line: the text runs of the app's SVG screenshot."""
-    lines: dict[int, str] = {}
-    for number, text in re.findall(
-        r'<text [^>]*clip-path="url\(#terminal-\d+-line-(\d+)\)">([^<]*)</text>',
-        app.export_screenshot(),
-    ):
-        lines[int(number)] = lines.get(int(number), "") + html.unescape(text)
-    return "\n".join(lines[n].replace("\xa0", " ") for n in sorted(lines))
-
-
 async def _call_to_scorecard(pilot: Any, scenario: str = "discovery-spin") -> None:
     pilot.app.start_practice(scenario, seed=1)
     await settle(pilot)
     for line in LINES:
         await say(pilot, line)
-    await pilot.press("escape")
-    await pilot.pause()
-    await pilot.click("#yes")
-    await settle(pilot)
+    await hang_up(pilot)
     assert isinstance(pilot.app.screen, ScorecardScreen)
 
 
@@ -132,9 +124,7 @@ async def test_the_next_brief_shows_the_commitment(tmp_path: Path) -> None:
         notes = [str(n.message) for n in app._notifications]
         assert any("Plantwise. Your next" in n for n in notes), notes  # not ".."
         await pilot.press("escape")
-        await settle(pilot)
-        app.start_practice("discovery-spin", seed=2)
-        await settle(pilot)
+        await start_call(pilot, "discovery-spin", seed=2)
         assert isinstance(app.screen, PracticeScreen)
         reminders = [text_of(s) for s in app.screen.query(".reminder").results(Static)]
         assert reminders == [
@@ -246,9 +236,7 @@ async def test_header_and_settings_say_which_workspace(tmp_path: Path) -> None:
 async def test_a_tall_terminal_shows_the_whole_brief(tmp_path: Path) -> None:
     app = make_app(make_workspace(tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        app.start_practice("discovery-spin", seed=1)
-        await settle(pilot)
+        await start_call(pilot, "discovery-spin", seed=1)
         brief = app.screen.query_one("#practice-brief")
         assert brief.region.height > 3
         assert brief.max_scroll_y == 0  # nothing hidden

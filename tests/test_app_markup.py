@@ -18,8 +18,15 @@ from roleplay.tui.screens.home import HomeScreen
 from roleplay.tui.screens.library import LibraryScreen
 from roleplay.tui.screens.practice import PracticeScreen
 from roleplay.tui.screens.scorecard import ScorecardScreen
-from tests.app_helpers import make_app, make_workspace, say, settle
-from tests.test_app_first_hour import screen_text
+from tests.app_helpers import (
+    hang_up,
+    make_app,
+    make_workspace,
+    say,
+    screen_text,
+    settle,
+    start_call,
+)
 
 TITLE = "SPIN [/b] discovery [@click=app.quit]at[/] the [plant]"
 
@@ -40,16 +47,11 @@ def _cells(table: DataTable[Any]) -> list[str]:
 async def test_a_scenario_title_with_brackets_is_shown_as_written(tmp_path: Path) -> None:
     app = make_app(_titled(tmp_path))
     async with app.run_test(size=(160, 40)) as pilot:
-        await settle(pilot)
-        app.start_practice("discovery-spin", seed=1)
-        await settle(pilot)
+        await start_call(pilot, "discovery-spin", seed=1)
         await say(pilot, "Where do [things] go wrong [/] most often?")
         assert isinstance(app.screen, PracticeScreen)
         assert "Where do [things] go wrong [/] most often?" in screen_text(app)
-        await pilot.press("escape")
-        await pilot.pause()
-        await pilot.click("#yes")
-        await settle(pilot)
+        await hang_up(pilot)
         assert isinstance(app.screen, ScorecardScreen)
         await pilot.press("t")  # the transcript, under the title
         await settle(pilot)

@@ -14,7 +14,15 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from roleplay.adapters.clock import ManualClock
-from tests.app_helpers import make_app, make_workspace, say, settle, snapshot_home
+from tests.app_helpers import (
+    hang_up,
+    make_app,
+    make_workspace,
+    say,
+    settle,
+    snapshot_home,
+    start_call,
+)
 
 SIZE = (100, 30)
 LINES = [
@@ -56,19 +64,14 @@ async def _library(pilot: Pilot[None]) -> None:
 
 
 async def _practice(pilot: Pilot[None]) -> None:
-    await settle(pilot)
-    pilot.app.start_practice("discovery-spin", seed=7)  # type: ignore[attr-defined]
-    await settle(pilot)
+    await start_call(pilot, "discovery-spin", seed=7)
     for line in LINES:
         await say(pilot, line)
 
 
 async def _scorecard(pilot: Pilot[None]) -> None:
     await _practice(pilot)
-    await pilot.press("escape")
-    await pilot.pause()
-    await pilot.click("#yes")
-    await settle(pilot)
+    await hang_up(pilot)
 
 
 async def _transcript(pilot: Pilot[None]) -> None:

@@ -24,7 +24,7 @@ from roleplay.tui.app import RoleplayApp
 from roleplay.tui.failures import FailureDialog
 from roleplay.tui.screens.home import HomeScreen
 from roleplay.tui.widgets import OFFLINE_TEXT, OfflineBanner
-from tests.app_helpers import make_workspace, settle, wait_for
+from tests.app_helpers import make_workspace, settle, wait_for, wait_for_screen
 
 
 def text(screen: Any, selector: str) -> str:
@@ -78,11 +78,8 @@ async def test_a_broken_config_file_is_shown_and_can_be_fixed_without_restarting
     path.write_text('rep = "tester"\ntimezone = "UTC"\n[voice\n')  # a missing ]
     app = RoleplayApp(lambda: build(ws, clock=ManualClock()), voice=False)
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(  # composed, not only pushed (a frame apart on a busy machine)
-            pilot,
-            lambda: isinstance(app.screen, FailureDialog) and app.screen.query("#failure-ok"),
-        )
-        message = text(app.screen, "#failure-message")
+        dialog = await wait_for_screen(pilot, FailureDialog)
+        message = text(dialog, "#failure-message")
         assert str(path) in message and "not valid TOML" in message
         await pilot.press("enter")
         await pilot.pause()

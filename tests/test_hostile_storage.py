@@ -27,6 +27,7 @@ from tests.hostile import (
     Recorded,
     cli,
     copy_workspace,
+    damage_index,
     one_clear_line,
     others,
     record_sessions,
@@ -185,10 +186,7 @@ def test_a_damaged_schedule_cache_is_rebuilt(rec: Recorded) -> None:
 
 def test_random_bytes_in_the_index_are_moved_aside_and_rebuilt(rec: Recorded) -> None:
     assert cli(rec.ws, "reindex").exit_code == 0
-    index = data_dir() / "index.sqlite"
-    for side in data_dir().glob("index.sqlite-*"):
-        side.unlink()
-    index.write_bytes(os.urandom(40_000))
+    damage_index(os.urandom(40_000))
     result = cli(rec.ws, "reindex", "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["indexed"] == 3
@@ -198,9 +196,7 @@ def test_random_bytes_in_the_index_are_moved_aside_and_rebuilt(rec: Recorded) ->
 
 def test_practice_works_after_the_index_was_damaged(rec: Recorded) -> None:
     assert cli(rec.ws, "reindex").exit_code == 0
-    (data_dir() / "index.sqlite").write_bytes(b"SQLite format 3\x00" + os.urandom(5000))
-    for side in data_dir().glob("index.sqlite-*"):
-        side.unlink()
+    damage_index(b"SQLite format 3\x00" + os.urandom(5000))
     result = cli(rec.ws, "practice", "discovery-spin", input="What slows you down?\n/end\n")
     assert result.exit_code == 0, result.output
     listing = cli(rec.ws, "review", "list")
