@@ -98,19 +98,7 @@ def test_rescore_with_llm_samples(
 def test_score_an_outside_transcript(mini_workspace: Path, tmp_path: Path) -> None:
     call = tmp_path / "call.txt"
     call.write_text(CALL)
-    result = invoke(
-        mini_workspace,
-        "score",
-        "--transcript",
-        str(call),
-        "--rubric",
-        "mini",
-        "--rep",
-        "Kari",
-        "--judge",
-        "offline",
-        "--json",
-    )
+    result = _score_file(mini_workspace, call)
     assert result.exit_code == 0, result.output
     card = json.loads(result.stdout)
     assert card["overall"] >= 2 and card["rubric"] == "mini"

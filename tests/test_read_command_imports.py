@@ -144,13 +144,9 @@ def test_the_garbage_collector_runs_again_once_the_command_runs(workspace: Path)
     assert "collecting True True" in done.stderr
 
 
-@pytest.mark.parametrize(("setting", "plugin_loads"), [(None, False), ("other-plugin", True)])
-def test_a_command_does_not_look_for_pydantic_plugins(
-    workspace: Path, tmp_path: Path, setting: str | None, plugin_loads: bool
-) -> None:
-    """pydantic would read the entry points of every installed package (10-20 ms a command)
-    and load any plugin registered there; roleplay uses none, so a command loads none. Someone
-    who switches off only some plugins (PYDANTIC_DISABLE_PLUGINS names them) keeps the rest."""
+def _plugin_site(tmp_path: Path) -> Path:
+    """A folder on the path where an installed package registers a pydantic plugin
+    (`spy_plugin`, whose module the test writes)."""
     site = tmp_path / "site"
     (site / "spy_plugin-1.0.dist-info").mkdir(parents=True)
     (site / "spy_plugin-1.0.dist-info" / "METADATA").write_text(
@@ -159,6 +155,17 @@ def test_a_command_does_not_look_for_pydantic_plugins(
     (site / "spy_plugin-1.0.dist-info" / "entry_points.txt").write_text(
         "[pydantic]\nspy = spy_plugin:plugin\n"
     )
+    return site
+
+
+@pytest.mark.parametrize(("setting", "plugin_loads"), [(None, False), ("other-plugin", True)])
+def test_a_command_does_not_look_for_pydantic_plugins(
+    workspace: Path, tmp_path: Path, setting: str | None, plugin_loads: bool
+) -> None:
+    """pydantic would read the entry points of every installed package (10-20 ms a command)
+    and load any plugin registered there; roleplay uses none, so a command loads none. Someone
+    who switches off only some plugins (PYDANTIC_DISABLE_PLUGINS names them) keeps the rest."""
+    site = _plugin_site(tmp_path)
     marker = tmp_path / "loaded"
     (site / "spy_plugin.py").write_text(
         f"from pathlib import Path\nPath({str(marker)!r}).write_text('yes')\n"
@@ -192,14 +199,7 @@ def test_a_command_does_not_look_for_pydantic_plugins(
 def test_pydantic_finds_plugins_again_once_they_are_switched_back_on(tmp_path: Path) -> None:
     """The stand-in for pydantic's plugin lookup answers "none" only while the setting
     switches every plugin off; a program that switches them back on gets pydantic's own."""
-    site = tmp_path / "site"
-    (site / "spy_plugin-1.0.dist-info").mkdir(parents=True)
-    (site / "spy_plugin-1.0.dist-info" / "METADATA").write_text(
-        "Metadata-Version: 2.1\nName: spy-plugin\nVersion: 1.0\n"
-    )
-    (site / "spy_plugin-1.0.dist-info" / "entry_points.txt").write_text(
-        "[pydantic]\nspy = spy_plugin:plugin\n"
-    )
+    site = _plugin_site(tmp_path)
     (site / "spy_plugin.py").write_text(
         "seen = []\n"
         "class Plugin:\n"
