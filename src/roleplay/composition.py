@@ -17,6 +17,7 @@ from roleplay.config import Settings, Workspace, data_dir, load_settings, resolv
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from datetime import tzinfo
+    from types import TracebackType
 
     from roleplay.adapters.audio_sounddevice import AudioProbe, Device
     from roleplay.adapters.call_audio import CallTranscriber
@@ -75,6 +76,25 @@ class Services:
     habits: dict[tuple[str, HabitSettings], Habit] = field(default_factory=dict, repr=False)
     # (done, total) while a schedule is built from many sessions (a terminal shows it).
     schedule_progress: Callable[[int, int], None] | None = None
+
+    def close(self) -> None:
+        """End the services: the index database's connections and engines are closed now
+        (not whenever the garbage collector gets to them). Idempotent; any use of the index
+        afterwards raises IndexClosed. The CLI closes at the end of each command, the app when
+        it exits; `with build(...) as services:` does it too."""
+        self.indexer.close()
+
+    @property
+    def closed(self) -> bool:
+        return self.indexer.closed
+
+    def __enter__(self) -> Services:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
 
     @cached_property
     def reviews(self) -> Reviews:

@@ -38,7 +38,7 @@ from roleplay.adapters.sqlite_index import BUSY_TIMEOUT_MS as BUSY_TIMEOUT_MS
 from roleplay.adapters.sqlite_index import DAMAGE as DAMAGE
 from roleplay.adapters.sqlite_index import IndexDamaged as IndexDamaged
 from roleplay.domain.text import redact
-from roleplay.services.ports import IndexTooNew, IndexUnavailable
+from roleplay.services.ports import IndexClosed, IndexTooNew, IndexUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +82,8 @@ class Database:
             self.engine = _postgres_engine(url)
         # Connections from this engine begin with BEGIN IMMEDIATE on SQLite (see _sqlite_engine).
         self._writer = self.engine.execution_options(roleplay_write=True)
+        # Disposed: SQLAlchemy would open new connections on the next use; we refuse instead.
+        self._disposed = False
 
     def describe(self) -> str:
         return redact(self.url.render_as_string(hide_password=True), self._secrets)
@@ -114,13 +116,22 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
+        self._ensure_open()
         with self.guard(), self.engine.begin() as conn:
             yield conn
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
+        self._ensure_open()
         with self.guard(), self._writer.begin() as conn:
             yield conn
+
+    def _ensure_open(self) -> None:
+        if self._disposed:
+            raise IndexClosed(
+                f"the index database {self.describe()} was used after roleplay closed it; "
+                "this is a bug in roleplay (please report it). Run the command again"
+            )
 
     def lock_sessions(self, conn: Connection, session_ids: list[str]) -> None:
         """Serialise writers of the same sessions on PostgreSQL until the transaction ends
@@ -164,6 +175,8 @@ class Database:
         return str(value) if value is not None else None
 
     def dispose(self) -> None:
+        """Close every connection of the engine now; any use afterwards raises IndexClosed."""
+        self._disposed = True
         self.engine.dispose()
 
 

@@ -33,6 +33,7 @@ from roleplay.adapters.local_sqlite import (
     unusable,
 )
 from roleplay.domain.roles import Identity
+from roleplay.services.ports import IndexClosed
 from roleplay.services.ports import IndexDamaged as IndexDamaged
 
 if TYPE_CHECKING:
@@ -79,6 +80,7 @@ class SqliteIndex:
         self._db = db
         self._lock = threading.RLock()  # one connection, shared by the app's workers
         self._full: SqlIndex | None = None
+        self._closed = False
 
     @classmethod
     def open(cls, url: str) -> SqliteIndex | None:
@@ -100,6 +102,7 @@ class SqliteIndex:
     def full(self) -> SqlIndex:
         """The SQLAlchemy index on the same file, for everything but the writes."""
         with self._lock:
+            self._ensure_open()  # closed: not opened again behind the closer's back
             if self._full is None:
                 from roleplay.adapters.sql_index import SqlIndex
 
@@ -118,10 +121,19 @@ class SqliteIndex:
         return Identity(role="single")
 
     def close(self) -> None:
+        """Close both connections now; any use afterwards raises IndexClosed."""
         with self._lock:
+            self._closed = True
             self._db.close()
             if self._full is not None:
                 self._full.close()
+
+    def _ensure_open(self) -> None:
+        if self._closed:
+            raise IndexClosed(
+                f"the index database {self.path} was used after roleplay closed it; this is "
+                "a bug in roleplay (please report it). Run the command again"
+            )
 
     # --- writing (as SqlIndex writes, statement for statement) -------------------------------
 
@@ -194,6 +206,7 @@ class SqliteIndex:
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         with self._lock, self._guard():
+            self._ensure_open()
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 yield self._db
@@ -224,6 +237,7 @@ class SqliteIndex:
 
     def known(self, origin: str) -> set[str]:
         with self._lock, self._guard():
+            self._ensure_open()
             return {str(r[0]) for r in self._db.execute(KNOWN_IDS, [origin] * 4)}
 
     # Everything else is asked of SqlIndex (SQLAlchemy), opened on the first such question.

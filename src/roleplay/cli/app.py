@@ -10,7 +10,7 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import typer
 from typer.core import TyperGroup
@@ -184,6 +184,8 @@ class Commands(TyperGroup):
             raise fail(
                 f"cannot {verb}{where} ({exc.strerror}); {hint}. Everything saved before is intact."
             ) from None
+        finally:
+            close_services()
 
     # Any: typer vendors its own click, whose types it does not export.
     def format_commands(self, ctx: Any, formatter: Any) -> None:
@@ -244,14 +246,24 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.
 
 class State:
     workspace: Path | None = None
+    built: ClassVar[list[Services]] = []  # closed when the command ends (close_services)
 
 
 def build_services(*, offline: bool = False, progress: bool = True) -> Services:
-    """`progress`: tell a person at the terminal how a long index catch-up goes."""
+    """`progress`: tell a person at the terminal how a long index catch-up goes. Closed
+    when the command ends (Commands.invoke), not left to the garbage collector."""
     from roleplay.composition import build
 
     told = _progress if progress and sys.stderr.isatty() else None
-    return build(State.workspace, offline=offline, progress=told, notice=_notice)
+    services = build(State.workspace, offline=offline, progress=told, notice=_notice)
+    State.built.append(services)
+    return services
+
+
+def close_services() -> None:
+    """Close what this command built: the index connections end here, explicitly."""
+    while State.built:
+        State.built.pop().close()
 
 
 def _notice(message: str) -> None:

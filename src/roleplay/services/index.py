@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, Protocol, TypeVar
 from roleplay.domain.roles import Identity, NotAllowed
 from roleplay.services.ports import (
     BrokenRecording,
+    IndexClosed,
     IndexDamaged,
     IndexReadOnly,
     IndexUnavailable,
@@ -144,10 +145,35 @@ class Indexer:
         # done about it (the CLI prints it; the log has it too).
         self._notice = notice
         self._told: set[str] = set()
+        self._closed = False
+
+    def close(self) -> None:
+        """Let go of the index database now (its connections and engines), not whenever the
+        collector gets to them: a connection closed late checkpoints its log into a file that
+        may have been replaced meanwhile. Idempotent. Any use afterwards raises IndexClosed
+        (never a silent reopen, never a silent read of the folders instead)."""
+        with self._opening:
+            self._closed = True
+            index, self._index = self._index, None
+        if index is not None:
+            index.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def _ensure_open(self) -> None:
+        if self._closed:
+            raise IndexClosed(
+                f"the index of {self.files.origin} was used after roleplay closed it; this is "
+                "a bug in roleplay (please report it). Everything is saved in the recordings "
+                "folder; run the command again"
+            )
 
     def index(self) -> SessionIndex:
         """The index, opened and caught up on first use (a damaged one is moved aside and
-        built again). Raises IndexUnavailable. Safe to call from several threads."""
+        built again). Raises IndexUnavailable, IndexClosed. Safe to call from several threads."""
+        self._ensure_open()
         if self._index is None:
             with self._opening:
                 if self._index is None:
@@ -256,6 +282,7 @@ class Indexer:
         """`read` from the index once it has caught up with the folders; None (and the
         problem noted, so this process does not wait again) when it cannot be reached. A
         damaged index (a bad page, a value it never writes) is moved aside and built again."""
+        self._ensure_open()
         if self.problem is not None:
             return None
         try:
@@ -300,6 +327,7 @@ class Indexer:
         list is the same (None: it cannot be told without reading it): while the index is
         found in step by what was kept beside it, nothing the list is made of changed (the
         index file, the folder list, pending marks, the files of the folders it cannot hold)."""
+        self._ensure_open()
         if self._index is not None or self._marks is None or self.problem is not None:
             return None
         with self._opening:
@@ -387,8 +415,10 @@ class Indexer:
         """After the files of a session changed: bring its index entry up to date.
 
         Never raises for an unreachable database: the session stays pending and is indexed on
-        the next start. Returns whether the index is up to date.
+        the next start (a closed index is not unreachable: IndexClosed). Returns whether the
+        index is up to date.
         """
+        self._ensure_open()
         if self.problem is not None:  # already failed in this process: do not wait again
             return False
         try:
@@ -415,6 +445,7 @@ class Indexer:
     def save_cards(self, rep: str, cards: Sequence[SkillCard]) -> bool:
         """After the rep's schedule was saved: index its cards. Never raises for an unreachable
         database (the next `roleplay reindex` rebuilds them). Returns whether it was saved."""
+        self._ensure_open()
         if self.problem is not None:
             return False
         try:

@@ -82,6 +82,10 @@ class RoleplayApp(ReportsFailures, App[None]):
         super().__init__()
         self._services: Services | None = None
         self._builder: Callable[[], Services] | None = None
+        # Services the app built (at start, on new settings): closed when it exits. Ones
+        # replaced by new settings stay open till then (a worker may still use them); ready
+        # services passed in are their caller's to close.
+        self._built_here: list[Services] = []
         if callable(services):
             self._builder = services
             # The rep's theme from the first frame on (not the default, then theirs once the
@@ -150,6 +154,11 @@ class RoleplayApp(ReportsFailures, App[None]):
         else:
             self._started()
 
+    def on_unmount(self) -> None:
+        """The app ends: the index connections of the services it built close now."""
+        while self._built_here:
+            self._built_here.pop().close()
+
     def build_services(self) -> None:
         """Build the services in a worker (again, after a failure: Home's Refresh)."""
         if self._services is None:
@@ -172,6 +181,7 @@ class RoleplayApp(ReportsFailures, App[None]):
         self.services_built.publish(error)
 
     def _built(self, services: Services) -> None:
+        self._built_here.append(services)
         self._services = services
         self._started()
         self.services_built.publish(None)
@@ -489,8 +499,11 @@ class RoleplayApp(ReportsFailures, App[None]):
         services = build(root, clock=clock)  # a failure: the dialog says it, the old ones serve
         if not get_current_worker().is_cancelled:  # saved again meanwhile: that build wins
             self.call_from_thread(self._reloaded, services)
+        else:
+            services.close()  # never used
 
     def _reloaded(self, services: Services) -> None:
+        self._built_here.append(services)
         self.services = services
         self._apply_ui_settings()
         self.settings_applied.publish(None)

@@ -46,6 +46,7 @@ if TYPE_CHECKING:
         Templates,
     )
     from roleplay.services.ports.index import (
+        IndexClosed,
         IndexDamaged,
         IndexReadOnly,
         IndexTooNew,
@@ -103,6 +104,7 @@ _WHERE = {
     "Sentence": "customer",
     "Charts": "documents",
     "Templates": "documents",
+    "IndexClosed": "index",
     "IndexDamaged": "index",
     "IndexReadOnly": "index",
     "IndexTooNew": "index",
@@ -148,6 +150,7 @@ __all__ = [
     "EndCall",
     "FirstToken",
     "HabitStore",
+    "IndexClosed",
     "IndexDamaged",
     "IndexReadOnly",
     "IndexTooNew",

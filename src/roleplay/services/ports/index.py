@@ -51,6 +51,14 @@ class IndexTooNew(IndexUnavailable):
     """The database was upgraded by a newer roleplay; this one leaves it untouched."""
 
 
+class IndexClosed(RoleplayError):
+    """The index was closed (its services ended) and was asked again. Not an IndexUnavailable:
+    a closed index is a mistake in roleplay, not a database to wait for or read around, so it
+    is said, never silently reopened or skipped."""
+
+    title = "Index closed"
+
+
 class SessionIndex(Protocol):
     """The searchable copy of every session, scorecard and review, shared by a team.
 
