@@ -64,6 +64,19 @@ class SqlTeamData:
         with self.db.read() as conn:
             return [str(r[0]) for r in conn.execute(select(sessions.c.rep).distinct())]
 
+    def known_reps(self) -> list[str]:
+        """Every rep name the index knows and this login may read: `reps()`, and the reps
+        of the sessions and of the assignments (a login since removed still has sessions)."""
+        names = set(self.reps())
+        with self.db.read() as conn:
+            names.update(str(r[0]) for r in conn.execute(select(sessions.c.rep).distinct()))
+            names.update(
+                str(r[0])
+                for r in conn.execute(select(assignments.c.rep).distinct())
+                if r[0] is not None
+            )
+        return sorted(names)
+
     # --- assignments -------------------------------------------------------------------
 
     def assignments(self, rep: str | None = None, withdrawn: bool = False) -> list[Assignment]:

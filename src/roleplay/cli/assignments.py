@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from roleplay.cli.app import JsonOpt, app, build_services, emit_json
+from roleplay.cli.app import JsonOpt, app, build_services, emit_json, rep_option
 
 # One shape for an assignment in every command and in the app (`today` imports these here).
 from roleplay.presentation.assignments import assignment_json as assignment_json
@@ -58,13 +58,16 @@ def assign(
 
 @assignments_app.command("list")
 def assignments_list(
-    rep: Annotated[str | None, typer.Option(help="Only this rep's.")] = None,
+    rep: Annotated[str | None, typer.Option(help="Only this rep's.", callback=rep_option)] = None,
     withdrawn: Annotated[bool, typer.Option("--withdrawn", help="Withdrawn ones too.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Each assignment per rep with its state: done, open, OVERDUE (a rep sees their own)."""
     services = build_services()
-    found = services.assignments().status(rep, withdrawn)
+    assigned = services.assignments()
+    if rep is not None:  # a misspelt name: said, with the close ones (not "No assignments.")
+        assigned.check_rep(rep)
+    found = assigned.status(rep, withdrawn)
     if as_json:
         emit_json([progress_json(p) for p in found])
         return

@@ -126,9 +126,7 @@ def practise(
         typer.echo(line)
     folder = services.store.folder(call.record.id)
     typer.echo(f"\nSaved in {folder}  ·  review with: roleplay show {call.record.id}")
-    if services.indexer.problem:
-        typer.echo(
-            f"(The team index is not reachable: {services.indexer.problem}. The session "
-            "is saved in the folder above; the index catches up on the next start.)"
-        )
+    note = services.indexer.note()  # what is wrong with the index, as it is (read-only...)
+    if note is not None:
+        typer.echo(f"({note})")
     habit.offer_commitment(services, result, read)

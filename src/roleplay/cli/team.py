@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from roleplay.cli import team_render
-from roleplay.cli.app import JsonOpt, app, build_services, emit_json, fail
+from roleplay.cli.app import JsonOpt, app, build_services, emit_json, fail, rep_option
 from roleplay.domain.history import SessionFilter
 from roleplay.domain.periods import PeriodError, parse_age, parse_since
 from roleplay.domain.roles import NotAllowed
@@ -29,6 +29,8 @@ review_app = typer.Typer(help="Review sessions across reps: list, show, comment,
 app.add_typer(review_app, name="review")
 
 SessionArg = Annotated[str, typer.Argument(help="Session id, a unique prefix, or 'last'.")]
+# A name is checked as the config file's is (one line), then against the index's reps.
+RepOpt = Annotated[str | None, typer.Option(help="Only this rep.", callback=rep_option)]
 AUTHOR_HELP = (
     "Your name (default: rep in config). On a shared team index you always write as your "
     "database login; another name is refused."
@@ -124,7 +126,7 @@ def reindex(as_json: JsonOpt = False) -> None:
 
 @review_app.command("list")
 def review_list(
-    rep: Annotated[str | None, typer.Option(help="Only this rep.")] = None,
+    rep: RepOpt = None,
     team: Annotated[str | None, typer.Option(help="Only this team.")] = None,
     scenario: Annotated[str | None, typer.Option(help="Only this scenario id.")] = None,
     skill: Annotated[str | None, typer.Option(help="Only sessions scoring this skill.")] = None,
@@ -139,6 +141,8 @@ def review_list(
     """List sessions across reps, newest first."""
     services = build_services()
     with _errors():
+        if rep is not None:  # a misspelt name: said, with the close ones (not an empty list)
+            services.assignments().check_rep(rep)
         where = SessionFilter(
             rep=rep,
             team=team,
@@ -237,12 +241,9 @@ def _saved(services: Services, data: dict[str, Any], as_json: bool, message: str
         emit_json({**data, "indexed": pending is None})
         return
     typer.echo(message)
-    if pending:
-        typer.echo(
-            "Saved in the recordings folder; the index is not reachable and catches up on the "
-            "next start.",
-            err=True,
-        )
+    note = services.indexer.note()  # what is wrong with the index, as it is (read-only...)
+    if note is not None:
+        typer.echo(note, err=True)
 
 
 @review_app.command("play")
@@ -306,7 +307,7 @@ def export(
 @app.command()
 def report(
     team: Annotated[str | None, typer.Option(help="Only this team.")] = None,
-    rep: Annotated[str | None, typer.Option(help="Only this rep.")] = None,
+    rep: RepOpt = None,
     since: Annotated[str, typer.Option(help="From: an age (30d, 12w) or a date.")] = "30d",
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.html,
     output: Annotated[
@@ -324,6 +325,8 @@ def report(
     and honest statistics: written to a file (HTML plots, CSV/JSON data), summed up here."""
     services = build_services()
     with _errors():
+        if rep is not None:  # a misspelt name: said, with the close ones (not an empty report)
+            services.assignments().check_rep(rep)
         start = _since(since, services)
         assert start is not None
         built = services.reports.build(

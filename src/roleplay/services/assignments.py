@@ -7,6 +7,7 @@ admins; anyone on a single-user index); on PostgreSQL the database enforces it t
 
 from __future__ import annotations
 
+import difflib
 import secrets
 from collections.abc import Callable
 from datetime import tzinfo
@@ -26,6 +27,13 @@ from roleplay.domain.suggest import unknown_reference
 from roleplay.services.catalog import Catalog
 from roleplay.services.ports import Clock
 from roleplay.services.team_data import TeamData
+
+
+class UnknownRep(AssignmentError):
+    """A rep name the index does not know (a typo, another spelling)."""
+
+    title = "Unknown rep"
+
 
 UNSET: Any = object()  # "not given" for change(), where None means "remove it"
 
@@ -160,6 +168,28 @@ class Assignments:
     def mine(self, rep: str | None = None) -> list[Progress]:
         """What `today` shows first: the rep's own open, overdue and (this week's) done."""
         return self.status(rep or self.me())
+
+    def check_rep(self, rep: str) -> None:
+        """A `--rep NAME` that names nobody the index knows is said, with the closest names
+        (an empty list would read as "no practice"). Raises UnknownRep."""
+        data = self._data()
+        known = set(data.known_reps()) | {self._me, self.me()}
+        if rep in known:
+            return
+        shared = data.identity().shared
+        where = "the team's logins and the reps of its sessions" if shared else "reps with sessions"
+        close = difflib.get_close_matches(rep, sorted(known), n=3, cutoff=0.6)
+        folded = [k for k in sorted(known) if k.casefold() == rep.casefold() and k not in close]
+        close = folded + close
+        hint = (
+            f"did you mean {' or '.join(repr(c) for c in close)}?"
+            if close
+            else f"known: {', '.join(sorted(known)[:12])}{' ...' if len(known) > 12 else ''}."
+        )
+        raise UnknownRep(
+            f"no rep {rep!r} in the index {data.describe()} ({where})",
+            f"{hint} A name must match exactly (`roleplay review list` shows who has sessions)",
+        )
 
     # --- helpers -------------------------------------------------------------------------
 

@@ -30,6 +30,7 @@ from roleplay.services.ports import (
     IndexClosed,
     IndexDamaged,
     IndexReadOnly,
+    IndexTooNew,
     IndexUnavailable,
     RecordingFiles,
     SessionIndex,
@@ -126,6 +127,7 @@ class Indexer:
         self._index: SessionIndex | None = None
         self._opening = threading.RLock()
         self.problem: str | None = None  # why the index is not being updated, for the UI
+        self.failure: IndexUnavailable | None = None  # that, as the error (what kind: `note`)
         # Rebuilds a rep's scheduler state from the recordings (which saves, and so indexes,
         # their cards); given by the composition root, where the scheduler is built.
         self.refresh_cards = refresh_cards
@@ -190,10 +192,10 @@ class Indexer:
         try:
             index = self._open_index()
         except IndexUnavailable as exc:
-            self.problem = str(exc)
+            self.problem, self.failure = str(exc), exc
             raise
         self._index = index
-        self.problem = None
+        self.problem, self.failure = None, None
         self.catch_up()
         return index
 
@@ -219,13 +221,33 @@ class Indexer:
 
     def _unusable(self, exc: IndexUnavailable) -> NoReturn:
         """Give up on the index for this process: the lists come from the folders."""
-        self.problem = str(exc)
+        self.problem, self.failure = str(exc), exc
         message = str(exc)
         if isinstance(exc, IndexDamaged):
             message += ". Until then sessions are read from the recordings"
         self._tell(message)
         self._told.add(str(exc))  # the same problem met again is not said again
         raise IndexUnavailable(str(exc)) from None
+
+    def note(self) -> str | None:
+        """Why the index was not updated in this process, said as what it is (a read-only
+        file is not "unreachable"), with what to do; None when it was. The session itself is
+        always in its folder."""
+        if self.problem is None:
+            return None
+        failure = self.failure
+        if isinstance(failure, IndexReadOnly):
+            head = "the index database cannot be written"
+        elif isinstance(failure, IndexDamaged):
+            head = "the index database is damaged"
+        elif isinstance(failure, IndexTooNew):
+            head = "the index database was upgraded by a newer roleplay"
+        else:
+            head = "the index database cannot be used now"
+        return (
+            f"Not in the index yet: {head}. The session is saved in its folder, nothing is "
+            f"lost. {_sentence(self.problem)}"
+        )
 
     def _tell(self, message: str) -> None:
         """Said once: to the person (the CLI prints it), and to the log (as INFO: where
@@ -304,6 +326,8 @@ class Indexer:
         """Note why the index is not used in this process (not waited for again); a
         read-only index is said at the terminal too: only the person can fix it."""
         said = str(exc) in self._told  # set_aside gave up, and said so
+        if self.failure is None or str(self.failure) != str(exc):  # _unusable kept its kind
+            self.failure = exc
         self.problem = str(exc)
         if isinstance(exc, IndexReadOnly):
             self._tell(str(exc))
@@ -521,6 +545,13 @@ class Indexer:
             for f in folders:
                 self.files.clear_pending(f.session_id)
         return problems
+
+
+def _sentence(text: str) -> str:
+    """`text` as a sentence: capitalised, ending with a full stop."""
+    text = text.strip()
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith(".") else text + "."
 
 
 def _reading(progress: Progress | None, start: int, total: int) -> Callable[[int], None]:

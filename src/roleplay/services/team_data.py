@@ -40,6 +40,11 @@ class TeamData(Protocol):
         the reps of the indexed sessions)."""
         ...
 
+    def known_reps(self) -> list[str]:
+        """Every rep name the index knows (`reps`, and those of its sessions and
+        assignments): what a `--rep NAME` is checked against."""
+        ...
+
     def assignments(self, rep: str | None = None, withdrawn: bool = False) -> list[Assignment]:
         """Those this login may read; `rep`: only those meant for this rep (or the team)."""
         ...
