@@ -81,7 +81,7 @@ class EndOfCall:
         self, session_ref: str, *, judge: Judge | None, rebuild: bool, samples: int = 1
     ) -> CallResult:
         transcript = self._practice.store.load(self._resolve(session_ref))
-        if rebuild and not transcript.turns:
+        if rebuild:
             self._refuse_to_lose(transcript)
         catalog = self._catalog()
         card = self._practice.score_transcript(transcript, catalog, judge)
@@ -100,10 +100,14 @@ class EndOfCall:
             )
 
     def _refuse_to_lose(self, transcript: Transcript) -> None:
-        """A re-score of a session whose transcript is gone or empty would replace a good
-        scorecard with "the rep said nothing". Raises BrokenRecording (naming the file, the
-        scorecard kept as it is) unless the call really had no turns: its transcript file
-        is there, and the saved scorecard (if any) counted none either."""
+        """A re-score of a session whose transcript is gone, empty or cut short (a crash, a
+        truncated copy) would replace a good scorecard with a worse one. Raises
+        BrokenRecording (naming the file, the scorecard kept as it is) unless the call really
+        had no turns: its transcript file is there, and the saved scorecard (if any) counted
+        none either; or, with turns, unless the transcript holds at least what was scored."""
+        if transcript.turns:
+            self._refuse_a_shorter(transcript)
+            return
         sid = transcript.record.id
         path = self._transcript_file(sid) if self._transcript_file else None
         missing = path is not None and not path.exists()
@@ -122,6 +126,37 @@ class EndOfCall:
             f"{where} is {'missing' if missing else 'empty'}: session {sid} has no turns to "
             f"score{kept}",
             f"restore the file from a backup, then run `roleplay score {sid}`",
+        )
+
+    def _refuse_a_shorter(self, transcript: Transcript) -> None:
+        """The transcript holds fewer rep turns, or fewer words on either side, than its
+        saved scorecard counted when it was scored: lines were lost since. Raises
+        BrokenRecording; the scorecard stays as it is."""
+        from roleplay.domain.kpis import compute
+
+        sid = transcript.record.id
+        saved = self._practice.store.scorecard(sid)
+        if saved is None:
+            return
+        now, then = compute(transcript.turns), saved.kpis
+        if (
+            now.rep_turns >= then.rep_turns
+            and now.rep_words >= then.rep_words
+            and now.customer_words >= then.customer_words
+        ):
+            return
+        path = self._transcript_file(sid) if self._transcript_file else None
+        where = str(path) if path is not None else f"the transcript of session {sid}"
+        overall = "-" if saved.overall is None else f"{saved.overall:.1f}"
+        card = f" ({path.parent / 'scorecard.json'})" if path is not None else ""
+        raise BrokenRecording(
+            f"{where} was cut short since session {sid} was scored: it holds "
+            f"{now.rep_turns} rep turn(s) and {now.rep_words + now.customer_words} word(s), "
+            f"its scorecard counted {then.rep_turns} and "
+            f"{then.rep_words + then.customer_words}; the scorecard (overall {overall}) is "
+            "kept as it is",
+            f"restore the file from a backup, then run `roleplay score {sid}` (if you "
+            f"shortened it on purpose, delete the scorecard{card} first)",
         )
 
     def _scheduled(self, result: CallResult, catalog: Catalog, *, rebuild: bool) -> CallResult:
