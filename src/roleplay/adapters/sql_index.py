@@ -37,6 +37,7 @@ from roleplay.adapters.index_schema import (
     skill_cards,
     turns,
 )
+from roleplay.adapters.sql_bad_values import parsed, values
 from roleplay.adapters.sql_engine import Database, parse_url
 from roleplay.adapters.sql_team import as_login, read_identity, refusals, refused
 from roleplay.domain.history import (
@@ -278,25 +279,30 @@ class SqlIndex:
             .limit(limit)
             .offset(offset)
         )
-        with self.db.read() as conn:
+        with values(self.db, sessions), self.db.read() as conn:
             return [index_rows.summary(r) for r in conn.execute(query)]
 
     def records(self, origin: str) -> list[tuple[SessionRecord, float | None]]:
         # The stored JSON as text, parsed by pydantic in one step (the JSON type would decode
         # it to dicts first: twice the work at thousands of rows).
-        query = select(cast(sessions.c.record, Text), sessions.c.overall).where(
+        query = select(cast(sessions.c.record, Text), sessions.c.overall, sessions.c.id).where(
             sessions.c.origin == origin
         )
         with self.db.read() as conn:
             rows = conn.execute(query).all()
-        return [(SessionRecord.model_validate_json(r[0]), r[1]) for r in rows]
+        try:
+            return [(SessionRecord.model_validate_json(r[0]), r[1]) for r in rows]
+        except ValueError:  # one of another shape: said by row (the loop costs only then)
+            for r in rows:
+                parsed(self.db, "sessions", r[2], "record", _record, r[0], origin)
+            raise
 
     def lines(self, origin: str) -> list[tuple[SessionLine, float | None]]:
         s = sessions
         query = select(
             s.c.id, s.c.rep, s.c.mode, s.c.started_at, s.c.ended_at, s.c.outcome, s.c.overall
         ).where(s.c.origin == origin)
-        with self.db.read() as conn:
+        with values(self.db, sessions), self.db.read() as conn:
             rows = conn.execute(query).all()
         return [(SessionLine(r[0], r[1], r[2], r[3], r[4], r[5]), r[6]) for r in rows]
 
@@ -307,12 +313,12 @@ class SqlIndex:
             .order_by(sessions.c.started_at.desc(), sessions.c.id.desc())
             .limit(1)
         )
-        with self.db.read() as conn:
+        with values(self.db, sessions), self.db.read() as conn:
             row = conn.execute(query).first()
         return None if row is None else (str(row[0]), row[1])
 
     def session(self, session_id: str) -> SessionView | None:
-        with self.db.read() as conn:
+        with values(self.db, sessions, comments, overrides, review_marks), self.db.read() as conn:
             row = conn.execute(select(sessions).where(sessions.c.id == session_id)).first()
             if row is None:
                 return None
@@ -339,10 +345,14 @@ class SqlIndex:
                 key=lambda m: (m.at, m.id),
             )
         )
+        db, sid = self.db, session_id
         return SessionView(
-            record=SessionRecord.model_validate(row.record),
-            turns=tuple(Turn.model_validate(t.doc) for t in turn_rows),
-            scorecard=Scorecard.model_validate(row.scorecard) if row.scorecard else None,
+            record=parsed(db, "sessions", sid, "record", _record, row.record, row.origin),
+            turns=tuple(
+                parsed(db, "turns", f"{sid}, {t.idx}", "doc", Turn.model_validate, t.doc)
+                for t in turn_rows
+            ),
+            scorecard=parsed(db, "sessions", sid, "scorecard", _scorecard, row.scorecard),
             comments=tuple(
                 sorted((index_rows.comment(c) for c in comment_rows), key=lambda c: (c.at, c.id))
             ),
@@ -387,7 +397,7 @@ class SqlIndex:
     def scored(self, where: SessionFilter) -> list[ScoredSession]:
         s = sessions
         conditions = [*index_rows.conditions(where), s.c.overall.is_not(None)]
-        with self.db.read() as conn:
+        with values(self.db, sessions, overrides), self.db.read() as conn:
             rows = conn.execute(
                 select(
                     s.c.id,
@@ -413,9 +423,24 @@ class SqlIndex:
             index_rows.scored_session(
                 r,
                 levels.get(r.id, {}),
-                Kpis.model_validate(r.scorecard["kpis"]) if r.scorecard else None,
+                parsed(self.db, "sessions", r.id, "scorecard", _kpis, r.scorecard),
                 human={k: o.level for k, o in human_levels(by_session.get(r.id, [])).items()},
                 overrides=index_rows.by_criterion(by_session.get(r.id, [])),
             )
             for r in rows
         ]
+
+
+def _record(doc: object) -> SessionRecord:
+    """A stored session document (JSON text, or decoded by the JSON column)."""
+    if isinstance(doc, str | bytes):
+        return SessionRecord.model_validate_json(doc)
+    return SessionRecord.model_validate(doc)
+
+
+def _scorecard(doc: Any) -> Scorecard | None:
+    return Scorecard.model_validate(doc) if doc else None
+
+
+def _kpis(doc: Any) -> Kpis | None:
+    return Kpis.model_validate(doc["kpis"]) if doc else None
