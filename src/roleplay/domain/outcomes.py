@@ -3,7 +3,8 @@
 The file is CSV with a header naming at least `rep`, `period_start`, `metric` and `value`
 (other columns are ignored). Every bad line is reported with file:line and what was expected;
 a file with any bad line imports nothing. Excel's habits are accepted: a byte-order mark, `;` as
-the separator with a decimal comma.
+the separator with a decimal comma, tabs and UTF-16 ("Unicode Text"). The bytes are decoded
+as an outside transcript's are (domain/encoding.py): another encoding is said, never guessed.
 """
 
 from __future__ import annotations
@@ -70,8 +71,11 @@ def parse(text: str, name: str) -> list[Outcome]:
     """Every row of the file, or OutcomeFileError naming every bad line."""
     text = text.removeprefix("\ufeff")
     first = text.split("\n", 1)[0]
-    semicolons = first.count(";") > first.count(",")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";" if semicolons else ",")
+    # Excel writes ';' (with a decimal comma) where ',' is the decimal mark, and tabs when
+    # saved as "Unicode Text" (UTF-16): the header's most frequent of the three says which.
+    delimiter = max(",;\t", key=first.count)
+    semicolons = delimiter != ","  # the decimal comma is read where ',' cannot separate
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     problems: list[str] = []
     total = 0
 

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from roleplay.domain.encoding import NotText, decode_text
 from roleplay.domain.gold import RANKED, GoldCall, load_gold
 from roleplay.domain.problems import InvalidFile
 from roleplay.domain.rubric import Rubric
@@ -43,13 +44,16 @@ def load_gold_set(folder: Path, catalog: Catalog) -> GoldSet:
     """Every gold call under `folder`; a bad file is reported and the rest still load."""
     found = GoldSet()
     for file in sorted(folder.glob("*/*.yaml")):
-        try:
-            call, _ = load_gold(file.read_text("utf-8"), str(file))
+        try:  # as an outside transcript is read: UTF-8 or a marked UTF-16/32, never guessed
+            call, _ = load_gold(decode_text(file.read_bytes()), str(file))
         except InvalidFile as exc:
             found.problems.append(str(exc))
             continue
-        except (OSError, UnicodeDecodeError) as exc:
-            found.problems.append(f"{file}: cannot read ({exc})")
+        except NotText as exc:
+            found.problems.append(f"{file}: {exc}")
+            continue
+        except OSError as exc:
+            found.problems.append(f"{file}: cannot be read ({exc.strerror or exc})")
             continue
         entry = catalog.scenarios.get(call.scenario)
         if entry is None:

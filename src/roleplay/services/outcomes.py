@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from roleplay.domain.encoding import NotText, decode_text
 from roleplay.domain.outcomes import (
     KNOWN_DIRECTIONS,
     Direction,
@@ -52,13 +53,10 @@ class Outcomes:
             raw = path.read_bytes()
         except OSError as exc:
             raise OutcomeFileError([f"{name}: cannot be read ({exc.strerror})"], 1) from None
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line = raw[: exc.start].count(b"\n") + 1
-            raise OutcomeFileError(
-                [f"{name}:{line}: not UTF-8 text; expected a CSV file saved as UTF-8"], 1
-            ) from None
+        try:  # as an outside transcript is read: UTF-8 or a marked UTF-16/32, never guessed
+            text = decode_text(raw)
+        except NotText as exc:
+            raise OutcomeFileError([f"{name}: {exc}"], 1) from None
         rows = parse(text, name)
         declared: dict[str, Direction] = {}
         for metric in higher:
