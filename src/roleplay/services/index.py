@@ -166,10 +166,10 @@ class Indexer:
 
     def _ensure_open(self) -> None:
         if self._closed:
-            raise IndexClosed(
-                f"the index of {self.files.origin} was used after roleplay closed it; this is "
-                "a bug in roleplay (please report it). Everything is saved in the recordings "
-                "folder; run the command again"
+            raise IndexClosed(  # no origin named: reading it may write the folder
+                "the index was used after roleplay closed it; this is a bug in roleplay "
+                "(please report it). Everything is saved in the recordings folder; run the "
+                "command again"
             )
 
     def index(self) -> SessionIndex:
