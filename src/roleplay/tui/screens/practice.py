@@ -148,6 +148,11 @@ class PracticeScreen(ReportsFailures, Screen[None]):
         self._ended = False
 
     @property
+    def ended(self) -> bool:
+        """The call has ended (it is being scored or was): another call may start."""
+        return self._ended
+
+    @property
     def rapp(self) -> RoleplayApp:
         return self.app  # type: ignore[return-value]
 

@@ -1,0 +1,75 @@
+"""The app tried from outside: keys pressed faster than screens change, one call at a time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import events
+from textual.widgets import DataTable
+
+from roleplay.tui.screens.library import LibraryScreen
+from roleplay.tui.screens.practice import PracticeScreen
+from roleplay.tui.screens.scorecard import ScorecardScreen
+from tests.app_helpers import (
+    hang_up,
+    make_app,
+    make_workspace,
+    say,
+    settle,
+    wait_for,
+    wait_for_screen,
+)
+
+
+def _sessions(ws: Path) -> list[str]:
+    return sorted(p.name for p in (ws / "recordings").iterdir() if not p.name.startswith("."))
+
+
+def _calls(app: object) -> int:
+    stack = app.screen_stack  # type: ignore[attr-defined]
+    return sum(isinstance(s, PracticeScreen) for s in stack)
+
+
+async def test_a_burst_of_enter_on_today_starts_one_call(tmp_path: Path) -> None:
+    """Enter pressed four times before the call's screen is up (a key held down, a rep
+    double-pressing) used to start four calls stacked on each other: three hidden ones with
+    their own session folders, left unfinished forever."""
+    ws = make_workspace(tmp_path)
+    app = make_app(ws)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await wait_for(pilot, lambda: app.screen.query_one("#queue", DataTable).row_count > 0)
+        for _ in range(4):  # all queued before the first is handled, as a terminal sends them
+            app.post_message(events.Key("enter", "\r"))
+        await wait_for_screen(pilot, PracticeScreen)
+        await settle(pilot)
+        assert _calls(app) == 1
+        assert len(_sessions(ws)) == 1
+
+
+async def test_starting_a_second_call_from_the_library_goes_back_to_the_open_one(
+    tmp_path: Path,
+) -> None:
+    ws = make_workspace(tmp_path)
+    app = make_app(ws)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.start_practice("discovery-spin", seed=1)
+        first = await wait_for_screen(pilot, PracticeScreen)
+        await settle(pilot)
+        await pilot.press("f2")
+        library = await wait_for_screen(pilot, LibraryScreen)
+        await settle(pilot)
+        library.query_one("#scenarios", DataTable).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is first  # back on the call that is still open
+        assert len(_sessions(ws)) == 1
+        assert any("still open" in n.message for n in app._notifications)
+        # Once it has ended, the next call starts as usual.
+        await say(pilot, "How do you plan maintenance at the moment?")
+        await hang_up(pilot)
+        await wait_for_screen(pilot, ScorecardScreen)
+        app.start_practice("discovery-spin", seed=2)
+        await wait_for_screen(pilot, PracticeScreen)
+        assert len(_sessions(ws)) == 2
