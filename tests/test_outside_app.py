@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from textual import events
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Static
 
 from roleplay.tui.screens.library import LibraryScreen
 from roleplay.tui.screens.practice import PracticeScreen
@@ -15,6 +16,7 @@ from tests.app_helpers import (
     make_app,
     make_workspace,
     say,
+    screen_text,
     settle,
     wait_for,
     wait_for_screen,
@@ -73,3 +75,25 @@ async def test_starting_a_second_call_from_the_library_goes_back_to_the_open_one
         app.start_practice("discovery-spin", seed=2)
         await wait_for_screen(pilot, PracticeScreen)
         assert len(_sessions(ws)) == 2
+
+
+async def test_a_workspace_with_no_scenarios_says_so_on_today_and_in_the_library(
+    tmp_path: Path,
+) -> None:
+    """Today cut its note to "Nothing due: pick any sc"; the Library said "No scenario matches
+    these filters" with every filter at Any."""
+    ws = make_workspace(tmp_path)
+    shutil.rmtree(ws / "scenarios")
+    (ws / "scenarios").write_text("")  # a file where the folder should be
+    app = make_app(ws)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await wait_for(pilot, lambda: "Nothing due" in screen_text(app))
+        assert "Nothing due: pick any scenario in the Library (F2)." in screen_text(app)
+        await pilot.press("f2")
+        library = await wait_for_screen(pilot, LibraryScreen)
+        await settle(pilot)
+        said = str(library.query_one("#persona", Static).render())
+        assert "No scenarios in " in said and "(it is not a folder)" in said
+        assert "roleplay new scenario NAME" in said
+        assert "filters" not in said

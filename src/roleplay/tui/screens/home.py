@@ -174,11 +174,14 @@ class HomeScreen(ReportsFailures, Screen[None]):
                 drill = item.drill_title or item.scenario_title
                 table.add_row(skill_name(item.skill), why, drill, f"{item.minutes:.0f}")
                 self._items.append(item)
-            if not self._items:
-                table.add_row("Nothing due: pick any scenario in the Library", "", "", "")
             kinds = [k for k in WHY if any(i.kind == k for i in self._items)]
             self.query_one("#why-legend", Static).update(
-                "[dim]" + " · ".join(WHY[k][1] for k in kinds) + "[/dim]" if kinds else ""
+                "[dim]" + " · ".join(WHY[k][1] for k in kinds) + "[/dim]"
+                if kinds
+                # Below the table, whole: in the Skill column it read "Nothing due: pick any sc".
+                else "Nothing due: pick any scenario in the Library (F2)."
+                if not self._items
+                else ""
             )
         else:
             self.query_one("#streak", Static).update(plain(problem or ""))  # as said
