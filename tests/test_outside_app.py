@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from textual import events
 from textual.widgets import DataTable, Static
 
@@ -97,3 +98,24 @@ async def test_a_workspace_with_no_scenarios_says_so_on_today_and_in_the_library
         assert "No scenarios in " in said and "(it is not a folder)" in said
         assert "roleplay new scenario NAME" in said
         assert "filters" not in said
+
+
+@pytest.mark.parametrize("size", [(40, 10), (60, 16), (80, 20)])
+async def test_a_small_terminal_still_shows_the_call_and_that_it_is_offline(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    """At 40x10 and 60x16 the transcript had no row left (the customer's replies could not be
+    seen) and the screen scrolled the offline banner away."""
+    app = make_app(make_workspace(tmp_path))
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        app.start_practice("discovery-spin", seed=1)
+        await wait_for_screen(pilot, PracticeScreen)
+        await settle(pilot)
+        await say(pilot, "How do you plan maintenance at the moment?")
+        shot = screen_text(app)
+        reply = app.screen.call.turns[-1]  # type: ignore[attr-defined]
+        assert reply.speaker == "customer"
+        assert reply.text.split()[-1] in shot, shot  # the end of the reply, at least
+        assert "Offline: scripted customer, rule-based" in shot, shot
+        assert app.screen.query_one("#say").region.height >= 1
