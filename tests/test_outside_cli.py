@@ -115,3 +115,20 @@ def test_a_drill_with_no_time_limit_is_told_to_set_one(ws: Path) -> None:
     assert "with no time_limit it gets the default 180s" in result.stdout
     assert "add a time_limit shorter than the call to this drill" in result.stdout
     assert "got 180s" not in result.stdout
+
+
+def test_doctor_names_a_broken_scenario_file_and_an_empty_workspace(ws: Path) -> None:
+    """A scenario file that cannot be used passed `doctor` without a word."""
+    fine = cli(ws, "doctor")
+    assert "[ok  ] scenarios: 1 scenario(s) and 1 rubric(s) load" in fine.stdout, fine.stdout
+    (ws / "scenarios" / "draft.yaml").write_text("id: draft\ntitle: [\n")
+    broken = cli(ws, "doctor")
+    assert broken.exit_code == 1
+    assert (
+        "[FAIL] scenarios: 1 scenario(s) and 1 rubric(s) load; 1 file(s) cannot be used: "
+        "draft.yaml -> `roleplay validate` lists every problem"
+    ) in broken.stdout
+    for f in (ws / "scenarios").iterdir():
+        f.unlink()
+    empty = cli(ws, "doctor")
+    assert "[FAIL] scenarios: no scenarios in " in empty.stdout
