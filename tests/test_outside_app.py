@@ -119,3 +119,19 @@ async def test_a_small_terminal_still_shows_the_call_and_that_it_is_offline(
         assert reply.text.split()[-1] in shot, shot  # the end of the reply, at least
         assert "Offline: scripted customer, rule-based" in shot, shot
         assert app.screen.query_one("#say").region.height >= 1
+
+
+async def test_todays_queue_fits_an_80_column_terminal(tmp_path: Path) -> None:
+    """At 80 columns the Drill column pushed Minutes off the screen, the title cut mid-word."""
+    app = make_app(make_workspace(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await wait_for(pilot, lambda: "new skill " in screen_text(app))
+        lines = screen_text(app).splitlines()
+        assert any("Minutes" in line for line in lines), lines
+        row = next(line for line in lines if "new skill " in line)
+        assert "…" in row and row.rstrip().split()[-1].isdigit(), row  # minutes shown
+        await pilot.resize_terminal(120, 30)
+        await settle(pilot)
+        row = next(line for line in screen_text(app).splitlines() if "new skill " in line)
+        assert "…" not in row  # room again: the whole title
