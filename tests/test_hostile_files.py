@@ -279,6 +279,11 @@ CASES = [
             "800 problem(s) in 1 file(s)",
         ],
     ),
+    Case(  # libyaml said only "found character that cannot start any token"
+        "a tab in the indentation",
+        _write(_mini_with("  name: Dana Whitfield", "\tname: Dana Whitfield")),
+        ["{f}:10:1: (syntax): a tab character in the indentation: YAML indents with spaces"],
+    ),
 ]
 
 

@@ -172,6 +172,17 @@ def test_control_characters_never_reach_review_show_or_markdown(rec: Recorded) -
     _clean(cli(rec.ws, "export", rec.ids[1], "-f", "md").stdout)
 
 
+def test_control_characters_never_reach_an_html_export_and_the_words_stay(
+    rec: Recorded,
+) -> None:
+    """`roleplay export ID -f html` (standard output without -o) wrote the ESC ... BEL of an
+    OSC 52 raw: to a terminal, or later by `cat call.html`, it wrote the clipboard."""
+    _say(rec, 1, f"Line one\rFAKE: forged{OSC52}\x9b31m red\x85")
+    page = cli(rec.ws, "export", rec.ids[1], "-f", "html").stdout
+    _clean(page)
+    assert "Line one FAKE: forged]52;c;cm0gLXJmIH4K31m red" in page
+
+
 def test_a_rep_name_with_escapes_never_reaches_the_session_list(mini_workspace: Path) -> None:
     refused = cli(mini_workspace, "practice", "mini", "--rep", f"Kari{OSC52}", input="/end\n")
     assert refused.exit_code == 2 and "holds a control character" in refused.output

@@ -9,7 +9,14 @@ import typer
 from roleplay.cli.app import JsonOpt, app, build_services, emit_json
 from roleplay.config import ConfigError, config_file
 from roleplay.presentation import workspace as workspace_note
-from roleplay.services.doctor import Check, check_audio, check_llm, check_speech, check_team
+from roleplay.services.doctor import (
+    Check,
+    check_audio,
+    check_files,
+    check_llm,
+    check_speech,
+    check_team,
+)
 
 if TYPE_CHECKING:
     from roleplay.composition import Services
@@ -42,6 +49,7 @@ def doctor(as_json: JsonOpt = False) -> None:
                 "config", "ok", f"{path}" if path.exists() else f"{path} (not created; defaults)"
             ),
             workspace_note.doctor_check(services.workspace),
+            check_files(services.catalog(), services.workspace.scenarios),
             *check_llm(services.llm),
             *_voice_checks(services),
             *check_team(services.indexer.identity, services.settings.rep_name),

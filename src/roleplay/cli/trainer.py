@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from importlib import resources
 from pathlib import Path
@@ -11,6 +12,7 @@ import typer
 
 from roleplay.cli import render
 from roleplay.cli.app import JsonOpt, app, build_services, emit_json, fail
+from roleplay.domain.problems import Problem
 
 new_app = typer.Typer(help="Write a commented template for a new scenario or rubric.")
 app.add_typer(new_app, name="new")
@@ -29,7 +31,12 @@ def validate(
 
     services = build_services()
     ws = services.workspace
-    catalog, problems = check(paths or [ws.scenarios, ws.rubrics], [ws.scenarios], [ws.rubrics])
+    folders = [ws.scenarios, ws.rubrics]
+    not_folders = [] if paths else _not_folders(folders)
+    catalog, problems = check(
+        paths or [f for f in folders if f.is_dir()], [ws.scenarios], [ws.rubrics]
+    )
+    problems = not_folders + problems
     checked = len(catalog.scenarios) + len(catalog.rubrics) + len(catalog.broken)
     if as_json:
         emit_json({"ok": not problems, "problems": [p.to_json() for p in problems]})
@@ -45,6 +52,26 @@ def validate(
         )
     del checked
     raise typer.Exit(1 if problems else 0)
+
+
+def _not_folders(folders: list[Path]) -> list[Problem]:
+    """The workspace's scenarios/ or rubrics/ when it is not a folder: a file of that name used
+    to be checked as a YAML file ("the file is empty"), a missing one said nothing."""
+    from roleplay.services.catalog import display_path
+
+    found = []
+    for folder in folders:
+        what = folder.name.removesuffix("s")
+        if folder.is_dir():
+            continue
+        if os.path.lexists(folder):
+            message = "is not a folder (a file, or a link to nothing or to itself)"
+            hint = f"move it aside and make a folder {folder.name}/ for the {what} files"
+        else:
+            message = "no such folder"
+            hint = f"`roleplay new {what} NAME` makes it with a first {what} to edit"
+        found.append(Problem(display_path(folder), 0, 0, "(folder)", message, hint))
+    return found
 
 
 SCHEMA_KINDS = ("scenario", "rubric")
@@ -83,12 +110,26 @@ def _new(kind: str, name: str, force: bool) -> None:
     services = build_services()
     folder = services.workspace.scenarios if kind == "scenario" else services.workspace.rubrics
     target = folder / f"{ident}.yaml"
+    if target.is_symlink() or (os.path.lexists(target) and not target.is_file()):
+        # --force wrote through a link (a file elsewhere) or failed on a folder with a traceback
+        raise fail(f"{target} is a link or a folder, not a file: move it aside or choose a name")
     if target.exists() and not force:
         raise fail(f"{target} exists; pass --force to overwrite it")
+    catalog = services.catalog()
+    known = catalog.scenarios if kind == "scenario" else catalog.rubrics
+    if ident in known and known[ident].path.name != target.name:
+        # a second file with the same id breaks the first one (ids are unique in a workspace)
+        raise fail(f"the id '{ident}' is already used by {known[ident].path}; choose another name")
     template = (resources.files("roleplay") / "templates" / f"{kind}.yaml").read_text("utf-8")
     title = ident.replace("-", " ").capitalize()
-    folder.mkdir(parents=True, exist_ok=True)
-    target.write_text(template.replace("__ID__", ident).replace("__TITLE__", title), "utf-8")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        target.write_text(template.replace("__ID__", ident).replace("__TITLE__", title), "utf-8")
+    except OSError as exc:  # scenarios/ is a file, a read-only folder, a full disk
+        raise fail(
+            f"cannot write {target}: {exc.strerror or exc}"
+            + (f" ({folder} is not a folder)" if folder.exists() and not folder.is_dir() else "")
+        ) from None
     typer.echo(f"Wrote {target}. Edit it, then run: roleplay validate {target}")
 
 
@@ -146,3 +187,10 @@ def scenarios(as_json: JsonOpt = False) -> None:
             typer.echo(render.safe(f"{'':<32} drills: {', '.join(d.id for d in s.drills)}"))
     for path in catalog.broken:
         typer.echo(f"{'(broken)':<32} {path.name}: run `roleplay validate {path}`")
+    if not entries and not catalog.broken:  # said nothing at all, and exited 0
+        folder = services.workspace.scenarios
+        for problem in _not_folders([folder]):
+            typer.echo(render.safe(str(problem)))
+        typer.echo(
+            render.safe(f"No scenarios in {folder}: write one with `roleplay new scenario NAME`")
+        )

@@ -171,6 +171,18 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, file: str) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
     message = f"not valid YAML: {exc.problem or exc}"
+    lines = text.split("\n")
+    row = lines[line - 1] if 0 < line <= len(lines) else ""
+    if "\t" in row[: len(row) - len(row.lstrip(" \t"))]:
+        # libyaml says "cannot start any token" for a tab that indents a key: name the tab.
+        return Problem(
+            file,
+            line,
+            row.index("\t") + 1,
+            "(syntax)",
+            "a tab character in the indentation: YAML indents with spaces only",
+            "replace the tab with spaces (most editors have a setting to insert spaces for Tab)",
+        )
     # An unclosed quote is reported where the parser finally gives up, often many lines
     # later; point at the line that opened it instead.
     for number, raw in enumerate(text.splitlines()[: max(line - 1, 0)], 1):

@@ -488,12 +488,22 @@ def _check_drills(s: Scenario, fact_ids: list[str], objection_ids: list[str]) ->
             elif option not in (ids := [o.id for o in s.variations[dim]]):
                 found.append((where, *unknown_reference(f"'{dim}' option", option, ids)))
         if d.time_limit >= s.time_limit:
+            # A drill that sets no time_limit gets the default: say so, not "got 180s" for
+            # a value the trainer never wrote.
+            given = "time_limit" in d.model_fields_set
             found.append(
                 (
                     (*at, "time_limit"),
                     f"a drill must be shorter than the whole call ({s.time_limit}s), "
-                    f"got {d.time_limit}s",
-                    "drills are 2-3 minutes, e.g. time_limit: 2m30s",
+                    + (
+                        f"got {d.time_limit}s"
+                        if given
+                        else f"and with no time_limit it gets the default {d.time_limit}s"
+                    ),
+                    "drills are 2-3 minutes, e.g. time_limit: 2m30s"
+                    if given
+                    else "add a time_limit shorter than the call to this drill, e.g. "
+                    "time_limit: 2m30s",
                 )
             )
     return found

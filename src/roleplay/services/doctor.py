@@ -5,7 +5,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import Any, Literal, Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from roleplay.domain.roles import WHAT, Identity
 from roleplay.services.ports import (
@@ -15,6 +16,9 @@ from roleplay.services.ports import (
     SpeechToText,
     SpeechUnavailable,
 )
+
+if TYPE_CHECKING:
+    from roleplay.services.catalog import Catalog
 
 Status = Literal["ok", "problem", "info"]
 
@@ -181,3 +185,27 @@ def check_team(identity: Callable[[], Identity], rep_name: str) -> list[Check]:
 def _ask(who: Identity, lacks: list[Any]) -> str | None:
     line = who.refusal(lacks[0]) if lacks else ""
     return line.split("; ", 1)[1] + " for more" if "; ask " in line else None
+
+
+def check_files(catalog: Catalog, scenarios: Path) -> Check:
+    """The workspace's scenario and rubric files: a broken one (or none at all) used to pass
+    the doctor without a word."""
+    counts = f"{len(catalog.scenarios)} scenario(s) and {len(catalog.rubrics)} rubric(s) load"
+    if catalog.broken:
+        names = sorted(p.name for p in catalog.broken)
+        listed = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+        return Check(
+            "scenarios",
+            "problem",
+            f"{counts}; {len(names)} file(s) cannot be used: {listed}",
+            "`roleplay validate` lists every problem with its file and line",
+        )
+    if not catalog.scenarios:
+        return Check(
+            "scenarios",
+            "problem",
+            f"no scenarios in {scenarios}",
+            "`roleplay new scenario NAME` writes a first one; or start roleplay in a folder "
+            "that has scenarios/",
+        )
+    return Check("scenarios", "ok", counts)

@@ -3,7 +3,7 @@ file: inline CSS and SVG charts, no script, nothing fetched).
 
 Every text of the session is redacted before it is escaped for its format (a secret escaped as
 `sk\\_...` or `&lt;` would no longer match), so a secret (API key, database password) can never
-land in one, even if it was typed into a call. Markdown also loses control characters.
+land in one, even if it was typed into a call. Markdown and HTML also lose control characters.
 
 `write_document` puts an export where the user asked, and nowhere it could do harm: never over an
 existing file without `force`, never into a session folder, `-` for standard output.
@@ -54,7 +54,9 @@ def export(
     elif fmt == "md":
         text = markdown(view)
     else:
-        text = html(view, charts, templates)
+        # Markup is escaped by the template; control characters are not (ESC, BEL of an OSC 52
+        # in a rep's line would reach a terminal that shows the page: -o -, `cat call.html`).
+        text = txt.printable(html(view, charts, templates))
     return redact(text, secrets)  # and once more over the whole: belt and braces
 
 

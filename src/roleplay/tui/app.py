@@ -103,6 +103,10 @@ class RoleplayApp(ReportsFailures, App[None]):
         self.microphone: bool | None = None  # None: not checked yet
         self.ready_to_talk = False  # the speech model is loaded
         self._stt: SpeechToText | None = None
+        # The call on screen and the mode it was started in: one call at a time (a burst of
+        # Enter on Today, or Library while a call runs, started hidden calls that stayed
+        # unfinished forever).
+        self._call: tuple[str, PracticeScreen] | None = None
         # One event for "the sessions changed" (a call was scored, a commitment saved):
         # Today, History and Progress subscribe and reload, so no screen shows stale data.
         self.sessions_changed: Signal[str] = Signal(self, "sessions-changed")
@@ -344,6 +348,12 @@ class RoleplayApp(ReportsFailures, App[None]):
         from roleplay.services.catalog import UnknownScenario
         from roleplay.tui.screens.practice import PracticeScreen
 
+        if self._call is not None and not self._call[1].ended:
+            mode, open_screen = self._call
+            if mode != self.current_mode or not open_screen.is_current:
+                self.notify("A call is still open: end it (Esc) before starting another.")
+                self.switch_mode(mode)
+            return
         voice = bool(self.microphone)
         try:
             call = self.services.practice.begin(
@@ -359,6 +369,7 @@ class RoleplayApp(ReportsFailures, App[None]):
         screen = PracticeScreen(call, reminders=self._reminders(call))
         if voice:
             screen.voice = self._voice_call(call, screen)
+        self._call = (self.current_mode, screen)
         self.push_screen(screen)
 
     def _reminders(self, call: Conversation) -> list[str]:

@@ -15,6 +15,8 @@ if TYPE_CHECKING:  # the first frame (Home) loads no domain models: they build p
     from roleplay.domain.kpis import Kpis
     from roleplay.domain.scenario import Scenario
 
+OFFLINE_SHORT = "Offline: scripted customer, rule-based judge."
+SMALL_HEIGHT = 24  # rows; below it screens drop what can wait (the call's lines cannot)
 OFFLINE_TEXT = (
     "Offline: scripted customer, rule-based judge (no LLM configured). "
     "Connect one: OPENAI_API_KEY, or an LLM base URL in Settings (F5)."
@@ -30,6 +32,11 @@ class OfflineBanner(Static):
 
     def __init__(self) -> None:
         super().__init__(OFFLINE_TEXT, id="offline-banner")
+
+    def on_resize(self) -> None:
+        # Wrapped to 5 lines at 40 columns it pushed the call's lines off a small terminal
+        # (and scrolled itself away): there, the one line that says what runs.
+        self.update(OFFLINE_TEXT if self.screen.size.height >= SMALL_HEIGHT else OFFLINE_SHORT)
 
 
 def plain(text: str, style: str = "") -> Text:

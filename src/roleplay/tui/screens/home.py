@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 
 
 ASSIGNED_COLUMNS = (("Assigned", 36), ("State", 28), ("Set by", 12), ("Note", 34))
-QUEUE_COLUMNS = (("Skill", 24), ("Why", 10), ("Drill", 44), ("Minutes", 7))
+DRILL_WIDTH = 44
+QUEUE_COLUMNS = (("Skill", 24), ("Why", 10), ("Drill", DRILL_WIDTH), ("Minutes", 7))
 WHY = {  # the Why column, and the legend under the queue that explains it
     "due": ("due", "due: the schedule brings it back today"),
     "new": ("new skill", "new skill: not practised yet"),
@@ -39,6 +40,9 @@ class HomeScreen(ReportsFailures, Screen[None]):
         Binding("enter", "start_selected", "Practise", id="home.start"),
         Binding("r", "refresh", "Refresh", id="home.refresh"),
     ]
+
+    _columns_for = DRILL_WIDTH  # the Drill column's width now
+    _last: tuple[Any, list[Any], str | None] | None = None  # what _show showed last
 
     @property
     def rapp(self) -> RoleplayApp:
@@ -66,10 +70,8 @@ class HomeScreen(ReportsFailures, Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#queue", DataTable)
         # Widths fixed up front: a table sized from its header alone read "disco  new  Cold".
-        for label, width in QUEUE_COLUMNS:
-            table.add_column(label, width=width)
+        self._queue_columns()
         assigned = self.query_one("#assigned", DataTable)
         for label, width in ASSIGNED_COLUMNS:
             assigned.add_column(label, width=width)
@@ -148,11 +150,33 @@ class HomeScreen(ReportsFailures, Screen[None]):
         if self._assigned and self.focused is None:
             table.focus()
 
+    def _drill_width(self) -> int:
+        """The Drill column's width: its own where the screen has room; narrower on an
+        80-column terminal, where it pushed Minutes off the screen."""
+        rest = sum(w for label, w in QUEUE_COLUMNS if label != "Drill")
+        room = self.size.width - rest - 2 * len(QUEUE_COLUMNS) - 2  # cell padding, scrollbar
+        return max(20, min(DRILL_WIDTH, room)) if self.size.width else DRILL_WIDTH
+
+    def _queue_columns(self) -> None:
+        table = self.query_one("#queue", DataTable)
+        table.clear(columns=True)
+        self._columns_for = self._drill_width()
+        for label, width in QUEUE_COLUMNS:
+            table.add_column(label, width=self._columns_for if label == "Drill" else width)
+
+    def on_resize(self) -> None:
+        if self._drill_width() != self._columns_for:
+            self._queue_columns()
+            if self._last is not None:
+                self._show(*self._last)
+
     def _show(self, today: Any, recent: list[Any], problem: str | None) -> None:
         from roleplay.presentation.format import clock, skill_name
 
+        self._last = (today, recent, problem)
         table = self.query_one("#queue", DataTable)
         table.clear()
+        width = self._columns_for
         self._items: list[Any] = []
         if today is not None:
             streak = today.streak
@@ -172,13 +196,17 @@ class HomeScreen(ReportsFailures, Screen[None]):
             for item in (*today.plan, *today.more):
                 why = WHY.get(item.kind, (item.kind, ""))[0]
                 drill = item.drill_title or item.scenario_title
+                drill = drill if len(drill) <= width else drill[: width - 1] + "…"
                 table.add_row(skill_name(item.skill), why, drill, f"{item.minutes:.0f}")
                 self._items.append(item)
-            if not self._items:
-                table.add_row("Nothing due: pick any scenario in the Library", "", "", "")
             kinds = [k for k in WHY if any(i.kind == k for i in self._items)]
             self.query_one("#why-legend", Static).update(
-                "[dim]" + " · ".join(WHY[k][1] for k in kinds) + "[/dim]" if kinds else ""
+                "[dim]" + " · ".join(WHY[k][1] for k in kinds) + "[/dim]"
+                if kinds
+                # Below the table, whole: in the Skill column it read "Nothing due: pick any sc".
+                else "Nothing due: pick any scenario in the Library (F2)."
+                if not self._items
+                else ""
             )
         else:
             self.query_one("#streak", Static).update(plain(problem or ""))  # as said

@@ -118,6 +118,19 @@ class LibraryScreen(ReportsFailures, Screen[None]):
     def action_reload(self) -> None:
         self._load()
 
+    def _no_scenarios(self) -> str:
+        """Said when the workspace has none at all (it said "No scenario matches these filters"
+        with every filter at Any)."""
+        folder = self.rapp.services.workspace.scenarios
+        why = ""
+        if not folder.is_dir():
+            why = " (it is not a folder)" if folder.exists() else " (missing)"
+        return (
+            f"No scenarios in {shown(str(folder))}{why}.\nA trainer writes them: "
+            "[b]roleplay new scenario NAME[/b] in a terminal, then press r here. Or start "
+            "roleplay in a folder that has scenarios/."
+        )
+
     @work(thread=True, exit_on_error=False, exclusive=True, group="library")
     def _load(self) -> None:
         catalog = self.rapp.services.catalog()
@@ -177,7 +190,9 @@ class LibraryScreen(ReportsFailures, Screen[None]):
         persona = self.query_one("#persona", Static)
         brief = self.query_one("#brief", Static)
         if not (0 <= row < len(self._shown)) or self._catalog is None:
-            persona.update("No scenario matches these filters.")
+            persona.update(
+                "No scenario matches these filters." if self._entries else self._no_scenarios()
+            )
             brief.update("")
             return
         e = self._shown[row]

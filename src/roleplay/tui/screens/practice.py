@@ -40,7 +40,14 @@ from roleplay.services.voice_events import (
     VoiceEvent,
 )
 from roleplay.tui.failures import ReportsFailures
-from roleplay.tui.widgets import OfflineBanner, PersonaCard, TitleBar, plain, shown
+from roleplay.tui.widgets import (
+    SMALL_HEIGHT,
+    OfflineBanner,
+    PersonaCard,
+    TitleBar,
+    plain,
+    shown,
+)
 
 if TYPE_CHECKING:
     from roleplay.services.voice_call import VoiceCall
@@ -148,6 +155,11 @@ class PracticeScreen(ReportsFailures, Screen[None]):
         self._ended = False
 
     @property
+    def ended(self) -> bool:
+        """The call has ended (it is being scored or was): another call may start."""
+        return self._ended
+
+    @property
     def rapp(self) -> RoleplayApp:
         return self.app  # type: ignore[return-value]
 
@@ -173,7 +185,21 @@ class PracticeScreen(ReportsFailures, Screen[None]):
         yield Input(placeholder="Type what you would say, Enter to send", id="say")
         yield Footer()
 
+    DEFAULT_CSS = """
+    PracticeScreen.-small #say { border: none; height: 1; padding: 0 1; }
+    """
+
     def on_resize(self) -> None:
+        # A small terminal (40x10, 60x16) had no row left for the call's lines, and the
+        # screen scrolled the offline banner away: there the persona card and brief (what
+        # can wait) give way; below 16 rows the timer and state too.
+        small = self.size.height < SMALL_HEIGHT
+        self.set_class(small, "-small")
+        self.query_one("#persona-card").display = not small
+        self.query_one("#practice-brief").display = not small
+        for reminder in self.query(".reminder"):
+            reminder.display = not small
+        self.query_one("#practice-top").display = self.size.height >= 16
         # 3 lines (the stylesheet's) fit 80x24; a taller terminal shows the whole brief (it
         # still scrolls). Changed only when it must: a re-layout moves the transcript.
         lines = 3 if self.size.height < 32 else 10

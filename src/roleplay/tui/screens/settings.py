@@ -175,9 +175,13 @@ class SettingsScreen(ReportsFailures, Screen[None]):
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="doctor")
     def _run_doctor(self) -> None:
-        from roleplay.services.doctor import check_llm
+        from roleplay.services.doctor import check_files, check_llm
 
-        checks = check_llm(self.rapp.services.llm)
+        services = self.rapp.services
+        checks = [
+            *check_llm(services.llm),
+            check_files(services.catalog(), services.workspace.scenarios),
+        ]
         mark = {"ok": "[green]ok[/]", "problem": "[red]FAIL[/]", "info": "[yellow]note[/]"}
         # The checks' text is data ("set base_url under [llm]"), never markup.
         text = "\n".join(
