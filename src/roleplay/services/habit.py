@@ -20,9 +20,8 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from roleplay.domain import commitment as commitments
 from roleplay.domain.commitment import Commitment
@@ -32,7 +31,6 @@ from roleplay.domain.schedule import SkillCard, retrievability, review, showing
 from roleplay.domain.scorecard import CommitmentCheck, Scorecard
 from roleplay.domain.session import SessionRecord
 from roleplay.errors import RoleplayError
-from roleplay.services.catalog import Catalog
 from roleplay.services.ports import (
     BrokenRecording,
     Clock,
@@ -42,6 +40,13 @@ from roleplay.services.ports import (
 )
 from roleplay.services.ports.sessions import Listed
 
+if TYPE_CHECKING:
+    from roleplay.services.catalog import Catalog
+    from roleplay.services.catalog_summary import CatalogSummary
+
+    # The read commands pass the summary (services/catalog_summary.py): the same skills.
+    AnyCatalog = Catalog | CatalogSummary
+
 log = logging.getLogger(__name__)
 
 
@@ -50,8 +55,11 @@ PROGRESS_EVERY = 250
 WHOLE_LIST_FROM = 50  # new sessions from which every record is read in one go
 
 
-@dataclass(frozen=True)
-class HabitSettings:
+# NamedTuples, not dataclasses: plain values that every read command defines at import, at
+# a fifth of a dataclass's cost (it compiles its methods).
+
+
+class HabitSettings(NamedTuple):
     """The rep's time zone and daily goal, from the settings."""
 
     tz: tzinfo
@@ -61,8 +69,7 @@ class HabitSettings:
     new_skills_per_day: int = 2
 
 
-@dataclass(frozen=True)
-class OpenCommitment:
+class OpenCommitment(NamedTuple):
     """A commitment the rep made that no later session has checked (kept or missed) yet."""
 
     commitment: Commitment
@@ -109,11 +116,11 @@ class Habit:
 
     # --- state --------------------------------------------------------------------------
 
-    def state(self, catalog: Catalog | None = None) -> HabitState:
+    def state(self, catalog: AnyCatalog | None = None) -> HabitState:
         """The rep's state, synced with the recordings (and saved when it changed)."""
         return self._sync(catalog or self._catalog(), rebuild=False)
 
-    def state_to_read(self, catalog: Catalog | None = None) -> HabitState:
+    def state_to_read(self, catalog: AnyCatalog | None = None) -> HabitState:
         """The rep's state for reading only (`roleplay today`): the store's quick copy
         (without what only progress plots) when the recordings hold exactly the sessions it
         applied; else the whole synced state (`state`). Never changed nor saved back."""
@@ -150,7 +157,7 @@ class Habit:
             return None
         return note
 
-    def rebuild(self, catalog: Catalog | None = None) -> HabitState:
+    def rebuild(self, catalog: AnyCatalog | None = None) -> HabitState:
         """Forget the saved state and rebuild it from the recordings."""
         return self._sync(catalog or self._catalog(), rebuild=True)
 
@@ -159,7 +166,7 @@ class Habit:
         with self._lock:
             self._kept = None
 
-    def _sync(self, catalog: Catalog, *, rebuild: bool) -> HabitState:
+    def _sync(self, catalog: AnyCatalog, *, rebuild: bool) -> HabitState:
         with self._lock:
             version, listed = self._records()
             kept = self._kept
@@ -169,7 +176,9 @@ class Habit:
             self._kept = (version, state)
             return state
 
-    def _synced(self, catalog: Catalog, listed: Sequence[Listed], *, rebuild: bool) -> HabitState:
+    def _synced(
+        self, catalog: AnyCatalog, listed: Sequence[Listed], *, rebuild: bool
+    ) -> HabitState:
         saved = None if rebuild else self._states.load(self._key)
         records = sorted(self._scheduled(listed), key=_order)
         on_disk = {r.id for r in records}
@@ -240,7 +249,7 @@ class Habit:
             log.warning("%s", exc)
             return None
 
-    def _exercised(self, record: SessionRecord, card: Scorecard, catalog: Catalog) -> list[str]:
+    def _exercised(self, record: SessionRecord, card: Scorecard, catalog: AnyCatalog) -> list[str]:
         if record.drill is not None:
             return list(record.drill.skills)
         entry = catalog.scenarios.get(record.scenario.id)
@@ -345,7 +354,7 @@ class Habit:
         *,
         record: SessionRecord | None = None,
         card: Scorecard | None = None,
-        catalog: Catalog | None = None,
+        catalog: AnyCatalog | None = None,
     ) -> Scorecard | None:
         """Apply a just-scored session and write into its scorecard the commitments it tested.
         `record` and `card`: the session's as just saved, when the caller has them."""
