@@ -26,6 +26,14 @@ if TYPE_CHECKING:
     from roleplay.domain.scenario import Scenario
     from roleplay.services.catalog import Catalog, ParsedFiles
 
+    class Summaries(Protocol):  # a Protocol class is costly to make: for the checker only
+        """Summaries kept by an earlier command, found by the files they were made from."""
+
+        def summary(self, key: FilesKey) -> CatalogSummary | None: ...
+
+        def keep_summary(self, key: FilesKey, summary: CatalogSummary) -> None: ...
+
+
 # One key per trainer file: (kind, path, shown name, SHA-256 of the bytes or why unreadable).
 FilesKey = tuple[tuple[str, str, str, str], ...]
 
@@ -98,14 +106,6 @@ class CatalogSummary(NamedTuple):
     problems: list[Problem]
     broken: dict[Path, list[Problem]]
     omitted: dict[Path, int]
-
-
-class Summaries(Protocol):
-    """Summaries kept by an earlier command, found by the files they were made from."""
-
-    def summary(self, key: FilesKey) -> CatalogSummary | None: ...
-
-    def keep_summary(self, key: FilesKey, summary: CatalogSummary) -> None: ...
 
 
 def facts(s: Scenario) -> ScenarioFacts:

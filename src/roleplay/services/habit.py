@@ -125,11 +125,13 @@ class Habit:
         (without what only progress plots) when the recordings hold exactly the sessions it
         applied; else the whole synced state (`state`). Never changed nor saved back."""
         with self._lock:
-            if self._kept is None and self._noted() is not None:
+            # One look at the index for both (each is a peek at its file): before the list,
+            # so a change after it renames the list.
+            name = self._steady()
+            if self._kept is None and self._noted(name) is not None:
                 copy = self._states.load_to_read(self._key)
                 if copy is not None and copy.rep == self.rep:
                     return copy  # checked against this very list before
-            name = self._steady()  # before the list: a change after it renames the list
             version, listed = self._records()
             kept = self._kept
             if kept is not None and version is not None and kept[0] == version:
@@ -146,10 +148,9 @@ class Habit:
                 return copy  # exactly the sessions it applied: nothing to sync
         return self.state(catalog)
 
-    def _noted(self) -> dict[str, Any] | None:
+    def _noted(self, name: str | None) -> dict[str, Any] | None:
         """The note about the quick copy, while the list it was checked against is the list
-        now; else None."""
-        name = self._steady()
+        now (named `name`, from `steady`); else None."""
         if name is None:
             return None
         note = self._states.note(self._key)
@@ -260,7 +261,7 @@ class Habit:
     def real_calls(self) -> list[tuple[str, datetime, Scorecard]]:
         """The rep's scored real calls (score --transcript --save), oldest first."""
         found = []
-        note = self._noted() if self._kept is None else None
+        note = self._noted(self._steady()) if self._kept is None else None
         if note is not None:  # the list is the one the note was made of
             calls = [(str(i), datetime.fromisoformat(at)) for i, at in note["real_calls"]]
         else:
