@@ -17,7 +17,12 @@ from roleplay.domain import queue as q
 from roleplay.domain.variation import draw_choices
 from roleplay.services import daily
 from roleplay.services.catalog import load_catalog
-from roleplay.services.catalog_summary import load_summary, summarise
+from roleplay.services.catalog_summary import (
+    CatalogSummary,
+    FilesKey,
+    load_summary,
+    summarise,
+)
 from tests.test_fast_commands import practise
 
 SRC = str(Path(__file__).resolve().parents[1] / "src")
@@ -46,7 +51,7 @@ def test_a_summary_draws_the_variations_its_scenario_draws(workspace: Path) -> N
     for ident, entry in catalog.scenarios.items():
         model, facts = entry.scenario, summary.scenarios[ident].scenario
         varied += bool(model.variations)
-        pins = [{}] + [dict(d.pinned) for d in model.drills]
+        pins: list[dict[str, str]] = [{}, *(dict(d.pinned) for d in model.drills)]
         for pinned in pins:
             for seed in range(40):
                 assert draw_choices(facts, seed, pinned) == draw_choices(model, seed, pinned)  # type: ignore[arg-type]
@@ -76,21 +81,22 @@ def test_the_summary_is_made_again_when_a_file_changes(
 
     class Kept:
         def __init__(self) -> None:
-            self.key: object = None
+            self.key: FilesKey | None = None
+            self.found: CatalogSummary | None = None
             self.made = 0
 
-        def summary(self, key: object) -> object:
+        def summary(self, key: FilesKey) -> CatalogSummary | None:
             return self.found if key == self.key else None
 
-        def keep_summary(self, key: object, summary: object) -> None:
+        def keep_summary(self, key: FilesKey, summary: CatalogSummary) -> None:
             self.key, self.found, self.made = key, summary, self.made + 1
 
     kept = Kept()
-    first = load_summary(*dirs, None, kept)  # type: ignore[arg-type]
+    first = load_summary(*dirs, None, kept)
     assert load_summary(*dirs, None, kept) is first and kept.made == 1  # nothing changed
     path = workspace / "scenarios" / "discovery-spin.yaml"
     path.write_text(path.read_text().replace("SPIN discovery", "SPIN Discovery", 1))
-    again = load_summary(*dirs, None, kept)  # type: ignore[arg-type]
+    again = load_summary(*dirs, None, kept)
     assert kept.made == 2
     assert "Discovery" in again.scenarios["discovery-spin"].scenario.title
 
