@@ -50,19 +50,24 @@ NOT_FOR_READING = [
     "roleplay.services.ports.customer",  # the customer speaks in a call only
     "roleplay.services.scoring",  # the LLM judge's fallback: no LLM here, and nothing scored
 ]
+# The read commands see the catalog's summary (services/catalog_summary.py): no scenario or
+# rubric model is built, and the catalog's own types load only when a file changed.
+SCENARIO_MODELS = [
+    "roleplay.domain.scenario",
+    "roleplay.domain.rubric",
+    "roleplay.domain.scenario_tests",
+    "roleplay.domain.signals",
+    "roleplay.services.catalog",
+]
+NOT_FOR_READING = [*NOT_FOR_READING, *SCENARIO_MODELS]
 # `today` draws no series: progress's day-by-day, KPI and commitment series stay out.
 NOT_FOR_TODAY = [*NOT_FOR_READING, "roleplay.domain.progress"]
 # The scheduler (fsrs) is the habit's: the lists need it not.
 NOT_FOR_LISTS = [*NOT_FOR_READING, "fsrs", "roleplay.domain.schedule"]
 # `scenarios` reads trainer files only: the index (and sqlite3) is not looked at.
 NOT_FOR_SCENARIOS = [*NOT_FOR_LISTS, "sqlite3", "roleplay.adapters.index_peek"]
-# `sessions` reads records and scores, no trainer file: no scenario or rubric model is built.
-NOT_FOR_SESSIONS = [
-    *NOT_FOR_LISTS,
-    "roleplay.domain.scenario",
-    "roleplay.domain.rubric",
-    "roleplay.domain.scenario_tests",
-]
+# `sessions` reads records and scores, no trainer file.
+NOT_FOR_SESSIONS = NOT_FOR_LISTS
 
 
 def loaded(ws: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], list[str]]:

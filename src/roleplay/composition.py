@@ -25,7 +25,8 @@ if TYPE_CHECKING:
     from roleplay.adapters.openai_llm import LlmClient
     from roleplay.services.assignments import Assignments
     from roleplay.services.call_drills import MadeDrill
-    from roleplay.services.catalog import Catalog, WatchedCatalog
+    from roleplay.services.catalog import Catalog
+    from roleplay.services.catalog_summary import CatalogSummary
     from roleplay.services.conversation_tests import PromptTexts
     from roleplay.services.end_of_call import EndOfCall
     from roleplay.services.engine import Conversation
@@ -51,6 +52,7 @@ if TYPE_CHECKING:
     from roleplay.services.review import Reviews
     from roleplay.services.team import Team
     from roleplay.services.team_data import TeamData
+    from roleplay.services.trainer_files import WatchedCatalog
     from roleplay.services.voice_call import Timeline, VoiceCall, VoiceParts
     from roleplay.services.voice_events import VoiceEvent
 
@@ -120,6 +122,16 @@ class Services:
         if self.catalogs is None:
             self.catalogs = watched_catalog(self.workspace)
         return self.catalogs()
+
+    def catalog_summary(self) -> CatalogSummary:
+        """What the read commands show of the catalog, without its models (read fresh)."""
+        from roleplay.adapters.parsed_cache import ParsedFileCache
+        from roleplay.config import cache_dir
+        from roleplay.services.catalog_summary import load_summary
+
+        ws = self.workspace
+        kept = ParsedFileCache(cache_dir(), [ws.scenarios, ws.rubrics])
+        return load_summary([ws.scenarios], [ws.rubrics], kept, kept)
 
     def end_of_call(self) -> EndOfCall:
         """Ending a call and re-scoring one, with everything the interfaces show."""
@@ -210,13 +222,17 @@ def watched_catalog(ws: Workspace) -> WatchedCatalog:
     """The workspace's catalog, reusing what an earlier command parsed of unchanged files."""
     from roleplay.adapters.parsed_cache import ParsedFileCache
     from roleplay.config import cache_dir
-    from roleplay.services.catalog import WatchedCatalog, load_catalog
+    from roleplay.services.trainer_files import WatchedCatalog
 
     dirs = [ws.scenarios, ws.rubrics]
     parsed = ParsedFileCache(cache_dir(), dirs)
-    return WatchedCatalog(
-        [ws.scenarios], [ws.rubrics], lambda s, r: load_catalog(s, r, parsed=parsed)
-    )
+
+    def load(scenario_dirs: list[Path], rubric_dirs: list[Path]) -> Catalog:
+        from roleplay.services.catalog import load_catalog  # on first use (not by `today`)
+
+        return load_catalog(scenario_dirs, rubric_dirs, parsed=parsed)
+
+    return WatchedCatalog([ws.scenarios], [ws.rubrics], load)
 
 
 def team_data_of(indexer: Indexer) -> TeamData:

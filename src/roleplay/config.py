@@ -13,7 +13,6 @@ import shutil
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -326,6 +325,8 @@ def resolve_workspace(
 
 def bundled(kind: Literal["scenarios", "rubrics", "gold"]) -> Path:
     """Scenarios, rubrics or gold calls shipped with roleplay (wheel copy, or the checkout)."""
+    from importlib import resources  # ~5M instructions, for the few commands that seed
+
     packaged = Path(str(resources.files("roleplay"))) / "bundled" / kind
     if packaged.is_dir():
         return packaged

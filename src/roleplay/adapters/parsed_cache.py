@@ -30,6 +30,7 @@ from roleplay.domain.positions import Positions
 
 if TYPE_CHECKING:  # unpickling loads the models an entry holds, when the cache is first read
     from roleplay.services.catalog import Parsed
+    from roleplay.services.catalog_summary import CatalogSummary, FilesKey
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,11 @@ def code_stamp() -> str:
     import pydantic
 
     parts = [sys.version, pydantic.VERSION, roleplay.__version__]
-    sources = [*sorted((package / "domain").glob("*.py")), package / "services/catalog.py"]
+    sources = [
+        *sorted((package / "domain").glob("*.py")),
+        package / "services/catalog.py",
+        package / "services/catalog_summary.py",
+    ]
     for source in [*sources, Path(__file__)]:  # and this file, which says how entries are kept
         try:
             info = source.stat()
@@ -95,6 +100,9 @@ class ParsedFileCache:
     def __init__(self, folder: Path, trainer_dirs: list[Path]) -> None:
         name = hashlib.sha256("\0".join(map(str, trainer_dirs)).encode()).hexdigest()[:32]
         self.path = folder / f"catalog-{name}.pickle"
+        # What the read commands show of the same files (services/catalog_summary.py): a file
+        # of its own, so reading it unpickles no model.
+        self.summary_path = folder / f"catalog-{name}.summary.pickle"
         self._stamp: str | None = None
         self._entries: dict[Key, Parsed] | None = None
         self._used: dict[Key, Parsed] = {}
@@ -146,3 +154,27 @@ class ParsedFileCache:
         if stamp != self._stamp_now() or not isinstance(entries, dict):
             return {}
         return entries
+
+    def summary(self, key: FilesKey) -> CatalogSummary | None:
+        """The summary kept for exactly these files by this code; else None."""
+        try:
+            raw = self.summary_path.read_bytes()
+        except OSError:  # none yet (or unreadable): the catalog is loaded
+            return None
+        try:
+            stamp, kept_key, summary = pickle.loads(raw)
+        # As the parsed files (above): any failure only means "load the catalog".
+        except Exception as exc:  # noqa: BLE001
+            log.info("catalog summary ignored (%s): %s", self.summary_path, exc)
+            return None
+        if stamp != self._stamp_now() or kept_key != key:
+            return None
+        return summary  # type: ignore[no-any-return]  # what keep_summary wrote
+
+    def keep_summary(self, key: FilesKey, summary: CatalogSummary) -> None:
+        try:
+            self.summary_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            data = pickle.dumps((self._stamp_now(), key, summary), pickle.HIGHEST_PROTOCOL)
+            write_atomic(self.summary_path, data)
+        except OSError as exc:  # read-only home, full disk: load the catalog next time
+            log.info("catalog summary not written (%s): %s", self.summary_path, exc.strerror)

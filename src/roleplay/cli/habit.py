@@ -41,7 +41,7 @@ def today(
 
     services = build_services()
     habit = services.habit(rep)
-    catalog = services.catalog()
+    catalog = services.catalog_summary()  # the facts `today` shows: no scenario models
     if rebuild:
         habit.rebuild(catalog)
     result = build_today(habit, catalog)
@@ -88,7 +88,7 @@ def progress(
     try:
         result = build_progress(
             services.habit(rep),
-            services.catalog(),
+            services.catalog_summary(),
             skill,
             0 if summary else days,
             view.SPARK_POINTS if summary else None,

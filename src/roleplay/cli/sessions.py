@@ -87,7 +87,7 @@ def show(
     else:
         # The same names as the live call and the end of `practice`: the persona's first name
         # and the rubric's title.
-        catalog = services.catalog()
+        catalog = services.catalog_summary()  # two names: no scenario or rubric model
         found = catalog.scenarios.get(transcript.record.scenario.id)
         name = found.scenario.persona.name.split()[0] if found else None
         typer.echo(redact(render.transcript(transcript, name)))

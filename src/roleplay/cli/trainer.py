@@ -155,7 +155,7 @@ def new_rubric(
 def scenarios(as_json: JsonOpt = False) -> None:
     """List the scenarios in the workspace (and files with problems)."""
     services = build_services()
-    catalog = services.catalog()
+    catalog = services.catalog_summary()  # what is listed: no scenario or rubric model
     entries = sorted(catalog.scenarios.values(), key=lambda e: e.scenario.id)
     if as_json:
         emit_json(

@@ -53,12 +53,14 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from roleplay.domain.scenario import Scenario
 from roleplay.domain.schedule import SkillCard, is_due, retrievability
 from roleplay.domain.skill_level import NEW_SD, SHOWING_SD, Estimate, Levels
 from roleplay.domain.variation import draw_choices
+
+if TYPE_CHECKING:  # `today` reads the catalog's summary: the scenario models stay unloaded
+    from roleplay.domain.scenario import Scenario
 
 PASS_LEVEL = 3.0  # the rubrics' pass level
 # A skill expected below this today is due, whatever FSRS says: within one showing's spread

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from roleplay.domain.scenario import PLACEHOLDER, Scenario, VariationOption
+# The models load for `draw` (a call): `today` draws choices from the catalog's summary,
+# whose options carry the same ids and weights, without loading them.
+if TYPE_CHECKING:
+    from roleplay.domain.scenario import Scenario, VariationOption
 
 
 @dataclass(frozen=True)
@@ -38,7 +42,9 @@ def draw(scenario: Scenario, seed: int, fixed: dict[str, str] | None = None) -> 
             moods.append(picked.mood)
         if picked.objection_order and order is None:
             order = list(picked.objection_order)
-    resolved = Scenario.model_validate(_fill(scenario.model_dump(), values))
+    from roleplay.domain.scenario import PLACEHOLDER, Scenario
+
+    resolved = Scenario.model_validate(_fill(scenario.model_dump(), values, PLACEHOLDER))
     all_ids = [o.id for o in scenario.objections]
     ordered = [i for i in (order or []) if i in all_ids] + [
         i for i in all_ids if i not in (order or [])
@@ -74,11 +80,11 @@ def _picks(
     return picks
 
 
-def _fill(obj: Any, values: dict[str, str]) -> Any:
+def _fill(obj: Any, values: dict[str, str], placeholder: re.Pattern[str]) -> Any:
     if isinstance(obj, str):
-        return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), obj)
+        return placeholder.sub(lambda m: values.get(m.group(1), m.group(0)), obj)
     if isinstance(obj, dict):
-        return {k: _fill(v, values) for k, v in obj.items()}
+        return {k: _fill(v, values, placeholder) for k, v in obj.items()}
     if isinstance(obj, list):
-        return [_fill(v, values) for v in obj]
+        return [_fill(v, values, placeholder) for v in obj]
     return obj

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple, cast
 
 from roleplay.bulk import collector_paused
 from roleplay.domain import queue as q
@@ -14,11 +13,16 @@ from roleplay.domain.habit import Goal, HabitState, Streak, local_day, streak
 from roleplay.domain.schedule import retrievability
 from roleplay.domain.suggest import unknown_reference
 from roleplay.errors import RoleplayError
-from roleplay.services.catalog import Catalog
 from roleplay.services.habit import Habit, OpenCommitment
 
 if TYPE_CHECKING:  # progress's series load for `progress` only (9 classes `today` never uses)
     from roleplay.domain.progress import CommitmentStats, KpiSeries, RealCalls, SkillProgress
+    from roleplay.domain.scenario import Scenario
+    from roleplay.services.catalog import Catalog
+    from roleplay.services.catalog_summary import CatalogSummary
+
+    # The commands read the summary (no scenario models loaded); the app has the catalog.
+    AnyCatalog = Catalog | CatalogSummary
 
 # A scenario made from a real call (domain/call_drill.py DRILL_PREFIX; that module, with the
 # rubric and transcript models it needs, is not loaded to read one constant).
@@ -28,8 +32,11 @@ UPCOMING = 5
 AHEAD_MINUTES = 3  # a typical drill, to turn a minutes goal into a number of items
 
 
-@dataclass(frozen=True)
-class QueueItem:
+# NamedTuples, not dataclasses: read-only results that cost a fifth as much to define at
+# import (a dataclass compiles its methods), which every `today` paid.
+
+
+class QueueItem(NamedTuple):
     """One drill of today's queue, and why it is there."""
 
     skill: str
@@ -54,8 +61,7 @@ class QueueItem:
         return f"roleplay practice {self.scenario}{drill} --seed {self.seed}"
 
 
-@dataclass(frozen=True)
-class Today:
+class Today(NamedTuple):
     """What `roleplay today` shows."""
 
     rep: str
@@ -72,11 +78,11 @@ class Today:
     skills_total: int  # skills the workspace's scenarios train
 
 
-def options(catalog: Catalog) -> dict[str, list[q.Option]]:
+def options(catalog: AnyCatalog) -> dict[str, list[q.Option]]:
     """Skill -> every drill and whole call that trains it."""
     found: dict[str, list[q.Option]] = defaultdict(list)
-    for entry in sorted(catalog.scenarios.values(), key=lambda e: e.scenario.id):
-        s = entry.scenario
+    for ident in sorted(catalog.scenarios):  # each is kept under its id
+        s = catalog.scenarios[ident].scenario
         whole = q.Option(
             s.id, s.title, None, None, tuple(s.skills), s.time_limit / 60, s.difficulty, s.language
         )
@@ -104,7 +110,7 @@ def introduction_order(opts: dict[str, list[q.Option]]) -> list[str]:
     return sorted(opts, key=lambda skill: (min(o.difficulty for o in opts[skill]), skill))
 
 
-def today(habit: Habit, catalog: Catalog) -> Today:
+def today(habit: Habit, catalog: AnyCatalog) -> Today:
     settings = habit.settings
     tz = settings.tz
     now = habit.clock.now()
@@ -205,7 +211,7 @@ def _from_real_calls(
 
 def _item(
     p: q.Pick,
-    catalog: Catalog,
+    catalog: AnyCatalog,
     state: HabitState,
     day: date,
     tz: tzinfo,
@@ -215,8 +221,11 @@ def _item(
     scenario = catalog.scenarios[o.scenario].scenario
     pinned = dict(scenario.drill(o.drill).pinned) if o.drill else {}
     seen = [e.variation for e in reversed(state.sessions) if e.scenario == o.scenario]
-    wanted = q.fresh_choices(scenario, seen, pinned)
-    seed, choices = q.seed_for(scenario, wanted, pinned, q.day_seed(day, p.need.skill))
+    # The summary's facts carry what drawing a variation reads (ids, weights), under the
+    # model's names (tests/test_catalog_summary.py draws both alike).
+    model = cast("Scenario", scenario)
+    wanted = q.fresh_choices(model, seen, pinned)
+    seed, choices = q.seed_for(model, wanted, pinned, q.day_seed(day, p.need.skill))
     card = p.need.card
     return QueueItem(
         skill=p.need.skill,
@@ -259,8 +268,7 @@ class UnknownSkill(RoleplayError):
     """Not in the workspace; the message names close matches."""
 
 
-@dataclass(frozen=True)
-class Progress:
+class Progress(NamedTuple):
     """What `roleplay progress` shows."""
 
     rep: str
@@ -279,7 +287,7 @@ class Progress:
 
 def progress(
     habit: Habit,
-    catalog: Catalog,
+    catalog: AnyCatalog,
     skill: str | None = None,
     days: int = 90,
     points: int | None = None,
@@ -300,7 +308,7 @@ def progress(
 
 def _progress(
     habit: Habit,
-    catalog: Catalog,
+    catalog: AnyCatalog,
     state: HabitState,
     now: datetime,
     skill: str | None,

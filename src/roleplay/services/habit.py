@@ -20,9 +20,8 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from roleplay.domain import commitment as commitments
 from roleplay.domain.commitment import Commitment
@@ -32,7 +31,6 @@ from roleplay.domain.schedule import SkillCard, retrievability, review, showing
 from roleplay.domain.scorecard import CommitmentCheck, Scorecard
 from roleplay.domain.session import SessionRecord
 from roleplay.errors import RoleplayError
-from roleplay.services.catalog import Catalog
 from roleplay.services.ports import (
     BrokenRecording,
     Clock,
@@ -42,6 +40,13 @@ from roleplay.services.ports import (
 )
 from roleplay.services.ports.sessions import Listed
 
+if TYPE_CHECKING:
+    from roleplay.services.catalog import Catalog
+    from roleplay.services.catalog_summary import CatalogSummary
+
+    # The read commands pass the summary (services/catalog_summary.py): the same skills.
+    AnyCatalog = Catalog | CatalogSummary
+
 log = logging.getLogger(__name__)
 
 
@@ -50,8 +55,11 @@ PROGRESS_EVERY = 250
 WHOLE_LIST_FROM = 50  # new sessions from which every record is read in one go
 
 
-@dataclass(frozen=True)
-class HabitSettings:
+# NamedTuples, not dataclasses: plain values that every read command defines at import, at
+# a fifth of a dataclass's cost (it compiles its methods).
+
+
+class HabitSettings(NamedTuple):
     """The rep's time zone and daily goal, from the settings."""
 
     tz: tzinfo
@@ -61,8 +69,7 @@ class HabitSettings:
     new_skills_per_day: int = 2
 
 
-@dataclass(frozen=True)
-class OpenCommitment:
+class OpenCommitment(NamedTuple):
     """A commitment the rep made that no later session has checked (kept or missed) yet."""
 
     commitment: Commitment
@@ -109,20 +116,22 @@ class Habit:
 
     # --- state --------------------------------------------------------------------------
 
-    def state(self, catalog: Catalog | None = None) -> HabitState:
+    def state(self, catalog: AnyCatalog | None = None) -> HabitState:
         """The rep's state, synced with the recordings (and saved when it changed)."""
         return self._sync(catalog or self._catalog(), rebuild=False)
 
-    def state_to_read(self, catalog: Catalog | None = None) -> HabitState:
+    def state_to_read(self, catalog: AnyCatalog | None = None) -> HabitState:
         """The rep's state for reading only (`roleplay today`): the store's quick copy
         (without what only progress plots) when the recordings hold exactly the sessions it
         applied; else the whole synced state (`state`). Never changed nor saved back."""
         with self._lock:
-            if self._kept is None and self._noted() is not None:
+            # One look at the index for both (each is a peek at its file): before the list,
+            # so a change after it renames the list.
+            name = self._steady()
+            if self._kept is None and self._noted(name) is not None:
                 copy = self._states.load_to_read(self._key)
                 if copy is not None and copy.rep == self.rep:
                     return copy  # checked against this very list before
-            name = self._steady()  # before the list: a change after it renames the list
             version, listed = self._records()
             kept = self._kept
             if kept is not None and version is not None and kept[0] == version:
@@ -139,10 +148,9 @@ class Habit:
                 return copy  # exactly the sessions it applied: nothing to sync
         return self.state(catalog)
 
-    def _noted(self) -> dict[str, Any] | None:
+    def _noted(self, name: str | None) -> dict[str, Any] | None:
         """The note about the quick copy, while the list it was checked against is the list
-        now; else None."""
-        name = self._steady()
+        now (named `name`, from `steady`); else None."""
         if name is None:
             return None
         note = self._states.note(self._key)
@@ -150,7 +158,7 @@ class Habit:
             return None
         return note
 
-    def rebuild(self, catalog: Catalog | None = None) -> HabitState:
+    def rebuild(self, catalog: AnyCatalog | None = None) -> HabitState:
         """Forget the saved state and rebuild it from the recordings."""
         return self._sync(catalog or self._catalog(), rebuild=True)
 
@@ -159,7 +167,7 @@ class Habit:
         with self._lock:
             self._kept = None
 
-    def _sync(self, catalog: Catalog, *, rebuild: bool) -> HabitState:
+    def _sync(self, catalog: AnyCatalog, *, rebuild: bool) -> HabitState:
         with self._lock:
             version, listed = self._records()
             kept = self._kept
@@ -169,7 +177,9 @@ class Habit:
             self._kept = (version, state)
             return state
 
-    def _synced(self, catalog: Catalog, listed: Sequence[Listed], *, rebuild: bool) -> HabitState:
+    def _synced(
+        self, catalog: AnyCatalog, listed: Sequence[Listed], *, rebuild: bool
+    ) -> HabitState:
         saved = None if rebuild else self._states.load(self._key)
         records = sorted(self._scheduled(listed), key=_order)
         on_disk = {r.id for r in records}
@@ -240,7 +250,7 @@ class Habit:
             log.warning("%s", exc)
             return None
 
-    def _exercised(self, record: SessionRecord, card: Scorecard, catalog: Catalog) -> list[str]:
+    def _exercised(self, record: SessionRecord, card: Scorecard, catalog: AnyCatalog) -> list[str]:
         if record.drill is not None:
             return list(record.drill.skills)
         entry = catalog.scenarios.get(record.scenario.id)
@@ -251,7 +261,7 @@ class Habit:
     def real_calls(self) -> list[tuple[str, datetime, Scorecard]]:
         """The rep's scored real calls (score --transcript --save), oldest first."""
         found = []
-        note = self._noted() if self._kept is None else None
+        note = self._noted(self._steady()) if self._kept is None else None
         if note is not None:  # the list is the one the note was made of
             calls = [(str(i), datetime.fromisoformat(at)) for i, at in note["real_calls"]]
         else:
@@ -345,7 +355,7 @@ class Habit:
         *,
         record: SessionRecord | None = None,
         card: Scorecard | None = None,
-        catalog: Catalog | None = None,
+        catalog: AnyCatalog | None = None,
     ) -> Scorecard | None:
         """Apply a just-scored session and write into its scorecard the commitments it tested.
         `record` and `card`: the session's as just saved, when the caller has them."""
