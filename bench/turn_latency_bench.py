@@ -207,8 +207,9 @@ def main() -> None:
             if hasattr(speaker, "underruns"):
                 out: Any = speaker
                 print(
-                    f"Output underruns: {out.underruns}; the speaker's buffer ended at "
-                    f"{out.latency * 1000:.0f} ms ({out.streams_opened} stream(s))"
+                    f"Output underruns: {out.underruns} ({out.audible_underruns} during a clip); "
+                    f"the speaker's buffer ended at {out.latency * 1000:.0f} ms "
+                    f"({out.streams_opened} stream(s) in use)"
                 )
     finally:
         fake.stop()
