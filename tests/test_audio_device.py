@@ -149,7 +149,7 @@ def test_clips_play_whole_through_one_stream_kept_open_between_them(
     if not second.underran:
         assert _seconds_of(1600, recorded) >= 0.45, (_seconds_of(1600, recorded), why)
     if first.underran or second.underran:
-        assert speaker.grown + speaker.failovers >= 1 or speaker.latency == LATENCIES[-1]
+        assert speaker.grown >= 1 or speaker.latency == LATENCIES[-1]
 
 
 def test_preparing_a_spoken_call_starts_the_customers_speaker(
@@ -209,7 +209,7 @@ while playing.started is None or time.monotonic() < playing.started + 0.2:
 print("playing", flush=True)
 playing.wait(60)
 deadline = time.monotonic() + 30
-while speaker.grown < 1 and time.monotonic() < deadline:
+while speaker.streams_opened < 2 and time.monotonic() < deadline:
     time.sleep(0.05)  # the larger buffer opens in the background
 time.sleep(0.5)
 after = speaker.play(Clip(tone[: rate // 2], rate))
@@ -226,9 +226,9 @@ def test_the_speaker_buffer_grows_when_the_device_underruns_while_the_customer_s
 ) -> None:
     """The speaker starts with a small buffer; when the device underruns during a clip (here:
     the playing process is frozen for 0.4 s, as a starved CPU would), a larger buffer takes
-    over for the rest of the call and the next clip plays whole through it. Meanwhile the
-    spare, already running when the underrun came, takes over: no stream is opened then (a
-    stream opened at the underrun left the next clips ~1-2 s late while it started)."""
+    over for the rest of the call and the next clip plays whole through it. That stream is the
+    spare, already running when the underrun came: none is opened then (a stream opened at
+    the underrun left the next clips ~1-2 s late while it started)."""
     import json
     import os
     import signal
@@ -255,9 +255,8 @@ def test_the_speaker_buffer_grows_when_the_device_underruns_while_the_customer_s
     assert report["audible"] >= 1
     assert report["latency"] > LATENCIES[0] and report["streams"] >= 2
     assert report["after"] == pytest.approx(0.5, abs=0.01)
-    # Only spares were opened after the first stream (those swapped in among them).
+    # Only spares were opened after the first stream (the one swapped in among them).
     assert report["opened"] == 1 + report["spares"]
-    assert report["streams"] >= 3  # the spare like the first, then the larger one
 
 
 def test_a_barge_in_while_the_first_clip_waits_for_the_stream_drops_that_clip(

@@ -294,14 +294,11 @@ class SoundDeviceSpeaker:
                 for p in heard:
                     p.underran = True
             # In silence it is not heard, but it costs as much: through PulseAudio the next
-            # clip then started ~1.9 s late (the sound server fills its buffer again), so
-            # another stream takes over. A larger one only for a gap in the voice (or before
-            # the first clip): a larger buffer delays every clip after it (~100 ms at the
-            # largest, where the smallest starts them in ~28 ms).
-            grow = bool(heard) or not self._ready.is_set()
-            self._take_over(min(self._step + 1, len(self._steps) - 1) if grow else self._step)
-            settled = False
-        # (the spare of a larger buffer, if one is opening, takes over between clips)
+            # clip then started ~1.9 s late (the sound server fills its buffer again). At the
+            # largest buffer, a running spare of the same size still spares that wait.
+            if self._step + 1 < len(self._steps) or self._spare is not None:
+                self._grow()
+                settled = False
 
     def _wait_action(self, mixer: Any, action: Any) -> bool:
         deadline = time.monotonic() + 1.0
@@ -312,27 +309,22 @@ class SoundDeviceSpeaker:
             time.sleep(0.01)
         return False
 
-    def _take_over(self, step: int) -> None:
-        """Another stream takes over from the one that underran, once no clip is playing:
-        the spare, which runs already (if it underran too, or is still starting, it is waited
-        for), else one opened now. If `step` asks for a larger buffer than the spare's, a
-        spare of that size is opened next and takes over in turn as soon as it is ready."""
+    def _grow(self) -> None:
+        """A larger buffer for the rest of the call, swapped in once no clip is playing: the
+        spare, which runs already (unless it underran too, or is still starting: then it is
+        waited for), else one opened now, until a clip queued on it would start at once."""
         if self._sparing is not None:
             self._sparing.join()  # a spare still opening: it is the quickest way out
         with self._lock:
             spare, self._spare = self._spare, None
-        if spare is None:
-            mixer = self._open(self._steps[step])
-            spare = (mixer, self._prime(mixer), step)
-        self._swap(spare)
-        self._open_spare(max(step, self._step))
-
-    def _swap(self, spare: tuple[Any, Any, int]) -> bool:
-        """`spare` replaces the stream in use, between clips, once a clip queued on it would
-        start within its buffer. False if the speaker closed first."""
-        new, primer, step = spare
-        latency = self._steps[step]
-        while not self._closed.is_set() and not self._prompt(new, latency):
+        if spare is not None:  # (it may have underrun too, and restarts: waited for below)
+            new, primer, step = spare
+        else:
+            step = min(self._step + 1, len(self._steps) - 1)
+            new = self._open(self._steps[step])
+            primer = self._prime(new)
+        log.info("the speaker underran: a %.0f ms stream takes over", self._steps[step] * 1000)
+        while not self._closed.is_set() and not self._prompt(new, self._steps[step]):
             time.sleep(0.05)  # a new stream takes ~1.3 s through PulseAudio
         while not self._closed.is_set():
             with self._lock:
@@ -343,28 +335,26 @@ class SoundDeviceSpeaker:
                     else:
                         self.failovers += 1
                     self._step = step
-                    self.latency = latency
+                    self.latency = self._steps[step]
                     self.streams_opened += 1
                     break
             time.sleep(0.01)
         else:
             new.stop()
             new.close()
-            return False
-        log.info("the speaker's %.0f ms stream took over", latency * 1000)
+            return
         old.stop()
         old.close()
-        return True
+        self._open_spare()
 
-    def _open_spare(self, step: int | None = None) -> None:
-        """Open, in the background, the stream the next underrun swaps in (like the one in
-        use, or the larger `step`, which then takes over as soon as it runs), unless one is
-        open or opening."""
+    def _open_spare(self) -> None:
+        """Open, in the background, the stream the next underrun swaps in (the next larger
+        buffer, or one like this at the largest), unless one is open or opening."""
         if self._spare is not None or self._closed.is_set():
             return
         if self._sparing is not None and self._sparing.is_alive():
             return
-        step = self._step if step is None else step
+        step = min(self._step + 1, len(self._steps) - 1)
 
         def run() -> None:
             try:
@@ -382,13 +372,6 @@ class SoundDeviceSpeaker:
             if not keep:
                 mixer.stop()
                 mixer.close()
-                return
-            if step > self._step:  # the buffer grows: this one takes over when it runs
-                with self._lock:
-                    spare, self._spare = self._spare, None
-                if spare is not None and self._swap(spare):
-                    self._sparing = None
-                    self._open_spare()
 
         self._sparing = threading.Thread(target=run, name="speaker-spare", daemon=True)
         self._sparing.start()
