@@ -32,7 +32,9 @@ underruns, since reverted: 14 underruns, 7 in a clip) 869 / 1,576, ratio 0.67. P
 landed) before 806 / 1,197, ratio 0.61; after 790 / 975, ratio 0.60; WER 0.093 in all. The
 speaker's spare stream took playback start's p95 from 1,235 ms (a stream opened at the
 underrun) to 60-173 ms; what is left is the pause's transcription before the reply is asked
-for (reply asked for at p50 +342-434 ms; 150-720 ms per pause at a load of ~8).
+for (reply asked for at p50 +342-434 ms; 150-720 ms per pause at a load of ~8). Pair 3, at
+a load of ~0.7-2.9 (idle): after 394 / 642, ratio 0.32; before 402 / 608, ratio 0.33: both
+within the goal, the reply asked for at p50 +33-46 ms, no underruns.
 
 Usage: python bench/turn_latency_bench.py [--turns 24] [--no-device] [--no-baseline]
        python bench/turn_latency_bench.py --memory
