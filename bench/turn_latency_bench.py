@@ -26,6 +26,15 @@ p50 915 / p95 1,121 ms, ratio 0.70; after (the speaker prepared with the call, i
 waiting for a ready stream) p50 819 / p95 1,988, ratio 0.62, WER 0.093 both; the p95 was
 playback start after underruns (the sound server restarting a stream: clips ~1.2-2.3 s late
 until the larger buffer is swapped in), which the baseline in the same run showed too (p95 740).
+Round 27 (voice4), alternating after/before at loads of 10-14 (other agents' work): pair 1
+before (801c588) p50 1,021 / p95 1,153, ratio 0.78; after (a same-size spare on silent
+underruns, since reverted: 14 underruns, 7 in a clip) 869 / 1,576, ratio 0.67. Pair 2 (as
+landed) before 806 / 1,197, ratio 0.61; after 790 / 975, ratio 0.60; WER 0.093 in all. The
+speaker's spare stream took playback start's p95 from 1,235 ms (a stream opened at the
+underrun) to 60-173 ms; what is left is the pause's transcription before the reply is asked
+for (reply asked for at p50 +342-434 ms; 150-720 ms per pause at a load of ~8). Pair 3, at
+a load of ~0.7-2.9 (idle): after 394 / 642, ratio 0.32; before 402 / 608, ratio 0.33: both
+within the goal, the reply asked for at p50 +33-46 ms, no underruns.
 
 Usage: python bench/turn_latency_bench.py [--turns 24] [--no-device] [--no-baseline]
        python bench/turn_latency_bench.py --memory
@@ -207,8 +216,9 @@ def main() -> None:
             if hasattr(speaker, "underruns"):
                 out: Any = speaker
                 print(
-                    f"Output underruns: {out.underruns}; the speaker's buffer ended at "
-                    f"{out.latency * 1000:.0f} ms ({out.streams_opened} stream(s))"
+                    f"Output underruns: {out.underruns} ({out.audible_underruns} during a clip); "
+                    f"the speaker's buffer ended at {out.latency * 1000:.0f} ms "
+                    f"({out.streams_opened} stream(s) in use)"
                 )
     finally:
         fake.stop()

@@ -207,3 +207,21 @@ def test_a_reply_asked_for_from_words_the_rep_did_not_end_on_is_never_heard(
     assert heard == [f"About {final.rstrip('?')}.", "Let me think."]
     reply = services.store.load(call.record.id).turns[-1]
     assert reply.speaker == "customer" and reply.text.startswith(f"About {final.rstrip('?')}")
+
+
+def test_a_transcription_no_longer_wanted_is_given_up_without_its_words(tiny_en) -> None:
+    """A partial transcript still running when the rep pauses is given up half-way (the
+    pause's own transcript waits behind it on the one worker): it says no words, never a cut
+    guess; one still wanted says the line."""
+    line = "How much time does your team spend re-planning each week?"
+    audio = say(line)
+    asked: list[int] = []
+
+    def until_encoded() -> bool:  # wanted when it starts, not once the audio is encoded
+        asked.append(1)
+        return len(asked) < 2
+
+    assert tiny_en.transcribe(audio, "en", wanted=until_encoded) == ""
+    assert len(asked) == 2  # asked before it started and again before decoding
+    assert tiny_en.transcribe(audio, "en", wanted=lambda: False) == ""
+    assert wer(line, tiny_en.transcribe(audio, "en", wanted=lambda: True)) < 0.25

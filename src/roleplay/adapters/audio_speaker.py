@@ -8,14 +8,18 @@ stream all holding it in turn) it ran late and the device underran unless the bu
 
 The buffer is adaptive (`LATENCIES`): the call starts with the smallest, and if the device
 underruns (a loaded machine starves even a C callback), a stream with the next larger buffer
-is opened and started in the background and swapped in between clips, for the rest of the
-call. An idle machine is fast; a loaded one degrades to the old ~100 ms, then more.
+is swapped in between clips, for the rest of the call. An idle machine is fast; a loaded one
+degrades to the old ~100 ms, then more. That stream is a spare, opened in the background once
+the first one runs, kept running in silence: through PulseAudio a stream that underran plays
+what is queued on it ~1-2 s late while it restarts, and a new stream takes as long to start,
+so a spare opened only at the underrun left every clip of that stretch late (the bench's p95).
 
 The first clip waits until the stream is ready: its sound flows and it has then run for a
 moment without an underrun (or has grown). A clip queued on a stream that had just opened lost
 its first ~50-100 ms (the sound server starts a new stream late and drops what was written
 before), and a stream that underruns at once broke the customer's first line with gaps;
-`prepare()` when the call is prepared makes that wait happen before anyone listens.
+`prepare()` when the call is prepared makes that wait happen before anyone listens; a
+barge-in (`stop()`) during that wait drops the clip.
 
 Clips play one after the other: each is queued to start on the stream's clock where the one
 before it ends (`start=`), so the callback joins them without a gap. Barge-in cancels every
@@ -112,8 +116,15 @@ class SoundDeviceSpeaker:
         self.underruns = 0  # seen by the device (in silence too: the buffer refills then)
         self.audible_underruns = 0  # ...while a clip played (a gap in the voice)
         self._heard_since: list[_Playback] = []  # clips queued or playing since the last count
-        self.grown = 0  # times the buffer grew (each opens one more stream)
-        self.streams_opened = 0  # one, unless underruns made the buffer grow
+        self.grown = 0  # times the buffer grew (each swaps in one more stream)
+        self.streams_opened = 0  # streams put in use: one, unless underruns swapped one in
+        self.failovers = 0  # streams swapped in at the largest buffer (no growth)
+        self.opened = 0  # streams opened on the device, spares included
+        self.spares_opened = 0  # streams opened ahead, in the background, to swap in
+        # (mixer, primer, step): a running stream with the next buffer, ready to swap in
+        self._spare: tuple[Any, Any, int] | None = None
+        self._sparing: threading.Thread | None = None
+        self._stops = 0  # stop() calls: a clip waiting for the stream sees a barge-in
         self.latency = self._steps[0]  # the buffer in use (seconds)
 
     # --- the Speaker port ----------------------------------------------------------------
@@ -125,6 +136,7 @@ class SoundDeviceSpeaker:
         with self._lock:
             if self._mixer is None:
                 self._mixer = self._open(self._steps[0])
+                self.streams_opened += 1
                 self._primer = self._prime(self._mixer)
                 self._start_watch()
 
@@ -136,6 +148,7 @@ class SoundDeviceSpeaker:
     def play(self, clip: Clip) -> _Playback:
         import soxr
 
+        stops = self._stops
         self.prepare()
         samples = clip.samples
         if clip.rate != self._rate:
@@ -147,12 +160,16 @@ class SoundDeviceSpeaker:
             self._ready.set()  # waited once; later clips go straight to the stream
         playback = _Playback(self, samples.astype("float32"), self._rate)
         with self._lock:
+            if stops != self._stops:  # stopped (a barge-in) while it waited for the stream
+                playback._stopped.set()
+                return playback  # never queued: nothing of it is played
             self._queue(playback)
             self._heard_since.append(playback)
         return playback
 
     def stop(self) -> None:
         with self._lock:
+            self._stops += 1
             dropped, self._playing = self._playing, []
             for p in dropped:
                 if p.action is not None and p.mixer is not None:
@@ -167,8 +184,14 @@ class SoundDeviceSpeaker:
         self._ready.set()  # a clip waiting for the stream waits no longer
         if self._watch is not None:
             self._watch.join(timeout=2)
+        if self._sparing is not None:
+            self._sparing.join(timeout=5)
         with self._lock:
             mixer, self._mixer = self._mixer, None
+            spare, self._spare = self._spare, None
+        if spare is not None:
+            spare[0].stop()
+            spare[0].close()
         if mixer is not None:
             time.sleep(0.02)  # the cancels reach the callback before the stream stops
             mixer.stop()
@@ -193,7 +216,7 @@ class SoundDeviceSpeaker:
             mixer.start()
         except (sd.PortAudioError, ValueError) as exc:
             raise AudioUnavailable(f"cannot open the speaker: {exc}; {NO_DEVICE_HELP}") from None
-        self.streams_opened += 1
+        self.opened += 1
         return mixer
 
     def _queue(self, playback: _Playback) -> None:
@@ -262,6 +285,7 @@ class SoundDeviceSpeaker:
             if count == 0 or self._step + 1 >= len(self._steps):
                 self._ready.set()  # it kept up for a whole look (or cannot grow)
             if count == 0:
+                self._open_spare()
                 continue
             self.underruns += count
             log.debug("the speaker underran %d time(s) (a clip playing: %s)", count, bool(heard))
@@ -270,8 +294,9 @@ class SoundDeviceSpeaker:
                 for p in heard:
                     p.underran = True
             # In silence it is not heard, but it costs as much: through PulseAudio the next
-            # clip then started ~1.9 s late (the sound server fills its buffer again).
-            if self._step + 1 < len(self._steps):
+            # clip then started ~1.9 s late (the sound server fills its buffer again). At the
+            # largest buffer, a running spare of the same size still spares that wait.
+            if self._step + 1 < len(self._steps) or self._spare is not None:
                 self._grow()
                 settled = False
 
@@ -285,21 +310,33 @@ class SoundDeviceSpeaker:
         return False
 
     def _grow(self) -> None:
-        """A larger buffer for the rest of the call: opened and run in the background until
-        its sound flows, then swapped in once no clip is playing."""
-        self._step += 1
-        self.grown += 1
-        latency = self._steps[self._step]
-        log.info("the speaker underran: its buffer grows to %.0f ms", latency * 1000)
-        new = self._open(latency)
-        primer = self._prime(new)
-        while not self._closed.is_set() and not self._prompt(new, latency):
+        """A larger buffer for the rest of the call, swapped in once no clip is playing: the
+        spare, which runs already (unless it underran too, or is still starting: then it is
+        waited for), else one opened now, until a clip queued on it would start at once."""
+        if self._sparing is not None:
+            self._sparing.join()  # a spare still opening: it is the quickest way out
+        with self._lock:
+            spare, self._spare = self._spare, None
+        if spare is not None:  # (it may have underrun too, and restarts: waited for below)
+            new, primer, step = spare
+        else:
+            step = min(self._step + 1, len(self._steps) - 1)
+            new = self._open(self._steps[step])
+            primer = self._prime(new)
+        log.info("the speaker underran: a %.0f ms stream takes over", self._steps[step] * 1000)
+        while not self._closed.is_set() and not self._prompt(new, self._steps[step]):
             time.sleep(0.05)  # a new stream takes ~1.3 s through PulseAudio
         while not self._closed.is_set():
             with self._lock:
                 if not [p for p in self._playing if not self._done(p)]:
                     old, self._mixer, self._primer = self._mixer, new, primer
-                    self.latency = latency
+                    if step > self._step:
+                        self.grown += 1
+                    else:
+                        self.failovers += 1
+                    self._step = step
+                    self.latency = self._steps[step]
+                    self.streams_opened += 1
                     break
             time.sleep(0.01)
         else:
@@ -308,6 +345,36 @@ class SoundDeviceSpeaker:
             return
         old.stop()
         old.close()
+        self._open_spare()
+
+    def _open_spare(self) -> None:
+        """Open, in the background, the stream the next underrun swaps in (the next larger
+        buffer, or one like this at the largest), unless one is open or opening."""
+        if self._spare is not None or self._closed.is_set():
+            return
+        if self._sparing is not None and self._sparing.is_alive():
+            return
+        step = min(self._step + 1, len(self._steps) - 1)
+
+        def run() -> None:
+            try:
+                mixer = self._open(self._steps[step])
+            except AudioUnavailable as exc:  # the stream in use plays on; no spare then
+                log.warning("the speaker could not open a spare stream: %s", exc)
+                return
+            primer = self._prime(mixer)
+            with self._lock:
+                if self._closed.is_set():
+                    keep = False
+                else:
+                    self._spare, keep = (mixer, primer, step), True
+                    self.spares_opened += 1
+            if not keep:
+                mixer.stop()
+                mixer.close()
+
+        self._sparing = threading.Thread(target=run, name="speaker-spare", daemon=True)
+        self._sparing.start()
 
     def _prompt(self, mixer: Any, latency: float) -> bool:
         """A clip queued on `mixer` (not yet in use) now would start within its buffer."""

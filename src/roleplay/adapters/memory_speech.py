@@ -58,7 +58,14 @@ class TaughtSpeech:
     def load(self, progress: Callable[[str], None] | None = None) -> None:
         self.loads += 1  # nothing to load
 
-    def transcribe(self, samples: NDArray[np.float32], language: str, prompt: str = "") -> str:
+    def transcribe(
+        self,
+        samples: NDArray[np.float32],
+        language: str,
+        prompt: str = "",
+        *,
+        wanted: Callable[[], bool] | None = None,  # nothing costly to give up here
+    ) -> str:
         import numpy as np
 
         heard: list[str] = []

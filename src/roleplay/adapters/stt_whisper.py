@@ -144,20 +144,33 @@ class WhisperSpeech:
 
     # --- live speech -----------------------------------------------------------------------
 
-    def transcribe(self, samples: NDArray[np.float32], language: str, prompt: str = "") -> str:
+    def transcribe(
+        self,
+        samples: NDArray[np.float32],
+        language: str,
+        prompt: str = "",
+        *,
+        wanted: Callable[[], bool] | None = None,
+    ) -> str:
         self.load()
         if _silent(samples):
             return ""  # nothing to hear: never ask the model, which would make words up
         if len(samples) / SAMPLE_RATE > LONGEST_LIVE:
             return self._transcribe_full(samples, language, prompt)
         with self._lock:
-            text, doubtful = self._decode_short(samples, language, prompt)
+            if wanted is not None and not wanted():
+                return ""  # (it waited for the lock meanwhile)
+            text, doubtful = self._decode_short(samples, language, prompt, wanted)
         if doubtful:
             return self._transcribe_full(samples, language, prompt)
         return text
 
     def _decode_short(
-        self, samples: NDArray[np.float32], language: str, prompt: str
+        self,
+        samples: NDArray[np.float32],
+        language: str,
+        prompt: str,
+        wanted: Callable[[], bool] | None = None,
     ) -> tuple[str, bool]:
         import ctranslate2
         import numpy as np
@@ -177,6 +190,8 @@ class WhisperSpeech:
         frames = features.shape[-1] - 1
         features = np.ascontiguousarray(features[None, :, : frames - frames % 2])
         encoded = model.model.encode(ctranslate2.StorageView.from_array(features), to_cpu=False)
+        if wanted is not None and not wanted():
+            return "", False  # no longer needed: the decoding (about half the time) is saved
         tokens: list[int] = []
         if prompt.strip():
             tokens = [tokenizer.sot_prev, *tokenizer.encode(" " + prompt.strip())[-100:]]

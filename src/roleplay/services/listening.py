@@ -298,12 +298,25 @@ class RepListener:
         phrases = list(self._phrases)
         turn_id = self._turn_id
 
+        s = self.settings
+
+        def wanted() -> bool:
+            """Still worth finishing: no pause since it was asked for, or it reaches so
+            near the end of the speech that it may start the reply (else the pause's own
+            transcript, queued behind it, is what the reply waits for)."""
+            return generation == self._partial_generation or (
+                turn_id == self._turn_id and now >= self._last_speech_end - s.keep_partial
+            )
+
         def partial() -> None:
             try:
                 if generation != self._partial_generation:
                     return  # the rep paused: the pause's own transcript comes first
                 began = time.monotonic()
-                text = self._stt.transcribe(audio, self._language, self._prompt_of(phrases))
+                prompt = self._prompt_of(phrases)
+                text = self._stt.transcribe(audio, self._language, prompt, wanted=wanted)
+                if not wanted():
+                    return  # given up half-way (its words may be cut): not shown, not used
                 self._took(time.monotonic() - began)
                 done = " ".join([*(f.result() for f in phrases), text]).strip()
                 if done and turn_id == self._turn_id:

@@ -31,6 +31,9 @@ class ListenSettings:
     # A partial that ends at most this long before the end of speech may start the reply
     # early (live only); the pause's own transcript re-checks it.
     early_partial: float = 0.3
+    # A partial still running when the rep pauses is given up (its decoding skipped) unless
+    # it reaches this close to the end of the speech: the pause's transcript waits behind it.
+    keep_partial: float = 0.15
     # Live: a partial that reads as a finished question starts the reply before the pause.
     anticipate: bool = True
     push_to_talk: bool = False  # turns start and end only on key presses

@@ -61,8 +61,16 @@ class SpeechToText(Protocol):
         """Load the model (slow the first time; call off the UI thread). Idempotent."""
         ...
 
-    def transcribe(self, samples: NDArray[np.float32], language: str, prompt: str = "") -> str:
-        """One stretch of live speech at SAMPLE_RATE, fast; `prompt` is the text before it."""
+    def transcribe(
+        self,
+        samples: NDArray[np.float32],
+        language: str,
+        prompt: str = "",
+        *,
+        wanted: Callable[[], bool] | None = None,
+    ) -> str:
+        """One stretch of live speech at SAMPLE_RATE, fast; `prompt` is the text before it.
+        `wanted`, if given, is asked between the costly steps: False gives up (returns "")."""
         ...
 
     def transcribe_file(
