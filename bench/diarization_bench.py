@@ -10,25 +10,31 @@ with noise, and a "similar voice" call of the reader against the reader played 6
 (pitch and formants 6% higher; different sentences at each point). Their figures are summed
 apart from the first set, so old and new stay comparable.
 
-Scoring (per word of the mono transcript; mono: the better of the two ways of naming the
-clusters). `mono`: the word's speaker is the side whose clean track, transcribed alone (the
-stereo run of the same call), was heard saying the same word within 0.5 s of it, when only one
-side was; else a side ten times louder over the word's span; else the side whose script alone
-holds the word; else a side twice as loud; crosstalk where neither side dominates is not
-counted (it cannot be told who said it). `old` is the earlier truth, kept for comparison:
-script first, then twice as loud, and crosstalk counted as the customer's (the comparison
-`truth == "rep"` gave "both" to the customer). That old truth failed itself: every stereo word
-is the side of its own channel by construction, yet it marked 1-9% of them wrong per
-condition ("this" heard in the reader's speech was the rep's because only the rep's script
-holds "this"; crosstalk words of the rep were the customer's). `stereo` is scored with the old
-truth for that reason: 100% minus it is roughly the old truth's own error. `rep?` says whether
-the guess of the rep's side (who greets, who asks for details) was right.
-`mfcc` is the same transcript diarized without the pretrained speaker encoder (features and
-mixtures only, as before issue 15), scored as `mono`.
+Stable figures (diar4): the transcripts (words with times, of the mono file and of each clean
+channel) are cached by the audio file's hash and the model (--cache, default in the temp
+folder), so every variant of the diarization is judged on the same words: tiny.en's words move
+with threads and load, and the same held-out call once scored 89% on one transcript and 52% on
+a fresh one. Each condition is made --runs ways (3: noise seed k, and `make_call`'s variant 3k:
+other lines after the greeting, other pieces of the recordings, each overlap moved by up to
+0.2 s), and printed as mean ± sd over the runs and the worst run; a set's line is the
+word-weighted accuracy of each run, then mean ± sd of those. A change smaller than that spread
+is noise. Transcription time is measured only for transcripts not in the cache.
 
-Usage: python bench/diarization_bench.py [--turns 5] [--write DIR [--write-only]] [--quick]
-  [--held-out]
-  --held-out runs only calls kept apart for checking (see held_out_conditions).
+Scoring (per word of the mono transcript; the better of the two ways of naming the clusters):
+the word's speaker is the side whose clean track, transcribed alone (the stereo run of the
+same call), was heard saying the same word within 0.5 s of it, when only one side was; else a
+side ten times louder over the word's span; else the side whose script alone holds the word;
+else a side twice as loud; crosstalk where neither side dominates is not counted (it cannot be
+told who said it). (The earlier truth, script first and crosstalk counted as the customer's,
+marked 1-9% of stereo words wrong by itself; it is gone with its `old` and `stereo` columns.)
+`rep?` counts the runs where the guess of the rep's side (who greets, who asks for details)
+was right. --mfcc also diarizes without the pretrained speaker encoder (features and mixtures
+only, as before issue 15).
+
+Usage: python bench/diarization_bench.py [--turns 5] [--runs 3] [--quick] [--held-out]
+  [--mfcc] [--cache DIR] [--write DIR [--write-only]]
+  --held-out runs only calls kept apart for checking (see held_out_conditions): never choose
+  a change on it.
   --write DIR also writes a two-minute call (call-stereo.wav, call-mono.wav) for trying
   `roleplay score --transcript` by hand.
 """
