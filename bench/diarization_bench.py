@@ -210,7 +210,7 @@ class TranscriptCache:
         key = hashlib.sha256(path.read_bytes() + f"|{self.model}|{split}".encode()).hexdigest()
         file = self.folder / f"{key[:32]}.json"
         if file.is_file():
-            return [tuple(w) for w in json.loads(file.read_text())]  # type: ignore[misc]
+            return [tuple(w) for w in json.loads(file.read_text())]
         if self.stt is None:
             self.stt = _load_stt()
         sides = read_channels(path, split)
