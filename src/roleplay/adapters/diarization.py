@@ -86,10 +86,10 @@ Options weighed (bench/diarization_bench.py measures the ones built here):
     to place turns where neither a pause nor punctuation marks them (the errors of the m/m
     calls sit there: a turn handed over with no gap is moved to the nearest sentence end).
 - time per audio minute (a two-minute mono phone call through CallTranscriber, as `roleplay
-  score --transcript call.wav` runs it; 2 cores at load ~11, so ~4x slower than alone):
-  transcription 11.7-12.0 s, diarization 16.4-17.5 s (was 2.8 + encoder 5.0 s when the machine
-  was less busy); on the bench's 23.5 minutes of calls at load 8.7: diarization 19.7 s,
-  transcription 7.9 s per channel minute.
+  score --transcript call.wav` runs it, tiny.en int8, 2 cores): transcription 4.1-4.2 s and
+  diarization 1.6-1.8 s at load ~1; 11.7-12.0 s and 16.4-17.5 s at load ~11 (other agents'
+  work; the diarization's numpy suffers most from sharing the cores). On the bench's 23.5
+  minutes of calls: diarization 19.7 s at load 8.7, 3.6 s at load 0.9.
 """
 
 from __future__ import annotations
