@@ -107,7 +107,8 @@ a better queue: the learner's own spread of starting levels as the prior (2.3 +-
 (sd 1.5) -0.30 (0.21) / +0.26 (0.19) / -0.45 (0.29); first spans up to 8 days only (the
 learner's is 2) +0.06 / +0.33 / +0.29. Aiming above the pass level (3.15) +1.53 (0.26) / +0.10
 / -0.61. Ordering every skill by how likely it is below the pass level (below it too, not the
-lowest first) -0.34 (0.13) / -0.07 (0.11) / +0.53 (0.23), medians unchanged (23/25/26%); the
+lowest first) -0.34 (0.13) / -0.07 (0.11) / +0.53 (0.23), medians unchanged (23/25/26%), and
+over seeds 1-6 (4-6 held out) -0.18 (0.09) / -0.09 (0.08) / +0.37 (0.16), seed 6 +0.23; the
 same with the lowest first for skills surely below (more than one spread) -0.27 (0.13) / -0.03
 (0.11) / +0.53 (0.23); with the quotes read both ways as well -0.34 (0.24) / +0.29 / +0.65.
 Weighing the pace candidates more sharply (likelihood squared) lost 3 days at 0.7; more softly,
