@@ -90,6 +90,29 @@ Tried in stop 26 and not merged: reading the judge's quotes both ways in the lev
 Paired per learner over seeds 1-6 (bench/scheduler_paired.py), -0.26 day at the pass level
 (standard error 0.17) for +0.28 at 0.6 (0.14): within the noise at the pass level, a loss at 0.6;
 held-out seed 4 lost a day. What limits the pass level is how slowly the rep's pace is learnt.
+Issue 18, stop 27: nothing tried reached the bar, so the scheduler is unchanged. Where the
+drills go (bench/scheduler_diagnose.py, 60 learners, seed 1): 30% of the drills before every
+skill passed went to a skill already at the pass level (22% estimated below it, 8% near it; 4%
+to new skills; FSRS brought back none of them), true level 3.2 estimated 2.9; the skills left
+below meanwhile were estimated 3.1 for a true 2.8. Paired per learner against main (mean change
+in days at 0.5 / 0.6 / 0.7, standard error in brackets, 200 learners, seeds 1-3): the level
+alone in the estimate, no evidence, +1.02 (0.25) / +1.16 (0.20) / +1.22 (0.31): the evidence's
+downward moves are worth a day; the quotes read both ways (stop 26's reading) -0.34 (0.23) /
++0.35 (0.20) / +0.16 (0.33); weighed by a count's binomial variance -0.31 / +0.20 / +0.83;
+weighed 1/3 +0.39 / +0.64 / +0.51; the exact posterior mean of the level given the level and
+the quotes (judge sd 0.41, which with the rounding is SHOWING_SD) -0.34 (0.24) / +0.19 (0.21) /
++0.83 (0.34); twice the evidence's downward move +0.31 / +0.29 / -0.15. A truer estimate is not
+a better queue: the learner's own spread of starting levels as the prior (2.3 +- 0.65 levels)
++0.78 (0.25) / +0.59 (0.19) / +0.35 (0.30); a prior of 2.5 +0.12 / +0.41 / -0.33; a wider prior
+(sd 1.5) -0.30 (0.21) / +0.26 (0.19) / -0.45 (0.29); first spans up to 8 days only (the
+learner's is 2) +0.06 / +0.33 / +0.29. Aiming above the pass level (3.15) +1.53 (0.26) / +0.10
+/ -0.61. Ordering every skill by how likely it is below the pass level (below it too, not the
+lowest first) -0.34 (0.13) / -0.07 (0.11) / +0.53 (0.23), medians unchanged (23/25/26%), and
+over seeds 1-6 (4-6 held out) -0.18 (0.09) / -0.09 (0.08) / +0.37 (0.16), seed 6 +0.23; the
+same with the lowest first for skills surely below (more than one spread) -0.27 (0.13) / -0.03
+(0.11) / +0.53 (0.23); with the quotes read both ways as well -0.34 (0.24) / +0.29 / +0.65.
+Weighing the pace candidates more sharply (likelihood squared) lost 3 days at 0.7; more softly,
+mixed. SURE_ABOVE 1.5 instead of 3 changed nothing (0.00 / -0.07 / +0.17).
 
     python3 bench/scheduler_sim.py [--learners 200] [--seed 1]
 """
