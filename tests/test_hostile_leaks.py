@@ -337,3 +337,35 @@ def test_an_id_crafted_in_a_shared_index_never_leads_out_of_the_folder() -> None
         )
         == "abcdef"
     )
+
+
+BIDI = ("\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069")
+
+
+@pytest.mark.parametrize("args", [["scenarios"], ["today"]], ids=" ".join)
+def test_bidi_overrides_in_a_title_never_reorder_a_listing(
+    mini_workspace: Path, args: list[str]
+) -> None:
+    """A right-to-left override (U+202E) made `Safe <RLO>exe.tnemyap<PDF>` display as
+    "Safe payment.exe" on a terminal: the listing showed something the file does not say."""
+    path = mini_workspace / "scenarios" / "mini.yaml"
+    path.write_text(
+        path.read_text().replace("title: Mini scenario", 'title: "Safe \\u202eexe.tnemyap\\u202c"')
+    )
+    result = cli(mini_workspace, *args)
+    assert result.exit_code == 0, result.output
+    assert not any(c in result.output for c in BIDI)
+    assert "Safe exe.tnemyap" in result.output  # the words stay, in the order written
+
+
+def test_bidi_isolates_in_a_spoken_line_never_reach_show_or_exports(rec: Recorded) -> None:
+    said = "Fine \u2067\u202eyes\u2069 we agree"
+    _say(rec, 0, said)
+    for args in (["show", rec.ids[0]], ["export", rec.ids[0], "-f", "md"]):
+        out = cli(rec.ws, *args).stdout
+        assert not any(c in out for c in BIDI), args
+        assert "Fine yes we agree" in out
+    page = cli(rec.ws, "export", rec.ids[0], "-f", "html").stdout
+    assert not any(c in page for c in BIDI)
+    raw = json.loads(cli(rec.ws, "show", rec.ids[0], "--json").stdout)
+    assert raw["turns"][-1]["text"] == said  # nothing lost in the record

@@ -294,7 +294,10 @@ def shows_listening(text: str, language: str = "en") -> bool:
 
 # C0 controls except tab and newline, DEL, and C1 controls. ESC starts terminal sequences (OSC 52
 # writes the clipboard), a bare CR overwrites a line, and the C1 range holds 8-bit CSI/OSC.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Also the bidirectional embeddings, overrides and isolates (U+202A-202E, U+2066-2069): they
+# reorder what a terminal shows ("Trojan Source"), so a title could display as something else.
+# Natural right-to-left text needs none of them; the marks U+200E/200F are harmless and kept.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # Characters that end a line for some readers (str.splitlines, editors) but not for JSON lines.
 _LINE_BREAKS = re.compile(r"[\r\u2028\u2029\x85\x0b\x0c\x1c-\x1e]")
 
