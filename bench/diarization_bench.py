@@ -31,6 +31,23 @@ marked 1-9% of stereo words wrong by itself; it is gone with its `old` and `ster
 was right. --mfcc also diarizes without the pretrained speaker encoder (features and mixtures
 only, as before issue 15).
 
+Variants tried in diar5 (same cached transcripts; a fresh machine's transcripts, so main's
+code now reads: bench synthetic 94.3 ± 0.6%, real 80.0 ± 1.7%, reader vs reader +6% 54.2%):
+- a change detector at word boundaries: GLR of one diagonal Gaussian (cepstra and pitch of 0.5
+  s of speech frames before and after the boundary, running sums, linear in the call) against
+  one each side, as a robust z-score among the call's boundaries; a mid-sentence change then
+  costs max(1, 16 - w z). AUC of the statistic for true changes at boundaries with no pause and
+  no sentence end: reader vs reader +6% 0.80, reader vs JFK 0.78-0.89, espeak m/m 0.49-0.56,
+  reader with 1 s of crosstalk 0.42-0.65, phone + 15 dB + crosstalk 0.48-0.52 (windows of 1
+  and 1.5 s: no better). w = 6 on the six hardest conditions (reader 1 s crosstalk, phone + 15
+  dB + crosstalk, espeak m/f crosstalk + 15 dB, espeak m/m, reader/JFK phone, reader vs reader
+  +6%): synthetic 84.2 -> 83.0 ± 3.8, real 72.5 -> 73.0 ± 1.7; within the spread, not kept.
+  Also cutting sentences for the clustering and the encoder at boundaries with z > 3: not
+  finished before the round's deadline (the machine's load was ~19 on 2 cores; one pass over
+  the hardest six took ~23 minutes). The d-vector distance of 1 s before vs after each
+  boundary was started and stopped for the same reason (and it would cost an encoder pass of
+  ~2 s of audio per word boundary, several times the whole diarization).
+
 Usage: python bench/diarization_bench.py [--turns 5] [--runs 3] [--quick] [--held-out]
   [--mfcc] [--cache DIR] [--write DIR [--write-only]]
   --held-out runs only calls kept apart for checking (see held_out_conditions): never choose

@@ -85,6 +85,18 @@ Options weighed (bench/diarization_bench.py measures the ones built here):
     change detector from the audio (BIC between the second before and after a word boundary)
     to place turns where neither a pause nor punctuation marks them (the errors of the m/m
     calls sit there: a turn handed over with no gap is moved to the nearest sentence end).
+- a change detector from the audio at word boundaries (diar5, measured and not kept; the code
+  is described in bench/diarization_bench.py): a GLR between one diagonal Gaussian for the 0.5 s
+  of speech frames (cepstra and pitch) before a word boundary and 0.5 s after, against one for
+  both, as a robust z-score among the call's boundaries, lowering a mid-sentence change's cost
+  (16 - 6 z, at least the turn cost). How well it marks true changes where there is no pause and
+  no sentence end (AUC over the bench's boundaries, 0.5 = chance): reader vs reader +6% 0.80,
+  reader vs JFK 0.78-0.89, but espeak m/m 0.49-0.56, reader with 1 s of crosstalk 0.42-0.65,
+  phone + 15 dB + crosstalk 0.48-0.52: blind exactly where the errors sit. Its weight 6 on the
+  six hardest conditions: synthetic 84.2 -> 83.0 ± 3.8, real 72.5 -> 73.0 ± 1.7 (within the
+  runs' spread); not kept. Finding: in the real-voice calls 59 of 79 true changes have neither
+  a pause of 0.25 s nor a sentence end (the reader's text runs on with commas and turns follow
+  with no gap), so every change there costs the mid-sentence 16 (synthetic calls: 91 of 324).
 - time per audio minute (a two-minute mono phone call through CallTranscriber, as `roleplay
   score --transcript call.wav` runs it, tiny.en int8, 2 cores): transcription 4.1-4.2 s and
   diarization 1.6-1.8 s at load ~1; 11.7-12.0 s and 16.4-17.5 s at load ~11 (other agents'
