@@ -42,11 +42,13 @@ code now reads: bench synthetic 94.3 ± 0.6%, real 80.0 ± 1.7%, reader vs reade
   and 1.5 s: no better). w = 6 on the six hardest conditions (reader 1 s crosstalk, phone + 15
   dB + crosstalk, espeak m/f crosstalk + 15 dB, espeak m/m, reader/JFK phone, reader vs reader
   +6%): synthetic 84.2 -> 83.0 ± 3.8, real 72.5 -> 73.0 ± 1.7; within the spread, not kept.
-  Also cutting sentences for the clustering and the encoder at boundaries with z > 3: not
-  finished before the round's deadline (the machine's load was ~19 on 2 cores; one pass over
-  the hardest six took ~23 minutes). The d-vector distance of 1 s before vs after each
-  boundary was started and stopped for the same reason (and it would cost an encoder pass of
-  ~2 s of audio per word boundary, several times the whole diarization).
+  w = 6 and also cutting sentences (for the clustering and the encoder's pieces) where z > 3:
+  synthetic 82.0 ± 3.4 (phone + 15 dB + crosstalk 85.7 -> 83.1, m/m 75.1 -> 71.8), real 71.2 ±
+  2.0 (reader vs reader +6% 54.2 -> 51.7); worse, not kept. The d-vector distance of 1 s before
+  vs after each boundary was started and stopped unmeasured: the machine's load was ~19 on 2
+  cores (one pass over the hardest six took 10-23 minutes), and it costs an encoder pass of ~2
+  s of audio per word boundary, several times the whole diarization. Held-out not run (no
+  variant won on the bench).
 
 Usage: python bench/diarization_bench.py [--turns 5] [--runs 3] [--quick] [--held-out]
   [--mfcc] [--cache DIR] [--write DIR [--write-only]]

@@ -94,9 +94,10 @@ Options weighed (bench/diarization_bench.py measures the ones built here):
   reader vs JFK 0.78-0.89, but espeak m/m 0.49-0.56, reader with 1 s of crosstalk 0.42-0.65,
   phone + 15 dB + crosstalk 0.48-0.52: blind exactly where the errors sit. Its weight 6 on the
   six hardest conditions: synthetic 84.2 -> 83.0 ± 3.8, real 72.5 -> 73.0 ± 1.7 (within the
-  runs' spread); not kept. Finding: in the real-voice calls 59 of 79 true changes have neither
-  a pause of 0.25 s nor a sentence end (the reader's text runs on with commas and turns follow
-  with no gap), so every change there costs the mid-sentence 16 (synthetic calls: 91 of 324).
+  runs' spread); with sentences also cut where z > 3: 82.0 / 71.2; not kept. Finding: in the
+  real-voice calls 59 of 79 true changes have neither a pause of 0.25 s nor a sentence end
+  (the reader's text runs on with commas and turns follow with no gap), so every change there
+  costs the mid-sentence 16 (synthetic calls: 91 of 324).
 - time per audio minute (a two-minute mono phone call through CallTranscriber, as `roleplay
   score --transcript call.wav` runs it, tiny.en int8, 2 cores): transcription 4.1-4.2 s and
   diarization 1.6-1.8 s at load ~1; 11.7-12.0 s and 16.4-17.5 s at load ~11 (other agents'
