@@ -7,7 +7,13 @@ this tree and in another (e.g. main's checkout) on the same learners, with the s
 prints the mean change in days to every skill at each threshold, with its standard error.
 Both trees must have the same learner model (their checksums are compared).
 
+The other tree's days can be kept in a file (`--cache`) so that trying several changes against
+the same baseline simulates it once (on this 2-core machine, 200 learners and six seeds take
+several minutes a tree when it is busy); the file is reused only for the same tree, commit,
+seeds and number of learners, so use it for a tree that does not change (a baseline checkout).
+
     python3 bench/scheduler_paired.py --other /work/wt/before26 [--learners 200] [--seeds 1,2,3]
+        [--cache /tmp/main-days.json]
 """
 
 from __future__ import annotations
@@ -54,15 +60,36 @@ def days_in(tree: Path, seeds: str, learners: int) -> dict[str, Any]:
     return found
 
 
+def cached_days_in(tree: Path, seeds: str, learners: int, cache: Path | None) -> dict[str, Any]:
+    """days_in, kept in `cache` for the same tree, commit, seeds and learners."""
+    if cache is None:
+        return days_in(tree, seeds, learners)
+    head = subprocess.run(
+        ["git", "-C", str(tree), "rev-parse", "HEAD"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    key = {"tree": str(tree), "commit": head, "seeds": seeds, "learners": learners}
+    if cache.exists():
+        kept = json.loads(cache.read_text())
+        if kept.get("key") == key:
+            found: dict[str, Any] = kept["found"]
+            return found
+    found = days_in(tree, seeds, learners)
+    cache.write_text(json.dumps({"key": key, "found": found}))
+    return found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--other", type=Path, required=True, help="the tree to compare with")
     parser.add_argument("--learners", type=int, default=200)
     parser.add_argument("--seeds", default="1,2,3")
+    parser.add_argument(
+        "--cache", type=Path, help="keep the other tree's days in this file (see the docstring)"
+    )
     args = parser.parse_args()
     print(f"Simulating {args.learners} learners in both trees...", file=sys.stderr, flush=True)
     this = days_in(REPO, args.seeds, args.learners)
-    other = days_in(args.other.resolve(), args.seeds, args.learners)
+    other = cached_days_in(args.other.resolve(), args.seeds, args.learners, args.cache)
     if this["checksum"] != other["checksum"]:
         sys.exit(f"the learner models differ ({this['checksum']} here, {other['checksum']})")
     print(
