@@ -13,16 +13,16 @@ import typer
 from roleplay.cli import render
 from roleplay.cli.app import JsonOpt, app, build_services, emit_json, fail, rep_option
 from roleplay.cli.calls import Channel, RepChannelOpt, RepSpeakerOpt, Voice
-from roleplay.domain.call import OUTSIDE_CALL
-from roleplay.domain.rubric import Rubric
-from roleplay.domain.scorecard import Scorecard
-from roleplay.domain.session import FileRef, SessionRecord, Transcript, Turn, VariationRecord
-from roleplay.domain.transcript_file import TranscriptFileError, parse
-from roleplay.services.calibration import HumanScore
 from roleplay.services.ports import BrokenRecording, Judge, JudgeUnavailable, SessionNotFound
 
 if TYPE_CHECKING:
+    # Re-scoring a session (`score last`) needs none of these at import: an outside call's
+    # and calibration's types load where those run.
     from roleplay.composition import Services
+    from roleplay.domain.rubric import Rubric
+    from roleplay.domain.scorecard import Scorecard
+    from roleplay.domain.session import Transcript, Turn
+    from roleplay.services.calibration import HumanScore
 
 AUDIO = {".wav", ".flac", ".mp3", ".ogg", ".m4a", ".opus", ".aac"}
 
@@ -151,6 +151,10 @@ def _outside_call(
             f"{path} is {what}; --transcript takes one file: a 'Speaker: text' transcript "
             "or a recording (.wav, .flac, .mp3...)"
         )
+    from roleplay.domain.call import OUTSIDE_CALL
+    from roleplay.domain.session import FileRef, SessionRecord, Transcript, VariationRecord
+    from roleplay.domain.transcript_file import TranscriptFileError, parse
+
     rubric = catalog.rubrics[rubric_id].rubric
     extra: dict[str, str | int | float | bool | None] = {}
     if path.suffix.lower() in AUDIO:
@@ -372,6 +376,8 @@ def _calibrate_gold(
 
 def _review_levels(services: Services, rubric: str) -> list[HumanScore]:
     """Reviewers' overrides (from the team index when it is reachable)."""
+    from roleplay.services.calibration import HumanScore
+
     return [
         HumanScore(str(s), str(c), int(lvl)) for s, c, lvl in services.reviews.human_levels(rubric)
     ]

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
+from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -40,8 +40,7 @@ def local_day(at: datetime, tz: tzinfo) -> date:
     return at.astimezone(tz).date()
 
 
-@dataclass(frozen=True)
-class Streak:
+class Streak(NamedTuple):
     current: int  # practice days in the current streak, today included when practised
     best: int
     total_days: int
@@ -78,8 +77,7 @@ def streak(days: Iterable[date], today: date, rest_days: int = REST_DAYS) -> Str
     )
 
 
-@dataclass(frozen=True)
-class Goal:
+class Goal(NamedTuple):
     """Today's goal in drills (a drill or a whole call counts as one) and/or minutes; 0 = unset."""
 
     drills: int

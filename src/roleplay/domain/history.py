@@ -9,18 +9,13 @@ from typing import TYPE_CHECKING, NamedTuple
 from pydantic import BaseModel, ConfigDict
 
 from roleplay.domain.kpis import Kpis
-from roleplay.domain.review import (
-    Comment,
-    Override,
-    Review,
-    ReviewedMark,
-    human_levels,
-    override_history,
-)
 from roleplay.domain.scorecard import Scorecard
 from roleplay.domain.session import SessionRecord, Transcript, Turn
 
 if TYPE_CHECKING:
+    # A reviewer's models load where a review is read or shown: writing a scorecard to the
+    # index (`score last`) needs them not (issue 18).
+    from roleplay.domain.review import Comment, Override, Review, ReviewedMark
     from roleplay.domain.schedule import SkillCard  # the scheduler (fsrs) loads only to schedule
 
 
@@ -107,11 +102,15 @@ class SessionView:
         return self.record.id
 
     def human_levels(self) -> dict[str, Override]:
+        from roleplay.domain.review import human_levels
+
         return human_levels(self.overrides)
 
     def history(self) -> list[HistoryEntry]:
         """Every override (with the level it replaced) and every reviewed mark or withdrawal,
         oldest first: who changed what, when, and from what."""
+        from roleplay.domain.review import override_history
+
         judge = {c.id: c.level for c in self.scorecard.criteria} if self.scorecard else {}
         out = [
             HistoryEntry(

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
+from typing import NamedTuple
 
 from roleplay.domain.habit import HabitState, local_day
 from roleplay.domain.kpis import tracked
@@ -18,22 +18,19 @@ OVERALL = ("overall", "Overall score (1-5)", "higher")
 RECENT_POINTS = 24
 
 
-@dataclass(frozen=True)
-class LevelPoint:
+class LevelPoint(NamedTuple):
     session: str
     day: date
     level: int
     retrievability_before: float  # 0 for the first practice
 
 
-@dataclass(frozen=True)
-class DayPoint:
+class DayPoint(NamedTuple):
     day: date
     retrievability: float  # at the end of that day
 
 
-@dataclass(frozen=True)
-class SkillProgress:
+class SkillProgress(NamedTuple):
     skill: str
     reviews: int
     lapses: int
@@ -45,31 +42,27 @@ class SkillProgress:
     daily: tuple[DayPoint, ...]
 
 
-@dataclass(frozen=True)
-class KpiPoint:
+class KpiPoint(NamedTuple):
     session: str
     day: date
     value: float
 
 
-@dataclass(frozen=True)
-class KpiSeries:
+class KpiSeries(NamedTuple):
     key: str
     label: str
     better: str | None
     points: tuple[KpiPoint, ...]
 
 
-@dataclass(frozen=True)
-class CommitmentPoint:
+class CommitmentPoint(NamedTuple):
     session: str  # where it was judged
     day: date
     commitment: str
     kept: bool
 
 
-@dataclass(frozen=True)
-class CommitmentStats:
+class CommitmentStats(NamedTuple):
     made: int
     judged: int
     kept: int
@@ -217,15 +210,13 @@ def commitment_stats(state: HabitState, tz: tzinfo) -> CommitmentStats:
     )
 
 
-@dataclass(frozen=True)
-class RealCallSkill:
+class RealCallSkill(NamedTuple):
     skill: str
     real_level: float  # mean judge level on real calls
     practice_level: int | None  # last level in practice (None: not practised)
 
 
-@dataclass(frozen=True)
-class RealCalls:
+class RealCalls(NamedTuple):
     """Scored real calls, kept apart from practice: the soft KPI of real work next to it."""
 
     calls: int

@@ -9,12 +9,19 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Literal
+from functools import cache
+from typing import Literal, NamedTuple
 
 QuestionKind = Literal["open", "closed"]
 
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+# Each pattern is compiled on first use (`@cache`): compiling all of them at import cost every
+# command ~9 M instructions, and a read command uses one or two (issue 18).
+
+
+@cache
+def _word() -> re.Pattern[str]:
+    return re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+
 
 # First words that make a question open (invites a story) or closed (yes/no, a fact).
 _OPEN_STARTS: dict[str, tuple[str, ...]] = {
@@ -123,7 +130,7 @@ def normalise(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    return _WORD.findall(text)
+    return _word().findall(text)
 
 
 def word_count(text: str) -> int:
@@ -131,7 +138,11 @@ def word_count(text: str) -> int:
 
 
 # A candidate sentence end: terminal punctuation (and closing quotes) before a space or the end.
-_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s|$)")
+@cache
+def _sentence_end() -> re.Pattern[str]:
+    return re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s|$)")
+
+
 # Abbreviations that never end a sentence, and ones that end it only before a capital letter
 # ("at 9 a.m. with Helen" goes on; "at 3 p.m. Then we talk" is two sentences).
 _TITLES = {"mr.", "mrs.", "ms.", "dr.", "st.", "prof."}
@@ -156,7 +167,7 @@ def sentences(text: str) -> list[str]:
     """Split into sentences, keeping each sentence's own punctuation."""
     found: list[str] = []
     start = 0
-    for m in _END.finditer(text):
+    for m in _sentence_end().finditer(text):
         tokens = text[start : m.end()].split()
         word = tokens[-1].lower().strip("\"'”’()[]") if tokens else ""
         following = text[m.end() :].lstrip()
@@ -176,8 +187,7 @@ def contains_phrase(haystack_normalised: str, phrase: str) -> bool:
     return f" {needle} " in f" {haystack_normalised} "
 
 
-@dataclass(frozen=True)
-class Question:
+class Question(NamedTuple):
     text: str
     kind: QuestionKind
 
@@ -188,7 +198,11 @@ _PROPOSALS: dict[str, tuple[str, ...]] = {
     "en": ("what if", "how about", "what about"),
     "nb": ("hva om", "hva med"),
 }
-_CONNECTIVE = re.compile(r"^(?:so|and|but|okay|ok|right|well|then|og|men|så|da)\s+")
+
+
+@cache
+def _connective() -> re.Pattern[str]:
+    return re.compile(r"^(?:so|and|but|okay|ok|right|well|then|og|men|så|da)\s+")
 
 
 def questions(text: str, language: str = "en") -> list[Question]:
@@ -212,7 +226,7 @@ def questions(text: str, language: str = "en") -> list[Question]:
         if not (asked or imperative):
             continue
         clauses = [
-            _uncontract(_CONNECTIVE.sub("", normalise(c)))
+            _uncontract(_connective().sub("", normalise(c)))
             for c in re.split(r"[,;:—–]", sentence)
             if normalise(c)
         ]
@@ -292,21 +306,28 @@ def shows_listening(text: str, language: str = "en") -> bool:
 
 # --- untrusted text at a terminal or in a document ------------------------------------------
 
+
 # C0 controls except tab and newline, DEL, and C1 controls. ESC starts terminal sequences (OSC 52
 # writes the clipboard), a bare CR overwrites a line, and the C1 range holds 8-bit CSI/OSC.
 # Also the bidirectional embeddings, overrides and isolates (U+202A-202E, U+2066-2069): they
 # reorder what a terminal shows ("Trojan Source"), so a title could display as something else.
 # Natural right-to-left text needs none of them; the marks U+200E/200F are harmless and kept.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+@cache
+def _controls() -> re.Pattern[str]:
+    return re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 # Characters that end a line for some readers (str.splitlines, editors) but not for JSON lines.
-_LINE_BREAKS = re.compile(r"[\r\u2028\u2029\x85\x0b\x0c\x1c-\x1e]")
+@cache
+def _line_breaks() -> re.Pattern[str]:
+    return re.compile(r"[\r\u2028\u2029\x85\x0b\x0c\x1c-\x1e]")
 
 
 def printable(text: str) -> str:
     """`text` without control characters (newline and tab kept), fit for a terminal or a
     Markdown document. A CR or other line break becomes a space, so nothing can pretend to be
     a new line; other controls (ESC, BEL...) are dropped."""
-    return _CONTROLS.sub("", _LINE_BREAKS.sub(" ", text))
+    return _controls().sub("", _line_breaks().sub(" ", text))
 
 
 def one_line(text: str) -> str:
@@ -317,14 +338,26 @@ def one_line(text: str) -> str:
 # --- secrets --------------------------------------------------------------------------------
 
 MIN_SECRET = 6  # shorter known values would redact ordinary words
+
+
 # user:password@ in any URL, and credential-like query parameters (`?password=`, `&api_key=`).
-_URL_USERINFO = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)(?P<user>[^\s/@:]*):[^\s/@]*@")
-_URL_KEY_ONLY = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)(?P<user>[^\s/@:]{16,})@")
-_CREDENTIAL_PARAM = re.compile(
-    r"(?P<key>[?&;](?:password|passwd|pwd|pass|api[_-]?key|key|token|access[_-]?token|secret|"
-    r"sslpassword)=)[^&;#\s'\"]*",
-    re.IGNORECASE,
-)
+@cache
+def _url_userinfo() -> re.Pattern[str]:
+    return re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)(?P<user>[^\s/@:]*):[^\s/@]*@")
+
+
+@cache
+def _url_key_only() -> re.Pattern[str]:
+    return re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)(?P<user>[^\s/@:]{16,})@")
+
+
+@cache
+def _credential_param() -> re.Pattern[str]:
+    return re.compile(
+        r"(?P<key>[?&;](?:password|passwd|pwd|pass|api[_-]?key|key|token|access[_-]?token|secret|"
+        r"sslpassword)=)[^&;#\s'\"]*",
+        re.IGNORECASE,
+    )
 
 
 def redact(text: str, secrets: Iterable[str | None] = ()) -> str:
@@ -334,16 +367,18 @@ def redact(text: str, secrets: Iterable[str | None] = ()) -> str:
     database errors all go through it. Known values shorter than MIN_SECRET are left alone."""
     for secret in sorted({s for s in secrets if s and len(s) >= MIN_SECRET}, key=len, reverse=True):
         text = text.replace(secret, "***")
-    text = _URL_USERINFO.sub(r"\g<scheme>\g<user>:***@", text)
-    text = _URL_KEY_ONLY.sub(r"\g<scheme>***@", text)
-    return _CREDENTIAL_PARAM.sub(r"\g<key>***", text)
+    text = _url_userinfo().sub(r"\g<scheme>\g<user>:***@", text)
+    text = _url_key_only().sub(r"\g<scheme>***@", text)
+    return _credential_param().sub(r"\g<key>***", text)
 
 
-_C1_AND_DEL = re.compile(r"[\x7f-\x9f]")
+@cache
+def _c1_and_del() -> re.Pattern[str]:
+    return re.compile(r"[\x7f-\x9f]")
 
 
 def json_terminal_safe(json_text: str) -> str:
     """JSON text with DEL and C1 controls written as \\u escapes (json.dumps escapes C0 but
     leaves U+0080-U+009F raw, and a terminal may obey U+009B as CSI). Lossless: the decoded
     data is the same. Valid because such characters can only occur inside JSON strings."""
-    return _C1_AND_DEL.sub(lambda m: f"\\u{ord(m.group()):04x}", json_text)
+    return _c1_and_del().sub(lambda m: f"\\u{ord(m.group()):04x}", json_text)

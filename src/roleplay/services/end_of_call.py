@@ -14,15 +14,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from roleplay.domain.commitment import Commitment
 from roleplay.domain.scorecard import Scorecard
 from roleplay.domain.session import Transcript
-from roleplay.services.catalog import Catalog
-from roleplay.services.engine import Conversation
-from roleplay.services.habit import Habit
-from roleplay.services.ports import BrokenRecording, Judge
-from roleplay.services.practice import Practice
+from roleplay.services.ports import BrokenRecording
+
+if TYPE_CHECKING:  # types only: a re-score (`score last`) runs no call's machinery
+    from roleplay.domain.commitment import Commitment
+    from roleplay.services.catalog import Catalog
+    from roleplay.services.engine import Conversation
+    from roleplay.services.habit import Habit
+    from roleplay.services.ports import Judge
+    from roleplay.services.practice import Practice
 
 log = logging.getLogger(__name__)
 

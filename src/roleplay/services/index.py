@@ -19,10 +19,9 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, NoReturn, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, Protocol, TypeVar
 
 from roleplay.domain.roles import Identity, NotAllowed
 from roleplay.services.ports import (
@@ -90,15 +89,14 @@ class FolderMarks(Protocol):
         ...
 
 
-@dataclass(frozen=True)
-class Rebuilt:
+class Rebuilt(NamedTuple):
     """What `roleplay reindex` did."""
 
     indexed: int
     removed: int
     seconds: float
     database: str
-    problems: tuple[str, ...] = field(default=())
+    problems: tuple[str, ...] = ()
 
 
 class Indexer:
