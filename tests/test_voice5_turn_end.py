@@ -4,9 +4,13 @@ change it."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from roleplay.domain.turn_taking import TurnEndPolicy, same_reply
+from tests.helpers import said, services
+from tests.test_speculation import CountingCustomer
 
 POLICY = TurnEndPolicy(silence=0.65, question=0.25, trailing=1.2, statement=0.5)
 
@@ -77,3 +81,37 @@ def test_an_early_reply_is_kept_when_the_words_differ_in_nothing_that_matters(
 )
 def test_an_early_reply_is_asked_again_when_the_words_differ(early: str, final: str) -> None:
     assert not same_reply(early, final)
+
+
+def test_the_call_keeps_an_early_reply_to_words_that_differ_in_nothing_that_matters(
+    mini_workspace: Path,
+) -> None:
+    """The reply asked for from the latest partial at the end of speech is committed when the
+    pause's transcript writes the same line differently ("ten percent" / "10%"): not asked
+    for again. The turn keeps the final words."""
+    s = services(mini_workspace)
+    call = s.practice.begin("mini", s.profile(), seed=7)
+    customer = CountingCustomer()
+    call.switch_customer(customer)
+    said(call.start())
+    early = "Um, what would a 10% improvement mean for you?"
+    final = "What would a ten percent improvement mean for you."
+    speculation = call.speculate(early)
+    while speculation.prefetch():
+        pass
+    assert said(call.rep_says(final, speculation=speculation))
+    assert customer.asked == ["", early] and customer.closed == 0  # asked once
+    turns = s.store.load(call.record.id).turns
+    assert [t.text for t in turns if t.speaker == "rep"] == [final]
+
+
+def test_the_call_asks_again_when_the_words_differ(mini_workspace: Path) -> None:
+    s = services(mini_workspace)
+    call = s.practice.begin("mini", s.profile(), seed=7)
+    customer = CountingCustomer()
+    call.switch_customer(customer)
+    said(call.start())
+    speculation = call.speculate("What does that cost?")
+    speculation.prefetch()
+    said(call.rep_says("What does that cost you in overtime?", speculation=speculation))
+    assert customer.asked == ["", "What does that cost?", "What does that cost you in overtime?"]

@@ -367,6 +367,14 @@ class RepListener:
         turn_id = self._turn_id
         submitted = time.monotonic()
 
+        latest = self._latest
+        if latest is not None and latest[0] == turn_id:
+            log.debug(
+                "pause at %.2f s: the latest partial ends %.0f ms before it",
+                at,
+                (at - latest[2]) * 1000,
+            )
+
         def transcribe_pause() -> str:
             began = time.monotonic()
             text = self._stt.transcribe(audio, self._language, self._prompt_of(phrases))
