@@ -45,6 +45,7 @@ def test_a_statement_that_gives_the_customer_the_turn_ends_it_like_a_question(
         "Tell me about it. We saw the same at another customer.",  # the rep went on
         "I told them about your team.",  # "tell" inside a sentence is not an invitation
         "Right, so the routes change every morning.",
+        "We tried that last year, yeah.",
     ],
 )
 def test_other_statements_still_wait_for_more(said: str) -> None:

@@ -93,9 +93,6 @@ _TAG = {
         {
             "right",
             "correct",
-            "yes",
-            "no",
-            "yeah",
             "isn't it",
             "aren't they",
             "don't you",
@@ -104,10 +101,9 @@ _TAG = {
             "is that right",
             "is that correct",
             "am i right",
-            "fair",
         }
-    ),
-    "nb": frozenset({"ikke sant", "sant", "eller hva", "stemmer det", "ikke sånn"}),
+    ),  # not "yes" or "yeah": "We tried that, yeah." goes on as often as not
+    "nb": frozenset({"ikke sant", "eller hva", "stemmer det"}),
 }
 # Words a question starts with. Whisper often closes a spoken question with a full stop ("Who
 # else would be involved in a decision like this."): a complete sentence that starts with one
