@@ -50,6 +50,13 @@ WATCH_EVERY = 0.25  # seconds between looks at the stream's underrun count
 # Seconds the first clip waits at most for the stream to be ready (a new stream's sound took
 # up to ~2 s to flow through PulseAudio here); past it, it plays anyway.
 READY_WAIT = 5.0
+# Seconds a stream swapped in at an underrun is probed at most for promptness (a silent probe
+# queued on it starts within its buffer). At a load of ~14 a probe could start late every
+# time, or never: the swap then waited forever, and with it the watch on the stream in use.
+# Past this the stream takes over if its sound flows at all (late beats running dry), else it
+# is given up and the next underrun tries again.
+TAKEOVER_WAIT = 3.0
+PROBE_WAIT = 2.0  # seconds one probe may take to start
 
 
 class _Playback:
@@ -314,7 +321,10 @@ class SoundDeviceSpeaker:
         spare, which runs already (unless it underran too, or is still starting: then it is
         waited for), else one opened now, until a clip queued on it would start at once."""
         if self._sparing is not None:
-            self._sparing.join()  # a spare still opening: it is the quickest way out
+            self._sparing.join(TAKEOVER_WAIT)  # a spare still opening: the quickest way out
+            if self._sparing.is_alive():
+                log.warning("the speaker's spare stream is still opening; no takeover now")
+                return
         with self._lock:
             spare, self._spare = self._spare, None
         if spare is not None:  # (it may have underrun too, and restarts: waited for below)
@@ -324,8 +334,10 @@ class SoundDeviceSpeaker:
             new = self._open(self._steps[step])
             primer = self._prime(new)
         log.info("the speaker underran: a %.0f ms stream takes over", self._steps[step] * 1000)
-        while not self._closed.is_set() and not self._prompt(new, self._steps[step]):
-            time.sleep(0.05)  # a new stream takes ~1.3 s through PulseAudio
+        if not self._until_prompt(new, self._steps[step]):
+            new.stop()
+            new.close()  # (a clean look at the stream in use opens another spare)
+            return
         while not self._closed.is_set():
             with self._lock:
                 if not [p for p in self._playing if not self._done(p)]:
@@ -376,17 +388,40 @@ class SoundDeviceSpeaker:
         self._sparing = threading.Thread(target=run, name="speaker-spare", daemon=True)
         self._sparing.start()
 
-    def _prompt(self, mixer: Any, latency: float) -> bool:
-        """A clip queued on `mixer` (not yet in use) now would start within its buffer."""
+    def _until_prompt(self, mixer: Any, latency: float) -> bool:
+        """Wait (at most TAKEOVER_WAIT) until a clip queued on `mixer` (not yet in use) would
+        start within its buffer. False: give it up (closed, or no probe ever started on it);
+        past the wait a stream whose probes start, however late, is taken (True)."""
+        deadline = time.monotonic() + TAKEOVER_WAIT
+        flows = False
+        while not self._closed.is_set():
+            delay = self._probe(mixer)
+            if delay is not None and delay < latency + 0.05:
+                return True
+            flows = flows or delay is not None
+            if time.monotonic() >= deadline:
+                log.warning(
+                    "the speaker's new stream %s; %s",
+                    "starts clips late" if flows else "never started a probe",
+                    "it takes over anyway" if flows else "the one in use plays on",
+                )
+                return flows
+            time.sleep(0.05)  # a new stream takes ~1.3 s through PulseAudio
+        return False
+
+    def _probe(self, mixer: Any) -> float | None:
+        """Seconds a silent clip queued on `mixer` now took to start (None: not within
+        PROBE_WAIT)."""
         import numpy as np
 
         queued = float(mixer.time)
         probe = mixer.play_buffer(np.zeros(16, np.float32), 1)
-        deadline = time.monotonic() + 2.0
+        deadline = time.monotonic() + PROBE_WAIT
         while float(probe.actual_time) <= 0 and time.monotonic() < deadline:
             time.sleep(0.005)
         mixer.actions  # noqa: B018 - drains what the callback has finished
-        return 0 < float(probe.actual_time) - queued < latency + 0.05
+        started = float(probe.actual_time)
+        return started - queued if started > 0 else None
 
     @staticmethod
     def _flowing(mixer: Any, primer: Any) -> bool:

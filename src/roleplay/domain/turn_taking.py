@@ -49,6 +49,62 @@ _HANDOVER = {
     ),
     "nb": ("hvis jeg forstår deg riktig", "hvis jeg har forstått deg riktig"),
 }
+# A last sentence that starts with one of these asks the customer to talk ("Tell me about your
+# mornings.", "Walk me through a bad day."): the turn is theirs as plainly as after a question
+# (normalised words, after any connective: "So tell me...").
+_INVITATION = {
+    "en": (
+        "tell me",
+        "tell us",
+        "walk me through",
+        "talk me through",
+        "take me through",
+        "help me understand",
+        "describe",
+        "explain",
+        "i'd love to hear",
+        "i would love to hear",
+        "i'd like to hear",
+        "i would like to hear",
+        "i'd like to know",
+        "i would like to know",
+        "i'm curious",
+        "i am curious",
+        "let me know",
+        "please tell",
+        "please share",
+        "share with me",
+        "give me an example",
+        "go ahead",
+    ),
+    "nb": (
+        "fortell",
+        "beskriv",
+        "forklar",
+        "jeg er nysgjerrig",
+        "gi meg beskjed",
+        "gi meg et eksempel",
+    ),
+}
+# A statement closed with a tag ("Mornings are the bottleneck, right.") asks for a yes or no
+# (Whisper often ends it with a full stop): the words after the last comma, whole.
+_TAG = {
+    "en": frozenset(
+        {
+            "right",
+            "correct",
+            "isn't it",
+            "aren't they",
+            "don't you",
+            "doesn't it",
+            "wouldn't you say",
+            "is that right",
+            "is that correct",
+            "am i right",
+        }
+    ),  # not "yes" or "yeah": "We tried that, yeah." goes on as often as not
+    "nb": frozenset({"ikke sant", "eller hva", "stemmer det"}),
+}
 # Words a question starts with. Whisper often closes a spoken question with a full stop ("Who
 # else would be involved in a decision like this."): a complete sentence that starts with one
 # of these is read as the question it is. Not without the full stop: a pause mid-sentence
@@ -119,15 +175,80 @@ def _asks(sentence_text: str, language: str) -> bool:
 
 
 def hands_over(transcript: str, language: str = "en") -> bool:
-    """The last sentence checks back what the customer said: they are expected to confirm."""
+    """The last sentence gives the customer the turn without a question: it checks back what
+    they said ("So if I understand correctly, ..."), invites them to talk ("Tell me about
+    ...", "Walk me through ...") or ends on a tag ("..., right."). They are expected to answer
+    at once, so the turn ends as soon as after a question."""
     sentences = [p for p in _SENTENCE_END.split(transcript.strip()) if p.strip()]
     if not sentences:
         return False
+    lang = txt.base_language(language)
     last = f" {txt.normalise(sentences[-1])} "
-    cues = _HANDOVER.get(txt.base_language(language), _HANDOVER["en"])
-    return any(f" {cue} " in last for cue in cues)
+    cues = _HANDOVER.get(lang, _HANDOVER["en"])
+    if any(f" {cue} " in last for cue in cues):
+        return True
+    words = last.split()
+    while words and words[0] in _CONNECTIVES:
+        words = words[1:]
+    opening = f" {' '.join(words)} "
+    if any(opening.startswith(f" {cue} ") for cue in _INVITATION.get(lang, _INVITATION["en"])):
+        return True
+    clauses = sentences[-1].rsplit(",", 1)
+    tag = txt.normalise(clauses[1]) if len(clauses) == 2 else ""
+    return tag in _TAG.get(lang, _TAG["en"])
 
 
 def same_words(a: str, b: str) -> bool:
     """Two transcripts say the same thing (case and punctuation aside)."""
     return txt.normalise(a) == txt.normalise(b)
+
+
+def same_reply(a: str, b: str, language: str = "en") -> bool:
+    """Two transcripts of one line differ in nothing the customer would answer differently:
+    case and punctuation, fillers ("um"), a leading connective ("So ..."), contractions
+    ("what's" / "what is"), numbers in words or digits ("ten percent" / "10%"), and words
+    written apart, hyphenated or joined ("re-planning" / "replanning"). The reply asked for
+    from one of them is kept for the other; any other difference asks again."""
+    return _gist(a, language) == _gist(b, language)
+
+
+_FILLERS_EN = "um umm uh uhm erm er ah eh hmm hm mm mhm"
+_FILLERS_NB = "eh ehm øh øhm hmm hm mm"
+_FILLERS = {"en": frozenset(_FILLERS_EN.split()), "nb": frozenset(_FILLERS_NB.split())}
+_CONTRACTIONS = (
+    ("won't", "will not"),
+    ("can't", "can not"),
+    ("cannot", "can not"),
+    ("let's", "let us"),
+    ("i'm", "i am"),
+    ("n't", " not"),
+    ("'re", " are"),
+    ("'ve", " have"),
+    ("'ll", " will"),
+    ("'d", " would"),
+    ("'s", " is"),  # "what's" / "what is" (a possessive stays the same on both sides)
+)
+_NUMBERS_EN = """zero one two three four five six seven eight nine ten eleven twelve thirteen
+fourteen fifteen sixteen seventeen eighteen nineteen twenty"""
+_TENS_EN = "twenty thirty forty fifty sixty seventy eighty ninety"
+_DIGITS = {w: str(i) for i, w in enumerate(_NUMBERS_EN.split())} | {
+    w: str(20 + 10 * i) for i, w in enumerate(_TENS_EN.split())
+}
+_SPELLING = {"ok": "okay", "percent": "", "per cent": "", "alright": "all right"}
+
+
+def _gist(text: str, language: str) -> str:
+    lang = txt.base_language(language)
+    said = txt.normalise(text.replace("%", " percent "))
+    said = f" {said} "
+    for short, long in _SPELLING.items():
+        said = said.replace(f" {short} ", f" {long} ")
+    if lang == "en":
+        for short, long in _CONTRACTIONS:
+            said = said.replace(f"{short} ", f"{long} ")
+    words = [w for w in said.split() if w not in _FILLERS.get(lang, _FILLERS["en"])]
+    while words and words[0] in _CONNECTIVES:
+        words = words[1:]
+    if lang == "en":
+        words = [_DIGITS.get(w, w) for w in words]
+    return "".join(words)  # written apart, hyphenated or joined: the same

@@ -12,8 +12,12 @@ the turn was still being measured.
 Live, the reply is asked for even sooner: the moment the rep falls silent, from the latest
 partial transcript when it covers speech up to (nearly) the end. When the pause's own
 transcript is ready it is announced again; the call keeps the early reply if the words are
-the same and starts over if not, so accuracy never depends on the shortcut. The listening
-thread never waits for a transcription: it only hands audio to the transcription worker.
+materially the same (`turn_taking.same_reply`: "10%" / "ten percent", a filler, punctuation)
+and starts over if not, so accuracy never depends on the shortcut: the turn keeps the pause's
+words. Under load (transcriptions ~0.3 s, partials every ~1 s) the latest partial ends 0.3-1.8
+s before the end of speech and so rarely reaches it: the pause's transcript starts the reply.
+The listening thread never waits for a transcription: it only hands audio to the transcription
+worker.
 """
 
 from __future__ import annotations
@@ -366,6 +370,14 @@ class RepListener:
         at = self._last_speech_end
         turn_id = self._turn_id
         submitted = time.monotonic()
+
+        latest = self._latest
+        if latest is not None and latest[0] == turn_id:
+            log.debug(
+                "pause at %.2f s: the latest partial ends %.0f ms before it",
+                at,
+                (at - latest[2]) * 1000,
+            )
 
         def transcribe_pause() -> str:
             began = time.monotonic()

@@ -2,8 +2,9 @@
 
 When the rep falls silent, the voice loop asks the customer for a reply to the words so far;
 by the time the silence is long enough to end the turn, the reply is already on its way. If
-the rep keeps talking, the reply is dropped unheard; if the final transcript says the same
-words, the call commits it and nothing was lost but the wait.
+the rep keeps talking, the reply is dropped unheard; if the final transcript says materially
+the same (`same_reply`: punctuation, case, fillers, "what's"/"what is", "ten"/"10" aside),
+the call commits it and nothing was lost but the wait. The turn keeps the final words.
 
 Whether a speculation is used is decided in one place, `claim`, under a lock: the engine
 asks it once with the rep's final words (`Conversation.rep_says(..., speculation=...)`).
@@ -17,7 +18,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from typing import TYPE_CHECKING
 
-from roleplay.domain.turn_taking import same_words
+from roleplay.domain.turn_taking import same_reply
 from roleplay.services.ports import CustomerEvent, Sentence
 
 if TYPE_CHECKING:
@@ -25,8 +26,9 @@ if TYPE_CHECKING:
 
 
 class Speculation:
-    def __init__(self, text: str, events: Iterator[CustomerEvent]) -> None:
+    def __init__(self, text: str, events: Iterator[CustomerEvent], language: str = "en") -> None:
         self.text = text
+        self.language = language  # how the words are compared (set by the voice call)
         self._events = events
         self._buffer: deque[CustomerEvent] = deque()
         # Two locks: `_state` guards the decision (discarded / committed) and is only ever
@@ -41,7 +43,7 @@ class Speculation:
 
     def matches(self, text: str) -> bool:
         with self._state:
-            return self._open() and same_words(self.text, text)
+            return self._open() and same_reply(self.text, text, self.language)
 
     @property
     def committed(self) -> bool:
@@ -49,12 +51,12 @@ class Speculation:
             return self._committed
 
     def claim(self, text: str) -> Iterator[CustomerEvent] | None:
-        """The one decision: the rep's final words are `text`. If they are the words this
-        reply was started from (and it is still open), it is committed and its events are
+        """The one decision: the rep's final words are `text`. If they are (materially) the
+        words this reply was started from (and it is still open), it is committed and its events are
         returned (those prefetched, then the rest as they come); otherwise it is dropped
         unheard and None is returned."""
         with self._state:
-            if self._open() and same_words(self.text, text):
+            if self._open() and same_reply(self.text, text, self.language):
                 self._committed = True
                 return self._committed_events()
         self.discard()

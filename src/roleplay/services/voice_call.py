@@ -274,7 +274,9 @@ class VoiceCall:
             return
         self._drop_speculation()
         log.debug("the reply is asked for early, to %r", text)
-        self._prefetch = Prefetch(self.call.speculate(text), self.clock.now, self._synthesise)
+        speculation = self.call.speculate(text)
+        speculation.language = self.call.run.scenario.language
+        self._prefetch = Prefetch(speculation, self.clock.now, self._synthesise)
 
     def _synthesise(self, text: str) -> Clip | None:
         """A speculative reply's first sentence, before the turn has surely ended."""
