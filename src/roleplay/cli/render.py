@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from roleplay.domain.kpis import Kpis
     from roleplay.domain.scenario import Scenario
     from roleplay.domain.scorecard import Evidence, Scorecard
-    from roleplay.domain.session import Transcript
+    from roleplay.domain.session import SessionRecord, Transcript
     from roleplay.services.calibration import Agreement
     from roleplay.services.end_of_call import CallResult  # the call's machinery: not loaded
     from roleplay.services.ports.sessions import Listed
@@ -90,14 +90,28 @@ def session_table(
     return printable("\n".join(rows))
 
 
+def _origin(r: SessionRecord) -> str:
+    """Where the session came from: the scenario's variation, or what a real call was scored
+    from (a real call has no variation: "seed 0;" said nothing true about it)."""
+    from roleplay.services.export import real_call
+
+    note = real_call(r)
+    if note is not None:
+        return note[:1].upper() + note[1:]
+    return f"Variation: seed {r.variation.seed}; " + ", ".join(
+        f"{k}={v}" for k, v in r.variation.choices.items()
+    )
+
+
 def transcript(t: Transcript, customer_name: str | None = None) -> str:
     r = t.record
     out = [
         f"Session {r.id}",
         f"Scenario: {r.scenario.title or r.scenario.id} (v{r.scenario.version}) · rep: {r.rep}"
-        f" · {status(r)}",
-        f"Variation: seed {r.variation.seed}; "
-        + ", ".join(f"{k}={v}" for k, v in r.variation.choices.items()),
+        f" · {status(r)}"
+        if r.mode != "transcript"
+        else f"Real call: {r.scenario.title or r.scenario.id} · rep: {r.rep} · {status(r)}",
+        _origin(r),
         "",
     ]
     for turn in t.turns:
