@@ -11,9 +11,11 @@ existing file without `force`, never into a session folder, `-` for standard out
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
+import tempfile
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -325,13 +327,7 @@ def write_document(text: str, output: Path, *, recordings: Path, force: bool = F
         if force:
             write_atomic(output, text)
         else:
-            fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                    fh.write(text)
-            except BaseException:
-                output.unlink(missing_ok=True)  # no half-written export left behind
-                raise
+            _write_new(output, text)
     except FileExistsError:
         raise OutputError(f"{shown} already exists; add --force to replace it") from None
     except OSError as exc:
@@ -342,3 +338,38 @@ def write_document(text: str, output: Path, *, recordings: Path, force: bool = F
 
 def _inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
+
+
+def _write_new(output: Path, text: str) -> None:
+    """Write a file that must not exist yet, whole or not at all. The text goes to a hidden
+    file beside it first, which is then linked in under its name (a link is never made over
+    an existing file): a process killed half-way (kill -9, a full disk, a power cut) left a
+    half-written export that the next try refused as existing. Where the file system has no
+    hard links (FAT, some network shares) it is created exclusively and written in place."""
+    raw = text.encode("utf-8")
+    fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:  # mkstemp makes it 0600: exports hold people's words
+            fh.write(raw)
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            os.link(tmp, output)
+            return
+        except FileExistsError:
+            raise
+        except OSError as exc:
+            if exc.errno not in _NO_LINKS:
+                raise
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(raw)
+    except BaseException:
+        output.unlink(missing_ok=True)  # no half-written export left behind
+        raise
+
+
+_NO_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV, errno.EMLINK, errno.ENOSYS}
