@@ -28,6 +28,7 @@ from pydantic import BaseModel, ValidationError
 from roleplay.atomic import write_atomic
 from roleplay.domain.scorecard import Scorecard
 from roleplay.domain.session import SessionRecord, Transcript, Turn
+from roleplay.errors import RoleplayError
 from roleplay.services import session_ref
 from roleplay.services.ports import BrokenRecording, Damaged
 from roleplay.services.ports.sessions import Listed
@@ -113,6 +114,10 @@ def _os_or_value(exc: Exception) -> str:
     return text.splitlines()[0][:160] if text else type(exc).__name__
 
 
+class SessionExists(RoleplayError, FileExistsError):
+    """A new session's folder is there already: nothing is written over it."""
+
+
 class FileSessionStore:
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -122,7 +127,16 @@ class FileSessionStore:
     def create(self, record: SessionRecord) -> None:
         folder = self.folder(record.id)
         self.root.mkdir(parents=True, exist_ok=True)
-        folder.mkdir(mode=0o700)  # recordings hold a person's voice and words: owner only
+        try:
+            folder.mkdir(mode=0o700)  # recordings hold a person's voice and words: owner only
+        except FileExistsError:
+            # The same call saved twice within a second is given the same name: say so in one
+            # line (it was a traceback) and leave the session already there as it is.
+            raise SessionExists(
+                f"a session named {record.id} is already in {self.root}; nothing was written "
+                "over it",
+                "the same call saved twice in one second gets the same name: save it again",
+            ) from None
         write_atomic(folder / SESSION_FILE, record.model_dump_json(indent=2))
         (folder / TRANSCRIPT_FILE).touch(mode=0o600)
 

@@ -22,6 +22,9 @@ if TYPE_CHECKING:
     from roleplay.config import Settings
 
 
+CUSTOMER = "Customer"  # the other side's name in a transcript, once the rep is known
+
+
 class Channel(StrEnum):
     left = "left"
     right = "right"
@@ -91,8 +94,39 @@ def named(call: CallWords, rep_label: str | None, rep: str | None) -> dict[str, 
     """Labels -> names in the transcript: the rep's name and "Customer" once the rep is known."""
     names = neutral_names(call)
     if rep_label and rep:
-        names = {label: rep if label == rep_label else "Customer" for label in names}
+        names = {label: rep if label == rep_label else CUSTOMER for label in names}
     return names
+
+
+def label_problem(rep: str, *, text: bool) -> str | None:
+    """Why `rep` cannot name the rep's lines in what `transcribe --speakers` writes, or None.
+
+    The transcript is meant to be scored as it is (`score --transcript FILE --rep NAME`), so
+    the name must read back as the same speaker: the other side is written as "Customer", and
+    a text line's label is read as a name of at most four words that starts with a letter and
+    holds no ':', '[' or ']' (longer, it is taken for a sentence). JSON keeps any name."""
+    from roleplay.domain.transcript_file import TranscriptFileError, parse
+
+    if rep.casefold() == CUSTOMER.casefold():
+        return (
+            f"--rep {rep!r} is the name the other side is written with, so the two could not "
+            "be told apart when the transcript is scored; give the rep's own name"
+        )
+    if not text:
+        return None
+    probe = f"[00:00.0 - 00:01.0] {rep}: Hello.\n[00:01.0 - 00:02.0] {CUSTOMER}: Hi.\n"
+    try:
+        read_back = parse(probe, rep).speakers
+    except TranscriptFileError:
+        read_back = {}
+    if read_back == {rep: 1, CUSTOMER: 1}:
+        return None
+    return (
+        f"--rep {rep!r} would not read back as the rep's name from the text transcript "
+        "(`score --transcript` reads a name of at most 4 words that starts with a letter and "
+        "holds no ':', '[' or ']'); give a shorter form such as 'Kari Nordmann', or write "
+        "--json, which keeps any name"
+    )
 
 
 def given_rep(

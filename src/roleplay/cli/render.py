@@ -7,9 +7,12 @@ escape sequence in a turn (OSC 52 writes the clipboard) must never reach the ter
 
 from __future__ import annotations
 
+import inspect
 import textwrap
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from typer.core import TyperGroup
 
 from roleplay.domain.text import printable
 from roleplay.presentation.format import clock as clock  # re-exported for the CLI modules
@@ -22,7 +25,7 @@ if TYPE_CHECKING:
     from roleplay.domain.kpis import Kpis
     from roleplay.domain.scenario import Scenario
     from roleplay.domain.scorecard import Evidence, Scorecard
-    from roleplay.domain.session import Transcript
+    from roleplay.domain.session import SessionRecord, Transcript
     from roleplay.services.calibration import Agreement
     from roleplay.services.end_of_call import CallResult  # the call's machinery: not loaded
     from roleplay.services.ports.sessions import Listed
@@ -90,14 +93,28 @@ def session_table(
     return printable("\n".join(rows))
 
 
+def _origin(r: SessionRecord) -> str:
+    """Where the session came from: the scenario's variation, or what a real call was scored
+    from (a real call has no variation: "seed 0;" said nothing true about it)."""
+    from roleplay.services.export import real_call
+
+    note = real_call(r)
+    if note is not None:
+        return note[:1].upper() + note[1:]
+    return f"Variation: seed {r.variation.seed}; " + ", ".join(
+        f"{k}={v}" for k, v in r.variation.choices.items()
+    )
+
+
 def transcript(t: Transcript, customer_name: str | None = None) -> str:
     r = t.record
     out = [
         f"Session {r.id}",
         f"Scenario: {r.scenario.title or r.scenario.id} (v{r.scenario.version}) · rep: {r.rep}"
-        f" · {status(r)}",
-        f"Variation: seed {r.variation.seed}; "
-        + ", ".join(f"{k}={v}" for k, v in r.variation.choices.items()),
+        f" · {status(r)}"
+        if r.mode != "transcript"
+        else f"Real call: {r.scenario.title or r.scenario.id} · rep: {r.rep} · {status(r)}",
+        _origin(r),
         "",
     ]
     for turn in t.turns:
@@ -207,3 +224,23 @@ def schedule_lines(result: CallResult) -> list[str]:
     if result.schedule_problem:
         lines.append(wrap(f"(Schedule not updated: {result.schedule_problem})"))
     return lines
+
+
+class FullSummaries(TyperGroup):
+    """A group of commands (`review`, `team`, `new`) whose --help lists each command with its
+    whole summary (its help's first paragraph), wrapped, as the root's --help does: click cut
+    it with "..." at the width left on the line ("Write scenarios/NAME.yaml from a commented
+    template that...")."""
+
+    # Any: typer vendors its own click, whose types it does not export.
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is None or command.hidden:
+                continue
+            text = command.short_help or inspect.cleandoc(command.help or "")
+            rows.append((name, " ".join(text.split("\n\n")[0].split())))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from roleplay.cli import team_render
+from roleplay.cli import render, team_render
 from roleplay.cli.app import JsonOpt, app, build_services, emit_json, fail, rep_option
 from roleplay.domain.history import SessionFilter
 from roleplay.domain.periods import PeriodError, parse_age, parse_since
@@ -25,7 +25,10 @@ from roleplay.services.review import ReviewError
 if TYPE_CHECKING:
     from roleplay.composition import Services
 
-review_app = typer.Typer(help="Review sessions across reps: list, show, comment, override, play.")
+review_app = typer.Typer(
+    cls=render.FullSummaries,
+    help="Review sessions across reps: list, show, comment, override, play.",
+)
 app.add_typer(review_app, name="review")
 
 SessionArg = Annotated[str, typer.Argument(help="Session id, a unique prefix, or 'last'.")]

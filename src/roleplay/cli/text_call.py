@@ -10,6 +10,7 @@ from roleplay.services.ports import Customer, CustomerEvent, CustomerUnavailable
 from roleplay.services.recovery import CustomerRecovery, Recovery
 
 HELP = "Type what you would say and press Enter. /end hangs up · /time shows the time left."
+HANG_UP = {"/end", "/quit", "/hangup", "/bye"}
 OUTCOMES = {
     "win": "The customer agreed to your next step.",
     "loss": "The customer ended the call.",
@@ -45,7 +46,7 @@ def run_text_call(
             command = line.strip().lower()
             if not command:
                 continue
-            if command in {"/end", "/quit", "/hangup", "/bye"}:
+            if command in HANG_UP:
                 break
             if command == "/time":
                 write(f"  {render.clock(call.time_left())} left")
@@ -84,13 +85,17 @@ def _recover(
         Recovery.END: "[e]nd",
     }
     options = ", ".join(labels[c] for c in recovery.choices())
+    write(f"\n! {exc}")
     while True:
-        write(f"\n! {exc}")
         try:
-            choice = keys.get(read(f"  {options}? ").strip().lower()[:1])
+            answer = read(f"  {options}? ").strip().lower()
         except EOFError:
             return False
-        if choice is None:
+        if answer in HANG_UP:  # what hangs up anywhere else in the call hangs up here too
+            return False
+        choice = keys.get(answer[:1])
+        if choice is None:  # say what is asked, not the whole error again
+            write(f"  Answer {', '.join(keys)} or /end.")
             continue
         try:
             events = recovery.apply(choice, lambda line: write("  " + line))
@@ -99,7 +104,7 @@ def _recover(
             _speak(events, name, write)
             return True
         except CustomerUnavailable as again:
-            exc = again
+            write(f"\n! {again}")
 
 
 def _speak(events: Iterator[CustomerEvent], name: str, write: Callable[[str], None]) -> None:

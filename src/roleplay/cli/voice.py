@@ -151,10 +151,12 @@ def _transcribe_speakers(
     rep: str | None,
     as_json: bool,
 ) -> None:
-    from roleplay.cli.calls import given_rep, named, read_call
+    from roleplay.cli.calls import given_rep, label_problem, named, read_call
     from roleplay.domain.call import guess_rep, merged, transcript_lines, utterances
 
     rep_channel, rep_speaker = rep_side
+    if rep is not None and (problem := label_problem(rep, text=not as_json)):
+        raise fail(problem)  # before minutes of transcribing, not after
     docs: list[dict[str, Any]] = []
     for path in files:
         call = read_call(path, services.settings, model, language, rep_channel)

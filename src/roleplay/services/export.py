@@ -11,23 +11,29 @@ existing file without `force`, never into a session folder, `-` for standard out
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import re
+import tempfile
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from roleplay import __version__
 from roleplay.atomic import write_atomic
 from roleplay.domain import text as txt
+from roleplay.domain.call import OUTSIDE_CALL
 from roleplay.domain.highlight import Span, spans
-from roleplay.domain.history import SessionView
 from roleplay.domain.kpis import numbers
-from roleplay.domain.scorecard import CriterionScore
 from roleplay.errors import RoleplayError
-from roleplay.services.ports import Charts, Templates
-from roleplay.services.redaction import redact_all
+
+if TYPE_CHECKING:  # `show` words a real call with `real_call` and loads none of these
+    from roleplay.domain.history import SessionView
+    from roleplay.domain.scorecard import CriterionScore
+    from roleplay.domain.session import SessionRecord
+    from roleplay.services.ports import Charts, Templates
 
 Format = Literal["html", "md", "json"]
 MIN_SECRET = txt.MIN_SECRET
@@ -47,6 +53,8 @@ def export(
     charts: Charts,
     templates: Templates,
 ) -> str:
+    from roleplay.services.redaction import redact_all
+
     view = redact_all(view, secrets)  # before any escaping (see the module's docstring)
     if fmt == "json":
         text = json.dumps(redact_all(document(view), secrets), indent=2, ensure_ascii=False)
@@ -96,6 +104,25 @@ def _clock(seconds: float | None) -> str:
         return "-"
     s = max(0, round(seconds))
     return f"{s // 60}:{s % 60:02d}"
+
+
+def real_call(record: SessionRecord) -> str | None:
+    """What a scored real call was made from, in words ("a real call, scored from call.wav,
+    split by channel, the rep on the left, 1:58 long"); None for practice. A real call has
+    no scenario variation to show, and its start is when it was scored, not when it was held."""
+    if record.scenario.id != OUTSIDE_CALL:
+        return None
+    s = record.settings
+    parts = [f"a real call, scored from {s.get('source') or record.scenario.title or 'a file'}"]
+    side = s.get("rep_side")
+    if s.get("split") == "stereo" and side:
+        parts.append(f"split by channel, the rep on the {side}")
+    elif s.get("split") == "mono" and side:
+        parts.append(f"voices told apart, the rep is speaker {side}")
+    duration = s.get("duration")
+    if isinstance(duration, int | float) and not isinstance(duration, bool):
+        parts.append(f"{_clock(duration)} long")
+    return ", ".join(parts)
 
 
 def _when(at: datetime | None) -> str:
@@ -154,7 +181,15 @@ def _md(text: str) -> str:
 
 
 def _md_spans(parts: list[Span]) -> str:
-    return "".join(f"**{_md(p.text)}**" if p.labels else _md(p.text) for p in parts)
+    """A turn with its evidence in bold. The space between a quote and the words around it
+    stays, outside the `**` (Markdown reads `** text**` as no emphasis at all)."""
+    out = []
+    for p in parts:
+        inner = _md(p.text)
+        lead = " " if p.text[:1].isspace() else ""
+        trail = " " if p.text[-1:].isspace() and inner else ""
+        out.append(lead + (f"**{inner}**" if p.labels and inner else inner) + trail)
+    return re.sub(" {2,}", " ", "".join(out)).strip()
 
 
 def markdown(view: SessionView) -> str:
@@ -166,7 +201,8 @@ def markdown(view: SessionView) -> str:
         "",
         f"- Session: `{r.id}`",
         f"- Rep: {_md(r.rep)}" + (f" · team {_md(r.team)}" if r.team else ""),
-        f"- Started: {_when(r.started_at)} · {_status(view)}",
+        *([f"- Kind: {_md(note)}"] if (note := real_call(r)) else []),
+        f"- {'Scored' if note else 'Started'}: {_when(r.started_at)} · {_status(view)}",
         f"- Score: {_verdict(view)}"
         + (
             f" · judge: {_md(card.judge)}{' (approximate)' if card.approximate else ''}"
@@ -249,6 +285,7 @@ def html(view: SessionView, charts: Charts, templates: Templates) -> str:
         verdict=_verdict(view),
         notes=_purge_notes(view),
         started=_when(view.record.started_at),
+        real_call=real_call(view.record),
         when=_when,
         numbers=[(kpi.label, kpi.text(value)) for kpi, value in numbers(card.kpis)] if card else [],
         level_chart=charts.levels(level_rows) if level_rows else None,
@@ -290,13 +327,7 @@ def write_document(text: str, output: Path, *, recordings: Path, force: bool = F
         if force:
             write_atomic(output, text)
         else:
-            fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                    fh.write(text)
-            except BaseException:
-                output.unlink(missing_ok=True)  # no half-written export left behind
-                raise
+            _write_new(output, text)
     except FileExistsError:
         raise OutputError(f"{shown} already exists; add --force to replace it") from None
     except OSError as exc:
@@ -307,3 +338,38 @@ def write_document(text: str, output: Path, *, recordings: Path, force: bool = F
 
 def _inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
+
+
+def _write_new(output: Path, text: str) -> None:
+    """Write a file that must not exist yet, whole or not at all. The text goes to a hidden
+    file beside it first, which is then linked in under its name (a link is never made over
+    an existing file): a process killed half-way (kill -9, a full disk, a power cut) left a
+    half-written export that the next try refused as existing. Where the file system has no
+    hard links (FAT, some network shares) it is created exclusively and written in place."""
+    raw = text.encode("utf-8")
+    fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:  # mkstemp makes it 0600: exports hold people's words
+            fh.write(raw)
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            os.link(tmp, output)
+            return
+        except FileExistsError:
+            raise
+        except OSError as exc:
+            if exc.errno not in _NO_LINKS:
+                raise
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(raw)
+    except BaseException:
+        output.unlink(missing_ok=True)  # no half-written export left behind
+        raise
+
+
+_NO_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV, errno.EMLINK, errno.ENOSYS}

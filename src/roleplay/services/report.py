@@ -83,6 +83,15 @@ class TeamReport:
         return sorted({s.rep for s in self.sessions})
 
     @property
+    def practice(self) -> tuple[ScoredSession, ...]:
+        """The practice sessions: what the trends are drawn from (real calls are work)."""
+        return tuple(s for s in self.sessions if s.scenario != OUTSIDE_CALL)
+
+    @property
+    def real_calls(self) -> int:
+        return sum(1 for s in self.sessions if s.scenario == OUTSIDE_CALL)
+
+    @property
     def title(self) -> str:
         who = f"team {self.team}" if self.team else (f"rep {self.rep}" if self.rep else "everyone")
         return f"Practice report: {who}, {self.since:%Y-%m-%d} to {self.until:%Y-%m-%d}"
@@ -152,8 +161,13 @@ class Reports:
         """A few lines for the terminal, secrets redacted."""
         from roleplay.services.report_team import summary_text
 
+        practice = report.practice
         lines = summary_text(
-            report.title, len(report.sessions), len(report.reps), report.team_sections
+            report.title,
+            len(practice),
+            len({s.rep for s in practice}),
+            report.team_sections,
+            real_calls=report.real_calls,
         )
         return redact("\n".join(lines), self._secrets())
 
@@ -274,10 +288,13 @@ def rep_summary(report: TeamReport) -> list[dict[str, Any]]:
 
 def html_text(report: TeamReport, charts: Charts, templates: Templates) -> str:
     by = report.bucket
-    sessions = report.sessions
+    # The trends are practice: a real call's levels and numbers are work, shown apart (the
+    # reps' table and the team's real-call line), never a point on a practice line.
+    sessions = report.practice
+    practising = sorted({s.rep for s in sessions})
     period = (report.since.date(), report.until.date())
     figures: list[tuple[str, str]] = []
-    many = len(report.reps) > MAX_LINES
+    many = len(practising) > MAX_LINES
     who = "(team mean)" if many else "by rep"
 
     names = ["team" if many else s.rep for s in sessions]  # the line each session is on
@@ -339,7 +356,7 @@ def html_text(report: TeamReport, charts: Charts, templates: Templates) -> str:
                     )
                 )
     per_rep: list[tuple[str, str]] = []
-    for rep in report.reps if len(report.reps) <= MAX_REP_CHARTS else []:
+    for rep in practising if len(practising) <= MAX_REP_CHARTS else []:
         mine = [s for s in sessions if s.rep == rep]
         series = trend(
             [(skill, s.started_at, level) for s in mine for skill, level in s.levels.values()], by
@@ -366,6 +383,7 @@ def html_text(report: TeamReport, charts: Charts, templates: Templates) -> str:
         team=t,
         team_figures=team_figures(t, period, charts) if t else [],
         max_rep_charts=MAX_REP_CHARTS,
+        practising=practising,
         summary=rep_summary(report),
         figures=figures,
         per_rep=per_rep,

@@ -136,9 +136,15 @@ def figures(t: TeamSections, period: tuple[date, date], charts: Charts) -> list[
     return out
 
 
-def summary_text(title: str, sessions: int, reps: int, t: TeamSections | None) -> list[str]:
-    """A few lines for the terminal (the report itself goes to a file)."""
-    lines = [title, f"{sessions} scored session(s) by {reps} rep(s)."]
+def summary_text(
+    title: str, sessions: int, reps: int, t: TeamSections | None, *, real_calls: int = 0
+) -> list[str]:
+    """A few lines for the terminal (the report itself goes to a file). `sessions` and `reps`:
+    practice only; real calls are work, counted apart."""
+    lines = [
+        title,
+        f"{sessions} practice session(s) by {reps} rep(s), and {real_calls} real call(s).",
+    ]
     if t is None or t.view is None:
         return lines
     v = t.view
