@@ -5,7 +5,10 @@ beside this one on the same workspaces, one command after the other. Workspaces:
 
 The earlier tree is ROLEPLAY_BEFORE_SRC (a `src` folder), by default the round's baseline
 checkout if this machine has one; without it the test is skipped (it is a check of a speed
-change against what came before, not of behaviour on its own)."""
+change against what came before, not of behaviour on its own). It lives beside the benches, not
+in tests/: a fresh clone has no earlier tree, so CI could only ever skip it. Run it with
+`ROLEPLAY_BEFORE_SRC=/path/to/old/src python -m pytest bench/same_output_check.py` after any
+change made for speed."""
 
 from __future__ import annotations
 
