@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from roleplay.adapters.clock import ManualClock
 from roleplay.cli import app
@@ -20,7 +20,7 @@ from tests.test_assignments import practise
 runner = CliRunner()
 
 
-def cli(ws: Path, *args: str, rep: str = "trainer"):
+def cli(ws: Path, *args: str, rep: str = "trainer") -> Result:
     return runner.invoke(app, ["--workspace", str(ws), *args], env={"ROLEPLAY_REP": rep})
 
 
@@ -31,9 +31,9 @@ def practised(workspace: Path, database_url: str, monkeypatch: pytest.MonkeyPatc
     return workspace
 
 
-def error_line(result) -> str:  # type: ignore[no-untyped-def]
+def error_line(result: Result) -> str:
     [error] = [x for x in result.stderr.splitlines() if x.startswith("error:")]
-    return error
+    return str(error)
 
 
 @pytest.mark.parametrize("name", ["ana.smyth", "ANA.SMITH", "zed"])
