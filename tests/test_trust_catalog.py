@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from roleplay.cli import app
-from roleplay.services.catalog import UnknownScenario, load_catalog
+from roleplay.services.catalog import UnknownRubric, UnknownScenario, load_catalog
 
 runner = CliRunner()
 
@@ -81,3 +81,8 @@ def test_a_scenario_whose_rubric_file_is_broken_names_that_file(mini_workspace: 
     # File, line, field and what was expected, of the rubric file that has the problem.
     assert "rubric 'mini' cannot be used:" in line
     assert "rubrics/mini.yaml:5: pass_threshold: expected a number, got 'high'" in line
+    # A command that takes the rubric by id (--rubric mini) is told the same.
+    with pytest.raises(UnknownRubric) as raised:
+        catalog_of(mini_workspace).rubric("mini")
+    assert "rubrics/mini.yaml:5: pass_threshold: expected a number" in raised.value.message
+    assert "roleplay validate" in raised.value.hint
