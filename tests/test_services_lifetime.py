@@ -167,8 +167,11 @@ async def test_the_app_exit_waits_for_a_list_still_reading(
     monkeypatch.setattr(Database, "read", slow_read)
 
     def list_sessions() -> None:  # what a screen's list worker does
-        held.on = True
-        app.services.indexer.records()
+        held.on = True  # this read only: the pool's thread serves other workers afterwards
+        try:
+            app.services.indexer.records()
+        finally:
+            held.on = False
 
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for(pilot, lambda: app.services_ready)
