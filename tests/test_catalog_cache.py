@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,20 +15,12 @@ import pytest
 import roleplay.domain.loading as loading
 from roleplay.adapters.parsed_cache import ParsedFileCache
 from roleplay.services.catalog import Catalog, load_catalog
-
-SRC = str(Path(__file__).resolve().parents[1] / "src")
+from tests.hostile import roleplay_process
 
 
 def roleplay(ws: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """A command as a user runs it: its own process (the cache outlives it), same home."""
-    env = {**os.environ, "PYTHONPATH": SRC, "COLUMNS": "200"}
-    return subprocess.run(
-        [sys.executable, "-m", "roleplay", "--workspace", str(ws), *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
+    return roleplay_process("--workspace", str(ws), *args, env={"COLUMNS": "200"})
 
 
 def cache_files(home: Path) -> list[Path]:

@@ -4,9 +4,7 @@ as with the whole catalog, and a trainer's edit or a broken file is seen by the 
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -23,21 +21,14 @@ from roleplay.services.catalog_summary import (
     load_summary,
     summarise,
 )
+from tests.hostile import roleplay_process
 from tests.test_fast_commands import practise
-
-SRC = str(Path(__file__).resolve().parents[1] / "src")
 
 
 def roleplay(ws: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": SRC, "COLUMNS": "200", "ROLEPLAY_REP": "ana"}
-    env["ROLEPLAY_TIMEZONE"] = "UTC"
-    return subprocess.run(
-        [sys.executable, "-m", "roleplay", "--workspace", str(ws), *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
+    """A command of ana's in its own process (as a user runs it)."""
+    env = {"COLUMNS": "200", "ROLEPLAY_REP": "ana", "ROLEPLAY_TIMEZONE": "UTC"}
+    return roleplay_process("--workspace", str(ws), *args, env=env)
 
 
 def test_a_summary_draws_the_variations_its_scenario_draws(workspace: Path) -> None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import resource
-import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -288,11 +287,8 @@ CASES = [
 
 
 @pytest.fixture
-def ws(tmp_path: Path) -> Path:
-    root = tmp_path / "ws"
-    shutil.copytree(DATA, root)
-    (root / "recordings").mkdir()
-    return root
+def ws(mini_workspace: Path) -> Path:
+    return mini_workspace
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])

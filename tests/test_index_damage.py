@@ -17,18 +17,15 @@ import gc
 import json
 import random
 import sqlite3
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from roleplay.adapters.indexed_file_store import INDEX_FROM
-from roleplay.cli import app
+from tests.damaged_index import Run, run, sessions_of_tester
 from tests.hostile import roleplay_process
-from tests.index_data import make_session
 from tests.test_hostile_storage import _unshare
-from tests.test_read_from_index import write
 
 SESSIONS = INDEX_FROM + 20
 NOW = datetime.now(UTC)
@@ -41,37 +38,13 @@ COMMANDS = [
     ["progress", "--json"],
 ]
 
-Run = tuple[int, str, str]  # exit code, stdout, stderr
-
-
-def run(ws: Path, *args: str) -> Run:
-    result = CliRunner().invoke(app, ["--workspace", str(ws), *args])
-    assert result.exception is None or isinstance(result.exception, SystemExit), (
-        result.exception,
-        result.stderr,
-    )
-    return result.exit_code, result.stdout, result.stderr
-
 
 @pytest.fixture
 def indexed(workspace: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """More sessions than INDEX_FROM (every folder intact), and their index, built by a
     read command as a rep's first command builds it."""
-    monkeypatch.setenv("ROLEPLAY_REP", "tester")
-    monkeypatch.setenv("ROLEPLAY_TIMEZONE", "UTC")
     monkeypatch.setenv("ROLEPLAY_HOME", str(tmp_path / "home"))
-    start = NOW - timedelta(days=30)
-    for n in range(SESSIONS):
-        write(
-            workspace / "recordings",
-            make_session(
-                n,
-                rep="tester",
-                scenario=["discovery-spin", "price-objection"][n % 2],
-                started_at=start + timedelta(hours=2 * n),
-                scored=n % 11 != 5,
-            ),
-        )
+    sessions_of_tester(workspace, monkeypatch, SESSIONS, NOW)
     assert run(workspace, "sessions")[0] == 0
     assert _index(tmp_path).is_file()
     # That run's connections close now, not whenever the collector gets to them (the last

@@ -11,15 +11,10 @@ import pytest
 
 from tests.hostile import cli, one_clear_line
 
-DATA = Path(__file__).parent / "data" / "valid"
-
 
 @pytest.fixture
-def ws(tmp_path: Path) -> Path:
-    root = tmp_path / "ws"
-    shutil.copytree(DATA, root)
-    (root / "recordings").mkdir()
-    return root
+def ws(mini_workspace: Path) -> Path:
+    return mini_workspace
 
 
 def _a_file(folder: Path) -> None:

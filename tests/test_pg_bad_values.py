@@ -7,7 +7,7 @@ no file to move, so the command names the table, the row and the column and says
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -15,24 +15,12 @@ from typer.testing import CliRunner
 
 from roleplay.adapters.indexed_file_store import INDEX_FROM
 from roleplay.cli import app
-from tests.index_data import make_session
+from tests.damaged_index import run, sessions_of_tester
 from tests.pg_server import new_database_url
-from tests.test_read_from_index import write
 
 SESSIONS = INDEX_FROM + 10  # lists are read from the index
 NOW = datetime.now(UTC)
 READS = [["sessions", "--json"], ["show", "last", "--json"], ["progress", "--json"]]
-
-Run = tuple[int, str, str]
-
-
-def run(ws: Path, *args: str) -> Run:
-    result = CliRunner().invoke(app, ["--workspace", str(ws), *args])
-    assert result.exception is None or isinstance(result.exception, SystemExit), (
-        result.exception,
-        result.stderr,
-    )
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture
@@ -42,21 +30,8 @@ def team_index(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> str:
-    monkeypatch.setenv("ROLEPLAY_REP", "tester")
-    monkeypatch.setenv("ROLEPLAY_TIMEZONE", "UTC")
     url = new_database_url("postgresql", request, tmp_path, monkeypatch)
-    start = NOW - timedelta(days=30)
-    for n in range(SESSIONS):
-        write(
-            workspace / "recordings",
-            make_session(
-                n,
-                rep="tester",
-                scenario=["discovery-spin", "price-objection"][n % 2],
-                started_at=start + timedelta(hours=2 * n),
-                scored=n % 11 != 5,
-            ),
-        )
+    sessions_of_tester(workspace, monkeypatch, SESSIONS, NOW)
     assert run(workspace, "reindex")[0] == 0
     return url
 

@@ -12,14 +12,20 @@ and a closed index used again says so (IndexClosed) instead of quietly opening a
 from __future__ import annotations
 
 import gc
+import threading
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from sqlalchemy import Connection
+from textual.worker import get_current_worker
 from typer.testing import CliRunner
 
 from roleplay.adapters.clock import ManualClock
+from roleplay.adapters.sql_engine import Database
 from roleplay.cli import app
 from roleplay.composition import build
 from roleplay.services.ports import IndexClosed
@@ -124,9 +130,54 @@ async def test_the_app_closes_the_services_it_built_when_it_exits(
         services = app.services
         services.indexer.index()  # what a screen's first list or a scored call opens
         assert not services.closed
-        # The screens' first lists load in thread workers; one still reading at exit holds
-        # its connection until it ends (CI, busy machine: 5 handles). Exit once they are done.
-        await wait_for(pilot, lambda: not any(w.is_running for w in app.workers))
+        # The screens' first lists may still be loading in thread workers: the app's exit
+        # waits for them before it closes the services.
+    assert services.closed
+    url = f"sqlite:///{tmp_path / 'home' / 'data' / 'index.sqlite'}"
+    assert open_handles(url) == 0
+
+
+async def test_the_app_exit_waits_for_a_list_still_reading(
+    tmp_path: Path, no_collector: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A screen's list worker in the middle of a read when the app exits (a busy machine, a
+    large index): the app closes the services once it is done, and no connection stays open
+    (the exit used to close them under it: the read's connection outlived them)."""
+    ws = make_workspace(tmp_path)
+    app = RoleplayApp(lambda: build(ws, clock=ManualClock()), voice=False)
+    held = threading.local()  # set by the one read that is held up, in its thread
+    reading = threading.Event()
+    plain_read = Database.read
+
+    @contextmanager
+    def slow_read(db: Database) -> Iterator[Connection]:
+        with plain_read(db) as conn:
+            if getattr(held, "on", False):
+                reading.set()
+                # Still reading when the app exits (its screens' workers are cancelled) ...
+                assert get_current_worker().cancelled_event.wait(60)
+                # ... and for a while after: until the services are closed, as the exit
+                # used to do at once, or a second passes (the exit now waits, up to 5 s).
+                for _ in range(100):
+                    if app.services.closed:
+                        break
+                    time.sleep(0.01)
+            yield conn
+
+    monkeypatch.setattr(Database, "read", slow_read)
+
+    def list_sessions() -> None:  # what a screen's list worker does
+        held.on = True  # this read only: the pool's thread serves other workers afterwards
+        try:
+            app.services.indexer.records()
+        finally:
+            held.on = False
+
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: app.services_ready)
+        services = app.services
+        app.screen.run_worker(list_sessions, thread=True, exit_on_error=False)
+        await wait_for(pilot, reading.is_set)  # the read holds its connection: exit now
     assert services.closed
     url = f"sqlite:///{tmp_path / 'home' / 'data' / 'index.sqlite'}"
     assert open_handles(url) == 0

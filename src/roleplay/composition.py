@@ -80,11 +80,16 @@ class Services:
     schedule_progress: Callable[[int, int], None] | None = None
 
     def close(self) -> None:
-        """End the services: the index database's connections and engines are closed now
-        (not whenever the garbage collector gets to them). Idempotent; any use of the index
-        afterwards raises IndexClosed. The CLI closes at the end of each command, the app when
-        it exits; `with build(...) as services:` does it too."""
-        self.indexer.close()
+        """End the services: the index database's connections and engines, and the LLM
+        client's connections to its server, are closed now (not whenever the garbage
+        collector gets to them). Idempotent; any use of the index afterwards raises
+        IndexClosed, of the LLM LlmError. The CLI closes at the end of each command, the app
+        when it exits; `with build(...) as services:` does it too."""
+        try:
+            self.indexer.close()
+        finally:
+            if self.llm is not None:
+                self.llm.close()
 
     @property
     def closed(self) -> bool:

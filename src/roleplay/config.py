@@ -214,16 +214,35 @@ def read_config_text(path: Path) -> str:
         ) from None
 
 
+def not_valid_toml(path: Path, text: str, exc: ValueError) -> ConfigError:
+    """tomllib's error as file:line:column, as every other config error: tomllib says "(at
+    line 3, column 9)", or "(at end of document)" for an unclosed string, table or list,
+    which is placed at the end of the file's last line."""
+    why = str(exc)
+    found = re.search(r"\s*\(at line (\d+), column (\d+)\)$", why)
+    if found:
+        line, column = int(found[1]), int(found[2])
+        why = why[: found.start()]
+    elif why.endswith("(at end of document)"):
+        lines = text.rstrip().split("\n")
+        line, column = len(lines), len(lines[-1]) + 1
+        why = why.removesuffix("(at end of document)").rstrip() + " (reached the end of the file)"
+    else:  # a message of another form: as it is, with the file
+        return ConfigError(f"{path}: not valid TOML ({why})", "fix or delete the file")
+    return ConfigError(f"{path}:{line}:{column}: not valid TOML: {why}", "fix or delete the file")
+
+
 def load_settings(path: Path | None = None) -> Settings:
     path = path or config_file()
     data: dict[str, object] = {}
     if path.exists():
         import tomllib  # no config file (a new user, the tests): no TOML parser
 
+        text = read_config_text(path)
         try:
-            data = tomllib.loads(read_config_text(path))
+            data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{path}: not valid TOML ({exc}); fix or delete the file") from None
+            raise not_valid_toml(path, text, exc) from None
         if "database_url" in data:
             raise ConfigError(
                 f"{path}: database_url cannot be set in the config file (the URL holds the "
@@ -366,7 +385,14 @@ def save_settings(changes: dict[str, object], path: Path | None = None) -> Path:
     import tomlkit
 
     path = path or config_file()
-    doc = tomlkit.parse(read_config_text(path)) if path.exists() else tomlkit.document()
+    doc = tomlkit.document()
+    if path.exists():  # edited by hand meanwhile: said as a load says it, not tomlkit's error
+        text = read_config_text(path)
+        try:
+            tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise not_valid_toml(path, text, exc) from None
+        doc = tomlkit.parse(text)
     for dotted, value in changes.items():
         *sections, key = dotted.split(".")
         table: Any = doc

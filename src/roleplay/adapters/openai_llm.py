@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -58,22 +59,43 @@ class LlmClient:
         self.config = config
         self._client: openai.OpenAI | None = None
         self._model: str | None = config.model
+        self._lock = threading.Lock()  # one openai client, however many threads ask first
+        self._closed = False
 
     # --- plumbing ------------------------------------------------------------------------
 
     @property
     def client(self) -> openai.OpenAI:
-        if self._client is None:
-            import openai  # heavy: only when an LLM is actually used
+        with self._lock:
+            if self._closed:  # never a new connection behind the closer's back
+                raise LlmError(
+                    f"The LLM client for {self.config.where} was used after roleplay closed "
+                    "it; this is a bug in roleplay (please report it). Run the command again."
+                )
+            if self._client is None:
+                import openai  # heavy: only when an LLM is actually used
 
-            self._client = openai.OpenAI(
-                base_url=self.config.base_url,
-                # Local servers (Ollama, llama.cpp) accept any key but the client wants one.
-                api_key=self.config.api_key or "not-needed",
-                timeout=self.config.timeout,
-                max_retries=self.config.max_retries,
-            )
-        return self._client
+                self._client = openai.OpenAI(
+                    base_url=self.config.base_url,
+                    # Local servers (Ollama, llama.cpp) accept any key but the client wants one.
+                    api_key=self.config.api_key or "not-needed",
+                    timeout=self.config.timeout,
+                    max_retries=self.config.max_retries,
+                )
+            return self._client
+
+    def close(self) -> None:
+        """Close the connections to the server now (the openai client keeps them open for
+        the next request, until the garbage collector gets to it). Idempotent; a request
+        afterwards raises LlmError."""
+        with self._lock:
+            client, self._client, self._closed = self._client, None, True
+        if client is not None:
+            client.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
 
     @property
     def where(self) -> str:

@@ -35,7 +35,10 @@ PassOpt = Annotated[
 @app.command()
 def assign(
     target: Annotated[str, typer.Argument(help="SCENARIO or SCENARIO:DRILL.")],
-    to: Annotated[str | None, typer.Option("--to", help="The rep it is for.")] = None,
+    # Checked as `--rep` is everywhere else: the name, then against the reps the index knows.
+    to: Annotated[
+        str | None, typer.Option("--to", help="The rep it is for.", callback=rep_option)
+    ] = None,
     team: Annotated[bool, typer.Option("--team", help="Everyone on the team.")] = False,
     due: DueOpt = None,
     every: EveryOpt = None,

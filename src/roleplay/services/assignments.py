@@ -83,7 +83,7 @@ class Assignments:
             raise AssignmentError(
                 "--due and --every together", "a date for a one-off, or a cadence like 2/week"
             )
-        if to is not None:
+        if to is not None:  # the names `--rep` takes elsewhere, said the same way
             self._check_rep(data, to)
         now = self.clock.now()
         item = Assignment(
@@ -170,14 +170,20 @@ class Assignments:
         return self.status(rep or self.me())
 
     def check_rep(self, rep: str) -> None:
-        """A `--rep NAME` that names nobody the index knows is said, with the closest names
-        (an empty list would read as "no practice"). Raises UnknownRep."""
-        data = self._data()
+        """A `--rep NAME` (or `assign --to NAME`) that names nobody the index knows is said,
+        with the closest names (an empty list would read as "no practice"). Raises
+        UnknownRep."""
+        self._check_rep(self._data(), rep)
+
+    def _check_rep(self, data: TeamData, rep: str) -> None:
         known = set(data.known_reps()) | {self._me, self.me()}
         if rep in known:
             return
-        shared = data.identity().shared
-        where = "the team's logins and the reps of its sessions" if shared else "reps with sessions"
+        where = (
+            "the team's logins and the reps of its sessions and assignments"
+            if data.identity().shared
+            else "reps with sessions or assignments"
+        )
         close = difflib.get_close_matches(rep, sorted(known), n=3, cutoff=0.6)
         folded = [k for k in sorted(known) if k.casefold() == rep.casefold() and k not in close]
         close = folded + close
@@ -207,14 +213,6 @@ class Assignments:
                 _, hint = unknown_reference("drill", drill, drills)
                 raise AssignmentError(f"scenario {entry.scenario.id} has no drill '{drill}'", hint)
         return entry.scenario.id, drill
-
-    def _check_rep(self, data: TeamData, rep: str) -> None:
-        known = set(data.reps()) | {self._me}
-        if rep not in known:
-            message, hint = unknown_reference("rep", rep, known)
-            shared = data.identity().shared
-            where = "the team's logins" if shared else "reps with sessions in the index"
-            raise AssignmentError(message, f"{hint} ({where})")
 
     @staticmethod
     def _find(data: TeamData, ref: str, withdrawn: bool = True) -> Assignment:

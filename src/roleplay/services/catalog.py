@@ -54,6 +54,11 @@ class UnknownScenario(RoleplayError):
     """Not in the workspace; the message names close matches."""
 
 
+class UnknownRubric(RoleplayError):
+    """Not usable: no such rubric (the message names close matches), or its file has
+    problems (the message names the first, with file and line)."""
+
+
 @dataclass
 class Catalog:
     scenarios: dict[str, ScenarioFile] = field(default_factory=dict)
@@ -63,11 +68,20 @@ class Catalog:
     omitted: dict[Path, int] = field(default_factory=dict)  # problems past the per-file cap
     # The valid part of broken scenario files, for checking their references too.
     partial: dict[Path, tuple[Scenario, Positions]] = field(default_factory=dict)
+    # Broken rubric files by the id they give (or their name): a scenario that uses one is
+    # told that file has problems, not that the rubric does not exist.
+    broken_rubrics: dict[str, Path] = field(default_factory=dict)
+    # Ids that several files give and that no file named after the id settles: none of them
+    # is used, so a new file can never swap the scenario a rep practises.
+    clashes: dict[str, list[Path]] = field(default_factory=dict)
 
     def scenario(self, ref: str) -> ScenarioFile:
         """By id, or by the path of a scenario file in the workspace."""
         if ref in self.scenarios:
             return self.scenarios[ref]
+        if ref in self.clashes:
+            problems = "\n".join(str(p) for path in self.clashes[ref] for p in self.broken[path])
+            raise UnknownScenario(f"scenario '{ref}' is defined by several files:\n{problems}")
         for entry in self.scenarios.values():
             if Path(ref).name in (entry.path.name, entry.path.stem):
                 return entry
@@ -82,6 +96,13 @@ class Catalog:
 
     def rubric_for(self, scenario: Scenario) -> RubricFile:
         return self.rubrics[scenario.rubric]
+
+    def rubric(self, ref: str) -> RubricFile:
+        """By id; a rubric whose file has problems is named as such, not as unknown."""
+        if ref in self.rubrics:
+            return self.rubrics[ref]
+        message, hint = _missing_rubric(self, ref)
+        raise UnknownRubric(message, hint)
 
 
 def detect_kind(path: Path, text: str) -> Kind:
@@ -114,7 +135,7 @@ class Parsed:
     model: Scenario | Rubric | None
     positions: Positions | None
     problems: tuple[Problem, ...] = ()
-    partial: Scenario | None = None
+    partial: Scenario | Rubric | None = None
 
 
 def load_catalog(
@@ -127,16 +148,31 @@ def load_catalog(
     `parsed`: files parsed before, reused when their bytes are the same (the reference checks
     across files always run again)."""
     catalog = Catalog()
+    found = _Found()
     for path, kind in trainer_files(scenario_dirs, rubric_dirs, extra_files):
-        _load_file(catalog, path, kind, parsed)
+        _load_file(catalog, found, path, kind, parsed)
+    _settle_ids(catalog, found.rubrics, catalog.rubrics)
+    _settle_ids(catalog, found.scenarios, catalog.scenarios)
     _cross_check(catalog)
     if parsed is not None:
         parsed.save()
     return catalog
 
 
+@dataclass
+class _Found:
+    """The valid files read, before their ids are checked against each other."""
+
+    scenarios: list[ScenarioFile] = field(default_factory=list)
+    rubrics: list[RubricFile] = field(default_factory=list)
+
+
 def _load_file(
-    catalog: Catalog, path: Path, kind: Kind | None, parsed: ParsedFiles | None = None
+    catalog: Catalog,
+    found_files: _Found,
+    path: Path,
+    kind: Kind | None,
+    parsed: ParsedFiles | None = None,
 ) -> None:
     shown = display_path(path)
     try:
@@ -173,16 +209,18 @@ def _load_file(
     from roleplay.domain.scenario import Scenario
 
     if isinstance(found.model, Rubric) and found.positions is not None:
-        entry_r = RubricFile(path, found.model, digest, found.positions)
-        _register(catalog, path, shown, found.model.id, found.positions, catalog.rubrics, entry_r)
+        found_files.rubrics.append(RubricFile(path, found.model, digest, found.positions))
     elif isinstance(found.model, Scenario) and found.positions is not None:
-        entry_s = ScenarioFile(path, found.model, digest, found.positions)
-        _register(catalog, path, shown, found.model.id, found.positions, catalog.scenarios, entry_s)
+        found_files.scenarios.append(ScenarioFile(path, found.model, digest, found.positions))
     else:
         _broken(catalog, path, list(found.problems))
-        if found.partial is not None and found.positions is not None:
+        if isinstance(found.partial, Scenario) and found.positions is not None:
             # Its references to rubrics are checked with the others, in the same run.
             catalog.partial[path] = (found.partial, found.positions)
+        elif kind == "rubric":
+            # The id it gives when that much is valid, else its name (rubrics/mini.yaml).
+            ident = found.partial.id if isinstance(found.partial, Rubric) else path.stem
+            catalog.broken_rubrics.setdefault(ident, path)
 
 
 def _parse(kind: Kind, text: str, shown: str) -> Parsed:
@@ -194,43 +232,69 @@ def _parse(kind: Kind, text: str, shown: str) -> Parsed:
             return Parsed(*load_rubric(text, shown))
         return Parsed(*load_scenario(text, shown))
     except InvalidFile as exc:
+        from roleplay.domain.rubric import Rubric
         from roleplay.domain.scenario import Scenario
 
-        partial = exc.partial if isinstance(exc.partial, Scenario) else None
+        partial = exc.partial if isinstance(exc.partial, (Scenario, Rubric)) else None
         return Parsed(None, exc.positions, tuple(exc.problems), partial)
 
 
 E = TypeVar("E", ScenarioFile, RubricFile)
 
 
-def _register(
-    catalog: Catalog,
-    path: Path,
-    shown: str,
-    ident: str,
-    pos: Positions,
-    table: dict[str, E],
-    entry: E,
-) -> None:
-    if ident in table:
-        other = display_path(table[ident].path)
-        line, col = pos.of(("id",))
-        _broken(
-            catalog,
-            path,
-            [
-                Problem(
-                    shown,
-                    line,
-                    col,
-                    "id",
-                    f"id '{ident}' is already used by {other}",
-                    "ids must be unique in a workspace",
-                )
-            ],
+def _model_id(entry: ScenarioFile | RubricFile) -> str:
+    return entry.scenario.id if isinstance(entry, ScenarioFile) else entry.rubric.id
+
+
+def _settle_ids(catalog: Catalog, entries: list[E], table: dict[str, E]) -> None:
+    """Put each file in `table` by its id. When several files give one id, the file named
+    after the id (price-objection.yaml for 'price-objection') is kept and the others are
+    broken; when no single file is, none is kept. Either way what a rep practises never
+    depends on which copy sorts first, and every problem names all the files and lines."""
+    by_id: dict[str, list[E]] = {}
+    for entry in entries:
+        by_id.setdefault(_model_id(entry), []).append(entry)
+    for ident, same in by_id.items():
+        if len(same) == 1:
+            table[ident] = same[0]
+            continue
+        named = [e for e in same if e.path.stem == ident]
+        kept = named[0] if len(named) == 1 else None
+        if kept is not None:
+            table[ident] = kept
+        else:
+            catalog.clashes[ident] = [e.path for e in same]
+        for entry in same:
+            if entry is kept:
+                continue
+            others = [e for e in same if e is not entry]
+            _broken(catalog, entry.path, [_clash(entry, others, kept, set(by_id))])
+            if isinstance(entry, ScenarioFile):
+                # Its references are still checked, so one run shows every problem.
+                catalog.partial[entry.path] = (entry.scenario, entry.positions)
+            else:
+                catalog.broken_rubrics.setdefault(ident, entry.path)
+
+
+def _clash(entry: E, others: list[E], kept: E | None, ids: set[str]) -> Problem:
+    ident = _model_id(entry)
+    line, col = entry.positions.of(("id",))
+    where = [f"{display_path(o.path)}:{o.positions.of(('id',))[0]}" for o in others]
+    # A new id to suggest: the file's own name, unless another file already uses that.
+    own = entry.path.stem if entry.path.stem not in ids else f"{ident}-2"
+    if kept is not None:
+        message = (
+            f"id '{ident}' is already used by {', '.join(where)}; "
+            f"{display_path(kept.path)} (named after the id) is used and this file is ignored"
         )
-        return
-    table[ident] = entry
+        hint = f"give this file its own id (id: {own}), or delete it if it is a stray copy"
+    else:
+        message = (
+            f"id '{ident}' is also used by {', '.join(where)}; none of these files is used "
+            "until each has its own id"
+        )
+        hint = f"give this file its own id (id: {own}), or name the one to keep {ident}.yaml"
+    return Problem(display_path(entry.path), line, col, "id", message, hint)
 
 
 def _broken(catalog: Catalog, path: Path, problems: list[Problem]) -> None:
@@ -288,9 +352,7 @@ def _references(catalog: Catalog, s: Scenario, positions: Positions, path: Path)
     rubric = catalog.rubrics.get(s.rubric)
     if rubric is None:
         line, col = positions.of(("rubric",))
-        message, hint = unknown_reference("rubric", s.rubric, catalog.rubrics)
-        if not hint.startswith("did you mean"):
-            hint = f"add rubrics/{s.rubric}.yaml or use an existing id ({hint})"
+        message, hint = _missing_rubric(catalog, s.rubric)
         problems.append(Problem(shown, line, col, "rubric", message, hint))
         return problems
     for where, what, fix in check_coaching(s, (c.id for c in rubric.rubric.criteria)):
@@ -314,6 +376,29 @@ def _references(catalog: Catalog, s: Scenario, positions: Positions, path: Path)
                 )
             )
     return problems
+
+
+def _missing_rubric(catalog: Catalog, ident: str) -> tuple[str, str]:
+    """(message, hint) for a rubric id that is not in the catalog: its file has problems (the
+    first one named, with file, line and field), or there is no such rubric."""
+    path = catalog.broken_rubrics.get(ident)
+    if path is None:
+        message, hint = unknown_reference("rubric", ident, catalog.rubrics)
+        if not hint.startswith("did you mean"):
+            hint = f"add rubrics/{ident}.yaml or use an existing id ({hint})"
+        return message, hint
+    shown = display_path(path)
+    kept = catalog.broken.get(path, [])
+    problems = [p for p in kept if p.path != _MORE]
+    if not problems:  # not expected: a broken file has at least one problem
+        return f"rubric '{ident}' cannot be used: {shown} has problems", f"fix {shown}"
+    first, count = problems[0], count_problems(catalog, kept)
+    where = f"{first.file}:{first.line}" if first.line else first.file
+    more = f" (and {count - 1} more problem{'s' if count > 2 else ''})" if count > 1 else ""
+    return (
+        f"rubric '{ident}' cannot be used: {where}: {first.path}: {first.message}{more}",
+        f"fix {shown}; `roleplay validate {shown}` lists every problem",
+    )
 
 
 def validate(

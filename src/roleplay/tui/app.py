@@ -19,6 +19,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.signal import Signal
 
+from roleplay.tui.background import BackgroundThreads
 from roleplay.tui.failures import FailureDialog, ReportsFailures, describe
 from roleplay.tui.screens.home import HomeScreen
 
@@ -57,6 +58,9 @@ class RoleplayApp(ReportsFailures, App[None]):
         "team": lambda: _screen("team", "TeamScreen"),
     }
     DEFAULT_MODE = "home"
+    # How long the exit waits for work still running in the app's threads (a list still
+    # reading, a scorecard being saved) before it closes the services anyway.
+    EXIT_WAIT_SECONDS = 5.0
     BINDINGS = [
         Binding("f1", "switch_mode('home')", "Today", id="nav.home"),
         Binding("f2", "switch_mode('library')", "Library", id="nav.library"),
@@ -86,6 +90,8 @@ class RoleplayApp(ReportsFailures, App[None]):
         # replaced by new settings stay open till then (a worker may still use them); ready
         # services passed in are their caller's to close.
         self._built_here: list[Services] = []
+        self._threads: BackgroundThreads | None = None  # the thread workers' executor
+        self._exiting = False  # services built from now on are closed at once
         if callable(services):
             self._builder = services
             # The rep's theme from the first frame on (not the default, then theirs once the
@@ -158,8 +164,19 @@ class RoleplayApp(ReportsFailures, App[None]):
         else:
             self._started()
 
-    def on_unmount(self) -> None:
-        """The app ends: the index connections of the services it built close now."""
+    def on_load(self) -> None:
+        """Before anything runs: thread workers run where the exit can wait for them."""
+        self._threads = BackgroundThreads.install()
+
+    async def on_unmount(self) -> None:
+        """The app ends: once the work still running in its threads is done (a screen's list
+        still reading holds an index connection until it is), at most EXIT_WAIT_SECONDS, the
+        index connections of the services it built close."""
+        if self._threads is not None:
+            left = await self._threads.settle(self.EXIT_WAIT_SECONDS)
+            if left:  # nothing is lost: files are written before the index is
+                log.info("closing with %d background task(s) still running", left)
+        self._exiting = True
         while self._built_here:
             self._built_here.pop().close()
 
@@ -185,6 +202,9 @@ class RoleplayApp(ReportsFailures, App[None]):
         self.services_built.publish(error)
 
     def _built(self, services: Services) -> None:
+        if self._exiting:  # built after the exit stopped waiting: never used
+            services.close()
+            return
         self._built_here.append(services)
         self._services = services
         self._started()
@@ -514,6 +534,9 @@ class RoleplayApp(ReportsFailures, App[None]):
             services.close()  # never used
 
     def _reloaded(self, services: Services) -> None:
+        if self._exiting:
+            services.close()
+            return
         self._built_here.append(services)
         self.services = services
         self._apply_ui_settings()
