@@ -18,7 +18,7 @@ from roleplay.adapters.scripted_customer import ScriptedCustomer
 from roleplay.adapters.tts_silent import SilentSpeech
 from roleplay.adapters.vad import EnergyVad
 from roleplay.composition import build, build_voice, listen_settings
-from roleplay.config import Settings
+from roleplay.config import Settings, VoiceSettings
 from roleplay.domain.scenario import Voice
 from roleplay.domain.turn_taking import same_words
 from roleplay.services.engine import CallState
@@ -91,7 +91,9 @@ def test_an_early_guess_never_costs_the_rep_a_word(
     assert any(reply.text.startswith(x) for x in tts.texts)  # heard: it was synthesised
 
 
-def test_a_question_is_announced_with_the_words_of_the_whole_turn(tmp_path: Path, tiny_en) -> None:
+def test_a_question_is_announced_with_the_words_of_the_whole_turn(
+    tmp_path: Path, tiny_en, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The listener on its own, live: whatever it announced early, its last announcement and
     the turn's words are the whole question."""
     from roleplay.adapters.audio_file import FileAudioSource
@@ -99,18 +101,39 @@ def test_a_question_is_announced_with_the_words_of_the_whole_turn(tmp_path: Path
 
     line = "What would a good week look like for your drivers?"
     gap = np.zeros(int(1.5 * RATE), np.float32)
-    wav = write_wav(tmp_path / "q.wav", np.concatenate([gap, say(line), gap]))
+    after = np.zeros(int(2.5 * RATE), np.float32)
+    wav = write_wav(tmp_path / "q.wav", np.concatenate([gap, say(line), after]))
     heard: list[object] = []
+    # The silence that ends a turn while its words are not known yet is 2 s, not 650 ms: on
+    # a busy machine the pause's transcript takes longer than 650 ms, and the turn then ends
+    # before it is done, which is by design (below). Once the words are known (a question),
+    # the turn ends after the same 250 ms as with the defaults.
+    settings = Settings(rep="tester", voice=VoiceSettings(silence_ms=2000))
     listener = RepListener(
         FileAudioSource(wav, realtime=True),
         SileroVad(),
         tiny_en,
         "en",
-        listen_settings(Settings(rep="tester")),
+        listen_settings(settings),
         heard=heard.append,
         notify=lambda _e: None,
         open_track=lambda: None,
     )
+    # Whether each pause's transcript was done while its turn was still open: one done after
+    # the silence had already ended the turn (the default 650 ms, when no words were ready to
+    # shorten or lengthen it) is late news, never announced, by design; the turn's words are
+    # that transcript all the same. Noted after the listener's own check, with the same test.
+    pauses: list[list[bool]] = []
+    start_pause = listener._start_pause
+
+    def watched_pause() -> None:
+        start_pause()
+        job, turn, late = listener._pause, listener._turn_id, list[bool]()
+        assert job is not None
+        job.add_done_callback(lambda _f: late.append(listener._turn_id != turn))
+        pauses.append(late)
+
+    monkeypatch.setattr(listener, "_start_pause", watched_pause)
     listener.start()
     assert listener._thread is not None
     listener._thread.join(timeout=60)
@@ -121,7 +144,15 @@ def test_a_question_is_announced_with_the_words_of_the_whole_turn(tmp_path: Path
     words = ended[0].text.result(timeout=30)
     listener.stop()
     assert wer(line, words) < 0.2, words
+    # Nothing is announced for a turn once it has ended.
+    assert not any(isinstance(h, Paused) for h in heard[heard.index(ended[0]) :]), heard
     paused = [h for h in heard if isinstance(h, Paused)]
+    assert pauses and pauses[-1], "the turn ended without a pause transcript"
+    if pauses[-1] == [True]:  # its transcript came after the turn ended: never announced
+        pytest.skip(
+            "the machine was too busy: the pause's transcript was done after the silence had "
+            f"ended the turn, so it could not be announced (announced: {paused})"
+        )
     assert paused and wer(words, paused[-1].text) == 0, [p.text for p in paused]
 
 
