@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from roleplay.adapters.audio_sounddevice import Microphone, list_devices
+from roleplay.adapters.audio_sounddevice import BLOCK, Microphone, list_devices
 from roleplay.adapters.audio_speaker import SoundDeviceSpeaker
 from tests.pulse import SINK, pulse_daemon, pulse_sink
 from tests.speech import JFK, needs_espeak, speech_dir, wer, write_wav
@@ -123,21 +123,35 @@ def test_clips_play_whole_through_one_stream_kept_open_between_them(
     speaker = SoundDeviceSpeaker("pulse")
     # Five 0.1 s steps of pitch: which part of the first clip is heard, not only how much.
     steps = (300, 500, 700, 900, 1100)
+    began = time.monotonic() - len(blocks) * BLOCK / 16000  # the recording's second 0, about
     first = speaker.play(Clip(np.concatenate([_tone(hz, 0.1) for hz in steps]), 22050))
     assert first.wait(20)
     time.sleep(0.6)  # the customer is silent: the stream plays silence, and stays open
     second = speaker.play(Clip(_tone(1600, 0.5), 22050))
     assert second.wait(20)
-    time.sleep(0.5)  # what is still in the device's buffer reaches the monitor
+    # What is still in the device's buffer reaches the monitor within 0.5 s; and on a busy
+    # machine the recording thread is behind: closing the microphone drops what it has not
+    # read yet (the second clip's end was lost so). Recorded until it has read that far.
+    upto = time.monotonic() + 0.5 - began
+    time.sleep(0.5)
+    deadline = time.monotonic() + 30
+    while len(blocks) * BLOCK / 16000 < upto and time.monotonic() < deadline:
+        time.sleep(0.02)  # (one that never gets there dropped audio: overflows, below)
     mic.close()
     thread.join(timeout=5)
     speaker.close()
     # One stream, plus one more only each time an underrun swapped one in (a loaded
     # machine): none is opened for a clip.
     assert speaker.streams_opened == 1 + speaker.grown + speaker.failovers
+    if first.underran or second.underran:
+        assert speaker.grown >= 1 or speaker.latency == LATENCIES[-1]
+    if mic.overflows:  # (PortAudio said so: on an idle machine it does not happen)
+        pytest.skip(
+            f"the monitor recording itself dropped audio ({mic.overflows} overflow(s)) on a "
+            "starved machine: what was heard of each clip cannot be measured"
+        )
     recorded = np.concatenate(blocks)
-    # The monitor recording itself may drop audio on a starved machine: said with a failure.
-    why = f"(the monitor recording overflowed {mic.overflows} time(s))"
+    why = f"(recorded {len(recorded) / 16000:.2f} s, wanted {upto:.2f} s)"
     heard = [_seconds_of(hz, recorded) for hz in steps]
     # A clip is heard whole: the first step is the clip's first 0.1 s, cut short when the
     # clip lost its start (a clean one is 0.1 s; one 10 ms window of slack for where the
@@ -148,8 +162,6 @@ def test_clips_play_whole_through_one_stream_kept_open_between_them(
         assert min(heard) >= 0.085 and sum(heard) >= 0.45, (heard, why)
     if not second.underran:
         assert _seconds_of(1600, recorded) >= 0.45, (_seconds_of(1600, recorded), why)
-    if first.underran or second.underran:
-        assert speaker.grown >= 1 or speaker.latency == LATENCIES[-1]
 
 
 def test_preparing_a_spoken_call_starts_the_customers_speaker(
@@ -179,7 +191,12 @@ def test_preparing_a_spoken_call_starts_the_customers_speaker(
     try:
         assert speaker.streams_opened == 0
         VoiceCall(call, parts).prepare()
-        assert speaker.streams_opened == 1  # opened before the call runs
+        # Opened before the call runs; one more only each time an underrun swapped one in
+        # (loading the speech model on a busy machine starves the stream: at a load of ~15
+        # this failed on streams_opened == 2, then 3). Read as a swap counts them.
+        with speaker._lock:
+            opened, swapped = speaker.streams_opened, speaker.grown + speaker.failovers
+        assert opened == 1 + swapped
         deadline = time.monotonic() + 30
         while not speaker.ready and time.monotonic() < deadline:
             time.sleep(0.05)  # its sound flows and it keeps up, with no clip queued yet
