@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from roleplay.domain.scorecard import Scorecard
     from roleplay.domain.session import Transcript, Turn
     from roleplay.services.calibration import HumanScore
+    from roleplay.services.catalog import Catalog
 
 AUDIO = {".wav", ".flac", ".mp3", ".ogg", ".m4a", ".opus", ".aac"}
 
@@ -123,6 +124,17 @@ def _rescore(services: Services, session: str, judge: Judge, samples: int, as_js
         typer.echo(line)
 
 
+def _rubric_or_fail(catalog: Catalog, rubric_id: str) -> None:
+    """A rubric that is not usable: no such id (with close matches), or a file with problems
+    (named with file, line and field, not as "unknown")."""
+    from roleplay.services.catalog import UnknownRubric
+
+    try:
+        catalog.rubric(rubric_id)
+    except UnknownRubric as exc:  # the hint in brackets, as it was written before
+        raise fail(f"{exc.message} ({exc.hint})" if exc.hint else exc.message) from None
+
+
 def _judge(judge: Judge, rubric: Rubric, t: Transcript) -> Scorecard:
     try:
         return judge.score(rubric, t)
@@ -138,11 +150,7 @@ def _outside_call(
     side: tuple[Channel | None, Voice | None] = (None, None),
 ) -> Transcript:
     catalog = services.catalog()
-    if rubric_id not in catalog.rubrics:
-        from roleplay.domain.suggest import unknown_reference
-
-        message, hint = unknown_reference("rubric", rubric_id, catalog.rubrics)
-        raise fail(f"{message} ({hint})")
+    _rubric_or_fail(catalog, rubric_id)
     if not path.exists():
         raise fail(f"no such file: {path}")
     if not path.is_file():  # a folder, or a pipe or device that reading would wait on
@@ -285,11 +293,7 @@ def calibrate(
 
     services = build_services()
     catalog = services.catalog()
-    if rubric not in catalog.rubrics:
-        from roleplay.domain.suggest import unknown_reference
-
-        message, hint = unknown_reference("rubric", rubric, catalog.rubrics)
-        raise fail(f"{message} ({hint})")
+    _rubric_or_fail(catalog, rubric)
     humans: list[HumanScore] = []
     if human is not None:
         if not human.is_file():
