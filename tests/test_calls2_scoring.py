@@ -48,6 +48,41 @@ def saved(ws: Path) -> list[dict[str, Any]]:
     return rows
 
 
+def test_a_timed_transcript_keeps_how_long_the_call_lasted(
+    mini_workspace: Path, tmp_path: Path
+) -> None:
+    call = tmp_path / "call.txt"
+    call.write_text(CALL)
+    result = score(mini_workspace, call)
+    assert result.exit_code == 0, result.output
+    [row] = saved(mini_workspace)
+    assert row["duration"] == 125.0  # was 0
+    assert "2:05" in invoke(mini_workspace, "sessions").stdout  # was 0:00
+    record = json.loads(next((mini_workspace / "recordings").glob("*/session.json")).read_text())
+    assert record["started_at"] < record["ended_at"]
+
+
+def test_a_recording_keeps_its_duration(
+    mini_workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    call = tmp_path / "call.wav"
+    call.write_bytes(b"RIFF")
+
+    def recorded(*_args: object) -> tuple[tuple[Turn, ...], dict[str, object]]:
+        turns = (
+            Turn(index=0, speaker="rep", text="How do you plan routes today?", start=0, end=4),
+            Turn(index=1, speaker="customer", text="By hand, every morning.", start=5, end=9),
+        )
+        return turns, {"split": "stereo", "rep_side": "left", "duration": 754.2}
+
+    monkeypatch.setattr(scoring, "_recorded_call", recorded)
+    result = score(mini_workspace, call)
+    assert result.exit_code == 0, result.output
+    [row] = saved(mini_workspace)
+    assert row["duration"] == pytest.approx(754.2)  # was 0
+    assert "12:34" in invoke(mini_workspace, "sessions").stdout  # was 0:00
+
+
 def _break_rubric(ws: Path) -> None:
     rubric = ws / "rubrics" / "mini.yaml"
     rubric.write_text(rubric.read_text().replace("pass_threshold: 3.0", "pass_threshold: high"))

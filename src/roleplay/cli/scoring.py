@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
@@ -165,8 +166,11 @@ def _outside_call(
 
     rubric = catalog.rubrics[rubric_id].rubric
     extra: dict[str, str | int | float | bool | None] = {}
+    seconds: float | None = None  # how long the call lasted, when the file says
     if path.suffix.lower() in AUDIO:
         turns, extra = _recorded_call(services, path, rubric.language, rep, side)
+        duration = extra.get("duration")
+        seconds = float(duration) if isinstance(duration, int | float) else None
     else:
         if side != (None, None):
             raise fail(
@@ -178,8 +182,14 @@ def _outside_call(
         except TranscriptFileError as exc:
             raise fail(str(exc)) from None
         turns = parsed.turns
+        if parsed.timed and turns:  # its last timestamp; untimed lines say nothing of time
+            seconds = max(t.end for t in turns)
     digest = _sha256(path)
     now = services.practice.clock.now()
+    # The call lasted as long as its recording, or to its transcript's last timestamp:
+    # `sessions` shows that time (it showed 0:00 when both ends were the moment of scoring).
+    # It ends now, when it is scored, so no time lies in the future.
+    started = now - timedelta(seconds=seconds) if seconds is not None else now
     record = SessionRecord(
         id=f"{now:%Y%m%d-%H%M%S}-call-{digest[:6]}",
         scenario=FileRef(id=OUTSIDE_CALL, version=1, sha256=digest, title=path.name),
@@ -195,7 +205,7 @@ def _outside_call(
         team=services.settings.team,
         mode="transcript",
         settings={"source": str(path.name), **extra},
-        started_at=now,
+        started_at=started,
         ended_at=now,
     )
     return Transcript(record=record, turns=turns)
