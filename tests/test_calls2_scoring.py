@@ -83,6 +83,29 @@ def test_a_recording_keeps_its_duration(
     assert "12:34" in invoke(mini_workspace, "sessions").stdout  # was 0:00
 
 
+def test_a_failed_save_removes_the_half_written_session_and_says_so(
+    mini_workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    call = tmp_path / "call.txt"
+    call.write_text(CALL)
+    other = tmp_path / "other.txt"
+    other.write_text(CALL.replace("bad morning", "slow morning"))
+    assert score(mini_workspace, other).exit_code == 0  # a session that must stay
+    [kept] = saved(mini_workspace)
+
+    def disk_full(self: FileSessionStore, session_id: str, scorecard: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(self.root / session_id))
+
+    monkeypatch.setattr(FileSessionStore, "save_scorecard", disk_full)
+    result = score(mini_workspace, call)
+    assert result.exit_code != 0
+    assert "The call was not saved" in result.output and "it was removed" in result.output
+    assert "No space left on device" in result.output  # and why, as any disk error is told
+    assert [r["id"] for r in saved(mini_workspace)] == [kept["id"]]  # no empty 0-turn call
+    folders = [p.name for p in (mini_workspace / "recordings").iterdir() if p.is_dir()]
+    assert kept["id"] in folders and len([f for f in folders if "-call-" in f]) == 1
+
+
 def _break_rubric(ws: Path) -> None:
     rubric = ws / "rubrics" / "mini.yaml"
     rubric.write_text(rubric.read_text().replace("pass_threshold: 3.0", "pass_threshold: high"))

@@ -256,11 +256,27 @@ def _recorded_call(
 
 
 def _import(services: Services, t: Transcript, card: Scorecard) -> None:
+    """Keep the scored call as a session. A failure part-way (a full disk) removes the folder
+    this made, and only that one, and says so: no empty "ended" call with 0 turns is left in
+    `sessions`. The failure itself is then reported as any other (cli/app.py)."""
+    import shutil
+
     store = services.store
-    store.create(t.record)
-    for turn in t.turns:
-        store.append_turn(t.record.id, turn)
-    store.save_scorecard(t.record.id, card)
+    store.create(t.record)  # a session already there under the name raises: left alone
+    try:
+        for turn in t.turns:
+            store.append_turn(t.record.id, turn)
+        store.save_scorecard(t.record.id, card)
+    except BaseException:
+        folder = store.folder(t.record.id)
+        shutil.rmtree(folder, ignore_errors=True)
+        gone = "it was removed" if not folder.exists() else f"remove {folder} by hand"
+        typer.echo(
+            f"The call was not saved: writing session {t.record.id} failed part-way; {gone}. "
+            "Score the call again once the cause below is fixed.",
+            err=True,
+        )
+        raise
     typer.echo(f"Saved as session {t.record.id}", err=True)
 
 
