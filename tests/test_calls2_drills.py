@@ -126,3 +126,15 @@ def test_a_new_drill_that_fails_validation_removes_only_the_file_it_created(
     result = invoke(mini_workspace, "call-drills", sid, "--make")
     assert result.exit_code != 0 and "does not validate" in result.output
     assert sorted(p.name for p in scenarios.rglob("*")) == before
+
+
+def test_a_second_force_keeps_the_first_copy_too(mini_workspace: Path, tmp_path: Path) -> None:
+    sid = saved_call(mini_workspace, tmp_path)
+    path = made_files(mini_workspace, sid)[0]
+    edited = path.read_text() + EDITED
+    path.write_text(edited)
+    for _ in range(2):
+        forced = invoke(mini_workspace, "call-drills", sid, "--make", "--force")
+        assert forced.exit_code == 0, forced.output
+    assert path.with_name(path.name + ".bak").read_text() == edited  # not written over
+    assert EDITED not in path.with_name(path.name + ".bak2").read_text()

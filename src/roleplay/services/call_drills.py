@@ -143,9 +143,13 @@ def _create(path: Path, text: str) -> None:
 
 
 def _replace(path: Path, text: str) -> Path:
-    """--force: keep the old file as NAME.yaml.bak, then replace it atomically. Returns the
-    copy's path."""
+    """--force: keep the old file as NAME.yaml.bak (NAME.yaml.bak2... when that is taken: a
+    copy is never written over), then replace it atomically. Returns the copy's path."""
     backup = path.with_name(path.name + ".bak")
+    n = 1
+    while backup.exists() or backup.is_symlink():  # an earlier copy may hold the trainer's edits
+        n += 1
+        backup = path.with_name(f"{path.name}.bak{n}")
     mode = path.stat().st_mode & 0o777
     write_atomic(backup, path.read_bytes())
     write_atomic(path, text)
