@@ -138,3 +138,17 @@ def test_a_second_force_keeps_the_first_copy_too(mini_workspace: Path, tmp_path:
         assert forced.exit_code == 0, forced.output
     assert path.with_name(path.name + ".bak").read_text() == edited  # not written over
     assert EDITED not in path.with_name(path.name + ".bak2").read_text()
+
+
+def test_without_hard_links_a_new_drill_is_still_written(
+    mini_workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sid = saved_call(mini_workspace, tmp_path)
+
+    def no_links(*_args: object) -> None:
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr("roleplay.services.call_drills.os.link", no_links)
+    path = made_files(mini_workspace, sid)[0]
+    assert path.read_text().startswith("# A drill made from the real call")
+    assert not [p for p in path.parent.iterdir() if p.name.endswith(".tmp")]

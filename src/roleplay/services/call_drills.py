@@ -138,6 +138,12 @@ def _create(path: Path, text: str) -> None:
             raise CallDrillError(
                 f"{path} appeared while the drill was made; roleplay leaves it alone"
             ) from None
+        except OSError:  # a file system without hard links: rename, after a last look
+            if path.exists() or path.is_symlink():
+                raise CallDrillError(
+                    f"{path} appeared while the drill was made; roleplay leaves it alone"
+                ) from None
+            Path(tmp).replace(path)
     finally:
         Path(tmp).unlink(missing_ok=True)
 
