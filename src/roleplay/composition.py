@@ -151,14 +151,17 @@ class Services:
             transcript_file=lambda sid: self.store.folder(sid) / TRANSCRIPT_FILE,
         )
 
-    def make_drills(self, session_id: str, base: str | None = None) -> list[MadeDrill]:
+    def make_drills(
+        self, session_id: str, base: str | None = None, force: bool = False
+    ) -> list[MadeDrill]:
         """Drills from a scored real call's weakest moments, written into the workspace's
-        scenarios and dated by the services' one clock (the CLI and the app make the same)."""
+        scenarios and dated by the services' one clock (the CLI and the app make the same).
+        A drill file already there is replaced only with `force` (its copy kept as .bak)."""
         from roleplay.services.call_drills import make_drills
 
         ws, day = self.workspace, self.practice.clock.now().date()
         return make_drills(
-            self.store, self.catalog(), ws.scenarios, ws.rubrics, session_id, day, base
+            self.store, self.catalog(), ws.scenarios, ws.rubrics, session_id, day, base, force
         )
 
     def _resolve(self, ref: str) -> str:

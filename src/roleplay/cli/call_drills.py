@@ -36,14 +36,25 @@ def call_drills(
             "made from the call)."
         ),
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="With --make: replace drill files made before (a trainer may have edited "
+            "them; each old file is kept as NAME.yaml.bak).",
+        ),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """The weakest moments of a scored real call; with --make, drills that open with the
-    customer's own words and join the queue for the weak skill."""
+    customer's own words and join the queue for the weak skill. A drill file already there
+    is never overwritten without --force."""
     from roleplay.services.call_drills import CallDrillError, moments_of
     from roleplay.services.catalog import UnknownScenario
     from roleplay.services.ports import SessionNotFound
 
+    if force and not make:
+        raise fail("--force goes with --make (it replaces drill files made before)")
     services = build_services()
     try:
         if not make:
@@ -59,7 +70,7 @@ def call_drills(
                 "[--scenario SCENARIO]"
             )
             return
-        made = services.make_drills(session, scenario)
+        made = services.make_drills(session, scenario, force)
     except (SessionNotFound, CallDrillError, UnknownScenario) as exc:
         raise fail(str(exc.args[0]) if isinstance(exc, SessionNotFound) else str(exc)) from None
     if as_json:

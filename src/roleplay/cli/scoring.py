@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from roleplay.domain.scorecard import Scorecard
     from roleplay.domain.session import Transcript, Turn
     from roleplay.services.calibration import HumanScore
+    from roleplay.services.catalog import Catalog
 
 AUDIO = {".wav", ".flac", ".mp3", ".ogg", ".m4a", ".opus", ".aac"}
 
@@ -123,6 +125,17 @@ def _rescore(services: Services, session: str, judge: Judge, samples: int, as_js
         typer.echo(line)
 
 
+def _rubric_or_fail(catalog: Catalog, rubric_id: str) -> None:
+    """A rubric that is not usable: no such id (with close matches), or a file with problems
+    (named with file, line and field, not as "unknown")."""
+    from roleplay.services.catalog import UnknownRubric
+
+    try:
+        catalog.rubric(rubric_id)
+    except UnknownRubric as exc:  # the hint in brackets, as it was written before
+        raise fail(f"{exc.message} ({exc.hint})" if exc.hint else exc.message) from None
+
+
 def _judge(judge: Judge, rubric: Rubric, t: Transcript) -> Scorecard:
     try:
         return judge.score(rubric, t)
@@ -138,11 +151,7 @@ def _outside_call(
     side: tuple[Channel | None, Voice | None] = (None, None),
 ) -> Transcript:
     catalog = services.catalog()
-    if rubric_id not in catalog.rubrics:
-        from roleplay.domain.suggest import unknown_reference
-
-        message, hint = unknown_reference("rubric", rubric_id, catalog.rubrics)
-        raise fail(f"{message} ({hint})")
+    _rubric_or_fail(catalog, rubric_id)
     if not path.exists():
         raise fail(f"no such file: {path}")
     if not path.is_file():  # a folder, or a pipe or device that reading would wait on
@@ -157,8 +166,11 @@ def _outside_call(
 
     rubric = catalog.rubrics[rubric_id].rubric
     extra: dict[str, str | int | float | bool | None] = {}
+    seconds: float | None = None  # how long the call lasted, when the file says
     if path.suffix.lower() in AUDIO:
         turns, extra = _recorded_call(services, path, rubric.language, rep, side)
+        duration = extra.get("duration")
+        seconds = float(duration) if isinstance(duration, int | float) else None
     else:
         if side != (None, None):
             raise fail(
@@ -170,8 +182,14 @@ def _outside_call(
         except TranscriptFileError as exc:
             raise fail(str(exc)) from None
         turns = parsed.turns
+        if parsed.timed and turns:  # its last timestamp; untimed lines say nothing of time
+            seconds = max(t.end for t in turns)
     digest = _sha256(path)
     now = services.practice.clock.now()
+    # The call lasted as long as its recording, or to its transcript's last timestamp:
+    # `sessions` shows that time (it showed 0:00 when both ends were the moment of scoring).
+    # It ends now, when it is scored, so no time lies in the future.
+    started = now - timedelta(seconds=seconds) if seconds is not None else now
     record = SessionRecord(
         id=f"{now:%Y%m%d-%H%M%S}-call-{digest[:6]}",
         scenario=FileRef(id=OUTSIDE_CALL, version=1, sha256=digest, title=path.name),
@@ -187,7 +205,7 @@ def _outside_call(
         team=services.settings.team,
         mode="transcript",
         settings={"source": str(path.name), **extra},
-        started_at=now,
+        started_at=started,
         ended_at=now,
     )
     return Transcript(record=record, turns=turns)
@@ -238,11 +256,27 @@ def _recorded_call(
 
 
 def _import(services: Services, t: Transcript, card: Scorecard) -> None:
+    """Keep the scored call as a session. A failure part-way (a full disk) removes the folder
+    this made, and only that one, and says so: no empty "ended" call with 0 turns is left in
+    `sessions`. The failure itself is then reported as any other (cli/app.py)."""
+    import shutil
+
     store = services.store
-    store.create(t.record)
-    for turn in t.turns:
-        store.append_turn(t.record.id, turn)
-    store.save_scorecard(t.record.id, card)
+    store.create(t.record)  # a session already there under the name raises: left alone
+    try:
+        for turn in t.turns:
+            store.append_turn(t.record.id, turn)
+        store.save_scorecard(t.record.id, card)
+    except BaseException:
+        folder = store.folder(t.record.id)
+        shutil.rmtree(folder, ignore_errors=True)
+        gone = "it was removed" if not folder.exists() else f"remove {folder} by hand"
+        typer.echo(
+            f"The call was not saved: writing session {t.record.id} failed part-way; {gone}. "
+            "Score the call again once the cause below is fixed.",
+            err=True,
+        )
+        raise
     typer.echo(f"Saved as session {t.record.id}", err=True)
 
 
@@ -285,11 +319,7 @@ def calibrate(
 
     services = build_services()
     catalog = services.catalog()
-    if rubric not in catalog.rubrics:
-        from roleplay.domain.suggest import unknown_reference
-
-        message, hint = unknown_reference("rubric", rubric, catalog.rubrics)
-        raise fail(f"{message} ({hint})")
+    _rubric_or_fail(catalog, rubric)
     humans: list[HumanScore] = []
     if human is not None:
         if not human.is_file():

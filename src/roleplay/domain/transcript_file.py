@@ -5,8 +5,11 @@ Accepted lines: `Speaker: text` or `[Speaker]: text`, optionally after a timesta
 writes it (`[00:00.0 - 00:04.4] Speaker: text`; the range gives the turn's end). Consecutive
 lines of one speaker form one turn; lines without a label continue the previous line; blank
 lines are ignored; a UTF-8 BOM is fine; the file line `transcribe` prints first
-(`call.wav (12.3 s, en)`) is skipped. `transcribe --json` output is read too (its segments
-carry a `speaker` when made with --speakers). Every speaker other than the rep is the customer.
+(`call.wav (12.3 s, en)`) is skipped. A file holding several recordings (`transcribe a.wav
+b.wav` prints one such line per recording) is refused, as one JSON of several is: scored as
+one, the second recording's line was glued onto a turn and both calls were judged together.
+`transcribe --json` output is read too (its segments carry a `speaker` when made with
+--speakers). Every speaker other than the rep is the customer.
 """
 
 from __future__ import annotations
@@ -30,6 +33,9 @@ _LINE = re.compile(
 )
 # `roleplay transcribe` prints the file first: "call.wav (12.3 s, en)".
 _FILE_HEADER = re.compile(r"^\S.*\(\d+(?:\.\d+)? s, [\w-]+\)\s*$")
+# After the first turn, only a line naming a file ("b.wav (9.0 s, en)") starts another
+# recording; "Dana: it took (10 s, ok)" is a turn.
+_NEXT_FILE = re.compile(r"^\S.*\.\w{2,5} \(\d+(?:\.\d+)? s, [\w-]+\)\s*$")
 # A timed line with no speaker name: what `transcribe` writes without --speakers.
 _UNLABELLED = re.compile(rf"^\s*\[{_TIME}\s*[-–]\s*{_TIME}\]\s")
 
@@ -67,8 +73,14 @@ _NO_SPEAKERS = (
 def _text_rows(text: str, file: str) -> list[Row]:
     rows: list[Row] = []
     unlabelled = 0
+    starts: list[tuple[int, str]] = []  # (line, text) of each recording's header line
+    untitled = False  # turns before any header line: a recording too
     for number, raw in enumerate(text.split("\n"), 1):
-        if not raw.strip() or (not rows and _FILE_HEADER.match(raw)):
+        if not raw.strip():
+            continue
+        if _FILE_HEADER.match(raw) and (not rows or _NEXT_FILE.match(raw)):
+            untitled = untitled or (bool(rows) and not starts)
+            starts.append((number, raw.strip()))
             continue
         m = _LINE.match(raw)
         if m and (m["bracketed"] or m["plain"]) and not _looks_like_prose(m):
@@ -87,6 +99,14 @@ def _text_rows(text: str, file: str) -> list[Row]:
                 f"{file}:{number}: expected 'Speaker: text' or '[Speaker]: text', got "
                 f"{raw.strip()[:60]!r}"
             )
+    if len(starts) + untitled > 1:
+        lines = ", ".join(f"line {n} ({head[:60]!r})" for n, head in starts)
+        raise TranscriptFileError(
+            f"{file}: holds {len(starts) + untitled} recordings; these lines start one each: "
+            f"{lines}{' (and the turns before the first)' if untitled else ''}. Score one call "
+            "at a time: split the file at those lines, or transcribe one recording per file "
+            "(roleplay transcribe --speakers CALL.wav > call.txt)"
+        )
     return rows
 
 

@@ -1,13 +1,19 @@
 """Drills made from a scored real call, written into the workspace's scenarios folder.
 
 The file is the trainer's from then on: plain YAML, validated the way `roleplay validate`
-does before it is kept (a file that would not load is removed again and its problems raised),
+does before it is kept (a file that would not load is removed again and its problems raised;
+only a file this run created is ever removed). A drill file that is already there (the trainer
+may have edited it) is never overwritten unasked: making is refused, naming the file; with
+`force` it is replaced atomically and the old one kept beside it as NAME.yaml.bak (and put
+back if the new one does not validate),
 so the drill joins every rep's options for its skill, and the queue prefers drills made from
 real calls when that skill comes up (domain/queue.py).
 """
 
 from __future__ import annotations
 
+import os
+import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -15,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from roleplay.atomic import write_atomic
 from roleplay.domain.call_drill import Moment, drill_scenario, weakest_moments
 from roleplay.domain.scorecard import Scorecard
 from roleplay.domain.session import Transcript
@@ -57,6 +64,7 @@ def make_drills(
     session_id: str,
     day: date,
     base: str | None = None,
+    force: bool = False,
 ) -> list[MadeDrill]:
     t, card, moments = moments_of(store, session_id)
     if t.record.mode != "transcript":
@@ -76,22 +84,83 @@ def make_drills(
         if not isinstance(loaded, dict):
             raise CallDrillError(f"{entry.path}: not a scenario mapping")
         base_doc = loaded
+    docs = [drill_scenario(m, t, rubric_file.rubric, day, base_doc) for m in moments]
+    paths = [scenarios_dir / f"{doc['id']}.yaml" for doc in docs]
+    there = [p for p in paths if p.exists() or p.is_symlink()]
+    if there and not force:
+        raise CallDrillError(
+            "drills from this call were made before; roleplay leaves the file(s) alone "
+            "(a trainer may have edited them):\n"
+            + "\n".join(f"  {p}" for p in there)
+            + "\nPractise the drill as it is, move the file away, or make it again with "
+            "--force (the old file is kept as NAME.yaml.bak)."
+        )
     made: list[MadeDrill] = []
-    for moment in moments:
-        doc = drill_scenario(moment, t, rubric_file.rubric, day, base_doc)
-        path = scenarios_dir / f"{doc['id']}.yaml"
-        path.write_text(_header(t) + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True))
+    for moment, doc, path in zip(moments, docs, paths, strict=True):
+        text = _header(t) + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
+        backup: Path | None = None
+        if path in there:
+            backup = _replace(path, text)
+        else:
+            _create(path, text)
         check = load_catalog([scenarios_dir], [rubrics_dir])  # as `roleplay validate` does
         loaded = check.scenarios.get(doc["id"])
         if loaded is None or loaded.path.resolve() != path.resolve():
             found = check.broken.get(path) or [p for p in check.problems if path.name in p.file]
             problems = "\n".join(str(p) for p in found) or "another scenario has its id"
-            path.unlink()
+            if backup is None:
+                path.unlink(missing_ok=True)  # the file this run created, and only that
+                kept = ""
+            else:
+                write_atomic(path, backup.read_bytes())  # the trainer's file, put back
+                kept = f"\n{path} is as it was (its copy: {backup})"
             raise CallDrillError(
-                f"the drill made from {t.record.id} does not validate:\n{problems}"
+                f"the drill made from {t.record.id} does not validate:\n{problems}{kept}"
             )
         made.append(MadeDrill(path, doc["id"], doc["drills"][0]["id"], moment.skill, moment))
     return made
+
+
+def _create(path: Path, text: str) -> None:
+    """Write a new file atomically, never over one that is there: the content goes to a
+    temporary file that is then linked under `path` (which fails if `path` appeared
+    meanwhile). Raises CallDrillError naming the file when it is there."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            os.fchmod(fh.fileno(), 0o644)  # a scenario the whole team reads, like one by hand
+            fh.write(text.encode("utf-8"))
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            raise CallDrillError(
+                f"{path} appeared while the drill was made; roleplay leaves it alone"
+            ) from None
+        except OSError:  # a file system without hard links: rename, after a last look
+            if path.exists() or path.is_symlink():
+                raise CallDrillError(
+                    f"{path} appeared while the drill was made; roleplay leaves it alone"
+                ) from None
+            Path(tmp).replace(path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def _replace(path: Path, text: str) -> Path:
+    """--force: keep the old file as NAME.yaml.bak (NAME.yaml.bak2... when that is taken: a
+    copy is never written over), then replace it atomically. Returns the copy's path."""
+    backup = path.with_name(path.name + ".bak")
+    n = 1
+    while backup.exists() or backup.is_symlink():  # an earlier copy may hold the trainer's edits
+        n += 1
+        backup = path.with_name(f"{path.name}.bak{n}")
+    mode = path.stat().st_mode & 0o777
+    write_atomic(backup, path.read_bytes())
+    write_atomic(path, text)
+    path.chmod(mode)  # the trainer's file keeps who may read it
+    return backup
 
 
 def _header(t: Transcript) -> str:
