@@ -42,7 +42,12 @@ def finish(
     if bad:
         found.append("to work on: " + ", ".join(sorted(bad)))
     flat = [line for k in sorted(bad) for line in bad[k]]
-    unique = [line for i, line in enumerate(flat) if all(o is not line for o in flat[:i])]
+    unique: list[Line] = []
+    seen: set[int] = set()  # by identity, as before; a set, not a scan of the ones before
+    for line in flat:
+        if id(line) not in seen:
+            seen.add(id(line))
+            unique.append(line)
     return Reading(level, found, good, unique)
 
 
@@ -68,10 +73,10 @@ def checks(call: Call) -> list[Line]:
     """Short closed questions right after a play-back in the same turn ("Is that it?")."""
     found: list[Line] = []
     lines = call.counted()
-    played = plays(call)
+    played = {id(p) for p in plays(call)}  # `prev is p` for some p, without the scan
     for prev, line in pairwise(lines):
         short = len(txt.words(line.text)) <= 8 and line.is_question
-        if short and prev.turn is line.turn and any(prev is p for p in played):
+        if short and prev.turn is line.turn and id(prev) in played:
             found.append(line)
     # A play-back asked as a question checks itself ("January 15th, $50, just to confirm?").
     found += [

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from roleplay.domain import behaviour_words as w
 from roleplay.domain.behaviour_base import Reading, checks, finish, is_, negatives, plays
-from roleplay.domain.conversation import Call, agrees, first_person, when
+from roleplay.domain.conversation import Among, Call, agrees, first_person, turns_of, when
 
 
 def listening(call: Call) -> Reading:
@@ -35,11 +35,8 @@ def de_escalation(call: Call) -> Reading:
         for line in answers
         if is_(w.VALIDATES, call, line) and not stock.search(line.text) and not line.is_question
     ]
-    strong = [
-        a
-        for a in acks
-        if any(other.turn is a.turn and other.from_before >= 1.5 for other in call.counted())
-    ]
+    heard = turns_of(other for other in call.counted() if other.from_before >= 1.5)
+    strong = [a for a in acks if id(a.turn) in heard]
     strong_turns = {a.ordinal for a in strong}
     weak_turns = {a.ordinal for a in acks} - strong_turns
     bad = negatives(call, ("refusing", "blaming", "policy", "arguing", "stock"))
@@ -79,7 +76,8 @@ def ownership(call: Call) -> Reading:
         and (is_(w.FUTURE, call, line) or is_(w.DONE_NOW, call, line))
         and not is_(w.HEDGE, call, line)
     ]
-    vague = [line for line in mine if is_(w.FUTURE, call, line) and line not in timed]
+    with_time = Among(timed)
+    vague = [line for line in mine if is_(w.FUTURE, call, line) and line not in with_time]
     owning = [line for line in lines if is_(w.OWNING, call, line)]
     strong = [*done, *timed]  # one sentence can both report an action and promise one
     bad = negatives(call, ("passing on", "blaming", "refusing", "policy"))

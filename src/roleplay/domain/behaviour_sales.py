@@ -14,17 +14,13 @@ from roleplay.domain.behaviour_base import (
     number_words,
     open_questions,
 )
-from roleplay.domain.conversation import Call, agrees
+from roleplay.domain.conversation import Among, Call, agrees, turns_of
 
 
 def questions(call: Call) -> Reading:
     opens = open_questions(call)
-    builds = [
-        q
-        for q in opens
-        if q.from_before >= 1
-        or any(o.turn is q.turn and o.from_before >= 1 for o in call.counted())
-    ]
+    heard = turns_of(o for o in call.counted() if o.from_before >= 1)
+    builds = [q for q in opens if q.from_before >= 1 or id(q.turn) in heard]
     n, b = len(opens), len(builds)
     level = 1 if n == 0 else 2 if n <= 2 else 3
     if n >= 3 and b >= 1:
@@ -54,11 +50,8 @@ def pain(call: Call) -> Reading:
         and (line.new_numbers or is_(w.MONEY_TIME, call, line))
         and line.playback >= 1.5
     ]
-    confirmed = [
-        s
-        for s in sums
-        if agrees(s.reply, call.lang) and any(c.turn is s.turn for c in checks(call))
-    ]
+    checked = turns_of(checks(call)) if sums else set()  # once, not once per sum
+    confirmed = [s for s in sums if agrees(s.reply, call.lang) and id(s.turn) in checked]
     a = len(answered)
     if a == 0:
         level = 2 if asked else 1
@@ -111,7 +104,8 @@ def acknowledge(call: Call) -> Reading:
         and (is_(w.VALIDATES, call, line))
         and not argue.search(line.text)
     ]
-    own = [a for a in acks if any(o.turn is a.turn and o.from_before >= 1 for o in call.counted())]
+    heard = turns_of(o for o in call.counted() if o.from_before >= 1)
+    own = [a for a in acks if id(a.turn) in heard]
     formal = negatives(call, ("arguing",)).get("arguing", [])
     a = len(acks)
     level = (2 if formal else 1) if a == 0 else 3
@@ -149,12 +143,11 @@ def reframe(call: Call) -> Reading:
         and is_(w.COMPARE, call, line)
     ]
     proof = [line for line in call.counted() if is_(w.PROOF, call, line)]
+    framed = turns_of(frames + proof)
     landed = [
         line
         for line in call.counted()
-        if line.is_question
-        and agrees(line.reply, call.lang)
-        and any(f.turn is line.turn for f in frames + proof)
+        if line.is_question and agrees(line.reply, call.lang) and id(line.turn) in framed
     ]
     bad = negatives(call, ("pitching", "arguing"))
     discount = [line for line in call.counted() if is_(w.DISCOUNT, call, line)]
@@ -184,7 +177,8 @@ def trades(call: Call) -> Reading:
         for line in call.counted()
         if is_(w.TRADE, call, line) and not pressure.search(line.text)
     ]
-    caves = [line for line in call.counted() if is_(w.DISCOUNT, call, line) and line not in made]
+    traded = Among(made)
+    caves = [line for line in call.counted() if is_(w.DISCOUNT, call, line) and line not in traded]
     summary = [line for line in call.counted() if line.playback >= 4 and line.position >= 0.5]
     probes = open_questions(call)
     t = len(made)

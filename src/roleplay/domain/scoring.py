@@ -36,7 +36,7 @@ from roleplay.domain.scorecard import (
     weighted_overall,
 )
 from roleplay.domain.session import Transcript
-from roleplay.domain.signals import Signals, find_hits
+from roleplay.domain.signals import Signals, find_hits, phrase_in
 
 MAX_QUOTES = 3
 STUFFED_PHRASES = 7  # phrases of the two most-matched criteria that make a line stuffing
@@ -89,8 +89,8 @@ def _excluder(rubric: Rubric, language: str) -> Callable[[str], str | None]:
 
 
 def _phrases(signals: Signals, sentence: str) -> int:
-    norm = txt.normalise(sentence)
-    found = sum(1 for phrase in signals.phrases if txt.contains_phrase(norm, phrase))
+    padded = f" {txt.normalise(sentence)} "
+    found = sum(1 for phrase in signals.phrases if phrase_in(padded, phrase))
     return found + sum(1 for p in signals.patterns if re.search(p, sentence, re.IGNORECASE))
 
 
@@ -228,9 +228,13 @@ def _hits(signals: Signals, call: Call, language: str, one_per_turn: bool) -> li
 
 
 def _unique(lines: list[Line]) -> list[Line]:
+    """The first line of each text in each turn (the turn by identity); a set, not a scan of
+    the lines kept so far (quadratic in a long call)."""
     out: list[Line] = []
+    seen: set[tuple[int, str]] = set()
     for line in lines:
-        if all(line.text != o.text or line.turn is not o.turn for o in out):
+        if (id(line.turn), line.text) not in seen:
+            seen.add((id(line.turn), line.text))
             out.append(line)
     return out
 

@@ -83,14 +83,29 @@ def find_hits(signals: Signals, text: str, language: str = "en") -> list[Hit]:
 def _match_unit(signals: Signals, unit: str) -> str | None:
     if not signals.phrases and not signals.patterns:
         return "question"  # a bare question filter: every question of the kind counts
-    norm = txt.normalise(unit)
+    padded = f" {txt.normalise(unit)} "
     for phrase in signals.phrases:
-        if txt.contains_phrase(norm, phrase):
+        if phrase_in(padded, phrase):
             return phrase
     for pattern in signals.patterns:
         if _compiled(pattern).search(unit[: pattern_safety.MAX_TEXT]):
             return pattern
     return None
+
+
+def phrase_in(padded: str, phrase: str) -> bool:
+    """`txt.contains_phrase(norm, phrase)` for `padded` = f" {norm} ", the phrase normalised
+    once for all sentences (normalising every phrase again for every sentence was a third of
+    scoring a long call)."""
+    needle = _needle(phrase)
+    return needle is not None and needle in padded
+
+
+@functools.lru_cache(maxsize=4096)
+def _needle(phrase: str) -> str | None:
+    """The phrase as `txt.contains_phrase` looks for it (None: it matches nothing)."""
+    needle = txt.normalise(phrase)
+    return f" {needle} " if needle else None
 
 
 @functools.lru_cache(maxsize=1024)
