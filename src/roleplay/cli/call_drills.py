@@ -47,8 +47,9 @@ def call_drills(
     as_json: JsonOpt = False,
 ) -> None:
     """The weakest moments of a scored real call; with --make, drills that open with the
-    customer's own words and join the queue for the weak skill. A drill file already there
-    is never overwritten without --force."""
+    customer's own words and join the queue for the weak skill.
+
+    A drill file already there is never overwritten without --force."""
     from roleplay.services.call_drills import CallDrillError, moments_of
     from roleplay.services.catalog import UnknownScenario
     from roleplay.services.ports import SessionNotFound
