@@ -98,6 +98,33 @@ Options weighed (bench/diarization_bench.py measures the ones built here):
   real-voice calls 59 of 79 true changes have neither a pause of 0.25 s nor a sentence end
   (the reader's text runs on with commas and turns follow with no gap), so every change there
   costs the mid-sentence 16 (synthetic calls: 91 of 324).
+- diar6 (measured on the diar5 transcripts, not kept; baseline bench synthetic 94.3 ± 0.6%,
+  real 80.0 ± 1.7%):
+  - pauses found in the audio instead of Whisper's loose word times: a boundary is a turn
+    point when, between the two words' midpoints, 150 ms of 10 ms frames lie below the call's
+    floor + 0.35 of (speech median - floor) (5th percentile of all frames as the floor). On
+    the bench's calls it cannot help: their turns are glued (bench/diarization_bench.py:
+    none has a gap of 200 ms), and at true changes with neither a Whisper pause nor a
+    sentence end such a run is found at 2% of them (120 ms: 2%, at 5% of boundaries that are
+    no change). With 0.3 s gaps between turns (`--gaps 0.3`) it marks 7% more of the true
+    changes (3% of the others). Same calls (`--gaps 0.3`), main's code -> this: synthetic
+    92.8 ± 0.4 -> 92.6 ± 0.5 (phone + 15 dB + crosstalk 85.7 -> 83.9, m/m 63.2 -> 62.1,
+    reader phone 99.2 -> 99.6), real 79.9 ± 1.7 -> 79.7 ± 2.3.
+    Whisper's 0.25 s already finds the pauses that are there; not kept.
+  - a second pass from confident words: after the best labelling, each word's margin (its
+    speaker's score minus the other's) ranks the words, the mixtures and d-vector centres are
+    fitted again on each speaker's 60% most confident, and Viterbi runs once more. On the six
+    hardest conditions (synthetic / real, baseline 84.2 / 72.5): 83.9 ± 3.2 / 71.7 ± 2.5
+    (1 s crosstalk 75.4 -> 78.6, phone + 15 dB + crosstalk 85.7 -> 87.5, but m/m 75.1 -> 70.8
+    ± 14.1 with one call at 51%, reader vs reader +6% 54.2 -> 53.0): the confident words of
+    a wrong start are confidently wrong; not kept.
+  - Whisper's segment ends as turn points: not measured. The cached transcripts keep words,
+    not segments; measuring needs every call transcribed again (fresh words move, so not
+    comparable with the cache) and call_audio.py (another area) to pass the segments.
+  - the gaps finding above says where the errors are: with realistic gaps (`--gaps 0.3`),
+    74-81% of the true changes in the m/m and reader vs reader calls sit at a Whisper pause,
+    yet they score 63% and 51%: the voice models and the first clustering cannot tell those
+    voices apart, and no turn-point source fixes that.
 - time per audio minute (a two-minute mono phone call through CallTranscriber, as `roleplay
   score --transcript call.wav` runs it, tiny.en int8, 2 cores): transcription 4.1-4.2 s and
   diarization 1.6-1.8 s at load ~1; 11.7-12.0 s and 16.4-17.5 s at load ~11 (other agents'
