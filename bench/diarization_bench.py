@@ -82,9 +82,10 @@ variants; the overlap conditions are unchanged): Whisper pauses then mark 50% of
   real voices (word-weighted)        80.0 ± 1.7      79.9 ± 1.7
 (commands: `PYTHONPATH=src python bench/diarization_bench.py --cache DIR` with and without
 `--gaps 0.3`; diarization 15.3 s per audio minute at load 12.) So the glued turns are not
-what keeps the bench under its targets: with realistic gaps the different voices gain a little (real reader/JFK on the phone +3.9) and the similar ones lose
-(m/m 75 -> 63: cheap turn points let a voice model that cannot tell them apart flip more
-often). The errors left are the voice models' and the first clustering's, not the turns'.
+what keeps the bench under its targets: with realistic gaps the different voices gain a
+little (real reader/JFK on the phone +3.9) and the similar ones lose (m/m 75 -> 63: cheap
+turn points let a voice model that cannot tell them apart flip more often). The errors left
+are the voice models' and the first clustering's, not the turns'.
 
 Usage: python bench/diarization_bench.py [--turns 5] [--runs 3] [--quick] [--held-out]
   [--mfcc] [--gaps S] [--cache DIR] [--write DIR [--write-only]]

@@ -118,6 +118,13 @@ Options weighed (bench/diarization_bench.py measures the ones built here):
     (1 s crosstalk 75.4 -> 78.6, phone + 15 dB + crosstalk 85.7 -> 87.5, but m/m 75.1 -> 70.8
     ± 14.1 with one call at 51%, reader vs reader +6% 54.2 -> 53.0): the confident words of
     a wrong start are confidently wrong; not kept.
+  - delta cepstra (np.gradient of the 20 cepstra, standardised over speech frames) beside the
+    cepstra and pitch, for the first clusterings and the mixtures. Six hardest (synthetic /
+    real, baseline 84.2 / 72.5): weight 1: 85.1 ± 2.7 / 72.1 ± 2.8 (1 s crosstalk 75.4 ->
+    83.1, phone + 15 dB + crosstalk 85.7 -> 90.2, but m/m 75.1 -> 70.1 with one call at 56%,
+    reader vs reader +6% 54.2 -> 53.0); weight 0.5: 84.6 ± 2.6 / 70.3 ± 2.4 (real phone
+    92.9 -> 90.6). Crosstalk gains, real voices do not; not kept (the next round may weigh
+    them only where two voices overlap).
   - Whisper's segment ends as turn points: not measured. The cached transcripts keep words,
     not segments; measuring needs every call transcribed again (fresh words move, so not
     comparable with the cache) and call_audio.py (another area) to pass the segments.
