@@ -38,9 +38,12 @@ at 0.5 / 0.6 / 0.7, standard error in brackets):
   -0.14 (0.34); the chance of being below for every skill with a prior sd of 1.5 -0.17 (0.29);
   both -0.20 (0.35); the quotes both ways with SHOWING_SD 0.45 +0.05 (0.33), with the chance
   of being below as well +0.27 (0.34);
+- the pace candidates weighed more sharply (likelihood squared) +0.24 (0.34) / +0.19 / +2.93;
 - the team's pace as the prior: 100 learners, seeds 1-6, -0.99 (0.26) / -0.19 (0.19) / +0.20
-  (0.28); without the uniform share, 200 learners, seeds 1-4: -0.75 / -0.62 / -1.11 / -1.05
-  at the pass level (se 0.43-0.46), medians 52 / 51 / 51 / 51 days (main 53 / 52 / 51 / 52).
+  (0.28); without the uniform share, 200 learners, seeds 1-6: -0.75 / -0.62 / -1.11 / -1.05 /
+  -1.54 / -0.39 at the pass level (se 0.43-0.50), all -0.91 (0.18) / -0.29 (0.14) / +0.23
+  (0.20); medians 52 / 51 / 51 / 51 / 51 / 51 days (main's 53 / 52 / 51 / 52 / 52.5 / 51), at
+  least 24% fewer drills than the best rotation on every seed (the prior came from seed 9).
   The only change screened that is worth a day, but only when the team's reps share the pace
   the prior was learnt on: reps who forget three times more slowly than that team (first span
   6 days, 60 learners, seed 2) take +1.53 (0.68) days longer with it. Not a product change
