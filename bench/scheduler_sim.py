@@ -152,10 +152,11 @@ shown once +1.9, drilling again the next day after a thin or failed showing +1.2
 skills first +0.3, ordering by the expected shortfall below the pass level +0.2, treating
 estimates within a quarter level as equal (longest unpractised first) 0.0, leaving skills well
 above the pass level sooner (SURE_ABOVE 1) 0.0. The one change worth a day: the pace weights a
-team's other reps ended with as a new rep's prior, -0.91 (0.18) over seeds 1-6 (200 learners;
-24-26% on every seed), but only because these reps all share one pace: +1.5 days for reps who
-forget more slowly than the team it was learnt on, and the app has no team state to take it
-from (one rep per workspace). Left for a product decision, not merged.
+team's other reps ended with as a new rep's prior, -0.81 (0.18) over seeds 1-6 (200 learners;
+without a uniform share -0.91 and 24-26% on every seed), but only because these reps all share
+one pace: +1.5 days for reps who forget more slowly than the team it was learnt on, and the
+app has no team state to take it from (one rep per workspace). Left for a product decision,
+not merged.
 
     python3 bench/scheduler_sim.py [--learners 200] [--seed 1]
 """

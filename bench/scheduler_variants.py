@@ -39,8 +39,10 @@ at 0.5 / 0.6 / 0.7, standard error in brackets):
   both -0.20 (0.35); the quotes both ways with SHOWING_SD 0.45 +0.05 (0.33), with the chance
   of being below as well +0.27 (0.34);
 - the pace candidates weighed more sharply (likelihood squared) +0.24 (0.34) / +0.19 / +2.93;
-- the team's pace as the prior: 100 learners, seeds 1-6, -0.99 (0.26) / -0.19 (0.19) / +0.20
-  (0.28); without the uniform share, 200 learners, seeds 1-6: -0.75 / -0.62 / -1.11 / -1.05 /
+- the team's pace as the prior (`teamprior`): 100 learners, seeds 1-6, -0.99 (0.26) / -0.19
+  (0.19) / +0.20 (0.28); 200 learners, seeds 1-6: -0.53 / -0.23 / -1.44 / -0.68 / -1.37 /
+  -0.60 at the pass level (se 0.41-0.48), all -0.81 (0.18) / -0.31 (0.14) / +0.15 (0.20);
+  without the uniform share, 200 learners, seeds 1-6: -0.75 / -0.62 / -1.11 / -1.05 /
   -1.54 / -0.39 at the pass level (se 0.43-0.50), all -0.91 (0.18) / -0.29 (0.14) / +0.23
   (0.20); medians 52 / 51 / 51 / 51 / 51 / 51 days (main's 53 / 52 / 51 / 52 / 52.5 / 51), at
   least 24% fewer drills than the best rotation on every seed (the prior came from seed 9).
