@@ -143,6 +143,20 @@ gain there does not carry over, so it was not kept. Within 1.5 spreads instead o
 only) -0.21 (0.21) / -0.28 / +0.38; with the quotes read both ways as well (seeds 1-2) +0.06
 (0.41) / +0.31 / +0.82. What is left is the information per drill: one noisy level and four
 yes/no behaviours.
+Issue 18, stop 29 (sched6): nothing reached the bar; the scheduler is unchanged. Screened with
+bench/scheduler_variants.py (its docstring has every figure; 100 learners, seeds 1-3, mean
+change in days at the pass level against main): most of the gap to the oracle is the end game
+(the oracle picking from day 35 on saves 6.6 days, picking days 0-19 only 1.4); told this
+learner's pace the estimate saves 1.9 (its spans alone 1.0); a second showing soon for a skill
+shown once +1.9, drilling again the next day after a thin or failed showing +1.2 / +1.6, new
+skills first +0.3, ordering by the expected shortfall below the pass level +0.2, treating
+estimates within a quarter level as equal (longest unpractised first) 0.0, leaving skills well
+above the pass level sooner (SURE_ABOVE 1) 0.0. The one change worth a day: the pace weights a
+team's other reps ended with as a new rep's prior, -0.81 (0.18) over seeds 1-6 (200 learners;
+without a uniform share -0.91 and 24-26% on every seed), but only because these reps all share
+one pace: +1.5 days for reps who forget more slowly than the team it was learnt on, and the
+app has no team state to take it from (one rep per workspace). Left for a product decision,
+not merged.
 
     python3 bench/scheduler_sim.py [--learners 200] [--seed 1]
 """

@@ -1,0 +1,274 @@
+"""Screen a change to the scheduler before writing it: variants patched in, paired per learner.
+
+Each variant replaces one piece of the queue or the level estimate in this process (the
+queue's order `Need.rank`, the pace grid `skill_level.GRID`, the showing the estimate is fed,
+or the pick itself) and runs scheduler_sim.py's `scheduler` strategy on the same learners,
+judge and evidence as the unchanged code, printing the mean change in days to every skill at
+p >= 0.5 / 0.6 / 0.7 with its standard error (negative: fewer drills). The learner model is
+scheduler_sim.py's and is not touched (its checksum is printed). Diagnostics, not candidates:
+`truepace`, `truespan`, `truelift` tell the estimate this learner's own pace; `oracle-*` let
+the oracle pick during some days, to see where the drills are lost; `teamprior` starts the
+pace grid from the weights it ended with on 60 other reps (seed 9, days 1-60), mixed 9:1 with
+the uniform prior: a team's pace as the prior for a new rep.
+
+Issue 18, stop 29 (sched6), 100 learners a seed, seeds 1-3 unless said (mean change in days
+at 0.5 / 0.6 / 0.7, standard error in brackets):
+- where the drills are lost: the oracle picking days 0-19 only -1.44 (0.42) / +1.92 / +2.76,
+  days 0-34 -2.57 (0.55); days 35 on -6.55 (0.28) / -5.07 / -7.01, days 20 on -7.38 (0.31):
+  most of the gap to the oracle (8 days) is the end game, telling which of the skills near
+  the pass level are below it. On days 35 on (60 learners, seed 1) the truly weakest skill was
+  first in the queue 28% of the days; it had been practised 0 / 1 / 2 / 3+ times on 17 / 32 /
+  17 / 34% of them, and 44% of the drills went to a skill already at the pass level;
+- the estimate told the learner's pace (lift 0.25, spans 2 days doubling) -1.88 (0.33) /
+  +0.28 / +11.2; the spans alone -1.04 (0.33) / -0.46 / +8.1; the lift alone -0.03 (0.33):
+  how fast practice fades is what the estimate learns too slowly;
+- a skill practised once comes back before anything else while expected below DUE_BELOW
+  (a second showing to check the first) +1.90 (0.35) / +0.98 / -0.90; the same ranked half a
+  level lower instead +1.91 (0.35); a skill whose last showing was thin (evidence below its
+  level) drilled again the next day +1.24 (0.36) / -0.08 / -0.34; one shown below the pass
+  level drilled again the next day +1.55 (0.36) / -0.07 / -0.62;
+- new skills first (all twelve in the first twelve days) +0.33 (0.38); ranked at level 2.5
+  +0.81 (0.37);
+- ordering by the expected shortfall below the pass level (E[max(0, 3 - level)], the spread
+  counts) +0.17 (0.36) / +0.92 / +1.50, with new skills ranked as a skill at 3 shown once
+  +0.40 (0.33); skills within a quarter level of each other treated as equal and the longest
+  unpractised first -0.01 (0.30), within half a level +0.22 (0.32);
+- SURE_ABOVE 1.0 (skills well above the pass level left alone sooner) +0.01 (0.03) / -0.14 /
+  +0.27; the quotes read both ways (a fifth of the way to 1 + quotes) with a prior sd of 1.5
+  -0.14 (0.34); the chance of being below for every skill with a prior sd of 1.5 -0.17 (0.29);
+  both -0.20 (0.35); the quotes both ways with SHOWING_SD 0.45 +0.05 (0.33), with the chance
+  of being below as well +0.27 (0.34);
+- the pace candidates weighed more sharply (likelihood squared) +0.24 (0.34) / +0.19 / +2.93;
+- the team's pace as the prior (`teamprior`): 100 learners, seeds 1-6, -0.99 (0.26) / -0.19
+  (0.19) / +0.20 (0.28); 200 learners, seeds 1-6: -0.53 / -0.23 / -1.44 / -0.68 / -1.37 /
+  -0.60 at the pass level (se 0.41-0.48), all -0.81 (0.18) / -0.31 (0.14) / +0.15 (0.20);
+  without the uniform share, 200 learners, seeds 1-6: -0.75 / -0.62 / -1.11 / -1.05 /
+  -1.54 / -0.39 at the pass level (se 0.43-0.50), all -0.91 (0.18) / -0.29 (0.14) / +0.23
+  (0.20); medians 52 / 51 / 51 / 51 / 51 / 51 days (main's 53 / 52 / 51 / 52 / 52.5 / 51), at
+  least 24% fewer drills than the best rotation on every seed (the prior came from seed 9).
+  The only change screened that is worth a day, but only when the team's reps share the pace
+  the prior was learnt on: reps who forget three times more slowly than that team (first span
+  6 days, 60 learners, seed 2) take +1.53 (0.68) days longer with it. Not a product change
+  yet: the app keeps one rep's state per workspace and nothing pools a team's paces.
+
+    python3 bench/scheduler_variants.py VARIANT [--learners 100] [--seeds 1,2,3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import math
+import random
+import statistics
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import scheduler_sim as sim
+from roleplay.domain import queue as q
+from roleplay.domain import skill_level as sl
+from roleplay.domain.schedule import EvidenceStrength
+
+RANK = q.Need.rank
+PICK = sim.Scheduler.pick
+_GRID_FACTORY = sl._grid
+
+
+def _rank(fn: Callable[[q.Need], tuple[Any, ...]]) -> None:
+    setattr(q.Need, "rank", property(fn))  # noqa: B010 - a property on a frozen dataclass
+
+
+def _old(need: q.Need) -> tuple[Any, ...]:
+    found: tuple[Any, ...] = RANK.fget(need)  # type: ignore[attr-defined]
+    return found
+
+
+def _grid(lifts: tuple[float, ...], spans: tuple[float, ...], growths: tuple[float, ...]) -> None:
+    sl.GRID = ((0.0, 1.0, 1.0), *itertools.product(lifts, spans, growths))
+
+
+def _first_of(test: Callable[[q.Need], bool]) -> None:
+    _rank(lambda n: (0, -1.0) if test(n) and n.expected_level < q.DUE_BELOW else _old(n))
+
+
+def _since(need: q.Need) -> float:
+    assert need.card is not None
+    return (_NOW[0] - need.card.last_review).total_seconds() / 86400
+
+
+_NOW = [sim.START]
+_NEEDS = q.needs
+
+
+def _watch_now(*args: Any, **kwargs: Any) -> list[q.Need]:
+    _NOW[0] = args[2]
+    return _NEEDS(*args, **kwargs)
+
+
+def _shortfall(need: q.Need) -> float:
+    spread = need.spread if need.level is not None and need.spread is not None else q.UNSURE
+    spread = max(spread, q.MIN_SPREAD)
+    z = (q.PASS_LEVEL - need.expected_level) / spread
+    below = 0.5 * (1 + math.erf(z / math.sqrt(2)))
+    return spread * (z * below + math.exp(-z * z / 2) / math.sqrt(2 * math.pi))
+
+
+def _binned(width: float) -> None:
+    def rank(n: q.Need) -> tuple[Any, ...]:
+        group, value = _old(n)
+        if n.card is None or group != 0:
+            return (group, value, 0.0)
+        return (0, math.floor(n.expected_level / width), n.card.last_review.timestamp())
+
+    _rank(rank)
+
+
+def _both_ways() -> None:
+    def show(level: int, evidence: EvidenceStrength | None) -> float:
+        if evidence is None:
+            return float(level)
+        return min(5.0, max(1.0, level + 0.2 * (1 + evidence.quotes - level)))
+
+    setattr(sim, "showing", show)  # noqa: B010 - what Scheduler.scored calls
+
+
+def _both_ways_sharper() -> None:
+    _both_ways()
+    sl.SHOWING_SD = 0.45
+
+
+def _below_for_all() -> None:
+    _rank(lambda n: (0, n.margin))
+
+
+def _oracle(first: int, last: int) -> None:
+    def pick(self: sim.Scheduler, day: int, learner: sim.Learner, rng: random.Random) -> str:
+        if first <= day < last:
+            return min(sim.SKILLS, key=lambda s: learner.now(s, float(day)))
+        return PICK(self, day, learner, rng)
+
+    setattr(sim.Scheduler, "pick", pick)  # noqa: B010
+
+
+def _team_prior() -> None:
+    """The pace weights 60 reps of seed 9 ended with on day 60, as every new rep's prior."""
+    team: list[float] = [0.0] * len(sl.GRID)
+    reps = 60
+    for n in range(reps):
+        seed = 9 * 100_003 + n
+        setup = random.Random(seed)
+        model = sim.Model()
+        learner = sim.Learner(
+            model, {s: setup.uniform(model.start_low, model.start_high) for s in sim.SKILLS}
+        )
+        judge, quotes = random.Random(seed * 7919 + 1), random.Random(seed * 6151 + 3)
+        sched = sim.Scheduler()
+        assert sched.levels is not None
+        for day in range(sim.DAYS):
+            skill = sched.pick(day, learner, random.Random(0))
+            performed = learner.now(skill, float(day))
+            level = learner.drill(skill, float(day), judge)
+            sched.scored(day, skill, level, sim.judge_evidence(performed, level, quotes))
+        best = min(f.misfit for f in sched.levels.fits)
+        weights = [math.exp(-(f.misfit - best) / 2) for f in sched.levels.fits]
+        team = [t + w / sum(weights) / reps for t, w in zip(team, weights, strict=True)]
+    prior = [0.9 * t + 0.1 / len(team) for t in team]
+
+    def grid() -> list[sl.Fit]:
+        fits = _GRID_FACTORY()
+        for fit, p in zip(fits, prior, strict=True):
+            fit.misfit = -2 * math.log(p)
+        return fits
+
+    sl.Levels.model_fields["fits"].default_factory = grid
+    sl.Levels.model_rebuild(force=True)
+
+
+def _watching(test: Callable[[q.Need], bool]) -> Callable[[], None]:
+    def apply() -> None:
+        setattr(sim, "needs", _watch_now)  # noqa: B010 - what Scheduler.pick calls
+        _first_of(test)
+
+    return apply
+
+
+def _set(module: Any, name: str, value: float) -> Callable[[], None]:
+    return lambda: setattr(module, name, value)
+
+
+VARIANTS: dict[str, Callable[[], None]] = {
+    "main": lambda: None,
+    "truepace": lambda: setattr(sl, "GRID", ((0.25, 2.0, 2.0),)),
+    "truespan": lambda: _grid(sl.LIFTS, (2.0,), (2.0,)),
+    "truelift": lambda: _grid((0.25,), sl.FIRST_SPANS, sl.GROWTHS),
+    "second": lambda: _first_of(lambda n: n.card is not None and n.card.reviews == 1),
+    "thin-again": _watching(
+        lambda n: (
+            n.card is not None
+            and n.card.last_showing is not None
+            and n.card.last_showing < n.card.last_level
+            and _since(n) < 1.5
+        )
+    ),
+    "below-again": _watching(lambda n: n.card is not None and n.card.shown < 3 and _since(n) < 1.5),
+    "new-first": lambda: _rank(lambda n: (0, -1.0) if n.card is None else _old(n)),
+    "new-2.5": lambda: _rank(lambda n: (0, 2.5) if n.card is None else _old(n)),
+    "shortfall": lambda: _rank(lambda n: (0, -_shortfall(n))),
+    "bin-0.25": lambda: _binned(0.25),
+    "bin-0.5": lambda: _binned(0.5),
+    "sure-above-1": _set(q, "SURE_ABOVE", 1.0),
+    "both-ways-sd-0.45": _both_ways_sharper,
+    "below-for-all": _below_for_all,
+    "oracle-0-20": lambda: _oracle(0, 20),
+    "oracle-35-on": lambda: _oracle(35, 10_000),
+    "teamprior": _team_prior,
+}
+
+
+def days(seed: int, learners: int) -> list[list[int]]:
+    return [
+        [o.days_to_all.get(th, sim.HORIZON + 1) for th in sim.THRESHOLDS]
+        for o in (sim.run("scheduler", seed * 100_003 + n, sim.Model()) for n in range(learners))
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+    parser.add_argument("variant", choices=sorted(VARIANTS))
+    parser.add_argument("--learners", type=int, default=100)
+    parser.add_argument("--seeds", default="1,2,3")
+    args = parser.parse_args()
+    seeds = [int(s) for s in args.seeds.split(",")]
+    print(f"Simulating {args.learners} learners twice a seed...", file=sys.stderr, flush=True)
+    before = {seed: days(seed, args.learners) for seed in seeds}
+    VARIANTS[args.variant]()
+    print(
+        f"{args.variant} minus main's code, days to every skill (negative: fewer drills), "
+        f"{args.learners} learners a seed, learner sha256 {sim.learner_checksum()}"
+    )
+    pooled: list[list[int]] = [[] for _ in sim.THRESHOLDS]
+    for seed in seeds:
+        after = days(seed, args.learners)
+        cells = []
+        for i, th in enumerate(sim.THRESHOLDS):
+            diff = [a[i] - b[i] for a, b in zip(after, before[seed], strict=True)]
+            pooled[i] += diff
+            cells.append(f">= {th}: {_mean(diff)}")
+        print(f"  seed {seed}: " + " · ".join(cells))
+    print(
+        "  all:    "
+        + " · ".join(f">= {th}: {_mean(d)}" for th, d in zip(sim.THRESHOLDS, pooled, strict=True))
+    )
+
+
+def _mean(diff: list[int]) -> str:
+    se = statistics.stdev(diff) / math.sqrt(len(diff)) if len(diff) > 1 else float("nan")
+    return f"{statistics.fmean(diff):+.2f} days (se {se:.2f})"
+
+
+if __name__ == "__main__":
+    main()
