@@ -37,6 +37,7 @@ def test_force_replaces_atomically_and_keeps_the_old_file_as_bak(
     forced = invoke(mini_workspace, "call-drills", sid, "--make", "--force")
     assert forced.exit_code == 0, forced.output
     assert path.with_name(path.name + ".bak").read_text() == edited
+    assert f"the file that was there is kept as {path}.bak" in forced.stdout
     assert EDITED not in path.read_text()
     assert not [p for p in path.parent.iterdir() if p.name.endswith(".tmp")]
     assert invoke(mini_workspace, "validate").exit_code == 0  # the .bak is not a scenario
