@@ -19,7 +19,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import Any
 
+from roleplay.domain.call import OVERLAP, enclosed
 from roleplay.domain.session import Turn
 from roleplay.domain.suggest import did_you_mean
 from roleplay.errors import RoleplayError
@@ -165,26 +167,39 @@ def _turns(rows: list[Row], rep: str, file: str) -> ParsedTranscript:
     rep_name = by_fold[rep.casefold()]
     timed = all(row[2] is not None for row in rows)
     ranged = timed and all(row[3] is not None for row in rows)
+    # A line said wholly inside another speaker's ("mm-hm", "right") is a turn of its own, kept
+    # apart just after the turn it was said in, as domain/call.py orders a recording's.
+    inside = enclosed([(r[0], r[2] or 0.0, r[3] or 0.0) for r in rows]) if ranged else set()
     turns: list[Turn] = []
-    for name, said, at, until in rows:
+    pending: list[dict[str, Any]] = []  # overlaps, numbered once the next floor turn comes
+    floor = -1  # where the turn that holds the floor is in `turns`
+    for i, (name, said, at, until) in enumerate(rows):
         role = "rep" if name == rep_name else "customer"
-        if turns and turns[-1].speaker == role and _same_speaker(turns[-1], name):
-            last = turns[-1]
-            end = max(last.end, until) if until is not None else last.end
-            turns[-1] = last.model_copy(update={"text": f"{last.text} {said}".strip(), "end": end})
-            continue
+        if floor >= 0 and i not in inside:
+            last = turns[floor]
+            if last.speaker == role and _same_speaker(last, name):
+                end = max(last.end, until) if until is not None else last.end
+                turns[floor] = last.model_copy(
+                    update={"text": f"{last.text} {said}".strip(), "end": end}
+                )
+                continue
         start = at if at is not None else float(len(turns))
-        turns.append(
-            Turn(
-                index=len(turns),
-                speaker=role,
-                text=said,
-                start=start,
-                end=until if ranged and until is not None else start,
-                source=None if role == "rep" else "transcript",
-                tags=(f"speaker:{name}",),
-            )
-        )
+        turn: dict[str, Any] = {
+            "speaker": role,
+            "text": said,
+            "start": start,
+            "end": until if ranged and until is not None else start,
+            "source": None if role == "rep" else "transcript",
+            "tags": (f"speaker:{name}",) + ((OVERLAP,) if i in inside else ()),
+        }
+        if i in inside:
+            pending.append(turn)
+            continue
+        turns += [Turn(index=len(turns) + n, **p) for n, p in enumerate(pending)]
+        pending = []
+        turns.append(Turn(index=len(turns), **turn))
+        floor = len(turns) - 1
+    turns += [Turn(index=len(turns) + n, **p) for n, p in enumerate(pending)]
     if timed and not ranged:  # a turn ends when the next one starts
         turns = [t.model_copy(update={"end": nxt.start}) for t, nxt in pairwise(turns)] + [
             turns[-1]
