@@ -24,6 +24,10 @@ from roleplay.domain.session import Turn
 
 OUTSIDE_CALL = "outside-call"  # the scenario id of a scored real call (not practice)
 PAUSE = 1.2  # seconds of silence that end one speaker's utterance
+# The names `transcribe --speakers` gives each side until it is told which is the rep: the
+# stereo channels (--rep-channel left|right), the voices of a mono call (--rep-speaker A|B, A
+# speaks first). `score --transcript` takes the same options to name the rep's side in them.
+SIDE_NAMES = {"left": "Left", "right": "Right", "A": "Speaker A", "B": "Speaker B"}
 OVERLAP = "overlap"  # the tag of a turn said wholly inside another speaker's (kpis.py skips it)
 
 
