@@ -16,6 +16,7 @@ from roleplay.domain import kpis
 from roleplay.domain.call import SpokenWord, to_turns, transcript_lines, utterances
 from roleplay.domain.session import Turn
 from roleplay.domain.transcript_file import parse
+from tests.spoken import words
 
 # (speaker, start, end, text), in order of start, as `transcribe --speakers` lists a mono call.
 SAID = [
@@ -42,15 +43,7 @@ def text_transcript() -> str:
 
 
 def spoken_words() -> list[SpokenWord]:
-    out: list[SpokenWord] = []
-    for who, start, end, said in SAID:
-        parts = said.split()
-        step = (end - start) / len(parts)
-        out += [
-            SpokenWord(p, start + i * step, start + (i + 1) * step, who)
-            for i, p in enumerate(parts)
-        ]
-    return out
+    return words(*((said, start, end, who) for who, start, end, said in SAID))
 
 
 def check(turns: tuple[Turn, ...] | list[Turn]) -> None:

@@ -13,8 +13,9 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from roleplay.cli import app, calls
-from roleplay.domain.call import CallWords, SpokenWord
+from roleplay.domain.call import CallWords
 from roleplay.domain.transcript_file import TranscriptFileError, parse
+from tests.spoken import words
 
 SAID = [
     ("Thanks for calling Nordic Freight, how can I help", 0.0, 3.0),
@@ -25,14 +26,9 @@ SAID = [
 
 def fake_call(kind: str) -> CallWords:
     rep, customer = ("left", "right") if kind == "stereo" else ("A", "B")
-    words: list[SpokenWord] = []
-    for n, (text, start, end) in enumerate(SAID):
-        parts = text.split()
-        step = (end - start) / len(parts)
-        who = customer if n == 1 else rep
-        for i, p in enumerate(parts):
-            words.append(SpokenWord(p, start + i * step, start + (i + 1) * step, who))
-    return CallWords(kind, (rep, customer), tuple(words), 8.0, "en")
+    who = [rep, customer, rep]
+    said = words(*((text, a, b, who[n]) for n, (text, a, b) in enumerate(SAID)))
+    return CallWords(kind, (rep, customer), tuple(said), 8.0, "en")
 
 
 @pytest.fixture(autouse=True)
@@ -86,13 +82,13 @@ def test_the_side_transcribe_suggests_is_taken_when_the_transcript_is_scored(
     assert "the rep is probably Speaker A" in written.stderr
     assert "confirm with --rep-speaker A" in written.stderr
     asked = score(mini_workspace, text, "--rep", "Kari")
-    assert asked.exit_code == 2
-    message = asked.stderr
-    assert "speakers found: Speaker A (2 lines), Speaker B (1 line)" in message
-    assert "Say which side is the rep with --rep-speaker A or --rep-speaker B" in message
-    assert "--rep 'Kari' stays the rep's name" in message
-    assert "roleplay guesses Speaker A (greets the caller" in message
-    assert "to score on that guess, pass --rep-speaker A." in message
+    assert (asked.exit_code, asked.stderr) == (
+        2,
+        f"error: {text}: speaker 'Kari' never speaks; speakers found: Speaker A (2 lines), "
+        "Speaker B (1 line). Say which side is the rep with --rep-speaker A or --rep-speaker B "
+        "(--rep 'Kari' stays the rep's name). roleplay guesses Speaker A (greets the caller "
+        '("Thanks for calling" at 00:00.0)): to score on that guess, pass --rep-speaker A.\n',
+    )
     assert not list((mini_workspace / "recordings").glob("*/scorecard.json"))
     scored = score(mini_workspace, text, "--rep", "Kari", "--rep-speaker", "A")
     assert kept_as(mini_workspace, scored) == ("Kari", ["rep", "customer", "rep"])
