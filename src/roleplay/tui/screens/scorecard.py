@@ -172,7 +172,10 @@ class ScorecardScreen(ReportsFailures, Screen[None]):
         """Drill files from this call are there (a trainer may have edited them): say which,
         and ask before replacing them, as `call-drills --make --force` does on the command
         line (each old file kept beside it as NAME.yaml.bak)."""
-        offer = self.query_one("#drill-offer")
+        offers = self.query("#drill-offer")
+        if not offers:  # "Not now" was pressed meanwhile: nothing to ask
+            return
+        offer = offers.first()
         offer.remove_children()  # the children as they are now; what is mounted next stays
         files = "\n".join(f"  {shown(str(p))}" for p in paths)
         offer.mount(
@@ -194,7 +197,7 @@ class ScorecardScreen(ReportsFailures, Screen[None]):
             button.disabled = False  # the rep may fix the cause and try again
 
     def _drills_made(self, names: str) -> None:
-        self.query_one("#drill-offer").remove()
+        self.query("#drill-offer").remove()
         self.rapp.sessions_changed.publish(self.transcript.record.id)
         self.notify(f"Drills made and validated: {names}. They join your queue for the skill.")
 
