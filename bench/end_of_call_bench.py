@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -29,20 +28,13 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+from bench_files import workspace
+
 LINES = [
     "Hi, thanks for taking the call. What made you look at this now?",
     "How many errors a week does the team fix by hand?",
     "Could we take 30 minutes on Tuesday at 2 with you and finance?",
 ]
-
-
-def workspace(root: Path) -> Path:
-    ws = root / "ws"
-    shutil.copytree(REPO / "scenarios", ws / "scenarios")
-    shutil.copytree(REPO / "rubrics", ws / "rubrics")
-    (ws / "recordings").mkdir()
-    return ws
 
 
 def roleplay(ws: Path) -> list[str]:

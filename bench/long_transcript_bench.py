@@ -36,14 +36,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+from bench_files import REPO, workspace
+
 SIZES = (250, 1000, 2000, 8000)
 RUBRICS = ("discovery", "closing", "customer-care", "objection-handling", "cold-call")
 
@@ -88,14 +88,6 @@ def old_tree(ref: str, root: Path) -> Path:
     ).stdout
     subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
     return dest
-
-
-def workspace(root: Path) -> Path:
-    ws = root / "ws"
-    shutil.copytree(REPO / "scenarios", ws / "scenarios")
-    shutil.copytree(REPO / "rubrics", ws / "rubrics")
-    (ws / "recordings").mkdir()
-    return ws
 
 
 def score(

@@ -9,38 +9,17 @@ from pathlib import Path
 
 import pytest
 import yaml
-from typer.testing import CliRunner
 
-from roleplay.cli import app
-
-runner = CliRunner()
-# A real call where the rep pitches instead of asking: open questions score low.
-CALL = """\
-[00:00.0 - 00:03.0] Kari: Hi Dana, thanks for taking my call.
-[00:03.4 - 00:07.0] Dana: Sure. We keep losing mornings re-planning routes by hand.
-[00:07.5 - 00:15.0] Kari: Our product is the best on the market and it has many features.
-[00:15.4 - 00:19.0] Dana: Honestly, I'm not sure that's what we need right now.
-[00:19.3 - 00:24.0] Kari: It has great reviews, so you should buy it.
-"""
+from tests.drill_calls import CALL, as_kari, invoke, score_call
 
 
 @pytest.fixture(autouse=True)
 def rep(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("ROLEPLAY_REP", "Kari")
-    monkeypatch.setenv("ROLEPLAY_TIMEZONE", "Europe/Oslo")
-
-
-def invoke(ws: Path, *args: str, input: str | None = None):
-    return runner.invoke(app, ["--workspace", str(ws), *args], input=input)
+    as_kari(monkeypatch)
 
 
 def scored_call(ws: Path, tmp_path: Path, *extra: str) -> str:
-    call = tmp_path / "call.txt"
-    call.write_text(CALL)
-    result = invoke(
-        ws, "score", "--transcript", str(call), "--rubric", "mini", "--rep", "Kari",
-        "--judge", "offline", "--save", *extra,
-    )  # fmt: skip
+    result = score_call(ws, tmp_path, *extra)
     assert result.exit_code == 0, result.output
     assert "Weakest moments of this call:" in result.stderr
     assert "roleplay call-drills " in result.stderr  # never silent: the command to drill later
@@ -51,12 +30,7 @@ def scored_call(ws: Path, tmp_path: Path, *extra: str) -> str:
 def test_the_offer_accepted_up_front_makes_a_drill_that_is_queued_and_practised(
     mini_workspace: Path, tmp_path: Path
 ) -> None:
-    call = tmp_path / "call.txt"
-    call.write_text(CALL)
-    scored = invoke(
-        mini_workspace, "score", "--transcript", str(call), "--rubric", "mini", "--rep", "Kari",
-        "--judge", "offline", "--save", "--make-drills",
-    )  # fmt: skip
+    scored = score_call(mini_workspace, tmp_path, "--make-drills")
     assert scored.exit_code == 0, scored.output
     assert "Weakest moments of this call:" in scored.stderr
     wrote = [line for line in scored.stderr.splitlines() if line.startswith("Wrote ")]

@@ -4,63 +4,25 @@ drill that fails validation takes away only the file this run wrote."""
 
 from __future__ import annotations
 
-import json
 import stat
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from roleplay.cli import app
 from roleplay.services import call_drills
 from roleplay.services.catalog import Catalog, load_catalog
-
-runner = CliRunner()
-CALL = """\
-[00:00.0 - 00:03.0] Kari: Hi Dana, thanks for taking my call.
-[00:03.4 - 00:07.0] Dana: Sure. We keep losing mornings re-planning routes by hand.
-[00:07.5 - 00:15.0] Kari: Our product is the best on the market and it has many features.
-[00:15.4 - 00:19.0] Dana: Honestly, I'm not sure that's what we need right now.
-[00:19.3 - 00:24.0] Kari: It has great reviews, so you should buy it.
-"""
-EDITED = "# the trainer's own words\n"
+from tests.drill_calls import EDITED, as_kari, edited_drill, invoke, made_files, saved_call
 
 
 @pytest.fixture(autouse=True)
 def rep(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("ROLEPLAY_REP", "Kari")
-    monkeypatch.setenv("ROLEPLAY_TIMEZONE", "Europe/Oslo")
-
-
-def invoke(ws: Path, *args: str):
-    return runner.invoke(app, ["--workspace", str(ws), *args])
-
-
-def saved_call(ws: Path, tmp_path: Path) -> str:
-    call = tmp_path / "call.txt"
-    call.write_text(CALL)
-    result = invoke(
-        ws, "score", "--transcript", str(call), "--rubric", "mini", "--rep", "Kari",
-        "--judge", "offline", "--save", "--no-make-drills",
-    )  # fmt: skip
-    assert result.exit_code == 0, result.output
-    [row] = json.loads(invoke(ws, "sessions", "--json").stdout)
-    return str(row["id"])
-
-
-def made_files(ws: Path, sid: str) -> list[Path]:
-    result = invoke(ws, "call-drills", sid, "--make", "--json")
-    assert result.exit_code == 0, result.output
-    return [Path(d["file"]) for d in json.loads(result.stdout)]
+    as_kari(monkeypatch)
 
 
 def test_a_second_make_refuses_and_leaves_the_trainers_edited_file_alone(
     mini_workspace: Path, tmp_path: Path
 ) -> None:
-    sid = saved_call(mini_workspace, tmp_path)
-    path = made_files(mini_workspace, sid)[0]
-    edited = path.read_text() + EDITED
-    path.write_text(edited)
+    sid, path, edited = edited_drill(mini_workspace, tmp_path)
     again = invoke(mini_workspace, "call-drills", sid, "--make")
     assert again.exit_code != 0
     assert str(path) in again.output and "--force" in again.output
@@ -71,13 +33,11 @@ def test_a_second_make_refuses_and_leaves_the_trainers_edited_file_alone(
 def test_force_replaces_atomically_and_keeps_the_old_file_as_bak(
     mini_workspace: Path, tmp_path: Path
 ) -> None:
-    sid = saved_call(mini_workspace, tmp_path)
-    path = made_files(mini_workspace, sid)[0]
-    edited = path.read_text() + EDITED
-    path.write_text(edited)
+    sid, path, edited = edited_drill(mini_workspace, tmp_path)
     forced = invoke(mini_workspace, "call-drills", sid, "--make", "--force")
     assert forced.exit_code == 0, forced.output
     assert path.with_name(path.name + ".bak").read_text() == edited
+    assert f"the file that was there is kept as {path}.bak" in forced.stdout
     assert EDITED not in path.read_text()
     assert not [p for p in path.parent.iterdir() if p.name.endswith(".tmp")]
     assert invoke(mini_workspace, "validate").exit_code == 0  # the .bak is not a scenario
@@ -105,10 +65,7 @@ def _never_valid(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_forced_drill_that_fails_validation_puts_the_trainers_file_back(
     mini_workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    sid = saved_call(mini_workspace, tmp_path)
-    path = made_files(mini_workspace, sid)[0]
-    edited = path.read_text() + EDITED
-    path.write_text(edited)
+    sid, path, edited = edited_drill(mini_workspace, tmp_path)
     _never_valid(monkeypatch)
     result = invoke(mini_workspace, "call-drills", sid, "--make", "--force")
     assert result.exit_code != 0
@@ -129,10 +86,7 @@ def test_a_new_drill_that_fails_validation_removes_only_the_file_it_created(
 
 
 def test_a_second_force_keeps_the_first_copy_too(mini_workspace: Path, tmp_path: Path) -> None:
-    sid = saved_call(mini_workspace, tmp_path)
-    path = made_files(mini_workspace, sid)[0]
-    edited = path.read_text() + EDITED
-    path.write_text(edited)
+    sid, path, edited = edited_drill(mini_workspace, tmp_path)
     for _ in range(2):
         forced = invoke(mini_workspace, "call-drills", sid, "--make", "--force")
         assert forced.exit_code == 0, forced.output

@@ -20,6 +20,7 @@ from roleplay.domain.history import ScoredSession
 from roleplay.domain.trends import Series
 from roleplay.services.report import TeamReport, html_text
 from roleplay.services.report_team import summary_text
+from tests.spoken import words
 
 runner = CliRunner()
 # A real call, as `transcribe --speakers` writes it: Kari asks her questions after a statement,
@@ -153,20 +154,6 @@ def test_a_real_call_is_shown_and_exported_as_a_real_call_not_a_variation_of_a_s
     assert re.search(r'id="real-call">A real call, scored from call\.txt', html)
 
 
-def _said(*spec: tuple[str, float, float, str]) -> list[Any]:
-    from roleplay.domain.call import SpokenWord
-
-    out = []
-    for text, start, end, who in spec:
-        parts = text.split()
-        step = (end - start) / len(parts)
-        out += [
-            SpokenWord(p, start + i * step, start + (i + 1) * step, who)
-            for i, p in enumerate(parts)
-        ]
-    return out
-
-
 @pytest.mark.parametrize(
     "name",
     [
@@ -189,13 +176,13 @@ def test_what_transcribe_speakers_writes_for_a_rep_scores_as_that_rep_or_is_refu
     from roleplay.cli import calls
     from roleplay.domain.call import CallWords
 
-    words = _said(
+    said = words(
         ("Thanks for calling, how can I help", 0.0, 3.0, "left"),
         ("Hi, I am calling about the routes", 3.6, 5.6, "right"),
         ("How do you plan them today?", 6.5, 8.0, "left"),
     )
     fake = CallWords(
-        kind="stereo", labels=("left", "right"), words=tuple(words), duration=8.0, language="en"
+        kind="stereo", labels=("left", "right"), words=tuple(said), duration=8.0, language="en"
     )
     monkeypatch.setattr(calls, "read_call", lambda *a, **k: fake)
     audio = tmp_path / "call.wav"

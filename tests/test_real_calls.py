@@ -16,22 +16,11 @@ from roleplay.domain.call import SpokenWord, guess_rep, to_turns, transcript_lin
 from roleplay.domain.transcript_file import TranscriptFileError, parse
 from tests.calls import make_call, real_utterances, write_stereo
 from tests.speech import needs_espeak, speech_dir, write_wav
+from tests.spoken import words
 
 __all__ = ["speech_dir"]
 
 runner = CliRunner()
-
-
-def words(*spec: tuple[str, float, float, str]) -> list[SpokenWord]:
-    out: list[SpokenWord] = []
-    for text, start, end, who in spec:
-        parts = text.split()
-        step = (end - start) / len(parts)
-        out += [
-            SpokenWord(p, start + i * step, start + (i + 1) * step, who)
-            for i, p in enumerate(parts)
-        ]
-    return out
 
 
 CALL = words(

@@ -83,6 +83,7 @@ def call_drills(
                     "drill": d.drill,
                     "skill": d.skill,
                     "command": d.command,
+                    "replaced": str(d.replaced) if d.replaced is not None else None,
                     "moment": _moment_json(d.moment),
                 }
                 for d in made
@@ -91,6 +92,8 @@ def call_drills(
         return
     for d in made:
         typer.echo(f"Wrote {d.path} (validated): drill '{d.drill}' trains {d.skill}")
+        if d.replaced is not None:
+            typer.echo(f"  the file that was there is kept as {d.replaced}")
         typer.echo(f"  practise it: {d.command}")
     typer.echo("It joins the queue (`roleplay today`) when the skill comes up.")
 

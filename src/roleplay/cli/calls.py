@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from roleplay.cli.app import fail
-from roleplay.domain.call import CallWords, Utterance, guess_rep, stamp, utterances
+from roleplay.domain.call import SIDE_NAMES, CallWords, Utterance, guess_rep, stamp, utterances
 
 if TYPE_CHECKING:
     from roleplay.config import Settings
@@ -85,9 +85,8 @@ def read_call(
 
 
 def neutral_names(call: CallWords) -> dict[str, str]:
-    if call.kind == "stereo":
-        return {"left": "Left", "right": "Right"}
-    return {"A": "Speaker A", "B": "Speaker B"}
+    sides = ("left", "right") if call.kind == "stereo" else ("A", "B")
+    return {side: SIDE_NAMES[side] for side in sides}  # as `score --transcript` reads them
 
 
 def named(call: CallWords, rep_label: str | None, rep: str | None) -> dict[str, str]:

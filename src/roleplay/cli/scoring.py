@@ -172,13 +172,11 @@ def _outside_call(
         duration = extra.get("duration")
         seconds = float(duration) if isinstance(duration, int | float) else None
     else:
-        if side != (None, None):
-            raise fail(
-                "--rep-channel and --rep-speaker are for recordings; in a text transcript "
-                "--rep names the rep's speaker"
-            )
+        if None not in side:
+            raise fail("give --rep-channel or --rep-speaker, not both")
+        named = side[0] or side[1]  # the side `transcribe --speakers` named Left, Speaker A...
         try:
-            parsed = parse(_read_text(path), rep, file=str(path))
+            parsed = parse(_read_text(path), rep, str(path), named.value if named else None)
         except TranscriptFileError as exc:
             raise fail(str(exc)) from None
         turns = parsed.turns

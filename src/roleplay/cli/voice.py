@@ -168,7 +168,8 @@ def _transcribe_speakers(
             option = "--rep-channel" if call.kind == "stereo" else "--rep-speaker"
             typer.echo(
                 f"{path.name}: the rep is probably {names[guess.speaker]} "
-                f"({'; '.join(guess.reasons)}); confirm with {option} {guess.speaker}",
+                f"({'; '.join(guess.reasons)}); confirm with {option} {guess.speaker} "
+                "when you score the recording or this transcript",
                 err=True,
             )
         if as_json:

@@ -5,17 +5,30 @@ they found. Each speaker's words are grouped into utterances (a pause longer tha
 `PAUSE` ends one), utterances are sorted by start, and consecutive utterances of one speaker
 form a turn. A turn keeps its real start and end, so overlap (an interruption) and the gap
 before a reply (response latency) survive into the KPIs.
+
+Mono calls overlap: a "mm-hm" or "right" said wholly inside the other speaker's utterance does
+not take the floor. It stays a turn of its own, tagged `OVERLAP`, just after the turn it was
+said in; it neither ends that turn nor joins the speaker's next one. Before, "Right." at 0:05
+inside the customer's 0:03-0:10 merged with the rep's reply at 0:10.6 into one turn from 0:05:
+the reply counted as an interruption, its latency was lost, and the rep was credited with the
+customer's seconds of talk.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from roleplay.domain.session import Turn
 
 OUTSIDE_CALL = "outside-call"  # the scenario id of a scored real call (not practice)
 PAUSE = 1.2  # seconds of silence that end one speaker's utterance
+# The names `transcribe --speakers` gives each side until it is told which is the rep: the
+# stereo channels (--rep-channel left|right), the voices of a mono call (--rep-speaker A|B, A
+# speaks first). `score --transcript` takes the same options to name the rep's side in them.
+SIDE_NAMES = {"left": "Left", "right": "Right", "A": "Speaker A", "B": "Speaker B"}
+OVERLAP = "overlap"  # the tag of a turn said wholly inside another speaker's (kpis.py skips it)
 
 
 @dataclass(frozen=True)
@@ -65,27 +78,59 @@ def _utterance(group: list[SpokenWord]) -> Utterance:
 
 def merged(found: list[Utterance]) -> list[Utterance]:
     """Consecutive utterances of one speaker as one (a turn)."""
-    out: list[Utterance] = []
-    for u in found:
-        if out and out[-1].speaker == u.speaker:
-            last = out[-1]
-            out[-1] = Utterance(
-                u.speaker,
-                last.start,
-                max(last.end, u.end),
-                f"{last.text} {u.text}".strip(),
-                last.words + u.words,
+    return [u for u, _overlap in floor_turns(found)]
+
+
+def enclosed(spans: Sequence[tuple[str, float, float]]) -> set[int]:
+    """The indices of (speaker, start, end) spans said wholly inside another speaker's span.
+    Of two spans of different speakers with the same times, the first listed holds the floor."""
+    order = sorted(range(len(spans)), key=lambda i: (spans[i][1], -spans[i][2], i))
+    reach: dict[str, float] = {}  # each speaker's latest end among the spans started so far
+    inside: set[int] = set()
+    for i in order:
+        who, _start, end = spans[i]
+        if any(e >= end for other, e in reach.items() if other != who):
+            inside.add(i)
+        reach[who] = max(reach.get(who, end), end)
+    return inside
+
+
+def floor_turns(found: list[Utterance]) -> list[tuple[Utterance, bool]]:
+    """Turns in order, each with whether it is an overlap (said wholly inside another
+    speaker's utterance: kept apart, just after the turn it was said in)."""
+    inside = enclosed([(u.speaker, u.start, u.end) for u in found])
+    out: list[tuple[Utterance, bool]] = []
+    pending: list[Utterance] = []
+    floor = -1  # where the turn that holds the floor is in `out`
+    for i, u in enumerate(found):
+        if i in inside:
+            pending.append(u)
+        elif floor >= 0 and out[floor][0].speaker == u.speaker:
+            last = out[floor][0]
+            out[floor] = (
+                Utterance(
+                    u.speaker,
+                    last.start,
+                    max(last.end, u.end),
+                    f"{last.text} {u.text}".strip(),
+                    last.words + u.words,
+                ),
+                False,
             )
         else:
-            out.append(u)
-    return out
+            out += [(p, True) for p in pending]
+            pending = []
+            out.append((u, False))
+            floor = len(out) - 1
+    return out + [(p, True) for p in pending]
 
 
 def to_turns(found: list[Utterance], rep_speaker: str, names: dict[str, str]) -> list[Turn]:
     """Turns for the judge and the KPIs; `names` maps a label to the person's name."""
     turns: list[Turn] = []
-    for u in merged(found):
+    for u, overlap in floor_turns(found):
         role = "rep" if u.speaker == rep_speaker else "customer"
+        name = f"speaker:{names.get(u.speaker, u.speaker)}"
         turns.append(
             Turn(
                 index=len(turns),
@@ -94,7 +139,7 @@ def to_turns(found: list[Utterance], rep_speaker: str, names: dict[str, str]) ->
                 start=round(u.start, 2),
                 end=round(u.end, 2),
                 source=None if role == "rep" else "recording",
-                tags=(f"speaker:{names.get(u.speaker, u.speaker)}",),
+                tags=(name, OVERLAP) if overlap else (name,),
             )
         )
     return turns

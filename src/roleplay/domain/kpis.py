@@ -56,7 +56,10 @@ def compute(turns: Sequence[Turn], language: str = "en", timed: bool = False) ->
     rep_minutes = rep_secs / 60
     latencies: list[float] = []
     interruptions = 0
-    for prev, cur in itertools.pairwise(turns):
+    # A turn said wholly inside another's (domain/call.py: "mm-hm", "right") neither answers
+    # nor interrupts: replies and interruptions are read between the turns that hold the floor.
+    floor = [t for t in turns if "overlap" not in t.tags]
+    for prev, cur in itertools.pairwise(floor):
         if prev.speaker == "customer" and cur.speaker == "rep":
             if "interrupted" in prev.tags or (timed and cur.start < prev.end):
                 interruptions += 1

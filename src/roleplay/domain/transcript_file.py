@@ -10,6 +10,12 @@ b.wav` prints one such line per recording) is refused, as one JSON of several is
 one, the second recording's line was glued onto a turn and both calls were judged together.
 `transcribe --json` output is read too (its segments carry a `speaker` when made with
 --speakers). Every speaker other than the rep is the customer.
+
+The rep's lines are those of the speaker named `rep`, or, with `side`, of the side that
+`transcribe --speakers` named without being told the rep ("Speaker A", "Left"...: the options
+`--rep-speaker A` and `--rep-channel left` that it suggests, with `rep` the rep's own name).
+When neither finds the rep, the message lists the speakers, roleplay's guess with its reasons,
+and the exact option to pass: a guess is never scored silently.
 """
 
 from __future__ import annotations
@@ -19,7 +25,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import Any
 
+from roleplay.domain.call import OVERLAP, SIDE_NAMES, Utterance, enclosed, guess_rep
 from roleplay.domain.session import Turn
 from roleplay.domain.suggest import did_you_mean
 from roleplay.errors import RoleplayError
@@ -54,13 +62,17 @@ class ParsedTranscript:
 Row = tuple[str, str, float | None, float | None]  # speaker, text, start, end
 
 
-def parse(text: str, rep: str, file: str = "transcript") -> ParsedTranscript:
+def parse(
+    text: str, rep: str, file: str = "transcript", side: str | None = None
+) -> ParsedTranscript:
+    """`rep` names the rep's speaker; with `side` (a key of SIDE_NAMES: "A", "left"...), the
+    side `transcribe --speakers` wrote under its neutral name holds the rep's lines."""
     text = text.lstrip("\ufeff")
     if text.lstrip().startswith(("[{", "{")):
         rows = _json_rows(text, file)
     else:
         rows = _text_rows(text, file)
-    return _turns(rows, rep, file)
+    return _turns(rows, rep, file, side)
 
 
 _NO_SPEAKERS = (
@@ -148,48 +160,97 @@ def _json_rows(text: str, file: str) -> list[Row]:
     return rows
 
 
-def _turns(rows: list[Row], rep: str, file: str) -> ParsedTranscript:
+def _turns(rows: list[Row], rep: str, file: str, side: str | None = None) -> ParsedTranscript:
     if not rows:
         raise TranscriptFileError(f"{file}: no 'Speaker: text' lines found")
     speakers = Counter(row[0] for row in rows)
     by_fold = {name.casefold(): name for name in speakers}
-    if rep.casefold() not in by_fold:
+    wanted = SIDE_NAMES[side] if side is not None else rep
+    if wanted.casefold() not in by_fold:
         listed = ", ".join(
             f"{n} ({c} line{'s' if c != 1 else ''})" for n, c in speakers.most_common()
         )
-        hint = did_you_mean(rep, list(speakers))
+        who = f"{_option(side)} {side} names '{wanted}', who" if side else f"speaker '{rep}'"
         raise TranscriptFileError(
-            f"{file}: speaker '{rep}' never speaks; speakers found: {listed}. "
-            + (f"Did you mean --rep '{hint}'?" if hint else "Pass --rep with one of them.")
+            f"{file}: {who} never speaks; speakers found: {listed}. "
+            + _which_is_the_rep(rows, list(speakers), rep, mention=side is None)
         )
-    rep_name = by_fold[rep.casefold()]
+    rep_name = by_fold[wanted.casefold()]
     timed = all(row[2] is not None for row in rows)
     ranged = timed and all(row[3] is not None for row in rows)
+    # A line said wholly inside another speaker's ("mm-hm", "right") is a turn of its own, kept
+    # apart just after the turn it was said in, as domain/call.py orders a recording's.
+    inside = enclosed([(r[0], r[2] or 0.0, r[3] or 0.0) for r in rows]) if ranged else set()
     turns: list[Turn] = []
-    for name, said, at, until in rows:
+    pending: list[dict[str, Any]] = []  # overlaps, numbered once the next floor turn comes
+    floor = -1  # where the turn that holds the floor is in `turns`
+    for i, (name, said, at, until) in enumerate(rows):
         role = "rep" if name == rep_name else "customer"
-        if turns and turns[-1].speaker == role and _same_speaker(turns[-1], name):
-            last = turns[-1]
-            end = max(last.end, until) if until is not None else last.end
-            turns[-1] = last.model_copy(update={"text": f"{last.text} {said}".strip(), "end": end})
-            continue
+        if floor >= 0 and i not in inside:
+            last = turns[floor]
+            if last.speaker == role and _same_speaker(last, name):
+                end = max(last.end, until) if until is not None else last.end
+                turns[floor] = last.model_copy(
+                    update={"text": f"{last.text} {said}".strip(), "end": end}
+                )
+                continue
         start = at if at is not None else float(len(turns))
-        turns.append(
-            Turn(
-                index=len(turns),
-                speaker=role,
-                text=said,
-                start=start,
-                end=until if ranged and until is not None else start,
-                source=None if role == "rep" else "transcript",
-                tags=(f"speaker:{name}",),
-            )
-        )
+        turn: dict[str, Any] = {
+            "speaker": role,
+            "text": said,
+            "start": start,
+            "end": until if ranged and until is not None else start,
+            "source": None if role == "rep" else "transcript",
+            "tags": (f"speaker:{name}",) + ((OVERLAP,) if i in inside else ()),
+        }
+        if i in inside:
+            pending.append(turn)
+            continue
+        turns += [Turn(index=len(turns) + n, **p) for n, p in enumerate(pending)]
+        pending = []
+        turns.append(Turn(index=len(turns), **turn))
+        floor = len(turns) - 1
+    turns += [Turn(index=len(turns) + n, **p) for n, p in enumerate(pending)]
     if timed and not ranged:  # a turn ends when the next one starts
         turns = [t.model_copy(update={"end": nxt.start}) for t, nxt in pairwise(turns)] + [
             turns[-1]
         ]
     return ParsedTranscript(tuple(turns), dict(speakers), timed)
+
+
+def _option(side: str | None) -> str:
+    return "--rep-channel" if side in ("left", "right") else "--rep-speaker"
+
+
+def _which_is_the_rep(rows: list[Row], names: list[str], rep: str, mention: bool) -> str:
+    """What to pass to score this transcript, with roleplay's guess and its reasons (who
+    greets, who asks for the customer's details), never taken silently."""
+    found = sorted(
+        (
+            Utterance(name, float(i) if at is None else at, float(i) if at is None else at, said)
+            for i, (name, said, at, _end) in enumerate(rows)
+        ),
+        key=lambda u: u.start,
+    )
+    guess = guess_rep(found)
+    why = "; ".join(guess.reasons)
+    sides = {name: key for key, name in SIDE_NAMES.items()}
+    if set(names) <= set(sides):  # the names `transcribe --speakers` gives each side
+        pairs = [(_option(sides[n]), sides[n]) for n in names]
+        ways = " or ".join(f"{opt} {key}" for opt, key in sorted(pairs, key=lambda p: p[1]))
+        keep = f" (--rep '{rep}' stays the rep's name)" if mention else ""
+        opt, key = _option(sides[guess.speaker]), sides[guess.speaker]
+        return (
+            f"Say which side is the rep with {ways}{keep}. roleplay guesses "
+            f"{guess.speaker} ({why}): to score on that guess, pass {opt} {key}."
+        )
+    hint = did_you_mean(rep, names) if mention else None
+    if hint:
+        return f"Did you mean --rep '{hint}'?"
+    return (
+        f"Pass --rep with the rep's speaker name. roleplay guesses '{guess.speaker}' ({why}): "
+        f"to score on that guess, pass --rep '{guess.speaker}'."
+    )
 
 
 def _same_speaker(turn: Turn, name: str) -> bool:

@@ -33,6 +33,16 @@ class CallDrillError(ValueError):
     """The drill cannot be made; the message says why and what to do."""
 
 
+class DrillFilesExist(CallDrillError):
+    """Drills from this call were made before and `force` was not given. `paths` are the
+    files left alone, so each interface can say what to do in its own terms (the CLI names
+    --force; the app offers to replace them, with the old files kept as .bak)."""
+
+    def __init__(self, message: str, paths: list[Path]) -> None:
+        super().__init__(message)
+        self.paths = paths
+
+
 @dataclass(frozen=True)
 class MadeDrill:
     path: Path
@@ -40,6 +50,7 @@ class MadeDrill:
     drill: str
     skill: str
     moment: Moment
+    replaced: Path | None = None  # with force: where the file that was there is kept
 
     @property
     def command(self) -> str:
@@ -88,12 +99,13 @@ def make_drills(
     paths = [scenarios_dir / f"{doc['id']}.yaml" for doc in docs]
     there = [p for p in paths if p.exists() or p.is_symlink()]
     if there and not force:
-        raise CallDrillError(
+        raise DrillFilesExist(
             "drills from this call were made before; roleplay leaves the file(s) alone "
             "(a trainer may have edited them):\n"
             + "\n".join(f"  {p}" for p in there)
             + "\nPractise the drill as it is, move the file away, or make it again with "
-            "--force (the old file is kept as NAME.yaml.bak)."
+            "--force (the old file is kept as NAME.yaml.bak).",
+            there,
         )
     made: list[MadeDrill] = []
     for moment, doc, path in zip(moments, docs, paths, strict=True):
@@ -117,7 +129,9 @@ def make_drills(
             raise CallDrillError(
                 f"the drill made from {t.record.id} does not validate:\n{problems}{kept}"
             )
-        made.append(MadeDrill(path, doc["id"], doc["drills"][0]["id"], moment.skill, moment))
+        made.append(
+            MadeDrill(path, doc["id"], doc["drills"][0]["id"], moment.skill, moment, backup)
+        )
     return made
 
 

@@ -4,6 +4,7 @@ skill comes back; and the transcript view those quotes open."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -136,21 +137,67 @@ class ScorecardScreen(ReportsFailures, Screen[None]):
         self.query_one("#make-drills", Button).disabled = True
         self._make_drills()
 
+    @on(Button.Pressed, "#replace-drills")
+    def _replace_drills_pressed(self) -> None:
+        self.query_one("#replace-drills", Button).disabled = True
+        self._make_drills(force=True)
+
+    @on(Button.Pressed, "#keep-drills")
+    def _keep_drills(self) -> None:
+        self.query_one("#drill-offer").remove()
+        self.notify("Drills kept as they are; they stay in the Library (F2) and your queue.")
+
     @work(thread=True, exit_on_error=False, group="call-drills")
-    def _make_drills(self) -> None:
-        from roleplay.services.call_drills import CallDrillError
+    def _make_drills(self, force: bool = False) -> None:
+        from roleplay.services.call_drills import CallDrillError, DrillFilesExist
         from roleplay.services.catalog import UnknownScenario
 
         try:
-            made = self.rapp.services.make_drills(self.transcript.record.id)
+            made = self.rapp.services.make_drills(self.transcript.record.id, force=force)
+        except DrillFilesExist as exc:  # the CLI's message names --force, which the app has not
+            self.app.call_from_thread(self._ask_to_replace, exc.paths)
+            return
         except (CallDrillError, UnknownScenario) as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            self.app.call_from_thread(self._drills_failed, str(exc))
             return
         names = ", ".join(f"{d.drill} ({d.skill}, {d.path.name})" for d in made)
+        kept = [d.replaced.name for d in made if d.replaced is not None]
+        if kept:
+            names += f". The old file{'s are' if len(kept) > 1 else ' is'} kept as " + ", ".join(
+                kept
+            )
         self.app.call_from_thread(self._drills_made, names)
 
+    def _ask_to_replace(self, paths: list[Path]) -> None:
+        """Drill files from this call are there (a trainer may have edited them): say which,
+        and ask before replacing them, as `call-drills --make --force` does on the command
+        line (each old file kept beside it as NAME.yaml.bak)."""
+        offers = self.query("#drill-offer")
+        if not offers:  # "Not now" was pressed meanwhile: nothing to ask
+            return
+        offer = offers.first()
+        offer.remove_children()  # the children as they are now; what is mounted next stays
+        files = "\n".join(f"  {shown(str(p))}" for p in paths)
+        offer.mount(
+            Static(
+                "[b]Drills from this call were made before[/b]; roleplay left them alone "
+                f"(a trainer may have edited them):\n{files}\n"
+                "Keep them and practise them as they are, or replace them with new ones "
+                "(each old file is kept beside it as NAME.yaml.bak)."
+            ),
+            Horizontal(
+                Button("Replace them (keep a .bak copy)", id="replace-drills", variant="warning"),
+                Button("Keep them", id="keep-drills"),
+            ),
+        )
+
+    def _drills_failed(self, message: str) -> None:
+        self.notify(message, severity="error")
+        for button in self.query("#make-drills, #replace-drills").results(Button):
+            button.disabled = False  # the rep may fix the cause and try again
+
     def _drills_made(self, names: str) -> None:
-        self.query_one("#drill-offer").remove()
+        self.query("#drill-offer").remove()
         self.rapp.sessions_changed.publish(self.transcript.record.id)
         self.notify(f"Drills made and validated: {names}. They join your queue for the skill.")
 
