@@ -76,9 +76,9 @@ class EndOfCall:
     def rescore(self, session_ref: str, judge: Judge | None = None, samples: int = 1) -> CallResult:
         """Score a saved session again (`judge`: another than the practice judge) and
         rebuild the schedule, which replays scorecards: a changed level must reach the
-        skill's card. Raises SessionNotFound, RubricMissing, JudgeUnavailable, and
-        BrokenRecording when the transcript is missing or emptied since it was scored (the
-        scorecard is kept)."""
+        skill's card (a card that came out as it was saved needs no replay). Raises
+        SessionNotFound, RubricMissing, JudgeUnavailable, and BrokenRecording when the
+        transcript is missing or emptied since it was scored (the scorecard is kept)."""
         return self._scored(session_ref, judge=judge, rebuild=True, samples=samples)
 
     def _scored(
