@@ -19,7 +19,21 @@ once per tree and printed on its own line.
 
 `--instructions` also counts the instructions each command executes (valgrind's callgrind,
 once per command and tree, ~10-30 s each): unlike times, the count does not move with the
-machine's load, so a change of a few percent shows on a busy machine too.
+machine's load, so a change of a few percent shows on a busy machine too. It also counts
+`import typer` with pydantic (and typer's pydantic adapters): the floor of every command
+that reads a model, since a command's options are checked by typer's pydantic adapters and
+the sessions, scorecards and settings are pydantic models.
+
+What the counts said (stop 29, millions of instructions): `python -c pass` 40, `import typer`
+259, typer + `from pydantic import BaseModel, Field` 585, + typer's adapters 588, + the first
+deferred model validated 640; the read commands were 718-852 (`sessions` 718). So ~85% of a
+read command is the interpreter, typer and pydantic; roleplay's own imports and work are
+~80-210 M, and 150 ms on a 20-session workspace (~520 M at this machine's ~0.19 ms per M)
+is below the floor while pydantic is on the read path. Tried and measured: the offline
+judge's word patterns compiled on first search (70 -> 13 compiled per call), a re-score
+that gives the same card keeps the schedule (no replay), `score`'s options without
+domain/call.py. Left: filelock's import is ~55 M of `score last` (~10 ms; a plain flock
+would do), domain/call.py is loaded by `show` for one constant (services/export.py).
 """
 
 from __future__ import annotations
@@ -56,6 +70,15 @@ COMMANDS = {
     # schedule), which a rep waits for as for a read; each tree re-scores the same session.
     "score last": ["score", "last", "--judge", "offline"],
 }
+
+# What every command that reads a model costs before roleplay runs: typer, pydantic, typer's
+# pydantic adapters (a command's options are checked with them) and one model validated.
+FLOOR = (
+    "import os; os.environ['PYDANTIC_DISABLE_PLUGINS'] = '1'; import typer, typer._adapters; "
+    "from pydantic import BaseModel, ConfigDict, Field\n"
+    "class M(BaseModel):\n    model_config = ConfigDict(defer_build=True)\n    x: int\n"
+    "M.model_validate_json(b'{\"x\": 1}')"
+)
 
 
 def make_workspace(root: Path, sessions: int) -> Path:
@@ -200,8 +223,10 @@ def main() -> None:
                 )
         if args.instructions:
             typer_count = instructions([sys.executable, "-c", "import typer"], base_env)
+            floor = instructions([sys.executable, "-c", FLOOR], base_env)
             shown = "valgrind not found" if typer_count is None else f"{typer_count:.1f}"
-            print(f"  instructions (millions): `import typer` {shown}")
+            print(f"  instructions (millions): `import typer` {shown}", end="")
+            print("" if floor is None else f", with pydantic and its adapters {floor:.1f}")
             for name, (b_count, a_count) in counts.items():
                 if b_count is None or a_count is None or typer_count is None:
                     print(f"  {name:<10} (valgrind not found)")

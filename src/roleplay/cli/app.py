@@ -149,7 +149,33 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-class Commands(TyperGroup):
+class FullSummaries(TyperGroup):
+    """A group of commands whose --help lists each command with its whole summary (its help's
+    first paragraph), wrapped to the terminal: click cut it with "..." at the width left on
+    the line ("Write scenarios/NAME.yaml from a commented template that..."). The root and
+    the groups `review`, `team` and `new` (cli/render.py) list their commands so."""
+
+    def summary(self, ctx: Any, name: str) -> str | None:
+        """`name`'s line in the list; None: not listed (hidden)."""
+        command = self.get_command(ctx, name)
+        if command is None or command.hidden:
+            return None
+        text = command.short_help or inspect.cleandoc(command.help or "")
+        return " ".join(text.split("\n\n")[0].split())
+
+    # Any: typer vendors its own click, whose types it does not export.
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            text = self.summary(ctx, name)
+            if text is not None:
+                rows.append((name, text))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+class Commands(FullSummaries):
     """Every command: damaged recordings, unknown sessions and disk trouble end as one
     `error:` line and exit code 2, never a traceback. Every write is atomic or appended and
     fsynced, so what was saved before the failure stays intact. `--help` lists each command
@@ -187,21 +213,10 @@ class Commands(TyperGroup):
         finally:
             close_services()
 
-    # Any: typer vendors its own click, whose types it does not export.
-    def format_commands(self, ctx: Any, formatter: Any) -> None:
-        rows = []
-        for name in self.list_commands(ctx):
-            command = self.commands.get(name)  # loaded ones speak for themselves
-            if command is None:
-                rows.append((name, COMMANDS[name][1]))
-                continue
-            if command.hidden:
-                continue
-            text = command.short_help or inspect.cleandoc(command.help or "")
-            rows.append((name, " ".join(text.split("\n\n")[0].split())))
-        if rows:
-            with formatter.section("Commands"):
-                formatter.write_dl(rows)
+    def summary(self, ctx: Any, name: str) -> str | None:
+        if name not in self.commands:  # not loaded: the table's summary (loaded ones say theirs)
+            return COMMANDS[name][1]
+        return super().summary(ctx, name)
 
 
 def _made(name: str) -> Any:

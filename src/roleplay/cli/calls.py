@@ -16,10 +16,13 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from roleplay.cli.app import fail
-from roleplay.domain.call import SIDE_NAMES, CallWords, Utterance, guess_rep, stamp, utterances
 
 if TYPE_CHECKING:
+    # `score` and `transcribe` name the options below in their signatures, so this module
+    # loads with them; a recording's words and their reading load when a call is read
+    # (`score last` reads none).
     from roleplay.config import Settings
+    from roleplay.domain.call import CallWords, Utterance
 
 
 CUSTOMER = "Customer"  # the other side's name in a transcript, once the rep is known
@@ -85,6 +88,8 @@ def read_call(
 
 
 def neutral_names(call: CallWords) -> dict[str, str]:
+    from roleplay.domain.call import SIDE_NAMES
+
     sides = ("left", "right") if call.kind == "stereo" else ("A", "B")
     return {side: SIDE_NAMES[side] for side in sides}  # as `score --transcript` reads them
 
@@ -149,6 +154,8 @@ def given_rep(
 
 def confirm_rep(call: CallWords, found: list[Utterance], rep_name: str) -> str:
     """Show the guess with its reasons; ask on a terminal, else stop with the option to pass."""
+    from roleplay.domain.call import guess_rep, stamp
+
     guess = guess_rep(found)
     names = neutral_names(call)
     option = "--rep-channel" if call.kind == "stereo" else "--rep-speaker"
@@ -178,6 +185,8 @@ def rep_side(
     rep_speaker: Voice | None,
     rep_name: str,
 ) -> tuple[str, list[Utterance]]:
+    from roleplay.domain.call import utterances
+
     found = utterances(list(call.words))
     if not found:
         raise fail("no speech found in the recording; nothing to score")

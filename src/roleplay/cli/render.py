@@ -7,12 +7,9 @@ escape sequence in a turn (OSC 52 writes the clipboard) must never reach the ter
 
 from __future__ import annotations
 
-import inspect
 import textwrap
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
-
-from typer.core import TyperGroup
+from typing import TYPE_CHECKING
 
 from roleplay.domain.text import printable
 from roleplay.presentation.format import clock as clock  # re-exported for the CLI modules
@@ -224,23 +221,3 @@ def schedule_lines(result: CallResult) -> list[str]:
     if result.schedule_problem:
         lines.append(wrap(f"(Schedule not updated: {result.schedule_problem})"))
     return lines
-
-
-class FullSummaries(TyperGroup):
-    """A group of commands (`review`, `team`, `new`) whose --help lists each command with its
-    whole summary (its help's first paragraph), wrapped, as the root's --help does: click cut
-    it with "..." at the width left on the line ("Write scenarios/NAME.yaml from a commented
-    template that...")."""
-
-    # Any: typer vendors its own click, whose types it does not export.
-    def format_commands(self, ctx: Any, formatter: Any) -> None:
-        rows = []
-        for name in self.list_commands(ctx):
-            command = self.get_command(ctx, name)
-            if command is None or command.hidden:
-                continue
-            text = command.short_help or inspect.cleandoc(command.help or "")
-            rows.append((name, " ".join(text.split("\n\n")[0].split())))
-        if rows:
-            with formatter.section("Commands"):
-                formatter.write_dl(rows)

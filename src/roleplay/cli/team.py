@@ -12,8 +12,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from roleplay.cli import render, team_render
-from roleplay.cli.app import JsonOpt, app, build_services, emit_json, fail, rep_option
+from roleplay.cli import team_render
+from roleplay.cli.app import (
+    FullSummaries,
+    JsonOpt,
+    app,
+    build_services,
+    emit_json,
+    fail,
+    rep_option,
+)
 from roleplay.domain.history import SessionFilter
 from roleplay.domain.periods import PeriodError, parse_age, parse_since
 from roleplay.domain.roles import NotAllowed
@@ -26,7 +34,7 @@ if TYPE_CHECKING:
     from roleplay.composition import Services
 
 review_app = typer.Typer(
-    cls=render.FullSummaries,
+    cls=FullSummaries,
     help="Review sessions across reps: list, show, comment, override, play.",
 )
 app.add_typer(review_app, name="review")

@@ -14,14 +14,13 @@ from typing import Annotated
 
 import typer
 
-from roleplay.cli import render
-from roleplay.cli.app import JsonOpt, app, build_services, emit_json, fail
+from roleplay.cli.app import FullSummaries, JsonOpt, app, build_services, emit_json, fail
 from roleplay.domain.roles import ROLES, WHAT, NotAllowed
 from roleplay.services.ports import IndexUnavailable
 from roleplay.services.team import TeamError
 
 team_app = typer.Typer(
-    cls=render.FullSummaries,
+    cls=FullSummaries,
     help="People on a shared team index and their roles (rep, trainer, admin).",
 )
 app.add_typer(team_app, name="team")

@@ -11,11 +11,11 @@ from typing import Annotated
 import typer
 
 from roleplay.cli import render
-from roleplay.cli.app import JsonOpt, app, build_services, emit_json, fail
+from roleplay.cli.app import FullSummaries, JsonOpt, app, build_services, emit_json, fail
 from roleplay.domain.problems import Problem
 
 new_app = typer.Typer(
-    cls=render.FullSummaries, help="Write a commented template for a new scenario or rubric."
+    cls=FullSummaries, help="Write a commented template for a new scenario or rubric."
 )
 app.add_typer(new_app, name="new")
 

@@ -76,17 +76,16 @@ class EndOfCall:
     def rescore(self, session_ref: str, judge: Judge | None = None, samples: int = 1) -> CallResult:
         """Score a saved session again (`judge`: another than the practice judge) and
         rebuild the schedule, which replays scorecards: a changed level must reach the
-        skill's card. Raises SessionNotFound, RubricMissing, JudgeUnavailable, and
-        BrokenRecording when the transcript is missing or emptied since it was scored (the
-        scorecard is kept)."""
+        skill's card (a card that came out as it was saved needs no replay). Raises
+        SessionNotFound, RubricMissing, JudgeUnavailable, and BrokenRecording when the
+        transcript is missing or emptied since it was scored (the scorecard is kept)."""
         return self._scored(session_ref, judge=judge, rebuild=True, samples=samples)
 
     def _scored(
         self, session_ref: str, *, judge: Judge | None, rebuild: bool, samples: int = 1
     ) -> CallResult:
         transcript = self._practice.store.load(self._resolve(session_ref))
-        if rebuild:
-            self._refuse_to_lose(transcript)
+        saved = self._refuse_to_lose(transcript) if rebuild else None
         catalog = self._catalog()
         card = self._practice.score_transcript(transcript, catalog, judge)
         if samples > 1 and card.approximate:
@@ -94,6 +93,10 @@ class EndOfCall:
             self._practice.store.save_scorecard(transcript.record.id, card)
         entry = catalog.rubrics.get(card.rubric)
         result = CallResult(transcript, card, entry.rubric.title if entry else None)
+        # The schedule is replayed from every scorecard when this one changed what it reads
+        # (a level, a quote, a count); a re-score that gives the same card leaves it as it
+        # is (replaying 20 sessions was ~10% of `score last`; 8,000, seconds).
+        rebuild = rebuild and not _same_for_schedule(saved, card)
         try:
             return self._scheduled(result, catalog, rebuild=rebuild)
         except (BrokenRecording, OSError) as exc:
@@ -103,22 +106,22 @@ class EndOfCall:
                 transcript, card, result.rubric_title, schedule_problem=str(exc).strip()
             )
 
-    def _refuse_to_lose(self, transcript: Transcript) -> None:
+    def _refuse_to_lose(self, transcript: Transcript) -> Scorecard | None:
         """A re-score of a session whose transcript is gone, empty or cut short (a crash, a
         truncated copy) would replace a good scorecard with a worse one. Raises
         BrokenRecording (naming the file, the scorecard kept as it is) unless the call really
         had no turns: its transcript file is there, and the saved scorecard (if any) counted
-        none either; or, with turns, unless the transcript holds at least what was scored."""
+        none either; or, with turns, unless the transcript holds at least what was scored.
+        Returns the saved scorecard (None: none yet)."""
         if transcript.turns:
-            self._refuse_a_shorter(transcript)
-            return
+            return self._refuse_a_shorter(transcript)
         sid = transcript.record.id
         path = self._transcript_file(sid) if self._transcript_file else None
         missing = path is not None and not path.exists()
         saved = self._practice.store.scorecard(sid)
         said = saved is not None and (saved.kpis.rep_turns > 0 or saved.kpis.customer_words > 0)
         if not missing and not said:
-            return  # an empty call scored again: nothing to lose
+            return saved  # an empty call scored again: nothing to lose
         where = str(path) if path is not None else f"the transcript of session {sid}"
         kept = (
             f"; its scorecard ({saved.kpis.rep_turns} rep turn(s), overall "
@@ -132,23 +135,23 @@ class EndOfCall:
             f"restore the file from a backup, then run `roleplay score {sid}`",
         )
 
-    def _refuse_a_shorter(self, transcript: Transcript) -> None:
+    def _refuse_a_shorter(self, transcript: Transcript) -> Scorecard | None:
         """The transcript holds fewer rep turns, or fewer words on either side, than its
         saved scorecard counted when it was scored: lines were lost since. Raises
-        BrokenRecording; the scorecard stays as it is."""
+        BrokenRecording; the scorecard stays as it is. Returns the saved scorecard."""
         from roleplay.domain.kpis import compute
 
         sid = transcript.record.id
         saved = self._practice.store.scorecard(sid)
         if saved is None:
-            return
+            return None
         now, then = compute(transcript.turns), saved.kpis
         if (
             now.rep_turns >= then.rep_turns
             and now.rep_words >= then.rep_words
             and now.customer_words >= then.customer_words
         ):
-            return
+            return saved
         path = self._transcript_file(sid) if self._transcript_file else None
         where = str(path) if path is not None else f"the transcript of session {sid}"
         overall = "-" if saved.overall is None else f"{saved.overall:.1f}"
@@ -186,3 +189,13 @@ class EndOfCall:
             comes_back,
             habit.suggestion(record.id, record=record, card=card),
         )
+
+
+def _same_for_schedule(saved: Scorecard | None, card: Scorecard) -> bool:
+    """Whether a re-score gave the scorecard that was saved before, apart from what the
+    schedule itself writes into it (the commitments it tested, the drill's note): then the
+    schedule, replayed from the same cards, would come out as it is."""
+    if saved is None:
+        return False
+    own = {"commitments": card.commitments, "notes": card.notes}
+    return saved.model_copy(update=own) == card
