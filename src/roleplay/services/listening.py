@@ -32,7 +32,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
-from roleplay.domain.turn_taking import hands_over
+from roleplay.domain.turn_taking import fragment, hands_over
 from roleplay.services.listening_events import (
     Heard,
     ListenSettings,
@@ -159,6 +159,7 @@ class RepListener:
         self._pause_cut = 0
         self._pause_phrases: list[Future[str]] = []
         self._pause_long_enough = False  # silence >= speculate_after in the current pause
+        self._fragment_due = False  # silence >= fragment_pause: a lone "What?" may go too
         self._announced: str | None = None  # the words last sent with Paused for this pause
         self._partial_at = 0.0
         self._partial_generation = 0
@@ -235,6 +236,9 @@ class RepListener:
             if silence >= s.speculate_after and not self._pause_long_enough:
                 self._pause_long_enough = True
                 self._announce()
+            if silence >= s.fragment_pause and not self._fragment_due:
+                self._fragment_due = True
+                self._announce()  # words held back as a fragment ("What?") go now
             text = self._pause_transcript()
             if text is None and self.source.realtime:  # not transcribed yet: fresh words
                 # only a partial taken at the very end says how the line ends: one a little
@@ -325,7 +329,7 @@ class RepListener:
                 done = " ".join([*(f.result() for f in phrases), text]).strip()
                 if done and turn_id == self._turn_id:
                     self._latest = (turn_id, done, now)
-                    self._anticipate(turn_id, done, now)
+                    self._anticipate(turn_id, done, now, fresh=bool(text.strip()))
                 if generation == self._partial_generation and done:
                     self._notify(PartialTranscript(done))
             finally:
@@ -333,21 +337,25 @@ class RepListener:
 
         self._pool.submit(partial)
 
-    def _anticipate(self, turn_id: int, words: str, upto: float) -> None:
+    def _anticipate(self, turn_id: int, words: str, upto: float, *, fresh: bool) -> None:
         """Live, a partial taken while the rep is still speaking that already reads as a
         finished question (or a check-back) is most likely their last words: the reply is
         asked for now, before they fall silent, so the model's time to first token overlaps
         the end of the line. The pause's own transcript re-checks it (same words: kept; else
         replaced), and the turn's words are always that transcript: a wrong guess costs one
-        request, never a word. A partial that finishes after the rep fell silent is
-        announced at once, if it reaches the end of their speech."""
+        request, never a word. A partial that heard no new words (`fresh`: the rep went on
+        after a pause, and only the finished phrases are known) or whose last sentence is a
+        fragment ("What?", the first word of "What... would make this a priority?") says
+        nothing about how the line ends and asks for nothing. A partial that finishes after
+        the rep fell silent is announced at once, if it reaches the end of their speech."""
         if not self.source.realtime:
             return
         with self._announcing:
             if turn_id != self._turn_id:
                 return
             paused = self._pause is not None
-            if not paused and self.settings.anticipate and self._finished_question(words):
+            finished = fresh and self._finished_question(words)
+            if not paused and self.settings.anticipate and finished:
                 self._heard(Paused(words, upto, turn_id))
         if paused:
             # A partial that was running when the rep fell silent: it reaches (nearly) the
@@ -358,6 +366,8 @@ class RepListener:
         """A question mark or a check-back, not a question word before a full stop: a partial
         cut mid-line often ends in a full stop ("How does a typical morning look."), and
         each one would ask for a reply that is then dropped."""
+        if fragment(words, self._language):
+            return False
         closed = words.strip().rstrip("\"')”’").endswith("?")
         return closed or hands_over(words, self._language)
 
@@ -398,6 +408,7 @@ class RepListener:
         self._pause_phrases = [*phrases, job]
 
         self._pause_long_enough = False
+        self._fragment_due = False
         self._announced = None
 
         def transcribed(done: Future[str]) -> None:
@@ -414,7 +425,9 @@ class RepListener:
     def _announce(self, job: Future[str] | None = None) -> None:
         """Tell the call the rep has fallen silent, with their words so far, once the silence
         is long enough: the pause's transcript when it is ready (either thread), and before
-        that, live, a partial transcript that reaches the end of the speech."""
+        that, live, a partial transcript that reaches the end of the speech. Words that are
+        a fragment ("What?": the rep's first word, and they hesitate) wait until the silence
+        reaches `fragment_pause`: a rep who goes on has not cost a request."""
         with self._announcing:
             pause = self._pause
             if pause is None or (job is not None and job is not pause):
@@ -427,9 +440,12 @@ class RepListener:
                 text = self._early_words()
             else:
                 return
-            if text and text != self._announced:
-                self._announced = text
-                self._heard(Paused(text, self._last_speech_end, self._turn_id))
+            if not text or text == self._announced:
+                return
+            if not self._fragment_due and fragment(text, self._language):
+                return  # announced once the silence says it is the whole turn (_block)
+            self._announced = text
+            self._heard(Paused(text, self._last_speech_end, self._turn_id))
 
     def _early_words(self, slack: float | None = None) -> str:
         """The latest partial transcript, if it covers the speech up to (nearly) its end.
@@ -459,6 +475,7 @@ class RepListener:
             self._pause = None
             self._announced = None
             self._pause_long_enough = False
+            self._fragment_due = False
         if announced is not None:
             self._heard(Resumed(block.start))
 
