@@ -17,7 +17,13 @@ and starts over if not, so accuracy never depends on the shortcut: the turn keep
 words. Under load (transcriptions ~0.3 s, partials every ~1 s) the latest partial ends 0.3-1.8
 s before the end of speech and so rarely reaches it: the pause's transcript starts the reply.
 The listening thread never waits for a transcription: it only hands audio to the transcription
-worker.
+worker (measured at a load of ~10: each pause seen 1-3 ms after its block was heard).
+
+Nothing is asked for from a fragment: the rep's first word heard alone while they hesitate
+("What... would make this a priority?" is transcribed "What?" at the hesitation) is not a turn
+(`turn_taking.fragment`); it is announced only after `fragment_pause` of silence, and a
+question's short pause does not end the turn on it. "Really?" and "Yes?" are announced as
+soon as any other words.
 """
 
 from __future__ import annotations
@@ -100,6 +106,7 @@ class RepListener:
         # Told once, live, the monotonic time of the source's second 0: a file is decoded
         # and a device opened before the first block, so the call's start is not it.
         self._started = started
+        self._zero: float | None = None  # live: the monotonic time of the source's second 0
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="transcribe")
         self._running = threading.Event()
         self._running.set()
@@ -173,9 +180,10 @@ class RepListener:
             for block in self.source.blocks():
                 self._running.wait()
                 began = time.monotonic()
-                if self._started is not None and self.source.realtime:
-                    self._started(began - block.end)  # a block comes as its end is heard
-                    self._started = None
+                if self._zero is None and self.source.realtime:
+                    self._zero = began - block.end  # a block comes as its end is heard
+                    if self._started is not None:
+                        self._started(self._zero)
                 self._block(block)
                 took = time.monotonic() - began
                 if took > block.end - block.start:  # falling behind the audio
@@ -227,7 +235,11 @@ class RepListener:
             if not self._sustained and self._speech_total >= s.barge_in:
                 self._sustained = True
                 self._heard(SpeechSustained(block.end))
-            self._maybe_partial(block.end)
+            # Not while the voice fades (between release and threshold, the last blocks of
+            # a line): that partial would most likely still be encoding when the pause comes,
+            # and the pause's transcript, which starts the reply, would wait behind it.
+            if p >= s.threshold:
+                self._maybe_partial(block.end)
         else:
             self._speaking = False
             silence = block.end - self._last_speech_end
@@ -387,6 +399,12 @@ class RepListener:
                 "pause at %.2f s: the latest partial ends %.0f ms before it",
                 at,
                 (at - latest[2]) * 1000,
+            )
+        if self._zero is not None:  # how far behind the audio the listening thread is
+            log.debug(
+                "pause at %.2f s: seen %.0f ms after its block was heard",
+                at,
+                (submitted - self._zero - self.position) * 1000,
             )
 
         def transcribe_pause() -> str:
