@@ -60,9 +60,10 @@ only once. That transcript waited behind a partial in ~40% of turns (0-270 ms) a
 ms (p50 ~300) for ~110 ms of CPU (features 18, encoder 37 on the 8 s window, greedy decoding
 ~55): the call gets about a third of a core. Then the server's 300 ms, and playback start
 110-140 ms whenever the speaker had grown its buffer to 100 ms after underruns with no clip
-playing (46 ms in a run that stayed at 40 ms; the speaker's area). Changes: a partial is given
-up after its features (not only after encoding) and none starts while the voice fades (the last
-blocks of a line); a fragment ("What?", the first word before a hesitation) asks for no reply.
+playing (46 ms in a run that stayed at 40 ms; the speaker's area). Measured with these changes
+(reverted since: no difference beyond the load's): a partial given up after its features, not
+only after encoding, and none started while the voice fades (the last blocks of a line); with
+the fragment fix ("What?", the first word before a hesitation, asks for no reply), which stays.
 Before (437af1e, its own bench file and src) / after, alternated, `--set both`, questions then
 statements (p50 / p95 ms, reply asked for at p50): pair 1 (load 10.9 -> 13.1) after 787 / 1,369
 (+320) and 803 / 1,099; before 871 / 1,828 (+402) and 951 / 1,867. Pair 2 (load 13.1 -> 11.9)
@@ -70,16 +71,17 @@ after 930 / 1,766 (+479) and 874 / 1,044; before 899 / 1,317 (+416) and 775 / 1,
 (after at load 12.0 -> 7.5, before at 6.7 -> 4.2) after 792 / 1,009 (+346) and 696 / 915;
 before 685 / 820 (+245) and 708 / 770. WER 0.093 / 0.134 in every run (one after run paired
 only 23 of 24 rep turns with a reply, 391 underruns; the same four lines misheard: 0.097 over
-23). The differences follow the load, not the tree: the target is not met, and the cause under
-load is the call's share of the CPU, not the listener. Tried and dropped: features computed on
-the speech + 1 s only and padded with the silent frame (identical, np.array_equal on 9 cuts)
-cost 16.8 instead of 18.9 ms of CPU: not worth it; the pause's transcript at the first silent
-block (143 false starts); thread priorities: other helpers run in other sessions (autogroups),
-so only a negative nice (root, which a rep's app is not) gives the call more CPU, and lowering
-the call's own threads changes nothing (at the pause the transcription runs alone); a second
-CTranslate2 replica (weights shared) lets the pause's transcript start at once, but it then
-shares the call's CPU with the finishing partial (done no sooner) unless that worker runs at a
-lower nice, and which replica takes a job cannot be chosen.
+23). The differences follow the load, not the tree, so the two partial changes were reverted:
+the target is not met, and the cause under load is the call's share of the CPU, not the
+listener. Tried and dropped: features computed on the speech + 1 s only and padded with the
+silent frame (identical, np.array_equal on 9 cuts) cost 16.8 instead of 18.9 ms of CPU: not
+worth it; the pause's transcript at the first silent block (143 false starts); thread
+priorities: other helpers run in other sessions (autogroups), so only a negative nice (root,
+which a rep's app is not) gives the call more CPU, and lowering the call's own threads changes
+nothing (at the pause the transcription runs alone); a second CTranslate2 replica (weights
+shared) lets the pause's transcript start at once, but it then shares the call's CPU with the
+finishing partial (done no sooner) unless that worker runs at a lower nice, and which replica
+takes a job cannot be chosen.
 
 Usage: python bench/turn_latency_bench.py [--turns 24] [--no-device] [--no-baseline]
                                          [--set questions|statements|both]

@@ -187,8 +187,6 @@ class WhisperSpeech:
         pad = max(PAD_SECONDS * SAMPLE_RATE, MIN_WINDOW * SAMPLE_RATE - len(samples))
         padded = np.concatenate([samples, np.zeros(int(pad), np.float32)])
         features = model.feature_extractor(padded)
-        if wanted is not None and not wanted():
-            return "", False  # no longer needed: the encoding is saved too
         frames = features.shape[-1] - 1
         features = np.ascontiguousarray(features[None, :, : frames - frames % 2])
         encoded = model.model.encode(ctranslate2.StorageView.from_array(features), to_cpu=False)

@@ -235,11 +235,7 @@ class RepListener:
             if not self._sustained and self._speech_total >= s.barge_in:
                 self._sustained = True
                 self._heard(SpeechSustained(block.end))
-            # Not while the voice fades (between release and threshold, the last blocks of
-            # a line): that partial would most likely still be encoding when the pause comes,
-            # and the pause's transcript, which starts the reply, would wait behind it.
-            if p >= s.threshold:
-                self._maybe_partial(block.end)
+            self._maybe_partial(block.end)
         else:
             self._speaking = False
             silence = block.end - self._last_speech_end
