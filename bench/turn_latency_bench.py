@@ -51,6 +51,38 @@ the end of speech (logged at each pause), so the reply waits for the pause's own
 ~11): 8 s median 367 ms WER 0.099, 6 s 323 ms 0.117, 5 s 284 ms 0.125, 4 s 288 ms 0.195
 (the line said again, cut): accuracy drops, not taken.
 
+Stop 29 (voice6), 2 cores shared by 6 helpers, loads 4-13 (other helpers' work). Where the time
+goes under load (verbose runs). The listening thread keeps up: each pause is seen 1-3 ms after
+its block was heard, and a block rarely takes over 16 ms. The VAD marks the end of speech
++42-58 ms after the true end; the pause's transcript is asked for two silent blocks (32 ms)
+later, and cannot be sooner: one silent block occurs 143 times inside the 36 bench lines, two
+only once. That transcript waited behind a partial in ~40% of turns (0-270 ms) and took 140-590
+ms (p50 ~300) for ~110 ms of CPU (features 18, encoder 37 on the 8 s window, greedy decoding
+~55): the call gets about a third of a core. Then the server's 300 ms, and playback start
+110-140 ms whenever the speaker had grown its buffer to 100 ms after underruns with no clip
+playing (46 ms in a run that stayed at 40 ms; the speaker's area). Measured with these changes
+(reverted since: no difference beyond the load's): a partial given up after its features, not
+only after encoding, and none started while the voice fades (the last blocks of a line); with
+the fragment fix ("What?", the first word before a hesitation, asks for no reply), which stays.
+Before (437af1e, its own bench file and src) / after, alternated, `--set both`, questions then
+statements (p50 / p95 ms, reply asked for at p50): pair 1 (load 10.9 -> 13.1) after 787 / 1,369
+(+320) and 803 / 1,099; before 871 / 1,828 (+402) and 951 / 1,867. Pair 2 (load 13.1 -> 11.9)
+after 930 / 1,766 (+479) and 874 / 1,044; before 899 / 1,317 (+416) and 775 / 1,141. Pair 3
+(after at load 12.0 -> 7.5, before at 6.7 -> 4.2) after 792 / 1,009 (+346) and 696 / 915;
+before 685 / 820 (+245) and 708 / 770. WER 0.093 / 0.134 in every run (one after run paired
+only 23 of 24 rep turns with a reply, 391 underruns; the same four lines misheard: 0.097 over
+23). The differences follow the load, not the tree, so the two partial changes were reverted:
+the target is not met, and the cause under load is the call's share of the CPU, not the
+listener. Tried and dropped: features computed on the speech + 1 s only and padded with the
+silent frame (identical, np.array_equal on 9 cuts) cost 16.8 instead of 18.9 ms of CPU: not
+worth it; the pause's transcript at the first silent block (143 false starts); thread
+priorities: other helpers run in other sessions (autogroups), so only a negative nice (root,
+which a rep's app is not) gives the call more CPU, and lowering the call's own threads changes
+nothing (at the pause the transcription runs alone); a second CTranslate2 replica (weights
+shared) lets the pause's transcript start at once, but it then shares the call's CPU with the
+finishing partial (done no sooner) unless that worker runs at a lower nice, and which replica
+takes a job cannot be chosen.
+
 Usage: python bench/turn_latency_bench.py [--turns 24] [--no-device] [--no-baseline]
                                          [--set questions|statements|both]
        python bench/turn_latency_bench.py --memory

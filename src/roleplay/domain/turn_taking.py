@@ -132,6 +132,8 @@ class TurnEndPolicy:
     statement: float = 0.5
 
     def silence_needed(self, transcript: str, language: str = "en") -> float:
+        if fragment(transcript, language):
+            return self.silence  # "What..." and a breath: not a question yet
         kind = ending(transcript, language)
         if kind == "statement" and hands_over(transcript, language):
             return self.question
@@ -162,6 +164,27 @@ def ending(transcript: str, language: str = "en") -> Ending:
     if stripped.endswith(_COMPLETE_MARKS):
         return "question" if _asks(stripped, language) else "statement"
     return "open"
+
+
+def fragment(transcript: str, language: str = "en") -> bool:
+    """The last sentence so far is one word that opens a longer one: a question word or an
+    auxiliary ("What?", "How?", "Would?"), a connective, a filler or a word a sentence does
+    not end on ("So?", "Um, and?"). Whisper writes the rep's first word, heard alone while
+    they hesitate ("What... would make this a priority?"), as a question of its own; it is
+    not a turn, and no reply is asked for from it, nor does a question's short pause end the
+    turn on it. A word that can be a whole turn ("Really?", "Yes?", "Right?") is not one."""
+    sentences = [p for p in _SENTENCE_END.split(transcript.strip()) if p.strip()]
+    if not sentences:
+        return False
+    lang = txt.base_language(language)
+    fillers = _FILLERS.get(lang, _FILLERS["en"])
+    words = [w for w in txt.normalise(sentences[-1]).split() if w not in fillers]
+    if not words:
+        return True  # "Um?"
+    if len(words) > 1:
+        return False
+    openers = _ASKING.get(lang, _ASKING["en"]) | _DANGLING.get(lang, _DANGLING["en"])
+    return words[0] in openers or words[0].split("'")[0] in openers  # "What's..."
 
 
 def _asks(sentence_text: str, language: str) -> bool:

@@ -17,7 +17,13 @@ and starts over if not, so accuracy never depends on the shortcut: the turn keep
 words. Under load (transcriptions ~0.3 s, partials every ~1 s) the latest partial ends 0.3-1.8
 s before the end of speech and so rarely reaches it: the pause's transcript starts the reply.
 The listening thread never waits for a transcription: it only hands audio to the transcription
-worker.
+worker (measured at a load of ~10: each pause seen 1-3 ms after its block was heard).
+
+Nothing is asked for from a fragment: the rep's first word heard alone while they hesitate
+("What... would make this a priority?" is transcribed "What?" at the hesitation) is not a turn
+(`turn_taking.fragment`); it is announced only after `fragment_pause` of silence, and a
+question's short pause does not end the turn on it. "Really?" and "Yes?" are announced as
+soon as any other words.
 """
 
 from __future__ import annotations
@@ -32,7 +38,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
-from roleplay.domain.turn_taking import hands_over
+from roleplay.domain.turn_taking import fragment, hands_over
 from roleplay.services.listening_events import (
     Heard,
     ListenSettings,
@@ -100,6 +106,7 @@ class RepListener:
         # Told once, live, the monotonic time of the source's second 0: a file is decoded
         # and a device opened before the first block, so the call's start is not it.
         self._started = started
+        self._zero: float | None = None  # live: the monotonic time of the source's second 0
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="transcribe")
         self._running = threading.Event()
         self._running.set()
@@ -159,6 +166,7 @@ class RepListener:
         self._pause_cut = 0
         self._pause_phrases: list[Future[str]] = []
         self._pause_long_enough = False  # silence >= speculate_after in the current pause
+        self._fragment_due = False  # silence >= fragment_pause: a lone "What?" may go too
         self._announced: str | None = None  # the words last sent with Paused for this pause
         self._partial_at = 0.0
         self._partial_generation = 0
@@ -172,9 +180,10 @@ class RepListener:
             for block in self.source.blocks():
                 self._running.wait()
                 began = time.monotonic()
-                if self._started is not None and self.source.realtime:
-                    self._started(began - block.end)  # a block comes as its end is heard
-                    self._started = None
+                if self._zero is None and self.source.realtime:
+                    self._zero = began - block.end  # a block comes as its end is heard
+                    if self._started is not None:
+                        self._started(self._zero)
                 self._block(block)
                 took = time.monotonic() - began
                 if took > block.end - block.start:  # falling behind the audio
@@ -235,6 +244,9 @@ class RepListener:
             if silence >= s.speculate_after and not self._pause_long_enough:
                 self._pause_long_enough = True
                 self._announce()
+            if silence >= s.fragment_pause and not self._fragment_due:
+                self._fragment_due = True
+                self._announce()  # words held back as a fragment ("What?") go now
             text = self._pause_transcript()
             if text is None and self.source.realtime:  # not transcribed yet: fresh words
                 # only a partial taken at the very end says how the line ends: one a little
@@ -325,7 +337,7 @@ class RepListener:
                 done = " ".join([*(f.result() for f in phrases), text]).strip()
                 if done and turn_id == self._turn_id:
                     self._latest = (turn_id, done, now)
-                    self._anticipate(turn_id, done, now)
+                    self._anticipate(turn_id, done, now, fresh=bool(text.strip()))
                 if generation == self._partial_generation and done:
                     self._notify(PartialTranscript(done))
             finally:
@@ -333,21 +345,25 @@ class RepListener:
 
         self._pool.submit(partial)
 
-    def _anticipate(self, turn_id: int, words: str, upto: float) -> None:
+    def _anticipate(self, turn_id: int, words: str, upto: float, *, fresh: bool) -> None:
         """Live, a partial taken while the rep is still speaking that already reads as a
         finished question (or a check-back) is most likely their last words: the reply is
         asked for now, before they fall silent, so the model's time to first token overlaps
         the end of the line. The pause's own transcript re-checks it (same words: kept; else
         replaced), and the turn's words are always that transcript: a wrong guess costs one
-        request, never a word. A partial that finishes after the rep fell silent is
-        announced at once, if it reaches the end of their speech."""
+        request, never a word. A partial that heard no new words (`fresh`: the rep went on
+        after a pause, and only the finished phrases are known) or whose last sentence is a
+        fragment ("What?", the first word of "What... would make this a priority?") says
+        nothing about how the line ends and asks for nothing. A partial that finishes after
+        the rep fell silent is announced at once, if it reaches the end of their speech."""
         if not self.source.realtime:
             return
         with self._announcing:
             if turn_id != self._turn_id:
                 return
             paused = self._pause is not None
-            if not paused and self.settings.anticipate and self._finished_question(words):
+            finished = fresh and self._finished_question(words)
+            if not paused and self.settings.anticipate and finished:
                 self._heard(Paused(words, upto, turn_id))
         if paused:
             # A partial that was running when the rep fell silent: it reaches (nearly) the
@@ -358,6 +374,8 @@ class RepListener:
         """A question mark or a check-back, not a question word before a full stop: a partial
         cut mid-line often ends in a full stop ("How does a typical morning look."), and
         each one would ask for a reply that is then dropped."""
+        if fragment(words, self._language):
+            return False
         closed = words.strip().rstrip("\"')”’").endswith("?")
         return closed or hands_over(words, self._language)
 
@@ -377,6 +395,12 @@ class RepListener:
                 "pause at %.2f s: the latest partial ends %.0f ms before it",
                 at,
                 (at - latest[2]) * 1000,
+            )
+        if self._zero is not None:  # how far behind the audio the listening thread is
+            log.debug(
+                "pause at %.2f s: seen %.0f ms after its block was heard",
+                at,
+                (submitted - self._zero - self.position) * 1000,
             )
 
         def transcribe_pause() -> str:
@@ -398,6 +422,7 @@ class RepListener:
         self._pause_phrases = [*phrases, job]
 
         self._pause_long_enough = False
+        self._fragment_due = False
         self._announced = None
 
         def transcribed(done: Future[str]) -> None:
@@ -414,7 +439,9 @@ class RepListener:
     def _announce(self, job: Future[str] | None = None) -> None:
         """Tell the call the rep has fallen silent, with their words so far, once the silence
         is long enough: the pause's transcript when it is ready (either thread), and before
-        that, live, a partial transcript that reaches the end of the speech."""
+        that, live, a partial transcript that reaches the end of the speech. Words that are
+        a fragment ("What?": the rep's first word, and they hesitate) wait until the silence
+        reaches `fragment_pause`: a rep who goes on has not cost a request."""
         with self._announcing:
             pause = self._pause
             if pause is None or (job is not None and job is not pause):
@@ -427,9 +454,12 @@ class RepListener:
                 text = self._early_words()
             else:
                 return
-            if text and text != self._announced:
-                self._announced = text
-                self._heard(Paused(text, self._last_speech_end, self._turn_id))
+            if not text or text == self._announced:
+                return
+            if not self._fragment_due and fragment(text, self._language):
+                return  # announced once the silence says it is the whole turn (_block)
+            self._announced = text
+            self._heard(Paused(text, self._last_speech_end, self._turn_id))
 
     def _early_words(self, slack: float | None = None) -> str:
         """The latest partial transcript, if it covers the speech up to (nearly) its end.
@@ -459,6 +489,7 @@ class RepListener:
             self._pause = None
             self._announced = None
             self._pause_long_enough = False
+            self._fragment_due = False
         if announced is not None:
             self._heard(Resumed(block.start))
 

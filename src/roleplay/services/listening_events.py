@@ -24,6 +24,11 @@ class ListenSettings:
     barge_in: float = 0.25  # seconds of speech over the customer before they stop
     transcribe_after: float = 0.03  # seconds of silence before the words so far are transcribed
     speculate_after: float = 0.03  # seconds of silence before the reply is started early
+    # ...when the words so far are a fragment ("What?": the first word, and the rep
+    # hesitates), this much: a hesitation shorter than it asks for no reply. The turn ends
+    # on a fragment after the policy's default silence, so a genuine "Why?" is still asked
+    # for ~0.3 s (a server's first token) before its turn ends.
+    fragment_pause: float = 0.35
     phrase_pause: float = 0.15  # a pause at least this long may cut the turn into phrases
     tail: float = 0.05  # seconds kept after the last speech block when cutting a phrase
     pre_roll: float = 0.3  # seconds kept before speech was detected (the first syllable)
