@@ -8,6 +8,7 @@ from pathlib import Path
 from roleplay.adapters.clock import ManualClock
 from roleplay.composition import Services, build
 from roleplay.config import Settings
+from roleplay.services.end_of_call import CallResult
 from roleplay.services.engine import Conversation
 from roleplay.services.ports import CustomerEvent, EndCall, Sentence
 
@@ -40,3 +41,16 @@ def play(
             clock.advance(seconds_per_turn)
         replies.append(said(call.rep_says(line)))
     return replies
+
+
+def two_calls_with_a_commitment(svc: Services, clock: ManualClock, lines: list[str]) -> CallResult:
+    """A first discovery-spin call whose rep commits to its drill note, then a second call a
+    day later that checks that commitment; returns the second call's result."""
+    first = svc.practice.begin("discovery-spin", svc.profile(), seed=1)
+    play(first, lines[:1], clock)
+    svc.end_of_call().finish(first)
+    svc.habit().commit(first.record.id)
+    clock.advance(86400)
+    second = svc.practice.begin("discovery-spin", svc.profile(), seed=2)
+    play(second, lines, clock)
+    return svc.end_of_call().finish(second)

@@ -24,7 +24,7 @@ from roleplay.tui.app import RoleplayApp
 from roleplay.tui.screens.practice import PracticeScreen
 from roleplay.tui.screens.scorecard import ScorecardScreen
 from tests.app_helpers import make_workspace, say, settle
-from tests.helpers import play, services
+from tests.helpers import play, services, two_calls_with_a_commitment
 
 runner = CliRunner()
 LINES = [
@@ -147,14 +147,8 @@ def test_rescoring_notes_a_changed_rubric_and_keeps_the_commitment_checks(
 ) -> None:
     clock = ManualClock()
     svc = services(workspace, clock)
-    first = svc.practice.begin("discovery-spin", svc.profile(), seed=1)
-    play(first, LINES[:1], clock)
-    svc.end_of_call().finish(first)
-    svc.habit().commit(first.record.id)
-    clock.advance(86400)
-    second = svc.practice.begin("discovery-spin", svc.profile(), seed=2)
-    play(second, LINES, clock)
-    done = svc.end_of_call().finish(second)
+    done = two_calls_with_a_commitment(svc, clock, LINES)
+    second = done.transcript
     assert done.scorecard.commitments  # the first call's commitment was checked
 
     rubric = workspace / "rubrics" / "discovery.yaml"

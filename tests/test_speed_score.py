@@ -12,7 +12,7 @@ import pytest
 from roleplay.adapters.clock import ManualClock
 from roleplay.domain import behaviour_words
 from roleplay.services.habit import Habit
-from tests.helpers import play, services
+from tests.helpers import play, services, two_calls_with_a_commitment
 
 LINES = [
     "Hi, thanks for taking the call. What made you look at this now?",
@@ -40,14 +40,8 @@ def test_a_rescore_giving_the_same_card_keeps_the_schedule(
 ) -> None:
     clock = ManualClock()
     svc = services(workspace, clock)
-    first = svc.practice.begin("discovery-spin", svc.profile(), seed=1)
-    play(first, LINES[:1], clock)
-    svc.end_of_call().finish(first)
-    svc.habit().commit(first.record.id)
-    clock.advance(86400)
-    second = svc.practice.begin("discovery-spin", svc.profile(), seed=2)
-    play(second, LINES, clock)
-    done = svc.end_of_call().finish(second)
+    done = two_calls_with_a_commitment(svc, clock, LINES)
+    second = done.transcript
     assert done.scorecard.commitments  # the schedule wrote into the card: still the same card
 
     again = svc.end_of_call().rescore(second.record.id)
