@@ -6,12 +6,14 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.markup import escape
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Footer, Static
 
 from roleplay.domain.text import printable
 from roleplay.presentation.workspace import short_path
 
 if TYPE_CHECKING:  # the first frame (Home) loads no domain models: they build pydantic ones
+    from textual.screen import Screen
+
     from roleplay.domain.kpis import Kpis
     from roleplay.domain.scenario import Scenario
 
@@ -37,6 +39,36 @@ class OfflineBanner(Static):
         # Wrapped to 5 lines at 40 columns it pushed the call's lines off a small terminal
         # (and scrolled itself away): there, the one line that says what runs.
         self.update(OFFLINE_TEXT if self.screen.size.height >= SMALL_HEIGHT else OFFLINE_SHORT)
+
+
+class KeysFooter(Footer):
+    """Textual's Footer (the keys of the screen), laid out again only when the keys it shows
+    change. Textual's lays itself out again after every change of the screen's keys, and a
+    screen that opens announces three (it is shown, its first widget takes focus, the focus
+    once more after a refresh) with the same keys: the first frame built the footer's 9 keys
+    three times, about a fifth of the app's work up to that frame. The layout reads the
+    screen's keys when it runs, so keys that do change are shown as Textual shows them."""
+
+    _queued = False  # a layout is asked for and has not run yet
+    _shown: object = None  # what the last layout showed
+
+    def bindings_changed(self, screen: Screen[Any]) -> None:
+        self._bindings_ready = True
+        if not screen.app.app_focus or self._queued:
+            return
+        if self.is_attached and screen is self.screen:
+            self._queued = True
+            self.call_after_refresh(self._recompose_if_changed)
+
+    async def _recompose_if_changed(self) -> None:
+        self._queued = False  # a change from now on asks again
+        if not self.is_attached:
+            return
+        active = self.screen.active_bindings.values()
+        keys = [(b, enabled, tip, self.app.get_key_display(b)) for _, b, enabled, tip in active]
+        if keys != self._shown:
+            self._shown = keys
+            await self.recompose()
 
 
 def plain(text: str, style: str = "") -> Text:

@@ -13,12 +13,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from roleplay.errors import RoleplayError
 from roleplay.presentation.assignments import marked_row
 from roleplay.tui.failures import ReportsFailures, describe
-from roleplay.tui.widgets import OfflineBanner, PlainTable, TitleBar, plain
+from roleplay.tui.widgets import KeysFooter, OfflineBanner, PlainTable, TitleBar, plain
 
 if TYPE_CHECKING:
     from roleplay.tui.app import RoleplayApp
@@ -67,7 +67,7 @@ class HomeScreen(ReportsFailures, Screen[None]):
         with Vertical(id="home-bottom"):
             yield Static("[b]Last scores[/b]", classes="section")
             yield Static("", id="last-scores")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         # Widths fixed up front: a table sized from its header alone read "disco  new  Cold".
