@@ -12,6 +12,7 @@ from roleplay.domain.text import printable
 from roleplay.presentation.workspace import short_path
 
 if TYPE_CHECKING:  # the first frame (Home) loads no domain models: they build pydantic ones
+    from textual.app import ComposeResult
     from textual.screen import Screen
 
     from roleplay.domain.kpis import Kpis
@@ -59,6 +60,18 @@ class KeysFooter(Footer):
         if self.is_attached and screen is self.screen:
             self._queued = True
             self.call_after_refresh(self._recompose_if_changed)
+
+    def compose(self) -> ComposeResult:
+        # Each key that takes the footer's style (all but the command palette's, which keeps
+        # its own) starts as Textual's FooterKey starts (compact), then is given the footer's
+        # (not compact): two style passes per key, ~40M instructions of the first frame.
+        # Given the footer's at once, a key is styled once, as it is drawn.
+        from textual.widgets._footer import FooterKey
+
+        for widget in super().compose():
+            if isinstance(widget, FooterKey) and not widget.has_class("-command-palette"):
+                widget.set_reactive(FooterKey.compact, self.compact)
+            yield widget
 
     async def _recompose_if_changed(self) -> None:
         self._queued = False  # a change from now on asks again

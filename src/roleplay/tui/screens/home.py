@@ -16,7 +16,6 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from roleplay.errors import RoleplayError
-from roleplay.presentation.assignments import marked_row
 from roleplay.tui.failures import ReportsFailures, describe
 from roleplay.tui.widgets import KeysFooter, OfflineBanner, PlainTable, TitleBar, plain
 
@@ -133,6 +132,8 @@ class HomeScreen(ReportsFailures, Screen[None]):
         table = self.query_one("#assigned", DataTable)
         table.clear()
         self._assigned = [p for p in items if p.status != "withdrawn"]
+        if self._assigned:  # loaded when there are some (not for the first frame)
+            from roleplay.presentation.assignments import marked_row
         for p in self._assigned:
             # Worded as `roleplay today` words it; Text, not markup: the mark is in brackets
             # and a trainer's note may hold some too ("[ask about price]").
