@@ -11,7 +11,19 @@ machine has no microphone, so a WAV file stands in for one (the app then loads t
 as it would for a microphone). Two source trees are timed in the same run, alternating:
 `--before` (default /work/main/src) and `--after` (this checkout's src).
 
+Both trees run compiled, as an installed roleplay does (Textual, like every installed package,
+is): bytecode is written to a folder of this run (PYTHONPYCACHEPREFIX, whatever
+PYTHONDONTWRITEBYTECODE says) by one untimed run of each. Without it the ~80 KB of roleplay's
+source that the first frame imports was compiled again on every run (~85M instructions, ~5% of
+the first frame) and the minimal app, all Textual, compiled nothing. `--source` times them as
+before (compiled on every run), for figures comparable with older ones.
+
+`--instructions` also counts the instructions each one executes up to its first frame
+(valgrind's callgrind, once each, ~30 s each; the services are not built, as they are not
+before the first frame): unlike times, the count does not move with the machine's load.
+
     python3 bench/app_startup_bench.py [--runs 10] [--before PATH] [--after PATH]
+                                       [--instructions] [--source]
 """
 
 from __future__ import annotations
@@ -30,7 +42,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 
 MINIMAL = """
-import time
+import os, sys, time
 from textual.app import App
 from textual.widgets import Static
 
@@ -43,6 +55,8 @@ class Minimal(App):
 
     def _drawn(self):
         print(f"FIRST_FRAME {time.time():.6f}", flush=True)
+        if sys.argv[1:] == ["count"]:
+            os._exit(0)
         print(f"READY {time.time():.6f}", flush=True)
         self.exit()
 
@@ -50,7 +64,7 @@ Minimal().run(headless=True, size=(100, 30))
 """
 
 CHILD = """
-import sys, time
+import os, sys, time
 from pathlib import Path
 from roleplay.cli import main  # what the `roleplay` entry point loads before it runs
 import roleplay.tui.app as tui
@@ -65,6 +79,8 @@ class FirstFrame(RoleplayApp):
 
     def _drawn(self):
         print(f"FIRST_FRAME {time.time():.6f}", flush=True)
+        if COUNT:  # the instructions up to here
+            os._exit(0)
         self.set_interval(0.005, self._check_ready)
 
     def _check_ready(self):
@@ -80,6 +96,9 @@ def services():
 # A tree from before the app built its services after the first frame gets them built first,
 # as its entry point did.
 later = hasattr(RoleplayApp, "services_ready")
+COUNT = sys.argv[3:] == ["count"]
+if COUNT and later:  # counted up to the first frame: the build after it never starts
+    FirstFrame.build_services = lambda self: None
 FirstFrame(services if later else services(), audio_in=Path(sys.argv[2])).run(
     headless=True, size=(100, 30))
 """
@@ -90,6 +109,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--before", type=Path, default=Path("/work/main/src"))
     parser.add_argument("--after", type=Path, default=REPO / "src")
+    parser.add_argument("--instructions", action="store_true", help="count them (valgrind)")
+    parser.add_argument("--source", action="store_true", help="compile on every run, as before")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp())
     ws = tmp / "ws"
@@ -97,6 +118,9 @@ def main() -> None:
     shutil.copytree(REPO / "rubrics", ws / "rubrics")
     (ws / "recordings").mkdir()
     env = {**os.environ, "ROLEPLAY_HOME": str(tmp / "home")}
+    if not args.source:  # compiled once, as installed
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
     child = tmp / "first_frame.py"
     child.write_text(CHILD)
     minimal = tmp / "minimal.py"
@@ -118,6 +142,12 @@ def main() -> None:
             {**env, "PYTHONPATH": str(args.after.resolve())},
         ),
     }
+    if not args.source:
+        for cmd, run_env in runs.values():  # untimed: writes the bytecode
+            subprocess.run(cmd, capture_output=True, env=run_env, timeout=120, check=True)
+    counts: dict[str, float] = {}
+    if args.instructions:  # before the timed runs, which it does not disturb
+        counts = {name: instructions([*cmd, "count"], e) for name, (cmd, e) in runs.items()}
     first: dict[str, list[float]] = {name: [] for name in runs}
     ready: dict[str, list[float]] = {name: [] for name in runs}
     for n in range(args.runs):
@@ -145,6 +175,30 @@ def main() -> None:
         f50, r50 = statistics.median(first[name]), statistics.median(ready[name])
         ready_text = f"{r50 * 1000:.0f} ms" if name != "minimal Textual app" else "-"
         print(f"{name:<20} {f50 * 1000:>13.0f} ms {f50 / base:>10.2f} {ready_text:>18}")
+    if counts:
+        floor = counts["minimal Textual app"]
+        print("instructions up to the first frame (millions, valgrind):")
+        for name, count in counts.items():
+            print(f"  {name:<20} {count:8.1f}  {count / floor:5.2f}x minimal")
+
+
+def instructions(cmd: list[str], env: dict[str, str]) -> float:
+    """Millions of instructions a run executes up to its first frame (where `count` makes it
+    stop). The hash seed is fixed so that two runs count alike."""
+    if shutil.which("valgrind") is None:
+        raise SystemExit("--instructions needs valgrind")
+    with tempfile.TemporaryDirectory() as out:
+        done = subprocess.run(
+            ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}/callgrind", *cmd],
+            env={**env, "PYTHONHASHSEED": "0"},
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
+    found = [line for line in done.stderr.splitlines() if "Collected :" in line]
+    if done.returncode or not found:
+        raise SystemExit(f"{' '.join(cmd)} failed under valgrind:\n{done.stderr[-2000:]}")
+    return int(found[-1].split(":")[-1]) / 1e6
 
 
 if __name__ == "__main__":
