@@ -34,6 +34,7 @@ WHY = {  # the Why column, and the legend under the queue that explains it
 
 
 class HomeScreen(ReportsFailures, Screen[None]):
+    CSS_PATH = None  # its rules are the app's (app.tcss): the other screens' load with them
     AUTO_FOCUS = "#queue"  # the assignments table takes focus itself when it has rows
     BINDINGS = [
         Binding("enter", "start_selected", "Practise", id="home.start"),
