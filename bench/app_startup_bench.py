@@ -29,6 +29,7 @@ before the first frame): unlike times, the count does not move with the machine'
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import shutil
 import statistics
@@ -113,6 +114,7 @@ def main() -> None:
     parser.add_argument("--source", action="store_true", help="compile on every run, as before")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp())
+    atexit.register(shutil.rmtree, tmp, True)  # the workspace and the bytecode of this run
     ws = tmp / "ws"
     shutil.copytree(REPO / "scenarios", ws / "scenarios")
     shutil.copytree(REPO / "rubrics", ws / "rubrics")
