@@ -57,6 +57,7 @@ at 0.5 / 0.6 / 0.7, standard error in brackets):
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import itertools
 import math
 import random
@@ -200,6 +201,151 @@ def _set(module: Any, name: str, value: float) -> Callable[[], None]:
     return lambda: setattr(module, name, value)
 
 
+def _phi(z: float) -> float:
+    return 0.5 * (1 + math.erf(z / math.sqrt(2)))
+
+
+def _phi_inverse(p: float) -> float:
+    low, high = -12.0, 12.0
+    for _ in range(60):
+        mid = (low + high) / 2
+        low, high = (mid, high) if _phi(mid) < p else (low, mid)
+    return (low + high) / 2
+
+
+_ESTIMATES = sl.Levels.estimates
+_OBSERVE = sl.Levels.observe
+_FIT_OBSERVE = sl.Fit.observe
+
+
+def _weighed(levels: sl.Levels) -> list[tuple[float, sl.Fit]]:
+    best = min(f.misfit for f in levels.fits)
+    weighed = [(math.exp(-(f.misfit - best) / 2), f) for f in levels.fits]
+    return [(w, f) for w, f in weighed if w >= sl.NEGLIGIBLE]
+
+
+def _mixture_below(every_skill: bool) -> None:
+    """The chance of being below the pass level from the candidates themselves (a weighed sum
+    of each one's normal chance), not from a normal with the mixture's mean and spread; handed
+    to the queue as the spread that gives the same margin."""
+
+    def estimates(self: sl.Levels, skills: Any, now: Any) -> dict[str, sl.Estimate]:
+        found = _ESTIMATES(self, skills, now)
+        weighed = _weighed(self)
+        total = sum(w for w, _ in weighed)
+        out = dict(found)
+        for skill, e in found.items():
+            below = 0.0
+            for w, f in weighed:
+                t = f.tracks[skill]
+                h = f.held(t, now)
+                var = max(1e-12, t.var_base + 2 * t.cov * h + t.var_extra * h * h)
+                below += w * _phi((q.PASS_LEVEL - t.base - t.extra * h) / math.sqrt(var))
+            z = -_phi_inverse(min(max(below / total, 1e-9), 1 - 1e-9))
+            gap = e.level - q.PASS_LEVEL
+            if abs(z) > 1e-9 and gap / z > 0:
+                out[skill] = sl.Estimate(e.level, gap / z)
+        return out
+
+    setattr(sl.Levels, "estimates", estimates)  # noqa: B010
+    if every_skill:
+        _below_for_all()
+
+
+def _own_prior(pseudo: float, with_sd: bool, new_too: bool, order_all: bool) -> None:
+    """A new skill's prior from this rep's first showings of their other skills (empirical
+    Bayes), shrunk towards 3 +- 1 as if `pseudo` skills had shown 3; with `with_sd`, its spread
+    too (the first showings' variance less the showing's); `new_too`: new skills rank there."""
+
+    def prior(firsts: list[float]) -> tuple[float, float]:
+        mean = (pseudo * 3.0 + sum(firsts)) / (pseudo + len(firsts))
+        if not with_sd:
+            return mean, 1.0
+        shown_var = (pseudo * (1.0 + sl.SHOWING_SD**2) + sum((x - mean) ** 2 for x in firsts)) / (
+            pseudo + len(firsts)
+        )
+        return mean, math.sqrt(max(0.1, shown_var - sl.SHOWING_SD**2))
+
+    def observe(self: sl.Levels, skill: str, shown: float, at: Any) -> None:
+        firsts: dict[str, float] = self.__dict__.setdefault("_firsts", {})
+        if skill not in firsts:
+            sl.NEW_BASE, sl.NEW_SD = prior(list(firsts.values()))
+            firsts[skill] = shown
+        try:
+            _OBSERVE(self, skill, shown, at)
+        finally:
+            sl.NEW_BASE, sl.NEW_SD = 3.0, 1.0
+
+    setattr(sl.Levels, "observe", observe)  # noqa: B010
+    current = [3.0, 1.0]
+
+    def estimates(self: sl.Levels, skills: Any, now: Any) -> dict[str, sl.Estimate]:
+        current[:] = prior(list(self.__dict__.get("_firsts", {}).values()))
+        return _ESTIMATES(self, skills, now)
+
+    if new_too:
+        setattr(sl.Levels, "estimates", estimates)  # noqa: B010
+
+        def rank(n: q.Need) -> tuple[Any, ...]:
+            level, spread = current if n.card is None else (n.expected_level, n.spread or 1.0)
+            if not order_all and level < q.PASS_LEVEL:
+                return (0, level)
+            return (0 if order_all else 1, (level - q.PASS_LEVEL) / max(spread, 1e-6))
+
+        _rank(rank)
+
+
+def _drift(per_day: float) -> None:
+    """The starting level drifts (variance `per_day` a day unpractised), every skill by its
+    chance of being below the pass level."""
+
+    def observe(self: sl.Fit, skill: str, shown: float, at: Any) -> None:
+        old = self.tracks.get(skill)
+        if old is not None:
+            days = max(0.0, (at - old.at).total_seconds() / 86400)
+            self.tracks[skill] = dataclasses.replace(old, var_base=old.var_base + per_day * days)
+        _FIT_OBSERVE(self, skill, shown, at)
+
+    def estimates(self: sl.Levels, skills: Any, now: Any) -> dict[str, sl.Estimate]:
+        weighed = _weighed(self)
+        total = sum(w for w, _ in weighed)
+        found = {}
+        for skill in skills:
+            if any(skill not in f.tracks for _, f in weighed):
+                continue
+            mean = second = 0.0
+            for w, f in weighed:
+                t = f.tracks[skill]
+                h = f.held(t, now)
+                days = max(0.0, (now - t.at).total_seconds() / 86400)
+                x = t.base + t.extra * h
+                var = t.var_base + per_day * days + 2 * t.cov * h + t.var_extra * h * h
+                mean, second = mean + w * x, second + w * (max(0.0, var) + x * x)
+            mean, second = mean / total, second / total
+            found[skill] = sl.Estimate(
+                min(sl.TOP, max(1.0, mean)), math.sqrt(max(0.0, second - mean * mean))
+            )
+        return found
+
+    setattr(sl.Fit, "observe", observe)  # noqa: B010
+    setattr(sl.Levels, "estimates", estimates)  # noqa: B010
+    _below_for_all()
+
+
+def _fewer_below(lift: float) -> None:
+    """Every skill by how much one drill lowers its chance of being below the pass level (the
+    expected number of skills below it tomorrow, one step ahead)."""
+
+    def rank(n: q.Need) -> tuple[Any, ...]:
+        level = n.expected_level
+        spread = max(n.spread if n.level is not None and n.spread else q.UNSURE, 1e-6)
+        before = _phi((q.PASS_LEVEL - level) / spread)
+        after = _phi((q.PASS_LEVEL - level - lift * (sl.TOP - level)) / ((1 - lift) * spread))
+        return (0, after - before)
+
+    _rank(rank)
+
+
 VARIANTS: dict[str, Callable[[], None]] = {
     "main": lambda: None,
     "truepace": lambda: setattr(sl, "GRID", ((0.25, 2.0, 2.0),)),
@@ -226,6 +372,15 @@ VARIANTS: dict[str, Callable[[], None]] = {
     "oracle-0-20": lambda: _oracle(0, 20),
     "oracle-35-on": lambda: _oracle(35, 10_000),
     "teamprior": _team_prior,
+    "mixture-below": lambda: _mixture_below(False),
+    "mixture-below-all": lambda: _mixture_below(True),
+    "own-prior": lambda: _own_prior(2.0, False, False, False),
+    "own-prior-k6": lambda: _own_prior(6.0, False, False, False),
+    "own-prior-new": lambda: _own_prior(2.0, False, True, False),
+    "own-prior-sd": lambda: _own_prior(2.0, True, True, False),
+    "own-prior-sd-all": lambda: _own_prior(2.0, True, True, True),
+    "drift-0.01": lambda: _drift(0.01),
+    "fewer-below": lambda: _fewer_below(0.2),
 }
 
 
