@@ -2,7 +2,7 @@
 the next change to domain/skill_level.py or domain/queue.py, from bench/scheduler_sim.py's
 learners (the same learners, judge and evidence; the learner model is that file's).
 
-Three tables, over days 1-60 (or until every skill is at the pass level):
+Four tables, over days 1-60 (or until every skill is at the pass level):
 - drills on a skill already at the pass level while another was below it, by why the queue
   picked it (estimated below the pass level, or at it but likelier below than the rest; FSRS
   brought it back; a new skill): the drills the oracle would have spent elsewhere;
@@ -10,6 +10,9 @@ Three tables, over days 1-60 (or until every skill is at the pass level):
   the last one, and that error in units of the estimate's spread (1.0: the spread is right);
 - the weight the estimate gives each lift and each span after the first practice (first span
   x growth; the learner's is 0.25 and 4 days) on days 10, 20, 40 and 60.
+- in the end game (day END_GAME on, until every skill passed), by reviews of the skill: the
+  estimate's chance that the skill is below the pass level (a normal with its level and
+  spread, as the queue's margin) against how often it truly was.
 
 Issue 18, stop 27 (200 learners, seed 1): 30% of the drills before every skill passed went to a
 skill already at the pass level (true level 3.2 on average, estimated 2.9, last practised a
@@ -19,6 +22,12 @@ high a week or more later: on day 20 the estimate still spreads its weight evenl
 1.5 to 48 days after a first practice (the learner's: 4), so some of the practice's gain is
 believed to last. Skills practised lately and often are estimated 0.1 too low (the evidence
 only ever moves a showing down). Spreads are too wide, not too narrow (errors 0.7-0.9 spreads).
+
+Issue 18, stop 30 (60 learners, seed 1, day 30 on): the chance of being below is too low for
+skills practised once and estimated safe (said 0.08, truly 0.24, 680 skill-days) and too high
+for skills practised four times or more and estimated below (said 0.68, truly 0.42; said 0.48,
+truly 0.39): the queue spends end-game drills on the second and leaves the first. What
+bench/scheduler_variants.py's `own-prior*` variants did about it is in its docstring.
 
     python3 bench/scheduler_diagnose.py [--learners 60] [--seed 1]
 """
@@ -40,6 +49,7 @@ import scheduler_sim as sim
 from roleplay.domain.queue import DUE_BELOW, PASS_LEVEL, Need, ahead, needs
 
 CHECK_DAYS = (10, 20, 40, 60)
+END_GAME = 30  # the calibration table's first day
 AGES = ("<3", "3-7", "8-15", "16+")  # days since the last review
 
 
@@ -66,6 +76,9 @@ def main() -> None:
     weights: defaultdict[int, defaultdict[tuple[str, float], float]] = defaultdict(
         lambda: defaultdict(float)
     )
+    # End game (day END_GAME on, before every skill passed): (reviews, chance bin) -> the
+    # estimate's chances of being below the pass level and whether the skill truly was.
+    calibration: defaultdict[tuple[int, int], list[tuple[float, bool]]] = defaultdict(list)
     model = sim.Model()
     for n in range(args.learners):
         seed = args.seed * 100_003 + n  # as scheduler_sim.compare numbers its learners
@@ -86,6 +99,10 @@ def main() -> None:
             truth = {s: 1 + 4 * learner.now(s, float(day)) for s in sim.SKILLS}
             for skill, est in sched.levels.estimates(list(sched.cards), now).items():
                 card = sched.cards[skill]
+                if day >= END_GAME and not passed:
+                    below = _below(est.level, est.spread)
+                    key = (min(card.reviews, 4), min(int(below * 5), 4))
+                    calibration[key].append((below, truth[skill] < PASS_LEVEL))
                 ago = (now - card.last_review).days
                 age = 0 if ago < 3 else 1 if ago < 8 else 2 if ago < 16 else 3
                 errors[(min(card.reviews, 5), age)].append((est.level - truth[skill], est.spread))
@@ -123,11 +140,27 @@ def main() -> None:
             f"  {reviews:>7}{AGES[age]:>6}{len(pairs):>7}{statistics.fmean(errs):>+8.2f}"
             f"{statistics.stdev(errs):>7.2f}{statistics.stdev(z):>15.2f}"
         )
+    print(f"\nEnd game (day {END_GAME} on, until every skill passed): the estimate's chance")
+    print("that a skill is below the pass level against how often it truly was:")
+    print(f"  {'reviews':>7}{'chance':>10}{'n':>7}{'estimated':>11}{'truly':>8}")
+    for (reviews, band), seen in sorted(calibration.items()):
+        if len(seen) < 30:
+            continue
+        shown = f"{band / 5:.1f}-{(band + 1) / 5:.1f}"
+        said = statistics.fmean(b for b, _ in seen)
+        were = statistics.fmean(float(t) for _, t in seen)
+        print(f"  {reviews:>7}{shown:>10}{len(seen):>7}{said:>11.2f}{were:>8.2f}")
     print("\nWeight of each candidate lift and span after the first practice (days):")
     for day, weighed in sorted(weights.items()):
         kept = sorted((k, v) for k, v in weighed.items() if v >= 0.02)
         cells = " ".join(f"{name} {x:g}: {v:.2f}" for (name, x), v in kept)
         print(f"  day {day}: {cells}")
+
+
+def _below(level: float, spread: float) -> float:
+    """The estimate's chance that the skill is below the pass level (a normal, as the queue's
+    margin assumes)."""
+    return 0.5 * (1 + math.erf((PASS_LEVEL - level) / max(spread, 1e-6) / math.sqrt(2)))
 
 
 def _weigh(
