@@ -142,7 +142,10 @@ Options weighed (bench/diarization_bench.py measures the ones built here):
     features), weight 1: 85.1 ± 3.2 / 72.3 ± 2.6 (1 s crosstalk 75.4 -> 84.3 ± 2.6, phone +
     15 dB + crosstalk 85.7 -> 86.5, m/f crosstalk 97.0 -> 97.2, m/m 75.1 -> 72.4 with the
     same worst call, real phone 92.9 -> 93.8, reader vs reader +6% 54.2 -> 53.0). Deltas in
-    both again (diar6's run): 85.1 ± 2.7 / 72.1 ± 2.8, m/m 70.1.
+    both again (diar6's run): 85.1 ± 2.7 / 72.1 ± 2.8, m/m 70.1. Not confirmed: its held-out
+    run and the other seven conditions did not finish by the deadline at load ~16 (held-out
+    baseline on these transcripts: 81.2 ± 3.3 / 76.6 ± 4.5, espeak en-us / en-gb+f3 61.8,
+    reader / reader +9% 68.2 ± 14.9).
     With word spans taken from the clean tracks instead of Whisper (runs of loud frames cut
     every 0.35 s), the reader with 1 s of crosstalk: variant 0 76.7% either way (crosstalk
     words 55.6% either way), variant 3 71.4% -> 64.8% (crosstalk words 50.0% either way): the
