@@ -34,6 +34,17 @@ judge's word patterns compiled on first search (70 -> 13 compiled per call), a r
 that gives the same card keeps the schedule (no replay), `score`'s options without
 domain/call.py. Left: filelock's import is ~55 M of `score last` (~10 ms; a plain flock
 would do), domain/call.py is loaded by `show` for one constant (services/export.py).
+
+Stop 30 (readpath): pydantic off the warm read path. typer's options are taken without its
+pydantic adapters when they plainly fit (cli/plain_params.py), the settings are read into
+plain twins (plain_settings.py; the models are in settings_models.py for validation and
+writes), building the services loads no session model, the catalog cache's stamp does not
+import pydantic, and a small folder's list comes from the index's columns when the local
+index is in step. Counted on the bench's 20-session workspace, before -> after (millions):
+`scenarios` 720 -> 400, `sessions` 709 -> 371, `--help` 253 -> 254; `show last` 770 -> 770,
+`today` 834 -> 816, `progress` 840 -> 819 (these three still load pydantic: the transcript
+and scorecard models for `show`, the habit's cards, commitments and KPIs for `today` and
+`progress`, in domain modules outside this change; the next step is plain views of those).
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
 
-from roleplay.config import Settings, Workspace, data_dir, load_settings, resolve_workspace
+from roleplay.config import Workspace, data_dir, load_settings, resolve_workspace
 
 # Adapters and services load where they are first used (issue 18): a read command pays only
 # for what it runs, not for every adapter the app might need.
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from roleplay.adapters.call_audio import CallTranscriber
     from roleplay.adapters.index_peek import LocalIndex
     from roleplay.adapters.openai_llm import LlmClient
+    from roleplay.config import AnySettings
     from roleplay.services.assignments import Assignments
     from roleplay.services.call_drills import MadeDrill
     from roleplay.services.catalog import Catalog
@@ -61,7 +62,7 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class Services:
-    settings: Settings
+    settings: AnySettings
     workspace: Workspace
     practice: Practice
     store: SessionArchive
@@ -249,14 +250,14 @@ def team_data_of(indexer: Indexer) -> TeamData:
     return team_data(indexer.index())
 
 
-def zone(settings: Settings) -> tzinfo:
+def zone(settings: AnySettings) -> tzinfo:
     import zoneinfo
 
     return zoneinfo.ZoneInfo(settings.timezone or local_zone_name())
 
 
 def assignments_of(
-    indexer: Indexer, clock: Clock, settings: Settings, catalog: Callable[[], Catalog]
+    indexer: Indexer, clock: Clock, settings: AnySettings, catalog: Callable[[], Catalog]
 ) -> Assignments:
     from roleplay.services.assignments import Assignments
 
@@ -273,7 +274,7 @@ JudgeKind = Literal["auto", "llm", "offline"]
 
 
 def choose_judge(
-    settings: Settings, llm: LlmClient | None, kind: JudgeKind = "auto", samples: int = 1
+    settings: AnySettings, llm: LlmClient | None, kind: JudgeKind = "auto", samples: int = 1
 ) -> Judge:
     """The one judge choice (practice and re-scoring alike): the LLM's, falling back to the
     offline judge when it fails, when an LLM is configured; the offline judge otherwise."""
@@ -293,14 +294,14 @@ def choose_judge(
     return judge if kind == "llm" else FallbackJudge(judge, OfflineJudge())
 
 
-def llm_judge(settings: Settings, llm: LlmClient, samples: int = 1) -> Judge:
+def llm_judge(settings: AnySettings, llm: LlmClient, samples: int = 1) -> Judge:
     """The LLM judge on the judge model (default: the customer model), temperature low."""
     from roleplay.adapters.llm_judge import LlmJudge  # loaded when an LLM judge is chosen
 
     return LlmJudge(llm, model=settings.llm.judge_model, samples=samples)
 
 
-def llm_client(settings: Settings) -> LlmClient | None:
+def llm_client(settings: AnySettings) -> LlmClient | None:
     """The configured chat server, or None when no LLM is configured."""
     cfg = settings.llm
     if not cfg.configured:
@@ -326,7 +327,7 @@ Progress = Callable[[str, int, int], None]
 
 def build(
     workspace: Path | None = None,
-    settings: Settings | None = None,
+    settings: AnySettings | None = None,
     clock: Clock | None = None,
     *,
     offline: bool = False,
@@ -364,6 +365,7 @@ def build(
         indexed=indexer.records,  # a long list is read from the index, caught up
         newest=indexer.newest,  # and 'last' from its newest row
         lines=indexer.lines,  # and a list's columns, no record parsed
+        lines_in_step=indexer.lines_in_step,  # a small folder's too, when the index is in step
     )
     llm = None if offline else llm_client(settings)
 
@@ -404,14 +406,14 @@ def _peek(url: str) -> LocalIndex | None:
     return LocalIndex.open(url)
 
 
-def known_secrets(settings: Settings) -> list[str]:
+def known_secrets(settings: AnySettings) -> list[str]:
     from roleplay.adapters.index_open import known_secrets as found
 
     return found(settings)
 
 
 def _parts(
-    settings: Settings,
+    settings: AnySettings,
     url: str,
     indexer: Indexer,
     practice: Practice,
@@ -543,7 +545,7 @@ def local_zone_name() -> str:
 
 
 def speech_to_text(
-    settings: Settings, model: str | None = None, *, live: bool = False
+    settings: AnySettings, model: str | None = None, *, live: bool = False
 ) -> SpeechToText:
     """`live`: a call, where the speaker and the listener need CPU too: one thread (measured
     on 2 cores: as fast per utterance under load, and fewer audio dropouts)."""
@@ -590,7 +592,7 @@ def build_voice(
     )
 
 
-def listen_settings(settings: Settings) -> ListenSettings:
+def listen_settings(settings: AnySettings) -> ListenSettings:
     from roleplay.domain.turn_taking import TurnEndPolicy
     from roleplay.services.listening import ListenSettings
 
@@ -653,7 +655,7 @@ def voice_call(
 # --- the sound system and audio files, asked from the interfaces --------------------------
 
 
-def microphone_problem(settings: Settings) -> str | None:
+def microphone_problem(settings: AnySettings) -> str | None:
     """None when the configured microphone can be used; else why not and what to do (asked
     in a child process with a timeout: a hung sound system must not freeze the caller)."""
     from roleplay.adapters.audio_sounddevice import microphone_problem as problem
@@ -661,7 +663,7 @@ def microphone_problem(settings: Settings) -> str | None:
     return problem(settings.voice.input_device)
 
 
-def has_speaker(settings: Settings) -> bool:
+def has_speaker(settings: AnySettings) -> bool:
     """The configured speaker can play (asked like `microphone_problem`)."""
     from roleplay.adapters.audio_sounddevice import has_speaker as speaker
 

@@ -14,13 +14,9 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
-
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from roleplay.atomic import write_atomic
-from roleplay.domain.rep_name import checked_rep_name
-from roleplay.domain.suggest import did_you_mean
 from roleplay.errors import RoleplayError
 
 # Where things live is in places.py, which loads no pydantic: the app reads its theme from the
@@ -31,151 +27,38 @@ from roleplay.places import config_dir as config_dir
 from roleplay.places import config_file as config_file
 from roleplay.places import data_dir as data_dir
 from roleplay.places import home_override as home_override
-from roleplay.plain_settings import construct
+from roleplay.plain_settings import PlainSettings
+from roleplay.plain_settings import read as read_plainly
+
+# The settings' pydantic models (settings_models.py) load only where a value must be
+# validated or a file written: a command with a usual config reads PlainSettings, and imports
+# no pydantic (~60 ms of every read command, issue 18). `from roleplay.config import Settings`
+# works as it always did (module __getattr__ below).
+if TYPE_CHECKING:
+    from roleplay.settings_models import SECTIONS as SECTIONS
+    from roleplay.settings_models import LlmSettings as LlmSettings
+    from roleplay.settings_models import Settings as Settings
+    from roleplay.settings_models import UiSettings as UiSettings
+    from roleplay.settings_models import VoiceSettings as VoiceSettings
+
+    # What a command is handed: settings read plainly, or a model a caller validated.
+    AnySettings: TypeAlias = Settings | PlainSettings
+
+_MODELS = {"SECTIONS", "LlmSettings", "Settings", "UiSettings", "VoiceSettings"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _MODELS:
+        from roleplay import settings_models
+
+        return getattr(settings_models, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class ConfigError(RoleplayError):
     """The config file cannot be used; the message names the file, the key and the fix."""
 
     title = "The config file cannot be used"
-
-
-class LlmSettings(BaseModel):
-    """An OpenAI-compatible chat server: OpenAI itself, or Ollama, llama.cpp, vLLM, LM Studio,
-    Azure OpenAI... chosen by base URL. Configured when it has an API key or a base URL."""
-
-    model_config = ConfigDict(extra="forbid", defer_build=True)
-
-    base_url: str | None = Field(
-        default=None, description="e.g. http://localhost:11434/v1 for Ollama; default OpenAI."
-    )
-    api_key: SecretStr | None = Field(
-        default=None, description="Prefer the OPENAI_API_KEY environment variable."
-    )
-    model: str | None = Field(
-        default=None,
-        description="Customer model; default gpt-4o-mini on OpenAI, else the server's first model.",
-    )
-    judge_model: str | None = Field(default=None, description="Judge model; default: model.")
-    timeout: float = Field(default=30.0, gt=0, description="Seconds to wait for the server.")
-    max_retries: int = Field(default=2, ge=0, le=10, description="Retries on 429/5xx/network.")
-    temperature: float = Field(default=0.8, ge=0, le=2)
-
-    @property
-    def configured(self) -> bool:
-        return bool(self.base_url or (self.api_key and self.api_key.get_secret_value()))
-
-
-def _known_zone(name: str) -> str:
-    import zoneinfo  # the time zone database is read only when a zone is configured
-
-    try:
-        zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        hint = did_you_mean(name, zoneinfo.available_timezones())
-        raise ValueError(
-            f"unknown time zone {name!r}"
-            + (f"; did you mean {hint!r}?" if hint else "; use a name like Europe/Oslo")
-        ) from None
-    return name
-
-
-TimeZoneName = Annotated[str, AfterValidator(_known_zone)]
-RepName = Annotated[str, AfterValidator(checked_rep_name)]  # one line, not blank
-
-
-class VoiceSettings(BaseModel):
-    """Spoken practice: the speech model, sound devices, and when the rep's turn ends."""
-
-    model_config = ConfigDict(extra="forbid", defer_build=True)
-
-    stt_model: str = Field(
-        default="tiny.en",
-        description="Speech model: tiny.en (bundled, English), base (bundled, multilingual), "
-        "any faster-whisper model name (small, large-v3...) or a model folder.",
-    )
-    compute_type: str = Field(default="int8", description="CTranslate2 compute type.")
-    input_device: str | None = Field(default=None, description="Microphone: index or name.")
-    output_device: str | None = Field(default=None, description="Speaker: index or name.")
-    sample_rate: int | None = Field(
-        default=None, ge=8000, le=192000, description="Microphone rate (default: the device's)."
-    )
-    silence_ms: int = Field(
-        default=650, ge=100, le=5000, description="Silence that ends a turn by default."
-    )
-    question_ms: int = Field(default=250, ge=100, le=5000, description="...after a question.")
-    statement_ms: int = Field(
-        default=500, ge=100, le=5000, description="...after a complete statement."
-    )
-    trailing_ms: int = Field(
-        default=1200, ge=100, le=10000, description="...after 'and...', 'um', a dangling clause."
-    )
-    push_to_talk: bool = Field(default=False, description="Turns end only on the talk key.")
-    speculate: bool = Field(
-        default=True, description="Start the customer's reply as soon as the rep falls silent."
-    )
-    vad: Literal["silero", "energy"] = Field(default="silero", description="Voice detector.")
-    voices: dict[str, str] = Field(
-        default_factory=dict,
-        description="espeak-ng voice per scenario id or persona name, e.g. 'en-gb+f2'.",
-    )
-
-
-class UiSettings(BaseModel):
-    """The terminal app: theme and key bindings (binding id -> keys, e.g. "practice.end" =
-    "ctrl+q"; the ids are listed in the app's command palette; tui/keys.py checks them)."""
-
-    model_config = ConfigDict(extra="forbid", defer_build=True)
-
-    theme: str = Field(default="textual-dark", description="textual-dark, textual-light, ...")
-    keys: dict[str, str] = Field(default_factory=dict)
-
-
-def _database_url() -> SecretStr | None:
-    value = os.environ.get(DATABASE_ENV, "").strip()
-    return SecretStr(value) if value else None
-
-
-class Settings(BaseModel):
-    model_config = ConfigDict(extra="forbid", defer_build=True)
-
-    rep: RepName | None = Field(default=None, description="Your name on sessions (default: login).")
-    team: str | None = None
-    workspace: Path | None = Field(
-        default=None, description="Folder with scenarios/, rubrics/ and recordings/."
-    )
-    llm: LlmSettings = Field(default_factory=LlmSettings)
-    ui: UiSettings = Field(default_factory=UiSettings)
-    voice: VoiceSettings = Field(default_factory=VoiceSettings)
-    # The daily habit (roleplay today / progress): see services/habit.py.
-    timezone: TimeZoneName | None = Field(
-        default=None,
-        description="Your practice days' time zone, e.g. Europe/Oslo (default: this computer's).",
-    )
-    daily_goal_drills: int = Field(
-        default=3, ge=0, le=50, description="Drills or calls a day; 0: no drill goal."
-    )
-    daily_goal_minutes: int = Field(
-        default=0, ge=0, le=600, description="Minutes of practice a day; 0: no minutes goal."
-    )
-    new_skills_per_day: int = Field(
-        default=2, ge=0, le=20, description="Skills never practised that may join a day's queue."
-    )
-    # The team's index database (a PostgreSQL URL); None: a SQLite file in the data folder.
-    # Only from ROLEPLAY_DATABASE_URL, never the config file: the URL holds the database
-    # password. Read when Settings is made, so adapters are handed it and read no environment.
-    database_url: SecretStr | None = Field(default_factory=_database_url, exclude=True)
-
-    @property
-    def rep_name(self) -> str:
-        if self.rep:
-            return self.rep
-        try:
-            import getpass  # (and termios): only when no rep name is configured
-
-            return getpass.getuser()
-        except (KeyError, OSError):  # no login name in some containers
-            return "rep"
 
 
 ENV = {"rep": "ROLEPLAY_REP", "team": "ROLEPLAY_TEAM", "workspace": "ROLEPLAY_WORKSPACE"}
@@ -232,7 +115,7 @@ def not_valid_toml(path: Path, text: str, exc: ValueError) -> ConfigError:
     return ConfigError(f"{path}:{line}:{column}: not valid TOML: {why}", "fix or delete the file")
 
 
-def load_settings(path: Path | None = None) -> Settings:
+def load_settings(path: Path | None = None) -> PlainSettings:
     path = path or config_file()
     data: dict[str, object] = {}
     if path.exists():
@@ -263,14 +146,19 @@ def load_settings(path: Path | None = None) -> Settings:
                 break
     if llm:
         data["llm"] = llm
-    # Values that plainly fit (the usual case) make the model without building pydantic's
-    # validator (defer_build above: ~5 ms of every command); anything else is validated, and
-    # a problem is worded below.
-    made = construct(Settings, data)
+    # Values that plainly fit (the usual case) are read without pydantic (plain_settings.py);
+    # anything else is validated by the models, and a problem is worded below.
+    made = read_plainly(data)
     if made is not None:
         return made
+    from pydantic import ValidationError
+
+    from roleplay.domain.suggest import did_you_mean
+    from roleplay.plain_settings import plain
+    from roleplay.settings_models import SECTIONS, Settings
+
     try:
-        return Settings.model_validate(data)
+        return plain(Settings.model_validate(data))
     except ValidationError as exc:
         messages = []
         for err in exc.errors():
@@ -322,7 +210,7 @@ class Workspace:
 
 
 def resolve_workspace(
-    settings: Settings, option: Path | None = None, cwd: Path | None = None
+    settings: AnySettings, option: Path | None = None, cwd: Path | None = None
 ) -> Workspace:
     """--workspace, else the current folder if it has scenarios/ (and is not roleplay's own
     source), else the configured folder,
@@ -369,13 +257,6 @@ def seed_workspace(root: Path) -> None:
     (root / "recordings").mkdir(parents=True, exist_ok=True, mode=0o700)
 
 
-SECTIONS: dict[str, type[BaseModel]] = {
-    "llm": LlmSettings,
-    "ui": UiSettings,
-    "voice": VoiceSettings,
-}
-
-
 def save_settings(changes: dict[str, object], path: Path | None = None) -> Path:
     """Write `changes` ({"llm.model": "x", "daily_goal_drills": 4, ...}) into the config file,
     keeping the user's comments and layout (tomlkit). None removes a key. The result is
@@ -383,6 +264,9 @@ def save_settings(changes: dict[str, object], path: Path | None = None) -> Path:
     import tomllib
 
     import tomlkit
+    from pydantic import ValidationError
+
+    from roleplay.settings_models import Settings
 
     path = path or config_file()
     doc = tomlkit.document()

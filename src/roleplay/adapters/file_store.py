@@ -21,24 +21,29 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
-
-from pydantic import BaseModel, ValidationError
+from typing import TYPE_CHECKING, TypeVar
 
 from roleplay.atomic import write_atomic
-from roleplay.domain.scorecard import Scorecard
-from roleplay.domain.session import SessionRecord, Transcript, Turn
 from roleplay.errors import RoleplayError
 from roleplay.services import session_ref
 from roleplay.services.ports import BrokenRecording, Damaged
-from roleplay.services.ports.sessions import Listed
+
+# The models (and pydantic) load where a file is parsed or written: a command that lists
+# from the index or reads the catalog builds this store without them (issue 18).
+if TYPE_CHECKING:
+    from pydantic import BaseModel, ValidationError
+
+    from roleplay.domain.scorecard import Scorecard
+    from roleplay.domain.session import SessionRecord, Transcript, Turn
+    from roleplay.services.ports.sessions import Listed
+
+    M = TypeVar("M", bound=BaseModel)
 
 log = logging.getLogger(__name__)
 
 SESSION_FILE = "session.json"
 TRANSCRIPT_FILE = "transcript.jsonl"
 SCORECARD_FILE = "scorecard.json"
-M = TypeVar("M", bound=BaseModel)
 Scores = dict[str, float | None]  # session id -> overall score (None: not scored)
 FIX = "fix or move the file away, then run `roleplay reindex`"
 
@@ -57,6 +62,10 @@ class TurnsRead:
 
 def read_turns(path: Path) -> TurnsRead:
     """Every turn of transcript.jsonl, and every line that could not be read (with why)."""
+    from pydantic import ValidationError
+
+    from roleplay.domain.session import Turn
+
     out = TurnsRead(path)
     if not path.exists():
         return out
@@ -91,6 +100,8 @@ def transcript_problem(path: Path, read: TurnsRead) -> BrokenRecording:
 
 def parse_file(path: Path, model: type[M]) -> M:
     """A JSON file as `model`, or BrokenRecording naming the file and what is wrong."""
+    from pydantic import ValidationError
+
     try:
         return model.model_validate_json(path.read_bytes())
     except (ValidationError, ValueError, OSError) as exc:
@@ -194,6 +205,8 @@ class FileSessionStore:
 
     def load_readable(self, session_id: str) -> tuple[Transcript, TurnsRead]:
         """What can be read of a session, with the transcript lines that could not be."""
+        from roleplay.domain.session import SessionRecord, Transcript
+
         session_id = self.resolve(session_id)
         folder = self.folder(session_id)
         record = parse_file(folder / SESSION_FILE, SessionRecord)
@@ -205,6 +218,8 @@ class FileSessionStore:
         path = self.folder(self.resolve(session_id)) / SCORECARD_FILE
         if not path.exists():
             return None
+        from roleplay.domain.scorecard import Scorecard
+
         card = parse_file(path, Scorecard)
         return card
 
@@ -247,6 +262,8 @@ class FileSessionStore:
         return list(records), damaged
 
     def survey(self) -> tuple[list[SessionRecord], list[Damaged]]:
+        from roleplay.domain.session import SessionRecord
+
         records: list[SessionRecord] = []
         damaged: list[Damaged] = []
         for folder in self._session_dirs():

@@ -11,10 +11,14 @@ from __future__ import annotations
 import logging
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
-from roleplay.config import DATABASE_ENV, SECRET_NAMES, Settings, data_dir, env_secrets
+from roleplay.config import DATABASE_ENV, SECRET_NAMES, data_dir, env_secrets
 from roleplay.services.ports import SessionIndex
+
+if TYPE_CHECKING:
+    from roleplay.config import AnySettings  # plain settings, or a validated model
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +29,7 @@ def default_index_file() -> Path:
     return data_dir() / "index.sqlite"
 
 
-def database_url(settings: Settings) -> str:
+def database_url(settings: AnySettings) -> str:
     """The configured index database (`Settings.database_url`), else the SQLite default."""
     configured = settings.database_url.get_secret_value() if settings.database_url else ""
     return configured or f"sqlite:///{default_index_file()}"
@@ -89,7 +93,7 @@ def move_aside(path: Path, why: Exception) -> Path:
     return target
 
 
-def known_secrets(settings: Settings) -> list[str]:
+def known_secrets(settings: AnySettings) -> list[str]:
     """Values that must never appear in an export: the LLM key, the database password (in
     the URL's user-info or its `?password=`), a password in the LLM base URL, and any
     environment variable named like a key, token, secret or password."""

@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from roleplay.adapters.file_store import (
     SESSION_FILE,
@@ -34,18 +34,22 @@ from roleplay.adapters.file_store import (
     parse_file,
 )
 from roleplay.adapters.session_records import SessionRecords
-from roleplay.domain.scorecard import Scorecard
-from roleplay.domain.session import SessionRecord, Turn
 from roleplay.services.ports import BrokenRecording, Damaged
-from roleplay.services.ports.sessions import Listed, SessionLine
+from roleplay.services.ports.sessions import SessionLine
+
+# The models (and pydantic) load where a file is parsed: a list from the index needs none.
+if TYPE_CHECKING:
+    from roleplay.domain.scorecard import Scorecard
+    from roleplay.domain.session import SessionRecord, Turn
+    from roleplay.services.ports.sessions import Listed
 
 log = logging.getLogger(__name__)
 
 INDEX_FROM = 300  # session folders from which a list is read from the index
-Indexed = list[tuple[SessionRecord, float | None]]
+Indexed = list[tuple["SessionRecord", float | None]]
 # The ids the index holds for this folder, and its newest session's (id, start).
 Newest = tuple[set[str], tuple[str, datetime] | None]
-_L = TypeVar("_L", SessionRecord, SessionLine)
+_L = TypeVar("_L", "SessionRecord", SessionLine)
 
 
 class IndexedFileStore(FileSessionStore):
@@ -58,6 +62,7 @@ class IndexedFileStore(FileSessionStore):
         indexed: Callable[[], Indexed | None] = lambda: None,
         newest: Callable[[], Newest | None] = lambda: None,
         lines: Callable[[], list[tuple[SessionLine, float | None]] | None] = lambda: None,
+        lines_in_step: Callable[[], list[tuple[SessionLine, float | None]] | None] = (lambda: None),
     ) -> None:
         super().__init__(root)
         self._pending = pending  # marks a session as changed since last indexed
@@ -65,6 +70,9 @@ class IndexedFileStore(FileSessionStore):
         self._indexed = indexed  # the sessions the index holds, caught up (None: unreachable)
         self._newest = newest  # the same, for 'last': its ids and newest only
         self._lines = lines  # the same, from the index's columns only
+        # The same, only when the local index is in step without opening it (None: not):
+        # a small folder's list then reads no session file, so loads no model (issue 18).
+        self._lines_in_step = lines_in_step
         self._scores: Scores = {}  # overall scores of the last indexed list
         # The last list of each kind ("records", "lines") from the index and the folder state
         # it was read at (see _folder_state)
@@ -105,11 +113,16 @@ class IndexedFileStore(FileSessionStore):
             return list(last[1]), list(last[2])  # nothing changed since (no folder listed)
         entries = _folders(self.root)
         self._scores = {}  # until the index answers: scores come from the files
+        indexed: list[tuple[_L, float | None]] | None = None
         if len(entries) < INDEX_FROM:
-            return self._from_files()  # type: ignore[return-value]  # records are lines too
+            if kind == "lines":  # the index's columns, when they come without opening it
+                indexed = self._lines_in_step()  # type: ignore[assignment]  # kind: lines
+            if indexed is None:
+                return self._from_files()  # type: ignore[return-value]  # records are lines too
         self._read_lists += 1
         self._version = ("index", self._read_lists)
-        indexed = read()
+        if indexed is None:
+            indexed = read()
         if indexed is None:  # no index: the folders are the truth anyway
             return self._from_files()  # type: ignore[return-value]
         held = {item.id: (item, overall) for item, overall in indexed}
@@ -124,6 +137,8 @@ class IndexedFileStore(FileSessionStore):
             path = self.root / name / SESSION_FILE  # not indexed: damaged, or being written
             if not path.is_file():
                 continue  # a folder of reviews only, or not a session
+            from roleplay.domain.session import SessionRecord
+
             try:
                 items.append(parse_file(path, SessionRecord))
             except BrokenRecording as exc:
@@ -154,6 +169,8 @@ class IndexedFileStore(FileSessionStore):
             path = self.root / name / SESSION_FILE
             if not path.is_file():
                 continue
+            from roleplay.domain.session import SessionRecord
+
             try:
                 record = parse_file(path, SessionRecord)
             except BrokenRecording:  # not readable: never 'last' (the list leaves it out too)

@@ -42,9 +42,7 @@ def code_stamp() -> str:
     time of every module of the domain, of the catalog service and of this cache (a
     developer's edit to a check or to how entries are kept counts as a new version)."""
     package = Path(roleplay.__file__).parent
-    import pydantic
-
-    parts = [sys.version, pydantic.VERSION, roleplay.__version__]
+    parts = [sys.version, _pydantic_version(), roleplay.__version__]
     sources = [
         *sorted((package / "domain").glob("*.py")),
         package / "services/catalog.py",
@@ -58,6 +56,24 @@ def code_stamp() -> str:
             continue
         parts.append(f"{source.name}:{info.st_size}:{info.st_mtime_ns}")
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _pydantic_version() -> str:
+    """Which pydantic parsed the entries, without importing it (~60 ms, more than a read
+    command's reading of the cache; issue 18): its version module's size and time, as for
+    our modules (another release is another file). The same whether or not pydantic is
+    loaded, so that every command finds what another kept."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("pydantic")
+    if spec is None or not spec.submodule_search_locations:
+        return "pydantic:-"
+    source = Path(next(iter(spec.submodule_search_locations))) / "version.py"
+    try:
+        info = source.stat()
+    except OSError:
+        return "pydantic:-"
+    return f"pydantic:{info.st_size}:{info.st_mtime_ns}"
 
 
 class PackedPositions(Positions):

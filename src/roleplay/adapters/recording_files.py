@@ -23,8 +23,6 @@ from contextlib import contextmanager
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from pydantic import ValidationError
-
 from roleplay.adapters.file_store import (
     SCORECARD_FILE,
     SESSION_FILE,
@@ -34,15 +32,16 @@ from roleplay.adapters.file_store import (
     transcript_problem,
 )
 from roleplay.atomic import write_atomic
-from roleplay.domain.scorecard import Scorecard
-from roleplay.domain.session import SessionRecord, Transcript, Turn
 from roleplay.services.ports import BrokenRecording, SessionNotFound
 
-if TYPE_CHECKING:  # loaded where a whole folder or a review is read (a list needs neither)
+# Loaded where a whole folder or a review is read (a list needs neither). pydantic's
+# ValidationError is a ValueError: `except ValueError` catches it without importing pydantic.
+if TYPE_CHECKING:
     from filelock import FileLock
 
     from roleplay.domain.history import Retention, SessionFiles
     from roleplay.domain.review import Review
+    from roleplay.domain.session import Transcript, Turn
 
 REVIEW_FILE = "review.json"
 RETENTION_FILE = "retention.json"
@@ -218,18 +217,22 @@ class FileRecordings:
         return (self.root / session_id / SESSION_FILE).is_file()
 
     def reps(self) -> set[str]:
+        from roleplay.domain.session import SessionRecord
+
         found = set()
         for id_ in self.folders():
             path = self.root / id_ / SESSION_FILE
             if path.is_file():
                 try:
                     found.add(SessionRecord.model_validate_json(path.read_bytes()).rep)
-                except (ValidationError, ValueError, OSError):
+                except (ValueError, OSError):  # a ValidationError is a ValueError
                     continue  # reported by the rebuild, which reads every folder
         return found
 
     def read(self, session_id: str) -> SessionFiles:
         from roleplay.domain.history import Retention, SessionFiles
+        from roleplay.domain.scorecard import Scorecard
+        from roleplay.domain.session import SessionRecord, Transcript
 
         folder = self.root / session_id
         if not folder.is_dir():
@@ -298,7 +301,7 @@ class FileRecordings:
     def _parse(path: Path, read: Callable[[], T]) -> T:
         try:
             return read()
-        except (ValidationError, ValueError, OSError) as exc:
+        except (ValueError, OSError) as exc:  # a ValidationError is a ValueError
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise BrokenRecording(
                 f"{path}: cannot be read ({first}); fix or move the file away, then run "

@@ -15,10 +15,13 @@ import logging
 import os
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from roleplay.adapters.file_store import SCORECARD_FILE, SESSION_FILE, parse_file
-from roleplay.domain.session import SessionRecord
 from roleplay.services.ports import BrokenRecording, Damaged
+
+if TYPE_CHECKING:  # the model (and pydantic) loads when a file is parsed
+    from roleplay.domain.session import SessionRecord
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +72,7 @@ class SessionRecords:
             self._seen = seen
             if changed:
                 self._version += 1
-                found = [r for _, _, r in seen.values() if isinstance(r, SessionRecord)]
+                found = [r for _, _, r in seen.values() if not isinstance(r, Damaged)]
                 self._records = sorted(found, key=lambda r: (r.started_at, r.id), reverse=True)
                 bad = [d for _, _, d in seen.values() if isinstance(d, Damaged)]
                 self._damaged = sorted(bad, key=lambda d: d.id)
@@ -92,6 +95,8 @@ class SessionRecords:
         return found
 
     def _read(self, name: str) -> SessionRecord | Damaged:
+        from roleplay.domain.session import SessionRecord
+
         try:
             return parse_file(self.root / name / SESSION_FILE, SessionRecord)
         except BrokenRecording as exc:  # `roleplay sessions` names it; the rest still count

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     # `score` and `transcribe` name the options below in their signatures, so this module
     # loads with them; a recording's words and their reading load when a call is read
     # (`score last` reads none).
-    from roleplay.config import Settings
+    from roleplay.config import AnySettings
     from roleplay.domain.call import CallWords, Utterance
 
 
@@ -59,7 +59,7 @@ RepSpeakerOpt = Annotated[
 
 def read_call(
     path: Path,
-    settings: Settings,
+    settings: AnySettings,
     model: str | None,
     language: str | None,
     rep_channel: Channel | None,

@@ -15,7 +15,10 @@ import typer
 
 from roleplay import __version__
 from roleplay.cli.app import State, app, build_services, fail, settle
+from roleplay.cli.plain_params import install as install_plain_params
 from roleplay.errors import RoleplayError
+
+install_plain_params()  # a folder or a session id needs no pydantic validator (issue 18)
 
 __all__ = ["app", "main"]
 

@@ -12,7 +12,6 @@ from roleplay.cli.app import JsonOpt, app, build_services, emit_json, fail
 from roleplay.domain.text import redact as redact_secrets
 from roleplay.presentation import workspace as workspace_note
 from roleplay.services.ports import BrokenRecording, SessionNotFound
-from roleplay.services.redaction import redact_all
 
 
 @app.command()
@@ -68,6 +67,8 @@ def show(
 
     def redact(text: str) -> str:
         return redact_secrets(text, secrets)
+
+    from roleplay.services.redaction import redact_all  # pydantic: not for `sessions`
 
     # Redacted before rendering: wrapping breaks a long key (at its hyphens, or at the width)
     # over two lines, which a redaction of the rendered text no longer finds.

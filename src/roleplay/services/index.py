@@ -292,6 +292,22 @@ class Indexer:
         origin = self.files.origin
         return self._caught_up(lambda index: index.lines(origin))
 
+    def lines_in_step(self) -> list[tuple[SessionLine, float | None]] | None:
+        """As `lines`, but only when the local index is found in step with the folders
+        without opening it (a few stat calls and one read-only query, no database layer);
+        None otherwise: the caller reads the folders, as a catch-up would cost more than a
+        small folder's files. A damaged or busy index is left to the next ordinary use."""
+        self._ensure_open()
+        if self._index is not None or self.problem is not None:
+            return None
+        origin = self.files.origin
+        try:
+            with self._opening:
+                found = self._in_step(lambda index: index.lines(origin))
+        except IndexUnavailable:  # damaged (IndexDamaged): repaired where the index is opened
+            return None
+        return None if found is None else found[0]
+
     def newest(self) -> tuple[set[str], tuple[str, datetime] | None] | None:
         """(the ids the index holds, its newest session's id and start) for this recordings
         folder, after catching up; None when the index cannot be reached (read the folders)."""

@@ -7,13 +7,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from roleplay.domain.session import FileRef, SessionRecord, Transcript, VariationRecord
 from roleplay.errors import RoleplayError
 
 # The scenario and rubric models load with the catalog, when it is read; the ports only name
 # types here (every command builds a Practice, few start a call: the customer's port waits).
 if TYPE_CHECKING:
     from roleplay.domain.scorecard import Scorecard
+    from roleplay.domain.session import Transcript
     from roleplay.services.catalog import Catalog
     from roleplay.services.engine import Conversation
     from roleplay.services.ports import Clock, Customer, Judge, SessionStore
@@ -61,6 +61,7 @@ class Practice:
         """Prepare a call (nothing is written until `Conversation.start`); `drill` starts it
         at that drill's moment (raises UnknownDrill)."""
         # A call's machinery loads when a call starts: a read command builds Practice too.
+        from roleplay.domain.session import FileRef, SessionRecord, VariationRecord
         from roleplay.services.drill_call import prepare_run
         from roleplay.services.engine import Conversation
 

@@ -12,7 +12,7 @@ from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Select, Static, Switch
 
-from roleplay.config import ConfigError, Settings, config_file, save_settings
+from roleplay.config import ConfigError, config_file, save_settings
 from roleplay.presentation.workspace import CHOOSE, describe, short_path
 from roleplay.tui.failures import ReportsFailures
 from roleplay.tui.widgets import TitleBar, plain, shown
@@ -38,7 +38,7 @@ class SettingsScreen(ReportsFailures, Screen[None]):
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
-        s: Settings = self.rapp.services.settings
+        s = self.rapp.services.settings
         key_state = "set" if s.llm.api_key else "not set"
         yield TitleBar()
         with VerticalScroll(id="settings-form"):

@@ -1,0 +1,126 @@
+"""A command reads its settings without pydantic (plain_settings.read, issue 18), and what it
+reads is what pydantic's models make of the same values, or it steps aside: it never accepts
+what the models refuse, never changes a value or its type, and declares the same fields,
+defaults and bounds as the models (settings_models.py), which stay the one place where a
+config file is validated and its problems worded."""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, get_args
+
+import annotated_types
+from hypothesis import given, settings
+from pydantic import BaseModel, SecretStr, ValidationError
+
+from roleplay.config import SECTIONS, Settings, load_settings
+from roleplay.plain_settings import PlainSettings, Secret, Section, read
+from tests.test_plain_settings import DATA, NEAR_VALUES, TOP
+
+SRC = str(Path(__file__).resolve().parents[1] / "src")
+
+
+def shape(value: Any) -> Any:
+    """A value with the type of every part (30 and 30.0 differ here), secrets unwrapped, a
+    model and its plain twin alike."""
+    if isinstance(value, BaseModel):
+        return {n: shape(getattr(value, n)) for n in type(value).model_fields}
+    if isinstance(value, Section):
+        return {n: shape(getattr(value, n)) for n in type(value).FIELDS}
+    if isinstance(value, SecretStr | Secret):
+        return ("secret", value.get_secret_value())
+    if isinstance(value, dict):
+        return {k: shape(v) for k, v in value.items()}
+    if isinstance(value, float) and math.isnan(value):
+        return ("float", "nan")
+    return (type(value).__name__, value)
+
+
+def test_the_plain_fields_are_the_models_fields() -> None:
+    """Same names in the same order, same defaults, same bounds, same optional fields."""
+    pairs: list[tuple[type[BaseModel], type[Section]]] = [(Settings, PlainSettings)]
+    pairs += [(SECTIONS[n], PlainSettings.FIELDS[n].kind) for n in SECTIONS]  # type: ignore[misc]
+    for model, plain in pairs:
+        assert list(model.model_fields) == list(plain.FIELDS), model
+        made_model, made_plain = model(), plain()
+        assert shape(made_model) == shape(made_plain), model  # the defaults
+        for name, info in model.model_fields.items():
+            spec = plain.FIELDS[name]
+            bounds = {type(m).__name__: m for m in info.metadata}
+            assert (spec.ge, spec.le, spec.gt) == (
+                getattr(bounds.get("Ge"), "ge", None),
+                getattr(bounds.get("Le"), "le", None),
+                getattr(bounds.get("Gt"), "gt", None),
+            ), (model, name)
+            assert all(isinstance(m, annotated_types.Ge | annotated_types.Le | annotated_types.Gt)
+                       for m in info.metadata), (model, name)  # fmt: skip
+            optional = type(None) in get_args(info.annotation)
+            assert spec.optional == optional, (model, name)
+
+
+@settings(max_examples=600, deadline=None)
+@given(DATA)
+def test_what_is_read_plainly_is_what_pydantic_makes_or_it_steps_aside(
+    data: dict[str, Any],
+) -> None:
+    made = read(data)
+    try:
+        validated = Settings.model_validate(data)
+    except ValidationError:
+        assert made is None  # what pydantic refuses is left to pydantic (and its message)
+        return
+    if made is not None:
+        assert shape(made) == shape(validated)
+
+
+def test_every_field_with_every_near_value() -> None:
+    values = [*NEAR_VALUES, "", "12", "Europe/Osloo", float("nan"), float("inf"), [1], {}]
+    cases = [{n: v} for n in TOP for v in values]
+    cases += [{s: {n: v}} for s, m in SECTIONS.items() for n in m.model_fields for v in values]
+    taken = 0
+    for data in cases:
+        made = read(data)
+        try:
+            validated = Settings.model_validate(data)
+        except ValidationError:
+            assert made is None, data
+            continue
+        if made is not None:
+            taken += 1
+            assert shape(made) == shape(validated), data
+    assert taken >= 100, taken
+
+
+def test_a_config_that_needs_pydantic_reads_the_same(tmp_path: Path) -> None:
+    """A value pydantic converts (a number written as a string) goes through the models, and
+    the command still gets plain settings with the converted value."""
+    path = tmp_path / "config.toml"
+    path.write_text('daily_goal_drills = "4"\n[llm]\napi_key = "sk-x"\ntimeout = 60\n')
+    got = load_settings(path)
+    assert isinstance(got, PlainSettings)
+    assert got.daily_goal_drills == 4
+    assert got.llm.timeout == 60.0 and type(got.llm.timeout) is float
+    assert got.llm.api_key is not None and got.llm.api_key.get_secret_value() == "sk-x"
+    assert "sk-x" not in repr(got) and got.llm.configured
+
+
+def test_reading_the_settings_imports_no_pydantic(tmp_path: Path) -> None:
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "config.toml").write_text(
+        'rep = "ana"\ntimezone = "UTC"\n[voice]\nsilence_ms = 700\n[llm]\nbase_url = "http://x/v1"\n'
+    )
+    code = (
+        "import sys\n"
+        "from roleplay.config import load_settings\n"
+        "s = load_settings()\n"
+        "print(s.rep, s.voice.silence_ms, s.llm.configured, 'pydantic' in sys.modules)\n"
+    )
+    env = {"PYTHONPATH": SRC, "ROLEPLAY_HOME": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["ana", "700", "True", "False"]
