@@ -21,9 +21,16 @@ before), and a stream that underruns at once broke the customer's first line wit
 `prepare()` when the call is prepared makes that wait happen before anyone listens; a
 barge-in (`stop()`) during that wait drops the clip.
 
-Clips play one after the other: each is queued to start on the stream's clock where the one
-before it ends (`start=`), so the callback joins them without a gap. Barge-in cancels every
-queued clip in the callback's next buffer.
+Clips play one after the other through one ring buffer per stream (`_Voice`), read by one
+rtmixer action: the callback takes their samples in the order they were written, so the next
+clip starts exactly where the one before ends, with no gap and no overlap. Each clip used to be
+its own action, queued to start on the stream's clock where the one before should end; but an
+underrun moves that clock and not the samples (the rest of the clip plays later than the clock
+said), so under load the next clip started on top of the current one: the customer talked
+over themself (~0.4 s after a 0.4 s stall; 0.8-1.0 s over two stalled pairs at a load of ~13;
+and a clip whose start was not known within 2 s was queued to play at once, on top of the
+whole of the one before). Barge-in cancels the ring's action in the callback's next buffer;
+what was queued behind it is never read.
 """
 
 from __future__ import annotations
@@ -57,18 +64,90 @@ READY_WAIT = 5.0
 # is given up and the next underrun tries again.
 TAKEOVER_WAIT = 3.0
 PROBE_WAIT = 2.0  # seconds one probe may take to start
+# Frames a stream's ring buffer holds (a power of 2: ~22 s at 48 kHz, 4 MB). What is queued
+# beyond that waits in Python and is written as the callback reads (long before it runs dry).
+RING_FRAMES = 1 << 20
+
+
+class _Voice:
+    """The clips queued on one stream, back to back in one ring buffer that one rtmixer action
+    plays (the callback reads it in order). That action ends by itself when the ring runs dry
+    (the customer fell silent); the next clip starts another on the same ring. Used under the
+    speaker's lock."""
+
+    def __init__(self, mixer: Any, not_before: float = 0.0) -> None:
+        import rtmixer
+
+        self.mixer = mixer
+        self.ring = rtmixer.RingBuffer(4, RING_FRAMES)  # float32, one channel
+        self.written = 0  # frames of the clips given to it: each clip's offset
+        self.pushed = 0  # of those, frames written into the ring
+        self.pending: list[NDArray[np.float32]] = []  # not written yet: the ring was full
+        self.actions: list[tuple[Any, int]] = []  # (ring action, frames read before it)
+        self.stopped = False  # a barge-in cancelled it: nothing more of it is played
+        # Stream time before which its first action may not start: a stream that took over
+        # must not talk over what the one before still has in the sound server's buffer.
+        self.not_before = not_before
+
+    @property
+    def read(self) -> int:
+        """Frames the callback has taken from the ring (played, or in the device's buffer)."""
+        return self.pushed - int(self.ring.read_available)
+
+    def running(self) -> bool:
+        return bool(self.actions) and self.actions[-1][0] in self.mixer.actions
+
+    def idle(self) -> bool:
+        """Nothing of it is left to play (or it was stopped and the callback let it go)."""
+        return not self.running() and (self.stopped or self.read >= self.written)
+
+    def add(self, samples: NDArray[np.float32]) -> int:
+        """Queue `samples` after everything before them; returns their offset in the voice."""
+        offset = self.written
+        self.written += len(samples)
+        self.pending.append(samples)
+        self.pump()
+        return offset
+
+    def pump(self) -> None:
+        """Write what fits into the ring; if the ring's action has ended while frames are still
+        to be read (it ran dry a moment before they were written), start another: it goes on
+        where the last one stopped (a gap of a buffer at worst, never an overlap)."""
+        if self.stopped:
+            return
+        while self.pending:
+            room = int(self.ring.write_available)
+            if room <= 0:
+                break
+            chunk = self.pending[0]
+            n = int(self.ring.write(chunk[:room]))
+            self.pushed += n
+            if n < len(chunk):
+                self.pending[0] = chunk[n:]
+                break
+            self.pending.pop(0)
+        if self.ring.read_available and not self.running():
+            start = self.not_before if not self.actions else 0.0
+            self.actions.append((self.mixer.play_ringbuffer(self.ring, 1, start=start), self.read))
+
+    def stop(self) -> None:
+        self.stopped = True
+        self.pending = []
+        if self.running():
+            cancel = self.mixer.cancel(self.actions[-1][0])
+            del cancel  # the callback stops it in its next buffer
 
 
 class _Playback:
-    """One clip on the stream: its rtmixer action, read under the speaker's lock."""
+    """One clip on the stream: its place in the stream's voice, read under the speaker's lock."""
 
     def __init__(self, speaker: SoundDeviceSpeaker, samples: NDArray[np.float32], rate: int):
         self._speaker = speaker
-        self.samples = samples  # kept alive: the C callback reads this memory
+        self.samples = samples
         self.rate = rate
         self.frames = len(samples)
-        self.action: Any = None
-        self.mixer: Any = None
+        self.voice: _Voice | None = None
+        self.offset = 0  # frames of the voice before it
         self.queued = time.monotonic()
         self._clock: tuple[float, float] = (0.0, 0.0)  # (monotonic, stream time) when queued
         self._stopped = threading.Event()
@@ -77,17 +156,29 @@ class _Playback:
         self.underran = False
 
     @property
+    def mixer(self) -> Any:
+        return None if self.voice is None else self.voice.mixer
+
+    @property
     def started(self) -> float | None:
-        """Monotonic time the first sample reaches the device (the stream's DAC time)."""
-        actual = float(self.action.actual_time) if self.action is not None else 0.0
+        """Monotonic time the first sample reaches the device: the stream's DAC time of the
+        ring action it is in, plus the frames before it in that action (an underrun in
+        between makes that a little early)."""
+        voice = self.voice
+        if voice is None or voice.read <= self.offset:
+            return None
+        action, before = next((a, b) for a, b in reversed(voice.actions) if b <= self.offset)
+        actual = float(action.actual_time)
         if actual <= 0:
             return None
         mono, stream = self._clock
-        return mono + (actual - stream)
+        return float(mono + (actual - stream) + (self.offset - before) / self.rate)
 
     @property
     def played(self) -> float:
-        return int(self.action.done_frames) / self.rate if self.action is not None else 0.0
+        if self.voice is None:
+            return 0.0
+        return min(max(self.voice.read - self.offset, 0), self.frames) / self.rate
 
     def wait(self, timeout: float | None = None) -> bool:
         deadline = None if timeout is None else time.monotonic() + timeout
@@ -117,6 +208,8 @@ class SoundDeviceSpeaker:
         self._primer: Any = None  # a silent clip: started once the stream's sound flows
         self._rate = 0
         self._playing: list[_Playback] = []
+        self._voice: _Voice | None = None  # the clips queued on the stream in use
+        self._not_before = 0.0  # stream time a voice on the stream in use may start at
         self._watch: threading.Thread | None = None
         self._closed = threading.Event()
         self._ready = threading.Event()  # the stream's sound flows and it keeps up
@@ -178,10 +271,8 @@ class SoundDeviceSpeaker:
         with self._lock:
             self._stops += 1
             dropped, self._playing = self._playing, []
-            for p in dropped:
-                if p.action is not None and p.mixer is not None:
-                    cancel = p.mixer.cancel(p.action)
-                    del cancel  # the callback stops it in its next buffer
+            if self._voice is not None:
+                self._voice.stop()  # the next clip starts a new one
         for p in dropped:
             p._stopped.set()
 
@@ -227,33 +318,30 @@ class SoundDeviceSpeaker:
         return mixer
 
     def _queue(self, playback: _Playback) -> None:
-        """Under the lock: on the current stream, after what is still playing on it."""
+        """Under the lock: on the current stream, after what is queued on it."""
         mixer = self._mixer
-        start = 0.0  # at once
-        alive = [p for p in self._playing if p.mixer is mixer and not self._done(p)]
-        if alive:
-            last = alive[-1]
-            deadline = time.monotonic() + 2.0
-            while float(last.action.actual_time) <= 0 and time.monotonic() < deadline:
-                time.sleep(0.002)  # queued a moment ago: its start is one buffer away
-            if float(last.action.actual_time) > 0:
-                start = float(last.action.actual_time) + last.frames / last.rate
-        playback.mixer = mixer
+        if self._voice is None or self._voice.mixer is not mixer or self._voice.stopped:
+            self._voice = _Voice(mixer, self._not_before)
+        playback.voice = self._voice
         playback._clock = (time.monotonic(), float(mixer.time))
-        playback.action = mixer.play_buffer(playback.samples, 1, start=start)
+        playback.offset = self._voice.add(playback.samples)
         self._playing.append(playback)
 
     def _done(self, playback: _Playback) -> bool:
-        return playback.action not in playback.mixer.actions
+        voice = playback.voice
+        if voice is None:
+            return True
+        voice.pump()  # (writes what waited for room; restarts a ring that ran dry)
+        if voice.stopped:
+            return not voice.running()
+        return voice.read >= playback.offset + playback.frames
 
     def _finished(self, playback: _Playback) -> bool:
         with self._lock:
-            if playback.action is None or playback.mixer is None:
+            voice = playback.voice
+            if voice is None:
                 return True
-            if playback.mixer is not self._mixer and playback.mixer is not None:
-                done = playback.mixer.closed or self._done(playback)
-            else:
-                done = self._done(playback)
+            done = voice.mixer.closed or self._done(playback)
             if done and playback in self._playing:
                 self._playing.remove(playback)
                 if playback.started is not None:
@@ -278,6 +366,8 @@ class SoundDeviceSpeaker:
                 mixer = self._mixer
                 if mixer is None:
                     return
+                if self._voice is not None:
+                    self._voice.pump()  # what did not fit in the ring yet
                 if not self._flowing(mixer, self._primer):
                     continue  # still filling the sound server's buffer (up to ~2 s)
                 fetch = mixer.fetch_and_reset_stats()
@@ -340,8 +430,13 @@ class SoundDeviceSpeaker:
             return
         while not self._closed.is_set():
             with self._lock:
-                if not [p for p in self._playing if not self._done(p)]:
+                voice = self._voice
+                if voice is None or voice.mixer is not self._mixer or voice.idle():
                     old, self._mixer, self._primer = self._mixer, new, primer
+                    # What the old stream took last is still in its buffer for a moment:
+                    # the first clip on the new one starts after it, not on top of it.
+                    buffered = max(float(getattr(old, "latency", 0.0) or 0.0), self.latency)
+                    self._not_before = float(old.time) + buffered
                     if step > self._step:
                         self.grown += 1
                     else:
