@@ -7,11 +7,11 @@ form a turn. A turn keeps its real start and end, so overlap (an interruption) a
 before a reply (response latency) survive into the KPIs.
 
 Mono calls overlap: a "mm-hm" or "right" said wholly inside the other speaker's utterance does
-not take the floor. It stays a turn of its own, tagged `OVERLAP`, just after the turn it was
-said in; it neither ends that turn nor joins the speaker's next one. Before, "Right." at 0:05
-inside the customer's 0:03-0:10 merged with the rep's reply at 0:10.6 into one turn from 0:05:
-the reply counted as an interruption, its latency was lost, and the rep was credited with the
-customer's seconds of talk.
+not take the floor. It stays a turn of its own, tagged `OVERLAP` (kpis.py says what it counts
+for), just after the turn it was said in; it neither ends that turn nor joins the speaker's
+next one. Before, "Right." at 0:05 inside the customer's 0:03-0:10 merged with the rep's reply
+at 0:10.6 into one turn from 0:05: the reply counted as an interruption, its latency was lost,
+and the rep was credited with the customer's seconds of talk.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from roleplay.domain.kpis import OVERLAP
 from roleplay.domain.session import Turn
 
 OUTSIDE_CALL = "outside-call"  # the scenario id of a scored real call (not practice)
@@ -28,7 +29,6 @@ PAUSE = 1.2  # seconds of silence that end one speaker's utterance
 # stereo channels (--rep-channel left|right), the voices of a mono call (--rep-speaker A|B, A
 # speaks first). `score --transcript` takes the same options to name the rep's side in them.
 SIDE_NAMES = {"left": "Left", "right": "Right", "A": "Speaker A", "B": "Speaker B"}
-OVERLAP = "overlap"  # the tag of a turn said wholly inside another speaker's (kpis.py skips it)
 
 
 @dataclass(frozen=True)

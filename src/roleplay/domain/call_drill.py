@@ -7,6 +7,11 @@ words, shows the turns before them as the call so far, and trains the criterion'
 persona and context come from a scenario the trainer chooses (its rubric must not matter: the
 drill is scored with the call's rubric), or from a minimal one made from the call itself. The
 result is plain scenario YAML: a trainer can edit it like any other, and it validates.
+
+A backchannel ("Right." said inside the customer's sentence, kpis.floor) is not a turn of the
+call so far: the drill opens with a turn the customer took and shows the three turns taken
+before it. Before, "You: Right." stood between the customer's sentence and the rep's next
+question in the set-up, and pushed a real turn out of it.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from roleplay.domain.kpis import floor, holds_floor
 from roleplay.domain.rubric import Rubric
 from roleplay.domain.scenario import parse_duration
 from roleplay.domain.scorecard import Scorecard
@@ -54,7 +60,7 @@ def weakest_moments(t: Transcript, card: Scorecard, limit: int = 2) -> list[Mome
             continue
         if any(m.opening.index == opening.index and m.skill == c.skill for m in moments):
             continue
-        start = max(0, opening.index - 3)
+        taken = floor(t.turns[: opening.index])
         moments.append(
             Moment(
                 c.id,
@@ -63,7 +69,7 @@ def weakest_moments(t: Transcript, card: Scorecard, limit: int = 2) -> list[Mome
                 c.level or 1,
                 c.tip,
                 opening,
-                tuple(t.turns[start : opening.index]),
+                tuple(taken[-3:]),
             )
         )
         if len(moments) >= limit:
@@ -73,13 +79,13 @@ def weakest_moments(t: Transcript, card: Scorecard, limit: int = 2) -> list[Mome
 
 def _customer_before(turns: tuple[Turn, ...], rep_index: int) -> Turn | None:
     for turn in reversed(turns[:rep_index]):
-        if turn.speaker == "customer" and turn.text.strip():
+        if turn.speaker == "customer" and turn.text.strip() and holds_floor(turn):
             return turn
     return None
 
 
 def _longest_customer_turn(turns: tuple[Turn, ...]) -> Turn | None:
-    said = [t for t in turns if t.speaker == "customer" and t.text.strip()]
+    said = [t for t in floor(turns) if t.speaker == "customer" and t.text.strip()]
     return max(said, key=lambda t: len(t.text.split()), default=None)
 
 
@@ -142,7 +148,7 @@ def _minimal(
     moment: Moment, t: Transcript, rubric: Rubric, drill: dict[str, Any], tag: str
 ) -> dict[str, Any]:
     """A scenario made from the call alone: the customer as they came across on it."""
-    said = [x.text.strip() for x in t.turns if x.speaker == "customer" and x.text.strip()]
+    said = [x.text.strip() for x in floor(t.turns) if x.speaker == "customer" and x.text.strip()]
     heard = " / ".join(said[:8])[:900]
     words = moment.opening.text.strip()
     return {

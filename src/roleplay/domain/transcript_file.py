@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
-from roleplay.domain.call import OVERLAP, SIDE_NAMES, Utterance, enclosed, guess_rep
+from roleplay.domain.call import SIDE_NAMES, Utterance, enclosed, guess_rep
+from roleplay.domain.kpis import OVERLAP
 from roleplay.domain.session import Turn
 from roleplay.domain.suggest import did_you_mean
 from roleplay.errors import RoleplayError
@@ -63,10 +64,11 @@ Row = tuple[str, str, float | None, float | None]  # speaker, text, start, end
 
 
 def parse(
-    text: str, rep: str, file: str = "transcript", side: str | None = None
+    text: str, rep: str | None, file: str = "transcript", side: str | None = None
 ) -> ParsedTranscript:
     """`rep` names the rep's speaker; with `side` (a key of SIDE_NAMES: "A", "left"...), the
-    side `transcribe --speakers` wrote under its neutral name holds the rep's lines."""
+    side `transcribe --speakers` wrote under its neutral name holds the rep's lines. With no
+    `rep` (none given), the error lists the speakers and says what to pass."""
     text = text.lstrip("\ufeff")
     if text.lstrip().startswith(("[{", "{")):
         rows = _json_rows(text, file)
@@ -160,20 +162,30 @@ def _json_rows(text: str, file: str) -> list[Row]:
     return rows
 
 
-def _turns(rows: list[Row], rep: str, file: str, side: str | None = None) -> ParsedTranscript:
+def _turns(
+    rows: list[Row], rep: str | None, file: str, side: str | None = None
+) -> ParsedTranscript:
     if not rows:
         raise TranscriptFileError(f"{file}: no 'Speaker: text' lines found")
     speakers = Counter(row[0] for row in rows)
     by_fold = {name.casefold(): name for name in speakers}
     wanted = SIDE_NAMES[side] if side is not None else rep
-    if wanted.casefold() not in by_fold:
-        listed = ", ".join(
-            f"{n} ({c} line{'s' if c != 1 else ''})" for n, c in speakers.most_common()
-        )
-        who = f"{_option(side)} {side} names '{wanted}', who" if side else f"speaker '{rep}'"
+    listed = ", ".join(f"{n} ({c} line{'s' if c != 1 else ''})" for n, c in speakers.most_common())
+    if wanted is None or wanted.casefold() not in by_fold:
+        if wanted is None:  # no --rep: the speakers and what to pass are the message
+            who = ""
+        elif side:
+            who = f"{_option(side)} {side} names '{wanted}', who never speaks; "
+        else:
+            who = f"speaker '{rep}' never speaks; "
         raise TranscriptFileError(
-            f"{file}: {who} never speaks; speakers found: {listed}. "
+            f"{file}: {who}speakers found: {listed}. "
             + _which_is_the_rep(rows, list(speakers), rep, mention=side is None)
+        )
+    if rep is None:  # the side is known; the scores still need the rep's name
+        raise TranscriptFileError(
+            f"{file}: {_option(side)} {side} says the rep speaks as '{wanted}'; --rep NAME "
+            "gives the rep's name, which their scores are kept under"
         )
     rep_name = by_fold[wanted.casefold()]
     timed = all(row[2] is not None for row in rows)
@@ -222,9 +234,10 @@ def _option(side: str | None) -> str:
     return "--rep-channel" if side in ("left", "right") else "--rep-speaker"
 
 
-def _which_is_the_rep(rows: list[Row], names: list[str], rep: str, mention: bool) -> str:
+def _which_is_the_rep(rows: list[Row], names: list[str], rep: str | None, mention: bool) -> str:
     """What to pass to score this transcript, with roleplay's guess and its reasons (who
-    greets, who asks for the customer's details), never taken silently."""
+    greets, who asks for the customer's details), never taken silently. No `rep`: --rep NAME
+    is named among what to pass."""
     found = sorted(
         (
             Utterance(name, float(i) if at is None else at, float(i) if at is None else at, said)
@@ -238,13 +251,16 @@ def _which_is_the_rep(rows: list[Row], names: list[str], rep: str, mention: bool
     if set(names) <= set(sides):  # the names `transcribe --speakers` gives each side
         pairs = [(_option(sides[n]), sides[n]) for n in names]
         ways = " or ".join(f"{opt} {key}" for opt, key in sorted(pairs, key=lambda p: p[1]))
-        keep = f" (--rep '{rep}' stays the rep's name)" if mention else ""
+        if rep is None:
+            keep, name = ", and give the rep's name with --rep NAME", "--rep NAME "
+        else:
+            keep, name = (f" (--rep '{rep}' stays the rep's name)" if mention else ""), ""
         opt, key = _option(sides[guess.speaker]), sides[guess.speaker]
         return (
             f"Say which side is the rep with {ways}{keep}. roleplay guesses "
-            f"{guess.speaker} ({why}): to score on that guess, pass {opt} {key}."
+            f"{guess.speaker} ({why}): to score on that guess, pass {name}{opt} {key}."
         )
-    hint = did_you_mean(rep, names) if mention else None
+    hint = did_you_mean(rep, names) if mention and rep is not None else None
     if hint:
         return f"Did you mean --rep '{hint}'?"
     return (

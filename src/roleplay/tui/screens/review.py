@@ -15,6 +15,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from roleplay.domain.history import SessionView
+from roleplay.domain.kpis import said_over
 from roleplay.presentation.format import clock
 from roleplay.tui.failures import ReportsFailures
 from roleplay.tui.screens.practice import TurnLine
@@ -134,7 +135,10 @@ class ReviewScreen(ReportsFailures, Screen[None]):
         for t in v.turns:
             who = "Rep" if t.speaker == "rep" else "Customer"
             audio = " [dim]♪[/dim]" if t.index in v.audio else ""
-            text = f"[dim]{clock(t.start)}[/dim] [b]{who}:[/b] {shown(t.text)}{audio}"
+            over = said_over(t)  # a "Right." inside the other's sentence: indented, said so
+            pad, said = ("    ", f" [dim](over {over})[/dim]") if over else ("", "")
+            stamp = f"{pad}[dim]{clock(t.start)}[/dim]"
+            text = f"{stamp} [b]{who}[/b]{said}[b]:[/b] {shown(t.text)}{audio}"
             for pinned in by_turn.get(t.index, []):
                 text += f"\n  {pinned}"
             lines.append(TurnLine(text, classes=t.speaker, id=f"rturn-{t.index}"))

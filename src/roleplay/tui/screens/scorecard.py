@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from roleplay.domain.kpis import said_over
 from roleplay.domain.scorecard import Scorecard
 from roleplay.domain.session import Transcript
 from roleplay.presentation.format import clock
@@ -317,8 +318,12 @@ class TranscriptScreen(Screen[None]):
             for t in self.transcript.turns:
                 who = "You" if t.speaker == "rep" else customer
                 audio = " [dim]♪[/dim]" if getattr(t, "audio", None) else ""
+                # A "Right." said inside the other's sentence: indented under it, and said so.
+                over = said_over(t, rep="you")
+                pad, note = ("    ", f" [dim](over {over})[/dim]") if over else ("", "")
                 yield TurnLine(
-                    f"[dim]{clock(t.start)}[/dim] [b]{shown(who)}:[/b] {shown(t.text)}{audio}",
+                    f"{pad}[dim]{clock(t.start)}[/dim] [b]{shown(who)}[/b]{note}[b]:[/b] "
+                    f"{shown(t.text)}{audio}",
                     classes=t.speaker,
                     id=f"turn-{t.index}",
                 )

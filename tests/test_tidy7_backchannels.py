@@ -1,0 +1,169 @@
+"""A backchannel in a real call ("Um, right." said wholly inside the customer's sentence) is
+not a turn the rep took: it is not counted as a rep turn or a question, a drill made from the
+call does not show it as a turn of the call so far, and every transcript view shows it indented
+under the sentence it was said in, marked "(over the customer)". Its words still count as the
+rep's words (talk share, pace, fillers): the rep did say them."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+import yaml
+from textual.widgets import Static
+
+from roleplay.adapters.clock import ManualClock
+from roleplay.domain import kpis
+from roleplay.domain.call_drill import drill_scenario, weakest_moments
+from roleplay.domain.rubric import Rubric
+from roleplay.domain.scorecard import CriterionScore, Evidence, Scorecard
+from roleplay.domain.session import FileRef, SessionRecord, Transcript, VariationRecord
+from roleplay.domain.transcript_file import parse
+from roleplay.tui.screens.practice import TurnLine
+from roleplay.tui.screens.review import ReviewScreen
+from roleplay.tui.screens.scorecard import ScorecardScreen, TranscriptScreen
+from tests.app_helpers import make_app, settle
+from tests.drill_calls import as_kari, invoke
+
+# The rep pitches instead of asking; "Um, right." and "Really?" are said inside Dana's sentences.
+CALL = """\
+[00:00.0 - 00:03.0] Kari: Hi Dana, thanks for taking my call.
+[00:03.4 - 00:09.0] Dana: Sure. We keep losing mornings re-planning routes by hand.
+[00:05.0 - 00:05.6] Kari: Um, right.
+[00:09.5 - 00:15.0] Kari: Our product is the best on the market and it has many features.
+[00:15.4 - 00:21.0] Dana: Honestly, I'm not sure that's what we need right now.
+[00:17.0 - 00:17.4] Kari: Really?
+[00:21.3 - 00:26.0] Kari: It has great reviews, so you should buy it.
+"""
+GREETING, PITCH = "Hi Dana, thanks for taking my call.", "Our product is the best"
+
+
+@pytest.fixture(autouse=True)
+def rep(monkeypatch: pytest.MonkeyPatch) -> None:
+    as_kari(monkeypatch)
+
+
+def test_a_backchannel_is_not_a_rep_turn_nor_a_question_but_its_words_count() -> None:
+    k = kpis.compute(parse(CALL, "Kari").turns, timed=True)
+    assert k.rep_turns == 3  # was 5: "Um, right." and "Really?" were turns the rep took
+    assert k.questions_closed == 0  # was 1: "Really?" as a question put to the customer
+    assert k.questions_open == 0
+    assert k.fillers == 1  # the "um" of "Um, right." is the rep's filler all the same
+    assert k.rep_words == 7 + 2 + 13 + 1 + 9  # and its words are the rep's words
+
+
+def _call() -> Transcript:
+    record = SessionRecord(
+        id="20260302-090000-call-abc123",
+        scenario=FileRef(id="outside-call", version=1, sha256="0" * 64, title="call.txt"),
+        rubric=FileRef(id="mini", version=1, sha256="0" * 64),
+        variation=VariationRecord(seed=0),
+        rep="Kari",
+        mode="transcript",
+        started_at=datetime(2026, 3, 2, 9, tzinfo=UTC),
+        ended_at=datetime(2026, 3, 2, 9, 1, tzinfo=UTC),
+    )
+    return Transcript(record=record, turns=parse(CALL, "Kari").turns)
+
+
+def _card(t: Transcript, turn: int) -> Scorecard:
+    said = t.turns[turn]
+    low = CriterionScore(
+        id="open-questions",
+        name="Open questions",
+        skill="discovery-questions",
+        weight=2,
+        level=1,
+        rationale="pitches instead of asking",
+        counter_evidence=(Evidence(quote=said.text, turn=turn, time=said.start),),
+        tip="Ask two open questions before you pitch.",
+    )
+    return Scorecard(
+        rubric="mini",
+        rubric_version=1,
+        judge="offline",
+        approximate=True,
+        criteria=(low,),
+        overall=1.0,
+        pass_threshold=3.0,
+        passed=False,
+        kpis=kpis.compute(t.turns, timed=True),
+    )
+
+
+def test_a_drill_opens_on_a_turn_taken_and_shows_the_turns_taken_before_it(
+    mini_workspace: Path,
+) -> None:
+    t = _call()
+    pushy = next(x.index for x in t.turns if x.text.startswith("It has great reviews"))
+    [moment] = weakest_moments(t, _card(t, pushy))
+    assert moment.opening.text.startswith("Honestly")
+    # was: Dana's "Sure...", "Um, right." and the pitch; the greeting pushed out of the set-up
+    assert [x.text[:23] for x in moment.before] == [GREETING[:23], "Sure. We keep losing mo", PITCH]
+    rubric = Rubric.model_validate(
+        yaml.safe_load((mini_workspace / "rubrics" / "mini.yaml").read_text())
+    )
+    doc = drill_scenario(moment, t, rubric, date(2026, 3, 2))
+    setup = doc["drills"][0]["start"]["setup"]
+    assert "Um, right." not in [line["text"] for line in setup]
+    # a backchannel is never the customer's words a drill opens with, nor what they "said on
+    # the call" in a made-up persona's context
+    cited = next(x.index for x in t.turns if x.text == "Really?")
+    [moment] = weakest_moments(t, _card(t, cited))
+    assert moment.opening.text.startswith("Honestly")
+
+
+def _kept_call(ws: Path, tmp_path: Path) -> str:
+    call = tmp_path / "call.txt"
+    call.write_text(CALL)
+    result = invoke(
+        ws, "score", "--transcript", str(call), "--rubric", "mini", "--rep", "Kari",
+        "--judge", "offline", "--save", "--no-make-drills",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    [row] = json.loads(invoke(ws, "sessions", "--json").stdout)
+    return str(row["id"])
+
+
+def test_show_and_the_markdown_export_mark_a_backchannel(mini_workspace: Path, tmp_path: Path):
+    sid = _kept_call(mini_workspace, tmp_path)
+    shown = invoke(mini_workspace, "show", sid)
+    assert shown.exit_code == 0, shown.output
+    # was "[0:05] You: Um, right." then "[0:10] You: Our product...": two turns of the rep
+    assert "\n    [0:05] You (over the customer): Um, right.\n" in shown.stdout
+    assert "\n[0:10] You: Our product" in shown.stdout
+    out = tmp_path / "call.md"
+    exported = invoke(mini_workspace, "export", sid, "--format", "md", "--output", str(out))
+    assert exported.exit_code == 0, exported.output
+    md = out.read_text()
+    assert "↳ **[0:05] Rep (over the customer) (turn 2):** Um, right." in md
+    assert "**[0:10] Rep (turn 3):** Our product" in md
+    reviewed = invoke(mini_workspace, "review", "show", sid)
+    assert reviewed.exit_code == 0, reviewed.output
+    assert "\n          2 [0:05] Rep (over the customer): Um, right.\n" in reviewed.stdout
+
+
+async def test_the_apps_transcript_marks_a_backchannel(mini_workspace: Path, tmp_path: Path):
+    sid = _kept_call(mini_workspace, tmp_path)
+    app = make_app(mini_workspace, clock=ManualClock(datetime(2026, 3, 2, 9, tzinfo=UTC)))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        app.open_session(sid)
+        await settle(pilot)
+        assert isinstance(app.screen, ScorecardScreen)
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, TranscriptScreen)
+        lines = [str(Static.render(x)) for x in app.screen.query(TurnLine)]
+        await pilot.press("escape")
+        app.open_review(sid)  # a trainer's review of the same call
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        reviewed = [str(Static.render(x)) for x in app.screen.query(TurnLine)]
+    over = [x for x in lines if "Um, right." in x]
+    assert over == ["    0:05 You (over the customer): Um, right."], lines
+    assert next(x for x in lines if "Our product" in x).startswith("0:10 You: Our product")
+    over = [x for x in reviewed if "Um, right." in x]
+    assert over == ["    0:05 Rep (over the customer): Um, right."], reviewed
