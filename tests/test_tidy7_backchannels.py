@@ -167,3 +167,24 @@ async def test_the_apps_transcript_marks_a_backchannel(mini_workspace: Path, tmp
     assert next(x for x in lines if "Our product" in x).startswith("0:10 You: Our product")
     over = [x for x in reviewed if "Um, right." in x]
     assert over == ["    0:05 Rep (over the customer): Um, right."], reviewed
+
+
+def test_the_offline_judge_reads_a_question_after_a_backchannel_as_building_on_the_answer(
+    workspace: Path, tmp_path: Path
+) -> None:
+    """The question answers Dana's sentence, not the rep's own "Right." said inside it."""
+    call = tmp_path / "call.txt"
+    call.write_text(
+        "[00:00.0 - 00:03.0] Kari: Hi Dana, thanks for taking my call. How do you plan routes?\n"
+        "[00:03.4 - 00:09.0] Dana: At Berg Transport we lose two hours every morning in Bergen.\n"
+        "[00:05.0 - 00:05.4] Kari: Right.\n"
+        "[00:09.5 - 00:13.0] Kari: What do those two hours in Bergen cost Berg Transport?\n"
+        "[00:13.4 - 00:16.0] Dana: About twenty thousand crowns a week.\n"
+    )
+    result = invoke(
+        workspace, "score", "--transcript", str(call), "--rubric", "discovery", "--rep", "Kari",
+        "--judge", "offline", "--json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    [asks] = [c for c in json.loads(result.stdout)["criteria"] if c["id"] == "open-questions"]
+    assert "1 building on the customer's last answer" in asks["rationale"]  # was 0
