@@ -25,7 +25,7 @@ from roleplay.tui.screens.practice import TurnLine
 from roleplay.tui.screens.review import ReviewScreen
 from roleplay.tui.screens.scorecard import ScorecardScreen, TranscriptScreen
 from tests.app_helpers import make_app, settle
-from tests.drill_calls import as_kari, invoke
+from tests.drill_calls import as_kari, invoke, saved_call
 
 # The rep pitches instead of asking; "Um, right." and "Really?" are said inside Dana's sentences.
 CALL = """\
@@ -115,20 +115,8 @@ def test_a_drill_opens_on_a_turn_taken_and_shows_the_turns_taken_before_it(
     assert moment.opening.text.startswith("Honestly")
 
 
-def _kept_call(ws: Path, tmp_path: Path) -> str:
-    call = tmp_path / "call.txt"
-    call.write_text(CALL)
-    result = invoke(
-        ws, "score", "--transcript", str(call), "--rubric", "mini", "--rep", "Kari",
-        "--judge", "offline", "--save", "--no-make-drills",
-    )  # fmt: skip
-    assert result.exit_code == 0, result.output
-    [row] = json.loads(invoke(ws, "sessions", "--json").stdout)
-    return str(row["id"])
-
-
 def test_show_and_the_markdown_export_mark_a_backchannel(mini_workspace: Path, tmp_path: Path):
-    sid = _kept_call(mini_workspace, tmp_path)
+    sid = saved_call(mini_workspace, tmp_path, text=CALL)
     shown = invoke(mini_workspace, "show", sid)
     assert shown.exit_code == 0, shown.output
     # was "[0:05] You: Um, right." then "[0:10] You: Our product...": two turns of the rep
@@ -146,7 +134,7 @@ def test_show_and_the_markdown_export_mark_a_backchannel(mini_workspace: Path, t
 
 
 async def test_the_apps_transcript_marks_a_backchannel(mini_workspace: Path, tmp_path: Path):
-    sid = _kept_call(mini_workspace, tmp_path)
+    sid = saved_call(mini_workspace, tmp_path, text=CALL)
     app = make_app(mini_workspace, clock=ManualClock(datetime(2026, 3, 2, 9, tzinfo=UTC)))
     async with app.run_test(size=(100, 40)) as pilot:
         await settle(pilot)

@@ -95,10 +95,13 @@ def enclosed(spans: Sequence[tuple[str, float, float]]) -> set[int]:
     return inside
 
 
-def floor_turns(found: list[Utterance]) -> list[tuple[Utterance, bool]]:
+def floor_turns(found: list[Utterance], overlaps: bool = True) -> list[tuple[Utterance, bool]]:
     """Turns in order, each with whether it is an overlap (said wholly inside another
-    speaker's utterance: kept apart, just after the turn it was said in)."""
-    inside = enclosed([(u.speaker, u.start, u.end) for u in found])
+    speaker's utterance: kept apart, just after the turn it was said in). `overlaps=False`:
+    the times say nothing of who spoke over whom (a transcript without end times), so
+    consecutive utterances of one speaker merge and that is all. A recording's words and a
+    transcript file's lines (transcript_file.py) are made into turns here alike."""
+    inside = enclosed([(u.speaker, u.start, u.end) for u in found]) if overlaps else set()
     out: list[tuple[Utterance, bool]] = []
     pending: list[Utterance] = []
     floor = -1  # where the turn that holds the floor is in `out`

@@ -25,11 +25,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import Any
 
-from roleplay.domain.call import SIDE_NAMES, Utterance, enclosed, guess_rep
+from roleplay.domain.call import SIDE_NAMES, Utterance, floor_turns, guess_rep
 from roleplay.domain.kpis import OVERLAP
-from roleplay.domain.session import Turn
+from roleplay.domain.session import Speaker, Turn
 from roleplay.domain.suggest import did_you_mean
 from roleplay.errors import RoleplayError
 
@@ -191,38 +190,26 @@ def _turns(
     timed = all(row[2] is not None for row in rows)
     ranged = timed and all(row[3] is not None for row in rows)
     # A line said wholly inside another speaker's ("mm-hm", "right") is a turn of its own, kept
-    # apart just after the turn it was said in, as domain/call.py orders a recording's.
-    inside = enclosed([(r[0], r[2] or 0.0, r[3] or 0.0) for r in rows]) if ranged else set()
+    # apart just after the turn it was said in, as a recording's words are (domain/call.py).
+    lines = [
+        Utterance(name, at or 0.0, (until if ranged else at) or 0.0, said)
+        for name, said, at, until in rows
+    ]
     turns: list[Turn] = []
-    pending: list[dict[str, Any]] = []  # overlaps, numbered once the next floor turn comes
-    floor = -1  # where the turn that holds the floor is in `turns`
-    for i, (name, said, at, until) in enumerate(rows):
-        role = "rep" if name == rep_name else "customer"
-        if floor >= 0 and i not in inside:
-            last = turns[floor]
-            if last.speaker == role and _same_speaker(last, name):
-                end = max(last.end, until) if until is not None else last.end
-                turns[floor] = last.model_copy(
-                    update={"text": f"{last.text} {said}".strip(), "end": end}
-                )
-                continue
-        start = at if at is not None else float(len(turns))
-        turn: dict[str, Any] = {
-            "speaker": role,
-            "text": said,
-            "start": start,
-            "end": until if ranged and until is not None else start,
-            "source": None if role == "rep" else "transcript",
-            "tags": (f"speaker:{name}",) + ((OVERLAP,) if i in inside else ()),
-        }
-        if i in inside:
-            pending.append(turn)
-            continue
-        turns += [Turn(index=len(turns) + n, **p) for n, p in enumerate(pending)]
-        pending = []
-        turns.append(Turn(index=len(turns), **turn))
-        floor = len(turns) - 1
-    turns += [Turn(index=len(turns) + n, **p) for n, p in enumerate(pending)]
+    for u, overlap in floor_turns(lines, overlaps=ranged):
+        role: Speaker = "rep" if u.speaker == rep_name else "customer"
+        start = u.start if timed else float(len(turns))  # untimed: one second a turn
+        turns.append(
+            Turn(
+                index=len(turns),
+                speaker=role,
+                text=u.text,
+                start=start,
+                end=u.end if ranged else start,
+                source=None if role == "rep" else "transcript",
+                tags=(f"speaker:{u.speaker}",) + ((OVERLAP,) if overlap else ()),
+            )
+        )
     if timed and not ranged:  # a turn ends when the next one starts
         turns = [t.model_copy(update={"end": nxt.start}) for t, nxt in pairwise(turns)] + [
             turns[-1]
@@ -267,10 +254,6 @@ def _which_is_the_rep(rows: list[Row], names: list[str], rep: str | None, mentio
         f"Pass --rep with the rep's speaker name. roleplay guesses '{guess.speaker}' ({why}): "
         f"to score on that guess, pass --rep '{guess.speaker}'."
     )
-
-
-def _same_speaker(turn: Turn, name: str) -> bool:
-    return f"speaker:{name}" in turn.tags
 
 
 def _looks_like_prose(m: re.Match[str]) -> bool:
