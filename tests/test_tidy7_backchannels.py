@@ -115,6 +115,27 @@ def test_a_drill_opens_on_a_turn_taken_and_shows_the_turns_taken_before_it(
     assert moment.opening.text.startswith("Honestly")
 
 
+def test_a_drill_made_from_the_call_alone_calls_the_customer_by_their_name(
+    mini_workspace: Path,
+) -> None:
+    """Before, the persona was "The customer": the drill's lines read "The: Honestly, ..." and
+    its context ended "...right now.. Stay consistent"."""
+    rubric = Rubric.model_validate(
+        yaml.safe_load((mini_workspace / "rubrics" / "mini.yaml").read_text())
+    )
+    t = _call()
+    [moment] = weakest_moments(t, _card(t, len(t.turns) - 1))
+    doc = drill_scenario(moment, t, rubric, date(2026, 3, 2))
+    assert doc["persona"]["name"] == "Dana"
+    assert ".." not in doc["context"] and "right now. Stay consistent" in doc["context"]
+    neutral = t.model_copy(
+        update={"turns": parse(CALL.replace("Dana:", "Speaker B:"), "Kari").turns}
+    )
+    assert (
+        drill_scenario(moment, neutral, rubric, date(2026, 3, 2))["persona"]["name"] == "Customer"
+    )
+
+
 def test_show_and_the_markdown_export_mark_a_backchannel(mini_workspace: Path, tmp_path: Path):
     sid = saved_call(mini_workspace, tmp_path, text=CALL)
     shown = invoke(mini_workspace, "show", sid)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from roleplay.domain.call import SIDE_NAMES
 from roleplay.domain.kpis import floor, holds_floor
 from roleplay.domain.rubric import Rubric
 from roleplay.domain.scenario import parse_duration
@@ -149,7 +150,7 @@ def _minimal(
 ) -> dict[str, Any]:
     """A scenario made from the call alone: the customer as they came across on it."""
     said = [x.text.strip() for x in floor(t.turns) if x.speaker == "customer" and x.text.strip()]
-    heard = " / ".join(said[:8])[:900]
+    heard = " / ".join(said[:8])[:900].rstrip(" .")  # the sentence below ends it: never ".."
     words = moment.opening.text.strip()
     return {
         "id": f"{DRILL_PREFIX}{tag}-{slug(moment.criterion)}",
@@ -161,9 +162,9 @@ def _minimal(
         "time_limit": "5m",
         "rubric": rubric.id,
         "persona": {
-            "name": "The customer",
-            "role": "Customer on a recorded call",
-            "company": "Their company",
+            "name": _customer_name(t),
+            "role": "the customer from your recorded call",
+            "company": "their company",
             "personality": "As on the recorded call: their concerns are the ones they raised.",
             "speaking_style": "Like on the call: short, everyday sentences.",
         },
@@ -192,3 +193,20 @@ def _minimal(
         ),
         "drills": [drill],
     }
+
+
+# What `transcribe --speakers` calls the sides until told who is who, and the customer after.
+_NO_NAME = {*(n.casefold() for n in SIDE_NAMES.values()), "customer"}
+
+
+def _customer_name(t: Transcript) -> str:
+    """The customer's name as the transcript gives it ("Dana"), else "Customer": the app and
+    the CLI label the customer's lines with the name's first word, and "The customer" made
+    every line read "The: ..."."""
+    for turn in t.turns:
+        if turn.speaker == "customer":
+            for tag in turn.tags:
+                name = tag.removeprefix("speaker:").strip()
+                if tag.startswith("speaker:") and name and name.casefold() not in _NO_NAME:
+                    return name
+    return "Customer"
