@@ -28,15 +28,16 @@ from tests.app_helpers import make_app, settle
 from tests.drill_calls import as_kari, invoke, saved_call
 
 # The rep pitches instead of asking; "Um, right." and "Really?" are said inside Dana's sentences.
-CALL = """\
-[00:00.0 - 00:03.0] Kari: Hi Dana, thanks for taking my call.
-[00:03.4 - 00:09.0] Dana: Sure. We keep losing mornings re-planning routes by hand.
-[00:05.0 - 00:05.6] Kari: Um, right.
-[00:09.5 - 00:15.0] Kari: Our product is the best on the market and it has many features.
-[00:15.4 - 00:21.0] Dana: Honestly, I'm not sure that's what we need right now.
-[00:17.0 - 00:17.4] Kari: Really?
-[00:21.3 - 00:26.0] Kari: It has great reviews, so you should buy it.
-"""
+SAID = [
+    ("Kari", 0.0, 3.0, "Hi Dana, thanks for taking my call."),
+    ("Dana", 3.4, 9.0, "Sure. We keep losing mornings re-planning routes by hand."),
+    ("Kari", 5.0, 5.6, "Um, right."),
+    ("Kari", 9.5, 15.0, "Our product is the best on the market and it has many features."),
+    ("Dana", 15.4, 21.0, "Honestly, I'm not sure that's what we need right now."),
+    ("Kari", 17.0, 17.4, "Really?"),
+    ("Kari", 21.3, 26.0, "It has great reviews, so you should buy it."),
+]
+CALL = "".join(f"[00:{a:04.1f} - 00:{b:04.1f}] {who}: {text}\n" for who, a, b, text in SAID)
 GREETING, PITCH = "Hi Dana, thanks for taking my call.", "Our product is the best"
 
 
@@ -197,3 +198,28 @@ def test_the_offline_judge_reads_a_question_after_a_backchannel_as_building_on_t
     assert result.exit_code == 0, result.output
     [asks] = [c for c in json.loads(result.stdout)["criteria"] if c["id"] == "open-questions"]
     assert "1 building on the customer's last answer" in asks["rationale"]  # was 0
+
+
+def test_a_recording_scored_counts_the_turns_taken(
+    mini_workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: "call.wav: 27 s, 6 turns" for a call of four turns and two "Right."s."""
+    from roleplay.cli import calls
+    from roleplay.domain.call import CallWords
+    from tests.spoken import words
+
+    sides = {"Kari": "left", "Dana": "right"}
+    said = words(*((text, a, b, sides[who]) for who, a, b, text in SAID))
+    fake = CallWords("stereo", ("left", "right"), tuple(said), 26.0, "en")
+    monkeypatch.setattr(calls, "read_call", lambda *a, **k: fake)
+    audio = tmp_path / "call.wav"
+    audio.write_bytes(b"RIFF")
+    result = invoke(
+        mini_workspace, "score", "--transcript", str(audio), "--rubric", "mini", "--rep", "Kari",
+        "--rep-channel", "left", "--judge", "offline", "--json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "call.wav: 26 s, 5 turns and 2 said over the other side (split by channel)" in (
+        result.stderr
+    )
+    assert json.loads(result.stdout)["kpis"]["rep_turns"] == 3

@@ -269,13 +269,16 @@ def _recorded_call(
     """An audio file: transcribed, split by channel or voice, the rep's side confirmed."""
     from roleplay.cli.calls import named, read_call, rep_side
     from roleplay.domain.call import to_turns
+    from roleplay.domain.kpis import floor
 
     call = read_call(path, services.settings, None, language, side[0])
     label, found = rep_side(call, side[0], side[1], rep)
     names = named(call, label, rep)
     turns = tuple(to_turns(found, label, names))
+    over = len(turns) - len(floor(turns))  # "Right." said inside the other's turn: not a turn
     typer.echo(
-        f"{path.name}: {call.duration:.0f} s, {len(turns)} turns "
+        f"{path.name}: {call.duration:.0f} s, {len(turns) - over} turns"
+        f"{f' and {over} said over the other side' if over else ''} "
         f"({'split by channel' if call.kind == 'stereo' else 'voices told apart'}); "
         f"rep: {'the ' + label + ' channel' if call.kind == 'stereo' else 'speaker ' + label}",
         err=True,
