@@ -203,7 +203,7 @@ def test_the_offline_judge_reads_a_question_after_a_backchannel_as_building_on_t
 def test_a_recording_scored_counts_the_turns_taken(
     mini_workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Before: "call.wav: 27 s, 6 turns" for a call of four turns and two "Right."s."""
+    """Before: "call.wav: 26 s, 7 turns" for a call of five turns and two backchannels."""
     from roleplay.cli import calls
     from roleplay.domain.call import CallWords
     from tests.spoken import words
@@ -223,3 +223,20 @@ def test_a_recording_scored_counts_the_turns_taken(
         result.stderr
     )
     assert json.loads(result.stdout)["kpis"]["rep_turns"] == 3
+
+
+async def test_history_tells_a_real_call_from_practice(mini_workspace: Path, tmp_path: Path):
+    """Before, a scored real call's row read "call.txt" where practice rows name a scenario."""
+    from textual.widgets import DataTable
+
+    from roleplay.tui.screens.history import HistoryScreen
+
+    saved_call(mini_workspace, tmp_path, text=CALL)
+    app = make_app(mini_workspace, clock=ManualClock(datetime(2026, 3, 2, 9, tzinfo=UTC)))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        assert isinstance(app.screen, HistoryScreen)
+        table = app.screen.query_one("#sessions", DataTable)
+        assert str(table.get_row_at(0)[1]) == "Real call: call.txt"
