@@ -61,6 +61,8 @@ def test_a_transcript_of_named_speakers_offers_the_guessed_name(
     said = _score(mini_workspace, call, "--rubric", "mini")
     assert "speakers found: Kari (1 line), Dana (1 line)" in said
     assert "pass --rep 'Kari'" in said and "--rep-speaker" not in said
+    # an untimed file's reasons quote the words, not a time the file never gave ("at 00:00.0")
+    assert "roleplay guesses 'Kari' (greets the caller (\"thanks for taking\"))" in said
 
 
 def test_a_recording_names_the_side_options(mini_workspace: Path, tmp_path: Path) -> None:

@@ -185,8 +185,10 @@ _REP_SIGNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
-def guess_rep(found: list[Utterance]) -> RepGuess:
-    """The speaker who greets and asks for details; with no such sign, the first speaker."""
+def guess_rep(found: list[Utterance], timed: bool = True) -> RepGuess:
+    """The speaker who greets and asks for details; with no such sign, the first speaker.
+    `timed=False`: the utterances' times are only their order (a transcript without times),
+    so the reasons quote the words without an "at 00:01.0" that was never said."""
     labels = list(dict.fromkeys(u.speaker for u in found))  # found is ordered by start
     if not labels:
         return RepGuess("", (), False)
@@ -195,7 +197,8 @@ def guess_rep(found: list[Utterance]) -> RepGuess:
         for why, pattern in _REP_SIGNS:
             m = pattern.search(u.text)
             if m:
-                hits[u.speaker].append(f'{why} ("{m.group(0)}" at {stamp(u.start)})')
+                at = f" at {stamp(u.start)}" if timed else ""
+                hits[u.speaker].append(f'{why} ("{m.group(0)}"{at})')
     ranked = sorted(labels, key=lambda s: -len(hits[s]))
     best = ranked[0]
     runner_up = len(hits[ranked[1]]) if len(ranked) > 1 else 0

@@ -232,7 +232,7 @@ def _which_is_the_rep(rows: list[Row], names: list[str], rep: str | None, mentio
         ),
         key=lambda u: u.start,
     )
-    guess = guess_rep(found)
+    guess = guess_rep(found, timed=all(at is not None for _n, _s, at, _e in rows))
     why = "; ".join(guess.reasons)
     sides = {name: key for key, name in SIDE_NAMES.items()}
     if set(names) <= set(sides):  # the names `transcribe --speakers` gives each side
