@@ -240,3 +240,20 @@ async def test_history_tells_a_real_call_from_practice(mini_workspace: Path, tmp
         assert isinstance(app.screen, HistoryScreen)
         table = app.screen.query_one("#sessions", DataTable)
         assert str(table.get_row_at(0)[1]) == "Real call: call.txt"
+
+
+def test_a_call_scored_when_backchannels_were_rep_turns_scores_again(
+    mini_workspace: Path, tmp_path: Path
+) -> None:
+    """A scorecard saved before this change counted "Um, right." and "Really?" as rep turns (5,
+    not 3). Re-scoring that call must not take the lower count for lines lost since ("was cut
+    short since ... was scored") and refuse."""
+    sid = saved_call(mini_workspace, tmp_path, text=CALL)
+    card = mini_workspace / "recordings" / sid / "scorecard.json"
+    saved = json.loads(card.read_text())
+    assert saved["kpis"]["rep_turns"] == 3
+    saved["kpis"]["rep_turns"] = 5  # as the version before counted them
+    card.write_text(json.dumps(saved))
+    again = invoke(mini_workspace, "score", sid, "--judge", "offline", "--json")
+    assert again.exit_code == 0, again.output
+    assert json.loads(again.stdout)["kpis"]["rep_turns"] == 3
