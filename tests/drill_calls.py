@@ -43,9 +43,9 @@ def score_call(ws: Path, tmp_path: Path, *extra: str, text: str = CALL) -> Resul
     )  # fmt: skip
 
 
-def saved_call(ws: Path, tmp_path: Path, *extra: str) -> str:
+def saved_call(ws: Path, tmp_path: Path, *extra: str, text: str = CALL) -> str:
     """The session id of the call, kept without drills (unless `extra` says otherwise)."""
-    result = score_call(ws, tmp_path, *(extra or ("--no-make-drills",)))
+    result = score_call(ws, tmp_path, *(extra or ("--no-make-drills",)), text=text)
     assert result.exit_code == 0, result.output
     [row] = json.loads(invoke(ws, "sessions", "--json").stdout)
     return str(row["id"])

@@ -114,11 +114,15 @@ def transcript(t: Transcript, customer_name: str | None = None) -> str:
         _origin(r),
         "",
     ]
+    from roleplay.domain.kpis import said_over
+
     for turn in t.turns:
         who = "You" if turn.speaker == "rep" else (customer_name or "Customer")
         stamp = f"[{clock(turn.start)}]"
         cut = " (cut off)" if "interrupted" in turn.tags else ""
-        out.append(wrap(f"{stamp} {who}: {turn.text}{cut}", width=WIDTH))
+        over = said_over(turn, rep="you")  # "Right." inside the other's sentence, under it
+        who, pad = (f"{who} (over {over})", "    ") if over else (who, "")
+        out.append(wrap(f"{stamp} {who}: {turn.text}{cut}", pad, width=WIDTH))
     if not t.finished:
         out += ["", "(This session did not finish; the turns above were saved as they happened.)"]
     return printable("\n".join(out))

@@ -79,10 +79,7 @@ def score(
         if session is not None:
             raise fail("give either a SESSION or --transcript FILE, not both")
         if not rubric or not rep:
-            raise fail(
-                "--transcript needs --rubric RUBRIC and --rep NAME (the rep's speaker "
-                "name in the file)"
-            )
+            raise fail(_needs(services, transcript, rubric, rep, rep_channel or rep_speaker))
         if make_drills is not None and not save:
             raise fail("--make-drills/--no-make-drills go with --save: drills need the call kept")
         t = _outside_call(services, transcript, rubric, rep, (rep_channel, rep_speaker))
@@ -106,6 +103,39 @@ def score(
         from roleplay.cli.call_drills import offer_drills
 
         offer_drills(services, t.record.id, make_drills)
+
+
+def _needs(
+    services: Services,
+    path: Path,
+    rubric: str | None,
+    rep: str | None,
+    side: Channel | Voice | None,
+) -> str:
+    """What --transcript lacks, and what to pass. No --rep: a text transcript's own speakers,
+    roleplay's guess and the options (domain/transcript_file.py words it, as it does when
+    --rep is not found in the file)."""
+    lacking = " and ".join(
+        x for x, got in (("--rubric RUBRIC", rubric), ("--rep NAME", rep)) if not got
+    )
+    head = f"--transcript needs {lacking}"
+    if not rubric:
+        head += f" (the rubrics: {', '.join(sorted(services.catalog().rubrics)) or 'none'})"
+    if rep:
+        return head
+    if path.suffix.lower() in AUDIO or not path.is_file():
+        return (
+            f"{head}. --rep is the rep's name; --rep-channel left|right (a stereo recording) "
+            "or --rep-speaker A|B (mono, A speaks first) says which side is theirs, else "
+            "roleplay shows its guess for you to confirm"
+        )
+    from roleplay.domain.transcript_file import TranscriptFileError, parse
+
+    try:
+        parse(_read_text(path), None, str(path), side.value if side else None)
+    except TranscriptFileError as exc:
+        return f"{head}. {exc}"
+    return f"{head} (the rep's speaker name in the file)"
 
 
 def _rescore(services: Services, session: str, judge: Judge, samples: int, as_json: bool) -> None:
@@ -239,13 +269,16 @@ def _recorded_call(
     """An audio file: transcribed, split by channel or voice, the rep's side confirmed."""
     from roleplay.cli.calls import named, read_call, rep_side
     from roleplay.domain.call import to_turns
+    from roleplay.domain.kpis import floor
 
     call = read_call(path, services.settings, None, language, side[0])
     label, found = rep_side(call, side[0], side[1], rep)
     names = named(call, label, rep)
     turns = tuple(to_turns(found, label, names))
+    over = len(turns) - len(floor(turns))  # "Right." said inside the other's turn: not a turn
     typer.echo(
-        f"{path.name}: {call.duration:.0f} s, {len(turns)} turns "
+        f"{path.name}: {call.duration:.0f} s, {len(turns) - over} turns"
+        f"{f' and {over} said over the other side' if over else ''} "
         f"({'split by channel' if call.kind == 'stereo' else 'voices told apart'}); "
         f"rep: {'the ' + label + ' channel' if call.kind == 'stereo' else 'speaker ' + label}",
         err=True,

@@ -11,6 +11,7 @@ from typing import Any
 from roleplay.cli.render import clock, wrap
 from roleplay.domain.highlight import spans
 from roleplay.domain.history import SessionSummary, SessionView
+from roleplay.domain.kpis import said_over
 from roleplay.domain.text import printable
 
 
@@ -83,11 +84,13 @@ def review(view: SessionView) -> str:
     audio = set(view.audio)
     for t in view.turns:
         who = "Rep" if t.speaker == "rep" else "Customer"
+        over = said_over(t)  # "Right." inside the other's sentence: indented, said so
+        who, pad = (f"{who} (over {over})", "    ") if over else (who, "")
         text = "".join(
             f"«{p.text}»" if p.labels else p.text for p in spans(t.text, evidence.get(t.index, []))
         )
         sound = " ♪" if t.index in audio else ""
-        out.append(wrap(f"{t.index:>3} [{clock(t.start)}] {who}{sound}: {text}", "      "))
+        out.append(wrap(f"{t.index:>3} [{clock(t.start)}] {who}{sound}: {text}", "      " + pad))
         for note in view.comments_on(t.index):
             out.append(wrap(f"{note.author}: {note.text}", "        ", first="      # "))
     if not view.turns:

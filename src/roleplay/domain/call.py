@@ -7,11 +7,11 @@ form a turn. A turn keeps its real start and end, so overlap (an interruption) a
 before a reply (response latency) survive into the KPIs.
 
 Mono calls overlap: a "mm-hm" or "right" said wholly inside the other speaker's utterance does
-not take the floor. It stays a turn of its own, tagged `OVERLAP`, just after the turn it was
-said in; it neither ends that turn nor joins the speaker's next one. Before, "Right." at 0:05
-inside the customer's 0:03-0:10 merged with the rep's reply at 0:10.6 into one turn from 0:05:
-the reply counted as an interruption, its latency was lost, and the rep was credited with the
-customer's seconds of talk.
+not take the floor. It stays a turn of its own, tagged `OVERLAP` (kpis.py says what it counts
+for), just after the turn it was said in; it neither ends that turn nor joins the speaker's
+next one. Before, "Right." at 0:05 inside the customer's 0:03-0:10 merged with the rep's reply
+at 0:10.6 into one turn from 0:05: the reply counted as an interruption, its latency was lost,
+and the rep was credited with the customer's seconds of talk.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from roleplay.domain.kpis import OVERLAP
 from roleplay.domain.session import Turn
 
 OUTSIDE_CALL = "outside-call"  # the scenario id of a scored real call (not practice)
@@ -28,7 +29,6 @@ PAUSE = 1.2  # seconds of silence that end one speaker's utterance
 # stereo channels (--rep-channel left|right), the voices of a mono call (--rep-speaker A|B, A
 # speaks first). `score --transcript` takes the same options to name the rep's side in them.
 SIDE_NAMES = {"left": "Left", "right": "Right", "A": "Speaker A", "B": "Speaker B"}
-OVERLAP = "overlap"  # the tag of a turn said wholly inside another speaker's (kpis.py skips it)
 
 
 @dataclass(frozen=True)
@@ -95,10 +95,13 @@ def enclosed(spans: Sequence[tuple[str, float, float]]) -> set[int]:
     return inside
 
 
-def floor_turns(found: list[Utterance]) -> list[tuple[Utterance, bool]]:
+def floor_turns(found: list[Utterance], overlaps: bool = True) -> list[tuple[Utterance, bool]]:
     """Turns in order, each with whether it is an overlap (said wholly inside another
-    speaker's utterance: kept apart, just after the turn it was said in)."""
-    inside = enclosed([(u.speaker, u.start, u.end) for u in found])
+    speaker's utterance: kept apart, just after the turn it was said in). `overlaps=False`:
+    the times say nothing of who spoke over whom (a transcript without end times), so
+    consecutive utterances of one speaker merge and that is all. A recording's words and a
+    transcript file's lines (transcript_file.py) are made into turns here alike."""
+    inside = enclosed([(u.speaker, u.start, u.end) for u in found]) if overlaps else set()
     out: list[tuple[Utterance, bool]] = []
     pending: list[Utterance] = []
     floor = -1  # where the turn that holds the floor is in `out`
@@ -182,8 +185,10 @@ _REP_SIGNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
-def guess_rep(found: list[Utterance]) -> RepGuess:
-    """The speaker who greets and asks for details; with no such sign, the first speaker."""
+def guess_rep(found: list[Utterance], timed: bool = True) -> RepGuess:
+    """The speaker who greets and asks for details; with no such sign, the first speaker.
+    `timed=False`: the utterances' times are only their order (a transcript without times),
+    so the reasons quote the words without an "at 00:01.0" that was never said."""
     labels = list(dict.fromkeys(u.speaker for u in found))  # found is ordered by start
     if not labels:
         return RepGuess("", (), False)
@@ -192,7 +197,8 @@ def guess_rep(found: list[Utterance]) -> RepGuess:
         for why, pattern in _REP_SIGNS:
             m = pattern.search(u.text)
             if m:
-                hits[u.speaker].append(f'{why} ("{m.group(0)}" at {stamp(u.start)})')
+                at = f" at {stamp(u.start)}" if timed else ""
+                hits[u.speaker].append(f'{why} ("{m.group(0)}"{at})')
     ranked = sorted(labels, key=lambda s: -len(hits[s]))
     best = ranked[0]
     runner_up = len(hits[ranked[1]]) if len(ranked) > 1 else 0

@@ -7,6 +7,11 @@ words, shows the turns before them as the call so far, and trains the criterion'
 persona and context come from a scenario the trainer chooses (its rubric must not matter: the
 drill is scored with the call's rubric), or from a minimal one made from the call itself. The
 result is plain scenario YAML: a trainer can edit it like any other, and it validates.
+
+A backchannel ("Right." said inside the customer's sentence, kpis.floor) is not a turn of the
+call so far: the drill opens with a turn the customer took and shows the three turns taken
+before it. Before, "You: Right." stood between the customer's sentence and the rep's next
+question in the set-up, and pushed a real turn out of it.
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from roleplay.domain.call import SIDE_NAMES
+from roleplay.domain.kpis import floor, holds_floor
 from roleplay.domain.rubric import Rubric
 from roleplay.domain.scenario import parse_duration
 from roleplay.domain.scorecard import Scorecard
@@ -54,7 +61,7 @@ def weakest_moments(t: Transcript, card: Scorecard, limit: int = 2) -> list[Mome
             continue
         if any(m.opening.index == opening.index and m.skill == c.skill for m in moments):
             continue
-        start = max(0, opening.index - 3)
+        taken = floor(t.turns[: opening.index])
         moments.append(
             Moment(
                 c.id,
@@ -63,7 +70,7 @@ def weakest_moments(t: Transcript, card: Scorecard, limit: int = 2) -> list[Mome
                 c.level or 1,
                 c.tip,
                 opening,
-                tuple(t.turns[start : opening.index]),
+                tuple(taken[-3:]),
             )
         )
         if len(moments) >= limit:
@@ -73,13 +80,13 @@ def weakest_moments(t: Transcript, card: Scorecard, limit: int = 2) -> list[Mome
 
 def _customer_before(turns: tuple[Turn, ...], rep_index: int) -> Turn | None:
     for turn in reversed(turns[:rep_index]):
-        if turn.speaker == "customer" and turn.text.strip():
+        if turn.speaker == "customer" and turn.text.strip() and holds_floor(turn):
             return turn
     return None
 
 
 def _longest_customer_turn(turns: tuple[Turn, ...]) -> Turn | None:
-    said = [t for t in turns if t.speaker == "customer" and t.text.strip()]
+    said = [t for t in floor(turns) if t.speaker == "customer" and t.text.strip()]
     return max(said, key=lambda t: len(t.text.split()), default=None)
 
 
@@ -142,8 +149,8 @@ def _minimal(
     moment: Moment, t: Transcript, rubric: Rubric, drill: dict[str, Any], tag: str
 ) -> dict[str, Any]:
     """A scenario made from the call alone: the customer as they came across on it."""
-    said = [x.text.strip() for x in t.turns if x.speaker == "customer" and x.text.strip()]
-    heard = " / ".join(said[:8])[:900]
+    said = [x.text.strip() for x in floor(t.turns) if x.speaker == "customer" and x.text.strip()]
+    heard = " / ".join(said[:8])[:900].rstrip(" .")  # the sentence below ends it: never ".."
     words = moment.opening.text.strip()
     return {
         "id": f"{DRILL_PREFIX}{tag}-{slug(moment.criterion)}",
@@ -155,9 +162,9 @@ def _minimal(
         "time_limit": "5m",
         "rubric": rubric.id,
         "persona": {
-            "name": "The customer",
-            "role": "Customer on a recorded call",
-            "company": "Their company",
+            "name": _customer_name(t),
+            "role": "the customer from your recorded call",
+            "company": "their company",
             "personality": "As on the recorded call: their concerns are the ones they raised.",
             "speaking_style": "Like on the call: short, everyday sentences.",
         },
@@ -186,3 +193,20 @@ def _minimal(
         ),
         "drills": [drill],
     }
+
+
+# What `transcribe --speakers` calls the sides until told who is who, and the customer after.
+_NO_NAME = {*(n.casefold() for n in SIDE_NAMES.values()), "customer"}
+
+
+def _customer_name(t: Transcript) -> str:
+    """The customer's name as the transcript gives it ("Dana"), else "Customer": the app and
+    the CLI label the customer's lines with the name's first word, and "The customer" made
+    every line read "The: ..."."""
+    for turn in t.turns:
+        if turn.speaker == "customer":
+            for tag in turn.tags:
+                name = tag.removeprefix("speaker:").strip()
+                if tag.startswith("speaker:") and name and name.casefold() not in _NO_NAME:
+                    return name
+    return "Customer"

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from roleplay.domain import text as txt
+from roleplay.domain.kpis import holds_floor
 from roleplay.domain.session import Transcript, Turn
 
 # --- words -------------------------------------------------------------------------------
@@ -295,7 +296,9 @@ def read_call(
         if turns[i].speaker == "customer":
             following = turns[i].text
     before = ""
+    taken_by = ""  # who took the last turn; a backchannel ("Right.") takes none (kpis.floor)
     for i, turn in enumerate(turns):
+        prev_rep, taken_by = taken_by == "rep", turn.speaker if holds_floor(turn) else taken_by
         if turn.speaker == "customer":
             hard, soft = specifics(turn.text, lang)
             heard_hard |= hard - rep_said
@@ -303,7 +306,6 @@ def read_call(
             all_numbers |= {h for h in hard if h.isdigit() or h in _NUMBER_WORDS[lang]}
             before = turn.text
             continue
-        prev_rep = i > 0 and turns[i - 1].speaker == "rep"
         reply = replies[i]
         b_hard, b_soft = specifics(before, lang) if before and not prev_rep else (set(), set())
         kept = " ".join(sent for sent, why in reasons[turn.index] if why is None)

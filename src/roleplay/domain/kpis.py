@@ -6,6 +6,13 @@ sessions the timings measure typing, so those figures are left empty rather than
 `tracked()` is the one table of the KPIs followed over time: the rep's progress, the habit's
 per-session record, team reports (CSV and JSON columns, HTML trends) and session exports all
 read it, so a KPI is added by adding one row here.
+
+A turn tagged `OVERLAP` (domain/call.py: "Right." said wholly inside the customer's sentence) is
+not a turn the rep took. It counts where what was said counts: words, talk share (by words and
+by time), pace and fillers. It does not count where turns count: the rep's turns, questions
+asked (a backchannel "Really?" puts no question to a customer who keeps the floor), the longest
+monologue, replies and interruptions. `floor()` is that one rule, for every per-turn count shown
+(scorecards, the offline judge's reading, drills made from a call).
 """
 
 from __future__ import annotations
@@ -21,6 +28,8 @@ from roleplay.domain import text as txt
 
 if TYPE_CHECKING:
     from roleplay.domain.session import Turn
+
+OVERLAP = "overlap"  # the tag of a turn said wholly inside another speaker's (domain/call.py)
 
 
 class Kpis(BaseModel):
@@ -43,30 +52,48 @@ class Kpis(BaseModel):
     interruptions: int
 
 
+def holds_floor(turn: Turn) -> bool:
+    """False for a turn said wholly inside another speaker's ("mm-hm", "right")."""
+    return OVERLAP not in turn.tags
+
+
+def floor(turns: Sequence[Turn]) -> list[Turn]:
+    """The turns someone took: every turn but those said over another speaker's."""
+    return [t for t in turns if holds_floor(t)]
+
+
+def said_over(turn: Turn, rep: str = "the rep", customer: str = "the customer") -> str | None:
+    """Whom a turn was said over ("the customer" for the rep's "Right."), or None when it
+    holds the floor: what a transcript shows beside such a line, indented under its host."""
+    if holds_floor(turn):
+        return None
+    return customer if turn.speaker == "rep" else rep
+
+
 def compute(turns: Sequence[Turn], language: str = "en", timed: bool = False) -> Kpis:
     rep = [t for t in turns if t.speaker == "rep"]
     customer = [t for t in turns if t.speaker == "customer"]
+    took = [t for t in rep if holds_floor(t)]  # the rep's turns (see the module's docstring)
     rep_words = sum(txt.word_count(t.text) for t in rep)
     customer_words = sum(txt.word_count(t.text) for t in customer)
     all_words = rep_words + customer_words
     fillers = sum(len(txt.filler_hits(t.text, language)) for t in rep)
-    qs = [q for t in rep for q in txt.questions(t.text, language)]
+    qs = [q for t in took for q in txt.questions(t.text, language)]
     rep_secs = sum(max(0.0, t.end - t.start) for t in rep) if timed else 0.0
     cust_secs = sum(max(0.0, t.end - t.start) for t in customer) if timed else 0.0
     rep_minutes = rep_secs / 60
     latencies: list[float] = []
     interruptions = 0
-    # A turn said wholly inside another's (domain/call.py: "mm-hm", "right") neither answers
-    # nor interrupts: replies and interruptions are read between the turns that hold the floor.
-    floor = [t for t in turns if "overlap" not in t.tags]
-    for prev, cur in itertools.pairwise(floor):
+    # A turn said wholly inside another's neither answers nor interrupts: replies and
+    # interruptions are read between the turns that hold the floor.
+    for prev, cur in itertools.pairwise(floor(turns)):
         if prev.speaker == "customer" and cur.speaker == "rep":
             if "interrupted" in prev.tags or (timed and cur.start < prev.end):
                 interruptions += 1
             elif timed:
                 latencies.append(cur.start - prev.end)
     return Kpis(
-        rep_turns=len(rep),
+        rep_turns=len(took),
         rep_words=rep_words,
         customer_words=customer_words,
         talk_ratio_words=round(rep_words / all_words, 3) if all_words else None,
@@ -79,9 +106,9 @@ def compute(turns: Sequence[Turn], language: str = "en", timed: bool = False) ->
         fillers_per_100_words=round(100 * fillers / rep_words, 2) if rep_words else None,
         questions_open=sum(1 for q in qs if q.kind == "open"),
         questions_closed=sum(1 for q in qs if q.kind == "closed"),
-        longest_monologue_words=max((txt.word_count(t.text) for t in rep), default=0),
+        longest_monologue_words=max((txt.word_count(t.text) for t in took), default=0),
         longest_monologue_seconds=(
-            round(max((t.end - t.start for t in rep), default=0.0), 2) if timed else None
+            round(max((t.end - t.start for t in took), default=0.0), 2) if timed else None
         ),
         avg_response_latency=(
             round(sum(latencies) / len(latencies), 2) if timed and latencies else None

@@ -25,10 +25,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import Any
 
-from roleplay.domain.call import OVERLAP, SIDE_NAMES, Utterance, enclosed, guess_rep
-from roleplay.domain.session import Turn
+from roleplay.domain.call import SIDE_NAMES, Utterance, floor_turns, guess_rep
+from roleplay.domain.kpis import OVERLAP
+from roleplay.domain.session import Speaker, Turn
 from roleplay.domain.suggest import did_you_mean
 from roleplay.errors import RoleplayError
 
@@ -63,10 +63,11 @@ Row = tuple[str, str, float | None, float | None]  # speaker, text, start, end
 
 
 def parse(
-    text: str, rep: str, file: str = "transcript", side: str | None = None
+    text: str, rep: str | None, file: str = "transcript", side: str | None = None
 ) -> ParsedTranscript:
     """`rep` names the rep's speaker; with `side` (a key of SIDE_NAMES: "A", "left"...), the
-    side `transcribe --speakers` wrote under its neutral name holds the rep's lines."""
+    side `transcribe --speakers` wrote under its neutral name holds the rep's lines. With no
+    `rep` (none given), the error lists the speakers and says what to pass."""
     text = text.lstrip("\ufeff")
     if text.lstrip().startswith(("[{", "{")):
         rows = _json_rows(text, file)
@@ -160,57 +161,55 @@ def _json_rows(text: str, file: str) -> list[Row]:
     return rows
 
 
-def _turns(rows: list[Row], rep: str, file: str, side: str | None = None) -> ParsedTranscript:
+def _turns(
+    rows: list[Row], rep: str | None, file: str, side: str | None = None
+) -> ParsedTranscript:
     if not rows:
         raise TranscriptFileError(f"{file}: no 'Speaker: text' lines found")
     speakers = Counter(row[0] for row in rows)
     by_fold = {name.casefold(): name for name in speakers}
     wanted = SIDE_NAMES[side] if side is not None else rep
-    if wanted.casefold() not in by_fold:
-        listed = ", ".join(
-            f"{n} ({c} line{'s' if c != 1 else ''})" for n, c in speakers.most_common()
-        )
-        who = f"{_option(side)} {side} names '{wanted}', who" if side else f"speaker '{rep}'"
+    listed = ", ".join(f"{n} ({c} line{'s' if c != 1 else ''})" for n, c in speakers.most_common())
+    if wanted is None or wanted.casefold() not in by_fold:
+        if wanted is None:  # no --rep: the speakers and what to pass are the message
+            who = ""
+        elif side:
+            who = f"{_option(side)} {side} names '{wanted}', who never speaks; "
+        else:
+            who = f"speaker '{rep}' never speaks; "
         raise TranscriptFileError(
-            f"{file}: {who} never speaks; speakers found: {listed}. "
+            f"{file}: {who}speakers found: {listed}. "
             + _which_is_the_rep(rows, list(speakers), rep, mention=side is None)
+        )
+    if rep is None:  # the side is known; the scores still need the rep's name
+        raise TranscriptFileError(
+            f"{file}: {_option(side)} {side} says the rep speaks as '{wanted}'; --rep NAME "
+            "gives the rep's name, which their scores are kept under"
         )
     rep_name = by_fold[wanted.casefold()]
     timed = all(row[2] is not None for row in rows)
     ranged = timed and all(row[3] is not None for row in rows)
     # A line said wholly inside another speaker's ("mm-hm", "right") is a turn of its own, kept
-    # apart just after the turn it was said in, as domain/call.py orders a recording's.
-    inside = enclosed([(r[0], r[2] or 0.0, r[3] or 0.0) for r in rows]) if ranged else set()
+    # apart just after the turn it was said in, as a recording's words are (domain/call.py).
+    lines = [
+        Utterance(name, at or 0.0, (until if ranged else at) or 0.0, said)
+        for name, said, at, until in rows
+    ]
     turns: list[Turn] = []
-    pending: list[dict[str, Any]] = []  # overlaps, numbered once the next floor turn comes
-    floor = -1  # where the turn that holds the floor is in `turns`
-    for i, (name, said, at, until) in enumerate(rows):
-        role = "rep" if name == rep_name else "customer"
-        if floor >= 0 and i not in inside:
-            last = turns[floor]
-            if last.speaker == role and _same_speaker(last, name):
-                end = max(last.end, until) if until is not None else last.end
-                turns[floor] = last.model_copy(
-                    update={"text": f"{last.text} {said}".strip(), "end": end}
-                )
-                continue
-        start = at if at is not None else float(len(turns))
-        turn: dict[str, Any] = {
-            "speaker": role,
-            "text": said,
-            "start": start,
-            "end": until if ranged and until is not None else start,
-            "source": None if role == "rep" else "transcript",
-            "tags": (f"speaker:{name}",) + ((OVERLAP,) if i in inside else ()),
-        }
-        if i in inside:
-            pending.append(turn)
-            continue
-        turns += [Turn(index=len(turns) + n, **p) for n, p in enumerate(pending)]
-        pending = []
-        turns.append(Turn(index=len(turns), **turn))
-        floor = len(turns) - 1
-    turns += [Turn(index=len(turns) + n, **p) for n, p in enumerate(pending)]
+    for u, overlap in floor_turns(lines, overlaps=ranged):
+        role: Speaker = "rep" if u.speaker == rep_name else "customer"
+        start = u.start if timed else float(len(turns))  # untimed: one second a turn
+        turns.append(
+            Turn(
+                index=len(turns),
+                speaker=role,
+                text=u.text,
+                start=start,
+                end=u.end if ranged else start,
+                source=None if role == "rep" else "transcript",
+                tags=(f"speaker:{u.speaker}",) + ((OVERLAP,) if overlap else ()),
+            )
+        )
     if timed and not ranged:  # a turn ends when the next one starts
         turns = [t.model_copy(update={"end": nxt.start}) for t, nxt in pairwise(turns)] + [
             turns[-1]
@@ -222,9 +221,10 @@ def _option(side: str | None) -> str:
     return "--rep-channel" if side in ("left", "right") else "--rep-speaker"
 
 
-def _which_is_the_rep(rows: list[Row], names: list[str], rep: str, mention: bool) -> str:
+def _which_is_the_rep(rows: list[Row], names: list[str], rep: str | None, mention: bool) -> str:
     """What to pass to score this transcript, with roleplay's guess and its reasons (who
-    greets, who asks for the customer's details), never taken silently."""
+    greets, who asks for the customer's details), never taken silently. No `rep`: --rep NAME
+    is named among what to pass."""
     found = sorted(
         (
             Utterance(name, float(i) if at is None else at, float(i) if at is None else at, said)
@@ -232,29 +232,28 @@ def _which_is_the_rep(rows: list[Row], names: list[str], rep: str, mention: bool
         ),
         key=lambda u: u.start,
     )
-    guess = guess_rep(found)
+    guess = guess_rep(found, timed=all(at is not None for _n, _s, at, _e in rows))
     why = "; ".join(guess.reasons)
     sides = {name: key for key, name in SIDE_NAMES.items()}
     if set(names) <= set(sides):  # the names `transcribe --speakers` gives each side
         pairs = [(_option(sides[n]), sides[n]) for n in names]
         ways = " or ".join(f"{opt} {key}" for opt, key in sorted(pairs, key=lambda p: p[1]))
-        keep = f" (--rep '{rep}' stays the rep's name)" if mention else ""
+        if rep is None:
+            keep, name = ", and give the rep's name with --rep NAME", "--rep NAME "
+        else:
+            keep, name = (f" (--rep '{rep}' stays the rep's name)" if mention else ""), ""
         opt, key = _option(sides[guess.speaker]), sides[guess.speaker]
         return (
             f"Say which side is the rep with {ways}{keep}. roleplay guesses "
-            f"{guess.speaker} ({why}): to score on that guess, pass {opt} {key}."
+            f"{guess.speaker} ({why}): to score on that guess, pass {name}{opt} {key}."
         )
-    hint = did_you_mean(rep, names) if mention else None
+    hint = did_you_mean(rep, names) if mention and rep is not None else None
     if hint:
         return f"Did you mean --rep '{hint}'?"
     return (
         f"Pass --rep with the rep's speaker name. roleplay guesses '{guess.speaker}' ({why}): "
         f"to score on that guess, pass --rep '{guess.speaker}'."
     )
-
-
-def _same_speaker(turn: Turn, name: str) -> bool:
-    return f"speaker:{name}" in turn.tags
 
 
 def _looks_like_prose(m: re.Match[str]) -> bool:

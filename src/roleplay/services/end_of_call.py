@@ -146,8 +146,11 @@ class EndOfCall:
         if saved is None:
             return None
         now, then = compute(transcript.turns), saved.kpis
+        # Every line of the rep's: a scorecard saved before backchannels stopped counting as
+        # rep turns (kpis.floor) counted them, and is not "cut short" by that.
+        lines = sum(1 for t in transcript.turns if t.speaker == "rep")
         if (
-            now.rep_turns >= then.rep_turns
+            lines >= then.rep_turns
             and now.rep_words >= then.rep_words
             and now.customer_words >= then.customer_words
         ):
@@ -158,7 +161,7 @@ class EndOfCall:
         card = f" ({path.parent / 'scorecard.json'})" if path is not None else ""
         raise BrokenRecording(
             f"{where} was cut short since session {sid} was scored: it holds "
-            f"{now.rep_turns} rep turn(s) and {now.rep_words + now.customer_words} word(s), "
+            f"{lines} rep turn(s) and {now.rep_words + now.customer_words} word(s), "
             f"its scorecard counted {then.rep_turns} and "
             f"{then.rep_words + then.customer_words}; the scorecard (overall {overall}) is "
             "kept as it is",

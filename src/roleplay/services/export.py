@@ -26,13 +26,13 @@ from roleplay.atomic import write_atomic
 from roleplay.domain import text as txt
 from roleplay.domain.call import OUTSIDE_CALL
 from roleplay.domain.highlight import Span, spans
-from roleplay.domain.kpis import numbers
+from roleplay.domain.kpis import numbers, said_over
 from roleplay.errors import RoleplayError
 
 if TYPE_CHECKING:  # `show` words a real call with `real_call` and loads none of these
     from roleplay.domain.history import SessionView
     from roleplay.domain.scorecard import CriterionScore
-    from roleplay.domain.session import SessionRecord
+    from roleplay.domain.session import SessionRecord, Turn
     from roleplay.services.ports import Charts, Templates
 
 Format = Literal["html", "md", "json"]
@@ -236,9 +236,9 @@ def markdown(view: SessionView) -> str:
     lines += ["", "## Transcript", ""]
     evidence = _evidence(view)
     for t in view.turns:
-        who = "Rep" if t.speaker == "rep" else "Customer"
         text = _md_spans(spans(t.text, evidence.get(t.index, [])))
-        lines.append(f"**[{_clock(t.start)}] {who} (turn {t.index}):** {text}")
+        under = "↳ " if said_over(t) else ""  # "Right." inside the other's sentence
+        lines.append(f"{under}**[{_clock(t.start)}] {_who(t)} (turn {t.index}):** {text}")
         lines += [f"> 💬 {_md(c.author)}: {_md(c.text)}" for c in view.comments_on(t.index)]
         lines.append("")
     if not view.turns:
@@ -248,6 +248,13 @@ def markdown(view: SessionView) -> str:
         lines += [f"- {_when(e.at)} · {_md(e.author)}: {_md(e.what)}" for e in view.history()]
     lines += ["", f"_Exported by roleplay {__version__}._", ""]
     return txt.printable("\n".join(lines))
+
+
+def _who(t: Turn) -> str:
+    """Who said a turn: Rep (over the customer) for a "Right." inside the other's sentence."""
+    over = said_over(t)
+    who = "Rep" if t.speaker == "rep" else "Customer"
+    return f"{who} (over {over})" if over else who
 
 
 # --- HTML ------------------------------------------------------------------------------------
@@ -273,7 +280,7 @@ def html(view: SessionView, charts: Charts, templates: Templates) -> str:
         turns=[
             {
                 "t": t,
-                "who": "Rep" if t.speaker == "rep" else "Customer",
+                "who": _who(t),
                 "clock": _clock(t.start),
                 "spans": spans(t.text, evidence.get(t.index, [])),
                 "comments": view.comments_on(t.index),

@@ -97,8 +97,13 @@ class HistoryScreen(ReportsFailures, Screen[None]):
     @work(thread=True, exit_on_error=False, exclusive=True, group="history")
     def _load(self) -> None:
         """Every rep's sessions from the team index; this machine's files when it is down."""
+        from roleplay.domain.call import OUTSIDE_CALL
         from roleplay.domain.history import SessionFilter
         from roleplay.services.ports import IndexUnavailable
+
+        def named(scenario: str, title: str | None) -> str:
+            """A scored real call says so: its title alone is a file name ("call.wav")."""
+            return f"Real call: {title or ''}" if scenario == OUTSIDE_CALL else title or scenario
 
         services = self.rapp.services
         rows = []
@@ -111,7 +116,7 @@ class HistoryScreen(ReportsFailures, Screen[None]):
                     Row(
                         s.id,
                         f"{s.started_at:%Y-%m-%d %H:%M}",
-                        s.scenario_title or s.scenario,
+                        named(s.scenario, s.scenario_title),
                         s.rep,
                         s.overall,
                         seconds,
@@ -131,7 +136,7 @@ class HistoryScreen(ReportsFailures, Screen[None]):
                     Row(
                         r.id,
                         f"{r.started_at:%Y-%m-%d %H:%M}",
-                        r.scenario.title or r.scenario.id,
+                        named(r.scenario.id, r.scenario.title),
                         r.rep,
                         overall,
                         duration(r),

@@ -15,9 +15,9 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from roleplay.domain.history import SessionView
-from roleplay.presentation.format import clock
 from roleplay.tui.failures import ReportsFailures
 from roleplay.tui.screens.practice import TurnLine
+from roleplay.tui.screens.scorecard import highlight, turn_text
 from roleplay.tui.widgets import TitleBar, level_bar, plain, shown
 
 if TYPE_CHECKING:
@@ -133,8 +133,7 @@ class ReviewScreen(ReportsFailures, Screen[None]):
         lines = []
         for t in v.turns:
             who = "Rep" if t.speaker == "rep" else "Customer"
-            audio = " [dim]♪[/dim]" if t.index in v.audio else ""
-            text = f"[dim]{clock(t.start)}[/dim] [b]{who}:[/b] {shown(t.text)}{audio}"
+            text = turn_text(t, who, t.index in v.audio)
             for pinned in by_turn.get(t.index, []):
                 text += f"\n  {pinned}"
             lines.append(TurnLine(text, classes=t.speaker, id=f"rturn-{t.index}"))
@@ -162,12 +161,7 @@ class ReviewScreen(ReportsFailures, Screen[None]):
         self.call_after_refresh(self._show_current)
 
     def _show_current(self) -> None:
-        for line in self.query(TurnLine):
-            line.remove_class("highlight")
-        found = self.query(f"#rturn-{self.current}")
-        if found:
-            found.first().add_class("highlight")
-            found.first().scroll_visible(animate=False)
+        highlight(self, f"#rturn-{self.current}")
 
     def action_move(self, step: int) -> None:
         self.current = max(0, min(len(self.view.turns) - 1, self.current + step))

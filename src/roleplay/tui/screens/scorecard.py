@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -15,8 +15,9 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from roleplay.domain.kpis import said_over
 from roleplay.domain.scorecard import Scorecard
-from roleplay.domain.session import Transcript
+from roleplay.domain.session import Transcript, Turn
 from roleplay.presentation.format import clock
 from roleplay.tui.failures import ReportsFailures
 from roleplay.tui.screens.practice import TurnLine
@@ -316,9 +317,8 @@ class TranscriptScreen(Screen[None]):
         with VerticalScroll(id="transcript-turns"):
             for t in self.transcript.turns:
                 who = "You" if t.speaker == "rep" else customer
-                audio = " [dim]♪[/dim]" if getattr(t, "audio", None) else ""
                 yield TurnLine(
-                    f"[dim]{clock(t.start)}[/dim] [b]{shown(who)}:[/b] {shown(t.text)}{audio}",
+                    turn_text(t, who, bool(getattr(t, "audio", None)), rep="you"),
                     classes=t.speaker,
                     id=f"turn-{t.index}",
                 )
@@ -328,12 +328,7 @@ class TranscriptScreen(Screen[None]):
         self._show_current()
 
     def _show_current(self) -> None:
-        for line in self.query(TurnLine):
-            line.remove_class("highlight")
-        found = self.query(f"#turn-{self.current}")
-        if found:
-            found.first().add_class("highlight")
-            found.first().scroll_visible(animate=False, top=True)
+        highlight(self, f"#turn-{self.current}", top=True)
 
     def action_move(self, step: int) -> None:
         self.current = max(0, min(len(self.transcript.turns) - 1, self.current + step))
@@ -346,3 +341,26 @@ class TranscriptScreen(Screen[None]):
 
     def action_close(self) -> None:
         self.dismiss()
+
+
+def turn_text(t: Turn, who: str, audio: bool, rep: str = "the rep") -> str:
+    """One turn as a transcript shows it (markup; people's words escaped). A "Right." said
+    inside the other's sentence is indented under it and says whom it was said over."""
+    over = said_over(t, rep=rep)
+    stamp, name = f"[dim]{clock(t.start)}[/dim]", shown(who)
+    if over:
+        head = f"    {stamp} [b]{name}[/b] [dim](over {shown(over)})[/dim]:"
+    else:
+        head = f"{stamp} [b]{name}:[/b]"
+    sound = " [dim]♪[/dim]" if audio else ""
+    return f"{head} {shown(t.text)}{sound}"
+
+
+def highlight(screen: Screen[Any], selector: str, top: bool = False) -> None:
+    """Mark the transcript's current turn, and scroll it into view."""
+    for line in screen.query(TurnLine):
+        line.remove_class("highlight")
+    found = screen.query(selector)
+    if found:
+        found.first().add_class("highlight")
+        found.first().scroll_visible(animate=False, top=top)
