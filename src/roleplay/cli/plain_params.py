@@ -32,10 +32,24 @@ _MISSING = object()
 
 
 def install() -> None:
-    """Put the plain check in front of typer's adapters (idempotent)."""
-    from typer.core import _TyperParameter
+    """Put the plain check in front of typer's adapters (idempotent).
 
-    if getattr(_TyperParameter.get_runtime_param, "plain", False):
+    It leans on typer's private names (typer 0.29); pyproject allows older and newer typers, so
+    when any of them is missing typer is left exactly as it is: slower, never broken.
+    """
+    try:
+        from typer._coercion import RuntimeParam, build_runtime_param  # noqa: F401
+        from typer._param_types import (  # noqa: F401
+            coerce_cli_choice,
+            coerce_cli_path,
+            routes_to_path,
+        )
+        from typer.core import _TyperParameter
+
+        current = _TyperParameter.get_runtime_param
+    except (ImportError, AttributeError):
+        return
+    if getattr(current, "plain", False):
         return
 
     def get_runtime_param(self: Any) -> RuntimeParam:
