@@ -100,6 +100,20 @@ def test_a_commitment_made_after_practice_shows_in_the_next_brief_and_is_judged(
     assert "Kept" in shown  # the saved scorecard says so too
 
 
+def test_a_hang_up_typed_once_too_often_is_not_saved_as_the_commitment(
+    mini_workspace: Path,
+) -> None:
+    # The call had already ended when the rep typed /end again: that line reached the question
+    # "Enter to commit, type your own version, or 'skip'" and was saved as "Committed: /end".
+    done = invoke(mini_workspace, "practice", "mini", "--seed", "2", input=PITCH + "/end\n")
+    assert done.exit_code == 0, done.output
+    assert "One thing to commit to for next time" in done.output
+    assert "Committed:" not in done.output
+    assert "/end is a command of the call" in done.output
+    doc = json.loads(invoke(mini_workspace, "today", "--json").output)
+    assert doc["commitments"] == []
+
+
 def test_commit_in_the_reps_own_words_from_the_command_line(mini_workspace: Path) -> None:
     invoke(mini_workspace, "practice", "mini", "--seed", "2", "--json", input=PITCH)
     result = invoke(mini_workspace, "commit", "Two open questions, then the planner")

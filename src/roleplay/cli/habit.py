@@ -193,6 +193,14 @@ def offer_commitment(services: Services, result: CallResult, read: Callable[[str
     if answer.lower() in {"skip", "s", "no", "n", "-"}:
         typer.echo("No commitment this time.")
         return
+    if answer.startswith("/"):  # a call's command (/end) typed once too often, not a promise
+        typer.echo(
+            wrap(
+                f"No commitment this time: {answer} is a command of the call, not something "
+                'to commit to (make one later with: roleplay commit "...").'
+            )
+        )
+        return
     made = services.habit(result.transcript.record.rep).commit(result.session_id, answer or None)
     typer.echo(
         wrap(
