@@ -92,7 +92,8 @@ def practise(
         else:
             line = input(prompt)
         if piped:  # a terminal echoes what is typed; piped lines would run into the next one
-            typer.echo(line, err=as_json)
+            # ...and a piped file's escape sequences must not reach the rep's terminal.
+            typer.echo(render.safe(line), err=as_json)
         return line
 
     fallback = None if services.offline else services.offline_customer

@@ -343,7 +343,9 @@ MIN_SECRET = 6  # shorter known values would redact ordinary words
 # user:password@ in any URL, and credential-like query parameters (`?password=`, `&api_key=`).
 @cache
 def _url_userinfo() -> re.Pattern[str]:
-    return re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)(?P<user>[^\s/@:]*):[^\s/@]*@")
+    # The password runs to the *last* @ before the path, query or fragment: a password typed
+    # with a raw @ in it (`user:p@ss@host`, which clients accept) otherwise kept its tail.
+    return re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)(?P<user>[^\s/@:?#]*):[^\s/?#]*@")
 
 
 @cache
@@ -354,8 +356,11 @@ def _url_key_only() -> re.Pattern[str]:
 @cache
 def _credential_param() -> re.Pattern[str]:
     return re.compile(
-        r"(?P<key>[?&;](?:password|passwd|pwd|pass|api[_-]?key|key|token|access[_-]?token|secret|"
-        r"sslpassword)=)[^&;#\s'\"]*",
+        # A prefix joined by _ or - counts too: client_secret, x-api-key, refresh_token,
+        # ssl_password; `sig` is the signature of an Azure SAS URL.
+        r"(?P<key>[?&;](?:[a-z0-9.]+[_-])*(?:password|passwd|pwd|pass|api[_-]?key|apikey|key|"
+        r"token|secret|sslpassword|auth|authorization|credentials?|signature|sig)=)"
+        r"[^&;#\s'\"]*",
         re.IGNORECASE,
     )
 
