@@ -262,7 +262,7 @@ CASES = [
     Case(
         "invalid UTF-8",
         _write(b"id: x\ntitle: caf\xe9\n"),
-        ["{f}: (file): not UTF-8 text (invalid continuation byte at byte 16)"],
+        ["{f}:2:11: (file): not UTF-8 text (byte 0xE9 starts no UTF-8 character)"],
     ),
     Case(
         "two documents in one file",

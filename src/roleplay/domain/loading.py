@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from roleplay.domain.partial import relevant, valid_part
+from roleplay.domain.partial import relevant, stand_in_free, valid_part
 from roleplay.domain.positions import Path, Positions
 from roleplay.domain.problems import Finding, InvalidFile, Problem, format_path
 from roleplay.domain.rubric import Rubric, check_rubric
@@ -469,6 +469,9 @@ def load_model(
         if part is not None and semantic_check is not None:
             partial, dropped, translate = part
             found = relevant(semantic_check(partial), data, dropped, translate)
+            other = valid_part(model, data, exc.errors(), high=True)
+            if other is not None and found:
+                found = stand_in_free(found, relevant(semantic_check(other[0]), data, *other[1:]))
             problems += [
                 Problem(file, *pos.of(path), format_path(path), msg, hint)
                 for path, msg, hint in found

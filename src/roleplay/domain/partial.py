@@ -31,10 +31,14 @@ _NAMED = re.compile(r"'([^']+)'|\{([a-z_][a-z0-9_]*)\}")
 
 
 def valid_part(
-    model: type[M], data: dict[str, Any], errors: Iterable[Any]
+    model: type[M], data: dict[str, Any], errors: Iterable[Any], high: bool = False
 ) -> tuple[M, list[Path], Any] | None:
     """(model of what is valid, the paths set aside, a path translator), or None when the
-    file's skeleton itself is broken (a required top-level key is missing or wrong)."""
+    file's skeleton itself is broken (a required top-level key is missing or wrong).
+
+    A required scalar that is missing gets a stand-in: the smallest valid value, or with
+    `high` the largest. A check that finds something with one stand-in and not with the
+    other is about the stand-in, not the file (see `stand_in_free`)."""
     dropped: list[Path] = []
     filled: dict[Path, Any] = {}
     pending = [(e["type"], tuple(e["loc"])) for e in errors]
@@ -46,7 +50,7 @@ def valid_part(
                 if where not in dropped:
                     dropped.append(where)
                 continue
-            stand_in = _stand_in(model, loc)
+            stand_in = _stand_in(model, loc, high)
             if stand_in is None or loc in filled:
                 return None  # a required part that no stand-in can replace
             filled[loc] = stand_in  # a scalar holds no references: a valid stand-in is safe
@@ -59,9 +63,10 @@ def valid_part(
     return None
 
 
-def _stand_in(model: type[BaseModel], loc: Path) -> Any:
+def _stand_in(model: type[BaseModel], loc: Path, high: bool = False) -> Any:
     """A valid value for a required scalar at `loc` (1 for a number of at least 1, a word for a
-    text, the first choice of a fixed set), or None when `loc` is not a scalar."""
+    text, the first choice of a fixed set; with `high` the largest number allowed and the last
+    choice), or None when `loc` is not a scalar."""
     tp: Any = model
     field: Any = None
     for part in loc:
@@ -77,12 +82,20 @@ def _stand_in(model: type[BaseModel], loc: Path) -> Any:
             return None
     tp = _plain(tp)
     if typing.get_origin(tp) is typing.Literal:
-        return typing.get_args(tp)[0]
+        return typing.get_args(tp)[-1 if high else 0]
     if tp is str:
         pattern = next(
             (m.pattern for m in getattr(field, "metadata", []) if _has(m, "pattern")), None
         )
         return "missing" if pattern else "(missing)"
+    if tp in (int, float) and high:
+        top = [
+            getattr(m, a) - (1 if a == "lt" and tp is int else 0.5 if a == "lt" else 0)
+            for m in getattr(field, "metadata", [])
+            for a in ("le", "lt")
+            if _has(m, a)
+        ]
+        return tp(min(top)) if top else tp(1_000_000)
     if tp in (int, float):
         low = [
             getattr(m, a)
@@ -268,3 +281,11 @@ def _words(node: Any) -> set[str]:
     if isinstance(node, list):
         return {w for v in node for w in _words(v)}
     return {str(node)} if node is not None else set()
+
+
+def stand_in_free(low: list[Finding], high: list[Finding]) -> list[Finding]:
+    """The findings of `low` that the check also made with the other stand-ins: one that
+    comes and goes with a stand-in's value (a drill "must be shorter than the whole call
+    (1s)" when the call's time_limit was misspelt) is a consequence, not a mistake."""
+    again = {(path, message) for path, message, _ in high}
+    return [f for f in low if (f[0], f[1]) in again]

@@ -182,20 +182,13 @@ def _load_file(
         _broken(catalog, path, [Problem(shown, 0, 0, "(file)", exc.message, exc.hint)])
         return
     except UnicodeDecodeError as exc:
-        _broken(
-            catalog,
-            path,
-            [
-                Problem(
-                    shown,
-                    0,
-                    0,
-                    "(file)",
-                    f"not UTF-8 text ({exc.reason} at byte {exc.start})",
-                    "save the file as UTF-8",
-                )
-            ],
-        )
+        from roleplay.domain.encoding import position  # where, so an editor can jump there
+
+        bad = exc.object[exc.start : exc.start + 1].hex().upper()  # of the text after a BOM
+        line, column = position(bytes(exc.object), exc.start)
+        message = f"not UTF-8 text (byte 0x{bad} starts no UTF-8 character)"
+        hint = "save the file as UTF-8"
+        _broken(catalog, path, [Problem(shown, line, column, "(file)", message, hint)])
         return
     kind = kind or detect_kind(path, text)
     digest = hashlib.sha256(raw).hexdigest()
