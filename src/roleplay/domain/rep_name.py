@@ -12,6 +12,11 @@ import unicodedata
 
 LONGEST = 80
 EXAMPLE = "e.g. 'Ann Smith' or 'ann.smith'"
+# Invisible characters that let one name pass for another on every list and report: the
+# bidirectional overrides, embeddings and isolates ('\u202eKari' shows as 'Kari', and
+# terminals are shown it without them) and the zero-width space, word joiner and BOM. The
+# joiners U+200C/U+200D stay: Persian and Indic names and emoji sequences need them.
+_INVISIBLE = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200b\u2060\ufeff")
 
 
 def rep_name_problem(name: str) -> str | None:
@@ -25,6 +30,12 @@ def rep_name_problem(name: str) -> str | None:
                 f"the name {name!r} holds {kind} (U+{ord(char):04X}); a name is one line of "
                 f"text, {EXAMPLE}"
             )
+    hidden = next((char for char in name if char in _INVISIBLE), None)
+    if hidden is not None:
+        return (
+            f"the name {name!r} holds an invisible character (U+{ord(hidden):04X}) that would "
+            f"let it pass for another name; {EXAMPLE}"
+        )
     if not name.strip():
         return f"the name {name!r} is empty or only spaces; give a name, {EXAMPLE}"
     if len(name.strip()) > LONGEST:
