@@ -54,3 +54,13 @@ def test_a_file_not_in_utf8_is_named_with_its_line_and_column(tmp_path: Path) ->
     assert [(p.line, p.column) for p in problems] == [(2, 11)], problems
     assert "byte 0xE9" in problems[0].message
     assert "UTF-8" in (problems[0].hint or "")
+
+
+def test_a_folder_named_like_a_scenario_file_is_named_when_given(tmp_path: Path) -> None:
+    """`roleplay validate scenarios/x.yaml` on a folder looked inside it, found nothing and
+    said "All good"; the same folder in the workspace is reported as a bad file."""
+    scenarios = tmp_path / "scenarios"
+    (scenarios / "x.yaml").mkdir(parents=True)
+    (tmp_path / "rubrics").mkdir()
+    _, problems = validate([scenarios / "x.yaml"], [scenarios], [tmp_path / "rubrics"])
+    assert [p.message for p in problems] == ["is a folder, not a file"], problems

@@ -400,7 +400,7 @@ def validate(
     """Problems in `paths` (files or folders); references resolve against the workspace too."""
     targets: list[Path] = []
     for p in paths:
-        if p.is_dir():
+        if p.is_dir() and p.suffix not in {".yaml", ".yml"}:  # a folder x.yaml is a bad file
             sub = [p / "scenarios", p / "rubrics"]
             if any(s.is_dir() for s in sub):
                 targets += [f for s in sub if s.is_dir() for f in sorted(s.glob("*.y*ml"))]
