@@ -27,6 +27,9 @@ DISK_ERRORS = {
     errno.EROFS: "the file system is read-only; use a writable folder",
     errno.EACCES: "check the folder's permissions",
     errno.EPERM: "check the folder's permissions",
+    # --workspace /etc/passwd: a file where a folder belongs (was a traceback).
+    errno.ENOTDIR: "a file stands where a folder belongs; check --workspace, ROLEPLAY_WORKSPACE "
+    "and ROLEPLAY_HOME",
 }
 
 
@@ -207,6 +210,7 @@ class Commands(FullSummaries):
                 raise
             where = f" {exc.filename}" if exc.filename else ""
             verb = "access" if exc.errno in (errno.EACCES, errno.EPERM) else "write"
+            verb = "use" if exc.errno == errno.ENOTDIR else verb
             raise fail(
                 f"cannot {verb}{where} ({exc.strerror}); {hint}. Everything saved before is intact."
             ) from None
