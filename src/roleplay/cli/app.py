@@ -204,6 +204,10 @@ class Commands(FullSummaries):
             return super().invoke(ctx)
         except RoleplayError as exc:  # a broken recording, an unknown session, no index...
             raise fail(str(exc)) from None
+        except ValueError as exc:  # UnicodeEncodeError, pydantic's ValidationError
+            if not _not_utf8(exc):
+                raise
+            raise fail(NOT_UTF8) from None
         except OSError as exc:
             hint = DISK_ERRORS.get(exc.errno or 0)
             if hint is None:
@@ -221,6 +225,25 @@ class Commands(FullSummaries):
         if name not in self.commands:  # not loaded: the table's summary (loaded ones say theirs)
             return COMMANDS[name][1]
         return super().summary(ctx, name)
+
+
+NOT_UTF8 = (
+    "what you typed holds a byte that is not UTF-8 text (is the terminal set to another "
+    "encoding?); type it again in a UTF-8 terminal"
+)
+
+
+def _not_utf8(exc: ValueError) -> bool:
+    """A text argument or piped line with a byte that is not UTF-8 reaches Python as a lone
+    surrogate, which no file, index or terminal takes: `review comment`, `assign --note`
+    ended in a traceback."""
+    if isinstance(exc, UnicodeEncodeError):
+        return "surrogates" in exc.reason
+    errors = getattr(exc, "errors", None)
+    if type(exc).__name__ != "ValidationError" or not callable(errors):
+        return False
+    found = errors()
+    return bool(found) and all(e.get("type") == "string_unicode" for e in found)
 
 
 def _made(name: str) -> Any:

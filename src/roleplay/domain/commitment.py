@@ -22,8 +22,9 @@ judge that means phrase counting, and the scorecard says so.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from roleplay.domain import text as txt
 from roleplay.domain.scorecard import CommitmentCheck, CriterionScore, Scorecard
@@ -36,7 +37,10 @@ class Commitment(BaseModel):
 
     model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
-    text: str = Field(description="The rep's words: the suggestion, or their own version.")
+    # A byte typed in a non-UTF-8 terminal ('caf\xe9') failed the save with a traceback.
+    text: Annotated[str, AfterValidator(txt.valid_text)] = Field(
+        description="The rep's words: the suggestion, or their own version."
+    )
     suggested: str = Field(description="What was suggested (from the criterion's tip).")
     skill: str
     criterion: str

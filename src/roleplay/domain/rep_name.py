@@ -30,6 +30,11 @@ def rep_name_problem(name: str) -> str | None:
                 f"the name {name!r} holds {kind} (U+{ord(char):04X}); a name is one line of "
                 f"text, {EXAMPLE}"
             )
+    if any(unicodedata.category(char) == "Cs" for char in name):  # how Python keeps a bad byte
+        return (
+            f"the name {name!r} holds a byte that is not UTF-8 text (is the terminal set to "
+            f"another encoding?); {EXAMPLE}"
+        )
     hidden = next((char for char in name if char in _INVISIBLE), None)
     if hidden is not None:
         return (

@@ -312,9 +312,23 @@ def shows_listening(text: str, language: str = "en") -> bool:
 # Also the bidirectional embeddings, overrides and isolates (U+202A-202E, U+2066-2069): they
 # reorder what a terminal shows ("Trojan Source"), so a title could display as something else.
 # Natural right-to-left text needs none of them; the marks U+200E/200F are harmless and kept.
+# And lone surrogates: Python's stand-ins for bytes that were not UTF-8 (piped input, argv),
+# which a UTF-8 terminal cannot even be sent (UnicodeEncodeError).
 @cache
 def _controls() -> re.Pattern[str]:
-    return re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+    return re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+@cache
+def _surrogates() -> re.Pattern[str]:
+    return re.compile(r"[\ud800-\udfff]")
+
+
+def valid_text(text: str) -> str:
+    """`text` with each lone surrogate (a byte that was not UTF-8, as Python decodes piped
+    input and arguments) replaced by U+FFFD, so it can be saved as UTF-8 JSON. A turn typed in
+    a Latin-1 terminal ('caf\xe9') crashed the call when it was saved."""
+    return _surrogates().sub("\ufffd", text)
 
 
 # Characters that end a line for some readers (str.splitlines, editors) but not for JSON lines.

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from enum import StrEnum
 
 from roleplay.domain.session import Outcome, SessionRecord, Turn
+from roleplay.domain.text import valid_text
 from roleplay.domain.variation import ScenarioRun
 from roleplay.services.delivery import Delivery
 from roleplay.services.ports import (
@@ -106,7 +107,7 @@ class Conversation:
         turn = Turn(
             index=len(self._turns),
             speaker="rep",
-            text=text.strip(),
+            text=valid_text(text).strip(),  # a non-UTF-8 byte typed would fail the save
             start=round(now if start is None else start, 3),
             end=round(now if end is None else end, 3),
             audio=audio,
