@@ -64,3 +64,14 @@ def test_a_folder_named_like_a_scenario_file_is_named_when_given(tmp_path: Path)
     (tmp_path / "rubrics").mkdir()
     _, problems = validate([scenarios / "x.yaml"], [scenarios], [tmp_path / "rubrics"])
     assert [p.message for p in problems] == ["is a folder, not a file"], problems
+
+
+def test_an_empty_file_says_what_to_do(tmp_path: Path) -> None:
+    """An editor's new, still empty file was 'the file is empty', and nothing more."""
+    scenarios = tmp_path / "scenarios"
+    scenarios.mkdir()
+    (tmp_path / "rubrics").mkdir()
+    (scenarios / "new.yaml").write_text("# to do\n\n")
+    _, problems = validate([scenarios / "new.yaml"], [scenarios], [tmp_path / "rubrics"])
+    assert [p.message for p in problems] == ["the file is empty"]
+    assert "roleplay new scenario NAME" in (problems[0].hint or "")

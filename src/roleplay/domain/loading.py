@@ -60,7 +60,9 @@ def parse_yaml(text: str, file: str) -> tuple[Any, Positions]:
     except yaml.YAMLError as exc:
         raise InvalidFile([Problem(file, 1, 1, "(syntax)", f"not valid YAML: {exc}")]) from None
     if node is None:
-        raise InvalidFile([Problem(file, 0, 0, "(top level)", "the file is empty")])
+        # Say what to do: a new trainer meets this first (an editor's new file).
+        hint = "start from `roleplay new scenario NAME` or `roleplay new rubric NAME`, or delete it"
+        raise InvalidFile([Problem(file, 0, 0, "(top level)", "the file is empty", hint)])
     positions = Positions()
     constructor = yaml.SafeLoader("")
     try:
