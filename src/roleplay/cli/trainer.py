@@ -188,7 +188,8 @@ def scenarios(as_json: JsonOpt = False) -> None:
         if s.drills:  # what `practice SCENARIO --drill ID` accepts
             typer.echo(render.safe(f"{'':<32} drills: {', '.join(d.id for d in s.drills)}"))
     for path in catalog.broken:
-        typer.echo(f"{'(broken)':<32} {path.name}: run `roleplay validate {path}`")
+        line = f"{'(broken)':<32} {path.name}: run `roleplay validate {path}`"
+        typer.echo(render.safe(line.replace("\n", " ")))  # a name from a trainer's repo
     if not entries and not catalog.broken:  # said nothing at all, and exited 0
         folder = services.workspace.scenarios
         for problem in _not_folders([folder]):

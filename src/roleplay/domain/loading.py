@@ -18,6 +18,7 @@ from roleplay.domain.positions import Path, Positions
 from roleplay.domain.problems import Finding, InvalidFile, Problem, format_path
 from roleplay.domain.rubric import Rubric, check_rubric
 from roleplay.domain.scenario import SLUG_PATTERN, Scenario, check_scenario
+from roleplay.domain.signals import ONE_LINE_PATTERN
 from roleplay.domain.suggest import did_you_mean
 
 M = TypeVar("M", bound=BaseModel)
@@ -413,6 +414,8 @@ def _with_context(etype: str, ctx: dict[str, Any]) -> str | None:
         return "expected non-empty text"
     if etype == "string_pattern_mismatch":
         pattern = str(ctx.get("pattern", ""))
+        if pattern == ONE_LINE_PATTERN:
+            return "expected one line of text (titles and names are shown one per line)"
         if pattern == SLUG_PATTERN:
             return "expected an id of lower-case letters, digits and '-' (e.g. price-objection)"
         if pattern.startswith("^[a-z]{2,3}"):

@@ -26,9 +26,13 @@ class Problem:
     hint: str | None = None  # what to do (did-you-mean, an example)
 
     def __str__(self) -> str:
+        """One line fit for a terminal: a file name or key from a trainer's repo may hold a
+        newline (forging an 'All good' line) or an escape sequence (retitling the terminal)."""
+        from roleplay.domain.text import one_line
+
         where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
         text = f"{where}: {self.path}: {self.message}"
-        return f"{text} ({self.hint})" if self.hint else text
+        return one_line(f"{text} ({self.hint})" if self.hint else text)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from roleplay.domain.problems import Finding
 from roleplay.domain.scenario import Language, Lines, Slug
-from roleplay.domain.signals import NonEmptyStr, Signals
+from roleplay.domain.signals import NonEmptyStr, OneLine, Signals
 
 LEVELS = (1, 2, 3, 4, 5)
 
@@ -42,7 +42,7 @@ class JudgeSignals(Strict):
 
 class Criterion(Strict):
     id: Slug
-    name: NonEmptyStr
+    name: OneLine
     description: NonEmptyStr
     skill: Slug = Field(description="The skill this criterion trains (spaced repetition key).")
     weight: float = Field(gt=0, le=100)
@@ -61,7 +61,7 @@ class Criterion(Strict):
 
 class Rubric(Strict):
     id: Slug
-    title: NonEmptyStr
+    title: OneLine
     version: int = Field(ge=1)
     language: Language = "en"
     description: str | None = None

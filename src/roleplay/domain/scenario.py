@@ -14,7 +14,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSche
 
 from roleplay.domain.problems import Finding
 from roleplay.domain.scenario_tests import ConversationTest, check_tests
-from roleplay.domain.signals import NonEmptyStr, Signals
+from roleplay.domain.signals import NonEmptyStr, OneLine, Signals
 from roleplay.domain.suggest import did_you_mean, unknown_reference
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
@@ -80,7 +80,7 @@ class Voice(Strict):
 
 
 class Persona(Strict):
-    name: NonEmptyStr
+    name: OneLine
     role: NonEmptyStr
     company: NonEmptyStr
     personality: NonEmptyStr = Field(description="Who they are and what they care about.")
@@ -239,7 +239,7 @@ class Drill(Strict):
     """A short exercise on one moment of the call (one objection, one step), 2-3 minutes."""
 
     id: Slug
-    title: NonEmptyStr
+    title: OneLine
     skills: Annotated[list[Slug], Field(min_length=1)] = Field(
         description="What the drill trains; each must be one of the scenario's skills."
     )
@@ -291,7 +291,7 @@ def check_coaching(s: Scenario, criteria: Iterable[str]) -> list[Finding]:
 
 class Scenario(Strict):
     id: Slug
-    title: NonEmptyStr
+    title: OneLine
     version: int = Field(ge=1)
     language: Language
     skills: Annotated[list[Slug], Field(min_length=1)]

@@ -28,6 +28,10 @@ def _check_pattern(pattern: str) -> str:
 
 Pattern = Annotated[str, AfterValidator(_check_pattern)]
 NonEmptyStr = Annotated[str, Field(min_length=1)]
+# A title or name is shown on one line of every list: a line break in it ("Renewal\nsecond
+# line") broke `roleplay scenarios` and the Library into lines that were not entries.
+ONE_LINE_PATTERN = r"^[^\n\r\u2028\u2029\x85\x0b\x0c]*$"
+OneLine = Annotated[str, Field(min_length=1, pattern=ONE_LINE_PATTERN)]
 
 
 class Signals(BaseModel):
