@@ -421,7 +421,10 @@ def _calibrate_gold(
     if scenarios:
         unknown = sorted(set(scenarios) - {e.call.scenario for e in gold_set.entries})
         if unknown:
-            raise fail(f"no gold calls for scenario(s): {', '.join(unknown)} in {folder}")
+            raise fail(  # and the files that could not be read, which may be those calls
+                f"no gold calls for scenario(s): {', '.join(unknown)} in {folder}"
+                + "".join(f"\n{p}" for p in gold_set.problems)
+            )
         gold_set.entries = [e for e in gold_set.entries if e.call.scenario in scenarios]
     if not gold_set.entries:
         raise fail(
