@@ -16,6 +16,7 @@ links.
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 from collections.abc import Sequence
@@ -159,7 +160,7 @@ class FileSessionStore:
             size = os.fstat(fd).st_size
             if size and os.pread(fd, 1, size - 1) != b"\n":
                 _set_aside_torn_tail(fd, path, size)
-            os.write(fd, line)
+            _write_all(fd, line, path)
             os.fsync(fd)
         finally:
             os.close(fd)
@@ -326,3 +327,18 @@ def safe_folder(root: Path, session_id: str) -> Path:
 
 def _within(path: Path, folder: Path) -> bool:
     return folder in path.parents
+
+
+def _write_all(fd: int, data: bytes, path: Path) -> None:
+    """All of `data`, or an OSError that names `path`. On a nearly full disk write() takes
+    what fits and returns its count: that short write was taken for the whole turn, and the
+    ENOSPC of the next write said 'cannot write (No space left on device)' without a file."""
+    view = memoryview(data)
+    try:
+        while view:
+            written = os.write(fd, view)
+            if written == 0:  # never for a regular file; never loop forever either
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            view = view[written:]
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
