@@ -72,8 +72,13 @@ def read_call(
     last: dict[str, float] = {}
 
     def progress(stage: str, done: float, total: float) -> None:
-        # Long calls: a line per ~10% of the call, so the terminal shows it moving.
-        if done - last.get(stage, -1e9) >= max(5.0, total / 10) or done >= total:
+        # Long calls: a line per ~10% of the call, so the terminal shows it moving, and the
+        # end of each stage once (its last words end before the call does: it stopped at
+        # "117 of 121 s", and telling the voices apart only ever said "0 of 121 s").
+        before = last.get(stage, -1e9)
+        if before >= total:
+            return
+        if done - before >= max(5.0, total / 10) or done >= total:
             last[stage] = done
             typer.echo(f"  {path.name}, {stage}: {min(done, total):.0f} of {total:.0f} s", err=True)
 
