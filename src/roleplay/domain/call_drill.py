@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from pathlib import PurePath
 from typing import Any
 
 from roleplay.domain.call import SIDE_NAMES
@@ -94,6 +95,26 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40] or "call"
 
 
+def drill_id(t: Transcript, moment: Moment) -> str:
+    """The scenario id of a drill made from `t`: the call's file name and the skill, as a
+    trainer would name it ("from-call-acme-renewal-active-listening"). Before, it was made
+    of the session id ("from-call-call-ff9524-active-listening"). Not unique by itself: two
+    calls can share a file name (services/call_drills.py numbers the second)."""
+    source = t.record.settings.get("source") or t.record.scenario.title or ""
+    stem = PurePath(str(source)).stem if source else ""
+    name = re.sub(r"^(?:call-)+|(?:-call)+$", "", slug(stem)) if stem else ""
+    if not name or name == "call":  # "call.wav" said nothing: the day it was scored
+        name = f"{t.record.started_at:%Y-%m-%d}"
+    return f"{DRILL_PREFIX}{name}-{slug(moment.skill)}"
+
+
+def legacy_drill_id(t: Transcript, moment: Moment) -> str:
+    """The id drills made from `t` had before drill_id: a file made then is still the drill
+    made from this moment (found again, not made a second time)."""
+    tag = slug(t.record.id)[-12:].strip("-")
+    return f"{DRILL_PREFIX}{tag}-{slug(moment.criterion)}"
+
+
 def drill_scenario(
     moment: Moment,
     t: Transcript,
@@ -105,7 +126,6 @@ def drill_scenario(
 
     `base`: the chosen scenario's own mapping (as loaded from its YAML); persona, context,
     facts, objections, endings and variations are kept; its drills are not."""
-    session_tag = slug(t.record.id)[-12:].strip("-")
     words = moment.opening.text.strip()
     trained = set(rubric.skills)
     drill: dict[str, Any] = {
@@ -129,7 +149,7 @@ def drill_scenario(
         doc = {k: v for k, v in base.items() if k not in {"drills", "notes"}}
         skills = [s for s in doc.get("skills", []) if s in trained]
         doc["skills"] = [moment.skill, *[s for s in skills if s != moment.skill]]
-        doc["id"] = f"{DRILL_PREFIX}{session_tag}-{slug(moment.criterion)}"
+        doc["id"] = drill_id(t, moment)
         doc["title"] = f"{base.get('title', 'Call')} · from a real call"
         doc["version"] = 1
         doc["rubric"] = rubric.id
@@ -142,18 +162,18 @@ def drill_scenario(
             drill["time_limit"] = int(max(60, min(150, whole - 30)))
         doc["drills"] = [drill]
         return doc
-    return _minimal(moment, t, rubric, drill, session_tag)
+    return _minimal(moment, t, rubric, drill)
 
 
 def _minimal(
-    moment: Moment, t: Transcript, rubric: Rubric, drill: dict[str, Any], tag: str
+    moment: Moment, t: Transcript, rubric: Rubric, drill: dict[str, Any]
 ) -> dict[str, Any]:
     """A scenario made from the call alone: the customer as they came across on it."""
     said = [x.text.strip() for x in floor(t.turns) if x.speaker == "customer" and x.text.strip()]
     heard = " / ".join(said[:8])[:900].rstrip(" .")  # the sentence below ends it: never ".."
     words = moment.opening.text.strip()
     return {
-        "id": f"{DRILL_PREFIX}{tag}-{slug(moment.criterion)}",
+        "id": drill_id(t, moment),
         "title": f"From a real call: {moment.name}",
         "version": 1,
         "language": t.record.language,
