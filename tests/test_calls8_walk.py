@@ -277,7 +277,8 @@ def test_a_short_word_aligned_at_the_filters_join_is_put_back_where_it_was_said(
     # a word with its own length, or a stretch that has its words, keeps Whisper's time
     other = [("Who else?", 0.55, first_end - 0.05), ("Okay.", squeezed, squeezed + 0.3)]
     kept = CallTranscriber(ScriptedSpeech(other, [])).transcribe(call, None, "stereo")  # type: ignore[arg-type]
-    assert [w.start for w in kept.words if w.text == "Okay."] == [squeezed]
+    [stays] = [w for w in kept.words if w.text == "Okay."]
+    assert stays.start >= squeezed  # not moved back to where nothing was heard
 
 
 # --- drill ids -------------------------------------------------------------------------------
@@ -383,3 +384,37 @@ def test_progress_shows_real_call_and_practice_levels_in_one_format(
     [line] = [x for x in text.splitlines() if "discovery questions" in x and "real calls" in x]
     assert re.search(r"real calls \d\.\d/5, practice \d\.\d/5$", line), line
     assert re.search(r"real calls \d\.\d/5, not practised yet$", text, re.M), text
+
+
+# --- a stereo channel's word times on its own speech ------------------------------------------
+
+
+def test_a_reply_after_a_pause_is_not_an_interruption_when_whisper_stretches_the_words(
+    tmp_path: Path,
+) -> None:
+    """On the walk's stereo call (0.4 s between every turn), Whisper's last word of a turn ran
+    on ~0.5 s and the first word of the reply started early: "interruptions 2" on a call with
+    none, and a response latency of 0.3 s. Each channel's silence now bounds its words."""
+    from roleplay.adapters.call_audio import CallTranscriber
+    from roleplay.domain.call import to_turns, utterances
+    from roleplay.domain.kpis import compute
+    from tests.calls import write_stereo
+
+    t = np.arange(int(7.0 * SAMPLE_RATE)) / SAMPLE_RATE
+    buzz = (0.2 * np.sin(2 * np.pi * 180 * t)).astype(np.float32)
+    customer = np.where((t >= 1.0) & (t < 3.0), buzz, 0).astype(np.float32)
+    rep = np.where((t >= 3.4) & (t < 6.0), buzz, 0).astype(np.float32)
+    call = write_stereo(tmp_path / "call.wav", rep, customer)
+    speech = ScriptedSpeech(
+        [("Sure,", 3.0, 3.9), ("go", 3.9, 4.5), ("on.", 4.5, 6.0)],  # the rep, 0.4 s early
+        [("We", 0.8, 1.5), ("plan", 1.5, 2.2), ("by", 2.2, 2.8), ("hand.", 2.8, 3.5)],  # late
+    )
+    found = CallTranscriber(speech).transcribe(call, None, "stereo")  # type: ignore[arg-type]
+    said = utterances(list(found.words))
+    assert [(u.speaker, u.start, u.end) for u in said] == [
+        ("right", 1.0, 3.0),
+        ("left", 3.4, 6.0),
+    ]  # was (0.8, 3.5) and (3.0, 6.0)
+    k = compute(to_turns(said, "left", {}), timed=True)
+    assert k.interruptions == 0  # was 1
+    assert k.avg_response_latency == pytest.approx(0.4)
