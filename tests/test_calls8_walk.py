@@ -418,3 +418,31 @@ def test_a_reply_after_a_pause_is_not_an_interruption_when_whisper_stretches_the
     k = compute(to_turns(said, "left", {}), timed=True)
     assert k.interruptions == 0  # was 1
     assert k.avg_response_latency == pytest.approx(0.4)
+
+
+def test_drills_from_two_calls_on_one_skill_are_told_apart_by_title(
+    mini_workspace: Path, tmp_path: Path
+) -> None:
+    """Before, both read "From a real call: ..." in `today`, and the briefing said "You are
+    calling Customer, the customer from your recorded call at their company."."""
+    first = kept_call(mini_workspace, tmp_path, "Berg renewal.txt")
+    second = kept_call(mini_workspace, tmp_path, "Lund pilot.txt", CALL + " ")
+    titles = [
+        yaml.safe_load(p.read_text())["title"]
+        for sid in (first, second)
+        for p in made_files(mini_workspace, sid)[:1]
+    ]
+    assert titles[0].startswith("From the call Berg renewal.txt: ")
+    assert titles[1].startswith("From the call Lund pilot.txt: ")
+    drill = json.loads(invoke(mini_workspace, "call-drills", first, "--json").stdout)[0]
+    played = invoke(
+        mini_workspace,
+        "practice",
+        "from-call-berg-renewal-" + drill["skill"],
+        "--text",
+        input="/end\n\n",
+    )
+    assert played.exit_code == 0, played.output
+    assert "You are calling Dana, a customer at the company on your recorded call." in (
+        played.stdout
+    )

@@ -100,12 +100,17 @@ def drill_id(t: Transcript, moment: Moment) -> str:
     trainer would name it ("from-call-acme-renewal-active-listening"). Before, it was made
     of the session id ("from-call-call-ff9524-active-listening"). Not unique by itself: two
     calls can share a file name (services/call_drills.py numbers the second)."""
-    source = t.record.settings.get("source") or t.record.scenario.title or ""
-    stem = PurePath(str(source)).stem if source else ""
+    source = call_name(t)
+    stem = PurePath(source).stem if source else ""
     name = re.sub(r"^(?:call-)+|(?:-call)+$", "", slug(stem)) if stem else ""
     if not name or name == "call":  # "call.wav" said nothing: the day it was scored
         name = f"{t.record.started_at:%Y-%m-%d}"
     return f"{DRILL_PREFIX}{name}-{slug(moment.skill)}"
+
+
+def call_name(t: Transcript) -> str:
+    """The recorded call's file name ("Berg renewal.wav"), or "" when it was not kept."""
+    return str(t.record.settings.get("source") or t.record.scenario.title or "")
 
 
 def legacy_drill_id(t: Transcript, moment: Moment) -> str:
@@ -150,7 +155,7 @@ def drill_scenario(
         skills = [s for s in doc.get("skills", []) if s in trained]
         doc["skills"] = [moment.skill, *[s for s in skills if s != moment.skill]]
         doc["id"] = drill_id(t, moment)
-        doc["title"] = f"{base.get('title', 'Call')} · from a real call"
+        doc["title"] = f"{base.get('title', 'Call')} · from {_the_call(t)}"
         doc["version"] = 1
         doc["rubric"] = rubric.id
         doc["notes"] = (
@@ -174,7 +179,7 @@ def _minimal(
     words = moment.opening.text.strip()
     return {
         "id": drill_id(t, moment),
-        "title": f"From a real call: {moment.name}",
+        "title": f"From {_the_call(t)}: {moment.name}",
         "version": 1,
         "language": t.record.language,
         "skills": [moment.skill],
@@ -183,8 +188,10 @@ def _minimal(
         "rubric": rubric.id,
         "persona": {
             "name": _customer_name(t),
-            "role": "the customer from your recorded call",
-            "company": "their company",
+            # "You are calling Customer, a customer at the company on your recorded call."
+            # (it read "..., the customer from your recorded call at their company.")
+            "role": "a customer",
+            "company": "the company on your recorded call",
             "personality": "As on the recorded call: their concerns are the ones they raised.",
             "speaking_style": "Like on the call: short, everyday sentences.",
         },
@@ -213,6 +220,13 @@ def _minimal(
         ),
         "drills": [drill],
     }
+
+
+def _the_call(t: Transcript) -> str:
+    """How a drill's title names its call: two calls' drills on one skill were both "From a
+    real call: Active listening" in `today` and the app's lists."""
+    name = call_name(t)
+    return f"the call {name}" if name else "a real call"
 
 
 # What `transcribe --speakers` calls the sides until told who is who, and the customer after.
