@@ -446,3 +446,12 @@ def test_drills_from_two_calls_on_one_skill_are_told_apart_by_title(
     assert "You are calling Dana, a customer at the company on your recorded call." in (
         played.stdout
     )
+
+
+def test_a_number_whisper_split_at_its_separator_reads_as_one() -> None:
+    """The walk's transcript read "Maybe 20 ,000 crowns" (Whisper's words "20" ",000")."""
+    from roleplay.domain.call import SpokenWord, utterances
+
+    said = ["Maybe", "20", ",000", "crowns,", "or", "2", ".5", "per", "cent."]
+    found = utterances([SpokenWord(w, i * 0.3, i * 0.3 + 0.25, "B") for i, w in enumerate(said)])
+    assert [u.text for u in found] == ["Maybe 20,000 crowns, or 2.5 per cent."]

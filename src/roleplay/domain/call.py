@@ -71,8 +71,16 @@ def utterances(words: list[SpokenWord], pause: float = PAUSE) -> list[Utterance]
     return sorted(found, key=lambda u: (u.start, u.end))
 
 
+# Whisper splits a number at its separator: "20" ",000", "2" ".5" (joined, "20 ,000 crowns").
+_NUMBER_PART = re.compile(r"^[,.]\d")
+
+
 def _utterance(group: list[SpokenWord]) -> Utterance:
-    text = " ".join(w.text.strip() for w in group if w.text.strip())
+    text = ""
+    for w in group:
+        said = w.text.strip()
+        if said:
+            text += said if not text or _NUMBER_PART.match(said) else f" {said}"
     return Utterance(group[0].speaker, group[0].start, group[-1].end, text, tuple(group))
 
 
