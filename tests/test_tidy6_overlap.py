@@ -66,7 +66,7 @@ def test_a_recorded_mono_call_with_overlapping_words() -> None:
     check(to_turns(found, "Kari", {}))
     # what `transcribe --speakers` writes reads back as the same turns
     lines = transcript_lines(found, {})
-    assert "[00:05.0 - 00:05.4] Kari: Right." in lines
+    assert "  [00:05.0 - 00:05.4] Kari (over Ola): Right." in lines  # marked (calls8)
     check(parse("\n".join(lines), "Kari").turns)
 
 

@@ -90,20 +90,26 @@ class CallTranscriber:
             words: list[SpokenWord] = []
             lang = "en"
             for label, audio in zip(STEREO_LABELS, sides, strict=True):
-                result = self.stt.transcribe_samples(
-                    audio, language, _stage(tell, f"{label} channel")
-                )
+                stage = f"{label} channel"
+                result = self.stt.transcribe_samples(audio, language, _stage(tell, stage))
+                tell(stage, duration, duration)  # the last words end before the call does
                 lang = result.language
-                words += [SpokenWord(w.text, w.start, w.end, label) for w in _words(result)]
+                found = on_speech(placed(_words(result), audio), audio)
+                words += [SpokenWord(w.text, w.start, w.end, label) for w in found]
             words.sort(key=lambda w: w.start)
             return CallWords("stereo", _in_order(words), tuple(words), duration, lang)
         result = self.stt.transcribe_samples(
             sides[0], language, lambda done, total: tell("transcribing", done, total)
         )
-        found = _words(result)
-        tell("telling the voices apart", 0, duration)
+        tell("transcribing", duration, duration)  # the last words end before the call does
+        found = placed(_words(result), sides[0])
+        stage = "telling the voices apart"
+        tell(stage, 0, duration)
         who = speakers_of_words(
-            sides[0], [(w.start, w.end) for w in found], texts=[w.text for w in found]
+            sides[0],
+            [(w.start, w.end) for w in found],
+            texts=[w.text for w in found],
+            progress=lambda share: tell(stage, share * duration, duration),
         )
         spoken = [
             SpokenWord(w.text, w.start, w.end, MONO_LABELS[k])
@@ -118,6 +124,106 @@ def _stage(tell: Progress, stage: str) -> Callable[[float, float], None]:
 
 def _words(result: Transcription) -> list[Word]:
     return [w for s in result.segments for w in s.words if w.text.strip()]
+
+
+SQUEEZED = 0.02  # seconds: a word Whisper timed this short was not aligned to its speech
+
+
+def placed(words: list[Word], audio: NDArray[np.float32]) -> list[Word]:
+    """`words` with a squeezed word put back where it was said.
+
+    Whisper decodes only the speech its filter (Silero VAD) finds, cut out and joined. A
+    short word said alone before a pause ("Right.", "Okay.") can be aligned with no length
+    at the join, and faster-whisper then gives it the time of the next stretch of speech:
+    on a 2-minute call, "Okay." said at 0:45.1 was timed 0:47.6, at the start of the rep's
+    next sentence, so the transcript showed it there. Segment times cannot correct it
+    (faster-whisper makes a segment's start its first word's). The filter's stretches can:
+    a squeezed word at the start of a stretch (within its padding, before any speech),
+    whose previous stretch holds no word, was said in that previous stretch. Only then is it
+    moved; every other word keeps Whisper's time."""
+    suspects = [
+        i
+        for i, w in enumerate(words)
+        if w.end - w.start <= SQUEEZED and (i == 0 or words[i - 1].end <= w.start)
+    ]
+    if not suspects:
+        return words  # the filter is run again only when a word needs it (~0.7 s a channel)
+    from dataclasses import replace
+
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    options = VadOptions()  # as WhisperModel.transcribe(vad_filter=True) runs it
+    pad = options.speech_pad_ms / 1000
+    stretches = [
+        (c["start"] / SAMPLE_RATE, c["end"] / SAMPLE_RATE)
+        for c in get_speech_timestamps(audio, options)
+    ]
+    moves: dict[int, list[int]] = {}  # a stretch -> the squeezed words said in it
+    for i in suspects:
+        w = words[i]
+        k = next((k for k, (a, _b) in enumerate(stretches) if a - 0.01 <= w.start <= a + pad), 0)
+        if k == 0:
+            continue
+        first = i == 0 or words[i - 1].end < stretches[k][0] - 0.01
+        if not (first or (moves.get(k - 1) or [-1])[-1] == i - 1):
+            continue  # the stretch starts with a word that stays: this one stays after it
+        a, b = stretches[k - 1]
+        if any(x.start < b and x.end > a for x in words):
+            continue  # the previous stretch has its words: nothing is missing there
+        moves.setdefault(k - 1, []).append(i)
+    out = list(words)
+    for k, moved in moves.items():
+        a, b = stretches[k]
+        start = min(a + pad, (a + b) / 2)  # the speech inside the filter's padding
+        step = (max(start, b - pad) - start) / len(moved)
+        for n, i in enumerate(moved):
+            at = start + n * step
+            out[i] = replace(words[i], start=round(at, 2), end=round(at + step, 2))
+    return out
+
+
+QUIET_DB = 30.0  # a 10 ms frame this far below the channel's loud speech holds no speech
+
+
+def on_speech(words: list[Word], audio: NDArray[np.float32]) -> list[Word]:
+    """A stereo channel's words with their edges on the channel's own speech.
+
+    Whisper's word times stretch into the silence around a sentence: on a 2-minute call the
+    last word of a turn ran on ~0.5 s past its end, and the first word of the reply started
+    up to ~1 s early, so a reply after a 0.4 s pause counted as an interruption (two on a
+    call with none) and response latency came out short. A channel of a stereo call holds
+    one side, so where it is silent that side is: each word's start and end move inward to
+    its first and last frame of speech. A word with no speech under it keeps its times.
+    Mono calls are not trimmed: the other side's voice is in the same signal."""
+    from dataclasses import replace
+
+    import numpy as np
+
+    frame = SAMPLE_RATE // 100
+    usable = len(audio) // frame * frame
+    if not words or usable == 0:
+        return words
+    rms = np.sqrt(np.mean(audio[:usable].reshape(-1, frame).astype(np.float64) ** 2, axis=1))
+    voiced = rms[rms > 0]
+    if len(voiced) == 0:
+        return words
+    loud = rms > float(np.percentile(voiced, 95)) * 10 ** (-QUIET_DB / 20)
+    out: list[Word] = []
+    for w in words:
+        a = max(0, int(w.start * 100))
+        b = min(len(loud), int(np.ceil(w.end * 100)))
+        hits = np.flatnonzero(loud[a:b])
+        if len(hits) == 0:
+            out.append(w)
+            continue
+        out.append(
+            replace(
+                w,
+                start=round(float(a + hits[0]) / 100, 2),
+                end=round(float(a + hits[-1] + 1) / 100, 2),
+            )
+        )
+    return out
 
 
 def _in_order(words: list[SpokenWord]) -> tuple[str, ...]:

@@ -10,7 +10,7 @@ Nothing is downloaded and torch is not needed.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING
@@ -163,9 +163,11 @@ def span_vectors(
     audio: NDArray[np.float32],
     spans: Sequence[tuple[int, int]],
     groups: Sequence[Sequence[int]] | None = None,
+    progress: Callable[[float], None] | None = None,
 ) -> NDArray[np.float32]:
     """(len(spans), 256): a unit-length d-vector for each (first, end) span of 10 ms frames;
-    `groups` (lists of span indices, default: all in one) are read apart from each other."""
+    `groups` (lists of span indices, default: all in one) are read apart from each other.
+    `progress` is told the share of the pieces read (0-1) after each batch."""
     mel = mel_frames(audio)
     total = len(mel)
     clipped = [(min(a, total - 1), max(min(b, total), min(a, total - 1) + 1)) for a, b in spans]
@@ -187,6 +189,7 @@ def span_vectors(
     for k in order:
         padded = -(-len(pieces[k][0]) // ROUND) * ROUND
         batch_of.setdefault(padded, []).append(k)
+    read = 0
     for length, members in batch_of.items():
         x = np.zeros((len(members), length, N_MELS), np.float32)
         for row, k in enumerate(members):
@@ -200,6 +203,9 @@ def span_vectors(
             np.add.at(sums, owner[heard], mine[heard])
             np.add.at(counts, owner[heard], 1)
             last[np.unique(owner)] = mine[-1]
+        read += len(members)
+        if progress is not None:
+            progress(read / len(pieces))
     out = np.where(counts[:, None] > 0, sums, last)
     normed: NDArray[np.float32] = out / (np.linalg.norm(out, axis=1, keepdims=True) + 1e-9)
     return normed

@@ -335,10 +335,11 @@ def real_calls_text(p: Progress) -> list[str]:
     if r.skills:
         width = max(len(skill_name(s.skill)) for s in r.skills)
         for s in r.skills:
-            practice = "not practised" if s.practice_level is None else f"{s.practice_level}/5"
+            # One format for both levels: "real calls 2.0/5, practice 2/5" read as two scales.
+            level = s.practice_level
+            practice = "not practised yet" if level is None else f"practice {level:.1f}/5"
             out.append(
-                f"  {skill_name(s.skill):<{width}}  real calls {s.real_level:.1f}/5, "
-                f"practice {practice}"
+                f"  {skill_name(s.skill):<{width}}  real calls {s.real_level:.1f}/5, {practice}"
             )
     return out
 

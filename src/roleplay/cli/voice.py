@@ -152,7 +152,7 @@ def _transcribe_speakers(
     as_json: bool,
 ) -> None:
     from roleplay.cli.calls import given_rep, label_problem, named, read_call
-    from roleplay.domain.call import guess_rep, merged, transcript_lines, utterances
+    from roleplay.domain.call import guess_rep, said_over, transcript_lines, utterances
 
     rep_channel, rep_speaker = rep_side
     if rep is not None and (problem := label_problem(rep, text=not as_json)):
@@ -191,7 +191,9 @@ def _transcribe_speakers(
                                 for w in u.words
                             ],
                         }
-                        for u in merged(found)
+                        # "over": whom a backchannel was said over, as the text marks it
+                        | ({"over": host} if host else {})
+                        for u, host in said_over(found, names)
                     ],
                 }
             )

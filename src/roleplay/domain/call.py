@@ -17,7 +17,7 @@ and the rep was credited with the customer's seconds of talk.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from roleplay.domain.kpis import OVERLAP
@@ -71,8 +71,16 @@ def utterances(words: list[SpokenWord], pause: float = PAUSE) -> list[Utterance]
     return sorted(found, key=lambda u: (u.start, u.end))
 
 
+# Whisper splits a number at its separator: "20" ",000", "2" ".5" (joined, "20 ,000 crowns").
+_NUMBER_PART = re.compile(r"^[,.]\d")
+
+
 def _utterance(group: list[SpokenWord]) -> Utterance:
-    text = " ".join(w.text.strip() for w in group if w.text.strip())
+    text = ""
+    for w in group:
+        said = w.text.strip()
+        if said:
+            text += said if not text or _NUMBER_PART.match(said) else f" {said}"
     return Utterance(group[0].speaker, group[0].start, group[-1].end, text, tuple(group))
 
 
@@ -95,13 +103,18 @@ def enclosed(spans: Sequence[tuple[str, float, float]]) -> set[int]:
     return inside
 
 
-def floor_turns(found: list[Utterance], overlaps: bool = True) -> list[tuple[Utterance, bool]]:
+def floor_turns(
+    found: list[Utterance], overlaps: bool = True, marked: Collection[int] = ()
+) -> list[tuple[Utterance, bool]]:
     """Turns in order, each with whether it is an overlap (said wholly inside another
     speaker's utterance: kept apart, just after the turn it was said in). `overlaps=False`:
     the times say nothing of who spoke over whom (a transcript without end times), so
-    consecutive utterances of one speaker merge and that is all. A recording's words and a
-    transcript file's lines (transcript_file.py) are made into turns here alike."""
+    consecutive utterances of one speaker merge and that is all. `marked`: the indices of
+    utterances a transcript marks as said over the other side (OVER), overlaps whatever
+    their times. A recording's words and a transcript file's lines (transcript_file.py) are
+    made into turns here alike."""
     inside = enclosed([(u.speaker, u.start, u.end) for u in found]) if overlaps else set()
+    inside |= set(marked)
     out: list[tuple[Utterance, bool]] = []
     pending: list[Utterance] = []
     floor = -1  # where the turn that holds the floor is in `out`
@@ -153,12 +166,45 @@ def stamp(seconds: float) -> str:
     return f"{int(minutes):02d}:{rest:04.1f}"
 
 
+# How a transcript marks a line said wholly inside the other side's sentence, as `show`
+# does: "Kari (over Customer): Right.". transcript_file.py reads the mark back.
+OVER = re.compile(r"^(?P<name>.*?\S)\s+\(over (?P<host>[^()]*)\)$")
+
+
+def over_label(name: str, host: str) -> str:
+    return f"{name} (over {host})"
+
+
+def said_over(found: list[Utterance], names: dict[str, str]) -> list[tuple[Utterance, str | None]]:
+    """The turns as `transcribe --speakers` writes them, each with the name of whom it was
+    said over (None: it holds the floor): the turn said just before it by someone else."""
+    out: list[tuple[Utterance, str | None]] = []
+    floor_by: list[str] = []  # who held the floor, in order
+    for u, overlap in floor_turns(found):
+        name = names.get(u.speaker, u.speaker)
+        if not overlap:
+            floor_by.append(name)
+            out.append((u, None))
+            continue
+        host = next((n for n in reversed(floor_by) if n != name), "the other side")
+        out.append((u, host))
+    return out
+
+
 def transcript_lines(found: list[Utterance], names: dict[str, str]) -> list[str]:
-    """The `transcribe --speakers` text, which `score --transcript` reads back as it is."""
-    return [
-        f"[{stamp(u.start)} - {stamp(u.end)}] {names.get(u.speaker, u.speaker)}: {u.text}"
-        for u in merged(found)
-    ]
+    """The `transcribe --speakers` text, which `score --transcript` reads back as it is. A
+    line said wholly inside the other side's sentence ("Right.") is indented under it and
+    marked as `show` marks it: "Kari (over Customer): Right."; before, it read as a turn the
+    rep took, between the customer's sentence and the rep's reply."""
+    lines = []
+    for u, host in said_over(found, names):
+        name = names.get(u.speaker, u.speaker)
+        at = f"[{stamp(u.start)} - {stamp(u.end)}]"
+        if host is None:
+            lines.append(f"{at} {name}: {u.text}")
+        else:
+            lines.append(f"  {at} {over_label(name, host)}: {u.text}")
+    return lines
 
 
 # What a rep says and a customer rarely does: greeting the caller on behalf of the company,

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from pathlib import PurePath
 from typing import Any
 
 from roleplay.domain.call import SIDE_NAMES
@@ -94,6 +95,31 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40] or "call"
 
 
+def drill_id(t: Transcript, moment: Moment) -> str:
+    """The scenario id of a drill made from `t`: the call's file name and the skill, as a
+    trainer would name it ("from-call-acme-renewal-active-listening"). Before, it was made
+    of the session id ("from-call-call-ff9524-active-listening"). Not unique by itself: two
+    calls can share a file name (services/call_drills.py numbers the second)."""
+    source = call_name(t)
+    stem = PurePath(source).stem if source else ""
+    name = re.sub(r"^(?:call-)+|(?:-call)+$", "", slug(stem)) if stem else ""
+    if not name or name == "call":  # "call.wav" said nothing: the day it was scored
+        name = f"{t.record.started_at:%Y-%m-%d}"
+    return f"{DRILL_PREFIX}{name}-{slug(moment.skill)}"
+
+
+def call_name(t: Transcript) -> str:
+    """The recorded call's file name ("Berg renewal.wav"), or "" when it was not kept."""
+    return str(t.record.settings.get("source") or t.record.scenario.title or "")
+
+
+def legacy_drill_id(t: Transcript, moment: Moment) -> str:
+    """The id drills made from `t` had before drill_id: a file made then is still the drill
+    made from this moment (found again, not made a second time)."""
+    tag = slug(t.record.id)[-12:].strip("-")
+    return f"{DRILL_PREFIX}{tag}-{slug(moment.criterion)}"
+
+
 def drill_scenario(
     moment: Moment,
     t: Transcript,
@@ -105,7 +131,6 @@ def drill_scenario(
 
     `base`: the chosen scenario's own mapping (as loaded from its YAML); persona, context,
     facts, objections, endings and variations are kept; its drills are not."""
-    session_tag = slug(t.record.id)[-12:].strip("-")
     words = moment.opening.text.strip()
     trained = set(rubric.skills)
     drill: dict[str, Any] = {
@@ -129,8 +154,8 @@ def drill_scenario(
         doc = {k: v for k, v in base.items() if k not in {"drills", "notes"}}
         skills = [s for s in doc.get("skills", []) if s in trained]
         doc["skills"] = [moment.skill, *[s for s in skills if s != moment.skill]]
-        doc["id"] = f"{DRILL_PREFIX}{session_tag}-{slug(moment.criterion)}"
-        doc["title"] = f"{base.get('title', 'Call')} · from a real call"
+        doc["id"] = drill_id(t, moment)
+        doc["title"] = f"{base.get('title', 'Call')} · from {_the_call(t)}"
         doc["version"] = 1
         doc["rubric"] = rubric.id
         doc["notes"] = (
@@ -142,19 +167,19 @@ def drill_scenario(
             drill["time_limit"] = int(max(60, min(150, whole - 30)))
         doc["drills"] = [drill]
         return doc
-    return _minimal(moment, t, rubric, drill, session_tag)
+    return _minimal(moment, t, rubric, drill)
 
 
 def _minimal(
-    moment: Moment, t: Transcript, rubric: Rubric, drill: dict[str, Any], tag: str
+    moment: Moment, t: Transcript, rubric: Rubric, drill: dict[str, Any]
 ) -> dict[str, Any]:
     """A scenario made from the call alone: the customer as they came across on it."""
     said = [x.text.strip() for x in floor(t.turns) if x.speaker == "customer" and x.text.strip()]
     heard = " / ".join(said[:8])[:900].rstrip(" .")  # the sentence below ends it: never ".."
     words = moment.opening.text.strip()
     return {
-        "id": f"{DRILL_PREFIX}{tag}-{slug(moment.criterion)}",
-        "title": f"From a real call: {moment.name}",
+        "id": drill_id(t, moment),
+        "title": f"From {_the_call(t)}: {moment.name}",
         "version": 1,
         "language": t.record.language,
         "skills": [moment.skill],
@@ -163,8 +188,10 @@ def _minimal(
         "rubric": rubric.id,
         "persona": {
             "name": _customer_name(t),
-            "role": "the customer from your recorded call",
-            "company": "their company",
+            # "You are calling Customer, a customer at the company on your recorded call."
+            # (it read "..., the customer from your recorded call at their company.")
+            "role": "a customer",
+            "company": "the company on your recorded call",
             "personality": "As on the recorded call: their concerns are the ones they raised.",
             "speaking_style": "Like on the call: short, everyday sentences.",
         },
@@ -193,6 +220,13 @@ def _minimal(
         ),
         "drills": [drill],
     }
+
+
+def _the_call(t: Transcript) -> str:
+    """How a drill's title names its call: two calls' drills on one skill were both "From a
+    real call: Active listening" in `today` and the app's lists."""
+    name = call_name(t)
+    return f"the call {name}" if name else "a real call"
 
 
 # What `transcribe --speakers` calls the sides until told who is who, and the customer after.

@@ -9,7 +9,10 @@ lines are ignored; a UTF-8 BOM is fine; the file line `transcribe` prints first
 b.wav` prints one such line per recording) is refused, as one JSON of several is: scored as
 one, the second recording's line was glued onto a turn and both calls were judged together.
 `transcribe --json` output is read too (its segments carry a `speaker` when made with
---speakers). Every speaker other than the rep is the customer.
+--speakers). Every speaker other than the rep is the customer. A line said wholly inside the
+other side's sentence is marked as `transcribe --speakers` and `show` mark it ("Kari (over
+Customer): Right."; `"over": "Customer"` in JSON): it is Kari's line, kept apart as a
+backchannel (kpis.floor) whatever its times say.
 
 The rep's lines are those of the speaker named `rep`, or, with `side`, of the side that
 `transcribe --speakers` named without being told the rep ("Speaker A", "Left"...: the options
@@ -26,7 +29,7 @@ from collections import Counter
 from dataclasses import dataclass
 from itertools import pairwise
 
-from roleplay.domain.call import SIDE_NAMES, Utterance, floor_turns, guess_rep
+from roleplay.domain.call import OVER, SIDE_NAMES, Utterance, floor_turns, guess_rep
 from roleplay.domain.kpis import OVERLAP
 from roleplay.domain.session import Speaker, Turn
 from roleplay.domain.suggest import did_you_mean
@@ -59,7 +62,8 @@ class ParsedTranscript:
     timed: bool
 
 
-Row = tuple[str, str, float | None, float | None]  # speaker, text, start, end
+# speaker, text, start, end, and whether the line is marked as said over the other side
+Row = tuple[str, str, float | None, float | None, bool]
 
 
 def parse(
@@ -97,16 +101,16 @@ def _text_rows(text: str, file: str) -> list[Row]:
             continue
         m = _LINE.match(raw)
         if m and (m["bracketed"] or m["plain"]) and not _looks_like_prose(m):
-            name = (m["bracketed"] or m["plain"]).strip()
-            rows.append((name, m["text"].strip(), _seconds(m["ts"]), _seconds(m["te"])))
+            name, over = _name((m["bracketed"] or m["plain"]).strip())
+            rows.append((name, m["text"].strip(), _seconds(m["ts"]), _seconds(m["te"]), over))
         elif _UNLABELLED.match(raw):
             unlabelled += 1
             if not rows:
                 raise TranscriptFileError(f"{file}:{number}: this transcript {_NO_SPEAKERS}")
-            rows.append((*rows[-1][:1], raw.split("]", 1)[1].strip(), *_range(raw)))
+            rows.append((rows[-1][0], raw.split("]", 1)[1].strip(), *_range(raw), False))
         elif rows:
-            speaker, said, at, end = rows[-1]
-            rows[-1] = (speaker, f"{said} {raw.strip()}", at, end)
+            speaker, said, at, end, over = rows[-1]
+            rows[-1] = (speaker, f"{said} {raw.strip()}", at, end, over)
         else:
             raise TranscriptFileError(
                 f"{file}:{number}: expected 'Speaker: text' or '[Speaker]: text', got "
@@ -149,13 +153,14 @@ def _json_rows(text: str, file: str) -> list[Row]:
         speaker = seg.get("speaker")
         if not isinstance(speaker, str) or not speaker:
             raise TranscriptFileError(f"{file}: segments[{i}]: this transcript {_NO_SPEAKERS}")
-        start, end = seg.get("start"), seg.get("end")
+        start, end, over = seg.get("start"), seg.get("end"), seg.get("over")
         rows.append(
             (
                 speaker,
                 seg["text"].strip(),
                 float(start) if isinstance(start, int | float) else None,
                 float(end) if isinstance(end, int | float) else None,
+                isinstance(over, str) and bool(over),  # whom it was said over
             )
         )
     return rows
@@ -193,10 +198,11 @@ def _turns(
     # apart just after the turn it was said in, as a recording's words are (domain/call.py).
     lines = [
         Utterance(name, at or 0.0, (until if ranged else at) or 0.0, said)
-        for name, said, at, until in rows
+        for name, said, at, until, _over in rows
     ]
+    marked = [i for i, row in enumerate(rows) if row[4]]  # "Kari (over Customer): Right."
     turns: list[Turn] = []
-    for u, overlap in floor_turns(lines, overlaps=ranged):
+    for u, overlap in floor_turns(lines, overlaps=ranged, marked=marked):
         role: Speaker = "rep" if u.speaker == rep_name else "customer"
         start = u.start if timed else float(len(turns))  # untimed: one second a turn
         turns.append(
@@ -228,11 +234,11 @@ def _which_is_the_rep(rows: list[Row], names: list[str], rep: str | None, mentio
     found = sorted(
         (
             Utterance(name, float(i) if at is None else at, float(i) if at is None else at, said)
-            for i, (name, said, at, _end) in enumerate(rows)
+            for i, (name, said, at, _end, _over) in enumerate(rows)
         ),
         key=lambda u: u.start,
     )
-    guess = guess_rep(found, timed=all(at is not None for _n, _s, at, _e in rows))
+    guess = guess_rep(found, timed=all(at is not None for _n, _s, at, _e, _o in rows))
     why = "; ".join(guess.reasons)
     sides = {name: key for key, name in SIDE_NAMES.items()}
     if set(names) <= set(sides):  # the names `transcribe --speakers` gives each side
@@ -258,8 +264,15 @@ def _which_is_the_rep(rows: list[Row], names: list[str], rep: str | None, mentio
 
 def _looks_like_prose(m: re.Match[str]) -> bool:
     """'Note that the price: 40k' is a sentence, not a speaker label."""
-    name = (m["bracketed"] or m["plain"] or "").strip()
+    name, _over = _name((m["bracketed"] or m["plain"] or "").strip())
     return len(name.split()) > 4
+
+
+def _name(label: str) -> tuple[str, bool]:
+    """A line's speaker, and whether the line is marked as said over the other side, as
+    `transcribe --speakers` and `show` mark it: "Kari (over Customer)" is Kari's line."""
+    m = OVER.match(label)
+    return (m["name"], True) if m else (label, False)
 
 
 def _seconds(ts: str | None) -> float | None:

@@ -12,6 +12,7 @@ real calls when that skill comes up (domain/queue.py).
 
 from __future__ import annotations
 
+import itertools
 import os
 import tempfile
 from dataclasses import dataclass
@@ -22,7 +23,12 @@ from typing import Any
 import yaml
 
 from roleplay.atomic import write_atomic
-from roleplay.domain.call_drill import Moment, drill_scenario, weakest_moments
+from roleplay.domain.call_drill import (
+    Moment,
+    drill_scenario,
+    legacy_drill_id,
+    weakest_moments,
+)
 from roleplay.domain.scorecard import Scorecard
 from roleplay.domain.session import Transcript
 from roleplay.services.catalog import Catalog, load_catalog
@@ -96,6 +102,10 @@ def make_drills(
             raise CallDrillError(f"{entry.path}: not a scenario mapping")
         base_doc = loaded
     docs = [drill_scenario(m, t, rubric_file.rubric, day, base_doc) for m in moments]
+    chosen: set[str] = set()
+    for moment, doc in zip(moments, docs, strict=True):
+        doc["id"] = _free_id(doc["id"], t, moment, catalog, scenarios_dir, chosen)
+        chosen.add(doc["id"])
     paths = [scenarios_dir / f"{doc['id']}.yaml" for doc in docs]
     there = [p for p in paths if p.exists() or p.is_symlink()]
     if there and not force:
@@ -133,6 +143,46 @@ def make_drills(
             MadeDrill(path, doc["id"], doc["drills"][0]["id"], moment.skill, moment, backup)
         )
     return made
+
+
+def _free_id(
+    wanted: str,
+    t: Transcript,
+    moment: Moment,
+    catalog: Catalog,
+    scenarios_dir: Path,
+    chosen: set[str],
+) -> str:
+    """The id for the drill on `moment`: `wanted` (the call's file name and the skill), or
+    that id numbered ("-2", "-3"...) when another call's drill, a trainer's scenario or
+    another moment of this call has it; the id of the file made from this very moment
+    before, so that it is found again (refused without --force, replaced with it), whether
+    made under `wanted` or under the session-id name drills had before it."""
+    legacy = legacy_drill_id(t, moment)
+    if (scenarios_dir / f"{legacy}.yaml").exists():
+        return legacy
+    for n in itertools.count(1):
+        candidate = wanted if n == 1 else f"{wanted}-{n}"
+        path = scenarios_dir / f"{candidate}.yaml"
+        if candidate in chosen:
+            continue
+        if path.exists() or path.is_symlink():
+            if _made_from(path, t):
+                return candidate
+            continue
+        entry = catalog.scenarios.get(candidate)
+        if entry is None or entry.path.resolve() == path.resolve():
+            return candidate
+    raise AssertionError("unreachable")  # itertools.count never ends
+
+
+def _made_from(path: Path, t: Transcript) -> bool:
+    """Was the drill file at `path` made from the call `t`? Its header and notes name the
+    session (a trainer's edits usually keep one of them)."""
+    try:
+        return t.record.id in path.read_text("utf-8", errors="replace")
+    except OSError:
+        return False
 
 
 def _create(path: Path, text: str) -> None:
