@@ -10,6 +10,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from roleplay.domain.text import printable
 from roleplay.presentation.workspace import short_path
+from roleplay.tui.later import while_open
 
 if TYPE_CHECKING:  # the first frame (Home) loads no domain models: they build pydantic ones
     from textual.app import ComposeResult
@@ -160,6 +161,7 @@ class TitleBar(Static):
     def on_resize(self) -> None:
         self._fit()
 
+    @while_open
     def _fit(self) -> None:
         """Which workspace's sessions these are (they differ by folder; `roleplay doctor`
         says more). A narrow terminal drops the subtitle, then the path's head."""

@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Footer, Input
 
 from roleplay.presentation.format import clock, duration, status
 from roleplay.tui.failures import ReportsFailures
+from roleplay.tui.later import while_open
 from roleplay.tui.widgets import PlainTable, TitleBar
 
 if TYPE_CHECKING:
@@ -91,6 +92,7 @@ class HistoryScreen(ReportsFailures, Screen[None]):
         self.action_reload()
         table.focus()
 
+    @while_open
     def action_reload(self) -> None:
         self._load()
 
@@ -145,6 +147,7 @@ class HistoryScreen(ReportsFailures, Screen[None]):
                 )
         self.app.call_from_thread(self._show, rows)
 
+    @while_open
     def _show(self, rows: list[Row]) -> None:
         self._rows = rows
         self._refill()

@@ -17,6 +17,7 @@ from roleplay.domain.variation import draw
 from roleplay.presentation.format import clock
 from roleplay.services.catalog import Catalog
 from roleplay.tui.failures import ReportsFailures
+from roleplay.tui.later import while_open
 from roleplay.tui.widgets import PlainTable, TitleBar, shown
 
 if TYPE_CHECKING:
@@ -136,6 +137,7 @@ class LibraryScreen(ReportsFailures, Screen[None]):
         catalog = self.rapp.services.catalog()
         self.app.call_from_thread(self._show, catalog)
 
+    @while_open
     def _show(self, catalog: Catalog) -> None:
         self._catalog = catalog
         self._entries = entries(catalog)

@@ -14,6 +14,7 @@ from textual.widgets import Footer, Select, Static
 from textual_plotext import PlotextPlot
 
 from roleplay.tui.failures import ReportsFailures
+from roleplay.tui.later import while_open
 from roleplay.tui.widgets import TitleBar, plain, plural
 
 if TYPE_CHECKING:
@@ -46,6 +47,7 @@ class ProgressScreen(ReportsFailures, Screen[None]):
         self.rapp.sessions_changed.subscribe(self, lambda _id: self.action_reload())
         self.action_reload()
 
+    @while_open
     def action_reload(self) -> None:
         self._load()
 
@@ -61,9 +63,11 @@ class ProgressScreen(ReportsFailures, Screen[None]):
             return
         self.app.call_from_thread(self._show, data)
 
+    @while_open
     def _summary(self, text: str) -> None:
         self.query_one("#progress-summary", Static).update(plain(text))  # skill names: not markup
 
+    @while_open
     def _show(self, data: Any) -> None:
         self._progress = data
         c = data.commitments

@@ -16,6 +16,7 @@ from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from roleplay.domain.history import SessionView
 from roleplay.tui.failures import ReportsFailures
+from roleplay.tui.later import while_open
 from roleplay.tui.screens.practice import TurnLine
 from roleplay.tui.screens.scorecard import highlight, turn_text
 from roleplay.tui.widgets import TitleBar, level_bar, plain, shown
@@ -242,6 +243,7 @@ class ReviewScreen(ReportsFailures, Screen[None]):
             return
         self.app.call_from_thread(self._changed, view, done)
 
+    @while_open
     def _changed(self, view: SessionView, done: str) -> None:
         self.view = view
         self.call_later(self._render_view)

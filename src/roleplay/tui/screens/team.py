@@ -18,6 +18,7 @@ from textual_plotext import PlotextPlot
 
 from roleplay.errors import RoleplayError
 from roleplay.tui.failures import ReportsFailures
+from roleplay.tui.later import while_open
 from roleplay.tui.widgets import PlainTable, TitleBar, plain, shown
 
 if TYPE_CHECKING:
@@ -61,6 +62,7 @@ class TeamScreen(ReportsFailures, Screen[None]):
         self.rapp.sessions_changed.subscribe(self, lambda _id: self.action_reload())
         self.action_reload()
 
+    @while_open
     def action_reload(self) -> None:
         self._load()
 
@@ -76,9 +78,11 @@ class TeamScreen(ReportsFailures, Screen[None]):
         view = built.team_sections.view if built.team_sections else None
         self.app.call_from_thread(self._show, view)
 
+    @while_open
     def _problem(self, text: str) -> None:
         self.query_one("#team-summary", Static).update(plain(text))  # an error says what it says
 
+    @while_open
     def _show(self, view: TeamView | None) -> None:
         table = self.query_one("#team-table", DataTable)
         table.clear()
