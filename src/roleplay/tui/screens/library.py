@@ -11,14 +11,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Select, Static
+from textual.widgets import DataTable, Select, Static
 
 from roleplay.domain.variation import draw
 from roleplay.presentation.format import clock
 from roleplay.services.catalog import Catalog
 from roleplay.tui.failures import ReportsFailures
 from roleplay.tui.later import while_open
-from roleplay.tui.widgets import PlainTable, TitleBar, shown
+from roleplay.tui.widgets import KeysFooter, PlainTable, TitleBar, shown
 
 if TYPE_CHECKING:
     from roleplay.tui.app import RoleplayApp
@@ -96,7 +96,7 @@ class LibraryScreen(ReportsFailures, Screen[None]):
                 yield Static("", id="brief")
         with Vertical(id="problems-box"):
             yield Static("", id="problems")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self._columns(self._title_width())

@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from roleplay.presentation.format import clock
 from roleplay.services.engine import CallState, Conversation
@@ -43,6 +43,7 @@ from roleplay.tui.failures import ReportsFailures
 from roleplay.tui.later import while_open
 from roleplay.tui.widgets import (
     SMALL_HEIGHT,
+    KeysFooter,
     OfflineBanner,
     PersonaCard,
     TitleBar,
@@ -186,7 +187,7 @@ class PracticeScreen(ReportsFailures, Screen[None]):
         yield VerticalScroll(id="turns")
         yield Static("", id="partial")
         yield Input(placeholder="Type what you would say, Enter to send", id="say")
-        yield Footer()
+        yield KeysFooter()
 
     DEFAULT_CSS = """
     PracticeScreen.-small #say { border: none; height: 1; padding: 0 1; }

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, OptionList, Static
+from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from roleplay.domain.kpis import said_over
@@ -22,7 +22,7 @@ from roleplay.presentation.format import clock
 from roleplay.tui.failures import ReportsFailures
 from roleplay.tui.later import while_open
 from roleplay.tui.screens.practice import TurnLine
-from roleplay.tui.widgets import TitleBar, kpi_text, level_bar, shown
+from roleplay.tui.widgets import KeysFooter, TitleBar, kpi_text, level_bar, shown
 
 if TYPE_CHECKING:
     from roleplay.tui.app import RoleplayApp
@@ -109,7 +109,7 @@ class ScorecardScreen(ReportsFailures, Screen[None]):
                     yield Input(self.suggestion, id="commitment")
                     yield Button("Commit", id="commit", variant="primary")
                     yield Button("Skip", id="skip")
-        yield Footer()
+        yield KeysFooter()
 
     def _drill_offer(self) -> ComposeResult:
         """A real call's weakest moments and the offer to drill them, as `score --save` makes
@@ -327,7 +327,7 @@ class TranscriptScreen(Screen[None]):
                     classes=t.speaker,
                     id=f"turn-{t.index}",
                 )
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self._show_current()

@@ -10,13 +10,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label, Select, Static, Switch
+from textual.widgets import Button, Input, Label, Select, Static, Switch
 
 from roleplay.config import ConfigError, config_file, save_settings
 from roleplay.presentation.workspace import CHOOSE, describe, short_path
 from roleplay.tui.failures import ReportsFailures
 from roleplay.tui.later import while_open
-from roleplay.tui.widgets import TitleBar, plain, shown
+from roleplay.tui.widgets import KeysFooter, TitleBar, plain, shown
 
 if TYPE_CHECKING:
     from roleplay.tui.app import RoleplayApp
@@ -102,7 +102,7 @@ class SettingsScreen(ReportsFailures, Screen[None]):
                 yield Button("Save", id="save", variant="primary")
                 yield Button("Run doctor", id="doctor")
             yield Static("", id="doctor-result")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self._devices()

@@ -13,13 +13,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 from textual_plotext import PlotextPlot
 
 from roleplay.errors import RoleplayError
 from roleplay.tui.failures import ReportsFailures
 from roleplay.tui.later import while_open
-from roleplay.tui.widgets import PlainTable, TitleBar, plain, shown
+from roleplay.tui.widgets import KeysFooter, PlainTable, TitleBar, plain, shown
 
 if TYPE_CHECKING:
     from roleplay.services.team_view import TeamView
@@ -53,7 +53,7 @@ class TeamScreen(ReportsFailures, Screen[None]):
             yield PlainTable(id="team-table", cursor_type="row", zebra_stripes=True)
             yield Static("", id="team-idle")
             yield PlotextPlot(id="team-plot")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#team-table", DataTable)
