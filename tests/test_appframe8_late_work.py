@@ -112,3 +112,27 @@ async def test_ending_the_call_while_the_customer_answers_keeps_their_line(
     [record] = app.services.store.records()
     assert record.outcome == "rep-ended"
     assert app.services.store.load(record.id).turns[-1].text.endswith("pilot in March.")
+
+
+async def test_the_last_screen_asked_for_while_starting_is_the_one_shown(tmp_path: Path) -> None:
+    """F3 then F1 pressed while roleplay was starting: Today was shown, then History opened
+    by itself once the services were built (the first choice was kept, the last ignored)."""
+    ws = make_workspace(tmp_path)
+    release = threading.Event()
+
+    def builder() -> Any:
+        release.wait(60)
+        return build(ws, settings=Settings(rep="t", timezone="UTC"), clock=ManualClock())
+
+    app = RoleplayApp(builder, voice=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("f3")
+        await pilot.press("f1")
+        release.set()
+        await wait_for(pilot, lambda: app.services_ready)
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("f3")  # and later presses still open what they say
+        await settle(pilot)
+        assert app.current_mode == "history"

@@ -237,6 +237,9 @@ class RoleplayApp(ReportsFailures, App[None]):
             self._pending_mode = mode
             self.notify("Opening it as soon as roleplay has started…", timeout=3)
             return
+        # The rep's latest choice wins: F3 then F1 while starting left Today for History
+        # once the services were built.
+        self._pending_mode = None
         self.switch_mode(mode)
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="voice-prep")
