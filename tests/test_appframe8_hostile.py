@@ -80,3 +80,18 @@ async def test_odd_characters_in_a_scenario_a_name_and_a_line_are_shown_as_writt
         assert "[bold]Ann[/] 🙂" in screen_text(app)
         assert not isinstance(app.screen, FailureDialog)
         assert app.is_running
+
+
+async def test_enter_in_a_library_just_opened_starts_the_scenario_under_the_cursor(
+    tmp_path: Path,
+) -> None:
+    """The footer says "enter Practise", but the first filter had the focus: Enter opened its
+    menu (and a second Enter picked a skill), no call started."""
+    app = make_app(make_workspace(tmp_path))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PracticeScreen)

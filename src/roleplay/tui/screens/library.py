@@ -64,6 +64,9 @@ SAMPLE_SEED = 1  # the Library shows one sample draw of each scenario's variatio
 
 
 class LibraryScreen(ReportsFailures, Screen[None]):
+    # The list, not the first filter, has the focus: Enter (the footer's "Practise") opened
+    # the skill filter's menu instead of starting the scenario under the cursor.
+    AUTO_FOCUS = "#scenarios"
     BINDINGS = [
         Binding("enter", "practise", "Practise", id="library.start"),
         Binding("r", "reload", "Reload files", id="library.reload"),
