@@ -206,6 +206,8 @@ class RoleplayApp(ReportsFailures, App[None]):
             services.close()
             return
         self._built_here.append(services)
+        if not self.is_running:  # the rep quit meanwhile: closed with the app, never shown
+            return
         self._services = services
         self._started()
         self.services_built.publish(None)
@@ -235,6 +237,9 @@ class RoleplayApp(ReportsFailures, App[None]):
             self._pending_mode = mode
             self.notify("Opening it as soon as roleplay has started…", timeout=3)
             return
+        # The rep's latest choice wins: F3 then F1 while starting left Today for History
+        # once the services were built.
+        self._pending_mode = None
         self.switch_mode(mode)
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="voice-prep")
@@ -456,6 +461,8 @@ class RoleplayApp(ReportsFailures, App[None]):
         from roleplay.tui.screens.practice import PracticeScreen
         from roleplay.tui.screens.scorecard import ScorecardScreen
 
+        if not self.is_running:  # quit while it was scored: the scorecard is saved
+            return
         scorecard = ScorecardScreen(transcript, card, comes_back, suggestion)
         if isinstance(self.screen, PracticeScreen):
             self.switch_screen(scorecard)  # one step: the practice screen is replaced
@@ -490,7 +497,11 @@ class RoleplayApp(ReportsFailures, App[None]):
         except (SessionNotFound, ValueError) as exc:
             self.call_from_thread(self.notify, str(exc), severity="error")
             return
-        self.call_from_thread(self.push_screen, ReviewScreen(view))
+        self.call_from_thread(self._push_if_running, ReviewScreen(view))
+
+    def _push_if_running(self, screen: Screen[Any]) -> None:
+        if self.is_running:  # a screen opened by a worker after the rep quit: not opened
+            self.push_screen(screen)
 
     def replay(self, call: Conversation, turn: Turn) -> None:
         self.play_turn(self.services.store.load(call.record.id), turn)
@@ -538,6 +549,8 @@ class RoleplayApp(ReportsFailures, App[None]):
             services.close()
             return
         self._built_here.append(services)
+        if not self.is_running:  # quitting: closed with the app
+            return
         self.services = services
         self._apply_ui_settings()
         self.settings_applied.publish(None)

@@ -6,10 +6,12 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.markup import escape
+from textual.reactive import Reactive
 from textual.widgets import DataTable, Footer, Static
 
 from roleplay.domain.text import printable
 from roleplay.presentation.workspace import short_path
+from roleplay.tui.later import while_open
 
 if TYPE_CHECKING:  # the first frame (Home) loads no domain models: they build pydantic ones
     from textual.app import ComposeResult
@@ -19,6 +21,8 @@ if TYPE_CHECKING:  # the first frame (Home) loads no domain models: they build p
     from roleplay.domain.scenario import Scenario
 
 OFFLINE_SHORT = "Offline: scripted customer, rule-based judge."
+# Footer's reactive that lets its compose show the keys (Textual's private name; see KeysFooter)
+READY = "_bindings_ready"
 SMALL_HEIGHT = 24  # rows; below it screens drop what can wait (the call's lines cannot)
 OFFLINE_TEXT = (
     "Offline: scripted customer, rule-based judge (no LLM configured). "
@@ -48,13 +52,21 @@ class KeysFooter(Footer):
     screen that opens announces three (it is shown, its first widget takes focus, the focus
     once more after a refresh) with the same keys: the first frame built the footer's 9 keys
     three times, about a fifth of the app's work up to that frame. The layout reads the
-    screen's keys when it runs, so keys that do change are shown as Textual shows them."""
+    screen's keys when it runs, so keys that do change are shown as Textual shows them.
+
+    Public names only, but one: Footer's `_bindings_ready` (its compose shows nothing until
+    it is set). A Textual without it (pyproject allows textual>=1.0) gets Footer's own
+    behaviour, slower but the same keys; the keys' widgets are found by what they have (a
+    `compact` reactive), not by Textual's private FooterKey class."""
 
     _queued = False  # a layout is asked for and has not run yet
     _shown: object = None  # what the last layout showed
 
     def bindings_changed(self, screen: Screen[Any]) -> None:
-        self._bindings_ready = True
+        if not isinstance(getattr(Footer, READY, None), Reactive):  # not the Footer it knows
+            super().bindings_changed(screen)
+            return
+        setattr(self, READY, True)
         if not screen.app.app_focus or self._queued:
             return
         if self.is_attached and screen is self.screen:
@@ -66,11 +78,10 @@ class KeysFooter(Footer):
         # its own) starts as Textual's FooterKey starts (compact), then is given the footer's
         # (not compact): two style passes per key, ~40M instructions of the first frame.
         # Given the footer's at once, a key is styled once, as it is drawn.
-        from textual.widgets._footer import FooterKey
-
         for widget in super().compose():
-            if isinstance(widget, FooterKey) and not widget.has_class("-command-palette"):
-                widget.set_reactive(FooterKey.compact, self.compact)
+            compact = getattr(type(widget), "compact", None)
+            if isinstance(compact, Reactive) and not widget.has_class("-command-palette"):
+                widget.set_reactive(compact, self.compact)
             yield widget
 
     async def _recompose_if_changed(self) -> None:
@@ -160,6 +171,7 @@ class TitleBar(Static):
     def on_resize(self) -> None:
         self._fit()
 
+    @while_open
     def _fit(self) -> None:
         """Which workspace's sessions these are (they differ by folder; `roleplay doctor`
         says more). A narrow terminal drops the subtitle, then the path's head."""

@@ -10,11 +10,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input
+from textual.widgets import DataTable, Input
 
 from roleplay.presentation.format import clock, duration, status
 from roleplay.tui.failures import ReportsFailures
-from roleplay.tui.widgets import PlainTable, TitleBar
+from roleplay.tui.later import while_open
+from roleplay.tui.widgets import KeysFooter, PlainTable, TitleBar
 
 if TYPE_CHECKING:
     from roleplay.tui.app import RoleplayApp
@@ -81,7 +82,7 @@ class HistoryScreen(ReportsFailures, Screen[None]):
         yield TitleBar()
         yield Input(placeholder="Filter: scenario, rep, date, status…", id="filter")
         yield PlainTable(id="sessions", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#sessions", DataTable)
@@ -91,6 +92,7 @@ class HistoryScreen(ReportsFailures, Screen[None]):
         self.action_reload()
         table.focus()
 
+    @while_open
     def action_reload(self) -> None:
         self._load()
 
@@ -145,6 +147,7 @@ class HistoryScreen(ReportsFailures, Screen[None]):
                 )
         self.app.call_from_thread(self._show, rows)
 
+    @while_open
     def _show(self, rows: list[Row]) -> None:
         self._rows = rows
         self._refill()

@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Static
 
 from roleplay.errors import RoleplayError
 from roleplay.tui.failures import ReportsFailures, describe
+from roleplay.tui.later import while_open
 from roleplay.tui.widgets import KeysFooter, OfflineBanner, PlainTable, TitleBar, plain
 
 if TYPE_CHECKING:
@@ -83,6 +84,7 @@ class HomeScreen(ReportsFailures, Screen[None]):
         else:
             self.rapp.services_built.subscribe(self, self._services_built)
 
+    @while_open
     def _services_built(self, problem: BaseException | None) -> None:
         if problem is not None:
             title, message, hint = describe(problem)
@@ -99,6 +101,7 @@ class HomeScreen(ReportsFailures, Screen[None]):
             banners.remove()
         self._load()
 
+    @while_open
     def action_refresh(self) -> None:
         if self.rapp.services_ready:
             self._load()
@@ -129,6 +132,7 @@ class HomeScreen(ReportsFailures, Screen[None]):
         self.app.call_from_thread(self._show, today, recent, problem)
         self.app.call_from_thread(self._show_assigned, assigned, assigned_problem)
 
+    @while_open
     def _show_assigned(self, items: list[Any], problem: str | None) -> None:
         table = self.query_one("#assigned", DataTable)
         table.clear()
@@ -172,6 +176,7 @@ class HomeScreen(ReportsFailures, Screen[None]):
             if self._last is not None:
                 self._show(*self._last)
 
+    @while_open
     def _show(self, today: Any, recent: list[Any], problem: str | None) -> None:
         from roleplay.presentation.format import clock, skill_name
 

@@ -11,13 +11,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Select, Static
+from textual.widgets import DataTable, Select, Static
 
 from roleplay.domain.variation import draw
 from roleplay.presentation.format import clock
 from roleplay.services.catalog import Catalog
 from roleplay.tui.failures import ReportsFailures
-from roleplay.tui.widgets import PlainTable, TitleBar, shown
+from roleplay.tui.later import while_open
+from roleplay.tui.widgets import KeysFooter, PlainTable, TitleBar, shown
 
 if TYPE_CHECKING:
     from roleplay.tui.app import RoleplayApp
@@ -63,6 +64,9 @@ SAMPLE_SEED = 1  # the Library shows one sample draw of each scenario's variatio
 
 
 class LibraryScreen(ReportsFailures, Screen[None]):
+    # The list, not the first filter, has the focus: Enter (the footer's "Practise") opened
+    # the skill filter's menu instead of starting the scenario under the cursor.
+    AUTO_FOCUS = "#scenarios"
     BINDINGS = [
         Binding("enter", "practise", "Practise", id="library.start"),
         Binding("r", "reload", "Reload files", id="library.reload"),
@@ -95,7 +99,7 @@ class LibraryScreen(ReportsFailures, Screen[None]):
                 yield Static("", id="brief")
         with Vertical(id="problems-box"):
             yield Static("", id="problems")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self._columns(self._title_width())
@@ -136,6 +140,7 @@ class LibraryScreen(ReportsFailures, Screen[None]):
         catalog = self.rapp.services.catalog()
         self.app.call_from_thread(self._show, catalog)
 
+    @while_open
     def _show(self, catalog: Catalog) -> None:
         self._catalog = catalog
         self._entries = entries(catalog)

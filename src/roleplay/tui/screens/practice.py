@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from roleplay.presentation.format import clock
 from roleplay.services.engine import CallState, Conversation
@@ -40,8 +40,10 @@ from roleplay.services.voice_events import (
     VoiceEvent,
 )
 from roleplay.tui.failures import ReportsFailures
+from roleplay.tui.later import while_open
 from roleplay.tui.widgets import (
     SMALL_HEIGHT,
+    KeysFooter,
     OfflineBanner,
     PersonaCard,
     TitleBar,
@@ -153,6 +155,8 @@ class PracticeScreen(ReportsFailures, Screen[None]):
         self._live_text = ""
         self._state = "starting"
         self._ended = False
+        self._replying = False  # the customer's reply is being streamed (a worker)
+        self._end_after_reply = False  # the rep ended the call meanwhile
 
     @property
     def ended(self) -> bool:
@@ -183,7 +187,7 @@ class PracticeScreen(ReportsFailures, Screen[None]):
         yield VerticalScroll(id="turns")
         yield Static("", id="partial")
         yield Input(placeholder="Type what you would say, Enter to send", id="say")
-        yield Footer()
+        yield KeysFooter()
 
     DEFAULT_CSS = """
     PracticeScreen.-small #say { border: none; height: 1; padding: 0 1; }
@@ -219,7 +223,7 @@ class PracticeScreen(ReportsFailures, Screen[None]):
             return
         self.query_one("#say", Input).focus()
         self._set_state("customer speaking")
-        self._run(lambda: self.call.start())
+        self._reply(lambda: self.call.start())
 
     # --- a spoken call -------------------------------------------------------------------
 
@@ -234,14 +238,16 @@ class PracticeScreen(ReportsFailures, Screen[None]):
             return
         voice.run()  # the call's own threads post VoiceMessages; this returns when it ends
 
+    @while_open
     def _voice_failed(self, message: str) -> None:
         self.notify(message, title="Speech is not available", severity="error", timeout=15)
         self.voice = None
         self.query_one("#say", Input).display = True
         self.query_one("#say", Input).focus()
         self._set_state("typing instead")
-        self._run(lambda: self.call.start())
+        self._reply(lambda: self.call.start())
 
+    @while_open
     def on_voice_message(self, message: VoiceMessage) -> None:
         event = message.event
         if isinstance(event, StateChanged):
@@ -278,7 +284,12 @@ class PracticeScreen(ReportsFailures, Screen[None]):
         event.input.value = ""
         self._add("rep", text)
         self._set_state("customer thinking")
-        self._run(lambda: self.call.rep_says(text))
+        self._reply(lambda: self.call.rep_says(text))
+
+    def _reply(self, events: Callable[[], Iterator[CustomerEvent]]) -> None:
+        """The customer speaks (in a worker): until they are done, ending the call waits."""
+        self._replying = True
+        self._run(events)
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="call")
     def _run(self, events: Callable[[], Iterator[CustomerEvent]]) -> None:
@@ -291,6 +302,7 @@ class PracticeScreen(ReportsFailures, Screen[None]):
             return
         self.app.call_from_thread(self._reply_done)
 
+    @while_open
     def _customer_sentence(self, text: str) -> None:
         self._set_state("customer speaking")
         if self._live is None:
@@ -303,17 +315,24 @@ class PracticeScreen(ReportsFailures, Screen[None]):
             turns = self.query_one("#turns", VerticalScroll)
             self.call_after_refresh(turns.scroll_end, animate=False)
 
+    @while_open
     def _reply_done(self) -> None:
         self._live = None
-        if self.call.state is CallState.ENDED:
+        self._replying = False
+        if self.call.state is CallState.ENDED or self._end_after_reply:
             self._finish()
         else:
             self._set_state(
                 "your turn: type, or press ctrl+t to talk" if self.voice else "your turn"
             )
 
+    @while_open
     def _failed(self, message: str) -> None:
         self._live = None
+        self._replying = False
+        if self._end_after_reply:  # the rep already ended the call: what was said is saved
+            self._finish()
+            return
         self._set_state("customer unavailable")
         services = self.rapp.services
         fallback = None if services.offline else services.offline_customer
@@ -326,7 +345,7 @@ class PracticeScreen(ReportsFailures, Screen[None]):
                 self._finish()
                 return
             self._set_state("customer thinking")
-            self._run(lambda: events)
+            self._reply(lambda: events)
 
         self.app.push_screen(FailureChoice(message, recovery.can_go_offline), chosen)
 
@@ -348,7 +367,7 @@ class PracticeScreen(ReportsFailures, Screen[None]):
         self.rapp.replay(self.call, last)
 
     def action_end_call(self) -> None:
-        if self._ended:
+        if self._ended or self._end_after_reply:
             return
 
         def confirmed(yes: bool | None) -> None:
@@ -364,8 +383,15 @@ class PracticeScreen(ReportsFailures, Screen[None]):
     def _finish(self) -> None:
         if self._ended:
             return
-        self._ended = True
         self.query_one("#say", Input).disabled = True
+        if self._replying:
+            # Ended while the customer was still answering: scored at once, the call lost
+            # their line (the transcript was read before it was saved) and the line then
+            # landed on a closed screen. It is scored once they are done.
+            self._end_after_reply = True
+            self._set_state("ending the call once the customer is done…")
+            return
+        self._ended = True
         self._set_state("scoring the call…")
         self.rapp.finish_practice(self.call)
 

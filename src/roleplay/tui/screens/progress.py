@@ -10,11 +10,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Select, Static
+from textual.widgets import Select, Static
 from textual_plotext import PlotextPlot
 
 from roleplay.tui.failures import ReportsFailures
-from roleplay.tui.widgets import TitleBar, plain, plural
+from roleplay.tui.later import while_open
+from roleplay.tui.widgets import KeysFooter, TitleBar, plain, plural
 
 if TYPE_CHECKING:
     from roleplay.tui.app import RoleplayApp
@@ -40,12 +41,13 @@ class ProgressScreen(ReportsFailures, Screen[None]):
         with Horizontal(id="plots"):
             yield PlotextPlot(id="skill-plot")
             yield PlotextPlot(id="kpi-plot")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.rapp.sessions_changed.subscribe(self, lambda _id: self.action_reload())
         self.action_reload()
 
+    @while_open
     def action_reload(self) -> None:
         self._load()
 
@@ -61,9 +63,11 @@ class ProgressScreen(ReportsFailures, Screen[None]):
             return
         self.app.call_from_thread(self._show, data)
 
+    @while_open
     def _summary(self, text: str) -> None:
         self.query_one("#progress-summary", Static).update(plain(text))  # skill names: not markup
 
+    @while_open
     def _show(self, data: Any) -> None:
         self._progress = data
         c = data.commitments

@@ -12,13 +12,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, Select, Static
 
 from roleplay.domain.history import SessionView
 from roleplay.tui.failures import ReportsFailures
+from roleplay.tui.later import while_open
 from roleplay.tui.screens.practice import TurnLine
 from roleplay.tui.screens.scorecard import highlight, turn_text
-from roleplay.tui.widgets import TitleBar, level_bar, plain, shown
+from roleplay.tui.widgets import KeysFooter, TitleBar, level_bar, plain, shown
 
 if TYPE_CHECKING:
     from roleplay.tui.app import RoleplayApp
@@ -107,7 +108,7 @@ class ReviewScreen(ReportsFailures, Screen[None]):
         with Horizontal(id="review-body"):
             yield VerticalScroll(id="review-turns")
             yield VerticalScroll(id="review-side")
-        yield Footer()
+        yield KeysFooter()
 
     async def on_mount(self) -> None:
         await self._render_view()
@@ -242,6 +243,7 @@ class ReviewScreen(ReportsFailures, Screen[None]):
             return
         self.app.call_from_thread(self._changed, view, done)
 
+    @while_open
     def _changed(self, view: SessionView, done: str) -> None:
         self.view = view
         self.call_later(self._render_view)

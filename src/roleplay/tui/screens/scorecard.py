@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, OptionList, Static
+from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from roleplay.domain.kpis import said_over
@@ -20,8 +20,9 @@ from roleplay.domain.scorecard import Scorecard
 from roleplay.domain.session import Transcript, Turn
 from roleplay.presentation.format import clock
 from roleplay.tui.failures import ReportsFailures
+from roleplay.tui.later import while_open
 from roleplay.tui.screens.practice import TurnLine
-from roleplay.tui.widgets import TitleBar, kpi_text, level_bar, shown
+from roleplay.tui.widgets import KeysFooter, TitleBar, kpi_text, level_bar, shown
 
 if TYPE_CHECKING:
     from roleplay.tui.app import RoleplayApp
@@ -108,7 +109,7 @@ class ScorecardScreen(ReportsFailures, Screen[None]):
                     yield Input(self.suggestion, id="commitment")
                     yield Button("Commit", id="commit", variant="primary")
                     yield Button("Skip", id="skip")
-        yield Footer()
+        yield KeysFooter()
 
     def _drill_offer(self) -> ComposeResult:
         """A real call's weakest moments and the offer to drill them, as `score --save` makes
@@ -169,6 +170,7 @@ class ScorecardScreen(ReportsFailures, Screen[None]):
             )
         self.app.call_from_thread(self._drills_made, names)
 
+    @while_open
     def _ask_to_replace(self, paths: list[Path]) -> None:
         """Drill files from this call are there (a trainer may have edited them): say which,
         and ask before replacing them, as `call-drills --make --force` does on the command
@@ -192,11 +194,13 @@ class ScorecardScreen(ReportsFailures, Screen[None]):
             ),
         )
 
+    @while_open
     def _drills_failed(self, message: str) -> None:
         self.notify(message, severity="error")
         for button in self.query("#make-drills, #replace-drills").results(Button):
             button.disabled = False  # the rep may fix the cause and try again
 
+    @while_open
     def _drills_made(self, names: str) -> None:
         self.query("#drill-offer").remove()
         self.rapp.sessions_changed.publish(self.transcript.record.id)
@@ -279,6 +283,7 @@ class ScorecardScreen(ReportsFailures, Screen[None]):
             return
         self.app.call_from_thread(self._committed, saved.text)
 
+    @while_open
     def _committed(self, text: str) -> None:
         self.query_one("#commit-box").remove()
         self.rapp.sessions_changed.publish(self.transcript.record.id)
@@ -322,7 +327,7 @@ class TranscriptScreen(Screen[None]):
                     classes=t.speaker,
                     id=f"turn-{t.index}",
                 )
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self._show_current()

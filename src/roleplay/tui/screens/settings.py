@@ -10,12 +10,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label, Select, Static, Switch
+from textual.widgets import Button, Input, Label, Select, Static, Switch
 
 from roleplay.config import ConfigError, config_file, save_settings
 from roleplay.presentation.workspace import CHOOSE, describe, short_path
 from roleplay.tui.failures import ReportsFailures
-from roleplay.tui.widgets import TitleBar, plain, shown
+from roleplay.tui.later import while_open
+from roleplay.tui.widgets import KeysFooter, TitleBar, plain, shown
 
 if TYPE_CHECKING:
     from roleplay.tui.app import RoleplayApp
@@ -101,7 +102,7 @@ class SettingsScreen(ReportsFailures, Screen[None]):
                 yield Button("Save", id="save", variant="primary")
                 yield Button("Run doctor", id="doctor")
             yield Static("", id="doctor-result")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self._devices()
@@ -115,9 +116,11 @@ class SettingsScreen(ReportsFailures, Screen[None]):
             return
         self.app.call_from_thread(self._show_devices, found)
 
+    @while_open
     def _no_devices(self, why: str) -> None:
         self.query_one("#doctor-result", Static).update(f"[dim]Audio devices: {shown(why)}[/dim]")
 
+    @while_open
     def _show_devices(self, found: list[Any]) -> None:
         s = self.rapp.services.settings.voice
         # A device's name as the sound system gives it, never markup ("USB [Audio]").
@@ -191,6 +194,7 @@ class SettingsScreen(ReportsFailures, Screen[None]):
         )
         self.app.call_from_thread(self._doctor_done, text)
 
+    @while_open
     def _doctor_done(self, text: str) -> None:
         result = self.query_one("#doctor-result", Static)
         result.update(text)

@@ -13,12 +13,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 from textual_plotext import PlotextPlot
 
 from roleplay.errors import RoleplayError
 from roleplay.tui.failures import ReportsFailures
-from roleplay.tui.widgets import PlainTable, TitleBar, plain, shown
+from roleplay.tui.later import while_open
+from roleplay.tui.widgets import KeysFooter, PlainTable, TitleBar, plain, shown
 
 if TYPE_CHECKING:
     from roleplay.services.team_view import TeamView
@@ -52,7 +53,7 @@ class TeamScreen(ReportsFailures, Screen[None]):
             yield PlainTable(id="team-table", cursor_type="row", zebra_stripes=True)
             yield Static("", id="team-idle")
             yield PlotextPlot(id="team-plot")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#team-table", DataTable)
@@ -61,6 +62,7 @@ class TeamScreen(ReportsFailures, Screen[None]):
         self.rapp.sessions_changed.subscribe(self, lambda _id: self.action_reload())
         self.action_reload()
 
+    @while_open
     def action_reload(self) -> None:
         self._load()
 
@@ -76,9 +78,11 @@ class TeamScreen(ReportsFailures, Screen[None]):
         view = built.team_sections.view if built.team_sections else None
         self.app.call_from_thread(self._show, view)
 
+    @while_open
     def _problem(self, text: str) -> None:
         self.query_one("#team-summary", Static).update(plain(text))  # an error says what it says
 
+    @while_open
     def _show(self, view: TeamView | None) -> None:
         table = self.query_one("#team-table", DataTable)
         table.clear()
