@@ -66,6 +66,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "src"))
 
+from bench_files import instructions  # noqa: E402  (python3 bench/X.py: bench/ is first)
 from tests.index_data import T0, make_session  # noqa: E402
 
 REP = "ana"
@@ -136,23 +137,6 @@ def run_cpu(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
         raise SystemExit(f"{' '.join(cmd)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
     used = after.ru_utime + after.ru_stime - cpu.ru_utime - cpu.ru_stime
     return took * 1000, used * 1000
-
-
-def instructions(cmd: list[str], env: dict[str, str]) -> float | None:
-    """Millions of instructions one run executes (None: no valgrind here). The hash seed is
-    fixed so that two runs of one command count alike."""
-    if shutil.which("valgrind") is None:
-        return None
-    with tempfile.TemporaryDirectory() as tmp:
-        done = subprocess.run(
-            ["valgrind", "--tool=callgrind", f"--callgrind-out-file={tmp}/out", *cmd],
-            env={**env, "PYTHONHASHSEED": "0"},
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
-    found = [line for line in done.stderr.splitlines() if "Collected :" in line]
-    return int(found[-1].split(":")[-1]) / 1e6 if found else None
 
 
 def interleaved(
