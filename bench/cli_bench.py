@@ -45,6 +45,19 @@ index is in step. Counted on the bench's 20-session workspace, before -> after (
 `today` 834 -> 816, `progress` 840 -> 819 (these three still load pydantic: the transcript
 and scorecard models for `show`, the habit's cards, commitments and KPIs for `today` and
 `progress`, in domain modules outside this change; the next step is plain views of those).
+
+Stop 31 (readpath8): `score last` synced the rep's schedule twice, and since the scorecard had
+just been written the second sync read the long folder's list from the index again (8,000
+lines) and parsed the saved schedule again; now once. Instruction counts do not show it: under
+valgrind more than 2 s pass between the write and the second sync, so the store trusts its
+first list (indexed_file_store._folder_state) and the second read never happens there; count
+the list reads instead (tests/test_readpath8_score_reads.py: 2 -> 1). Counted under valgrind,
+`score last` at 8,000 sessions is 3,658 M (20 sessions: see the report), i.e. what remains at
+8,000 is one list of the index's lines (SQLAlchemy's import and 8,000 rows), the schedule's
+JSON validated by pydantic, and the catch-up's stat of every folder. Plain views of
+session.json / transcript.jsonl / scorecard.json / the schedule were not started this stop.
+Measure with PYTHONDONTWRITEBYTECODE unset (this bench does): with it set, every run compiles
+roleplay and its libraries again (a cProfile of `score last` showed 4.2 s of compile()).
 """
 
 from __future__ import annotations
