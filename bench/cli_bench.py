@@ -51,10 +51,11 @@ just been written the second sync read the long folder's list from the index aga
 lines) and parsed the saved schedule again; now once. Instruction counts do not show it: under
 valgrind more than 2 s pass between the write and the second sync, so the store trusts its
 first list (indexed_file_store._folder_state) and the second read never happens there; count
-the list reads instead (tests/test_readpath8_score_reads.py: 2 -> 1). Counted under valgrind,
-`score last` at 8,000 sessions is 3,658 M (20 sessions: see the report), i.e. what remains at
-8,000 is one list of the index's lines (SQLAlchemy's import and 8,000 rows), the schedule's
-JSON validated by pydantic, and the catch-up's stat of every folder. Plain views of
+the list reads instead (tests/test_readpath8_score_reads.py: 2 -> 1), or CPU time (8,000
+sessions, 5 runs alternating at load ~16: 1,418 -> 1,045 ms p50). Counted under valgrind,
+`score last` is 3,658 M at 8,000 sessions and 1,188 M at 20 (both trees alike): what remains
+at 8,000 is one list of the index's lines (SQLAlchemy's import and 8,000 rows), the
+schedule's JSON validated by pydantic, and the catch-up's stat of every folder. Plain views of
 session.json / transcript.jsonl / scorecard.json / the schedule were not started this stop.
 Measure with PYTHONDONTWRITEBYTECODE unset (this bench does): with it set, every run compiles
 roleplay and its libraries again (a cProfile of `score last` showed 4.2 s of compile()).
