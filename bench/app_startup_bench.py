@@ -51,7 +51,8 @@ import time
 import wave
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+import bench_files  # python3 bench/X.py: bench/ is first on the import path
+from bench_files import REPO
 
 MINIMAL = """
 import os, sys, time
@@ -126,10 +127,7 @@ def main() -> None:
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp())
     atexit.register(shutil.rmtree, tmp, True)  # the workspace and the bytecode of this run
-    ws = tmp / "ws"
-    shutil.copytree(REPO / "scenarios", ws / "scenarios")
-    shutil.copytree(REPO / "rubrics", ws / "rubrics")
-    (ws / "recordings").mkdir()
+    ws = bench_files.workspace(tmp)
     env = {**os.environ, "ROLEPLAY_HOME": str(tmp / "home")}
     if not args.source:  # compiled once, as installed
         env.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -197,21 +195,13 @@ def main() -> None:
 
 def instructions(cmd: list[str], env: dict[str, str]) -> float:
     """Millions of instructions a run executes up to its first frame (where `count` makes it
-    stop). The hash seed is fixed so that two runs count alike."""
+    stop)."""
     if shutil.which("valgrind") is None:
         raise SystemExit("--instructions needs valgrind")
-    with tempfile.TemporaryDirectory() as out:
-        done = subprocess.run(
-            ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}/callgrind", *cmd],
-            env={**env, "PYTHONHASHSEED": "0"},
-            capture_output=True,
-            text=True,
-            timeout=900,
-        )
-    found = [line for line in done.stderr.splitlines() if "Collected :" in line]
-    if done.returncode or not found:
-        raise SystemExit(f"{' '.join(cmd)} failed under valgrind:\n{done.stderr[-2000:]}")
-    return int(found[-1].split(":")[-1]) / 1e6
+    count = bench_files.instructions(cmd, env)
+    if count is None:
+        raise SystemExit(f"{' '.join(cmd)} failed under valgrind")
+    return count
 
 
 if __name__ == "__main__":

@@ -45,6 +45,20 @@ index is in step. Counted on the bench's 20-session workspace, before -> after (
 `today` 834 -> 816, `progress` 840 -> 819 (these three still load pydantic: the transcript
 and scorecard models for `show`, the habit's cards, commitments and KPIs for `today` and
 `progress`, in domain modules outside this change; the next step is plain views of those).
+
+Stop 31 (readpath8): `score last` synced the rep's schedule twice, and since the scorecard had
+just been written the second sync read the long folder's list from the index again (8,000
+lines) and parsed the saved schedule again; now once. Instruction counts do not show it: under
+valgrind more than 2 s pass between the write and the second sync, so the store trusts its
+first list (indexed_file_store._folder_state) and the second read never happens there; count
+the list reads instead (tests/test_readpath8_score_reads.py: 2 -> 1), or CPU time (8,000
+sessions, 5 runs alternating at load ~16: 1,418 -> 1,045 ms p50). Counted under valgrind,
+`score last` is 3,658 M at 8,000 sessions and 1,188 M at 20 (both trees alike): what remains
+at 8,000 is one list of the index's lines (SQLAlchemy's import and 8,000 rows), the
+schedule's JSON validated by pydantic, and the catch-up's stat of every folder. Plain views of
+session.json / transcript.jsonl / scorecard.json / the schedule were not started this stop.
+Measure with PYTHONDONTWRITEBYTECODE unset (this bench does): with it set, every run compiles
+roleplay and its libraries again (a cProfile of `score last` showed 4.2 s of compile()).
 """
 
 from __future__ import annotations
@@ -66,6 +80,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "src"))
 
+from bench_files import instructions  # noqa: E402  (python3 bench/X.py: bench/ is first)
 from tests.index_data import T0, make_session  # noqa: E402
 
 REP = "ana"
@@ -136,23 +151,6 @@ def run_cpu(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
         raise SystemExit(f"{' '.join(cmd)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
     used = after.ru_utime + after.ru_stime - cpu.ru_utime - cpu.ru_stime
     return took * 1000, used * 1000
-
-
-def instructions(cmd: list[str], env: dict[str, str]) -> float | None:
-    """Millions of instructions one run executes (None: no valgrind here). The hash seed is
-    fixed so that two runs of one command count alike."""
-    if shutil.which("valgrind") is None:
-        return None
-    with tempfile.TemporaryDirectory() as tmp:
-        done = subprocess.run(
-            ["valgrind", "--tool=callgrind", f"--callgrind-out-file={tmp}/out", *cmd],
-            env={**env, "PYTHONHASHSEED": "0"},
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
-    found = [line for line in done.stderr.splitlines() if "Collected :" in line]
-    return int(found[-1].split(":")[-1]) / 1e6 if found else None
 
 
 def interleaved(

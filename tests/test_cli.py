@@ -132,7 +132,7 @@ def test_sessions_and_show(mini_workspace: Path) -> None:
     [row] = json.loads(invoke(mini_workspace, "sessions", "--json").output)
     assert row["status"] == "win" and row["overall"] is not None
     shown = invoke(mini_workspace, "show", row["id"])
-    assert "You: How does a typical morning look for your dispatch team?" in shown.output
+    assert "You (turn 1): How does a typical morning look for your dispatch team?" in shown.output
     assert "Scorecard" in shown.output
     doc = json.loads(invoke(mini_workspace, "show", "last", "--json").output)
     assert doc["session"]["id"] == row["id"]

@@ -68,7 +68,7 @@ def test_show_uses_the_live_calls_names(workspace: Path) -> None:
     invoke(workspace, "practice", "discovery-spin", "--seed", "1", input="/end\n")
     shown = invoke(workspace, "show", "last").output
     practised = invoke(workspace, "practice", "discovery-spin", "--seed", "1", input="/end\n")
-    assert "Marcus:" in shown and "Customer:" not in shown
+    assert "Marcus (turn 0):" in shown and "Customer (turn" not in shown
     header = re.search(r"^Scorecard · .*$", practised.output, re.M)
     assert header and header.group(0) in shown  # the same title in both
 

@@ -19,38 +19,21 @@ from roleplay.adapters.clock import ManualClock
 from roleplay.adapters.indexed_file_store import INDEX_FROM
 from roleplay.composition import build
 from roleplay.config import Settings
+from tests.fresh_cli import SRC, run_cli
 from tests.helpers import play
 from tests.index_data import make_session
 from tests.test_read_from_index import from_folders_and_index, write
 
-SRC = str(Path(__file__).resolve().parents[1] / "src")
 LINES = [
     "How does a typical morning look for your dispatch team?",
     "Can I call you Tuesday at ten with Anna from finance?",
 ]
-# Runs one command in a fresh interpreter and says which heavy libraries it loaded.
-# (At exit: the CLI ends the process itself, after what is registered to run at exit.)
-PROBE = """
-import atexit, json, sys
-from roleplay.cli.root import main
-sys.argv = ["roleplay", *sys.argv[1:]]
-atexit.register(lambda: print(json.dumps(sorted(sys.modules)), file=sys.stderr))
-main()
-"""
 
 
 def run(ws: Path, *args: str) -> tuple[str, dict[str, object]]:
     """The command's output, and its exit code and whether it loaded SQLAlchemy."""
-    env = {**os.environ, "PYTHONPATH": SRC, "ROLEPLAY_REP": "ana", "ROLEPLAY_TIMEZONE": "UTC"}
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE, "--workspace", str(ws), *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
-    loaded = json.loads(done.stderr.strip().splitlines()[-1])
-    return done.stdout, {"code": done.returncode, "sqlalchemy": "sqlalchemy" in loaded}
+    ran = run_cli(ws, *args)
+    return ran.out, {"code": ran.code, "sqlalchemy": "sqlalchemy" in ran.loaded}
 
 
 def practise(ws: Path) -> None:

@@ -66,7 +66,7 @@ def test_a_damaged_middle_line_is_reported_with_file_and_line_never_skipped(
     assert shown.exit_code == 1
     assert f"{path}:3: not a turn" in shown.stderr
     assert "turn(s) are still readable" in shown.stderr
-    assert "Marcus:" in shown.stdout  # the readable turns are shown, named as in the call
+    assert "Marcus (turn " in shown.stdout  # the readable turns are shown, named as in the call
     one_clear_line(cli(rec.ws, "score", rec.ids[0]), f"{path}:3")
     assert others(rec, 0) == kept
 
@@ -271,4 +271,4 @@ def test_show_notes_a_torn_last_line_and_shows_the_rest(rec: Recorded) -> None:
     result = cli(rec.ws, "show", rec.ids[1])
     assert result.exit_code == 0
     assert f"note: {path}:{lines}: not a turn" in result.stderr
-    assert "You:" in result.stdout
+    assert "You (turn " in result.stdout

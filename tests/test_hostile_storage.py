@@ -66,7 +66,7 @@ def test_bad_utf8_show_prints_the_readable_turns_and_names_the_line(rec: Recorde
     result = cli(rec.ws, "show", rec.ids[1])
     assert result.exit_code == 1
     assert f"{path}:2: not UTF-8" in result.stderr and "Traceback" not in result.output
-    assert "You:" in result.stdout  # the other turns are shown
+    assert "You (turn " in result.stdout  # the other turns are shown
 
 
 def test_bad_utf8_score_refuses_with_one_line(rec: Recorded) -> None:
@@ -135,7 +135,7 @@ def test_a_damaged_scorecard_is_listed_as_damaged_and_hides_nothing(
     assert [d["status"] for d in doc if d["id"] == rec.ids[2]] == ["damaged"]
     assert sum(d["overall"] is not None for d in doc) == 2
     shown = cli(rec.ws, "show", rec.ids[2])
-    assert shown.exit_code == 1 and "You:" in shown.stdout and str(path) in shown.stderr
+    assert shown.exit_code == 1 and "You (turn " in shown.stdout and str(path) in shown.stderr
     assert cli(rec.ws, "today").exit_code == 0
     assert others(rec, 2) == kept
 
@@ -427,4 +427,4 @@ def test_a_huge_garbage_transcript_line_is_reported_within_bounded_memory(
     )
     assert done.returncode == 1, done.stderr[-2000:]
     assert f"{path}:{lines}: not UTF-8" in done.stderr
-    assert "Traceback" not in done.stderr and "You:" in done.stdout
+    assert "Traceback" not in done.stderr and "You (turn " in done.stdout

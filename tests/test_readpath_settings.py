@@ -14,13 +14,54 @@ from typing import Any, get_args
 
 import annotated_types
 from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import BaseModel, SecretStr, ValidationError
 
-from roleplay.config import SECTIONS, Settings, load_settings
+from roleplay.config import SECTIONS, ConfigError, Settings, load_settings
 from roleplay.plain_settings import PlainSettings, Secret, Section, read
-from tests.test_plain_settings import DATA, NEAR_VALUES, TOP
 
 SRC = str(Path(__file__).resolve().parents[1] / "src")
+
+SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-5, max_value=200_000),
+    st.sampled_from([0, 1, 2, 3, 10, 20, 50, 51, 100, 99, 600, 601, 5000, 5001, 8000, 192001]),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from([0.0, 0.5, 2.0, 2.5, 30.0, -1.0]),
+    st.sampled_from(
+        [
+            *["", "ana", "UTC", "Europe/Oslo", "Europe/Osloo", "silero", "energy", "12"],
+            *["true", "/tmp/ws", "~/ws", "sk-secret", "http://localhost:11434/v1"],
+        ]
+    ),
+    st.lists(st.integers(), max_size=2),
+)
+
+
+# Values near what each field takes (right type, at and past its bounds), so that many
+# examples are valid and the shortcut is really compared, beside any value at all.
+NEAR_VALUES: list[Any] = [
+    *[None, True, False, 0, 1, 2, 3, 20, 50, 51, 99, 100, 600, 601, 5000, 5001, 10001, 8000],
+    *[0.0, 2.0, 2.5, 30, 30.0, -1, "UTC", "Europe/Oslo", "silero", "energy", "ana", "/tmp/ws"],
+]
+NEAR = st.sampled_from(NEAR_VALUES)
+
+
+def section(model: type[BaseModel]) -> st.SearchStrategy[dict[str, Any]]:
+    names = [*model.model_fields, "bogus"]
+    value = st.one_of(
+        NEAR, NEAR, SCALARS, st.dictionaries(st.sampled_from(["a", "en"]), SCALARS, max_size=2)
+    )
+    return st.dictionaries(st.sampled_from(names), value, max_size=4)
+
+
+TOP = [n for n in Settings.model_fields if n not in SECTIONS] + ["bogus"]
+DATA = st.dictionaries(
+    st.sampled_from([*TOP, *SECTIONS]),
+    st.one_of(NEAR, NEAR, SCALARS, *[section(m) for m in SECTIONS.values()]),
+    max_size=4,
+)
 
 
 def shape(value: Any) -> Any:
@@ -124,3 +165,33 @@ def test_reading_the_settings_imports_no_pydantic(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["ana", "700", "True", "False"]
+
+
+def test_the_usual_settings_are_read_without_pydantic() -> None:
+    """What a config file and the environment usually hold: read plainly, as pydantic would."""
+    usual = [
+        {},
+        {"rep": "ana", "timezone": "UTC"},
+        {"workspace": "~/sales", "daily_goal_drills": 4, "new_skills_per_day": 1},
+        {"llm": {"api_key": "sk-x", "base_url": "http://localhost:11434/v1", "timeout": 60}},
+        {"voice": {"silence_ms": 700, "vad": "energy", "voices": {"discovery": "en-gb+f2"}}},
+        {"ui": {"theme": "textual-light", "keys": {"practice.end": "ctrl+q"}}},
+    ]
+    for data in usual:
+        made = read(data)
+        assert made is not None, data
+        assert shape(made) == shape(Settings.model_validate(data))
+
+
+def test_a_broken_config_still_names_the_file_and_the_key(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('daily_goal_drills = 51\n[voice]\nvad = "loud"\n[llm]\nmodle = "x"\n')
+    try:
+        load_settings(path)
+    except ConfigError as exc:
+        message = str(exc)
+    else:
+        raise AssertionError("a broken config was accepted")
+    assert f"{path}: daily_goal_drills: Input should be less than or equal to 50" in message
+    assert f"{path}: voice.vad: Input should be 'silero' or 'energy'" in message
+    assert f"{path}: unknown setting 'llm.modle'; did you mean 'model'?" in message

@@ -8,10 +8,6 @@ unscored sessions included."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -21,34 +17,14 @@ import pytest
 from roleplay.adapters import file_store, indexed_file_store, session_records
 from roleplay.composition import build
 from roleplay.config import Settings
+from tests.fresh_cli import pydantic, run_cli
 from tests.index_data import make_session
 from tests.test_read_from_index import write
-
-SRC = str(Path(__file__).resolve().parents[1] / "src")
-# Runs one command in a fresh interpreter and says which modules it loaded (at exit: the CLI
-# ends the process itself, after what is registered to run at exit).
-PROBE = """
-import atexit, json, sys
-from roleplay.cli.root import main
-sys.argv = ["roleplay", *sys.argv[1:]]
-atexit.register(lambda: print(json.dumps(sorted(sys.modules)), file=sys.stderr))
-main()
-"""
 
 
 def run(ws: Path, home: Path, *args: str) -> tuple[int, str, str, list[str]]:
     """(exit code, stdout, stderr without the probe's line, the modules loaded)."""
-    env = {**os.environ, "PYTHONPATH": SRC, "ROLEPLAY_HOME": str(home)}
-    env |= {"ROLEPLAY_REP": "ana", "ROLEPLAY_TIMEZONE": "UTC", "COLUMNS": "120"}
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE, "--workspace", str(ws), *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
-    *said, loaded = done.stderr.strip().splitlines()
-    return done.returncode, done.stdout, "\n".join(said), json.loads(loaded)
+    return tuple(run_cli(ws, *args, home=home))  # type: ignore[return-value]
 
 
 def sessions(ws: Path, count: int) -> None:
@@ -63,10 +39,6 @@ def sessions(ws: Path, count: int) -> None:
             origin="warm",
         )
         write(ws / "recordings", folder)
-
-
-def pydantic(loaded: list[str]) -> list[str]:
-    return [m for m in loaded if m == "pydantic" or m.startswith(("pydantic.", "pydantic_"))]
 
 
 def test_warm_read_commands_load_no_pydantic(workspace: Path, tmp_path: Path) -> None:

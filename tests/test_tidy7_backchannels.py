@@ -142,8 +142,8 @@ def test_show_and_the_markdown_export_mark_a_backchannel(mini_workspace: Path, t
     shown = invoke(mini_workspace, "show", sid)
     assert shown.exit_code == 0, shown.output
     # was "[0:05] You: Um, right." then "[0:10] You: Our product...": two turns of the rep
-    assert "\n    [0:05] You (over the customer): Um, right.\n" in shown.stdout
-    assert "\n[0:10] You: Our product" in shown.stdout
+    assert "\n    [0:05] You (over the customer) (turn 2): Um, right.\n" in shown.stdout
+    assert "\n[0:10] You (turn 3): Our product" in shown.stdout
     out = tmp_path / "call.md"
     exported = invoke(mini_workspace, "export", sid, "--format", "md", "--output", str(out))
     assert exported.exit_code == 0, exported.output

@@ -1,159 +1,43 @@
-"""Settings made from values that plainly fit, without building pydantic's validator.
+"""Settings made from values that plainly fit, without pydantic.
 
-Every command reads the settings, and building the validator of `Settings` and its three
-sections was ~4-6 ms of each read command (issue 18). The values of a usual config file and
+Every command reads the settings, and importing pydantic and building the validator of
+`Settings` was ~60 ms of each read command (issue 18). The values of a usual config file and
 environment already have the type each field wants (a TOML integer for an integer, a string
-for a string or a path) and lie inside the field's bounds: for those, `construct` makes the
-same model pydantic would, from the models' own field declarations (type, bounds, validator).
+for a string or a path) and lie inside the field's bounds: for those, `read` makes plain twins
+of the models of settings_models.py.
 
 It never decides that something is wrong: any value it is not certain of (a string for a
-number, a bool for an int, an unknown key, a bound not met, a type it does not know) makes it
-return None, and the caller validates with pydantic, which gives the usual message with the
-file and the key. One source of truth: the fields and their bounds are read from the models,
-and tests/test_plain_settings.py checks on random input that it agrees with pydantic.
+number, a bool for an int, an unknown key, a bound not met) makes it return None, and the
+caller validates with pydantic, which gives the usual message with the file and the key.
+tests/test_readpath_settings.py checks that the twins declare the models' fields and bounds,
+and on random input that `read` agrees with pydantic.
 """
 
 from __future__ import annotations
 
 import os
-import types
 from collections.abc import Callable
 from pathlib import Path
 from typing import (
     TYPE_CHECKING,
-    Annotated,
     Any,
     ClassVar,
     Literal,
     NamedTuple,
     TypeVar,
-    Union,
-    get_args,
-    get_origin,
 )
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
-
-    M = TypeVar("M", bound=BaseModel)
 
 
 class _Unsure(Exception):
     """Not certain what pydantic would make of a value: let pydantic validate."""
 
 
-def construct(model: type[M], data: object) -> M | None:
-    """`model` made from `data` without validating, or None when pydantic must decide."""
-    try:
-        return _model(model, data)
-    except _Unsure:
-        return None
-
-
-def _model(model: type[M], data: object) -> M:
-    from pydantic import BaseModel
-
-    if type(data) is not dict or not set(data) <= set(model.model_fields):
-        raise _Unsure  # not a table, or a key the model forbids
-    values: dict[str, Any] = {}
-    for name, info in model.model_fields.items():
-        if name in data:
-            value = _value(info.annotation, data[name])
-            for rule in info.metadata:
-                _check(rule, value)
-            values[name] = value
-        elif info.default_factory is None:
-            values[name] = info.default
-        elif isinstance(info.default_factory, type) and issubclass(
-            info.default_factory, BaseModel
-        ):  # a section left out: its defaults, made the same way (no validator built)
-            values[name] = _model(info.default_factory, {})
-        else:
-            values[name] = info.default_factory()  # type: ignore[call-arg]  # no argument
-    return model.model_construct(set(data), **values)
-
-
-def _value(annotation: Any, value: object) -> Any:
-    from pydantic import BaseModel, SecretStr
-    from pydantic.functional_validators import AfterValidator
-
-    origin = get_origin(annotation)
-    if origin in (Union, types.UnionType):
-        options = get_args(annotation)
-        if value is None and type(None) in options:
-            return None
-        rest = [a for a in options if a is not type(None)]
-        if len(rest) != 1:
-            raise _Unsure
-        return _value(rest[0], value)
-    if origin is Annotated:
-        inner, *rules = get_args(annotation)
-        result = _value(inner, value)
-        for rule in rules:
-            if not isinstance(rule, AfterValidator):
-                raise _Unsure
-            try:
-                result = rule.func(result)  # type: ignore[call-arg]  # plain one-argument form
-            except ValueError:  # pydantic words the message
-                raise _Unsure from None
-        return result
-    if origin is Literal:
-        if type(value) is str and value in get_args(annotation):
-            return value
-        raise _Unsure
-    if origin is dict:
-        if get_args(annotation) != (str, str) or type(value) is not dict:
-            raise _Unsure
-        if not all(type(k) is str and type(v) is str for k, v in value.items()):
-            raise _Unsure
-        return dict(value)
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return _model(annotation, value)
-    kind = type(value)
-    if annotation is str and kind is str:
-        return value
-    if annotation is bool and kind is bool:
-        return value
-    if annotation is int and kind is int:
-        return value
-    if annotation is float and kind is float:
-        return value
-    if annotation is float and kind is int and abs(value) < 2**53:  # type: ignore[arg-type]
-        return float(value)  # type: ignore[arg-type]  # an int, as pydantic widens it
-    if annotation is Path and kind is str:
-        return Path(value)  # type: ignore[arg-type]
-    if annotation is SecretStr and kind is str:
-        return SecretStr(value)  # type: ignore[arg-type]
-    raise _Unsure
-
-
-def _check(rule: object, value: Any) -> None:
-    """A bound from the field's declaration (`Field(ge=..., le=...)`)."""
-    import annotated_types
-
-    if value is None:
-        return
-    if isinstance(rule, annotated_types.Ge):
-        ok = value >= rule.ge
-    elif isinstance(rule, annotated_types.Le):
-        ok = value <= rule.le
-    elif isinstance(rule, annotated_types.Gt):
-        ok = value > rule.gt
-    elif isinstance(rule, annotated_types.Lt):
-        ok = value < rule.lt
-    else:
-        raise _Unsure
-    if not ok:
-        raise _Unsure
-
-
-# --- the settings without pydantic --------------------------------------------------------
-#
 # What a command reads: the same fields as the models of settings_models.py, in plain
-# classes, made from values that plainly fit (the same test as `construct` above, on a table
-# instead of the models' declarations, so that pydantic is not even imported: ~60 ms of a read
-# command, issue 18). tests/test_readpath_settings.py checks that the table declares what the
-# models declare and that `read` makes what pydantic makes, on random input.
+# classes, made from values that plainly fit (a table of the models' declarations, so that
+# pydantic is not even imported: ~60 ms of a read command, issue 18).
 
 
 def known_zone(name: str) -> str:
@@ -171,6 +55,19 @@ def known_zone(name: str) -> str:
             + (f"; did you mean {hint!r}?" if hint else "; use a name like Europe/Oslo")
         ) from None
     return name
+
+
+def rep_name(rep: str | None) -> str:
+    """Whose practice it is: the configured rep, else the login name (both kinds of settings
+    answer `rep_name` with this)."""
+    if rep:
+        return rep
+    try:
+        import getpass  # (and termios): only when no rep name is configured
+
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name in some containers
+        return "rep"
 
 
 def _rep_name(value: str) -> str:
@@ -356,14 +253,7 @@ class PlainSettings(Section):
 
     @property
     def rep_name(self) -> str:
-        if self.rep:
-            return self.rep
-        try:
-            import getpass  # (and termios): only when no rep name is configured
-
-            return getpass.getuser()
-        except (KeyError, OSError):  # no login name in some containers
-            return "rep"
+        return rep_name(self.rep)
 
 
 S = TypeVar("S", bound=Section)

@@ -17,7 +17,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr
 
 from roleplay.config import DATABASE_ENV
 from roleplay.domain.rep_name import checked_rep_name
-from roleplay.plain_settings import known_zone
+from roleplay.plain_settings import known_zone, rep_name
 
 
 class LlmSettings(BaseModel):
@@ -134,14 +134,7 @@ class Settings(BaseModel):
 
     @property
     def rep_name(self) -> str:
-        if self.rep:
-            return self.rep
-        try:
-            import getpass  # (and termios): only when no rep name is configured
-
-            return getpass.getuser()
-        except (KeyError, OSError):  # no login name in some containers
-            return "rep"
+        return rep_name(self.rep)
 
 
 SECTIONS: dict[str, type[BaseModel]] = {

@@ -122,7 +122,9 @@ def transcript(t: Transcript, customer_name: str | None = None) -> str:
         cut = " (cut off)" if "interrupted" in turn.tags else ""
         over = said_over(turn, rep="you")  # "Right." inside the other's sentence, under it
         who, pad = (f"{who} (over {over})", "    ") if over else (who, "")
-        out.append(wrap(f"{stamp} {who}: {turn.text}{cut}", pad, width=WIDTH))
+        # The turn's number, as a scorecard's evidence and the exports cite it ("turn 21")
+        number = f"(turn {turn.index})"
+        out.append(wrap(f"{stamp} {who} {number}: {turn.text}{cut}", pad, width=WIDTH))
     if not t.finished:
         out += ["", "(This session did not finish; the turns above were saved as they happened.)"]
     return printable("\n".join(out))

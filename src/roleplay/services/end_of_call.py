@@ -175,11 +175,16 @@ class EndOfCall:
         habit.forget()  # a scorecard was just saved
         if rebuild:
             habit.rebuild(catalog)
+        # Synced once: after_session's write into the scorecard changes nothing the schedule
+        # reads, and a second sync lists the folder again (8,000 sessions: ~40% of `score`).
+        state = habit.state(catalog)
         card = (
-            habit.after_session(record.id, record=record, card=result.scorecard, catalog=catalog)
+            habit.after_session(
+                record.id, record=record, card=result.scorecard, catalog=catalog, state=state
+            )
             or result.scorecard
         )
-        cards = habit.state(catalog).cards
+        cards = state.cards
         comes_back = {
             c.skill: cards[c.skill].due_day(habit.settings.tz)
             for c in card.criteria

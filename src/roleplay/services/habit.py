@@ -356,10 +356,13 @@ class Habit:
         record: SessionRecord | None = None,
         card: Scorecard | None = None,
         catalog: AnyCatalog | None = None,
+        state: HabitState | None = None,
     ) -> Scorecard | None:
         """Apply a just-scored session and write into its scorecard the commitments it tested.
-        `record` and `card`: the session's as just saved, when the caller has them."""
-        state = self.state(catalog)
+        `record` and `card`: the session's as just saved, when the caller has them; `state`:
+        the state synced since it was saved (what the scorecard gets written here changes
+        nothing the schedule reads: the checks come from the state itself)."""
+        state = state or self.state(catalog)
         card = card or self._store.scorecard(session_id)
         entry = next((e for e in state.sessions if e.id == session_id), None)
         if card is None or entry is None:
