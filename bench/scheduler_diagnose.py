@@ -29,6 +29,10 @@ for skills practised four times or more and estimated below (said 0.68, truly 0.
 truly 0.39): the queue spends end-game drills on the second and leaves the first. What
 bench/scheduler_variants.py's `own-prior*` variants did about it is in its docstring.
 
+Issue 18, stop 31 (40 learners, seed 1): every showing the estimate is fed (the judge's level
+moved by its evidence) minus the true level the rep performed at: mean -0.11, sd 0.46; the
+last of a rep's new skills is first practised on day 36 on average.
+
     python3 bench/scheduler_diagnose.py [--learners 60] [--seed 1]
 """
 
@@ -47,6 +51,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import scheduler_sim as sim
 from roleplay.domain.queue import DUE_BELOW, PASS_LEVEL, Need, ahead, needs
+from roleplay.domain.schedule import showing
 
 CHECK_DAYS = (10, 20, 40, 60)
 END_GAME = 30  # the calibration table's first day
@@ -79,6 +84,10 @@ def main() -> None:
     # End game (day END_GAME on, before every skill passed): (reviews, chance bin) -> the
     # estimate's chances of being below the pass level and whether the skill truly was.
     calibration: defaultdict[tuple[int, int], list[tuple[float, bool]]] = defaultdict(list)
+    # Every showing the estimate was fed minus the true level the rep performed at, and the
+    # day each rep's last new skill was first practised.
+    showing_errors: list[float] = []
+    last_new: list[int] = []
     model = sim.Model()
     for n in range(args.learners):
         seed = args.seed * 100_003 + n  # as scheduler_sim.compare numbers its learners
@@ -121,8 +130,11 @@ def main() -> None:
                     wasted[why(pick, source)] += 1
             performed = learner.now(pick.skill, float(day))
             level = learner.drill(pick.skill, float(day), judge)
-            sched.scored(day, pick.skill, level, sim.judge_evidence(performed, level, quotes))
+            evidence = sim.judge_evidence(performed, level, quotes)
+            showing_errors.append(showing(level, evidence) - (1 + 4 * performed))
+            sched.scored(day, pick.skill, level, evidence)
             passed = passed or min(learner.now(s, day + 1.0) for s in sim.SKILLS) >= 0.5
+        last_new.append(max(sched.first.values()))
 
     print(f"{args.learners} learners, seed {args.seed}, learner sha256 {sim.learner_checksum()}")
     print(f"\nDrills until every skill passed: {drills}; on a skill already at the pass level")
@@ -150,6 +162,12 @@ def main() -> None:
         said = statistics.fmean(b for b, _ in seen)
         were = statistics.fmean(float(t) for _, t in seen)
         print(f"  {reviews:>7}{shown:>10}{len(seen):>7}{said:>11.2f}{were:>8.2f}")
+    print(
+        f"\nThe showing (level moved by its evidence) minus the true level, days 1-60: mean "
+        f"{statistics.fmean(showing_errors):+.3f}, sd {statistics.stdev(showing_errors):.3f} "
+        f"(the estimate assumes 0 and SHOWING_SD); the last new skill first practised on day "
+        f"{statistics.fmean(last_new):.1f} on average"
+    )
     print("\nWeight of each candidate lift and span after the first practice (days):")
     for day, weighed in sorted(weights.items()):
         kept = sorted((k, v) for k, v in weighed.items() if v >= 0.02)

@@ -166,6 +166,16 @@ for skills practised once (said 8%, truly 24%) and too high for skills practised
 68%, truly 42%), from the prior of the starting level, not the pace (bench/scheduler_diagnose.py);
 correcting the prior from the rep's own first showings made the estimate truer and the queue
 0.5-0.7 day slower. The fourteen variants tried are in bench/scheduler_variants.py.
+Issue 18, stop 31 (sched8): nothing reached the bar; the scheduler is unchanged (seed 1, 200
+learners: 53/69/98 days, 23/17/13%, oracle 36/20/19%). The starting-level prior taken from the
+rep's other skills for every skill alike (leave one out, the estimate rebuilt when a new skill
+is first shown) made the estimate truer and the queue 0.5-0.8 day slower at the pass level:
+not through more drills on skills already passing (34% both); what moved is when new skills
+come in (a lower estimate puts more practised skills below the pass level, ahead of them: the
+last one first practised on day 41 instead of 36), and moving that day by itself, either way,
+loses too. The showing's error against the true
+level has sd 0.46 (SHOWING_SD 0.5 is not too narrow) and mean -0.11 (the evidence only lowers
+a showing). Figures in bench/scheduler_variants.py.
 
     python3 bench/scheduler_sim.py [--learners 200] [--seed 1]
 """
