@@ -193,6 +193,22 @@ Options weighed (bench/diarization_bench.py measures the ones built here):
     their d-vectors: 83.8 ± 2.8 / 75.7 ± 5.9 (reader vs reader +6% 54.2 -> 59.4 ± 10.7, one
     call of three found, m/m 75.1 -> 73.6 with a call at 56.6); both: 84.3 ± 2.2 / 75.5 ±
     6.1. Within the runs' spread, or one set up and the other down: not kept.
+  - two passes, the confident long turns first: each speaker's turns in the best labelling
+    ranked by their words' mean margin (own score minus the other's) times the square root of
+    their frames; the mixtures and d-vector centres fitted again on the top turns holding half
+    of each speaker's frames (the other words fitted on by no one), then one Viterbi over all
+    words. Six hardest: 85.3 ± 1.3 / 74.4 ± 2.8 (1 s crosstalk 75.4 -> 81.5, worst call 68.4
+    -> 75.4; phone + 15 dB + crosstalk 85.7 -> 85.8, worst 76.6 -> 81.8; m/m 75.1 -> 75.6;
+    m/f crosstalk 97.0 -> 96.7; real phone 92.9 -> 94.3; reader vs reader +6% 54.2 -> 56.3).
+    Held-out: synthetic 81.2 ± 3.3 -> 82.0 ± 2.8 (en-us / en-gb+f3 61.8 -> 69.1, m/m
+    en-us+m3 88.9 -> 90.4, m/m phone 66.4 -> 63.4, JFK phone + 10 dB 98.5 -> 97.0), real
+    76.6 ± 4.5 -> 75.6 ± 4.6 (reader -8% 78.0 -> 76.6, reader +9% 68.2 -> 67.0): the held-out
+    real calls lose a point. The bench's other conditions: 98.5 ± 0.4 over the nine (reader
+    clean 95.8 -> 98.3, reader phone 99.0 -> 97.7, m/f phone 99.7 -> 99.1, the rest within
+    0.4), real reader/JFK 96.6 -> 97.0. On word spans from the clean tracks (diar7's
+    crosstalk calls, no Whisper) it shows nothing a test could hold: reader with 1 s of
+    crosstalk 76.7 -> 75.6, 71.4 -> 72.5, 70.8 -> 70.8; phone + 15 dB + crosstalk 50.0
+    either way. Not kept; the likeliest next step, with other shares (0.3, 0.7) unmeasured.
   - Viterbi smoothing over words with a switch penalty: already the pipeline's (_viterbi,
     SWITCH_COST mid-sentence, TURN_COST at pauses and sentence ends); not a new variant.
   - Whisper's segment ends as turn points and a per-call choice between plain and delta
