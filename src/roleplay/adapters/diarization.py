@@ -176,7 +176,7 @@ Options weighed (bench/diarization_bench.py measures the ones built here):
     -8% 78.0 -> 80.6). Does not hold off the bench: not kept.
   - where the similar voices fail (a diagnostic, not a change): started from the TRUE labels,
     the same resegmentation reaches 90-95% on the reader vs reader +6% calls (its per-word
-    mixture argmax alone 94% on one) and 85-92% on espeak m/m. So the features do tell those
+    mixture argmax alone 94% on one) and 75-92% on espeak m/m. So the features do tell those
     voices apart; what fails is the search: none of the five starts (three word windows,
     sentences, the encoder's sentences) comes near the truth for reader vs reader (best 0.68),
     and the yardstick that picks among labellings does not prefer the truth either: its fit
@@ -185,8 +185,9 @@ Options weighed (bench/diarization_bench.py measures the ones built here):
     none ranks the truth first in every call: the mixtures' likelihood held out (fitted on
     every other sentence, scored on the rest: the truth is the WORST in m/m v6 and reader vs
     reader v0), the encoder's centres held out, a Fisher ratio of sentence d-vectors, a t of
-    sentence pitch medians (reader +6%: 0.2-2.1), and the number of turns (the truth has ~10
-    runs; wrong ones 4-21). A next round should look for a yardstick, not for more features.
+    sentence pitch medians (reader +6%: 0.2-2.1), and the number of turns (the truth's 6-14
+    runs against 3-21 for wrong ones). A next round should look for a yardstick, not for more
+    features.
   - the best labelling's turns (its runs of words) clustered again as one more start, kept
     when it fits better: by their cepstra and pitch (mean and spread): 84.7 ± 1.6 / 72.8 ±
     2.3 (1 s crosstalk 75.4 -> 78.1, real phone 92.9 -> 93.4; similar voices unchanged); by
