@@ -168,6 +168,54 @@ Options weighed (bench/diarization_bench.py measures the ones built here):
     labellings refitted and scored on the plain features), which favours the plain one by
     construction. (The runs used a scratch harness outside the repo: the bench's prepared calls
     pickled once, d-vectors memoised; figures identical to the bench's on the same cache.)
+- diar8 (same transcripts and harness as diar7; six hardest conditions, synthetic / real,
+  baseline 84.3 ± 2.2 / 72.6 ± 2.6):
+  - diar7's delta cepstra in the mixtures (weight 1), held-out check: synthetic 81.2 ± 3.3 ->
+    79.3 ± 4.7 (espeak m/m en-us+m3 88.9 -> 75.8 with one call at 52.8, reader phone 0.8 s
+    crosstalk 92.6 -> 87.2, m/m phone 66.4 -> 75.2), real 76.6 ± 4.5 -> 76.7 ± 4.4 (reader
+    -8% 78.0 -> 80.6). Does not hold off the bench: not kept.
+  - where the similar voices fail (a diagnostic, not a change): started from the TRUE labels,
+    the same resegmentation reaches 90-95% on the reader vs reader +6% calls (its per-word
+    mixture argmax alone 94% on one) and 75-92% on espeak m/m. So the features do tell those
+    voices apart; what fails is the search: none of the five starts (three word windows,
+    sentences, the encoder's sentences) comes near the truth for reader vs reader (best 0.68),
+    and the yardstick that picks among labellings does not prefer the truth either: its fit
+    (-9085) lost to wrong labellings (-9046, 54%) in one call, and in m/m the truth's fit
+    (-10306) lost to a 61% one (-8576). Other yardsticks checked on the same candidates,
+    none ranks the truth first in every call: the mixtures' likelihood held out (fitted on
+    every other sentence, scored on the rest: the truth is the WORST in m/m v6 and reader vs
+    reader v0), the encoder's centres held out, a Fisher ratio of sentence d-vectors, a t of
+    sentence pitch medians (reader +6%: 0.2-2.1), and the number of turns (the truth's 6-14
+    runs against 3-21 for wrong ones). A next round should look for a yardstick, not for more
+    features.
+  - the best labelling's turns (its runs of words) clustered again as one more start, kept
+    when it fits better: by their cepstra and pitch (mean and spread): 84.7 ± 1.6 / 72.8 ±
+    2.3 (1 s crosstalk 75.4 -> 78.1, real phone 92.9 -> 93.4; similar voices unchanged); by
+    their d-vectors: 83.8 ± 2.8 / 75.7 ± 5.9 (reader vs reader +6% 54.2 -> 59.4 ± 10.7, one
+    call of three found, m/m 75.1 -> 73.6 with a call at 56.6); both: 84.3 ± 2.2 / 75.5 ±
+    6.1. Within the runs' spread, or one set up and the other down: not kept.
+  - two passes, the confident long turns first: each speaker's turns in the best labelling
+    ranked by their words' mean margin (own score minus the other's) times the square root of
+    their frames; the mixtures and d-vector centres fitted again on the top turns holding half
+    of each speaker's frames (the other words fitted on by no one), then one Viterbi over all
+    words. Six hardest: 85.3 ± 1.3 / 74.4 ± 2.8 (1 s crosstalk 75.4 -> 81.5, worst call 68.4
+    -> 75.4; phone + 15 dB + crosstalk 85.7 -> 85.8, worst 76.6 -> 81.8; m/m 75.1 -> 75.6;
+    m/f crosstalk 97.0 -> 96.7; real phone 92.9 -> 94.3; reader vs reader +6% 54.2 -> 56.3).
+    Held-out: synthetic 81.2 ± 3.3 -> 82.0 ± 2.8 (en-us / en-gb+f3 61.8 -> 69.1, m/m
+    en-us+m3 88.9 -> 90.4, m/m phone 66.4 -> 63.4, JFK phone + 10 dB 98.5 -> 97.0), real
+    76.6 ± 4.5 -> 75.6 ± 4.6 (reader -8% 78.0 -> 76.6, reader +9% 68.2 -> 67.0): the held-out
+    real calls lose a point. The bench's other conditions: 98.5 ± 0.4 over the nine (reader
+    clean 95.8 -> 98.3, reader phone 99.0 -> 97.7, m/f phone 99.7 -> 99.1, the rest within
+    0.4), real reader/JFK 96.6 -> 97.0. On word spans from the clean tracks (diar7's
+    crosstalk calls, no Whisper) it shows nothing a test could hold: reader with 1 s of
+    crosstalk 76.7 -> 75.6, 71.4 -> 72.5, 70.8 -> 70.8; phone + 15 dB + crosstalk 50.0
+    either way. Not kept; the likeliest next step, with other shares (0.3, 0.7) unmeasured.
+  - Viterbi smoothing over words with a switch penalty: already the pipeline's (_viterbi,
+    SWITCH_COST mid-sentence, TURN_COST at pauses and sentence ends); not a new variant.
+  - Whisper's segment ends as turn points and a per-call choice between plain and delta
+    labellings: not measured. The cache keeps words, not segments (re-transcribing gives other
+    words, so no comparison with the cache); and delta did not hold on the held-out calls,
+    while the yardstick finding above says a likelihood cannot choose between labellings.
 - time per audio minute (a two-minute mono phone call through CallTranscriber, as `roleplay
   score --transcript call.wav` runs it, tiny.en int8, 2 cores): transcription 4.1-4.2 s and
   diarization 1.6-1.8 s at load ~1; 11.7-12.0 s and 16.4-17.5 s at load ~11 (other agents'
