@@ -196,6 +196,16 @@ def test_export_onto_a_folder_says_so(rec: Recorded, tmp_path: Path) -> None:
     one_clear_line(cli(rec.ws, "export", rec.ids[0], "-o", str(tmp_path)), "is a folder")
 
 
+@pytest.mark.parametrize("fmt", ["md", "json", "html"])
+def test_export_onto_a_folder_suggests_a_file_of_the_format_asked(
+    rec: Recorded, tmp_path: Path, fmt: str
+) -> None:
+    # A Markdown export pointed at a folder was told to write session.html there.
+    result = cli(rec.ws, "export", rec.ids[0], "-f", fmt, "-o", str(tmp_path))
+    one_clear_line(result, "is a folder")
+    assert f"e.g. {tmp_path / f'session.{fmt}'}" in result.output
+
+
 def test_export_to_an_unwritable_place_says_so(rec: Recorded) -> None:
     # /proc refuses new files even to root; a chmod would not stop root.
     one_clear_line(cli(rec.ws, "export", rec.ids[0], "-o", "/proc/x.html"), "cannot write")

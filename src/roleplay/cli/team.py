@@ -85,13 +85,21 @@ class _Bar:
             self._bar.__exit__(None, None, None)
 
 
-def _write(text: str, output: Path | None, services: Services, force: bool = False) -> None:
+def _write(
+    text: str,
+    output: Path | None,
+    services: Services,
+    force: bool = False,
+    example: str = "session.html",
+) -> None:
     """To stdout (no -o, or -o -), or to a new file only its owner can read."""
     if output is None or str(output) == "-":
         typer.echo(text, nl=not text.endswith("\n"))
         return
     try:
-        write_document(text, output, recordings=services.workspace.recordings, force=force)
+        write_document(
+            text, output, recordings=services.workspace.recordings, force=force, example=example
+        )
     except OutputError as exc:
         raise fail(str(exc)) from None
     typer.echo(f"Wrote {output}", err=True)
@@ -312,7 +320,7 @@ def export(
     services = build_services()
     with _errors():
         text = services.reviews.export(session, fmt.value)
-    _write(text, output, services, force)
+    _write(text, output, services, force, example=f"session.{fmt.value}")
 
 
 @app.command()
@@ -350,7 +358,7 @@ def report(
         return
     # Never ~100 KB of SVG into a terminal: a file, and a few lines saying what is in it.
     path = output or _report_path(services, fmt.value)
-    _write(text, path, services, force)
+    _write(text, path, services, force, example=f"roleplay-report.{fmt.value}")
     if terminal:
         typer.echo(services.reports.summary(built))
         typer.echo(f"Report: {path} ({len(text.encode()) // 1024 + 1} KB)")

@@ -312,14 +312,17 @@ class OutputError(RoleplayError, ValueError):
     """An export or report cannot be written where asked; the message says what to do."""
 
 
-def write_document(text: str, output: Path, *, recordings: Path, force: bool = False) -> None:
+def write_document(
+    text: str, output: Path, *, recordings: Path, force: bool = False, example: str = "session.html"
+) -> None:
     """Write `text` to `output`, readable by its owner only (exports hold people's words).
 
     Refuses, with one line saying what to do: a folder, a missing folder, a place inside the
-    recordings folder (the sessions' own files), and an existing file unless `force`."""
+    recordings folder (the sessions' own files), and an existing file unless `force`. `example`
+    is the file name suggested when `output` is a folder (it follows the format asked for)."""
     shown = str(output)
     if output.is_dir():
-        raise OutputError(f"{shown} is a folder; name a file in it, e.g. {output / 'session.html'}")
+        raise OutputError(f"{shown} is a folder; name a file in it, e.g. {output / example}")
     parent = output.parent
     if not parent.is_dir():
         raise OutputError(f"the folder {parent} does not exist; create it or write elsewhere")
