@@ -29,6 +29,22 @@ def test_validate_clean_workspace_exits_0(mini_workspace: Path) -> None:
     assert "All good: 1 scenario(s), 1 rubric(s)" in result.output
 
 
+def test_validate_one_file_counts_that_file_not_the_workspace(mini_workspace: Path) -> None:
+    # `validate scenarios/x.yaml` said "All good: 2 scenario(s), 2 rubric(s)": the workspace's
+    # totals (it loads them to check references), not what was checked.
+    extra = mini_workspace / "scenarios" / "extra.yaml"
+    extra.write_text(
+        (mini_workspace / "scenarios" / "mini.yaml").read_text().replace("id: mini", "id: extra")
+    )
+    whole = invoke(mini_workspace, "validate")
+    assert "All good: 2 scenario(s), 1 rubric(s)" in whole.output, whole.output
+    one = invoke(mini_workspace, "validate", str(extra))
+    assert one.exit_code == 0, one.output
+    assert "All good: 1 scenario(s), 0 rubric(s) checked." in one.output
+    folder = invoke(mini_workspace, "validate", str(mini_workspace / "rubrics"))
+    assert "All good: 0 scenario(s), 1 rubric(s) checked." in folder.output
+
+
 def test_validate_lists_every_problem_and_exits_1(mini_workspace: Path) -> None:
     s = mini_workspace / "scenarios" / "mini.yaml"
     s.write_text(

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from roleplay.cli import render
 from roleplay.cli.app import FullSummaries, JsonOpt, app, build_services, emit_json, fail
 from roleplay.domain.problems import Problem
+
+if TYPE_CHECKING:
+    from roleplay.services.catalog import RubricFile, ScenarioFile
 
 new_app = typer.Typer(
     cls=FullSummaries, help="Write a commented template for a new scenario or rubric."
@@ -40,6 +44,10 @@ def validate(
     )
     problems = not_folders + problems
     checked = len(catalog.scenarios) + len(catalog.rubrics) + len(catalog.broken)
+    scenarios, rubrics = (
+        _checked(catalog.scenarios.values(), paths),
+        _checked(catalog.rubrics.values(), paths),
+    )
     if as_json:
         emit_json({"ok": not problems, "problems": [p.to_json() for p in problems]})
     else:
@@ -49,11 +57,23 @@ def validate(
         typer.echo(
             f"{count_problems(catalog, problems)} problem(s) in {files} file(s)"
             if problems
-            else f"All good: {len(catalog.scenarios)} scenario(s), "
-            f"{len(catalog.rubrics)} rubric(s) checked."
+            else f"All good: {scenarios} scenario(s), {rubrics} rubric(s) checked."
         )
     del checked
     raise typer.Exit(1 if problems else 0)
+
+
+def _checked(files: Iterable[ScenarioFile | RubricFile], paths: list[Path] | None) -> int:
+    """How many of the catalog's files were asked about: `validate one.yaml` loads the whole
+    workspace to check references, and used to report its totals as the files checked."""
+    if not paths:
+        return sum(1 for _ in files)
+    asked = {p.resolve() for p in paths}
+    return sum(
+        1
+        for f in files
+        if (where := f.path.resolve()) in asked or not asked.isdisjoint(where.parents)
+    )
 
 
 def _not_folders(folders: list[Path]) -> list[Problem]:
