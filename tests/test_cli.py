@@ -172,3 +172,16 @@ def test_rep_name_comes_from_the_option(mini_workspace: Path) -> None:
 def test_scenarios_list(workspace: Path, flag: str) -> None:
     doc = json.loads(invoke(workspace, "scenarios", flag).output)
     assert len(doc["scenarios"]) >= 7 and doc["broken"] == {}
+
+
+def test_bare_roleplay_at_end_of_input_ends_its_line_and_says_how_to_start(
+    mini_workspace: Path,
+) -> None:
+    # `roleplay </dev/null` printed "Pick a number (Enter for 1): " and stopped there: no
+    # newline (the shell's prompt ran on after it) and nothing said. The exit stays 0: CI runs
+    # the README's first command without a terminal and it ends here.
+    result = invoke(mini_workspace, input="")
+    assert result.exit_code == 0, result.output
+    assert "Pick a number (Enter for 1): \n" in result.stdout
+    assert "No scenario picked. Start one with `roleplay practice ID`" in result.stderr
+    assert "roleplay practice mini" in result.stderr

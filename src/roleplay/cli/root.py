@@ -74,6 +74,14 @@ def _pick_and_practise() -> None:
     try:
         choice = input("Pick a number (Enter for 1): ").strip() or "1"
     except (EOFError, KeyboardInterrupt):
+        # The prompt's line is ended, and the rep told how to start one without it (the
+        # README's first command, run without a terminal, ends here: exit 0 as before).
+        typer.echo("")
+        typer.echo(
+            f"No scenario picked. Start one with `roleplay practice ID`, "
+            f"e.g. `roleplay practice {entries[0].scenario.id}`.",
+            err=True,
+        )
         raise typer.Exit() from None
     if not choice.isdigit() or not 1 <= int(choice) <= len(entries):
         raise fail(f"'{choice}' is not a number from 1 to {len(entries)}")
