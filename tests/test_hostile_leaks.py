@@ -322,6 +322,19 @@ def test_json_output_escapes_c1_controls_and_loses_nothing(rec: Recorded, args: 
     assert json.loads(out)["turns"][-1]["text"] == said
 
 
+@pytest.mark.parametrize("args", [["show", "{id}", "--json"], ["export", "{id}", "-f", "json"]])
+def test_json_output_escapes_bidi_overrides_and_loses_nothing(
+    rec: Recorded, args: list[str]
+) -> None:
+    # A raw U+202E in --json output shows the rest of the line reversed in a terminal ("show
+    # --json" wrote it raw while every text view drops it).
+    said = "Price is \u202efinal\u202c, \u2067not\u2069 negotiable"
+    _say(rec, 0, said)
+    out = cli(rec.ws, *[a.format(id=rec.ids[0]) for a in args]).stdout
+    assert not any(c in out for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+    assert json.loads(out)["turns"][-1]["text"] == said
+
+
 def test_an_id_crafted_in_a_shared_index_never_leads_out_of_the_folder() -> None:
     from roleplay.services import session_ref
     from roleplay.services.ports import SessionNotFound

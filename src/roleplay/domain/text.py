@@ -393,11 +393,12 @@ def redact(text: str, secrets: Iterable[str | None] = ()) -> str:
 
 @cache
 def _c1_and_del() -> re.Pattern[str]:
-    return re.compile(r"[\x7f-\x9f]")
+    return re.compile(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def json_terminal_safe(json_text: str) -> str:
-    """JSON text with DEL and C1 controls written as \\u escapes (json.dumps escapes C0 but
-    leaves U+0080-U+009F raw, and a terminal may obey U+009B as CSI). Lossless: the decoded
-    data is the same. Valid because such characters can only occur inside JSON strings."""
+    """JSON text with DEL, C1 controls and the bidirectional overrides written as \\u escapes
+    (json.dumps escapes C0 but leaves U+0080-U+009F raw, and a terminal may obey U+009B as CSI;
+    a raw U+202E shows a title reversed). Lossless: the decoded data is the same. Valid because
+    such characters can only occur inside JSON strings."""
     return _c1_and_del().sub(lambda m: f"\\u{ord(m.group()):04x}", json_text)
