@@ -185,3 +185,25 @@ def test_bare_roleplay_at_end_of_input_ends_its_line_and_says_how_to_start(
     assert "Pick a number (Enter for 1): \n" in result.stdout
     assert "No scenario picked. Start one with `roleplay practice ID`" in result.stderr
     assert "roleplay practice mini" in result.stderr
+
+
+def test_a_key_typed_into_a_call_is_never_saved(
+    mini_workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A rep who pastes their key into the call (the wrong window) had it kept verbatim in
+    # transcript.jsonl and quoted in the scorecard, though the README says keys never appear
+    # in session files. The saved turn hides it; the rest of the line stays.
+    key = "sk-live-7f3a9c2e1b"
+    monkeypatch.setenv("OPENAI_API_KEY", key)
+    said = f"What would you ask, my key is {key} by the way, and what matters most to you?\n"
+    result = invoke(
+        mini_workspace, "practice", "mini", "--text", "--offline", "--seed", "7",
+        input=said + "/end\n",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    saved = [p for p in (mini_workspace / "recordings").rglob("*") if p.is_file()]
+    assert any(p.name == "transcript.jsonl" for p in saved)
+    for path in saved:
+        assert key.encode() not in path.read_bytes(), path
+    transcript = next(p for p in saved if p.name == "transcript.jsonl").read_text()
+    assert "my key is *** by the way, and what matters most to you?" in transcript

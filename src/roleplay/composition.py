@@ -382,6 +382,7 @@ def build(
         judge=choose_judge(settings, llm),
         store=store,
         clock=clock or SwitchableClock(),  # a recording read fast switches it (audio_timeline)
+        hidden=lambda: known_secrets(settings),
     )
     services = Services(
         settings, ws, practice, store, offline=llm is None, indexer=indexer,

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from enum import StrEnum
 
 from roleplay.domain.session import Outcome, SessionRecord, Turn
-from roleplay.domain.text import valid_text
+from roleplay.domain.text import redact, valid_text
 from roleplay.domain.variation import ScenarioRun
 from roleplay.services.delivery import Delivery
 from roleplay.services.ports import (
@@ -47,12 +47,15 @@ class Conversation:
         customer: Customer,
         store: SessionStore,
         clock: Clock,
+        *,
+        secrets: tuple[str, ...] = (),
     ) -> None:
         self.record = record
         self.run = run
         self.customer = customer
         self._store = store
         self._clock = clock
+        self._secrets = secrets  # redacted from the rep's words before they are saved
         self._t0 = 0.0
         self._turns: list[Turn] = []
         self.state = CallState.NOT_STARTED
@@ -107,7 +110,8 @@ class Conversation:
         turn = Turn(
             index=len(self._turns),
             speaker="rep",
-            text=valid_text(text).strip(),  # a non-UTF-8 byte typed would fail the save
+            # A non-UTF-8 byte typed would fail the save; a key said or pasted is hidden.
+            text=redact(valid_text(text), self._secrets).strip(),
             start=round(now if start is None else start, 3),
             end=round(now if end is None else end, 3),
             audio=audio,

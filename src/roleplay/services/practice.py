@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -41,12 +41,16 @@ class Practice:
         judge: Judge,
         store: SessionStore,
         clock: Clock,
+        hidden: Callable[[], Sequence[str]] = tuple,
     ) -> None:
         self._catalog = catalog
         self._customer = customer
         self.judge = judge
         self.store = store
         self.clock = clock
+        # Keys and passwords the rep might say or type (a key pasted into the wrong window):
+        # hidden in the saved turn, so never in the transcript, scorecard or index.
+        self._hidden = hidden
 
     def begin(
         self,
@@ -94,7 +98,9 @@ class Practice:
             started_at=now,
             drill=drilled,
         )
-        return Conversation(record, run, customer, self.store, self.clock)
+        return Conversation(
+            record, run, customer, self.store, self.clock, secrets=tuple(self._hidden())
+        )
 
     def finish(self, call: Conversation) -> Scorecard:
         """End the call if still open, score it against its rubric and save the scorecard.
