@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, get_args
 
 import annotated_types
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, SecretStr, ValidationError
@@ -192,6 +193,37 @@ def test_a_broken_config_still_names_the_file_and_the_key(tmp_path: Path) -> Non
         message = str(exc)
     else:
         raise AssertionError("a broken config was accepted")
-    assert f"{path}: daily_goal_drills: Input should be less than or equal to 50" in message
-    assert f"{path}: voice.vad: Input should be 'silero' or 'energy'" in message
+    assert f"{path}: daily_goal_drills: expected less than or equal to 50, got 51" in message
+    assert f"{path}: voice.vad: expected 'silero' or 'energy', got 'loud'" in message
     assert f"{path}: unknown setting 'llm.modle'; did you mean 'model'?" in message
+
+
+def test_config_mistakes_say_what_to_write(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A base URL without http:// was accepted and failed only mid-call ("Request URL is
+    missing an 'http://'"); a number given as text was worded in pydantic's terms; a key
+    put above every section was called unknown with no word of where it goes."""
+    for name in ("ROLEPLAY_LLM_BASE_URL", "OPENAI_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    path = tmp_path / "config.toml"
+    cases = {
+        '[llm]\nbase_url = "localhost:11434"\n': "llm.base_url: expected a URL starting with "
+        "http:// or https://, e.g. http://localhost:11434/v1",
+        '[llm]\ntimeout = "fast"\n': "llm.timeout: expected a number, got 'fast'",
+        'model = "llama3"\n': "unknown setting 'model'; it belongs in the [llm] section",
+    }
+    for text, said in cases.items():
+        path.write_text(text)
+        with pytest.raises(ConfigError) as caught:
+            load_settings(path)
+        assert f"{path}: {said}" in str(caught.value)
+    path.write_text('[llm]\nbase_url = "http://localhost:11434/v1"\n')
+    assert load_settings(path).llm.base_url == "http://localhost:11434/v1"
+    # From the environment: the variable is named, and a password in it is never repeated.
+    path.write_text("")
+    monkeypatch.setenv("OPENAI_BASE_URL", "kari:hunter2-secret@llm.example:8080/v1")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    assert "OPENAI_BASE_URL (environment variable): llm.base_url: expected a URL" in str(
+        caught.value
+    )
+    assert "hunter2" not in str(caught.value)

@@ -143,6 +143,7 @@ def load_settings(path: Path | None = None) -> PlainSettings:
             if os.environ.get(name):
                 if isinstance(llm, dict):
                     llm[key] = os.environ[name]
+                    from_env[f"llm.{key}"] = name
                 break
     if llm:
         data["llm"] = llm
@@ -169,18 +170,37 @@ def load_settings(path: Path | None = None) -> PlainSettings:
                 )
                 last = str(err["loc"][-1])
                 hint = did_you_mean(last, section.model_fields)
+                home = [
+                    n for n, m in SECTIONS.items() if section is Settings and last in m.model_fields
+                ]
                 messages.append(
                     f"{path}: unknown setting '{key}'"
                     + (
                         f"; did you mean '{hint}'?"
                         if hint
+                        else f"; it belongs in the [{home[0]}] section: put it under a line "
+                        f"[{home[0]}]"
+                        if home
                         else f" (known: {', '.join(section.model_fields)})"
                     )
                 )
             else:
                 where = f"{from_env[key]} (environment variable)" if key in from_env else f"{path}"
-                messages.append(f"{where}: {key}: {err['msg'].removeprefix('Value error, ')}")
+                messages.append(f"{where}: {key}: {_worded(err, key)}")
         raise ConfigError("\n".join(messages)) from None
+
+
+def _worded(err: Any, key: str) -> str:
+    """pydantic's message in the words of the rest of roleplay's: "expected ..., got ..."
+    (the value is left out for keys, passwords and URLs, which may hold a secret)."""
+    message = str(err["msg"]).removeprefix("Value error, ")
+    if not message.startswith("Input should be "):
+        return message
+    kinds = {"a valid number": "a number", "a valid integer": "a whole number"}
+    wanted = message.removeprefix("Input should be ").split(", unable to parse")[0]
+    wanted = kinds.get(wanted, wanted)
+    secret = any(w in key.lower() for w in ("key", "password", "token", "secret", "url"))
+    return f"expected {wanted}" + ("" if secret else f", got {err.get('input')!r}")
 
 
 # --- the workspace -----------------------------------------------------------------------

@@ -57,6 +57,19 @@ def known_zone(name: str) -> str:
     return name
 
 
+def http_url(url: str) -> str:
+    """`url` if it starts with http:// or https:// (the chat client needs the scheme: without
+    it every call failed mid-way with "Request URL is missing an 'http://'"), else a
+    ValueError that says what to write. The URL is not repeated: it may hold a password."""
+    scheme, sep, rest = url.partition("://")
+    if not (sep and scheme.lower() in ("http", "https") and rest.strip()):
+        raise ValueError(
+            "expected a URL starting with http:// or https://, "
+            "e.g. http://localhost:11434/v1 for Ollama on this computer"
+        )
+    return url
+
+
 def rep_name(rep: str | None) -> str:
     """Whose practice it is: the configured rep, else the login name (both kinds of settings
     answer `rep_name` with this)."""
@@ -155,7 +168,7 @@ class Section:
 
 class PlainLlmSettings(Section):
     FIELDS: ClassVar[dict[str, Field]] = {
-        "base_url": Field("str", optional=True),
+        "base_url": Field("str", optional=True, check=http_url),
         "api_key": Field("secret", optional=True),
         "model": Field("str", optional=True),
         "judge_model": Field("str", optional=True),

@@ -17,7 +17,9 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr
 
 from roleplay.config import DATABASE_ENV
 from roleplay.domain.rep_name import checked_rep_name
-from roleplay.plain_settings import known_zone, rep_name
+from roleplay.plain_settings import http_url, known_zone, rep_name
+
+HttpUrlText = Annotated[str, AfterValidator(http_url)]  # kept as written (not normalised)
 
 
 class LlmSettings(BaseModel):
@@ -26,7 +28,7 @@ class LlmSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
-    base_url: str | None = Field(
+    base_url: HttpUrlText | None = Field(
         default=None, description="e.g. http://localhost:11434/v1 for Ollama; default OpenAI."
     )
     api_key: SecretStr | None = Field(
