@@ -49,3 +49,23 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_nothing(
         write_atomic(path, "x" * 10_000)
     assert path.read_text() == "kept"
     assert [p.name for p in folder.iterdir()] == ["config.toml"]
+
+
+def test_a_full_disk_names_the_file_it_could_not_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # session.json, scorecard.json, the schedule: a full disk said "cannot write (No space
+    # left on device)" with no file (the OSError of a write carries none).
+    folder = tmp_path / "session"
+    folder.mkdir()
+    path = folder / "scorecard.json"
+
+    def disk_full(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", disk_full)
+    with pytest.raises(OSError) as caught:
+        write_atomic(path, "{}")
+    assert caught.value.errno == 28 and caught.value.filename == str(path)
+    assert str(path) in str(caught.value)
+    assert not path.exists() and list(folder.iterdir()) == []
