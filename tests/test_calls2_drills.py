@@ -30,6 +30,20 @@ def test_a_second_make_refuses_and_leaves_the_trainers_edited_file_alone(
     assert not path.with_name(path.name + ".bak").exists()
 
 
+def test_listing_a_call_whose_drills_exist_says_so_instead_of_offering_make(
+    mini_workspace: Path, tmp_path: Path
+) -> None:
+    # `call-drills ID` after its drills were made still said "Make drills from them: ...
+    # --make", and that --make was then refused naming the files.
+    sid, path, _edited = edited_drill(mini_workspace, tmp_path)
+    listed = invoke(mini_workspace, "call-drills", sid)
+    assert listed.exit_code == 0, listed.output
+    assert "Drills from this call are there already" in listed.output
+    assert str(path) in listed.output
+    assert f"roleplay call-drills {sid} --make --force" in listed.output
+    assert "Make drills from them" not in listed.output
+
+
 def test_force_replaces_atomically_and_keeps_the_old_file_as_bak(
     mini_workspace: Path, tmp_path: Path
 ) -> None:

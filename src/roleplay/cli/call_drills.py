@@ -50,7 +50,7 @@ def call_drills(
     customer's own words and join the queue for the weak skill.
 
     A drill file already there is never overwritten without --force."""
-    from roleplay.services.call_drills import CallDrillError, moments_of
+    from roleplay.services.call_drills import CallDrillError, made_before, moments_of
     from roleplay.services.catalog import UnknownScenario
     from roleplay.services.ports import SessionNotFound
 
@@ -66,6 +66,16 @@ def call_drills(
             typer.echo(f"Weakest moments of {t.record.id}:")
             for line in describe(moments):
                 typer.echo(line)
+            there = made_before(services.workspace.scenarios, t)
+            if there:
+                typer.echo("Drills from this call are there already (practise them as they are):")
+                for path in there:
+                    typer.echo(f"  {path}")
+                typer.echo(
+                    f"Make them again: roleplay call-drills {t.record.id} --make --force "
+                    "(the old files are kept as NAME.yaml.bak)"
+                )
+                return
             typer.echo(
                 f"Make drills from them: roleplay call-drills {t.record.id} --make "
                 "[--scenario SCENARIO]"

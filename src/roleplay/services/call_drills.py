@@ -176,6 +176,13 @@ def _free_id(
     raise AssertionError("unreachable")  # itertools.count never ends
 
 
+def made_before(scenarios_dir: Path, t: Transcript) -> list[Path]:
+    """The drill files made from the call `t` that are in `scenarios_dir` (the ids drills have
+    had, `from-call-*`), so a listing of its moments can say they exist instead of offering
+    to make them again (`--make` is then refused, naming them)."""
+    return sorted(p for p in scenarios_dir.glob("from-call-*.yaml") if _made_from(p, t))
+
+
 def _made_from(path: Path, t: Transcript) -> bool:
     """Was the drill file at `path` made from the call `t`? Its header and notes name the
     session (a trainer's edits usually keep one of them)."""
