@@ -26,7 +26,7 @@ import yaml
 from roleplay.domain.call import CallWords
 from roleplay.domain.transcript_file import parse
 from roleplay.services.ports import SAMPLE_RATE, Segment, Transcription, Word
-from tests.drill_calls import as_kari, invoke, made_files
+from tests.drill_calls import CALL, as_kari, invoke, made_files
 from tests.speech import needs_espeak, write_wav
 from tests.spoken import words
 
@@ -282,14 +282,6 @@ def test_a_short_word_aligned_at_the_filters_join_is_put_back_where_it_was_said(
 
 
 # --- drill ids -------------------------------------------------------------------------------
-
-CALL = """\
-[00:00.0 - 00:03.0] Kari: Hi Dana, thanks for taking my call.
-[00:03.4 - 00:07.0] Dana: Sure. We keep losing mornings re-planning routes by hand.
-[00:07.5 - 00:15.0] Kari: Our product is the best on the market and it has many features.
-[00:15.4 - 00:19.0] Dana: Honestly, I'm not sure that's what we need right now.
-[00:19.3 - 00:24.0] Kari: It has great reviews, so you should buy it.
-"""
 
 
 def kept_call(ws: Path, folder: Path, name: str, text: str = CALL) -> str:
