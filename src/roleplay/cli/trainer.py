@@ -82,9 +82,13 @@ def _not_folders(folders: list[Path]) -> list[Problem]:
     from roleplay.services.catalog import display_path
 
     found = []
+    roots = {f.parent for f in folders}
+    for root in sorted(r for r in roots if os.path.lexists(r) and not r.is_dir()):
+        # `-w /etc/passwd` said "/etc/passwd/scenarios: no such folder" and offered to make it
+        found.append(Problem(display_path(root), 0, 0, "(workspace)", *_WORKSPACE_IS_A_FILE))
     for folder in folders:
         what = folder.name.removesuffix("s")
-        if folder.is_dir():
+        if folder.is_dir() or (os.path.lexists(folder.parent) and not folder.parent.is_dir()):
             continue
         if os.path.lexists(folder):
             message = "is not a folder (a file, or a link to nothing or to itself)"
@@ -94,6 +98,13 @@ def _not_folders(folders: list[Path]) -> list[Problem]:
             hint = f"`roleplay new {what} NAME` makes it with a first {what} to edit"
         found.append(Problem(display_path(folder), 0, 0, "(folder)", message, hint))
     return found
+
+
+_WORKSPACE_IS_A_FILE = (
+    "the workspace is a file, not a folder",
+    "give --workspace (-w) or ROLEPLAY_WORKSPACE a folder: the one that holds scenarios/ and "
+    "rubrics/, or a new one for `roleplay -w FOLDER new scenario NAME` to start",
+)
 
 
 SCHEMA_KINDS = ("scenario", "rubric")
@@ -132,6 +143,10 @@ def _new(kind: str, name: str, force: bool) -> None:
     services = build_services()
     folder = services.workspace.scenarios if kind == "scenario" else services.workspace.rubrics
     target = folder / f"{ident}.yaml"
+    root = services.workspace.root
+    if os.path.lexists(root) and not root.is_dir():
+        message, hint = _WORKSPACE_IS_A_FILE
+        raise fail(f"{root}: {message}; {hint}")
     if target.is_symlink() or (os.path.lexists(target) and not target.is_file()):
         # --force wrote through a link (a file elsewhere) or failed on a folder with a traceback
         raise fail(f"{target} is a link or a folder, not a file: move it aside or choose a name")
@@ -212,8 +227,12 @@ def scenarios(as_json: JsonOpt = False) -> None:
         typer.echo(render.safe(line.replace("\n", " ")))  # a name from a trainer's repo
     if not entries and not catalog.broken:  # said nothing at all, and exited 0
         folder = services.workspace.scenarios
-        for problem in _not_folders([folder]):
+        problems = _not_folders([folder])
+        for problem in problems:
             typer.echo(render.safe(str(problem)))
-        typer.echo(
-            render.safe(f"No scenarios in {folder}: write one with `roleplay new scenario NAME`")
-        )
+        if not any(p.path == "(workspace)" for p in problems):  # no folder to write one in
+            typer.echo(
+                render.safe(
+                    f"No scenarios in {folder}: write one with `roleplay new scenario NAME`"
+                )
+            )

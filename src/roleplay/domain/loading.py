@@ -63,7 +63,7 @@ def parse_yaml(text: str, file: str) -> tuple[Any, Positions]:
     if node is None:
         # Say what to do: a new trainer meets this first (an editor's new file).
         hint = "start from `roleplay new scenario NAME` or `roleplay new rubric NAME`, or delete it"
-        raise InvalidFile([Problem(file, 0, 0, "(top level)", "the file is empty", hint)])
+        raise InvalidFile([Problem(file, 1, 1, "(top level)", "the file is empty", hint)])
     positions = Positions()
     constructor = yaml.SafeLoader("")
     try:
@@ -172,7 +172,7 @@ def _check_bounds(text: str, file: str) -> None:
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, file: str) -> Problem:
     mark = exc.problem_mark or exc.context_mark
-    line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     message = f"not valid YAML: {exc.problem or exc}"
     lines = text.split("\n")
     row = lines[line - 1] if 0 < line <= len(lines) else ""

@@ -19,7 +19,7 @@ def format_path(path: tuple[str | int, ...]) -> str:
 @dataclass(frozen=True)
 class Problem:
     file: str
-    line: int  # 1-based; 0 when the problem is about the whole file
+    line: int  # 1-based (1 for a whole file: an editor can open it there); 0: no file to open
     column: int  # 1-based
     path: str  # key path, e.g. objections[1].trigger.signals
     message: str  # what is wrong and what was expected

@@ -46,7 +46,9 @@ class Criterion(Strict):
     description: NonEmptyStr
     skill: Slug = Field(description="The skill this criterion trains (spaced repetition key).")
     weight: float = Field(gt=0, le=100)
-    levels: dict[Annotated[int, Field(ge=1, le=5)], NonEmptyStr] = Field(
+    # The range 1-5 is checked by `check_rubric`, which sees every level at once: a level
+    # renamed 5 -> 6 is reported as both out of range and leaving 5 undescribed.
+    levels: dict[int, NonEmptyStr] = Field(
         description="What each level sounds like; 1, 3 and 5 at least.",
         # YAML keys 1..5 reach a JSON Schema validator as the strings "1".."5".
         json_schema_extra={"propertyNames": {"pattern": "^[1-5]$"}},
@@ -81,6 +83,38 @@ class Rubric(Strict):
         return sorted({c.skill for c in self.criteria})
 
 
+def _level_findings(i: int, c: Criterion) -> list[Finding]:
+    """Levels outside 1-5 and the required levels 1, 3 and 5 that are not described, each
+    naming the other: a level renamed `5:` -> `6:` is one mistake seen from both sides."""
+    found: list[Finding] = []
+    missing = [lvl for lvl in (1, 3, 5) if lvl not in c.levels]
+    free = [lvl for lvl in LEVELS if lvl not in c.levels]
+    for key in sorted(k for k in c.levels if k not in LEVELS):
+        nearest = min(free, key=lambda lvl: abs(lvl - key)) if free else None
+        found.append(
+            (
+                ("criteria", i, "levels", key),
+                f"expected a level from 1 to 5, got {key}"
+                + (f"; level {nearest} is not described" if nearest is not None else ""),
+                f"rename `{key}:` to `{nearest}:`"
+                if nearest is not None
+                else f"delete level {key}: levels 1 to 5 are all described",
+            )
+        )
+    if missing:
+        stray = sorted(k for k in c.levels if k not in LEVELS)
+        found.append(
+            (
+                ("criteria", i, "levels"),
+                "levels 1, 3 and 5 must be described; missing "
+                + ", ".join(str(m) for m in missing)
+                + (" (" + ", ".join(str(k) for k in stray) + " is outside 1-5)" if stray else ""),
+                "describe what the rep says or does at that level",
+            )
+        )
+    return found
+
+
 def check_rubric(r: Rubric) -> list[Finding]:
     found: list[Finding] = []
     seen: set[str] = set()
@@ -88,16 +122,7 @@ def check_rubric(r: Rubric) -> list[Finding]:
         if c.id in seen:
             found.append((("criteria", i, "id"), f"duplicate id '{c.id}'", "ids must be unique"))
         seen.add(c.id)
-        missing = [lvl for lvl in (1, 3, 5) if lvl not in c.levels]
-        if missing:
-            found.append(
-                (
-                    ("criteria", i, "levels"),
-                    "levels 1, 3 and 5 must be described; missing "
-                    + ", ".join(str(m) for m in missing),
-                    "describe what the rep says or does at that level",
-                )
-            )
+        found += _level_findings(i, c)
         if c.signals is not None:
             at = c.signals.levels_at
             if any(b <= a for a, b in itertools.pairwise(at)):
