@@ -10,7 +10,9 @@ asked questions that build on the last answer, and what went wrong (refusing, bl
 the customer on, "policy"), quoted as counter-evidence. The rubric's `signals` can lift a
 level by one at most. A skill without a rule is scored from the signals alone: sentences
 matching `signals.evidence` (one per turn) minus those matching `signals.avoid`, against
-`levels_at`.
+`levels_at`. Beside a rule, a phrase counts only where the call backs it (not in a turn that
+also pitches, argues or passes the customer on, unless the customer's words or their yes back
+it), and the evidence quoted is what counted.
 
 Lines that count for nothing: a sentence stuffed with signal phrases of three or more criteria
 at once (one line cannot show several skills), and instructions to the judge.
@@ -26,7 +28,7 @@ from roleplay.domain import behaviour_words as bw
 from roleplay.domain import kpis as kpi
 from roleplay.domain import text as txt
 from roleplay.domain.behaviour import RULES, Reading
-from roleplay.domain.conversation import Call, Line, read_call
+from roleplay.domain.conversation import Call, Line, agrees, read_call, turns_of
 from roleplay.domain.rubric import Criterion, Rubric
 from roleplay.domain.scorecard import (
     CriterionScore,
@@ -39,6 +41,7 @@ from roleplay.domain.session import Transcript
 from roleplay.domain.signals import Signals, find_hits, phrase_in
 
 MAX_QUOTES = 3
+ANSWERED_WORDS = 8  # a question the customer answered in this many words was a real question
 STUFFED_PHRASES = 7  # phrases of the two most-matched criteria that make a line stuffing
 OFFLINE_NOTE = (
     "Scored by the offline judge: it reads the call's structure (play-back of the customer's "
@@ -51,7 +54,8 @@ OFFLINE_NOTE = (
 def score_offline(rubric: Rubric, transcript: Transcript) -> Scorecard:
     language = transcript.record.language
     call = read_call(transcript, _excluder(rubric, language))
-    scores = [_score_criterion(c, call, language) for c in rubric.criteria]
+    backed = _backed(call)
+    scores = [_score_criterion(c, call, language, backed) for c in rubric.criteria]
     notes = [OFFLINE_NOTE]
     unscored = [s.name for s in scores if s.level is None]
     if unscored:
@@ -160,7 +164,9 @@ def assemble(
     )
 
 
-def _score_criterion(c: Criterion, call: Call, language: str) -> CriterionScore:
+def _score_criterion(
+    c: Criterion, call: Call, language: str, backed: Callable[[Line], bool]
+) -> CriterionScore:
     example = c.examples.good[0]
     rule = RULES.get(c.skill)
     if c.signals is None and rule is None:
@@ -194,13 +200,8 @@ def _score_criterion(c: Criterion, call: Call, language: str) -> CriterionScore:
         )
         good, bad = good_hits, bad_hits
     else:
-        level = reading.level
-        if c.signals is not None and hinted > level and level > 1:
-            level += 1  # the trainer's phrases are hints: they lift a level by one at most
-            reading.found.append("the rubric's phrases lift it by one")
+        level, good, bad = _with_hints(c, reading, good_hits, bad_hits, backed)
         rationale = _rationale(c, level, reading.found)
-        good = _unique([*reading.good, *good_hits])
-        bad = _unique([*reading.bad, *bad_hits])
     return CriterionScore(
         id=c.id,
         name=c.name,
@@ -213,6 +214,71 @@ def _score_criterion(c: Criterion, call: Call, language: str) -> CriterionScore:
         tip=c.tip,
         example=example,
     )
+
+
+def _with_hints(
+    c: Criterion,
+    reading: Reading,
+    good_hits: list[Line],
+    bad_hits: list[Line],
+    backed: Callable[[Line], bool],
+) -> tuple[int, list[Line], list[Line]]:
+    """The level of a criterion read by a behaviour rule, with the rubric's phrases as hints,
+    and the lines that earned it (evidence) and cost it (counter-evidence).
+
+    A level and the evidence it quotes agree: a line quoted for the level counts toward it,
+    and a line that counts for nothing is not quoted. A rubric's phrase counts only where the
+    call backs it (`_backed`): "I hear you, that's a fair concern" said in the same breath as
+    a pitch lifted a weak call's level and was quoted for it. A line that is counter-evidence
+    ("I'll pass it on, someone will get back to you") is never also quoted as evidence (it
+    was, for and against ownership). Found behaviour counts: when the rule saw none of its
+    own and a backed phrase found some, it lifts the level by one; a play-back in other words
+    that the rule missed ("So if I heard you right, the double debit ... Is that right?",
+    "Yes, exactly") was quoted beside "never plays anything back", 2/5."""
+    bad = _unique([*reading.bad, *bad_hits])
+    wrong = {(id(line.turn), line.text) for line in bad}
+    own = [line for line in reading.good if (id(line.turn), line.text) not in wrong]
+    mine = {(id(line.turn), line.text) for line in own}
+    hints = [
+        line
+        for line in good_hits
+        if (id(line.turn), line.text) not in wrong
+        and ((id(line.turn), line.text) in mine or backed(line))
+    ]
+    level = reading.level
+    if c.signals is not None and hints and level > 1:
+        # A line matching both the rubric's evidence and its `avoid` cancels out, as before.
+        hit = {(id(line.turn), line.text) for line in good_hits}
+        net = len(hints) - sum(1 for line in bad_hits if (id(line.turn), line.text) not in hit)
+        hinted = 1 + sum(1 for threshold in c.signals.levels_at if net >= threshold)
+        found_new = any((id(line.turn), line.text) not in mine for line in hints)
+        if hinted > level or (not own and found_new):
+            level += 1
+            reading.found.append("the rubric's phrases lift it by one")
+    return level, _unique([*own, *hints]), bad
+
+
+def _backed(call: Call) -> Callable[[Line], bool]:
+    """Whether a line can show what a rubric's phrase in it claims: its turn does nothing that
+    undoes it (no pitching, arguing, blaming, passing on... in the same breath: "I hear you.
+    Honestly, we're the industry leader"), or the conversation backs it: the turn repeats
+    something the customer said (a number or name, or two of their words), the customer's
+    next turn says yes to it, or the line is a question the customer answered at some length."""
+    table = bw.NEGATIVE[call.lang]
+    lines = call.counted()
+    dirty = turns_of(line for line in lines if any(p.search(line.text) for p in table.values()))
+    turns = turns_of(
+        line
+        for line in lines
+        if line.playback >= 1 or line.from_before >= 1 or agrees(line.reply, call.lang)
+    )
+
+    def backed(line: Line) -> bool:
+        if id(line.turn) not in dirty or id(line.turn) in turns:
+            return True
+        return line.is_question and len(txt.words(line.reply or "")) >= ANSWERED_WORDS
+
+    return backed
 
 
 def _hits(signals: Signals, call: Call, language: str, one_per_turn: bool) -> list[Line]:
