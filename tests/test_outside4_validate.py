@@ -118,3 +118,27 @@ def test_new_scenario_in_a_file_workspace_names_the_workspace(tmp_path: Path) ->
     passwd.write_text("x\n")
     result = cli(passwd, "new", "scenario", "first-call")
     one_clear_line(result, "the workspace is a file, not a folder", "--workspace")
+
+
+def test_a_new_rubric_then_a_new_scenario_validate_together(tmp_path: Path) -> None:
+    """A trainer's first hour: `new rubric renewal`, `new scenario renewal-call`, `validate`.
+    The scenario template named rubric 'discovery', so the pair failed at once ("unknown
+    rubric 'discovery'")."""
+    ws = tmp_path / "repo"
+    (ws / "scenarios").mkdir(parents=True)
+    assert cli(ws, "new", "rubric", "renewal").exit_code == 0
+    made = cli(ws, "new", "scenario", "renewal-call")
+    assert made.exit_code == 0, made.output
+    assert "Its rubric is 'renewal'" in made.stdout, made.stdout
+    result = cli(ws, "validate")
+    assert result.exit_code == 0, result.output
+    assert "All good: 1 scenario(s), 1 rubric(s) checked." in result.stdout
+
+
+def test_a_new_scenario_without_a_fitting_rubric_says_what_to_set(tmp_path: Path) -> None:
+    ws = tmp_path / "repo"
+    (ws / "scenarios").mkdir(parents=True)
+    made = cli(ws, "new", "scenario", "first-call")
+    assert made.exit_code == 0, made.output
+    assert "roleplay new rubric discovery" in made.stdout, made.stdout
+    assert "rubric: discovery " in (ws / "scenarios" / "first-call.yaml").read_text()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -159,6 +159,9 @@ def _new(kind: str, name: str, force: bool) -> None:
         raise fail(f"the id '{ident}' is already used by {known[ident].path}; choose another name")
     template = (resources.files("roleplay") / "templates" / f"{kind}.yaml").read_text("utf-8")
     title = ident.replace("-", " ").capitalize()
+    note = ""
+    if kind == "scenario":
+        template, note = _pair_with_rubric(template, catalog.rubrics)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         target.write_text(template.replace("__ID__", ident).replace("__TITLE__", title), "utf-8")
@@ -168,6 +171,38 @@ def _new(kind: str, name: str, force: bool) -> None:
             + (f" ({folder} is not a folder)" if folder.exists() and not folder.is_dir() else "")
         ) from None
     typer.echo(f"Wrote {target}. Edit it, then run: roleplay validate {target}")
+    if note:
+        typer.echo(render.safe(note))
+
+
+_TEMPLATE_RUBRIC = "discovery"  # what templates/scenario.yaml names, its skills and coaching
+
+
+def _pair_with_rubric(template: str, rubrics: Mapping[str, RubricFile]) -> tuple[str, str]:
+    """The scenario template names rubric 'discovery'. A trainer's first hour is `new rubric
+    X` then `new scenario Y`, and the pair did not validate ("unknown rubric 'discovery'"):
+    when the workspace has no 'discovery', name the newest rubric that fits the template
+    (trains its skill, has the criterion its coaching names), or say what to set."""
+    if _TEMPLATE_RUBRIC in rubrics:
+        return template, ""
+    fits = [
+        f
+        for f in rubrics.values()
+        if "discovery-questions" in f.rubric.skills
+        and any(c.id == "open-questions" for c in f.rubric.criteria)
+    ]
+    if not fits:
+        known = ", ".join(sorted(rubrics)) or "none yet"
+        return template, (
+            f"It names rubric '{_TEMPLATE_RUBRIC}', which this workspace does not have "
+            f"(rubrics: {known}): set `rubric:` and `skills:` in it, or run "
+            f"`roleplay new rubric {_TEMPLATE_RUBRIC}`."
+        )
+    newest = max(fits, key=lambda f: (f.path.stat().st_mtime_ns, f.rubric.id))
+    chosen = newest.rubric.id
+    old = f"rubric: {_TEMPLATE_RUBRIC}  "
+    paired = template.replace(old, f"rubric: {chosen}".ljust(len(old)), 1)
+    return paired, f"Its rubric is '{chosen}' ({newest.path}); change `rubric:` to use another."
 
 
 @new_app.command("scenario")
