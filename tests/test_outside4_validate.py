@@ -142,3 +142,19 @@ def test_a_new_scenario_without_a_fitting_rubric_says_what_to_set(tmp_path: Path
     assert made.exit_code == 0, made.output
     assert "roleplay new rubric discovery" in made.stdout, made.stdout
     assert "rubric: discovery " in (ws / "scenarios" / "first-call.yaml").read_text()
+
+
+def test_a_level_written_as_a_word_says_which_level_to_rename_it_to() -> None:
+    """`one:` for `1:` was only "expected a whole number, got 'one'": not that level 1 was now
+    undescribed, nor what to write instead."""
+    text, line = _renamed_level(CLOSING, 1, 0)
+    text = text.replace("      0:", "      one:", 1)
+    text5, _ = _renamed_level(text, 5, 0)
+    text5 = text5.replace("      0:", "      best:", 1)
+    with pytest.raises(InvalidFile) as caught:
+        load_rubric(text5, "r.yaml")
+    found = {p.path: p for p in caught.value.problems}
+    one, best = found["criteria[0].levels.one"], found["criteria[0].levels.best"]
+    assert one.line == line, one
+    assert "level 1 is not described" in one.message and one.hint == "rename `one:` to `1:`"
+    assert "level 5 is not described" in best.message and best.hint == "rename `best:` to `5:`"

@@ -6,8 +6,10 @@ the key and of the value, then translate pydantic's error locations through it.
 
 from __future__ import annotations
 
+import re
 import typing
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any, TypeVar
 
 import yaml
@@ -516,4 +518,47 @@ def load_scenario(text: str, file: str) -> tuple[Scenario, Positions]:
 
 
 def load_rubric(text: str, file: str) -> tuple[Rubric, Positions]:
-    return load_model(text, file, Rubric, check_rubric)
+    try:
+        return load_model(text, file, Rubric, check_rubric)
+    except InvalidFile as exc:
+        _explain_level_names(exc, text, file)
+        raise
+
+
+_LEVEL_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+_LEVEL_NAME = re.compile(r"^criteria\[(\d+)\]\.levels\.(.+)$")
+
+
+def _explain_level_names(exc: InvalidFile, text: str, file: str) -> None:
+    """A level written as a word (`one:`) was only "expected a whole number": say which level
+    is now undescribed and what to rename it to, as for a level outside 1-5 (check_rubric)."""
+    if not any(_LEVEL_NAME.match(p.path) for p in exc.problems):
+        return
+    data, _ = parse_yaml(text, file)
+    explained = []
+    taken: dict[int, set[int]] = {}  # per criterion: the levels described or suggested
+    for p in exc.problems:
+        found = _LEVEL_NAME.match(p.path)
+        criteria = data.get("criteria") if isinstance(data, dict) else None
+        i = int(found[1]) if found else -1
+        one = criteria[i] if isinstance(criteria, list) and 0 <= i < len(criteria) else None
+        levels = one.get("levels") if isinstance(one, dict) else None
+        if found is None or not isinstance(levels, dict):
+            explained.append(p)
+            continue
+        used = taken.setdefault(i, {k for k in levels if isinstance(k, int)})
+        meant = _LEVEL_WORDS.get(found[2].strip().lower()) or next(
+            (int(d) for d in found[2] if d in "12345"), None
+        )
+        free = [lvl for lvl in (meant, 1, 3, 5, 2, 4) if lvl is not None and lvl not in used]
+        if not free:
+            hint = f"delete `{found[2]}:`: levels 1 to 5 are all described"
+            explained.append(replace(p, message="expected a level from 1 to 5", hint=hint))
+            continue
+        used.add(free[0])
+        message = f"expected a level from 1 to 5, got '{found[2]}'"
+        message += f"; level {free[0]} is not described"
+        hint = f"rename `{found[2]}:` to `{free[0]}:`"
+        explained.append(replace(p, message=message, hint=hint))
+    exc.problems = explained
+    exc.args = ("\n".join(str(p) for p in explained),)
