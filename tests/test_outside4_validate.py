@@ -158,3 +158,15 @@ def test_a_level_written_as_a_word_says_which_level_to_rename_it_to() -> None:
     assert one.line == line, one
     assert "level 1 is not described" in one.message and one.hint == "rename `one:` to `1:`"
     assert "level 5 is not described" in best.message and best.hint == "rename `best:` to `5:`"
+
+
+def test_the_scenario_template_carries_conversation_tests_that_pass(tmp_path: Path) -> None:
+    """`roleplay test` on a trainer's first scenario said "no scenario here has tests": the
+    template now shows the `tests:` block, and its tests pass on the scripted customer."""
+    ws = tmp_path / "repo"
+    (ws / "scenarios").mkdir(parents=True)
+    assert cli(ws, "new", "rubric", "renewal").exit_code == 0
+    assert cli(ws, "new", "scenario", "renewal-call").exit_code == 0
+    result = cli(ws, "test", "renewal-call")
+    assert result.exit_code == 0, result.output
+    assert "2/2 tests at or above" in result.stdout, result.stdout
