@@ -75,6 +75,8 @@ def test_a_play_back_quoted_as_evidence_earns_the_level_it_shows(tmp_path: Path)
     assert quoted, score
     assert score.level is not None and score.level >= 3, (score.level, quoted, score.rationale)
     assert "never plays anything back" not in score.rationale, score.rationale
+    # What earned it: the play-back with its check, not "Is that right?" alone.
+    assert any(q.startswith("So if I heard you right") for q in quoted), quoted
 
 
 def test_no_line_is_quoted_as_both_evidence_and_counter_evidence() -> None:

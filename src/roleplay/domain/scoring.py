@@ -20,6 +20,7 @@ at once (one line cannot show several skills), and instructions to the judge.
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 from collections.abc import Callable
@@ -54,8 +55,8 @@ OFFLINE_NOTE = (
 def score_offline(rubric: Rubric, transcript: Transcript) -> Scorecard:
     language = transcript.record.language
     call = read_call(transcript, _excluder(rubric, language))
-    backed = _backed(call)
-    scores = [_score_criterion(c, call, language, backed) for c in rubric.criteria]
+    backed, said = _backed(call), _as_said(call)
+    scores = [_score_criterion(c, call, language, backed, said) for c in rubric.criteria]
     notes = [OFFLINE_NOTE]
     unscored = [s.name for s in scores if s.level is None]
     if unscored:
@@ -165,7 +166,11 @@ def assemble(
 
 
 def _score_criterion(
-    c: Criterion, call: Call, language: str, backed: Callable[[Line], bool]
+    c: Criterion,
+    call: Call,
+    language: str,
+    backed: Callable[[Line], bool],
+    said: Callable[[Line], str],
 ) -> CriterionScore:
     example = c.examples.good[0]
     rule = RULES.get(c.skill)
@@ -209,7 +214,7 @@ def _score_criterion(
         weight=c.weight,
         level=level,
         rationale=rationale,
-        evidence=tuple(_quote(line) for line in good[:MAX_QUOTES]),
+        evidence=tuple(_quote(line, said(line)) for line in good[:MAX_QUOTES]),
         counter_evidence=tuple(_quote(line) for line in bad[:MAX_QUOTES]),
         tip=c.tip,
         example=example,
@@ -305,8 +310,29 @@ def _unique(lines: list[Line]) -> list[Line]:
     return out
 
 
-def _quote(line: Line) -> Evidence:
-    return Evidence(quote=line.text, turn=line.turn.index, time=round(line.turn.start, 1))
+def _quote(line: Line, text: str | None = None) -> Evidence:
+    quote = line.text if text is None else text
+    return Evidence(quote=quote, turn=line.turn.index, time=round(line.turn.start, 1))
+
+
+CHECK_WORDS = 5  # "Is that right?": a check quoted alone says nothing of what it checks
+
+
+def _as_said(call: Call) -> Callable[[Line], str]:
+    """The words to quote for a line: a short check ("Is that right?") with the sentence of
+    the same turn it checks, so the scorecard shows the play-back that earned the level."""
+    before: dict[int, Line] = {}
+    for prev, line in itertools.pairwise(call.lines):
+        if prev.turn is line.turn and prev.excluded is None:
+            before[id(line)] = prev
+
+    def said(line: Line) -> str:
+        prev = before.get(id(line))
+        if prev is None or not line.is_question or len(txt.words(line.text)) > CHECK_WORDS:
+            return line.text
+        return f"{prev.text} {line.text}"
+
+    return said
 
 
 def _rationale(c: Criterion, level: int, found: list[str]) -> str:
