@@ -8,7 +8,9 @@ industry-leading platform") lifted a weak call's level.
 
 tests/data/outside4_judge/ holds six calls written for this (three strong calls in plain
 words, three weak calls sprinkled with the rubrics' stock phrases), split into a set the fix
-was developed on (dev/) and a set held out until the end (heldout/).
+was developed on (dev/) and a set held out until the end (heldout/), and two calls written
+after the fix (fresh/): its stuffed call showed that a phrase alone, with nothing the rule saw,
+needs both backings (a clean turn and the customer's words, yes or answer).
 """
 
 from __future__ import annotations
@@ -100,7 +102,7 @@ def test_a_stock_phrase_said_with_a_pitch_lifts_no_level() -> None:
     assert "lift" not in score.rationale, score.rationale
 
 
-@pytest.mark.parametrize("folder", ["dev", "heldout"])
+@pytest.mark.parametrize("folder", ["dev", "heldout", "fresh"])
 def test_stuffed_weak_calls_gain_nothing_from_the_phrases(folder: str) -> None:
     """On the weak calls sprinkled with stock phrases, no criterion is lifted by the rubric's
     phrases (before: three criteria, one per call, +1 each), and every one stays well below the

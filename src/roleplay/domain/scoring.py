@@ -169,7 +169,7 @@ def _score_criterion(
     c: Criterion,
     call: Call,
     language: str,
-    backed: Callable[[Line], bool],
+    backed: Callable[[Line], int],
     said: Callable[[Line], str],
 ) -> CriterionScore:
     example = c.examples.good[0]
@@ -226,7 +226,7 @@ def _with_hints(
     reading: Reading,
     good_hits: list[Line],
     bad_hits: list[Line],
-    backed: Callable[[Line], bool],
+    backed: Callable[[Line], int],
 ) -> tuple[int, list[Line], list[Line]]:
     """The level of a criterion read by a behaviour rule, with the rubric's phrases as hints,
     and the lines that earned it (evidence) and cost it (counter-evidence).
@@ -244,11 +244,14 @@ def _with_hints(
     wrong = {(id(line.turn), line.text) for line in bad}
     own = [line for line in reading.good if (id(line.turn), line.text) not in wrong]
     mine = {(id(line.turn), line.text) for line in own}
+    # Beside what the rule saw, a phrase needs one backing; alone, both: a clean turn and
+    # the customer's words, their yes or their answer.
+    needed = 1 if own else 2
     hints = [
         line
         for line in good_hits
         if (id(line.turn), line.text) not in wrong
-        and ((id(line.turn), line.text) in mine or backed(line))
+        and ((id(line.turn), line.text) in mine or backed(line) >= needed)
     ]
     level = reading.level
     if c.signals is not None and hints and level > 1:
@@ -263,12 +266,13 @@ def _with_hints(
     return level, _unique([*own, *hints]), bad
 
 
-def _backed(call: Call) -> Callable[[Line], bool]:
-    """Whether a line can show what a rubric's phrase in it claims: its turn does nothing that
-    undoes it (no pitching, arguing, blaming, passing on... in the same breath: "I hear you.
-    Honestly, we're the industry leader"), or the conversation backs it: the turn repeats
-    something the customer said (a number or name, or two of their words), the customer's
-    next turn says yes to it, or the line is a question the customer answered at some length."""
+def _backed(call: Call) -> Callable[[Line], int]:
+    """How well the call backs what a rubric's phrase in a line claims, 0 to 2: one for a turn
+    that does nothing to undo it (no pitching, arguing, blaming, passing on... in the same
+    breath: "I hear you. Honestly, we're the industry leader"), one for the conversation: the
+    turn repeats something the customer said (a number or name, or two of their words), the
+    customer's next turn says yes to it, or the line is a question the customer answered at
+    some length."""
     table = bw.NEGATIVE[call.lang]
     lines = call.counted()
     dirty = turns_of(line for line in lines if any(p.search(line.text) for p in table.values()))
@@ -278,10 +282,12 @@ def _backed(call: Call) -> Callable[[Line], bool]:
         if line.playback >= 1 or line.from_before >= 1 or agrees(line.reply, call.lang)
     )
 
-    def backed(line: Line) -> bool:
-        if id(line.turn) not in dirty or id(line.turn) in turns:
-            return True
-        return line.is_question and len(txt.words(line.reply or "")) >= ANSWERED_WORDS
+    def backed(line: Line) -> int:
+        clean = id(line.turn) not in dirty
+        heard = id(line.turn) in turns or (
+            line.is_question and len(txt.words(line.reply or "")) >= ANSWERED_WORDS
+        )
+        return int(clean) + int(heard)
 
     return backed
 
