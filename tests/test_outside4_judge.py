@@ -22,7 +22,7 @@ import pytest
 from roleplay.domain.scorecard import Scorecard
 from roleplay.domain.scoring import score_offline
 from roleplay.services.catalog import load_catalog
-from roleplay.services.gold import GoldEntry, load_gold_set
+from roleplay.services.gold import GoldEntry, gold_overall, load_gold_set
 
 REPO = Path(__file__).resolve().parents[1]
 MINE = REPO / "tests" / "data" / "outside4_judge"
@@ -127,3 +127,18 @@ def test_the_judge_is_within_one_level_of_the_trainer_on_the_held_out_calls() ->
         ]
     close = sum(1 for want, got in pairs if got is not None and abs(want - got) <= 1)
     assert close >= 11, pairs
+
+
+def test_the_bundled_gold_calls_pass_or_fail_as_their_trainers_say() -> None:
+    """Crediting the discovery mixed call's play-back phrases (active listening 2 -> 3, as its
+    trainer gave) lifted it, and its gamed twin, to 3.1 and a pass (trainer: 2.8) through an
+    open-questions 4 beside a pitch (trainer: 3)."""
+    wrong = []
+    for entry in _entries(REPO / "gold"):
+        card = _score(entry)
+        trainer = gold_overall(entry.call, entry.rubric) >= entry.rubric.pass_threshold
+        if card.passed is not trainer:
+            wrong.append((entry.name, card.overall))
+    assert not wrong, wrong
+    (mixed,) = [e for e in _entries(REPO / "gold") if e.name == "discovery-spin/mixed"]
+    assert _score(mixed).criterion("open-questions").level == 3  # the trainer's; was 4

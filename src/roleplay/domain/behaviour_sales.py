@@ -30,6 +30,11 @@ def questions(call: Call) -> Reading:
     bad = negatives(call, ("pitching", "leading"))
     pitch = len(bad.get("pitching", []))
     level -= 1 if pitch >= 2 else 0
+    # Questions "instead of pitching" (the discovery criteria): with a pitch in the call, a
+    # 4 ("follows up until the problem comes out") was given to a mixed call that a trainer
+    # gave 3, and lifted it over the pass mark. A pitch caps the level at 3.
+    if pitch:
+        level = min(level, 3)
     found = [f"{n} open question(s)", f"{b} building on the customer's last answer"]
     return finish(level, found, [*builds[:2], *opens[:1]], bad, ("leading",))
 
