@@ -123,3 +123,43 @@ def test_a_lone_surrogate_is_left_to_the_models(workspace: Path) -> None:
     assert done.returncode != 0
     assert f"{session / 'session.json'}: cannot be read (" in done.stderr
     assert "pydantic" in modules
+
+
+def test_score_last_in_a_long_folder_lists_it_without_sqlalchemy(workspace: Path) -> None:
+    """From 300 folders a list comes from the index: `score last` read its 300-8,000 lines
+    (and the newest session) through SQLAlchemy, imported for that alone (~150 ms); they are
+    read with sqlite3 on the writer's own connection now, the same rows (as `today` reads
+    them), and the schedule still comes back."""
+    from datetime import timedelta
+
+    from tests.index_data import T0, make_session
+
+    recordings = workspace / "recordings"
+    recordings.mkdir(exist_ok=True)
+    for n in range(300):
+        made = make_session(n, started_at=T0 + timedelta(hours=n), origin="test")
+        assert made.transcript is not None and made.scorecard is not None
+        path = recordings / made.session_id
+        path.mkdir()
+        (path / "session.json").write_text(made.transcript.record.model_dump_json())
+        turns = "".join(t.model_dump_json() + "\n" for t in made.transcript.turns)
+        (path / "transcript.jsonl").write_text(turns)
+        (path / "scorecard.json").write_text(made.scorecard.model_dump_json())
+    env = {**os.environ, "PYTHONPATH": SRC, "ROLEPLAY_REP": "ana", "ROLEPLAY_TIMEZONE": "UTC"}
+    watched = json.dumps(["sqlalchemy", "alembic"])
+    args = ["--workspace", str(workspace), "score", "last", "--judge", "offline"]
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", PROBE, watched, *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=300,
+            stdin=subprocess.DEVNULL,
+        )
+        for _ in range(2)  # the first builds the index (SQLAlchemy creates it) and schedule
+    ]
+    done = runs[-1]
+    assert done.returncode == 0, done.stderr
+    assert "Overall" in done.stdout and "Comes back:" in done.stdout
+    assert json.loads(done.stderr.strip().splitlines()[-1]) == []
