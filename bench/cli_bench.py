@@ -59,6 +59,19 @@ schedule's JSON validated by pydantic, and the catch-up's stat of every folder. 
 session.json / transcript.jsonl / scorecard.json / the schedule were not started this stop.
 Measure with PYTHONDONTWRITEBYTECODE unset (this bench does): with it set, every run compiles
 roleplay and its libraries again (a cProfile of `score last` showed 4.2 s of compile()).
+
+Stop 32 (readpath9): `show` reads plain views of well-formed session files
+(domain/shown_session.py; anything unexpected goes to the models, as before) and 'last' from
+the list `sessions` shows, so it loads neither pydantic nor the session models: 775 -> 484 M
+instructions on the 20-session workspace (`sessions` is 373). `score last` in a long folder
+reads the index's list and newest session with sqlite3 on the writer's connection instead of
+through SQLAlchemy (no SQLAlchemy import at 8,000). At 8,000 sessions, 5 runs alternating at
+load ~12 (CPU ms p50, before -> after): show 339 -> 229, score last 1,340 -> 918, sessions
+287 -> 276 (unchanged, a control). Not done: `today`/`progress` still load pydantic (the
+habit's HabitState, SkillCard and commitments are models in domain/habit.py and
+domain/schedule.py; a plain read of the schedule's quick copy is the next step), and
+`score last` at 8,000 still validates the whole schedule with pydantic and stats every folder
+in the index's catch-up (~24,000 isfile calls), far from 300 ms.
 """
 
 from __future__ import annotations

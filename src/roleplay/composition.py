@@ -24,6 +24,9 @@ if TYPE_CHECKING:
     from roleplay.adapters.index_peek import LocalIndex
     from roleplay.adapters.openai_llm import LlmClient
     from roleplay.config import AnySettings
+    from roleplay.domain.scorecard import Scorecard
+    from roleplay.domain.session import Transcript
+    from roleplay.domain.shown_session import ShownCard, ShownTranscript
     from roleplay.services.assignments import Assignments
     from roleplay.services.call_drills import MadeDrill
     from roleplay.services.catalog import Catalog
@@ -46,7 +49,7 @@ if TYPE_CHECKING:
         SpeechToText,
         Templates,
     )
-    from roleplay.services.ports.sessions import Listed
+    from roleplay.services.ports.sessions import Listed, TurnProblems
     from roleplay.services.practice import Practice, Profile
     from roleplay.services.report import Reports
     from roleplay.services.retention import Purger
@@ -122,6 +125,23 @@ class Services:
         """What must never be shown or shared: the LLM key, the database password, any
         variable named like a key (for `domain.text.redact`, as the reviews and reports use)."""
         return known_secrets(self.settings)
+
+    def session_to_show(self, ref: str) -> tuple[Transcript | ShownTranscript, TurnProblems]:
+        """`store.load_readable` for printing: on the files, plain views of well-formed files
+        (`show` without pydantic); anything unexpected is read by the models, as before."""
+        from roleplay.adapters.file_store import FileSessionStore
+
+        if isinstance(self.store, FileSessionStore):
+            return self.store.load_shown(ref)
+        return self.store.load_readable(ref)
+
+    def scorecard_to_show(self, session_id: str) -> Scorecard | ShownCard | None:
+        """`store.scorecard` for printing (see session_to_show)."""
+        from roleplay.adapters.file_store import FileSessionStore
+
+        if isinstance(self.store, FileSessionStore):
+            return self.store.shown_scorecard(session_id)
+        return self.store.scorecard(session_id)
 
     def catalog(self) -> Catalog:
         """The workspace's scenarios and rubrics as the files are now (shared: do not change)."""

@@ -17,12 +17,14 @@ links.
 from __future__ import annotations
 
 import errno
+import json
 import logging
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from roleplay.atomic import write_atomic
 from roleplay.errors import RoleplayError
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
 
     from roleplay.domain.scorecard import Scorecard
     from roleplay.domain.session import SessionRecord, Transcript, Turn
+    from roleplay.domain.shown_session import ShownCard, ShownTranscript
     from roleplay.services.ports.sessions import Listed
 
     M = TypeVar("M", bound=BaseModel)
@@ -108,6 +111,18 @@ def parse_file(path: Path, model: type[M]) -> M:
     except (ValidationError, ValueError, OSError) as exc:
         why = _first_error(exc) if isinstance(exc, ValidationError) else _os_or_value(exc)
         raise BrokenRecording(f"{path}: cannot be read ({why}); {FIX}") from None
+
+
+# A \\uD800-\\uDFFF escape: a lone surrogate, which json takes and the models refuse.
+_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def _plain_json(raw: bytes) -> Any:
+    """JSON read as the models' reader would take it unchanged, for the plain views
+    (domain/shown_session.py); ValueError for anything else (the models' read decides)."""
+    if _SURROGATE.search(raw):
+        raise ValueError("a surrogate escape")
+    return json.loads(raw.decode("utf-8"))  # not json.loads(bytes): that guesses UTF-16/32
 
 
 def _first_error(exc: ValidationError) -> str:
@@ -191,7 +206,9 @@ class FileSessionStore:
         return session_ref.resolve(
             ref,
             prefixed=lambda p: [i for i in self._ids() if i.startswith(p)],
-            newest=lambda: next((r.id for r in self.records()), None),
+            # the list's first row, as `sessions` shows it (from the index's columns when it
+            # is in step: no session model parsed, issue 18)
+            newest=lambda: next((r.id for r in self.listing()[0]), None),
             every=self._ids,
             where=str(self.root),
         )
@@ -213,6 +230,40 @@ class FileSessionStore:
         record = parse_file(folder / SESSION_FILE, SessionRecord)
         read = read_turns(folder / TRANSCRIPT_FILE)
         return Transcript(record=record, turns=tuple(read.turns)), read
+
+    def load_shown(self, session_id: str) -> tuple[Transcript | ShownTranscript, TurnsRead]:
+        """As load_readable, for printing: plain views when the files are plainly well-formed
+        (no pydantic: half of `show`), else the models' read with its messages."""
+        session_id = self.resolve(session_id)
+        folder = self.folder(session_id)
+        from roleplay.domain import shown_session as shown
+
+        try:
+            record = shown.read_record(_plain_json((folder / SESSION_FILE).read_bytes()))
+            path = folder / TRANSCRIPT_FILE
+            turns = []
+            if path.exists():
+                data = path.read_bytes()
+                if data and not data.endswith(b"\n"):
+                    raise shown.Unexpected  # a torn last line: the models' read says so
+                for raw in data.split(b"\n"):
+                    if raw.strip():
+                        turns.append(shown.read_turn(_plain_json(raw)))
+        except (shown.Unexpected, OSError, ValueError, RecursionError):
+            return self.load_readable(session_id)
+        return shown.ShownTranscript(record, tuple(turns)), TurnsRead(path)
+
+    def shown_scorecard(self, session_id: str) -> Scorecard | ShownCard | None:
+        """As scorecard, for printing: a plain view when the file is plainly well-formed."""
+        path = self.folder(self.resolve(session_id)) / SCORECARD_FILE
+        from roleplay.domain import shown_session as shown
+
+        try:
+            return shown.read_card(_plain_json(path.read_bytes()))
+        except FileNotFoundError:
+            return None
+        except (shown.Unexpected, OSError, ValueError, RecursionError):
+            return self.scorecard(session_id)
 
     def scorecard(self, session_id: str) -> Scorecard | None:
         """None when not scored yet; BrokenRecording when scorecard.json is damaged."""

@@ -23,6 +23,13 @@ if TYPE_CHECKING:
     from roleplay.domain.scenario import Scenario
     from roleplay.domain.scorecard import Evidence, Scorecard
     from roleplay.domain.session import SessionRecord, Transcript
+    from roleplay.domain.shown_session import (
+        ShownCard,
+        ShownEvidence,
+        ShownKpis,
+        ShownRecord,
+        ShownTranscript,
+    )
     from roleplay.services.calibration import Agreement
     from roleplay.services.end_of_call import CallResult  # the call's machinery: not loaded
     from roleplay.services.ports.sessions import Listed
@@ -90,10 +97,10 @@ def session_table(
     return printable("\n".join(rows))
 
 
-def _origin(r: SessionRecord) -> str:
+def _origin(r: SessionRecord | ShownRecord) -> str:
     """Where the session came from: the scenario's variation, or what a real call was scored
     from (a real call has no variation: "seed 0;" said nothing true about it)."""
-    from roleplay.services.export import real_call
+    from roleplay.domain.call_origin import real_call  # pydantic-free (services/export is not)
 
     note = real_call(r)
     if note is not None:
@@ -103,7 +110,7 @@ def _origin(r: SessionRecord) -> str:
     )
 
 
-def transcript(t: Transcript, customer_name: str | None = None) -> str:
+def transcript(t: Transcript | ShownTranscript, customer_name: str | None = None) -> str:
     r = t.record
     out = [
         f"Session {r.id}",
@@ -114,7 +121,7 @@ def transcript(t: Transcript, customer_name: str | None = None) -> str:
         _origin(r),
         "",
     ]
-    from roleplay.domain.kpis import said_over
+    from roleplay.domain.kpi_words import said_over
 
     for turn in t.turns:
         who = "You" if turn.speaker == "rep" else (customer_name or "Customer")
@@ -168,7 +175,7 @@ def _bar(level: int | None) -> str:
     return f"{'█' * level}{'░' * (5 - level)} {level}/5"
 
 
-def scorecard(card: Scorecard, rubric_title: str | None = None) -> str:
+def scorecard(card: Scorecard | ShownCard, rubric_title: str | None = None) -> str:
     title = f"Scorecard · {rubric_title or card.rubric}"
     judge = "offline rule-based judge, approximate" if card.approximate else f"judge {card.judge}"
     out = [title, "=" * len(title), f"({judge})", ""]
@@ -204,15 +211,15 @@ def scorecard(card: Scorecard, rubric_title: str | None = None) -> str:
     return printable("\n".join(out))
 
 
-def _quote(e: Evidence, mark: str) -> str:
+def _quote(e: Evidence | ShownEvidence, mark: str) -> str:
     """One evidence quote under its marker (+ for, - against); wrapped lines indent under it."""
     return wrap(
         f"\u201c{e.quote}\u201d (turn {e.turn}, {clock(e.time)})", " " * 6, first=f"    {mark} "
     )
 
 
-def kpi_lines(k: Kpis) -> str:
-    from roleplay.domain.kpis import describe
+def kpi_lines(k: Kpis | ShownKpis) -> str:
+    from roleplay.domain.kpi_words import describe
 
     return wrap("Numbers: " + " · ".join(f"{label} {value}" for label, value in describe(k)))
 

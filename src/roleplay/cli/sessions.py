@@ -3,7 +3,7 @@ needs (the speech, the customer, the judge), and a long list comes from the inde
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 
@@ -12,6 +12,11 @@ from roleplay.cli.app import JsonOpt, app, build_services, emit_json, fail
 from roleplay.domain.text import redact as redact_secrets
 from roleplay.presentation import workspace as workspace_note
 from roleplay.services.ports import BrokenRecording, SessionNotFound
+
+if TYPE_CHECKING:
+    from roleplay.domain.scorecard import Scorecard
+    from roleplay.domain.session import Transcript
+    from roleplay.domain.shown_session import ShownCard, ShownTranscript
 
 
 @app.command()
@@ -53,13 +58,21 @@ def show(
 ) -> None:
     """Print one session's transcript (and its scorecard when it has one)."""
     services = build_services()
+    transcript: Transcript | ShownTranscript
+    card: Scorecard | ShownCard | None
     try:
-        transcript, read = services.store.load_readable(session)
+        if as_json:  # the models' own dump
+            transcript, read = services.store.load_readable(session)
+        else:  # plain views of well-formed files: no pydantic (issue 18)
+            transcript, read = services.session_to_show(session)
     except SessionNotFound as exc:
         raise fail(str(exc.args[0])) from None
     problems = [p for p in [read.problem()] if p]
     try:
-        card = services.store.scorecard(transcript.record.id)
+        if as_json:
+            card = services.store.scorecard(transcript.record.id)
+        else:
+            card = services.scorecard_to_show(transcript.record.id)
     except BrokenRecording as exc:
         problems.append(str(exc))
         card = None
@@ -76,11 +89,13 @@ def show(
     card = redact_all(card, secrets)
 
     if as_json:
+        models = cast("Transcript", transcript)  # as_json read the models (above)
+        model_card = cast("Scorecard | None", card)
         emit_json(
             {
-                "session": transcript.record.model_dump(mode="json"),
-                "turns": [t.model_dump(mode="json") for t in transcript.turns],
-                "scorecard": card.model_dump(mode="json") if card else None,
+                "session": models.record.model_dump(mode="json"),
+                "turns": [t.model_dump(mode="json") for t in models.turns],
+                "scorecard": model_card.model_dump(mode="json") if model_card else None,
                 "problems": problems,
             },
             redact=redact,

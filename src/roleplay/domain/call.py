@@ -20,10 +20,10 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
+from roleplay.domain.call_origin import OUTSIDE_CALL as OUTSIDE_CALL  # (pydantic-free there)
 from roleplay.domain.kpis import OVERLAP
 from roleplay.domain.session import Turn
 
-OUTSIDE_CALL = "outside-call"  # the scenario id of a scored real call (not practice)
 PAUSE = 1.2  # seconds of silence that end one speaker's utterance
 # The names `transcribe --speakers` gives each side until it is told which is the rep: the
 # stereo channels (--rep-channel left|right), the voices of a mono call (--rep-speaker A|B, A

@@ -26,10 +26,16 @@ from pydantic import BaseModel, ConfigDict
 
 from roleplay.domain import text as txt
 
+# What a transcript and a scorecard show need no model (`show` reads plain views, issue 18):
+# they live in kpi_words, named here as ever.
+from roleplay.domain.kpi_words import OVERLAP as OVERLAP
+from roleplay.domain.kpi_words import describe as describe
+from roleplay.domain.kpi_words import floor as floor
+from roleplay.domain.kpi_words import holds_floor as holds_floor
+from roleplay.domain.kpi_words import said_over as said_over
+
 if TYPE_CHECKING:
     from roleplay.domain.session import Turn
-
-OVERLAP = "overlap"  # the tag of a turn said wholly inside another speaker's (domain/call.py)
 
 
 class Kpis(BaseModel):
@@ -50,24 +56,6 @@ class Kpis(BaseModel):
     longest_monologue_seconds: float | None
     avg_response_latency: float | None  # seconds from customer end to rep start
     interruptions: int
-
-
-def holds_floor(turn: Turn) -> bool:
-    """False for a turn said wholly inside another speaker's ("mm-hm", "right")."""
-    return OVERLAP not in turn.tags
-
-
-def floor(turns: Sequence[Turn]) -> list[Turn]:
-    """The turns someone took: every turn but those said over another speaker's."""
-    return [t for t in turns if holds_floor(t)]
-
-
-def said_over(turn: Turn, rep: str = "the rep", customer: str = "the customer") -> str | None:
-    """Whom a turn was said over ("the customer" for the rep's "Right."), or None when it
-    holds the floor: what a transcript shows beside such a line, indented under its host."""
-    if holds_floor(turn):
-        return None
-    return customer if turn.speaker == "rep" else rep
 
 
 def compute(turns: Sequence[Turn], language: str = "en", timed: bool = False) -> Kpis:
@@ -115,33 +103,6 @@ def compute(turns: Sequence[Turn], language: str = "en", timed: bool = False) ->
         ),
         interruptions=interruptions,
     )
-
-
-def describe(k: Kpis) -> list[tuple[str, str]]:
-    """The numbers a rep sees, as (label, value) pairs; empty figures are left out."""
-
-    def pct(x: float | None) -> str:
-        return "-" if x is None else f"{100 * x:.0f}%"
-
-    talk = f"{pct(k.talk_ratio_words)} of words"
-    if k.talk_ratio_time is not None:
-        talk += f", {pct(k.talk_ratio_time)} of time"
-    fillers = str(k.fillers)
-    if k.fillers_per_minute is not None:
-        fillers += f" ({k.fillers_per_minute:.1f}/min)"
-    pairs = [
-        ("talk ratio", talk),
-        ("questions", f"{k.questions_open} open, {k.questions_closed} closed"),
-        ("fillers", fillers),
-        ("longest monologue", f"{k.longest_monologue_words} words"),
-    ]
-    if k.words_per_minute is not None:
-        pairs.append(("pace", f"{k.words_per_minute:.0f} words/min"))
-    if k.avg_response_latency is not None:
-        pairs.append(("response latency", f"{k.avg_response_latency:.1f} s"))
-    if k.interruptions:
-        pairs.append(("interruptions", str(k.interruptions)))
-    return pairs
 
 
 # --- the KPIs tracked over time ----------------------------------------------------------

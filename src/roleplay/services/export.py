@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 from roleplay import __version__
 from roleplay.atomic import write_atomic
 from roleplay.domain import text as txt
-from roleplay.domain.call import OUTSIDE_CALL
+from roleplay.domain.call_origin import real_call as real_call  # `show` imports it from there
 from roleplay.domain.highlight import Span, spans
 from roleplay.domain.kpis import numbers, said_over
 from roleplay.errors import RoleplayError
@@ -32,7 +32,7 @@ from roleplay.errors import RoleplayError
 if TYPE_CHECKING:  # `show` words a real call with `real_call` and loads none of these
     from roleplay.domain.history import SessionView
     from roleplay.domain.scorecard import CriterionScore
-    from roleplay.domain.session import SessionRecord, Turn
+    from roleplay.domain.session import Turn
     from roleplay.services.ports import Charts, Templates
 
 Format = Literal["html", "md", "json"]
@@ -104,25 +104,6 @@ def _clock(seconds: float | None) -> str:
         return "-"
     s = max(0, round(seconds))
     return f"{s // 60}:{s % 60:02d}"
-
-
-def real_call(record: SessionRecord) -> str | None:
-    """What a scored real call was made from, in words ("a real call, scored from call.wav,
-    split by channel, the rep on the left, 1:58 long"); None for practice. A real call has
-    no scenario variation to show, and its start is when it was scored, not when it was held."""
-    if record.scenario.id != OUTSIDE_CALL:
-        return None
-    s = record.settings
-    parts = [f"a real call, scored from {s.get('source') or record.scenario.title or 'a file'}"]
-    side = s.get("rep_side")
-    if s.get("split") == "stereo" and side:
-        parts.append(f"split by channel, the rep on the {side}")
-    elif s.get("split") == "mono" and side:
-        parts.append(f"voices told apart, the rep is speaker {side}")
-    duration = s.get("duration")
-    if isinstance(duration, int | float) and not isinstance(duration, bool):
-        parts.append(f"{_clock(duration)} long")
-    return ", ".join(parts)
 
 
 def _when(at: datetime | None) -> str:

@@ -1,14 +1,13 @@
 """Every string of a value redacted, whatever holds it (models, dataclasses, tuples, lists,
 dicts). Its own small module: `show` redacts what it prints, and must not load the export's
-renderers and session models to do so (a read command loads only what it runs)."""
+renderers, the session models or pydantic to do so (a read command loads only what it runs)."""
 
 from __future__ import annotations
 
 import dataclasses
+import sys
 from collections.abc import Sequence
 from typing import Any, TypeVar
-
-from pydantic import BaseModel
 
 from roleplay.domain import text as txt
 
@@ -23,7 +22,9 @@ def redact_all(value: T, secrets: Sequence[str]) -> T:
     def walk(v: Any) -> Any:
         if isinstance(v, str):
             return txt.redact(v, found)
-        if isinstance(v, BaseModel):
+        # A model only exists once pydantic is loaded: `show`'s plain views need none of it.
+        pydantic = sys.modules.get("pydantic")
+        if pydantic is not None and isinstance(v, pydantic.BaseModel):
             changes = {k: walk(getattr(v, k)) for k in type(v).model_fields}
             return v.model_copy(update=changes)
         if dataclasses.is_dataclass(v) and not isinstance(v, type):
