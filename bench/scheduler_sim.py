@@ -176,6 +176,18 @@ last one first practised on day 41 instead of 36), and moving that day by itself
 loses too. The showing's error against the true
 level has sd 0.46 (SHOWING_SD 0.5 is not too narrow) and mean -0.11 (the evidence only lowers
 a showing). Figures in bench/scheduler_variants.py.
+Issue 18, stop 32 (sched9): nothing reached the bar; the scheduler is unchanged. Over 20 seeds
+(bench/scheduler_seeds.py, 200 learners a seed) the scheduler needs 24.2% fewer drills than the
+best rotation at the pass level (95% interval over seeds 23.7-24.7%; 12 of 20 seeds at 24% or
+more; all 20 seeds' learners pooled: 52 days against 69, 24.6%), 16.4% (16.1-16.7) at 0.6 and
+13.6% (13.2-14.0) at 0.7; the oracle 37.8% (37.3-38.3) / 21.7% / 18.2%, so the scheduler gets
+64% of the oracle's saving at the pass level, short of 2/3. One seed's median moves by 0.67 day
+(sd, bootstrap) for the same code, a point of saving: seeds 1 and 5 (23%) are within it and
+fail in no other way (bench/scheduler_diagnose.py, 60 learners: the same shares of drills on a
+skill already passing, 22-24% / 7-8% / 4%, and the same calibration as seed 2); the one
+difference seen is drills on skills the rep started at the pass level or above, which never
+need one: 5.1 and 4.8 a rep on seeds 1 and 5 against 4.3 on seed 2 (2.2-2.3 such skills a
+rep), true levels of 3.0-3.4 that a judge showing 3 or 2 cannot tell from just below it.
 
     python3 bench/scheduler_sim.py [--learners 200] [--seed 1]
 """

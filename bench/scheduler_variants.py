@@ -132,6 +132,18 @@ said (mean change in days at 0.5 / 0.6 / 0.7, standard error in brackets):
   Simulating several judge samples would give the scheduler a signal the sim's judge does not
   give now: a change to the simulation for the scheduler, not done.
 
+Issue 18, stop 32 (sched9): nothing reached the bar; the scheduler is unchanged. 100 learners
+a seed, seeds 1-3 (mean change in days at 0.5 / 0.6 / 0.7, standard error in brackets):
+- `thin-pass-sooner`: a level 3 (or more) whose evidence puts the showing below 3 (one quote
+  for a level 3, or none) comes back sooner: its FSRS outcome moved (3 - showing) / 0.5 of the
+  way from Hard's towards Again's, without a lapse (today a level 3 is Hard whatever its
+  evidence; a level 4 already comes back sooner when thin) +0.00 (0.00) / +0.02 (0.02) / -0.23
+  (0.16): at the pass level nothing moves, because nearly every skill is due by its estimate
+  there and the queue's order, not FSRS, picks. A product choice, not a bench gain: not kept;
+- `debias-0.1`: the estimate fed the showing plus 0.1 level (the evidence rule's mean drop,
+  bench/scheduler_diagnose.py, taken back) +0.80 (0.34) / +0.16 (0.25) / +0.34 (0.41): like
+  stop 27's "level alone" (+1.02), a truer estimate of well-practised skills is a slower queue.
+
     python3 bench/scheduler_variants.py VARIANT [--learners 100] [--seeds 1,2,3]
 """
 
@@ -536,7 +548,48 @@ def _retro_prior(
             _rank(rank)
 
 
+def _thin_pass_sooner() -> None:
+    """A level 3 (or more) whose showing the evidence puts below 3 comes back sooner: its FSRS
+    outcome moved (3 - showing) / 0.5 of the way from Hard's towards Again's (due date,
+    stability, difficulty), the card staying in review (no lapse counted)."""
+    from fsrs import Card as FsrsCard
+    from fsrs import Rating
+
+    from roleplay.domain import schedule as sc
+
+    review = sc.review
+
+    def patched(card: Any, skill: str, level: int, at: Any, evidence: Any = None) -> Any:
+        after = review(card, skill, level, at, evidence)
+        shown = sc.showing(level, evidence)
+        if level < 3 or shown >= 3:
+            return after
+        share = (3 - shown) / sc.MAX_SHIFT
+        before = sc._to_fsrs(card) if card is not None else FsrsCard(card_id=1, due=sc._utc(at))
+        again = sc._rate(before, Rating.Again, sc._utc(at))
+        assert again.stability is not None and again.difficulty is not None
+        return after.model_copy(
+            update={
+                "stability": after.stability + share * (again.stability - after.stability),
+                "difficulty": after.difficulty + share * (again.difficulty - after.difficulty),
+                "due": after.due + share * (again.due - after.due),
+            }
+        )
+
+    setattr(sim, "review", patched)  # noqa: B010 - what Scheduler.scored calls
+
+
+def _debias(by: float) -> None:
+    """The estimate fed the showing plus `by` (at most level 5): the evidence rule's mean drop
+    (-0.10, bench/scheduler_diagnose.py) taken back, the FSRS card as before."""
+    from roleplay.domain.schedule import showing
+
+    setattr(sim, "showing", lambda level, ev: min(5.0, showing(level, ev) + by))  # noqa: B010
+
+
 VARIANTS: dict[str, Callable[[], None]] = {
+    "debias-0.1": lambda: _debias(0.1),
+    "thin-pass-sooner": _thin_pass_sooner,
     "main": lambda: None,
     "truepace": lambda: setattr(sl, "GRID", ((0.25, 2.0, 2.0),)),
     "truespan": lambda: _grid(sl.LIFTS, (2.0,), (2.0,)),
