@@ -3,7 +3,8 @@
 Call systems mostly record one side per channel; then each channel is transcribed alone and
 every word belongs to its channel. A file whose two channels hold the same signal (mono saved
 as stereo) is treated as mono. Mono calls are transcribed once and each word is given a speaker
-by `diarization.speakers_of_words`.
+by `diarization.speakers_of_words`; a sentence's last words heard in the next voice go back to
+the speaker who said the rest of it (`call.sentence_tails_kept`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from roleplay.adapters.diarization import speakers_of_words
-from roleplay.domain.call import CallWords, SpokenWord
+from roleplay.domain.call import CallWords, SpokenWord, sentence_tails_kept
 from roleplay.services.ports import SAMPLE_RATE, AudioUnavailable
 
 if TYPE_CHECKING:
@@ -111,10 +112,12 @@ class CallTranscriber:
             texts=[w.text for w in found],
             progress=lambda share: tell(stage, share * duration, duration),
         )
-        spoken = [
-            SpokenWord(w.text, w.start, w.end, MONO_LABELS[k])
-            for w, k in zip(found, who, strict=True)
-        ]
+        spoken = sentence_tails_kept(
+            [
+                SpokenWord(w.text, w.start, w.end, MONO_LABELS[k])
+                for w, k in zip(found, who, strict=True)
+            ]
+        )
         return CallWords("mono", _in_order(spoken), tuple(spoken), duration, result.language)
 
 

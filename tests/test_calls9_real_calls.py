@@ -1,0 +1,137 @@
+"""The real-call path's defects found by the stop-31 walk, each fixed (stop 32, `calls9`).
+
+- Mono: the last word of a sentence, said just before a change of speaker, was given to the
+  next speaker ("...start calling" / "us. What does a late delivery cost you?"), and drills
+  quoted it in "Earlier in the call".
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from roleplay.domain.call import SpokenWord, utterances
+from roleplay.services.ports import SAMPLE_RATE, Segment, Transcription, Word
+
+# --- a sentence's last word stays with its speaker (mono) ------------------------------------
+
+# The words as tiny.en timed them and the voices were told apart on the stop-31 walk's mono
+# call (B the customer, A the rep): "us." went to the rep.
+HEARD = [
+    ("and", 28.89, 29.19, "B"),
+    ("the", 29.19, 29.39, "B"),
+    ("customers", 29.39, 29.79, "B"),
+    ("start", 29.79, 30.39, "B"),
+    ("calling", 30.39, 30.79, "B"),
+    ("us.", 30.79, 31.45, "A"),
+    ("What", 31.65, 31.75, "A"),
+    ("does", 31.75, 32.01, "A"),
+    ("it", 32.01, 32.15, "A"),
+    ("cost?", 32.15, 32.75, "A"),
+    ("Twenty", 33.20, 33.50, "B"),
+    ("thousand,", 33.50, 33.90, "B"),
+    ("way", 105.47, 105.73, "B"),
+    ("to", 105.73, 105.99, "B"),
+    ("find", 105.99, 106.23, "B"),
+    ("out.", 106.23, 106.73, "A"),  # Whisper stretched it into the pause: no gap after
+    ("Great,", 106.73, 107.35, "A"),
+    ("bye.", 107.59, 107.89, "A"),
+]
+
+
+def spoken(heard: list[tuple[str, float, float, str]]) -> list[SpokenWord]:
+    return [SpokenWord(*w) for w in heard]
+
+
+def test_the_last_word_of_a_sentence_goes_back_to_who_said_the_rest_of_it() -> None:
+    from roleplay.domain.call import sentence_tails_kept
+
+    kept = sentence_tails_kept(spoken(HEARD))
+    assert [u.text for u in utterances(kept)] == [
+        "and the customers start calling us.",
+        "What does it cost?",
+        "Twenty thousand,",
+        "way to find out.",
+        "Great, bye.",
+    ]  # was "...start calling" / "us. What does it cost?" and "...find" / "out. Great, bye."
+
+
+@pytest.mark.parametrize(
+    ("case", "heard"),
+    [
+        (  # the customer ended her sentence: the rep's "Right." is his
+            "ended",
+            [("calling", 1.0, 1.4, "B"), ("us.", 1.4, 1.8, "B"), ("Right.", 1.8, 2.1, "A"),
+             ("What", 2.4, 2.6, "A"), ("now?", 2.6, 3.0, "A")],
+        ),
+        (  # a pause before "Right.": the turn changed there
+            "pause",
+            [("calling", 1.0, 1.4, "B"), ("Right.", 2.0, 2.3, "A"), ("What", 2.5, 2.7, "A"),
+             ("now?", 2.7, 3.0, "A")],
+        ),
+        (  # "Right." is all the rep said there: a backchannel, as the voices said
+            "alone",
+            [("calling", 1.0, 1.4, "B"), ("Right.", 1.4, 1.7, "A"), ("and", 1.9, 2.1, "B"),
+             ("more.", 2.1, 2.5, "B")],
+        ),
+        (  # no sentence end within three words: the voices decide
+            "long",
+            [("calling", 1.0, 1.4, "B"), ("so", 1.4, 1.6, "A"), ("what", 1.6, 1.8, "A"),
+             ("does", 1.8, 2.0, "A"), ("it", 2.0, 2.1, "A"), ("cost?", 2.1, 2.5, "A"),
+             ("Yes.", 2.9, 3.1, "A")],
+        ),
+        (  # the pause is before the words, not after
+            "before",
+            [("calling", 1.0, 1.4, "B"), ("Right.", 1.6, 1.9, "A"), ("What", 1.9, 2.1, "A"),
+             ("now?", 2.1, 2.4, "A")],
+        ),
+    ],
+)  # fmt: skip
+def test_a_reply_the_voices_gave_its_speaker_is_left_alone(
+    case: str, heard: list[tuple[str, float, float, str]]
+) -> None:
+    from roleplay.domain.call import sentence_tails_kept
+
+    assert sentence_tails_kept(spoken(heard)) == spoken(heard), case
+
+
+class ScriptedSpeech:
+    """Speech to text that 'hears' the given (text, start, end) words."""
+
+    def __init__(self, heard: list[tuple[str, float, float]]) -> None:
+        self.heard = heard
+
+    def transcribe_samples(
+        self, audio: np.ndarray, language: str | None = None, progress: Any = None
+    ) -> Transcription:
+        segments = tuple(Segment(a, b, t, (Word(t, a, b, 0.9),)) for t, a, b in self.heard)
+        return Transcription("en", len(audio) / SAMPLE_RATE, segments)
+
+    def transcribe(self, samples: np.ndarray, language: str, prompt: str = "") -> str:
+        return ""
+
+
+def test_a_mono_call_keeps_the_sentence_with_its_speaker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Through the real-call path: the voices (scripted as the walk's diarization heard them)
+    put "us." with the rep; the transcript keeps it in the customer's line."""
+    from roleplay.adapters import call_audio
+    from tests.speech import write_wav
+
+    rng = np.random.default_rng(0)
+    path = write_wav(tmp_path / "mono.wav", (rng.normal(0, 0.05, 34 * SAMPLE_RATE)).astype("f4"))
+    heard = HEARD[:12]
+    voices = [0 if who == "B" else 1 for *_w, who in heard]
+    monkeypatch.setattr(call_audio, "speakers_of_words", lambda *a, **k: voices)
+    call = call_audio.CallTranscriber(  # type: ignore[arg-type]
+        ScriptedSpeech([(t, a, b) for t, a, b, _who in heard])
+    ).transcribe(path, None, "mono")
+    assert [(u.speaker, u.text) for u in utterances(list(call.words))] == [
+        ("A", "and the customers start calling us."),
+        ("B", "What does it cost?"),
+        ("A", "Twenty thousand,"),
+    ]
