@@ -3,6 +3,8 @@
 - Mono: the last word of a sentence, said just before a change of speaker, was given to the
   next speaker ("...start calling" / "us. What does a late delivery cost you?"), and drills
   quoted it in "Earlier in the call".
+- `transcribe --speakers` refused a rep name longer than ~44 characters (or with ':', '[', a
+  leading digit, five words) for its text output; every name a rep can have now reads back.
 """
 
 from __future__ import annotations
@@ -127,11 +129,62 @@ def test_a_mono_call_keeps_the_sentence_with_its_speaker(
     heard = HEARD[:12]
     voices = [0 if who == "B" else 1 for *_w, who in heard]
     monkeypatch.setattr(call_audio, "speakers_of_words", lambda *a, **k: voices)
-    call = call_audio.CallTranscriber(  # type: ignore[arg-type]
-        ScriptedSpeech([(t, a, b) for t, a, b, _who in heard])
-    ).transcribe(path, None, "mono")
+    stt: Any = ScriptedSpeech([(t, a, b) for t, a, b, _who in heard])
+    call = call_audio.CallTranscriber(stt).transcribe(path, None, "mono")
     assert [(u.speaker, u.text) for u in utterances(list(call.words))] == [
         ("A", "and the customers start calling us."),
         ("B", "What does it cost?"),
         ("A", "Twenty thousand,"),
     ]
+
+
+# --- any rep name reads back from every format `transcribe --speakers` writes -------------
+
+NAMES = [
+    "Kari-Anne Marie Nordmann-Hansen Bergen",  # 4 words, 38 characters: read back before too
+    "Kari Anne Marie Nordmann-Hansen av Bergen, Norway",  # 49: refused before
+    "K" * 80,  # the longest name a rep can have
+    "Kari (over Bob)",  # looks like the mark itself
+    "Kari: the rep [sales]",
+    '2Pac "the rep"',
+    "Customer",  # the other side's name: the other side is written "The customer" instead
+]
+
+
+@pytest.mark.parametrize("rep", NAMES)
+def test_any_rep_name_is_written_so_that_score_reads_it_back(
+    mini_workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rep: str
+) -> None:
+    """Before, `transcribe --speakers --rep NAME` refused a name longer than ~44 characters
+    (and ':', '[', a leading digit...) for its text output: the marked label "NAME (over
+    Customer)" would not read back. Now such a name is written quoted, and the text and the
+    JSON score as the recording does."""
+    from roleplay.cli import calls
+    from tests.drill_calls import invoke
+    from tests.test_calls8_walk import SAID, made_call, scored
+
+    monkeypatch.setenv("ROLEPLAY_TIMEZONE", "Europe/Oslo")
+    monkeypatch.setattr(calls, "read_call", lambda *a, **k: made_call("stereo"))
+    audio = tmp_path / "call.wav"
+    audio.write_bytes(b"RIFF")
+    side = ("--rep-channel", "left", "--rep", rep)
+    text = invoke(mini_workspace, "transcribe", "--speakers", *side, str(audio))
+    assert text.exit_code == 0, text.output
+    as_json = invoke(mini_workspace, "transcribe", "--speakers", "--json", *side, str(audio))
+    assert as_json.exit_code == 0, as_json.output
+    direct = scored(mini_workspace, audio, *side)
+    for name, out in (("call.txt", text.stdout), ("call.json", as_json.stdout)):
+        path = tmp_path / name
+        path.write_text(out)
+        back = scored(mini_workspace, path, "--rep", rep)
+        assert back["kpis"] == direct["kpis"], name
+        assert back["kpis"]["rep_turns"] == 3, name
+        from roleplay.domain.transcript_file import parse
+
+        parsed = parse(out, rep, name)
+        assert [(t.speaker, t.text) for t in parsed.turns][:3] == [
+            ("rep", SAID[0][0]),
+            ("customer", SAID[1][0]),
+            ("rep", "Right."),
+        ], name
+        assert set(parsed.speakers) == {rep, "The customer" if rep == "Customer" else "Customer"}

@@ -219,7 +219,30 @@ OVER = re.compile(r"^(?P<name>.*?\S)\s+\(over (?P<host>[^()]*)\)$")
 
 
 def over_label(name: str, host: str) -> str:
-    return f"{name} (over {host})"
+    """The label of a line `name` said over `host`, each name as `label` writes it."""
+    return f"{label(name)} (over {label(host)})"
+
+
+# A name a transcript's line reads back as it is (transcript_file.py): it starts with a
+# letter, holds none of : [ ] " ( ), has at most four words (longer, the line reads as
+# prose) and at most 60 characters.
+_PLAIN_NAME = re.compile(r"[^\W\d_][^:\[\]\"()\n]{0,59}")
+
+
+def label(name: str) -> str:
+    """`name` as a transcript line writes it: as it is when it reads back so, else quoted
+    as a JSON string ("Kari: the rep", a name of six words or of 70 characters), which
+    transcript_file.py reads back to the same name. Before, `transcribe --speakers` refused
+    a rep name longer than ~44 characters for its text (the marked label "NAME (over
+    Customer)" passed the reader's 60), while JSON kept any name."""
+    plain = (
+        _PLAIN_NAME.fullmatch(name) is not None and name == name.strip() and len(name.split()) <= 4
+    )
+    if plain:
+        return name
+    import json
+
+    return json.dumps(name, ensure_ascii=False)
 
 
 def said_over(found: list[Utterance], names: dict[str, str]) -> list[tuple[Utterance, str | None]]:
@@ -248,7 +271,7 @@ def transcript_lines(found: list[Utterance], names: dict[str, str]) -> list[str]
         name = names.get(u.speaker, u.speaker)
         at = f"[{stamp(u.start)} - {stamp(u.end)}]"
         if host is None:
-            lines.append(f"{at} {name}: {u.text}")
+            lines.append(f"{at} {label(name)}: {u.text}")
         else:
             lines.append(f"  {at} {over_label(name, host)}: {u.text}")
     return lines
