@@ -64,6 +64,9 @@ class ScriptedSpeech:
                 progress(end, duration)
         return Transcription("en", duration, tuple(segments))
 
+    def transcribe(self, samples: np.ndarray, language: str, prompt: str = "") -> str:
+        return ""  # a stretch the main pass left out (call_audio.missed) holds no words here
+
 
 def two_tones(seconds: float = 24.0) -> tuple[np.ndarray, list[tuple[str, float, float]]]:
     """A mono 'call' of two voices (low and high buzz) taking turns word by word, 0.4 s words."""

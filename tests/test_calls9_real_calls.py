@@ -17,6 +17,7 @@ import pytest
 
 from roleplay.domain.call import SpokenWord, utterances
 from roleplay.services.ports import SAMPLE_RATE, Segment, Transcription, Word
+from tests.speech import needs_espeak, say
 
 # --- a sentence's last word stays with its speaker (mono) ------------------------------------
 
@@ -188,3 +189,79 @@ def test_any_rep_name_is_written_so_that_score_reads_it_back(
             ("rep", "Right."),
         ], name
         assert set(parsed.speakers) == {rep, "The customer" if rep == "Customer" else "Customer"}
+
+
+# --- a backchannel Whisper left out of a stereo channel is read alone ----------------------
+
+
+class HearsAlone(ScriptedSpeech):
+    """The main pass hears `heard` (one list per channel); a stretch read alone is "Right."."""
+
+    def __init__(self, *heard: list[tuple[str, float, float]]) -> None:
+        self.per_channel = list(heard)
+        self.alone: list[float] = []  # the seconds of each stretch read alone
+
+    def transcribe_samples(
+        self, audio: np.ndarray, language: str | None = None, progress: Any = None
+    ) -> Transcription:
+        self.heard = self.per_channel.pop(0)
+        return super().transcribe_samples(audio, language, progress)
+
+    def transcribe(self, samples: np.ndarray, language: str, prompt: str = "") -> str:
+        self.alone.append(len(samples) / SAMPLE_RATE)
+        return "Right."
+
+
+@needs_espeak
+def test_a_backchannel_whisper_left_out_of_a_stereo_channel_is_transcribed_and_marked(
+    tmp_path: Path,
+) -> None:
+    """On the walk's stereo call Whisper wrote no word for the rep's "Right." at 0:13.8, said
+    inside the customer's sentence: the transcript and the KPIs never knew of it. The main
+    pass is scripted here as Whisper heard it; the stretch it left out is read alone and
+    marked as said over the customer. The customer's echo on the rep's channel is not read."""
+    from roleplay.adapters.call_audio import CallTranscriber
+    from roleplay.domain.call import transcript_lines
+    from tests.calls import write_stereo
+
+    def at(track: np.ndarray, audio: np.ndarray, second: float) -> float:
+        track[int(second * SAMPLE_RATE) : int(second * SAMPLE_RATE) + len(audio)] += audio
+        return second + len(audio) / SAMPLE_RATE
+
+    left, right = np.zeros((2, 16 * SAMPLE_RATE), np.float32)
+    asked = at(left, say("Could I have your name, please?"), 0.5)
+    story = at(
+        right,
+        say("Ola Hansen, from Berg Transport in Bergen, we do freight.", "en-us+f2"),
+        asked + 0.5,
+    )
+    right_said = at(left, say("Right."), asked + 1.6)
+    reply = at(left, say("Thanks, how can I help?"), story + 0.5)
+    more = say("Mostly routes, by hand, every morning.", "en-us+f2")
+    at(right, more, reply + 0.5)
+    at(left, more * 10 ** (-35 / 20), reply + 0.5)  # the customer heard through the rep's line
+    call = write_stereo(tmp_path / "call.wav", left, right)
+    heard_left = [
+        ("Could I have your name, please?", 0.5, asked),
+        ("Thanks, how can I help?", story + 0.5, reply),
+    ]
+    heard_right = [
+        ("Ola Hansen, from Berg Transport in Bergen, we do freight.", asked + 0.5, story),
+        (
+            "Mostly routes, by hand, every morning.",
+            reply + 0.5,
+            reply + 0.5 + len(more) / SAMPLE_RATE,
+        ),
+    ]
+    stt = HearsAlone(heard_left, heard_right)
+    stt_any: Any = stt
+    found = CallTranscriber(stt_any).transcribe(call, None, "stereo")
+    assert len(stt.alone) == 1  # the echo was not read alone
+    [right_word] = [w for w in found.words if w.text == "Right."]
+    said_at = asked + 1.6
+    assert right_word.speaker == "left"
+    assert said_at - 0.2 <= right_word.start and right_word.end <= right_said + 0.2
+    lines = transcript_lines(utterances(list(found.words)), {"left": "Kari", "right": "Customer"})
+    assert any(
+        line.startswith("  [") and line.endswith("Kari (over Customer): Right.") for line in lines
+    ), lines

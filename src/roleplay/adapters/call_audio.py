@@ -95,7 +95,8 @@ class CallTranscriber:
                 result = self.stt.transcribe_samples(audio, language, _stage(tell, stage))
                 tell(stage, duration, duration)  # the last words end before the call does
                 lang = result.language
-                found = on_speech(placed(_words(result), audio), audio)
+                heard = placed(_words(result), audio)
+                found = on_speech(heard + missed(heard, audio, self.stt, lang), audio)
                 words += [SpokenWord(w.text, w.start, w.end, label) for w in found]
             words.sort(key=lambda w: w.start)
             return CallWords("stereo", _in_order(words), tuple(words), duration, lang)
@@ -183,6 +184,66 @@ def placed(words: list[Word], audio: NDArray[np.float32]) -> list[Word]:
             at = start + n * step
             out[i] = replace(words[i], start=round(at, 2), end=round(at + step, 2))
     return out
+
+
+MISSED_SILENCE = 0.3  # seconds of silence that part two of a channel's voiced stretches
+MISSED_MARGIN = 0.15  # seconds around a word that its own speech may still fill
+MISSED_LEVEL_DB = 20.0  # a stretch this far below the channel's loud speech: the other side's echo
+
+
+def missed(
+    words: list[Word], audio: NDArray[np.float32], stt: WhisperSpeech, language: str
+) -> list[Word]:
+    """Words of a stereo channel's voiced stretches that Whisper gave no word at all.
+
+    Whisper decodes a channel in long windows and leaves out a short word said alone inside
+    them: on a 2-minute call the rep's "Right." at 0:13.8, said inside the customer's
+    sentence, was in no transcript, so the rep's listening left no trace. The channel's
+    speech filter (Silero VAD, as Whisper runs it, with stretches parted by 0.3 s of silence
+    instead of 2 s) finds each stretch; one that holds no word, is said at the channel's own
+    loudness (not the other side's echo) and is not at the edge of another word, is
+    transcribed alone as live speech is (the short window that hears "Right."). Its words
+    share the stretch's time, and a backchannel is then marked as said over the other side
+    as any other is. Only stretches no word touches are read: the rest of a stretch Whisper
+    did transcribe made up words ("And I'm making a..." from the tail of "Mmm.")."""
+    import numpy as np
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    options = VadOptions(min_silence_duration_ms=int(MISSED_SILENCE * 1000), speech_pad_ms=30)
+    stretches = [
+        (c["start"] / SAMPLE_RATE, c["end"] / SAMPLE_RATE)
+        for c in get_speech_timestamps(audio, options)
+    ]
+    alone = [
+        (a, b)
+        for a, b in stretches
+        if not any(w.start - MISSED_MARGIN < b and w.end + MISSED_MARGIN > a for w in words)
+    ]
+    if not alone:
+        return []
+    frame = SAMPLE_RATE // 100
+    usable = len(audio) // frame * frame
+    rms = np.sqrt(np.mean(audio[:usable].reshape(-1, frame).astype(np.float64) ** 2, axis=1))
+    voiced = rms[rms > 0]
+    if len(voiced) == 0:
+        return []
+    loud = float(np.percentile(voiced, 95)) * 10 ** (-MISSED_LEVEL_DB / 20)
+    from roleplay.services.ports import Word
+
+    found: list[Word] = []
+    for a, b in alone:
+        if float(rms[int(a * 100) : int(np.ceil(b * 100))].max(initial=0.0)) < loud:
+            continue  # quiet: the other side heard through this one
+        piece = audio[int(a * SAMPLE_RATE) : int(b * SAMPLE_RATE)]
+        said = stt.transcribe(piece, language).split()
+        if not said or len(said) > 2 + 4 * (b - a):  # more words than anyone says: made up
+            continue
+        step = (b - a) / len(said)
+        found += [
+            Word(text, round(a + n * step, 2), round(a + (n + 1) * step, 2), 0.5)
+            for n, text in enumerate(said)
+        ]
+    return found
 
 
 QUIET_DB = 30.0  # a 10 ms frame this far below the channel's loud speech holds no speech
