@@ -80,11 +80,17 @@ def test_the_last_word_of_a_sentence_goes_back_to_who_said_the_rest_of_it() -> N
             [("calling", 1.0, 1.4, "B"), ("Right.", 1.4, 1.7, "A"), ("and", 1.9, 2.1, "B"),
              ("more.", 2.1, 2.5, "B")],
         ),
-        (  # no sentence end within three words: the voices decide
+        (  # no sentence end within two words: the voices decide
             "long",
             [("calling", 1.0, 1.4, "B"), ("so", 1.4, 1.6, "A"), ("what", 1.6, 1.8, "A"),
              ("does", 1.8, 2.0, "A"), ("it", 2.0, 2.1, "A"), ("cost?", 2.1, 2.5, "A"),
              ("Yes.", 2.9, 3.1, "A")],
+        ),
+        (  # three words to a sentence end: crosstalk heard as one sentence ("merge before
+            # the net.", the rep's "before the net." on a bench call), left to the voices
+            "three",
+            [("merge", 1.0, 1.4, "B"), ("before", 1.4, 1.8, "A"), ("the", 1.8, 1.9, "A"),
+             ("net.", 1.9, 2.3, "A"), ("Can", 2.7, 2.8, "A"), ("I?", 2.8, 3.0, "A")],
         ),
         (  # the pause is before the words, not after
             "before",

@@ -73,7 +73,7 @@ def utterances(words: list[SpokenWord], pause: float = PAUSE) -> list[Utterance]
 
 # A sentence's end as Whisper writes it: "us." "over?" "out!" (a closing quote or bracket after).
 _ENDS_SENTENCE = re.compile(r"[.?!][\"')\]]*$")
-TAIL_MOST = 3  # words: the end of a sentence carried over a change of speaker, at most
+TAIL_MOST = 2  # words: the end of a sentence carried over a change of speaker, at most
 JOINED = 0.3  # seconds: words this close run on (no pause between them)
 
 
@@ -91,7 +91,11 @@ def sentence_tails_kept(words: Sequence[SpokenWord]) -> list[SpokenWord]:
     goes on with a new sentence after them, not sooner than the pause before them, those
     words finish the previous speaker's sentence and go back to them. A reply that follows
     a pause ("...calling." / "Right. What does...") or a sentence the previous speaker
-    ended is left as the voices said it."""
+    ended is left as the voices said it. On the diarization bench's calls (one per
+    condition, its cached transcripts, 1,390 words) word attribution went 92.2% -> 92.7%,
+    four calls up and none down; with up to three words 92.5% (one call 100% -> 97.3%:
+    crosstalk heard as "merge before net." moved the rep's "before net." too), with one
+    word 92.4%."""
     out = list(words)
     for i in range(1, len(out)):
         before, first = out[i - 1], out[i]
