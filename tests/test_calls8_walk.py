@@ -64,6 +64,9 @@ class ScriptedSpeech:
                 progress(end, duration)
         return Transcription("en", duration, tuple(segments))
 
+    def transcribe(self, samples: np.ndarray, language: str, prompt: str = "") -> str:
+        return ""  # a stretch the main pass left out (call_audio.missed) holds no words here
+
 
 def two_tones(seconds: float = 24.0) -> tuple[np.ndarray, list[tuple[str, float, float]]]:
     """A mono 'call' of two voices (low and high buzz) taking turns word by word, 0.4 s words."""
@@ -221,15 +224,8 @@ def test_a_marked_line_is_a_backchannel_whatever_its_times_say() -> None:
     assert parse(text, "Kari").speakers == {"Kari": 3, "Dana": 1}
 
 
-def test_a_rep_name_that_would_not_read_back_with_the_mark_is_refused_before_transcribing(
-    mini_workspace: Path, tmp_path: Path
-) -> None:
-    audio = tmp_path / "call.wav"
-    audio.write_bytes(b"RIFF")
-    result = invoke(
-        mini_workspace, "transcribe", "--speakers", "--rep", "Kari (over Bob)", str(audio)
-    )
-    assert result.exit_code != 0 and "would not read back" in result.output
+# A rep name that would not read back as it is ("Kari (over Bob)") was refused here; it is
+# now written quoted and reads back: tests/test_calls9_real_calls.py.
 
 
 # --- a short word put back where it was said --------------------------------------------------

@@ -12,7 +12,9 @@ one, the second recording's line was glued onto a turn and both calls were judge
 --speakers). Every speaker other than the rep is the customer. A line said wholly inside the
 other side's sentence is marked as `transcribe --speakers` and `show` mark it ("Kari (over
 Customer): Right."; `"over": "Customer"` in JSON): it is Kari's line, kept apart as a
-backchannel (kpis.floor) whatever its times say.
+backchannel (kpis.floor) whatever its times say. A name that would not read back as it is
+(over four words, a ':' or '[' in it, a leading digit) is written as a JSON string
+('"Kari: the rep" (over Customer): Right.'), so every rep name reads back.
 
 The rep's lines are those of the speaker named `rep`, or, with `side`, of the side that
 `transcribe --speakers` named without being told the rep ("Speaker A", "Left"...: the options
@@ -41,6 +43,15 @@ _TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?"
 _LINE = re.compile(
     rf"^\s*(?:\[?(?P<ts>{_TIME})(?:\s*[-–]\s*(?P<te>{_TIME}))?\]?\s+)?"
     r"(?:\[(?P<bracketed>[^\]\n]{1,60})\]|(?P<plain>[^:\[\]\n\d\-–][^:\[\]\n]{0,59}?))\s*:\s*(?P<text>.*)$"
+)
+# A name `transcribe --speakers` could not write as it is (domain/call.py `label`), quoted as
+# a JSON string: '"Kari: the rep": Hello.'; and any line marked as said over the other side,
+# whose host may be quoted or longer than a plain label: 'Kari (over "Dr. A (B)"): Right.'
+_QUOTED = r'"(?:[^"\\\n]|\\.)*"'
+_MARKED_LINE = re.compile(
+    rf"^\s*(?:\[?(?P<ts>{_TIME})(?:\s*[-–]\s*(?P<te>{_TIME}))?\]?\s+)?"
+    rf'(?:(?P<quoted>{_QUOTED})|(?P<plain>[^\s:\[\]"()\d\-–][^:\[\]"()\n]{{0,59}}?))'
+    rf'(?P<mark>\s+\(over (?:{_QUOTED}|[^()"\n]*)\))?\s*:\s*(?P<text>.*)$'
 )
 # `roleplay transcribe` prints the file first: "call.wav (12.3 s, en)".
 _FILE_HEADER = re.compile(r"^\S.*\(\d+(?:\.\d+)? s, [\w-]+\)\s*$")
@@ -99,6 +110,10 @@ def _text_rows(text: str, file: str) -> list[Row]:
             untitled = untitled or (bool(rows) and not starts)
             starts.append((number, raw.strip()))
             continue
+        marked = _marked(raw)
+        if marked is not None:
+            rows.append(marked)
+            continue
         m = _LINE.match(raw)
         if m and (m["bracketed"] or m["plain"]) and not _looks_like_prose(m):
             name, over = _name((m["bracketed"] or m["plain"]).strip())
@@ -125,6 +140,26 @@ def _text_rows(text: str, file: str) -> list[Row]:
             "(roleplay transcribe --speakers CALL.wav > call.txt)"
         )
     return rows
+
+
+def _marked(raw: str) -> Row | None:
+    """The row of a line whose name is quoted or that is marked as said over the other side
+    (`transcribe --speakers` writes any rep name so), or None: the line is read as others."""
+    m = _MARKED_LINE.match(raw)
+    if m is None or not (m["quoted"] or m["mark"]):
+        return None
+    if m["quoted"]:
+        try:
+            name = json.loads(m["quoted"])
+        except ValueError:
+            return None
+    else:
+        name = m["plain"].strip()
+        if len(name.split()) > 4:
+            return None  # prose, as `_looks_like_prose` says
+    if not name.strip():
+        return None
+    return (name, m["text"].strip(), _seconds(m["ts"]), _seconds(m["te"]), bool(m["mark"]))
 
 
 def _range(raw: str) -> tuple[float | None, float | None]:
