@@ -326,6 +326,49 @@ class RoleplayApp(ReportsFailures, App[None]):
                 markup=False,  # "[ui]" and the rep's text are text, not markup
             )
 
+    async def action_quit(self) -> None:
+        """Ctrl+Q. With a call open, the rep chooses first (tui/screens/quit_call.py): end
+        and score it, quit keeping it unfinished, or keep talking."""
+        if self._call is None or self._call[1].ended:
+            self.exit()
+            return
+        from roleplay.tui.screens.quit_call import QuitDuringCall
+
+        if isinstance(self.screen, QuitDuringCall):
+            self.screen.action_choose("keep")  # pressed again, by habit: quit, keeping it
+            return
+        screen = self._call[1]
+        offline = self.services_ready and self.services.offline
+        self.push_screen(
+            QuitDuringCall(len(screen.call.turns), offline),
+            lambda choice: self._quit_chosen(choice or "stay"),
+        )
+
+    def _quit_chosen(self, choice: str) -> None:
+        if self._call is None or self._call[1].ended:  # ended meanwhile (its time ran out)
+            if choice == "keep":
+                self.exit()
+            return
+        mode, screen = self._call
+        if choice == "keep":
+            from rich.text import Text
+
+            from roleplay.tui.screens.quit_call import unfinished_words
+
+            call = screen.call
+            # Printed as text (an id is never markup), after the app has left the terminal.
+            self.exit(message=Text(unfinished_words(call.record.id, len(call.turns))))
+            return
+        # Back to the call (from another screen, or from under a dialog of its own).
+        if mode != self.current_mode:
+            self.switch_mode(mode)
+        if choice == "score":
+            from textual.screen import ModalScreen
+
+            while self.screen is not screen and isinstance(self.screen, ModalScreen):
+                self.pop_screen()  # its question (end? retry?) is answered by this choice
+            screen.end_now()
+
     # --- every action in the command palette ---------------------------------------------
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:

@@ -371,12 +371,18 @@ class PracticeScreen(ReportsFailures, Screen[None]):
             return
 
         def confirmed(yes: bool | None) -> None:
-            if yes and self.voice is not None:
-                self.voice.hang_up()  # the call ends and posts CallEnded
-            elif yes:
-                self._finish()
+            if yes:
+                self.end_now()
 
         self.app.push_screen(ConfirmEnd(), confirmed)
+
+    def end_now(self) -> None:
+        """The rep ends the call (Esc, or Ctrl+Q's "End and score"): it is scored and its
+        scorecard opens (once the customer's line in flight is said and saved)."""
+        if self.voice is not None:
+            self.voice.hang_up()  # the call ends and posts CallEnded
+        else:
+            self._finish()
 
     # --- helpers --------------------------------------------------------------------------
 
