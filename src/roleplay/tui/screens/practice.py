@@ -242,6 +242,7 @@ class PracticeScreen(ReportsFailures, Screen[None]):
     def _voice_failed(self, message: str) -> None:
         self.notify(message, title="Speech is not available", severity="error", timeout=15)
         self.voice = None
+        self.refresh_bindings()  # Talk leaves the footer
         self.query_one("#say", Input).display = True
         self.query_one("#say", Input).focus()
         self._set_state("typing instead")
@@ -353,6 +354,11 @@ class PracticeScreen(ReportsFailures, Screen[None]):
 
     def action_type(self) -> None:
         self.query_one("#say", Input).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Typing only (no microphone, or speech failed): the footer offered "^t Talk", which
+        # only said "type instead". It is hidden, so the keys shown are the ones that work.
+        return not (action == "toggle_talk" and self.voice is None)
 
     def action_toggle_talk(self) -> None:
         if self.voice is None:
