@@ -182,3 +182,44 @@ def test_the_question_at_80x24(
         await _dialog(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=asked)
+
+
+async def test_quitting_a_spoken_call_to_score_later_stops_its_listening(
+    tmp_path: Path,
+) -> None:
+    """A spoken call runs until it is hung up: quitting left its listening thread running,
+    and the exit (asyncio's, which waits for the app's threads) waited for it for good. Now
+    the call is hung up as the app exits: the rep's turn is saved, nothing is scored."""
+    import numpy as np
+
+    from roleplay.services.engine import CallState
+    from tests.speech import conversation, espeak_available, write_wav
+
+    if not espeak_available():
+        pytest.skip("espeak-ng is not installed (scripts/test installs it)")
+    # After the customer's opening line (a few seconds, read in real time), the rep speaks.
+    spoken = conversation(["Who looks after energy across the hotels?"], gap=2.0, lead=8.0)
+    quiet = np.zeros(16000 * 120, np.float32)  # then two minutes of silence, read in real time
+    wav = write_wav(tmp_path / "rep.wav", np.concatenate([spoken.audio, quiet]))
+    app = make_app(make_workspace(tmp_path), audio_in=wav, realtime=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: app.ready_to_talk, timeout=180)
+        app.start_practice("cold-call-gatekeeper", seed=1)
+        screen = await wait_for_screen(pilot, PracticeScreen)
+        assert screen.voice is not None
+
+        def rep_spoke() -> bool:
+            return any(t.speaker == "rep" for t in screen.call.turns)
+
+        await wait_for(pilot, rep_spoke, timeout=120)
+        await pilot.press("ctrl+q")  # not _ctrl_q: its settle would wait for the call's end
+        await _dialog(pilot)
+        assert screen.call.state is not CallState.ENDED
+        await pilot.click("#keep")
+        await wait_for(pilot, lambda: not app.is_running)
+    # The exit waited for the call's loop (EXIT_WAIT_SECONDS at most): it was hung up.
+    assert screen.call.state is CallState.ENDED
+    [record] = app.services.store.records()
+    assert app.services.store.scorecard(record.id) is None
+    rep = [t for t in app.services.store.load(record.id).turns if t.speaker == "rep"]
+    assert rep and "energy" in rep[0].text.lower()

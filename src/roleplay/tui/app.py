@@ -172,6 +172,11 @@ class RoleplayApp(ReportsFailures, App[None]):
         """The app ends: once the work still running in its threads is done (a screen's list
         still reading holds an index connection until it is), at most EXIT_WAIT_SECONDS, the
         index connections of the services it built close."""
+        if self._call is not None and self._call[1].voice is not None:
+            # A spoken call still listening (quit keeping it to score later): its loop runs
+            # until hung up, and the exit waited on its thread for good. Hung up, it saves
+            # the turn in hand and stops; it is scored later (`roleplay score ID`).
+            self._call[1].voice.hang_up()
         if self._threads is not None:
             left = await self._threads.settle(self.EXIT_WAIT_SECONDS)
             if left:  # nothing is lost: files are written before the index is
@@ -328,7 +333,7 @@ class RoleplayApp(ReportsFailures, App[None]):
 
     async def action_quit(self) -> None:
         """Ctrl+Q. With a call open, the rep chooses first (tui/screens/quit_call.py): end
-        and score it, quit keeping it unfinished, or keep talking."""
+        and score it, quit to score it later, or keep talking."""
         if self._call is None or self._call[1].ended:
             self.exit()
             return

@@ -5,8 +5,9 @@ by habit lost the scored practice. Now the app asks, and each answer does what i
 - end and score: the call ends as Esc would end it and its scorecard opens (the judge of
   every call: the LLM's, or the offline judge, which says so on the scorecard when the LLM
   could not be reached);
-- quit, keep unfinished: roleplay quits and prints the session's id; `roleplay score ID`
-  scores it later (the CLI cannot resume a call, so neither wording promises it);
+- quit, score later: roleplay quits and prints the session's id; `roleplay score ID`
+  scores it later (the CLI cannot resume a call, so no wording promises it; a spoken call is
+  hung up as the app exits, else its listening thread held the exit for good);
 - keep talking: back to the call.
 
 Nothing said is lost whichever is chosen: every turn is in transcript.jsonl as it ends.
@@ -34,17 +35,18 @@ def judge_words(offline: bool) -> str:
 
 
 def unfinished_words(session_id: str, turns: int) -> str:
-    """What roleplay prints as it quits with the call kept unfinished."""
+    """What roleplay prints as it quits with the call kept to score later (a typed call
+    stays unfinished; a spoken one is hung up, its listening stopped, and is not scored)."""
     return (
-        f"The call is saved unfinished: session {session_id}, {turns} turn(s), not scored.\n"
+        f"The call is saved, not scored: session {session_id}, {turns} turn(s).\n"
         f"Score it when you like: roleplay score {session_id}"
     )
 
 
 class QuitDuringCall(ModalScreen[QuitChoice]):
-    """Quit while a call is open? Esc keeps talking; Ctrl+Q again quits, keeping it."""
+    """Quit while a call is open? Esc keeps talking; Ctrl+Q again quits, to score it later."""
 
-    # Ctrl+Q again (by habit) quits, keeping the call unfinished: the app's own Ctrl+Q
+    # Ctrl+Q again (by habit) quits, the call kept to score later: the app's own Ctrl+Q
     # binding comes first and answers for the dialog (RoleplayApp.action_quit).
     BINDINGS = [Binding("escape", "choose('stay')", "Keep talking", show=False)]
 
@@ -66,7 +68,7 @@ class QuitDuringCall(ModalScreen[QuitChoice]):
                 classes="muted",
             )
             yield Static(
-                "Quit, keep unfinished: not scored and not in your schedule yet. A call "
+                "Quit, score later: not scored and not in your schedule yet. A call "
                 "cannot be resumed; score it later with `roleplay score last` (its id is "
                 "printed as roleplay quits).",
                 id="quit-keep-means",
@@ -74,7 +76,7 @@ class QuitDuringCall(ModalScreen[QuitChoice]):
             )
             with Horizontal(classes="buttons"):
                 yield Button("End and score", id="score", variant="primary")
-                yield Button("Quit, keep unfinished", id="keep", variant="error")
+                yield Button("Quit, score later", id="keep", variant="error")
                 yield Button("Keep talking", id="stay")
 
     def on_mount(self) -> None:
