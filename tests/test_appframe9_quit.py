@@ -218,7 +218,7 @@ async def test_quitting_a_spoken_call_to_score_later_stops_its_listening(
         await pilot.click("#keep")
         await wait_for(pilot, lambda: not app.is_running)
     # The exit waited for the call's loop (EXIT_WAIT_SECONDS at most): it was hung up.
-    assert screen.call.state is CallState.ENDED
+    assert screen.call.state is CallState.ENDED  # type: ignore[comparison-overlap]
     [record] = app.services.store.records()
     assert app.services.store.scorecard(record.id) is None
     rep = [t for t in app.services.store.load(record.id).turns if t.speaker == "rep"]
