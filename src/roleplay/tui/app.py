@@ -172,6 +172,11 @@ class RoleplayApp(ReportsFailures, App[None]):
         """The app ends: once the work still running in its threads is done (a screen's list
         still reading holds an index connection until it is), at most EXIT_WAIT_SECONDS, the
         index connections of the services it built close."""
+        if self._call is not None and self._call[1].voice is not None:
+            # A spoken call still listening (quit keeping it to score later): its loop runs
+            # until hung up, and the exit waited on its thread for good. Hung up, it saves
+            # the turn in hand and stops; it is scored later (`roleplay score ID`).
+            self._call[1].voice.hang_up()
         if self._threads is not None:
             left = await self._threads.settle(self.EXIT_WAIT_SECONDS)
             if left:  # nothing is lost: files are written before the index is
@@ -325,6 +330,49 @@ class RoleplayApp(ReportsFailures, App[None]):
                 timeout=30,
                 markup=False,  # "[ui]" and the rep's text are text, not markup
             )
+
+    async def action_quit(self) -> None:
+        """Ctrl+Q. With a call open, the rep chooses first (tui/screens/quit_call.py): end
+        and score it, quit to score it later, or keep talking."""
+        if self._call is None or self._call[1].ended:
+            self.exit()
+            return
+        from roleplay.tui.screens.quit_call import QuitDuringCall
+
+        if isinstance(self.screen, QuitDuringCall):
+            self.screen.action_choose("keep")  # pressed again, by habit: quit, keeping it
+            return
+        screen = self._call[1]
+        offline = self.services_ready and self.services.offline
+        self.push_screen(
+            QuitDuringCall(len(screen.call.turns), offline),
+            lambda choice: self._quit_chosen(choice or "stay"),
+        )
+
+    def _quit_chosen(self, choice: str) -> None:
+        if self._call is None or self._call[1].ended:  # ended meanwhile (its time ran out)
+            if choice == "keep":
+                self.exit()
+            return
+        mode, screen = self._call
+        if choice == "keep":
+            from rich.text import Text
+
+            from roleplay.tui.screens.quit_call import unfinished_words
+
+            call = screen.call
+            # Printed as text (an id is never markup), after the app has left the terminal.
+            self.exit(message=Text(unfinished_words(call.record.id, len(call.turns))))
+            return
+        # Back to the call (from another screen, or from under a dialog of its own).
+        if mode != self.current_mode:
+            self.switch_mode(mode)
+        if choice == "score":
+            from textual.screen import ModalScreen
+
+            while self.screen is not screen and isinstance(self.screen, ModalScreen):
+                self.pop_screen()  # its question (end? retry?) is answered by this choice
+            screen.end_now()
 
     # --- every action in the command palette ---------------------------------------------
 

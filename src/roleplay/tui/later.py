@@ -30,7 +30,14 @@ def is_open(node: DOMNode) -> bool:
     except Exception:  # noqa: BLE001 - no app any more (NoActiveAppError): nothing is open
         return False
     # Not `is_mounted`: it is set only once the node's on_mount has run, which calls these.
-    return app.is_running and node.is_running and node.is_attached
+    if not (app.is_running and node.is_running and node.is_attached):
+        return False
+    # Being removed (its screen replaced or popped): still running and attached for a few
+    # dozen messages, widgets all there, and a late result did real work on it (a probe in
+    # tests/test_appframe9_closing.py counted 16-39 such points). Textual's public
+    # `display` is False from the moment the removal starts (or when styled `display:
+    # none`, which a hidden widget is and a closing one need not be).
+    return bool(node.display) or node.styles.display == "none"
 
 
 def while_open(method: F) -> F:

@@ -28,7 +28,10 @@ ASSIGNED_COLUMNS = (("Assigned", 36), ("State", 28), ("Set by", 12), ("Note", 34
 DRILL_WIDTH = 44
 QUEUE_COLUMNS = (("Skill", 24), ("Why", 10), ("Drill", DRILL_WIDTH), ("Minutes", 7))
 WHY = {  # the Why column, and the legend under the queue that explains it
-    "due": ("due", "due: the schedule brings it back today"),
+    # Due also when the level estimate is below the pass level (domain/queue.py), which the
+    # scorecard's "comes back" day does not show: "brings it back today" alone read false
+    # beside a scorecard that said tomorrow.
+    "due": ("due", "due: back today by the schedule, or still below the pass level"),
     "new": ("new skill", "new skill: not practised yet"),
     "ahead": ("ahead", "ahead: not due yet, practised early to meet your daily goal"),
 }

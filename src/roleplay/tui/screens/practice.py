@@ -242,6 +242,7 @@ class PracticeScreen(ReportsFailures, Screen[None]):
     def _voice_failed(self, message: str) -> None:
         self.notify(message, title="Speech is not available", severity="error", timeout=15)
         self.voice = None
+        self.refresh_bindings()  # Talk leaves the footer
         self.query_one("#say", Input).display = True
         self.query_one("#say", Input).focus()
         self._set_state("typing instead")
@@ -354,6 +355,11 @@ class PracticeScreen(ReportsFailures, Screen[None]):
     def action_type(self) -> None:
         self.query_one("#say", Input).focus()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Typing only (no microphone, or speech failed): the footer offered "^t Talk", which
+        # only said "type instead". It is hidden, so the keys shown are the ones that work.
+        return not (action == "toggle_talk" and self.voice is None)
+
     def action_toggle_talk(self) -> None:
         if self.voice is None:
             self.notify("No microphone in this session: type instead.", severity="warning")
@@ -371,12 +377,18 @@ class PracticeScreen(ReportsFailures, Screen[None]):
             return
 
         def confirmed(yes: bool | None) -> None:
-            if yes and self.voice is not None:
-                self.voice.hang_up()  # the call ends and posts CallEnded
-            elif yes:
-                self._finish()
+            if yes:
+                self.end_now()
 
         self.app.push_screen(ConfirmEnd(), confirmed)
+
+    def end_now(self) -> None:
+        """The rep ends the call (Esc, or Ctrl+Q's "End and score"): it is scored and its
+        scorecard opens (once the customer's line in flight is said and saved)."""
+        if self.voice is not None:
+            self.voice.hang_up()  # the call ends and posts CallEnded
+        else:
+            self._finish()
 
     # --- helpers --------------------------------------------------------------------------
 
