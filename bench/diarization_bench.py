@@ -88,7 +88,9 @@ turn points let a voice model that cannot tell them apart flip more often). The 
 are the voice models' and the first clustering's, not the turns'.
 
 Usage: python bench/diarization_bench.py [--turns 5] [--runs 3] [--quick] [--held-out]
-  [--mfcc] [--gaps S] [--cache DIR] [--write DIR [--write-only]]
+  [--mfcc] [--before] [--gaps S] [--cache DIR] [--write DIR [--write-only]]
+  --before also diarizes every call without the words' vocal tract warps (diar9), as main did
+  before, and prints that table first: before and after on the same calls and transcripts.
   --held-out runs only calls kept apart for checking (see held_out_conditions): never choose
   a change on it.
   --write DIR also writes a two-minute call (call-stereo.wav, call-mono.wav) for trying
@@ -335,13 +337,14 @@ def prepare(
     return out
 
 
-def diarize(call: Prepared, encoder: bool = True) -> list[str]:
+def diarize(call: Prepared, encoder: bool = True, warp: bool = True) -> list[str]:
     """The mono pipeline's diarization step on the cached words (as CallTranscriber does)."""
     who = speakers_of_words(
         call.mix,
         [(a, b) for _, a, b in call.words],
         texts=[t for t, _, _ in call.words],
         encoder=encoder,
+        warp=warp,
     )
     return [MONO_LABELS[k] for k in who]
 
@@ -406,6 +409,11 @@ def main() -> None:
     )
     parser.add_argument("--mfcc", action="store_true", help="also without the speaker encoder")
     parser.add_argument(
+        "--before",
+        action="store_true",
+        help="also diarize as before diar9 (no vocal tract warps), same calls and transcripts",
+    )
+    parser.add_argument(
         "--gaps",
         type=float,
         default=0.0,
@@ -456,6 +464,13 @@ def main() -> None:
     cache = TranscriptCache(args.cache, None, "tiny.en-int8")
     with tempfile.TemporaryDirectory() as tmp:
         calls = prepare(sets, args.turns, runs, cache, Path(tmp))
+    if args.before:
+        t0 = time.perf_counter()
+        old = [score(c, diarize(c, warp=False)) for c in calls]
+        old_s = time.perf_counter() - t0
+        report(calls, old, "before")
+        minutes = sum(c.seconds for c in calls) / 60
+        print(f"before (no vocal tract warps): {old_s / minutes:.2f} s per audio minute\n")
     results, diar_s = [], 0.0
     for call in calls:
         t0 = time.perf_counter()
