@@ -87,6 +87,12 @@ little (real reader/JFK on the phone +3.9) and the similar ones lose (m/m 75 -> 
 turn points let a voice model that cannot tell them apart flip more often). The errors left
 are the voice models' and the first clustering's, not the turns'.
 
+diar9: each word's vocal tract warp joins the features (adapters/diarization.py, word_warps;
+its notes hold the figures and the variants tried). `--before` diarizes every call also
+without it, so the table by condition is printed before and after on the same calls and
+transcripts. (diar9's own figures came from a scratch harness over the same cached
+transcripts with the encoder's d-vectors memoised; identical figures to the bench's.)
+
 Usage: python bench/diarization_bench.py [--turns 5] [--runs 3] [--quick] [--held-out]
   [--mfcc] [--before] [--gaps S] [--cache DIR] [--write DIR [--write-only]]
   --before also diarizes every call without the words' vocal tract warps (diar9), as main did

@@ -2,7 +2,9 @@
 faster or 8% slower (pitch and formants that much higher or lower: a slightly shorter or
 longer vocal tract), as the bench's "reader / reader +6%". Before diar9 the voice models never
 found that split (52-55% of the words right: chance); each word's frequency warp against a
-mixture of the whole call (vocal tract length) now does (100% on these calls).
+mixture of the whole call (vocal tract length) now does (97-100% on these calls). Through a
+phone line the warps are read inside its band: with the 100-3800 Hz filters the line's
+missing top pinned every word to a warp of 1 (the same call 54%).
 
 The words are taken from each clean track (runs of loud frames cut into word-sized pieces)
 and a sentence is taken to end where its speaker pauses, so the test judges the diarization
@@ -58,9 +60,9 @@ def attributed(call: MadeCall) -> float:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("factor", [1.06, 0.92])
+@pytest.mark.parametrize(("factor", "phone"), [(1.06, False), (0.92, False), (0.94, True)])
 def test_a_voice_and_the_same_voice_a_little_higher_are_told_apart(
-    speech_dir: Path, factor: float
+    speech_dir: Path, factor: float, phone: bool
 ) -> None:
     reader = real_utterances(speech_dir / "multilingual.mp3", limit=18.0)
     rotated = reader[2:] + reader[:2]
@@ -70,6 +72,7 @@ def test_a_voice_and_the_same_voice_a_little_higher_are_told_apart(
         customer_audio=[shifted(x, factor) for x in rotated],
         customer_text=READER,
         turns=6,
+        phone=phone,
     )
     share = attributed(call)
     assert share >= 0.85, f"{share:.0%} of the words with their speaker"
@@ -79,7 +82,7 @@ def test_a_voice_and_the_same_voice_a_little_higher_are_told_apart(
 def test_a_voice_played_faster_reads_a_higher_warp(speech_dir: Path) -> None:
     """The mechanism: the words of the voice 6% higher read warps about 5% above the other's
     (the call's mixture sits between the two voices), words of one voice alike."""
-    from roleplay.adapters.diarization import mfcc, word_warps  # diar9's: absent before
+    from roleplay.adapters.diarization import word_warps  # diar9's: absent before
 
     reader = real_utterances(speech_dir / "multilingual.mp3", limit=18.0)
     rotated = reader[2:] + reader[:2]
@@ -91,11 +94,9 @@ def test_a_voice_played_faster_reads_a_higher_warp(speech_dir: Path) -> None:
         turns=4,
     )
     words = clean_words(call)
-    ceps = mfcc(call.mix)
     spans = [(int(a * 100), int(b * 100)) for a, b, _ in words]
     speech = np.unique(np.concatenate([np.arange(a, b) for a, b in spans]))
-    mean, std = ceps[speech].mean(0), ceps[speech].std(0) + 1e-6
-    warps = word_warps(call.mix, (ceps - mean) / std, spans, speech, mean, std)
+    warps = word_warps(call.mix, spans, speech)
     higher = np.array([w[2] == "customer" for w in words])
     gap = float(np.median(warps[higher]) - np.median(warps[~higher]))
     assert 0.03 <= gap <= 0.09, f"warp of the higher voice minus the other's: {gap:.3f}"
