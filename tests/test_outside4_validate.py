@@ -86,14 +86,6 @@ def test_validate_points_an_editor_at_line_one_of_an_empty_file(mini_workspace: 
     assert all((p["line"], p["column"]) == (1, 1) for p in found), found
 
 
-def test_an_unreadable_file_is_reported_on_line_one(mini_workspace: Path) -> None:
-    """A file that cannot be read (here a link to itself) is still a file to open."""
-    (mini_workspace / "scenarios" / "loop.yaml").symlink_to("loop.yaml")
-    result = cli(mini_workspace, "validate", "--json")
-    found = json.loads(result.stdout)["problems"]
-    assert len(found) == 1 and (found[0]["line"], found[0]["column"]) == (1, 1), found
-
-
 def test_a_workspace_that_is_a_file_is_named_as_the_mistake(tmp_path: Path) -> None:
     passwd = tmp_path / "passwd"
     passwd.write_text("root:x:0:0:root:/root:/bin/bash\n")

@@ -19,7 +19,8 @@ def format_path(path: tuple[str | int, ...]) -> str:
 @dataclass(frozen=True)
 class Problem:
     file: str
-    line: int  # 1-based (1 for a whole file: an editor can open it there); 0: no file to open
+    line: int  # 1-based (1 for an empty file: an editor opens it there); 0: nothing to open
+    # (a missing file, a folder, a link that loops or leads nowhere, a pipe, an oversized file)
     column: int  # 1-based
     path: str  # key path, e.g. objections[1].trigger.signals
     message: str  # what is wrong and what was expected

@@ -179,7 +179,7 @@ def _load_file(
         raw = read_trainer_file(path)
         text = raw.decode("utf-8-sig")
     except _Unreadable as exc:
-        _broken(catalog, path, [Problem(shown, 1, 1, "(file)", exc.message, exc.hint)])
+        _broken(catalog, path, [Problem(shown, 0, 0, "(file)", exc.message, exc.hint)])
         return
     except UnicodeDecodeError as exc:
         from roleplay.domain.encoding import position  # where, so an editor can jump there
