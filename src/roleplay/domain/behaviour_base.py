@@ -8,7 +8,7 @@ from itertools import pairwise
 
 from roleplay.domain import behaviour_words as w
 from roleplay.domain import text as txt
-from roleplay.domain.conversation import _NUMBER_WORDS, Call, Line
+from roleplay.domain.conversation import _NUMBER_WORDS, Call, Line, turns_of
 
 
 @dataclass
@@ -93,10 +93,19 @@ def plays(call: Call) -> list[Line]:
     listening ("Kassio doesn't have half our features")."""
     table = w.NEGATIVE[call.lang]
     wrong = ("pitching", "arguing", "blaming", "policy", "refusing", "pressure")
+    # Their words repeated and then turned on them ("Charged twice, $240, your payment bounced.
+    # Did you maybe add the card twice yourself?") is parroting, not listening.
+    turned = turns_of(
+        line
+        for line in call.counted()
+        if any(table[k].search(line.text) for k in ("blaming", "policy", "refusing"))
+    )
     return [
         line
         for line in call.counted()
-        if line.playback >= 1.5 and not any(table[k].search(line.text) for k in wrong)
+        if line.playback >= 1.5
+        and not any(table[k].search(line.text) for k in wrong)
+        and id(line.turn) not in turned
     ]
 
 
@@ -107,4 +116,22 @@ def number_words(call: Call) -> set[str]:
 def has_number(text: str, call: Call) -> bool:
     return any(ch.isdigit() for ch in text) or any(
         word in number_words(call) for word in txt.normalise(text).replace("-", " ").split()
+    )
+
+
+ECHO_RUN = 3  # words in a row taken from the customer's last turn ("the second time this year")
+
+
+def echoes(line: Line) -> bool:
+    """The line repeats the customer's last turn: their specifics, or a run of their words
+    whose content words alone are too common to count ("It's the second time this year!" ->
+    "The second time this year, so you've had to chase us before")."""
+    if line.from_before >= 1.5 or not line.before:
+        return line.from_before >= 1.5
+    theirs = txt.normalise(line.before).split()
+    mine = txt.normalise(line.text).split()
+    runs = {tuple(theirs[i : i + ECHO_RUN]) for i in range(len(theirs) - ECHO_RUN + 1)}
+    return any(
+        tuple(mine[i : i + ECHO_RUN]) in runs and max(len(t) for t in mine[i : i + ECHO_RUN]) >= 5
+        for i in range(len(mine) - ECHO_RUN + 1)
     )

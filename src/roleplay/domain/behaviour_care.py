@@ -4,8 +4,19 @@ calming the situation, owning the problem, agreeing the next step."""
 from __future__ import annotations
 
 from roleplay.domain import behaviour_words as w
-from roleplay.domain.behaviour_base import Reading, checks, finish, is_, negatives, plays
-from roleplay.domain.conversation import Among, Call, agrees, first_person, turns_of, when
+from roleplay.domain.behaviour_base import Reading, checks, echoes, finish, is_, negatives, plays
+from roleplay.domain.conversation import (
+    Among,
+    Call,
+    Line,
+    agrees,
+    first_person,
+    specifics,
+    turns_of,
+    when,
+)
+
+RECAP = 2  # specifics of the rep's earlier plan that a line repeats to sum the plan up
 
 
 def listening(call: Call) -> Reading:
@@ -35,12 +46,18 @@ def de_escalation(call: Call) -> Reading:
         for line in answers
         if is_(w.VALIDATES, call, line) and not stock.search(line.text) and not line.is_question
     ]
-    heard = turns_of(other for other in call.counted() if other.from_before >= 1.5)
-    strong = [a for a in acks if id(a.turn) in heard]
+    heard = turns_of(other for other in call.counted() if echoes(other))
+    # In their terms: the turn echoes what they just said, or the acknowledgement itself
+    # names one of their specifics ("Understood, the 4410 card is coming off").
+    strong = [a for a in acks if id(a.turn) in heard or a.played_hard]
     strong_turns = {a.ordinal for a in strong}
     weak_turns = {a.ordinal for a in acks} - strong_turns
     bad = negatives(call, ("refusing", "blaming", "policy", "arguing", "stock"))
-    if len(strong_turns) >= 2:
+    # Acknowledged in three turns or more, one of them in their terms, with nothing scripted:
+    # the customer was heard throughout ("that would make anyone furious", "we've let you
+    # down twice", "Understood, the 4410 card is coming off").
+    steady = strong_turns and len(strong_turns | weak_turns) >= 3 and not bad.get("stock")
+    if len(strong_turns) >= 2 or steady:
         level = 4
     elif strong_turns:
         level = 3
@@ -52,7 +69,7 @@ def de_escalation(call: Call) -> Reading:
     settled = bool(w.SETTLED[call.lang].search(last)) and call.lines[-1].turn.index < (
         call.customer_turns[-1].index if call.customer_turns else 0
     )
-    if len(strong_turns) >= 2 and settled:
+    if (len(strong_turns) >= 2 or steady) and settled:
         level = 5
     found = [
         f"{len(strong_turns)} turn(s) acknowledging what the customer said in their terms",
@@ -115,7 +132,11 @@ def next_steps(call: Call) -> Reading:
         "the invite sent on the call": any(is_(w.INVITE_SENT, call, line) for line in late),
         "who else joins or decides": any(is_(w.DECISION, call, line) for line in late)
         or any(any(h.isalpha() for h in line.played_hard) for line in proposals),
-        "a recap": any(line.playback >= 4 for line in late),
+        "a recap": any(line.playback >= 4 for line in late) or _recaps(call, late),
+        # "Thursday at 3 is fine. I'll bring Maria.": what each side brings.
+        "the customer's own part": any(
+            w.CUSTOMER_PART[call.lang].search(line.reply or "") for line in [*agreed, *yes_after]
+        ),
     }
     promised = [
         line
@@ -146,3 +167,22 @@ def next_steps(call: Call) -> Reading:
     plans.sort(key=lambda line: -when(line.text, call.lang))
     penalty = ("drifting", "no timing")
     return finish(level, found, [*agreed[:1], *plans[:2]], bad, penalty)
+
+
+def _recaps(call: Call, late: list[Line]) -> bool:
+    """A late line that sums up the plan the rep laid out earlier ("So by four: the refund on
+    its way to 4410, the $35 back in your business account, the card removed and my email"):
+    two or more of the specifics of the rep's earlier lines with a time."""
+    planned_hard: set[str] = set()
+    planned_soft: set[str] = set()
+    is_late = Among(late)
+    for line in call.counted():
+        if line in is_late and (planned_hard or planned_soft):
+            hard, soft = specifics(line.text, call.lang)
+            if len(hard & planned_hard) + 0.5 * len(soft & planned_soft) >= RECAP:
+                return True
+        if not line.is_question and when(line.text, call.lang) >= 1:
+            hard, soft = specifics(line.text, call.lang)
+            planned_hard |= hard
+            planned_soft |= soft
+    return False

@@ -3,10 +3,14 @@ the opening, handling objections, trading concessions and asking for the decisio
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from roleplay.domain import behaviour_words as w
+from roleplay.domain import text as txt
 from roleplay.domain.behaviour_base import (
     Reading,
     checks,
+    echoes,
     finish,
     has_number,
     is_,
@@ -14,7 +18,9 @@ from roleplay.domain.behaviour_base import (
     number_words,
     open_questions,
 )
-from roleplay.domain.conversation import Among, Call, agrees, turns_of
+from roleplay.domain.conversation import Among, Call, Line, agrees, turns_of
+
+OPEN_REPLY = 8  # words: a customer answering at this length is still talking openly
 
 
 def questions(call: Call) -> Reading:
@@ -99,27 +105,56 @@ def opening(call: Call) -> Reading:
 
 
 def acknowledge(call: Call) -> Reading:
-    argue = w.NEGATIVE[call.lang]["arguing"]
-    acks = [
+    table = w.NEGATIVE[call.lang]
+    lines = call.counted()
+    # "I hear you, that's fair. But HelpHive is old tech": a rebuttal, a pitch or a discount
+    # in the same breath makes the acknowledgement a formality (level 2), whatever its words.
+    rebutted = turns_of(
         line
-        for line in call.counted()
+        for line in lines
+        if table["arguing"].search(line.text)
+        or table["pitching"].search(line.text)
+        or is_(w.DISCOUNT, call, line)
+    )
+    opening = [
+        line
+        for line in lines
         if line.before
         and line.first_in_turn
         and not line.is_question
-        and (is_(w.VALIDATES, call, line))
-        and not argue.search(line.text)
+        and not table["arguing"].search(line.text)
     ]
-    heard = turns_of(o for o in call.counted() if o.from_before >= 1)
+    said = [line for line in opening if is_(w.VALIDATES, call, line)]
+    valid = [line for line in said if id(line.turn) not in rebutted]
+    # The concern repeated back in one calm sentence (the rubrics' own tip), in their words:
+    # "Routing and a driver app, but nothing to your contractors."
+    echoed = [
+        line
+        for line in opening
+        if id(line.turn) not in rebutted and line not in Among(said) and echoes(line)
+    ]
+    acks = [*valid, *echoed]
+    heard = turns_of(o for o in lines if o.from_before >= 1 or echoes(o))
     own = [a for a in acks if id(a.turn) in heard]
-    formal = negatives(call, ("arguing",)).get("arguing", [])
+    formal = [
+        *negatives(call, ("arguing",)).get("arguing", []),
+        *[line for line in said if id(line.turn) in rebutted],
+    ]
     a = len(acks)
     level = (2 if formal else 1) if a == 0 else 3
-    if a >= 2 and own:
+    if a >= 2 and own and valid:
         level = 4
-    if a >= 3 and len(own) >= 2 and not formal:
+    bad = negatives(call, ("arguing", "pitching"))
+    # Level 5 in fewer turns: thanked for raising it, named in their terms, nothing argued or
+    # pitched, and the customer kept talking (each acknowledgement answered at length).
+    thanked = any(is_(w.THANKS, call, line) for line in valid)
+    talking = all(len(txt.words(line.reply or "")) >= OPEN_REPLY for line in valid)
+    calm = thanked and talking and not bad and len(valid) >= 2
+    if (len(valid) >= 3 and len(own) >= 2 and not formal) or (a >= 2 and own and calm):
         level = 5
     found = [f"{a} acknowledgement(s) before answering", f"{len(own)} in the customer's terms"]
-    bad = negatives(call, ("arguing", "pitching"))
+    if calm and level == 5:
+        found.append("thanked them and they kept talking")
     return finish(level, found, [*own[:2], *acks[:1]], bad, ("arguing",))
 
 
@@ -140,11 +175,26 @@ def clarify(call: Call) -> Reading:
 
 
 def reframe(call: Call) -> Reading:
+    lines = call.counted()
+
+    def weighs(line: Line) -> bool:
+        return not line.is_question and bool(line.played_hard or line.playback >= 1.5)
+
+    # The weighing may take two sentences: their number, then "Against that, ..." (the
+    # comparison itself names none of their specifics). Not a pitch after their number ("Our
+    # customers usually see 10% fewer miles, so it pays for itself").
+    sells = w.NEGATIVE[call.lang]
+    after_theirs = {
+        id(b)
+        for a, b in pairwise(lines)
+        if a.turn is b.turn
+        and weighs(a)
+        and not any(sells[k].search(x.text) for x in (a, b) for k in ("pitching", "arguing"))
+    }
     frames = [
         line
-        for line in call.counted()
-        if not line.is_question
-        and (line.played_hard or line.playback >= 1.5)
+        for line in lines
+        if (weighs(line) or (id(line) in after_theirs and not line.is_question))
         and is_(w.COMPARE, call, line)
     ]
     proof = [line for line in call.counted() if is_(w.PROOF, call, line)]

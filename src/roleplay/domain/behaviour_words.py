@@ -111,11 +111,30 @@ VALIDATES = {
         r"good to (?:hear|know)|glad you|wary|worry|real money|sensible|worth a lot|that "
         r"explains|no problem|no need to apologi[sz]e|nothing to apologi[sz]e|you're right|"
         r"no argument)\b"
+        # The same in the rep's own words: what a reasonable person would feel or do ("that
+        # would make anyone furious", "I'd hesitate too"), the weight of it for them ("that's
+        # a real cost", "the last thing you needed"), the company's part ("we've let you down").
+        r"|\b(?:would|'d|could) make anyone\b|\banyone (?:would|in your (?:shoes|position|place))"
+        r"|\bi'd (?:hesitate|worry|think twice|want to know|ask the same|do the same|be wary)\b"
+        r"|\byou(?:'ve| have) (?:had to|been left)\b"
+        r"|\bthe last thing you (?:need|needed|want|wanted)\b|\b(?:we've|we have|i've) let "
+        r"you down\b|\bmust (?:have been|be|feel) (?:awful|hard|frustrating|maddening|stressful"
+        r"|worrying)\b|\b(?:that's|that is|that was|is|was|it's) (?:a |an )?(?:real|big|"
+        r"serious|genuine|heavy|huge|lot of) (?:cost|ask|line|hit|risk|worry|concern|loss|blow|"
+        r"headache|commitment|decision|step|amount|sum|money|time|work|disruption)\b"
     ),
     "nb": _c(
         r"\b(?:beklager|leit|forstår|skjønner|takk for|rett i|godt poeng|rimelig|forståelig|"
         r"fint at|hyggelig)\b"
     ),
+}
+THANKS = {
+    "en": _c(r"\bthank(?:s| you)\b|\bappreciate\b"),
+    "nb": _c(r"\btakk\b|\bsetter pris på\b"),
+}
+CUSTOMER_PART = {  # the customer takes on their part of the next step
+    "en": _c(r"\bi'll (?:bring|ask|get|have|send|invite|check|book|loop|pull|dig)\b"),
+    "nb": _c(r"\bjeg (?:tar med|skal ta med|spør|sender|inviterer|sjekker)\b"),
 }
 DONE_NOW = {
     "en": _c(
@@ -190,8 +209,8 @@ PROOF = {
 DISCOUNT = {
     "en": _c(
         r"\b(?:i|we) (?:can|could|'ll|will)(?: probably)? (?:do|go to|get you|give you|offer|"
-        r"match|throw in|include)\b.*(?:\d+\s?%|percent|\boff\b|free)|meet in the middle|"
-        r"split the difference|is fine,? sure|throw in|i can do \d+|go to \d+"
+        r"match|throw in|include|take|knock|shave|cut)\b.*(?:\d+\s?%|percent|\boff\b|free)|"
+        r"meet in the middle|split the difference|is fine,? sure|throw in|i can do \d+|go to \d+"
     ),
     "nb": _c(r"rabatt|prosent avslag"),
 }
