@@ -342,11 +342,15 @@ def _as_said(call: Call) -> Callable[[Line], str]:
 
 
 def _rationale(c: Criterion, level: int, found: list[str]) -> str:
+    """What the judge saw, then the level, with the rubric's text for that level labelled as
+    the rubric's: it describes a typical call at that level and may assert what this call did
+    not do (level 1 of active listening "goes straight back to the pitch" for a rep who never
+    pitched), so it is never worded as a description of this call."""
     described = c.levels.get(level)
     seen = "; ".join(found)
     if described:
-        return f'{seen}: closest to level {level}, "{described}"'
-    return f"{seen}: level {level}, between the described levels."
+        return f'{seen}. Level {level}; the rubric describes level {level} as: "{described}"'
+    return f"{seen}. Level {level}, between the levels the rubric describes."
 
 
 def combine_samples(rubric: Rubric, transcript: Transcript, cards: list[Scorecard]) -> Scorecard:
