@@ -144,6 +144,17 @@ def _new(kind: str, name: str, force: bool) -> None:
     folder = services.workspace.scenarios if kind == "scenario" else services.workspace.rubrics
     target = folder / f"{ident}.yaml"
     root = services.workspace.root
+    if services.workspace.origin == "user-data":
+        # Trainers keep scenarios and rubrics in their own folder (a git repo); run outside
+        # one, this wrote into roleplay's data folder and only the path said so.
+        here = Path.cwd()
+        why = "is roleplay's own source" if (here / "scenarios").is_dir() else "has no scenarios/"
+        raise fail(
+            f"not in a workspace: {here} {why}, and roleplay will not "
+            f"write your {kind} into its own data folder ({root}) unasked. Run this in your "
+            f"workspace, or name one: `roleplay -w DIR new {kind} {ident}` (`-w .` starts one "
+            "here)."
+        )
     if os.path.lexists(root) and not root.is_dir():
         message, hint = _WORKSPACE_IS_A_FILE
         raise fail(f"{root}: {message}; {hint}")
