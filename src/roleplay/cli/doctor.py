@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 import typer
@@ -17,6 +18,7 @@ from roleplay.services.doctor import (
     check_speech,
     check_team,
 )
+from roleplay.services.trainer_files import WORKSPACE_IS_A_FILE
 
 if TYPE_CHECKING:
     from roleplay.composition import Services
@@ -44,15 +46,41 @@ def doctor(as_json: JsonOpt = False) -> None:
             ),
         ]
     else:
+        root = services.workspace.root
+        usable = not (os.path.lexists(root) and not root.is_dir())
         checks = [
             Check(
                 "config", "ok", f"{path}" if path.exists() else f"{path} (not created; defaults)"
             ),
-            workspace_note.doctor_check(services.workspace),
-            check_files(services.catalog(), services.workspace.scenarios),
+            *(
+                [
+                    workspace_note.doctor_check(services.workspace),
+                    check_files(services.catalog(), services.workspace.scenarios),
+                ]
+                if usable
+                else [
+                    Check(
+                        "workspace",
+                        "problem",
+                        f"{root}: {WORKSPACE_IS_A_FILE[0]}",
+                        WORKSPACE_IS_A_FILE[1],
+                    )
+                ]
+            ),
             *check_llm(services.llm),
             *_voice_checks(services),
-            *check_team(services.indexer.identity, services.settings.rep_name),
+            *(
+                check_team(services.indexer.identity, services.settings.rep_name)
+                if usable  # the index lives in the workspace (recordings/.index)
+                else [
+                    Check(
+                        "other checks",
+                        "info",
+                        "the scenarios and the team index are checked once the workspace is a "
+                        "folder",
+                    )
+                ]
+            ),
         ]
     if as_json:
         emit_json([c.to_json() for c in checks])

@@ -14,6 +14,7 @@ import typer
 from roleplay.cli import render
 from roleplay.cli.app import FullSummaries, JsonOpt, app, build_services, emit_json, fail
 from roleplay.domain.problems import Problem
+from roleplay.services.trainer_files import WORKSPACE_IS_A_FILE
 
 if TYPE_CHECKING:
     from roleplay.services.catalog import RubricFile, ScenarioFile
@@ -100,11 +101,7 @@ def _not_folders(folders: list[Path]) -> list[Problem]:
     return found
 
 
-_WORKSPACE_IS_A_FILE = (
-    "the workspace is a file, not a folder",
-    "give --workspace (-w) or ROLEPLAY_WORKSPACE a folder: the one that holds scenarios/ and "
-    "rubrics/, or a new one for `roleplay -w FOLDER new scenario NAME` to start",
-)
+_WORKSPACE_IS_A_FILE = WORKSPACE_IS_A_FILE
 
 
 SCHEMA_KINDS = ("scenario", "rubric")

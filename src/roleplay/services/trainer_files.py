@@ -22,6 +22,13 @@ Kind = Literal["scenario", "rubric"]
 # and reading it whole would cost memory for nothing.
 MAX_FILE_BYTES = 1024 * 1024
 
+# `-w /etc/passwd`: what validate, new and doctor say (message, what to do).
+WORKSPACE_IS_A_FILE = (
+    "the workspace is a file, not a folder",
+    "give --workspace (-w) or ROLEPLAY_WORKSPACE a folder: the one that holds scenarios/ and "
+    "rubrics/, or a new one for `roleplay -w FOLDER new scenario NAME` to start",
+)
+
 
 def display_path(path: Path) -> str:
     """Relative to the current folder when inside it, so editors can jump to file:line."""
