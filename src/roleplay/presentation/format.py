@@ -48,16 +48,19 @@ def reminder(skill: str, text: str) -> str:
     return f"Your commitment from last time ({skill_name(skill)}): {text}"
 
 
-STAYS_TODAY = "still below the pass level: stays in today's queue"
+STAYS_TODAY = "today (below the pass level):"
 
 
 def comes_back(days: Mapping[str, date], stays_today: Collection[str] = ()) -> list[str]:
-    """When each scored skill comes back, as the scorecard says it (CLI and app alike):
-    'skill: Thu 03 Dec', or, for a skill Today keeps due because its level is still below
-    the pass level, that it stays in today's queue (its later schedule day alone read as
-    "not today" beside a Today that listed it as due). Those first, then soonest first."""
-    order = sorted(days.items(), key=lambda kv: (kv[0] not in stays_today, kv[1], kv[0]))
-    return [
-        f"{skill}: {STAYS_TODAY if skill in stays_today else f'{day:%a %d %b}'}"
-        for skill, day in order
-    ]
+    """When each scored skill comes back, as the scorecard says it (CLI and app alike): the
+    skills Today keeps due because their level is still below the pass level first, under
+    STAYS_TODAY (their schedule day alone, "Thu 08 Jan", read as "not today" beside a Today
+    that listed them as due), then 'skill: Fri 09 Jan', soonest first. Short lines: the
+    app's scorecard shows them in a narrow column."""
+    staying = sorted(skill for skill in days if skill in stays_today)
+    later = sorted(
+        ((skill, day) for skill, day in days.items() if skill not in stays_today),
+        key=lambda kv: (kv[1], kv[0]),
+    )
+    lines = [STAYS_TODAY, *(f"  {skill}" for skill in staying)] if staying else []
+    return lines + [f"{skill}: {day:%a %d %b}" for skill, day in later]
