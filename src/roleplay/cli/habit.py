@@ -168,6 +168,7 @@ def result_json(result: CallResult) -> dict[str, Any]:
     return {
         **result.scorecard.model_dump(mode="json"),
         "comes_back": {skill: day.isoformat() for skill, day in sorted(result.comes_back.items())},
+        "stays_today": sorted(result.stays_today),  # due today whatever the day: below the pass
         "commitment_suggestion": suggestion,
         **({"schedule_problem": result.schedule_problem} if result.schedule_problem else {}),
     }

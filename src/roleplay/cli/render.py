@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from roleplay.domain.text import printable
 from roleplay.presentation.format import clock as clock  # re-exported for the CLI modules
+from roleplay.presentation.format import comes_back
 from roleplay.presentation.format import duration as duration
 from roleplay.presentation.format import status as status
 
@@ -229,8 +230,7 @@ def schedule_lines(result: CallResult) -> list[str]:
     lines = []
     if result.comes_back:
         lines.append("\nComes back:")
-        ordered = sorted(result.comes_back.items(), key=lambda kv: (kv[1], kv[0]))
-        lines += [f"  {skill}: {day:%a %d %b}" for skill, day in ordered]
+        lines += [f"  {line}" for line in comes_back(result.comes_back, result.stays_today)]
     if result.schedule_problem:
         lines.append(wrap(f"(Schedule not updated: {result.schedule_problem})"))
     return lines

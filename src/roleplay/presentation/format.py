@@ -1,12 +1,15 @@
 """Small formats shared by the CLI and the app: call times, a session's status and length,
-skill names and commitment reminders."""
+skill names, commitment reminders and when a scored skill comes back."""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from roleplay.services.ports.sessions import Listed
 
 
@@ -43,3 +46,21 @@ def skill_name(skill: str) -> str:
 def reminder(skill: str, text: str) -> str:
     """An open commitment, as the next brief on its skill shows it (CLI and app)."""
     return f"Your commitment from last time ({skill_name(skill)}): {text}"
+
+
+STAYS_TODAY = "today (below the pass level):"
+
+
+def comes_back(days: Mapping[str, date], stays_today: Collection[str] = ()) -> list[str]:
+    """When each scored skill comes back, as the scorecard says it (CLI and app alike): the
+    skills Today keeps due because their level is still below the pass level first, under
+    STAYS_TODAY (their schedule day alone, "Thu 08 Jan", read as "not today" beside a Today
+    that listed them as due), then 'skill: Fri 09 Jan', soonest first. Short lines: the
+    app's scorecard shows them in a narrow column."""
+    staying = sorted(skill for skill in days if skill in stays_today)
+    later = sorted(
+        ((skill, day) for skill, day in days.items() if skill not in stays_today),
+        key=lambda kv: (kv[1], kv[0]),
+    )
+    lines = [STAYS_TODAY, *(f"  {skill}" for skill in staying)] if staying else []
+    return lines + [f"{skill}: {day:%a %d %b}" for skill, day in later]

@@ -43,6 +43,9 @@ class CallResult:
     comes_back: dict[str, date] = field(default_factory=dict)  # skill -> day, rep's time zone
     suggestion: Commitment | None = None  # the commitment to offer (None: nothing scored)
     schedule_problem: str | None = None  # why the schedule could not be updated, if so
+    # Skills Today keeps due although their day is later: the level is still below (or near)
+    # the pass level (domain/queue.py), so "comes back Thu" would contradict Today.
+    stays_today: frozenset[str] = frozenset()
 
     @property
     def session_id(self) -> str:
@@ -170,6 +173,9 @@ class EndOfCall:
         )
 
     def _scheduled(self, result: CallResult, catalog: Catalog, *, rebuild: bool) -> CallResult:
+        from roleplay.domain.habit import local_day
+        from roleplay.domain.queue import needs
+
         record = result.transcript.record
         habit = self._habit(record.rep)
         habit.forget()  # a scorecard was just saved
@@ -185,17 +191,19 @@ class EndOfCall:
             or result.scorecard
         )
         cards = state.cards
+        tz = habit.settings.tz
         comes_back = {
-            c.skill: cards[c.skill].due_day(habit.settings.tz)
-            for c in card.criteria
-            if c.skill in cards
+            c.skill: cards[c.skill].due_day(tz) for c in card.criteria if c.skill in cards
         }
+        now = habit.clock.now()  # Today's own test of "due", on the state just updated
+        due = needs(list(comes_back), cards, now, local_day(now, tz), tz, 0, state.levels)
         return CallResult(
             result.transcript,
             card,
             result.rubric_title,
             comes_back,
             habit.suggestion(record.id, record=record, card=card),
+            stays_today=frozenset(n.skill for n in due),
         )
 
 

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from textual.notifications import SeverityLevel
+    from textual.worker import Worker
 
     from roleplay.composition import Services
     from roleplay.domain.scorecard import Scorecard
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from roleplay.services.ports.clock import Clock
     from roleplay.services.voice_call import VoiceCall
     from roleplay.tui.screens.practice import PracticeScreen, VoiceMessage
+    from roleplay.tui.screens.quit_call import ScoringChoice
 
 
 log = logging.getLogger(__name__)
@@ -113,6 +115,9 @@ class RoleplayApp(ReportsFailures, App[None]):
         # Enter on Today, or Library while a call runs, started hidden calls that stayed
         # unfinished forever).
         self._call: tuple[str, PracticeScreen] | None = None
+        # Sessions being scored (a call just ended, or one scored from History) and the
+        # worker scoring each: Ctrl+Q meanwhile says so instead of quitting without a word.
+        self._scoring: dict[str, Worker[None]] = {}
         # One event for "the sessions changed" (a call was scored, a commitment saved):
         # Today, History and Progress subscribe and reload, so no screen shows stale data.
         self.sessions_changed: Signal[str] = Signal(self, "sessions-changed")
@@ -333,21 +338,50 @@ class RoleplayApp(ReportsFailures, App[None]):
 
     async def action_quit(self) -> None:
         """Ctrl+Q. With a call open, the rep chooses first (tui/screens/quit_call.py): end
-        and score it, quit to score it later, or keep talking."""
-        if self._call is None or self._call[1].ended:
+        and score it, quit to score it later, or keep talking. With a call being scored:
+        wait for its scorecard, or quit (it is saved either way)."""
+        open_call = self._call is not None and not self._call[1].ended
+        if not open_call and self.scoring_now() is None:
             self.exit()
             return
-        from roleplay.tui.screens.quit_call import QuitDuringCall
+        from roleplay.tui.screens.quit_call import QuitDuringCall, QuitWhileScoring
 
+        if isinstance(self.screen, QuitWhileScoring):
+            self.screen.action_choose("quit")  # pressed again, by habit: quits
+            return
         if isinstance(self.screen, QuitDuringCall):
             self.screen.action_choose("keep")  # pressed again, by habit: quit, keeping it
             return
-        screen = self._call[1]
         offline = self.services_ready and self.services.offline
+        if self._call is None or not open_call:  # the call has ended and is being scored
+            self.push_screen(
+                QuitWhileScoring(offline), lambda choice: self._scoring_choice(choice or "wait")
+            )
+            return
+        screen = self._call[1]
         self.push_screen(
             QuitDuringCall(len(screen.call.turns), offline),
             lambda choice: self._quit_chosen(choice or "stay"),
         )
+
+    def scoring_now(self) -> str | None:
+        """The session being scored (the latest, if several), or None."""
+        running = [sid for sid, worker in self._scoring.items() if not worker.is_finished]
+        return running[-1] if running else None
+
+    def _scoring_choice(self, choice: ScoringChoice) -> None:
+        sid = self.scoring_now()
+        if choice != "quit":
+            return  # the scorecard opens when it is ready (_show_scorecard)
+        if sid is None:  # scored meanwhile: its scorecard is saved (and shown)
+            self.exit()
+            return
+        from rich.text import Text
+
+        from roleplay.tui.screens.quit_call import scoring_words
+
+        # The exit waits for the scoring (on_unmount, then the threads at the process's end).
+        self.exit(message=Text(scoring_words(sid)))
 
     def _quit_chosen(self, choice: str) -> None:
         if self._call is None or self._call[1].ended:  # ended meanwhile (its time ran out)
@@ -475,9 +509,12 @@ class RoleplayApp(ReportsFailures, App[None]):
             fallback=None if services.offline else services.offline_customer,
         )
 
-    @work(thread=True, exit_on_error=False, exclusive=True, group="scoring")
     def finish_practice(self, call: Conversation) -> None:
         """Score in a worker (the judge may be an LLM), then show the scorecard."""
+        self._scoring[call.record.id] = self._finish_practice(call)
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="scoring")
+    def _finish_practice(self, call: Conversation) -> None:
         result = self.services.end_of_call().finish(call)  # scored and scheduled
         if result.schedule_problem:  # the scorecard matters more than the schedule
             message = f"Schedule not updated: {result.schedule_problem}"
@@ -489,8 +526,71 @@ class RoleplayApp(ReportsFailures, App[None]):
             result.scorecard,
             result.comes_back,
             suggestion,
+            result.stays_today,
         )
         self.call_from_thread(self.sessions_changed.publish, call.record.id)
+
+    def score_session(self, session_id: str) -> None:
+        """Score a saved session that has no scorecard (a call quit to score later, or cut
+        off by a crash), as `roleplay score ID` does: the judge is named first, the
+        scorecard opens when it is ready, and a failure leaves the session as it was."""
+        from roleplay.tui.screens.quit_call import judge_words
+
+        if self.scoring_now() == session_id:
+            self.notify("This call is being scored: its scorecard opens when it is ready.")
+            return
+        offline = self.services.offline
+        self.notify(
+            f"Scoring session {session_id} {judge_words(offline)}…", title="Scoring", timeout=8
+        )
+        self._scoring[session_id] = self._score_session(session_id, offline)
+
+    @work(thread=True, exit_on_error=False, group="score-session")
+    def _score_session(self, session_id: str, offline: bool) -> None:
+        from roleplay.errors import RoleplayError
+
+        services = self.services
+        if services.store.scorecard(session_id) is not None:
+            self.call_from_thread(
+                self.notify,
+                f"Session {session_id} is scored already: Enter opens its scorecard.",
+            )
+            return
+        try:
+            result = services.end_of_call().rescore(session_id)
+        except (RoleplayError, OSError) as exc:  # the judge, the rubric, the files, the disk
+            said = str(exc).strip().rstrip(".")
+            self.call_from_thread(
+                self.notify,
+                f"{said}. The call is saved as it was: nothing is lost.",
+                title="Not scored",
+                severity="error",
+                timeout=30,
+            )
+            return
+        card = result.scorecard
+        if card.approximate and not offline:  # the LLM could not be reached: said plainly
+            self.call_from_thread(
+                self.notify,
+                "The LLM judge could not be reached: the offline judge scored this call "
+                "(approximate). The scorecard's note says how to score it again.",
+                title="Scored offline",
+                severity="warning",
+                timeout=15,
+            )
+        if result.schedule_problem:
+            message = f"Schedule not updated: {result.schedule_problem}"
+            self.call_from_thread(self.notify, message, severity="warning")
+        suggestion = result.suggestion.text if result.suggestion else None
+        self.call_from_thread(
+            self._show_scorecard,
+            result.transcript,
+            card,
+            result.comes_back,
+            suggestion,
+            result.stays_today,
+        )
+        self.call_from_thread(self.sessions_changed.publish, session_id)
 
     def show_failure(self, error: BaseException, where: str = "") -> None:
         """A failed worker (or any failure handed here) as a dialog; the app keeps running.
@@ -505,15 +605,22 @@ class RoleplayApp(ReportsFailures, App[None]):
         card: Scorecard,
         comes_back: dict[str, date],
         suggestion: str | None,
+        stays_today: frozenset[str] = frozenset(),
     ) -> None:
         from roleplay.tui.screens.practice import PracticeScreen
-        from roleplay.tui.screens.scorecard import ScorecardScreen
+        from roleplay.tui.screens.quit_call import QuitWhileScoring
+        from roleplay.tui.screens.scorecard import ScorecardScreen, TranscriptScreen
 
         if not self.is_running:  # quit while it was scored: the scorecard is saved
             return
-        scorecard = ScorecardScreen(transcript, card, comes_back, suggestion)
-        if isinstance(self.screen, PracticeScreen):
-            self.switch_screen(scorecard)  # one step: the practice screen is replaced
+        if isinstance(self.screen, QuitWhileScoring):  # the rep has waited for it: here it is
+            self.screen.action_choose("wait")
+        scorecard = ScorecardScreen(transcript, card, comes_back, suggestion, stays_today)
+        sid = transcript.record.id
+        if isinstance(self.screen, PracticeScreen) or (
+            isinstance(self.screen, TranscriptScreen) and self.screen.session_id == sid
+        ):
+            self.switch_screen(scorecard)  # one step: the call (or its transcript) replaced
         else:
             self.push_screen(scorecard)
 
@@ -527,8 +634,8 @@ class RoleplayApp(ReportsFailures, App[None]):
             self.notify(str(exc.args[0]), severity="error")
             return
         card = self.services.store.scorecard(session_id)
-        if card is None:
-            self.push_screen(TranscriptScreen(transcript))
+        if card is None:  # it can be scored from there (s)
+            self.push_screen(TranscriptScreen(transcript, can_score=True))
         else:
             self.push_screen(ScorecardScreen(transcript, card))
 

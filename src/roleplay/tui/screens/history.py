@@ -1,5 +1,7 @@
 """History: every session in a table, sortable by any column and filterable; open one to see
-its transcript and scorecard, and play a turn's audio from there."""
+its transcript and scorecard, and play a turn's audio from there. A session without a score
+(a call quit to score later, or cut off) is scored from here (`s`, shown when one is
+selected), as `roleplay score ID` does: before, only the command line could."""
 
 from __future__ import annotations
 
@@ -64,6 +66,7 @@ class HistoryScreen(ReportsFailures, Screen[None]):
     BINDINGS = [
         Binding("enter", "open", "Open", id="history.open"),
         Binding("v", "review", "Review", id="history.review"),
+        Binding("s", "score", "Score this call", id="history.score"),
         Binding("slash", "search", "Filter", id="history.filter"),
         Binding("r", "reload", "Reload", id="history.reload"),
     ]
@@ -164,6 +167,7 @@ class HistoryScreen(ReportsFailures, Screen[None]):
             table.add_row(*r.cells(), key=r.id)
         if not self._shown:
             table.add_row("No sessions" + (" match" if text else " yet"), *[""] * 6)
+        self.refresh_bindings()
 
     @on(Input.Changed, "#filter")
     def _filtered(self) -> None:
@@ -191,6 +195,27 @@ class HistoryScreen(ReportsFailures, Screen[None]):
         row = self.query_one("#sessions", DataTable).cursor_row
         if 0 <= row < len(self._shown):
             self.rapp.open_session(self._shown[row].id)
+
+    def _selected_row(self) -> Row | None:
+        if not self.is_mounted:
+            return None
+        row = self.query_one("#sessions", DataTable).cursor_row
+        return self._shown[row] if 0 <= row < len(self._shown) else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action != "score":
+            return True
+        row = self._selected_row()
+        return row is not None and row.score is None  # offered for a session not scored
+
+    @on(DataTable.RowHighlighted, "#sessions")
+    def _highlighted(self) -> None:
+        self.refresh_bindings()  # "Score this call" follows the selected session
+
+    def action_score(self) -> None:
+        row = self._selected_row()
+        if row is not None and row.score is None:
+            self.rapp.score_session(row.id)
 
     def action_review(self) -> None:
         row = self.query_one("#sessions", DataTable).cursor_row

@@ -11,6 +11,11 @@ by habit lost the scored practice. Now the app asks, and each answer does what i
 - keep talking: back to the call.
 
 Nothing said is lost whichever is chosen: every turn is in transcript.jsonl as it ends.
+
+Ctrl+Q once the call has ended and is being scored (a few seconds offline, longer with an
+LLM judge) quit at once and said nothing, though the scorecard was still being made: now
+`QuitWhileScoring` says so, and the rep waits to see it or quits (the scorecard is saved
+either way: the exit waits for the scoring).
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
 QuitChoice = Literal["score", "keep", "stay"]
+ScoringChoice = Literal["wait", "quit"]
 
 
 def judge_words(offline: bool) -> str:
@@ -40,6 +46,14 @@ def unfinished_words(session_id: str, turns: int) -> str:
     return (
         f"The call is saved, not scored: session {session_id}, {turns} turn(s).\n"
         f"Score it when you like: roleplay score {session_id}"
+    )
+
+
+def scoring_words(session_id: str) -> str:
+    """What roleplay prints as it quits while a call is being scored."""
+    return (
+        f"The call was being scored as roleplay quit: session {session_id}. Its scorecard "
+        f"is saved when the scoring is done.\nSee it with: roleplay show {session_id}"
     )
 
 
@@ -88,3 +102,43 @@ class QuitDuringCall(ModalScreen[QuitChoice]):
 
     def action_choose(self, choice: str) -> None:
         self.dismiss(choice if choice in ("score", "keep") else "stay")  # type: ignore[arg-type]
+
+
+class QuitWhileScoring(ModalScreen[ScoringChoice]):
+    """Quit while a call is being scored? Esc (or the scorecard, once ready) waits; Ctrl+Q
+    again quits (RoleplayApp.action_quit answers for the dialog, as for QuitDuringCall)."""
+
+    BINDINGS = [Binding("escape", "choose('wait')", "Wait for the scorecard", show=False)]
+
+    def __init__(self, offline: bool) -> None:
+        super().__init__()
+        self._offline = offline
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label("Scoring the call…", classes="title")
+            yield Static(
+                f"The call has ended and is being scored {judge_words(self._offline)}. "
+                "The scorecard is saved when the scoring is done, whichever you choose.",
+                id="scoring-saved",
+            )
+            yield Static(
+                "Wait: its scorecard opens here as soon as it is ready. Quit now: roleplay "
+                "closes and the scorecard is saved as the scoring ends (see it later with "
+                "`roleplay show last`; the session's id is printed as roleplay quits).",
+                id="scoring-means",
+                classes="muted",
+            )
+            with Horizontal(classes="buttons"):
+                yield Button("Wait and see it", id="wait", variant="primary")
+                yield Button("Quit now", id="quit", variant="error")
+
+    def on_mount(self) -> None:
+        self.query_one("#wait", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.action_choose(event.button.id or "wait")
+
+    def action_choose(self, choice: str) -> None:
+        self.dismiss("quit" if choice == "quit" else "wait")

@@ -18,7 +18,7 @@ from textual.widgets.option_list import Option
 from roleplay.domain.kpis import said_over
 from roleplay.domain.scorecard import Scorecard
 from roleplay.domain.session import Transcript, Turn
-from roleplay.presentation.format import clock
+from roleplay.presentation.format import clock, comes_back
 from roleplay.tui.failures import ReportsFailures
 from roleplay.tui.later import while_open
 from roleplay.tui.screens.practice import TurnLine
@@ -47,12 +47,16 @@ class ScorecardScreen(ReportsFailures, Screen[None]):
         card: Scorecard,
         comes_back: dict[str, date] | None = None,
         suggestion: str | None = None,
+        stays_today: frozenset[str] = frozenset(),
     ) -> None:
+        """`stays_today`: skills of `comes_back` that Today keeps due (still below the pass
+        level) whatever their day."""
         super().__init__()
         self.transcript = transcript
         self.card = card
         self.comes_back = comes_back or {}
         self.suggestion = suggestion
+        self.stays_today = stays_today
 
     @property
     def rapp(self) -> RoleplayApp:
@@ -84,13 +88,10 @@ class ScorecardScreen(ReportsFailures, Screen[None]):
                         "[b]Priorities[/b]\n" + "\n".join(shown(names[i]) for i in c.priorities)
                     )
                 yield Static(kpi_text(c.kpis), id="kpis")
-                if self.comes_back:
+                if self.comes_back:  # as Today says it (presentation/format.py)
+                    lines = comes_back(self.comes_back, self.stays_today)
                     yield Static(
-                        "[b]Comes back[/b]\n"
-                        + "\n".join(
-                            f"{skill}: {day:%a %d %b}"
-                            for skill, day in sorted(self.comes_back.items(), key=lambda kv: kv[1])
-                        )
+                        "[b]Comes back[/b]\n" + "\n".join(map(shown, lines)), id="comes-back"
                     )
                 for chk in c.commitments:
                     kept = {True: "kept", False: "not kept", None: "not tested"}[chk.kept]
@@ -292,19 +293,29 @@ class ScorecardScreen(ReportsFailures, Screen[None]):
 
 
 class TranscriptScreen(Screen[None]):
-    """A session's turns; an evidence quote opens it at its turn."""
+    """A session's turns; an evidence quote opens it at its turn. A session without a
+    scorecard (opened from History) can be scored from here: `s`, as `roleplay score ID`."""
 
     BINDINGS = [
         Binding("escape", "close", "Back", id="transcript.close"),
         Binding("p", "play", "Play turn audio", id="transcript.play"),
+        Binding("s", "score", "Score this call", id="transcript.score"),
         Binding("up", "move(-1)", "Previous turn", show=False, id="transcript.up"),
         Binding("down", "move(1)", "Next turn", show=False, id="transcript.down"),
     ]
 
-    def __init__(self, transcript: Transcript, highlight: int | None = None) -> None:
+    def __init__(
+        self, transcript: Transcript, highlight: int | None = None, *, can_score: bool = False
+    ) -> None:
+        """`can_score`: the session has no scorecard yet, and `s` scores it."""
         super().__init__()
         self.transcript = transcript
         self.current = highlight if highlight is not None else 0
+        self.can_score = can_score
+
+    @property
+    def session_id(self) -> str:
+        return self.transcript.record.id
 
     @property
     def rapp(self) -> RoleplayApp:
@@ -318,6 +329,15 @@ class TranscriptScreen(Screen[None]):
             f"{r.started_at:%Y-%m-%d %H:%M}",
             id="transcript-title",
         )
+        if self.can_score:
+            from roleplay.tui.screens.quit_call import judge_words
+
+            yield Static(
+                "Not scored yet. Press s to score this call "
+                f"{judge_words(self.rapp.services.offline)}; its scorecard opens here.",
+                id="transcript-unscored",
+                classes="muted",
+            )
         customer = self.rapp.customer_name(r.scenario.id)  # as the live call said it
         with VerticalScroll(id="transcript-turns"):
             for t in self.transcript.turns:
@@ -343,6 +363,13 @@ class TranscriptScreen(Screen[None]):
         turn = self.transcript.turns[self.current] if self.transcript.turns else None
         if turn is not None:
             self.rapp.play_turn(self.transcript, turn)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.can_score or action != "score"  # a scored session has no such key
+
+    def action_score(self) -> None:
+        if self.can_score:
+            self.rapp.score_session(self.session_id)
 
     def action_close(self) -> None:
         self.dismiss()
