@@ -345,19 +345,26 @@ def _mixture_below(every_skill: bool) -> None:
         _below_for_all()
 
 
+def _firsts_prior(firsts: list[float], pseudo: float, with_sd: bool) -> tuple[float, float]:
+    """A starting level's prior (mean, spread) from a rep's first showings of other skills
+    (empirical Bayes), shrunk towards 3 +- 1 as if `pseudo` skills had shown 3; with `with_sd`,
+    its spread too (the first showings' variance less the showing's), else 1 level."""
+    mean = (pseudo * 3.0 + sum(firsts)) / (pseudo + len(firsts))
+    if not with_sd:
+        return mean, 1.0
+    shown_var = (pseudo * (1.0 + sl.SHOWING_SD**2) + sum((x - mean) ** 2 for x in firsts)) / (
+        pseudo + len(firsts)
+    )
+    return mean, math.sqrt(max(0.1, shown_var - sl.SHOWING_SD**2))
+
+
 def _own_prior(pseudo: float, with_sd: bool, new_too: bool, order_all: bool) -> None:
     """A new skill's prior from this rep's first showings of their other skills (empirical
     Bayes), shrunk towards 3 +- 1 as if `pseudo` skills had shown 3; with `with_sd`, its spread
     too (the first showings' variance less the showing's); `new_too`: new skills rank there."""
 
     def prior(firsts: list[float]) -> tuple[float, float]:
-        mean = (pseudo * 3.0 + sum(firsts)) / (pseudo + len(firsts))
-        if not with_sd:
-            return mean, 1.0
-        shown_var = (pseudo * (1.0 + sl.SHOWING_SD**2) + sum((x - mean) ** 2 for x in firsts)) / (
-            pseudo + len(firsts)
-        )
-        return mean, math.sqrt(max(0.1, shown_var - sl.SHOWING_SD**2))
+        return _firsts_prior(firsts, pseudo, with_sd)
 
     def observe(self: sl.Levels, skill: str, shown: float, at: Any) -> None:
         firsts: dict[str, float] = self.__dict__.setdefault("_firsts", {})
@@ -487,13 +494,7 @@ def _retro_prior(
     skills shown first are not left with the generic prior while later ones get the rep's."""
 
     def prior(firsts: list[float]) -> tuple[float, float]:
-        mean = (pseudo * 3.0 + sum(firsts)) / (pseudo + len(firsts))
-        if not with_sd:
-            return mean, 1.0
-        shown_var = (pseudo * (1.0 + sl.SHOWING_SD**2) + sum((x - mean) ** 2 for x in firsts)) / (
-            pseudo + len(firsts)
-        )
-        return mean, math.sqrt(max(0.1, shown_var - sl.SHOWING_SD**2))
+        return _firsts_prior(firsts, pseudo, with_sd)
 
     def replay(self: sl.Levels, history: list[tuple[str, float, Any]]) -> None:
         firsts: dict[str, float] = {}
