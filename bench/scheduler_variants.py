@@ -144,6 +144,41 @@ a seed, seeds 1-3 (mean change in days at 0.5 / 0.6 / 0.7, standard error in bra
   bench/scheduler_diagnose.py, taken back) +0.80 (0.34) / +0.16 (0.25) / +0.34 (0.41): like
   stop 27's "level alone" (+1.02), a truer estimate of well-practised skills is a slower queue.
 
+Issue 18, stop 33 (sched10): nothing reached the bar; the scheduler is unchanged. The judge's
+evidence, used to grade the showing both ways, measured on seeds 1-10 (100 learners a seed,
+against main's days on the same learners; mean change in days at 0.5 / 0.6 / 0.7, standard
+error in brackets; then the mean over the seeds of the saving over the best rotation, main's
+24.7 / 16.6 / 14.5%, the oracle's 37.8 / 22.5 / 18.8% for these learners):
+- `up-first` (a first showing at or above the pass level with more verified quotes than its
+  level needs lifted a quarter level a quote beyond them, half a level at most: a skill the
+  rep walked in with is believed sooner) +0.13 (0.11) / +0.02 (0.12) / -0.15 (0.17); 24.0 /
+  16.5 / 14.4%. The FSRS side of it (a long first interval) cannot matter: a first showing of
+  3 has an estimate below DUE_BELOW, due whatever FSRS says (stop 32's `thin-pass-sooner`);
+- `likelihood`: every showing read as the likelihood of the judge's level and its quotes
+  together (level ~ N(true, SHOWING_SD); each of the criterion's four behaviours, one per
+  level above 1, shown with chance (true - 1) / 4; flat prior on 1-5; `_likelihood_table`):
+  its mean as the showing, its spread (0.25-0.46 level, narrower at the ends) as the showing's
+  noise in the Kalman step: +0.12 (0.19) / +0.21 (0.15) / +1.71 (0.29); 24.0 / 16.5 / 13.6%.
+  Its mean only (SHOWING_SD kept) `likelihood-mean` -0.17 (0.19) / +0.09 (0.15) / +0.82
+  (0.27); 24.3 / 16.5 / 13.9%; the first showing of each skill only `likelihood-first` +0.02
+  (0.19) / -0.03 (0.16) / +1.29 (0.27); the mean less 0.1 (main's average caution kept, as
+  `debias-0.1` suggested) `likelihood-cautious` +0.19 (0.20) / -0.20 (0.15) / +0.33 (0.25);
+  24.1 / 17.3 / 14.3%. The table says why there is little to gain: a level 3 with 0-4 quotes
+  means 2.57 / 2.79 / 3.00 / 3.21 / 3.43, and main's rule already reads 2.5 / 2.75 / 3 / 3 / 3
+  (a level 4: 3.35-4.24 against 3.5-4): the downward half is main's, and the upward half, 0.2
+  to 0.4 level for a strong showing with an sd of 0.44 instead of 0.49, is a tenth of a
+  showing's noise: the quotes come from the same proficiency as the level, so a strong skill
+  at 3.2 and a weak one at 2.9 quote 2.2 and 1.9 behaviours on average;
+- the queue's order by what a drill can gain (how far below the pass level, weighed by how
+  unsure the estimate is) is stop 29's `shortfall`, E[max(0, 3 - level)] with
+  the estimate's spread, re-run on seeds 1-10: +0.07 (0.20) / +0.71 (0.17) / +1.12 (0.26);
+  24.0 / 15.4 / 13.4%.
+Main on these learners: 24.7% over seeds 1-10 (100 learners); with 200 learners over seeds
+1-20 (stop 32, the same code) 24.2%. Nothing above moved the pass level by more than its
+standard error, let alone the 1.3 days that 26% needs, so none was confirmed on seeds 11-20.
+(Each line: `scheduler_variants.py VARIANT --seeds 1,2,3,4,5,6,7,8,9,10`; the savings from
+each seed's median against the best rotation and the oracle of the same 100 learners.)
+
     python3 bench/scheduler_variants.py VARIANT [--learners 100] [--seeds 1,2,3]
 """
 
@@ -157,6 +192,7 @@ import random
 import statistics
 import sys
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -345,19 +381,26 @@ def _mixture_below(every_skill: bool) -> None:
         _below_for_all()
 
 
+def _firsts_prior(firsts: list[float], pseudo: float, with_sd: bool) -> tuple[float, float]:
+    """A starting level's prior (mean, spread) from a rep's first showings of other skills
+    (empirical Bayes), shrunk towards 3 +- 1 as if `pseudo` skills had shown 3; with `with_sd`,
+    its spread too (the first showings' variance less the showing's), else 1 level."""
+    mean = (pseudo * 3.0 + sum(firsts)) / (pseudo + len(firsts))
+    if not with_sd:
+        return mean, 1.0
+    shown_var = (pseudo * (1.0 + sl.SHOWING_SD**2) + sum((x - mean) ** 2 for x in firsts)) / (
+        pseudo + len(firsts)
+    )
+    return mean, math.sqrt(max(0.1, shown_var - sl.SHOWING_SD**2))
+
+
 def _own_prior(pseudo: float, with_sd: bool, new_too: bool, order_all: bool) -> None:
     """A new skill's prior from this rep's first showings of their other skills (empirical
     Bayes), shrunk towards 3 +- 1 as if `pseudo` skills had shown 3; with `with_sd`, its spread
     too (the first showings' variance less the showing's); `new_too`: new skills rank there."""
 
     def prior(firsts: list[float]) -> tuple[float, float]:
-        mean = (pseudo * 3.0 + sum(firsts)) / (pseudo + len(firsts))
-        if not with_sd:
-            return mean, 1.0
-        shown_var = (pseudo * (1.0 + sl.SHOWING_SD**2) + sum((x - mean) ** 2 for x in firsts)) / (
-            pseudo + len(firsts)
-        )
-        return mean, math.sqrt(max(0.1, shown_var - sl.SHOWING_SD**2))
+        return _firsts_prior(firsts, pseudo, with_sd)
 
     def observe(self: sl.Levels, skill: str, shown: float, at: Any) -> None:
         firsts: dict[str, float] = self.__dict__.setdefault("_firsts", {})
@@ -487,13 +530,7 @@ def _retro_prior(
     skills shown first are not left with the generic prior while later ones get the rep's."""
 
     def prior(firsts: list[float]) -> tuple[float, float]:
-        mean = (pseudo * 3.0 + sum(firsts)) / (pseudo + len(firsts))
-        if not with_sd:
-            return mean, 1.0
-        shown_var = (pseudo * (1.0 + sl.SHOWING_SD**2) + sum((x - mean) ** 2 for x in firsts)) / (
-            pseudo + len(firsts)
-        )
-        return mean, math.sqrt(max(0.1, shown_var - sl.SHOWING_SD**2))
+        return _firsts_prior(firsts, pseudo, with_sd)
 
     def replay(self: sl.Levels, history: list[tuple[str, float, Any]]) -> None:
         firsts: dict[str, float] = {}
@@ -587,7 +624,94 @@ def _debias(by: float) -> None:
     setattr(sim, "showing", lambda level, ev: min(5.0, showing(level, ev) + by))  # noqa: B010
 
 
+def _scored_showing(read: Callable[[int, EvidenceStrength, bool], tuple[float, float]]) -> None:
+    """The estimate fed `read(level, evidence, first showing of the skill)` -> (showing, its
+    noise sd) instead of schedule.showing and SHOWING_SD; the FSRS card as before."""
+    from roleplay.domain.schedule import review
+
+    def scored(
+        self: sim.Scheduler, day: int, skill: str, level: int, evidence: EvidenceStrength
+    ) -> None:
+        first = skill not in self.cards
+        self.first.setdefault(skill, day)
+        at = sim.START + timedelta(days=day, minutes=5)
+        self.cards[skill] = review(self.cards.get(skill), skill, level, at, evidence)
+        assert self.levels is not None
+        shown, sd = read(level, evidence, first)
+        kept = sl.SHOWING_SD
+        sl.SHOWING_SD = sd
+        try:
+            self.levels.observe(skill, min(sl.TOP, max(1.0, shown)), at)
+        finally:
+            sl.SHOWING_SD = kept
+
+    setattr(sim.Scheduler, "scored", scored)  # noqa: B010
+
+
+def _up_first(level: int, evidence: EvidenceStrength, first: bool) -> tuple[float, float]:
+    """Idea (a): a first showing at or above the pass level with more verified quotes than
+    the level needs is lifted a quarter level a quote beyond them (half a level at most)."""
+    from roleplay.domain import schedule as sc
+
+    shown = sc.showing(level, evidence)
+    needed = min(level - 1, sc.NEEDED_AT_MOST)
+    if first and level >= q.PASS_LEVEL and evidence.quotes > needed:
+        shown = level + min(sc.MAX_SHIFT, sc.STEP * (evidence.quotes - needed))
+    return shown, sl.SHOWING_SD
+
+
+def _likelihood_table(behaviours: int = 4) -> dict[tuple[int, int], tuple[float, float]]:
+    """(level, quotes) -> the mean and sd of the true level given both, under a flat prior on
+    1-5: the judge's level ~ N(true, SHOWING_SD), and each of the criterion's `behaviours`
+    (one per level above 1) shown with chance (true - 1) / behaviours, one quote each."""
+    grid = [1 + 4 * i / 400 for i in range(401)]
+    table = {}
+    for level in range(1, 6):
+        for quotes in range(behaviours + 1):
+            w = []
+            for x in grid:
+                p = (x - 1) / behaviours
+                lik = math.exp(-((level - x) ** 2) / (2 * sl.SHOWING_SD**2))
+                w.append(
+                    lik
+                    * math.comb(behaviours, quotes)
+                    * p**quotes
+                    * (1 - p) ** (behaviours - quotes)
+                )
+            total = sum(w)
+            mean = sum(a * x for a, x in zip(w, grid, strict=True)) / total
+            var = sum(a * (x - mean) ** 2 for a, x in zip(w, grid, strict=True)) / total
+            table[level, quotes] = (mean, math.sqrt(var))
+    return table
+
+
+_TABLE: dict[tuple[int, int], tuple[float, float]] = {}
+
+
+def _likelihood(only_first: bool, with_sd: bool, less: float = 0.0) -> Callable[[], None]:
+    """Idea (b): every showing (or only the first) read as the likelihood of the level AND the
+    quotes: its mean (less `less`) as the showing, its spread as the showing's noise
+    (`with_sd`)."""
+
+    def read(level: int, evidence: EvidenceStrength, first: bool) -> tuple[float, float]:
+        from roleplay.domain import schedule as sc
+
+        if only_first and not first:
+            return sc.showing(level, evidence), sl.SHOWING_SD
+        if not _TABLE:
+            _TABLE.update(_likelihood_table())
+        mean, sd = _TABLE[level, min(evidence.quotes, 4)]
+        return mean - less, sd if with_sd else sl.SHOWING_SD
+
+    return lambda: _scored_showing(read)
+
+
 VARIANTS: dict[str, Callable[[], None]] = {
+    "up-first": lambda: _scored_showing(_up_first),
+    "likelihood": _likelihood(False, True),
+    "likelihood-mean": _likelihood(False, False),
+    "likelihood-first": _likelihood(True, True),
+    "likelihood-cautious": _likelihood(False, False, 0.1),
     "debias-0.1": lambda: _debias(0.1),
     "thin-pass-sooner": _thin_pass_sooner,
     "main": lambda: None,
