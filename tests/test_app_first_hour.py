@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import threading
 from pathlib import Path
-from typing import Any
 
 import pytest
 from textual.command import CommandPalette
@@ -16,12 +15,12 @@ from roleplay.tui.screens.home import HomeScreen
 from roleplay.tui.screens.library import LibraryScreen
 from roleplay.tui.screens.practice import PracticeScreen
 from roleplay.tui.screens.progress import ProgressScreen
-from roleplay.tui.screens.scorecard import ScorecardScreen, TranscriptScreen
+from roleplay.tui.screens.scorecard import TranscriptScreen
 from tests.app_helpers import (
-    hang_up,
+    call_to_scorecard,
     make_app,
     make_workspace,
-    say,
+    open_screen,
     screen_text,
     settle,
     start_call,
@@ -35,15 +34,6 @@ LINES = [
 
 def text_of(widget: Static) -> str:
     return str(widget.content)
-
-
-async def _call_to_scorecard(pilot: Any, scenario: str = "discovery-spin") -> None:
-    pilot.app.start_practice(scenario, seed=1)
-    await settle(pilot)
-    for line in LINES:
-        await say(pilot, line)
-    await hang_up(pilot)
-    assert isinstance(pilot.app.screen, ScorecardScreen)
 
 
 async def test_today_is_drawn_while_the_microphone_check_still_runs(
@@ -89,7 +79,7 @@ async def test_after_a_call_today_history_and_progress_update_without_refresh(
         home = app.screen
         assert isinstance(home, HomeScreen)
         assert "No sessions yet" in text_of(home.query_one("#last-scores", Static))
-        await _call_to_scorecard(pilot)
+        await call_to_scorecard(pilot, "discovery-spin", 1, *LINES)
         await pilot.press("escape")
         await settle(pilot)
         assert "No sessions yet" not in text_of(home.query_one("#last-scores", Static))
@@ -115,8 +105,7 @@ async def test_after_a_call_today_history_and_progress_update_without_refresh(
 async def test_the_next_brief_shows_the_commitment(tmp_path: Path) -> None:
     app = make_app(make_workspace(tmp_path))
     async with app.run_test(size=(110, 34)) as pilot:
-        await settle(pilot)
-        await _call_to_scorecard(pilot)
+        await call_to_scorecard(pilot, "discovery-spin", 1, *LINES)
         box = app.screen.query_one("#commitment", Input)
         box.value = "Ask how often line three stops before I mention Plantwise."
         box.focus()
@@ -139,8 +128,7 @@ async def test_scorecard_scrolls_by_keyboard_while_the_commit_box_has_focus(
 ) -> None:
     app = make_app(make_workspace(tmp_path))
     async with app.run_test(size=(100, 24)) as pilot:
-        await settle(pilot)
-        await _call_to_scorecard(pilot)
+        await call_to_scorecard(pilot, "discovery-spin", 1, *LINES)
         box = app.screen.query_one("#commitment", Input)
         box.focus()
         await pilot.pause()
@@ -158,8 +146,7 @@ async def test_scorecard_scrolls_by_keyboard_while_the_commit_box_has_focus(
 async def test_transcript_names_the_customer_as_the_live_call_did(tmp_path: Path) -> None:
     app = make_app(make_workspace(tmp_path))
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await _call_to_scorecard(pilot)
+        await call_to_scorecard(pilot, "discovery-spin", 1, *LINES)
         await pilot.press("t")
         await settle(pilot)
         assert isinstance(app.screen, TranscriptScreen)
@@ -189,9 +176,7 @@ async def test_palette_lists_navigation_with_key_and_id_and_finds_nav(tmp_path: 
 async def test_library_shows_a_sample_draw_not_placeholders(tmp_path: Path) -> None:
     app = make_app(make_workspace(tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("f2")
-        await settle(pilot)
+        await open_screen(pilot, "f2")
         screen = app.screen
         assert isinstance(screen, LibraryScreen)
         row = next(i for i, e in enumerate(screen._shown) if e.scenario == "competitor-objection")
@@ -208,9 +193,7 @@ async def test_library_shows_a_sample_draw_not_placeholders(tmp_path: Path) -> N
 async def test_settings_doctor_result_is_visible_and_literal(tmp_path: Path) -> None:
     app = make_app(make_workspace(tmp_path))
     async with app.run_test(size=(100, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("f5")
-        await settle(pilot)
+        await open_screen(pilot, "f5")
         await pilot.press("ctrl+d")
         await settle(pilot)
         await pilot.pause(0.3)

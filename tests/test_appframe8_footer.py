@@ -16,13 +16,17 @@ from textual.widgets._footer import FooterKey
 
 from roleplay.tui import widgets
 from roleplay.tui.screens.practice import PracticeScreen
-from tests.app_helpers import make_app, make_workspace, screen_text, settle, start_call, wait_for
+from tests.app_helpers import (
+    footer_keys,
+    make_app,
+    make_workspace,
+    screen_text,
+    settle,
+    start_call,
+    wait_for,
+)
 
 SIZE = (100, 30)
-
-
-def footer_keys(app: Any) -> list[str]:
-    return [f"{k.key_display} {k.description}".strip() for k in app.screen.query(FooterKey)]
 
 
 def bottom_line(app: Any) -> str:

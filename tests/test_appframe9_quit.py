@@ -13,9 +13,6 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Static
 
-from roleplay.adapters.clock import ManualClock
-from roleplay.composition import build
-from roleplay.config import Settings
 from roleplay.tui.app import RoleplayApp
 from roleplay.tui.screens.practice import FailureChoice, PracticeScreen
 from roleplay.tui.screens.scorecard import ScorecardScreen
@@ -138,13 +135,8 @@ async def test_end_and_score_with_the_llm_unreachable_scores_offline_and_says_so
     """The customer's model fails (its question is open) and the rep presses Ctrl+Q, then
     End and score: the question is closed, the offline judge scores, and the scorecard says
     why."""
-    ws = make_workspace(tmp_path)
-    settings = Settings(
-        rep="tester",
-        timezone="UTC",
-        llm={"base_url": "http://127.0.0.1:9/v1", "max_retries": 0, "timeout": 5},
-    )
-    app = RoleplayApp(build(ws, settings=settings, clock=ManualClock()), voice=False)
+    llm = {"base_url": "http://127.0.0.1:9/v1", "max_retries": 0, "timeout": 5}
+    app = make_app(make_workspace(tmp_path), settings={"llm": llm})
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         app.start_practice("price-objection", seed=2)

@@ -16,13 +16,9 @@ import pytest
 from textual.widgets._footer import FooterKey
 
 import roleplay
-from tests.app_helpers import make_app, make_workspace, settle, wait_for
+from tests.app_helpers import footer_keys, make_app, make_workspace, settle, wait_for
 
 SIZE = (100, 30)
-
-
-def footer_keys(app: Any) -> list[str]:
-    return [f"{k.key_display} {k.description}".strip() for k in app.screen.query(FooterKey)]
 
 
 async def test_todays_keys_are_laid_out_once_as_the_app_opens(
