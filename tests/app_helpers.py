@@ -70,10 +70,7 @@ def write_config(text: str | bytes) -> Path:
     """The rep's config file (in this test's own ROLEPLAY_HOME) holding `text`."""
     path = config_file()
     path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(text, bytes):
-        path.write_bytes(text)
-    else:
-        path.write_text(text, encoding="utf-8")
+    path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
     return path
 
 

@@ -12,6 +12,7 @@ import pytest
 from textual.widgets import DataTable, Input, OptionList, Select, Static
 
 from roleplay.config import config_file, load_settings
+from roleplay.tui.app import RoleplayApp
 from roleplay.tui.screens.history import HistoryScreen
 from roleplay.tui.screens.home import HomeScreen
 from roleplay.tui.screens.library import LibraryScreen
@@ -61,8 +62,7 @@ async def test_first_launch_with_no_config_is_offline_and_useful(tmp_path: Path)
         assert app.screen.query_one("#scenarios", DataTable).row_count >= 8
 
 
-async def test_a_typed_call_from_library_to_scorecard_and_commitment(tmp_path: Path) -> None:
-    app = make_app(make_workspace(tmp_path))
+async def test_a_typed_call_from_library_to_scorecard_and_commitment(app: RoleplayApp) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await start_call(pilot, "discovery-spin", seed=1)
         assert isinstance(app.screen, PracticeScreen)
@@ -98,8 +98,7 @@ async def test_a_typed_call_from_library_to_scorecard_and_commitment(tmp_path: P
     assert len(records) == 1 and records[0].outcome == "win"
 
 
-async def test_ending_a_call_early_keeps_and_scores_it(tmp_path: Path) -> None:
-    app = make_app(make_workspace(tmp_path))
+async def test_ending_a_call_early_keeps_and_scores_it(app: RoleplayApp) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await call_to_scorecard(
             pilot, "price-objection", 2, "What did you and the team think of the proposal?"
@@ -135,8 +134,7 @@ async def test_history_opens_a_session(tmp_path: Path) -> None:
         assert len(app.screen.query("TurnLine")) == len(app.screen.transcript.turns)
 
 
-async def test_history_filters_and_sorts(tmp_path: Path) -> None:
-    app = make_app(make_workspace(tmp_path))
+async def test_history_filters_and_sorts(app: RoleplayApp) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         for scenario in ("discovery-spin", "price-objection"):
@@ -162,8 +160,7 @@ async def test_history_filters_and_sorts(tmp_path: Path) -> None:
         assert [str(table.get_row_at(i)[1])[:5] for i in range(2)] == ["SPIN ", "Price"]
 
 
-async def test_settings_are_saved_and_reloaded(tmp_path: Path) -> None:
-    app = make_app(make_workspace(tmp_path))
+async def test_settings_are_saved_and_reloaded(tmp_path: Path, app: RoleplayApp) -> None:
     async with app.run_test(size=(100, 40)) as pilot:
         await open_screen(pilot, "f5")
         assert isinstance(app.screen, SettingsScreen)
@@ -240,12 +237,11 @@ async def test_saved_settings_apply_while_the_screen_keeps_answering(
 
 
 async def test_today_shows_the_new_goal_and_banner_once_saved_settings_apply(
-    tmp_path: Path, fake_llm: Any
+    app: RoleplayApp, fake_llm: Any
 ) -> None:
     """Today is drawn from the services: once the saved settings are in use its goal line
     says the new goal, and the offline banner goes when an LLM is set up (both stayed as
     they were until the app restarted)."""
-    app = make_app(make_workspace(tmp_path))
     async with app.run_test(size=(100, 40)) as pilot:
         await settle(pilot)
         home = app.screen
@@ -267,8 +263,7 @@ async def test_today_shows_the_new_goal_and_banner_once_saved_settings_apply(
         assert not home.query("#offline-banner")
 
 
-async def test_a_bad_setting_is_refused_with_the_reason(tmp_path: Path) -> None:
-    app = make_app(make_workspace(tmp_path))
+async def test_a_bad_setting_is_refused_with_the_reason(app: RoleplayApp) -> None:
     async with app.run_test(size=(100, 40)) as pilot:
         await open_screen(pilot, "f5")
         app.screen.query_one("#daily_goal_drills", Input).value = "500"
@@ -279,8 +274,7 @@ async def test_a_bad_setting_is_refused_with_the_reason(tmp_path: Path) -> None:
         assert any("Not saved" in n and "daily_goal_drills" in n for n in notes)
 
 
-async def test_a_rep_name_of_two_lines_is_refused_in_settings(tmp_path: Path) -> None:
-    app = make_app(make_workspace(tmp_path))
+async def test_a_rep_name_of_two_lines_is_refused_in_settings(app: RoleplayApp) -> None:
     async with app.run_test(size=(100, 40)) as pilot:
         await open_screen(pilot, "f5")
         app.screen.query_one("#rep", Input).value = "Ann\nSmith"  # pasted with its line break
@@ -402,9 +396,8 @@ def test_a_key_a_screens_own_binding_has_is_a_clash_there_and_the_default_is_kep
 
 @pytest.mark.parametrize("size", [(80, 24), (160, 48)])
 async def test_practice_fits_small_and_large_terminals(
-    tmp_path: Path, size: tuple[int, int]
+    app: RoleplayApp, size: tuple[int, int]
 ) -> None:
-    app = make_app(make_workspace(tmp_path))
     async with app.run_test(size=size) as pilot:
         await start_call(pilot, "cold-call-gatekeeper", seed=1)
         say_box = app.screen.query_one("#say", Input)

@@ -10,6 +10,7 @@ import pytest
 from textual.command import CommandPalette
 from textual.widgets import DataTable, Input, OptionList, Static
 
+from roleplay.tui.app import RoleplayApp
 from roleplay.tui.screens.history import HistoryScreen
 from roleplay.tui.screens.home import HomeScreen
 from roleplay.tui.screens.library import LibraryScreen
@@ -68,9 +69,8 @@ async def test_today_is_drawn_while_the_microphone_check_still_runs(
 
 
 async def test_after_a_call_today_history_and_progress_update_without_refresh(
-    tmp_path: Path,
+    app: RoleplayApp,
 ) -> None:
-    app = make_app(make_workspace(tmp_path))
     async with app.run_test(size=(110, 34)) as pilot:
         await settle(pilot)
         for key in ("f3", "f4", "f1"):  # every screen is open before the call
@@ -102,8 +102,7 @@ async def test_after_a_call_today_history_and_progress_update_without_refresh(
         assert f"{app.services.practice.clock.now():%Y-%m}" in shot
 
 
-async def test_the_next_brief_shows_the_commitment(tmp_path: Path) -> None:
-    app = make_app(make_workspace(tmp_path))
+async def test_the_next_brief_shows_the_commitment(app: RoleplayApp) -> None:
     async with app.run_test(size=(110, 34)) as pilot:
         await call_to_scorecard(pilot, "discovery-spin", 1, *LINES)
         box = app.screen.query_one("#commitment", Input)
@@ -124,9 +123,8 @@ async def test_the_next_brief_shows_the_commitment(tmp_path: Path) -> None:
 
 
 async def test_scorecard_scrolls_by_keyboard_while_the_commit_box_has_focus(
-    tmp_path: Path,
+    app: RoleplayApp,
 ) -> None:
-    app = make_app(make_workspace(tmp_path))
     async with app.run_test(size=(100, 24)) as pilot:
         await call_to_scorecard(pilot, "discovery-spin", 1, *LINES)
         box = app.screen.query_one("#commitment", Input)
@@ -143,8 +141,7 @@ async def test_scorecard_scrolls_by_keyboard_while_the_commit_box_has_focus(
         assert app.focused is box  # the box keeps the focus; typing still goes there
 
 
-async def test_transcript_names_the_customer_as_the_live_call_did(tmp_path: Path) -> None:
-    app = make_app(make_workspace(tmp_path))
+async def test_transcript_names_the_customer_as_the_live_call_did(app: RoleplayApp) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await call_to_scorecard(pilot, "discovery-spin", 1, *LINES)
         await pilot.press("t")
@@ -155,8 +152,7 @@ async def test_transcript_names_the_customer_as_the_live_call_did(tmp_path: Path
         assert not any("Customer:" in line for line in lines)
 
 
-async def test_palette_lists_navigation_with_key_and_id_and_finds_nav(tmp_path: Path) -> None:
-    app = make_app(make_workspace(tmp_path))
+async def test_palette_lists_navigation_with_key_and_id_and_finds_nav(app: RoleplayApp) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         commands = {c.title: c.help for c in app.get_system_commands(app.screen)}
@@ -173,8 +169,7 @@ async def test_palette_lists_navigation_with_key_and_id_and_finds_nav(tmp_path: 
         assert sum("nav." in s for s in shown) == 6, shown  # F1-F6
 
 
-async def test_library_shows_a_sample_draw_not_placeholders(tmp_path: Path) -> None:
-    app = make_app(make_workspace(tmp_path))
+async def test_library_shows_a_sample_draw_not_placeholders(app: RoleplayApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await open_screen(pilot, "f2")
         screen = app.screen
@@ -190,8 +185,7 @@ async def test_library_shows_a_sample_draw_not_placeholders(tmp_path: Path) -> N
         assert "5:00" in shot and "4:00" in shot  # the Time column is whole at 120 columns
 
 
-async def test_settings_doctor_result_is_visible_and_literal(tmp_path: Path) -> None:
-    app = make_app(make_workspace(tmp_path))
+async def test_settings_doctor_result_is_visible_and_literal(app: RoleplayApp) -> None:
     async with app.run_test(size=(100, 24)) as pilot:
         await open_screen(pilot, "f5")
         await pilot.press("ctrl+d")
@@ -217,8 +211,7 @@ async def test_header_and_settings_say_which_workspace(tmp_path: Path) -> None:
         assert str(ws.resolve()) in note and "--workspace PATH" in note
 
 
-async def test_a_tall_terminal_shows_the_whole_brief(tmp_path: Path) -> None:
-    app = make_app(make_workspace(tmp_path))
+async def test_a_tall_terminal_shows_the_whole_brief(app: RoleplayApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await start_call(pilot, "discovery-spin", seed=1)
         brief = app.screen.query_one("#practice-brief")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from roleplay.tui.app import RoleplayApp
 from roleplay.tui.failures import FailureDialog
 from roleplay.tui.screens.practice import PracticeScreen
 from roleplay.tui.screens.scorecard import ScorecardScreen, TranscriptScreen
@@ -24,11 +25,10 @@ from tests.app_helpers import (
 
 @pytest.mark.parametrize("size", [(10, 10), (5, 30), (1, 1)])
 async def test_the_scorecard_survives_a_terminal_a_few_columns_wide(
-    tmp_path: Path, size: tuple[int, int]
+    app: RoleplayApp, size: tuple[int, int]
 ) -> None:
     """Below ~12 columns the criteria list had no room for a letter and Textual failed
     wrapping its options (ValueError: range() arg 3 must not be zero): the app closed."""
-    app = make_app(make_workspace(tmp_path))
     async with app.run_test(size=(100, 30)) as pilot:
         await call_to_scorecard(pilot, "price-objection", 2, "What did the team think?")
         await pilot.resize_terminal(*size)
@@ -77,11 +77,10 @@ async def test_odd_characters_in_a_scenario_a_name_and_a_line_are_shown_as_writt
 
 
 async def test_enter_in_a_library_just_opened_starts_the_scenario_under_the_cursor(
-    tmp_path: Path,
+    app: RoleplayApp,
 ) -> None:
     """The footer says "enter Practise", but the first filter had the focus: Enter opened its
     menu (and a second Enter picked a skill), no call started."""
-    app = make_app(make_workspace(tmp_path))
     async with app.run_test(size=(100, 30)) as pilot:
         await open_screen(pilot, "f2")
         await pilot.press("enter")

@@ -18,7 +18,6 @@ from roleplay.tui.screens.practice import PracticeScreen
 from roleplay.tui.screens.scorecard import ScorecardScreen
 from tests.app_helpers import (
     held,
-    make_app,
     make_services,
     make_workspace,
     settle,
@@ -73,12 +72,11 @@ class HeldCustomer:
 
 
 async def test_ending_the_call_while_the_customer_answers_keeps_their_line(
-    tmp_path: Path,
+    app: RoleplayApp,
 ) -> None:
     """Ended (Esc, End call) while a slow customer was still answering: the call was scored
     at once, without their line, which then landed on a closed screen. The call now ends
     once they are done, and their whole line is in the transcript and the scorecard."""
-    app = make_app(make_workspace(tmp_path))
     async with app.run_test(size=(100, 30)) as pilot:
         await start_call(pilot, "price-objection", seed=2)
         screen = app.screen

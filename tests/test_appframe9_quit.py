@@ -58,10 +58,7 @@ async def _call_with_a_line(pilot: object, app: RoleplayApp) -> PracticeScreen:
     return screen
 
 
-async def test_ctrl_q_mid_call_asks_and_end_and_score_shows_the_scorecard(
-    tmp_path: Path,
-) -> None:
-    app = make_app(make_workspace(tmp_path))
+async def test_ctrl_q_mid_call_asks_and_end_and_score_shows_the_scorecard(app: RoleplayApp) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await _call_with_a_line(pilot, app)
         said = len(screen.call.turns)
@@ -86,9 +83,8 @@ async def test_ctrl_q_mid_call_asks_and_end_and_score_shows_the_scorecard(
 
 
 async def test_quit_keeping_it_unfinished_keeps_every_turn_and_can_be_scored_later(
-    tmp_path: Path,
+    app: RoleplayApp,
 ) -> None:
-    app = make_app(make_workspace(tmp_path))
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await _call_with_a_line(pilot, app)
         turns = list(screen.call.turns)
@@ -108,9 +104,8 @@ async def test_quit_keeping_it_unfinished_keeps_every_turn_and_can_be_scored_lat
 
 
 async def test_ctrl_q_twice_quits_keeping_the_call_and_escape_keeps_talking(
-    tmp_path: Path,
+    app: RoleplayApp,
 ) -> None:
-    app = make_app(make_workspace(tmp_path))
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await _call_with_a_line(pilot, app)
         await _ctrl_q(pilot)
