@@ -1,11 +1,14 @@
-"""Building the app for tests: offline adapters, fixture workspace, a manual clock."""
+"""Building the app for tests: offline adapters, fixture workspace, a manual clock; and the
+steps every app test takes (open a screen, a typed call, the config file the app reads)."""
 
 from __future__ import annotations
 
 import html
 import re
 import shutil
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -14,9 +17,10 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 
 from roleplay.adapters.clock import ManualClock
-from roleplay.composition import build
-from roleplay.config import Settings
+from roleplay.composition import Services, build
+from roleplay.config import Settings, config_file
 from roleplay.tui.app import RoleplayApp
+from roleplay.tui.screens.scorecard import ScorecardScreen
 
 REPO = Path(__file__).resolve().parents[1]
 S = TypeVar("S", bound=Screen[Any])
@@ -42,11 +46,58 @@ def snapshot_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
-def make_app(ws: Path, clock: ManualClock | None = None, **options: Any) -> RoleplayApp:
-    """Typing only unless `options` say otherwise (audio_in=..., realtime=False)."""
-    settings = Settings(rep="tester", timezone="UTC")
+def make_services(ws: Path, clock: ManualClock | None = None, **settings: Any) -> Services:
+    """The services of `ws` for a tester: offline adapters, time zone UTC, a manual clock;
+    `settings` are Settings fields over those (rep="t", llm={...}, voice={...})."""
+    fields = {"rep": "tester", "timezone": "UTC", **settings}
+    return build(ws, settings=Settings(**fields), clock=clock or ManualClock())
+
+
+def make_app(
+    ws: Path,
+    clock: ManualClock | None = None,
+    *,
+    settings: dict[str, Any] | None = None,
+    **options: Any,
+) -> RoleplayApp:
+    """Typing only unless `options` say otherwise (audio_in=..., realtime=False); `settings`
+    as make_services takes them."""
     options.setdefault("voice", "audio_in" in options)
-    return RoleplayApp(build(ws, settings=settings, clock=clock or ManualClock()), **options)
+    return RoleplayApp(make_services(ws, clock, **(settings or {})), **options)
+
+
+def write_config(text: str | bytes) -> Path:
+    """The rep's config file (in this test's own ROLEPLAY_HOME) holding `text`."""
+    path = config_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    return path
+
+
+def configured_services(ws: Path) -> Services:
+    """The services of `ws` on the settings of the config file, as `roleplay` reads them (not
+    a tester's), with a manual clock."""
+    return build(ws, clock=ManualClock())
+
+
+def configured_app(ws: Path, *, later: bool = False) -> RoleplayApp:
+    """The app on the config file's settings (configured_services), typing only. `later`: the
+    services are built after the first frame, as `roleplay` starts (a failure is shown, and
+    `r` builds them again)."""
+    if later:
+        return RoleplayApp(lambda: configured_services(ws), voice=False)
+    return RoleplayApp(configured_services(ws), voice=False)
+
+
+def held(release: threading.Event, services: Callable[[], Services]) -> Callable[[], Services]:
+    """`services` for RoleplayApp, built only once the test sets `release`: what the app shows
+    while roleplay starts."""
+
+    def built_once_released() -> Services:
+        assert release.wait(60), "the test never let the build finish"
+        return services()
+
+    return built_once_released
 
 
 async def settle(pilot: Pilot[None]) -> None:
@@ -93,12 +144,41 @@ async def hang_up(pilot: Pilot[None]) -> None:
     await settle(pilot)
 
 
+async def open_screen(pilot: Pilot[None], key: str) -> None:
+    """Once the app has opened, `key` pressed (f2 Library, f3 History, f4 Progress, f5
+    Settings...) and what it opens drawn."""
+    await settle(pilot)
+    await pilot.press(key)
+    await settle(pilot)
+
+
+async def call_to_scorecard(
+    pilot: Pilot[None], scenario: str, seed: int, *lines: str
+) -> ScorecardScreen:
+    """A typed call of `scenario` in which the rep says `lines`, then hangs up: the scorecard
+    it shows."""
+    await start_call(pilot, scenario, seed)
+    for line in lines:
+        await say(pilot, line)
+    await hang_up(pilot)
+    card = pilot.app.screen
+    assert isinstance(card, ScorecardScreen)
+    return card
+
+
 async def say(pilot: Pilot[None], line: str) -> None:
     box = pilot.app.screen.query_one("#say")
     box.value = line  # type: ignore[attr-defined]
     box.focus()
     await pilot.press("enter")
     await settle(pilot)
+
+
+def footer_keys(app: Any) -> list[str]:
+    """The keys the footer shows, as "f2 Library" (Textual's FooterKey widgets)."""
+    from textual.widgets._footer import FooterKey
+
+    return [f"{k.key_display} {k.description}".strip() for k in app.screen.query(FooterKey)]
 
 
 def screen_text(app: Any) -> str:

@@ -4,10 +4,14 @@ import os
 import shutil
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from tests.pg_server import database_url, postgres_server  # noqa: F401 (fixtures)
+
+if TYPE_CHECKING:
+    from roleplay.tui.app import RoleplayApp
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data"
@@ -53,6 +57,16 @@ def mini_workspace(tmp_path: Path) -> Path:
     shutil.copytree(DATA / "valid", ws)
     (ws / "recordings").mkdir()
     return ws
+
+
+@pytest.fixture
+def app(tmp_path: Path, isolated_user_dirs: Path) -> RoleplayApp:
+    """The app most app tests start from (tests/app_helpers.py make_app): a tester's services on
+    make_workspace(tmp_path), a manual clock, typing only. Textual loads only for the tests that
+    ask for it."""
+    from tests.app_helpers import make_app, make_workspace
+
+    return make_app(make_workspace(tmp_path))
 
 
 @pytest.fixture

@@ -33,22 +33,35 @@ def invoke(ws: Path, *args: str, input: str | None = None) -> Result:
     return runner.invoke(app, ["--workspace", str(ws), *args], input=input)
 
 
-def score_call(ws: Path, tmp_path: Path, *extra: str, text: str = CALL) -> Result:
-    """`score --transcript call.txt --save` with the offline judge; `extra` decides the drills."""
-    call = tmp_path / "call.txt"
-    call.write_text(text)
+def score_call(
+    ws: Path, folder: Path, *extra: str, text: str = CALL, name: str = "call.txt"
+) -> Result:
+    """`score --transcript NAME --save` with the offline judge, the call written to
+    `folder`/`name` (the drills made from it are named after its file); `extra` decides the
+    drills."""
+    folder.mkdir(parents=True, exist_ok=True)
+    call = folder / name
+    call.write_text(text, encoding="utf-8")
     return invoke(
         ws, "score", "--transcript", str(call), "--rubric", "mini", "--rep", "Kari",
         "--judge", "offline", "--save", *extra,
     )  # fmt: skip
 
 
-def saved_call(ws: Path, tmp_path: Path, *extra: str, text: str = CALL) -> str:
-    """The session id of the call, kept without drills (unless `extra` says otherwise)."""
-    result = score_call(ws, tmp_path, *(extra or ("--no-make-drills",)), text=text)
+def session_ids(ws: Path) -> list[str]:
+    return [str(row["id"]) for row in json.loads(invoke(ws, "sessions", "--json").stdout)]
+
+
+def saved_call(ws: Path, folder: Path, text: str = CALL, name: str = "call.txt") -> str:
+    """The session id of the call, kept without drills: the one session it adds to `ws`
+    (a workspace can hold several calls, each found by the id `score --json` gives)."""
+    before = session_ids(ws)
+    result = score_call(ws, folder, "--no-make-drills", "--json", text=text, name=name)
     assert result.exit_code == 0, result.output
-    [row] = json.loads(invoke(ws, "sessions", "--json").stdout)
-    return str(row["id"])
+    sid = str(json.loads(result.stdout)["session"])
+    after = session_ids(ws)
+    assert sorted(after) == sorted([*before, sid]), (before, after)
+    return sid
 
 
 def made_files(ws: Path, sid: str) -> list[Path]:

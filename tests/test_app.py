@@ -12,13 +12,25 @@ import pytest
 from textual.widgets import DataTable, Input, OptionList, Select, Static
 
 from roleplay.config import config_file, load_settings
+from roleplay.tui.app import RoleplayApp
 from roleplay.tui.screens.history import HistoryScreen
 from roleplay.tui.screens.home import HomeScreen
 from roleplay.tui.screens.library import LibraryScreen
 from roleplay.tui.screens.practice import PracticeScreen
 from roleplay.tui.screens.scorecard import ScorecardScreen, TranscriptScreen
 from roleplay.tui.screens.settings import SettingsScreen
-from tests.app_helpers import hang_up, make_app, make_workspace, say, settle, start_call, wait_for
+from tests.app_helpers import (
+    call_to_scorecard,
+    configured_app,
+    make_app,
+    make_workspace,
+    open_screen,
+    say,
+    settle,
+    start_call,
+    wait_for,
+    write_config,
+)
 
 WIN = [
     "Walk me through how maintenance is organised across the two plants today.",
@@ -50,8 +62,7 @@ async def test_first_launch_with_no_config_is_offline_and_useful(tmp_path: Path)
         assert app.screen.query_one("#scenarios", DataTable).row_count >= 8
 
 
-async def test_a_typed_call_from_library_to_scorecard_and_commitment(tmp_path: Path) -> None:
-    app = make_app(make_workspace(tmp_path))
+async def test_a_typed_call_from_library_to_scorecard_and_commitment(app: RoleplayApp) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await start_call(pilot, "discovery-spin", seed=1)
         assert isinstance(app.screen, PracticeScreen)
@@ -87,13 +98,11 @@ async def test_a_typed_call_from_library_to_scorecard_and_commitment(tmp_path: P
     assert len(records) == 1 and records[0].outcome == "win"
 
 
-async def test_ending_a_call_early_keeps_and_scores_it(tmp_path: Path) -> None:
-    app = make_app(make_workspace(tmp_path))
+async def test_ending_a_call_early_keeps_and_scores_it(app: RoleplayApp) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
-        await start_call(pilot, "price-objection", seed=2)
-        await say(pilot, "What did you and the team think of the proposal?")
-        await hang_up(pilot)
-        assert isinstance(app.screen, ScorecardScreen)
+        await call_to_scorecard(
+            pilot, "price-objection", 2, "What did you and the team think of the proposal?"
+        )
     [record] = app.services.store.records()
     assert record.outcome == "rep-ended"
     assert len(app.services.store.load(record.id).turns) == 3
@@ -125,8 +134,7 @@ async def test_history_opens_a_session(tmp_path: Path) -> None:
         assert len(app.screen.query("TurnLine")) == len(app.screen.transcript.turns)
 
 
-async def test_history_filters_and_sorts(tmp_path: Path) -> None:
-    app = make_app(make_workspace(tmp_path))
+async def test_history_filters_and_sorts(app: RoleplayApp) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         for scenario in ("discovery-spin", "price-objection"):
@@ -152,12 +160,9 @@ async def test_history_filters_and_sorts(tmp_path: Path) -> None:
         assert [str(table.get_row_at(i)[1])[:5] for i in range(2)] == ["SPIN ", "Price"]
 
 
-async def test_settings_are_saved_and_reloaded(tmp_path: Path) -> None:
-    app = make_app(make_workspace(tmp_path))
+async def test_settings_are_saved_and_reloaded(tmp_path: Path, app: RoleplayApp) -> None:
     async with app.run_test(size=(100, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("f5")
-        await settle(pilot)
+        await open_screen(pilot, "f5")
         assert isinstance(app.screen, SettingsScreen)
         app.screen.query_one("#daily_goal_drills", Input).value = "5"
         app.screen.query_one("#llm--model", Input).value = "llama3.2"
@@ -171,14 +176,9 @@ async def test_settings_are_saved_and_reloaded(tmp_path: Path) -> None:
     settings = load_settings()
     assert settings.llm.model == "llama3.2" and settings.daily_goal_drills == 5
     assert oct(config_file().stat().st_mode)[-3:] == "600"  # it holds a key now
-    from roleplay.composition import build
-    from roleplay.tui.app import RoleplayApp
-
-    app2 = RoleplayApp(build(make_workspace(tmp_path)), voice=False)  # reads the config file
+    app2 = configured_app(make_workspace(tmp_path))  # reads the config file
     async with app2.run_test(size=(100, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("f5")
-        await settle(pilot)
+        await open_screen(pilot, "f5")
         assert app2.screen.query_one("#daily_goal_drills", Input).value == "5"
         assert app2.screen.query_one("#llm--model", Input).value == "llama3.2"
         assert app2.screen.query_one("#llm--api_key", Input).value == ""  # never shown back
@@ -211,9 +211,7 @@ async def test_saved_settings_apply_while_the_screen_keeps_answering(
 
     monkeypatch.setattr(app, "notify", noted)
     async with app.run_test(size=(100, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("f5")
-        await settle(pilot)
+        await open_screen(pilot, "f5")
         screen, old = app.screen, app.services
         screen.query_one("#daily_goal_drills", Input).value = "5"
         screen.query_one("#ui--theme", Select).value = "nord"
@@ -239,12 +237,11 @@ async def test_saved_settings_apply_while_the_screen_keeps_answering(
 
 
 async def test_today_shows_the_new_goal_and_banner_once_saved_settings_apply(
-    tmp_path: Path, fake_llm: Any
+    app: RoleplayApp, fake_llm: Any
 ) -> None:
     """Today is drawn from the services: once the saved settings are in use its goal line
     says the new goal, and the offline banner goes when an LLM is set up (both stayed as
     they were until the app restarted)."""
-    app = make_app(make_workspace(tmp_path))
     async with app.run_test(size=(100, 40)) as pilot:
         await settle(pilot)
         home = app.screen
@@ -266,12 +263,9 @@ async def test_today_shows_the_new_goal_and_banner_once_saved_settings_apply(
         assert not home.query("#offline-banner")
 
 
-async def test_a_bad_setting_is_refused_with_the_reason(tmp_path: Path) -> None:
-    app = make_app(make_workspace(tmp_path))
+async def test_a_bad_setting_is_refused_with_the_reason(app: RoleplayApp) -> None:
     async with app.run_test(size=(100, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("f5")
-        await settle(pilot)
+        await open_screen(pilot, "f5")
         app.screen.query_one("#daily_goal_drills", Input).value = "500"
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -280,12 +274,9 @@ async def test_a_bad_setting_is_refused_with_the_reason(tmp_path: Path) -> None:
         assert any("Not saved" in n and "daily_goal_drills" in n for n in notes)
 
 
-async def test_a_rep_name_of_two_lines_is_refused_in_settings(tmp_path: Path) -> None:
-    app = make_app(make_workspace(tmp_path))
+async def test_a_rep_name_of_two_lines_is_refused_in_settings(app: RoleplayApp) -> None:
     async with app.run_test(size=(100, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("f5")
-        await settle(pilot)
+        await open_screen(pilot, "f5")
         app.screen.query_one("#rep", Input).value = "Ann\nSmith"  # pasted with its line break
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -328,16 +319,10 @@ async def test_every_binding_has_an_id_and_a_palette_entry(tmp_path: Path) -> No
 
 
 async def test_keys_can_be_remapped_from_the_config(tmp_path: Path) -> None:
-    config_file().parent.mkdir(parents=True, exist_ok=True)
-    config_file().write_text('[ui]\nkeys = { "nav.library" = "f9" }\n')
-    from roleplay.composition import build
-    from roleplay.tui.app import RoleplayApp
-
-    app = RoleplayApp(build(make_workspace(tmp_path)), voice=False)
+    write_config('[ui]\nkeys = { "nav.library" = "f9" }\n')
+    app = configured_app(make_workspace(tmp_path))
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await pilot.press("f9")
-        await settle(pilot)
+        await open_screen(pilot, "f9")
         assert isinstance(app.screen, LibraryScreen)
 
 
@@ -346,23 +331,19 @@ async def test_wrong_key_entries_are_said_and_their_actions_keep_their_default_k
 ) -> None:
     """An unknown id, a key Textual cannot match and a key another binding has were taken
     without a word: the action lost its key, or the other binding was dropped."""
-    config_file().parent.mkdir(parents=True, exist_ok=True)
-    config_file().write_text(
+    path = write_config(
         "[ui]\nkeys = { "
         '"nav.libary" = "f9", '  # a misspelt id
         '"nav.history" = "Ctrl+H", '  # not a key Textual matches
         '"nav.progress" = "f2", '  # Library's key
         '"nav.team" = "f8" }\n'  # fine
     )
-    from roleplay.composition import build
-    from roleplay.tui.app import RoleplayApp
-
-    app = RoleplayApp(build(make_workspace(tmp_path)), voice=False)
+    app = configured_app(make_workspace(tmp_path))
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         [note] = [n for n in app._notifications if "keys in the config file" in n.title]
         lines = str(note.message).splitlines()
-        where = f"{config_file()}: [ui] keys: "
+        where = f"{path}: [ui] keys: "
         assert lines == [
             f'{where}"nav.libary" = "f9": no binding has the id \'nav.libary\'; did you mean '
             "'nav.library'? (the command palette, Ctrl+P, lists every id); ignored",
@@ -415,9 +396,8 @@ def test_a_key_a_screens_own_binding_has_is_a_clash_there_and_the_default_is_kep
 
 @pytest.mark.parametrize("size", [(80, 24), (160, 48)])
 async def test_practice_fits_small_and_large_terminals(
-    tmp_path: Path, size: tuple[int, int]
+    app: RoleplayApp, size: tuple[int, int]
 ) -> None:
-    app = make_app(make_workspace(tmp_path))
     async with app.run_test(size=size) as pilot:
         await start_call(pilot, "cold-call-gatekeeper", seed=1)
         say_box = app.screen.query_one("#say", Input)

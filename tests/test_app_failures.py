@@ -7,6 +7,7 @@ from pathlib import Path
 
 from textual.widgets import Static
 
+from roleplay.tui.app import RoleplayApp
 from roleplay.tui.failures import FailureDialog
 from roleplay.tui.screens.practice import PracticeScreen
 from tests.app_helpers import hang_up, make_app, make_workspace, say, settle, start_call
@@ -38,8 +39,7 @@ async def test_removing_the_rubric_during_a_call_is_a_dialog_not_a_crash(tmp_pat
     assert "proposal" in turns[1].text
 
 
-async def test_an_unexpected_failure_says_where_the_details_are(tmp_path: Path) -> None:
-    app = make_app(make_workspace(tmp_path))
+async def test_an_unexpected_failure_says_where_the_details_are(app: RoleplayApp) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         app.show_failure(RuntimeError("disk controller on fire"), "test")

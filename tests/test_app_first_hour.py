@@ -5,23 +5,23 @@ from __future__ import annotations
 import re
 import threading
 from pathlib import Path
-from typing import Any
 
 import pytest
 from textual.command import CommandPalette
 from textual.widgets import DataTable, Input, OptionList, Static
 
+from roleplay.tui.app import RoleplayApp
 from roleplay.tui.screens.history import HistoryScreen
 from roleplay.tui.screens.home import HomeScreen
 from roleplay.tui.screens.library import LibraryScreen
 from roleplay.tui.screens.practice import PracticeScreen
 from roleplay.tui.screens.progress import ProgressScreen
-from roleplay.tui.screens.scorecard import ScorecardScreen, TranscriptScreen
+from roleplay.tui.screens.scorecard import TranscriptScreen
 from tests.app_helpers import (
-    hang_up,
+    call_to_scorecard,
     make_app,
     make_workspace,
-    say,
+    open_screen,
     screen_text,
     settle,
     start_call,
@@ -35,15 +35,6 @@ LINES = [
 
 def text_of(widget: Static) -> str:
     return str(widget.content)
-
-
-async def _call_to_scorecard(pilot: Any, scenario: str = "discovery-spin") -> None:
-    pilot.app.start_practice(scenario, seed=1)
-    await settle(pilot)
-    for line in LINES:
-        await say(pilot, line)
-    await hang_up(pilot)
-    assert isinstance(pilot.app.screen, ScorecardScreen)
 
 
 async def test_today_is_drawn_while_the_microphone_check_still_runs(
@@ -78,9 +69,8 @@ async def test_today_is_drawn_while_the_microphone_check_still_runs(
 
 
 async def test_after_a_call_today_history_and_progress_update_without_refresh(
-    tmp_path: Path,
+    app: RoleplayApp,
 ) -> None:
-    app = make_app(make_workspace(tmp_path))
     async with app.run_test(size=(110, 34)) as pilot:
         await settle(pilot)
         for key in ("f3", "f4", "f1"):  # every screen is open before the call
@@ -89,7 +79,7 @@ async def test_after_a_call_today_history_and_progress_update_without_refresh(
         home = app.screen
         assert isinstance(home, HomeScreen)
         assert "No sessions yet" in text_of(home.query_one("#last-scores", Static))
-        await _call_to_scorecard(pilot)
+        await call_to_scorecard(pilot, "discovery-spin", 1, *LINES)
         await pilot.press("escape")
         await settle(pilot)
         assert "No sessions yet" not in text_of(home.query_one("#last-scores", Static))
@@ -112,11 +102,9 @@ async def test_after_a_call_today_history_and_progress_update_without_refresh(
         assert f"{app.services.practice.clock.now():%Y-%m}" in shot
 
 
-async def test_the_next_brief_shows_the_commitment(tmp_path: Path) -> None:
-    app = make_app(make_workspace(tmp_path))
+async def test_the_next_brief_shows_the_commitment(app: RoleplayApp) -> None:
     async with app.run_test(size=(110, 34)) as pilot:
-        await settle(pilot)
-        await _call_to_scorecard(pilot)
+        await call_to_scorecard(pilot, "discovery-spin", 1, *LINES)
         box = app.screen.query_one("#commitment", Input)
         box.value = "Ask how often line three stops before I mention Plantwise."
         box.focus()
@@ -135,12 +123,10 @@ async def test_the_next_brief_shows_the_commitment(tmp_path: Path) -> None:
 
 
 async def test_scorecard_scrolls_by_keyboard_while_the_commit_box_has_focus(
-    tmp_path: Path,
+    app: RoleplayApp,
 ) -> None:
-    app = make_app(make_workspace(tmp_path))
     async with app.run_test(size=(100, 24)) as pilot:
-        await settle(pilot)
-        await _call_to_scorecard(pilot)
+        await call_to_scorecard(pilot, "discovery-spin", 1, *LINES)
         box = app.screen.query_one("#commitment", Input)
         box.focus()
         await pilot.pause()
@@ -155,11 +141,9 @@ async def test_scorecard_scrolls_by_keyboard_while_the_commit_box_has_focus(
         assert app.focused is box  # the box keeps the focus; typing still goes there
 
 
-async def test_transcript_names_the_customer_as_the_live_call_did(tmp_path: Path) -> None:
-    app = make_app(make_workspace(tmp_path))
+async def test_transcript_names_the_customer_as_the_live_call_did(app: RoleplayApp) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await _call_to_scorecard(pilot)
+        await call_to_scorecard(pilot, "discovery-spin", 1, *LINES)
         await pilot.press("t")
         await settle(pilot)
         assert isinstance(app.screen, TranscriptScreen)
@@ -168,8 +152,7 @@ async def test_transcript_names_the_customer_as_the_live_call_did(tmp_path: Path
         assert not any("Customer:" in line for line in lines)
 
 
-async def test_palette_lists_navigation_with_key_and_id_and_finds_nav(tmp_path: Path) -> None:
-    app = make_app(make_workspace(tmp_path))
+async def test_palette_lists_navigation_with_key_and_id_and_finds_nav(app: RoleplayApp) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         commands = {c.title: c.help for c in app.get_system_commands(app.screen)}
@@ -186,12 +169,9 @@ async def test_palette_lists_navigation_with_key_and_id_and_finds_nav(tmp_path: 
         assert sum("nav." in s for s in shown) == 6, shown  # F1-F6
 
 
-async def test_library_shows_a_sample_draw_not_placeholders(tmp_path: Path) -> None:
-    app = make_app(make_workspace(tmp_path))
+async def test_library_shows_a_sample_draw_not_placeholders(app: RoleplayApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("f2")
-        await settle(pilot)
+        await open_screen(pilot, "f2")
         screen = app.screen
         assert isinstance(screen, LibraryScreen)
         row = next(i for i, e in enumerate(screen._shown) if e.scenario == "competitor-objection")
@@ -205,12 +185,9 @@ async def test_library_shows_a_sample_draw_not_placeholders(tmp_path: Path) -> N
         assert "5:00" in shot and "4:00" in shot  # the Time column is whole at 120 columns
 
 
-async def test_settings_doctor_result_is_visible_and_literal(tmp_path: Path) -> None:
-    app = make_app(make_workspace(tmp_path))
+async def test_settings_doctor_result_is_visible_and_literal(app: RoleplayApp) -> None:
     async with app.run_test(size=(100, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("f5")
-        await settle(pilot)
+        await open_screen(pilot, "f5")
         await pilot.press("ctrl+d")
         await settle(pilot)
         await pilot.pause(0.3)
@@ -234,8 +211,7 @@ async def test_header_and_settings_say_which_workspace(tmp_path: Path) -> None:
         assert str(ws.resolve()) in note and "--workspace PATH" in note
 
 
-async def test_a_tall_terminal_shows_the_whole_brief(tmp_path: Path) -> None:
-    app = make_app(make_workspace(tmp_path))
+async def test_a_tall_terminal_shows_the_whole_brief(app: RoleplayApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await start_call(pilot, "discovery-spin", seed=1)
         brief = app.screen.query_one("#practice-brief")

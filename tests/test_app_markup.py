@@ -21,6 +21,7 @@ from roleplay.tui.screens.scorecard import ScorecardScreen
 from tests.app_helpers import (
     hang_up,
     make_app,
+    make_services,
     make_workspace,
     say,
     screen_text,
@@ -116,12 +117,10 @@ async def test_control_characters_never_reach_the_terminal(tmp_path: Path) -> No
     """Textual writes an ESC in a cell or a line to the terminal as it is: a trainer's note
     or a rep's line must lose its control characters (the CLI's `today` drops them too)."""
     from roleplay.adapters.clock import ManualClock
-    from roleplay.composition import build
-    from roleplay.config import Settings
 
     ws = make_workspace(tmp_path)
     clock = ManualClock()
-    s = build(ws, settings=Settings(rep="tester", timezone="UTC"), clock=clock)
+    s = make_services(ws, clock)
     s.assignments().assign(
         "discovery-spin", to="tester", due="2099-01-06", note=f"{OSC52}ask about [price]\x07"
     )

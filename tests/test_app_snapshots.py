@@ -18,6 +18,7 @@ from tests.app_helpers import (
     hang_up,
     make_app,
     make_workspace,
+    open_screen,
     say,
     settle,
     snapshot_home,
@@ -58,9 +59,7 @@ async def _home(pilot: Pilot[None]) -> None:
 
 
 async def _library(pilot: Pilot[None]) -> None:
-    await settle(pilot)
-    await pilot.press("f2")
-    await settle(pilot)
+    await open_screen(pilot, "f2")
 
 
 async def _practice(pilot: Pilot[None]) -> None:
@@ -87,9 +86,7 @@ async def _end_dialog(pilot: Pilot[None]) -> None:
 
 
 async def _history(pilot: Pilot[None]) -> None:
-    await settle(pilot)
-    await pilot.press("f3")
-    await settle(pilot)
+    await open_screen(pilot, "f3")
 
 
 async def _review(pilot: Pilot[None]) -> None:
@@ -100,15 +97,11 @@ async def _review(pilot: Pilot[None]) -> None:
 
 
 async def _progress(pilot: Pilot[None]) -> None:
-    await settle(pilot)
-    await pilot.press("f4")
-    await settle(pilot)
+    await open_screen(pilot, "f4")
 
 
 async def _settings(pilot: Pilot[None]) -> None:
-    await settle(pilot)
-    await pilot.press("f5")
-    await settle(pilot)
+    await open_screen(pilot, "f5")
 
 
 @pytest.mark.parametrize(

@@ -17,14 +17,22 @@ from textual.color import Color
 from textual.widgets import DataTable, Static
 
 import roleplay
-from roleplay.adapters.clock import ManualClock
-from roleplay.composition import Services, build
-from roleplay.config import Settings, config_file
+from roleplay.composition import Services
 from roleplay.tui.app import RoleplayApp
 from roleplay.tui.failures import FailureDialog
 from roleplay.tui.screens.home import HomeScreen
 from roleplay.tui.widgets import OFFLINE_TEXT, OfflineBanner
-from tests.app_helpers import make_workspace, settle, wait_for, wait_for_screen
+from tests.app_helpers import (
+    configured_app,
+    configured_services,
+    held,
+    make_services,
+    make_workspace,
+    settle,
+    wait_for,
+    wait_for_screen,
+    write_config,
+)
 
 
 def text(screen: Any, selector: str) -> str:
@@ -41,7 +49,7 @@ async def test_home_is_drawn_before_the_services_and_fills_in_when_they_are_buil
     def services() -> Services:
         calls.append(threading.current_thread().name)
         assert release.wait(60), "the test never let the build finish"
-        return build(ws, settings=Settings(rep="tester", timezone="UTC"), clock=ManualClock())
+        return make_services(ws)
 
     app = RoleplayApp(services, voice=False)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -72,11 +80,8 @@ async def test_home_is_drawn_before_the_services_and_fills_in_when_they_are_buil
 async def test_a_broken_config_file_is_shown_and_can_be_fixed_without_restarting(
     tmp_path: Path,
 ) -> None:
-    ws = make_workspace(tmp_path)
-    path = config_file()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text('rep = "tester"\ntimezone = "UTC"\n[voice\n')  # a missing ]
-    app = RoleplayApp(lambda: build(ws, clock=ManualClock()), voice=False)
+    path = write_config('rep = "tester"\ntimezone = "UTC"\n[voice\n')  # a missing ]
+    app = configured_app(make_workspace(tmp_path), later=True)
     async with app.run_test(size=(100, 30)) as pilot:
         dialog = await wait_for_screen(pilot, FailureDialog)
         message = text(dialog, "#failure-message")
@@ -100,11 +105,8 @@ async def test_a_broken_config_file_is_shown_and_can_be_fixed_without_restarting
 
 
 async def test_a_config_file_that_is_not_utf8_is_named_in_the_app(tmp_path: Path) -> None:
-    ws = make_workspace(tmp_path)
-    path = config_file()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes('timezone = "UTC"\nrep = "Ren\xe9e"\n'.encode("latin-1"))
-    app = RoleplayApp(lambda: build(ws, clock=ManualClock()), voice=False)
+    path = write_config('timezone = "UTC"\nrep = "Ren\xe9e"\n'.encode("latin-1"))
+    app = configured_app(make_workspace(tmp_path), later=True)
     async with app.run_test(size=(100, 30)) as pilot:
         # The dialog composed, not only pushed: on a busy machine its text comes a frame later.
         await wait_for(
@@ -129,16 +131,9 @@ async def test_the_first_frame_already_has_the_reps_theme(tmp_path: Path) -> Non
     """No flash of the default theme: the saved one is there before the services are built,
     and building them does not switch it again."""
     ws = make_workspace(tmp_path)
-    path = config_file()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text('rep = "tester"\n[ui]\ntheme = "textual-light"\n')
+    write_config('rep = "tester"\n[ui]\ntheme = "textual-light"\n')
     release = threading.Event()
-
-    def services() -> Services:
-        assert release.wait(60), "the test never let the build finish"
-        return build(ws, clock=ManualClock())
-
-    app = RoleplayApp(services, voice=False)
+    app = RoleplayApp(held(release, lambda: configured_services(ws)), voice=False)
     async with app.run_test(size=(100, 30)) as pilot:
         changes: list[str] = []
         app.theme_changed_signal.subscribe(app, lambda theme: changes.append(theme.name))
@@ -158,18 +153,14 @@ async def test_the_first_frame_already_has_the_reps_theme(tmp_path: Path) -> Non
 async def test_a_saved_theme_is_read_from_a_config_file_with_a_byte_order_mark(
     tmp_path: Path,
 ) -> None:
-    path = config_file()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes('\ufeff[ui]\ntheme = "textual-light"\n'.encode())  # as Notepad saves it
-    app = RoleplayApp(lambda: build(make_workspace(tmp_path)), voice=False)
+    write_config('\ufeff[ui]\ntheme = "textual-light"\n'.encode())  # as Notepad saves it
+    app = configured_app(make_workspace(tmp_path), later=True)
     assert app.theme == "textual-light"
 
 
 async def test_an_unknown_theme_is_said_with_the_ones_there_are(tmp_path: Path) -> None:
-    path = config_file()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text('timezone = "UTC"\n[ui]\ntheme = "textual-lite"\n')
-    app = RoleplayApp(lambda: build(make_workspace(tmp_path), clock=ManualClock()), voice=False)
+    path = write_config('timezone = "UTC"\n[ui]\ntheme = "textual-lite"\n')
+    app = configured_app(make_workspace(tmp_path), later=True)
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for(pilot, lambda: app.services_ready)
         await settle(pilot)
@@ -182,11 +173,9 @@ async def test_an_unknown_theme_is_said_with_the_ones_there_are(tmp_path: Path) 
 
 
 async def test_a_broken_or_unknown_saved_theme_starts_with_the_default(tmp_path: Path) -> None:
-    path = config_file()
-    path.parent.mkdir(parents=True, exist_ok=True)
     for text_ in ('[ui]\ntheme = "no-such-theme"\n', "[ui\ntheme = 'textual-light'\n"):
-        path.write_text(text_)
-        app = RoleplayApp(lambda: build(make_workspace(tmp_path)), voice=False)
+        write_config(text_)
+        app = configured_app(make_workspace(tmp_path), later=True)
         assert app.theme == "textual-dark"
 
 

@@ -4,20 +4,18 @@ with the real tiny.en model, and the UI thread staying responsive while it trans
 from __future__ import annotations
 
 import threading
-import time
 from pathlib import Path
 
 import pytest
 from textual.widgets import Static
 
-from roleplay.adapters.clock import ManualClock
 from roleplay.adapters.stt_whisper import WhisperSpeech
 from roleplay.adapters.tts_pyttsx3 import Pyttsx3Speech
 from roleplay.adapters.tts_silent import SilentSpeech
 from roleplay.tui.app import READY_TO_TALK
 from roleplay.tui.screens.practice import PracticeScreen
 from roleplay.tui.screens.scorecard import ScorecardScreen
-from tests.app_helpers import make_app, make_workspace, settle
+from tests.app_helpers import make_app, make_workspace, settle, wait_for
 from tests.speech import conversation, espeak_available, write_wav
 
 pytestmark = pytest.mark.skipif(
@@ -31,18 +29,11 @@ LINES = [
 ]
 
 
-async def wait_for(pilot, condition, timeout: float = 180) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        await pilot.pause(0.1)
-
-
 async def test_a_spoken_call_from_an_audio_file_to_the_scorecard(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     wav = write_wav(tmp_path / "rep.wav", conversation(LINES, gap=3.0).audio)
-    app = make_app(make_workspace(tmp_path), ManualClock(), audio_in=wav, realtime=False)
+    app = make_app(make_workspace(tmp_path), audio_in=wav, realtime=False)
     # The UI keeps drawing while the call listens and transcribes: the heavy work (loading
     # the speech model, every transcription, every synthesis) runs on other threads. Which
     # thread ran it is recorded, rather than how late a UI timer was, which on a busy CI
@@ -64,12 +55,12 @@ async def test_a_spoken_call_from_an_audio_file_to_the_scorecard(
             monkeypatch.setattr(cls, name, spy)
     ui_thread = threading.get_ident()
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, lambda: app.ready_to_talk)  # tiny.en loaded in a worker
+        await wait_for(pilot, lambda: app.ready_to_talk, timeout=180)  # tiny.en loaded in a worker
         assert any(n.message == READY_TO_TALK for n in app._notifications)  # the rep is told
         app.start_practice("cold-call-gatekeeper", seed=1)
         await pilot.pause()
         assert isinstance(app.screen, PracticeScreen) and app.screen.voice is not None
-        await wait_for(pilot, lambda: isinstance(app.screen, ScorecardScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, ScorecardScreen), timeout=180)
         screen = app.screen
         assert isinstance(screen, ScorecardScreen) and screen.card.overall is not None
     record = app.services.store.records()[0]
@@ -84,16 +75,8 @@ async def test_a_spoken_call_from_an_audio_file_to_the_scorecard(
 
 
 async def test_no_microphone_means_typing_with_a_plain_notice(tmp_path: Path) -> None:
-    from roleplay.composition import build
-    from roleplay.config import Settings
-    from roleplay.tui.app import RoleplayApp
-
-    app = RoleplayApp(
-        build(
-            make_workspace(tmp_path),
-            settings=Settings(rep="t", timezone="UTC", voice={"input_device": "no-such-mic"}),
-        )
-    )
+    no_mic = {"rep": "t", "voice": {"input_device": "no-such-mic"}}
+    app = make_app(make_workspace(tmp_path), settings=no_mic, voice=True)
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for(pilot, lambda: app.microphone is not None, timeout=30)
         await settle(pilot)

@@ -15,14 +15,19 @@ import textual.widgets._footer as textual_footer
 from textual.widgets._footer import FooterKey
 
 from roleplay.tui import widgets
+from roleplay.tui.app import RoleplayApp
 from roleplay.tui.screens.practice import PracticeScreen
-from tests.app_helpers import make_app, make_workspace, screen_text, settle, start_call, wait_for
+from tests.app_helpers import (
+    footer_keys,
+    make_app,
+    make_workspace,
+    screen_text,
+    settle,
+    start_call,
+    wait_for,
+)
 
 SIZE = (100, 30)
-
-
-def footer_keys(app: Any) -> list[str]:
-    return [f"{k.key_display} {k.description}".strip() for k in app.screen.query(FooterKey)]
 
 
 def bottom_line(app: Any) -> str:
@@ -63,9 +68,8 @@ def laid_out_again_unchanged(layouts: list[list[str]]) -> list[list[str]]:
     ],
 )
 async def test_each_screen_lays_its_keys_out_once_as_it_opens(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, key: str, shows: str
+    app: RoleplayApp, monkeypatch: pytest.MonkeyPatch, key: str, shows: str
 ) -> None:
-    app = make_app(make_workspace(tmp_path))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         layouts = record_layouts(monkeypatch)
@@ -78,9 +82,8 @@ async def test_each_screen_lays_its_keys_out_once_as_it_opens(
 
 
 async def test_a_call_lays_its_keys_out_once_as_it_opens(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    app: RoleplayApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app = make_app(make_workspace(tmp_path))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         layouts = record_layouts(monkeypatch)

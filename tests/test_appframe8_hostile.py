@@ -6,17 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from roleplay.adapters.clock import ManualClock
-from roleplay.composition import build
-from roleplay.config import Settings
 from roleplay.tui.app import RoleplayApp
 from roleplay.tui.failures import FailureDialog
 from roleplay.tui.screens.practice import PracticeScreen
 from roleplay.tui.screens.scorecard import ScorecardScreen, TranscriptScreen
 from tests.app_helpers import (
+    call_to_scorecard,
     hang_up,
     make_app,
     make_workspace,
+    open_screen,
     say,
     screen_text,
     settle,
@@ -26,16 +25,12 @@ from tests.app_helpers import (
 
 @pytest.mark.parametrize("size", [(10, 10), (5, 30), (1, 1)])
 async def test_the_scorecard_survives_a_terminal_a_few_columns_wide(
-    tmp_path: Path, size: tuple[int, int]
+    app: RoleplayApp, size: tuple[int, int]
 ) -> None:
     """Below ~12 columns the criteria list had no room for a letter and Textual failed
     wrapping its options (ValueError: range() arg 3 must not be zero): the app closed."""
-    app = make_app(make_workspace(tmp_path))
     async with app.run_test(size=(100, 30)) as pilot:
-        await start_call(pilot, "price-objection", seed=2)
-        await say(pilot, "What did the team think?")
-        await hang_up(pilot)
-        assert isinstance(app.screen, ScorecardScreen)
+        await call_to_scorecard(pilot, "price-objection", 2, "What did the team think?")
         await pilot.resize_terminal(*size)
         await settle(pilot)
         await pilot.press("t")  # the transcript over it
@@ -64,8 +59,7 @@ async def test_odd_characters_in_a_scenario_a_name_and_a_line_are_shown_as_writt
     text = text.replace("  company: Keystone Building Supply", '  company: "[/] عربي 👍🏽 Co"')
     text = text.replace('  - "Victor Salas. Yeah,', '  - "[b]Victor[/b] [/] שלום. Yeah,')
     path.write_text(text, "utf-8")
-    settings = Settings(rep="[bold]Ann[/] 🙂", timezone="UTC")
-    app = RoleplayApp(build(ws, settings=settings, clock=ManualClock()), voice=False)
+    app = make_app(ws, settings={"rep": "[bold]Ann[/] 🙂"})
     async with app.run_test(size=(120, 30)) as pilot:
         await start_call(pilot, "price-objection", seed=3)
         assert isinstance(app.screen, PracticeScreen)
@@ -83,15 +77,12 @@ async def test_odd_characters_in_a_scenario_a_name_and_a_line_are_shown_as_writt
 
 
 async def test_enter_in_a_library_just_opened_starts_the_scenario_under_the_cursor(
-    tmp_path: Path,
+    app: RoleplayApp,
 ) -> None:
     """The footer says "enter Practise", but the first filter had the focus: Enter opened its
     menu (and a second Enter picked a skill), no call started."""
-    app = make_app(make_workspace(tmp_path))
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await pilot.press("f2")
-        await settle(pilot)
+        await open_screen(pilot, "f2")
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, PracticeScreen)

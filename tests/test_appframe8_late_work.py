@@ -10,16 +10,20 @@ from typing import Any
 
 import pytest
 
-from roleplay.adapters.clock import ManualClock
-from roleplay.composition import build
-from roleplay.config import Settings
 from roleplay.services.ports import CustomerRequest, Sentence
 from roleplay.tui.app import RoleplayApp
 from roleplay.tui.failures import FailureDialog
 from roleplay.tui.screens.home import HomeScreen
 from roleplay.tui.screens.practice import PracticeScreen
 from roleplay.tui.screens.scorecard import ScorecardScreen
-from tests.app_helpers import make_app, make_workspace, settle, start_call, wait_for
+from tests.app_helpers import (
+    held,
+    make_services,
+    make_workspace,
+    settle,
+    start_call,
+    wait_for,
+)
 
 
 async def test_services_ready_as_the_rep_quits_do_not_fail_the_app(
@@ -30,29 +34,24 @@ async def test_services_ready_as_the_rep_quits_do_not_fail_the_app(
     (MountError: the offline banner mounted onto it). Held here, and run once the app quit."""
     ws = make_workspace(tmp_path)
     release = threading.Event()
-
-    def builder() -> Any:
-        release.wait(60)
-        return build(ws, settings=Settings(rep="t", timezone="UTC"), clock=ManualClock())
-
-    held: list[tuple[Callable[..., Any], tuple[Any, ...]]] = []
+    queued: list[tuple[Callable[..., Any], tuple[Any, ...]]] = []
     call_next = HomeScreen.call_next
 
     def hold(self: HomeScreen, callback: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
         if getattr(callback, "__name__", "") == "_services_built":
-            held.append((callback, args))  # what Textual would run a moment later
+            queued.append((callback, args))  # what Textual would run a moment later
         else:
             call_next(self, callback, *args, **kwargs)
 
     monkeypatch.setattr(HomeScreen, "call_next", hold)
-    app = RoleplayApp(builder, voice=False)
+    app = RoleplayApp(held(release, lambda: make_services(ws, rep="t")), voice=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         release.set()
-        await wait_for(pilot, lambda: bool(held))
+        await wait_for(pilot, lambda: bool(queued))
         assert app.services.offline  # the banner would be mounted
         app.exit()  # the rep quits; Textual then runs what it had queued for Today:
-        for callback, args in held:
+        for callback, args in queued:
             callback(*args)  # no MountError, nothing else
 
 
@@ -73,12 +72,11 @@ class HeldCustomer:
 
 
 async def test_ending_the_call_while_the_customer_answers_keeps_their_line(
-    tmp_path: Path,
+    app: RoleplayApp,
 ) -> None:
     """Ended (Esc, End call) while a slow customer was still answering: the call was scored
     at once, without their line, which then landed on a closed screen. The call now ends
     once they are done, and their whole line is in the transcript and the scorecard."""
-    app = make_app(make_workspace(tmp_path))
     async with app.run_test(size=(100, 30)) as pilot:
         await start_call(pilot, "price-objection", seed=2)
         screen = app.screen
@@ -119,12 +117,7 @@ async def test_the_last_screen_asked_for_while_starting_is_the_one_shown(tmp_pat
     by itself once the services were built (the first choice was kept, the last ignored)."""
     ws = make_workspace(tmp_path)
     release = threading.Event()
-
-    def builder() -> Any:
-        release.wait(60)
-        return build(ws, settings=Settings(rep="t", timezone="UTC"), clock=ManualClock())
-
-    app = RoleplayApp(builder, voice=False)
+    app = RoleplayApp(held(release, lambda: make_services(ws, rep="t")), voice=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("f3")

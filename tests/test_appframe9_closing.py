@@ -10,7 +10,6 @@ of its widgets leaves. A failure names the point and what the screen looked like
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,9 +18,10 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static
 
+from roleplay.tui.app import RoleplayApp
 from roleplay.tui.later import is_open
 from roleplay.tui.screens.practice import PracticeScreen
-from tests.app_helpers import make_app, make_workspace, say, settle, start_call, wait_for
+from tests.app_helpers import say, settle, start_call, wait_for
 
 
 class Elsewhere(Screen[None]):
@@ -39,9 +39,8 @@ def _late_calls(screen: PracticeScreen) -> list[tuple[str, Callable[[], Any]]]:
 
 @pytest.mark.parametrize("how", ["switch_screen", "pop_screen"])
 async def test_late_callbacks_while_the_screen_closes_do_nothing_and_fail_nothing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+    app: RoleplayApp, monkeypatch: pytest.MonkeyPatch, how: str
 ) -> None:
-    app = make_app(make_workspace(tmp_path))
     failures: list[str] = []
     points: list[tuple[str, bool, bool, int]] = []
     probing = False

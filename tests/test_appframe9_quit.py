@@ -13,9 +13,6 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Static
 
-from roleplay.adapters.clock import ManualClock
-from roleplay.composition import build
-from roleplay.config import Settings
 from roleplay.tui.app import RoleplayApp
 from roleplay.tui.screens.practice import FailureChoice, PracticeScreen
 from roleplay.tui.screens.scorecard import ScorecardScreen
@@ -61,10 +58,7 @@ async def _call_with_a_line(pilot: object, app: RoleplayApp) -> PracticeScreen:
     return screen
 
 
-async def test_ctrl_q_mid_call_asks_and_end_and_score_shows_the_scorecard(
-    tmp_path: Path,
-) -> None:
-    app = make_app(make_workspace(tmp_path))
+async def test_ctrl_q_mid_call_asks_and_end_and_score_shows_the_scorecard(app: RoleplayApp) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await _call_with_a_line(pilot, app)
         said = len(screen.call.turns)
@@ -89,9 +83,8 @@ async def test_ctrl_q_mid_call_asks_and_end_and_score_shows_the_scorecard(
 
 
 async def test_quit_keeping_it_unfinished_keeps_every_turn_and_can_be_scored_later(
-    tmp_path: Path,
+    app: RoleplayApp,
 ) -> None:
-    app = make_app(make_workspace(tmp_path))
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await _call_with_a_line(pilot, app)
         turns = list(screen.call.turns)
@@ -111,9 +104,8 @@ async def test_quit_keeping_it_unfinished_keeps_every_turn_and_can_be_scored_lat
 
 
 async def test_ctrl_q_twice_quits_keeping_the_call_and_escape_keeps_talking(
-    tmp_path: Path,
+    app: RoleplayApp,
 ) -> None:
-    app = make_app(make_workspace(tmp_path))
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await _call_with_a_line(pilot, app)
         await _ctrl_q(pilot)
@@ -138,13 +130,8 @@ async def test_end_and_score_with_the_llm_unreachable_scores_offline_and_says_so
     """The customer's model fails (its question is open) and the rep presses Ctrl+Q, then
     End and score: the question is closed, the offline judge scores, and the scorecard says
     why."""
-    ws = make_workspace(tmp_path)
-    settings = Settings(
-        rep="tester",
-        timezone="UTC",
-        llm={"base_url": "http://127.0.0.1:9/v1", "max_retries": 0, "timeout": 5},
-    )
-    app = RoleplayApp(build(ws, settings=settings, clock=ManualClock()), voice=False)
+    llm = {"base_url": "http://127.0.0.1:9/v1", "max_retries": 0, "timeout": 5}
+    app = make_app(make_workspace(tmp_path), settings={"llm": llm})
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         app.start_practice("price-objection", seed=2)

@@ -5,18 +5,16 @@ scorecard they just read."""
 from __future__ import annotations
 
 from datetime import UTC, date
-from pathlib import Path
 from typing import Any
 
 from textual.widgets import Static
 
+from roleplay.tui.app import RoleplayApp
 from roleplay.tui.screens.home import HomeScreen
 from roleplay.tui.screens.practice import PracticeScreen
 from roleplay.tui.screens.scorecard import ScorecardScreen
 from tests.app_helpers import (
     hang_up,
-    make_app,
-    make_workspace,
     say,
     screen_text,
     settle,
@@ -25,9 +23,8 @@ from tests.app_helpers import (
 )
 
 
-async def test_a_typed_call_does_not_offer_talk(tmp_path: Path) -> None:
+async def test_a_typed_call_does_not_offer_talk(app: RoleplayApp) -> None:
     """No microphone: the footer offered "^t Talk", which only said "type instead"."""
-    app = make_app(make_workspace(tmp_path))
     async with app.run_test(size=(100, 30)) as pilot:
         await start_call(pilot, "price-objection", seed=2)
         assert isinstance(app.screen, PracticeScreen)
@@ -37,12 +34,11 @@ async def test_a_typed_call_does_not_offer_talk(tmp_path: Path) -> None:
 
 
 async def test_today_says_why_a_skill_is_due_when_the_schedule_says_tomorrow(
-    tmp_path: Path,
+    app: RoleplayApp,
 ) -> None:
     """After a weak first call the scorecard said the skill comes back tomorrow, and Today
     listed it as due with "due: the schedule brings it back today": both cannot be true.
     It is due because the level is below the pass level, and Today now says so."""
-    app = make_app(make_workspace(tmp_path))
     async with app.run_test(size=(100, 30)) as pilot:
         await start_call(pilot, "cold-call-gatekeeper", seed=1)
         await say(pilot, "Hi.")

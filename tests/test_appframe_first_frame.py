@@ -16,13 +16,10 @@ import pytest
 from textual.widgets._footer import FooterKey
 
 import roleplay
-from tests.app_helpers import make_app, make_workspace, settle, wait_for
+from roleplay.tui.app import RoleplayApp
+from tests.app_helpers import footer_keys, make_app, make_workspace, settle, wait_for
 
 SIZE = (100, 30)
-
-
-def footer_keys(app: Any) -> list[str]:
-    return [f"{k.key_display} {k.description}".strip() for k in app.screen.query(FooterKey)]
 
 
 async def test_todays_keys_are_laid_out_once_as_the_app_opens(
@@ -44,8 +41,7 @@ async def test_todays_keys_are_laid_out_once_as_the_app_opens(
         assert len(built) == len(shown)  # each key built once (3x on Textual's own Footer)
 
 
-async def test_a_remapped_key_is_shown_in_todays_footer_at_once(tmp_path: Path) -> None:
-    app = make_app(make_workspace(tmp_path))
+async def test_a_remapped_key_is_shown_in_todays_footer_at_once(app: RoleplayApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         app.set_keymap({"nav.library": "f9"})

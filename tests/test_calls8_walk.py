@@ -26,7 +26,7 @@ import yaml
 from roleplay.domain.call import CallWords
 from roleplay.domain.transcript_file import parse
 from roleplay.services.ports import SAMPLE_RATE, Segment, Transcription, Word
-from tests.drill_calls import CALL, as_kari, invoke, made_files
+from tests.drill_calls import CALL, as_kari, invoke, made_files, saved_call
 from tests.speech import needs_espeak, write_wav
 from tests.spoken import words
 
@@ -280,23 +280,11 @@ def test_a_short_word_aligned_at_the_filters_join_is_put_back_where_it_was_said(
 # --- drill ids -------------------------------------------------------------------------------
 
 
-def kept_call(ws: Path, folder: Path, name: str, text: str = CALL) -> str:
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name
-    path.write_text(text)
-    result = invoke(
-        ws, "score", "--transcript", str(path), "--rubric", "mini", "--rep", "Kari",
-        "--judge", "offline", "--save", "--no-make-drills", "--json",
-    )  # fmt: skip
-    assert result.exit_code == 0, result.output
-    return str(json.loads(result.stdout)["session"])
-
-
 def test_a_drill_id_reads_as_the_calls_file_name_and_the_skill(
     mini_workspace: Path, tmp_path: Path
 ) -> None:
     """Before: "from-call-call-ff9524-open-questions", made of the session id."""
-    sid = kept_call(mini_workspace, tmp_path / "a", "Berg Transport renewal.txt")
+    sid = saved_call(mini_workspace, tmp_path / "a", name="Berg Transport renewal.txt")
     made = made_files(mini_workspace, sid)
     ids = [yaml.safe_load(p.read_text())["id"] for p in made]
     assert ids == [
@@ -305,7 +293,9 @@ def test_a_drill_id_reads_as_the_calls_file_name_and_the_skill(
     ]
     assert [p.name for p in made] == [f"{i}.yaml" for i in ids]
     # another call with the same file name gets its own drills, numbered
-    other = kept_call(mini_workspace, tmp_path / "b", "Berg Transport renewal.txt", CALL + " ")
+    other = saved_call(
+        mini_workspace, tmp_path / "b", CALL + " ", name="Berg Transport renewal.txt"
+    )
     assert [p.name for p in made_files(mini_workspace, other)] == [
         "from-call-berg-transport-renewal-discovery-questions-2.yaml",
         "from-call-berg-transport-renewal-next-steps-2.yaml",
@@ -321,7 +311,7 @@ def test_a_drill_id_reads_as_the_calls_file_name_and_the_skill(
 
 
 def test_a_call_named_call_gets_its_day_instead(mini_workspace: Path, tmp_path: Path) -> None:
-    sid = kept_call(mini_workspace, tmp_path, "call.txt")
+    sid = saved_call(mini_workspace, tmp_path, name="call.txt")
     path = made_files(mini_workspace, sid)[0]
     assert re.fullmatch(r"from-call-\d{4}-\d{2}-\d{2}-discovery-questions\.yaml", path.name)
 
@@ -329,7 +319,7 @@ def test_a_call_named_call_gets_its_day_instead(mini_workspace: Path, tmp_path: 
 def test_a_drill_made_under_the_old_id_still_loads_and_is_found_again(
     mini_workspace: Path, tmp_path: Path
 ) -> None:
-    sid = kept_call(mini_workspace, tmp_path, "acme.txt")
+    sid = saved_call(mini_workspace, tmp_path, name="acme.txt")
     path, _next_steps = made_files(mini_workspace, sid)
     tag = re.sub(r"[^a-z0-9]+", "-", sid.lower())[-12:].strip("-")
     old_id = f"from-call-{tag}-open-questions"  # as the code before named it
@@ -359,7 +349,7 @@ def test_progress_shows_real_call_and_practice_levels_in_one_format(
     mini_workspace: Path, tmp_path: Path
 ) -> None:
     """Before: "real calls 2.0/5, practice 2/5"."""
-    sid = kept_call(mini_workspace, tmp_path, "acme.txt")
+    sid = saved_call(mini_workspace, tmp_path, name="acme.txt")
     drill = json.loads(invoke(mini_workspace, "call-drills", sid, "--make", "--json").stdout)[0]
     played = invoke(
         mini_workspace,
@@ -413,8 +403,8 @@ def test_drills_from_two_calls_on_one_skill_are_told_apart_by_title(
 ) -> None:
     """Before, both read "From a real call: ..." in `today`, and the briefing said "You are
     calling Customer, the customer from your recorded call at their company."."""
-    first = kept_call(mini_workspace, tmp_path, "Berg renewal.txt")
-    second = kept_call(mini_workspace, tmp_path, "Lund pilot.txt", CALL + " ")
+    first = saved_call(mini_workspace, tmp_path, name="Berg renewal.txt")
+    second = saved_call(mini_workspace, tmp_path, CALL + " ", name="Lund pilot.txt")
     titles = [
         yaml.safe_load(p.read_text())["title"]
         for sid in (first, second)
