@@ -342,7 +342,16 @@ def mono_missed(
     speaker's words on the diarization's cepstra and pitch); it is then marked as said over
     the host as any other backchannel is. A word said over the other voice's word (inside a
     word's time) is not looked for: nothing tried found it reliably (see the module notes).
-    Only pauses are read, so a call without a loud pause costs one pass over the levels."""
+    Only pauses are read, so a call without a loud pause costs one pass over the levels.
+
+    Measured (calls10, tiny.en; calls of the real recordings with the rep's espeak-ng
+    backchannel over the customer's words, at the end of a word, or in a 0.4-1 s pause): of
+    24 backchannels Whisper wrote 13 itself; of the 11 it left out, 3 were recovered, all
+    with the rep's voice, and 8 were missed (5 said over a word, which is not looked for; in
+    2 the diarization gave both voices one label; 1 in a 0.4 s pause); no word was made up,
+    neither on 7 calls without a backchannel (one a 2-minute noisy phone-band call) nor
+    elsewhere in the 24. Cost: 0.13 s CPU per audio minute on average (at most 0.5 s on a
+    33 s call) beside ~24 s for transcribing and diarizing."""
     import numpy as np
 
     frame = SAMPLE_RATE // 100
