@@ -97,8 +97,8 @@ def score(
         return
     if as_json:
         emit_json(card.model_dump(mode="json"))
-    else:
-        typer.echo(render.scorecard(card))
+    else:  # titled by the rubric's title, as practice and a re-score title it
+        typer.echo(render.scorecard(card, rubric_obj.title))
     if transcript is not None and save:  # after the scorecard: the offer follows from it
         from roleplay.cli.call_drills import offer_drills
 
