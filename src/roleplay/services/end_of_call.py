@@ -88,7 +88,7 @@ class EndOfCall:
         saved = self._refuse_to_lose(transcript) if rebuild else None
         # Before the scorecard is written: whether the schedule's quick copy matches the
         # sessions now (then a re-score that gives the same card needs no sync at all).
-        checked = self._habit(transcript.record.rep).before_write() if rebuild else None
+        checked = self._checked(transcript.record.rep) if rebuild else None
         catalog = self._catalog()
         card = self._practice.score_transcript(transcript, catalog, judge)
         if samples > 1 and card.approximate:
@@ -111,6 +111,15 @@ class EndOfCall:
             return CallResult(
                 transcript, card, result.rubric_title, schedule_problem=str(exc).strip()
             )
+
+    def _checked(self, rep: str) -> Checked | None:
+        """`Habit.before_write`; None (the usual sync after the write) when it cannot be
+        told: a shortcut, never a reason for the re-score to fail."""
+        try:
+            return self._habit(rep).before_write()
+        except (BrokenRecording, OSError) as exc:
+            log.info("schedule's quick copy not checked: %s", exc)
+            return None
 
     def _refuse_to_lose(self, transcript: Transcript) -> Scorecard | None:
         """A re-score of a session whose transcript is gone, empty or cut short (a crash, a
