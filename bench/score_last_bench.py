@@ -16,19 +16,19 @@ follow one another with no pause, each re-score writing the scorecard and the in
 `python -c "import typer"` is timed in the same rounds as the floor.
 
 Stop 33 (scorelast10), 5 runs alternating at load 12-17 on 2 cores (wall times mean little
-at that load; CPU ms p50 and instructions are the figures), before = main 2f6b5d8:
-20 sessions: CPU 427 -> 368 ms (typer 118), instructions 1,210 -> 1,170 M (typer 259);
-8,000 sessions: CPU 806 -> 449 ms (typer 101). What went: at 8,000, three walks of every
-folder (a stat of each session file: the catch-up when the index was opened to write the
-card, the second catch-up when the schedule read the list, the in-step check of 'last',
-whose kept check each earlier `score last` had made stale by writing the index), the list of
-8,000 index lines, the 8.5 MB schedule validated whole, 8,000 ids asked of the index twice;
-at both sizes filelock's import (a plain flock now). What is left at 8,000: the schedule's
-quick copy validated by pydantic (~70 ms CPU at 8,000: cards and the session's commitment
-checks are all a re-score reads of it; a plain read of the copy is readpath10's), 'last'
-found by a scan of the folder names (~10 ms); at 20 the catalog's models (~40 ms), the judge
-(~35 ms) and the imports (typer, pydantic, the domain's models) are most of it, outside
-this change.
+at that load; CPU ms p50 and instructions are the figures), before = main 2f6b5d8: 20
+sessions: CPU 427 -> 368 ms (typer 118), instructions 1,210 -> 1,170 M (typer 259); 8,000
+sessions: CPU 806 -> 449 ms (typer 101), instructions 2,627 -> 1,492 M.
+What went: at 8,000, three walks of every folder (a stat of each session file: the catch-up
+when the index was opened to write the card, the second catch-up when the schedule read the
+list, the in-step check of 'last', whose kept check each earlier `score last` had made stale
+by writing the index), the list of 8,000 index lines, the 8.5 MB schedule validated whole,
+8,000 ids asked of the index twice; at both sizes filelock's import (a plain flock now).
+What is left at 8,000: the schedule's quick copy validated by pydantic (~70 ms CPU at 8,000:
+cards and the session's commitment checks are all a re-score reads of it; a plain read of
+the copy is readpath10's), 'last' found by a scan of the folder names (~10 ms); at 20 the
+catalog's models (~40 ms), the judge (~35 ms) and the imports (typer, pydantic, the domain's
+models) are most of it, outside this change.
 """
 
 from __future__ import annotations
