@@ -524,6 +524,7 @@ def build_habit(services: Services, rep: str | None = None) -> Habit:
         records=services.records,
         progress=services.schedule_progress,
         steady=services.indexer.steady,  # names that list while the index is in step
+        renamed=services.indexer.when_renamed,  # and again after a re-score wrote it
     )
     services.habits[(who, habit_settings)] = habit
     return habit

@@ -141,6 +141,11 @@ class LocalIndex:
         files = self._files
         if files is None or any(time.time_ns() - f[2] < STILL_NS for f in files if f is not None):
             return
+        self._write_kept(origin, found, files)
+
+    def _write_kept(
+        self, origin: str, found: dict[str, Any], files: list[list[int] | None]
+    ) -> bool:
         path = self._path + IN_STEP
         try:
             with open(path, "rb") as f:  # noqa: PTH123
@@ -154,6 +159,23 @@ class LocalIndex:
             write_atomic(Path(path), json.dumps(kept))
         except OSError as exc:
             log.info("%s: not written (%s)", path, exc)
+            return False
+        return True
+
+    def carry(self, origin: str, found: dict[str, Any], before: list[list[int] | None]) -> bool:
+        """Keep `found` for the folder `origin` after this process wrote the index, which was
+        in step with it before (`before`: the stamps kept then), and changed nothing the
+        check rests on (it wrote sessions the index held: services/index.py says when). Not
+        waited for to be still: that wait guards against a change in the same tick of the
+        file system's clock, and what could change it so (another writer of these folders)
+        changes the folder list or leaves a pending mark, which the marks see. Refused when
+        the index file is another (moved aside and built again). Returns whether kept."""
+        files = self._files
+        if not files or files[0] is None or not before or before[0] is None:
+            return False
+        if files[0][0] != before[0][0]:  # another file (inode) at the index's place
+            return False
+        return self._write_kept(origin, found, files)
 
     def known(self, origin: str) -> set[str]:
         """As SqlIndex.known: ids of the sessions and reviews from the folder `origin`."""

@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -48,7 +48,7 @@ log = logging.getLogger(__name__)
 INDEX_FROM = 300  # session folders from which a list is read from the index
 Indexed = list[tuple["SessionRecord", float | None]]
 # The ids the index holds for this folder, and its newest session's (id, start).
-Newest = tuple[set[str], tuple[str, datetime] | None]
+Newest = tuple[Container[str], tuple[str, datetime] | None]
 _L = TypeVar("_L", "SessionRecord", SessionLine)
 
 

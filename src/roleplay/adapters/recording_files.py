@@ -16,6 +16,7 @@ and the pending marks are as they were when the index was last found in step wit
 from __future__ import annotations
 
 import os
+import stat
 import time
 import uuid
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
@@ -171,14 +172,15 @@ class FileRecordings:
             return None
         return {"root": [root.st_ino, root.st_mtime_ns], "pending": pending, "idle": idle}
 
-    def unchanged(self, marks: dict[str, Any]) -> bool:
-        """Whether the folder list and pending marks are still as `marks` (from `marks`)
-        describe them; False for anything unexpected (a hand-edited or older description)."""
+    def unchanged(self, marks: dict[str, Any], *, pending: bool = True) -> bool:
+        """Whether the folder list and pending marks are still as `marks` (from `marks` or
+        `carried`) describe them; False for anything unexpected (a hand-edited or older
+        description). `pending=False`: the pending marks aside (the caller lists them)."""
         try:
             root = os.stat(self.root)  # noqa: PTH116
             if [root.st_ino, root.st_mtime_ns] != marks["root"]:
                 return False
-            if _stamp(self.root / ".index" / "pending") != marks["pending"]:
+            if pending and not self._pending_as(marks["pending"]):
                 return False
             base = str(self.root)
             return all(
@@ -187,6 +189,42 @@ class FileRecordings:
             )
         except (OSError, KeyError, TypeError, AttributeError, ValueError):
             return False
+
+    def _pending_as(self, noted: Any) -> bool:
+        """The pending marks as noted: their folder's stamp (`marks`), or (`carried`) that
+        stamp and no mark in it, looked at now (a stamp taken a moment ago may miss a mark
+        made in the same tick of the file system's clock; an empty folder cannot)."""
+        folder = self.root / ".index" / "pending"
+        if isinstance(noted, dict):
+            same = noted.get("empty") is True and _stamp(folder) == noted.get("stamp")
+            return same and _empty(folder)
+        return bool(_stamp(folder) == noted)
+
+    def carried(self, marks: dict[str, Any]) -> dict[str, Any] | None:
+        """`marks` (when the folder list is still as they say) with the pending marks as
+        they are now, when there is none: what a writer keeps after its own write, which
+        marked and cleared its session (None: a mark is left, or the list changed)."""
+        if not self.unchanged(marks, pending=False):
+            return None
+        folder = self.root / ".index" / "pending"
+        try:
+            stamp = _stamp(folder)
+        except OSError:
+            return None
+        if not _empty(folder):
+            return None
+        return {**marks, "pending": {"stamp": stamp, "empty": True}}
+
+    def present(self, ids: Collection[str]) -> set[str]:
+        """Those of `ids` that `folders()` would list (a few: no listing of the folder)."""
+        found = set()
+        for id_ in ids:
+            path = f"{self.root}/{id_}"
+            if id_.startswith(".") or "/" in id_ or not _plain_dir(path):
+                continue
+            if _is_file(path, SESSION_FILE) or _is_file(path, REVIEW_FILE):
+                found.add(id_)
+        return found
 
     def stamp(self, session_id: str) -> list[int] | None:
         """Size and time stamp of a folder's session file (None: none): an edit in place
@@ -373,6 +411,25 @@ def _stamp(path: Path) -> int | None:
         return path.stat(follow_symlinks=False).st_mtime_ns
     except FileNotFoundError:
         return None
+
+
+def _empty(folder: Path) -> bool:
+    """No entry in `folder` (or no such folder); False when it cannot be looked at."""
+    try:
+        with os.scandir(folder) as found:
+            return next(found, None) is None
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+
+
+def _plain_dir(path: str) -> bool:
+    """A folder, not a link to one (as scandir's is_dir(follow_symlinks=False))."""
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _is_file(folder: str, name: str) -> bool:

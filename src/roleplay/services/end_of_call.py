@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # types only: a re-score (`score last`) runs no call's machin
     from roleplay.domain.commitment import Commitment
     from roleplay.services.catalog import Catalog
     from roleplay.services.engine import Conversation
-    from roleplay.services.habit import Habit
+    from roleplay.services.habit import Checked, Habit
     from roleplay.services.ports import Judge
     from roleplay.services.practice import Practice
 
@@ -89,6 +89,9 @@ class EndOfCall:
     ) -> CallResult:
         transcript = self._practice.store.load(self._resolve(session_ref))
         saved = self._refuse_to_lose(transcript) if rebuild else None
+        # Before the scorecard is written: whether the schedule's quick copy matches the
+        # sessions now (then a re-score that gives the same card needs no sync at all).
+        checked = self._checked(transcript.record.rep) if rebuild else None
         catalog = self._catalog()
         card = self._practice.score_transcript(transcript, catalog, judge)
         if samples > 1 and card.approximate:
@@ -99,15 +102,27 @@ class EndOfCall:
         # The schedule is replayed from every scorecard when this one changed what it reads
         # (a level, a quote, a count); a re-score that gives the same card leaves it as it
         # is (replaying 20 sessions was ~10% of `score last`; 8,000, seconds).
-        rebuild = rebuild and not _same_for_schedule(saved, card)
+        same = rebuild and _same_for_schedule(saved, card)
+        rebuild = rebuild and not same
         try:
-            return self._scheduled(result, catalog, rebuild=rebuild)
+            return self._scheduled(
+                result, catalog, rebuild=rebuild, checked=checked if same else None
+            )
         except (BrokenRecording, OSError) as exc:
             # The scorecard is saved and matters more; the schedule catches up on next read.
             log.warning("schedule not updated: %s", exc)
             return CallResult(
                 transcript, card, result.rubric_title, schedule_problem=str(exc).strip()
             )
+
+    def _checked(self, rep: str) -> Checked | None:
+        """`Habit.before_write`; None (the usual sync after the write) when it cannot be
+        told: a shortcut, never a reason for the re-score to fail."""
+        try:
+            return self._habit(rep).before_write()
+        except (BrokenRecording, OSError) as exc:
+            log.info("schedule's quick copy not checked: %s", exc)
+            return None
 
     def _refuse_to_lose(self, transcript: Transcript) -> Scorecard | None:
         """A re-score of a session whose transcript is gone, empty or cut short (a crash, a
@@ -172,7 +187,9 @@ class EndOfCall:
             f"shortened it on purpose, delete the scorecard{card} first)",
         )
 
-    def _scheduled(self, result: CallResult, catalog: Catalog, *, rebuild: bool) -> CallResult:
+    def _scheduled(
+        self, result: CallResult, catalog: Catalog, *, rebuild: bool, checked: Checked | None = None
+    ) -> CallResult:
         from roleplay.domain.habit import local_day
         from roleplay.domain.queue import needs
 
@@ -183,7 +200,11 @@ class EndOfCall:
             habit.rebuild(catalog)
         # Synced once: after_session's write into the scorecard changes nothing the schedule
         # reads, and a second sync lists the folder again (8,000 sessions: ~40% of `score`).
-        state = habit.state(catalog)
+        # A re-score that changed nothing it reads, of a schedule whose quick copy matched the
+        # sessions before the write: that copy (no list of 8,000 lines, no 8.5 MB schedule).
+        state = (
+            habit.state(catalog) if checked is None else habit.state_after_write(checked, catalog)
+        )
         card = (
             habit.after_session(
                 record.id, record=record, card=result.scorecard, catalog=catalog, state=state

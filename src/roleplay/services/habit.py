@@ -69,6 +69,13 @@ class HabitSettings(NamedTuple):
     new_skills_per_day: int = 2
 
 
+class Checked(NamedTuple):
+    """The quick copy's note (`before_write`) and the name of the list it was checked on."""
+
+    name: str
+    note: dict[str, Any]
+
+
 class OpenCommitment(NamedTuple):
     """A commitment the rep made that no later session has checked (kept or missed) yet."""
 
@@ -93,6 +100,7 @@ class Habit:
         records: Callable[[], tuple[object, Sequence[Listed]]] | None = None,
         progress: Callable[[int, int], None] | None = None,
         steady: Callable[[], str | None] = lambda: None,
+        renamed: Callable[[Callable[[str, str], None]], None] = lambda told: None,
     ) -> None:
         self.rep = rep
         self._key = key
@@ -113,6 +121,9 @@ class Habit:
         # (None: unknown). The quick copy checked against a list of that name is noted, with
         # the real calls in it, so the next process need not read the list (8,000 lines).
         self._steady = steady
+        # Tells (old name, new name) once a write of this process renamed that list without
+        # changing it otherwise (services/index.py `when_renamed`).
+        self._renamed = renamed
 
     # --- state --------------------------------------------------------------------------
 
@@ -147,6 +158,37 @@ class Habit:
                     self._states.keep_note(self._key, {"list": name, "real_calls": calls})
                 return copy  # exactly the sessions it applied: nothing to sync
         return self.state(catalog)
+
+    def before_write(self) -> Checked | None:
+        """Before a re-score writes: the list the quick copy was checked against, while it is
+        the list now (None: not known). After a re-score that changed nothing the schedule
+        reads, `state_after_write` then needs neither the list nor the whole schedule."""
+        with self._lock:
+            name = self._steady()
+            note = self._noted(name)
+            return None if name is None or note is None else Checked(name, note)
+
+    def state_after_write(self, checked: Checked | None, catalog: AnyCatalog) -> HabitState:
+        """The state after a write that changed nothing the schedule reads (a re-score that
+        gave the same levels and quotes): the quick copy, when `checked` (`before_write`)
+        holds and the copy is still the one it was checked as; else `state` (synced). The
+        check is carried over to the list's name after the write (the same sessions)."""
+        with self._lock:
+            if checked is not None and self._kept is None:
+                copy = self._states.load_to_read(self._key)
+                if copy is not None and copy.rep == self.rep and self._copy_still(checked):
+                    self._renamed(lambda old, new: self._carry_note(checked, old, new))
+                    return copy
+        return self.state(catalog)
+
+    def _copy_still(self, checked: Checked) -> bool:
+        return self._states.note(self._key) == checked.note
+
+    def _carry_note(self, checked: Checked, old: str, new: str) -> None:
+        if old == checked.name and self._copy_still(checked):
+            self._states.keep_note(
+                self._key, {"list": new, "real_calls": checked.note["real_calls"]}
+            )
 
     def _noted(self, name: str | None) -> dict[str, Any] | None:
         """The note about the quick copy, while the list it was checked against is the list

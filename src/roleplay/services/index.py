@@ -18,7 +18,7 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Container, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, Protocol, TypeVar
@@ -77,13 +77,24 @@ class Snapshot(Reads, Protocol):
         ...
 
     def keep(self, origin: str, found: dict[str, Any]) -> None: ...
+    def carry(self, origin: str, found: dict[str, Any], before: list[list[int] | None]) -> bool:
+        """Keep `found` after this process's own writes, the index in step before them."""
+        ...
 
 
 class FolderMarks(Protocol):
     """The recordings folder's list and pending marks in a few stat calls (recording_files)."""
 
     def marks(self, skip: Collection[str]) -> dict[str, Any] | None: ...
-    def unchanged(self, marks: dict[str, Any]) -> bool: ...
+    def unchanged(self, marks: dict[str, Any], *, pending: bool = True) -> bool: ...
+    def carried(self, marks: dict[str, Any]) -> dict[str, Any] | None:
+        """`marks` after this process's own write (None: the list changed, a mark is left)."""
+        ...
+
+    def present(self, ids: Collection[str]) -> set[str]:
+        """Those of `ids` that are folders `RecordingFiles.folders` lists."""
+        ...
+
     def stamp(self, session_id: str) -> list[int] | None:
         """Size and time stamp of a folder's session file (None: none)."""
         ...
@@ -146,6 +157,16 @@ class Indexer:
         self._notice = notice
         self._told: set[str] = set()
         self._closed = False
+        # The in-step check kept beside the index, as this process found it still true before
+        # it wrote (origin, what was kept); while every write since only re-wrote sessions the
+        # index held (`_carries`), it holds after them too, and is kept again at close with the
+        # index file's new stamps: the next command need not list 8,000 folders to find out
+        # again (each `score last` wrote the index, so each listed them all).
+        self._base: tuple[str, dict[str, Any]] | None = None
+        self._carries = True
+        self._lent = False  # the index was handed out: others may write anything to it
+        self._renamed: list[Callable[[str, str], None]] = []
+        self._held_as_kept: Container[str] | None = None  # what `newest` says is held
 
     def close(self) -> None:
         """Let go of the index database now (its connections and engines), not whenever the
@@ -156,7 +177,8 @@ class Indexer:
             self._closed = True
             index, self._index = self._index, None
         if index is not None:
-            index.close()
+            index.close()  # a local index writes its log into the file now: stamps after it
+            self._carry()
 
     @property
     def closed(self) -> bool:
@@ -173,6 +195,11 @@ class Indexer:
     def index(self) -> SessionIndex:
         """The index, opened and caught up on first use (a damaged one is moved aside and
         built again). Raises IndexUnavailable, IndexClosed. Safe to call from several threads."""
+        self._lent = True  # whoever asks may write to it what this class cannot see
+        return self._opened()
+
+    def _opened(self) -> SessionIndex:
+        """`index()`, for this class's own reads and writes."""
         self._ensure_open()
         if self._index is None:
             with self._opening:
@@ -182,6 +209,7 @@ class Indexer:
                     try:
                         return self._open()
                     except IndexDamaged as exc:  # found while catching up
+                        self._carries = False
                         self.set_aside(exc)
                         return self._open()
         return self._index
@@ -201,6 +229,7 @@ class Indexer:
         """The index is damaged: close it and move it aside, so that the next use builds a
         new one from the recordings (the truth), and say so once. Raises IndexUnavailable
         (noted as the problem, and said) when it cannot be moved, or was already once."""
+        self._carries = False
         with self._opening:
             index, self._index = self._index, None
             if index is not None:
@@ -257,13 +286,27 @@ class Indexer:
 
     def catch_up(self) -> int:
         """Index what changed while the index was not being updated; return how many folders."""
-        index = self.index()
+        index = self._opened()
         origin = self.files.origin
-        local = set(self.files.folders())
-        known = index.known(origin)
-        todo = sorted((set(self.files.pending()) & local) | (local - known))
-        gone = sorted(known - local)
-        for id_ in set(self.files.pending()) - local:
+        quick = self._as_kept(origin)
+        if quick is not None:
+            # As kept: the index holds every folder but the unreadable ones, and none that is
+            # gone. What is left to do: the pending marks, and the unreadable folders again.
+            pending = set(self.files.pending())
+            assert self._marks is not None  # kept only with marks
+            local = self._marks.present(pending)
+            todo = sorted(local | set(quick))
+            gone: list[str] = []
+            pending -= local
+        else:
+            self._carries = False  # not known to be in step before: nothing to carry
+            local = set(self.files.folders())
+            known = index.known(origin)
+            pending = set(self.files.pending())
+            todo = sorted((pending & local) | (local - known))
+            gone = sorted(known - local)
+            pending -= local
+        for id_ in pending:
             self.files.clear_pending(id_)  # deleted before it was indexed
         problems: list[str] = []
         shown = self.progress if len(todo) > BATCH else None
@@ -308,11 +351,18 @@ class Indexer:
             return None
         return None if found is None else found[0]
 
-    def newest(self) -> tuple[set[str], tuple[str, datetime] | None] | None:
+    def newest(self) -> tuple[Container[str], tuple[str, datetime] | None] | None:
         """(the ids the index holds, its newest session's id and start) for this recordings
-        folder, after catching up; None when the index cannot be reached (read the folders)."""
+        folder, after catching up; None when the index cannot be reached (read the folders).
+        While the in-step check kept beside the index holds, the ids held are every folder
+        but those it names as not held (not asked of the index: 8,000 ids at 8,000)."""
         origin = self.files.origin
-        return self._caught_up(lambda index: (index.known(origin), index.newest(origin)))
+
+        def read(index: Reads) -> tuple[Container[str], tuple[str, datetime] | None]:
+            held = self._held_as_kept
+            return (index.known(origin) if held is None else held, index.newest(origin))
+
+        return self._caught_up(read)
 
     def _caught_up(self, read: Callable[[Reads], _T]) -> _T | None:
         """`read` from the index once it has caught up with the folders; None (and the
@@ -355,7 +405,7 @@ class Indexer:
             if found is not None:
                 return found[0]
         opened = self._index is not None
-        index = self.index()  # the first use catches up
+        index = self._opened()  # the first use catches up
         if opened:
             self.catch_up()
         return read(index)
@@ -379,8 +429,7 @@ class Indexer:
             return None
         assert self._marks is not None  # kept only with marks
         files = [self._marks.stamp(str(i)) for i in kept["unreadable"]]  # edited in place
-        whole = json.dumps([origin, kept, files], sort_keys=True)
-        return hashlib.sha256(whole.encode()).hexdigest()
+        return _named(origin, kept, files)
 
     def _still_kept(self, snapshot: Snapshot, origin: str) -> dict[str, Any] | None:
         """What was kept when the index was last found in step, while nothing changed since
@@ -393,8 +442,81 @@ class Indexer:
             and self._marks.unchanged(kept.get("folders") or {})
             and self._unreadable([str(i) for i in kept["unreadable"]])
         ):
+            if self._index is None and self._base is None:
+                self._base = (origin, kept)  # before this process wrote anything
             return kept
         return None
+
+    def _as_kept(self, origin: str) -> list[str] | None:
+        """The folders the index cannot hold (unreadable), when the index file and the folder
+        list are still as they were when it was last found in step, the pending marks aside
+        (the caller reads them); None otherwise. A few stat calls and a read-only look, where
+        finding it out again lists every folder (8,000 stat calls at 8,000 sessions)."""
+        if self._marks is None:
+            return None
+        snapshot = self._peek()
+        if snapshot is None:
+            return None
+        with snapshot:
+            kept = snapshot.kept(origin)
+        if (
+            kept is None
+            or not isinstance(kept.get("unreadable"), list)
+            or not self._marks.unchanged(kept.get("folders") or {}, pending=False)
+        ):
+            return None
+        if self._base is None or self._base[0] != origin:
+            self._base = (origin, kept)
+        elif self._base[1] != kept:  # another check than the one found before: not carried
+            self._carries = False
+        return [str(i) for i in kept["unreadable"]]
+
+    def when_renamed(self, told: Callable[[str, str], None]) -> None:
+        """`told(old, new)` when the list `steady` named `old` before this process wrote is
+        named `new` after it (at close): the list is the same but for what was written."""
+        self._renamed.append(told)
+
+    def _carry(self) -> None:
+        """At close: keep the in-step check again, with the index file's stamps after this
+        process's writes, when it held before them (`_base`) and they only re-wrote sessions
+        the index held (a re-score): the folder list unchanged, no pending mark left, the
+        damaged folders still damaged, nobody else handed the index, no catch-up beyond
+        pending marks and damaged folders."""
+        base, self._base = self._base, None
+        if base is None or not self._carries or self._lent or self._marks is None:
+            return
+        origin, kept = base
+        unreadable = [str(i) for i in kept.get("unreadable") or []]
+        if not isinstance(kept.get("index"), list) or not self._still_unreadable(unreadable):
+            return  # one was indexed since (repaired): the index holds another list
+        folders = self._marks.carried(kept.get("folders") or {})
+        snapshot = self._peek() if folders is not None else None
+        if snapshot is None:
+            return
+        with snapshot:
+            found: dict[str, Any] = {"folders": folders, "unreadable": unreadable}
+            if not snapshot.carry(origin, found, kept["index"]):
+                return
+            now = snapshot.kept(origin)
+        if now is None:
+            return
+        files = [self._marks.stamp(i) for i in unreadable]
+        old, new = _named(origin, kept, files), _named(origin, now, files)
+        for told in self._renamed:
+            told(old, new)
+
+    def _still_unreadable(self, ids: Sequence[str]) -> bool:
+        """Whether none of these folders can be read (as `_unreadable`, saying nothing: the
+        catch-up said it)."""
+        for id_ in ids:
+            try:
+                self.files.read(id_)
+            except BrokenRecording:
+                continue
+            except SessionNotFound:
+                return False
+            return False
+        return True
 
     def _in_step(self, read: Callable[[Reads], _T]) -> tuple[_T] | None:
         """(`read` from a snapshot of the index) when the index holds exactly the folders
@@ -415,8 +537,14 @@ class Indexer:
     def _answered(self, snapshot: Snapshot, read: Callable[[Reads], _T]) -> tuple[_T] | None:
         """`_in_step` on an open snapshot."""
         origin = self.files.origin
-        if self._still_kept(snapshot, origin) is not None:
-            return (read(snapshot),)  # neither the index nor the folder list changed since
+        kept = self._still_kept(snapshot, origin)
+        if kept is not None:  # neither the index nor the folder list changed since
+            idle = kept["folders"].get("idle")
+            self._held_as_kept = _AllBut({*kept["unreadable"], *(idle or ())})
+            try:
+                return (read(snapshot),)
+            finally:
+                self._held_as_kept = None
         local = set(self.files.folders())
         known = snapshot.known(origin)
         if set(self.files.pending()) & local or known - local:
@@ -469,7 +597,7 @@ class Indexer:
         return not problems
 
     def _synced(self, session_id: str) -> list[str]:
-        index = self.index()
+        index = self._opened()
         if session_id in self._caught_up_ids and session_id not in self.files.pending():
             # Indexed by the catch-up this very call ran (and not changed since).
             self._caught_up_ids.discard(session_id)
@@ -478,7 +606,7 @@ class Indexer:
 
     def identity(self) -> Identity:
         """Who the index sees (the database login and its role). Raises IndexUnavailable."""
-        return self.index().identity()
+        return self._opened().identity()
 
     def save_cards(self, rep: str, cards: Sequence[SkillCard]) -> bool:
         """After the rep's schedule was saved: index its cards. Never raises for an unreachable
@@ -487,7 +615,7 @@ class Indexer:
         if self.problem is not None:
             return False
         try:
-            self._repairing(lambda: self.index().save_cards(self.files.origin, rep, cards))
+            self._repairing(lambda: self._opened().save_cards(self.files.origin, rep, cards))
         except IndexUnavailable as exc:
             self._gave_up(exc)
             return False
@@ -503,7 +631,8 @@ class Indexer:
         return self._repairing(lambda: self._rebuilt(started, progress))
 
     def _rebuilt(self, started: float, progress: Progress | None) -> Rebuilt:
-        index = self.index()
+        self._carries = False
+        index = self._opened()
         origin = self.files.origin
         local = self.files.folders()
         problems: list[str] = []
@@ -537,7 +666,7 @@ class Indexer:
         `on_read(n)` is told every BATCH folders read (the catch-up shows its progress)."""
         if not ids:
             return []
-        index = index or self.index()
+        index = index or self._opened()
         problems: list[str] = []
         with self.files.lock(ids[0]):
             folders = []
@@ -559,6 +688,23 @@ class Indexer:
             for f in folders:
                 self.files.clear_pending(f.session_id)
         return problems
+
+
+class _AllBut(Container[str]):
+    """Every folder name but these (the index holds every folder the in-step check does
+    not name as unreadable or as a folder it does not hold)."""
+
+    def __init__(self, not_held: Collection[str]) -> None:
+        self._not = frozenset(not_held)
+
+    def __contains__(self, name: object) -> bool:
+        return name not in self._not
+
+
+def _named(origin: str, kept: dict[str, Any], files: list[list[int] | None]) -> str:
+    """The name `steady` gives the list while `kept` holds (`files`: the unreadable ones')."""
+    whole = json.dumps([origin, kept, files], sort_keys=True)
+    return hashlib.sha256(whole.encode()).hexdigest()
 
 
 def _sentence(text: str) -> str:
