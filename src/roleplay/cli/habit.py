@@ -91,9 +91,11 @@ def progress(
     # The text of all skills draws no day-by-day series and the latest points of each KPI
     # only: what the schedule's quick copy holds (no replay, no 8 MB parse at 8,000 sessions).
     summary = skill is None and not as_json
+    # That copy as plain views when it holds every session (no pydantic); else the Habit.
+    quick = services.quick_habit(rep) if summary else None
     try:
         result = build_progress(
-            services.habit(rep),
+            quick if quick is not None else services.habit(rep),
             services.catalog_summary(),
             skill,
             0 if summary else days,

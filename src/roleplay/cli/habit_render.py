@@ -295,15 +295,15 @@ def progress_text(p: Progress, detail: bool) -> str:
     if p.kpis:
         out += ["", "Numbers per session, oldest first:"]
         width = max(len(k.label) for k in p.kpis)
-        from roleplay.domain.kpis import tracked  # progress's models: not for `today`
+        from roleplay.domain.progress import KPI_ROWS  # progress's series: not for `today`
 
-        declared = {k.key: k for k in tracked()}
+        declared = {key: shape for key, _label, _better, shape in KPI_ROWS}
         for k in p.kpis:
             values = [x.value for x in k.points][-SPARK_POINTS:]
             lo, hi = min(values), max(values)
             last = values[-1]
             kpi = declared.get(k.key)
-            shown = kpi.text(last) if kpi else f"{last:g}"  # the overall score is no KPI
+            shown = kpi.format(last) if kpi else f"{last:g}"  # the overall score is no KPI
             better = f"  ({k.better} is better)" if k.better else ""
             out.append(f"  {k.label:<{width}}  {sparkline(values, lo, hi):<24} {shown}{better}")
     c = p.commitments

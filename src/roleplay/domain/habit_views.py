@@ -41,6 +41,7 @@ from roleplay.domain.plain_json import (
     _tuple,
     _when,
 )
+from roleplay.domain.practice_days import local_day
 
 STATE_FORMAT = 3  # domain/habit.py: 2: reviews carry the judge's evidence; 3: level estimates
 # skill_level.py's, for the estimate below and the queue (the test above pins them equal).
@@ -208,6 +209,10 @@ class PlainState(NamedTuple):
     cards: dict[str, PlainCard] = {}  # noqa: RUF012  (read-only)
     sessions: tuple[PlainEntry, ...] = ()
     checkpoints: dict[str, dict[int, PlainCard]] = {}  # noqa: RUF012  (read-only)
+
+    def practice_days(self, tz: tzinfo) -> list[date]:
+        """As HabitState.practice_days."""
+        return [local_day(e.started_at, tz) for e in self.sessions if e.practised]
 
 
 class PlainOpen(NamedTuple):

@@ -20,6 +20,8 @@ if TYPE_CHECKING:  # progress's series load for `progress` only (9 classes `toda
     from roleplay.domain.habit_views import PlainEntry, PlainOpen, PlainState
     from roleplay.domain.progress import CommitmentStats, KpiSeries, RealCalls, SkillProgress
     from roleplay.domain.scenario import Scenario
+    from roleplay.domain.scorecard import Scorecard
+    from roleplay.domain.shown_session import ShownCard
     from roleplay.services.catalog import Catalog
     from roleplay.services.catalog_summary import CatalogSummary
     from roleplay.services.daily_read import QuickHabit
@@ -276,6 +278,11 @@ def _split(items: list[QueueItem], goal: Goal) -> tuple[list[QueueItem], list[Qu
 # --- progress ----------------------------------------------------------------------------
 
 
+def calls(habit: AnyHabit) -> list[tuple[str, datetime, Scorecard | ShownCard]]:
+    """The rep's scored real calls (their scorecards: the models', or plain views)."""
+    return list(habit.real_calls())
+
+
 class UnknownSkill(RoleplayError):
     """Not in the workspace; the message names close matches."""
 
@@ -293,12 +300,12 @@ class Progress(NamedTuple):
     not_practised: tuple[str, ...]  # skills the workspace trains that the rep has not tried
     kpis: tuple[KpiSeries, ...]
     commitments: CommitmentStats
-    open_commitments: tuple[OpenCommitment, ...]
+    open_commitments: tuple[OpenCommitment | PlainOpen, ...]
     real_calls: RealCalls | None = None  # scored real calls, beside practice
 
 
 def progress(
-    habit: Habit,
+    habit: AnyHabit,
     catalog: AnyCatalog,
     skill: str | None = None,
     days: int = 90,
@@ -312,16 +319,19 @@ def progress(
 
     now = habit.clock.now()
     quick = days == 0 and points is not None and points <= RECENT_POINTS
-    state = habit.state_to_read(catalog) if quick else habit.state(catalog)
+    if quick:
+        state: AnyState = habit.state_to_read(catalog)
+    else:  # the day-by-day series and whole series: the whole state (the cli gives a Habit)
+        state = cast("Habit", habit).state(catalog)
     # Tens of thousands of points at 8,000 sessions, and no garbage cycles among them.
     with collector_paused():
         return _progress(habit, catalog, state, now, skill, days, points)
 
 
 def _progress(
-    habit: Habit,
+    habit: AnyHabit,
     catalog: AnyCatalog,
-    state: HabitState,
+    state: AnyState,
     now: datetime,
     skill: str | None,
     days: int,
@@ -352,6 +362,8 @@ def _progress(
         not_practised=tuple(sorted(({skill} if skill else trained) - known)),
         kpis=tuple(kpi_series(state, tz, points)) if skill is None else (),
         commitments=commitment_stats(state, tz),
-        open_commitments=tuple(habit.open_commitments(state=state)),
-        real_calls=real_calls(habit.real_calls(), state, tz) if skill is None else None,
+        open_commitments=tuple(habit.open_commitments(state=cast("Any", state))),
+        real_calls=real_calls(cast("Any", habit.real_calls()), state, tz)
+        if skill is None
+        else None,
     )
