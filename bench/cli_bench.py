@@ -189,6 +189,9 @@ def main() -> None:
     parser.add_argument("--before", type=Path, default=Path("/work/main/src"))
     parser.add_argument("--after", type=Path, default=REPO / "src")
     parser.add_argument("--instructions", action="store_true", help=__doc__.split("\n\n")[-1])
+    parser.add_argument(
+        "--commands", default=",".join(COMMANDS), help="Which, comma-separated (default: all)."
+    )
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="cli-bench-"))
     trees = {"before": args.before.resolve(), "after": args.after.resolve()}
@@ -222,7 +225,8 @@ def main() -> None:
               f"{'after ms':>9} {'x typer':>8}   CPU ms: {'typer':>6} {'before':>7} "
               f"{'x':>5} {'after':>6} {'x':>5}")  # fmt: skip
         counts: dict[str, tuple[float | None, float | None]] = {}
-        for name, argv in COMMANDS.items():
+        chosen = args.commands.split(",")
+        for name, argv in [(n, a) for n, a in COMMANDS.items() if n in chosen]:
             roleplay = [sys.executable, "-m", "roleplay", "--workspace", str(ws), *argv]
             for label in trees:  # compiled, and any first-use work done: not timed
                 run(roleplay, envs[label])
