@@ -295,9 +295,9 @@ def progress_text(p: Progress, detail: bool) -> str:
     if p.kpis:
         out += ["", "Numbers per session, oldest first:"]
         width = max(len(k.label) for k in p.kpis)
-        from roleplay.domain.progress import KPI_ROWS  # progress's series: not for `today`
+        from roleplay.domain.progress import kpi_rows  # progress's series: not for `today`
 
-        declared = {key: shape for key, _label, _better, shape in KPI_ROWS}
+        declared = {key: shape for key, _label, _better, shape in kpi_rows()}
         for k in p.kpis:
             values = [x.value for x in k.points][-SPARK_POINTS:]
             lo, hi = min(values), max(values)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from bisect import bisect_right
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING, NamedTuple, cast
@@ -21,7 +22,8 @@ if TYPE_CHECKING:  # the summary `progress` prints reads plain views (no pydanti
 # The overall score, followed like the KPIs (domain/kpis.py's table) and shown first.
 OVERALL = ("overall", "Overall score (1-5)", "higher")
 # kpis.tracked()'s (key, label, better, format), without the Kpis model (pydantic) that module
-# defines: `progress` reads only these (tests/test_readpath10_views.py pins them equal).
+# defines: what `progress` reads of the table when nothing has loaded it (its summary, from
+# plain views); tests/test_readpath10_views.py pins them equal to the table (see kpi_rows).
 KPI_ROWS: tuple[tuple[str, str, str | None, str], ...] = (
     ("talk_ratio_words", "Talk share by words", None, "{:.0%}"),
     ("talk_ratio_time", "Talk share by speaking time", None, "{:.0%}"),
@@ -169,8 +171,18 @@ def _skill(
     )
 
 
+def kpi_rows() -> tuple[tuple[str, str, str | None, str], ...]:
+    """The KPI table's (key, label, better, format): kpis.tracked() once that module is loaded
+    (whatever computed, validated or changed a KPI: the table is declared there), else its
+    copy KPI_ROWS (the summary `progress` prints from plain views, without pydantic)."""
+    table = sys.modules.get("roleplay.domain.kpis")
+    if table is None:
+        return KPI_ROWS
+    return tuple((k.key, k.label, k.better, k.format) for k in table.tracked())
+
+
 def _followed() -> list[tuple[str, str, str | None]]:
-    return [OVERALL, *((key, label, better) for key, label, better, _format in KPI_ROWS)]
+    return [OVERALL, *((key, label, better) for key, label, better, _format in kpi_rows())]
 
 
 def kpi_series(state: AnyState, tz: tzinfo, last: int | None = None) -> list[KpiSeries]:
