@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from bisect import bisect_right
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING, NamedTuple, cast
 
@@ -11,8 +12,8 @@ from roleplay.domain.habit_views import retrievability  # schedule.retrievabilit
 from roleplay.domain.practice_days import local_day
 
 if TYPE_CHECKING:  # the summary `progress` prints reads plain views (no pydantic, issue 18)
-    from roleplay.domain.habit import HabitState
-    from roleplay.domain.habit_views import PlainCard, PlainState
+    from roleplay.domain.habit import HabitState, PracticeEntry
+    from roleplay.domain.habit_views import PlainCard, PlainEntry, PlainState
     from roleplay.domain.schedule import SkillCard
     from roleplay.domain.scorecard import Scorecard
     from roleplay.domain.shown_session import ShownCard
@@ -109,8 +110,18 @@ def skill_progress(
     card = state.cards.get(skill)
     if card is None:
         return None
-    reviewed = [s for s in state.sessions if skill in s.levels]
-    shown = reviewed if last is None else reviewed[-last:] if last > 0 else []
+    sessions: Sequence[PracticeEntry | PlainEntry] = state.sessions
+    shown: list[PracticeEntry | PlainEntry] = []
+    if days <= 0 and last is not None:  # the latest few only: from the newest back (8,000)
+        for s in reversed(sessions):
+            if len(shown) >= last:
+                break
+            if skill in s.levels:
+                shown.append(s)
+        shown.reverse()
+    else:
+        reviewed = [s for s in sessions if skill in s.levels]
+        shown = reviewed if last is None else reviewed[-last:] if last > 0 else []
     levels = tuple(
         LevelPoint(
             s.id, local_day(s.started_at, tz), s.levels[skill], s.retrievability.get(skill, 0.0)
