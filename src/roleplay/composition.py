@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from roleplay.services.catalog import Catalog
     from roleplay.services.catalog_summary import CatalogSummary
     from roleplay.services.conversation_tests import PromptTexts
+    from roleplay.services.daily_read import QuickHabit
     from roleplay.services.end_of_call import EndOfCall
     from roleplay.services.engine import Conversation
     from roleplay.services.habit import Habit, HabitSettings
@@ -217,6 +218,34 @@ class Services:
     def habit(self, rep: str | None = None) -> Habit:
         """The rep's daily habit: schedule, today's queue, commitments, progress."""
         return build_habit(self, rep)
+
+    def quick_habit(self, rep: str | None = None) -> QuickHabit | None:
+        """`habit(rep)` as `roleplay today` reads it while the schedule's quick copy holds
+        every session: plain views, no pydantic (services/daily_read.py); else None."""
+        import zoneinfo
+
+        from roleplay.adapters.habit_copy import HabitCopies
+        from roleplay.services.daily_read import QuickSettings, quick_habit
+
+        settings = self.settings
+        name = settings.timezone or local_zone_name()
+        who = self.profile(rep).rep
+        return quick_habit(
+            rep=who,
+            key=f"{who}\n{self.workspace.root}",  # as build_habit
+            copies=HabitCopies(data_dir() / "habit"),
+            settings=QuickSettings(
+                tz=zoneinfo.ZoneInfo(name),
+                tz_name=name,
+                goal_drills=settings.daily_goal_drills,
+                goal_minutes=settings.daily_goal_minutes,
+                new_skills_per_day=settings.new_skills_per_day,
+            ),
+            clock=_PracticeClock(self.practice),
+            steady=self.indexer.steady,
+            records=self.records or (lambda: (None, self.practice.store.records())),
+            scorecard=self.scorecard_to_show,
+        )
 
     def team(self) -> Team:
         """Who is on a shared team index (the index itself holds the team's roles)."""

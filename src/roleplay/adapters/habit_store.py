@@ -20,17 +20,13 @@ It names the copy by its head, so a save makes it unused.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
-import os
-import re
 import secrets
-from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from roleplay.adapters.habit_copy import _MARK, COPY_FORMAT, HabitCopies, _copy_head
 from roleplay.atomic import write_atomic
 from roleplay.bulk import collector_paused
 from roleplay.domain.habit import STATE_FORMAT, HabitState
@@ -42,13 +38,6 @@ FOR_PROGRESS_ONLY: dict[str, object] = {
     "checkpoints": True,
     "sessions": {"__all__": {"evidence"}},
 }
-# What the copy keeps: 2 since it keeps each session's retrievability and the recent KPIs
-# (progress reads it); a copy cut by an earlier version is not used.
-COPY_FORMAT = 2
-# The head of a copy to read: its format, the schedule's mark and size (_copy_head), unique to
-# each save; a note about the copy names it by that.
-_HEAD = 128
-_MARK = re.compile(rb'\{"written": ?"([0-9a-f]{32})"')
 
 
 class _ToRead(BaseModel):
@@ -62,14 +51,8 @@ class _ToRead(BaseModel):
     state: HabitState
 
 
-class HabitFileStore:
-    def __init__(self, root: Path) -> None:
-        self.root = root
-
-    def path(self, key: str) -> Path:
-        name = re.sub(r"[^a-z0-9]+", "-", key.split("\n")[0].lower()).strip("-")[:40] or "rep"
-        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:10]
-        return self.root / f"{name}-{digest}.json"
+class HabitFileStore(HabitCopies):
+    """The schedule's files; the quick copy's plain read and its note are HabitCopies'."""
 
     def load(self, key: str) -> HabitState | None:
         path = self.path(key)
@@ -119,24 +102,13 @@ class HabitFileStore:
         light = state.model_dump_json(exclude=_to_read(state))  # type: ignore[arg-type]
         write_atomic(self.to_read_path(key), f"{_copy_head(written, size)}{light}}}")
 
-    def to_read_path(self, key: str) -> Path:
-        path = self.path(key)
-        return path.with_name(f"{path.name}.today")
-
     def load_to_read(self, key: str) -> HabitState | None:
         """The copy without what only progress plots, while it was cut from the schedule
         saved now; else None (the caller loads the whole schedule)."""
-        path = self.path(key)
-        try:
-            with path.open("rb") as f:
-                head = f.read(64)
-                size = os.fstat(f.fileno()).st_size
-            text = self.to_read_path(key).read_bytes()
-        except OSError:  # none yet (an older version saved the schedule), or unreadable
+        found = self._copy(key)
+        if found is None:
             return None
-        mark = _MARK.match(head)
-        if mark is None:
-            return None
+        written, size, text = found
         try:
             with collector_paused():
                 copy = _ToRead.model_validate_json(text)
@@ -144,34 +116,9 @@ class HabitFileStore:
             return None
         if copy.copy_format != COPY_FORMAT:
             return None  # cut by another version: may lack what is read from it now
-        if copy.written != mark.group(1).decode() or copy.size != size:
+        if copy.written != written or copy.size != size:
             return None  # cut from another schedule than the one saved now
         return copy.state if copy.state.format == STATE_FORMAT else None
-
-    def note_path(self, key: str) -> Path:
-        path = self.path(key)
-        return path.with_name(f"{path.name}.note")
-
-    def note(self, key: str) -> dict[str, Any] | None:
-        """The note kept about the copy to read, while it is that copy (by its head, which
-        names the schedule it was cut from); else None."""
-        try:
-            with self.to_read_path(key).open("rb") as f:
-                head = f.read(_HEAD).decode("utf-8", "replace")
-            note = json.loads(self.note_path(key).read_bytes())
-        except (OSError, ValueError):  # none yet, or damaged: as if none
-            return None
-        if not isinstance(note, dict) or note.get("copy") != head:
-            return None
-        return note
-
-    def keep_note(self, key: str, note: dict[str, Any]) -> None:
-        try:
-            with self.to_read_path(key).open("rb") as f:
-                head = f.read(_HEAD).decode("utf-8", "replace")
-            write_atomic(self.note_path(key), json.dumps({**note, "copy": head}))
-        except OSError as exc:  # a cache: read-only data folder, or no copy
-            log.info("%s: no note kept (%s)", self.note_path(key), exc.strerror or exc)
 
     def save(self, key: str, state: HabitState) -> None:
         """Atomic. A cache: when the data folder cannot be written (read-only, full) the
@@ -192,11 +139,6 @@ class HabitFileStore:
                 path,
                 exc.strerror or exc,
             )
-
-
-def _copy_head(written: str, size: int) -> str:
-    """The start of the copy to read: what it is and which schedule it was cut from."""
-    return f'{{"copy_format":{COPY_FORMAT},"written":"{written}","size":{size},"state":'
 
 
 def _to_read(state: HabitState) -> dict[str, object]:

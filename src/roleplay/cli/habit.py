@@ -40,11 +40,17 @@ def today(
     from roleplay.services.daily import today as build_today
 
     services = build_services()
-    habit = services.habit(rep)
     catalog = services.catalog_summary()  # the facts `today` shows: no scenario models
-    if rebuild:
-        habit.rebuild(catalog)
-    result = build_today(habit, catalog)
+    # The schedule's quick copy as plain views when it holds every session (no pydantic);
+    # else the Habit, which syncs the schedule with the recordings (and rebuilds it).
+    quick = None if rebuild else services.quick_habit(rep)
+    if quick is not None:
+        result = build_today(quick, catalog)
+    else:
+        habit = services.habit(rep)
+        if rebuild:
+            habit.rebuild(catalog)
+        result = build_today(habit, catalog)
     assigned, problem = _assigned(services, rep)
     if assigned:  # the assignments' views load for a rep who has some (a rep alone has none)
         from roleplay.presentation.assignments import progress_json, today_lines
@@ -85,9 +91,11 @@ def progress(
     # The text of all skills draws no day-by-day series and the latest points of each KPI
     # only: what the schedule's quick copy holds (no replay, no 8 MB parse at 8,000 sessions).
     summary = skill is None and not as_json
+    # That copy as plain views when it holds every session (no pydantic); else the Habit.
+    quick = services.quick_habit(rep) if summary else None
     try:
         result = build_progress(
-            services.habit(rep),
+            quick if quick is not None else services.habit(rep),
             services.catalog_summary(),
             skill,
             0 if summary else days,

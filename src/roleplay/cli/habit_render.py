@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from roleplay.cli.render import clock, wrap
-from roleplay.domain.commitment import Commitment
-from roleplay.domain.habit import Goal, Streak
-from roleplay.domain.kpis import tracked
+from roleplay.domain.habit_views import PlainCommitment
+from roleplay.domain.practice_days import Goal, Streak
 from roleplay.domain.text import printable
 from roleplay.presentation.format import reminder as reminder  # the CLI's brief shows it too
 from roleplay.presentation.format import skill_name as skill_name
 from roleplay.services.daily import Progress, QueueItem, Today
-from roleplay.services.habit import OpenCommitment
+
+if TYPE_CHECKING:  # `today` reads plain views (no pydantic): the models are types here
+    from roleplay.domain.commitment import Commitment
+    from roleplay.domain.habit_views import PlainOpen
+    from roleplay.services.habit import OpenCommitment
 
 BARS = "▁▂▃▄▅▆▇█"
 QUOTES = "\"'\u201c\u201d"
@@ -218,11 +221,15 @@ def item_json(i: QueueItem) -> dict[str, Any]:
     }
 
 
-def commitment_json(c: Commitment, made_in: str | None = None) -> dict[str, Any]:
+def commitment_json(c: Commitment | PlainCommitment, made_in: str | None = None) -> dict[str, Any]:
+    if isinstance(c, PlainCommitment):  # a plain view (`today`): the model writes its JSON
+        from roleplay.domain.commitment import Commitment
+
+        c = Commitment.model_validate(c._asdict())
     return {**c.model_dump(mode="json"), **({"made_in": made_in} if made_in else {})}
 
 
-def open_json(found: Sequence[OpenCommitment]) -> list[dict[str, Any]]:
+def open_json(found: Sequence[OpenCommitment | PlainOpen]) -> list[dict[str, Any]]:
     return [commitment_json(o.commitment, o.made_in) for o in found]
 
 
@@ -288,13 +295,15 @@ def progress_text(p: Progress, detail: bool) -> str:
     if p.kpis:
         out += ["", "Numbers per session, oldest first:"]
         width = max(len(k.label) for k in p.kpis)
-        declared = {k.key: k for k in tracked()}
+        from roleplay.domain.progress import kpi_rows  # progress's series: not for `today`
+
+        declared = {key: shape for key, _label, _better, shape in kpi_rows()}
         for k in p.kpis:
             values = [x.value for x in k.points][-SPARK_POINTS:]
             lo, hi = min(values), max(values)
             last = values[-1]
             kpi = declared.get(k.key)
-            shown = kpi.text(last) if kpi else f"{last:g}"  # the overall score is no KPI
+            shown = kpi.format(last) if kpi else f"{last:g}"  # the overall score is no KPI
             better = f"  ({k.better} is better)" if k.better else ""
             out.append(f"  {k.label:<{width}}  {sparkline(values, lo, hi):<24} {shown}{better}")
     c = p.commitments

@@ -17,89 +17,23 @@ lowers the review by up to half a level (see domain/schedule.py).
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import date, datetime, tzinfo
-from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from roleplay.domain.commitment import Commitment
+from roleplay.domain.habit_views import STATE_FORMAT as STATE_FORMAT  # older: rebuilt
+from roleplay.domain.practice_days import REST_DAYS as REST_DAYS
+from roleplay.domain.practice_days import Goal as Goal
+from roleplay.domain.practice_days import Streak as Streak
+from roleplay.domain.practice_days import local_day as local_day
+from roleplay.domain.practice_days import streak as streak
 from roleplay.domain.schedule import EvidenceStrength, SkillCard, showing
 from roleplay.domain.scorecard import CommitmentCheck, CriterionScore, Scorecard
 from roleplay.domain.skill_level import Levels
 
-REST_DAYS = 2
-STATE_FORMAT = 3  # 2: reviews carry the judge's evidence; 3: level estimates; older: rebuilt
 CHECKPOINT_EVERY = 100  # reviews of a skill between two kept cards (HabitState.checkpoints)
-
-
-def local_day(at: datetime, tz: tzinfo) -> date:
-    if at.tzinfo is None:
-        raise ValueError(f"time must be timezone-aware, got {at.isoformat()}")
-    return at.astimezone(tz).date()
-
-
-class Streak(NamedTuple):
-    current: int  # practice days in the current streak, today included when practised
-    best: int
-    total_days: int
-    practised_today: bool
-    last_day: date | None
-    missed: int  # whole days without practice between the last practice day and today
-
-    @property
-    def paused(self) -> bool:
-        """Alive, but with a missed day or more since the last practice."""
-        return self.current > 0 and not self.practised_today and self.missed > 0
-
-
-def streak(days: Iterable[date], today: date, rest_days: int = REST_DAYS) -> Streak:
-    practised = sorted({d for d in days if d <= today})
-    if not practised:
-        return Streak(0, 0, 0, False, None, 0)
-    runs: list[int] = [1]
-    for before, after in itertools.pairwise(practised):
-        if (after - before).days - 1 > rest_days:
-            runs.append(1)
-        else:
-            runs[-1] += 1
-    last = practised[-1]
-    missed = max(0, (today - last).days - 1) if last != today else 0
-    alive = last == today or missed <= rest_days
-    return Streak(
-        current=runs[-1] if alive else 0,
-        best=max(runs),
-        total_days=len(practised),
-        practised_today=last == today,
-        last_day=last,
-        missed=missed,
-    )
-
-
-class Goal(NamedTuple):
-    """Today's goal in drills (a drill or a whole call counts as one) and/or minutes; 0 = unset."""
-
-    drills: int
-    minutes: int
-    drills_done: int
-    minutes_done: float
-
-    @property
-    def set(self) -> bool:
-        return self.drills > 0 or self.minutes > 0
-
-    @property
-    def met(self) -> bool:
-        return self.set and self.drills_left == 0 and self.minutes_left == 0
-
-    @property
-    def drills_left(self) -> int:
-        return max(0, self.drills - self.drills_done)
-
-    @property
-    def minutes_left(self) -> float:
-        return max(0.0, self.minutes - self.minutes_done)
 
 
 def evidence_of(score: CriterionScore) -> EvidenceStrength:

@@ -2,17 +2,40 @@
 
 from __future__ import annotations
 
+import sys
 from bisect import bisect_right
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta, tzinfo
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, cast
 
-from roleplay.domain.habit import HabitState, local_day
-from roleplay.domain.kpis import tracked
-from roleplay.domain.schedule import SkillCard, retrievability, review
-from roleplay.domain.scorecard import Scorecard
+from roleplay.domain.habit_views import retrievability  # schedule.retrievability's figure
+from roleplay.domain.practice_days import local_day
+
+if TYPE_CHECKING:  # the summary `progress` prints reads plain views (no pydantic, issue 18)
+    from roleplay.domain.habit import HabitState, PracticeEntry
+    from roleplay.domain.habit_views import PlainCard, PlainEntry, PlainState
+    from roleplay.domain.schedule import SkillCard
+    from roleplay.domain.scorecard import Scorecard
+    from roleplay.domain.shown_session import ShownCard
+
+    AnyState = HabitState | PlainState
 
 # The overall score, followed like the KPIs (domain/kpis.py's table) and shown first.
 OVERALL = ("overall", "Overall score (1-5)", "higher")
+# kpis.tracked()'s (key, label, better, format), without the Kpis model (pydantic) that module
+# defines: what `progress` reads of the table when nothing has loaded it (its summary, from
+# plain views); tests/test_readpath10_views.py pins them equal to the table (see kpi_rows).
+KPI_ROWS: tuple[tuple[str, str, str | None, str], ...] = (
+    ("talk_ratio_words", "Talk share by words", None, "{:.0%}"),
+    ("talk_ratio_time", "Talk share by speaking time", None, "{:.0%}"),
+    ("questions_open", "Open questions", "higher", "{:.0f}"),
+    ("questions_closed", "Closed questions", None, "{:.0f}"),
+    ("fillers_per_100_words", "Fillers per 100 words", "lower", "{:.1f}"),
+    ("longest_monologue_words", "Longest monologue (words)", "lower", "{:.0f}"),
+    ("words_per_minute", "Pace (words per minute)", None, "{:.0f}"),
+    ("avg_response_latency", "Response latency (seconds)", "lower", "{:.1f}"),
+    ("interruptions", "Interruptions", "lower", "{:.0f}"),
+)
 # The latest points of a series that `roleplay progress` draws (a sparkline's width); the
 # schedule's quick copy keeps the KPIs of the sessions they come from (recent_kpi_sessions).
 RECENT_POINTS = 24
@@ -74,7 +97,7 @@ class CommitmentStats(NamedTuple):
 
 
 def skill_progress(
-    state: HabitState,
+    state: AnyState,
     skill: str,
     now: datetime,
     tz: tzinfo,
@@ -87,8 +110,18 @@ def skill_progress(
     card = state.cards.get(skill)
     if card is None:
         return None
-    reviewed = [s for s in state.sessions if skill in s.levels]
-    shown = reviewed if last is None else reviewed[-last:] if last > 0 else []
+    sessions: Sequence[PracticeEntry | PlainEntry] = state.sessions
+    shown: list[PracticeEntry | PlainEntry] = []
+    if days <= 0 and last is not None:  # the latest few only: from the newest back (8,000)
+        for s in reversed(sessions):
+            if len(shown) >= last:
+                break
+            if skill in s.levels:
+                shown.append(s)
+        shown.reverse()
+    else:
+        reviewed = [s for s in sessions if skill in s.levels]
+        shown = reviewed if last is None else reviewed[-last:] if last > 0 else []
     levels = tuple(
         LevelPoint(
             s.id, local_day(s.started_at, tz), s.levels[skill], s.retrievability.get(skill, 0.0)
@@ -98,23 +131,28 @@ def skill_progress(
     today = local_day(now, tz)
     if days <= 0:  # no day-by-day series asked for: nothing to replay
         return _skill(card, skill, now, tz, levels, ())
-    first = max(local_day(reviewed[0].started_at, tz), today - timedelta(days=days - 1))
+    from roleplay.domain.schedule import review  # a replay: the scheduler and its models
+
+    # A replay reads what only the whole state holds (each review's evidence, checkpoints).
+    whole = cast("HabitState", state)
+    reviews = [s for s in whole.sessions if skill in s.levels]
+    first = max(local_day(reviews[0].started_at, tz), today - timedelta(days=days - 1))
     daily: list[DayPoint] = []
     replayed: SkillCard | None = None
     # From the last card kept before the first day's end (its reviews all came earlier, and
     # it is what replaying them gives), not from the first review.
     nxt = 0  # the next review to replay
     first_end = min(datetime.combine(first + timedelta(days=1), time(), tz), now)
-    before = bisect_right([s.ended_at for s in reviewed], first_end)
-    kept = [n for n in state.checkpoints.get(skill, {}) if n <= before]
+    before = bisect_right([s.ended_at for s in reviews], first_end)
+    kept = [n for n in whole.checkpoints.get(skill, {}) if n <= before]
     if kept:
         nxt = max(kept)
-        replayed = state.checkpoints[skill][nxt]
+        replayed = whole.checkpoints[skill][nxt]
     day = first
     while day <= today:
         end = min(datetime.combine(day + timedelta(days=1), time(), tz), now)
-        while nxt < len(reviewed) and reviewed[nxt].ended_at <= end:
-            s = reviewed[nxt]
+        while nxt < len(reviews) and reviews[nxt].ended_at <= end:
+            s = reviews[nxt]
             nxt += 1
             replayed = review(replayed, skill, s.levels[skill], s.ended_at, s.evidence.get(skill))
         if replayed is not None:
@@ -124,7 +162,7 @@ def skill_progress(
 
 
 def _skill(
-    card: SkillCard,
+    card: SkillCard | PlainCard,
     skill: str,
     now: datetime,
     tz: tzinfo,
@@ -144,11 +182,21 @@ def _skill(
     )
 
 
+def kpi_rows() -> tuple[tuple[str, str, str | None, str], ...]:
+    """The KPI table's (key, label, better, format): kpis.tracked() once that module is loaded
+    (whatever computed, validated or changed a KPI: the table is declared there), else its
+    copy KPI_ROWS (the summary `progress` prints from plain views, without pydantic)."""
+    table = sys.modules.get("roleplay.domain.kpis")
+    if table is None:
+        return KPI_ROWS
+    return tuple((k.key, k.label, k.better, k.format) for k in table.tracked())
+
+
 def _followed() -> list[tuple[str, str, str | None]]:
-    return [OVERALL, *((k.key, k.label, k.better) for k in tracked())]
+    return [OVERALL, *((key, label, better) for key, label, better, _format in kpi_rows())]
 
 
-def kpi_series(state: HabitState, tz: tzinfo, last: int | None = None) -> list[KpiSeries]:
+def kpi_series(state: AnyState, tz: tzinfo, last: int | None = None) -> list[KpiSeries]:
     """Each KPI (and the overall score) per practised session, oldest first; `last`: only
     the latest that many points of each (what a sparkline shows; tens of thousands of points
     at 8,000 sessions otherwise)."""
@@ -195,7 +243,7 @@ def recent_kpi_sessions(state: HabitState, last: int = RECENT_POINTS) -> set[str
     return found
 
 
-def commitment_stats(state: HabitState, tz: tzinfo) -> CommitmentStats:
+def commitment_stats(state: AnyState, tz: tzinfo) -> CommitmentStats:
     points = tuple(
         CommitmentPoint(s.id, local_day(s.started_at, tz), c.commitment, c.kept)
         for s in state.sessions
@@ -227,7 +275,7 @@ class RealCalls(NamedTuple):
 
 
 def real_calls(
-    calls: list[tuple[str, datetime, Scorecard]], state: HabitState, tz: tzinfo
+    calls: list[tuple[str, datetime, Scorecard | ShownCard]], state: AnyState, tz: tzinfo
 ) -> RealCalls:
     """`calls`: (session id, started at, scorecard) of the rep's real calls, oldest first."""
     overall = [c.overall for _, _, c in calls if c.overall is not None]

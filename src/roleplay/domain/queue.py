@@ -53,14 +53,32 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, Protocol
 
-from roleplay.domain.schedule import SkillCard, is_due, retrievability
-from roleplay.domain.skill_level import NEW_SD, SHOWING_SD, Estimate, Levels
+# The cards and level estimate may be the models (domain/schedule.py, skill_level.py) or the
+# plain views `roleplay today` reads (domain/habit_views.py: no pydantic, issue 18); the
+# retrievability is the same FSRS figure for both (tests/test_readpath10_views.py).
+from roleplay.domain.habit_views import NEW_SD, SHOWING_SD, retrievability
 from roleplay.domain.variation import draw_choices
 
 if TYPE_CHECKING:  # `today` reads the catalog's summary: the scenario models stay unloaded
+    from roleplay.domain.habit_views import PlainCard, PlainLevels
     from roleplay.domain.scenario import Scenario
+    from roleplay.domain.schedule import SkillCard as ModelCard
+    from roleplay.domain.skill_level import Levels as ModelLevels
+
+    SkillCard = ModelCard | PlainCard
+    Levels = ModelLevels | PlainLevels
+
+
+class Estimate(Protocol):
+    """skill_level.Estimate (or its plain twin): a level and how unsure it is."""
+
+    @property
+    def level(self) -> float: ...
+    @property
+    def spread(self) -> float: ...
+
 
 PASS_LEVEL = 3.0  # the rubrics' pass level
 # A skill expected below this today is due, whatever FSRS says: within one showing's spread
@@ -182,7 +200,7 @@ def _due(need: Need, today: date, tz: tzinfo) -> bool:
         return True
     card = need.card
     assert card is not None  # a practised skill
-    if not is_due(card, today, tz):
+    if card.due_day(tz) > today:  # schedule.is_due: not due by FSRS
         return False
     if need.level is None or need.margin < SURE_ABOVE:
         return True

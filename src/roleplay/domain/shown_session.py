@@ -15,18 +15,26 @@ before; only a file the models would take unchanged is read this way.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, TypeVar
 
-from roleplay.domain import text as txt
-
-
-class Unexpected(Exception):
-    """Something the plain read does not take as is: the validating read decides."""
-
+from roleplay.domain.plain_json import (
+    REQUIRED,
+    _bool,
+    _float,
+    _int,
+    _level,
+    _mapping,
+    _object,
+    _one_of,
+    _optional,
+    _setting,
+    _str,
+    _text,
+    _tuple,
+    _when,
+)
+from roleplay.domain.plain_json import Unexpected as Unexpected  # what the file store catches
 
 # --- the views -----------------------------------------------------------------------------
 
@@ -186,124 +194,7 @@ class ShownCard:
     commitments: tuple[ShownCheck, ...] = ()
 
 
-# --- the checks: exactly the JSON the models take unchanged ----------------------------------
-
-Check = Callable[[Any], Any]
-REQUIRED = object()
-V = TypeVar("V")
-
-
-def _str(v: Any) -> str:
-    if type(v) is str:
-        return v
-    raise Unexpected
-
-
-def _int(v: Any) -> int:
-    if type(v) is int:  # not a bool, not 3.0 (the model's rules for those: its own read)
-        return v
-    raise Unexpected
-
-
-def _float(v: Any) -> float:
-    if type(v) is float:
-        return v
-    if type(v) is int:
-        return float(v)  # as the model: a float field holds a float
-    raise Unexpected
-
-
-def _bool(v: Any) -> bool:
-    if type(v) is bool:
-        return v
-    raise Unexpected
-
-
-def _optional(check: Check) -> Check:
-    return lambda v: None if v is None else check(v)
-
-
-def _tuple(check: Check) -> Check:
-    def read(v: Any) -> tuple[Any, ...]:
-        if type(v) is not list:
-            raise Unexpected
-        return tuple(check(x) for x in v)
-
-    return read
-
-
-def _mapping(check: Check) -> Check:
-    def read(v: Any) -> dict[str, Any]:
-        if type(v) is not dict:
-            raise Unexpected
-        return {k: check(x) for k, x in v.items()}
-
-    return read
-
-
-def _one_of(*allowed: str) -> Check:
-    def read(v: Any) -> str:
-        if type(v) is str and v in allowed:
-            return v
-        raise Unexpected
-
-    return read
-
-
-def _level(low: int, high: int | None = None) -> Check:
-    def read(v: Any) -> int:
-        n = _int(v)
-        if n < low or (high is not None and n > high):
-            raise Unexpected
-        return n
-
-    return read
-
-
-def _setting(v: Any) -> str | int | float | bool | None:
-    if v is None or type(v) in (str, int, float, bool):
-        return v  # type: ignore[no-any-return]
-    raise Unexpected
-
-
-# The one form the app writes (pydantic's): 2026-01-05T09:00:00Z, with optional fractions
-# or an offset. Any other form goes to the model, which decides what it means.
-_WHEN = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?(Z|[+-]\d\d:\d\d)?\Z", re.ASCII)
-
-
-def _when(v: Any) -> datetime:
-    if type(v) is not str or not _WHEN.match(v):
-        raise Unexpected
-    try:
-        return datetime.fromisoformat(v)
-    except ValueError:  # 2026-02-30: the model's message
-        raise Unexpected from None
-
-
-def _text(v: Any) -> str:
-    try:
-        return txt.valid_text(_str(v))
-    except ValueError:
-        raise Unexpected from None
-
-
-def _object(cls: type[V], spec: dict[str, tuple[Check, Any]]) -> Callable[[Any], V]:
-    """A JSON object as `cls`: every field of `spec` checked, a missing one takes its default
-    (REQUIRED: none), other keys ignored (as the models: extra="ignore")."""
-
-    def read(v: Any) -> V:
-        if type(v) is not dict:
-            raise Unexpected
-        values = {}
-        for name, (check, default) in spec.items():
-            if name in v:
-                values[name] = check(v[name])
-            elif default is REQUIRED:
-                raise Unexpected
-        return cls(**values)
-
-    return read
-
+# --- the checks: exactly the JSON the models take unchanged (domain/plain_json.py) -----------
 
 _EVIDENCE = _object(
     ShownEvidence,
@@ -330,6 +221,19 @@ read_turn = _object(
         "tags": (_tuple(_str), ()),
         "audio": (_optional(_str), None),
         "timings": (_mapping(_float), None),
+    },
+)
+read_commitment = _object(
+    ShownCommitment,
+    {
+        "text": (_text, REQUIRED),
+        "suggested": (_str, REQUIRED),
+        "skill": (_str, REQUIRED),
+        "criterion": (_str, REQUIRED),
+        "criterion_name": (_str, REQUIRED),
+        "rubric": (_str, REQUIRED),
+        "level": (_optional(_int), REQUIRED),
+        "made_at": (_when, REQUIRED),
     },
 )
 read_record = _object(
@@ -364,24 +268,7 @@ read_record = _object(
             ),
             None,
         ),
-        "commitment": (
-            _optional(
-                _object(
-                    ShownCommitment,
-                    {
-                        "text": (_text, REQUIRED),
-                        "suggested": (_str, REQUIRED),
-                        "skill": (_str, REQUIRED),
-                        "criterion": (_str, REQUIRED),
-                        "criterion_name": (_str, REQUIRED),
-                        "rubric": (_str, REQUIRED),
-                        "level": (_optional(_int), REQUIRED),
-                        "made_at": (_when, REQUIRED),
-                    },
-                )
-            ),
-            None,
-        ),
+        "commitment": (_optional(read_commitment), None),
     },
 )
 _CRITERION = _object(
@@ -401,7 +288,7 @@ _CRITERION = _object(
         "samples": (_tuple(_int), ()),
     },
 )
-_CHECK = _object(
+read_check = _object(
     ShownCheck,
     {
         "commitment": (_str, REQUIRED),
@@ -459,6 +346,6 @@ read_card = _object(
         "kpis": (_KPIS, REQUIRED),
         "notes": (_tuple(_str), ()),
         "samples": (_int, 1),
-        "commitments": (_tuple(_CHECK), ()),
+        "commitments": (_tuple(read_check), ()),
     },
 )

@@ -4,25 +4,35 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta, tzinfo
-from typing import TYPE_CHECKING, NamedTuple, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from roleplay.bulk import collector_paused
 from roleplay.domain import queue as q
-from roleplay.domain.habit import Goal, HabitState, Streak, local_day, streak
-from roleplay.domain.schedule import retrievability
+from roleplay.domain.habit_views import retrievability
+from roleplay.domain.practice_days import Goal, Streak, local_day, streak
 from roleplay.domain.suggest import unknown_reference
 from roleplay.errors import RoleplayError
-from roleplay.services.habit import Habit, OpenCommitment
 
 if TYPE_CHECKING:  # progress's series load for `progress` only (9 classes `today` never uses)
+    from roleplay.domain.habit import HabitState, PracticeEntry
+    from roleplay.domain.habit_views import PlainEntry, PlainOpen, PlainState
     from roleplay.domain.progress import CommitmentStats, KpiSeries, RealCalls, SkillProgress
     from roleplay.domain.scenario import Scenario
+    from roleplay.domain.scorecard import Scorecard
+    from roleplay.domain.shown_session import ShownCard
     from roleplay.services.catalog import Catalog
     from roleplay.services.catalog_summary import CatalogSummary
+    from roleplay.services.daily_read import QuickHabit
+    from roleplay.services.habit import Habit, OpenCommitment
 
     # The commands read the summary (no scenario models loaded); the app has the catalog.
     AnyCatalog = Catalog | CatalogSummary
+    # `roleplay today` reads the schedule's quick copy as plain views when it can (no
+    # pydantic: services/daily_read.py); else the Habit and its models, as the app does.
+    AnyHabit = Habit | QuickHabit
+    AnyState = HabitState | PlainState
 
 # A scenario made from a real call (domain/call_drill.py DRILL_PREFIX; that module, with the
 # rubric and transcript models it needs, is not loaded to read one constant).
@@ -72,7 +82,7 @@ class Today(NamedTuple):
     plan: tuple[QueueItem, ...]  # enough to meet today's goal, most urgent first
     more: tuple[QueueItem, ...]  # also due or new today, beyond the goal
     upcoming: tuple[tuple[str, date], ...]  # the next skills to come due
-    commitments: tuple[OpenCommitment, ...]
+    commitments: tuple[OpenCommitment | PlainOpen, ...]
     untrainable: tuple[str, ...]  # due skills that no scenario in the workspace trains
     skills_known: int  # skills practised at least once
     skills_total: int  # skills the workspace's scenarios train
@@ -110,23 +120,24 @@ def introduction_order(opts: dict[str, list[q.Option]]) -> list[str]:
     return sorted(opts, key=lambda skill: (min(o.difficulty for o in opts[skill]), skill))
 
 
-def today(habit: Habit, catalog: AnyCatalog) -> Today:
+def today(habit: AnyHabit, catalog: AnyCatalog) -> Today:
     settings = habit.settings
     tz = settings.tz
     now = habit.clock.now()
     day = local_day(now, tz)
     state = habit.state_to_read(catalog)  # not the KPIs, evidence, checkpoints progress plots
+    sessions: Sequence[PracticeEntry | PlainEntry] = state.sessions
     # Each session's local day, worked out once (at 8,000 sessions the four uses below each
     # converting every start time took ~30k time-zone conversions): as HabitState.done_on,
     # first_practised and practice_days.
-    days = [local_day(e.started_at, tz) for e in state.sessions]
-    on_day = [e for e, d in zip(state.sessions, days, strict=True) if d == day]
+    days = [local_day(e.started_at, tz) for e in sessions]
+    on_day = [e for e, d in zip(sessions, days, strict=True) if d == day]
     practised = [e for e in on_day if e.practised]
     done, minutes = len(practised), round(sum(e.minutes for e in practised), 1)
     goal = Goal(settings.goal_drills, settings.goal_minutes, done, minutes)
     opts = options(catalog)
     first: dict[str, date] = {}
-    for e, d in zip(state.sessions, days, strict=True):
+    for e, d in zip(sessions, days, strict=True):
         for skill in e.levels:
             first.setdefault(skill, d)
     introduced_today = sum(1 for d in first.values() if d == day)
@@ -148,10 +159,12 @@ def today(habit: Habit, catalog: AnyCatalog) -> Today:
         wanted += q.ahead(introduction_order(opts), state.cards, now, day, tz, state.levels)[
             : max(0, want - len(wanted))
         ]
-    recent = [
-        q.Past(e.scenario, e.drill, e.language) for e in reversed(state.sessions) if e.practised
-    ][: q.RECENT]
-    open_by_skill = {o.commitment.skill: o for o in habit.open_commitments(state=state)}
+    recent = [q.Past(e.scenario, e.drill, e.language) for e in reversed(sessions) if e.practised][
+        : q.RECENT
+    ]
+    # Each habit reads the state it gave (the models', or the plain views).
+    opened = habit.open_commitments(state=cast("Any", state))
+    open_by_skill = {o.commitment.skill: o for o in opened}
     items = [
         _item(p, catalog, state, day, tz, open_by_skill.get(p.need.skill))
         for p in q.plan(wanted, opts, recent, unpractised=set(opts) - set(state.cards))
@@ -166,7 +179,7 @@ def today(habit: Habit, catalog: AnyCatalog) -> Today:
         rep=habit.rep,
         day=day,
         timezone=settings.tz_name,
-        streak=streak([d for e, d in zip(state.sessions, days, strict=True) if e.practised], day),
+        streak=streak([d for e, d in zip(sessions, days, strict=True) if e.practised], day),
         goal=goal,
         plan=tuple(plan),
         more=tuple(more),
@@ -182,8 +195,8 @@ REAL_CALL_DAYS = 14  # a weak moment of a real call this recent brings its skill
 
 
 def _from_real_calls(
-    habit: Habit,
-    state: HabitState,
+    habit: AnyHabit,
+    state: AnyState,
     opts: dict[str, list[q.Option]],
     now: datetime,
 ) -> list[q.Need]:
@@ -212,15 +225,16 @@ def _from_real_calls(
 def _item(
     p: q.Pick,
     catalog: AnyCatalog,
-    state: HabitState,
+    state: AnyState,
     day: date,
     tz: tzinfo,
-    open_c: OpenCommitment | None,
+    open_c: OpenCommitment | PlainOpen | None,
 ) -> QueueItem:
     o = p.option
     scenario = catalog.scenarios[o.scenario].scenario
     pinned = dict(scenario.drill(o.drill).pinned) if o.drill else {}
-    seen = [e.variation for e in reversed(state.sessions) if e.scenario == o.scenario]
+    entries: Sequence[PracticeEntry | PlainEntry] = state.sessions
+    seen = [e.variation for e in reversed(entries) if e.scenario == o.scenario]
     # The summary's facts carry what drawing a variation reads (ids, weights), under the
     # model's names (tests/test_catalog_summary.py draws both alike).
     model = cast("Scenario", scenario)
@@ -264,6 +278,11 @@ def _split(items: list[QueueItem], goal: Goal) -> tuple[list[QueueItem], list[Qu
 # --- progress ----------------------------------------------------------------------------
 
 
+def calls(habit: AnyHabit) -> list[tuple[str, datetime, Scorecard | ShownCard]]:
+    """The rep's scored real calls (their scorecards: the models', or plain views)."""
+    return list(habit.real_calls())
+
+
 class UnknownSkill(RoleplayError):
     """Not in the workspace; the message names close matches."""
 
@@ -281,12 +300,12 @@ class Progress(NamedTuple):
     not_practised: tuple[str, ...]  # skills the workspace trains that the rep has not tried
     kpis: tuple[KpiSeries, ...]
     commitments: CommitmentStats
-    open_commitments: tuple[OpenCommitment, ...]
+    open_commitments: tuple[OpenCommitment | PlainOpen, ...]
     real_calls: RealCalls | None = None  # scored real calls, beside practice
 
 
 def progress(
-    habit: Habit,
+    habit: AnyHabit,
     catalog: AnyCatalog,
     skill: str | None = None,
     days: int = 90,
@@ -300,16 +319,19 @@ def progress(
 
     now = habit.clock.now()
     quick = days == 0 and points is not None and points <= RECENT_POINTS
-    state = habit.state_to_read(catalog) if quick else habit.state(catalog)
+    if quick:
+        state: AnyState = habit.state_to_read(catalog)
+    else:  # the day-by-day series and whole series: the whole state (the cli gives a Habit)
+        state = cast("Habit", habit).state(catalog)
     # Tens of thousands of points at 8,000 sessions, and no garbage cycles among them.
     with collector_paused():
         return _progress(habit, catalog, state, now, skill, days, points)
 
 
 def _progress(
-    habit: Habit,
+    habit: AnyHabit,
     catalog: AnyCatalog,
-    state: HabitState,
+    state: AnyState,
     now: datetime,
     skill: str | None,
     days: int,
@@ -340,6 +362,8 @@ def _progress(
         not_practised=tuple(sorted(({skill} if skill else trained) - known)),
         kpis=tuple(kpi_series(state, tz, points)) if skill is None else (),
         commitments=commitment_stats(state, tz),
-        open_commitments=tuple(habit.open_commitments(state=state)),
-        real_calls=real_calls(habit.real_calls(), state, tz) if skill is None else None,
+        open_commitments=tuple(habit.open_commitments(state=cast("Any", state))),
+        real_calls=real_calls(cast("Any", habit.real_calls()), state, tz)
+        if skill is None
+        else None,
     )
