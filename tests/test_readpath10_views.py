@@ -16,8 +16,8 @@ from pydantic import BaseModel
 
 from roleplay.adapters.habit_store import FOR_PROGRESS_ONLY
 from roleplay.domain import habit_views as views
+from roleplay.domain import plain_commitment, skill_level
 from roleplay.domain import shown_session as shown
-from roleplay.domain import skill_level
 from roleplay.domain.commitment import Commitment
 from roleplay.domain.habit import STATE_FORMAT, HabitState, PracticeEntry
 from roleplay.domain.kpis import Kpis
@@ -48,9 +48,9 @@ def fields(cls: Any) -> set[str]:
         (views.PlainLevels, skill_level.Levels),
         (views.PlainFit, skill_level.Fit),
         (views.PlainTrack, skill_level.Track),
-        (views.PlainCommitment, Commitment),
-        (views.PlainCheck, CommitmentCheck),
-        (views.PlainEvidence, Evidence),
+        (plain_commitment.PlainCommitment, Commitment),
+        (plain_commitment.PlainCheck, CommitmentCheck),
+        (plain_commitment.PlainEvidence, Evidence),
         (views.PlainOpen, OpenCommitment),
         (QuickSettings, HabitSettings),
         (shown.ShownRecord, SessionRecord),
@@ -58,11 +58,8 @@ def fields(cls: Any) -> set[str]:
         (shown.ShownFile, FileRef),
         (shown.ShownVariation, VariationRecord),
         (shown.ShownDrill, DrillRef),
-        (shown.ShownCommitment, Commitment),
         (shown.ShownCard, Scorecard),
         (shown.ShownCriterion, CriterionScore),
-        (shown.ShownCheck, CommitmentCheck),
-        (shown.ShownEvidence, Evidence),
         (shown.ShownKpis, Kpis),
     ],
 )

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from roleplay.cli.render import clock, wrap
-from roleplay.domain.habit_views import PlainCommitment
+from roleplay.domain.plain_commitment import PlainCommitment
 from roleplay.domain.practice_days import Goal, Streak
 from roleplay.domain.text import printable
 from roleplay.presentation.format import reminder as reminder  # the CLI's brief shows it too

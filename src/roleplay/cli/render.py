@@ -21,12 +21,12 @@ from roleplay.presentation.format import status as status
 # needs no scorecard, KPIs or calibration; issue 18).
 if TYPE_CHECKING:
     from roleplay.domain.kpis import Kpis
+    from roleplay.domain.plain_commitment import PlainEvidence
     from roleplay.domain.scenario import Scenario
     from roleplay.domain.scorecard import Evidence, Scorecard
     from roleplay.domain.session import SessionRecord, Transcript
     from roleplay.domain.shown_session import (
         ShownCard,
-        ShownEvidence,
         ShownKpis,
         ShownRecord,
         ShownTranscript,
@@ -212,7 +212,7 @@ def scorecard(card: Scorecard | ShownCard, rubric_title: str | None = None) -> s
     return printable("\n".join(out))
 
 
-def _quote(e: Evidence | ShownEvidence, mark: str) -> str:
+def _quote(e: Evidence | PlainEvidence, mark: str) -> str:
     """One evidence quote under its marker (+ for, - against); wrapped lines indent under it."""
     return wrap(
         f"\u201c{e.quote}\u201d (turn {e.turn}, {clock(e.time)})", " " * 6, first=f"    {mark} "

@@ -25,6 +25,12 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, tzinfo
 from typing import Any, NamedTuple, Protocol
 
+from roleplay.domain.plain_commitment import (
+    PlainCheck,
+    PlainCommitment,
+    read_check,
+    read_commitment,
+)
 from roleplay.domain.plain_json import (
     REQUIRED,
     Unexpected,
@@ -38,7 +44,6 @@ from roleplay.domain.plain_json import (
     _optional,
     _optional_float,
     _str,
-    _text,
     _tuple,
     _when,
 )
@@ -58,41 +63,6 @@ class Estimate(NamedTuple):
 
     level: float
     spread: float
-
-
-class PlainCommitment(NamedTuple):
-    """commitment.Commitment's fields."""
-
-    text: str
-    suggested: str
-    skill: str
-    criterion: str
-    criterion_name: str
-    rubric: str
-    level: int | None
-    made_at: datetime
-
-
-class PlainEvidence(NamedTuple):
-    """scorecard.Evidence's fields."""
-
-    quote: str
-    turn: int
-    time: float | None = None
-
-
-class PlainCheck(NamedTuple):
-    """scorecard.CommitmentCheck's fields."""
-
-    commitment: str
-    made_in: str
-    skill: str
-    criterion: str
-    kept: bool | None
-    reason: str
-    level_before: int | None = None
-    level: int | None = None
-    evidence: tuple[PlainEvidence, ...] = ()
 
 
 class PlainCard(NamedTuple):
@@ -237,37 +207,6 @@ def _absent(v: Any) -> Any:
     raise Unexpected  # what the quick copy never holds: the models read it
 
 
-_EVIDENCE = _object(
-    PlainEvidence,
-    {"quote": (_str, REQUIRED), "turn": (_int, REQUIRED), "time": (_optional(_float), None)},
-)
-_COMMITMENT = _object(
-    PlainCommitment,
-    {
-        "text": (_text, REQUIRED),
-        "suggested": (_str, REQUIRED),
-        "skill": (_str, REQUIRED),
-        "criterion": (_str, REQUIRED),
-        "criterion_name": (_str, REQUIRED),
-        "rubric": (_str, REQUIRED),
-        "level": (_optional(_int), REQUIRED),
-        "made_at": (_when, REQUIRED),
-    },
-)
-_CHECK = _object(
-    PlainCheck,
-    {
-        "commitment": (_str, REQUIRED),
-        "made_in": (_str, REQUIRED),
-        "skill": (_str, REQUIRED),
-        "criterion": (_str, REQUIRED),
-        "kept": (_optional(_bool), REQUIRED),
-        "level_before": (_optional(_int), None),
-        "level": (_optional(_int), None),
-        "evidence": (_tuple(_EVIDENCE), ()),
-        "reason": (_str, REQUIRED),
-    },
-)
 _CARD = _object(
     PlainCard,
     {
@@ -324,8 +263,8 @@ _ENTRY = _object(
         "evidence": (_absent, None),
         "overall": (_optional(_float), None),
         "kpis": (_mapping(_optional_float), None),
-        "commitment": (_optional(_COMMITMENT), None),
-        "checks": (_tuple(_CHECK), ()),
+        "commitment": (_optional(read_commitment), None),
+        "checks": (_tuple(read_check), ()),
     },
 )
 read_state = _object(

@@ -2,7 +2,8 @@
 
 `show` is a read a rep waits for: importing pydantic and building the session, scorecard and
 KPI models was about half of its run (~400 M of ~775 M instructions). These are plain frozen
-twins of the fields it displays (domain/session.py, domain/scorecard.py, domain/kpis.py stay
+twins of the fields it displays (a commitment, evidence and a check: domain/plain_commitment.py,
+which `today` reads too; domain/session.py, domain/scorecard.py, domain/kpis.py stay
 the models that validate, write and export).
 
 The plain read is only a shortcut for files that are plainly well-formed: every field is
@@ -18,6 +19,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from roleplay.domain.plain_commitment import (
+    PlainCheck,
+    PlainCommitment,
+    PlainEvidence,
+    read_check,
+    read_commitment,
+    read_evidence,
+)
 from roleplay.domain.plain_json import (
     REQUIRED,
     _bool,
@@ -30,7 +39,6 @@ from roleplay.domain.plain_json import (
     _optional,
     _setting,
     _str,
-    _text,
     _tuple,
     _when,
 )
@@ -74,18 +82,6 @@ class ShownDrill:
 
 
 @dataclass(frozen=True)
-class ShownCommitment:
-    text: str
-    suggested: str
-    skill: str
-    criterion: str
-    criterion_name: str
-    rubric: str
-    level: int | None
-    made_at: datetime
-
-
-@dataclass(frozen=True)
 class ShownRecord:
     id: str
     scenario: ShownFile
@@ -101,7 +97,7 @@ class ShownRecord:
     ended_at: datetime | None = None
     outcome: str | None = None
     drill: ShownDrill | None = None
-    commitment: ShownCommitment | None = None
+    commitment: PlainCommitment | None = None
 
 
 @dataclass(frozen=True)
@@ -115,13 +111,6 @@ class ShownTranscript:
 
 
 @dataclass(frozen=True)
-class ShownEvidence:
-    quote: str
-    turn: int
-    time: float | None = None
-
-
-@dataclass(frozen=True)
 class ShownCriterion:
     id: str
     name: str
@@ -130,8 +119,8 @@ class ShownCriterion:
     rationale: str
     tip: str
     level: int | None = None
-    evidence: tuple[ShownEvidence, ...] = ()
-    counter_evidence: tuple[ShownEvidence, ...] = ()
+    evidence: tuple[PlainEvidence, ...] = ()
+    counter_evidence: tuple[PlainEvidence, ...] = ()
     example: str | None = None
     unsupported: bool = False
     samples: tuple[int, ...] = ()
@@ -140,19 +129,6 @@ class ShownCriterion:
     def spread(self) -> int | None:
         """As CriterionScore.spread: highest minus lowest sampled level."""
         return max(self.samples) - min(self.samples) if len(self.samples) > 1 else None
-
-
-@dataclass(frozen=True)
-class ShownCheck:
-    commitment: str
-    made_in: str
-    skill: str
-    criterion: str
-    kept: bool | None
-    reason: str
-    level_before: int | None = None
-    level: int | None = None
-    evidence: tuple[ShownEvidence, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -191,15 +167,11 @@ class ShownCard:
     priorities: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     samples: int = 1
-    commitments: tuple[ShownCheck, ...] = ()
+    commitments: tuple[PlainCheck, ...] = ()
 
 
 # --- the checks: exactly the JSON the models take unchanged (domain/plain_json.py) -----------
 
-_EVIDENCE = _object(
-    ShownEvidence,
-    {"quote": (_str, REQUIRED), "turn": (_int, REQUIRED), "time": (_optional(_float), None)},
-)
 _FILE = _object(
     ShownFile,
     {
@@ -221,19 +193,6 @@ read_turn = _object(
         "tags": (_tuple(_str), ()),
         "audio": (_optional(_str), None),
         "timings": (_mapping(_float), None),
-    },
-)
-read_commitment = _object(
-    ShownCommitment,
-    {
-        "text": (_text, REQUIRED),
-        "suggested": (_str, REQUIRED),
-        "skill": (_str, REQUIRED),
-        "criterion": (_str, REQUIRED),
-        "criterion_name": (_str, REQUIRED),
-        "rubric": (_str, REQUIRED),
-        "level": (_optional(_int), REQUIRED),
-        "made_at": (_when, REQUIRED),
     },
 )
 read_record = _object(
@@ -280,26 +239,12 @@ _CRITERION = _object(
         "weight": (_float, REQUIRED),
         "level": (_optional(_level(1, 5)), None),
         "rationale": (_str, REQUIRED),
-        "evidence": (_tuple(_EVIDENCE), ()),
-        "counter_evidence": (_tuple(_EVIDENCE), ()),
+        "evidence": (_tuple(read_evidence), ()),
+        "counter_evidence": (_tuple(read_evidence), ()),
         "tip": (_str, REQUIRED),
         "example": (_optional(_str), None),
         "unsupported": (_bool, False),
         "samples": (_tuple(_int), ()),
-    },
-)
-read_check = _object(
-    ShownCheck,
-    {
-        "commitment": (_str, REQUIRED),
-        "made_in": (_str, REQUIRED),
-        "skill": (_str, REQUIRED),
-        "criterion": (_str, REQUIRED),
-        "kept": (_optional(_bool), REQUIRED),
-        "level_before": (_optional(_int), None),
-        "level": (_optional(_int), None),
-        "evidence": (_tuple(_EVIDENCE), ()),
-        "reason": (_str, REQUIRED),
     },
 )
 _COUNTS = ("rep_turns", "rep_words", "customer_words", "fillers", "questions_open")

@@ -30,6 +30,8 @@ def redact_all(value: T, secrets: Sequence[str]) -> T:
         if dataclasses.is_dataclass(v) and not isinstance(v, type):
             fields = {f.name: walk(getattr(v, f.name)) for f in dataclasses.fields(v) if f.init}
             return dataclasses.replace(v, **fields)
+        if isinstance(v, tuple) and hasattr(v, "_fields"):  # a NamedTuple view keeps its type
+            return type(v)(*(walk(x) for x in v))
         if isinstance(v, tuple):
             return tuple(walk(x) for x in v)
         if isinstance(v, list):
