@@ -1,6 +1,6 @@
 """The plain views `today` and `show` read without pydantic cannot drift from the models: the
-same fields, and for the schedule the same figures (the level estimate and FSRS's
-retrievability are repeated in domain/habit_views.py because their modules import pydantic)."""
+same fields, and for the schedule the same figures (FSRS's retrievability is repeated in
+domain/habit_views.py because schedule.py imports pydantic; the level estimate is shared)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from roleplay.domain import habit_views as views
 from roleplay.domain import plain_commitment, skill_level
 from roleplay.domain import shown_session as shown
 from roleplay.domain.commitment import Commitment
-from roleplay.domain.habit import STATE_FORMAT, HabitState, PracticeEntry
+from roleplay.domain.habit import HabitState, PracticeEntry
 from roleplay.domain.kpis import Kpis
 from roleplay.domain.plain_json import Unexpected
 from roleplay.domain.schedule import EvidenceStrength, SkillCard, retrievability, review
@@ -67,15 +67,11 @@ def test_a_plain_view_has_exactly_its_models_fields(view: Any, model: Any) -> No
     assert fields(view) == fields(model)
 
 
-def test_the_constants_repeated_are_the_models() -> None:
+def test_the_decay_repeated_is_fsrs() -> None:
+    """FSRS's decay is the one figure repeated (fsrs itself is not loaded by `today`); the
+    level estimate is computed once, in domain/level_estimate.py, for the models and views."""
     import fsrs
 
-    assert views.STATE_FORMAT == STATE_FORMAT
-    assert views.TOP == skill_level.TOP
-    assert views.NEGLIGIBLE == skill_level.NEGLIGIBLE
-    assert views.MAX_GROWTH_STEPS == skill_level.MAX_GROWTH_STEPS
-    assert views.SHOWING_SD == skill_level.SHOWING_SD
-    assert views.NEW_SD == skill_level.NEW_SD
     assert fsrs.Scheduler().parameters[20] == -views._DECAY
 
 

@@ -11,20 +11,21 @@ checked for the exact JSON type the model takes as is; anything else (a missing 
 out of range, a date in another form, what the quick copy never holds) raises `Unexpected`, and
 the caller reads the schedule through the models, as before.
 
-Two computations of the models are repeated here, because their modules import pydantic: the
-level estimate (skill_level.Levels.estimates) and FSRS's retrievability (schedule.retrievability).
-tests/test_readpath10_views.py checks both give the models' figures, float for float, and that
-every field here is a field of its model, so neither can drift unnoticed.
+The level estimate is the models' own code (domain/level_estimate.py, which skill_level.Levels
+calls too). FSRS's retrievability (schedule.retrievability) is repeated here, as schedule.py
+imports pydantic. tests/test_readpath10_views.py checks both give the models' figures, float for
+float, and that every field here is a field of its model, so neither can drift unnoticed.
 """
 
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, tzinfo
 from typing import Any, NamedTuple, Protocol
 
+from roleplay.domain import level_estimate
+from roleplay.domain.level_estimate import Estimate
 from roleplay.domain.plain_commitment import (
     PlainCheck,
     PlainCommitment,
@@ -50,19 +51,6 @@ from roleplay.domain.plain_json import (
 from roleplay.domain.practice_days import local_day
 
 STATE_FORMAT = 3  # domain/habit.py: 2: reviews carry the judge's evidence; 3: level estimates
-# skill_level.py's, for the estimate below and the queue (the test above pins them equal).
-TOP = 5.0
-SHOWING_SD = 0.5
-NEW_SD = 1.0
-NEGLIGIBLE = 1e-4
-MAX_GROWTH_STEPS = 40
-
-
-class Estimate(NamedTuple):
-    """As skill_level.Estimate: the level the rep would likely show, give or take `spread`."""
-
-    level: float
-    spread: float
 
 
 class PlainCard(NamedTuple):
@@ -110,9 +98,7 @@ class PlainFit(NamedTuple):
     tracks: dict[str, PlainTrack] = {}  # noqa: RUF012  (read-only)
 
     def held(self, track: PlainTrack, now: datetime) -> float:
-        days = max(0.0, (now - track.at).total_seconds() / 86400)
-        steps = min(track.practices, MAX_GROWTH_STEPS)
-        return math.exp(-days / (self.first_span * self.growth**steps))
+        return level_estimate.held(self.first_span, self.growth, track, now)
 
 
 class PlainLevels(NamedTuple):
@@ -121,32 +107,8 @@ class PlainLevels(NamedTuple):
     fits: tuple[PlainFit, ...]
 
     def estimates(self, skills: Iterable[str], now: datetime) -> dict[str, Estimate]:
-        """As Levels.estimates (the same operations in the same order)."""
-        if now.tzinfo is None:
-            raise ValueError(f"time must be timezone-aware, got {now.isoformat()}")
-        if not self.fits:
-            return {}
-        best = min(f.misfit for f in self.fits)
-        weighed = [(math.exp(-(f.misfit - best) / 2), f) for f in self.fits]
-        weighed = [(w, f) for w, f in weighed if w >= NEGLIGIBLE]
-        total = sum(w for w, _ in weighed)
-        found: dict[str, Estimate] = {}
-        for skill in skills:
-            mean = second = 0.0
-            for w, f in weighed:
-                track = f.tracks.get(skill)
-                if track is None:
-                    break
-                h = f.held(track, now)
-                x = track.base + track.extra * h
-                var = track.var_base + 2 * track.cov * h + track.var_extra * h * h
-                mean += w * x
-                second += w * (max(0.0, var) + x * x)
-            else:
-                mean, second = mean / total, second / total
-                spread = math.sqrt(max(0.0, second - mean * mean))
-                found[skill] = Estimate(min(TOP, max(1.0, mean)), spread)
-        return found
+        """As Levels.estimates (domain/level_estimate.py: the same code)."""
+        return level_estimate.estimates(self.fits, skills, now)
 
 
 class PlainEntry(NamedTuple):

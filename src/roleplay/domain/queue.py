@@ -58,7 +58,8 @@ from typing import TYPE_CHECKING, Literal, Protocol
 # The cards and level estimate may be the models (domain/schedule.py, skill_level.py) or the
 # plain views `roleplay today` reads (domain/habit_views.py: no pydantic, issue 18); the
 # retrievability is the same FSRS figure for both (tests/test_readpath10_views.py).
-from roleplay.domain.habit_views import NEW_SD, SHOWING_SD, retrievability
+from roleplay.domain.habit_views import retrievability
+from roleplay.domain.level_estimate import NEW_SD, SHOWING_SD
 from roleplay.domain.variation import draw_choices
 
 if TYPE_CHECKING:  # `today` reads the catalog's summary: the scenario models stay unloaded

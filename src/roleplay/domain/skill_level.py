@@ -40,32 +40,28 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
-TOP = 5.0  # the highest rubric level: practice closes part of the gap to it
-SHOWING_SD = 0.5  # levels: the judge's noise plus the rounding to a whole level
-NEW_BASE = 3.0  # before the first showing: the pass level, give or take NEW_SD levels
-NEW_SD = 1.0
+from roleplay.domain import level_estimate
+from roleplay.domain.level_estimate import (  # named here too, as ever (bench, tests)
+    MAX_GROWTH_STEPS as MAX_GROWTH_STEPS,
+)
+from roleplay.domain.level_estimate import NEGLIGIBLE as NEGLIGIBLE
+from roleplay.domain.level_estimate import NEW_BASE as NEW_BASE
+from roleplay.domain.level_estimate import NEW_SD as NEW_SD
+from roleplay.domain.level_estimate import SHOWING_SD as SHOWING_SD
+from roleplay.domain.level_estimate import TOP as TOP
+from roleplay.domain.level_estimate import Estimate as Estimate
+
+# The estimate's arithmetic and constants are written once, without pydantic, in
+# domain/level_estimate.py: `today` and `progress` compute the same figures from the plain views.
 LIFTS = (0.1, 0.2, 0.3)
 FIRST_SPANS = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0)  # days
 GROWTHS = (1.5, 2.0, 3.0)
 # Plus one candidate in which practice does not help (with no lift, span and growth do not
 # matter): a rep who shows level 1 drill after drill must not be predicted to be improving.
 GRID = ((0.0, 1.0, 1.0), *itertools.product(LIFTS, FIRST_SPANS, GROWTHS))
-NEGLIGIBLE = 1e-4  # a candidate weighing less than this (relative to the best) is skipped
-# Spans stop growing after this many practices: by then even the slowest growth (1.5x from half
-# a day) lasts 5 million days, and growth ** practices would overflow a float for a rep with
-# hundreds of sessions of one skill (seen: `today` failing at 8,000 sessions).
-MAX_GROWTH_STEPS = 40
-
-
-class Estimate(NamedTuple):
-    """The level the rep would likely show on a skill (1-5), give or take `spread` levels."""
-
-    level: float
-    spread: float
 
 
 @dataclass(slots=True)
@@ -99,9 +95,7 @@ class Fit(BaseModel):
 
     def held(self, track: Track, now: datetime) -> float:
         """The share of the practice gain still there at `now`."""
-        days = max(0.0, (now - track.at).total_seconds() / 86400)
-        steps = min(track.practices, MAX_GROWTH_STEPS)
-        return math.exp(-days / (self.first_span * self.growth**steps))
+        return level_estimate.held(self.first_span, self.growth, track, now)
 
     def observe(self, skill: str, shown: float, at: datetime) -> None:
         """Apply one showing of `skill` at `at`, then the practice it was."""
@@ -170,31 +164,7 @@ class Levels(BaseModel):
         """Skill -> the level the rep would likely show at `now` and how unsure that is, for
         the skills practised: the candidates' weighed mean, and the spread of that mixture
         (each candidate's own variance plus how far its level lies from the mean)."""
-        if now.tzinfo is None:
-            raise ValueError(f"time must be timezone-aware, got {now.isoformat()}")
-        if not self.fits:
-            return {}
-        best = min(f.misfit for f in self.fits)
-        weighed = [(math.exp(-(f.misfit - best) / 2), f) for f in self.fits]
-        weighed = [(w, f) for w, f in weighed if w >= NEGLIGIBLE]
-        total = sum(w for w, _ in weighed)
-        found: dict[str, Estimate] = {}
-        for skill in skills:
-            mean = second = 0.0
-            for w, f in weighed:
-                track = f.tracks.get(skill)
-                if track is None:
-                    break
-                h = f.held(track, now)
-                x = track.base + track.extra * h
-                var = track.var_base + 2 * track.cov * h + track.var_extra * h * h
-                mean += w * x
-                second += w * (max(0.0, var) + x * x)
-            else:
-                mean, second = mean / total, second / total
-                spread = math.sqrt(max(0.0, second - mean * mean))
-                found[skill] = Estimate(min(TOP, max(1.0, mean)), spread)
-        return found
+        return level_estimate.estimates(self.fits, skills, now)
 
     def pace(self) -> Fit | None:
         """The candidate that has predicted the rep best so far (for reports and tests)."""
