@@ -5,7 +5,8 @@ sessions the timings measure typing, so those figures are left empty rather than
 
 `tracked()` is the one table of the KPIs followed over time: the rep's progress, the habit's
 per-session record, team reports (CSV and JSON columns, HTML trends) and session exports all
-read it, so a KPI is added by adding one row here.
+read it, so a KPI is added by adding one row to it (its
+plain rows are in kpi_rows.py).
 
 A turn tagged `OVERLAP` (domain/call.py: "Right." said wholly inside the customer's sentence) is
 not a turn the rep took. It counts where what was said counts: words, talk share (by words and
@@ -25,6 +26,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, ConfigDict
 
 from roleplay.domain import text as txt
+from roleplay.domain.kpi_rows import ROWS
 
 # What a transcript and a scorecard show need no model (`show` reads plain views, issue 18):
 # they live in kpi_words, named here as ever.
@@ -135,17 +137,9 @@ class Kpi:
         return self.unit.startswith("%")
 
 
-KPIS: tuple[Kpi, ...] = (
-    Kpi("talk_ratio_words", "Talk share by words", "% of words", None, "{:.0%}"),
-    Kpi("talk_ratio_time", "Talk share by speaking time", "% of time", None, "{:.0%}"),
-    Kpi("questions_open", "Open questions", "questions", "higher", "{:.0f}"),
-    Kpi("questions_closed", "Closed questions", "questions", None, "{:.0f}"),
-    Kpi("fillers_per_100_words", "Fillers per 100 words", "per 100 words", "lower", "{:.1f}"),
-    Kpi("longest_monologue_words", "Longest monologue (words)", "words", "lower", "{:.0f}"),
-    Kpi("words_per_minute", "Pace (words per minute)", "words per minute", None, "{:.0f}"),
-    Kpi("avg_response_latency", "Response latency (seconds)", "seconds", "lower", "{:.1f}"),
-    Kpi("interruptions", "Interruptions", "times", "lower", "{:.0f}"),
-)
+# The rows themselves are plain values in kpi_rows.py, which `progress` reads without this
+# module's model: add a row there.
+KPIS: tuple[Kpi, ...] = tuple(Kpi(*row) for row in ROWS)
 
 
 def tracked() -> tuple[Kpi, ...]:

@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING, NamedTuple, cast
 
 from roleplay.domain.habit_views import retrievability  # schedule.retrievability's figure
+from roleplay.domain.kpi_rows import ROWS
 from roleplay.domain.practice_days import local_day
 
 if TYPE_CHECKING:  # the summary `progress` prints reads plain views (no pydantic, issue 18)
@@ -22,19 +23,11 @@ if TYPE_CHECKING:  # the summary `progress` prints reads plain views (no pydanti
 
 # The overall score, followed like the KPIs (domain/kpis.py's table) and shown first.
 OVERALL = ("overall", "Overall score (1-5)", "higher")
-# kpis.tracked()'s (key, label, better, format), without the Kpis model (pydantic) that module
-# defines: what `progress` reads of the table when nothing has loaded it (its summary, from
-# plain views); tests/test_readpath10_views.py pins them equal to the table (see kpi_rows).
-KPI_ROWS: tuple[tuple[str, str, str | None, str], ...] = (
-    ("talk_ratio_words", "Talk share by words", None, "{:.0%}"),
-    ("talk_ratio_time", "Talk share by speaking time", None, "{:.0%}"),
-    ("questions_open", "Open questions", "higher", "{:.0f}"),
-    ("questions_closed", "Closed questions", None, "{:.0f}"),
-    ("fillers_per_100_words", "Fillers per 100 words", "lower", "{:.1f}"),
-    ("longest_monologue_words", "Longest monologue (words)", "lower", "{:.0f}"),
-    ("words_per_minute", "Pace (words per minute)", None, "{:.0f}"),
-    ("avg_response_latency", "Response latency (seconds)", "lower", "{:.1f}"),
-    ("interruptions", "Interruptions", "lower", "{:.0f}"),
+# kpis.tracked()'s (key, label, better, format), from the table's plain rows (kpi_rows.py),
+# without the Kpis model (pydantic) kpis.py defines: what `progress` reads of the table when
+# nothing has loaded it (its summary, from plain views; see kpi_rows).
+KPI_ROWS: tuple[tuple[str, str, str | None, str], ...] = tuple(
+    (key, label, better, format) for key, label, _unit, better, format in ROWS
 )
 # The latest points of a series that `roleplay progress` draws (a sparkline's width); the
 # schedule's quick copy keeps the KPIs of the sessions they come from (recent_kpi_sessions).
