@@ -1,6 +1,6 @@
 """The plain views `today` and `show` read without pydantic cannot drift from the models: the
-same fields, and for the schedule the same figures (FSRS's retrievability is repeated in
-domain/habit_views.py because schedule.py imports pydantic; the level estimate is shared)."""
+same fields, and for the schedule the same figures (FSRS's retrievability, worked out without
+fsrs in domain/habit_views.py, is fsrs's own; the level estimate is shared code)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,14 @@ from roleplay.domain.commitment import Commitment
 from roleplay.domain.habit import HabitState, PracticeEntry
 from roleplay.domain.kpis import Kpis
 from roleplay.domain.plain_json import Unexpected
-from roleplay.domain.schedule import EvidenceStrength, SkillCard, retrievability, review
+from roleplay.domain.schedule import (
+    _SCHEDULER,
+    EvidenceStrength,
+    SkillCard,
+    _to_fsrs,
+    retrievability,
+    review,
+)
 from roleplay.domain.scorecard import CommitmentCheck, CriterionScore, Evidence, Scorecard
 from roleplay.domain.session import DrillRef, FileRef, SessionRecord, Turn, VariationRecord
 from roleplay.services.daily_read import QuickSettings
@@ -169,7 +176,8 @@ def test_the_plain_schedule_gives_the_models_figures(seed: int) -> None:
         assert estimated == dict(state.levels.estimates(skills, now))
         for skill, card in state.cards.items():
             mine = read.cards[skill]
-            assert views.retrievability(mine, now) == retrievability(card, now)
+            fsrs_own = _SCHEDULER.get_card_retrievability(_to_fsrs(card), now)
+            assert views.retrievability(mine, now) == retrievability(card, now) == fsrs_own
             assert mine.shown == card.shown and mine.due_day(UTC) == card.due_day(UTC)
     assert views.retrievability(None, last) == retrievability(None, last)
     opened = [(o.commitment._asdict(), o.made_in) for o in views.open_commitments(read.sessions)]

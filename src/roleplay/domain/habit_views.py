@@ -12,9 +12,10 @@ out of range, a date in another form, what the quick copy never holds) raises `U
 the caller reads the schedule through the models, as before.
 
 The level estimate is the models' own code (domain/level_estimate.py, which skill_level.Levels
-calls too). FSRS's retrievability (schedule.retrievability) is repeated here, as schedule.py
-imports pydantic. tests/test_readpath10_views.py checks both give the models' figures, float for
-float, and that every field here is a field of its model, so neither can drift unnoticed.
+calls too), and FSRS's retrievability is worked out here for schedule.retrievability too (fsrs
+is not loaded for it). tests/test_readpath10_views.py checks the views give the models' figures,
+float for float (retrievability: fsrs's own), and that every field here is a field of its
+model, so nothing can drift unnoticed.
 """
 
 from __future__ import annotations
@@ -272,9 +273,9 @@ class _Reviewed(Protocol):
 
 
 def retrievability(card: _Reviewed | None, now: datetime) -> float:
-    """As schedule.retrievability: FSRS's chance the rep does the skill at level 3 or better
-    now (0 for a skill never practised), as fsrs's Scheduler.get_card_retrievability works it
-    out: only the card's stability and the whole days since its last review count."""
+    """FSRS's chance the rep does the skill at level 3 or better now (0 for a skill never
+    practised), as fsrs's Scheduler.get_card_retrievability works it out: only the card's
+    stability and the whole days since its last review count (schedule.retrievability)."""
     if card is None:
         return 0.0
     days = max(0, (_utc(now) - _utc(card.last_review)).days)

@@ -49,6 +49,8 @@ from fsrs import Card as FsrsCard
 from fsrs import Rating, Scheduler, State
 from pydantic import BaseModel, ConfigDict, Field
 
+from roleplay.domain.habit_views import retrievability as plain_retrievability
+
 Grade = Literal["again", "hard", "good", "easy"]
 
 GRADES: Mapping[int, Grade] = {1: "again", 2: "again", 3: "hard", 4: "good", 5: "easy"}
@@ -214,10 +216,10 @@ def _between(low: FsrsCard, high: FsrsCard, share: float) -> FsrsCard:
 
 
 def retrievability(card: SkillCard | None, now: datetime) -> float:
-    """0-1; 0 for a skill never practised."""
-    if card is None:
-        return 0.0
-    return float(_SCHEDULER.get_card_retrievability(_to_fsrs(card), _utc(now)))
+    """0-1; 0 for a skill never practised. fsrs's Scheduler.get_card_retrievability, worked out
+    once without fsrs or pydantic in habit_views (which `today` and `progress` read), and
+    pinned to fsrs's own figure by tests/test_readpath10_views.py."""
+    return plain_retrievability(card, now)
 
 
 def is_due(card: SkillCard, today: date, tz: tzinfo) -> bool:
