@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -10,7 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from roleplay.domain.commitment import Commitment
 
 Speaker = Literal["rep", "customer"]
-Outcome = Literal["win", "loss", "time", "rep-ended"]
+# cut-short: a call nobody ended (quit to score later, cut off by a crash), scored afterwards
+# (Transcript.as_scored).
+Outcome = Literal["win", "loss", "time", "rep-ended", "cut-short"]
 FORMAT_VERSION = 1
 
 
@@ -93,6 +95,19 @@ class Transcript(Record):
     @property
     def finished(self) -> bool:
         return self.record.ended_at is not None
+
+    def as_scored(self) -> Transcript:
+        """The session as it is once scored. A call left unfinished (quit to score later, cut
+        off by a crash) read "unfinished" for good and never reached the practice schedule,
+        though it had a scorecard; scored, it counts as practice like any scored call: it
+        ends where its last turn ended (when it was practised, not when it was scored), its
+        outcome "cut-short". The turns are not touched. A finished session is as it was."""
+        if self.finished:
+            return self
+        last = max((t.end for t in self.turns), default=0.0)
+        ended = self.record.started_at + timedelta(seconds=max(0.0, last))
+        record = self.record.model_copy(update={"ended_at": ended, "outcome": "cut-short"})
+        return self.model_copy(update={"record": record})
 
     def rep_turns(self) -> list[Turn]:
         return [t for t in self.turns if t.speaker == "rep"]

@@ -213,7 +213,7 @@ read_record = _object(
         "settings": (_mapping(_setting), None),
         "started_at": (_when, REQUIRED),
         "ended_at": (_optional(_when), None),
-        "outcome": (_optional(_one_of("win", "loss", "time", "rep-ended")), None),
+        "outcome": (_optional(_one_of("win", "loss", "time", "rep-ended", "cut-short")), None),
         "drill": (
             _optional(
                 _object(

@@ -94,6 +94,7 @@ class EndOfCall:
         checked = self._checked(transcript.record.rep) if rebuild else None
         catalog = self._catalog()
         card = self._practice.score_transcript(transcript, catalog, judge)
+        ended, transcript = transcript.finished, transcript.as_scored()  # as saved (practice.py)
         if samples > 1 and card.approximate:
             card = card.model_copy(update={"notes": (ONE_SAMPLE_NOTE, *card.notes)})
             self._practice.store.save_scorecard(transcript.record.id, card)
@@ -102,7 +103,8 @@ class EndOfCall:
         # The schedule is replayed from every scorecard when this one changed what it reads
         # (a level, a quote, a count); a re-score that gives the same card leaves it as it
         # is (replaying 20 sessions was ~10% of `score last`; 8,000, seconds).
-        same = rebuild and _same_for_schedule(saved, card)
+        # (A call ended by this scoring is new to the schedule whatever its card.)
+        same = rebuild and ended and _same_for_schedule(saved, card)
         rebuild = rebuild and not same
         try:
             return self._scheduled(

@@ -120,7 +120,8 @@ class Practice:
     ) -> Scorecard:
         """Score a loaded session against its rubric as the workspace has it now, with the
         scenario's coaching, and save the scorecard. A rubric changed since the call is said
-        in the scorecard's notes. Raises RubricMissing, JudgeUnavailable."""
+        in the scorecard's notes; a call left unfinished is ended as it is scored
+        (`Transcript.as_scored`). Raises RubricMissing, JudgeUnavailable."""
         rubric_id = transcript.record.rubric.id
         if rubric_id not in catalog.rubrics:
             raise RubricMissing(
@@ -143,5 +144,11 @@ class Practice:
                 f"under version {practised}."
             )
             scorecard = scorecard.model_copy(update={"notes": (note, *scorecard.notes)})
+        if not transcript.finished:
+            # Scored, a call left unfinished counts as practice (Transcript.as_scored). Ended
+            # after the judge, before its scorecard: a judge that fails leaves it as it was,
+            # and a scorecard that cannot be written leaves it ended and unscored, as a call
+            # whose scoring failed, which History and `roleplay score` offer to score again.
+            self.store.update(transcript.as_scored().record)
         self.store.save_scorecard(transcript.record.id, scorecard)
         return scorecard
