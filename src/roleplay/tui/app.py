@@ -175,20 +175,32 @@ class RoleplayApp(ReportsFailures, App[None]):
 
     async def on_unmount(self) -> None:
         """The app ends: once the work still running in its threads is done (a screen's list
-        still reading holds an index connection until it is), at most EXIT_WAIT_SECONDS, the
-        index connections of the services it built close."""
+        still reading holds an index connection until it is), the index connections of the
+        services it built close. The screen waits EXIT_WAIT_SECONDS at most; work still
+        running then (a call being scored) closes them when it is done."""
         if self._call is not None and self._call[1].voice is not None:
             # A spoken call still listening (quit keeping it to score later): its loop runs
             # until hung up, and the exit waited on its thread for good. Hung up, it saves
             # the turn in hand and stops; it is scored later (`roleplay score ID`).
             self._call[1].voice.hang_up()
-        if self._threads is not None:
-            left = await self._threads.settle(self.EXIT_WAIT_SECONDS)
-            if left:  # nothing is lost: files are written before the index is
-                log.info("closing with %d background task(s) still running", left)
+        left = 0 if self._threads is None else await self._threads.settle(self.EXIT_WAIT_SECONDS)
         self._exiting = True
-        while self._built_here:
-            self._built_here.pop().close()
+        built, self._built_here = self._built_here, []
+
+        def close() -> None:
+            while built:
+                built.pop().close()
+
+        if left and self._threads is not None:
+            # Still running (a slow LLM judge scoring a call the rep quit): the services it
+            # uses close when it is done. Closed under it, its scorecard was saved but the
+            # index and the schedule were not told (IndexClosed) until the next catch-up, and
+            # a judge on the closed LLM client fell back to the offline judge. The process's
+            # exit waits for these threads anyway.
+            log.info("leaving with %d background task(s) still running", left)
+            self._threads.after_running(close)
+        else:
+            close()
 
     def build_services(self) -> None:
         """Build the services in a worker (again, after a failure: Home's Refresh)."""

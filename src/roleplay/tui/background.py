@@ -5,7 +5,9 @@ cancels the worker, but the thread runs on (a thread cannot be stopped). A scree
 still reading the index at that moment held its connection until the thread ended, after the
 services had been closed: a connection left open (CI, busy machine: 5 handles). The app makes
 this executor the loop's default as it loads, and waits for what still runs on it, for a few
-seconds at most, before it closes the services.
+seconds at most, before it leaves the screen; what still runs then (a slow LLM judge
+scoring a call the rep quit) keeps the services it uses until it is done (`after_running`):
+they were closed under it, and its scorecard missed the index and the schedule.
 """
 
 from __future__ import annotations
@@ -54,6 +56,26 @@ class BackgroundThreads(ThreadPoolExecutor):
         for future in pending:  # the thread runs on; only this wait on it ends
             future.cancel()
         return len(pending)
+
+    def after_running(self, then: Callable[[], None]) -> None:
+        """Call `then` once the work running now is done: at once when none is, else in the
+        thread of the last to finish (the process's exit waits for these threads anyway)."""
+        running = self.running()
+        if not running:
+            then()
+            return
+        lock = threading.Lock()
+        left = [len(running)]
+
+        def one_done(_: Future[Any]) -> None:
+            with lock:
+                left[0] -= 1
+                last = left[0] == 0
+            if last:
+                then()
+
+        for future in running:
+            future.add_done_callback(one_done)  # at once when it is done by now
 
     @classmethod
     def install(cls) -> BackgroundThreads:
