@@ -15,7 +15,8 @@ Nothing said is lost whichever is chosen: every turn is in transcript.jsonl as i
 Ctrl+Q once the call has ended and is being scored (a few seconds offline, longer with an
 LLM judge) quit at once and said nothing, though the scorecard was still being made: now
 `QuitWhileScoring` says so, and the rep waits to see it or quits (the scorecard is saved
-either way: the exit waits for the scoring).
+either way: the exit waits for the scoring, and the services it uses stay open until it is
+done, so the index and the schedule get it too; tui/app.py on_unmount).
 """
 
 from __future__ import annotations
@@ -55,8 +56,9 @@ def unfinished_words(session_id: str, turns: int) -> str:
 def scoring_words(session_id: str) -> str:
     """What roleplay prints as it quits while a call is being scored."""
     return (
-        f"The call was being scored as roleplay quit: session {session_id}. Its scorecard "
-        f"is saved when the scoring is done.\nSee it with: roleplay show {session_id}"
+        f"The call was being scored as roleplay quit: session {session_id}. roleplay exits "
+        "once its scorecard is saved and your practice schedule updated."
+        f"\nSee it with: roleplay show {session_id}"
     )
 
 
