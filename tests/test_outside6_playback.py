@@ -125,3 +125,18 @@ def test_a_bundled_customer_confirms_their_own_words(tmp_path: Path) -> None:
         # Confirmed; or the play-back earned what Priya was holding back (a fact's reveal).
         assert agrees(check, "en") or any(t.startswith("fact:") for t in tags), (seed, check)
     assert played >= 2
+
+
+def test_a_play_back_check_is_a_closed_question_on_the_scorecard(tmp_path: Path) -> None:
+    """'So what I'm hearing is..., is that right?' was counted an open question (its clause
+    starts with 'what') and quoted as evidence for 'Open questions'."""
+    ws = _new_workspace(tmp_path)
+    typed = f"{ASK}\n{PLAYBACK}\n/end\n"
+    args = ["--workspace", str(ws), "practice", "renewal-call", "--text", "--seed", "1"]
+    result = runner.invoke(app, [*args, "--rep", "Sam", "--json"], input=typed)
+    assert result.exit_code == 0, result.output
+    card = json.loads(result.stdout)
+    assert (card["kpis"]["questions_open"], card["kpis"]["questions_closed"]) == (1, 1)
+    open_questions = next(c for c in card["criteria"] if c["id"] == "open-questions")
+    quoted = [e["quote"] for e in open_questions["evidence"]]
+    assert not any("hearing" in q for q in quoted), quoted
