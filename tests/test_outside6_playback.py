@@ -140,3 +140,23 @@ def test_a_play_back_check_is_a_closed_question_on_the_scorecard(tmp_path: Path)
     open_questions = next(c for c in card["criteria"] if c["id"] == "open-questions")
     quoted = [e["quote"] for e in open_questions["evidence"]]
     assert not any("hearing" in q for q in quoted), quoted
+
+
+def test_the_cold_call_scorecard_coaches_this_call_not_a_logistics_one(tmp_path: Path) -> None:
+    """The hotel-energy cold call's tips came from its rubric, written for a logistics prospect:
+    'Try: I noticed you're hiring three new dispatchers...', 'Hi Dana, it's Sam from Routewise'."""
+    ws = tmp_path / "ws"
+    repo = Path(__file__).resolve().parents[1]
+    for folder in ("scenarios", "rubrics"):
+        (ws / folder).mkdir(parents=True)
+        for f in (repo / folder).glob("*.yaml"):
+            (ws / folder / f.name).write_text(f.read_text("utf-8"), "utf-8")
+    typed = "Hi Joanne, this is Sam from Kelvo. How are you?\n/end\n"
+    args = ["--workspace", str(ws), "practice", "cold-call-gatekeeper", "--text", "--json"]
+    result = runner.invoke(app, [*args, "--rep", "Sam"], input=typed)
+    assert result.exit_code == 0, result.output
+    card = json.loads(result.stdout)
+    coaching = " ".join(f"{c['tip']} {c['example']}" for c in card["criteria"])
+    for elsewhere in ("dispatch", "Dana", "Routewise", "depot", "drivers"):
+        assert elsewhere not in coaching, (elsewhere, coaching)
+    assert "Joanne" in coaching and "hotels" in coaching
