@@ -160,3 +160,28 @@ def test_the_cold_call_scorecard_coaches_this_call_not_a_logistics_one(tmp_path:
     for elsewhere in ("dispatch", "Dana", "Routewise", "depot", "drivers"):
         assert elsewhere not in coaching, (elsewhere, coaching)
     assert "Joanne" in coaching and "hotels" in coaching
+
+
+def test_a_play_back_the_customer_said_the_opposite_of_is_put_right(tmp_path: Path) -> None:
+    """Joanne said Richard is not the one to talk to; 'So you said Richard is the one I want to
+    speak to, is that right?' got 'That's right.' (or 'I never said a number': 'the one')."""
+    ws = tmp_path / "ws"
+    repo = Path(__file__).resolve().parents[1]
+    for folder in ("scenarios", "rubrics"):
+        (ws / folder).mkdir(parents=True)
+        for f in (repo / folder).glob("*.yaml"):
+            (ws / folder / f.name).write_text(f.read_text("utf-8"), "utf-8")
+    lines = [
+        "Hi Joanne, this is Sam from Kelvo. How are you today?",
+        "I'm calling about the environmental review. Who looks after energy across the hotels?",
+        "So you said Richard is the one I want to speak to, is that right?",
+    ]
+    played = 0
+    for seed in range(6):
+        _, before, check = _call(ws, "cold-call-gatekeeper", seed, lines)
+        if "Richard" not in before or "not" not in before.replace("n't", " not"):
+            continue
+        played += 1
+        assert not agrees(check, "en"), (seed, check)
+        assert "Richard" in check and "number" not in check, (seed, check)
+    assert played >= 2

@@ -9,6 +9,7 @@ the rep only guessed (that would hand over what the scenario hides) and never in
   then with the customer's own line again ("Right, exactly. Two hours, easily.");
 - a number the customer never said: "Not quite." and the customer's line that holds the real
   one, or "I didn't give you a number." when none was given;
+- the customer's words, but with a "not" on one side only: "Not quite." and what was said;
 - one word in common: "Sort of." and what the customer did say;
 - nothing in common: "I don't think I said that."; the rep has to ask.
 
@@ -100,14 +101,15 @@ _CHECKS: dict[str, tuple[str, ...]] = {
 _TAG_CHECK = re.compile(r"\b(?:right|correct|yes|riktig|sant)\W*\?\W*$", re.IGNORECASE)
 _SO_START = re.compile(r"^\W*(?:so|and so|just so|så|altså)\b", re.IGNORECASE)
 
+# "One" and "en"/"ett" are left out: "the one I want" holds no number.
 _NUMBER_WORDS: dict[str, frozenset[str]] = {
     "en": _words(
-        "one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "two three four five six seven eight nine ten eleven twelve thirteen fourteen "
         "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy "
         "eighty ninety hundred thousand million billion half quarter dozen"
     ),
     "nb": _words(
-        "en ett to tre fire fem seks sju syv åtte ni ti elleve tolv femten tjue tretti førti "
+        "to tre fire fem seks sju syv åtte ni ti elleve tolv femten tjue tretti førti "
         "femti seksti sytti åtti nitti hundre tusen million millioner milliard halv "
         "halvparten"
     ),
@@ -141,6 +143,7 @@ _LINES: dict[str, dict[str, tuple[str, ...]]] = {
             "Correct.",
         ),
         "wrong-number": ("Not quite.", "No, not that number.", "No, that's not what I said."),
+        "not-so": ("Not quite.", "No, that's not what I said.", "Not really, no."),
         "no-number": (
             "I didn't give you a number.",
             "Hang on, I never said a number.",
@@ -157,6 +160,7 @@ _LINES: dict[str, dict[str, tuple[str, ...]]] = {
     "nb": {
         "confirm": ("Ja, det stemmer.", "Akkurat.", "Ja, det er det.", "Stemmer.", "Riktig."),
         "wrong-number": ("Ikke helt.", "Nei, ikke det tallet.", "Nei, det sa jeg ikke."),
+        "not-so": ("Ikke helt.", "Nei, det sa jeg ikke.", "Nei, egentlig ikke."),
         "no-number": ("Jeg har ikke gitt deg noe tall.", "Vent, jeg har ikke sagt noe tall."),
         "partly": ("Tja, delvis.", "Ikke helt.", "Nesten, men ikke helt."),
         "unheard": ("Nei, det har jeg ikke sagt.", "Det sa jeg ikke.", "Hvor har du det fra?"),
@@ -180,13 +184,29 @@ def _numbers(norm: str, lang: str) -> set[str]:
     return set(re.findall(r"\d+", canon)) | {w for w in canon.split() if w in words}
 
 
+_POSSESSIVE = re.compile(r"['’]s\b")  # "Richard's area" is about Richard
+
+
 def _content(norm: str, lang: str) -> set[str]:
     stop, numbers = _table(_STOP, lang), _table(_NUMBER_WORDS, lang)
     return {
         w[:5]
-        for w in norm.replace("-", " ").split()
+        for w in _POSSESSIVE.sub("", norm).replace("-", " ").split()
         if len(w) >= 4 and w not in stop and w not in numbers and "'" not in w
     }
+
+
+_NEGATION = re.compile(r"\b(?:not|no|never|nobody|nothing|none|ikke|aldri|ingen|ingenting)\b|n't\b")
+
+
+def _names(sentence: str) -> set[str]:
+    """Names in a sentence (capitalised past its first word), as _content stems them."""
+    words = [_POSSESSIVE.sub("", w) for w in txt.words(sentence)[1:]]
+    return {w.lower()[:5] for w in words if w[:1].isupper() and len(w) >= 4 and "'" not in w}
+
+
+def _negated(norm: str) -> bool:
+    return bool(_NEGATION.search(norm))
 
 
 def is_playback(text: str, language: str) -> bool:
@@ -244,6 +264,15 @@ def answer(text: str, said: str, language: str, rng: random.Random) -> tuple[str
         return f"{rng.choice(lines['wrong-number'])} {real}", "correct"
     matched = len(content & _content(" ".join(norms), language)) + len(numbers)
     echo = best(range(len(heard)))
+    # "So Richard is the one to speak to?" after "It's not Richard you want.": the customer's
+    # latest line on it (sharing a name, or two words) says the opposite.
+    against = [
+        n
+        for n in range(len(heard))
+        if (overlap(n) >= 2 or content & _names(heard[n])) and _negated(norms[n]) != _negated(rest)
+    ]
+    if against:
+        return f"{rng.choice(lines['not-so'])} {heard[against[-1]]}", "correct"
     if matched >= 2:
         # Now and then the customer says it again in their own words; a bare yes otherwise.
         more = f" {echo}" if echo and rng.random() < 0.5 else ""
