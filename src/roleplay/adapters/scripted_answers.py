@@ -3,7 +3,9 @@ scripted customer answers to it.
 
 The kinds, in the order they are tried: an odd remark (an instruction to "the AI", a question
 whether it is a robot), a proposed meeting or offer, small talk, a question about the
-customer's situation, an apology or thanks, a pitch, a play-back, anything else. Word lists per
+customer's situation, an apology or thanks, a pitch, a play-back, anything else. A play-back of
+the customer's words ("So what I'm hearing is..., is that right?") is one even when asked as a
+question, and scripted_playback answers it from what the customer said. Word lists per
 language; a language without its own lists uses the English ones.
 """
 
@@ -14,6 +16,7 @@ import re
 from collections.abc import Sequence
 from typing import Literal
 
+from roleplay.adapters import scripted_playback
 from roleplay.domain import text as txt
 from roleplay.domain.scenario import Scenario
 
@@ -194,6 +197,8 @@ def kind_of(text: str, language: str) -> Kind:
     asks = txt.questions(text, language)
     if _has(norm, _SMALL_TALK, lang) and (asks or "hope" in norm):
         return "small-talk"
+    if scripted_playback.is_playback(text, language):
+        return "warm"  # a play-back, checked or not: the customer confirms or corrects it
     if asks:
         return "question"
     if _has(norm, _ACKNOWLEDGE, lang):
@@ -219,6 +224,8 @@ def answer(s: Scenario, kind: Kind, text: str, rng: random.Random, said: str) ->
         fresh = [line for line in lines if line not in said]
         return rng.choice(fresh or lines), reply
 
+    if kind == "warm" and scripted_playback.is_playback(text, s.language):
+        return scripted_playback.answer(text, said, s.language, rng)
     if kind == "question":
         return situation(s, text, rng, said) or pick(defaults["deflect"], "deflect")
     pools = {

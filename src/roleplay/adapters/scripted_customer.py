@@ -85,7 +85,7 @@ class ScriptedCustomer:
         line, reply = scripted_answers.answer(s, kind, last, rng, said)
         for obj in (by_id[i] for i in run.objection_order):
             if obj.id not in raised and self._triggered(obj, last, lang):
-                if reply in {"situation", "small-talk", "acknowledge"}:
+                if reply in {"situation", "small-talk", "acknowledge", "warm", "correct"}:
                     # "Who else would be involved, maybe a meeting Tuesday?" gets its answer,
                     # then the objection the meeting provoked.
                     yield from self._say(line, f"reaction:{reply}")

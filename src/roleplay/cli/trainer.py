@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 from collections.abc import Iterable, Mapping
 from importlib import resources
 from pathlib import Path
@@ -40,9 +41,11 @@ def validate(
     ws = services.workspace
     folders = [ws.scenarios, ws.rubrics]
     not_folders = [] if paths else _not_folders(folders)
-    catalog, problems = check(
-        paths or [f for f in folders if f.is_dir()], [ws.scenarios], [ws.rubrics]
-    )
+    # `roleplay validate ~/repo/scenarios/x.yaml` run elsewhere checked x's rubric against
+    # another workspace ("unknown rubric"): the files' own workspace holds what they name.
+    home = _own_workspace(paths) if paths and ws.origin != "option" else None
+    refs = [home / "scenarios", home / "rubrics"] if home is not None else folders
+    catalog, problems = check(paths or [f for f in folders if f.is_dir()], [refs[0]], [refs[1]])
     problems = not_folders + problems
     checked = len(catalog.scenarios) + len(catalog.rubrics) + len(catalog.broken)
     scenarios, rubrics = (
@@ -62,6 +65,26 @@ def validate(
         )
     del checked
     raise typer.Exit(1 if problems else 0)
+
+
+def _own_workspace(paths: list[Path]) -> Path | None:
+    """The one workspace the given files or folders are in (a folder holding scenarios/ or
+    rubrics/), or None when they are in none or in several."""
+    roots = set()
+    for given in paths:
+        where = given.resolve()
+        if where.parent.name in _TRAINER_FOLDERS and not where.is_dir():
+            roots.add(where.parent.parent)
+        elif where.name in _TRAINER_FOLDERS:
+            roots.add(where.parent)
+        elif any((where / name).is_dir() for name in _TRAINER_FOLDERS):
+            roots.add(where)
+        else:
+            return None
+    return roots.pop() if len(roots) == 1 else None
+
+
+_TRAINER_FOLDERS = ("scenarios", "rubrics")
 
 
 def _checked(files: Iterable[ScenarioFile | RubricFile], paths: list[Path] | None) -> int:
@@ -178,7 +201,8 @@ def _new(kind: str, name: str, force: bool) -> None:
             f"cannot write {target}: {exc.strerror or exc}"
             + (f" ({folder} is not a folder)" if folder.exists() and not folder.is_dir() else "")
         ) from None
-    typer.echo(f"Wrote {target}. Edit it, then run: roleplay validate {target}")
+    # Quoted: a workspace path with a space (or a quote) pasted back as printed must work.
+    typer.echo(f"Wrote {target}. Edit it, then run: roleplay validate {shlex.quote(str(target))}")
     if note:
         typer.echo(render.safe(note))
 
@@ -266,7 +290,7 @@ def scenarios(as_json: JsonOpt = False) -> None:
         if s.drills:  # what `practice SCENARIO --drill ID` accepts
             typer.echo(render.safe(f"{'':<32} drills: {', '.join(d.id for d in s.drills)}"))
     for path in catalog.broken:
-        line = f"{'(broken)':<32} {path.name}: run `roleplay validate {path}`"
+        line = f"{'(broken)':<32} {path.name}: run `roleplay validate {shlex.quote(str(path))}`"
         typer.echo(render.safe(line.replace("\n", " ")))  # a name from a trainer's repo
     if not entries and not catalog.broken:  # said nothing at all, and exited 0
         folder = services.workspace.scenarios

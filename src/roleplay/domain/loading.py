@@ -6,8 +6,10 @@ the key and of the value, then translate pydantic's error locations through it.
 
 from __future__ import annotations
 
+import bisect
 import re
 import typing
+import unicodedata
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any, TypeVar
@@ -53,9 +55,13 @@ class _BadValue(Exception):
 def parse_yaml(text: str, file: str) -> tuple[Any, Positions]:
     """YAML text -> plain data and positions; raises InvalidFile on syntax errors and on files
     whose aliases, nesting or values would take unbounded work."""
+    at = _editor_position(text)
     try:
         _check_bounds(text, file)
         node = yaml.compose(text, Loader=_LOADER)
+    except InvalidFile as exc:
+        moved = [(p, at(p.line, p.column)) for p in exc.problems]
+        raise InvalidFile([replace(p, line=line, column=col) for p, (line, col) in moved]) from None
     except yaml.MarkedYAMLError as exc:
         raise InvalidFile([_syntax_problem(exc, text, file)]) from None
     except yaml.reader.ReaderError as exc:
@@ -75,8 +81,7 @@ def parse_yaml(text: str, file: str) -> tuple[Any, Positions]:
             [
                 Problem(
                     file,
-                    dup.line,
-                    dup.col,
+                    *at(dup.line, dup.col),
                     format_path(dup.path),
                     "this key appears twice",
                     "keep one of them",
@@ -85,13 +90,41 @@ def parse_yaml(text: str, file: str) -> tuple[Any, Positions]:
         ) from None
     except _BadValue as bad:
         where = format_path(bad.path)
-        problem = Problem(file, bad.line, bad.col, where, bad.message, bad.hint)
+        problem = Problem(file, *at(bad.line, bad.col), where, bad.message, bad.hint)
         raise InvalidFile([problem]) from None
     except yaml.MarkedYAMLError as exc:  # e.g. a merge key (<<) on something not a mapping
         mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        line, col = at(mark.line + 1, mark.column + 1) if mark else (1, 1)
         raise InvalidFile([Problem(file, line, col, "(syntax)", str(exc.problem or exc))]) from None
+    if at is not _same:
+        positions.values = {k: at(*v) for k, v in positions.values.items()}
+        positions.keys = {k: at(*v) for k, v in positions.keys.items()}
     return data, positions
+
+
+# YAML also breaks lines at NEL (U+0085) and the line and paragraph separators (U+2028/9), which
+# editors show inside a line (pasted from a PDF or a word processor): every line number YAML
+# gives after one would be off by one per separator.
+_YAML_ONLY_BREAKS = re.compile("[\x85\u2028\u2029]")
+
+
+def _same(line: int, col: int) -> tuple[int, int]:
+    return line, col
+
+
+def _editor_position(text: str) -> Callable[[int, int], tuple[int, int]]:
+    """YAML's (line, column) -> the (line, column) an editor shows, both 1-based."""
+    if _YAML_ONLY_BREAKS.search(text) is None:
+        return _same
+    starts = [0] + [m.end() for m in re.finditer("\r\n|[\r\n\x85\u2028\u2029]", text)]
+    editor = [0] + [m.end() for m in re.finditer("\r\n|[\r\n]", text)]
+
+    def at(line: int, col: int) -> tuple[int, int]:
+        offset = starts[min(max(line, 1), len(starts)) - 1] + col - 1
+        row = bisect.bisect_right(editor, offset)
+        return row, offset - editor[row - 1] + 1
+
+    return at
 
 
 def _check_bounds(text: str, file: str) -> None:
@@ -172,9 +205,23 @@ def _check_bounds(text: str, file: str) -> None:
             )
 
 
+def _caret(char: int) -> str:
+    """How an editor shows a control character: ^G for BEL (U+0007), ^[ for ESC."""
+    return f"^{chr(char ^ 0x40)}" if char < 0x20 or char == 0x7F else f"<{char:02x}>"
+
+
+def _odd_space(row: str) -> tuple[int, str] | None:
+    """Where a row holds a space character YAML does not count as one (outside a comment)."""
+    code = row.split(" #", 1)[0]
+    for at, ch in enumerate(code):
+        if ch != " " and (unicodedata.category(ch) == "Zs" or ch in "\u200b\ufeff\x85\u2028\u2029"):
+            return at, ch
+    return None
+
+
 def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, file: str) -> Problem:
     mark = exc.problem_mark or exc.context_mark
-    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    line, col = _editor_position(text)(mark.line + 1, mark.column + 1) if mark else (1, 1)
     message = f"not valid YAML: {exc.problem or exc}"
     lines = text.split("\n")
     row = lines[line - 1] if 0 < line <= len(lines) else ""
@@ -188,6 +235,31 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, file: str) -> Problem:
             "a tab character in the indentation: YAML indents with spaces only",
             "replace the tab with spaces (most editors have a setting to insert spaces for Tab)",
         )
+    # A no-break space (copied from a word processor or a web page) looks like a space, but
+    # YAML does not take it for one: "difficulty:\u00a02" is a key with no ':'. libyaml
+    # notices on the next line, so the line before is looked at too.
+    # A line separator is often noticed lines later (it ends a block of text early).
+    separated = [
+        n for n in range(min(line, len(lines)), 0, -1) if _YAML_ONLY_BREAKS.search(lines[n - 1])
+    ]
+    for number in (line, line - 1, *separated[:1]):
+        odd = _odd_space(lines[number - 1]) if 0 < number <= len(lines) else None
+        if odd is not None:
+            at, ch = odd
+            name = unicodedata.name(ch, "next line").lower()
+            why = (
+                "an editor shows nothing there, but YAML reads it as a line break"
+                if _YAML_ONLY_BREAKS.match(ch)
+                else "it looks like a space, but YAML does not read it as one"
+            )
+            return Problem(
+                file,
+                number,
+                at + 1,
+                "(syntax)",
+                f"{message}: column {at + 1} holds a {name} (U+{ord(ch):04X}); {why}",
+                "replace it with a plain space",
+            )
     # An unclosed quote is reported where the parser finally gives up, often many lines
     # later; point at the line that opened it instead.
     for number, raw in enumerate(text.splitlines()[: max(line - 1, 0)], 1):
@@ -224,8 +296,8 @@ def _reader_problem(exc: yaml.reader.ReaderError, text: str, file: str) -> Probl
         col,
         "(syntax)",
         f"control character U+{char:04X} is not allowed in a YAML file",
-        "delete it (an editor may show it as ^[ or a box); inside double quotes you can "
-        f"write it as \\x{char:02x} if you really mean it",
+        f"delete it: an editor may show it as {_caret(char)} or a box; inside double quotes "
+        f"you can write it as \\x{char:02x} if you really mean it",
     )
 
 
@@ -394,7 +466,52 @@ def _problem_from_error(
     got = err.get("input", None)
     if etype not in ("missing",) and not etype.startswith("value_error"):
         message = f"{message}, got {_describe_input(got)}"
-    return Problem(file, line, col, format_path(loc), message)
+    hint = None
+    if etype == "string_pattern_mismatch" and (err.get("ctx") or {}).get("pattern") == SLUG_PATTERN:
+        hint = _slug_hint(got)
+    if etype in ("int_parsing", "float_parsing") and isinstance(got, str):
+        number = _NUMBER_WORDS.get(got.strip().lower())
+        hint = f"write it as a number: {number}" if number is not None else None
+    return Problem(file, line, col, format_path(loc), message, hint)
+
+
+_NUMBER_WORDS = {
+    word: n
+    for n, word in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+        ]
+    )
+}
+
+
+def _slug_hint(got: Any) -> str | None:
+    """What to write instead of an id that is not one. A look-alike letter ('е', Cyrillic)
+    or an invisible character prints just like the id it spoils, so it is named."""
+    if not isinstance(got, str):
+        return None
+    for n, ch in enumerate(got, 1):
+        if ch.isascii():
+            continue
+        name = unicodedata.name(ch, f"U+{ord(ch):04X}")
+        code = f"U+{ord(ch):04X} {name}"
+        if unicodedata.category(ch) in {"Cf", "Zs", "Zl", "Zp", "Mn"}:
+            return f"character {n} is an invisible {code}: delete it"
+        return f"character {n} is '{ch}', {code}, not a plain letter: retype it"
+    slug = re.sub(r"[^a-z0-9]+", "-", got.lower()).strip("-")
+    return f"write '{slug}'" if slug and slug != got else None
 
 
 def _with_context(etype: str, ctx: dict[str, Any]) -> str | None:
@@ -485,6 +602,10 @@ def load_model(
             ]
         error = InvalidFile(sorted(set(problems), key=lambda p: (p.line, p.column)))
         error.partial = part[0] if part is not None else None
+        if any(tuple(e["loc"])[:1] in {("id",), ("rubric",)} for e in exc.errors()):
+            # A stand-in id or rubric ("missing") would be checked against the workspace's
+            # files as if written there: "unknown rubric 'missing'" under the real mistake.
+            error.partial = None
         error.positions = pos
         raise error from None
     if semantic_check is not None:

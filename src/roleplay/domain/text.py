@@ -198,6 +198,24 @@ _PROPOSALS: dict[str, tuple[str, ...]] = {
     "en": ("what if", "how about", "what about"),
     "nb": ("hva om", "hva med"),
 }
+# A play-back opens with "what" and asks nothing open: "So what I'm hearing is the onboarding
+# took too long, is that right?" is a check, answered yes or no.
+_PLAYBACK_STARTS: dict[str, tuple[str, ...]] = {
+    "en": (
+        "what i'm hearing",
+        "what i am hearing",
+        "what i heard",
+        "what i've heard",
+        "what i understand",
+        "what i understood",
+        "what you're saying",
+        "what you are saying",
+        "what you said",
+        "what you've said",
+        "what you told me",
+    ),
+    "nb": ("hva jeg hører", "hva du sier", "hva du sa"),
+}
 
 
 @cache
@@ -217,7 +235,7 @@ def questions(text: str, language: str = "en") -> list[Question]:
     lang = base_language(language)
     open_starts = _OPEN_STARTS.get(lang, _OPEN_STARTS["en"])
     imperatives = _OPEN_IMPERATIVES.get(lang, _OPEN_IMPERATIVES["en"])
-    proposals = _PROPOSALS.get(lang, _PROPOSALS["en"])
+    proposals = _PROPOSALS.get(lang, _PROPOSALS["en"]) + _PLAYBACK_STARTS.get(lang, ())
     found: list[Question] = []
     for sentence in sentences(text):
         norm = normalise(sentence)
