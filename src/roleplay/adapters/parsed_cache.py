@@ -171,8 +171,9 @@ class ParsedFileCache:
             return {}
         return entries
 
-    def summary(self, key: FilesKey) -> CatalogSummary | None:
-        """The summary kept for exactly these files by this code; else None."""
+    def last_summary(self) -> tuple[FilesKey, CatalogSummary] | None:
+        """The summary kept last by this code and the files it was made of (the catalog
+        summary decides whether they are the files now); else None."""
         try:
             raw = self.summary_path.read_bytes()
         except OSError:  # none yet (or unreadable): the catalog is loaded
@@ -183,9 +184,9 @@ class ParsedFileCache:
         except Exception as exc:  # noqa: BLE001
             log.info("catalog summary ignored (%s): %s", self.summary_path, exc)
             return None
-        if stamp != self._stamp_now() or kept_key != key:
+        if stamp != self._stamp_now():
             return None
-        return summary  # type: ignore[no-any-return]  # what keep_summary wrote
+        return kept_key, summary  # what keep_summary wrote
 
     def keep_summary(self, key: FilesKey, summary: CatalogSummary) -> None:
         try:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from roleplay.cli.render import clock, wrap
 from roleplay.domain.plain_commitment import PlainCommitment
+from roleplay.domain.plain_commitment import commitment_json as plain_json
 from roleplay.domain.practice_days import Goal, Streak
 from roleplay.domain.text import printable
 from roleplay.presentation.format import reminder as reminder  # the CLI's brief shows it too
@@ -222,11 +223,9 @@ def item_json(i: QueueItem) -> dict[str, Any]:
 
 
 def commitment_json(c: Commitment | PlainCommitment, made_in: str | None = None) -> dict[str, Any]:
-    if isinstance(c, PlainCommitment):  # a plain view (`today`): the model writes its JSON
-        from roleplay.domain.commitment import Commitment
-
-        c = Commitment.model_validate(c._asdict())
-    return {**c.model_dump(mode="json"), **({"made_in": made_in} if made_in else {})}
+    # A plain view (`today`) writes the model's JSON without pydantic.
+    found = plain_json(c) if isinstance(c, PlainCommitment) else c.model_dump(mode="json")
+    return {**found, **({"made_in": made_in} if made_in else {})}
 
 
 def open_json(found: Sequence[OpenCommitment | PlainOpen]) -> list[dict[str, Any]]:

@@ -21,9 +21,9 @@ model, so nothing can drift unnoticed.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, tzinfo
-from typing import Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from roleplay.domain import level_estimate
 from roleplay.domain.level_estimate import Estimate
@@ -50,6 +50,58 @@ from roleplay.domain.plain_json import (
     _when,
 )
 from roleplay.domain.practice_days import local_day
+
+if TYPE_CHECKING:  # only named in annotations: nothing to define at import (`today` waits)
+    from typing import Protocol, TypeVar
+
+    class _Reviewed(Protocol):
+        """What retrievability reads of a card (schedule.SkillCard or PlainCard)."""
+
+        @property
+        def stability(self) -> float: ...
+        @property
+        def last_review(self) -> datetime: ...
+
+    class _Made(Protocol):
+        """A commitment (commitment.Commitment or PlainCommitment)."""
+
+        @property
+        def skill(self) -> str: ...
+        @property
+        def made_at(self) -> datetime: ...
+
+    class _Check(Protocol):
+        """A commitment's check (scorecard.CommitmentCheck or PlainCheck)."""
+
+        @property
+        def skill(self) -> str: ...
+        @property
+        def made_in(self) -> str: ...
+        @property
+        def kept(self) -> bool | None: ...
+
+    MadeT = TypeVar("MadeT", bound=_Made)
+    C_co = TypeVar("C_co", bound=_Made, covariant=True)
+
+    class _Entry(Protocol[C_co]):
+        """A session of the schedule (habit.PracticeEntry or PlainEntry)."""
+
+        @property
+        def id(self) -> str: ...
+        @property
+        def checks(self) -> Sequence[_Check]: ...
+        @property
+        def commitment(self) -> C_co | None: ...
+
+    class _Open(Protocol):
+        """An open commitment (services.habit.OpenCommitment or PlainOpen)."""
+
+        @property
+        def commitment(self) -> _Made: ...
+        @property
+        def made_in(self) -> str: ...
+
+    OpenT = TypeVar("OpenT", bound=_Open)
 
 STATE_FORMAT = 3  # domain/habit.py: 2: reviews carry the judge's evidence; 3: level estimates
 
@@ -263,15 +315,6 @@ def read_copy(text: bytes) -> tuple[int, str, int, PlainState]:
 # --- what the models' modules compute, for the plain cards -----------------------------------
 
 
-class _Reviewed(Protocol):
-    """What retrievability reads of a card (schedule.SkillCard or PlainCard)."""
-
-    @property
-    def stability(self) -> float: ...
-    @property
-    def last_review(self) -> datetime: ...
-
-
 def retrievability(card: _Reviewed | None, now: datetime) -> float:
     """FSRS's chance the rep does the skill at level 3 or better now (0 for a skill never
     practised), as fsrs's Scheduler.get_card_retrievability works it out: only the card's
@@ -294,15 +337,38 @@ def _utc(at: datetime) -> datetime:
     return at.astimezone(UTC)
 
 
-def open_commitments(sessions: Iterable[PlainEntry]) -> list[PlainOpen]:
-    """As services/habit.py `_open`: commitments not judged yet, oldest first. A kept or
-    missed check closes one, a new commitment replaces the skill's earlier one."""
-    found: dict[str, PlainOpen] = {}
+# --- open commitments: the one logic, for the models (services/habit.py) and the views ------
+
+
+def open_after(
+    found: dict[str, OpenT], entry: _Entry[MadeT], made: Callable[[MadeT, str], OpenT]
+) -> None:
+    """The open commitments (skill -> `made(commitment, session id)`) after session `entry`:
+    a kept or missed check closes one, a new commitment replaces the skill's earlier one
+    (newest wins). The Habit keeps `found` up to date while it applies sessions one by one."""
+    for chk in entry.checks:
+        current = found.get(chk.skill)
+        if chk.kept is not None and current and current.made_in == chk.made_in:
+            del found[chk.skill]
+    if entry.commitment is not None:
+        found[entry.commitment.skill] = made(entry.commitment, entry.id)
+
+
+def open_by_skill(
+    sessions: Iterable[_Entry[MadeT]], made: Callable[[MadeT, str], OpenT]
+) -> dict[str, OpenT]:
+    """Skill -> the commitment still open for it after every session in `sessions`."""
+    found: dict[str, OpenT] = {}
     for e in sessions:
-        for chk in e.checks:
-            current = found.get(chk.skill)
-            if chk.kept is not None and current and current.made_in == chk.made_in:
-                del found[chk.skill]
-        if e.commitment is not None:
-            found[e.commitment.skill] = PlainOpen(e.commitment, e.id)
+        open_after(found, e, made)
+    return found
+
+
+def oldest_first(found: dict[str, OpenT]) -> list[OpenT]:
     return sorted(found.values(), key=lambda o: o.commitment.made_at)
+
+
+def open_commitments(sessions: Iterable[PlainEntry]) -> list[PlainOpen]:
+    """Commitments not judged yet after `sessions`, oldest first (as Habit.open_commitments
+    gives them of the models)."""
+    return oldest_first(open_by_skill(sessions, PlainOpen))

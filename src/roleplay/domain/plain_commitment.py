@@ -10,7 +10,7 @@ much. As every plain read: a value the models would not take unchanged raises `U
 from __future__ import annotations
 
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from roleplay.domain.plain_json import (
     REQUIRED,
@@ -23,6 +23,7 @@ from roleplay.domain.plain_json import (
     _text,
     _tuple,
     _when,
+    when_json,
 )
 
 
@@ -92,3 +93,10 @@ read_check = _object(
         "reason": (_str, REQUIRED),
     },
 )
+
+
+def commitment_json(c: PlainCommitment) -> dict[str, Any]:
+    """commitment.Commitment's JSON (its model_dump(mode="json")) of the same values, without
+    pydantic: `today --json` writes an open commitment from the plain views
+    (tests/test_readpath11_commitment_json.py pins the two, byte for byte)."""
+    return {**c._asdict(), "made_at": when_json(c.made_at)}

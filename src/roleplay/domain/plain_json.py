@@ -120,6 +120,13 @@ def _when(v: Any) -> datetime:
         raise Unexpected from None
 
 
+def when_json(at: datetime) -> str:
+    """`at` as the models write it (pydantic's JSON: ISO 8601, a zero offset as Z, fractions
+    as six digits when there are any): what the plain read takes back unchanged."""
+    text = at.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
 def _text(v: Any) -> str:
     try:
         return txt.valid_text(_str(v))

@@ -48,6 +48,7 @@ rep has seen least recently in that scenario, realised as a seed so the command 
 
 from __future__ import annotations
 
+import math
 import zlib
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -328,20 +329,31 @@ def _usual_language(recent: Sequence[Past], options: Mapping[str, Sequence[Optio
 
 
 def fresh_choices(
-    scenario: Scenario, seen: Sequence[Mapping[str, str]], pinned: Mapping[str, str]
+    scenario: Scenario, seen: Iterable[Mapping[str, str]], pinned: Mapping[str, str]
 ) -> dict[str, str]:
     """Per dimension, the option seen least recently (`seen`: past choices, newest first)."""
+    last: dict[str, dict[str, float]] = {}
+    for n, past in enumerate(seen):
+        for dim, chosen in past.items():
+            last.setdefault(dim, {}).setdefault(chosen, -n)
+    return least_recent(scenario, last, pinned)
+
+
+def least_recent(
+    scenario: Scenario, last: Mapping[str, Mapping[str, float]], pinned: Mapping[str, str]
+) -> dict[str, str]:
+    """Per dimension, the option seen least recently. `last`: per dimension and option, when
+    it was last seen, as any count that grows with time (`today` notes each session's place
+    in the rep's history while it walks them once); never seen is longest ago, the first of
+    those options first."""
     wanted: dict[str, str] = {}
     for dim in sorted(scenario.variations):
         if dim in pinned:
             wanted[dim] = pinned[dim]
             continue
-        options = [o.id for o in scenario.variations[dim]]
-        ago = {o: len(seen) + 1 for o in options}  # never seen: longest ago
-        for n, past in reversed(list(enumerate(seen))):
-            if past.get(dim) in ago:
-                ago[past[dim]] = n
-        wanted[dim] = max(options, key=lambda o: (ago[o], -options.index(o)))
+        ids = [o.id for o in scenario.variations[dim]]
+        met = last.get(dim, {})
+        wanted[dim] = min(ids, key=lambda o: (met.get(o, -math.inf), ids.index(o)))
     return wanted
 
 

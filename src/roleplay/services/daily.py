@@ -6,6 +6,7 @@ import math
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta, tzinfo
+from itertools import islice
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from roleplay.bulk import collector_paused
@@ -127,19 +128,31 @@ def today(habit: AnyHabit, catalog: AnyCatalog) -> Today:
     day = local_day(now, tz)
     state = habit.state_to_read(catalog)  # not the KPIs, evidence, checkpoints progress plots
     sessions: Sequence[PracticeEntry | PlainEntry] = state.sessions
-    # Each session's local day, worked out once (at 8,000 sessions the four uses below each
-    # converting every start time took ~30k time-zone conversions): as HabitState.done_on,
-    # first_practised and practice_days.
-    days = [local_day(e.started_at, tz) for e in sessions]
-    on_day = [e for e, d in zip(sessions, days, strict=True) if d == day]
+    # One walk over the sessions for what their local days say (at 8,000 sessions each walk
+    # is 8,000 time-zone conversions or passes): as HabitState.done_on, first_practised and
+    # practice_days; and per scenario, when each variation option was last seen (fresh_choices).
+    on_day: list[PracticeEntry | PlainEntry] = []
+    first: dict[str, date] = {}  # skill -> the day of the first session that scored it
+    practice_days: set[date] = set()
+    last_seen: dict[str, dict[str, dict[str, float]]] = {}  # scenario -> dim -> option -> n
+    for n, e in enumerate(sessions):
+        at = e.started_at
+        d = at.astimezone(tz).date() if at.tzinfo is not None else local_day(at, tz)  # raises
+        if d == day:
+            on_day.append(e)
+        for skill in e.levels:
+            if skill not in first:
+                first[skill] = d
+        if e.practised:
+            practice_days.add(d)
+        if e.variation:
+            dims = last_seen.setdefault(e.scenario, {})
+            for dim, chosen in e.variation.items():
+                dims.setdefault(dim, {})[chosen] = n
     practised = [e for e in on_day if e.practised]
     done, minutes = len(practised), round(sum(e.minutes for e in practised), 1)
     goal = Goal(settings.goal_drills, settings.goal_minutes, done, minutes)
     opts = options(catalog)
-    first: dict[str, date] = {}
-    for e, d in zip(sessions, days, strict=True):
-        for skill in e.levels:
-            first.setdefault(skill, d)
     introduced_today = sum(1 for d in first.values() if d == day)
     wanted = q.needs(
         introduction_order(opts),
@@ -159,14 +172,13 @@ def today(habit: AnyHabit, catalog: AnyCatalog) -> Today:
         wanted += q.ahead(introduction_order(opts), state.cards, now, day, tz, state.levels)[
             : max(0, want - len(wanted))
         ]
-    recent = [q.Past(e.scenario, e.drill, e.language) for e in reversed(sessions) if e.practised][
-        : q.RECENT
-    ]
+    newest = (e for e in reversed(sessions) if e.practised)
+    recent = [q.Past(e.scenario, e.drill, e.language) for e in islice(newest, q.RECENT)]
     # Each habit reads the state it gave (the models', or the plain views).
     opened = habit.open_commitments(state=cast("Any", state))
     open_by_skill = {o.commitment.skill: o for o in opened}
     items = [
-        _item(p, catalog, state, day, tz, open_by_skill.get(p.need.skill))
+        _item(p, catalog, last_seen, day, tz, open_by_skill.get(p.need.skill))
         for p in q.plan(wanted, opts, recent, unpractised=set(opts) - set(state.cards))
     ]
     plan, more = _split(items, goal)
@@ -179,7 +191,7 @@ def today(habit: AnyHabit, catalog: AnyCatalog) -> Today:
         rep=habit.rep,
         day=day,
         timezone=settings.tz_name,
-        streak=streak([d for e, d in zip(sessions, days, strict=True) if e.practised], day),
+        streak=streak(practice_days, day),
         goal=goal,
         plan=tuple(plan),
         more=tuple(more),
@@ -204,6 +216,7 @@ def _from_real_calls(
     The real call's levels never enter the schedule; it only says what to practise next."""
     found: list[q.Need] = []
     queued: set[str] = set()
+    last: dict[str, datetime] | None = None  # skill -> when it was last practised
     for _sid, at, card in reversed(habit.real_calls()):
         if now - at > timedelta(days=REAL_CALL_DAYS):
             break
@@ -211,9 +224,9 @@ def _from_real_calls(
             skill = c.skill
             if c.level is None or c.level >= card.pass_threshold or skill not in opts:
                 continue
-            if skill in queued or any(
-                skill in e.levels and e.ended_at > at for e in state.sessions
-            ):
+            if last is None:  # one walk for every weak moment (not one each: 8,000 sessions)
+                last = _last_practised(state.sessions)
+            if skill in queued or (skill in last and last[skill] > at):
                 continue
             card_now = state.cards.get(skill)
             r = None if card_now is None else retrievability(card_now, now)
@@ -222,10 +235,21 @@ def _from_real_calls(
     return found
 
 
+def _last_practised(sessions: Sequence[PracticeEntry | PlainEntry]) -> dict[str, datetime]:
+    """Skill -> the end of the latest session that scored it."""
+    last: dict[str, datetime] = {}
+    for e in sessions:
+        for skill in e.levels:
+            when = last.get(skill)
+            if when is None or e.ended_at > when:
+                last[skill] = e.ended_at
+    return last
+
+
 def _item(
     p: q.Pick,
     catalog: AnyCatalog,
-    state: AnyState,
+    last_seen: dict[str, dict[str, dict[str, float]]],
     day: date,
     tz: tzinfo,
     open_c: OpenCommitment | PlainOpen | None,
@@ -233,12 +257,10 @@ def _item(
     o = p.option
     scenario = catalog.scenarios[o.scenario].scenario
     pinned = dict(scenario.drill(o.drill).pinned) if o.drill else {}
-    entries: Sequence[PracticeEntry | PlainEntry] = state.sessions
-    seen = [e.variation for e in reversed(entries) if e.scenario == o.scenario]
     # The summary's facts carry what drawing a variation reads (ids, weights), under the
     # model's names (tests/test_catalog_summary.py draws both alike).
     model = cast("Scenario", scenario)
-    wanted = q.fresh_choices(model, seen, pinned)
+    wanted = q.least_recent(model, last_seen.get(o.scenario, {}), pinned)
     seed, choices = q.seed_for(model, wanted, pinned, q.day_seed(day, p.need.skill))
     card = p.need.card
     return QueueItem(

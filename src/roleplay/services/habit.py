@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from roleplay.domain import commitment as commitments
 from roleplay.domain.commitment import Commitment
 from roleplay.domain.habit import HabitState, PracticeEntry, skill_evidence
+from roleplay.domain.habit_views import oldest_first, open_after, open_by_skill
 from roleplay.domain.kpis import tracked
 from roleplay.domain.schedule import SkillCard, retrievability, review, showing
 from roleplay.domain.scorecard import CommitmentCheck, Scorecard
@@ -246,7 +247,7 @@ class Habit:
             return state
         total = len(fresh)
         tell = self._progress if total >= PROGRESS_FROM else None
-        opened = _open_now(state)
+        opened = open_by_skill(state.sessions, OpenCommitment)
         whole = self._whole([r for r, _ in fresh])
         for done, (listed_as, card) in enumerate(fresh, 1):
             record = whole.get(listed_as.id)
@@ -432,30 +433,7 @@ def _order(r: Listed) -> tuple[object, str]:
 
 
 def _open(state: HabitState) -> list[OpenCommitment]:
-    return _by_time(_open_now(state))
-
-
-def _open_now(state: HabitState) -> dict[str, OpenCommitment]:
-    """Skill -> the commitment still open for it after every session of `state`."""
-    found: dict[str, OpenCommitment] = {}
-    for e in state.sessions:
-        _advance(found, e)
-    return found
-
-
-def _advance(found: dict[str, OpenCommitment], e: PracticeEntry) -> None:
-    """The open commitments after session `e`: a kept or missed check closes one, a new
-    commitment replaces the skill's earlier one (newest wins)."""
-    for chk in e.checks:
-        current = found.get(chk.skill)
-        if chk.kept is not None and current and current.made_in == chk.made_in:
-            del found[chk.skill]
-    if e.commitment is not None:
-        found[e.commitment.skill] = OpenCommitment(e.commitment, e.id)
-
-
-def _by_time(found: dict[str, OpenCommitment]) -> list[OpenCommitment]:
-    return sorted(found.values(), key=lambda o: o.commitment.made_at)
+    return oldest_first(open_by_skill(state.sessions, OpenCommitment))
 
 
 def skill_levels(card: Scorecard, skills: Iterable[str]) -> dict[str, int]:
@@ -492,7 +470,7 @@ def _apply(
         state.levels.observe(skill, showing(level, evidence.get(skill)), record.ended_at)
     checks: list[CommitmentCheck] = []
     if practised:
-        for o in _by_time(opened):
+        for o in oldest_first(opened):
             if o.commitment.skill in skills:
                 judged = commitments.check(o.commitment, o.made_in, card)
                 if judged is not None:
@@ -518,4 +496,4 @@ def _apply(
             checks=tuple(checks),
         )
     )
-    _advance(opened, state.sessions[-1])
+    open_after(opened, state.sessions[-1], OpenCommitment)
