@@ -294,7 +294,9 @@ Options weighed (bench/diarization_bench.py measures the ones built here):
   kept. Speaking rate was measured first as a start/yardstick (a sentence's word frames per
   transcribed letter, syllable or word; the t of the two clusters' sentence rates): per
   sentence AUC 0.50-0.93 for m/m, and the t ranks a 61% labelling (2.9) over the truth (1.0)
-  in m/m v6: not wired. Cost: one energy per frame; not measurable beside the rest.
+  in m/m v6: not wired. Cost: one energy per frame, and the mixtures fit ~10% fewer frames in
+  clean calls: CPU per audio minute 5.61 -> 5.23 s (four bench calls, 1.7 minutes, twice each,
+  alternating, one thread, encoder included; /tmp/diar11/timing.py, QUIET_DB 0 vs 40).
 - time per audio minute (a two-minute mono phone call through CallTranscriber, as `roleplay
   score --transcript call.wav` runs it, tiny.en int8, 2 cores): transcription 4.1-4.2 s and
   diarization 1.6-1.8 s at load ~1; 11.7-12.0 s and 16.4-17.5 s at load ~11 (other agents'
