@@ -31,6 +31,17 @@ cards and the session's commitment checks are all a re-score reads of it; a plai
 the copy is readpath10's), 'last' found by a scan of the folder names (~10 ms); at 20 the
 catalog's models (~40 ms), the judge (~35 ms) and the imports (typer, pydantic, the domain's
 models) are most of it, outside this change.
+
+Stop 34 (scorelast11): this bench times re-scores after `settle`; bench/cli_bench.py times them
+with no quiet and no `today` between, which is what a rep who scores twice in a row does, and
+there each re-score at 8,000 took seconds (see its note): fixed in the product (the in-step
+check and the quick copy's note are made again by the re-score itself), not in either bench.
+Instructions (millions, one run of `score last` right after another, same tree, 8,000
+sessions): before34 2,476 (9.6x `import typer`, 259) -> 1,577 (6.1x). At 20 sessions, this
+bench, 5 runs alternating at load ~15: CPU p50 372 -> 399 ms (typer 93; noise), instructions
+1,255 -> 1,256 (4.8x typer): unchanged, as intended; what is left at 20 is imports (typer,
+pydantic, the domain's models), the catalog (~40 ms) and the offline judge's word patterns
+compiled (domain/behaviour_words.py, conversation.py: ~30 regexes), outside this area.
 """
 
 from __future__ import annotations
