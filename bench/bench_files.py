@@ -57,9 +57,9 @@ def instructions(cmd: list[str], env: dict[str, str], timeout: float = 900) -> f
 def sessions_workspace(root: Path, sessions: int) -> Path:
     """The bundled scenarios and rubrics, and `sessions` scored sessions of the rep (a few of
     other reps) spread over the last months, written as the app writes them (no fsync)."""
-    for path in (str(REPO), str(REPO / "src")):  # tests.index_data and the models it makes
-        if path not in sys.path:
-            sys.path.insert(1, path)
+    for where in (str(REPO), str(REPO / "src")):  # tests.index_data and the models it makes
+        if where not in sys.path:
+            sys.path.insert(1, where)
     from tests.index_data import T0, make_session
 
     ws = root / f"ws-{sessions}"
