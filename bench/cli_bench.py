@@ -88,32 +88,47 @@ pydantic's validation did, and it and progress walk all 8,000 entries several ti
 Left: domain/queue.py and variation.py define six dataclasses at import (~20 M), the KPI
 table's rows are copied into domain/progress.py (kpis.py, beside the Kpis model, is another
 helper's), services/habit.py's read of the copy is repeated in services/daily_read.py.
+
+Stop 34 (scorelast11): each tree has its own copy of the workspace (bench_files.per_tree).
+On one shared folder each tree's re-score was, to the other tree's index, a change behind its
+back, but that was not why `score last` took seconds at 8,000 sessions here: a re-score in a
+row (no 2 s of quiet, no `today` between) never found the checks that let it skip the lists
+(the in-step check was not kept while the pending folder or the index had changed a moment
+ago; the quick copy was noted only by `today`), so it listed every folder twice, read 8,000
+lines and validated the 8.5 MB schedule, every time. Now the first re-score after such a
+break notes both, and the next ones are quick (tests/test_scorelast11_rescore_in_a_row.py).
+8,000 sessions, `score last`, 5 runs alternating at load 12-17 (p50, before34 -> after):
+wall 6,269 -> 2,255 ms (typer 732: 8.6x -> 3.1x), CPU 933 -> 598 ms (typer 123: 7.6x -> 4.8x).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import random
-import resource
 import shutil
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from datetime import timedelta
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "src"))
 
-from bench_files import instructions  # noqa: E402  (python3 bench/X.py: bench/ is first)
-from tests.index_data import T0, make_session  # noqa: E402
+# python3 bench/X.py: bench/ is first on the import path. make_workspace, run and
+# interleaved are named here too for bench/same_output_check.py and older notes.
+from bench_files import (  # noqa: E402
+    REP,
+    bench_env,
+    instructions,
+    interleaved,
+    per_tree,
+    run,
+    tree_env,
+)
+from bench_files import sessions_workspace as make_workspace  # noqa: E402
 
-REP = "ana"
-SCENARIOS = ["discovery-spin", "price-objection", "cold-call-gatekeeper"]
+__all__ = ["REP", "interleaved", "make_workspace", "run"]
+
 COMMANDS = {
     "--help": ["--help"],
     "scenarios": ["scenarios"],
@@ -122,7 +137,7 @@ COMMANDS = {
     "today": ["today"],
     "progress": ["progress"],
     # Not a read: it re-scores the newest session (writes its scorecard, the index and the
-    # schedule), which a rep waits for as for a read; each tree re-scores the same session.
+    # schedule), which a rep waits for as for a read; each tree re-scores its own copy.
     "score last": ["score", "last", "--judge", "offline"],
 }
 
@@ -134,67 +149,6 @@ FLOOR = (
     "class M(BaseModel):\n    model_config = ConfigDict(defer_build=True)\n    x: int\n"
     "M.model_validate_json(b'{\"x\": 1}')"
 )
-
-
-def make_workspace(root: Path, sessions: int) -> Path:
-    """The bundled scenarios and rubrics, and `sessions` scored sessions of the rep (a few of
-    other reps) spread over the last months, written as the app writes them (no fsync)."""
-    ws = root / f"ws-{sessions}"
-    shutil.copytree(REPO / "scenarios", ws / "scenarios")
-    shutil.copytree(REPO / "rubrics", ws / "rubrics")
-    rec = ws / "recordings"
-    rec.mkdir()
-    rng = random.Random(18)
-    for n in range(sessions):
-        folder = make_session(
-            n,
-            rep=REP if n % 10 else rng.choice(["bo", "cy"]),
-            scenario=rng.choice(SCENARIOS),
-            rubric="discovery",
-            started_at=T0 + timedelta(minutes=(24 * 60 * 300 // max(sessions, 1)) * n),
-            origin="bench",
-        )
-        assert folder.transcript is not None and folder.scorecard is not None
-        path = rec / folder.session_id
-        path.mkdir()
-        (path / "session.json").write_text(folder.transcript.record.model_dump_json())
-        (path / "transcript.jsonl").write_text(
-            "".join(t.model_dump_json() + "\n" for t in folder.transcript.turns)
-        )
-        (path / "scorecard.json").write_text(folder.scorecard.model_dump_json())
-    return ws
-
-
-def run(cmd: list[str], env: dict[str, str]) -> float:
-    return run_cpu(cmd, env)[0]
-
-
-def run_cpu(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """(wall ms, CPU ms) of one run; the CPU time (user + system of the child) moves far less
-    with the machine's load than the wall time."""
-    # getrusage counts microseconds (os.times counts 10 ms clock ticks: too coarse here)
-    start, cpu = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
-    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
-    took, after = time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN)
-    if done.returncode not in (0, 1):
-        raise SystemExit(f"{' '.join(cmd)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
-    used = after.ru_utime + after.ru_stime - cpu.ru_utime - cpu.ru_stime
-    return took * 1000, used * 1000
-
-
-def interleaved(
-    cmds: dict[str, tuple[list[str], dict[str, str]]], runs: int
-) -> dict[str, tuple[float, float]]:
-    """p50 (wall, CPU) of each command, the commands taking turns run after run (so a burst
-    of load on this shared machine hits all of them alike)."""
-    times: dict[str, list[tuple[float, float]]] = {name: [] for name in cmds}
-    for _ in range(runs):
-        for name, (cmd, env) in cmds.items():
-            times[name].append(run_cpu(cmd, env))
-    return {
-        name: (statistics.median(w for w, _ in t), statistics.median(c for _, c in t))
-        for name, t in times.items()
-    }
 
 
 def main() -> None:
@@ -211,29 +165,19 @@ def main() -> None:
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="cli-bench-"))
     trees = {"before": args.before.resolve(), "after": args.after.resolve()}
-    base_env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("ROLEPLAY_", "OPENAI_")) and k != "PYTHONDONTWRITEBYTECODE"
-    }
-    base_env["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
+    base_env = bench_env(tmp)
     print("machine: shared, loaded by other work; compare ratios within this run\n")
     for size in [n for n in (args.small, args.big) if n]:  # --big 0: the small one only
         started = time.perf_counter()
-        ws = make_workspace(tmp, size)
+        made = make_workspace(tmp / "made", size)
+        wss = per_tree(made, tmp, list(trees))  # each tree re-scores its own copy
+        shutil.rmtree(made)
         print(f"{size} sessions (written in {time.perf_counter() - started:.0f} s)", flush=True)
         first: dict[str, float] = {}
         envs: dict[str, dict[str, str]] = {}
         for label, src in trees.items():
-            envs[label] = {
-                **base_env,
-                "PYTHONPATH": str(src),
-                "ROLEPLAY_HOME": str(tmp / f"home-{label}-{size}"),
-                "ROLEPLAY_REP": REP,
-                "ROLEPLAY_TIMEZONE": "UTC",
-                "COLUMNS": "120",
-            }
-            roleplay = [sys.executable, "-m", "roleplay", "--workspace", str(ws)]
+            envs[label] = tree_env(base_env, src, tmp / f"home-{label}-{size}")
+            roleplay = [sys.executable, "-m", "roleplay", "--workspace", str(wss[label])]
             first[label] = run([*roleplay, "today"], envs[label])  # the index catches up here
         print("  first `today` after the sessions were copied in: "
               + ", ".join(f"{k} {v:.0f} ms" for k, v in first.items()))  # fmt: skip
@@ -243,14 +187,17 @@ def main() -> None:
         counts: dict[str, tuple[float | None, float | None]] = {}
         chosen = args.commands.split(",")
         for name, argv in [(n, a) for n, a in COMMANDS.items() if n in chosen]:
-            roleplay = [sys.executable, "-m", "roleplay", "--workspace", str(ws), *argv]
+            cmds = {
+                label: ([sys.executable, "-m", "roleplay", "--workspace", str(ws), *argv])
+                for label, ws in wss.items()
+            }
             for label in trees:  # compiled, and any first-use work done: not timed
-                run(roleplay, envs[label])
+                run(cmds[label], envs[label])
             p = interleaved(
                 {
                     "typer": ([sys.executable, "-c", "import typer"], base_env),
-                    "before": (roleplay, envs["before"]),
-                    "after": (roleplay, envs["after"]),
+                    "before": (cmds["before"], envs["before"]),
+                    "after": (cmds["after"], envs["after"]),
                 },
                 args.runs,
             )
@@ -260,8 +207,8 @@ def main() -> None:
                   flush=True)  # fmt: skip
             if args.instructions:
                 counts[name] = (
-                    instructions(roleplay, envs["before"]),
-                    instructions(roleplay, envs["after"]),
+                    instructions(cmds["before"], envs["before"]),
+                    instructions(cmds["after"], envs["after"]),
                 )
         if args.instructions:
             typer_count = instructions([sys.executable, "-c", "import typer"], base_env)

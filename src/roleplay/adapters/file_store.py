@@ -164,8 +164,12 @@ class FileSessionStore:
                 "over it",
                 "the same call saved twice in one second gets the same name: save it again",
             ) from None
+        self._made(record.id)
         write_atomic(folder / SESSION_FILE, record.model_dump_json(indent=2))
         (folder / TRANSCRIPT_FILE).touch(mode=0o600)
+
+    def _made(self, session_id: str) -> None:
+        """A new session's folder was just made, its files not yet written."""
 
     def append_turn(self, session_id: str, turn: Turn) -> None:
         path = self.writable(session_id) / TRANSCRIPT_FILE

@@ -135,13 +135,21 @@ class LocalIndex:
             return None
         return found
 
-    def keep(self, origin: str, found: dict[str, Any]) -> None:
+    def keep(self, origin: str, found: dict[str, Any]) -> dict[str, Any] | None:
         """Keep `found` (JSON) as what the index is in step with for the folder `origin`,
-        unless the index changed a moment ago. A cache: failing to write it costs time only."""
+        unless the index changed a moment ago. A cache: failing to write it costs time only.
+        Returns what is (or would have been) kept, with this snapshot's stamps of the index
+        file (None: none taken): what this process found, whether or not it was written."""
         files = self._files
-        if files is None or any(time.time_ns() - f[2] < STILL_NS for f in files if f is not None):
-            return
-        self._write_kept(origin, found, files)
+        if files is None:
+            return None
+        if not any(time.time_ns() - f[2] < STILL_NS for f in files if f is not None):
+            self._write_kept(origin, found, files)
+        return {**found, "index": files}
+
+    def current(self, kept: dict[str, Any]) -> bool:
+        """Whether the index file is as it was when `kept` (from `keep`) was found."""
+        return self._files is not None and kept.get("index") == self._files
 
     def _write_kept(
         self, origin: str, found: dict[str, Any], files: list[list[int] | None]

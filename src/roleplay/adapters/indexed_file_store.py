@@ -210,9 +210,14 @@ class IndexedFileStore(FileSessionStore):
 
     def create(self, record: SessionRecord) -> None:
         self._changed()
-        self._pending(record.id)
-        super().create(record)
+        super().create(record)  # marked pending once its folder is made (`_made`)
         self._written(record.id)
+
+    def _made(self, session_id: str) -> None:
+        # Marked after the folder is made, not before: a catch-up in another process that
+        # finds a mark without a folder takes the session as deleted before it was indexed
+        # and clears the mark; while the folder is there, the mark stays.
+        self._pending(session_id)
 
     def append_turn(self, session_id: str, turn: Turn) -> None:
         self._pending(session_id)

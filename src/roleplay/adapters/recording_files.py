@@ -165,10 +165,22 @@ class FileRecordings:
                 for e in found:
                     if e.name[0] != "." and e.name not in skip and e.is_dir(follow_symlinks=False):
                         idle[e.name] = e.stat(follow_symlinks=False).st_mtime_ns
-            pending = _stamp(self.root / ".index" / "pending")
+            folder = self.root / ".index" / "pending"
+            stamp = _stamp(folder)
         except OSError:
             return None
-        if any(now - t < STILL_NS for t in (root.st_mtime_ns, pending or 0, *idle.values())):
+        stamps = [root.st_mtime_ns, *idle.values()]
+        pending: int | dict[str, Any] | None = stamp
+        if _empty(folder):
+            # No mark now: noted as `carried` notes it, the folder's stamp and no mark in it,
+            # which holds whenever it was last touched (a mark made in the same tick of the
+            # clock is an entry, and `unchanged` looks for one). Each write marks its session
+            # and clears the mark, so waiting for the folder to be still made every command
+            # right after a write (a second `score last`) list every folder again.
+            pending = {"stamp": stamp, "empty": True}
+        else:
+            stamps.append(stamp or 0)
+        if any(now - t < STILL_NS for t in stamps):
             return None
         return {"root": [root.st_ino, root.st_mtime_ns], "pending": pending, "idle": idle}
 
@@ -225,6 +237,11 @@ class FileRecordings:
             if _is_file(path, SESSION_FILE) or _is_file(path, REVIEW_FILE):
                 found.add(id_)
         return found
+
+    def gone(self, ids: Collection[str]) -> set[str]:
+        """Those of `ids` that have no folder (nor anything else) under that name."""
+        base = str(self.root)
+        return {i for i in ids if "/" in i or not os.path.lexists(f"{base}/{i}")}
 
     def stamp(self, session_id: str) -> list[int] | None:
         """Size and time stamp of a folder's session file (None: none): an edit in place

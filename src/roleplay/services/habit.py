@@ -149,16 +149,23 @@ class Habit:
             if kept is not None and version is not None and kept[0] == version:
                 return kept[1]
             copy = self._states.load_to_read(self._key)
-            if (
-                copy is not None
-                and copy.rep == self.rep
-                and {e.id for e in copy.sessions} == {r.id for r in self._scheduled(listed)}
-            ):
+            if copy is not None and self._holds(copy, listed):
                 if name is not None:
-                    calls = [[r.id, r.started_at.isoformat()] for r in self._real(listed)]
-                    self._states.keep_note(self._key, {"list": name, "real_calls": calls})
+                    self._note(name, listed)
                 return copy  # exactly the sessions it applied: nothing to sync
         return self.state(catalog)
+
+    def _holds(self, copy: HabitState | None, listed: Sequence[Listed]) -> bool:
+        """Whether the quick copy applied exactly the rep's scored sessions in `listed`."""
+        return (
+            copy is not None
+            and copy.rep == self.rep
+            and {e.id for e in copy.sessions} == {r.id for r in self._scheduled(listed)}
+        )
+
+    def _note(self, name: str, listed: Sequence[Listed]) -> None:
+        calls = [[r.id, r.started_at.isoformat()] for r in self._real(listed)]
+        self._states.keep_note(self._key, {"list": name, "real_calls": calls})
 
     def before_write(self) -> Checked | None:
         """Before a re-score writes: the list the quick copy was checked against, while it is
@@ -167,6 +174,15 @@ class Habit:
         with self._lock:
             name = self._steady()
             note = self._noted(name)
+            if name is not None and note is None and self._kept is None:
+                # Not noted (the last re-score rebuilt the schedule or synced it whole): checked
+                # now, as `today` checks it, so that neither this re-score nor the next reads
+                # the list and the whole schedule after its write (at 8,000 sessions every
+                # `score last` in a row did, until a `today`).
+                _version, listed = self._records()
+                if self._holds(self._states.load_to_read(self._key), listed):
+                    self._note(name, listed)
+                    note = self._noted(name)
             return None if name is None or note is None else Checked(name, note)
 
     def state_after_write(self, checked: Checked | None, catalog: AnyCatalog) -> HabitState:

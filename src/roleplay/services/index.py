@@ -76,7 +76,14 @@ class Snapshot(Reads, Protocol):
         """What `keep` kept for the folder `origin`, while the index has not changed since."""
         ...
 
-    def keep(self, origin: str, found: dict[str, Any]) -> None: ...
+    def keep(self, origin: str, found: dict[str, Any]) -> dict[str, Any] | None:
+        """Keep `found` unless the index changed a moment ago; what is (would be) kept."""
+        ...
+
+    def current(self, kept: dict[str, Any]) -> bool:
+        """Whether the index file is as it was when `kept` was found."""
+        ...
+
     def carry(self, origin: str, found: dict[str, Any], before: list[list[int] | None]) -> bool:
         """Keep `found` after this process's own writes, the index in step before them."""
         ...
@@ -97,6 +104,10 @@ class FolderMarks(Protocol):
 
     def stamp(self, session_id: str) -> list[int] | None:
         """Size and time stamp of a folder's session file (None: none)."""
+        ...
+
+    def gone(self, ids: Collection[str]) -> set[str]:
+        """Those of `ids` with no folder at all (a folder without its files yet is there)."""
         ...
 
 
@@ -306,8 +317,13 @@ class Indexer:
             todo = sorted((pending & local) | (local - known))
             gone = sorted(known - local)
             pending -= local
-        for id_ in pending:
-            self.files.clear_pending(id_)  # deleted before it was indexed
+        # Deleted before it was indexed: the mark is cleared once the folder is gone too. A
+        # folder without its session file yet is being made by another process (which marks
+        # its session once the folder is there, then writes the files, then indexes it):
+        # clearing that mark lost it, should that process stop before indexing.
+        deleted = pending if self._marks is None else self._marks.gone(pending)
+        for id_ in sorted(deleted):
+            self.files.clear_pending(id_)
         problems: list[str] = []
         shown = self.progress if len(todo) > BATCH else None
         for start in range(0, len(todo), CATCH_UP_BATCH):
@@ -435,6 +451,10 @@ class Indexer:
         """What was kept when the index was last found in step, while nothing changed since
         (the folders it cannot hold are read again: still unreadable)."""
         kept = snapshot.kept(origin) if self._marks is not None else None
+        if kept is None and self._base is not None and self._base[0] == origin:
+            # Found in step by this process (not kept: the index changed a moment ago), and
+            # the index file has not changed since.
+            kept = self._base[1] if snapshot.current(self._base[1]) else None
         if (
             kept is not None
             and self._marks is not None
@@ -459,6 +479,15 @@ class Indexer:
             return None
         with snapshot:
             kept = snapshot.kept(origin)
+            base = self._base[1] if self._base is not None and self._base[0] == origin else None
+            if kept is None and base is not None:
+                # Found in step by this process before it wrote; while its writes only
+                # re-wrote sessions the index held (what `_carry` keeps at close), that holds
+                # after them too: only the pending marks and the damaged folders are left to
+                # see to, as with a kept check. Else a read after this process's own write
+                # (the schedule's list after `score last` wrote the card) listed every folder.
+                mine = self._carries and not self._lent
+                kept = base if mine or snapshot.current(base) else None
         if (
             kept is None
             or not isinstance(kept.get("unreadable"), list)
@@ -554,7 +583,12 @@ class Indexer:
             return None
         folders = self._marks.marks(known) if self._marks is not None else None
         if folders is not None:
-            snapshot.keep(origin, {"folders": folders, "unreadable": unreadable})
+            found = snapshot.keep(origin, {"folders": folders, "unreadable": unreadable})
+            if found is not None and self._base is None:
+                # What this process found before it wrote anything, kept or not (a write a
+                # moment ago is not kept as settled): its own write is then carried (`_carry`)
+                # and its own later reads need not list every folder again.
+                self._base = (origin, found)
         return (read(snapshot),)
 
     def _unreadable(self, ids: Sequence[str]) -> bool:
