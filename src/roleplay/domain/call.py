@@ -73,6 +73,13 @@ def utterances(words: list[SpokenWord], pause: float = PAUSE) -> list[Utterance]
 
 # A sentence's end as Whisper writes it: "us." "over?" "out!" (a closing quote or bracket after).
 _ENDS_SENTENCE = re.compile(r"[.?!][\"')\]]*$")
+
+
+def ends_sentence(text: str) -> bool:
+    """Does this word end a sentence (Whisper's punctuation)?"""
+    return bool(_ENDS_SENTENCE.search(text.strip()))
+
+
 TAIL_MOST = 2  # words: the end of a sentence carried over a change of speaker, at most
 JOINED = 0.3  # seconds: words this close run on (no pause between them)
 
@@ -119,6 +126,49 @@ def sentence_tails_kept(words: Sequence[SpokenWord]) -> list[SpokenWord]:
             continue  # the pause is before them, not after
         for k in range(i, j + 1):
             out[k] = SpokenWord(out[k].text, out[k].start, out[k].end, before.speaker)
+    return out
+
+
+ISLAND_MOST = 3  # words: a run of one voice inside the other's sentence given back, at most
+
+
+def islands_joined(words: Sequence[SpokenWord]) -> list[SpokenWord]:
+    """A mono call's words (in time order) with a few words heard in the other voice inside
+    one speaker's run of speech given back to that speaker.
+
+    The voices are told apart word by word, and on calls of the real recordings with the
+    rep's espeak-ng questions a few of the rep's words came out in the customer's voice:
+    "Good / morning, thanks for calling Nordic / Freight. / This is Kari speaking.", "Could I
+    have your / name and the / company you are calling from?" The transcript then cut the
+    rep's greeting into three turns, one of them the customer's. At most ISLAND_MOST words of
+    one voice, with the other voice's words right before and after them (or the call's start
+    before them), no pause around or among them (JOINED), and inside a sentence (the word
+    before them ends none) go to the speaker around them. Words that start a sentence keep
+    their voice, as a backchannel does ("...fellow Americans. / Yes, / what your country"),
+    and so does anything after a pause. On the 31 mono calls of
+    bench/mono_backchannel_bench.py, words each side's script alone holds went 90.1% ->
+    90.9% on the right side (1,673 -> 1,689 of 1,857; 6 calls better, none worse)."""
+    out = list(words)
+    i = 0
+    while i < len(out):
+        j = i
+        while j < len(out) and out[j].speaker == out[i].speaker and j - i <= ISLAND_MOST:
+            j += 1
+        if j - i > ISLAND_MOST or j >= len(out):
+            i = j if j > i else i + 1
+            continue
+        after = out[j]
+        before = out[i - 1] if i > 0 else None
+        if before is not None and before.speaker != after.speaker:
+            i = j
+            continue
+        gaps = [out[k].start - out[k - 1].end for k in range(max(1, i), j + 1)]
+        if (before is not None and ends_sentence(before.text)) or any(g > JOINED for g in gaps):
+            i = j
+            continue
+        for k in range(i, j):
+            out[k] = SpokenWord(out[k].text, out[k].start, out[k].end, after.speaker)
+        i = j
     return out
 
 
