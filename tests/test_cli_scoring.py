@@ -8,12 +8,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
-from typer.testing import CliRunner
 
-from roleplay.cli import app
+from tests.cli_helpers import invoke
 from tests.fake_openai import FakeOpenAI, Reply
 
-runner = CliRunner()
 GOOD = (
     "How does a typical morning look for your dispatch team?\n"
     "What budget have you set aside for that?\nCan I send you an invite for next week?\n"
@@ -55,10 +53,6 @@ def verdict(level: int) -> Reply:
             }
         )
     )
-
-
-def invoke(ws: Path, *args: str, input: str | None = None):
-    return runner.invoke(app, ["--workspace", str(ws), *args], input=input)
 
 
 def _session(ws: Path) -> str:

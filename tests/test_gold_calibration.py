@@ -11,21 +11,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from roleplay.cli import app
 from roleplay.domain.gold import RANKED, VARIANTS, load_gold
 from roleplay.domain.loading import load_rubric, load_scenario
 from roleplay.services.calibration import agreement, bootstrap_interval, quadratic_kappa
+from tests.cli_helpers import invoke
 from tests.fake_openai import FakeOpenAI, Reply
 
 REPO = Path(__file__).resolve().parents[1]
 GOLD = REPO / "gold"
-runner = CliRunner()
-
-
-def invoke(ws: Path, *args: str):
-    return runner.invoke(app, ["--workspace", str(ws), *args])
 
 
 @pytest.mark.parametrize("scenario_file", sorted((REPO / "scenarios").glob("*.yaml")))
