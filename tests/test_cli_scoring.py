@@ -11,6 +11,7 @@ from click.testing import Result
 
 from tests.cli_helpers import invoke
 from tests.fake_openai import FakeOpenAI, Reply
+from tests.llm_env import use_llm
 
 GOOD = (
     "How does a typical morning look for your dispatch team?\n"
@@ -80,8 +81,7 @@ def test_rescore_with_llm_samples(
     mini_workspace: Path, fake_llm: FakeOpenAI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     sid = _session(mini_workspace)
-    monkeypatch.setenv("ROLEPLAY_LLM_BASE_URL", fake_llm.url)
-    monkeypatch.setenv("ROLEPLAY_LLM_MODEL", "test-model")
+    use_llm(monkeypatch, fake_llm.url)
 
     fake_llm.queue(verdict(2), verdict(5), verdict(4))
     result = invoke(mini_workspace, "score", sid, "--samples", "3")
@@ -326,8 +326,7 @@ def test_a_rescore_reaches_the_practice_schedule(
     sid = _session(mini_workspace)
     services = build(mini_workspace)
     before = services.habit().state().cards["discovery-questions"].last_level
-    monkeypatch.setenv("ROLEPLAY_LLM_BASE_URL", fake_llm.url)
-    monkeypatch.setenv("ROLEPLAY_LLM_MODEL", "test-model")
+    use_llm(monkeypatch, fake_llm.url)
     new_level = 5 if before != 5 else 2
     fake_llm.queue(verdict(new_level))
     assert invoke(mini_workspace, "score", sid).exit_code == 0
