@@ -8,9 +8,13 @@ from pathlib import Path
 from roleplay.adapters.clock import ManualClock
 from roleplay.composition import Services, build
 from roleplay.config import Settings
+from roleplay.services.catalog import load_catalog
 from roleplay.services.end_of_call import CallResult
 from roleplay.services.engine import Conversation
+from roleplay.services.gold import GoldEntry, load_gold_set
 from roleplay.services.ports import CustomerEvent, EndCall, Sentence
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 def services(workspace: Path, clock: ManualClock | None = None) -> Services:
@@ -54,3 +58,15 @@ def two_calls_with_a_commitment(svc: Services, clock: ManualClock, lines: list[s
     second = svc.practice.begin("discovery-spin", svc.profile(), seed=2)
     play(second, lines, clock)
     return svc.end_of_call().finish(second)
+
+
+def gold_entries(*folders: Path) -> list[GoldEntry]:
+    """The gold calls of `folders` (each a gold set of the bundled scenarios and rubrics), in
+    order; a gold file with a problem fails the test that reads it."""
+    catalog = load_catalog([REPO / "scenarios"], [REPO / "rubrics"], [])
+    found: list[GoldEntry] = []
+    for folder in folders:
+        gold = load_gold_set(folder, catalog)
+        assert not gold.problems, gold.problems
+        found += gold.entries
+    return found
