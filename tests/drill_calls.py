@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from tests.cli_helpers import invoke
+from tests.cli_helpers import invoke as invoke  # re-exported: the drill tests call it from here
 
 # A real call where the rep pitches instead of asking: open questions score low.
 CALL = """\

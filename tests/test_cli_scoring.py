@@ -7,9 +7,9 @@ import os
 from pathlib import Path
 
 import pytest
-from click.testing import Result
+from typer.testing import Result
 
-from tests.cli_helpers import invoke
+from tests.cli_helpers import invoke as invoke  # re-exported: the re-score tests call it from here
 from tests.fake_openai import FakeOpenAI, Reply
 from tests.llm_env import use_llm
 
