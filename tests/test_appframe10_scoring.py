@@ -36,6 +36,7 @@ from tests.app_helpers import (
     hang_up,
     make_app,
     make_workspace,
+    open_screen,
     say,
     screen_text,
     settle,
@@ -184,9 +185,7 @@ def _unfinished(app: RoleplayApp) -> str:
 
 
 async def _history(pilot: Pilot[None]) -> None:
-    await settle(pilot)
-    await pilot.press("f3")
-    await settle(pilot)
+    await open_screen(pilot, "f3")
     app = pilot.app
     await wait_for(pilot, lambda: "unfinished" in screen_text(app))
     app.screen.query_one("#sessions").focus()
