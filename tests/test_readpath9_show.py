@@ -119,21 +119,10 @@ def test_score_last_in_a_long_folder_lists_it_without_sqlalchemy(workspace: Path
     (and the newest session) through SQLAlchemy, imported for that alone (~150 ms); they are
     read with sqlite3 on the writer's own connection now, the same rows (as `today` reads
     them), and the schedule still comes back."""
-    from datetime import timedelta
 
-    from tests.index_data import T0, make_session
+    from tests.index_data import T0, write_sessions
 
-    recordings = workspace / "recordings"
-    recordings.mkdir(exist_ok=True)
-    for n in range(300):
-        made = make_session(n, started_at=T0 + timedelta(hours=n), origin="test")
-        assert made.transcript is not None and made.scorecard is not None
-        path = recordings / made.session_id
-        path.mkdir()
-        (path / "session.json").write_text(made.transcript.record.model_dump_json())
-        turns = "".join(t.model_dump_json() + "\n" for t in made.transcript.turns)
-        (path / "transcript.jsonl").write_text(turns)
-        (path / "scorecard.json").write_text(made.scorecard.model_dump_json())
+    write_sessions(workspace / "recordings", 300, T0, origin="test")
     args = ["score", "last", "--judge", "offline"]
     runs = [
         watching(workspace, ["sqlalchemy", "alembic"], *args, timeout=300)
