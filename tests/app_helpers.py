@@ -166,6 +166,18 @@ async def call_to_scorecard(
     return card
 
 
+async def open_scorecard(pilot: Pilot[None], sid: str) -> ScorecardScreen:
+    """Once the app has opened, the scorecard of session `sid` (as History opens it)."""
+    app = pilot.app
+    assert isinstance(app, RoleplayApp)
+    await settle(pilot)
+    app.open_session(sid)
+    await settle(pilot)
+    card = app.screen
+    assert isinstance(card, ScorecardScreen)
+    return card
+
+
 async def say(pilot: Pilot[None], line: str) -> None:
     box = pilot.app.screen.query_one("#say")
     box.value = line  # type: ignore[attr-defined]

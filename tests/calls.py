@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tests.speech import RATE, normalise, say
+from tests.speech import RATE, normalise, say, write_wav
 
 # What the real recordings say (../shared/data/speech/README.md); the reader's English half.
 READER = (
@@ -243,12 +243,4 @@ def phone_line(audio: np.ndarray) -> np.ndarray:
 
 
 def write_stereo(path: Path, left: np.ndarray, right: np.ndarray, rate: int = RATE) -> Path:
-    import wave
-
-    pcm = (np.clip(np.stack([left, right], axis=1), -1, 1) * 32767).astype("<i2")
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(2)
-        w.setsampwidth(2)
-        w.setframerate(rate)
-        w.writeframes(pcm.tobytes())
-    return path
+    return write_wav(path, np.stack([left, right], axis=1), rate)

@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
+from tests.llama_server import llama  # noqa: F401 (fixture)
 from tests.pg_server import database_url, postgres_server  # noqa: F401 (fixtures)
 
 if TYPE_CHECKING:
@@ -67,6 +70,18 @@ def app(tmp_path: Path, isolated_user_dirs: Path) -> RoleplayApp:
     from tests.app_helpers import make_app, make_workspace
 
     return make_app(make_workspace(tmp_path))
+
+
+@pytest.fixture
+def no_collector() -> Iterator[None]:
+    """The cyclic collector off, so only an explicit close can close a connection (else a
+    collection at the wrong moment would let an unclosed connection pass unnoticed)."""
+    gc.collect()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 @pytest.fixture

@@ -12,8 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from roleplay.cli import app
-from tests.index_data import make_session
-from tests.test_read_from_index import write
+from tests.index_data import make_session, write
 
 Run = tuple[int, str, str]  # exit code, stdout, stderr
 

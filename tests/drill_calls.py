@@ -7,11 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner, Result
+from typer.testing import Result
 
-from roleplay.cli import app
+from tests.cli_helpers import invoke as invoke  # re-exported: the drill tests call it from here
 
-runner = CliRunner()
 # A real call where the rep pitches instead of asking: open questions score low.
 CALL = """\
 [00:00.0 - 00:03.0] Kari: Hi Dana, thanks for taking my call.
@@ -27,10 +26,6 @@ def as_kari(monkeypatch: pytest.MonkeyPatch) -> None:
     """The rep and time zone every call-drill test runs as."""
     monkeypatch.setenv("ROLEPLAY_REP", "Kari")
     monkeypatch.setenv("ROLEPLAY_TIMEZONE", "Europe/Oslo")
-
-
-def invoke(ws: Path, *args: str, input: str | None = None) -> Result:
-    return runner.invoke(app, ["--workspace", str(ws), *args], input=input)
 
 
 def score_call(

@@ -2,7 +2,7 @@
 the modules it loaded (which no earlier test in this process can have loaded for it).
 
 Shared by the tests that check what a command loads (tests/test_fast_commands.py,
-tests/test_readpath*.py)."""
+tests/test_read_command_imports.py, tests/test_readpath*.py, tests/test_speed_imports.py)."""
 
 from __future__ import annotations
 
@@ -25,6 +25,19 @@ main()
 """
 
 
+# The same through the entry point the `roleplay` program runs, printing at exit which of the
+# watched modules (a JSON list, its first argument) it loaded.
+WATCH = """
+import atexit, json, sys
+from roleplay.cli.start import main  # what the `roleplay` program runs
+watched = json.loads(sys.argv.pop(1))
+sys.argv = ["roleplay", *sys.argv[1:]]
+said = lambda: print(json.dumps([m for m in watched if m in sys.modules]), file=sys.stderr)
+atexit.register(said)
+main()
+"""
+
+
 class Ran(NamedTuple):
     code: int
     out: str
@@ -32,22 +45,52 @@ class Ran(NamedTuple):
     loaded: list[str]
 
 
+def python(
+    *argv: str,
+    src: str = SRC,
+    env: dict[str, str | None] | None = None,
+    timeout: float = 120,
+) -> subprocess.CompletedProcess[str]:
+    """`python ARGV` in a fresh interpreter on this checkout's code (`src`), as the rep ana in
+    UTC; `env` over that (None: unset); no standard input. `timeout` is generous (a busy
+    2-core machine), never a speed assertion."""
+    full: dict[str, str | None] = {
+        **os.environ,
+        "PYTHONPATH": src,
+        "ROLEPLAY_REP": "ana",
+        "ROLEPLAY_TIMEZONE": "UTC",
+        **(env or {}),
+    }
+    return subprocess.run(
+        [sys.executable, *argv],
+        capture_output=True,
+        text=True,
+        env={k: v for k, v in full.items() if v is not None},
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )
+
+
 def run_cli(ws: Path, *args: str, home: Path | None = None, src: str = SRC) -> Ran:
     """`roleplay --workspace WS ARGS` as the rep ana in UTC, 120 columns wide (`home`: its
     ROLEPLAY_HOME, else the one this test process has)."""
-    env = {**os.environ, "PYTHONPATH": src, "ROLEPLAY_REP": "ana", "ROLEPLAY_TIMEZONE": "UTC"}
-    env["COLUMNS"] = "120"
+    env: dict[str, str | None] = {"COLUMNS": "120"}
     if home is not None:
         env["ROLEPLAY_HOME"] = str(home)
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE, "--workspace", str(ws), *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
+    done = python("-c", PROBE, "--workspace", str(ws), *args, src=src, env=env)
     *said, loaded = done.stderr.strip().splitlines() or [""]
     return Ran(done.returncode, done.stdout, "\n".join(said), json.loads(loaded or "[]"))
+
+
+def watching(
+    ws: Path, watched: list[str], *args: str, src: str = SRC, timeout: float = 120
+) -> tuple[subprocess.CompletedProcess[str], list[str]]:
+    """`roleplay --workspace WS ARGS` as `roleplay` starts it (cli/start.py), as ana in UTC;
+    and which of the `watched` modules it had loaded when it ended."""
+    done = python(
+        "-c", WATCH, json.dumps(watched), "--workspace", str(ws), *args, src=src, timeout=timeout
+    )
+    return done, json.loads(done.stderr.strip().splitlines()[-1])
 
 
 def pydantic(loaded: list[str]) -> list[str]:

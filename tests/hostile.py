@@ -13,15 +13,15 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from typer.testing import CliRunner, Result
+from typer.testing import Result
 
 from roleplay.adapters.clock import ManualClock
-from roleplay.cli import app
 from roleplay.config import data_dir
+from tests.cli_helpers import invoke
 from tests.helpers import play, services
 
 REPO = Path(__file__).resolve().parents[1]
-runner = CliRunner()
+cli = invoke  # the hostile tests' name for it
 LINES = [
     "How does a typical morning look for your dispatch team?",
     "What happens when a driver calls in sick?",
@@ -75,10 +75,6 @@ def others(rec: Recorded, *damaged: int) -> dict[str, dict[str, str]]:
     return {
         id_: fingerprint(rec.recordings / id_) for n, id_ in enumerate(rec.ids) if n not in damaged
     }
-
-
-def cli(ws: Path, *args: str, input: str | None = None) -> Result:
-    return runner.invoke(app, ["--workspace", str(ws), *args], input=input)
 
 
 def damage_index(content: bytes) -> Path:

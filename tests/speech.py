@@ -87,9 +87,10 @@ def conversation(
 
 
 def write_wav(path: Path, audio: np.ndarray, rate: int = RATE) -> Path:
+    """`audio` (one channel, or frames x channels) as a 16-bit WAV file."""
     pcm = (np.clip(audio, -1, 1) * 32767).astype("<i2")
     with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
+        w.setnchannels(1 if pcm.ndim == 1 else pcm.shape[1])
         w.setsampwidth(2)
         w.setframerate(rate)
         w.writeframes(pcm.tobytes())

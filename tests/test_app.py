@@ -185,7 +185,7 @@ async def test_settings_are_saved_and_reloaded(tmp_path: Path, app: RoleplayApp)
 
 
 async def test_saved_settings_apply_while_the_screen_keeps_answering(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    app: RoleplayApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The services are built again off the UI thread: while they build, the screen answers
     keys and says it is applying them; then the new settings (and theme) are in use."""
@@ -199,7 +199,6 @@ async def test_saved_settings_apply_while_the_screen_keeps_answering(
         assert release.wait(60), "the test never let the build finish"
         return real_build(*args, **kwargs)
 
-    app = make_app(make_workspace(tmp_path))
     # What the app said, as it said it: its notices last 3 s, and on a busy machine one can
     # be gone (and no longer in app._notifications) before the test looks for it.
     said: list[str] = []
@@ -288,7 +287,7 @@ async def test_a_rep_name_of_two_lines_is_refused_in_settings(app: RoleplayApp) 
         ) in notes
 
 
-async def test_every_binding_has_an_id_and_a_palette_entry(tmp_path: Path) -> None:
+async def test_every_binding_has_an_id_and_a_palette_entry(app: RoleplayApp) -> None:
     from textual.binding import Binding
 
     from roleplay.tui.app import RoleplayApp
@@ -308,7 +307,6 @@ async def test_every_binding_has_an_id_and_a_palette_entry(tmp_path: Path) -> No
     ]
     ids = [b.id for s in screens for b in s.BINDINGS if isinstance(b, Binding)]
     assert all(ids) and len(ids) == len(set(ids))
-    app = make_app(make_workspace(tmp_path))
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         titles = [c.title for c in app.get_system_commands(app.screen)]
@@ -407,10 +405,9 @@ async def test_practice_fits_small_and_large_terminals(
         assert json.dumps(app.screen.query_one("#timer", Static).content.__str__())
 
 
-async def test_review_a_session_comment_override_and_mark(tmp_path: Path) -> None:
+async def test_review_a_session_comment_override_and_mark(app: RoleplayApp) -> None:
     from roleplay.tui.screens.review import ReviewScreen
 
-    app = make_app(make_workspace(tmp_path))
     async with app.run_test(size=(110, 34)) as pilot:
         await settle(pilot)
         call = app.services.practice.begin("discovery-spin", app.services.profile(), seed=1)

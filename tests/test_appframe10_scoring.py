@@ -36,6 +36,7 @@ from tests.app_helpers import (
     hang_up,
     make_app,
     make_workspace,
+    open_screen,
     say,
     screen_text,
     settle,
@@ -112,9 +113,8 @@ async def _ctrl_q_while_scoring(pilot: Pilot[None], app: RoleplayApp) -> None:
 
 
 async def test_ctrl_q_while_scoring_says_so_and_the_scorecard_opens_when_ready(
-    tmp_path: Path,
+    app: RoleplayApp,
 ) -> None:
-    app = make_app(make_workspace(tmp_path))
     async with app.run_test(size=(100, 30)) as pilot:
         sid, held = await _ended_and_scoring(pilot, app)
         try:
@@ -132,9 +132,8 @@ async def test_ctrl_q_while_scoring_says_so_and_the_scorecard_opens_when_ready(
 
 
 async def test_ctrl_q_twice_while_scoring_quits_and_the_scorecard_is_saved(
-    tmp_path: Path,
+    app: RoleplayApp,
 ) -> None:
-    app = make_app(make_workspace(tmp_path))
     async with app.run_test(size=(100, 30)) as pilot:
         sid, held = await _ended_and_scoring(pilot, app)
         try:
@@ -152,9 +151,8 @@ async def test_ctrl_q_twice_while_scoring_quits_and_the_scorecard_is_saved(
 
 
 async def test_quit_now_while_scoring_prints_the_session(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    app: RoleplayApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app = make_app(make_workspace(tmp_path))
     printed: list[str] = []
     exit_ = app.exit
 
@@ -187,9 +185,7 @@ def _unfinished(app: RoleplayApp) -> str:
 
 
 async def _history(pilot: Pilot[None]) -> None:
-    await settle(pilot)
-    await pilot.press("f3")
-    await settle(pilot)
+    await open_screen(pilot, "f3")
     app = pilot.app
     await wait_for(pilot, lambda: "unfinished" in screen_text(app))
     app.screen.query_one("#sessions").focus()
@@ -197,9 +193,8 @@ async def _history(pilot: Pilot[None]) -> None:
 
 
 async def test_history_scores_an_unfinished_session_naming_the_judge(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    app: RoleplayApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app = make_app(make_workspace(tmp_path))
     sid = _unfinished(app)
     said = _notes(app, monkeypatch)
     async with app.run_test(size=(110, 30)) as pilot:
@@ -217,9 +212,8 @@ async def test_history_scores_an_unfinished_session_naming_the_judge(
 
 
 async def test_an_unscored_transcript_opened_from_history_is_scored_with_s(
-    tmp_path: Path,
+    app: RoleplayApp,
 ) -> None:
-    app = make_app(make_workspace(tmp_path))
     sid = _unfinished(app)
     async with app.run_test(size=(110, 30)) as pilot:
         await _history(pilot)
@@ -262,9 +256,8 @@ async def test_history_scoring_with_the_llm_unreachable_scores_offline_and_says_
 
 
 async def test_history_scoring_that_fails_loses_nothing_and_says_why(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    app: RoleplayApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app = make_app(make_workspace(tmp_path))
     sid = _unfinished(app)
     before = (app.services.store.folder(sid) / "transcript.jsonl").read_bytes()
     app.services.practice.judge = DownJudge()
@@ -283,12 +276,11 @@ async def test_history_scoring_that_fails_loses_nothing_and_says_why(
 
 
 async def test_the_scorecard_and_today_agree_on_a_skill_below_the_pass_level(
-    tmp_path: Path,
+    app: RoleplayApp,
 ) -> None:
     """A weak first call: Today lists its skills as due (below the pass level) while the
     scorecard said they come back tomorrow. Now the scorecard says they stay in today's
     queue, and gives a day only for the skills Today does not list."""
-    app = make_app(make_workspace(tmp_path))
     async with app.run_test(size=(100, 40)) as pilot:
         await start_call(pilot, "cold-call-gatekeeper", seed=1)
         await say(pilot, "Hi.")
@@ -307,12 +299,12 @@ async def test_the_scorecard_and_today_agree_on_a_skill_below_the_pass_level(
             assert f"{skill}: {card.comes_back[skill]:%a %d %b}" in shown
 
 
-def test_the_cli_says_it_as_the_scorecard_does(tmp_path: Path) -> None:
+def test_the_cli_says_it_as_the_scorecard_does(app: RoleplayApp) -> None:
     """`roleplay score ID` (and practice) print the same words as the app's scorecard."""
     from roleplay.cli.render import schedule_lines
     from roleplay.services.daily import today
 
-    services = make_app(make_workspace(tmp_path)).services
+    services = app.services
     call = services.practice.begin("cold-call-gatekeeper", services.profile(), seed=1)
     list(call.start())
     list(call.rep_says("Hi."))

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import DataTable
-from typer.testing import CliRunner
 
 from roleplay.adapters.clock import ManualClock
 from roleplay.cli import app
@@ -22,20 +21,17 @@ from roleplay.domain.assignments import Assignment, Attempt, progress
 from roleplay.tui.screens.home import HomeScreen
 from roleplay.tui.screens.scorecard import ScorecardScreen
 from tests.app_helpers import make_app, make_workspace, say, settle
+from tests.cli_helpers import invoke as cli
+from tests.cli_helpers import runner
 from tests.helpers import play
 from tests.pg_server import PgServer
 
-runner = CliRunner()
 LINES = [
     "How does a typical morning look for your dispatch team?",
     "What happens when a truck breaks down before nine?",
     "Can I call you Tuesday at ten with Anna from finance?",
 ]
 JAN5 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)  # a Monday
-
-
-def cli(ws: Path, *args: str, env: dict[str, str] | None = None):
-    return runner.invoke(app, ["--workspace", str(ws), *args], env=env)
 
 
 def practise(ws: Path, clock: ManualClock, rep: str = "ana", scenario: str = "discovery-spin"):

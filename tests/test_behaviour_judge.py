@@ -3,7 +3,6 @@ phrase-counting judge, each as a call a user could score."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 from roleplay.domain.loading import load_rubric
@@ -11,29 +10,17 @@ from roleplay.domain.scorecard import Scorecard
 from roleplay.domain.scoring import score_offline
 from roleplay.domain.session import (
     DrillRef,
-    FileRef,
-    SessionRecord,
     Transcript,
-    VariationRecord,
 )
 from roleplay.domain.transcript_file import parse
+from tests.helpers import a_record
 
 REPO = Path(__file__).resolve().parents[1]
 
 
 def score(text: str, rubric: str, drill: DrillRef | None = None) -> Scorecard:
     r = load_rubric((REPO / "rubrics" / f"{rubric}.yaml").read_text(), rubric)[0]
-    record = SessionRecord(
-        id="call",
-        scenario=FileRef(id="outside", version=1, sha256="x"),
-        rubric=FileRef(id=r.id, version=1, sha256="y"),
-        variation=VariationRecord(seed=0),
-        language=r.language,
-        rep="Rep",
-        mode="transcript",
-        started_at=datetime(2026, 1, 1, tzinfo=UTC),
-        drill=drill,
-    )
+    record = a_record("outside", r.id, language=r.language, mode="transcript", drill=drill)
     return score_offline(r, Transcript(record=record, turns=parse(text, "Rep").turns))
 
 

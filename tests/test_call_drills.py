@@ -145,17 +145,13 @@ async def test_the_app_offers_the_same_drills_where_a_real_calls_scorecard_is_sh
     from textual.widgets import Button, Static
 
     from roleplay.adapters.clock import ManualClock
-    from roleplay.tui.screens.scorecard import ScorecardScreen
-    from tests.app_helpers import make_app, settle
+    from tests.app_helpers import make_app, open_scorecard, settle
 
     session = scored_call(mini_workspace, tmp_path, "--no-make-drills")
     assert not list((mini_workspace / "scenarios").glob("from-call-*.yaml"))
     app = make_app(mini_workspace, clock=ManualClock(datetime(2026, 3, 2, 9, tzinfo=UTC)))
     async with app.run_test(size=(100, 40)) as pilot:
-        await settle(pilot)
-        app.open_session(session)
-        await settle(pilot)
-        assert isinstance(app.screen, ScorecardScreen)
+        await open_scorecard(pilot, session)
         offer = app.screen.query_one("#drill-offer")
         assert "Weakest moments of this call" in str(offer.query_one(Static).content)
         app.screen.query_one("#make-drills", Button).press()
@@ -170,8 +166,7 @@ async def test_the_app_offers_the_same_drills_where_a_real_calls_scorecard_is_sh
 
 
 async def test_a_practice_scorecard_makes_no_drill_offer(mini_workspace: Path) -> None:
-    from roleplay.tui.screens.scorecard import ScorecardScreen
-    from tests.app_helpers import make_app, settle
+    from tests.app_helpers import make_app, open_scorecard
 
     practised = invoke(
         mini_workspace, "practice", "mini", "--seed", "1", "--json", input="Hi\n/end\n"
@@ -180,10 +175,7 @@ async def test_a_practice_scorecard_makes_no_drill_offer(mini_workspace: Path) -
     [row] = json.loads(invoke(mini_workspace, "sessions", "--json").stdout)
     app = make_app(mini_workspace)
     async with app.run_test(size=(100, 40)) as pilot:
-        await settle(pilot)
-        app.open_session(str(row["id"]))
-        await settle(pilot)
-        assert isinstance(app.screen, ScorecardScreen)
+        await open_scorecard(pilot, str(row["id"]))
         assert not app.screen.query("#drill-offer")
 
 

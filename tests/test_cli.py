@@ -6,21 +6,15 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from roleplay.cli import app
-
-runner = CliRunner()
+from tests.cli_helpers import invoke, runner
 
 GOOD = (
     "How does a typical morning look for your dispatch team?\n"
     "What budget have you set aside for that?\n"
     "Can I send you an invite for next week?\n"
 )
-
-
-def invoke(ws: Path, *args: str, input: str | None = None):
-    return runner.invoke(app, ["--workspace", str(ws), *args], input=input)
 
 
 def test_validate_clean_workspace_exits_0(mini_workspace: Path) -> None:

@@ -8,14 +8,13 @@ from pathlib import Path
 
 import pytest
 import yaml
-from typer.testing import CliRunner
 
 from roleplay.cli import app
 from roleplay.cli.habit_render import skill_name
 from roleplay.config import Settings, resolve_workspace
+from tests.cli_helpers import invoke, runner
 
 REPO = Path(__file__).resolve().parents[1]
-runner = CliRunner()
 
 PRICE_CALL = (
     "Hi, thanks for taking the call. How is the season going?\n"
@@ -28,10 +27,6 @@ PRICE_CALL = (
 def rep_and_zone(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ROLEPLAY_REP", "sam")
     monkeypatch.setenv("ROLEPLAY_TIMEZONE", "UTC")
-
-
-def invoke(ws: Path, *args: str, input: str | None = None):
-    return runner.invoke(app, ["--workspace", str(ws), *args], input=input)
 
 
 def test_the_readme_commitment_goes_to_the_skill_its_words_are_about(workspace: Path) -> None:

@@ -7,11 +7,9 @@ import os
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from roleplay.cli import app
+from tests.cli_helpers import invoke
 
-runner = CliRunner()
 PITCH = "We have a great route planner.\nIt is really good.\n/end\n"
 ASK = (
     "How does a typical morning look for your dispatch team?\n"
@@ -23,10 +21,6 @@ ASK = (
 def rep_and_zone(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ROLEPLAY_REP", "kari")
     monkeypatch.setenv("ROLEPLAY_TIMEZONE", "Europe/Oslo")
-
-
-def invoke(ws: Path, *args: str, input: str | None = None):
-    return runner.invoke(app, ["--workspace", str(ws), *args], input=input)
 
 
 def test_today_for_a_new_rep(workspace: Path) -> None:

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from roleplay.cli import app
 from roleplay.config import config_file, load_settings
 from tests.fake_openai import FakeOpenAI, Reply
+from tests.llm_env import use_llm
 
 runner = CliRunner()
 KEY = "sk-live-VERYSECRET-0987654321"
@@ -18,10 +19,7 @@ KEY = "sk-live-VERYSECRET-0987654321"
 
 @pytest.fixture
 def llm_env(fake_llm: FakeOpenAI, monkeypatch: pytest.MonkeyPatch) -> FakeOpenAI:
-    config_file().parent.mkdir(parents=True, exist_ok=True)
-    config_file().write_text("[llm]\nmax_retries = 0\ntimeout = 3\n")
-    monkeypatch.setenv("ROLEPLAY_LLM_BASE_URL", fake_llm.url)
-    monkeypatch.setenv("ROLEPLAY_LLM_MODEL", "test-model")
+    use_llm(monkeypatch, fake_llm.url, max_retries=0, timeout=3)
     monkeypatch.setenv("OPENAI_API_KEY", KEY)
     return fake_llm
 
@@ -120,9 +118,7 @@ def test_doctor_names_the_wrong_model_and_the_right_ones(
 
 
 def test_doctor_unreachable_server(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("ROLEPLAY_LLM_BASE_URL", "http://127.0.0.1:9/v1")
-    config_file().parent.mkdir(parents=True, exist_ok=True)
-    config_file().write_text("[llm]\nmax_retries = 0\ntimeout = 1\n")
+    use_llm(monkeypatch, "http://127.0.0.1:9/v1", model=None, max_retries=0, timeout=1)
     result = runner.invoke(app, ["doctor"])
     assert result.exit_code == 1
     assert (

@@ -7,13 +7,12 @@ import os
 from pathlib import Path
 
 import pytest
-from click.testing import Result
-from typer.testing import CliRunner
+from typer.testing import Result
 
-from roleplay.cli import app
+from tests.cli_helpers import invoke as invoke  # re-exported: the re-score tests call it from here
 from tests.fake_openai import FakeOpenAI, Reply
+from tests.llm_env import use_llm
 
-runner = CliRunner()
 GOOD = (
     "How does a typical morning look for your dispatch team?\n"
     "What budget have you set aside for that?\nCan I send you an invite for next week?\n"
@@ -57,10 +56,6 @@ def verdict(level: int) -> Reply:
     )
 
 
-def invoke(ws: Path, *args: str, input: str | None = None):
-    return runner.invoke(app, ["--workspace", str(ws), *args], input=input)
-
-
 def _session(ws: Path) -> str:
     invoke(ws, "practice", "mini", "--seed", "7", input=GOOD)
     return str(json.loads(invoke(ws, "sessions", "--json").stdout)[0]["id"])
@@ -86,8 +81,7 @@ def test_rescore_with_llm_samples(
     mini_workspace: Path, fake_llm: FakeOpenAI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     sid = _session(mini_workspace)
-    monkeypatch.setenv("ROLEPLAY_LLM_BASE_URL", fake_llm.url)
-    monkeypatch.setenv("ROLEPLAY_LLM_MODEL", "test-model")
+    use_llm(monkeypatch, fake_llm.url)
 
     fake_llm.queue(verdict(2), verdict(5), verdict(4))
     result = invoke(mini_workspace, "score", sid, "--samples", "3")
@@ -332,8 +326,7 @@ def test_a_rescore_reaches_the_practice_schedule(
     sid = _session(mini_workspace)
     services = build(mini_workspace)
     before = services.habit().state().cards["discovery-questions"].last_level
-    monkeypatch.setenv("ROLEPLAY_LLM_BASE_URL", fake_llm.url)
-    monkeypatch.setenv("ROLEPLAY_LLM_MODEL", "test-model")
+    use_llm(monkeypatch, fake_llm.url)
     new_level = 5 if before != 5 else 2
     fake_llm.queue(verdict(new_level))
     assert invoke(mini_workspace, "score", sid).exit_code == 0

@@ -10,12 +10,12 @@ import pytest
 from typer.testing import CliRunner
 
 from roleplay.cli import app
-from roleplay.config import config_file
 from roleplay.domain.loading import load_scenario
 from roleplay.domain.problems import InvalidFile
 from roleplay.domain.scenario_tests import Secrets, check_reply, in_language
 from roleplay.services.catalog import load_catalog
 from tests.fake_openai import FakeOpenAI, Reply
+from tests.llm_env import use_llm
 
 runner = CliRunner()
 REPO = Path(__file__).resolve().parents[1]
@@ -118,10 +118,7 @@ def test_a_failing_expectation_fails_the_test_and_quotes_the_reply(tmp_path: Pat
 
 @pytest.fixture
 def llm_env(fake_llm: FakeOpenAI, monkeypatch: pytest.MonkeyPatch) -> FakeOpenAI:
-    config_file().parent.mkdir(parents=True, exist_ok=True)
-    config_file().write_text("[llm]\nmax_retries = 0\ntimeout = 5\n")
-    monkeypatch.setenv("ROLEPLAY_LLM_BASE_URL", fake_llm.url)
-    monkeypatch.setenv("ROLEPLAY_LLM_MODEL", "test-model")
+    use_llm(monkeypatch, fake_llm.url, max_retries=0, timeout=5)
     return fake_llm
 
 

@@ -6,35 +6,22 @@ checked and every failure quoted, and prints the pass rates (run with -s to see 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from roleplay.cli import app
-from roleplay.config import config_file
 from tests import llama_server
+from tests.llm_env import use_llm
 
-pytestmark = pytest.mark.skipif(
-    llama_server.missing() is not None, reason=str(llama_server.missing())
-)
-
-
-@pytest.fixture(scope="module")
-def llama() -> Iterator[llama_server.LlamaServer]:
-    server = llama_server.LlamaServer()
-    yield server
-    server.stop()
+pytestmark = llama_server.needed
 
 
 def test_the_small_model_is_measured_honestly(
     llama: llama_server.LlamaServer, workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    config_file().parent.mkdir(parents=True, exist_ok=True)
-    config_file().write_text("[llm]\nmax_retries = 0\ntimeout = 300\n")
-    monkeypatch.setenv("ROLEPLAY_LLM_BASE_URL", llama.url)
-    monkeypatch.setenv("ROLEPLAY_LLM_MODEL", "smollm2")
+    use_llm(monkeypatch, llama.url, "smollm2", max_retries=0, timeout=300)
     args = [
         "--workspace",
         str(workspace),

@@ -12,21 +12,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
 import roleplay.domain.loading as loading
 from roleplay.adapters.clock import ManualClock, SystemClock
 from roleplay.adapters.session_records import SessionRecords
-from roleplay.cli import app as cli
 from roleplay.composition import build
 from roleplay.config import Settings
 from roleplay.tui.app import RoleplayApp
 from roleplay.tui.screens.practice import PracticeScreen
 from roleplay.tui.screens.scorecard import ScorecardScreen
+from tests import cli_helpers
 from tests.app_helpers import make_workspace, say, settle
 from tests.helpers import play, services, two_calls_with_a_commitment
 
-runner = CliRunner()
 LINES = [
     "Hi, thanks for taking the call. What made you look at this now?",
     "How many errors a week does the team fix by hand?",
@@ -53,7 +51,7 @@ def yaml_files(ws: Path) -> int:
 
 
 def invoke(ws: Path, *args: str, input: str | None = None) -> Any:
-    result = runner.invoke(cli, ["--workspace", str(ws), *args], input=input)
+    result = cli_helpers.invoke(ws, *args, input=input)
     assert result.exit_code == 0, result.output
     return result
 

@@ -21,8 +21,8 @@ from roleplay.composition import build
 from roleplay.config import Settings
 from tests.fresh_cli import SRC, run_cli
 from tests.helpers import play
-from tests.index_data import make_session
-from tests.test_read_from_index import from_folders_and_index, write
+from tests.index_data import make_session, write, write_sessions
+from tests.test_read_from_index import from_folders_and_index
 
 LINES = [
     "How does a typical morning look for your dispatch team?",
@@ -89,11 +89,7 @@ def test_from_index_from_on_the_habit_keeps_its_schedule_against_the_index_list(
     the services is in the next list (a new version), never a stale one."""
     monkeypatch.setenv("ROLEPLAY_TIMEZONE", "UTC")
     start = datetime.now(UTC) - timedelta(days=30)
-    for n in range(INDEX_FROM + 5):
-        write(
-            workspace / "recordings",
-            make_session(n, rep="ana", rubric="discovery", started_at=start + timedelta(hours=n)),
-        )
+    write_sessions(workspace / "recordings", INDEX_FROM + 5, start)
     clock = ManualClock(datetime.now(UTC) - timedelta(minutes=30))
     s = build(workspace, settings=Settings(rep="ana", timezone="UTC"), clock=clock, offline=True)
     assert s.records is not None
@@ -177,11 +173,7 @@ def test_a_first_schedule_reads_each_scorecard_once(
     """Built from nothing (a first run, a new state format), the schedule reads each scored
     session's card once: it read every one twice, 14,400 reads at 7,200 sessions."""
     start = datetime.now(UTC) - timedelta(days=30)
-    for n in range(40):
-        write(
-            workspace / "recordings",
-            make_session(n, rep="ana", rubric="discovery", started_at=start + timedelta(hours=n)),
-        )
+    write_sessions(workspace / "recordings", 40, start)
     s = build(workspace, settings=Settings(rep="ana", timezone="UTC"), offline=True)
     read: list[str] = []
     real = s.store.scorecard

@@ -11,21 +11,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from roleplay.cli import app
 from roleplay.domain.gold import RANKED, VARIANTS, load_gold
 from roleplay.domain.loading import load_rubric, load_scenario
 from roleplay.services.calibration import agreement, bootstrap_interval, quadratic_kappa
+from tests.cli_helpers import invoke
 from tests.fake_openai import FakeOpenAI, Reply
+from tests.llm_env import use_llm
 
 REPO = Path(__file__).resolve().parents[1]
 GOLD = REPO / "gold"
-runner = CliRunner()
-
-
-def invoke(ws: Path, *args: str):
-    return runner.invoke(app, ["--workspace", str(ws), *args])
 
 
 @pytest.mark.parametrize("scenario_file", sorted((REPO / "scenarios").glob("*.yaml")))
@@ -108,8 +103,7 @@ def test_a_trainers_own_gold_call_is_measured_and_a_broken_one_is_named(
 def test_the_llm_judge_is_measured_on_gold_through_a_real_server(
     workspace: Path, fake_llm: FakeOpenAI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("ROLEPLAY_LLM_BASE_URL", fake_llm.url)
-    monkeypatch.setenv("ROLEPLAY_LLM_MODEL", "test-model")
+    use_llm(monkeypatch, fake_llm.url)
     # A lazy model: level 3 everywhere, quoting the rep's greeting (in every call).
     fake_llm.default = Reply(
         json.dumps(

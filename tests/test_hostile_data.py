@@ -25,6 +25,7 @@ from tests.hostile import (
     others,
     record_sessions,
 )
+from tests.llm_env import use_llm
 
 
 @pytest.fixture
@@ -223,8 +224,7 @@ def test_report_never_overwrites_a_file_without_force(rec: Recorded, tmp_path: P
 
 @pytest.fixture
 def llm_env(fake_llm: FakeOpenAI, monkeypatch: pytest.MonkeyPatch) -> FakeOpenAI:
-    monkeypatch.setenv("ROLEPLAY_LLM_BASE_URL", fake_llm.url)
-    monkeypatch.setenv("ROLEPLAY_LLM_MODEL", "test-model")
+    use_llm(monkeypatch, fake_llm.url)
     monkeypatch.setenv("ROLEPLAY_LLM_API_KEY", "sk-not-checked-123")
     return fake_llm
 

@@ -212,14 +212,12 @@ async def test_the_app_lists_every_session_beside_a_damaged_index(
 ) -> None:
     from textual.widgets import DataTable
 
-    from tests.app_helpers import make_app, settle
+    from tests.app_helpers import make_app, open_screen
 
     _pages_overwritten(_index(tmp_path))
     app = make_app(indexed)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await pilot.press("f3")
-        await settle(pilot)
+        await open_screen(pilot, "f3")
         table = app.screen.query_one("#sessions", DataTable)
         assert table.row_count == SESSIONS
         assert app.is_running

@@ -21,8 +21,8 @@ import pytest
 from roleplay.adapters import index_open
 from roleplay.adapters.indexed_file_store import IndexedFileStore
 from roleplay.adapters.recording_files import FileRecordings
-from tests.index_data import make_session
-from tests.test_read_from_index import NOW, SESSIONS, many, run, write
+from tests.index_data import make_session, write
+from tests.test_read_from_index import NOW, SESSIONS, many, run
 
 __all__ = ["many"]  # the fixture, used by name below
 

@@ -18,8 +18,8 @@ from roleplay.adapters.index_schema import SCHEMA_HEAD
 from roleplay.adapters.sql_index import SqlIndex
 from roleplay.domain.history import SessionFiles
 from roleplay.services.ports.sessions import SessionLine
-from tests.index_data import a_review, make_session
-from tests.test_read_from_index import NOW, from_folders_and_index, many, run, write
+from tests.index_data import a_review, make_session, write
+from tests.test_read_from_index import NOW, from_folders_and_index, many, run
 
 __all__ = ["many"]  # the fixture, used by name below
 

@@ -3,7 +3,6 @@ by a sales trainer), the offline judge must rank them in that order."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -11,8 +10,9 @@ import pytest
 from roleplay.domain.loading import load_rubric, load_scenario
 from roleplay.domain.scorecard import Scorecard
 from roleplay.domain.scoring import score_offline
-from roleplay.domain.session import FileRef, SessionRecord, Transcript, VariationRecord
+from roleplay.domain.session import Transcript
 from roleplay.domain.transcript_file import parse
+from tests.helpers import a_record
 
 REPO = Path(__file__).resolve().parents[1]
 SETS = sorted(p for p in (Path(__file__).parent / "data" / "transcripts").iterdir() if p.is_dir())
@@ -21,15 +21,13 @@ SETS = sorted(p for p in (Path(__file__).parent / "data" / "transcripts").iterdi
 def score(folder: Path, kind: str) -> Scorecard:
     scenario = load_scenario((REPO / "scenarios" / f"{folder.name}.yaml").read_text(), "s")[0]
     rubric = load_rubric((REPO / "rubrics" / f"{scenario.rubric}.yaml").read_text(), "r")[0]
-    record = SessionRecord(
+    record = a_record(
+        scenario.id,
+        rubric.id,
         id=f"{folder.name}-{kind}",
-        scenario=FileRef(id=scenario.id, version=1, sha256="x"),
-        rubric=FileRef(id=rubric.id, version=1, sha256="y"),
-        variation=VariationRecord(seed=1),
+        seed=1,
         language=scenario.language,
-        rep="Rep",
         mode="transcript",
-        started_at=datetime(2026, 1, 1, tzinfo=UTC),
     )
     turns = parse((folder / f"{kind}.txt").read_text(), "Rep", file=kind).turns
     return score_offline(rubric, Transcript(record=record, turns=turns))

@@ -5,10 +5,8 @@ The model is tiny: these tests assert protocol and structure, not wit.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from pydantic import BaseModel, Field
 
 from roleplay.adapters.llm_customer import LlmCustomer
@@ -19,16 +17,7 @@ from roleplay.services.ports import Sentence
 from tests import llama_server
 from tests.helpers import services
 
-pytestmark = pytest.mark.skipif(
-    llama_server.missing() is not None, reason=str(llama_server.missing())
-)
-
-
-@pytest.fixture(scope="module")
-def llama() -> Iterator[llama_server.LlamaServer]:
-    server = llama_server.LlamaServer()
-    yield server
-    server.stop()
+pytestmark = llama_server.needed
 
 
 def client(server: llama_server.LlamaServer) -> LlmClient:

@@ -9,38 +9,26 @@ import shutil
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from roleplay.cli import app
 from tests import llama_server
+from tests.cli_helpers import invoke
+from tests.llm_env import use_llm
 
-pytestmark = pytest.mark.skipif(
-    llama_server.missing() is not None, reason=str(llama_server.missing())
-)
+pytestmark = llama_server.needed
 REPO = Path(__file__).resolve().parents[1]
 
 
 def test_calibrate_runs_the_llm_judge_on_gold_calls(
-    workspace: Path, isolated_user_dirs: Path, monkeypatch: pytest.MonkeyPatch
+    llama: llama_server.LlamaServer, workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     gold = workspace / "gold" / "cold-call-gatekeeper"
     gold.mkdir(parents=True)
     # One call: on a busy 2-core CI machine each takes minutes with this model; the protocol
     # and the reporting are the same for one call as for the set (the bench runs the set).
     shutil.copy(REPO / "gold" / "cold-call-gatekeeper" / "poor.yaml", gold)
-    config = isolated_user_dirs / "config" / "config.toml"
-    config.parent.mkdir(parents=True, exist_ok=True)
     # A busy 2-core machine evaluates a 2,500-token prompt in minutes, not seconds.
-    config.write_text("[llm]\ntimeout = 1200\nmax_retries = 0\n")
-    server = llama_server.LlamaServer()
-    try:
-        monkeypatch.setenv("ROLEPLAY_LLM_BASE_URL", server.url)
-        monkeypatch.setenv("ROLEPLAY_LLM_MODEL", "smollm2")
-        result = CliRunner().invoke(
-            app, ["--workspace", str(workspace), "calibrate", "--judge", "llm", "--json"]
-        )
-    finally:
-        server.stop()
+    use_llm(monkeypatch, llama.url, "smollm2", timeout=1200, max_retries=0)
+    result = invoke(workspace, "calibrate", "--judge", "llm", "--json")
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report["judge"] == "llm:smollm2"

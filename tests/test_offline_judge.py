@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -10,7 +9,8 @@ import pytest
 from roleplay.domain.loading import load_rubric
 from roleplay.domain.rubric import Rubric
 from roleplay.domain.scoring import score_offline
-from roleplay.domain.session import FileRef, SessionRecord, Transcript, Turn, VariationRecord
+from roleplay.domain.session import Transcript, Turn
+from tests.helpers import a_record
 
 DATA = Path(__file__).parent / "data" / "valid"
 REPO = Path(__file__).resolve().parents[1]
@@ -21,15 +21,7 @@ def rubric(path: Path = DATA / "rubrics" / "mini.yaml") -> Rubric:
 
 
 def transcript(*lines: tuple[str, str], language: str = "en") -> Transcript:
-    record = SessionRecord(
-        id="s1",
-        scenario=FileRef(id="mini", version=1, sha256="x"),
-        rubric=FileRef(id="mini", version=1, sha256="y"),
-        variation=VariationRecord(seed=1),
-        language=language,
-        rep="tester",
-        started_at=datetime(2026, 1, 1, tzinfo=UTC),
-    )
+    record = a_record("mini", "mini", id="s1", seed=1, language=language, rep="tester")
     turns = tuple(
         Turn(
             index=i,

@@ -10,21 +10,14 @@ import json
 import shutil
 from pathlib import Path
 
-from typer.testing import CliRunner
-
-from roleplay.cli import app
+from tests.cli_helpers import invoke as cli
 from tests.test_gold_calibration import GOLD
 from tests.test_outcomes import stored
 
-runner = CliRunner()
 ROWS = (
     "rep,period_start,metric,value\nRenée,2026-01-05,meetings_booked,4\nben,2026-01-05,csat,4.5\n"
 )
 SAVE_AS = "save it as UTF-8 (or UTF-16 with a byte order mark)"
-
-
-def cli(ws: Path, *args: str):
-    return runner.invoke(app, ["--workspace", str(ws), *args])
 
 
 def test_outcomes_in_utf8_with_a_mark_and_utf16_unicode_text_are_imported(

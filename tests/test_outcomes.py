@@ -6,13 +6,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from typer.testing import CliRunner
-
-from roleplay.cli import app
 from roleplay.composition import build
 from roleplay.config import Settings
-
-runner = CliRunner()
+from tests.cli_helpers import invoke as cli
 
 GOOD = """rep,period_start,metric,value,team
 ana,2026-01-05,meetings_booked,4,north
@@ -30,10 +26,6 @@ ben,2026-01-12,meetings_booked,three
 ana,2026-01-05,meetings_booked,5
 cara,2026-01-05
 """
-
-
-def cli(ws: Path, *args: str):
-    return runner.invoke(app, ["--workspace", str(ws), *args])
 
 
 def stored(ws: Path) -> list[tuple[str, str, str, float]]:

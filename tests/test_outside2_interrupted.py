@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from roleplay.services.export import write_document
+from tests.llm_env import use_llm
 
 SRC = str(Path(__file__).resolve().parents[1] / "src")
 # Writes an export and is killed (SIGKILL) in the middle of writing its bytes.
@@ -76,8 +77,7 @@ def test_end_at_the_customer_failed_prompt_hangs_up_as_it_does_everywhere_in_the
 
     from roleplay.cli import app
 
-    monkeypatch.setenv("ROLEPLAY_LLM_BASE_URL", "http://127.0.0.1:9/v1")  # nothing listens
-    monkeypatch.setenv("ROLEPLAY_LLM_MODEL", "test-model")
+    use_llm(monkeypatch, "http://127.0.0.1:9/v1")  # nothing listens
     monkeypatch.setenv("ROLEPLAY_LLM_API_KEY", "sk-not-checked-123")
     result = CliRunner().invoke(
         app,

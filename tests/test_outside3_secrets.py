@@ -15,8 +15,8 @@ import pytest
 from typer.testing import CliRunner
 
 from roleplay.cli import app
-from roleplay.config import config_file
 from roleplay.domain.text import redact
+from tests.llm_env import use_llm
 
 runner = CliRunner()
 
@@ -52,9 +52,8 @@ def test_what_is_not_a_credential_stays(text: str) -> None:
 def test_doctor_never_shows_the_tail_of_a_password_with_an_at_sign(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("ROLEPLAY_LLM_BASE_URL", "http://user:pa@ssWORD@127.0.0.1:9/v1")
-    config_file().parent.mkdir(parents=True, exist_ok=True)
-    config_file().write_text("[llm]\nmax_retries = 0\ntimeout = 1\n")
+    url = "http://user:pa@ssWORD@127.0.0.1:9/v1"
+    use_llm(monkeypatch, url, model=None, max_retries=0, timeout=1)
     result = runner.invoke(app, ["doctor"])
     assert "Cannot reach the LLM server at http://user:***@127.0.0.1:9/v1" in result.output
     assert "ssWORD" not in result.output

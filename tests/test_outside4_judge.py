@@ -21,21 +21,11 @@ import pytest
 
 from roleplay.domain.scorecard import Scorecard
 from roleplay.domain.scoring import score_offline
-from roleplay.services.catalog import load_catalog
-from roleplay.services.gold import GoldEntry, gold_overall, load_gold_set
+from roleplay.services.gold import GoldEntry, gold_overall
+from tests.helpers import gold_entries
 
 REPO = Path(__file__).resolve().parents[1]
 MINE = REPO / "tests" / "data" / "outside4_judge"
-
-
-def _entries(*folders: Path) -> list[GoldEntry]:
-    catalog = load_catalog([REPO / "scenarios"], [REPO / "rubrics"], [])
-    found: list[GoldEntry] = []
-    for folder in folders:
-        gold = load_gold_set(folder, catalog)
-        assert not gold.problems, gold.problems
-        found += gold.entries
-    return found
 
 
 def _call(tmp_path: Path, scenario: str, transcript: str, levels: dict[str, int]) -> GoldEntry:
@@ -47,7 +37,7 @@ def _call(tmp_path: Path, scenario: str, transcript: str, levels: dict[str, int]
         f"scenario: {scenario}\nkind: other\ntranscript: |\n{lines}\nlevels:\n{wanted}\n",
         encoding="utf-8",
     )
-    (entry,) = _entries(tmp_path / "gold")
+    (entry,) = gold_entries(tmp_path / "gold")
     return entry
 
 
@@ -85,7 +75,7 @@ def test_no_line_is_quoted_as_both_evidence_and_counter_evidence() -> None:
     """Across every bundled gold call and the six calls here, any criterion: "I'll pass it on
     to the team ... someone will get back to you" was quoted for and against ownership."""
     both = []
-    for entry in _entries(REPO / "gold", MINE / "dev", MINE / "heldout"):
+    for entry in gold_entries(REPO / "gold", MINE / "dev", MINE / "heldout"):
         for c in _score(entry).criteria:
             good = {(e.turn, e.quote) for e in c.evidence}
             bad = {(e.turn, e.quote) for e in c.counter_evidence}
@@ -96,7 +86,7 @@ def test_no_line_is_quoted_as_both_evidence_and_counter_evidence() -> None:
 def test_a_stock_phrase_said_with_a_pitch_lifts_no_level() -> None:
     """The dev call's rep says "I hear you, and that's a fair concern" and pitches in the same
     breath: the rubric's phrases lifted acknowledgement from 2 to 3."""
-    (entry,) = [e for e in _entries(MINE / "dev") if e.name == "price-objection/stuffed-weak"]
+    (entry,) = [e for e in gold_entries(MINE / "dev") if e.name == "price-objection/stuffed-weak"]
     score = _score(entry).criterion("acknowledge")
     assert score.level == 2, score
     assert "lift" not in score.rationale, score.rationale
@@ -107,7 +97,7 @@ def test_stuffed_weak_calls_gain_nothing_from_the_phrases(folder: str) -> None:
     """On the weak calls sprinkled with stock phrases, no criterion is lifted by the rubric's
     phrases (before: three criteria, one per call, +1 each), and every one stays well below the
     pass threshold; the strong calls in plain words keep passing."""
-    for entry in _entries(MINE / folder):
+    for entry in gold_entries(MINE / folder):
         card = _score(entry)
         lifted = [c.id for c in card.criteria if "lift" in c.rationale]
         if "stuffed" in entry.name:
@@ -120,7 +110,7 @@ def test_stuffed_weak_calls_gain_nothing_from_the_phrases(folder: str) -> None:
 def test_the_judge_is_within_one_level_of_the_trainer_on_the_held_out_calls() -> None:
     """Held out while the fix was written: 9 of 12 levels within one before, 11 of 12 after."""
     pairs = []
-    for entry in _entries(MINE / "heldout"):
+    for entry in gold_entries(MINE / "heldout"):
         card = _score(entry)
         pairs += [
             (want.level, card.criterion(cid).level) for cid, want in entry.call.levels.items()
@@ -134,11 +124,11 @@ def test_the_bundled_gold_calls_pass_or_fail_as_their_trainers_say() -> None:
     trainer gave) lifted it, and its gamed twin, to 3.1 and a pass (trainer: 2.8) through an
     open-questions 4 beside a pitch (trainer: 3)."""
     wrong = []
-    for entry in _entries(REPO / "gold"):
+    for entry in gold_entries(REPO / "gold"):
         card = _score(entry)
         trainer = gold_overall(entry.call, entry.rubric) >= entry.rubric.pass_threshold
         if card.passed is not trainer:
             wrong.append((entry.name, card.overall))
     assert not wrong, wrong
-    (mixed,) = [e for e in _entries(REPO / "gold") if e.name == "discovery-spin/mixed"]
+    (mixed,) = [e for e in gold_entries(REPO / "gold") if e.name == "discovery-spin/mixed"]
     assert _score(mixed).criterion("open-questions").level == 3  # the trainer's; was 4

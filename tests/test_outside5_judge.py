@@ -20,8 +20,8 @@ import pytest
 
 from roleplay.domain.scorecard import Scorecard
 from roleplay.domain.scoring import score_offline
-from roleplay.services.catalog import load_catalog
-from roleplay.services.gold import GoldEntry, gold_overall, load_gold_set
+from roleplay.services.gold import GoldEntry, gold_overall
+from tests.helpers import gold_entries
 
 REPO = Path(__file__).resolve().parents[1]
 OUTSIDE4 = REPO / "tests" / "data" / "outside4_judge"
@@ -35,18 +35,8 @@ ALL_OWN = [
 ]
 
 
-def _entries(*folders: Path) -> list[GoldEntry]:
-    catalog = load_catalog([REPO / "scenarios"], [REPO / "rubrics"], [])
-    found: list[GoldEntry] = []
-    for folder in folders:
-        gold = load_gold_set(folder, catalog)
-        assert not gold.problems, gold.problems
-        found += gold.entries
-    return found
-
-
 def _one(folder: Path, name: str) -> GoldEntry:
-    (entry,) = [e for e in _entries(folder) if e.name == name]
+    (entry,) = [e for e in gold_entries(folder) if e.name == name]
     return entry
 
 
@@ -91,7 +81,7 @@ def test_an_acknowledgement_in_the_same_breath_as_a_rebuttal_is_a_formality() ->
 
 @pytest.mark.parametrize("folder", ALL_OWN, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_stuffed_and_parroting_weak_calls_keep_failing(folder: Path) -> None:
-    for entry in _entries(folder):
+    for entry in gold_entries(folder):
         card = _score(entry)
         trainer = gold_overall(entry.call, entry.rubric)
         if trainer < entry.rubric.pass_threshold:
@@ -104,7 +94,7 @@ def test_stuffed_and_parroting_weak_calls_keep_failing(folder: Path) -> None:
 def _agreement(folders: list[Path]) -> tuple[int, int, int, float, int]:
     pairs: list[tuple[int, int | None]] = []
     wrong = 0
-    for entry in _entries(*folders):
+    for entry in gold_entries(*folders):
         card = _score(entry)
         pairs += [(w.level, card.criterion(cid).level) for cid, w in entry.call.levels.items()]
         trainer = gold_overall(entry.call, entry.rubric) >= entry.rubric.pass_threshold

@@ -9,6 +9,7 @@ import pytest
 from textual import events
 from textual.widgets import DataTable, Static
 
+from roleplay.tui.app import RoleplayApp
 from roleplay.tui.screens.library import LibraryScreen
 from roleplay.tui.screens.practice import PracticeScreen
 from roleplay.tui.screens.scorecard import ScorecardScreen
@@ -102,11 +103,10 @@ async def test_a_workspace_with_no_scenarios_says_so_on_today_and_in_the_library
 
 @pytest.mark.parametrize("size", [(40, 10), (60, 16), (80, 20)])
 async def test_a_small_terminal_still_shows_the_call_and_that_it_is_offline(
-    tmp_path: Path, size: tuple[int, int]
+    app: RoleplayApp, size: tuple[int, int]
 ) -> None:
     """At 40x10 and 60x16 the transcript had no row left (the customer's replies could not be
     seen) and the screen scrolled the offline banner away."""
-    app = make_app(make_workspace(tmp_path))
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
         app.start_practice("discovery-spin", seed=1)
@@ -121,9 +121,8 @@ async def test_a_small_terminal_still_shows_the_call_and_that_it_is_offline(
         assert app.screen.query_one("#say").region.height >= 1
 
 
-async def test_todays_queue_fits_an_80_column_terminal(tmp_path: Path) -> None:
+async def test_todays_queue_fits_an_80_column_terminal(app: RoleplayApp) -> None:
     """At 80 columns the Drill column pushed Minutes off the screen, the title cut mid-word."""
-    app = make_app(make_workspace(tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await wait_for(pilot, lambda: "new skill " in screen_text(app))

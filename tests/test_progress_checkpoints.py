@@ -14,8 +14,7 @@ import pytest
 from roleplay.composition import build
 from roleplay.domain.habit import CHECKPOINT_EVERY, HabitState
 from roleplay.domain.progress import skill_progress
-from tests.index_data import make_session
-from tests.test_read_from_index import write
+from tests.index_data import make_session, write, write_sessions
 
 SESSIONS = 2 * CHECKPOINT_EVERY + 30
 NOW = datetime.now(UTC)
@@ -40,13 +39,7 @@ def practised(workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("ROLEPLAY_REP", "ana")
     monkeypatch.setenv("ROLEPLAY_TIMEZONE", "UTC")
     start = NOW - timedelta(days=90)
-    for n in range(SESSIONS):
-        write(
-            workspace / "recordings",
-            make_session(
-                n, rep="ana", rubric="discovery", started_at=start + timedelta(hours=8 * n)
-            ),
-        )
+    write_sessions(workspace / "recordings", SESSIONS, start, hours_apart=8)
     return workspace
 
 

@@ -7,13 +7,13 @@ the new one. Timings are in bench/long_transcript_bench.py, never here."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 from roleplay.domain import behaviour_base, behaviour_care, behaviour_sales
 from roleplay.domain import text as txt
 from roleplay.domain.conversation import Among, Call, Line, read_call
-from roleplay.domain.session import FileRef, SessionRecord, Transcript, Turn, VariationRecord
+from roleplay.domain.session import Transcript, Turn
 from roleplay.domain.transcript_file import parse
+from tests.helpers import a_record
 
 # Equal turns come back again and again in a long call; one rep turn is only an instruction to
 # the judge (left out), and comes back too, equal, as does a turn with an equal sentence twice.
@@ -39,16 +39,7 @@ Dana: Okay.
 
 
 def transcript(text: str) -> Transcript:
-    record = SessionRecord(
-        id="call",
-        scenario=FileRef(id="outside", version=1, sha256="x"),
-        rubric=FileRef(id="discovery", version=1, sha256="y"),
-        variation=VariationRecord(seed=0),
-        language="en",
-        rep="Rep",
-        mode="transcript",
-        started_at=datetime(2026, 1, 1, tzinfo=UTC),
-    )
+    record = a_record("outside", "discovery", language="en", mode="transcript")
     return Transcript(record=record, turns=parse(text, "Rep").turns)
 
 

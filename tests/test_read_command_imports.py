@@ -6,7 +6,6 @@ rep waits for; this keeps them from coming back through an import at the top of 
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -14,20 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.fresh_cli import SRC, python, watching
 from tests.test_fast_commands import practise
 from tests.test_lazy_imports import HEAVY
 
-SRC = str(Path(__file__).resolve().parents[1] / "src")  # absolute: conftest changes directory
-# The command runs in a fresh interpreter and prints, at exit, which watched modules it loaded.
-PROBE = """
-import atexit, json, sys
-from roleplay.cli.start import main  # what the `roleplay` program runs
-watched = json.loads(sys.argv.pop(1))
-sys.argv = ["roleplay", *sys.argv[1:]]
-said = lambda: print(json.dumps([m for m in watched if m in sys.modules]), file=sys.stderr)
-atexit.register(said)
-main()
-"""
 NOT_FOR_READING = [
     *HEAVY,
     "yaml",  # the catalog comes from the cache when no file changed
@@ -71,16 +60,8 @@ NOT_FOR_SESSIONS = NOT_FOR_LISTS
 
 
 def loaded(ws: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], list[str]]:
-    env = {**os.environ, "PYTHONPATH": SRC, "ROLEPLAY_REP": "ana", "ROLEPLAY_TIMEZONE": "UTC"}
-    watched = json.dumps(sorted({*NOT_FOR_SESSIONS, *NOT_FOR_SCENARIOS, *NOT_FOR_TODAY}))
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE, watched, "--workspace", str(ws), *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
-    return done, json.loads(done.stderr.strip().splitlines()[-1])
+    watched = sorted({*NOT_FOR_SESSIONS, *NOT_FOR_SCENARIOS, *NOT_FOR_TODAY})
+    return watching(ws, watched, *args)
 
 
 @pytest.mark.parametrize(
@@ -135,15 +116,7 @@ def test_the_garbage_collector_runs_again_once_the_command_runs(workspace: Path)
         "sys.argv = ['roleplay', *sys.argv[1:]]\n"
         "main()\n"
     )
-    env = {**os.environ, "PYTHONPATH": SRC, "ROLEPLAY_REP": "ana", "ROLEPLAY_TIMEZONE": "UTC"}
-    done = subprocess.run(
-        [sys.executable, "-c", probe, "--workspace", str(workspace), "scenarios"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-    )
+    done = python("-c", probe, "--workspace", str(workspace), "scenarios")
     assert done.returncode == 0, done.stderr
     assert "discovery-spin" in done.stdout
     assert "collecting True True" in done.stderr
@@ -179,22 +152,10 @@ def test_a_command_does_not_look_for_pydantic_plugins(
         "        return None, None, None\n"
         "plugin = Plugin()\n"
     )
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([SRC, str(site)]),
-        "ROLEPLAY_REP": "ana",
-        "ROLEPLAY_TIMEZONE": "UTC",
-    }
-    env.pop("PYDANTIC_DISABLE_PLUGINS", None)
-    if setting is not None:
-        env["PYDANTIC_DISABLE_PLUGINS"] = setting
-    done = subprocess.run(
-        [sys.executable, "-m", "roleplay", "--workspace", str(workspace), "scenarios"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
+    done = python(
+        *("-m", "roleplay", "--workspace", str(workspace), "scenarios"),
+        src=os.pathsep.join([SRC, str(site)]),
+        env={"PYDANTIC_DISABLE_PLUGINS": setting},  # None: unset
     )
     assert done.returncode == 0, done.stderr
     assert "discovery-spin" in done.stdout
@@ -248,10 +209,8 @@ def test_a_warning_still_reaches_the_log_file_redacted(tmp_path: Path) -> None:
         "logging.getLogger('roleplay.x').warning('the server said no to %s', 'sk-secret-123')\n"
         "print(path)\n"
     )
-    env = {**os.environ, "PYTHONPATH": SRC, "ROLEPLAY_HOME": str(tmp_path)}
-    env["ROLEPLAY_LLM_API_KEY"] = "sk-secret-123"
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
+    done = python(
+        "-c", code, env={"ROLEPLAY_HOME": str(tmp_path), "ROLEPLAY_LLM_API_KEY": "sk-secret-123"}
     )
     assert done.returncode == 0, done.stderr
     written = Path(done.stdout.strip()).read_text("utf-8")

@@ -16,25 +16,11 @@ from roleplay.adapters import indexed_file_store
 from roleplay.adapters.file_store import FileSessionStore
 from roleplay.adapters.indexed_file_store import INDEX_FROM, IndexedFileStore
 from roleplay.cli import app
-from roleplay.domain.history import SessionFiles
 from roleplay.domain.session import SessionRecord
-from tests.index_data import make_session
+from tests.index_data import make_session, write
 
 SESSIONS = INDEX_FROM + 40
 NOW = datetime.now(UTC)
-
-
-def write(root: Path, folder: SessionFiles) -> None:
-    """A session folder as the app writes it."""
-    assert folder.transcript is not None
-    path = root / folder.session_id
-    path.mkdir(parents=True)
-    (path / "session.json").write_text(folder.transcript.record.model_dump_json())
-    (path / "transcript.jsonl").write_text(
-        "".join(t.model_dump_json() + "\n" for t in folder.transcript.turns)
-    )
-    if folder.scorecard is not None:
-        (path / "scorecard.json").write_text(folder.scorecard.model_dump_json())
 
 
 @pytest.fixture

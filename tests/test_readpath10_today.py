@@ -5,17 +5,15 @@ models read it. A quick copy that is not plainly well-formed is read by the mode
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from roleplay.composition import build
 from roleplay.config import Settings, data_dir
+from tests.fresh_cli import watching
 from tests.test_fast_commands import practise
-from tests.test_read_command_imports import PROBE, SRC
 
 WATCHED = [
     "pydantic",
@@ -28,17 +26,9 @@ WATCHED = [
 
 
 def today(ws: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], list[str]]:
-    env = {**os.environ, "PYTHONPATH": SRC, "ROLEPLAY_REP": "ana", "ROLEPLAY_TIMEZONE": "UTC"}
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE, json.dumps(WATCHED), "--workspace", str(ws), "today", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-    )
+    done, modules = watching(ws, WATCHED, "today", *args)
     assert done.returncode == 0, done.stderr
-    return done, json.loads(done.stderr.strip().splitlines()[-1])
+    return done, modules
 
 
 def commit(ws: Path) -> None:

@@ -17,8 +17,7 @@ from roleplay.adapters.clock import ManualClock
 from roleplay.adapters.indexed_file_store import INDEX_FROM
 from roleplay.composition import build
 from roleplay.config import Settings
-from tests.index_data import make_session
-from tests.test_read_from_index import write
+from tests.index_data import write_sessions
 
 
 def test_a_rescore_reads_the_long_list_once_and_gives_the_same_result(
@@ -26,11 +25,7 @@ def test_a_rescore_reads_the_long_list_once_and_gives_the_same_result(
 ) -> None:
     monkeypatch.setenv("ROLEPLAY_TIMEZONE", "UTC")
     start = datetime.now(UTC) - timedelta(days=30)
-    for n in range(INDEX_FROM + 5):
-        write(
-            workspace / "recordings",
-            make_session(n, rep="ana", rubric="discovery", started_at=start + timedelta(hours=n)),
-        )
+    write_sessions(workspace / "recordings", INDEX_FROM + 5, start)
     clock = ManualClock(datetime.now(UTC))
     s = build(workspace, settings=Settings(rep="ana", timezone="UTC"), clock=clock, offline=True)
     s.indexer.index()  # caught up with the copied-in sessions (as the first command does)

@@ -6,16 +6,14 @@ shows the same, and a broken file still gets the same clear message naming it.""
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.fresh_cli import SRC, watching
 from tests.test_fast_commands import practise
-from tests.test_read_command_imports import PROBE, SRC
 
 WATCHED = ["pydantic", "roleplay.domain.session", "roleplay.domain.scorecard", "sqlalchemy"]
 
@@ -23,16 +21,7 @@ WATCHED = ["pydantic", "roleplay.domain.session", "roleplay.domain.scorecard", "
 def show(
     ws: Path, *args: str, src: str = SRC
 ) -> tuple[subprocess.CompletedProcess[str], list[str]]:
-    env = {**os.environ, "PYTHONPATH": src, "ROLEPLAY_REP": "ana", "ROLEPLAY_TIMEZONE": "UTC"}
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE, json.dumps(WATCHED), "--workspace", str(ws), "show", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-    )
-    return done, json.loads(done.stderr.strip().splitlines()[-1])
+    return watching(ws, WATCHED, "show", *args, src=src)
 
 
 def folder(ws: Path) -> Path:
@@ -130,36 +119,16 @@ def test_score_last_in_a_long_folder_lists_it_without_sqlalchemy(workspace: Path
     (and the newest session) through SQLAlchemy, imported for that alone (~150 ms); they are
     read with sqlite3 on the writer's own connection now, the same rows (as `today` reads
     them), and the schedule still comes back."""
-    from datetime import timedelta
 
-    from tests.index_data import T0, make_session
+    from tests.index_data import T0, write_sessions
 
-    recordings = workspace / "recordings"
-    recordings.mkdir(exist_ok=True)
-    for n in range(300):
-        made = make_session(n, started_at=T0 + timedelta(hours=n), origin="test")
-        assert made.transcript is not None and made.scorecard is not None
-        path = recordings / made.session_id
-        path.mkdir()
-        (path / "session.json").write_text(made.transcript.record.model_dump_json())
-        turns = "".join(t.model_dump_json() + "\n" for t in made.transcript.turns)
-        (path / "transcript.jsonl").write_text(turns)
-        (path / "scorecard.json").write_text(made.scorecard.model_dump_json())
-    env = {**os.environ, "PYTHONPATH": SRC, "ROLEPLAY_REP": "ana", "ROLEPLAY_TIMEZONE": "UTC"}
-    watched = json.dumps(["sqlalchemy", "alembic"])
-    args = ["--workspace", str(workspace), "score", "last", "--judge", "offline"]
+    write_sessions(workspace / "recordings", 300, T0, origin="test")
+    args = ["score", "last", "--judge", "offline"]
     runs = [
-        subprocess.run(
-            [sys.executable, "-c", PROBE, watched, *args],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=300,
-            stdin=subprocess.DEVNULL,
-        )
+        watching(workspace, ["sqlalchemy", "alembic"], *args, timeout=300)
         for _ in range(2)  # the first builds the index (SQLAlchemy creates it) and schedule
     ]
-    done = runs[-1]
+    done, modules = runs[-1]
     assert done.returncode == 0, done.stderr
     assert "Overall" in done.stdout and "Comes back:" in done.stdout
-    assert json.loads(done.stderr.strip().splitlines()[-1]) == []
+    assert modules == []

@@ -18,8 +18,7 @@ from roleplay.adapters import file_store, indexed_file_store, session_records
 from roleplay.composition import build
 from roleplay.config import Settings
 from tests.fresh_cli import pydantic, run_cli
-from tests.index_data import make_session
-from tests.test_read_from_index import write
+from tests.index_data import make_session, write
 
 
 def run(ws: Path, home: Path, *args: str) -> tuple[int, str, str, list[str]]:

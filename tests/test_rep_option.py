@@ -11,17 +11,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from roleplay.adapters.clock import ManualClock
-from roleplay.cli import app
+from tests.cli_helpers import invoke as cli
 from tests.test_assignments import practise
-
-runner = CliRunner()
-
-
-def cli(ws: Path, *args: str):
-    return runner.invoke(app, ["--workspace", str(ws), *args])
 
 
 @pytest.fixture

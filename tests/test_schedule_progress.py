@@ -10,8 +10,7 @@ import pytest
 
 from roleplay.composition import build
 from roleplay.services.habit import PROGRESS_FROM
-from tests.index_data import make_session
-from tests.test_read_from_index import write
+from tests.index_data import make_session, write, write_sessions
 
 
 def test_a_schedule_built_from_many_sessions_reports_progress_and_a_small_one_does_not(
@@ -21,11 +20,7 @@ def test_a_schedule_built_from_many_sessions_reports_progress_and_a_small_one_do
     monkeypatch.setenv("ROLEPLAY_REP", "ana")
     monkeypatch.setenv("ROLEPLAY_TIMEZONE", "UTC")
     start = datetime.now(UTC) - timedelta(days=60)
-    for n in range(PROGRESS_FROM + 20):
-        write(
-            workspace / "recordings",
-            make_session(n, rep="ana", rubric="discovery", started_at=start + timedelta(hours=n)),
-        )
+    write_sessions(workspace / "recordings", PROGRESS_FROM + 20, start)
     told: list[tuple[int, int]] = []
 
     def progress(what: str, done: int, total: int) -> None:

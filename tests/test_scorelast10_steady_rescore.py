@@ -23,7 +23,7 @@ import pytest
 from roleplay.adapters.habit_store import HabitFileStore
 from roleplay.adapters.indexed_file_store import IndexedFileStore
 from roleplay.adapters.recording_files import FileRecordings
-from tests.index_data import make_session
+from tests.index_data import make_session, write
 from tests.test_index_in_step import (
     _copied_in,
     _edited_with_a_pending_mark,
@@ -31,7 +31,7 @@ from tests.test_index_in_step import (
     _removed,
     _settled,
 )
-from tests.test_read_from_index import NOW, many, run, write
+from tests.test_read_from_index import NOW, many, run
 
 __all__ = ["many"]  # the fixture, used by name below
 

@@ -33,18 +33,6 @@ from roleplay.tui.app import RoleplayApp
 from tests.app_helpers import make_workspace, wait_for
 
 
-@pytest.fixture
-def no_collector() -> Iterator[None]:
-    """The cyclic collector off, so only an explicit close can close a connection (else a
-    collection at the wrong moment would let an unclosed connection pass unnoticed)."""
-    gc.collect()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
 def open_handles(url: str) -> int:
     """How many connections of roleplay's are open on the index at `url`: this process's
     file handles on a SQLite file (and its -wal/-shm), or the server's sessions of roleplay

@@ -8,19 +8,13 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from roleplay.adapters.clock import ManualClock
-from roleplay.cli import app
 from roleplay.config import Settings
+from tests.cli_helpers import invoke
 from tests.helpers import play
 
-runner = CliRunner()
 LINES = ["How does a typical morning look for your dispatch team?", "Can I call you Tuesday?"]
-
-
-def invoke(ws: Path, *args: str, input: str | None = None):
-    return runner.invoke(app, ["--workspace", str(ws), *args], input=input)
 
 
 @pytest.fixture

@@ -173,16 +173,14 @@ async def test_the_team_screen_shows_each_rep_with_numbers_and_who_is_idle(
 
     from roleplay.adapters.clock import ManualClock
     from roleplay.tui.screens.team import TeamScreen
-    from tests.app_helpers import make_app, settle
+    from tests.app_helpers import make_app, open_screen
 
     clock = ManualClock(datetime.now(UTC) - timedelta(days=20))
     app_ = make_app(workspace, clock=clock)
     app_.services.assignments().assign("demo-follow-up", to="rep02", due=str(clock.now().date()))
     clock.advance(20 * 86400)  # the date has passed; nobody practises demo-follow-up
     async with app_.run_test(size=(150, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("f6")
-        await settle(pilot)
+        await open_screen(pilot, "f6")
         assert isinstance(app_.screen, TeamScreen)
         table = app_.screen.query_one("#team-table", DataTable)
         assert table.row_count == 8
@@ -209,7 +207,7 @@ def test_team_screen_snapshot(
     from textual.pilot import Pilot
 
     from roleplay.adapters.clock import ManualClock
-    from tests.app_helpers import make_app, make_workspace, settle, snapshot_home
+    from tests.app_helpers import make_app, make_workspace, open_screen, snapshot_home
 
     root = snapshot_home(tmp_path, monkeypatch)  # this test's own, shown as ~ (stable)
     ws = make_workspace(root)
@@ -223,9 +221,7 @@ def test_team_screen_snapshot(
     app_ = make_app(ws, clock=ManualClock(start + timedelta(weeks=6, days=2)))
 
     async def team_screen(pilot: Pilot[None]) -> None:
-        await settle(pilot)
-        await pilot.press("f6")
-        await settle(pilot)
+        await open_screen(pilot, "f6")
 
     assert snap_compare(app_, terminal_size=(130, 30), run_before=team_screen)
 

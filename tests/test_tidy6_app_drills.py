@@ -13,8 +13,7 @@ from textual.widgets import Button, Static
 
 from roleplay.adapters.clock import ManualClock
 from roleplay.tui.app import RoleplayApp
-from roleplay.tui.screens.scorecard import ScorecardScreen
-from tests.app_helpers import make_app, settle
+from tests.app_helpers import make_app, open_scorecard, settle
 from tests.drill_calls import EDITED, as_kari, edited_drill, invoke
 
 
@@ -28,10 +27,7 @@ def notes(app: RoleplayApp) -> list[str]:
 
 
 async def _press_make(sid: str, app: RoleplayApp, pilot: Pilot[None]) -> str:
-    await settle(pilot)
-    app.open_session(sid)
-    await settle(pilot)
-    assert isinstance(app.screen, ScorecardScreen)
+    await open_scorecard(pilot, sid)
     app.screen.query_one("#make-drills", Button).press()
     await settle(pilot)
     offer = app.screen.query_one("#drill-offer")

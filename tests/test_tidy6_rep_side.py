@@ -10,11 +10,12 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner, Result
+from typer.testing import Result
 
-from roleplay.cli import app, calls
+from roleplay.cli import calls
 from roleplay.domain.call import CallWords
 from roleplay.domain.transcript_file import TranscriptFileError, parse
+from tests.cli_helpers import invoke
 from tests.spoken import words
 
 SAID = [
@@ -34,10 +35,6 @@ def fake_call(kind: str) -> CallWords:
 @pytest.fixture(autouse=True)
 def zone(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ROLEPLAY_TIMEZONE", "Europe/Oslo")
-
-
-def invoke(ws: Path, *args: str) -> Result:
-    return CliRunner().invoke(app, ["--workspace", str(ws), *args])
 
 
 def transcribed(

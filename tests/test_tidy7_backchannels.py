@@ -23,8 +23,8 @@ from roleplay.domain.session import FileRef, SessionRecord, Transcript, Variatio
 from roleplay.domain.transcript_file import parse
 from roleplay.tui.screens.practice import TurnLine
 from roleplay.tui.screens.review import ReviewScreen
-from roleplay.tui.screens.scorecard import ScorecardScreen, TranscriptScreen
-from tests.app_helpers import make_app, settle
+from roleplay.tui.screens.scorecard import TranscriptScreen
+from tests.app_helpers import make_app, open_scorecard, open_screen, settle
 from tests.drill_calls import as_kari, invoke, saved_call
 
 # The rep pitches instead of asking; "Um, right." and "Really?" are said inside Dana's sentences.
@@ -159,10 +159,7 @@ async def test_the_apps_transcript_marks_a_backchannel(mini_workspace: Path, tmp
     sid = saved_call(mini_workspace, tmp_path, text=CALL)
     app = make_app(mini_workspace, clock=ManualClock(datetime(2026, 3, 2, 9, tzinfo=UTC)))
     async with app.run_test(size=(100, 40)) as pilot:
-        await settle(pilot)
-        app.open_session(sid)
-        await settle(pilot)
-        assert isinstance(app.screen, ScorecardScreen)
+        await open_scorecard(pilot, sid)
         await pilot.press("t")
         await settle(pilot)
         assert isinstance(app.screen, TranscriptScreen)
@@ -234,9 +231,7 @@ async def test_history_tells_a_real_call_from_practice(mini_workspace: Path, tmp
     saved_call(mini_workspace, tmp_path, text=CALL)
     app = make_app(mini_workspace, clock=ManualClock(datetime(2026, 3, 2, 9, tzinfo=UTC)))
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await pilot.press("f3")
-        await settle(pilot)
+        await open_screen(pilot, "f3")
         assert isinstance(app.screen, HistoryScreen)
         table = app.screen.query_one("#sessions", DataTable)
         assert str(table.get_row_at(0)[1]) == "Real call: call.txt"

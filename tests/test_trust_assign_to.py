@@ -11,17 +11,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner, Result
+from typer.testing import Result
 
 from roleplay.adapters.clock import ManualClock
-from roleplay.cli import app
+from tests.cli_helpers import invoke
 from tests.test_assignments import practise
-
-runner = CliRunner()
 
 
 def cli(ws: Path, *args: str, rep: str = "trainer") -> Result:
-    return runner.invoke(app, ["--workspace", str(ws), *args], env={"ROLEPLAY_REP": rep})
+    return invoke(ws, *args, env={"ROLEPLAY_REP": rep})
 
 
 @pytest.fixture

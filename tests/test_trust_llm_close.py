@@ -5,8 +5,6 @@ gateway) kept a connection of every command that had ended."""
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,23 +15,12 @@ from roleplay.adapters.openai_llm import LlmError
 from roleplay.cli import app
 from roleplay.composition import build
 from tests.fake_openai import FakeOpenAI, Reply
-
-
-@pytest.fixture
-def no_collector() -> Iterator[None]:
-    """Only an explicit close can close a connection (as in test_services_lifetime)."""
-    gc.collect()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
+from tests.llm_env import use_llm
 
 
 @pytest.fixture
 def llm_server(fake_llm: FakeOpenAI, monkeypatch: pytest.MonkeyPatch) -> FakeOpenAI:
-    monkeypatch.setenv("ROLEPLAY_LLM_BASE_URL", fake_llm.url)
-    monkeypatch.setenv("ROLEPLAY_LLM_MODEL", "test-model")
+    use_llm(monkeypatch, fake_llm.url)
     return fake_llm
 
 
