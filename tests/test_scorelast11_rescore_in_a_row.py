@@ -10,12 +10,14 @@ schedule: seconds each on this machine, every time."""
 from __future__ import annotations
 
 import gc
+import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 
-from tests.test_index_in_step import _settled
+from tests.test_index_in_step import AGO_NS, _settled
 from tests.test_read_from_index import many, run
 from tests.test_scorelast10_steady_rescore import SCORE, _nothing_read_whole
 
@@ -32,6 +34,18 @@ def _only_scheduled(many: Path) -> None:
             shutil.rmtree(folder)
 
 
+def _used_before(many: Path) -> None:
+    """The recordings folder as in a workspace used before: its index folder made long ago,
+    not by the run a moment ago (that made `.index`, which changes the folder list's stamp;
+    a list changed a moment ago is never taken as settled, whatever the machine's speed).
+    Only the folder list's stamp is set back: the index and the pending marks stay as the
+    re-score just left them, which is what the re-scores after it must not wait for."""
+    rec = many / "recordings"
+    then = time.time_ns() - AGO_NS
+    for folder in (rec, rec / ".index"):
+        os.utime(folder, ns=(then, then), follow_symlinks=False)
+
+
 def test_rescores_in_a_row_need_no_settling_nor_today(
     many: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -42,6 +56,7 @@ def test_rescores_in_a_row_need_no_settling_nor_today(
     first = run(many, *SCORE)  # builds the index; the fixture's cards re-scored: rebuilt
     assert first[0] == 0, first
     gc.collect()  # that run's connections close now
+    _used_before(many)
     shown = run(many, *SCORE)  # right after: finds the index in step and notes the copy
     assert shown[0] == 0, shown
     gc.collect()
