@@ -158,7 +158,11 @@ def main() -> None:
     parser.add_argument("--big", type=int, default=8000)
     parser.add_argument("--before", type=Path, default=Path("/work/main/src"))
     parser.add_argument("--after", type=Path, default=REPO / "src")
-    parser.add_argument("--instructions", action="store_true", help=__doc__.split("\n\n")[-1])
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count each command's instructions (valgrind's callgrind; not moved by load)",
+    )
     parser.add_argument(
         "--commands", default=",".join(COMMANDS), help="Which, comma-separated (default: all)."
     )
