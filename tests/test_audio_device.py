@@ -223,7 +223,8 @@ deadline = time.monotonic() + 60
 while playing.started is None or time.monotonic() < playing.started + 0.2:
     assert time.monotonic() < deadline
     time.sleep(0.01)
-print("playing", flush=True)
+print("playing", json.dumps({"underruns": speaker.underruns, "streams": speaker.streams_opened}),
+      flush=True)
 playing.wait(60)
 deadline = time.monotonic() + 30
 while speaker.streams_opened < 2 and time.monotonic() < deadline:
@@ -243,9 +244,11 @@ def test_the_speaker_buffer_grows_when_the_device_underruns_while_the_customer_s
 ) -> None:
     """The speaker starts with a small buffer; when the device underruns during a clip (here:
     the playing process is frozen for 0.4 s, as a starved CPU would), a larger buffer takes
-    over for the rest of the call and the next clip plays whole through it. That stream is the
-    spare, already running when the underrun came: none is opened then (a stream opened at
-    the underrun left the next clips ~1-2 s late while it started)."""
+    over for the rest of the call and the next clip plays whole through it. (On a machine so
+    loaded that the buffer grew before the freeze, the grown buffer and the whole next clip
+    are still asserted; the freeze's gap is counted only when it is the first underrun.)
+    That stream is the spare, already running when the underrun came: none is opened then (a
+    stream opened at the underrun left the next clips ~1-2 s late while it started)."""
     import json
     import os
     import signal
@@ -261,7 +264,8 @@ def test_the_speaker_buffer_grows_when_the_device_underruns_while_the_customer_s
     )
     try:
         assert child.stdout is not None
-        assert child.stdout.readline().strip() == "playing"
+        said, before = child.stdout.readline().split(" ", 1)
+        assert said == "playing"
         os.kill(child.pid, signal.SIGSTOP)  # the callback cannot run: the device runs dry
         time.sleep(0.4)
         os.kill(child.pid, signal.SIGCONT)
@@ -269,8 +273,12 @@ def test_the_speaker_buffer_grows_when_the_device_underruns_while_the_customer_s
         assert child.wait(60) == 0
     finally:
         child.kill()
-    assert report["audible"] >= 1
     assert report["latency"] > LATENCIES[0] and report["streams"] >= 2
+    calm = json.loads(before) == {"underruns": 0, "streams": 1}
+    if calm:  # else a loaded machine had grown the buffer already (seen in CI with both
+        # cores busy): the freeze then lands on the new stream's first look, whose count is
+        # dropped as a stream's start (audio_speaker._watch_run), and is not a gap counted
+        assert report["audible"] >= 1
     assert report["after"] == pytest.approx(0.5, abs=0.01)
     # Only spares were opened after the first stream (the one swapped in among them).
     assert report["opened"] == 1 + report["spares"]
