@@ -13,28 +13,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
 
-from roleplay.services.ports import SAMPLE_RATE, Segment, Transcription, Word
 from tests.speech import needs_espeak, write_wav
+from tests.test_calls9_real_calls import ScriptedSpeech
 from tests.test_calls10_mono_backchannels import paused_call
 
-
-class Heard:
-    """Speech to text whose main pass hears `heard` (text, start, end); nothing read alone."""
-
-    def __init__(self, heard: list[tuple[str, float, float]]) -> None:
-        self.heard = heard
-
-    def transcribe_samples(
-        self, audio: np.ndarray, language: str | None = None, progress: Any = None
-    ) -> Transcription:
-        segments = tuple(Segment(a, b, t, (Word(t, a, b, 0.9),)) for t, a, b in self.heard)
-        return Transcription("en", len(audio) / SAMPLE_RATE, segments)
-
-    def transcribe(self, samples: np.ndarray, language: str, prompt: str = "") -> str:
-        return ""
+Heard = ScriptedSpeech  # speech to text whose main pass hears (text, start, end); nothing alone
 
 
 def _through(

@@ -261,15 +261,9 @@ def missed(
     customer's sentence is said at the rep's level."""
     import numpy as np
 
-    frame = SAMPLE_RATE // 100
-    usable = len(audio) // frame * frame
-    if usable == 0:
+    loud = _levels(audio)
+    if loud is None:
         return []
-    rms = np.sqrt(np.mean(audio[:usable].reshape(-1, frame).astype(np.float64) ** 2, axis=1))
-    voiced = rms[rms > 0]
-    if len(voiced) == 0:
-        return []
-    loud = rms > float(np.percentile(voiced, 95)) * 10 ** (-MISSED_LEVEL_DB / 20)
     runs: list[list[int]] = []  # [first, last] frames, joined across short silences
     for i in np.flatnonzero(loud):
         if runs and i - runs[-1][1] <= MISSED_SILENCE * 100:
@@ -436,15 +430,9 @@ def mono_missed(
     audio minute after the main pass (main's 0.15, same run)."""
     import numpy as np
 
-    frame = SAMPLE_RATE // 100
-    usable = len(audio) // frame * frame
-    if usable == 0 or len(words) < 2:
+    loud = _levels(audio) if len(words) >= 2 else None
+    if loud is None:
         return []
-    rms = np.sqrt(np.mean(audio[:usable].reshape(-1, frame).astype(np.float64) ** 2, axis=1))
-    voiced = rms[rms > 0]
-    if len(voiced) == 0:
-        return []
-    loud = rms > float(np.percentile(voiced, 95)) * 10 ** (-MISSED_LEVEL_DB / 20)
     candidates: list[tuple[int, float, float]] = []  # (word before, start, end) of the sound
     for i in range(len(words) - 1):
         before, after = words[i], words[i + 1]
