@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 import gc
 import importlib
 import inspect
@@ -15,22 +14,10 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 import typer
 from typer.core import TyperGroup
 
-from roleplay.errors import RoleplayError
+from roleplay.errors import RoleplayError, disk_problem
 
 if TYPE_CHECKING:
     from roleplay.composition import Services
-
-# A full disk, a read-only or unwritable folder: the user can fix these, so they get one line.
-DISK_ERRORS = {
-    errno.ENOSPC: "free some space (or point ROLEPLAY_HOME / --workspace elsewhere) and retry",
-    errno.EDQUOT: "free some space within your quota and retry",
-    errno.EROFS: "the file system is read-only; use a writable folder",
-    errno.EACCES: "check the folder's permissions",
-    errno.EPERM: "check the folder's permissions",
-    # --workspace /etc/passwd: a file where a folder belongs (was a traceback).
-    errno.ENOTDIR: "a file stands where a folder belongs; check --workspace, ROLEPLAY_WORKSPACE "
-    "and ROLEPLAY_HOME",
-}
 
 
 # Every command: the module (under roleplay.cli) that registers it, and its summary for
@@ -209,15 +196,11 @@ class Commands(FullSummaries):
                 raise
             raise fail(NOT_UTF8) from None
         except OSError as exc:
-            hint = DISK_ERRORS.get(exc.errno or 0)
-            if hint is None:
+            problem = disk_problem(exc)
+            if problem is None:
                 raise
-            where = f" {exc.filename}" if exc.filename else ""
-            verb = "access" if exc.errno in (errno.EACCES, errno.EPERM) else "write"
-            verb = "use" if exc.errno == errno.ENOTDIR else verb
-            raise fail(
-                f"cannot {verb}{where} ({exc.strerror}); {hint}. Everything saved before is intact."
-            ) from None
+            what, hint = problem
+            raise fail(f"{what}; {hint}. Everything saved before is intact.") from None
         finally:
             close_services()
 

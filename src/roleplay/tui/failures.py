@@ -19,7 +19,7 @@ from textual.widgets import Button, Static
 from textual.worker import Worker, WorkerState
 
 from roleplay.domain.text import printable  # an error may quote a file: no control character
-from roleplay.errors import RoleplayError
+from roleplay.errors import RoleplayError, disk_problem
 
 
 class FailureDialog(ModalScreen[None]):
@@ -61,6 +61,10 @@ def describe(error: BaseException) -> tuple[str, str, str]:
     """(title, message, hint) for any failure; RoleplayError says what to do itself."""
     if isinstance(error, RoleplayError):
         return error.title, error.message, error.hint
+    problem = disk_problem(error) if isinstance(error, OSError) else None
+    if problem is not None:  # a full disk, a read-only folder: the user can fix it
+        what, hint = problem
+        return "Could not save", f"{what}.", f"Everything saved before is intact; {hint}."
     what = str(error) or type(error).__name__
     return (
         "Something went wrong",

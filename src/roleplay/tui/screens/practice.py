@@ -18,6 +18,7 @@ from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Input, Label, Static
 
+from roleplay.errors import disk_problem
 from roleplay.presentation.format import clock
 from roleplay.services.engine import CallState, Conversation
 from roleplay.services.ports import (
@@ -39,7 +40,7 @@ from roleplay.services.voice_events import (
     StateChanged,
     VoiceEvent,
 )
-from roleplay.tui.failures import ReportsFailures
+from roleplay.tui.failures import FailureDialog, ReportsFailures
 from roleplay.tui.later import while_open
 from roleplay.tui.widgets import (
     SMALL_HEIGHT,
@@ -283,23 +284,35 @@ class PracticeScreen(ReportsFailures, Screen[None]):
         if not text or self.call.state is not CallState.AWAITING_REP:
             return
         event.input.value = ""
-        self._add("rep", text)
+        line = self._add("rep", text)
         self._set_state("customer thinking")
-        self._reply(lambda: self.call.rep_says(text))
+        self._reply(lambda: self.call.rep_says(text), said=(text, line))
 
-    def _reply(self, events: Callable[[], Iterator[CustomerEvent]]) -> None:
-        """The customer speaks (in a worker): until they are done, ending the call waits."""
+    def _reply(
+        self,
+        events: Callable[[], Iterator[CustomerEvent]],
+        said: tuple[str, TurnLine] | None = None,
+    ) -> None:
+        """The customer speaks (in a worker): until they are done, ending the call waits.
+        `said`: the rep's line this answers, and where it is shown."""
         self._replying = True
-        self._run(events)
+        self._run(events, said)
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="call")
-    def _run(self, events: Callable[[], Iterator[CustomerEvent]]) -> None:
+    def _run(
+        self,
+        events: Callable[[], Iterator[CustomerEvent]],
+        said: tuple[str, TurnLine] | None = None,
+    ) -> None:
         try:
             for event in events():
                 if isinstance(event, Sentence):
                     self.app.call_from_thread(self._customer_sentence, event.text)
         except CustomerUnavailable as exc:
             self.app.call_from_thread(self._failed, str(exc))
+            return
+        except OSError as exc:  # a full disk, a read-only recordings folder
+            self.app.call_from_thread(self._not_saved, exc, said)
             return
         self.app.call_from_thread(self._reply_done)
 
@@ -349,6 +362,59 @@ class PracticeScreen(ReportsFailures, Screen[None]):
             self._reply(lambda: events)
 
         self.app.push_screen(FailureChoice(message, recovery.can_go_offline), chosen)
+
+    @while_open
+    def _not_saved(self, error: OSError, said: tuple[str, TurnLine] | None) -> None:
+        """The call could not be written. It froze here ("customer speaking", or "ending the
+        call once the customer is done…" for good) and every other call led back to it: now
+        the rep is told what failed and what to do, and is never left on a dead call."""
+        self._live = None
+        self._replying = False
+        what, hint = disk_problem(error) or (str(error) or type(error).__name__, "")
+        hint = f" ({hint})" if hint else ""
+        if self.call.state is CallState.NOT_STARTED:  # its folder could not be made
+            self._ended = True
+            self.query_one("#say", Input).disabled = True
+            self._set_state("not started")
+            if self.is_current:
+                self.dismiss()
+            self.app.push_screen(
+                FailureDialog(
+                    "The call could not start",
+                    f"{what}.",
+                    f"Nothing was saved. Fix that{hint}, then start the call again.",
+                )
+            )
+            return
+        if self.call.state is CallState.AWAITING_REP and said is not None:
+            text, line = said  # the rep's line was not saved: it is theirs to send again
+            line.remove()
+            box = self.query_one("#say", Input)
+            box.value = text
+            self._end_after_reply = False  # ended meanwhile: the rep chooses again, told why
+            box.disabled = False
+            box.focus()
+            self._set_state("your last line was not saved")
+            self.app.push_screen(
+                FailureDialog(
+                    "Your line was not saved",
+                    f"{what}.",
+                    f"Everything said before it is saved. Fix that{hint}, then press Enter to "
+                    "send it again, or Esc to end the call.",
+                )
+            )
+            return
+        self._ended = True  # the customer's line could not be saved: the call stops here
+        self.query_one("#say", Input).disabled = True
+        self._set_state("call stopped: not saved")
+        self.app.push_screen(
+            FailureDialog(
+                "The call stopped",
+                f"{what}.",
+                f"Everything said before this line is saved. Fix that{hint}; the call is in "
+                f"History, where s scores it (or `roleplay score {self.call.record.id}`).",
+            )
+        )
 
     # --- keys -----------------------------------------------------------------------------
 
