@@ -194,12 +194,18 @@ def _new(kind: str, name: str, force: bool) -> None:
     if kind == "scenario":
         template, note = _pair_with_rubric(template, catalog.rubrics)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        # Both folders: a folder with only rubrics/ was no workspace, so `-w . new rubric X`
+        # "started one here" and the next command there (`new scenario Y`, `validate`) went
+        # to roleplay's own data folder instead.
+        for made in (services.workspace.scenarios, services.workspace.rubrics):
+            made.mkdir(parents=True, exist_ok=True)
         target.write_text(template.replace("__ID__", ident).replace("__TITLE__", title), "utf-8")
     except OSError as exc:  # scenarios/ is a file, a read-only folder, a full disk
+        folders = (services.workspace.scenarios, services.workspace.rubrics)
+        odd = next((f for f in folders if f.exists() and not f.is_dir()), None)
         raise fail(
             f"cannot write {target}: {exc.strerror or exc}"
-            + (f" ({folder} is not a folder)" if folder.exists() and not folder.is_dir() else "")
+            + (f" ({odd} is not a folder)" if odd is not None else "")
         ) from None
     # Quoted: a workspace path with a space (or a quote) pasted back as printed must work.
     typer.echo(f"Wrote {target}. Edit it, then run: roleplay validate {shlex.quote(str(target))}")
