@@ -123,6 +123,19 @@ class Practice:
         in the scorecard's notes; a call left unfinished is ended as it is scored
         (`Transcript.as_scored`). Raises RubricMissing, JudgeUnavailable."""
         rubric_id = transcript.record.rubric.id
+        if rubric_id in catalog.broken_rubrics:
+            # Edited during the call and now fails validation: this said "is not in the
+            # workspace any more; restore rubrics/X.yaml" of a file that was right there.
+            from roleplay.services.catalog import UnknownRubric
+
+            try:
+                catalog.rubric(rubric_id)
+            except UnknownRubric as exc:  # names the file, line and problem, and the fix
+                again = f"`roleplay score {transcript.record.id}`"
+                raise RubricMissing(
+                    exc.message,
+                    f"{exc.hint}; then score it again with {again} (the call itself is saved)",
+                ) from None
         if rubric_id not in catalog.rubrics:
             raise RubricMissing(
                 f"rubric '{rubric_id}' of session {transcript.record.id} is not in the "
