@@ -48,7 +48,16 @@ def practice(
     as_json: JsonOpt = False,
 ) -> None:
     """Practise a call, by voice when there is a microphone (or --audio-in), else typed."""
+    if text and audio_in is not None:  # --audio-in was ignored, a missing file too
+        raise fail(
+            "--text and --audio-in cannot be used together: --text is for typing your lines, "
+            "--audio-in plays them from a recording; drop one"
+        )
     services = build_services(offline=offline)
+    try:  # before the sound system is asked (up to 5 s): a typo is said at once, alone
+        services.catalog().scenario(scenario)
+    except UnknownScenario as exc:
+        raise fail(str(exc)) from None
     voice = choose_mode(
         services,
         text,
