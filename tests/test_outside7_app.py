@@ -134,3 +134,20 @@ async def test_a_line_said_on_a_full_disk_comes_back_to_send_again(
         assert call.call.turns[-1].speaker == "customer"  # answered
         await hang_up(pilot)
         await wait_for_screen(pilot, ScorecardScreen)
+
+
+async def test_esc_on_the_customer_could_not_answer_dialog_ends_the_call(ws: Path) -> None:
+    """The footer under the dialog says "esc End call"; Esc did nothing there."""
+    from roleplay.tui.screens.practice import FailureChoice
+
+    llm = {"base_url": "http://127.0.0.1:9/v1", "max_retries": 0, "timeout": 5}
+    app = make_app(ws, settings={"llm": llm})
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.start_practice("price-objection", seed=2)
+        await wait_for_screen(pilot, PracticeScreen)
+        await say(pilot, "What would it take to get this signed this quarter?")
+        await wait_for_screen(pilot, FailureChoice)  # nobody answers on port 9
+        await pilot.press("escape")
+        card = await wait_for_screen(pilot, ScorecardScreen)
+        assert card.card.kpis.rep_turns == 1

@@ -76,7 +76,10 @@ class TurnLine(Static):
 
 
 class FailureChoice(ModalScreen[str]):
-    """The customer model failed mid-call. Every turn so far is saved."""
+    """The customer model failed mid-call. Every turn so far is saved. Esc ends the call, as
+    the footer under the dialog says (it did nothing: the dialog took the key)."""
+
+    BINDINGS = [Binding("escape", "dismiss('end')", "End call", show=False)]
 
     def __init__(self, message: str, can_go_offline: bool) -> None:
         super().__init__()
