@@ -26,6 +26,7 @@ from tests.app_helpers import (
     make_workspace,
     say,
     settle,
+    start_call,
     wait_for,
     wait_for_screen,
 )
@@ -108,10 +109,8 @@ async def test_a_line_said_on_a_full_disk_comes_back_to_send_again(
     line = "What does an hour of unplanned downtime cost you?"
     app = make_app(ws)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        app.start_practice("discovery-spin", seed=1)
+        await start_call(pilot, "discovery-spin", seed=1)
         call = await wait_for_screen(pilot, PracticeScreen)
-        await settle(pilot)
         full_disk[0] = True
         await say(pilot, line)
         dialog = await wait_for_screen(pilot, FailureDialog)
