@@ -43,6 +43,8 @@ def root(
     if version:
         typer.echo(f"roleplay {__version__}")
         raise typer.Exit()
+    if workspace is not None and ctx.invoked_subcommand not in _NO_WORKSPACE_NEEDED:
+        _check_workspace(workspace)
     if ctx.invoked_subcommand is None:
         settle()  # the app or the prompt runs for long: collections resume
         if plain or not (sys.stdin.isatty() and sys.stdout.isatty()):
@@ -53,6 +55,22 @@ def root(
             # As bare `roleplay` (cli/start.py): the app draws its first frame, then builds
             # the services in a worker (and shows a failure there). It owns the terminal.
             run_app(lambda: build_services(progress=False))
+
+
+# `new` makes the folders it writes into; the others read no workspace at all.
+_NO_WORKSPACE_NEEDED = frozenset({"new", "schema", "devices"})
+
+
+def _check_workspace(workspace: Path) -> None:
+    """A mistyped --workspace is said as such: read commands went on to "No sessions yet" and
+    "Nothing is due today" (exit 0) about a folder that is not there."""
+    folder = workspace.expanduser()
+    if folder.exists():  # a file there is said where the folders are made (a disk problem)
+        return
+    raise fail(
+        f"the workspace {folder} (--workspace) does not exist; check the path, or start a new "
+        f"workspace there with `roleplay -w {folder} new scenario ID`"
+    )
 
 
 def _pick_and_practise() -> None:
