@@ -29,7 +29,7 @@ def test_hidden_facts_and_objections_reach_the_system_prompt() -> None:
     assert system["role"] == "system"
     text = system["content"]
     assert "Dispatchers re-plan routes by hand every morning." in text
-    assert "sixty thousand dollars is set aside." in text  # placeholders filled for this run
+    assert "Sixty thousand dollars is set aside." in text  # placeholders filled for this run
     assert "Earned when: Ask about budget after the pain. Only after you have revealed: pain" in (
         text
     )

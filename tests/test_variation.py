@@ -28,7 +28,7 @@ def test_seeds_give_different_scripts(scenario) -> None:
 def test_placeholders_are_filled_from_the_drawn_options(scenario) -> None:
     run = draw(scenario, 1, {"numbers": "large", "competitor": "routewise"})
     s = run.scenario
-    assert s.facts[1].fact == "sixty thousand dollars is set aside."
+    assert s.facts[1].fact == "Sixty thousand dollars is set aside."  # capital: it starts it
     assert "RouteWise" in s.objections[1].phrasings[0]
     assert not PLACEHOLDER.search(s.model_dump_json())
 

@@ -90,8 +90,10 @@ _SMALL_TALK: dict[str, tuple[str, ...]] = {
     "en": (
         "how are you",
         "how're you",
-        "how's your",
-        "how is your",
+        # "How is your team set up?" asks about the business: only the day, week, weekend...
+        "how's your day",
+        "how is your day",
+        "how was your",
         "how have you been",
         "how's it going",
         "how are things",
@@ -103,7 +105,10 @@ _SMALL_TALK: dict[str, tuple[str, ...]] = {
         "trade show",
         "your week",
         "your day going",
-        "your morning",
+        "how's your morning",
+        "how is your morning",
+        "your morning going",
+        "your morning been",
         "hope you're well",
         "hope you are well",
         "good to hear from",
@@ -156,7 +161,13 @@ _DEFAULT_ANSWERS: dict[str, dict[str, tuple[str, ...]]] = {
             "Slow down. I haven't agreed to anything.",
         ),
         "acknowledge": ("Okay. Thanks for saying so.", "Alright. Let's go on."),
-        "deflect": ("Depends what you mean. Why do you ask?", "Hard to say in a sentence."),
+        # A question about the customer in a scenario with no situation lines: who they are,
+        # from the persona, and a question back; never a bare dodge.
+        "about-me": (
+            "I'm {role} at {company}, so a bit of everything lands on my desk. What do you "
+            "want to know?",
+            "Well, I look after a lot at {company} as {role}. Which part are you asking about?",
+        ),
         "pushback": (
             "Okay, but what does any of that have to do with us?",
             "You're telling me a lot about you. I haven't heard a question yet.",
@@ -173,7 +184,10 @@ _DEFAULT_ANSWERS: dict[str, dict[str, tuple[str, ...]]] = {
             "Rolig nå. Jeg har ikke sagt ja til noe.",
         ),
         "acknowledge": ("Greit. Takk for det.", "Ok. Vi går videre."),
-        "deflect": ("Kommer an på hva du mener. Hvorfor spør du?", "Vanskelig å si kort."),
+        "about-me": (
+            "Jeg er {role} i {company}, så det meste havner på mitt bord. Hva vil du vite?",
+            "Jeg har ansvar for mye i {company} som {role}. Hvilken del lurer du på?",
+        ),
         "pushback": (
             "Greit, men hva har det med oss å gjøre?",
             "Du forteller mye om dere. Jeg har ikke hørt et spørsmål ennå.",
@@ -227,7 +241,7 @@ def answer(s: Scenario, kind: Kind, text: str, rng: random.Random, said: str) ->
     if kind == "warm" and scripted_playback.is_playback(text, s.language):
         return scripted_playback.answer(text, said, s.language, rng)
     if kind == "question":
-        return situation(s, text, rng, said) or pick(defaults["deflect"], "deflect")
+        return situation(s, text, rng, said) or _about_me(s, defaults["about-me"], rng, said)
     pools = {
         "odd": a.odd,
         "proposal": a.not_yet,
@@ -239,6 +253,13 @@ def answer(s: Scenario, kind: Kind, text: str, rng: random.Random, said: str) ->
     }
     reply = "not-yet" if kind == "proposal" else kind
     return pick(pools[kind], reply)
+
+
+def _about_me(s: Scenario, lines: Sequence[str], rng: random.Random, said: str) -> tuple[str, str]:
+    p = s.persona
+    filled = [line.format(role=p.role, company=p.company) for line in lines]
+    fresh = [line for line in filled if line not in said]
+    return rng.choice(fresh or filled), "situation-general"
 
 
 def situation(s: Scenario, text: str, rng: random.Random, said: str) -> tuple[str, str] | None:

@@ -5,7 +5,8 @@ and stateless: what was revealed or raised is read back from the tags of earlier
 call can switch to it midway (e.g. when the LLM server goes down) and carry on.
 
 Each rep turn gets the first of these that applies: time up; loss; win (its required facts
-revealed); an open objection handled; a fact earned; an objection triggered; then an answer to
+revealed); an open objection handled; a fact earned (a play-back that handles or earns it is
+confirmed or put right first); an objection triggered; then an answer to
 what the rep said (scripted_answers: a meeting or offer accepted once the win's facts are out,
 else a reason why not yet; small talk; the situation; an apology acknowledged...), followed by
 an objection due by turn count (in the drawn order) when the line deserved an answer of its own.
@@ -16,7 +17,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator, Sequence
 
-from roleplay.adapters import scripted_answers
+from roleplay.adapters import scripted_answers, scripted_playback
 from roleplay.domain import text as txt
 from roleplay.domain.scenario import EndCondition, Objection
 from roleplay.domain.signals import matches
@@ -70,6 +71,7 @@ class ScriptedCustomer:
                 and obj.handled
                 and matches(obj.handled.signals, last, lang)
             ):
+                yield from self._checked(last, said, lang, rng)
                 yield from self._say(pick(obj.handled.replies), f"handled:{obj.id}")
                 return
         for fact in s.facts:
@@ -78,6 +80,7 @@ class ScriptedCustomer:
                 and set(fact.earn.after) <= revealed
                 and matches(fact.earn.signals, last, lang)
             ):
+                yield from self._checked(last, said, lang, rng)
                 yield from self._say(pick(fact.reveal), f"fact:{fact.id}")
                 return
         by_id = {o.id: o for o in s.objections}
@@ -110,6 +113,16 @@ class ScriptedCustomer:
                 yield from self._say(pick(obj.phrasings), f"objection:{obj.id}")
                 return
         yield from self._say(line, f"reaction:{reply}")
+
+    @classmethod
+    def _checked(
+        cls, last: str, said: str, lang: str, rng: random.Random
+    ) -> Iterator[CustomerEvent]:
+        """A play-back that also earns a fact or handles an objection gets its yes or no
+        first ("Yes, that's it." or "Not quite." and what was said), as a person answers."""
+        if scripted_playback.is_playback(last, lang):
+            line, reply = scripted_playback.answer(last, said, lang, rng, echo=False)
+            yield from cls._say(line, f"reaction:{reply}")
 
     @staticmethod
     def _say(line: str, tag: str) -> Iterator[CustomerEvent]:

@@ -230,9 +230,12 @@ def is_playback(text: str, language: str) -> bool:
     return bool(_content(rest, language) or _numbers(rest, language))
 
 
-def answer(text: str, said: str, language: str, rng: random.Random) -> tuple[str, str]:
+def answer(
+    text: str, said: str, language: str, rng: random.Random, echo: bool = True
+) -> tuple[str, str]:
     """(line, reply kind): `warm` when the customer confirms, `correct` when they put it right.
-    `said` is everything the customer said so far, one turn a line."""
+    `said` is everything the customer said so far, one turn a line. Without `echo` a
+    confirmation is a bare yes (a new fact follows it; the customer's old line would not)."""
     lines = _table(_LINES, language)
     rest = _strip(txt.normalise(text), language)
     numbers, content = _numbers(rest, language), _content(rest, language)
@@ -263,7 +266,7 @@ def answer(text: str, said: str, language: str, rng: random.Random) -> tuple[str
         real = best(with_numbers) or heard[with_numbers[-1]]
         return f"{rng.choice(lines['wrong-number'])} {real}", "correct"
     matched = len(content & _content(" ".join(norms), language)) + len(numbers)
-    echo = best(range(len(heard)))
+    again = best(range(len(heard)))
     # "So Richard is the one to speak to?" after "It's not Richard you want.": the customer's
     # latest line on it (sharing a name, or two words) says the opposite.
     against = [
@@ -275,8 +278,8 @@ def answer(text: str, said: str, language: str, rng: random.Random) -> tuple[str
         return f"{rng.choice(lines['not-so'])} {heard[against[-1]]}", "correct"
     if matched >= 2:
         # Now and then the customer says it again in their own words; a bare yes otherwise.
-        more = f" {echo}" if echo and rng.random() < 0.5 else ""
+        more = f" {again}" if again and echo and rng.random() < 0.5 else ""
         return f"{rng.choice(lines['confirm'])}{more}", "warm"
-    if matched == 1 and echo:
-        return f"{rng.choice(lines['partly'])} {echo}", "correct"
+    if matched == 1 and again:
+        return f"{rng.choice(lines['partly'])} {again}", "correct"
     return rng.choice(lines["unheard"]), "correct"

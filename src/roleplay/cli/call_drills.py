@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from roleplay.cli import render
 from roleplay.cli.app import JsonOpt, app, build_services, emit_json, fail
 from roleplay.domain.call import stamp
 from roleplay.domain.call_drill import Moment
@@ -72,13 +73,17 @@ def call_drills(
                 for path in there:
                     typer.echo(f"  {path}")
                 typer.echo(
-                    f"Make them again: roleplay call-drills {t.record.id} --make --force "
-                    "(the old files are kept as NAME.yaml.bak)"
+                    render.wrap(
+                        f"Make them again: roleplay call-drills {t.record.id} --make --force "
+                        "(the old files are kept as NAME.yaml.bak)"
+                    )
                 )
                 return
             typer.echo(
-                f"Make drills from them: roleplay call-drills {t.record.id} --make "
-                "[--scenario SCENARIO]"
+                render.wrap(
+                    f"Make drills from them: roleplay call-drills {t.record.id} --make "
+                    "[--scenario SCENARIO]"
+                )
             )
             return
         made = services.make_drills(session, scenario, force)
@@ -127,7 +132,10 @@ def offer_drills(services: Services, session_id: str, make: bool | None) -> None
     later = f"roleplay call-drills {session_id} --make [--scenario SCENARIO]"
     if make is None:
         if not sys.stdin.isatty():
-            typer.echo(f"Make drills from them: {later} (or score with --make-drills)", err=True)
+            typer.echo(
+                render.wrap(f"Make drills from them: {later} (or score with --make-drills)"),
+                err=True,
+            )
             return
         make = typer.confirm(
             "Make drills from them (they open with the customer's words and join your queue)?",
@@ -135,7 +143,7 @@ def offer_drills(services: Services, session_id: str, make: bool | None) -> None
             err=True,
         )
     if not make:
-        typer.echo(f"No drills made. Later: {later}", err=True)
+        typer.echo(render.wrap(f"No drills made. Later: {later}"), err=True)
         return
     try:
         made = services.make_drills(session_id)

@@ -135,7 +135,10 @@ def practise(
     for line in habit.schedule_lines(result):
         typer.echo(line)
     folder = services.store.folder(call.record.id)
-    typer.echo(f"\nSaved in {folder}  ·  review with: roleplay show {call.record.id}")
+    # Each on a line of its own, filled at the page's width, never inside the id: a terminal
+    # that wraps a long line breaks it anywhere, and a broken id cannot be double-clicked.
+    typer.echo("\n" + render.wrap(f"Saved in {folder}"))
+    typer.echo(render.wrap(f"Review it with: roleplay show {call.record.id}"))
     note = services.indexer.note()  # what is wrong with the index, as it is (read-only...)
     if note is not None:
         typer.echo(f"({note})")

@@ -7,6 +7,7 @@ escape sequence in a turn (OSC 52 writes the clipboard) must never reach the ter
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -36,8 +37,8 @@ if TYPE_CHECKING:
     from roleplay.services.ports.sessions import Listed
 
 WIDTH = 78
-OFFLINE_BANNER = (
-    "Offline mode: the customer is scripted and the judge is rule-based (no LLM configured).\n"
+OFFLINE_BANNER = (  # two lines that fit 80 columns
+    "Offline mode (no LLM configured): a scripted customer and a rule-based judge.\n"
     "Connect an LLM for a live customer: see 'Connect an LLM' in the README."
 )
 
@@ -47,13 +48,67 @@ def safe(text: str) -> str:
     return printable(text)
 
 
+_GLUE = "\u00a0"  # joins a command's words while filling (textwrap does not break at it)
+_GROUPS = {"new", "team", "review", "assignments", "outcomes"}  # a command of two words
+
+
 def wrap(text: str, indent: str = "", width: int = WIDTH, first: str | None = None) -> str:
-    """Fill to `width`; `first` replaces the indent of the first line (e.g. a speaker name)."""
-    return textwrap.fill(
-        " ".join(printable(text).split()),
+    """Fill to `width`; `first` replaces the indent of the first line (e.g. a speaker name).
+    A line is never broken inside a word (a session id, a path, a link: each stays whole to
+    be copied with a double-click) nor inside a command (`roleplay show ID`)."""
+    room = width - max(len(indent), len(indent if first is None else first))
+    # A command longer than the line may break before an option, never inside an id.
+    words = [
+        w if len(w) <= room else re.sub(f"{_GLUE}(?=[-[])", " ", w)
+        for w in _glue_commands(printable(text).split()).split(" ")
+    ]
+    filled = textwrap.fill(
+        " ".join(words),
         width=width,
         initial_indent=indent if first is None else first,
         subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    return filled.replace(_GLUE, " ")
+
+
+def _glue_commands(words: list[str]) -> str:
+    """`words` joined by spaces, except inside a command: `...` in backticks, or roleplay,
+    its command and the options and values after it ("roleplay show ID --json")."""
+    out: list[str] = []
+    state: int | str | None = None  # "quote" inside `...`; n: the command's words so far
+    for word in words:
+        core = word.lstrip("(")
+        bare = core.rstrip(").,;:!?\"'\u201d") or core  # "..." is a value, not punctuation
+        closes = word != word.rstrip(").,;:!?\u201d")  # "roleplay doctor." ends there
+        if state == "quote":
+            out[-1] += _GLUE + word
+            state = None if "`" in word else state
+            continue
+        if isinstance(state, int) and _in_command(bare, state, out[-1]):
+            out[-1] += _GLUE + word
+            state = None if closes else state + 1
+            continue
+        out.append(word)
+        state = None
+        if word.lstrip("(").startswith("`") and word.count("`") == 1:
+            state = "quote"
+        elif bare.lstrip("\"'\u201c") == "roleplay" and not closes:
+            state = 0
+    return " ".join(out)
+
+
+def _in_command(word: str, n: int, command: str) -> bool:
+    """Whether `word` is the next part of `command` (which has `n` words after roleplay)."""
+    if n == 0:
+        return word[:1].islower()  # the command: show, practice...
+    if n == 1 and command.rsplit(_GLUE, 1)[-1] in _GROUPS:
+        return True  # new scenario, team add...
+    return (
+        word.startswith(("-", "<", "[", '"', "'"))
+        or any(c.isdigit() or c in "-/._|" for c in word)
+        or (len(word) > 1 and word.isupper())  # SESSION, FILE
     )
 
 
@@ -62,9 +117,11 @@ def briefing(s: Scenario, time_limit: float) -> str:
     lines = [
         s.title,
         "=" * min(len(s.title), WIDTH),
-        f"You are calling {p.name}, {p.role} at {p.company}.",
-        f"Difficulty {s.difficulty}/5 · time limit {clock(time_limit)} · skills: "
-        + ", ".join(s.skills),
+        wrap(f"You are calling {p.name}, {p.role} at {p.company}."),
+        wrap(  # skill ids stay whole
+            f"Difficulty {s.difficulty}/5 · time limit {clock(time_limit)} · skills: "
+            + ", ".join(s.skills)
+        ),
         "",
         "\n\n".join(wrap(part) for part in s.brief.split("\n\n")),  # drills add paragraphs
     ]
@@ -80,7 +137,8 @@ def session_table(
     problems = problems or {}
     if not records and not problems:
         return "No sessions yet. Start one with: roleplay practice SCENARIO"
-    w = max([44, *(len(r.id) for r in records), *map(len, problems)])  # long ids widen it
+    # 79 columns with a usual id: an 80-column terminal wraps none of its rows
+    w = max([42, *(len(r.id) for r in records), *map(len, problems)])  # long ids widen it
     header = f"{'SESSION':<{w}} {'REP':<12} {'STATUS':<10} {'SCORE':>5} {'TIME':>6}"
     rows = [header]
     for r in records:
@@ -119,7 +177,7 @@ def transcript(t: Transcript | ShownTranscript, customer_name: str | None = None
         f" · {status(r)}"
         if r.mode != "transcript"
         else f"Real call: {r.scenario.title or r.scenario.id} · rep: {r.rep} · {status(r)}",
-        _origin(r),
+        wrap(_origin(r)),
         "",
     ]
     from roleplay.domain.kpi_words import said_over
@@ -135,6 +193,16 @@ def transcript(t: Transcript | ShownTranscript, customer_name: str | None = None
         out.append(wrap(f"{stamp} {who} {number}: {turn.text}{cut}", pad, width=WIDTH))
     if not t.finished:
         out += ["", "(This session did not finish; the turns above were saved as they happened.)"]
+    elif r.outcome == "cut-short":  # scored afterwards: finished for the schedule, not as a call
+        out += [
+            "",
+            wrap(
+                "(This call did not finish: nobody ended it. It was cut short (quit to score "
+                "later, or cut off by a crash) and scored afterwards as it stood at its last "
+                f"turn, {clock(duration(r) or 0.0)} in. The turns above were saved as they "
+                "happened.)"
+            ),
+        ]
     return printable("\n".join(out))
 
 

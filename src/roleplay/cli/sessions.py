@@ -44,8 +44,10 @@ def sessions(as_json: JsonOpt = False) -> None:
         listed, damaged = services.store.listing()  # a long list: the index's columns only
         scores, unreadable = services.store.scores(listed)
         problems = {d.id: d.reason for d in damaged} | unreadable
-        note = workspace_note.describe(services.workspace) + ". " + workspace_note.CHOOSE
-        typer.echo(render.safe(note) + "\n")
+        # The workspace on a line of its own, then how to choose another, filled (the command
+        # and the path stay whole).
+        typer.echo(render.safe(workspace_note.describe(services.workspace)) + ".")
+        typer.echo(render.wrap(workspace_note.CHOOSE) + "\n")
         typer.echo(render.session_table(listed, scores, problems))
     if problems:
         raise typer.Exit(1)

@@ -9,7 +9,7 @@ from roleplay.services.engine import CallState, Conversation
 from roleplay.services.ports import Customer, CustomerEvent, CustomerUnavailable, Sentence
 from roleplay.services.recovery import CustomerRecovery, Recovery
 
-HELP = "Type what you would say and press Enter. /end hangs up · /time shows the time left."
+HELP = "Type what you would say, then Enter. /end hangs up · /time shows the time left."
 HANG_UP = {"/end", "/quit", "/hangup", "/bye"}
 OUTCOMES = {
     "win": "The customer agreed to your next step.",

@@ -42,8 +42,8 @@ HELP = (
     "/end and Enter (or Ctrl-C) hangs up."
 )
 HELP_PTT = "Press Enter to start talking and Enter again when you are done; /end hangs up."
-NO_MICROPHONE = (
-    "No microphone found: practising by typing (--audio-in FILE lets a recording stand in)."
+NO_MICROPHONE = (  # within 80 columns: a terminal would break it inside "--audio-in FILE"
+    "No microphone found: practising by typing (--audio-in FILE can stand in)."
 )
 
 
@@ -95,7 +95,7 @@ def choose_mode(
         # Checked in a child process with a timeout: a hung sound system means typing.
         problem = microphone_problem(services.settings)
         if problem is not None:
-            write(NO_MICROPHONE if problem.startswith("no ") else _no_audio(problem))
+            write(NO_MICROPHONE if problem.startswith("no ") else render.wrap(_no_audio(problem)))
             return None
         if not sys.stdin.isatty():  # lines piped in by a script: it means to type them
             write(PIPED)
@@ -147,7 +147,8 @@ def run_voice_call(
     except SpeechUnavailable as exc:
         raise fail(str(exc)) from None
     source = parts.source.description
-    write(f"\nListening to: {source}. " + (HELP_PTT if settings.push_to_talk else HELP) + "\n")
+    listening = f"Listening to: {source}. " + (HELP_PTT if settings.push_to_talk else HELP)
+    write("\n" + render.wrap(listening) + "\n")  # /end and the source's path stay whole
     _keys(voice)
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C hangs up; every turn is saved
         voice.run()

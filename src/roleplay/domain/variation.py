@@ -80,9 +80,36 @@ def _picks(
     return picks
 
 
+# Where a sentence starts: the text's start, or after . ! ? (and a closing quote) and a space;
+# an opening quote or bracket may come first. Not after an abbreviation ("e.g. {x}").
+_SENTENCE_START = re.compile(r"(?:^|[.!?\u2026][\"'\u201d\u2019)\]]*\s+)[\"'\u201c\u2018(\[]*$")
+_ABBREVIATION = re.compile(r"(?:^|\s)(?:e\.g|i\.e|etc|vs|mr|mrs|ms|dr|ca|f\.eks|bl\.a)\.\s+$", re.I)
+
+
+def _value(text: str, at: int, value: str) -> str:
+    """`value` as it reads at `at` in `text`: "{competitor} pitched us" with "a consultant"
+    starts the sentence with "A consultant". A first word with capitals of its own
+    ("iPhone", "eBay") is left as it is."""
+    before = text[:at]
+    first = value.split(" ", 1)[0]
+    if (
+        first[:1].isalpha()
+        and first == first.lower()
+        and _SENTENCE_START.search(before)
+        and not _ABBREVIATION.search(before)
+    ):
+        return value[:1].upper() + value[1:]
+    return value
+
+
 def _fill(obj: Any, values: dict[str, str], placeholder: re.Pattern[str]) -> Any:
     if isinstance(obj, str):
-        return placeholder.sub(lambda m: values.get(m.group(1), m.group(0)), obj)
+        return placeholder.sub(
+            lambda m: (
+                _value(obj, m.start(), values[m.group(1)]) if m.group(1) in values else m.group(0)
+            ),
+            obj,
+        )
     if isinstance(obj, dict):
         return {k: _fill(v, values, placeholder) for k, v in obj.items()}
     if isinstance(obj, list):
