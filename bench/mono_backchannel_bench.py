@@ -13,7 +13,7 @@ recovery adds that is not the backchannel, near its time and given to the rep, i
 The main pass (transcribe, diarize, sentence tails; the same in every variant) is cached by
 the audio's hash (--cache), so variants of the recovery are judged on the same words.
 
-"before" is main's recovery (mono_missed of --before, /work/wt/before34/src), "after" this
+"before" is main's recovery (mono_missed of --before, /work/wt/before35/src), "after" this
 tree's (islands_joined, squeezed_back, mono_missed). Figures (calls11, stop 34, tiny.en):
 
   before: Whisper wrote 10 near their time; at the right time with the rep's voice 11, missed
@@ -58,7 +58,7 @@ PLACES = (  # name, pause, at (seconds from the pause's start; negative: over th
     ("pause 1.0", 1.0, 0.3),
 )
 BACKCHANNELS = {"yeah", "yes", "okay", "ok", "right", "mmhm", "mhm", "mm", "hmm", "mmhmm", "uhhuh"}
-BEFORE = Path("/work/wt/before34/src")
+BEFORE = Path("/work/wt/before35/src")
 SPEECH = ROOT.parent.parent / "shared" / "data" / "speech"
 
 
@@ -125,7 +125,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cache", type=Path, default=Path("/tmp/mono_backchannel_cache"))
     parser.add_argument("--only", choices=("before", "after"))
-    parser.add_argument("--before", type=Path, default=Path("/work/wt/before34/src"))
+    parser.add_argument("--before", type=Path, default=Path("/work/wt/before35/src"))
     args = parser.parse_args()
     global BEFORE
     BEFORE = args.before
