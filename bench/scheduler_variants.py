@@ -284,35 +284,46 @@ def _oracle(first: int, last: int) -> None:
     setattr(sim.Scheduler, "pick", pick)  # noqa: B010
 
 
-def _team_prior() -> None:
-    """The pace weights 60 reps of seed 9 ended with on day 60, as every new rep's prior."""
-    team: list[float] = [0.0] * len(sl.GRID)
-    reps = 60
+def _cohort(
+    seed: int, reps: int, days: int = sim.DAYS, model: sim.Model | None = None
+) -> list[sl.Levels]:
+    """What the app can see of a team: the level estimates of `reps` other reps after `days`
+    days of main's queue, built from their judged levels and evidence only (no simulator
+    parameter): an earlier cohort, seed `seed`, never one of the seeds measured."""
+    found = []
     for n in range(reps):
-        seed = 9 * 100_003 + n
-        setup = random.Random(seed)
-        model = sim.Model()
+        rep = seed * 100_003 + n
+        setup = random.Random(rep)
+        them = model or sim.Model()
         learner = sim.Learner(
-            model, {s: setup.uniform(model.start_low, model.start_high) for s in sim.SKILLS}
+            them, {s: setup.uniform(them.start_low, them.start_high) for s in sim.SKILLS}
         )
-        judge, quotes = random.Random(seed * 7919 + 1), random.Random(seed * 6151 + 3)
+        judge, quotes = random.Random(rep * 7919 + 1), random.Random(rep * 6151 + 3)
         sched = sim.Scheduler()
         assert sched.levels is not None
-        for day in range(sim.DAYS):
+        for day in range(days):
             skill = sched.pick(day, learner, random.Random(0))
             performed = learner.now(skill, float(day))
             level = learner.drill(skill, float(day), judge)
             sched.scored(day, skill, level, sim.judge_evidence(performed, level, quotes))
-        best = min(f.misfit for f in sched.levels.fits)
-        weights = [math.exp(-(f.misfit - best) / 2) for f in sched.levels.fits]
-        team = [t + w / sum(weights) / reps for t, w in zip(team, weights, strict=True)]
-    prior = [0.9 * t + 0.1 / len(team) for t in team]
+        found.append(sched.levels)
+    return found
+
+
+def _team_cohort(
+    seed: int, reps: int, uniform: float, days: int = sim.DAYS, model: sim.Model | None = None
+) -> None:
+    """Every measured rep's pace prior from a held-out cohort's judged histories, as the
+    product computes it (skill_level.team_prior, Levels.set_prior), with a share `uniform`
+    of today's flat prior."""
+    team = sl.team_prior(_cohort(seed, reps, days, model))
+    assert team is not None
+    prior = {k: (1 - uniform) * w + uniform / len(team) for k, w in team.items()}
 
     def grid() -> list[sl.Fit]:
-        fits = _GRID_FACTORY()
-        for fit, p in zip(fits, prior, strict=True):
-            fit.misfit = -2 * math.log(p)
-        return fits
+        levels = sl.Levels(fits=_GRID_FACTORY())
+        levels.set_prior(prior)
+        return levels.fits
 
     sl.Levels.model_fields["fits"].default_factory = grid
     sl.Levels.model_rebuild(force=True)
@@ -738,7 +749,13 @@ VARIANTS: dict[str, Callable[[], None]] = {
     "below-for-all": _below_for_all,
     "oracle-0-20": lambda: _oracle(0, 20),
     "oracle-35-on": lambda: _oracle(35, 10_000),
-    "teamprior": _team_prior,
+    "teamprior": lambda: _team_cohort(9, 60, 0.1),  # stop 29's: seed 9 is one measured
+    "team-cohort": lambda: _team_cohort(0, 60, 0.0),
+    "team-cohort-0.1": lambda: _team_cohort(0, 60, 0.1),
+    "team-cohort-200": lambda: _team_cohort(0, 200, 0.0),
+    "team-cohort-30d": lambda: _team_cohort(0, 60, 0.0, 30),
+    # a team that forgets three times more slowly than the measured reps (first span 6 days)
+    "team-cohort-slower": lambda: _team_cohort(0, 60, 0.0, model=sim.Model(first_span=6.0)),
     "mixture-below": lambda: _mixture_below(False),
     "mixture-below-all": lambda: _mixture_below(True),
     "own-prior": lambda: _own_prior(2.0, False, False, False),
@@ -778,10 +795,11 @@ def main() -> None:
     parser.add_argument("variant", choices=sorted(VARIANTS))
     parser.add_argument("--learners", type=int, default=100)
     parser.add_argument("--seeds", default="1,2,3")
+    parser.add_argument("--cache", type=Path, help="keep main's days in this file, per seed")
     args = parser.parse_args()
     seeds = [int(s) for s in args.seeds.split(",")]
     print(f"Simulating {args.learners} learners twice a seed...", file=sys.stderr, flush=True)
-    before = {seed: days(seed, args.learners) for seed in seeds}
+    before = _cached_main(seeds, args.learners, args.cache)
     VARIANTS[args.variant]()
     print(
         f"{args.variant} minus main's code, days to every skill (negative: fewer drills), "
@@ -800,6 +818,27 @@ def main() -> None:
         "  all:    "
         + " · ".join(f">= {th}: {_mean(d)}" for th, d in zip(sim.THRESHOLDS, pooled, strict=True))
     )
+
+
+def _cached_main(seeds: list[int], learners: int, cache: Path | None) -> dict[int, list[list[int]]]:
+    """Main's days per seed (this tree before the variant is patched in), kept in `cache` for
+    the same learner model, learners and code of the estimate and queue."""
+    import hashlib
+    import inspect
+    import json
+
+    source = "".join(inspect.getsource(m) for m in (q, sl, sim))
+    code = hashlib.sha256(source.encode()).hexdigest()[:16]
+    key = f"{sim.learner_checksum()}-{code}-{learners}"
+    kept: dict[str, Any] = json.loads(cache.read_text()) if cache and cache.exists() else {}
+    found = kept.get(key, {})
+    for seed in seeds:
+        if str(seed) not in found:
+            found[str(seed)] = days(seed, learners)
+    if cache:
+        kept[key] = found
+        cache.write_text(json.dumps(kept))
+    return {seed: found[str(seed)] for seed in seeds}
 
 
 def _mean(diff: list[int]) -> str:
