@@ -13,6 +13,7 @@ The trees run in two processes side by side.
 
     python3 bench/scheduler_seeds.py [--other /work/wt/before32] [--learners 200]
         [--seeds 1-20] [--json out.json]
+    python3 bench/scheduler_seeds.py --variant team-cohort --other /work/wt/before35 ...
     python3 bench/scheduler_seeds.py --load out.json [--other TREE_NAME_IT_WAS_RUN_WITH]
 """
 
@@ -38,6 +39,10 @@ sys.path.insert(0, sys.argv[1] + "/bench")
 import scheduler_sim as sim
 seeds, learners = [int(s) for s in sys.argv[2].split(",")], int(sys.argv[3])
 strategies = sys.argv[4].split(",")
+if len(sys.argv) > 5:  # a variant of bench/scheduler_variants.py patched in first
+    import scheduler_variants
+
+    scheduler_variants.VARIANTS[sys.argv[5]]()
 days = {
     s: {
         seed: [
@@ -53,9 +58,12 @@ print(json.dumps({"checksum": sim.learner_checksum(), "thresholds": sim.THRESHOL
 BASELINES = ("rotation-3", "rotation-6", "rotation-9", "oracle")
 
 
-def start(tree: Path, seeds: list[int], learners: int, strategies: list[str]) -> Any:
+def start(
+    tree: Path, seeds: list[int], learners: int, strategies: list[str], variant: str | None = None
+) -> Any:
     env = {**os.environ, "PYTHONPATH": str(tree / "src")}
     args = [str(tree), ",".join(map(str, seeds)), str(learners), ",".join(strategies)]
+    args += [variant] if variant else []
     return subprocess.Popen(
         [sys.executable, "-c", CHILD, *args], env=env, stdout=subprocess.PIPE, text=True
     )
@@ -104,6 +112,9 @@ def main() -> None:
     parser.add_argument("--seeds", default="1-6", help="e.g. 1-20 or 1,2,5")
     parser.add_argument("--json", type=Path, help="also write every learner's days here")
     parser.add_argument("--load", type=Path, help="print the tables of an earlier --json file")
+    parser.add_argument(
+        "--variant", help="patch in this bench/scheduler_variants.py variant in this tree first"
+    )
     args = parser.parse_args()
     seeds = parse_seeds(args.seeds)
     if args.load:
@@ -113,7 +124,7 @@ def main() -> None:
         args.learners = len(this["days"]["scheduler"][str(seeds[0])])
     else:
         print(f"Simulating {args.learners} learners x {len(seeds)} seeds...", file=sys.stderr)
-        here = start(REPO, seeds, args.learners, ["scheduler", *BASELINES])
+        here = start(REPO, seeds, args.learners, ["scheduler", *BASELINES], args.variant)
         there = (
             start(args.other.resolve(), seeds, args.learners, ["scheduler"]) if args.other else None
         )

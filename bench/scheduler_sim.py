@@ -198,6 +198,13 @@ together, with that likelihood's spread as the showing's noise, +0.12 (0.19), it
 -0.17 (0.19), for +0.8 to +1.7 days at 0.7. Main's rule already reads thin evidence as that
 likelihood does; strong evidence adds 0.2-0.4 level at most, and cuts a showing's noise by a
 tenth: the quotes come from the same proficiency as the level.
+Issue 18, stop 35 (sched12): the scheduler now starts a new rep on a team from their
+teammates' pace (domain/skill_level.py `team_prior`: the weights the other reps' judged
+showings gave the candidate paces). The `scheduler` strategy here is a rep alone (the flat
+prior, unchanged); a rep on a team is bench/scheduler_variants.py's `team-cohort` (the prior
+from 60 reps of an earlier cohort, seed 0), over 20 seeds with `scheduler_seeds.py --variant
+team-cohort --seeds 1-20`: 25.3% / 16.8% / 13.4% fewer drills than the best rotation (a rep
+alone 24.2% / 16.4% / 13.6%), 67% of the oracle's saving at the pass level (37.8%).
 
     python3 bench/scheduler_sim.py [--learners 200] [--seed 1]
 """

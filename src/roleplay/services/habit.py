@@ -7,8 +7,11 @@ applied in the order they ended; anything that cannot be applied incrementally (
 older than the last one applied, a session that was deleted, an unreadable or outdated state
 file) rebuilds the state from scratch.
 Rebuilding gives the same cards, because reviews are applied in the same order at the times the
-sessions ended. Which skills a whole call exercised is read from its scenario file as it is
-now (a drill's skills are saved with the session).
+sessions ended. A schedule built from scratch (the rep's first, or a rebuild) starts its level
+estimate's pace from the other reps' judged sessions in the workspace (`_teammates`,
+skill_level.team_prior); a rebuild after teammates practised more may weigh the paces a little
+differently. Which skills a whole call exercised is read from its scenario file as it is now (a
+drill's skills are saved with the session).
 
 One Habit per rep lives as long as the process (composition.py keeps them): its synced state is
 kept in memory and used again until a session's files change on disk (`records` tells, with a
@@ -31,6 +34,7 @@ from roleplay.domain.kpis import tracked
 from roleplay.domain.schedule import SkillCard, retrievability, review, showing
 from roleplay.domain.scorecard import CommitmentCheck, Scorecard
 from roleplay.domain.session import SessionRecord
+from roleplay.domain.skill_level import Levels, team_prior
 from roleplay.errors import RoleplayError
 from roleplay.services.ports import (
     BrokenRecording,
@@ -261,6 +265,10 @@ class Habit:
                 fresh = [(r, c) for r in records if (c := self._readable_card(r.id)) is not None]
         elif not fresh:
             return state
+        if not state.cards and fresh:  # nothing shown yet: its pace prior from the teammates
+            prior = team_prior(self._teammates(listed, catalog))
+            if prior is not None:  # a rep alone keeps today's flat prior
+                state.levels.set_prior(prior)
         total = len(fresh)
         tell = self._progress if total >= PROGRESS_FROM else None
         opened = open_by_skill(state.sessions, OpenCommitment)
@@ -274,6 +282,33 @@ class Habit:
                 tell(done, total)
         self._states.save(self._key, state)
         return state
+
+    def _teammates(self, listed: Sequence[Listed], catalog: AnyCatalog) -> list[Levels]:
+        """The level estimate of every other rep with practice in this workspace, from their
+        judged sessions only (levels and evidence, as their own schedules apply them): a new
+        schedule's pace prior (skill_level.team_prior). Read when a schedule is built from
+        scratch, never on `today`'s read."""
+        theirs: dict[str, list[Listed]] = {}
+        for r in listed:
+            if r.rep != self.rep and r.ended_at is not None and r.mode != "transcript":
+                theirs.setdefault(r.rep, []).append(r)
+        if not theirs:
+            return []
+        whole = self._whole([r for rs in theirs.values() for r in rs])
+        found = []
+        for sessions in theirs.values():
+            levels = Levels()
+            for listed_as in sorted(sessions, key=_order):
+                record, card = whole.get(listed_as.id), self._readable_card(listed_as.id)
+                if record is None or card is None or card.kpis.rep_turns == 0:
+                    continue
+                shown = skill_levels(card, self._exercised(record, card, catalog))
+                evidence = skill_evidence(card, shown)
+                for skill, level in shown.items():
+                    assert record.ended_at is not None
+                    levels.observe(skill, showing(level, evidence.get(skill)), record.ended_at)
+            found.append(levels)
+        return found
 
     def _scheduled(self, listed: Iterable[Listed]) -> Iterable[Listed]:
         """The rep's scored sessions. Real calls scored from a transcript or recording are
