@@ -410,6 +410,7 @@ def build(
     store = IndexedFileStore(
         ws.recordings,
         pending=recordings.mark_pending,
+        making=recordings.making,  # held while a new session's folder has no session.json
         written=indexer.sync,
         indexed=indexer.records,  # a long list is read from the index, caught up
         newest=indexer.newest,  # and 'last' from its newest row

@@ -8,6 +8,8 @@ retention notes, and the index's bookkeeping (origin id, pending sessions, a loc
       .index/origin              this folder's id in a shared index
       .index/pending/<session>   written since last indexed (the index catches up on start)
       .index/lock                held while a folder is read and indexed, or a review changed
+      .index/making              held while a new session's folder is made and its session.json
+                                 written (a mark left beside such a folder, its writer gone)
 
 `marks` and `unchanged` let a read command tell, from a few stat calls, that the folder list
 and the pending marks are as they were when the index was last found in step with them.
@@ -77,6 +79,7 @@ class FileRecordings:
         self.root = root
         self._origin: str | None = None
         self._lock: FileLock | None = None
+        self._making: FileLock | None = None
 
     # --- bookkeeping ---------------------------------------------------------------------
 
@@ -133,6 +136,54 @@ class FileRecordings:
             self._lock = FileLock(self._meta / "lock", timeout=LOCK_TIMEOUT_S, mode=0o600)
         with self._lock:
             yield
+
+    @contextmanager
+    def making(self, session_id: str) -> Iterator[None]:
+        """Held by a writer from before it makes a new session's folder until its
+        session.json is written: a catch-up that can take it knows that a folder without
+        that file, its pending mark beside it, is no writer's work in progress (`abandoned`).
+        Not `lock`: a catch-up never waits for a new session, nor a new session for it."""
+        del session_id
+        if self._read_only():
+            yield
+            return
+        with self._making_lock():
+            yield
+
+    def _making_lock(self) -> FileLock:
+        if self._making is None:
+            from filelock import FileLock  # a write, or a mark left behind: rare
+
+            self._making = FileLock(self._meta / "making", timeout=LOCK_TIMEOUT_S, mode=0o600)
+        return self._making
+
+    def abandoned(self, ids: Collection[str]) -> dict[str, list[str]]:
+        """Those of `ids` (pending marks) whose folder is there without a session or review
+        file while no writer is making a session: the process that made the folder stopped
+        (killed, crashed) before it wrote session.json. Each with the names in its folder
+        (kept as they are). Nothing while a writer makes a session now: it is not waited for,
+        the marks are looked at again by the next catch-up."""
+        ids = [i for i in ids if i and i[0] != "." and "/" not in i]
+        if not ids or self._read_only():
+            return {}
+        from filelock import Timeout
+
+        lock = self._making_lock()
+        try:
+            lock.acquire(blocking=False)
+        except Timeout:
+            return {}
+        try:
+            marked = set(self.pending())
+            base = str(self.root)
+            found = {}
+            for id_ in ids:
+                path = f"{base}/{id_}"
+                if id_ in marked and _plain_dir(path) and not self.present([id_]):
+                    found[id_] = sorted(os.listdir(path))  # noqa: PTH208
+            return found
+        finally:
+            lock.release()
 
     def _read_only(self) -> bool:
         meta = self.root / ".index"

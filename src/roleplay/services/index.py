@@ -110,6 +110,11 @@ class FolderMarks(Protocol):
         """Those of `ids` with no folder at all (a folder without its files yet is there)."""
         ...
 
+    def abandoned(self, ids: Collection[str]) -> dict[str, list[str]]:
+        """Those of `ids` whose folder has no session file while no writer is making one
+        (its writer stopped in between), each with the names in its folder."""
+        ...
+
 
 class Rebuilt(NamedTuple):
     """What `roleplay reindex` did."""
@@ -324,6 +329,8 @@ class Indexer:
         deleted = pending if self._marks is None else self._marks.gone(pending)
         for id_ in sorted(deleted):
             self.files.clear_pending(id_)
+        if pending - deleted and self._marks is not None:
+            self._settle(self._marks.abandoned(pending - deleted))
         problems: list[str] = []
         shown = self.progress if len(todo) > BATCH else None
         for start in range(0, len(todo), CATCH_UP_BATCH):
@@ -338,6 +345,20 @@ class Indexer:
         if todo or gone:
             log.info("index caught up: %d folder(s) indexed, %d removed", len(todo), len(gone))
         return len(todo) + len(gone)
+
+    def _settle(self, abandoned: dict[str, list[str]]) -> None:
+        """Clear the marks of folders whose writer stopped before it wrote session.json
+        (killed between making the folder and writing it): nothing in them can be indexed, and
+        a mark left there kept every command after a write listing all folders, for good. The
+        folder is kept as it is (it may hold the start of the file), and the person told."""
+        for id_, names in sorted(abandoned.items()):
+            self.files.clear_pending(id_)
+            held = f"it holds {', '.join(names)}" if names else "it is empty"
+            self._tell(
+                f"recordings/{id_}: the process that began this session stopped before it "
+                f"wrote session.json ({held}). The folder is kept as it is and is not listed; "
+                "delete it if you do not need it"
+            )
 
     def records(self) -> list[tuple[SessionRecord, float | None]] | None:
         """Every session of this recordings folder as the index holds it, with its overall
