@@ -12,19 +12,16 @@ from __future__ import annotations
 
 import gc
 import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from roleplay.cli.app import app
-from tests.conftest import REPO
 from tests.test_index_in_step import _settled
 from tests.test_read_from_index import many, run
 from tests.test_scorelast10_steady_rescore import SCORE, _nothing_read_whole
-from tests.test_scorelast11_pending_mark import _wait_for
+from tests.test_scorelast11_pending_mark import _wait_for, start_writer
 from tests.test_scorelast11_rescore_in_a_row import _only_scheduled
 
 __all__ = ["many"]  # the fixture, used by name below
@@ -36,14 +33,7 @@ def _killed_while_making(ws: Path, home: Path, tmp_path: Path) -> str:
     rec = ws / "recordings"
     before = {p.name for p in rec.iterdir()}
     paused, go = tmp_path / "paused", tmp_path / "never"
-    module = "tests.test_scorelast11_pending_mark"  # the writer of that test, run as a module
-    writer = subprocess.Popen(
-        [sys.executable, "-m", module, str(ws), str(home), str(paused), str(go)],
-        cwd=REPO,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    writer = start_writer(ws, home, paused, go)  # that test's writer, never told to go on
     try:
         _wait_for(paused.exists, "making the session's folder", writer)
     finally:
