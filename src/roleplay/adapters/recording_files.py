@@ -7,6 +7,8 @@ retention notes, and the index's bookkeeping (origin id, pending sessions, a loc
       <session>/turn-0003.wav    a turn's audio (or the name saved on the turn)
       .index/origin              this folder's id in a shared index
       .index/pending/<session>   written since last indexed (the index catches up on start)
+      .index/changes             sessions indexed after a change, for every other index
+                                 (adapters/change_log.py)
       .index/lock                held while a folder is read and indexed, or a review changed
       .index/making              held while a new session's folder is made and its session.json
                                  written (a mark left beside such a folder, its writer gone)
@@ -26,6 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from roleplay.adapters import change_log
 from roleplay.adapters.file_store import (
     SCORECARD_FILE,
     SESSION_FILE,
@@ -75,8 +78,9 @@ def turn_audio(turns: Iterable[Turn], present: Callable[[str], bool]) -> dict[in
 
 
 class FileRecordings:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, writer: str = "") -> None:
         self.root = root
+        self.writer = writer  # which home writes through this object (its change log lines)
         self._origin: str | None = None
         self._lock: FileLock | None = None
         self._making: FileLock | None = None
@@ -202,6 +206,26 @@ class FileRecordings:
         if self._read_only():
             return  # a read-only folder is indexed as it is; nothing was marked
         (self.root / ".index" / "pending" / session_id).unlink(missing_ok=True)
+
+    def changed(self, ids: Collection[str]) -> tuple[int, int, int] | None:
+        """Note for every other index that these sessions changed (change_log.append)."""
+        if not ids or self._read_only():
+            return None
+        return change_log.append(self._meta, ids, self.writer)
+
+    def changes(self, seen: change_log.Seen | None) -> tuple[set[str], change_log.Seen | None]:
+        """The sessions noted as changed past `seen`, and how far that read."""
+        return change_log.read(self.root / ".index", seen)
+
+    def changed_elsewhere(
+        self, seen: change_log.Seen | None
+    ) -> tuple[set[str], change_log.Seen | None]:
+        """The sessions other homes noted as changed past `seen`, and how far that read."""
+        return change_log.read(self.root / ".index", seen, not_from=self.writer)
+
+    def unread(self, seen: change_log.Seen | None) -> bool:
+        """Whether sessions were noted as changed past `seen` (one stat)."""
+        return change_log.unread(self.root / ".index", seen)
 
     def marks(self, skip: Collection[str]) -> dict[str, Any] | None:
         """What the folder list and the pending marks look like now, as JSON: the folder's
