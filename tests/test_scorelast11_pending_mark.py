@@ -27,6 +27,7 @@ from tests.helpers import play, services
 from tests.test_read_from_index import run
 
 STOPPED = 3
+WRITER = "tests.test_scorelast11_pending_mark"  # this module, run as the writer
 WAIT_S = 300  # for the other process, on a busy machine: a condition, not a sleep
 
 
@@ -52,21 +53,7 @@ def test_a_catch_up_keeps_the_mark_of_a_session_another_process_is_making(
     monkeypatch.setenv("ROLEPLAY_REP", "tester")
     rec = workspace / "recordings"
     paused, go = tmp_path / "paused", tmp_path / "go"
-    writer = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "tests.test_scorelast11_pending_mark",
-            str(workspace),
-            os.environ["ROLEPLAY_HOME"],
-            str(paused),
-            str(go),
-        ],
-        cwd=REPO,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    writer = start_writer(workspace, Path(os.environ["ROLEPLAY_HOME"]), paused, go)
     try:
         _wait_for(paused.exists, "making the session's folder", writer)
         [made] = [p.name for p in rec.iterdir() if p.name[0] != "." and p.name != call.record.id]
@@ -86,6 +73,17 @@ def test_a_catch_up_keeps_the_mark_of_a_session_another_process_is_making(
     assert not mark.exists()
     code, listed = run(workspace, "sessions", "--json")
     assert code == 0 and made in listed
+
+
+def start_writer(workspace: Path, home: Path, paused: Path, go: Path) -> subprocess.Popen[str]:
+    """This module run as the writer (see the module's docstring), in its own process."""
+    return subprocess.Popen(
+        [sys.executable, "-m", WRITER, str(workspace), str(home), str(paused), str(go)],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _writer(workspace: str, home: str, paused: str, go: str) -> None:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from roleplay.adapters.audio_sounddevice import AudioProbe, Device
     from roleplay.adapters.call_audio import CallTranscriber
     from roleplay.adapters.index_peek import LocalIndex
+    from roleplay.adapters.indexed_habit_store import OtherHomes
     from roleplay.adapters.openai_llm import LlmClient
     from roleplay.config import AnySettings
     from roleplay.domain.scorecard import Scorecard
@@ -230,9 +231,12 @@ class Services:
         settings = self.settings
         name = settings.timezone or local_zone_name()
         who = self.profile(rep).rep
+        key = f"{who}\n{self.workspace.root}"  # as build_habit
+        if other_homes(self.workspace).stale(key, who):
+            return None  # another home changed a session of the rep's: the Habit rebuilds
         return quick_habit(
             rep=who,
-            key=f"{who}\n{self.workspace.root}",  # as build_habit
+            key=key,
             copies=HabitCopies(data_dir() / "habit"),
             settings=QuickSettings(
                 tz=zoneinfo.ZoneInfo(name),
@@ -385,6 +389,7 @@ def build(
 ) -> Services:
     """`offline=True` uses the scripted customer even when an LLM is configured. `notice`
     tells the person once what is wrong with the index (damaged, read-only) and what is done."""
+    from roleplay.adapters.change_log import SeenChanges
     from roleplay.adapters.clock import SwitchableClock
     from roleplay.adapters.index_open import database_url, open_index
     from roleplay.adapters.indexed_file_store import IndexedFileStore
@@ -394,7 +399,7 @@ def build(
 
     settings = settings or load_settings()
     ws = resolve_workspace(settings, workspace)
-    recordings = FileRecordings(ws.recordings)
+    recordings = FileRecordings(ws.recordings, writer=home_key())
     url = database_url(settings)
     indexer = Indexer(
         recordings,
@@ -406,10 +411,14 @@ def build(
         marks=recordings,  # and whether it still is, from a few stat calls
         set_aside=_set_aside,  # a damaged local index: moved aside, built again
         notice=notice or (lambda message: None),
+        # How far this index read the workspace's change log: another home's (another
+        # rep's) writes to sessions this index holds are read again (change_log.py).
+        seen=SeenChanges(data_dir() / "index.changes", _index_key(url)),
     )
     store = IndexedFileStore(
         ws.recordings,
         pending=recordings.mark_pending,
+        making=recordings.making,  # held while a new session's folder has no session.json
         written=indexer.sync,
         indexed=indexer.records,  # a long list is read from the index, caught up
         newest=indexer.newest,  # and 'last' from its newest row
@@ -440,6 +449,31 @@ def build(
         schedule_progress=_told(progress, "scheduling"),
     )  # fmt: skip
     return services
+
+
+def home_key() -> str:
+    """Which home (ROLEPLAY_HOME's data folder) writes: named on the workspace's change log,
+    so that each home's schedules skip their own writes (they reach them through the
+    services) and see everyone else's."""
+    import hashlib
+
+    return hashlib.sha256(str(data_dir().resolve()).encode()).hexdigest()[:16]
+
+
+def other_homes(ws: Workspace) -> OtherHomes:
+    """Another home's changes to a rep's sessions, for the rep's schedule here."""
+    from roleplay.adapters.indexed_habit_store import OtherHomes
+    from roleplay.adapters.recording_files import FileRecordings
+
+    recordings = FileRecordings(ws.recordings, writer=home_key())
+    return OtherHomes(recordings, data_dir() / "index.changes")
+
+
+def _index_key(url: str) -> str:
+    """Which index database a note is about (a hash: the URL may hold a password)."""
+    import hashlib
+
+    return hashlib.sha256(url.encode()).hexdigest()[:16]
 
 
 def _set_aside(damaged: IndexDamaged) -> str:
@@ -547,7 +581,11 @@ def build_habit(services: Services, rep: str | None = None) -> Habit:
         key=f"{who}\n{services.workspace.root}",
         store=services.practice.store,  # writes go through the index too
         catalog=services.catalog,
-        states=IndexedHabitStore(HabitFileStore(data_dir() / "habit"), services.indexer.save_cards),
+        states=IndexedHabitStore(
+            HabitFileStore(data_dir() / "habit"),
+            services.indexer.save_cards,
+            other_homes(services.workspace),  # another home's commitment, re-score...
+        ),
         clock=_PracticeClock(services.practice),
         settings=habit_settings,
         records=services.records,

@@ -23,6 +23,7 @@ import logging
 import os
 import time
 from collections.abc import Callable, Container, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -63,9 +64,14 @@ class IndexedFileStore(FileSessionStore):
         newest: Callable[[], Newest | None] = lambda: None,
         lines: Callable[[], list[tuple[SessionLine, float | None]] | None] = lambda: None,
         lines_in_step: Callable[[], list[tuple[SessionLine, float | None]] | None] = (lambda: None),
+        making: Callable[[str], AbstractContextManager[object]] = lambda session_id: nullcontext(),
     ) -> None:
         super().__init__(root)
         self._pending = pending  # marks a session as changed since last indexed
+        # Held from before a new session's folder is made until its session.json is written:
+        # a mark beside a folder without that file, found while nobody holds it, is a dead
+        # writer's (FileRecordings.abandoned), which a catch-up settles.
+        self._making = making
         self._written = written  # indexes a session (never raises for an unreachable index)
         self._indexed = indexed  # the sessions the index holds, caught up (None: unreachable)
         self._newest = newest  # the same, for 'last': its ids and newest only
@@ -210,7 +216,8 @@ class IndexedFileStore(FileSessionStore):
 
     def create(self, record: SessionRecord) -> None:
         self._changed()
-        super().create(record)  # marked pending once its folder is made (`_made`)
+        with self._making(record.id):
+            super().create(record)  # marked pending once its folder is made (`_made`)
         self._written(record.id)
 
     def _made(self, session_id: str) -> None:

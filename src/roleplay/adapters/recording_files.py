@@ -7,7 +7,11 @@ retention notes, and the index's bookkeeping (origin id, pending sessions, a loc
       <session>/turn-0003.wav    a turn's audio (or the name saved on the turn)
       .index/origin              this folder's id in a shared index
       .index/pending/<session>   written since last indexed (the index catches up on start)
+      .index/changes             sessions indexed after a change, for every other index
+                                 (adapters/change_log.py)
       .index/lock                held while a folder is read and indexed, or a review changed
+      .index/making              held while a new session's folder is made and its session.json
+                                 written (a mark left beside such a folder, its writer gone)
 
 `marks` and `unchanged` let a read command tell, from a few stat calls, that the folder list
 and the pending marks are as they were when the index was last found in step with them.
@@ -24,6 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from roleplay.adapters import change_log
 from roleplay.adapters.file_store import (
     SCORECARD_FILE,
     SESSION_FILE,
@@ -73,10 +78,12 @@ def turn_audio(turns: Iterable[Turn], present: Callable[[str], bool]) -> dict[in
 
 
 class FileRecordings:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, writer: str = "") -> None:
         self.root = root
+        self.writer = writer  # which home writes through this object (its change log lines)
         self._origin: str | None = None
         self._lock: FileLock | None = None
+        self._making: FileLock | None = None
 
     # --- bookkeeping ---------------------------------------------------------------------
 
@@ -134,6 +141,54 @@ class FileRecordings:
         with self._lock:
             yield
 
+    @contextmanager
+    def making(self, session_id: str) -> Iterator[None]:
+        """Held by a writer from before it makes a new session's folder until its
+        session.json is written: a catch-up that can take it knows that a folder without
+        that file, its pending mark beside it, is no writer's work in progress (`abandoned`).
+        Not `lock`: a catch-up never waits for a new session, nor a new session for it."""
+        del session_id
+        if self._read_only():
+            yield
+            return
+        with self._making_lock():
+            yield
+
+    def _making_lock(self) -> FileLock:
+        if self._making is None:
+            from filelock import FileLock  # a write, or a mark left behind: rare
+
+            self._making = FileLock(self._meta / "making", timeout=LOCK_TIMEOUT_S, mode=0o600)
+        return self._making
+
+    def abandoned(self, ids: Collection[str]) -> dict[str, list[str]]:
+        """Those of `ids` (pending marks) whose folder is there without a session or review
+        file while no writer is making a session: the process that made the folder stopped
+        (killed, crashed) before it wrote session.json. Each with the names in its folder
+        (kept as they are). Nothing while a writer makes a session now: it is not waited for,
+        the marks are looked at again by the next catch-up."""
+        ids = [i for i in ids if i and i[0] != "." and "/" not in i]
+        if not ids or self._read_only():
+            return {}
+        from filelock import Timeout
+
+        lock = self._making_lock()
+        try:
+            lock.acquire(blocking=False)
+        except Timeout:
+            return {}
+        try:
+            marked = set(self.pending())
+            base = str(self.root)
+            found = {}
+            for id_ in ids:
+                path = f"{base}/{id_}"
+                if id_ in marked and _plain_dir(path) and not self.present([id_]):
+                    found[id_] = sorted(os.listdir(path))  # noqa: PTH208
+            return found
+        finally:
+            lock.release()
+
     def _read_only(self) -> bool:
         meta = self.root / ".index"
         return not os.access(meta if meta.is_dir() else self.root, os.W_OK)
@@ -151,6 +206,26 @@ class FileRecordings:
         if self._read_only():
             return  # a read-only folder is indexed as it is; nothing was marked
         (self.root / ".index" / "pending" / session_id).unlink(missing_ok=True)
+
+    def changed(self, ids: Collection[str]) -> tuple[int, int, int] | None:
+        """Note for every other index that these sessions changed (change_log.append)."""
+        if not ids or self._read_only():
+            return None
+        return change_log.append(self._meta, ids, self.writer)
+
+    def changes(self, seen: change_log.Seen | None) -> tuple[set[str], change_log.Seen | None]:
+        """The sessions noted as changed past `seen`, and how far that read."""
+        return change_log.read(self.root / ".index", seen)
+
+    def changed_elsewhere(
+        self, seen: change_log.Seen | None
+    ) -> tuple[set[str], change_log.Seen | None]:
+        """The sessions other homes noted as changed past `seen`, and how far that read."""
+        return change_log.read(self.root / ".index", seen, not_from=self.writer)
+
+    def unread(self, seen: change_log.Seen | None) -> bool:
+        """Whether sessions were noted as changed past `seen` (one stat)."""
+        return change_log.unread(self.root / ".index", seen)
 
     def marks(self, skip: Collection[str]) -> dict[str, Any] | None:
         """What the folder list and the pending marks look like now, as JSON: the folder's

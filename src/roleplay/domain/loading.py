@@ -24,6 +24,7 @@ from roleplay.domain.rubric import Rubric, check_rubric
 from roleplay.domain.scenario import SLUG_PATTERN, Scenario, check_scenario
 from roleplay.domain.signals import ONE_LINE_PATTERN
 from roleplay.domain.suggest import did_you_mean
+from roleplay.domain.text import bidi_controls, character_name
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -583,11 +584,12 @@ def load_model(
                 )
             ]
         )
+    hidden = _bidi_problems(text, data, pos, file)
     try:
         obj = model.model_validate(data)
     except ValidationError as exc:
         errors = _merge_misspellings(exc.errors(), model)
-        problems = [_problem_from_error(e, model, data, file, pos) for e in errors]
+        problems = [_problem_from_error(e, model, data, file, pos) for e in errors] + hidden
         # Reference problems in the valid part are reported in the same run.
         part = valid_part(model, data, exc.errors())
         if part is not None and semantic_check is not None:
@@ -608,17 +610,72 @@ def load_model(
             error.partial = None
         error.positions = pos
         raise error from None
-    if semantic_check is not None:
-        found = semantic_check(obj)
-        if found:
-            problems = [
-                Problem(file, *pos.of(path), format_path(path), msg, hint)
-                for path, msg, hint in found
-            ]
-            error = InvalidFile(sorted(problems, key=lambda p: (p.line, p.column)))
-            error.partial, error.positions = obj, pos
-            raise error
+    found = semantic_check(obj) if semantic_check is not None else []
+    if found or hidden:
+        problems = [
+            Problem(file, *pos.of(path), format_path(path), msg, hint) for path, msg, hint in found
+        ]
+        error = InvalidFile(sorted(problems + hidden, key=lambda p: (p.line, p.column)))
+        error.partial, error.positions = obj, pos
+        raise error
     return obj, pos
+
+
+def _bidi_problems(text: str, data: Any, pos: Positions, file: str) -> list[Problem]:
+    """Each key or text value that holds a bidirectional control (U+202E...): invisible,
+    and it reorders how the text around it is shown, so a persona's name or a title read in
+    an editor, a review or a terminal is not what the rep is shown. Named at the character
+    itself when it is written as it is (else where the value starts: an escape, "\\u202e")."""
+    if not bidi_controls(text) and "\\u" not in text and "\\U" not in text:
+        return []  # nothing written, nor escaped: no walk of the values
+    starts = [0] + [m.end() for m in re.finditer("\r\n|[\r\n]", text)]
+    marks = sorted({*pos.keys.values(), *pos.values.values()})
+    found: list[Problem] = []
+
+    def offset(line: int, col: int) -> int:
+        return starts[min(max(line, 1), len(starts)) - 1] + col - 1
+
+    def check(value: str, path: Path, at: tuple[int, int], what: str) -> None:
+        where = bidi_controls(value)
+        if not where:
+            return
+        char = value[where[0]]
+        start = offset(*at)
+        after = bisect.bisect_right(marks, at)  # the next key or value begins this one's end
+        end = offset(*marks[after]) if after < len(marks) else len(text)
+        raw = text.find(char, start, end)
+        if raw >= 0:
+            line = bisect.bisect_right(starts, raw)
+            at = (line, raw - starts[line - 1] + 1)
+        more = f" (and {len(where) - 1} more in this {what})" if len(where) > 1 else ""
+        found.append(
+            Problem(
+                file,
+                *at,
+                format_path(path),
+                f"the {what} holds {character_name(char)}{more}, an invisible character that "
+                "reorders the text around it: editors, reviews and terminals would show other "
+                "text than what is written",
+                f"delete it: editors show nothing there, search for \\u{ord(char):04x}; "
+                "right-to-left text needs no such character",
+            )
+        )
+
+    def walk(value: Any, path: Path) -> None:
+        if isinstance(value, str):
+            check(value, path, pos.values.get(path) or pos.of(path), "text")
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                sub = (*path, key)
+                if isinstance(key, str):
+                    check(key, sub, pos.keys.get(sub) or pos.of(sub), "key")
+                walk(item, sub)
+        elif isinstance(value, list):
+            for n, item in enumerate(value):
+                walk(item, (*path, n))
+
+    walk(data, ())
+    return found
 
 
 def _merge_misspellings(errors: list[Any], model: type[BaseModel]) -> list[Any]:

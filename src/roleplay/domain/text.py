@@ -325,16 +325,39 @@ def shows_listening(text: str, language: str = "en") -> bool:
 # --- untrusted text at a terminal or in a document ------------------------------------------
 
 
+# Every bidirectional control (Unicode's Bidi_Control: the embeddings, overrides and isolates
+# U+202A-202E and U+2066-2069, and the marks U+200E, U+200F, U+061C). They reorder what a
+# terminal or an editor shows ("Trojan Source"): an override turns a name around, an isolate
+# moves what follows it, and a mark alone can reverse digits ("A \u200f1 2" as "A 2 1").
+# None is visible; natural right-to-left text is shown right to left without them.
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+
+@cache
+def _bidi() -> re.Pattern[str]:
+    return re.compile(f"[{BIDI_CONTROLS}]")
+
+
+def bidi_controls(text: str) -> list[int]:
+    """Where `text` holds a bidirectional control (indexes)."""
+    return [m.start() for m in _bidi().finditer(text)]
+
+
+def character_name(char: str) -> str:
+    """How a problem names a character: 'U+202E RIGHT-TO-LEFT OVERRIDE'."""
+    name = unicodedata.name(char, "")
+    return f"U+{ord(char):04X} {name}" if name else f"U+{ord(char):04X}"
+
+
 # C0 controls except tab and newline, DEL, and C1 controls. ESC starts terminal sequences (OSC 52
 # writes the clipboard), a bare CR overwrites a line, and the C1 range holds 8-bit CSI/OSC.
-# Also the bidirectional embeddings, overrides and isolates (U+202A-202E, U+2066-2069): they
-# reorder what a terminal shows ("Trojan Source"), so a title could display as something else.
-# Natural right-to-left text needs none of them; the marks U+200E/200F are harmless and kept.
+# Also the bidirectional controls (BIDI_CONTROLS): they reorder what a terminal shows, so a
+# title could display as something else.
 # And lone surrogates: Python's stand-ins for bytes that were not UTF-8 (piped input, argv),
 # which a UTF-8 terminal cannot even be sent (UnicodeEncodeError).
 @cache
 def _controls() -> re.Pattern[str]:
-    return re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+    return re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{BIDI_CONTROLS}\\ud800-\\udfff]")
 
 
 @cache
@@ -411,11 +434,11 @@ def redact(text: str, secrets: Iterable[str | None] = ()) -> str:
 
 @cache
 def _c1_and_del() -> re.Pattern[str]:
-    return re.compile(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+    return re.compile(f"[\\x7f-\\x9f{BIDI_CONTROLS}]")
 
 
 def json_terminal_safe(json_text: str) -> str:
-    """JSON text with DEL, C1 controls and the bidirectional overrides written as \\u escapes
+    """JSON text with DEL, C1 controls and the bidirectional controls written as \\u escapes
     (json.dumps escapes C0 but leaves U+0080-U+009F raw, and a terminal may obey U+009B as CSI;
     a raw U+202E shows a title reversed). Lossless: the decoded data is the same. Valid because
     such characters can only occur inside JSON strings."""

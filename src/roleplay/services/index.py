@@ -110,6 +110,34 @@ class FolderMarks(Protocol):
         """Those of `ids` with no folder at all (a folder without its files yet is there)."""
         ...
 
+    def abandoned(self, ids: Collection[str]) -> dict[str, list[str]]:
+        """Those of `ids` whose folder has no session file while no writer is making one
+        (its writer stopped in between), each with the names in its folder."""
+        ...
+
+    def changed(self, ids: Collection[str]) -> tuple[int, int, int] | None:
+        """Note for every other index that these sessions changed and were indexed here:
+        (the log's inode, where the note starts, where it ends); None: nothing noted."""
+        ...
+
+    def changes(self, seen: Seen | None) -> tuple[set[str], Seen | None]:
+        """The sessions noted as changed past `seen`, and how far that read."""
+        ...
+
+    def unread(self, seen: Seen | None) -> bool:
+        """Whether sessions were noted as changed past `seen`."""
+        ...
+
+
+Seen = tuple[int, int]  # how far an index read the change log: (its inode, the offset)
+
+
+class SeenChanges(Protocol):
+    """How far this index read each recordings folder's change log (kept per index)."""
+
+    def get(self, origin: str) -> Seen | None: ...
+    def put(self, origin: str, seen: Seen) -> None: ...
+
 
 class Rebuilt(NamedTuple):
     """What `roleplay reindex` did."""
@@ -134,8 +162,13 @@ class Indexer:
         marks: FolderMarks | None = None,
         set_aside: Callable[[IndexDamaged], str] | None = None,
         notice: Callable[[str], None] = lambda message: None,
+        seen: SeenChanges | None = None,
     ) -> None:
         self.files = files
+        # How far this index read the folder's change log (None: no log is read): the
+        # sessions another index's writer changed are read again (adapters/change_log.py).
+        self._seen = seen if marks is not None else None
+        self._reading: Seen | None = None  # how far a catch-up read it, noted once it is done
         # Tells that the folder list and pending marks did not change since the index was last
         # found in step with them (None: always look at every folder).
         self._marks = marks
@@ -299,14 +332,23 @@ class Indexer:
         """Index what changed while the index was not being updated; return how many folders."""
         index = self._opened()
         origin = self.files.origin
+        changed, self._reading = self._changes(origin)
+        try:
+            return self._catching_up(index, origin, changed)
+        finally:
+            self._reading = None
+
+    def _catching_up(self, index: SessionIndex, origin: str, changed: set[str]) -> int:
+        """`catch_up`, with the sessions the change log names as `changed`."""
         quick = self._as_kept(origin)
         if quick is not None:
             # As kept: the index holds every folder but the unreadable ones, and none that is
-            # gone. What is left to do: the pending marks, and the unreadable folders again.
+            # gone. What is left to do: the pending marks, the sessions another index's
+            # writer changed, and the unreadable folders again.
             pending = set(self.files.pending())
             assert self._marks is not None  # kept only with marks
             local = self._marks.present(pending)
-            todo = sorted(local | set(quick))
+            todo = sorted(local | self._marks.present(changed) | set(quick))
             gone: list[str] = []
             pending -= local
         else:
@@ -314,7 +356,7 @@ class Indexer:
             local = set(self.files.folders())
             known = index.known(origin)
             pending = set(self.files.pending())
-            todo = sorted((pending & local) | (local - known))
+            todo = sorted((pending & local) | (local - known) | (changed & local))
             gone = sorted(known - local)
             pending -= local
         # Deleted before it was indexed: the mark is cleared once the folder is gone too. A
@@ -324,6 +366,8 @@ class Indexer:
         deleted = pending if self._marks is None else self._marks.gone(pending)
         for id_ in sorted(deleted):
             self.files.clear_pending(id_)
+        if pending - deleted and self._marks is not None:
+            self._settle(self._marks.abandoned(pending - deleted))
         problems: list[str] = []
         shown = self.progress if len(todo) > BATCH else None
         for start in range(0, len(todo), CATCH_UP_BATCH):
@@ -331,6 +375,8 @@ class Indexer:
             problems += self._save(batch, on_read=_reading(shown, start, len(todo)))
         self._caught_up_ids = set(todo)
         index.forget(origin, gone)
+        if self._seen is not None and self._reading is not None:
+            self._seen.put(origin, self._reading)  # read again, up to there
         if len(todo) + len(gone) >= BATCH:
             index.refresh_statistics()
         for p in problems:
@@ -338,6 +384,33 @@ class Indexer:
         if todo or gone:
             log.info("index caught up: %d folder(s) indexed, %d removed", len(todo), len(gone))
         return len(todo) + len(gone)
+
+    def _changes(self, origin: str) -> tuple[set[str], Seen | None]:
+        """The sessions another index's writer changed since this index last read the log,
+        and how far that read (to note once they are indexed)."""
+        if self._seen is None or self._marks is None:
+            return set(), None
+        return self._marks.changes(self._seen.get(origin))
+
+    def _unread(self, origin: str) -> bool:
+        """Whether the change log names sessions this index has not read again since."""
+        if self._seen is None or self._marks is None:
+            return False
+        return self._marks.unread(self._seen.get(origin))
+
+    def _settle(self, abandoned: dict[str, list[str]]) -> None:
+        """Clear the marks of folders whose writer stopped before it wrote session.json
+        (killed between making the folder and writing it): nothing in them can be indexed, and
+        a mark left there kept every command after a write listing all folders, for good. The
+        folder is kept as it is (it may hold the start of the file), and the person told."""
+        for id_, names in sorted(abandoned.items()):
+            self.files.clear_pending(id_)
+            held = f"it holds {', '.join(names)}" if names else "it is empty"
+            self._tell(
+                f"recordings/{id_}: the process that began this session stopped before it "
+                f"wrote session.json ({held}). The folder is kept as it is and is not listed; "
+                "delete it if you do not need it"
+            )
 
     def records(self) -> list[tuple[SessionRecord, float | None]] | None:
         """Every session of this recordings folder as the index holds it, with its overall
@@ -460,6 +533,7 @@ class Indexer:
             and self._marks is not None
             and isinstance(kept.get("unreadable"), list)
             and self._marks.unchanged(kept.get("folders") or {})
+            and not self._unread(origin)
             and self._unreadable([str(i) for i in kept["unreadable"]])
         ):
             if self._index is None and self._base is None:
@@ -576,7 +650,7 @@ class Indexer:
                 self._held_as_kept = None
         local = set(self.files.folders())
         known = snapshot.known(origin)
-        if set(self.files.pending()) & local or known - local:
+        if set(self.files.pending()) & local or known - local or self._unread(origin):
             return None
         unreadable = sorted(local - known)
         if not self._unreadable(unreadable):
@@ -668,6 +742,15 @@ class Indexer:
         self._carries = False
         index = self._opened()
         origin = self.files.origin
+        _, self._reading = self._changes(origin)  # all that is in the folders read below
+        try:
+            return self._rebuilt_from(index, origin, started, progress)
+        finally:
+            self._reading = None
+
+    def _rebuilt_from(
+        self, index: SessionIndex, origin: str, started: float, progress: Progress | None
+    ) -> Rebuilt:
         local = self.files.folders()
         problems: list[str] = []
         unreadable = 0
@@ -679,6 +762,8 @@ class Indexer:
                 progress(min(start + BATCH, len(local)), len(local))
         gone = sorted(index.known(origin) - set(local))
         index.forget(origin, gone)
+        if self._seen is not None and self._reading is not None:
+            self._seen.put(origin, self._reading)
         for rep in sorted(self.files.reps()):
             self.refresh_cards(rep)  # the schedule is rebuilt from the scored sessions
         index.refresh_statistics()
@@ -703,6 +788,7 @@ class Indexer:
         index = index or self._opened()
         problems: list[str] = []
         with self.files.lock(ids[0]):
+            marked = set(self.files.pending())
             folders = []
             for n, id_ in enumerate(ids, 1):
                 try:
@@ -719,9 +805,27 @@ class Indexer:
                 problems += left_out
             except NotAllowed as exc:  # one folder the login may not write: asking again won't help
                 problems.append(f"{ids[0]}: {exc}")
+            self._note_changed([f.session_id for f in folders if f.session_id in marked])
             for f in folders:
                 self.files.clear_pending(f.session_id)
         return problems
+
+    def _note_changed(self, ids: list[str]) -> None:
+        """Tell every other index of the folder that these sessions changed (their marks are
+        cleared next); when nothing was noted before them since this index last read the
+        log, this index has read it to their end (it just indexed them)."""
+        if self._seen is None or self._marks is None or not ids:
+            return
+        origin = self.files.origin
+        reading = self._reading is not None  # a catch-up notes how far it read at its end
+        before = self._reading if reading else self._seen.get(origin)
+        noted = self._marks.changed(ids)
+        if noted is None or (before != noted[:2] and (before is not None or noted[1] != 0)):
+            return  # another's note came first: the next catch-up reads it (and these)
+        if reading:
+            self._reading = (noted[0], noted[2])
+        else:
+            self._seen.put(origin, (noted[0], noted[2]))
 
 
 class _AllBut(Container[str]):
