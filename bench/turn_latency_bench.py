@@ -190,11 +190,7 @@ def main() -> None:
     parser.add_argument(
         "--output-latency", help="A fixed speaker buffer in seconds (default: the app's, adaptive)."
     )
-    parser.add_argument("--memory-child", choices=["whisper", "call"], help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.memory_child:
-        memory_child(args.memory_child, args.turns)
-        return
     if args.memory:
         memory(args.turns)
         return
@@ -361,61 +357,33 @@ def summary(results: dict[str, tuple[list[float], list[float]]]) -> None:
 
 
 def memory(turns: int) -> None:
-    """Peak RSS of each in a fresh process: the speech model transcribing the rep's lines,
-    and a whole voice call (fast, silent speaker) on the same lines."""
+    """Peak RSS of each in a fresh process (bench/call_memory.py): the speech model alone
+    transcribing the rep's lines, and a whole voice call (fast, silent speaker) on the same
+    lines. The lines are synthesised here, once: neither child imports the test helpers."""
+    import json
     import subprocess
 
+    lines = (LINES * 4)[:turns]
+    tmp = Path(tempfile.mkdtemp(prefix="roleplay-mem-"))
+    spoken = conversation(lines, gap=4.5, lead=1.0)
+    wav = write_wav(tmp / "rep.wav", spoken.audio)
+    times = tmp / "times.json"
+    times.write_text(json.dumps(list(zip(spoken.starts, spoken.ends, strict=True))))
     peaks = {}
     for child in ("whisper", "call"):
         out = subprocess.run(
-            [sys.executable, __file__, "--memory-child", child, "--turns", str(turns)],
+            [sys.executable, str(REPO / "bench" / "call_memory.py"), child, str(wav), str(times)],
             capture_output=True,
             text=True,
             check=True,
         ).stdout
         peaks[child] = float(out.strip().splitlines()[-1])
+    shutil.rmtree(tmp, ignore_errors=True)
     ratio = peaks["call"] / peaks["whisper"]
     print(
         f"Peak memory: faster-whisper alone {peaks['whisper']:.0f} MiB, a voice call "
         f"{peaks['call']:.0f} MiB (ratio {ratio:.2f}; goal <= 1.2)"
     )
-
-
-def memory_child(kind: str, turns: int) -> None:
-    import resource
-
-    lines = (LINES * 4)[:turns]
-    tmp = Path(tempfile.mkdtemp(prefix="roleplay-mem-"))
-    spoken = conversation(lines, gap=4.5, lead=1.0)
-    stt = WhisperSpeech(models_dir=tmp / "models")
-    if kind == "whisper":
-        stt.load()
-        for start, end in zip(spoken.starts, spoken.ends, strict=True):
-            stt.transcribe(spoken.audio[int(start * 16000) : int(end * 16000) + 1600], "en")
-    else:
-        from datetime import UTC, datetime
-
-        from roleplay.adapters.clock import ManualClock
-
-        wav = write_wav(tmp / "rep.wav", spoken.audio)
-        ws = tmp / "ws"
-        shutil.copytree(REPO / "tests" / "data" / "valid", ws)
-        (ws / "recordings").mkdir()
-        clock = ManualClock(start=datetime.now(UTC))
-        services = build(ws, settings=Settings(rep="bench"), clock=clock)
-        call = services.practice.begin("mini", services.profile(), seed=1, mode="voice")
-        parts = VoiceParts(
-            source=FileAudioSource(wav),
-            speaker=NullSpeaker(),
-            stt=stt,
-            tts=Pyttsx3Speech(),
-            vad=SileroVad(),
-            recorder=WavRecorder(ws / "recordings"),
-        )
-        voice = VoiceCall(call, parts, timeline=clock)
-        voice.prepare()
-        voice.run()
-    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
 def report(turns, spoken, offset, lines) -> tuple[list[float], list[float]]:  # type: ignore[no-untyped-def]
