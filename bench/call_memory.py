@@ -9,7 +9,8 @@ importing only what it needs: its peak RSS (`ru_maxrss`, MiB) is its last line o
 Both read the same file and line times, which the parent wrote (synthesising the lines
 imports the test helpers, pytest among them, ~15 MiB that neither child should carry).
 
-Usage: python bench/call_memory.py whisper|call WAV TIMES.json
+Usage: python bench/call_memory.py whisper|call WAV TIMES.json [SRC]
+(SRC: the tree measured, this one's src by default; --before trees work the same way)
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ def call(wav: Path) -> None:
 
 def main() -> None:
     kind, wav, times = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
-    sys.path[:0] = [str(REPO / "src")]
+    sys.path[:0] = [sys.argv[4] if len(sys.argv) > 4 else str(REPO / "src")]
     if kind == "whisper":
         whisper(wav, [tuple(t) for t in json.loads(times.read_text())])
     else:

@@ -190,9 +190,15 @@ def main() -> None:
     parser.add_argument(
         "--output-latency", help="A fixed speaker buffer in seconds (default: the app's, adaptive)."
     )
+    parser.add_argument(
+        "--src",
+        type=Path,
+        default=REPO / "src",
+        help="With --memory: the tree whose call is measured, e.g. /work/wt/before35/src.",
+    )
     args = parser.parse_args()
     if args.memory:
-        memory(args.turns)
+        memory(args.turns, args.src)
         return
     if args.verbose:
         global VERBOSE
@@ -356,7 +362,7 @@ def summary(results: dict[str, tuple[list[float], list[float]]]) -> None:
     print("Load average (1, 5, 15 min): " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
 
 
-def memory(turns: int) -> None:
+def memory(turns: int, src: Path) -> None:
     """Peak RSS of each in a fresh process (bench/call_memory.py): the speech model alone
     transcribing the rep's lines, and a whole voice call (fast, silent speaker) on the same
     lines. The lines are synthesised here, once: neither child imports the test helpers."""
@@ -370,9 +376,10 @@ def memory(turns: int) -> None:
     times = tmp / "times.json"
     times.write_text(json.dumps(list(zip(spoken.starts, spoken.ends, strict=True))))
     peaks = {}
+    script = str(REPO / "bench" / "call_memory.py")
     for child in ("whisper", "call"):
         out = subprocess.run(
-            [sys.executable, str(REPO / "bench" / "call_memory.py"), child, str(wav), str(times)],
+            [sys.executable, script, child, str(wav), str(times), str(src.resolve())],
             capture_output=True,
             text=True,
             check=True,
@@ -381,7 +388,7 @@ def memory(turns: int) -> None:
     shutil.rmtree(tmp, ignore_errors=True)
     ratio = peaks["call"] / peaks["whisper"]
     print(
-        f"Peak memory: faster-whisper alone {peaks['whisper']:.0f} MiB, a voice call "
+        f"Peak memory ({src}): faster-whisper alone {peaks['whisper']:.0f} MiB, a voice call "
         f"{peaks['call']:.0f} MiB (ratio {ratio:.2f}; goal <= 1.2)"
     )
 
