@@ -83,6 +83,20 @@ shared) lets the pause's transcript start at once, but it then shares the call's
 finishing partial (done no sooner) unless that worker runs at a lower nice, and which replica
 takes a job cannot be chosen.
 
+Stop 35 (mem12), memory. `--memory` now starts two lean processes (bench/call_memory.py):
+before, both children imported this whole file (test helpers, pytest) and held the synthesised
+lines, ~21 MiB in "faster-whisper alone" and ~32 MiB in the call that neither really has (old
+figures on the base: 261 vs 312-336 MiB, 1.20-1.29).
+Same fair bench, `--src` each tree, twice each: before (d061e2b) 240 vs 281 MiB, 1.17; after
+240 vs 246 MiB, 1.03. Both peaks are the model's load (CTranslate2 reads float16 weights and
+makes int8 ones: ~80 MiB more for a moment than it keeps); the call's load came on top of the
+VAD's onnxruntime session (~45 MiB, now made after the model) and the whole input file decoded
+up front (now read as it is heard). After the call: 233 MiB RSS at its end for 24 turns (3
+min), 234 for 96 turns (12 min). Voice turn in the same period, pairs at loads of 17-28 (other
+helpers' work), p50 / p95 ms, ratio, WER: before 1,509 / 2,733, 0.96, 0.093; after 900 /
+2,273, 0.66, 0.093; after 910 / 1,795, 0.69, 0.093; before 853 / 1,375, 0.67, 0.093: the load,
+not the tree.
+
 Usage: python bench/turn_latency_bench.py [--turns 24] [--no-device] [--no-baseline]
                                          [--set questions|statements|both]
        python bench/turn_latency_bench.py --memory
