@@ -83,6 +83,20 @@ shared) lets the pause's transcript start at once, but it then shares the call's
 finishing partial (done no sooner) unless that worker runs at a lower nice, and which replica
 takes a job cannot be chosen.
 
+Stop 35 (mem12), memory. `--memory` now starts two lean processes (bench/call_memory.py):
+before, both children imported this whole file (test helpers, pytest) and held the synthesised
+lines, ~21 MiB in "faster-whisper alone" and ~32 MiB in the call that neither really has (old
+figures on the base: 261 vs 312-336 MiB, 1.20-1.29).
+Same fair bench, `--src` each tree, twice each: before (d061e2b) 240 vs 281 MiB, 1.17; after
+240 vs 246 MiB, 1.03. Both peaks are the model's load (CTranslate2 reads float16 weights and
+makes int8 ones: ~80 MiB more for a moment than it keeps); the call's load came on top of the
+VAD's onnxruntime session (~45 MiB, now made after the model) and the whole input file decoded
+up front (now read as it is heard). After the call: 233 MiB RSS at its end for 24 turns (3
+min), 234 for 96 turns (12 min). Voice turn in the same period, pairs at loads of 17-28 (other
+helpers' work), p50 / p95 ms, ratio, WER: before 1,509 / 2,733, 0.96, 0.093; after 900 /
+2,273, 0.66, 0.093; after 910 / 1,795, 0.69, 0.093; before 853 / 1,375, 0.67, 0.093: the load,
+not the tree.
+
 Usage: python bench/turn_latency_bench.py [--turns 24] [--no-device] [--no-baseline]
                                          [--set questions|statements|both]
        python bench/turn_latency_bench.py --memory
@@ -190,13 +204,15 @@ def main() -> None:
     parser.add_argument(
         "--output-latency", help="A fixed speaker buffer in seconds (default: the app's, adaptive)."
     )
-    parser.add_argument("--memory-child", choices=["whisper", "call"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--src",
+        type=Path,
+        default=REPO / "src",
+        help="With --memory: the tree whose call is measured, e.g. /work/wt/before35/src.",
+    )
     args = parser.parse_args()
-    if args.memory_child:
-        memory_child(args.memory_child, args.turns)
-        return
     if args.memory:
-        memory(args.turns)
+        memory(args.turns, args.src)
         return
     if args.verbose:
         global VERBOSE
@@ -360,62 +376,35 @@ def summary(results: dict[str, tuple[list[float], list[float]]]) -> None:
     print("Load average (1, 5, 15 min): " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
 
 
-def memory(turns: int) -> None:
-    """Peak RSS of each in a fresh process: the speech model transcribing the rep's lines,
-    and a whole voice call (fast, silent speaker) on the same lines."""
+def memory(turns: int, src: Path) -> None:
+    """Peak RSS of each in a fresh process (bench/call_memory.py): the speech model alone
+    transcribing the rep's lines, and a whole voice call (fast, silent speaker) on the same
+    lines. The lines are synthesised here, once: neither child imports the test helpers."""
+    import json
     import subprocess
 
+    lines = (LINES * 4)[:turns]
+    tmp = Path(tempfile.mkdtemp(prefix="roleplay-mem-"))
+    spoken = conversation(lines, gap=4.5, lead=1.0)
+    wav = write_wav(tmp / "rep.wav", spoken.audio)
+    times = tmp / "times.json"
+    times.write_text(json.dumps(list(zip(spoken.starts, spoken.ends, strict=True))))
     peaks = {}
+    script = str(REPO / "bench" / "call_memory.py")
     for child in ("whisper", "call"):
         out = subprocess.run(
-            [sys.executable, __file__, "--memory-child", child, "--turns", str(turns)],
+            [sys.executable, script, child, str(wav), str(times), str(src.resolve())],
             capture_output=True,
             text=True,
             check=True,
         ).stdout
         peaks[child] = float(out.strip().splitlines()[-1])
+    shutil.rmtree(tmp, ignore_errors=True)
     ratio = peaks["call"] / peaks["whisper"]
     print(
-        f"Peak memory: faster-whisper alone {peaks['whisper']:.0f} MiB, a voice call "
+        f"Peak memory ({src}): faster-whisper alone {peaks['whisper']:.0f} MiB, a voice call "
         f"{peaks['call']:.0f} MiB (ratio {ratio:.2f}; goal <= 1.2)"
     )
-
-
-def memory_child(kind: str, turns: int) -> None:
-    import resource
-
-    lines = (LINES * 4)[:turns]
-    tmp = Path(tempfile.mkdtemp(prefix="roleplay-mem-"))
-    spoken = conversation(lines, gap=4.5, lead=1.0)
-    stt = WhisperSpeech(models_dir=tmp / "models")
-    if kind == "whisper":
-        stt.load()
-        for start, end in zip(spoken.starts, spoken.ends, strict=True):
-            stt.transcribe(spoken.audio[int(start * 16000) : int(end * 16000) + 1600], "en")
-    else:
-        from datetime import UTC, datetime
-
-        from roleplay.adapters.clock import ManualClock
-
-        wav = write_wav(tmp / "rep.wav", spoken.audio)
-        ws = tmp / "ws"
-        shutil.copytree(REPO / "tests" / "data" / "valid", ws)
-        (ws / "recordings").mkdir()
-        clock = ManualClock(start=datetime.now(UTC))
-        services = build(ws, settings=Settings(rep="bench"), clock=clock)
-        call = services.practice.begin("mini", services.profile(), seed=1, mode="voice")
-        parts = VoiceParts(
-            source=FileAudioSource(wav),
-            speaker=NullSpeaker(),
-            stt=stt,
-            tts=Pyttsx3Speech(),
-            vad=SileroVad(),
-            recorder=WavRecorder(ws / "recordings"),
-        )
-        voice = VoiceCall(call, parts, timeline=clock)
-        voice.prepare()
-        voice.run()
-    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
 def report(turns, spoken, offset, lines) -> tuple[list[float], list[float]]:  # type: ignore[no-untyped-def]

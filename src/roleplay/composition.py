@@ -777,7 +777,7 @@ def check_audio_file(path: Path) -> None:
     """Read `path` as audio before a call starts. Raises AudioUnavailable naming the file."""
     from roleplay.adapters.audio_file import FileAudioSource
 
-    FileAudioSource(path).audio()
+    FileAudioSource(path).check()
 
 
 def call_transcriber(stt: SpeechToText) -> CallTranscriber:

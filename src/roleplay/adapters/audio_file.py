@@ -3,12 +3,13 @@ and the recorder that saves a session's audio as WAV files while it is spoken.""
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 import wave
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from roleplay.services.ports import SAMPLE_RATE, AudioBlock, AudioUnavailable, Clip
 
@@ -21,13 +22,17 @@ BLOCK = 256  # 16 ms at 16 kHz, the VAD's step
 
 class FileAudioSource:
     """A WAV/FLAC/MP3 file standing in for the microphone: paced as if spoken (`realtime`),
-    or read as fast as the call can take it."""
+    or read as fast as the call can take it.
+
+    `blocks` decodes the file as it goes, a few seconds at a time, as a microphone hears it:
+    a call keeps no more of the file than its current turn, however long the file (decoded
+    whole first, a 10-minute file held 38 MB of samples for the whole call, and ~3x that
+    while it was decoded). The samples are the same as decoding it whole (`audio`)."""
 
     def __init__(self, path: Path, *, realtime: bool = False) -> None:
         self.path = path
         self.realtime = realtime
         self._closed = threading.Event()
-        self._audio: NDArray[np.float32] | None = None
 
     @property
     def description(self) -> str:
@@ -38,35 +43,95 @@ class FileAudioSource:
         return len(self.audio()) / SAMPLE_RATE
 
     def audio(self) -> NDArray[np.float32]:
-        """The whole file at 16 kHz mono (decoded once)."""
-        if self._audio is None:
-            from faster_whisper import decode_audio  # PyAV: reads WAV, FLAC, MP3, OGG...
+        """The whole file at 16 kHz mono (decoded now, not kept)."""
+        import numpy as np
 
-            if not self.path.is_file():
-                raise AudioUnavailable(f"{self.path}: no such file")
-            try:
-                self._audio = decode_audio(str(self.path), sampling_rate=SAMPLE_RATE)
-            except (OSError, ValueError) as exc:
-                raise AudioUnavailable(
-                    f"{self.path}: cannot read it as audio ({exc}); use a WAV or FLAC file"
-                ) from None
-        return self._audio
+        chunks = list(self._decoded())
+        return np.concatenate(chunks) if chunks else np.zeros(0, np.float32)
+
+    def check(self) -> None:
+        """Raises AudioUnavailable, naming the file, unless its first second decodes."""
+        for _chunk in self._decoded(stop_after=SAMPLE_RATE):
+            return
+
+    def _decoded(self, stop_after: int | None = None) -> Iterator[NDArray[np.float32]]:
+        """The file at 16 kHz mono, in chunks of ~2 s, as faster-whisper's `decode_audio`
+        reads it (PyAV: WAV, FLAC, MP3, OGG...; damaged frames skipped)."""
+        import av  # faster-whisper's dependency
+
+        if not self.path.is_file():
+            raise AudioUnavailable(f"{self.path}: no such file")
+        done = 0
+        try:
+            with av.open(str(self.path), mode="r", metadata_errors="ignore") as container:
+                resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
+                fifo = av.AudioFifo()
+                frames = _valid_frames(container.decode(audio=0))
+                for frame in itertools.chain(frames, [None]):
+                    if frame is not None:
+                        frame.pts = None  # (as decode_audio: no timestamp checks)
+                        fifo.write(frame)
+                        if fifo.samples < DECODE_CHUNK:
+                            continue
+                    grouped = fifo.read() if fifo.samples else None
+                    for out in resampler.resample(grouped) if grouped is not None else ():
+                        done += out.samples
+                        yield _float(out.to_ndarray())
+                    if frame is None:
+                        for out in resampler.resample(None):
+                            yield _float(out.to_ndarray())
+                    elif stop_after is not None and done >= stop_after:
+                        return
+        except (OSError, ValueError) as exc:  # PyAV's errors derive from these
+            raise AudioUnavailable(
+                f"{self.path}: cannot read it as audio ({exc}); use a WAV or FLAC file"
+            ) from None
 
     def blocks(self) -> Iterator[AudioBlock]:
-        audio = self.audio()
+        import numpy as np
+
         t0 = time.monotonic()
-        for i in range(0, len(audio) - BLOCK + 1, BLOCK):
-            if self._closed.is_set():
-                return
-            block = AudioBlock(audio[i : i + BLOCK], i / SAMPLE_RATE)
-            if self.realtime:  # a block is ready when its last sample has been "spoken"
-                wait = t0 + block.end - time.monotonic()
-                if wait > 0 and self._closed.wait(wait):
+        pending = np.zeros(0, np.float32)
+        position = 0
+        for chunk in self._decoded():
+            pending = np.concatenate([pending, chunk]) if len(pending) else chunk
+            usable = len(pending) - len(pending) % BLOCK
+            for i in range(0, usable, BLOCK):
+                if self._closed.is_set():
                     return
-            yield block
+                block = AudioBlock(pending[i : i + BLOCK], (position + i) / SAMPLE_RATE)
+                if self.realtime:  # a block is ready when its last sample has been "spoken"
+                    wait = t0 + block.end - time.monotonic()
+                    if wait > 0 and self._closed.wait(wait):
+                        return
+                yield block
+            position += usable
+            pending = pending[usable:].copy()
 
     def close(self) -> None:
         self._closed.set()
+
+
+DECODE_CHUNK = 1 << 15  # input frames per resampling step (~2 s at 16 kHz, 0.7 s at 48)
+
+
+def _valid_frames(frames: Iterator[Any]) -> Iterator[Any]:
+    """Decoded frames, damaged ones skipped (as faster-whisper's decode_audio does)."""
+    import av
+
+    while True:
+        try:
+            yield next(frames)
+        except StopIteration:
+            return
+        except av.error.InvalidDataError:
+            continue
+
+
+def _float(pcm: NDArray[Any]) -> NDArray[np.float32]:
+    import numpy as np
+
+    return pcm.reshape(-1).astype(np.float32) / np.float32(32768.0)
 
 
 class _SilentPlayback:

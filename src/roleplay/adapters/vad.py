@@ -6,6 +6,10 @@ batch call. The model takes 32 ms windows; to say sooner that the rep stopped, i
 every 16 ms: two streams of the model, each with its own state, take alternate windows
 offset by half a window (each sees a whole, unbroken stream, as the batch call does). The
 end of speech is then known up to 16 ms sooner; two model runs per 32 ms cost ~0.2 ms.
+The model's session (onnxruntime, ~45 MiB with its library) is made on first use, not when
+the call's parts are put together: a call loads the speech model first (`VoiceCall.prepare`),
+whose load briefly needs ~80 MiB more than it keeps, so the two no longer add up in the
+call's peak (bench/turn_latency_bench.py --memory).
 `EnergyVad` is the offline stand-in: a loudness threshold, fine
 for clean synthetic speech and tests, poor in a noisy room.
 """
@@ -28,11 +32,17 @@ class SileroVad:
 
     def __init__(self) -> None:
         import numpy as np
-        from faster_whisper.vad import get_vad_model  # lazy: onnxruntime is heavy
 
         self._np = np
-        self._session: Any = get_vad_model().session
+        self._session: Any = None
         self.reset()
+
+    def prepare(self) -> None:
+        """Make the model's session now (~0.1 s), so that the first block does not wait."""
+        if self._session is None:
+            from faster_whisper.vad import get_vad_model  # lazy: onnxruntime is heavy
+
+            self._session = get_vad_model().session
 
     def reset(self) -> None:
         np = self._np
@@ -52,6 +62,8 @@ class SileroVad:
         self._recent = recent
         state = self._states[self._turn]
         self._turn ^= 1
+        if self._session is None:
+            self.prepare()
         out, state[0], state[1] = self._session.run(
             None, {"input": recent[None, :], "h": state[0], "c": state[1]}
         )
@@ -65,6 +77,9 @@ class EnergyVad:
 
     def __init__(self, threshold_db: float = -45.0) -> None:
         self.threshold_db = threshold_db
+
+    def prepare(self) -> None:
+        """Nothing to load."""
 
     def reset(self) -> None:
         pass

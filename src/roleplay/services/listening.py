@@ -480,6 +480,7 @@ class RepListener:
             if block.start - self._last_speech_end >= self._phrase_pause():
                 self._phrases.append(self._pause)
                 self._open_from = self._pause_cut
+                self._samples.forget(self._open_from)  # (its audio is in the turn's track)
             else:
                 # A gap between two words: nothing needs its transcript. Dropped if it has
                 # not started, so the pause that ends the turn is not queued behind it

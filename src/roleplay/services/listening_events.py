@@ -93,28 +93,46 @@ Heard = SpeechStarted | SpeechSustained | Paused | Resumed | TurnEnded | SourceE
 class TurnAudio:
     """The turn's audio so far, grown in place: reading a stretch of it never copies the
     whole turn (the listening thread keeps pace with the audio while the turn grows). Views
-    stay valid: samples are only ever added after the end, and a larger buffer is a new one."""
+    stay valid: samples are only ever added after the end, and a larger buffer is a new one.
+
+    Positions count from the turn's first sample. What is before `forget`'s position (finished
+    phrases: transcribed, and on disk in the turn's recording) is let go, so a long turn keeps
+    only its open phrase in memory, not every sample since it began (10 minutes: 38 MB)."""
 
     def __init__(self) -> None:
         import numpy as np
 
         self._data = np.zeros(SAMPLE_RATE * 8, np.float32)
         self._size = 0
+        self._first = 0  # the position of _data[0]
 
     def __len__(self) -> int:
         return self._size
 
     def append(self, samples: NDArray[np.float32]) -> None:
+        end = self._size + len(samples)
+        if end - self._first > len(self._data):
+            self._move(self._first, max(end - self._first, 2 * len(self._data)))
+        self._data[self._size - self._first : end - self._first] = samples
+        self._size = end
+
+    def forget(self, before: int) -> None:
+        """Samples before position `before` are no longer read. Moved to a new, smaller buffer
+        (views handed out stay valid) once that frees at least half of the one in use."""
+        before = min(before, self._size)
+        if before - self._first >= len(self._data) // 2:
+            self._move(before, 0)
+
+    def _move(self, first: int, size: int) -> None:
         import numpy as np
 
-        end = self._size + len(samples)
-        if end > len(self._data):
-            grown = np.zeros(max(end, 2 * len(self._data)), np.float32)
-            grown[: self._size] = self._data[: self._size]
-            self._data = grown
-        self._data[self._size : end] = samples
-        self._size = end
+        kept = self._data[first - self._first : self._size - self._first]
+        moved = np.zeros(max(size, SAMPLE_RATE * 8, 2 * len(kept)), np.float32)
+        moved[: len(kept)] = kept
+        self._data, self._first = moved, first
 
     def view(self, start: int, end: int | None = None) -> NDArray[np.float32]:
         stop = self._size if end is None else min(end, self._size)
-        return self._data[start:stop]
+        if start < self._first:
+            raise ValueError(f"samples before {self._first} were let go (asked for {start})")
+        return self._data[start - self._first : stop - self._first]

@@ -153,6 +153,9 @@ class VoiceCall:
             log.warning("the speaker could not be opened ahead of the call: %s", exc)
         self.parts.stt.load(lambda message: self.notify(Notice(message)))
         self.parts.stt.check_language(self.call.run.scenario.language)
+        # After the model: its load briefly needs ~80 MiB more than it keeps, which would
+        # otherwise come on top of the voice activity model's ~45 MiB (the call's peak).
+        self.parts.vad.prepare()
 
     def press(self) -> None:
         """The talk key (push-to-talk: start/stop; otherwise: end my turn now)."""

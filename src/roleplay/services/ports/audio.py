@@ -135,6 +135,10 @@ class VoiceActivity(Protocol):
 
     def probability(self, samples: NDArray[np.float32]) -> float: ...
 
+    def prepare(self) -> None:
+        """Load what it needs now rather than at the first block (after the speech model)."""
+        ...
+
     def reset(self) -> None: ...
 
 
