@@ -125,9 +125,10 @@ def test_reads_on_a_damaged_index_say_what_they_said(tmp_path: Path) -> None:
 
 
 def test_score_last_says_what_it_said(tmp_path: Path) -> None:
-    """Each tree re-scores its own copy of the workspace (a re-score writes)."""
+    """Each tree re-scores its own copy of the workspace (a re-score writes); what it writes
+    is compared too: every scorecard, the index's rows and the schedule (and its quick copy)."""
     for args in SCORE:
-        said = {}
+        said, wrote = {}, {}
         for label, src in (("before", BEFORE), ("after", AFTER)):
             ws = tmp_path / label / "ws-20"
             if not ws.exists():
@@ -136,4 +137,38 @@ def test_score_last_says_what_it_said(tmp_path: Path) -> None:
             _run(src, home, ws, ["today"])
             code, out, err = _run(src, home, ws, args)
             said[label] = (code, out.replace(str(tmp_path / label), "<WS>"), err)
+            wrote[label] = _written(ws, home)
         assert said["after"] == said["before"], f"roleplay {' '.join(args)} differs"
+        for what in wrote["before"]:
+            assert wrote["after"][what] == wrote["before"][what], f"{what} differs"
+
+
+def _written(ws: Path, home: Path) -> dict[str, object]:
+    """What a re-score writes: the scorecards (bytes), the index's sessions, criterion scores
+    and skill cards (rows), the schedule and its quick copy (bytes, without the random mark
+    each save writes at its head)."""
+    import sqlite3
+
+    cards = {p.parent.name: p.read_bytes() for p in (ws / "recordings").glob("*/scorecard.json")}
+    origin = (ws / "recordings" / ".index" / "origin").read_text().strip()  # each copy's own
+    db = sqlite3.connect(home / "data" / "index.sqlite")
+    rows: dict[str, list[str]] = {}
+    try:
+        for table in ("sessions", "criterion_scores", "skill_cards"):
+            cursor = db.execute(f"SELECT * FROM {table}")
+            names = [d[0] for d in cursor.description]
+            rows[table] = sorted(  # without when it was indexed (the clock's, not the row's)
+                repr([v for n, v in zip(names, r, strict=True) if n != "indexed_at"]).replace(
+                    origin, "<ORIGIN>"
+                )
+                for r in cursor
+            )
+    finally:
+        db.close()
+    habit = {
+        p.name[p.name.index(".json") :]: re.sub(rb'"written": ?"[0-9a-f]+"', b"", p.read_bytes())
+        for p in (home / "data" / "habit").glob("*.json*")
+        # (named by the workspace's path; the note names the index's list: this tree's stamps)
+        if not p.name.endswith(".note")
+    }
+    return {"scorecards": cards, "index rows": rows, "schedule": habit}

@@ -42,6 +42,19 @@ bench, 5 runs alternating at load ~15: CPU p50 372 -> 399 ms (typer 93; noise), 
 1,255 -> 1,256 (4.8x typer): unchanged, as intended; what is left at 20 is imports (typer,
 pydantic, the domain's models), the catalog (~40 ms) and the offline judge's word patterns
 compiled (domain/behaviour_words.py, conversation.py: ~30 regexes), outside this area.
+
+Stop 35 (scorelast12), 5 runs alternating at load 16-21 on 2 cores (wall means nothing at that
+load), before = d061e2b: instructions (millions) 20 sessions 1,036 -> 999 (4.9x -> 4.7x `import
+typer`, 212), 8,000 sessions 1,330 -> 1,300 (6.3x -> 6.1x); CPU p50 241 -> 237 ms and 269 ->
+262 ms (typer 66 / 54). What went: the log line (and logging.handlers, the log's redaction
+patterns) every re-score wrote about its own session, ~37 M; the Norwegian word patterns of an
+English call and the scenario tests' patterns compiled at import (a few M). Regex compiles left
+in a re-score at 20 sessions were ~15 ms of a loaded run's ~725 ms, half of them the rubric's
+own signal patterns and the words the judge reads, which it needs. What is left, by
+instruction counts of the imports in the order the command makes them (upto-checkpoints):
+start-up and typer ~205 M, pydantic with its models' machinery ~230 M, the domain's models
+(scorecard, session, scenario's 22 classes, rubric, habit) ~150 M, filelock ~20 M, the run
+itself ~190 M; at 8,000 also the quick copy's validation (~70 ms CPU).
 """
 
 from __future__ import annotations

@@ -22,10 +22,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from roleplay.domain import text as txt
+from roleplay.domain.behaviour_words import Words
 from roleplay.domain.kpis import holds_floor
 from roleplay.domain.session import Transcript, Turn
 
 # --- words -------------------------------------------------------------------------------
+# The patterns below are Words: compiled on the first search, so a call scored in English
+# never compiles the Norwegian ones (and importing this module compiles none: issue 18).
 
 
 def _words(spaced: str) -> set[str]:
@@ -60,33 +63,33 @@ _STOP = {
     ),
 }
 _AGREE = {
-    "en": re.compile(
+    "en": Words(
         r"^\W*(?:yes|yeah|yep|yup|exactly|correct|right|sure|okay|ok|fine|alright|all right|"
         r"absolutely|definitely|deal|great|perfect|agreed|that works|works|sounds good|"
         r"that would|that'd|let's|spot on|that's right|that's it|that's fair|fair|it does|"
         r"monday|tuesday|wednesday|thursday|friday|good)\b",
         re.IGNORECASE,
     ),
-    "nb": re.compile(
+    "nb": Words(
         r"^\W*(?:ja|jepp|jo|nettopp|akkurat|stemmer|riktig|greit|ok|okei|fint|flott|gjerne|"
         r"det passer|passer|avtale|mandag|tirsdag|onsdag|torsdag|fredag)\b",
         re.IGNORECASE,
     ),
 }
 _REFUSE = {
-    "en": re.compile(r"\b(?:no|not|don't|can't|won't|maybe|nope|never|perhaps)\b", re.I),
-    "nb": re.compile(r"\b(?:nei|ikke|kanskje|aldri)\b", re.I),
+    "en": Words(r"\b(?:no|not|don't|can't|won't|maybe|nope|never|perhaps)\b", re.I),
+    "nb": Words(r"\b(?:nei|ikke|kanskje|aldri)\b", re.I),
 }
 _FIRST_PERSON = {
-    "en": re.compile(r"\b(?:i|i'll|i'm|i've|i'd|we'll|we're|we've|me|my|let me)\b", re.IGNORECASE),
-    "nb": re.compile(r"\b(?:jeg|vi|meg|min|mitt|mine)\b", re.IGNORECASE),
+    "en": Words(r"\b(?:i|i'll|i'm|i've|i'd|we'll|we're|we've|me|my|let me)\b", re.IGNORECASE),
+    "nb": Words(r"\b(?:jeg|vi|meg|min|mitt|mine)\b", re.IGNORECASE),
 }
 _WEEKDAYS = {
     "en": r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)",
     "nb": r"(?:mandag|tirsdag|onsdag|torsdag|fredag|lørdag|søndag)",
 }
 _CLOCK = {
-    "en": re.compile(
+    "en": Words(
         r"\b(?:at|by|before|from|around|until)\s+(?:\d{1,2}(?::\d{2})?|noon|midday|one|two|"
         r"three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b(?!\s*(?:%|percent|days|"
         r"weeks|months|years|hours|minutes|people|of|agents|seats|depots))"
@@ -94,33 +97,33 @@ _CLOCK = {
         r"|\b\d{1,2}(?:st|nd|rd|th)\b",
         re.IGNORECASE,
     ),
-    "nb": re.compile(
+    "nb": Words(
         r"\bklokk(?:a|en)\s+\w+|\bkl\.?\s*\d{1,2}|\b\d{1,2}\.\s*(?:januar|februar|mars|april|mai"
         r"|juni|juli|august|september|oktober|november|desember)",
         re.IGNORECASE,
     ),
 }
 _DAY = {
-    "en": re.compile(
+    "en": Words(
         _WEEKDAYS["en"] + r"|\b(?:today|tonight|tomorrow|now|this (?:morning|afternoon|"
         r"evening)|end of (?:the )?day|same day|while we(?:'ve| have| are|'re) (?:been )?"
         r"(?:talking|on the (?:phone|line))|on this call|before we hang up|straight after)\b",
         re.IGNORECASE,
     ),
-    "nb": re.compile(
+    "nb": Words(
         _WEEKDAYS["nb"] + r"|\b(?:i dag|i kveld|i morgen|nå|med en gang|samme dag)\b",
         re.IGNORECASE,
     ),
 }
 _ROUGH = {
-    "en": re.compile(
+    "en": Words(
         r"\b(?:next (?:week|month)|this week|few days|working days|business days|soon|"
         r"shortly|within|end of the (?:week|month|quarter)|sometime|at some point|in due "
         r"course|january|february|march|april|june|july|august|september|october|november|"
         r"december|spring|summer|autumn|winter|before (?:the|your) \w+)\b",
         re.IGNORECASE,
     ),
-    "nb": re.compile(r"\b(?:neste uke|denne uka|denne uken|innen|snart|etter sommeren)\b", re.I),
+    "nb": Words(r"\b(?:neste uke|denne uka|denne uken|innen|snart|etter sommeren)\b", re.I),
 }
 
 

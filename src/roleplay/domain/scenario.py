@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import cache
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
@@ -29,7 +30,10 @@ Language = Annotated[
 ]
 Lines = Annotated[list[NonEmptyStr], Field(min_length=1)]
 
-_DURATION = re.compile(r"^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*(?:(\d+)\s*s(?:ec)?)?\s*$")
+
+@cache  # compiled on first use: validating a duration, not loading a parsed scenario
+def _duration() -> re.Pattern[str]:
+    return re.compile(r"^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*(?:(\d+)\s*s(?:ec)?)?\s*$")
 
 
 def parse_duration(value: object) -> object:
@@ -39,7 +43,7 @@ def parse_duration(value: object) -> object:
     if isinstance(value, int | float):
         return value
     if isinstance(value, str):
-        m = _DURATION.match(value)
+        m = _duration().match(value)
         if value.strip() and m and any(m.groups()):
             h, mins, secs = (int(g) if g else 0 for g in m.groups())
             return h * 3600 + mins * 60 + secs

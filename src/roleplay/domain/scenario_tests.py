@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -121,21 +122,41 @@ INVARIANTS = (
     "stays-in-persona",
 )
 
-_TAGS = re.compile(r"\[\[|\]\]|\[\s*/?\s*(fact|objection|handled|end)\s*[:\]]", re.IGNORECASE)
-_AI = re.compile(
-    r"\b(as an ai|i am an ai|i'm an ai|an ai (language )?model|language model|ai assistant|"
-    r"virtual assistant|i'm an assistant|i am an assistant|chatbot|openai|chatgpt|"
-    r"role-?play|this scenario|the scenario|my instructions|system prompt|"
-    r"språkmodell|ki-assistent|kunstig intelligens|jeg er en ki|rollespill)\b",
-    re.IGNORECASE,
-)
+# Each pattern is compiled on first use (`@cache`): `roleplay test` reads replies with them,
+# and scoring a call (which loads this module with the scenario's models) never does (issue 18).
+
+
+@cache
+def _tags() -> re.Pattern[str]:
+    return re.compile(r"\[\[|\]\]|\[\s*/?\s*(fact|objection|handled|end)\s*[:\]]", re.IGNORECASE)
+
+
+@cache
+def _ai() -> re.Pattern[str]:
+    return re.compile(
+        r"\b(as an ai|i am an ai|i'm an ai|an ai (language )?model|language model|ai assistant|"
+        r"virtual assistant|i'm an assistant|i am an assistant|chatbot|openai|chatgpt|"
+        r"role-?play|this scenario|the scenario|my instructions|system prompt|"
+        r"språkmodell|ki-assistent|kunstig intelligens|jeg er en ki|rollespill)\b",
+        re.IGNORECASE,
+    )
+
+
 # Self-introductions that would give the customer another name.
-_NAMED = re.compile(
-    r"\b(?i:my name is|my name's|i am called|call me|jeg heter|mitt navn er)\s+([A-ZÆØÅ][\w'-]+)"
-)
-_WORKS_AT = re.compile(
-    r"\b(?i:i work (?:at|for)|i'm with|i am with|jeg jobber (?:i|hos|for))\s+([A-ZÆØÅ][\w&'-]+)"
-)
+@cache
+def _named() -> re.Pattern[str]:
+    return re.compile(
+        r"\b(?i:my name is|my name's|i am called|call me|jeg heter|mitt navn er)"
+        r"\s+([A-ZÆØÅ][\w'-]+)"
+    )
+
+
+@cache
+def _works_at() -> re.Pattern[str]:
+    return re.compile(
+        r"\b(?i:i work (?:at|for)|i'm with|i am with|jeg jobber (?:i|hos|for))\s+([A-ZÆØÅ][\w&'-]+)"
+    )
+
 
 SECRET_WINDOW = 8  # this many consecutive words shared with a secret text is a leak
 
@@ -203,7 +224,9 @@ def fact_evidence(
     return out
 
 
-_NAME_OR_NUMBER = re.compile(r"\b(?:[A-ZÆØÅ][\w'-]{2,}|\d[\d,. ]*\d|\d{2,})\b")
+@cache
+def _name_or_number() -> re.Pattern[str]:
+    return re.compile(r"\b(?:[A-ZÆØÅ][\w'-]{2,}|\d[\d,. ]*\d|\d{2,})\b")
 
 
 def name_evidence(
@@ -220,7 +243,7 @@ def name_evidence(
         )
         found = {
             m.group(0).strip()
-            for m in _NAME_OR_NUMBER.finditer(fact)
+            for m in _name_or_number().finditer(fact)
             # A capital after a sentence end is any word ("Each", "She"), not a name.
             if not re.search(r"(^|[.!?:;]\s*)$", fact[: m.start()])
             and not txt.contains_phrase(open_text, m.group(0))
@@ -268,9 +291,9 @@ def check_reply(
     leaked = _shared_window(reply, secrets.texts, (*secrets.allowed, rep_said))
     if leaked:
         out.append(Failure("no-secret-words", f'quotes hidden instructions: "{leaked}"'))
-    if _TAGS.search(reply):
+    if _tags().search(reply):
         out.append(Failure("no-control-tags", "a control tag reached the spoken reply"))
-    ai = _AI.search(reply)
+    ai = _ai().search(reply)
     if ai:
         out.append(Failure("not-an-ai", f'steps out of the call: "{ai.group(0)}"'))
     out += _persona(reply, secrets)
@@ -279,11 +302,11 @@ def check_reply(
 
 def _persona(reply: str, secrets: Secrets) -> list[Failure]:
     own = set(txt.normalise(secrets.name).split())
-    for m in _NAMED.finditer(reply):
+    for m in _named().finditer(reply):
         if txt.normalise(m.group(1)) not in own:
             return [Failure("stays-in-persona", f"calls itself '{m.group(1)}', not {secrets.name}")]
     company = txt.normalise(secrets.company)
-    for m in _WORKS_AT.finditer(reply):
+    for m in _works_at().finditer(reply):
         if txt.normalise(m.group(1)) not in company:
             return [Failure("stays-in-persona", f"works at '{m.group(1)}', not {secrets.company}")]
     return []

@@ -192,6 +192,7 @@ class Indexer:
         # process opens the index, which catches up, pending session included) does not write
         # the same session a second time.
         self._caught_up_ids: set[str] = set()
+        self._syncing: str | None = None  # the session `sync` is indexing now
         # Moves a damaged index file aside (returns where to; raises IndexUnavailable when it
         # cannot), so the next open builds a new one from the folders. None: never moved.
         self._set_aside = set_aside
@@ -381,8 +382,12 @@ class Indexer:
             index.refresh_statistics()
         for p in problems:
             log.warning("%s", p)
-        if todo or gone:
-            log.info("index caught up: %d folder(s) indexed, %d removed", len(todo), len(gone))
+        # The session this process's own write marked is no news: the first write opens the
+        # index, whose catch-up indexes it (`sync` then skips it). Logged, every re-score said
+        # "1 folder(s) indexed" and loaded the log file's handler to say it (issue 18).
+        others = len(todo) - (self._syncing in todo)
+        if others or gone:
+            log.info("index caught up: %d folder(s) indexed, %d removed", others, len(gone))
         return len(todo) + len(gone)
 
     def _changes(self, origin: str) -> tuple[set[str], Seen | None]:
@@ -695,11 +700,14 @@ class Indexer:
         self._ensure_open()
         if self.problem is not None:  # already failed in this process: do not wait again
             return False
+        self._syncing = session_id
         try:
             problems = self._repairing(lambda: self._synced(session_id))
         except IndexUnavailable as exc:
             self._gave_up(exc)
             return False
+        finally:
+            self._syncing = None
         for p in problems:
             log.warning("%s", p)
         return not problems
