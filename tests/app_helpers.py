@@ -179,6 +179,18 @@ async def open_scorecard(pilot: Pilot[None], sid: str) -> ScorecardScreen:
 
 
 async def say(pilot: Pilot[None], line: str) -> None:
+    """The rep types `line` and presses Enter once it is their turn: a line sent while the
+    customer still speaks is not taken (on a busy machine the opening line was still being
+    said when a test typed, and the line was lost to the test)."""
+    from roleplay.services.engine import CallState
+    from roleplay.tui.screens.practice import PracticeScreen
+
+    screen = pilot.app.screen
+    if isinstance(screen, PracticeScreen):
+        await wait_for(
+            pilot,
+            lambda: screen.call.state is not CallState.NOT_STARTED and not screen._replying,
+        )
     box = pilot.app.screen.query_one("#say")
     box.value = line  # type: ignore[attr-defined]
     box.focus()

@@ -75,9 +75,12 @@ def test_practice_falls_back_to_typing_and_says_why(
         input="How does a typical morning look for your dispatch team?\n/end\nskip\n",
     )
     assert result.exit_code == 0, result.output
-    first = result.stdout.splitlines()[0]
+    # The notice comes first, wrapped to the terminal's width (words12), then the briefing.
+    lines = result.stdout.splitlines()
+    end = next(i for i, line in enumerate(lines[:8]) if line.endswith("Practising by typing."))
+    first = " ".join(" ".join(lines[: end + 1]).split())
     assert first.startswith("No microphone: the sound system did not answer within 2 s")
-    assert "JACK" in first and first.endswith("Practising by typing.")
+    assert "JACK" in first
     [record] = [json.loads(p.read_text()) for p in mini_workspace.glob("recordings/*/session.json")]
     assert record["mode"] == "text"
 

@@ -357,7 +357,8 @@ def test_bidi_overrides_in_a_title_never_reorder_a_listing(
     mini_workspace: Path, args: list[str]
 ) -> None:
     """A right-to-left override (U+202E) made `Safe <RLO>exe.tnemyap<PDF>` display as
-    "Safe payment.exe" on a terminal: the listing showed something the file does not say."""
+    "Safe payment.exe" on a terminal: the listing showed something the file does not say.
+    Now the file is listed as having a problem, and no control character is printed."""
     path = mini_workspace / "scenarios" / "mini.yaml"
     path.write_text(
         path.read_text().replace("title: Mini scenario", 'title: "Safe \\u202eexe.tnemyap\\u202c"')
@@ -365,7 +366,11 @@ def test_bidi_overrides_in_a_title_never_reorder_a_listing(
     result = cli(mini_workspace, *args)
     assert result.exit_code == 0, result.output
     assert not any(c in result.output for c in BIDI)
-    assert "Safe exe.tnemyap" in result.output  # the words stay, in the order written
+    # Since safe12 such a file is refused until fixed (`validate` names the character), so
+    # the listing says the file has a problem instead of showing the title at all.
+    assert "Safe" not in result.output
+    said = "(broken)" if args == ["scenarios"] else "1 file(s) have problems"
+    assert said in result.output and "roleplay validate" in result.output
 
 
 def test_bidi_isolates_in_a_spoken_line_never_reach_show_or_exports(rec: Recorded) -> None:
