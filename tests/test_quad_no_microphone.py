@@ -21,10 +21,14 @@ def test_the_no_microphone_line_ends_before_the_error(
 ) -> None:
     no_device = audio_sounddevice.NO_DEVICE_HELP
     monkeypatch.setattr(audio_sounddevice, "microphone_problem", lambda _device=None: no_device)
-    args = ["--workspace", str(mini_workspace), "practice", "no-such-scenario"]
-    result = CliRunner().invoke(app, [*args, *(["--json"] if as_json else [])])
+    # An unknown scenario is now said before the sound system is asked (outside7), so the
+    # line is followed here by a known scenario's call that cannot start: its error.
+    (mini_workspace / "recordings").rmdir()
+    (mini_workspace / "recordings").write_text("not a folder", encoding="utf-8")
+    args = ["--workspace", str(mini_workspace), "practice", "mini"]
+    result = CliRunner().invoke(app, [*args, *(["--json"] if as_json else [])], input="/end\n")
     assert result.exit_code == 2, result.output
     lines = result.output.splitlines()
     assert lines[0].startswith("No microphone found: practising by typing")
     assert lines[0].endswith("stand in).")
-    assert lines[1].startswith("error: unknown scenario 'no-such-scenario'")
+    assert lines[1].startswith("error: ")

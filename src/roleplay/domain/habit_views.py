@@ -149,6 +149,7 @@ class PlainFit(NamedTuple):
     growth: float
     misfit: float = 0.0
     tracks: dict[str, PlainTrack] = {}  # noqa: RUF012  (read-only)
+    prior: float = 0.0  # the team's part of `misfit` (sched12); the estimates read misfit only
 
     def held(self, track: PlainTrack, now: datetime) -> float:
         return level_estimate.held(self.first_span, self.growth, track, now)
@@ -258,6 +259,7 @@ _FIT = _object(
         "growth": (_float, REQUIRED),
         "misfit": (_float, 0.0),
         "tracks": (_mapping(_TRACK), None),
+        "prior": (_float, 0.0),
     },
 )
 _ENTRY = _object(
