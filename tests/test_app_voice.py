@@ -13,7 +13,6 @@ from roleplay.adapters.stt_whisper import WhisperSpeech
 from roleplay.adapters.tts_pyttsx3 import Pyttsx3Speech
 from roleplay.adapters.tts_silent import SilentSpeech
 from roleplay.tui.app import READY_TO_TALK
-from roleplay.tui.screens.practice import PracticeScreen
 from roleplay.tui.screens.scorecard import ScorecardScreen
 from tests.app_helpers import make_app, make_workspace, settle, wait_for
 from tests.speech import conversation, espeak_available, write_wav
@@ -69,7 +68,8 @@ async def test_a_spoken_call_from_an_audio_file_to_the_scorecard(
         assert READY_TO_TALK in told  # the rep is told
         app.start_practice("cold-call-gatekeeper", seed=1)
         await pilot.pause()
-        assert isinstance(app.screen, PracticeScreen) and app.screen.voice is not None
+        # Read faster than real time, an idle machine can end the call before this line runs:
+        # that it was spoken is asserted on the saved record below (mode "voice").
         await wait_for(pilot, lambda: isinstance(app.screen, ScorecardScreen), timeout=180)
         screen = app.screen
         assert isinstance(screen, ScorecardScreen) and screen.card.overall is not None
