@@ -84,6 +84,8 @@ class Services:
     habits: dict[tuple[str, HabitSettings], Habit] = field(default_factory=dict, repr=False)
     # (done, total) while a schedule is built from many sessions (a terminal shows it).
     schedule_progress: Callable[[int, int], None] | None = None
+    # (done, total) while a new schedule reads many teammates' sessions for its pace prior.
+    team_progress: Callable[[int, int], None] | None = None
 
     def close(self) -> None:
         """End the services: the index database's connections and engines, and the LLM
@@ -373,8 +375,9 @@ def llm_client(settings: AnySettings) -> LlmClient | None:
     )
 
 
-# Told how a long job goes: ("indexing" | "scheduling", done, total). One reporter for the
-# whole build: the index catching up with copied-in sessions, a schedule built from many.
+# Told how a long job goes: ("indexing" | "scheduling" | "team pace", done, total). One
+# reporter for the whole build: the index catching up with copied-in sessions, a schedule
+# built from many, a new schedule reading its teammates' sessions for its pace prior.
 Progress = Callable[[str, int, int], None]
 
 
@@ -447,6 +450,7 @@ def build(
         parts=_parts(settings, url, indexer, practice, store, catalogs), llm=llm,
         catalogs=catalogs, records=store.current_lines,  # the index's list from INDEX_FROM on
         schedule_progress=_told(progress, "scheduling"),
+        team_progress=_told(progress, "team pace"),
     )  # fmt: skip
     return services
 
@@ -590,6 +594,7 @@ def build_habit(services: Services, rep: str | None = None) -> Habit:
         settings=habit_settings,
         records=services.records,
         progress=services.schedule_progress,
+        team_progress=services.team_progress,
         steady=services.indexer.steady,  # names that list while the index is in step
         renamed=services.indexer.when_renamed,  # and again after a re-score wrote it
     )

@@ -300,6 +300,8 @@ def _notice(message: str) -> None:
 _PROGRESS = {
     "indexing": "indexing {total:,} sessions the index has not seen yet: {done:,}/{total:,}",
     "scheduling": "updating your practice schedule from {total:,} sessions: {done:,}/{total:,}",
+    "team pace": "starting your schedule from your team's pace ({total:,} of their sessions): "
+    "{done:,}/{total:,}",
 }
 
 

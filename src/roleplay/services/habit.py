@@ -104,6 +104,7 @@ class Habit:
         settings: HabitSettings,
         records: Callable[[], tuple[object, Sequence[Listed]]] | None = None,
         progress: Callable[[int, int], None] | None = None,
+        team_progress: Callable[[int, int], None] | None = None,
         steady: Callable[[], str | None] = lambda: None,
         renamed: Callable[[Callable[[str, str], None]], None] = lambda told: None,
     ) -> None:
@@ -120,6 +121,9 @@ class Habit:
         self._records = records or (lambda: (None, self._store.records()))
         # (done, total) while many sessions are applied at once (a first run, a rebuild).
         self._progress = progress
+        # (done, total) while a new schedule reads its teammates' sessions for the pace prior:
+        # 3-4 s in an 8,000-session team (bench/team_prior_bench.py).
+        self._team_progress = team_progress
         self._lock = threading.RLock()  # the app's workers share this object
         self._kept: tuple[object, HabitState] | None = None  # (records version, state)
         # A name of the list `records` gives now, the same in every process while the list is
@@ -295,10 +299,16 @@ class Habit:
         if not theirs:
             return []
         whole = self._whole([r for rs in theirs.values() for r in rs])
+        total = sum(len(rs) for rs in theirs.values())
+        tell = self._team_progress if total >= PROGRESS_FROM else None
+        done = 0
         found = []
         for sessions in theirs.values():
             levels = Levels()
             for listed_as in sorted(sessions, key=_order):
+                done += 1
+                if tell is not None and (done % PROGRESS_EVERY == 0 or done == total):
+                    tell(done, total)
                 record, card = whole.get(listed_as.id), self._readable_card(listed_as.id)
                 if record is None or card is None or card.kpis.rep_turns == 0:
                     continue
