@@ -192,8 +192,8 @@ def brief_reminders(services: Services, call: Conversation, rep: str | None) -> 
     """Open commitments about the skills this call trains, as lines for the brief."""
     record = call.record
     skills = list(record.drill.skills) if record.drill else list(call.run.scenario.skills)
-    found = services.habit(rep).open_commitments(skills)
-    return [wrap(view.reminder(o.commitment.skill, o.commitment.text)) for o in found]
+    found = services.habit(rep).reminders(skills, call.run.scenario.id)
+    return [wrap(view.reminder(*r)) for r in found]
 
 
 def result_json(result: CallResult) -> dict[str, Any]:
