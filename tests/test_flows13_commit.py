@@ -10,14 +10,9 @@ commands; `--suggested` commits to it as it is (what `practice --json` names).
 from __future__ import annotations
 
 import json
-import os
-import select
-import subprocess
-import sys
-import time
 from pathlib import Path
 
-from tests.cli_helpers import invoke
+from tests.cli_helpers import invoke, on_a_terminal
 from tests.test_cli_habit import PITCH
 
 SUGGESTION = "Ask two open questions before you pitch."
@@ -34,37 +29,12 @@ def _commitments(ws: Path) -> list[dict[str, str]]:
 
 
 def _on_a_terminal(ws: Path, answer: bytes, *args: str) -> tuple[int, str]:
-    """`roleplay --workspace WS ARGS` on a real terminal (a pty), as a rep at a desk runs
-    it: `answer` is typed once the question is asked."""
-    import pty
-
-    master, slave = pty.openpty()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "roleplay", "--workspace", str(ws), *args],
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
+    """`roleplay --workspace WS ARGS` on a pty: `answer` is typed once the question is asked."""
+    code, out, asked = on_a_terminal(
+        ["--workspace", str(ws), *args], lambda out: b"or 'skip': " in out, answer
     )
-    os.close(slave)
-    out, asked = b"", False
-    deadline = time.monotonic() + 180  # generous: a busy CI machine
-    try:
-        while time.monotonic() < deadline:
-            if select.select([master], [], [], 0.5)[0]:
-                try:
-                    chunk = os.read(master, 4096)
-                except OSError:  # the child closed the terminal
-                    break
-                out += chunk
-                if not asked and b"or 'skip': " in out:
-                    os.write(master, answer + b"\n")
-                    asked = True
-            elif proc.poll() is not None:
-                break
-    finally:
-        os.close(master)
-        proc.wait(timeout=60)
-    return proc.returncode, out.decode("utf-8", "replace").replace("\r\n", "\n")
+    assert asked, out
+    return code, out
 
 
 def test_without_a_terminal_nothing_is_committed_and_the_commands_are_said(
