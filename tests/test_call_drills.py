@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.cli_helpers import on_a_terminal
 from tests.drill_calls import CALL, as_kari, invoke, score_call
 
 
@@ -183,49 +184,20 @@ def test_on_a_terminal_the_offer_is_a_question_and_yes_makes_the_drills(
     mini_workspace: Path, tmp_path: Path
 ) -> None:
     """A real terminal (a pty), as a rep at a desk has: the offer asks, and 'y' makes them."""
-    import os
-    import pty
-    import select
-    import subprocess
-    import sys
-    import time
-
     call = tmp_path / "call.txt"
     call.write_text(CALL)
-    master, slave = pty.openpty()
-    proc = subprocess.Popen(
+    code, text, asked = on_a_terminal(
         [
-            *(sys.executable, "-m", "roleplay", "--workspace", str(mini_workspace), "score"),
+            *("--workspace", str(mini_workspace), "score"),
             *("--transcript", str(call), "--rubric", "mini", "--rep", "Kari"),
             *("--judge", "offline", "--save"),
         ],
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
-        env={**os.environ, "ROLEPLAY_REP": "Kari"},
+        lambda out: b"Make drills from them" in out and b"[Y/n]" in out,
+        b"y",
+        env={"ROLEPLAY_REP": "Kari"},
     )
-    os.close(slave)
-    out, asked = b"", False
-    deadline = time.monotonic() + 180  # generous: a busy CI machine
-    try:
-        while time.monotonic() < deadline:
-            if select.select([master], [], [], 0.5)[0]:
-                try:
-                    chunk = os.read(master, 4096)
-                except OSError:  # the child closed the terminal
-                    break
-                out += chunk
-                if not asked and b"Make drills from them" in out and b"[Y/n]" in out:
-                    os.write(master, b"y\n")
-                    asked = True
-            elif proc.poll() is not None:
-                break
-    finally:
-        os.close(master)
-        proc.wait(timeout=60)
-    text = out.decode("utf-8", "replace")
     assert asked, text
-    assert proc.returncode == 0, text
+    assert code == 0, text
     assert "Wrote " in text and "(validated)" in text
     made = list((mini_workspace / "scenarios").glob("from-call-*.yaml"))
     assert made and invoke(mini_workspace, "validate").exit_code == 0

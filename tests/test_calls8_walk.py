@@ -418,7 +418,7 @@ def test_drills_from_two_calls_on_one_skill_are_told_apart_by_title(
         "practice",
         "from-call-berg-renewal-" + drill["skill"],
         "--text",
-        input="/end\n\n",
+        input="Hello, how is business?\n/end\n\n",
     )
     assert played.exit_code == 0, played.output
     assert "You are calling Dana, a customer at the company on your recorded call." in (

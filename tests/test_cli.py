@@ -114,7 +114,11 @@ def test_practice_text_whole_call_then_scorecard(mini_workspace: Path) -> None:
 def test_practice_ends_when_the_rep_hangs_up_or_input_ends(mini_workspace: Path) -> None:
     result = invoke(mini_workspace, "practice", "mini", "--seed", "1", input="Hello there\n/end\n")
     assert "You ended the call." in result.output
-    assert invoke(mini_workspace, "practice", "mini", input="").exit_code == 0
+    # Input that ends before the rep's first line: nothing said, nothing scored or saved
+    # (tests/test_flows13_nothing_said.py); the first call above stays.
+    empty = invoke(mini_workspace, "practice", "mini", input="")
+    assert empty.exit_code == 1 and "Nothing was saved." in " ".join(empty.output.split())
+    assert len(list((mini_workspace / "recordings").glob("*/session.json"))) == 1
 
 
 def test_practice_json_prints_only_the_scorecard(mini_workspace: Path) -> None:
@@ -157,7 +161,9 @@ def test_show_unknown_session_says_what_to_do(mini_workspace: Path) -> None:
 
 
 def test_rep_name_comes_from_the_option(mini_workspace: Path) -> None:
-    invoke(mini_workspace, "practice", "mini", "--rep", "Kari", input="/end\n")
+    invoke(
+        mini_workspace, "practice", "mini", "--rep", "Kari", input="Hello, how is business?\n/end\n"
+    )
     [row] = json.loads(invoke(mini_workspace, "sessions", "--json").output)
     assert row["rep"] == "Kari"
 

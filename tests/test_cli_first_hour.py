@@ -29,6 +29,10 @@ def rep_and_zone(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ROLEPLAY_TIMEZONE", "UTC")
 
 
+# One line of the rep's: a call with nothing said is neither scored nor saved.
+HELLO = "Hello, how is business?\n/end\n"
+
+
 def test_the_readme_commitment_goes_to_the_skill_its_words_are_about(workspace: Path) -> None:
     done = invoke(workspace, "practice", "price-objection", "--seed", "1", input=PRICE_CALL)
     assert done.exit_code == 0, done.output
@@ -60,9 +64,9 @@ def test_piped_lines_are_echoed_after_the_prompt(workspace: Path) -> None:
 
 
 def test_show_uses_the_live_calls_names(workspace: Path) -> None:
-    invoke(workspace, "practice", "discovery-spin", "--seed", "1", input="/end\n")
+    invoke(workspace, "practice", "discovery-spin", "--seed", "1", input=HELLO)
     shown = invoke(workspace, "show", "last").output
-    practised = invoke(workspace, "practice", "discovery-spin", "--seed", "1", input="/end\n")
+    practised = invoke(workspace, "practice", "discovery-spin", "--seed", "1", input=HELLO)
     assert "Marcus (turn 0):" in shown and "Customer (turn" not in shown
     header = re.search(r"^Scorecard · .*$", practised.output, re.M)
     assert header and header.group(0) in shown  # the same title in both
@@ -99,7 +103,7 @@ def test_help_shows_whole_summaries() -> None:
 
 def test_session_list_keeps_columns_aligned_for_long_ids(workspace: Path) -> None:
     for seed in ("1", "2"):
-        invoke(workspace, "practice", "price-objection", "--seed", seed, input="/end\n")
+        invoke(workspace, "practice", "price-objection", "--seed", seed, input=HELLO)
     folders = sorted(p.parent for p in (workspace / "recordings").glob("*/session.json"))
     longer = folders[0].with_name(folders[0].name + "-with-a-much-longer-name-than-usual")
     folders[0].rename(longer)

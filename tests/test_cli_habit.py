@@ -68,7 +68,7 @@ def test_practice_json_includes_the_commitment_suggestion(mini_workspace: Path) 
     suggestion = card["commitment_suggestion"]
     assert suggestion["text"] == "Ask two open questions before you pitch."
     assert suggestion["skill"] == "discovery-questions" and suggestion["level"] == 1
-    assert suggestion["accept_with"].startswith("roleplay commit --session ")
+    assert suggestion["accept_with"].startswith("roleplay commit --suggested --session ")
     assert card["rubric"] == "mini"  # still the scorecard at the top level
 
 

@@ -111,7 +111,7 @@ def test_a_database_password_in_the_query_never_reaches_the_terminal(
         result = cli(rec.ws, *args)
         one_clear_line(result, "rep@127.0.0.1:1/rp")
         assert "DBSECRET" not in result.output
-    banner = cli(rec.ws, "practice", "discovery-spin", input="/end\n")
+    banner = cli(rec.ws, "practice", "discovery-spin", input="Hello, how is business?\n/end\n")
     assert banner.exit_code == 0, banner.output
     assert "DBSECRET" not in banner.output
     log = (data_dir() / "logs" / "roleplay.log").read_text()

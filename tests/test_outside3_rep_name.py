@@ -37,7 +37,7 @@ def test_practice_refuses_a_name_that_shows_as_another(mini_workspace: Path) -> 
         input="/end\n",
     )
     assert result.exit_code == 2, result.output
-    assert "invisible character (U+202E)" in result.output
+    assert "invisible character (U+202E RIGHT-TO-LEFT OVERRIDE)" in result.output
     assert not list((mini_workspace / "recordings").glob("*/session.json"))
 
 

@@ -109,7 +109,7 @@ def test_scenarios_lists_drill_ids(workspace: Path) -> None:
     started = runner.invoke(
         app,
         ["--workspace", str(workspace), "practice", "price-objection", "--drill", "too-high"],
-        input="/end\nskip\n",
+        input="Hello, how is business?\n/end\nskip\n",
     )
     assert started.exit_code == 0, started.output
 

@@ -20,6 +20,9 @@ from tests.test_life11_scored_unfinished import _unfinished
 
 SID = "20261202-081445-renewal-call-with-a-long-name-bc00f2c4"
 
+# One line of the rep's: a call with nothing said is neither scored nor saved.
+HELLO = "Hello, how is business?\n/end\n"
+
 
 def test_show_says_a_cut_short_call_did_not_finish_and_how_it_ended(
     mini_workspace: Path,
@@ -43,7 +46,7 @@ def _lines_with(text: str, needle: str) -> list[str]:
 
 
 def test_practice_ends_with_the_show_command_whole_on_a_short_line(workspace: Path) -> None:
-    result = invoke(workspace, "practice", "price-objection", "--seed", "1", input="/end\n")
+    result = invoke(workspace, "practice", "price-objection", "--seed", "1", input=HELLO)
     assert result.exit_code == 0, result.output
     [sid] = [p.parent.name for p in (workspace / "recordings").glob("*/session.json")]
     [hint] = _lines_with(result.output, "roleplay show")
@@ -91,7 +94,7 @@ def test_a_command_longer_than_the_line_breaks_before_an_option_not_in_the_id() 
 
 
 def test_the_session_list_fits_80_columns(workspace: Path) -> None:
-    invoke(workspace, "practice", "price-objection", "--seed", "1", input="/end\n")
+    invoke(workspace, "practice", "price-objection", "--seed", "1", input=HELLO)
     listed = invoke(workspace, "sessions").stdout
     table = listed[listed.index("SESSION") :]
     assert all(len(line) <= 80 for line in table.splitlines()), table

@@ -78,7 +78,11 @@ def test_broken_toml_is_reported_by_the_cli_without_a_traceback(
 
 
 def test_session_files_are_private_to_the_owner(mini_workspace: Path) -> None:
-    runner.invoke(app, ["--workspace", str(mini_workspace), "practice", "mini"], input="/end\n")
+    runner.invoke(
+        app,
+        ["--workspace", str(mini_workspace), "practice", "mini"],
+        input="Hello, how is business?\n/end\n",
+    )
     [folder] = list((mini_workspace / "recordings").glob("[!.]*"))
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     for f in folder.iterdir():
@@ -87,7 +91,9 @@ def test_session_files_are_private_to_the_owner(mini_workspace: Path) -> None:
 
 
 def test_bare_roleplay_offers_the_scenarios_and_starts_one(mini_workspace: Path) -> None:
-    result = runner.invoke(app, ["--workspace", str(mini_workspace)], input="1\n/end\n")
+    result = runner.invoke(
+        app, ["--workspace", str(mini_workspace)], input="1\nHello, how is business?\n/end\n"
+    )
     assert result.exit_code == 0, result.output
     assert "1. Mini scenario" in result.output and "Dana:" in result.output
     assert "Scorecard" in result.output

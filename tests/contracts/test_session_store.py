@@ -111,3 +111,12 @@ def test_nothing_is_listed_before_the_first_session(store: SessionStore) -> None
     assert list(store.records()) == []
     with pytest.raises(SessionNotFound, match="no sessions yet"):
         store.load("last")
+
+
+def test_a_discarded_session_is_gone_and_the_others_stay(store: SessionStore) -> None:
+    kept, dropped = _save(store, 1), _save(store, 2)
+    store.discard(dropped.session_id)
+    assert [r.id for r in store.records()] == [kept.session_id]
+    with pytest.raises(SessionNotFound):
+        store.load(dropped.session_id)
+    assert store.load(kept.session_id) == kept.transcript

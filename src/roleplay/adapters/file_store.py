@@ -192,6 +192,13 @@ class FileSessionStore:
             self.writable(session_id) / SCORECARD_FILE, scorecard.model_dump_json(indent=2)
         )
 
+    def discard(self, session_id: str) -> None:
+        import shutil
+
+        folder = self.writable(session_id)  # never through a link out of recordings/
+        if folder.is_dir():
+            shutil.rmtree(folder)  # links inside are removed, never followed
+
     # --- reading -------------------------------------------------------------------------
 
     def folder(self, session_id: str) -> Path:

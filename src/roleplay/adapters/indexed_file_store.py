@@ -236,6 +236,12 @@ class IndexedFileStore(FileSessionStore):
         super().update(record)
         self._written(record.id)
 
+    def discard(self, session_id: str) -> None:
+        # The index forgets it at the next catch-up, as a folder deleted by hand: the
+        # recordings folder's own stamp changed, so no check finds the index in step.
+        self._changed()
+        super().discard(session_id)
+
     def save_scorecard(self, session_id: str, scorecard: Scorecard) -> None:
         self._changed()
         self._pending(session_id)

@@ -66,6 +66,10 @@ class MemorySessionStore:
         with self.guard:
             self._existing(session_id).scorecard = scorecard.model_dump_json()
 
+    def discard(self, session_id: str) -> None:
+        with self.guard:
+            self.folders.pop(session_id, None)
+
     # --- reading -------------------------------------------------------------------------
 
     def resolve(self, ref: str) -> str:

@@ -6,6 +6,7 @@ in the brief, and the commitment offered after the scorecard.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -20,6 +21,7 @@ from roleplay.errors import RoleplayError
 if TYPE_CHECKING:
     from roleplay.composition import Services
     from roleplay.domain.assignments import Progress
+    from roleplay.domain.commitment import Commitment
     from roleplay.services.end_of_call import CallResult
     from roleplay.services.engine import Conversation
 
@@ -112,13 +114,18 @@ def progress(
 @app.command()
 def commit(
     text: Annotated[
-        str | None, typer.Argument(help="Your own words; default: the suggestion.")
+        str | None,
+        typer.Argument(help="Your own words (none: the suggestion is shown and asked about)."),
     ] = None,
     session: Annotated[str, typer.Option(help="Session id, prefix or 'last'.")] = "last",
     skill: Annotated[
         str | None,
         typer.Option(help="The skill it is about (default: the one your words are about)."),
     ] = None,
+    suggested: Annotated[
+        bool,
+        typer.Option("--suggested", help="Commit to the session's suggestion as it is."),
+    ] = False,
     rep: RepOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -126,10 +133,24 @@ def commit(
     from roleplay.services.habit import NothingToCommit
     from roleplay.services.ports import SessionNotFound
 
+    if suggested and text is not None:
+        raise fail("--suggested commits to the suggestion, your words replace it: give one")
     services = build_services()
     try:
         session_id = services.store.resolve(session)
-        made = services.habit(rep).commit(session_id, text, skill)
+        habit = services.habit(rep)
+        if text is None and not suggested:
+            # Nothing given: recording the suggestion silently was a commitment the rep
+            # never saw. A terminal is asked (as `practice` asks); a script is told how.
+            found = habit.suggestion(session_id)
+            if found is None:
+                habit.commit(session_id)  # raises NothingToCommit, saying why
+            assert found is not None
+            if as_json or not sys.stdin.isatty():
+                raise fail(_commit_how(found.text, session_id))
+            ask_commitment(services, session_id, found, _ask, habit.rep)
+            return
+        made = habit.commit(session_id, text, skill)
     except (SessionNotFound, NothingToCommit) as exc:
         raise fail(str(exc.args[0])) from None
     if as_json:
@@ -151,6 +172,19 @@ def commit(
     )
 
 
+def _commit_how(suggestion: str, session_id: str) -> str:
+    """What `commit` with nothing to commit to says when it cannot ask."""
+    return (
+        f'nothing committed: say what to commit to, e.g. roleplay commit "YOUR WORDS" '
+        f"--session {session_id}; the suggestion was \u201c{suggestion}\u201d, and "
+        f"roleplay commit --suggested --session {session_id} commits to it as it is"
+    )
+
+
+def _ask(prompt: str) -> str:
+    return input(prompt)
+
+
 # --- the habit's part of `roleplay practice` ------------------------------------------------
 
 
@@ -158,8 +192,8 @@ def brief_reminders(services: Services, call: Conversation, rep: str | None) -> 
     """Open commitments about the skills this call trains, as lines for the brief."""
     record = call.record
     skills = list(record.drill.skills) if record.drill else list(call.run.scenario.skills)
-    found = services.habit(rep).open_commitments(skills)
-    return [wrap(view.reminder(o.commitment.skill, o.commitment.text)) for o in found]
+    found = services.habit(rep).reminders(skills, call.run.scenario.id)
+    return [wrap(view.reminder(*r)) for r in found]
 
 
 def result_json(result: CallResult) -> dict[str, Any]:
@@ -170,7 +204,7 @@ def result_json(result: CallResult) -> dict[str, Any]:
         if found is None
         else {
             **view.commitment_json(found, result.session_id),
-            "accept_with": f"roleplay commit --session {result.session_id}",
+            "accept_with": f"roleplay commit --suggested --session {result.session_id}",
         }
     )
     return {
@@ -187,6 +221,17 @@ def offer_commitment(services: Services, result: CallResult, read: Callable[[str
     found = result.suggestion
     if found is None:
         return
+    ask_commitment(services, result.session_id, found, read, result.transcript.record.rep)
+
+
+def ask_commitment(
+    services: Services,
+    session_id: str,
+    found: Commitment,
+    read: Callable[[str], str],
+    rep: str,
+) -> None:
+    """Show the suggestion `found` and ask: Enter commits to it, words replace it, 'skip'."""
     typer.echo(
         "\n"
         + wrap(
@@ -210,7 +255,7 @@ def offer_commitment(services: Services, result: CallResult, read: Callable[[str
             )
         )
         return
-    made = services.habit(result.transcript.record.rep).commit(result.session_id, answer or None)
+    made = services.habit(rep).commit(session_id, answer or None)
     typer.echo(
         wrap(
             f"Committed: {made.text} The next session that trains "

@@ -16,6 +16,7 @@ from roleplay.services.catalog import UnknownScenario
 
 if TYPE_CHECKING:
     from roleplay.composition import Services
+    from roleplay.services.end_of_call import NothingSaid
 
 
 @app.command()
@@ -127,7 +128,12 @@ def practise(
             fallback=fallback,
             commitments=commitments,
         )
-    result = services.end_of_call().finish(call)  # scored, scheduled: only rendered here
+    ending = services.end_of_call()
+    unsaid = ending.nothing_said(call)
+    if unsaid is not None:  # not practice: no scorecard, the schedule and streak untouched
+        typer.echo("\n" + render.wrap(_nothing_said(services, unsaid)), err=as_json)
+        raise typer.Exit(1)
+    result = ending.finish(call)  # scored, scheduled: only rendered here
     if as_json:
         emit_json(habit.result_json(result))
         return
@@ -143,3 +149,14 @@ def practise(
     if note is not None:
         typer.echo(f"({note})")
     habit.offer_commitment(services, result, read)
+
+
+def _nothing_said(services: Services, unsaid: NothingSaid) -> str:
+    # A spoken call may have held words the transcriber did not make out: said as heard.
+    said = "No words of yours were heard" if unsaid.kept else "You said nothing"
+    said += " in this call, so there is nothing to score: it does not count as practice "
+    said += "(your streak, today's goal and queue are as they were)."
+    if unsaid.kept:
+        folder = services.store.folder(unsaid.session_id)
+        return f"{said} Its recording is kept in {folder}."
+    return f"{said} Nothing was saved."

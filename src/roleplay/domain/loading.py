@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 from roleplay.domain.partial import relevant, stand_in_free, valid_part
 from roleplay.domain.positions import Path, Positions
 from roleplay.domain.problems import Finding, InvalidFile, Problem, format_path
+from roleplay.domain.rep_name import JOINERS, ZERO_WIDTH, hidden_in_name
 from roleplay.domain.rubric import Rubric, check_rubric
 from roleplay.domain.scenario import SLUG_PATTERN, Scenario, check_scenario
 from roleplay.domain.signals import ONE_LINE_PATTERN
@@ -621,12 +622,28 @@ def load_model(
     return obj, pos
 
 
+# The fields that name a person: an invisible character in one lets the name pass for
+# another (domain/rep_name.py, as for a rep's name), bidi control or not.
+NAME_FIELDS = {("persona", "name")}
+_REORDERS = (
+    "an invisible character that reorders the text around it: editors, reviews and terminals "
+    "would show other text than what is written"
+)
+_HIDES = (
+    "an invisible character that lets the name pass for another: lists, reviews and "
+    "terminals show a name that is not the one written"
+)
+
+
 def _bidi_problems(text: str, data: Any, pos: Positions, file: str) -> list[Problem]:
     """Each key or text value that holds a bidirectional control (U+202E...): invisible,
     and it reorders how the text around it is shown, so a persona's name or a title read in
-    an editor, a review or a terminal is not what the rep is shown. Named at the character
-    itself when it is written as it is (else where the value starts: an escape, "\\u202e")."""
-    if not bidi_controls(text) and "\\u" not in text and "\\U" not in text:
+    an editor, a review or a terminal is not what the rep is shown; and a persona's name
+    that holds a zero-width character (U+200B...), which lets it pass for another name.
+    Named at the character itself when it is written as it is (else where the value starts:
+    an escape, "\\u202e")."""
+    written = bidi_controls(text) or any(c in text for c in ZERO_WIDTH + JOINERS)
+    if not written and "\\u" not in text and "\\U" not in text:
         return []  # nothing written, nor escaped: no walk of the values
     starts = [0] + [m.end() for m in re.finditer("\r\n|[\r\n]", text)]
     marks = sorted({*pos.keys.values(), *pos.values.values()})
@@ -636,7 +653,9 @@ def _bidi_problems(text: str, data: Any, pos: Positions, file: str) -> list[Prob
         return starts[min(max(line, 1), len(starts)) - 1] + col - 1
 
     def check(value: str, path: Path, at: tuple[int, int], what: str) -> None:
-        where = bidi_controls(value)
+        where, harm = bidi_controls(value), _REORDERS
+        if not where and what == "text" and path in NAME_FIELDS:
+            where, harm = hidden_in_name(value), _HIDES
         if not where:
             return
         char = value[where[0]]
@@ -653,11 +672,9 @@ def _bidi_problems(text: str, data: Any, pos: Positions, file: str) -> list[Prob
                 file,
                 *at,
                 format_path(path),
-                f"the {what} holds {character_name(char)}{more}, an invisible character that "
-                "reorders the text around it: editors, reviews and terminals would show other "
-                "text than what is written",
-                f"delete it: editors show nothing there, search for \\u{ord(char):04x}; "
-                "right-to-left text needs no such character",
+                f"the {what} holds {character_name(char)}{more}, {harm}",
+                f"delete it: editors show nothing there, search for \\u{ord(char):04x}"
+                + ("; right-to-left text needs no such character" if harm is _REORDERS else ""),
             )
         )
 

@@ -10,13 +10,33 @@ from __future__ import annotations
 
 import unicodedata
 
+from roleplay.domain.text import BIDI_CONTROLS, character_name
+
 LONGEST = 80
 EXAMPLE = "e.g. 'Ann Smith' or 'ann.smith'"
-# Invisible characters that let one name pass for another on every list and report: the
-# bidirectional overrides, embeddings and isolates ('\u202eKari' shows as 'Kari', and
-# terminals are shown it without them) and the zero-width space, word joiner and BOM. The
-# joiners U+200C/U+200D stay: Persian and Indic names and emoji sequences need them.
-_INVISIBLE = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200b\u2060\ufeff")
+# Invisible characters that let one name pass for another on every list and report: every
+# bidirectional control (domain/text.py: the overrides, embeddings, isolates and marks;
+# '\u202eKari' shows as 'Kari', and terminals are shown it without them), the zero-width
+# space, word joiner and BOM.
+ZERO_WIDTH = "\u200b\u2060\ufeff"
+# The joiners: Persian and Indic names and emoji sequences need them between their own
+# characters ('مریم\u200cسادات', '👩\u200d💻'); next to a Latin letter, a digit or a space,
+# or at either end, they only hide ('Kari\u200d' is not 'Kari').
+JOINERS = "\u200c\u200d"
+
+
+def hidden_in_name(name: str) -> list[int]:
+    """Where `name` (a rep's or a persona's) holds an invisible character that would let it
+    pass for another name (indexes). Shared by the rep's name and `validate`."""
+    found = []
+    for at, char in enumerate(name):
+        if char in BIDI_CONTROLS or char in ZERO_WIDTH:
+            found.append(at)
+        elif char in JOINERS:
+            around = name[at - 1 : at] if at else "", name[at + 1 : at + 2]
+            if any(not c or c.isascii() for c in around):
+                found.append(at)
+    return found
 
 
 def rep_name_problem(name: str) -> str | None:
@@ -35,11 +55,12 @@ def rep_name_problem(name: str) -> str | None:
             f"the name {name!r} holds a byte that is not UTF-8 text (is the terminal set to "
             f"another encoding?); {EXAMPLE}"
         )
-    hidden = next((char for char in name if char in _INVISIBLE), None)
-    if hidden is not None:
+    hidden = hidden_in_name(name)
+    if hidden:
         return (
-            f"the name {name!r} holds an invisible character (U+{ord(hidden):04X}) that would "
-            f"let it pass for another name; {EXAMPLE}"
+            f"the name {name!r} holds an invisible character "
+            f"({character_name(name[hidden[0]])}) that would let it pass for another name; "
+            f"{EXAMPLE}"
         )
     if not name.strip():
         return f"the name {name!r} is empty or only spaces; give a name, {EXAMPLE}"

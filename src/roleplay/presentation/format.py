@@ -43,9 +43,15 @@ def skill_name(skill: str) -> str:
     return out
 
 
-def reminder(skill: str, text: str) -> str:
-    """An open commitment, as the next brief on its skill shows it (CLI and app)."""
-    return f"Your commitment from last time ({skill_name(skill)}): {text}"
+def reminder(skill: str, text: str, made_elsewhere: str | None = None) -> str:
+    """An open commitment, as the next brief on its skill shows it (CLI and app).
+    `made_elsewhere`: the title of the scenario it was made in, when not this call's."""
+    if made_elsewhere is None:
+        return f"Your commitment from last time ({skill_name(skill)}): {text}"
+    from roleplay.domain.text import one_line  # a trainer's title: no control character
+
+    where = one_line(made_elsewhere)
+    return f"Your commitment from your call on \u201c{where}\u201d ({skill_name(skill)}): {text}"
 
 
 STAYS_TODAY = "today (below the pass level):"

@@ -52,6 +52,18 @@ class CallResult:
         return self.transcript.record.id
 
 
+@dataclass(frozen=True)
+class NothingSaid:
+    """A call that ended before the rep said anything: not practice, so never scored (a
+    scorecard of level 1 everywhere counted as a session practised: an assignment without a
+    pass score was done by it, team views counted it)."""
+
+    session_id: str
+    # A spoken call's folder is kept: its audio may hold words the transcriber did not hear.
+    # A typed call holds nothing of the rep's (the customer's opening line): it is removed.
+    kept: bool
+
+
 class EndOfCall:
     def __init__(
         self,
@@ -75,6 +87,18 @@ class EndOfCall:
         Raises RubricMissing, JudgeUnavailable (the call itself is saved either way)."""
         call.end()
         return self._scored(call.record.id, judge=None, rebuild=False)
+
+    def nothing_said(self, call: Conversation) -> NothingSaid | None:
+        """End the call (if still open); when the rep said nothing in it, say so instead of
+        scoring it (and remove a typed call's session). None: the rep spoke; `finish` it."""
+        call.end()
+        if any(t.speaker == "rep" for t in call.turns):
+            return None
+        record = call.record
+        if record.mode == "voice":
+            return NothingSaid(record.id, kept=True)
+        self._practice.store.discard(record.id)
+        return NothingSaid(record.id, kept=False)
 
     def rescore(self, session_ref: str, judge: Judge | None = None, samples: int = 1) -> CallResult:
         """Score a saved session again (`judge`: another than the practice judge) and

@@ -88,6 +88,17 @@ class OpenCommitment(NamedTuple):
     made_in: str  # session id
 
 
+class Reminder(NamedTuple):
+    """An open commitment as a call's brief shows it."""
+
+    skill: str
+    text: str
+    # The title of the scenario it was made in, when that is not the call's own: a
+    # commitment is about a skill, so it follows the rep into every scenario that trains it,
+    # and its words may speak of the other call ("ask how often line three stops").
+    made_elsewhere: str | None = None
+
+
 class NothingToCommit(RoleplayError, ValueError):
     """The session has no scored criterion to suggest a commitment from."""
 
@@ -391,6 +402,18 @@ class Habit:
         wanted = set(skills) if skills is not None else None
         found = _open(state or self.state())
         return [o for o in found if wanted is None or o.commitment.skill in wanted]
+
+    def reminders(self, skills: Iterable[str], scenario: str) -> list[Reminder]:
+        """The open commitments about `skills` for the brief of a call on `scenario`, each
+        with where it was made when that was another scenario."""
+        state = self.state()
+        where = {e.id: (e.scenario, e.scenario_title) for e in state.sessions}
+        found = []
+        for o in self.open_commitments(skills, state):
+            made_on, title = where.get(o.made_in, (scenario, None))
+            other = None if made_on == scenario else (title or made_on)
+            found.append(Reminder(o.commitment.skill, o.commitment.text, other))
+        return found
 
     def suggestion(
         self,

@@ -498,11 +498,11 @@ class RoleplayApp(ReportsFailures, App[None]):
         record = call.record
         skills = list(record.drill.skills) if record.drill else list(call.run.scenario.skills)
         try:
-            found = self.services.habit(record.rep).open_commitments(skills)
+            found = self.services.habit(record.rep).reminders(skills, call.run.scenario.id)
         except Exception as exc:  # noqa: BLE001 - the call matters more than the reminder
             self.notify(f"Commitments not shown: {exc}", severity="warning")
             return []
-        return [reminder(o.commitment.skill, o.commitment.text) for o in found]
+        return [reminder(*r) for r in found]
 
     def _voice_call(self, call: Conversation, screen: PracticeScreen) -> VoiceCall:
         from roleplay.composition import audio_timeline, speech_to_text, voice_call

@@ -63,6 +63,12 @@ class SessionStore(Protocol):
 
     def save_scorecard(self, session_id: str, scorecard: Scorecard) -> None: ...
 
+    def discard(self, session_id: str) -> None:
+        """Remove a session and all of its files: only for a call that holds nothing of the
+        rep's (a typed call ended before their first line). Raises BrokenRecording for a
+        folder that is a link out of the recordings folder; nothing there is touched."""
+        ...
+
     def load(self, session_id: str) -> Transcript:
         """Raises SessionNotFound (with close matches in the message) for unknown ids."""
         ...
