@@ -1,6 +1,6 @@
 """The workspace's change log (`recordings/.index/changes`), written and read by several homes
 at once, in real processes. Before, it only grew: a line per write, for good, in a team
-workspace used daily; now a writer compacts it past a size (one line per session and home), and
+workspace used daily; now a writer compacts it past a size (one line per session), and
 every home still reads every change another home made, exactly once past what it had read."""
 
 from __future__ import annotations
@@ -128,6 +128,24 @@ def test_a_home_two_compactions_behind_still_reads_every_change(tmp_path: Path) 
     ids, _ = change_log.read(meta, seen, not_from="a")
     assert {f"later{n}" for n in range(7)} <= ids
     assert not {i for i in ids if i.startswith("mine")}
+
+
+def test_a_session_several_homes_wrote_is_read_by_each_after_a_compaction(
+    tmp_path: Path,
+) -> None:
+    """Compacted to one line, a session two homes wrote is still another's change to each of
+    them (a home's own writes are not news to it: before the compaction they are skipped)."""
+    meta = tmp_path
+    _log(meta, "s1 a", "s1 b", "s2 a")
+    _, seen_a = change_log.read(meta, None, not_from="a")
+    _, seen_b = change_log.read(meta, None, not_from="b")
+    _log(meta, "s2 a", "s1 b")  # after both read: s2 is a's news to b, s1 b's news to a
+    assert change_log.read(meta, seen_a, not_from="a")[0] == {"s1"}
+    assert change_log.read(meta, seen_b, not_from="b")[0] == {"s2"}
+    _log(meta, "s3 c", compact_at=20)  # compacted: s1 and s2 are one line each
+    assert (meta / change_log.LOG).read_bytes().count(b"s1 ") == 1
+    assert "s1" in change_log.read(meta, seen_a, not_from="a")[0]
+    assert "s2" in change_log.read(meta, seen_b, not_from="b")[0]
 
 
 WRITER = """

@@ -16,17 +16,19 @@ its own writes cost its next command nothing.
 
 The log would only grow (a line per write, for good, re-read in full by every new reader), so
 a writer that finds it past `COMPACT_AT` and twice its size after the last compaction rewrites
-it (`compact`): one line per session and home, the last of them, in the order they were last
-written, each noting where it stood in the log it replaces, under a header naming the new
-log's generation and the one it replaces. The file then holds a line per session and home that
-wrote it, not a line per write. A reader's note names the generation it read
-(`Seen`: a headerless log's is its inode) and the offset: in the generation replaced, the
-lines it had not read are exactly those noted at or past that offset, so it reads on from
-there without losing a line or re-reading the rest; a reader older than that reads the whole
-log, which still names every session and home, so no change is lost either. Appenders share a
-lock on the file (`flock`); the compactor holds it alone while it reads the log and renames
-the new one over it (atomic.write_atomic), so a line is appended to the old file before it is
-read or to the new file after; a compactor killed half-way leaves the old log as it was.
+it (`compact`): one line per session, where it was last written, in that order, naming its
+writer, or `*` when several homes wrote it (every home reads that as another's: at worst a
+home reads its own change again, never misses another's), each noting where it stood in the
+log it replaces, under a header naming the new log's generation and the one it replaces. The
+file then holds a line per session (~35 bytes, beside a folder of many KB), not a line per
+write. A reader's note names the generation it read (`Seen`: a headerless log's is its inode)
+and the offset: in the generation replaced, the lines it had not read are exactly those noted
+at or past that offset, so it reads on from there without losing a line or re-reading the
+rest; a reader older than that reads the whole log, which still names every session, so no
+change is lost either. Appenders share a lock on the file (`flock`); the compactor holds it
+alone while it reads the log and renames the new one over it (atomic.write_atomic), so a line
+is appended to the old file before it is read or to the new file after; a compactor killed
+half-way leaves the old log as it was.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ COMPACT_AT = 256 * 1024
 # A compacted log's first line: "#changes <generation> <the one replaced> <its lines' size>".
 HEADER = b"#changes "
 _HEAD_MAX = 96
+SEVERAL = "*"  # the writer of a compacted line when several homes wrote the session
 
 log = logging.getLogger(__name__)
 
@@ -128,7 +131,7 @@ def append(
 
 
 def compact(meta: Path, compact_at: int | None = None) -> bool:
-    """Rewrite the log as one line per session and home (the last), when it is due; whether
+    """Rewrite the log as one line per session (the last), when it is due; whether
     it was. Raises OSError (the old log is then left as it was)."""
     limit = COMPACT_AT if compact_at is None else compact_at
     path = meta / LOG
@@ -145,11 +148,11 @@ def compact(meta: Path, compact_at: int | None = None) -> bool:
         if not _due(info.st_size, head, limit):
             return False
         data = _read_from(fd, 0)
-        last: dict[tuple[str, str], int] = {}
+        last: dict[str, tuple[str, int]] = {}
         for at, session, writer, _ in _lines(data[: data.rfind(b"\n") + 1]):
-            last.pop((session, writer), None)  # re-inserted: the dict keeps the write order
-            last[(session, writer)] = at
-        body = "".join(f"{s} {w} {at}\n" for (s, w), at in last.items()).encode("utf-8")
+            before = last.pop(session, None)  # re-inserted: the dict keeps the write order
+            last[session] = (SEVERAL if before and before[0] != writer else writer, at)
+        body = "".join(f"{s} {w} {at}\n" for s, (w, at) in last.items()).encode("utf-8")
         new = int.from_bytes(os.urandom(7), "big") | (1 << 60)  # never an inode number
         head_line = b"%s%d %d %d\n" % (HEADER, new, generation, len(body))
         _remove_leftovers(meta)
