@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from roleplay.domain.history import SessionFilter
-from roleplay.services import index as indexing
+from roleplay.services.index import catch_up as indexing
 from tests.helpers import services
 from tests.index_data import make_session
 

@@ -14,8 +14,8 @@ without a copy of its own (cut by an earlier version, or lost) gets one then.
 
 And `<rep>-<hash>.json.note`: what `today` noted about that copy (the name of the list of
 sessions it was checked against, and the real calls in it), so that while the index names the
-same list (services/index.py `steady`) the next `today` reads neither the list nor checks again.
-It names the copy by its head, so a save makes it unused.
+same list (services/index/in_step.py `steady`) the next `today` reads neither the list nor
+checks again. It names the copy by its head, so a save makes it unused.
 """
 
 from __future__ import annotations

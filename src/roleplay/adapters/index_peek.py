@@ -173,7 +173,7 @@ class LocalIndex:
     def carry(self, origin: str, found: dict[str, Any], before: list[list[int] | None]) -> bool:
         """Keep `found` for the folder `origin` after this process wrote the index, which was
         in step with it before (`before`: the stamps kept then), and changed nothing the
-        check rests on (it wrote sessions the index held: services/index.py says when). Not
+        check rests on (it wrote sessions the index held: services/index/in_step.py says when). Not
         waited for to be still: that wait guards against a change in the same tick of the
         file system's clock, and what could change it so (another writer of these folders)
         changes the folder list or leaves a pending mark, which the marks see. Refused when

@@ -5,7 +5,7 @@ SQLite's index is a file: it is moved aside and built again from the recordings 
 does that with the path). A team's PostgreSQL index has no file to move, and other people's
 sessions live in it, so nothing is deleted: the message names what is wrong and the command
 that writes the row again (`roleplay reindex`, from the recordings that hold the session).
-Meanwhile the reading commands read the folders (services/index.py).
+Meanwhile the reading commands read the folders (services/index/).
 """
 
 from __future__ import annotations

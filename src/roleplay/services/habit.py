@@ -142,7 +142,7 @@ class Habit:
         # the real calls in it, so the next process need not read the list (8,000 lines).
         self._steady = steady
         # Tells (old name, new name) once a write of this process renamed that list without
-        # changing it otherwise (services/index.py `when_renamed`).
+        # changing it otherwise (services/index/in_step.py `when_renamed`).
         self._renamed = renamed
 
     # --- state --------------------------------------------------------------------------
