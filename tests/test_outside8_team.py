@@ -6,6 +6,8 @@
   team, the close name and who is on it, exit 2.
 - A password of only spaces (a script's `echo "   "`) made a login; now refused like an empty
   one, and no login is made.
+- `review list --team` and `report --team` with a team no session carries are said, with the
+  close names (on SQLite too).
 """
 
 from __future__ import annotations
@@ -14,9 +16,15 @@ import uuid
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from roleplay.cli import app
+from tests.app_helpers import make_workspace
+from tests.hostile import one_clear_line
 from tests.pg_server import PgServer
 from tests.test_team_roles import Person, _workspace
+
+runner = CliRunner()
 
 
 @pytest.fixture
@@ -71,3 +79,24 @@ def test_a_password_of_only_spaces_makes_no_login(owner: Person, tag: str) -> No
     # A real password afterwards makes the login as usual.
     made = owner.cli("team", "add", carl, "--role", "rep", input="carl pass phrase\n")
     assert made.exit_code == 0 and f"Added the login '{carl}' as rep" in made.output
+
+
+def test_a_misspelt_team_is_said_not_listed_as_nobody_practising(tmp_path: Path) -> None:
+    """`review list --team nrth` said "No sessions match. (`roleplay reindex` indexes the
+    recordings folder.)" and `report --team nrth` wrote an empty report, exit 0, as if the
+    team had not practised; `--rep` was already checked this way."""
+    ws = make_workspace(tmp_path)
+    typed = "How do you plan maintenance today?\n/end\nskip\n"
+    for rep in ("ana", "ben"):
+        env = {"ROLEPLAY_REP": rep, "ROLEPLAY_TEAM": "north"}
+        done = runner.invoke(
+            app, ["-w", str(ws), "practice", "discovery-spin", "--text"], input=typed, env=env
+        )
+        assert done.exit_code == 0, done.output
+    for command in (["review", "list"], ["report", "--format", "csv", "-o", "-"]):
+        wrong = runner.invoke(app, ["-w", str(ws), *command, "--team", "nrth"])
+        line = one_clear_line(wrong, "no team 'nrth' in the index", "did you mean 'north'?")
+        assert line == wrong.output.strip(), wrong.output  # nothing else: no empty list
+        right = runner.invoke(app, ["-w", str(ws), *command, "--team", "north"])
+        assert right.exit_code == 0, right.output
+        assert "ana" in right.output and "ben" in right.output
