@@ -130,8 +130,14 @@ def test_report_csv_html_json(workspace: Path, recorded: list[str]) -> None:
     html = invoke(workspace, "report", "--since", "2026-01-01").output
     assert html.startswith("<!DOCTYPE html>") and html.count("<svg") >= 4
     assert "Overall score by rep" in html and "ana: level by skill" in html
-    empty = invoke(workspace, "report", "--since", "2026-01-01", "--team", "nobody").output
-    assert "No scored sessions in this period for team nobody" in empty
+    # A team no session carries is said with the teams there are (outside8), as an unknown
+    # --rep is, rather than written as an empty report that reads as "nobody practised".
+    unknown = invoke(workspace, "report", "--since", "2026-01-01", "--team", "nobody")
+    assert unknown.exit_code == 2
+    assert "no team 'nobody' in the index" in unknown.output
+    assert "known: north, south." in unknown.output
+    later = invoke(workspace, "report", "--since", "2099-01-01", "--team", "north").output
+    assert "No scored sessions in this period for team north" in later
 
 
 def test_csv_cells_cannot_become_spreadsheet_formulas(workspace: Path) -> None:

@@ -147,6 +147,7 @@ def load_settings(path: Path | None = None) -> PlainSettings:
                 break
     if llm:
         data["llm"] = llm
+    _check_workspace(data.get("workspace"), path, from_env.get("workspace"))
     # Values that plainly fit (the usual case) are read without pydantic (plain_settings.py);
     # anything else is validated by the models, and a problem is worded below.
     made = read_plainly(data)
@@ -188,6 +189,31 @@ def load_settings(path: Path | None = None) -> PlainSettings:
                 where = f"{from_env[key]} (environment variable)" if key in from_env else f"{path}"
                 messages.append(f"{where}: {key}: {_worded(err, key)}")
         raise ConfigError("\n".join(messages)) from None
+
+
+def _check_workspace(value: object, path: Path, var: str | None) -> None:
+    """`workspace = ""` or a relative path in the config file named the folder roleplay was
+    started in, silently: a different workspace in every folder, so the sessions of one were
+    missing from the next one's lists ("no sessions yet"). ROLEPLAY_WORKSPACE and --workspace
+    may be relative (they are given where they are used); none may be blank."""
+    if not isinstance(value, str):
+        return  # a wrong type is worded with the other problems
+    where = f"{var} (environment variable)" if var else f"{path}"
+    if not value.strip():
+        raise ConfigError(
+            f"{where}: workspace: empty",
+            (f"unset {var}" if var else "remove the line")
+            + " to use your own workspace in the data folder, or give a folder's full path",
+        )
+    if var is None and not Path(value).expanduser().is_absolute():
+        from roleplay.domain.text import one_line
+
+        raise ConfigError(
+            f"{path}: workspace: '{one_line(value)[:200]}' is a relative path, which would name "
+            "another folder in every folder you start roleplay from",
+            "give its full path, e.g. workspace = "
+            f"'{one_line(str(Path(value).resolve()))[:300]}' for the one in this folder",
+        )
 
 
 def _worded(err: Any, key: str) -> str:

@@ -77,6 +77,11 @@ class SqlTeamData:
             )
         return sorted(names)
 
+    def known_teams(self) -> list[str]:
+        with self.db.read() as conn:
+            found = conn.execute(select(sessions.c.team).distinct())
+            return sorted(str(r[0]) for r in found if r[0])
+
     # --- assignments -------------------------------------------------------------------
 
     def assignments(self, rep: str | None = None, withdrawn: bool = False) -> list[Assignment]:

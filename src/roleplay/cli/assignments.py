@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from roleplay.cli.app import JsonOpt, app, build_services, emit_json, rep_option
+from roleplay.domain.text import one_line
 
 # One shape for an assignment in every command and in the app (`today` imports these here).
 from roleplay.presentation.assignments import assignment_json as assignment_json
@@ -56,7 +57,7 @@ def assign(
         return
     typer.echo(f"Assigned {item.target} to {item.who}, {item.cadence} (id {item.id}).")
     if item.note:
-        typer.echo(f"Note: {item.note}")
+        typer.echo(f"Note: {one_line(item.note)}")
 
 
 @assignments_app.command("list")

@@ -9,6 +9,7 @@ import typer
 
 from roleplay.cli.app import JsonOpt, app, build_services, emit_json
 from roleplay.config import ConfigError, config_file
+from roleplay.errors import disk_problem
 from roleplay.presentation import workspace as workspace_note
 from roleplay.services.doctor import (
     Check,
@@ -33,18 +34,21 @@ def doctor(as_json: JsonOpt = False) -> None:
     try:
         services = build_services()
     except ConfigError as exc:  # a finding, not the end: the sound system is checked anyway
-        from roleplay.composition import probe_audio
-
-        checks = [
+        checks = _before_services(
             Check("config", "problem", exc.message, exc.hint or None),
-            *check_audio(probe_audio()),
-            Check(
-                "other checks",
-                "info",
-                "the workspace, LLM, speech model and team index are checked once the config "
-                "file can be read",
-            ),
-        ]
+            until="the config file can be read",
+        )
+    except OSError as exc:
+        # A data folder that cannot be written (read-only, full) stopped the doctor itself
+        # with the `error:` line every command gives; it is the doctor's finding.
+        problem = disk_problem(exc)
+        if problem is None:
+            raise
+        checks = _before_services(
+            Check("config", "ok", f"{path}" if path.exists() else f"{path} (not created)"),
+            Check("data folder", "problem", problem[0], problem[1]),
+            until="roleplay can write its data folder",
+        )
     else:
         root = services.workspace.root
         usable = not (os.path.lexists(root) and not root.is_dir())
@@ -89,6 +93,22 @@ def doctor(as_json: JsonOpt = False) -> None:
             line = f"[{MARK[c.status]}] {c.name}: {c.detail}"
             typer.echo(line + (f" -> {c.fix}" if c.fix else ""))
     raise typer.Exit(1 if any(c.status == "problem" for c in checks) else 0)
+
+
+def _before_services(*found: Check, until: str) -> list[Check]:
+    """What the doctor can say when the services cannot be built: `found`, the sound system
+    (asked anyway), and what waits."""
+    from roleplay.composition import probe_audio
+
+    return [
+        *found,
+        *check_audio(probe_audio()),
+        Check(
+            "other checks",
+            "info",
+            f"the workspace, LLM, speech model and team index are checked once {until}",
+        ),
+    ]
 
 
 def _voice_checks(services: Services) -> list[Check]:

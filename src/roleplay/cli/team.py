@@ -162,6 +162,8 @@ def review_list(
     with _errors():
         if rep is not None:  # a misspelt name: said, with the close ones (not an empty list)
             services.assignments().check_rep(rep)
+        if team is not None:
+            services.assignments().check_team(team)
         where = SessionFilter(
             rep=rep,
             team=team,
@@ -346,6 +348,8 @@ def report(
     with _errors():
         if rep is not None:  # a misspelt name: said, with the close ones (not an empty report)
             services.assignments().check_rep(rep)
+        if team is not None:
+            services.assignments().check_team(team)
         start = _since(since, services)
         assert start is not None
         built = services.reports.build(

@@ -155,11 +155,16 @@ def schema(
 
 def _new(kind: str, name: str, force: bool) -> None:
 
-    from roleplay.domain.scenario import SLUG_PATTERN
+    from roleplay.domain.scenario import ID_MAX, SLUG_PATTERN
 
     ident = name.strip().lower().replace(" ", "-").replace("_", "-")
     if not re.match(SLUG_PATTERN, ident):
         raise fail(f"'{name}' cannot be an id: use lower-case letters, digits and '-'")
+    if len(ident) > ID_MAX:  # past ~250 letters this was a traceback (file name too long)
+        raise fail(
+            f"'{ident[:ID_MAX]}...' is {len(ident)} letters long: an id has at most {ID_MAX} "
+            "(it names the file and every session of it); choose a shorter name"
+        )
     services = build_services()
     folder = services.workspace.scenarios if kind == "scenario" else services.workspace.rubrics
     target = folder / f"{ident}.yaml"

@@ -4,6 +4,7 @@ calming the situation, owning the problem, agreeing the next step."""
 from __future__ import annotations
 
 from roleplay.domain import behaviour_words as w
+from roleplay.domain import text as txt
 from roleplay.domain.behaviour_base import Reading, checks, echoes, finish, is_, negatives, plays
 from roleplay.domain.conversation import (
     Among,
@@ -121,7 +122,11 @@ def next_steps(call: Call) -> Reading:
         line
         for line in late
         if (not line.is_question and when(line.text, call.lang) >= 1)
-        or (line.is_question and (when(line.text, call.lang) or is_(w.MEETING, call, line)))
+        or (
+            line.is_question
+            and not _about_now(line, call)
+            and (when(line.text, call.lang) or is_(w.MEETING, call, line))
+        )
     ]
     spec = max((when(line.text, call.lang) for line in plans), default=0)
     proposals = [line for line in plans if line.is_question]
@@ -167,6 +172,21 @@ def next_steps(call: Call) -> Reading:
     plans.sort(key=lambda line: -when(line.text, call.lang))
     penalty = ("drifting", "no timing")
     return finish(level, found, [*agreed[:1], *plans[:2]], bad, penalty)
+
+
+def _about_now(line: Line, call: Call) -> bool:
+    """An open question whose only time is "today" or "now" asks how things are done ("How do
+    you plan maintenance across the plants today?", "What are you using right now?"), not
+    when to take a step: two such discovery questions late in a call were read as "a day for
+    the next step", 3/5, and named the call's strength. "Could I send it today?" (closed),
+    "What time suits you today?" and "Can we meet now?" still propose one."""
+    if is_(w.MEETING, call, line) or is_(w.PROPOSING, call, line):
+        return False
+    if not w.NOW[call.lang].search(line.text):
+        return False
+    if not any(q.kind == "open" for q in txt.questions(line.text, call.lang)):
+        return False
+    return when(w.NOW[call.lang].sub(" ", line.text), call.lang) == 0
 
 
 def _recaps(call: Call, late: list[Line]) -> bool:

@@ -23,10 +23,16 @@ class Words:
         self._compiled: re.Pattern[str] | None = None
 
     def search(self, text: str) -> re.Match[str] | None:
+        return self._pattern().search(text)
+
+    def sub(self, repl: str, text: str) -> str:
+        return self._pattern().sub(repl, text)
+
+    def _pattern(self) -> re.Pattern[str]:
         compiled = self._compiled
         if compiled is None:  # two threads may both compile it: the same pattern either way
             compiled = self._compiled = re.compile(self.source, self.flags)
-        return compiled.search(text)
+        return compiled
 
 
 Table = dict[str, Words]
@@ -166,6 +172,17 @@ MEETING = {
         r"set up|kick-off|sit down|come out|talk again|speak again|follow up)\b"
     ),
     "nb": _c(r"\b(?:møte|invitasjon|demo|time|gjennomgang|besøk|kalender)\w*"),
+}
+# "How do you plan maintenance today?": in an open question, "today" and "now" are the
+# customer's present (how things are done), not a day for a next step; a question that also
+# asks when or what suits them is still a proposal.
+NOW = {
+    "en": _c(r"\b(?:right now|just now|today|now|these days|at the moment|currently)\b"),
+    "nb": _c(r"\b(?:i dag|nå|for tiden|akkurat nå)\b"),
+}
+PROPOSING = {
+    "en": _c(r"\b(?:when|what time|suits?|works? for you|free|available|convenient)\b"),
+    "nb": _c(r"\b(?:når|hva tid|passer|ledig)\b"),
 }
 REFERENCE = _c(r"\b[A-Z]{1,4}-\d{3,}\b|\b\d{3}-\d{4}\b|direct line|reference number|case number")
 INVITE_SENT = {

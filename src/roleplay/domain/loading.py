@@ -471,6 +471,8 @@ def _problem_from_error(
     hint = None
     if etype == "string_pattern_mismatch" and (err.get("ctx") or {}).get("pattern") == SLUG_PATTERN:
         hint = _slug_hint(got)
+    if etype == "string_too_long" and tuple(loc) == ("id",):
+        hint = "the id names the file and every session of it: shorten it, and the file's name"
     if etype in ("int_parsing", "float_parsing") and isinstance(got, str):
         number = _NUMBER_WORDS.get(got.strip().lower())
         hint = f"write it as a number: {number}" if number is not None else None
@@ -533,6 +535,8 @@ def _with_context(etype: str, ctx: dict[str, Any]) -> str | None:
         return f"expected at most {n} item{'s' if n != 1 else ''}"
     if etype == "string_too_short":
         return "expected non-empty text"
+    if etype == "string_too_long":  # an id: it names the file and every session of it
+        return f"expected at most {ctx.get('max_length')} characters"
     if etype == "string_pattern_mismatch":
         pattern = str(ctx.get("pattern", ""))
         if pattern == ONE_LINE_PATTERN:

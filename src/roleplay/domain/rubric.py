@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from roleplay.domain.problems import Finding
-from roleplay.domain.scenario import Language, Lines, Slug
+from roleplay.domain.scenario import FileId, Language, Lines, Slug
 from roleplay.domain.signals import NonEmptyStr, OneLine, Signals
 
 LEVELS = (1, 2, 3, 4, 5)
@@ -62,7 +62,7 @@ class Criterion(Strict):
 
 
 class Rubric(Strict):
-    id: Slug
+    id: FileId
     title: OneLine
     version: int = Field(ge=1)
     language: Language = "en"

@@ -20,6 +20,18 @@ from roleplay.domain.suggest import did_you_mean, unknown_reference
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN, description="lower-case letters, digits, -")]
+# A scenario's or rubric's id names its file and every session folder of it (date, id, eight
+# hex digits): a 240-letter id validated, and its first call could not be saved. 120 leaves
+# room for the drills made from real calls ("from-call-" + a 40-letter name + the skill).
+ID_MAX = 120
+FileId = Annotated[
+    str,
+    Field(
+        pattern=SLUG_PATTERN,
+        max_length=ID_MAX,
+        description=f"lower-case letters, digits, - (at most {ID_MAX})",
+    ),
+]
 # BCP-47: a primary language subtag plus optional subtags (en, en-GB, nb, pt-BR, zh-Hant-TW).
 Language = Annotated[
     str,
@@ -294,7 +306,7 @@ def check_coaching(s: Scenario, criteria: Iterable[str]) -> list[Finding]:
 
 
 class Scenario(Strict):
-    id: Slug
+    id: FileId
     title: OneLine
     version: int = Field(ge=1)
     language: Language

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from roleplay.domain.assignments import Assignment, Progress
+from roleplay.domain.text import one_line
 
 WIDTH = 78  # as the CLI wraps its other lines
 MARKS = {"done": "[x]", "overdue": "[!]", "open": "[ ]"}  # anything else (withdrawn): [-]
@@ -20,9 +21,12 @@ def practise_command(a: Assignment) -> str:
 
 
 def row(p: Progress) -> tuple[str, str, str, str]:
-    """What to practise, its state, who set it, the note."""
+    """What to practise, its state, who set it, the note: each on one line, without control
+    characters. A note is typed by whoever assigns (or written to a shared index by another
+    client): its escape sequences reached every rep's terminal in `today` and `assignments
+    list`, a bidi override reordered the line, and a line break started a row of its own."""
     a = p.assignment
-    return a.target, p.summary, a.author, a.note
+    return a.target, p.summary, one_line(a.author), one_line(a.note)
 
 
 def marked_row(p: Progress) -> tuple[str, str, str, str]:

@@ -35,6 +35,12 @@ class UnknownRep(AssignmentError):
     title = "Unknown rep"
 
 
+class UnknownTeam(AssignmentError):
+    """A team name no session in the index carries (a typo, another spelling)."""
+
+    title = "Unknown team"
+
+
 UNSET: Any = object()  # "not given" for change(), where None means "remove it"
 
 
@@ -168,6 +174,27 @@ class Assignments:
     def mine(self, rep: str | None = None) -> list[Progress]:
         """What `today` shows first: the rep's own open, overdue and (this week's) done."""
         return self.status(rep or self.me())
+
+    def check_team(self, team: str) -> None:
+        """A `--team NAME` that no session carries is said, with the close names: an empty
+        list or report read as "nobody practised". Raises UnknownTeam."""
+        data = self._data()
+        known = data.known_teams()
+        if team in known:
+            return
+        close = difflib.get_close_matches(team, known, n=3, cutoff=0.6)
+        close = [k for k in known if k.casefold() == team.casefold() and k not in close] + close
+        hint = (
+            f"did you mean {' or '.join(repr(c) for c in close)}?"
+            if close
+            else f"known: {', '.join(known[:12])}{' ...' if len(known) > 12 else ''}."
+            if known
+            else "no session names a team yet."
+        )
+        raise UnknownTeam(
+            f"no team {team!r} in the index {data.describe()} (the teams of its sessions)",
+            f"{hint} A session's team is `team` in the rep's config file (or ROLEPLAY_TEAM)",
+        )
 
     def check_rep(self, rep: str) -> None:
         """A `--rep NAME` (or `assign --to NAME`) that names nobody the index knows is said,

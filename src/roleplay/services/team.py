@@ -92,8 +92,8 @@ class Team:
             raise TeamError(f"no role '{role}': the roles are {', '.join(ROLES)}")
         if login == who.login and who.role != "owner":
             raise NotAllowed("you cannot change your own role; ask another admin")
-        if password is not None and not password:
-            raise TeamError("the password is empty; a login needs one")
+        if password is not None and not password.strip():
+            raise TeamError("the password is empty or only spaces; a login needs one")
         done = index.add_member(login, role, password)
         return Added(login, role, created=done == "created")
 
@@ -102,6 +102,11 @@ class Team:
         who.require("manage_team")
         if _valid(login) == who.login:
             raise NotAllowed("you cannot remove yourself from the team; ask another admin")
+        # Asked first: a login not on the team was "'ana' is no longer on the team" (a typo,
+        # or removed already), or the database's own words ('role "zed" does not exist').
+        members = [name for name, _ in index.members()]
+        if login not in members:
+            raise TeamError(f"'{login}' is not on the team{_others(login, members)}")
         index.remove_member(login)
 
 
@@ -112,6 +117,16 @@ def _valid(login: str) -> str:
             "'-', starting with a letter (at most 48 characters), e.g. ana or ben.smith"
         )
     return login
+
+
+def _others(login: str, members: list[str]) -> str:
+    if not members:
+        return " (nobody is on it yet)"
+    from roleplay.domain.suggest import did_you_mean
+
+    close = did_you_mean(login, members)
+    shown = ", ".join(members[:8]) + (f" and {len(members) - 8} more" if len(members) > 8 else "")
+    return (f"; did you mean '{close}'?" if close else "") + f" (on it: {shown})"
 
 
 def _a(role: str) -> str:

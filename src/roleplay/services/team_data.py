@@ -45,6 +45,11 @@ class TeamData(Protocol):
         assignments): what a `--rep NAME` is checked against."""
         ...
 
+    def known_teams(self) -> list[str]:
+        """Every team named by a session this login may read: what a `--team NAME` is
+        checked against."""
+        ...
+
     def assignments(self, rep: str | None = None, withdrawn: bool = False) -> list[Assignment]:
         """Those this login may read; `rep`: only those meant for this rep (or the team)."""
         ...
