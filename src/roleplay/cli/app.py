@@ -199,6 +199,12 @@ class Commands(FullSummaries):
             problem = disk_problem(exc)
             if problem is None:
                 raise
+            if exc.filename is None and _output_refused(exc):  # `roleplay sessions > /dev/full`
+                raise fail(
+                    f"cannot write this command's output to where it is sent ({exc.strerror}); "
+                    "send it to a file or disk with room, or run it without the redirection. "
+                    "Nothing in roleplay's own files was lost."
+                ) from None
             what, hint = problem
             raise fail(f"{what}; {hint}. Everything saved before is intact.") from None
         finally:
@@ -208,6 +214,21 @@ class Commands(FullSummaries):
         if name not in self.commands:  # not loaded: the table's summary (loaded ones say theirs)
             return COMMANDS[name][1]
         return super().summary(ctx, name)
+
+
+def _output_refused(exc: OSError) -> bool:
+    """Whether it was the command's output (standard output, written by click's echo) that
+    refused the write, not one of roleplay's files: `roleplay sessions > /dev/full`."""
+    import traceback
+
+    for frame, _ in traceback.walk_tb(exc.__traceback__):
+        if frame.f_code.co_name != "echo" or frame.f_locals.get("err"):
+            continue
+        try:
+            return bool(frame.f_locals["file"].fileno() == 1)  # the process's standard output
+        except (AttributeError, KeyError, OSError, ValueError):
+            continue
+    return False
 
 
 NOT_UTF8 = (
