@@ -178,6 +178,10 @@ class RoleplayApp(ReportsFailures, App[None]):
         still reading holds an index connection until it is), the index connections of the
         services it built close. The screen waits EXIT_WAIT_SECONDS at most; work still
         running then (a call being scored) closes them when it is done."""
+        if self._call is not None:
+            # A reply still on its way (quit keeping the call to score later) stops now: a
+            # slow or hung LLM server held the exit until its timeout.
+            self._call[1].call.hang_up()
         if self._call is not None and self._call[1].voice is not None:
             # A spoken call still listening (quit keeping it to score later): its loop runs
             # until hung up, and the exit waited on its thread for good. Hung up, it saves
