@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 NO_MICROPHONE = "No microphone found: practice by typing."
+TYPE_INSTEAD = "Practice by typing meanwhile."
 READY_TO_TALK = "Ready to talk: the speech model is loaded."
 
 
@@ -285,7 +286,8 @@ class RoleplayApp(ReportsFailures, App[None]):
             problem, self.microphone = None, True
         if not self.microphone:
             plain = problem is None or problem.startswith("no ")  # simply no sound card
-            message = f"No microphone: {problem}." if not plain else NO_MICROPHONE
+            # The problem says what is wrong; what the rep does instead is said once, here.
+            message = f"No microphone: {problem}. {TYPE_INSTEAD}" if not plain else NO_MICROPHONE
             self.call_from_thread(self.notify, message, timeout=6 if plain else 20)
             return
         stt = speech_to_text(self.services.settings)
@@ -295,7 +297,7 @@ class RoleplayApp(ReportsFailures, App[None]):
             self.microphone = False
             self.call_from_thread(
                 self.notify,
-                f"{exc} Practice by typing meanwhile.",
+                f"{exc} {TYPE_INSTEAD}",
                 title="Speech is not available",
                 severity="warning",
                 timeout=15,
