@@ -14,6 +14,7 @@ lets them pass; the waits only bound a failure.
 from __future__ import annotations
 
 import threading
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,13 +22,21 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
+from roleplay.adapters.clock import ManualClock
 from roleplay.adapters.openai_llm import LlmClient, LlmConfig
+from roleplay.composition import build, build_voice, listen_settings
+from roleplay.config import LlmSettings, Settings
+from roleplay.services.engine import CallState
 from roleplay.services.ports import HangUp
+from roleplay.services.voice_call import VoiceCall
+from roleplay.services.voice_events import CallEnded, VoiceEvent
 from roleplay.tui.app import RoleplayApp
 from roleplay.tui.screens.practice import PracticeScreen
 from roleplay.tui.screens.scorecard import ScorecardScreen
 from tests.app_helpers import make_app, make_workspace, say, settle, wait_for, wait_for_screen
 from tests.fake_openai import FakeOpenAI, Reply
+from tests.speech import conversation, needs_espeak, write_wav
+from tests.test_voice_recovery import LINES, tiny_en  # noqa: F401 - tiny_en is a fixture
 
 NEVER = 150  # seconds: the client's timeout and the server's hold, beyond every wait here
 BOUND = 60.0  # seconds a test waits for what should happen at once, before it fails
@@ -169,3 +178,44 @@ async def test_quitting_while_the_llm_hangs_keeps_every_line_and_lets_go_of_the_
         REP_LINE,
     ]
     assert turns[-1].text == FIRST.strip() and "interrupted" in turns[-1].tags
+
+
+@needs_espeak
+@pytest.mark.slow
+def test_hanging_up_a_spoken_call_while_the_llm_hangs_ends_it_at_once(
+    mini_workspace: Path,
+    tmp_path: Path,
+    tiny_en: Any,  # noqa: F811 - the fixture
+    stalling_llm: FakeOpenAI,
+) -> None:
+    """A spoken call ended as the app's End ends it (PracticeScreen.end_now): its loop waited
+    10 s for the reply's thread, then ended the call under it, the request still open."""
+    wav = write_wav(tmp_path / "rep.wav", conversation(LINES[:1], gap=2.0).audio)
+    stalling_llm.default = Reply(hang_first=True)  # every reply (and early reply) hangs
+    clock = ManualClock(start=datetime.now(UTC))
+    llm = LlmSettings(base_url=stalling_llm.url, model="test-model", timeout=NEVER, max_retries=0)
+    services = build(mini_workspace, settings=Settings(rep="tester", llm=llm), clock=clock)
+    call = services.practice.begin("mini", services.profile(), seed=7, mode="voice")
+    parts = build_voice(
+        services, audio_in=wav, realtime=False, speaker="none", tts="silent", stt=tiny_en
+    )
+    events: list[VoiceEvent] = []
+    voice = VoiceCall(
+        call, parts, listen_settings(services.settings), events.append, timeline=clock
+    )
+    voice.prepare()
+    loop = threading.Thread(target=voice.run, daemon=True)
+    loop.start()
+    _wait(lambda: any(t.speaker == "rep" for t in call.turns), "the rep's turn")
+    _wait(lambda: stalling_llm.holding >= 1, "the server to hold the reply")
+    call.hang_up()
+    voice.hang_up()
+    loop.join(BOUND)
+    assert not loop.is_alive(), "the call did not end when it was hung up"
+    assert call.state is CallState.ENDED
+    assert any(isinstance(e, CallEnded) for e in events)
+    _wait(lambda: stalling_llm.holding == 0, "the server to see every request go")
+    assert stalling_llm.left >= 1
+    saved = services.store.load(call.record.id)
+    assert [t.speaker for t in saved.turns] == ["customer", "rep"]  # the reply never came
+    services.close()
