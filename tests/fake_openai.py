@@ -8,6 +8,8 @@ server received.
 from __future__ import annotations
 
 import json
+import select
+import socket
 import threading
 import time
 from collections import deque
@@ -26,6 +28,7 @@ class Reply:
     chunk_delay: float = 0.0
     malformed_after: int | None = None  # send a broken chunk after N chunks
     hang_after: int | None = None  # stop sending (connection stays open) after N chunks
+    hang_first: bool = False  # take the request and never answer (not even a status line)
     cut_after: int | None = None  # end the stream after N chunks: no finish_reason, no [DONE]
     retry_after: float | None = None
 
@@ -41,8 +44,13 @@ class FakeOpenAI:
     # A model that leaks: when the salesperson's last message contains one of these words, the
     # reply is the start of the system prompt (what a weak model does when told to print it).
     leak_on: tuple[str, ...] = ()
+    # A hanging reply holds its request this long at most (or until the client goes away).
+    hold_seconds: float = 60.0
+    holding: int = 0  # requests held (hang_after, hang_first) right now
+    left: int = 0  # held requests whose client went away (closed the connection) meanwhile
     _server: ThreadingHTTPServer | None = None
     _stop: threading.Event = field(default_factory=threading.Event)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def url(self) -> str:
@@ -123,6 +131,10 @@ class FakeOpenAI:
                     headers = {"retry-after": str(reply.retry_after)} if reply.retry_after else {}
                     self._json(reply.status, {"error": {"message": reply.error}}, headers)
                     return
+                if reply.hang_first:
+                    fake._hold(self)
+                    self.close_connection = True
+                    return
                 if reply.first_token_delay:
                     time.sleep(reply.first_token_delay)
                 if body.get("stream"):
@@ -169,7 +181,7 @@ class FakeOpenAI:
                         if reply.cut_after is not None and n == reply.cut_after:
                             return  # the connection closes: a reply cut off mid-sentence
                         if reply.hang_after is not None and n == reply.hang_after:
-                            fake._stop.wait(60)
+                            fake._hold(self)
                             return
                         self._event(model, {"role": "assistant", "content": piece}, None)
                         if reply.chunk_delay:
@@ -215,6 +227,31 @@ class FakeOpenAI:
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
+
+    def _hold(self, handler: BaseHTTPRequestHandler) -> None:
+        """Hold the request, answering nothing, until the client goes away (counted in
+        `left`), the server stops, or `hold_seconds` pass."""
+        sock = handler.connection
+        with self._lock:
+            self.holding += 1
+        try:
+            deadline = time.monotonic() + self.hold_seconds
+            while not self._stop.is_set() and time.monotonic() < deadline:
+                readable, _, _ = select.select([sock], [], [], 0.05)
+                if not readable:
+                    continue
+                try:
+                    gone = not sock.recv(1, socket.MSG_PEEK)
+                except OSError:
+                    gone = True
+                if gone:
+                    with self._lock:
+                        self.left += 1
+                    return
+                self._stop.wait(0.05)  # the client sent more: not gone, keep holding
+        finally:
+            with self._lock:
+                self.holding -= 1
 
     def _leak(self, messages: list[dict[str, Any]]) -> str | None:
         users = [m.get("content") or "" for m in messages if m.get("role") == "user"]

@@ -94,7 +94,7 @@ async def test_ending_the_call_while_the_customer_answers_keeps_their_line(
         state = screen.query_one("#state")
 
         def scored_or_waiting() -> bool:
-            waiting = "once the customer is done" in str(state.content)  # type: ignore[attr-defined]
+            waiting = "ending the call" in str(state.content)  # type: ignore[attr-defined]
             return waiting or isinstance(app.screen, ScorecardScreen)
 
         await wait_for(pilot, scored_or_waiting)

@@ -194,7 +194,7 @@ def _hung_help(timeout: float) -> str:
         f"the sound system did not answer within {timeout:.0f} s. PortAudio hangs when a "
         f"program that used audio was killed and left a lock behind ({where}). Close "
         "programs that use audio, then delete the stale lock files (or restart); "
-        "`roleplay doctor` checks again. Meanwhile practise by typing"
+        "`roleplay doctor` checks again"
     )
 
 

@@ -152,14 +152,16 @@ class LlmCustomer:
             return
         stream = ReplyStream()
         started = False
-        for chunk in self._llm.stream_chat(build_messages(request)):
+        for chunk in self._llm.stream_chat(build_messages(request), hang_up=request.hang_up):
             if not started:
                 started = True
                 yield FirstToken()  # lets the voice pipeline time the model's first token
             for sentence in stream.feed(chunk):
                 yield Sentence(sentence)
-        for sentence in stream.close():
-            yield Sentence(sentence)
+        if request.hang_up is None or not request.hang_up.is_set():
+            # (Hung up, the reply ends where it was cut: half a sentence is not said.)
+            for sentence in stream.close():
+                yield Sentence(sentence)
         yield from _markers(stream.tags, s, time_up=request.time_up)
 
 

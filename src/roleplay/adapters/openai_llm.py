@@ -20,6 +20,8 @@ from roleplay.services.ports import CustomerUnavailable
 if TYPE_CHECKING:
     import openai
 
+    from roleplay.services.ports import HangUp
+
 log = logging.getLogger(__name__)
 
 OPENAI_DEFAULT_MODEL = "gpt-4o-mini"
@@ -75,12 +77,15 @@ class LlmClient:
             if self._client is None:
                 import openai  # heavy: only when an LLM is actually used
 
+                from roleplay.adapters.llm_hang_up import http_client
+
                 self._client = openai.OpenAI(
                     base_url=self.config.base_url,
                     # Local servers (Ollama, llama.cpp) accept any key but the client wants one.
                     api_key=self.config.api_key or "not-needed",
                     timeout=self.config.timeout,
                     max_retries=self.config.max_retries,
+                    http_client=http_client(self.config.timeout),  # a hang-up cuts a request
                 )
             return self._client
 
@@ -131,22 +136,35 @@ class LlmClient:
         *,
         temperature: float | None = None,
         max_tokens: int | None = 200,
+        hang_up: HangUp | None = None,
     ) -> Iterator[str]:
         """Yield text as it is generated. Failures before or during the stream raise LlmError,
         and so does a stream that ends without saying it is finished (no finish_reason): the
-        reply was cut off, and what came so far must not pass for the whole of it."""
+        reply was cut off, and what came so far must not pass for the whole of it.
+
+        `hang_up` set (the rep ended the call) ends the stream at once, however long the
+        server takes: the request is cut (the server sees the client go) and what came so far
+        is all there is, without an error (the caller knows it hung up)."""
+        from roleplay.adapters.llm_hang_up import HungUp, watching
+
         model = self.model
         finished = False
+        stream: Any = None
         try:
-            stream = self.client.chat.completions.create(
-                model=model,
-                messages=list(messages),  # type: ignore[arg-type]
-                temperature=self.config.temperature if temperature is None else temperature,
-                max_tokens=max_tokens,
-                stream=True,
-            )
-            chunk: Any
-            for chunk in stream:
+            with watching(hang_up):
+                stream = self.client.chat.completions.create(
+                    model=model,
+                    messages=list(messages),  # type: ignore[arg-type]
+                    temperature=self.config.temperature if temperature is None else temperature,
+                    max_tokens=max_tokens,
+                    stream=True,
+                )
+            chunks = iter(stream)
+            while True:
+                with watching(hang_up):  # whichever thread steps the stream (speculation)
+                    chunk: Any = next(chunks, None)
+                if chunk is None:
+                    break
                 if not chunk.choices:
                     continue
                 choice = chunk.choices[0]
@@ -162,10 +180,18 @@ class LlmClient:
                 )
                 log.warning("%s", text)
                 raise LlmError(redact(text, [self.config.api_key]))
+        except HungUp:
+            log.info("the reply from %s was cut: the call was hung up", self.config.where)
+            return
         except LlmError:
             raise
         except Exception as exc:  # noqa: BLE001 - every failure becomes one clear LlmError
+            if hang_up is not None and hang_up.is_set():
+                return  # the request failed as it was cut: not the server's fault
             raise self._explain(exc, model) from None
+        finally:
+            if stream is not None:  # else the connection stayed busy until garbage-collected
+                stream.close()
 
     def complete(
         self,

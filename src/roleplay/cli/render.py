@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from roleplay.domain.text import printable
 from roleplay.presentation.format import clock as clock  # re-exported for the CLI modules
-from roleplay.presentation.format import comes_back
+from roleplay.presentation.format import comes_back, tip_example
 from roleplay.presentation.format import duration as duration
 from roleplay.presentation.format import status as status
 
@@ -264,7 +264,8 @@ def scorecard(card: Scorecard | ShownCard, rubric_title: str | None = None) -> s
             out.append("    ! no verified evidence for this level")
         out += [_quote(e, "+") for e in c.evidence]
         out += [_quote(e, "-") for e in c.counter_evidence]
-        tip = c.tip + (f" For example: \u201c{c.example}\u201d" if c.example else "")
+        example = tip_example(c.tip, c.example)  # the tip may give one already
+        tip = c.tip + (f" For example: \u201c{example}\u201d" if example else "")
         out.append(wrap("Next time: " + tip, "    "))
         out.append("")
     names = {c.id: c.name for c in card.criteria}

@@ -1,8 +1,9 @@
 """Small formats shared by the CLI and the app: call times, a session's status and length,
-skill names, commitment reminders and when a scored skill comes back."""
+skill names, commitment reminders, when a scored skill comes back and a tip's example."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping
 from itertools import pairwise
 from typing import TYPE_CHECKING
@@ -70,3 +71,17 @@ def comes_back(days: Mapping[str, date], stays_today: Collection[str] = ()) -> l
     )
     lines = [STAYS_TODAY, *(f"  {skill}" for skill in staying)] if staying else []
     return lines + [f"{skill}: {day:%a %d %b}" for skill, day in later]
+
+
+_QUOTED_LINE = re.compile(r"[\"“][^\"”]*[.?!][\"”]")
+
+
+def tip_example(tip: str, example: str | None) -> str | None:
+    """The example line to show after a scorecard's tip: none when the tip already gives one
+    (every bundled tip ends 'Try: "…"'; the example shown after it too read as two example
+    lines in a row), or quotes the example itself."""
+    if not example:
+        return None
+    if _QUOTED_LINE.search(tip) or " ".join(example.split()) in " ".join(tip.split()):
+        return None
+    return example

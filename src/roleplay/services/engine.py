@@ -21,6 +21,7 @@ from roleplay.services.ports import (
     CustomerRequest,
     EndCall,
     FirstToken,
+    HangUp,
     Marker,
     Sentence,
     SessionStore,
@@ -58,6 +59,7 @@ class Conversation:
         self._secrets = secrets  # redacted from the rep's words before they are saved
         self._t0 = 0.0
         self._turns: list[Turn] = []
+        self._hang_up = HangUp()  # carried by every request to the customer (hang_up)
         self.state = CallState.NOT_STARTED
 
     # --- what the interface reads -------------------------------------------------------
@@ -129,7 +131,9 @@ class Conversation:
         now = round(self.elapsed(), 3)
         rep = Turn(index=len(self._turns), speaker="rep", text=text.strip(), start=now, end=now)
         time_up = self.elapsed() >= self.time_limit
-        request = CustomerRequest(self.run, (*self._turns, rep), time_up=time_up)
+        request = CustomerRequest(
+            self.run, (*self._turns, rep), time_up=time_up, hang_up=self._hang_up
+        )
         return Speculation(text, self.customer.respond(request))
 
     def retry_reply(self, *, delivery: Delivery | None = None) -> Iterator[CustomerEvent]:
@@ -141,6 +145,12 @@ class Conversation:
             raise CallStateError("the rep's last turn already has a reply")
         time_up = self.elapsed() >= self.time_limit
         yield from self._customer_turn(time_up=time_up, delivery=delivery)
+
+    def hang_up(self) -> None:
+        """The rep ends the call while the customer may still be answering: the reply in
+        flight stops at once (a slow or hung chat server is not waited for); what was said of
+        it is kept, tagged `interrupted`. Any thread; the call is then ended with `end`."""
+        self._hang_up.set()
 
     def end(self, outcome: Outcome = "rep-ended") -> SessionRecord:
         """End the call (idempotent: the first outcome stands)."""
@@ -168,7 +178,7 @@ class Conversation:
         ending: EndCall | None = None
         complete = False
         try:
-            request = CustomerRequest(self.run, self.turns, time_up=time_up)
+            request = CustomerRequest(self.run, self.turns, time_up=time_up, hang_up=self._hang_up)
             for event in self.customer.respond(request) if events is None else events:
                 if isinstance(event, Sentence):
                     said.append(event.text)
@@ -181,7 +191,7 @@ class Conversation:
                 else:
                     ending = event
                 yield event
-            complete = True
+            complete = not self._hang_up.is_set()  # hung up mid-reply: the line was cut
         finally:
             # Runs on success, on a customer failure and when the caller stops listening
             # (barge-in, Ctrl-C): whatever was said is kept.

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 NO_MICROPHONE = "No microphone found: practice by typing."
+TYPE_INSTEAD = "Practice by typing meanwhile."
 READY_TO_TALK = "Ready to talk: the speech model is loaded."
 
 
@@ -178,6 +179,10 @@ class RoleplayApp(ReportsFailures, App[None]):
         still reading holds an index connection until it is), the index connections of the
         services it built close. The screen waits EXIT_WAIT_SECONDS at most; work still
         running then (a call being scored) closes them when it is done."""
+        if self._call is not None:
+            # A reply still on its way (quit keeping the call to score later) stops now: a
+            # slow or hung LLM server held the exit until its timeout.
+            self._call[1].call.hang_up()
         if self._call is not None and self._call[1].voice is not None:
             # A spoken call still listening (quit keeping it to score later): its loop runs
             # until hung up, and the exit waited on its thread for good. Hung up, it saves
@@ -281,7 +286,8 @@ class RoleplayApp(ReportsFailures, App[None]):
             problem, self.microphone = None, True
         if not self.microphone:
             plain = problem is None or problem.startswith("no ")  # simply no sound card
-            message = f"No microphone: {problem}." if not plain else NO_MICROPHONE
+            # The problem says what is wrong; what the rep does instead is said once, here.
+            message = f"No microphone: {problem}. {TYPE_INSTEAD}" if not plain else NO_MICROPHONE
             self.call_from_thread(self.notify, message, timeout=6 if plain else 20)
             return
         stt = speech_to_text(self.services.settings)
@@ -291,7 +297,7 @@ class RoleplayApp(ReportsFailures, App[None]):
             self.microphone = False
             self.call_from_thread(
                 self.notify,
-                f"{exc} Practice by typing meanwhile.",
+                f"{exc} {TYPE_INSTEAD}",
                 title="Speech is not available",
                 severity="warning",
                 timeout=15,

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
         CustomerUnavailable,
         EndCall,
         FirstToken,
+        HangUp,
         Marker,
         Sentence,
     )
@@ -100,6 +101,7 @@ _WHERE = {
     "CustomerUnavailable": "customer",
     "EndCall": "customer",
     "FirstToken": "customer",
+    "HangUp": "customer",
     "Marker": "customer",
     "Sentence": "customer",
     "Charts": "documents",
@@ -150,6 +152,7 @@ __all__ = [
     "EndCall",
     "FirstToken",
     "HabitStore",
+    "HangUp",
     "IndexClosed",
     "IndexDamaged",
     "IndexReadOnly",

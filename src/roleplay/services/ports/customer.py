@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+import contextlib
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, Protocol
 
 from roleplay.errors import RoleplayError
@@ -48,11 +50,52 @@ class FirstToken:
 CustomerEvent = Sentence | Marker | EndCall | FirstToken
 
 
+class HangUp:
+    """The rep has hung up: a reply still on its way stops at once, whatever it waits for.
+
+    One per call, carried by each of its requests. A customer that blocks (a chat server that
+    is slow or hung) registers, while it blocks, what unblocks it (`calling`); `set` calls it,
+    from the thread that hangs up."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._set = False
+        self._callbacks: dict[int, Callable[[], None]] = {}
+        self._next = 0
+
+    def set(self) -> None:
+        with self._lock:
+            self._set = True
+            callbacks = list(self._callbacks.values())
+        for callback in callbacks:
+            callback()
+
+    def is_set(self) -> bool:
+        return self._set
+
+    @contextlib.contextmanager
+    def calling(self, callback: Callable[[], None]) -> Iterator[None]:
+        """Within the block, hanging up calls `callback` (at once if it already happened)."""
+        with self._lock:
+            key, self._next = self._next, self._next + 1
+            self._callbacks[key] = callback
+            already = self._set
+        try:
+            if already:
+                callback()
+            yield
+        finally:
+            with self._lock:
+                del self._callbacks[key]
+
+
 @dataclass(frozen=True)
 class CustomerRequest:
     run: ScenarioRun
     turns: tuple[Turn, ...]  # the conversation so far; empty for the opening line
     time_up: bool = False
+    # The call's hang-up: a customer that can stop mid-reply ends its stream when it is set.
+    hang_up: HangUp | None = field(default=None, compare=False)
 
 
 class CustomerUnavailable(RoleplayError):

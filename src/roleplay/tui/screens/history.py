@@ -23,6 +23,11 @@ if TYPE_CHECKING:
     from roleplay.tui.app import RoleplayApp
 
 
+def cut(text: str, width: int) -> str:
+    """`text` in `width` characters, an ellipsis where it was cut."""
+    return text if len(text) <= width else text[: max(0, width - 1)].rstrip() + "…"
+
+
 @dataclass(frozen=True)
 class Row:
     id: str
@@ -51,6 +56,15 @@ class Row:
 
 
 COLUMNS = ("Date", "Scenario", "Rep", "Score", "Time", "Status", "Review")
+# What a narrower terminal keeps, widest first: the scenario's title is cut to fit and Review,
+# Rep and Time give way, so Score and Status stay in view (a long title pushed them off the
+# right edge at 100 columns and less, with no sign that they were there).
+LAYOUTS = (
+    COLUMNS,
+    ("Date", "Scenario", "Score", "Time", "Status"),
+    ("Date", "Scenario", "Score", "Status"),
+)
+MIN_TITLE = 20  # a title narrower than this is too cut to read: a column gives way first
 SORT_KEYS = {  # column -> sort key (missing values last)
     "Date": lambda r: r.date,
     "Scenario": lambda r: r.scenario.casefold(),
@@ -73,6 +87,7 @@ class HistoryScreen(ReportsFailures, Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
+        self._columns: tuple[tuple[str, ...], int] = (COLUMNS, 0)  # as shown, and the title's width
         self._rows: list[Row] = []
         self._shown: list[Row] = []
         self._sort = ("Date", True)  # newest first
@@ -89,11 +104,28 @@ class HistoryScreen(ReportsFailures, Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#sessions", DataTable)
-        for name in COLUMNS:
-            table.add_column(name, key=name)
+        self._columns = self._layout()
         self.rapp.sessions_changed.subscribe(self, lambda _id: self.action_reload())
         self.action_reload()
         table.focus()
+
+    def on_resize(self) -> None:
+        if self._layout() != self._columns:
+            self._refill()
+
+    def _layout(self) -> tuple[tuple[str, ...], int]:
+        """The columns shown at this width, and the scenario title's width."""
+        widths = {name: len(name) for name in COLUMNS}
+        for row in self._rows:
+            for name, cell in zip(COLUMNS, row.cells(), strict=True):
+                widths[name] = max(widths[name], len(cell))
+        room = self.size.width - 2  # the table's scrollbar
+        for columns in LAYOUTS:
+            # Each column has a cell's padding either side.
+            title = room - sum(widths[c] + 2 for c in columns if c != "Scenario") - 2
+            if title >= min(MIN_TITLE, widths["Scenario"]):
+                break
+        return columns, max(min(title, widths["Scenario"]), len("Scenario"))
 
     @while_open
     def action_reload(self) -> None:
@@ -162,11 +194,18 @@ class HistoryScreen(ReportsFailures, Screen[None]):
         key: Any = SORT_KEYS[column]
         self._shown = sorted(shown, key=key, reverse=reverse)
         table = self.query_one("#sessions", DataTable)
-        table.clear()
+        self._columns = (columns, title) = self._layout()
+        table.clear(columns=True)
+        for name in columns:
+            table.add_column(name, key=name, width=title if name == "Scenario" else None)
         for r in self._shown:
-            table.add_row(*r.cells(), key=r.id)
+            cells = dict(zip(COLUMNS, r.cells(), strict=True))
+            cells["Scenario"] = cut(cells["Scenario"], title)
+            table.add_row(*(cells[name] for name in columns), key=r.id)
         if not self._shown:
-            table.add_row("No sessions" + (" match" if text else " yet"), *[""] * 6)
+            table.add_row(
+                "No sessions" + (" match" if text else " yet"), *[""] * (len(columns) - 1)
+            )
         self.refresh_bindings()
 
     @on(Input.Changed, "#filter")

@@ -453,7 +453,9 @@ class PracticeScreen(ReportsFailures, Screen[None]):
 
     def end_now(self) -> None:
         """The rep ends the call (Esc, or Ctrl+Q's "End and score"): it is scored and its
-        scorecard opens (once the customer's line in flight is said and saved)."""
+        scorecard opens. A customer's reply in flight stops at once (a slow or hung LLM
+        server was waited for until its 30 s timeout); what of it was said is saved."""
+        self.call.hang_up()
         if self.voice is not None:
             self.voice.hang_up()  # the call ends and posts CallEnded
         else:
@@ -468,9 +470,10 @@ class PracticeScreen(ReportsFailures, Screen[None]):
         if self._replying:
             # Ended while the customer was still answering: scored at once, the call lost
             # their line (the transcript was read before it was saved) and the line then
-            # landed on a closed screen. It is scored once they are done.
+            # landed on a closed screen. It is scored once their reply, hung up, has stopped
+            # and what of it was said is saved.
             self._end_after_reply = True
-            self._set_state("ending the call once the customer is done…")
+            self._set_state("ending the call…")
             return
         self._ended = True
         self._set_state("scoring the call…")

@@ -18,7 +18,7 @@ from textual.widgets.option_list import Option
 from roleplay.domain.kpis import said_over
 from roleplay.domain.scorecard import Scorecard
 from roleplay.domain.session import Transcript, Turn
-from roleplay.presentation.format import clock, comes_back
+from roleplay.presentation.format import clock, comes_back, tip_example
 from roleplay.tui.failures import ReportsFailures
 from roleplay.tui.later import while_open
 from roleplay.tui.screens.practice import TurnLine
@@ -233,7 +233,8 @@ class ScorecardScreen(ReportsFailures, Screen[None]):
                         id=f"{c.id}:x{n}:{e.turn}",
                     )
                 )
-            tip = c.tip + (f" e.g. “{c.example}”" if c.example else "")
+            example = tip_example(c.tip, c.example)
+            tip = c.tip + (f" e.g. “{example}”" if example else "")
             options.append(Option(f"  [b]Next time:[/b] {shown(tip)}", disabled=True))
             options.append(None)
         return options

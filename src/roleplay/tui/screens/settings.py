@@ -105,6 +105,8 @@ class SettingsScreen(ReportsFailures, Screen[None]):
         yield KeysFooter()
 
     def on_mount(self) -> None:
+        # The first field has the focus: with none, a keyboard user's keys went nowhere.
+        self.query_one("#rep", Input).focus()
         self._devices()
 
     @work(thread=True, exit_on_error=False, group="devices")
