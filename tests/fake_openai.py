@@ -41,6 +41,7 @@ class FakeOpenAI:
     default: Reply = field(default_factory=Reply)
     replies: deque[Reply] = field(default_factory=deque)
     requests: list[dict[str, Any]] = field(default_factory=list)
+    gets: list[str] = field(default_factory=list)  # the paths (with queries) of GET requests
     # A model that leaks: when the salesperson's last message contains one of these words, the
     # reply is the start of the system prompt (what a weak model does when told to print it).
     leak_on: tuple[str, ...] = ()
@@ -73,7 +74,8 @@ class FakeOpenAI:
             def do_GET(self) -> None:
                 if not fake._authorised(self):
                     return
-                if self.path.rstrip("/").endswith("/models"):
+                fake.gets.append(self.path)
+                if self.path.split("?")[0].rstrip("/").endswith("/models"):
                     body = {
                         "object": "list",
                         "data": [
@@ -97,7 +99,7 @@ class FakeOpenAI:
                 )
                 if not fake._authorised(self):
                     return
-                if not self.path.rstrip("/").endswith("/chat/completions"):
+                if not self.path.split("?")[0].rstrip("/").endswith("/chat/completions"):
                     self._json(404, {"error": {"message": "not found"}})
                     return
                 if body.get("model") not in fake.models:

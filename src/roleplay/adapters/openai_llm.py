@@ -79,13 +79,19 @@ class LlmClient:
 
                 from roleplay.adapters.llm_hang_up import http_client
 
+                http = http_client(self.config.timeout)  # a hang-up cuts a request
+                http.event_hooks["response"].append(_not_a_web_page)
+                base_url, query = _split_query(self.config.base_url)
                 self._client = openai.OpenAI(
-                    base_url=self.config.base_url,
+                    base_url=base_url,
                     # Local servers (Ollama, llama.cpp) accept any key but the client wants one.
                     api_key=self.config.api_key or "not-needed",
                     timeout=self.config.timeout,
                     max_retries=self.config.max_retries,
-                    http_client=http_client(self.config.timeout),  # a hang-up cuts a request
+                    http_client=http,
+                    # ?api-version=... (Azure), a gateway's key: sent with every request (as
+                    # part of base_url it was glued in front of the path: /v1/?q=1models)
+                    default_query=query or None,
                 )
             return self._client
 
@@ -229,7 +235,15 @@ class LlmClient:
         after = f" after {retries} retries" if retries else ""
         model = model or self._model or "(default)"
         name = type(exc).__name__
-        if isinstance(exc, openai.APITimeoutError) or "Timeout" in name:
+        page = _web_page(exc)
+        if page is not None:
+            text = (
+                f"The server at {where} answered with a web page ({page}), not an "
+                "OpenAI-compatible API: check base_url under [llm] / OPENAI_BASE_URL. It is "
+                "usually the API's root, ending in /v1 (e.g. http://localhost:11434/v1 for "
+                "Ollama, http://localhost:8080/v1 for llama.cpp's server)."
+            )
+        elif isinstance(exc, openai.APITimeoutError) or "Timeout" in name:
             text = (
                 f"The LLM server at {where} did not answer within {self.config.timeout:g} s "
                 f"(model {model}). Check that it is running and not overloaded, or raise "
@@ -287,6 +301,39 @@ class LlmClient:
         error = LlmError(text)
         error.status = getattr(exc, "status_code", None)  # type: ignore[attr-defined]
         return error
+
+
+class _WebPage(Exception):
+    """The server answered an API request with an HTML page (a web server's default page, a
+    login portal, a wrong port): the openai client cannot read it, and said so only as an
+    AttributeError or a stream 'ended without finishing'."""
+
+
+def _not_a_web_page(response: Any) -> None:
+    kind = response.headers.get("content-type", "")
+    if "text/html" in kind.lower():
+        raise _WebPage(f"HTTP {response.status_code}, {kind.split(';')[0].strip()}")
+
+
+def _web_page(exc: BaseException) -> str | None:
+    """What the web page was (status, type), when `exc` is or wraps one (the openai client
+    wraps what a request raises in APIConnectionError)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, _WebPage):
+            return str(seen)
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def _split_query(url: str | None) -> tuple[str | None, dict[str, str]]:
+    """base_url without its query string, and the query's parameters."""
+    if not url or "?" not in url:
+        return url, {}
+    from urllib.parse import parse_qsl, urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(query="")), dict(parse_qsl(parts.query))
 
 
 def _cause(exc: BaseException) -> str:
