@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from roleplay.adapters import whisper_models
+from roleplay.adapters import whisper_punctuation as punct
 from roleplay.domain import text as txt
 from roleplay.services.ports import (
     SAMPLE_RATE,
@@ -271,27 +272,59 @@ class WhisperSpeech:
         language: str | None = None,
         progress: Callable[[float, float], None] | None = None,
     ) -> Transcription:
-        """16 kHz mono samples of any length (one channel of a call), with word times."""
+        """16 kHz mono samples of any length (one channel of a call), with word times.
+
+        Runs of words the reading left unpunctuated are read again without conditioning on
+        the previous text (`whisper_punctuation`)."""
         self.load()
         duration = len(audio) / SAMPLE_RATE
         with self._lock:
-            segments, info = self._model.transcribe(
-                audio,
-                language=self._language_for(language),
-                beam_size=self._beam_size,
-                word_timestamps=True,
-                vad_filter=True,
-            )
-            found: list[Segment] = []
-            for s in segments:  # the decoding happens while iterating: here, in this thread
-                words = tuple(
-                    Word(w.word.strip(), float(w.start), float(w.end), float(w.probability))
-                    for w in s.words or ()
-                )
-                found.append(Segment(float(s.start), float(s.end), s.text.strip(), words))
-                if progress:
-                    progress(float(s.end), duration)
+            found, info = self._read(audio, language, 0.0, progress)
+            spans = punct.unpunctuated(found)
+            again: list[Segment] = []
+            for lo, hi in spans:
+                log.debug("no punctuation in %.1f-%.1f s: read again", lo, hi)
+                part = audio[int(lo * SAMPLE_RATE) : int(min(hi, duration) * SAMPLE_RATE)]
+                again += self._read(part, language, lo, None, condition=False)[0]
+            if spans:
+                found = list(punct.spliced(found, again, spans))
         return Transcription(str(info.language), round(duration, 3), tuple(found))
+
+    def _read(
+        self,
+        audio: NDArray[np.float32],
+        language: str | None,
+        offset: float,
+        progress: Callable[[float, float], None] | None,
+        *,
+        condition: bool = True,
+    ) -> tuple[list[Segment], Any]:
+        """One faster-whisper reading of `audio`, timed from `offset` seconds (under the lock)."""
+        segments, info = self._model.transcribe(
+            audio,
+            language=self._language_for(language),
+            beam_size=self._beam_size,
+            word_timestamps=True,
+            vad_filter=True,
+            condition_on_previous_text=condition,
+        )
+        found: list[Segment] = []
+        for s in segments:  # the decoding happens while iterating: here, in this thread
+            words = tuple(
+                Word(
+                    w.word.strip(),
+                    offset + float(w.start),
+                    offset + float(w.end),
+                    float(w.probability),
+                )
+                for w in s.words or ()
+            )
+            found.append(
+                Segment(offset + float(s.start), offset + float(s.end), s.text.strip(), words)
+            )
+            if progress:
+                progress(float(s.end), len(audio) / SAMPLE_RATE)
+        return found, info
 
 
 def _silent(samples: NDArray[np.float32]) -> bool:

@@ -200,6 +200,7 @@ class Line:
     from_before: float = 0.0  # weight of specifics from the customer's last turn
     new_numbers: set[str] = field(default_factory=set)  # numbers nobody said before
     excluded: str | None = None  # why this sentence counts for nothing
+    lang: str = "en"
 
     @cached_property
     def norm(self) -> str:
@@ -207,7 +208,7 @@ class Line:
 
     @property
     def is_question(self) -> bool:
-        return self.text.rstrip("\"'”’) ").endswith("?")
+        return txt.is_question(self.text, self.lang)
 
     @property
     def playback(self) -> float:
@@ -277,6 +278,7 @@ def read_call(
             before="",
             reply=None,
             excluded=r,
+            lang=lang,
         )
         for t in transcript.turns
         # `not stays(t)` is `t not in turns` without scanning them (quadratic: 8.9 s of a
@@ -325,6 +327,7 @@ def read_call(
                         before="",
                         reply=None,
                         excluded=why,
+                        lang=lang,
                     )
                 )
                 continue
@@ -342,6 +345,7 @@ def read_call(
                 played_soft=s_soft & heard_soft,
                 from_before=len(s_hard & b_hard) + 0.5 * len(s_soft & b_soft),
                 new_numbers=numbers - all_numbers,
+                lang=lang,
             )
             lines.append(line)
         rep_said |= (hard | soft) - heard_hard - heard_soft

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from functools import cache
 from typing import Literal, NamedTuple
 
+from roleplay.domain.question_form import in_question_form, lead_ins_dropped
+
 QuestionKind = Literal["open", "closed"]
 
 # Each pattern is compiled on first use (`@cache`): compiling all of them at import cost every
@@ -226,7 +228,9 @@ def _connective() -> re.Pattern[str]:
 def questions(text: str, language: str = "en") -> list[Question]:
     """Questions in a turn, each classified as open or closed.
 
-    A sentence is a question when it ends with '?' or is an open imperative ("tell me about...").
+    A sentence is a question when it ends with '?', asks in question order without it ("could I
+    have your name", `question_form`: Whisper drops the mark), or is an open imperative ("tell
+    me about...").
     It is open when its main clause starts with an open word: the first clause, or a clause after
     a comma ("If you could halve the stops, what would that change?"), contractions included
     ("what's", "how's"). Proposals ("What if we...", "How about...") and anything else that ends
@@ -239,12 +243,12 @@ def questions(text: str, language: str = "en") -> list[Question]:
     found: list[Question] = []
     for sentence in sentences(text):
         norm = normalise(sentence)
-        asked = sentence.rstrip("\"'”’) ").endswith("?")
+        asked = is_question(sentence, lang)
         imperative = any(norm.startswith(normalise(p)) for p in imperatives)
         if not (asked or imperative):
             continue
         clauses = [
-            _uncontract(_connective().sub("", normalise(c)))
+            _uncontract(lead_ins_dropped(_connective().sub("", normalise(c)), lang))
             for c in re.split(r"[,;:—–]", sentence)
             if normalise(c)
         ]
@@ -255,6 +259,13 @@ def questions(text: str, language: str = "en") -> list[Question]:
         )
         found.append(Question(sentence, "open" if is_open else "closed"))
     return found
+
+
+def is_question(sentence: str, language: str = "en") -> bool:
+    """One sentence ends with '?' or asks in question order (`question_form`)."""
+    if sentence.rstrip("\"'”’) ").endswith("?"):
+        return True
+    return in_question_form(sentence, base_language(language))
 
 
 def _uncontract(norm: str) -> str:
