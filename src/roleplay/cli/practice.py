@@ -152,11 +152,6 @@ def practise(
 
 
 def _nothing_said(services: Services, unsaid: NothingSaid) -> str:
-    # A spoken call may have held words the transcriber did not make out: said as heard.
-    said = "No words of yours were heard" if unsaid.kept else "You said nothing"
-    said += " in this call, so there is nothing to score: it does not count as practice "
-    said += "(your streak, today's goal and queue are as they were)."
-    if unsaid.kept:
-        folder = services.store.folder(unsaid.session_id)
-        return f"{said} Its recording is kept in {folder}."
-    return f"{said} Nothing was saved."
+    from roleplay.presentation.format import nothing_said
+
+    return nothing_said(str(services.store.folder(unsaid.session_id)) if unsaid.kept else None)

@@ -85,3 +85,15 @@ def tip_example(tip: str, example: str | None) -> str | None:
     if _QUOTED_LINE.search(tip) or " ".join(example.split()) in " ".join(tip.split()):
         return None
     return example
+
+
+def nothing_said(kept_in: str | None) -> str:
+    """A call ended before the rep said anything: not scored, not practice. `kept_in`: the
+    folder a spoken call's recording is kept in (it may hold words the transcriber did not
+    make out), None for a typed call, which is removed."""
+    said = "No words of yours were heard" if kept_in else "You said nothing"
+    said += " in this call, so there is nothing to score: it does not count as practice "
+    said += "(your streak, today's goal and queue are as they were)."
+    if kept_in:
+        return f"{said} Its recording is kept in {kept_in}."
+    return f"{said} Nothing was saved."

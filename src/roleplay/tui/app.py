@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from roleplay.composition import Services
     from roleplay.domain.scorecard import Scorecard
     from roleplay.domain.session import Transcript, Turn
+    from roleplay.services.end_of_call import NothingSaid
     from roleplay.services.engine import Conversation
     from roleplay.services.ports import SpeechToText
     from roleplay.services.ports.clock import Clock
@@ -533,7 +534,13 @@ class RoleplayApp(ReportsFailures, App[None]):
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="scoring")
     def _finish_practice(self, call: Conversation) -> None:
-        result = self.services.end_of_call().finish(call)  # scored and scheduled
+        ending = self.services.end_of_call()
+        unsaid = ending.nothing_said(call)
+        if unsaid is not None:  # ended before the rep said a word: not practice, not scored
+            self.call_from_thread(self._nothing_said, unsaid)
+            self.call_from_thread(self.sessions_changed.publish, call.record.id)
+            return
+        result = ending.finish(call)  # scored and scheduled
         if result.schedule_problem:  # the scorecard matters more than the schedule
             message = f"Schedule not updated: {result.schedule_problem}"
             self.call_from_thread(self.notify, message, severity="warning")
@@ -547,6 +554,20 @@ class RoleplayApp(ReportsFailures, App[None]):
             result.stays_today,
         )
         self.call_from_thread(self.sessions_changed.publish, call.record.id)
+
+    def _nothing_said(self, unsaid: NothingSaid) -> None:
+        from roleplay.presentation.format import nothing_said
+        from roleplay.tui.screens.practice import PracticeScreen
+        from roleplay.tui.screens.quit_call import QuitWhileScoring
+
+        if not self.is_running:
+            return
+        if isinstance(self.screen, QuitWhileScoring):
+            self.screen.action_choose("wait")
+        if isinstance(self.screen, PracticeScreen):
+            self.pop_screen()  # back where the call was started from
+        kept = str(self.services.store.folder(unsaid.session_id)) if unsaid.kept else None
+        self.notify(nothing_said(kept), title="Not scored", timeout=12)
 
     def score_session(self, session_id: str) -> None:
         """Score a saved session that has no scorecard (a call quit to score later, or cut
