@@ -51,7 +51,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from roleplay.adapters.call_edges import mono_on_speech, on_speech
+from roleplay.adapters.call_edges import frame_levels, mono_on_speech, on_speech
 from roleplay.adapters.diarization import speakers_of_words
 from roleplay.domain.call import (
     PAUSE,
@@ -326,9 +326,7 @@ def _levels_db(audio: NDArray[np.float32]) -> NDArray[np.float64]:
     """10 ms levels in dB below the channel's loud speech (its 95th percentile)."""
     import numpy as np
 
-    frame = SAMPLE_RATE // 100
-    usable = len(audio) // frame * frame
-    rms = np.sqrt(np.mean(audio[:usable].reshape(-1, frame).astype(np.float64) ** 2, axis=1))
+    rms = frame_levels(audio)
     voiced = rms[rms > 0]
     top = float(np.percentile(voiced, 95)) if len(voiced) else 1.0
     return np.asarray(20 * np.log10((rms + 1e-10) / top), np.float64)
@@ -459,11 +457,7 @@ def _levels(audio: NDArray[np.float32]) -> NDArray[np.bool_] | None:
     """Which 10 ms frames are loud (within MISSED_LEVEL_DB of the call's loud speech)."""
     import numpy as np
 
-    frame = SAMPLE_RATE // 100
-    usable = len(audio) // frame * frame
-    if usable == 0:
-        return None
-    rms = np.sqrt(np.mean(audio[:usable].reshape(-1, frame).astype(np.float64) ** 2, axis=1))
+    rms = frame_levels(audio)
     voiced = rms[rms > 0]
     if len(voiced) == 0:
         return None

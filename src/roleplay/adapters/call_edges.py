@@ -30,17 +30,27 @@ TAIL_GAP = 0.3  # seconds: a soundless word this close after the speech before i
 EDGE_QUIET = 0.15  # seconds of quiet inside a word that part its speech from another's
 
 
+def frame_levels(audio: NDArray[np.float32]) -> NDArray[np.float64]:
+    """The RMS level of each whole 10 ms frame."""
+    import numpy as np
+
+    frame = SAMPLE_RATE // 100
+    usable = len(audio) // frame * frame
+    rms: NDArray[np.float64] = np.sqrt(
+        np.mean(audio[:usable].reshape(-1, frame).astype(np.float64) ** 2, axis=1)
+    )
+    return rms
+
+
 def speech_frames(audio: NDArray[np.float32]) -> NDArray[np.bool_] | None:
     """Which 10 ms frames hold speech: QUIET_DB or less below the loud speech and FLOOR_DB or
     more above the noise floor (the level of the quietest FLOOR_SHARE of frames). None for
     no audio or digital silence."""
     import numpy as np
 
-    frame = SAMPLE_RATE // 100
-    usable = len(audio) // frame * frame
-    if usable == 0:
+    rms = frame_levels(audio)
+    if len(rms) == 0:
         return None
-    rms = np.sqrt(np.mean(audio[:usable].reshape(-1, frame).astype(np.float64) ** 2, axis=1))
     voiced = rms[rms > 0]
     if len(voiced) == 0:
         return None
