@@ -21,7 +21,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from roleplay.cli import app
-from tests.calls import make_call, real_utterances
+from tests.calls import make_call, real_utterances, write_stereo
 from tests.speech import needs_espeak, speech_dir, write_wav
 
 if TYPE_CHECKING:
@@ -119,6 +119,29 @@ def test_what_transcribe_speakers_read_is_scored_and_a_changed_file_is_read_agai
     )
     assert KEPT not in again.stderr and LOADING in again.stderr
     assert again.exit_code == 0, again.output
+
+
+@needs_espeak
+@pytest.mark.slow
+def test_a_stereo_call_is_kept_too_for_the_rerun_with_the_reps_channel(
+    workspace: Path, speech_dir: Path, tmp_path: Path
+) -> None:
+    """Read without --rep-channel (each side found by itself), kept for the rerun with it."""
+    made = make_call(customer_audio=real_utterances(speech_dir / "jfk.flac"), turns=2)
+    call = write_stereo(tmp_path / "stereo.wav", made.rep, made.customer)
+    asked = score(workspace, call)
+    assert asked.exit_code == 2 and "roleplay guesses Left" in asked.stderr
+    command = shlex.join(
+        [
+            *("roleplay", "--workspace", str(workspace), "score", "--transcript", str(call)),
+            *("--rubric", "discovery", "--rep", "Kari", "--rep-channel", "left"),
+        ]
+    )
+    assert asked.stderr.endswith(f"not another reading:\n  {command}\n")
+    rerun = score(workspace, call, "--rep-channel", "left")
+    assert rerun.exit_code == 0, rerun.output
+    assert KEPT in rerun.stderr and LOADING not in rerun.stderr
+    assert "split by channel" in rerun.stderr
 
 
 # --- the kept readings themselves (no speech model) ---------------------------------------

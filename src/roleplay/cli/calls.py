@@ -73,6 +73,8 @@ def read_call(
     stopping to ask which side is the rep cost the whole reading again on the rerun that
     answers it (a 2-minute mono call: ~19 s of CPU, 22-30 s on a busy 2-core machine; the
     rerun now takes 0.3 s and loads no speech model)."""
+    import itertools
+
     from roleplay.composition import call_cache, call_transcriber, speech_to_text
     from roleplay.services.ports import AudioUnavailable, SpeechUnavailable
 
@@ -80,7 +82,7 @@ def read_call(
     name = model or settings.voice.stt_model
     cache = call_cache()
 
-    def key(audio: str, lang: str | None) -> str:
+    def key(audio: str, lang: str | None, split: str = split) -> str:
         made_by = {"model": name, "compute_type": settings.voice.compute_type, "split": split}
         return cache.key(audio, {**made_by, "language": lang})
 
@@ -124,14 +126,16 @@ def read_call(
     Kept.last = False
     if audio is not None:
         # Kept under the language asked for, and under the language heard when none was
-        # (`transcribe --speakers` asks for none; `score` for its rubric's).
-        for lang in dict.fromkeys([language, language or call.language]):
-            try:
-                cache.write(key(audio, lang), call, path)
-            except OSError as exc:
-                _note(f"the words read could not be kept ({exc}); a rerun reads the call again")
-                break
+        # (`transcribe --speakers` asks for none; `score` for its rubric's); a stereo call
+        # split by itself also as split by --rep-channel, which the rerun passes.
+        langs = dict.fromkeys([language, language or call.language])
+        splits = dict.fromkeys([split, "stereo" if call.kind == "stereo" else split])
+        try:
+            for lang, how in itertools.product(langs, splits):
+                cache.write(key(audio, lang, how), call, path)
             Kept.last = True
+        except OSError as exc:
+            _note(f"the words read could not be kept ({exc}); a rerun reads the call again")
     return call
 
 
