@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from roleplay.adapters.audio_sounddevice import AudioProbe, Device
     from roleplay.adapters.call_audio import CallTranscriber
+    from roleplay.adapters.call_cache import CallCache
     from roleplay.adapters.index_peek import LocalIndex
     from roleplay.adapters.indexed_habit_store import OtherHomes
     from roleplay.adapters.openai_llm import LlmClient
@@ -791,6 +792,15 @@ def call_transcriber(stt: SpeechToText) -> CallTranscriber:
     from roleplay.adapters.stt_whisper import WhisperSpeech
 
     return CallTranscriber(cast("WhisperSpeech", stt))
+
+
+def call_cache() -> CallCache:
+    """Recorded calls' words, kept in the user's cache folder so that a rerun (the rep's
+    side named) does not read the call again."""
+    from roleplay.adapters.call_cache import CallCache
+    from roleplay.config import cache_dir
+
+    return CallCache(cache_dir() / "calls")
 
 
 # --- the customer, for conversation tests --------------------------------------------------

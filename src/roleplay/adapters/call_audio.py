@@ -7,7 +7,9 @@ by `diarization.speakers_of_words`; a sentence's last words heard in the next vo
 the speaker who said the rest of it (`call.sentence_tails_kept`). Short words Whisper left out
 are read alone: a stereo channel's voiced stretches that touch no word (`missed`), and a mono
 call's loud pauses inside one speaker's utterance when the other voice is heard there
-(`mono_missed`); either is marked as said over the other side.
+(`mono_missed`); either is marked as said over the other side. Then the words' edges are
+moved onto the speech under them (call_edges.py): every word of a stereo channel, and the
+edges of each speaker's runs of speech on a mono call, so the gaps between turns are heard.
 
 Mono backchannels said over a word (not in a pause) are not recovered (calls10, stop 33): on
 calls made of the real recordings with the rep's espeak-ng "Right."/"Okay."/"Mm-hm." mixed
@@ -49,6 +51,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from roleplay.adapters.call_edges import frame_levels, mono_on_speech, on_speech
 from roleplay.adapters.diarization import speakers_of_words
 from roleplay.domain.call import (
     PAUSE,
@@ -170,6 +173,7 @@ class CallTranscriber:
                 spoken + mono_missed(spoken, sides[0], self.stt, result.language),
                 key=lambda w: w.start,
             )
+        spoken = mono_on_speech(spoken, sides[0])  # last: the voices were told apart as heard
         return CallWords("mono", _in_order(spoken), tuple(spoken), duration, result.language)
 
 
@@ -322,9 +326,7 @@ def _levels_db(audio: NDArray[np.float32]) -> NDArray[np.float64]:
     """10 ms levels in dB below the channel's loud speech (its 95th percentile)."""
     import numpy as np
 
-    frame = SAMPLE_RATE // 100
-    usable = len(audio) // frame * frame
-    rms = np.sqrt(np.mean(audio[:usable].reshape(-1, frame).astype(np.float64) ** 2, axis=1))
+    rms = frame_levels(audio)
     voiced = rms[rms > 0]
     top = float(np.percentile(voiced, 95)) if len(voiced) else 1.0
     return np.asarray(20 * np.log10((rms + 1e-10) / top), np.float64)
@@ -347,73 +349,6 @@ def _echo(near: NDArray[np.float64], far: NDArray[np.float64], start: float, end
     if quieter < ECHO_DB or x.std() < 1e-6 or y.std() < 1e-6:
         return False
     return float(np.corrcoef(x, y)[0, 1]) >= ECHO_FOLLOWS
-
-
-QUIET_DB = 30.0  # a 10 ms frame this far below the channel's loud speech holds no speech
-FLOOR_DB = 6.0  # ...nor does one within this of the channel's noise floor (a line's hiss)
-FLOOR_SHARE = 10  # percent of a channel's 10 ms frames at its quietest: its noise floor
-
-
-def on_speech(words: list[Word], audio: NDArray[np.float32]) -> list[Word]:
-    """A stereo channel's words with their edges on the channel's own speech.
-
-    Whisper's word times stretch into the silence around a sentence: on a 2-minute call the
-    last word of a turn ran on ~0.5 s past its end, and the first word of the reply started
-    up to ~1 s early, so a reply after a 0.4 s pause counted as an interruption (two on a
-    call with none) and response latency came out short. A channel of a stereo call holds
-    one side, so where it is silent that side is: each word's start and end move inward to
-    its first and last frame of speech. Mono calls are not trimmed: the other side's voice is
-    in the same signal.
-
-    Speech is a frame QUIET_DB or less below the channel's loud speech and FLOOR_DB or more
-    above its noise floor (the level of its quietest FLOOR_SHARE of frames; a channel is
-    quiet whenever the other side talks). On a phone line with hiss 25 dB below the speech
-    the hiss itself is within QUIET_DB, so nothing was trimmed: a 2-minute call with a pause
-    before every reply showed 2 interruptions and a 0.8 s response latency for 0.5 s. A word
-    with no speech under it after a word that has some is a word Whisper read into the
-    hiss at the end of a phrase ("...hereby granted and", the "and" timed 0.5 s into the
-    reply): it keeps its text, with no length, at the end of the speech before it. Any
-    other word with no speech under it keeps its times."""
-    from dataclasses import replace
-
-    import numpy as np
-
-    frame = SAMPLE_RATE // 100
-    usable = len(audio) // frame * frame
-    if not words or usable == 0:
-        return words
-    rms = np.sqrt(np.mean(audio[:usable].reshape(-1, frame).astype(np.float64) ** 2, axis=1))
-    voiced = rms[rms > 0]
-    if len(voiced) == 0:
-        return words
-    floor = float(np.percentile(rms, FLOOR_SHARE))  # digital silence: 0, so no floor
-    quiet = max(
-        float(np.percentile(voiced, 95)) * 10 ** (-QUIET_DB / 20), floor * 10 ** (FLOOR_DB / 20)
-    )
-    loud = rms > quiet
-    out: list[Word] = []
-    heard: float | None = None  # the end of the speech of the word before, if it had any
-    for w in words:
-        a = max(0, int(w.start * 100))
-        b = min(len(loud), int(np.ceil(w.end * 100)))
-        hits = np.flatnonzero(loud[a:b])
-        if len(hits) == 0:
-            tail = heard is not None and w.start - heard < TAIL_GAP
-            out.append(replace(w, start=heard, end=heard) if heard is not None and tail else w)
-            heard = None
-            continue
-        out.append(
-            replace(
-                w,
-                start=round(float(a + hits[0]) / 100, 2),
-                end=round(float(a + hits[-1] + 1) / 100, 2),
-            )
-        )
-        heard = out[-1].end
-    return out
-
-
-TAIL_GAP = 0.3  # seconds: a soundless word this close after the speech before it is its tail
 
 
 def _in_order(words: list[SpokenWord]) -> tuple[str, ...]:
@@ -522,11 +457,7 @@ def _levels(audio: NDArray[np.float32]) -> NDArray[np.bool_] | None:
     """Which 10 ms frames are loud (within MISSED_LEVEL_DB of the call's loud speech)."""
     import numpy as np
 
-    frame = SAMPLE_RATE // 100
-    usable = len(audio) // frame * frame
-    if usable == 0:
-        return None
-    rms = np.sqrt(np.mean(audio[:usable].reshape(-1, frame).astype(np.float64) ** 2, axis=1))
+    rms = frame_levels(audio)
     voiced = rms[rms > 0]
     if len(voiced) == 0:
         return None

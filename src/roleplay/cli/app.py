@@ -186,6 +186,10 @@ class Commands(FullSummaries):
                 self.commands[name] = command
         return command
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        State.args = list(args)  # as given: a command that stops can print it again, completed
+        return list(super().parse_args(ctx, args))
+
     def invoke(self, ctx: Any) -> Any:  # a click Context (typer vendors its own click)
         try:
             return super().invoke(ctx)
@@ -292,6 +296,7 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.
 
 class State:
     workspace: Path | None = None
+    args: list[str] | None = None  # the command line after the program's name
     built: ClassVar[list[Services]] = []  # closed when the command ends (close_services)
 
 

@@ -169,7 +169,8 @@ def _transcribe_speakers(
             typer.echo(
                 f"{path.name}: the rep is probably {names[guess.speaker]} "
                 f"({'; '.join(guess.reasons)}); confirm with {option} {guess.speaker} "
-                "when you score the recording or this transcript",
+                "when you score the recording (its words are kept: it is not read again) "
+                "or this transcript",
                 err=True,
             )
         if as_json:
