@@ -35,6 +35,7 @@ READERS = (
     "roleplay.adapters.mixture",
     "roleplay.adapters.speaker_embedding",
     "roleplay.adapters.stt_whisper",
+    "roleplay.adapters.whisper_punctuation",  # an unpunctuated run read again (punct13)
     "roleplay.domain.call",
 )
 
