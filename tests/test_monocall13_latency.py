@@ -19,7 +19,7 @@ import pytest
 from typer.testing import CliRunner
 
 from roleplay.cli import app
-from tests.calls import READER, make_call
+from tests.calls import READER, make_call, write_stereo
 from tests.speech import needs_espeak, speech_dir, write_wav
 from tests.test_calls12_noisy_turns import PAUSE, _reader_turns, _spans
 
@@ -62,6 +62,34 @@ def test_a_mono_calls_response_latency_is_the_pause_before_the_replies(
         [
             *("--workspace", str(workspace), "score", "--transcript", str(path)),
             *("--rubric", "discovery", "--rep", "Kari", "--rep-speaker", "A", "--json"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    kpis = json.loads(result.stdout)["kpis"]
+    assert kpis["interruptions"] == 0
+    assert abs(kpis["avg_response_latency"] - sum(truth) / len(truth)) < 0.1, (kpis, truth)
+
+
+@needs_espeak
+@pytest.mark.slow
+def test_a_stereo_calls_response_latency_is_the_pause_before_the_replies(
+    speech_dir: Path, workspace: Path, tmp_path: Path
+) -> None:
+    """A stereo call's channel holds one side, so its turns end where its speech does, even
+    where Whisper left out or timed late a word at the turn's edge ("...rights to use" ended
+    at "rights,"): bench/mono_latency_bench.py's 2-minute call read 0.88 s for 0.52 s."""
+    pieces = _reader_turns(speech_dir)
+    call = make_call(pieces, READER, turns=9, overlap=-PAUSE, phone=True, snr_db=25)
+    path = write_stereo(tmp_path / "stereo.wav", call.rep, call.customer)
+    rep, customer = _spans(call.rep), _spans(call.customer)
+    truth = [r[0] - c[1] for c, r in zip(customer, rep[1:], strict=False)]
+    assert len(truth) == 8 and all(0.4 < t < 0.7 for t in truth)  # the call is as meant
+
+    result = CliRunner().invoke(
+        app,
+        [
+            *("--workspace", str(workspace), "score", "--transcript", str(path)),
+            *("--rubric", "discovery", "--rep", "Kari", "--rep-channel", "left", "--json"),
         ],
     )
     assert result.exit_code == 0, result.output

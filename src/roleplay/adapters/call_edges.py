@@ -28,6 +28,8 @@ FLOOR_DB = 6.0  # ...nor does one within this of the channel's noise floor (a li
 FLOOR_SHARE = 10  # percent of a channel's 10 ms frames at its quietest: its noise floor
 TAIL_GAP = 0.3  # seconds: a soundless word this close after the speech before it is its tail
 EDGE_QUIET = 0.15  # seconds of quiet inside a word that part its speech from another's
+UNREAD_MAX = 1.0  # seconds a stereo word's edge may follow speech no word was read from
+UNREAD_JOIN = 0.3  # ...joined across this much quiet (a word left out after a short breath)
 
 
 def frame_levels(audio: NDArray[np.float32]) -> NDArray[np.float64]:
@@ -103,6 +105,41 @@ def on_speech(words: list[Word], audio: NDArray[np.float32]) -> list[Word]:
             )
         )
         heard = out[-1].end
+    return _onto_unread_speech(out, loud)
+
+
+def _onto_unread_speech(words: list[Word], loud: NDArray[np.bool_]) -> list[Word]:
+    """A stereo channel's words (on their speech) stretched over the speech beside them that
+    no word was read from: Whisper leaves out or times late a word at a turn's edge (the
+    customer's "...rights to use" ended at "rights,", "merge" was missing after "modify,",
+    the rep's "What" started 0.3 s into the speech), so a turn ended before its speech did
+    and the reply's latency came out long (0.88 s for 0.52 s on bench/mono_latency_bench.py's
+    call). The channel holds one side, so speech on it, joined to a word's across EDGE_QUIET,
+    is that side's: a word's end moves on to where it ends, its start back to where it
+    begins, never past the next or previous word's edge, nor by more than UNREAD_MAX."""
+    import numpy as np
+
+    top = len(loud) - 1
+    out = list(words)
+    for i, w in enumerate(out):
+        if w.end <= w.start:
+            continue  # a soundless word (a tail in the hiss): nothing under it to follow
+        last = min(top, int(np.ceil(w.end * 100)) - 1)
+        if loud[last]:
+            nxt = words[i + 1].start if i + 1 < len(words) else None
+            limit = min(top, last + int(UNREAD_MAX * 100))
+            if nxt is not None:
+                limit = min(limit, max(last, int(nxt * 100) - 1))
+            end = round((_reach(loud, last, limit, +1, UNREAD_JOIN) + 1) / 100, 2)
+            out[i] = w = replace(w, end=max(w.end, end))
+        first = int(w.start * 100)
+        if 0 <= first <= top and loud[first]:
+            before = out[i - 1].end if i else None
+            limit = max(0, first - int(UNREAD_MAX * 100))
+            if before is not None:
+                limit = max(limit, min(first, int(np.ceil(before * 100))))
+            start = round(_reach(loud, first, limit, -1, UNREAD_JOIN) / 100, 2)
+            out[i] = replace(w, start=min(w.start, start))
     return out
 
 
@@ -181,12 +218,14 @@ def mono_on_speech(words: list[SpokenWord], audio: NDArray[np.float32]) -> list[
     return sorted(out, key=lambda x: x.start)
 
 
-def _reach(loud: NDArray[np.bool_], frame: int, limit: int, step: int) -> int:
-    """Where the speech at `frame` begins (`step` -1) or ends (+1), joined across
-    EDGE_QUIET, not past `limit`."""
+def _reach(
+    loud: NDArray[np.bool_], frame: int, limit: int, step: int, join: float = EDGE_QUIET
+) -> int:
+    """Where the speech at `frame` begins (`step` -1) or ends (+1), joined across `join`
+    seconds of quiet, not past `limit`."""
     edge = k = frame
     quiet = 0
-    while k != limit and quiet <= EDGE_QUIET * 100:
+    while k != limit and quiet <= join * 100:
         k += step
         if loud[k]:
             edge, quiet = k, 0
