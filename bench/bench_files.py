@@ -22,6 +22,10 @@ import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from roleplay.domain.history import SessionFiles
 
 REPO = Path(__file__).resolve().parents[1]
 REP = "ana"  # the rep whose sessions the bench workspaces hold (a few are other reps')
@@ -54,12 +58,17 @@ def instructions(cmd: list[str], env: dict[str, str], timeout: float = 900) -> f
     return int(found[-1].split(":")[-1]) / 1e6 if found else None
 
 
+def importable() -> None:
+    """tests.index_data and the models it makes importable from a bench."""
+    for where in (str(REPO), str(REPO / "src")):
+        if where not in sys.path:
+            sys.path.insert(1, where)
+
+
 def sessions_workspace(root: Path, sessions: int) -> Path:
     """The bundled scenarios and rubrics, and `sessions` scored sessions of the rep (a few of
     other reps) spread over the last months, written as the app writes them (no fsync)."""
-    for where in (str(REPO), str(REPO / "src")):  # tests.index_data and the models it makes
-        if where not in sys.path:
-            sys.path.insert(1, where)
+    importable()
     from tests.index_data import T0, make_session
 
     ws = root / f"ws-{sessions}"
@@ -77,15 +86,20 @@ def sessions_workspace(root: Path, sessions: int) -> Path:
             started_at=T0 + timedelta(minutes=(24 * 60 * 300 // max(sessions, 1)) * n),
             origin="bench",
         )
-        assert folder.transcript is not None and folder.scorecard is not None
-        path = rec / folder.session_id
-        path.mkdir()
-        (path / "session.json").write_text(folder.transcript.record.model_dump_json())
-        (path / "transcript.jsonl").write_text(
-            "".join(t.model_dump_json() + "\n" for t in folder.transcript.turns)
-        )
-        (path / "scorecard.json").write_text(folder.scorecard.model_dump_json())
+        write_session(rec, folder)
     return ws
+
+
+def write_session(recordings: Path, folder: SessionFiles) -> None:
+    """One made-up scored session (tests.index_data's) written as the app writes it."""
+    assert folder.transcript is not None and folder.scorecard is not None
+    path = recordings / folder.session_id
+    path.mkdir()
+    (path / "session.json").write_text(folder.transcript.record.model_dump_json())
+    (path / "transcript.jsonl").write_text(
+        "".join(t.model_dump_json() + "\n" for t in folder.transcript.turns)
+    )
+    (path / "scorecard.json").write_text(folder.scorecard.model_dump_json())
 
 
 def per_tree(made: Path, root: Path, labels: list[str]) -> dict[str, Path]:

@@ -32,7 +32,15 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from bench_files import REPO, SCENARIOS, bench_env, tree_env
+from bench_files import (
+    REPO,
+    SCENARIOS,
+    bench_env,
+    importable,
+    tree_env,
+    workspace,
+    write_session,
+)
 
 NEW = "zed"  # the rep who is new to the team
 
@@ -56,16 +64,10 @@ main()
 
 
 def team_workspace(root: Path, reps: int, each: int) -> Path:
-    for where in (str(REPO), str(REPO / "src")):
-        if where not in sys.path:
-            sys.path.insert(1, where)
+    importable()
     from tests.index_data import T0, make_session
 
-    ws = root / f"ws-{reps}x{each}"
-    shutil.copytree(REPO / "scenarios", ws / "scenarios")
-    shutil.copytree(REPO / "rubrics", ws / "rubrics")
-    rec = ws / "recordings"
-    rec.mkdir()
+    ws = workspace(root)
     total = reps * each
     people = [f"rep{r:03d}" for r in range(reps)]
     for n in range(total + 1):
@@ -77,15 +79,8 @@ def team_workspace(root: Path, reps: int, each: int) -> Path:
             started_at=T0 + timedelta(minutes=(24 * 60 * 300 // max(total, 1)) * n),
             origin="bench",
         )
-        assert folder.transcript is not None and folder.scorecard is not None
-        path = rec / folder.session_id
-        path.mkdir()
-        (path / "session.json").write_text(folder.transcript.record.model_dump_json())
-        (path / "transcript.jsonl").write_text(
-            "".join(t.model_dump_json() + "\n" for t in folder.transcript.turns)
-        )
-        (path / "scorecard.json").write_text(folder.scorecard.model_dump_json())
-    return ws
+        write_session(ws / "recordings", folder)
+    return ws.rename(root / f"ws-{reps}x{each}")
 
 
 def first_today(ws: Path, home: Path, env: dict[str, str]) -> tuple[float, float, float, int]:
